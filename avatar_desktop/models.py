@@ -1,0 +1,458 @@
+"""Request models for the generation API and their validation (Qt-free).
+
+A :class:`GenerationRequest` holds the avatar, the watermark choice and exactly one voice,
+one of :class:`AudioTrack`, :class:`ClonedVoice` or :class:`ExistingVoice`: the type itself makes
+"two voices at once" impossible to represent. Instances are always valid; building one from
+bad values raises :class:`ValidationError`, which lists *every* problem as a :class:`Problem`
+(a field path, a machine-readable :class:`ProblemKind` and a plain English message). The user
+interface translates problems by kind, so this module stays free of Qt.
+
+Text length: spoken text is limited to :data:`MAX_TEXT_LENGTH` characters. Comparable generators
+accept at most 300 seconds of audio; at a brisk English speaking rate (about 15 characters a
+second) that is 4,500 characters, and Chinese speech (4–5 characters a second) reaches the limit
+far sooner. 5,000 therefore never blocks a text that could become a valid video, yet stops a
+pasted document or a runaway clipboard from being sent (and billed) by mistake.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+MAX_URL_LENGTH = 2048
+MAX_TEXT_LENGTH = 5000
+MAX_ID_LENGTH = 256
+
+
+class Language(enum.StrEnum):
+    """Languages the service speaks."""
+
+    ZH = "zh"
+    EN = "en"
+
+
+class VoiceMode(enum.StrEnum):
+    """The three ways to give the avatar a voice; the value is the payload key."""
+
+    AUDIO_URL = "audio_url"
+    CREATE_VOICE = "create_voice"
+    USE_VOICE = "use_voice"
+
+
+class ProblemKind(enum.StrEnum):
+    """What is wrong with a field; the UI translates problems by this kind."""
+
+    MISSING = "missing"
+    WRONG_TYPE = "wrong_type"
+    UNKNOWN_FIELD = "unknown_field"
+    NO_VOICE = "no_voice"
+    SEVERAL_VOICES = "several_voices"
+    EMPTY = "empty"
+    TOO_LONG = "too_long"
+    CONTROL_CHARACTERS = "control_characters"
+    CONTAINS_SPACE = "contains_space"
+    NOT_A_URL = "not_a_url"
+    UNSUPPORTED_SCHEME = "unsupported_scheme"
+    LOCAL_PATH = "local_path"
+    BAD_LANGUAGE = "bad_language"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a request: where (``create_voice.language``), what kind, and why."""
+
+    path: str
+    kind: ProblemKind
+    message: str
+    limit: int | None = None
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.message}"
+
+
+class ValidationError(ValueError):
+    """Raised when values do not make a valid request; ``problems`` lists all of them."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems: tuple[Problem, ...] = tuple(problems)
+        super().__init__("; ".join(str(p) for p in self.problems) or "invalid request")
+
+    def for_path(self, path: str) -> list[Problem]:
+        """The problems of one field."""
+        return [p for p in self.problems if p.path == path]
+
+
+# --- field checks -------------------------------------------------------------------------
+# Each returns a list of problems (empty when the value is fine). They never raise.
+
+_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # allows \t and \n (and \r, see below)
+
+
+def _type_problem(path: str, value: object, expected: str) -> list[Problem]:
+    if value is None:
+        return [Problem(path, ProblemKind.MISSING, "is required")]
+    return [
+        Problem(
+            path,
+            ProblemKind.WRONG_TYPE,
+            f"must be {expected}, not {type(value).__name__}",
+        )
+    ]
+
+
+def _looks_like_local_path(value: str) -> bool:
+    return (
+        value.startswith(("/", "~", "\\\\", "./", "../"))
+        or bool(_WINDOWS_DRIVE.match(value))
+        or value.lower().startswith("file:")
+    )
+
+
+def check_url(path: str, value: object) -> list[Problem]:
+    """An absolute http(s) URL with a host, no whitespace or control characters."""
+    if not isinstance(value, str):
+        return _type_problem(path, value, "a URL string")
+    if value == "":
+        return [Problem(path, ProblemKind.EMPTY, "is required")]
+    if len(value) > MAX_URL_LENGTH:
+        return [
+            Problem(
+                path,
+                ProblemKind.TOO_LONG,
+                f"is longer than {MAX_URL_LENGTH} characters",
+                MAX_URL_LENGTH,
+            )
+        ]
+    if _looks_like_local_path(value):
+        return [
+            Problem(
+                path,
+                ProblemKind.LOCAL_PATH,
+                "looks like a file on this computer; the service needs a public "
+                "http(s) URL it can download",
+            )
+        ]
+    if _CONTROL.search(value):
+        return [Problem(path, ProblemKind.CONTROL_CHARACTERS, "contains control characters")]
+    if any(ch.isspace() for ch in value):
+        return [Problem(path, ProblemKind.CONTAINS_SPACE, "must not contain spaces")]
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return [Problem(path, ProblemKind.NOT_A_URL, "is not a valid URL")]
+    if parts.scheme.lower() not in ("http", "https"):
+        if parts.scheme:
+            return [
+                Problem(
+                    path,
+                    ProblemKind.UNSUPPORTED_SCHEME,
+                    f"must start with http:// or https://, not {parts.scheme}:",
+                )
+            ]
+        return [
+            Problem(
+                path,
+                ProblemKind.NOT_A_URL,
+                "is not a full URL; it must start with http:// or https://",
+            )
+        ]
+    if not host:
+        return [Problem(path, ProblemKind.NOT_A_URL, "has no host name")]
+    return []
+
+
+def check_identifier(path: str, value: object) -> list[Problem]:
+    """A non-empty id without whitespace or control characters."""
+    if not isinstance(value, str):
+        return _type_problem(path, value, "a string")
+    if value == "":
+        return [Problem(path, ProblemKind.EMPTY, "is required")]
+    if len(value) > MAX_ID_LENGTH:
+        return [
+            Problem(
+                path,
+                ProblemKind.TOO_LONG,
+                f"is longer than {MAX_ID_LENGTH} characters",
+                MAX_ID_LENGTH,
+            )
+        ]
+    if _CONTROL.search(value):
+        return [Problem(path, ProblemKind.CONTROL_CHARACTERS, "contains control characters")]
+    if any(ch.isspace() for ch in value):
+        return [Problem(path, ProblemKind.CONTAINS_SPACE, "must not contain spaces")]
+    return []
+
+
+def check_text(path: str, value: object) -> list[Problem]:
+    """Text to speak: non-empty after trimming, no control characters but tabs and newlines."""
+    if not isinstance(value, str):
+        return _type_problem(path, value, "text")
+    problems: list[Problem] = []
+    if value.strip() == "":
+        problems.append(Problem(path, ProblemKind.EMPTY, "is required"))
+    if len(value) > MAX_TEXT_LENGTH:
+        problems.append(
+            Problem(
+                path,
+                ProblemKind.TOO_LONG,
+                f"is longer than {MAX_TEXT_LENGTH} characters ({len(value)})",
+                MAX_TEXT_LENGTH,
+            )
+        )
+    # Carriage returns come with Windows line endings; they are allowed with newlines.
+    if _TEXT_CONTROL.search(value.replace("\r\n", "\n")):
+        problems.append(
+            Problem(
+                path,
+                ProblemKind.CONTROL_CHARACTERS,
+                "contains control characters (only line breaks and tabs are allowed)",
+            )
+        )
+    return problems
+
+
+def check_language(path: str, value: object) -> list[Problem]:
+    """``zh`` or ``en``."""
+    if not isinstance(value, str):
+        return _type_problem(path, value, '"zh" or "en"')
+    if value not in {lang.value for lang in Language}:
+        return [Problem(path, ProblemKind.BAD_LANGUAGE, f'must be "zh" or "en", not "{value}"')]
+    return []
+
+
+def check_bool(path: str, value: object) -> list[Problem]:
+    """``true`` or ``false`` (JSON ``null`` and numbers are not booleans)."""
+    if not isinstance(value, bool):
+        name = "null" if value is None else type(value).__name__
+        return [Problem(path, ProblemKind.WRONG_TYPE, f"must be true or false, not {name}")]
+    return []
+
+
+def _raise_if(problems: list[Problem]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+# --- the voices ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AudioTrack:
+    """A ready audio track the avatar lip-syncs to (payload key ``audio_url``)."""
+
+    audio_url: str
+
+    mode = VoiceMode.AUDIO_URL
+
+    def __post_init__(self) -> None:
+        _raise_if(check_url("audio_url", self.audio_url))
+
+    def to_payload_value(self) -> str:
+        return self.audio_url
+
+
+@dataclass(frozen=True)
+class ClonedVoice:
+    """Clone a voice from a sample (at least 20 s long), then speak ``text`` with it."""
+
+    sample_url: str
+    language: Language
+    text: str
+
+    mode = VoiceMode.CREATE_VOICE
+
+    def __post_init__(self) -> None:
+        _raise_if(
+            _check_fields(
+                "create_voice",
+                {"audio_url": self.sample_url, "language": self.language, "text": self.text},
+                _CREATE_VOICE_FIELDS,
+            )
+        )
+        object.__setattr__(self, "language", Language(self.language))
+
+    def to_payload_value(self) -> dict[str, str]:
+        return {"audio_url": self.sample_url, "language": self.language.value, "text": self.text}
+
+
+@dataclass(frozen=True)
+class ExistingVoice:
+    """Speak ``text`` with a voice created earlier or one of the service's ready-made voices."""
+
+    voice_engine_id: str
+    audio_id: str
+    language: Language
+    text: str
+
+    mode = VoiceMode.USE_VOICE
+
+    def __post_init__(self) -> None:
+        _raise_if(
+            _check_fields(
+                "use_voice",
+                {
+                    "voice_engine_id": self.voice_engine_id,
+                    "audio_id": self.audio_id,
+                    "language": self.language,
+                    "text": self.text,
+                },
+                _USE_VOICE_FIELDS,
+            )
+        )
+        object.__setattr__(self, "language", Language(self.language))
+
+    def to_payload_value(self) -> dict[str, str]:
+        return {
+            "voice_engine_id": self.voice_engine_id,
+            "audio_id": self.audio_id,
+            "language": self.language.value,
+            "text": self.text,
+        }
+
+
+Voice = AudioTrack | ClonedVoice | ExistingVoice
+
+_CREATE_VOICE_FIELDS = {"audio_url": check_url, "language": check_language, "text": check_text}
+_USE_VOICE_FIELDS = {
+    "voice_engine_id": check_identifier,
+    "audio_id": check_identifier,
+    "language": check_language,
+    "text": check_text,
+}
+_TOP_FIELDS = {"avatar_url", "no_watermark", *VoiceMode}
+
+
+def _check_fields(
+    prefix: str, values: Mapping[str, object], checks: Mapping[str, Any]
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for name, check in checks.items():
+        problems += check(f"{prefix}.{name}", values.get(name))
+    return problems
+
+
+def _check_object(prefix: str, value: object, checks: Mapping[str, Any]) -> list[Problem]:
+    if not isinstance(value, Mapping):
+        return _type_problem(prefix, value, "an object")
+    problems = [
+        Problem(f"{prefix}.{key}", ProblemKind.UNKNOWN_FIELD, "is not a field the service knows")
+        for key in value
+        if key not in checks
+    ]
+    return problems + _check_fields(prefix, value, checks)
+
+
+# --- the request --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GenerationRequest:
+    """One generation job: avatar URL, watermark choice and exactly one voice."""
+
+    avatar_url: str
+    voice: Voice
+    no_watermark: bool = False
+
+    def __post_init__(self) -> None:
+        problems = check_url("avatar_url", self.avatar_url)
+        problems += check_bool("no_watermark", self.no_watermark)
+        if not isinstance(self.voice, AudioTrack | ClonedVoice | ExistingVoice):
+            problems += _type_problem("voice", self.voice, "a voice")
+        _raise_if(problems)
+
+    @property
+    def mode(self) -> VoiceMode:
+        return self.voice.mode
+
+    def to_payload(self) -> dict[str, Any]:
+        """The exact JSON body of ``POST /avatar/generation``."""
+        return {
+            "avatar_url": self.avatar_url,
+            "no_watermark": self.no_watermark,
+            self.voice.mode.value: self.voice.to_payload_value(),
+        }
+
+    @classmethod
+    def from_payload(cls, payload: object) -> GenerationRequest:
+        """Build a request from the API's own JSON shape, reporting every problem at once."""
+        if not isinstance(payload, Mapping):
+            raise ValidationError(_type_problem("(request)", payload, "a JSON object"))
+        problems = [
+            Problem(str(key), ProblemKind.UNKNOWN_FIELD, "is not a field the service knows")
+            for key in payload
+            if key not in _TOP_FIELDS
+        ]
+        problems += check_url("avatar_url", payload.get("avatar_url"))
+        no_watermark = payload.get("no_watermark", False)
+        problems += check_bool("no_watermark", no_watermark)
+
+        modes = [mode for mode in VoiceMode if mode.value in payload]
+        if not modes:
+            problems.append(
+                Problem(
+                    "voice",
+                    ProblemKind.NO_VOICE,
+                    "needs one of audio_url, create_voice or use_voice",
+                )
+            )
+        elif len(modes) > 1:
+            problems.append(
+                Problem(
+                    "voice",
+                    ProblemKind.SEVERAL_VOICES,
+                    "must be only one of audio_url, create_voice or use_voice, not "
+                    + " and ".join(m.value for m in modes),
+                )
+            )
+        for mode in modes:
+            value = payload[mode.value]
+            if mode is VoiceMode.AUDIO_URL:
+                problems += check_url("audio_url", value)
+            elif mode is VoiceMode.CREATE_VOICE:
+                problems += _check_object("create_voice", value, _CREATE_VOICE_FIELDS)
+            else:
+                problems += _check_object("use_voice", value, _USE_VOICE_FIELDS)
+        _raise_if(problems)
+
+        mode = modes[0]
+        value = payload[mode.value]
+        voice: Voice
+        if mode is VoiceMode.AUDIO_URL:
+            voice = AudioTrack(value)
+        elif mode is VoiceMode.CREATE_VOICE:
+            voice = ClonedVoice(value["audio_url"], Language(value["language"]), value["text"])
+        else:
+            voice = ExistingVoice(
+                value["voice_engine_id"],
+                value["audio_id"],
+                Language(value["language"]),
+                value["text"],
+            )
+        return cls(avatar_url=payload["avatar_url"], voice=voice, no_watermark=no_watermark)
+
+
+__all__ = [
+    "MAX_TEXT_LENGTH",
+    "MAX_URL_LENGTH",
+    "AudioTrack",
+    "ClonedVoice",
+    "ExistingVoice",
+    "GenerationRequest",
+    "Language",
+    "Problem",
+    "ProblemKind",
+    "ValidationError",
+    "Voice",
+    "VoiceMode",
+    "check_identifier",
+    "check_language",
+    "check_text",
+    "check_url",
+]
