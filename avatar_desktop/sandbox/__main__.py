@@ -1,0 +1,146 @@
+"""Command line of the sandbox: ``python -m avatar_desktop.sandbox`` / ``avatar-sandbox``."""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import ipaddress
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from types import FrameType
+
+from .server import FAIL_TRIGGER, STALL_TRIGGER, SandboxServer
+
+_EPILOG = f"""\
+Endpoints (API.md): POST /avatar/generation, GET /avatar/task/<task_id>,
+GET /avatar/voice?language=zh|en. Every /avatar/ request needs
+"Authorization: Bearer <token>" (any non-empty token unless --token is given).
+
+Task lifecycle, one step = --step-seconds: NOT_START (1 step), QUEUED (1 step),
+IN_PROGRESS (3 steps, 10%..90%), then SUCCESS. Step 0 succeeds at once.
+
+Failure triggers (any string in the submitted JSON body, e.g. the text):
+  {FAIL_TRIGGER:<14} the task ends in FAILURE with a fail_reason
+  {STALL_TRIGGER:<14} the task stays UNKNOWN forever (a stalled task)
+
+Media (no auth): /media/<task_id>/out.mp4|out_nowm.mp4|out_wm.mp4|cover.webp once a
+task succeeded; sample inputs /media/samples/avatar.png and
+/media/samples/voice-<N>s.wav (N = 1..600 seconds).
+"""
+
+
+def _is_loopback(host: str) -> bool:
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="avatar-sandbox",
+        description="Local stand-in of the digital-human video API, for tests and offline demos.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument(
+        "--host", default="127.0.0.1", help="address to bind (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--port", type=int, default=8765, help="port; 0 picks a free one (default: %(default)s)"
+    )
+    parser.add_argument(
+        "--token", default=None, help="accept only this bearer token (default: any non-empty)"
+    )
+    parser.add_argument(
+        "--step-seconds",
+        type=float,
+        default=2.0,
+        help="length of one task lifecycle step in seconds (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow binding a non-loopback address (the sandbox has no real security)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
+    return parser
+
+
+def _say(text: str) -> None:
+    try:
+        print(text, flush=True)
+    except UnicodeEncodeError:
+        print(text.encode("ascii", "replace").decode("ascii"), flush=True)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the sandbox until Ctrl+C (SIGINT) or SIGTERM; returns the exit status."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not 0 <= args.port <= 65535:
+        parser.error("--port must be between 0 and 65535")
+    if args.step_seconds < 0:
+        parser.error("--step-seconds must be >= 0")
+    if args.token == "":
+        parser.error("--token must not be empty")
+    if not _is_loopback(args.host) and not args.allow_remote:
+        parser.error(
+            f"refusing to listen on non-loopback address {args.host!r}; "
+            "pass --allow-remote if you really mean it"
+        )
+
+    server = SandboxServer(
+        host=args.host,
+        port=args.port,
+        token=args.token,
+        step_seconds=args.step_seconds,
+        verbose=args.verbose,
+    )
+    try:
+        server.start()
+    except OSError as exc:
+        print(f"avatar-sandbox: cannot listen on {args.host}:{args.port}: {exc}", file=sys.stderr)
+        return 1
+
+    done = threading.Event()
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        done.set()
+
+    previous = {}
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError):  # not the main thread: rely on KeyboardInterrupt
+            previous[signum] = signal.signal(signum, on_signal)
+    base = server.base_url
+    token = args.token or "sandbox"
+    _say(f"Avatar sandbox listening — base URL: {base}")
+    _say(
+        "Try:\n"
+        f"  curl -s {base}/avatar/generation \\\n"
+        f'    -H "Authorization: Bearer {token}" -H "Content-Type: application/json" \\\n'
+        f'    -d \'{{"avatar_url": "{base}/media/samples/avatar.png", '
+        f'"audio_url": "{base}/media/samples/voice-5s.wav"}}\'\n'
+        f'  curl -s -H "Authorization: Bearer {token}" {base}/avatar/task/<task_id>\n'
+        f"Put {FAIL_TRIGGER} (or {STALL_TRIGGER}) in any text to get a failed (stalled) task. "
+        "Ctrl+C stops."
+    )
+    try:
+        while not done.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+        server.stop()
+    _say("Avatar sandbox stopped.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1039 @@
+"""A local stand-in of the digital-human video API (see API.md), for tests and offline demos.
+
+Serves ``POST /avatar/generation``, ``GET /avatar/task/{task_id}`` and ``GET /avatar/voice`` with
+the shapes API.md documents, plus ``/media/...`` for result videos and sample inputs. Stdlib only.
+
+Task lifecycle, counted in steps of ``step_seconds`` since submission: ``NOT_START`` ("0%") for
+one step, ``QUEUED`` for one step, ``IN_PROGRESS`` for three steps (progress "10%" up to "90%"),
+then ``SUCCESS`` ("100%"). ``step_seconds=0`` finishes at once.
+
+Failure triggers (any string anywhere in the submitted body, e.g. in ``text`` or a URL):
+
+* ``sandbox-fail``  -- the task runs its lifecycle, then ends in ``FAILURE`` with ``fail_reason``
+  "sandbox: failure requested by the request (sandbox-fail)".
+* ``sandbox-stall`` -- the task stays ``UNKNOWN`` (progress "") forever, to test stalled tasks.
+
+Transport-level failures (rate limits, HTML proxy pages, dropped connections...) are injected
+from tests with :meth:`SandboxServer.inject` and :class:`Fault`.
+
+Media (no auth, like a CDN; GET and HEAD, single byte ranges):
+
+* ``/media/{task_id}/out.mp4``, ``out_nowm.mp4``, ``out_wm.mp4``, ``cover.webp`` -- results of a
+  task that has succeeded;
+* ``/media/samples/avatar.png`` -- a 512x640 portrait;
+* ``/media/samples/voice-<N>s.wav`` -- an N-second (1..600) 16 kHz mono tone, made on the fly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import functools
+import io
+import ipaddress
+import json
+import math
+import re
+import socket
+import struct
+import sys
+import threading
+import time
+import uuid
+import wave
+from dataclasses import dataclass
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, unquote, urlsplit
+
+from avatar_desktop.paths import resource_path
+
+from .checks import check_language_param, check_submission
+
+__all__ = [
+    "ENDPOINTS",
+    "FAIL_TRIGGER",
+    "MAX_BODY_BYTES",
+    "STALL_TRIGGER",
+    "VOICES",
+    "Fault",
+    "RecordedRequest",
+    "SandboxServer",
+]
+
+FAIL_TRIGGER = "sandbox-fail"
+STALL_TRIGGER = "sandbox-stall"
+FAIL_REASON = "sandbox: failure requested by the request (sandbox-fail)"
+MAX_BODY_BYTES = 1024 * 1024
+_MAX_DRAIN_BYTES = 64 * 1024 * 1024  # larger bodies are not read at all: answer 413 and close
+ENDPOINTS = ("submit", "task", "voices", "media")
+
+_TASK_ID_RE = re.compile(r"[0-9a-f]{32}")
+_WAV_RE = re.compile(r"voice-([1-9][0-9]{0,2})s\.wav")
+_MAX_WAV_SECONDS = 600
+_RESULT_FILES = {
+    # name -> (file under sample-media, content type); "out.mp4" depends on no_watermark
+    "out_nowm.mp4": ("result.mp4", "video/mp4"),
+    "out_wm.mp4": ("result_wm.mp4", "video/mp4"),
+    "cover.webp": ("cover.webp", "image/webp"),
+}
+
+VOICES: tuple[dict[str, Any], ...] = (
+    {
+        "audio_id": "cffcff22110049a487aa4fa7a382e3dc",
+        "audio_url": "server/ranker/main/d5f86550f71f4b968e1bd431364fffb9.wav",
+        "labels": ["Female", "Young"],
+        "language": "zh",
+        "name": "温柔女声·晓雅",
+        "vip_enable": False,
+        "voice_engine_id": "7c1e5b0d2f8a4e6b9d3c1a0f5e7b2d48",
+        "type": "default",
+    },
+    {
+        "audio_id": "0a9d3e7f61b24c58a1e2f3d4c5b6a798",
+        "audio_url": "server/ranker/main/4b2e9c7a1d3f4e5a8b6c0d9e2f1a3b5c.wav",
+        "labels": ["Male", "Middle-aged", "Calm"],
+        "language": "zh",
+        "name": "沉稳男声·子轩",
+        "vip_enable": False,
+        "voice_engine_id": "2d8f6a4c0e1b4f7d9a3c5e8b1f0d6a2c",
+        "type": "default",
+    },
+    {
+        "audio_id": "5e1c8b3a9f2d4a6e8c0b7d1f3a5e9c2b",
+        "audio_url": "server/ranker/main/9e8d7c6b5a4f4e3d2c1b0a9f8e7d6c5b.wav",
+        "labels": ["Female", "Child", "Lively"],
+        "language": "zh",
+        "name": "活泼童声·小米",
+        "vip_enable": True,
+        "voice_engine_id": "b3f1d9e7c5a34b2d8e6f0a1c9b7d5e3f",
+        "type": "default",
+    },
+    {
+        "audio_id": "8f3b2a1c0d9e4f7a6b5c4d3e2f1a0b9c",
+        "audio_url": "server/ranker/main/1a2b3c4d5e6f4a7b8c9d0e1f2a3b4c5d.wav",
+        "labels": ["Female", "Warm"],
+        "language": "en",
+        "name": "Emma",
+        "vip_enable": False,
+        "voice_engine_id": "e4c2a0f8d6b94e1c3a5f7d9b0c2e4a6f",
+        "type": "default",
+    },
+    {
+        "audio_id": "3c5e7a9b1d2f4c6e8a0b2d4f6a8c0e1b",
+        "audio_url": "server/ranker/main/6f5e4d3c2b1a4f0e9d8c7b6a5f4e3d2c.wav",
+        "labels": ["Male", "Deep", "Narration"],
+        "language": "en",
+        "name": "James",
+        "vip_enable": False,
+        "voice_engine_id": "9a7c5e3b1d0f4a8c6e2b4d6f8a0c1e3d",
+        "type": "default",
+    },
+    {
+        "audio_id": "d1e3f5a7b9c04e2a8c6e0b2d4f6a8c9e",
+        "audio_url": "server/ranker/main/c0d1e2f3a4b54c6d8e9f0a1b2c3d4e5f.wav",
+        "labels": ["Male", "Young", "Energetic"],
+        "language": "en",
+        "name": "Leo",
+        "vip_enable": True,
+        "voice_engine_id": "f0e2d4c6b8a04f1e3d5c7b9a1f3e5d7c",
+        "type": "default",
+    },
+)
+
+_NGINX_PAGE = (
+    "<html>\r\n<head><title>{code} {phrase}</title></head>\r\n<body>\r\n"
+    "<center><h1>{code} {phrase}</h1></center>\r\n<hr><center>nginx</center>\r\n"
+    "</body>\r\n</html>\r\n"
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Public value types
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request as the sandbox received it (recorded before any fault or check applies)."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    headers: dict[str, str]
+    body: bytes
+
+    def header(self, name: str, default: str | None = None) -> str | None:
+        """Case-insensitive header lookup."""
+        wanted = name.lower()
+        for key, value in self.headers.items():
+            if key.lower() == wanted:
+                return value
+        return default
+
+    def json(self) -> Any:
+        """The body parsed as JSON, or None when it is empty or not JSON."""
+        if not self.body:
+            return None
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+
+@dataclass(frozen=True)
+class Fault:
+    """How to misbehave on one endpoint (see :meth:`SandboxServer.inject`).
+
+    The status answered is ``status`` when given, else 429 with ``retry_after``, else 502 with
+    ``html``, else 200 with ``code`` or ``json_body``. The body is ``json_body`` when given, else
+    an nginx-style HTML page with ``html``, else ``{"code": code, "message": message, "data":
+    null}`` with ``code``, else the gateway's ``{"error": {...}}`` shape. A fault with only
+    ``latency`` delays the normal answer; ``drop`` reads the request and closes the connection
+    without any answer.
+    """
+
+    latency: float = 0.0
+    status: int | None = None
+    json_body: dict[str, Any] | None = None
+    html: bool = False
+    code: str | None = None
+    message: str = ""
+    retry_after: str | None = None
+    drop: bool = False
+
+    def __post_init__(self) -> None:
+        if self.latency < 0 or math.isnan(self.latency):
+            raise ValueError("Fault.latency must be >= 0")
+        if self.status is not None and not 100 <= self.status <= 599:
+            raise ValueError("Fault.status must be an HTTP status (100..599)")
+
+    @property
+    def answer_status(self) -> int | None:
+        """The HTTP status this fault answers with, or None when it answers normally."""
+        if self.drop:
+            return None
+        if self.status is not None:
+            return self.status
+        if self.retry_after is not None:
+            return 429
+        if self.html:
+            return 502
+        if self.code is not None or self.json_body is not None:
+            return 200
+        return None
+
+    @classmethod
+    def rate_limited(cls, retry_after: str | None = "3") -> Fault:
+        """HTTP 429 with a Retry-After header (None = no header) and the gateway error shape."""
+        return cls(
+            status=429,
+            retry_after=retry_after,
+            json_body=_gateway_error(
+                "当前分组上游负载已饱和，请稍后再试 (rate limited, try again later)",
+                "rate_limit_exceeded",
+            ),
+        )
+
+    @classmethod
+    def quota_exhausted(cls) -> Fault:
+        """HTTP 403 ``insufficient_user_quota``, as the gateway answers an empty balance."""
+        return cls(
+            status=403,
+            json_body=_gateway_error(
+                "用户额度不足, 剩余额度: ＄0.000000 (insufficient user quota)",
+                "insufficient_user_quota",
+            ),
+        )
+
+    @classmethod
+    def html_page(cls, status: int = 502) -> Fault:
+        """An HTML error page from a proxy in front of the service (502 Bad Gateway...)."""
+        return cls(status=status, html=True)
+
+    @classmethod
+    def dropped(cls) -> Fault:
+        """Read the request, then close the connection without answering."""
+        return cls(drop=True)
+
+    @classmethod
+    def refused(cls, code: str, message: str = "") -> Fault:
+        """HTTP 200 whose ``code`` is not ``"success"``: ``{"code", "message", "data": null}``."""
+        return cls(code=code, message=message)
+
+    @classmethod
+    def server_error(cls, status: int = 500) -> Fault:
+        """A bare server error in the gateway's error shape."""
+        return cls(status=status)
+
+    @classmethod
+    def slow(cls, seconds: float) -> Fault:
+        """Answer normally, after ``seconds``."""
+        return cls(latency=seconds)
+
+
+def _gateway_error(message: str, code: str, type_: str = "new_api_error") -> dict[str, Any]:
+    return {"error": {"message": message, "type": type_, "code": code}}
+
+
+def _task_error(code: str, message: str) -> dict[str, Any]:
+    return {"code": code, "message": message, "data": None}
+
+
+# --------------------------------------------------------------------------------------------
+# Tasks
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Task:
+    task_id: str
+    payload: dict[str, Any]
+    submitted_wall: float
+    submitted_mono: float
+    fail: bool
+    stall: bool
+
+    def view(self, step: float, now_mono: float, base_url: str) -> dict[str, Any]:
+        """The task's ``data`` object as ``GET /avatar/task/{id}`` returns it right now."""
+        submit = int(self.submitted_wall)
+        create_ms = int(self.submitted_wall * 1000)
+        elapsed = max(0.0, now_mono - self.submitted_mono)
+        steps = math.inf if step <= 0 else elapsed / step
+        start_time = finish_time = 0
+        fail_reason = ""
+        inner: dict[str, Any] = {"create_time": create_ms}
+        if self.stall:
+            status, progress = "UNKNOWN", ""
+        elif steps < 1:
+            status, progress = "NOT_START", "0%"
+        elif steps < 2:
+            status, progress = "QUEUED", "0%"
+        elif steps < 5:
+            status = "IN_PROGRESS"
+            progress = f"{min(90, max(10, 10 + int((steps - 2) / 3 * 80)))}%"
+            start_time = int(self.submitted_wall + 2 * step)
+        else:
+            start_time = int(self.submitted_wall + 2 * max(step, 0))
+            finish_time = int(self.submitted_wall + 5 * max(step, 0))
+            progress = "100%"
+            if self.fail:
+                status, fail_reason = "FAILURE", FAIL_REASON
+            else:
+                status = "SUCCESS"
+                media = f"{base_url}/media/{self.task_id}"
+                inner = {
+                    "work_video_path": f"{media}/out.mp4",
+                    "no_wm_work_video_path": f"{media}/out_nowm.mp4",
+                    "wm_work_video_path": f"{media}/out_wm.mp4",
+                    "work_webp_path": f"{media}/cover.webp",
+                    "web_work_status": 50,
+                    "create_time": create_ms,
+                }
+        return {
+            "task_id": self.task_id,
+            "action": "avatar-generate",
+            "status": status,
+            "fail_reason": fail_reason,
+            "submit_time": submit,
+            "start_time": start_time,
+            "finish_time": finish_time,
+            "progress": progress,
+            "data": inner,
+        }
+
+
+def _strings_in(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for key, item in value.items() for s in (*_strings_in(key), *_strings_in(item))]
+    if isinstance(value, list):
+        return [s for item in value for s in _strings_in(item)]
+    return []
+
+
+# --------------------------------------------------------------------------------------------
+# Media helpers
+# --------------------------------------------------------------------------------------------
+
+
+def _media_dir() -> Path:
+    try:
+        return resource_path("sample-media")
+    except ModuleNotFoundError:  # a source checkout that is not installed: resources/ beside us
+        return Path(__file__).resolve().parents[2] / "resources" / "sample-media"
+
+
+@functools.lru_cache(maxsize=16)
+def _read_media(name: str) -> bytes:
+    return (_media_dir() / name).read_bytes()
+
+
+@functools.lru_cache(maxsize=2)
+def _voice_wav(seconds: int) -> bytes:
+    """A quiet 400 Hz tone, 16 kHz mono 16-bit (400 Hz = exactly 40 samples a period)."""
+    rate = 16000
+    one_second = struct.pack(
+        f"<{rate}h", *(round(3000 * math.sin(2 * math.pi * 400 * i / rate)) for i in range(rate))
+    )
+    buffer = io.BytesIO()
+    with wave.open(buffer, "wb") as wav:
+        wav.setnchannels(1)
+        wav.setsampwidth(2)
+        wav.setframerate(rate)
+        wav.writeframes(one_second * seconds)
+    return buffer.getvalue()
+
+
+def _parse_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """A single ``bytes=`` range -> (first, last); None = ignore it; "unsatisfiable" = 416."""
+    match = re.fullmatch(r"\s*bytes\s*=\s*(\d*)\s*-\s*(\d*)\s*", header)
+    if not match or (not match[1] and not match[2]):
+        return None  # malformed or several ranges: serve the whole file, as RFC 9110 allows
+    if not match[1]:  # suffix: the last N bytes
+        length = int(match[2])
+        if length == 0 or size == 0:
+            return "unsatisfiable"
+        return max(0, size - length), size - 1
+    first = int(match[1])
+    last = int(match[2]) if match[2] else None
+    if last is not None and last < first:
+        return None  # invalid: ignore the header
+    if first >= size:
+        return "unsatisfiable"
+    if last is None:
+        last = size - 1
+    return first, min(last, size - 1)
+
+
+# --------------------------------------------------------------------------------------------
+# HTTP plumbing
+# --------------------------------------------------------------------------------------------
+
+
+class _Dropped(Exception):
+    """Close the connection without answering."""
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    block_on_close = False
+    allow_reuse_address = True
+    sandbox: SandboxServer
+
+    def __init__(self, address: tuple[str, int], sandbox: SandboxServer, ipv6: bool) -> None:
+        self.address_family = socket.AF_INET6 if ipv6 else socket.AF_INET
+        self.sandbox = sandbox
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(address, _Handler)
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def poke(self) -> None:
+        """Connect and hang up, to wake serve_forever's select()."""
+        host, port = str(self.server_address[0]), int(self.server_address[1])
+        if host in ("0.0.0.0", "::"):
+            host = "::1" if self.address_family == socket.AF_INET6 else "127.0.0.1"
+        with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.2):
+            pass
+
+    def abort_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        exc = sys.exc_info()[1]
+        if isinstance(exc, OSError | _Dropped) or self.sandbox.stopping:
+            return  # client went away, or we are shutting down: nothing worth reporting
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "AvatarSandbox/1.0"
+    timeout = 60  # idle keep-alive connections do not hold a thread forever
+    server: _HTTPServer
+
+    # --- entry points -----------------------------------------------------------------------
+
+    def setup(self) -> None:
+        super().setup()
+        with contextlib.suppress(OSError):  # headers and body are separate writes: no Nagle delay
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle(self) -> None:
+        try:
+            super().handle()
+        except (OSError, _Dropped):
+            self.close_connection = True
+
+    def do_GET(self) -> None:
+        self._dispatch()
+
+    def do_HEAD(self) -> None:
+        self._dispatch()
+
+    def do_POST(self) -> None:
+        self._dispatch()
+
+    def do_PUT(self) -> None:
+        self._dispatch()
+
+    def do_PATCH(self) -> None:
+        self._dispatch()
+
+    def do_DELETE(self) -> None:
+        self._dispatch()
+
+    def do_OPTIONS(self) -> None:
+        self._dispatch()
+
+    def version_string(self) -> str:
+        return self.server_version
+
+    def log_message(self, format: str, *args: Any) -> None:
+        if self.server.sandbox.verbose:
+            super().log_message(format, *args)
+
+    # --- dispatch ---------------------------------------------------------------------------
+
+    def _dispatch(self) -> None:
+        sandbox = self.server.sandbox
+        if sandbox.stopping:
+            raise _Dropped
+        split = urlsplit(self.path)
+        path = unquote(split.path)
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        body, too_large = self._read_body()
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        sandbox._record(RecordedRequest(self.command, path, query, headers, body))
+
+        endpoint = _endpoint_of(path)
+        fault = sandbox._take_fault(endpoint) if endpoint else None
+        if fault is not None:
+            if fault.latency and sandbox._stopping.wait(fault.latency):
+                raise _Dropped
+            if fault.drop:
+                raise _Dropped
+            if fault.answer_status is not None:
+                self._answer_fault(fault)
+                return
+        self._route(path, query, body, too_large)
+
+    def _route(self, path: str, query: dict[str, str], body: bytes, too_large: bool) -> None:
+        method = self.command
+        if path.startswith("/media/"):
+            if method not in ("GET", "HEAD"):
+                self._method_not_allowed("GET, HEAD")
+            else:
+                self._media(path)
+            return
+        if path == "/avatar/generation":
+            if method != "POST":
+                self._method_not_allowed("POST")
+            elif self._authorised():
+                self._submit(body, too_large)
+            return
+        if path == "/avatar/voice":
+            if method not in ("GET", "HEAD"):
+                self._method_not_allowed("GET, HEAD")
+            elif self._authorised():
+                self._voices(query)
+            return
+        task_match = re.fullmatch(r"/avatar/task/([^/]*)", path)
+        if task_match:
+            if method not in ("GET", "HEAD"):
+                self._method_not_allowed("GET, HEAD")
+            elif self._authorised():
+                self._task(task_match[1])
+            return
+        self._json(404, _task_error("not_found", f"no such endpoint: {method} {path}"))
+
+    # --- endpoints --------------------------------------------------------------------------
+
+    def _submit(self, body: bytes, too_large: bool) -> None:
+        content_type = self.headers.get("Content-Type", "")
+        if content_type.split(";")[0].strip().lower() != "application/json":
+            shown = content_type or "none"
+            self._json(
+                400,
+                _task_error(
+                    "invalid_request", f"Content-Type must be application/json, got {shown}"
+                ),
+            )
+            return
+        if too_large:
+            self._json(
+                413,
+                _task_error(
+                    "invalid_request",
+                    f"request body too large: the limit is {MAX_BODY_BYTES} bytes",
+                ),
+            )
+            return
+        try:
+            payload = json.loads(
+                body.decode("utf-8"),
+                object_pairs_hook=_no_duplicate_keys,
+                parse_constant=_reject_constant,
+            )
+        except (UnicodeDecodeError, ValueError) as exc:
+            self._json(400, _task_error("invalid_request", f"the body is not valid JSON: {exc}"))
+            return
+        problems = check_submission(payload)
+        if problems:
+            self._json(400, _task_error("invalid_request", "; ".join(problems)))
+            return
+        task_id = self.server.sandbox._create_task(payload)
+        self._json(200, {"code": "success", "message": "", "data": task_id})
+
+    def _task(self, task_id: str) -> None:
+        view = self.server.sandbox._task_view(task_id, self._base_url())
+        if view is None:
+            self._json(404, _task_error("task_not_exist", "task_not_exist"))
+        else:
+            self._json(200, {"code": "success", "message": "", "data": view})
+
+    def _voices(self, query: dict[str, str]) -> None:
+        language = query.get("language")
+        problem = check_language_param(language)
+        if problem:
+            self._json(400, _task_error("invalid_request", problem))
+            return
+        voices = [copy.deepcopy(v) for v in VOICES if language is None or v["language"] == language]
+        self._json(200, {"code": "success", "message": "", "data": {"audio_list": voices}})
+
+    def _media(self, path: str) -> None:
+        found = self._find_media(path)
+        if found is None:
+            self._text(404, "404 page not found\n")
+            return
+        data, content_type = found
+        size = len(data)
+        headers = {"Accept-Ranges": "bytes"}
+        status, first, last = 200, 0, size - 1
+        range_header = self.headers.get("Range")
+        if range_header is not None:
+            wanted = _parse_range(range_header, size)
+            if wanted == "unsatisfiable":
+                headers["Content-Range"] = f"bytes */{size}"
+                self._send(416, b"", "text/plain; charset=utf-8", headers)
+                return
+            if isinstance(wanted, tuple):
+                first, last = wanted
+                status = 206
+                headers["Content-Range"] = f"bytes {first}-{last}/{size}"
+        self._send(status, data[first : last + 1], content_type, headers)
+
+    def _find_media(self, path: str) -> tuple[bytes, str] | None:
+        parts = path.split("/")  # "", "media", owner, name
+        if len(parts) != 4:
+            return None
+        owner, name = parts[2], parts[3]
+        if owner == "samples":
+            if name == "avatar.png":
+                return _read_media("avatar.png"), "image/png"
+            wav = _WAV_RE.fullmatch(name)
+            if wav and 1 <= int(wav[1]) <= _MAX_WAV_SECONDS:
+                return _voice_wav(int(wav[1])), "audio/wav"
+            return None
+        if not _TASK_ID_RE.fullmatch(owner):
+            return None
+        task = self.server.sandbox._finished_task(owner)
+        if task is None:
+            return None
+        if name == "out.mp4":
+            file = "result.mp4" if task.payload.get("no_watermark") is True else "result_wm.mp4"
+            return _read_media(file), "video/mp4"
+        if name in _RESULT_FILES:
+            file, content_type = _RESULT_FILES[name]
+            return _read_media(file), content_type
+        return None
+
+    # --- helpers ----------------------------------------------------------------------------
+
+    def _authorised(self) -> bool:
+        expected = self.server.sandbox.token
+        header = self.headers.get("Authorization")
+        if not header:
+            self._json(
+                401,
+                _gateway_error(
+                    "未提供令牌 (no token: send Authorization: Bearer <token>)", "invalid_api_key"
+                ),
+            )
+            return False
+        match = re.fullmatch(r"Bearer (\S+)", header)
+        if not match or (expected is not None and match[1] != expected):
+            self._json(401, _gateway_error("无效的令牌 (invalid token)", "invalid_api_key"))
+            return False
+        return True
+
+    def _read_body(self) -> tuple[bytes, bool]:
+        """The request body (at most MAX_BODY_BYTES + 1 bytes kept) and whether it was too big."""
+        if "chunked" in self.headers.get("Transfer-Encoding", "").lower():
+            return self._read_chunked()
+        raw_length = self.headers.get("Content-Length")
+        if raw_length is None:
+            return b"", False
+        try:
+            length = int(raw_length)
+        except ValueError:
+            self.close_connection = True
+            return b"", False
+        if length <= MAX_BODY_BYTES:
+            return self.rfile.read(max(0, length)), False
+        if length > _MAX_DRAIN_BYTES:
+            self.close_connection = True
+            return b"", True
+        kept = self.rfile.read(MAX_BODY_BYTES + 1)
+        remaining = length - len(kept)
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 65536))
+            if not chunk:
+                break
+            remaining -= len(chunk)
+        return kept, True
+
+    def _read_chunked(self) -> tuple[bytes, bool]:
+        kept = bytearray()
+        total = 0
+        while True:
+            line = self.rfile.readline(1024)
+            if not line:
+                raise _Dropped
+            try:
+                size = int(line.split(b";")[0].strip(), 16)
+            except ValueError:
+                raise _Dropped from None
+            if size == 0:
+                while self.rfile.readline(1024).strip():
+                    pass  # trailers
+                break
+            total += size
+            if total > _MAX_DRAIN_BYTES:
+                self.close_connection = True
+                return bytes(kept), True
+            chunk = self.rfile.read(size)
+            self.rfile.readline(8)  # CRLF after the chunk
+            if len(kept) <= MAX_BODY_BYTES:
+                kept += chunk[: MAX_BODY_BYTES + 1 - len(kept)]
+        return bytes(kept), total > MAX_BODY_BYTES
+
+    def _base_url(self) -> str:
+        sandbox = self.server.sandbox
+        host = self.headers.get("Host")
+        if sandbox.wildcard_bind and host:
+            return f"http://{host}"
+        return sandbox.base_url
+
+    def _answer_fault(self, fault: Fault) -> None:
+        status = fault.answer_status
+        assert status is not None
+        headers = {} if fault.retry_after is None else {"Retry-After": fault.retry_after}
+        if fault.json_body is not None:
+            self._json(status, fault.json_body, headers)
+        elif fault.html:
+            phrase = _phrase(status)
+            page = _NGINX_PAGE.format(code=status, phrase=phrase).encode()
+            self._send(status, page, "text/html", headers)
+        elif fault.code is not None:
+            self._json(status, _task_error(fault.code, fault.message), headers)
+        else:
+            phrase = _phrase(status)
+            code = re.sub(r"\W+", "_", phrase.lower()).strip("_") or f"http_{status}"
+            message = fault.message or f"sandbox: injected HTTP {status} {phrase}".strip()
+            self._json(status, _gateway_error(message, code, "sandbox_fault"), headers)
+
+    def _method_not_allowed(self, allowed: str) -> None:
+        self._json(
+            405,
+            _task_error("method_not_allowed", f"{self.command} is not allowed here: use {allowed}"),
+            {"Allow": allowed},
+        )
+
+    def _json(self, status: int, obj: Any, headers: dict[str, str] | None = None) -> None:
+        data = json.dumps(obj, ensure_ascii=False).encode("utf-8")
+        self._send(status, data, "application/json; charset=utf-8", headers)
+
+    def _text(self, status: int, text: str) -> None:
+        self._send(status, text.encode("utf-8"), "text/plain; charset=utf-8")
+
+    def _send(
+        self, status: int, data: bytes, content_type: str, headers: dict[str, str] | None = None
+    ) -> None:
+        self.send_response(status, _phrase(status) or None)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        for name, value in (headers or {}).items():
+            self.send_header(name, value)
+        if self.close_connection:
+            self.send_header("Connection", "close")
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
+        self.wfile.flush()
+
+
+def _phrase(status: int) -> str:
+    try:
+        return HTTPStatus(status).phrase
+    except ValueError:
+        return ""
+
+
+def _endpoint_of(path: str) -> str | None:
+    if path == "/avatar/generation":
+        return "submit"
+    if path.startswith("/avatar/task/"):
+        return "task"
+    if path == "/avatar/voice":
+        return "voices"
+    if path.startswith("/media/"):
+        return "media"
+    return None
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            raise ValueError(f"duplicate key {key!r}")
+        result[key] = value
+    return result
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+# --------------------------------------------------------------------------------------------
+# The server
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class _FaultSlot:
+    fault: Fault
+    remaining: int | None
+
+
+class SandboxServer:
+    """The sandbox: start it, point the client at :attr:`base_url`, inspect what it received.
+
+    ``port=0`` picks a free port. ``token=None`` accepts any non-empty bearer token; a string
+    accepts exactly that one. ``step_seconds`` is the length of one lifecycle step (0 = tasks
+    succeed at once). ``verbose=True`` logs each request to stderr. Usable as a context manager
+    (start on enter, stop on exit).
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        token: str | None = None,
+        step_seconds: float = 1.0,
+        *,
+        verbose: bool = False,
+    ) -> None:
+        if step_seconds < 0 or math.isnan(step_seconds):
+            raise ValueError("step_seconds must be >= 0")
+        if token is not None and not token:
+            raise ValueError("token must be a non-empty string or None")
+        self.host = host
+        self.port = port
+        self.token = token
+        self.step_seconds = float(step_seconds)
+        self.verbose = verbose
+        self._lock = threading.Lock()
+        self._requests: list[RecordedRequest] = []
+        self._faults: dict[str, list[_FaultSlot]] = {}
+        self._tasks: dict[str, _Task] = {}
+        self._httpd: _HTTPServer | None = None
+        self._thread: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self._base_url: str | None = None
+
+    def __repr__(self) -> str:
+        where = self._base_url if self.running else "stopped"
+        return f"<SandboxServer {where} step_seconds={self.step_seconds}>"
+
+    # --- lifecycle --------------------------------------------------------------------------
+
+    def start(self) -> SandboxServer:
+        """Bind and serve on a daemon thread; returns self. Does nothing when already running."""
+        if self._thread is not None:
+            return self
+        ipv6 = ":" in self.host
+        self._stopping.clear()
+        httpd = _HTTPServer((self.host, self.port), self, ipv6)
+        bound_port = httpd.server_address[1]
+        shown_host = f"[{self.host}]" if ipv6 else self.host
+        self._base_url = f"http://{shown_host}:{bound_port}"
+        self._httpd = httpd
+        self._thread = threading.Thread(
+            target=httpd.serve_forever,
+            kwargs={"poll_interval": 0.2},
+            name=f"avatar-sandbox:{bound_port}",
+            daemon=True,
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, cut open connections and join the thread. Idempotent."""
+        httpd, thread = self._httpd, self._thread
+        if httpd is None or thread is None:
+            return
+        self._stopping.set()
+        # shutdown() waits for serve_forever's next poll; poking the socket makes that immediate
+        shutter = threading.Thread(target=httpd.shutdown, daemon=True)
+        shutter.start()
+        while shutter.is_alive():
+            httpd.poke()
+            shutter.join(0.01)
+        httpd.server_close()
+        httpd.abort_connections()
+        thread.join()
+        self._httpd = None
+        self._thread = None
+
+    def __enter__(self) -> SandboxServer:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        """``http://host:port`` of the running server (port resolved when 0 was asked for)."""
+        if self._base_url is None:
+            raise RuntimeError("the sandbox has not been started")
+        return self._base_url
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
+    @property
+    def stopping(self) -> bool:
+        return self._stopping.is_set()
+
+    @property
+    def wildcard_bind(self) -> bool:
+        try:
+            return ipaddress.ip_address(self.host).is_unspecified
+        except ValueError:
+            return False
+
+    # --- inspection and fault injection -------------------------------------------------------
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received, in arrival order (a copy)."""
+        with self._lock:
+            return list(self._requests)
+
+    def clear_requests(self) -> None:
+        with self._lock:
+            self._requests.clear()
+
+    def inject(self, endpoint: str, fault: Fault, times: int | None = None) -> None:
+        """Misbehave on ``endpoint`` ("submit", "task", "voices", "media").
+
+        ``times=None`` applies until :meth:`clear_faults`; ``times=N`` to the next N requests.
+        Faults on one endpoint apply first-injected first; a request is recorded before its
+        fault applies, and a faulted submit creates no task.
+        """
+        if endpoint not in ENDPOINTS:
+            raise ValueError(f"endpoint must be one of {', '.join(ENDPOINTS)}, got {endpoint!r}")
+        if not isinstance(fault, Fault):
+            raise TypeError("fault must be a Fault")
+        if times is not None and times < 1:
+            raise ValueError("times must be None or >= 1")
+        with self._lock:
+            self._faults.setdefault(endpoint, []).append(_FaultSlot(fault, times))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    @property
+    def tasks(self) -> dict[str, dict[str, Any]]:
+        """task_id -> snapshot: the task as served now, plus ``payload`` (the submitted body)."""
+        now = time.monotonic()
+        base = self._base_url or f"http://{self.host}:{self.port}"
+        with self._lock:
+            items = list(self._tasks.values())
+        return {
+            task.task_id: {
+                **task.view(self.step_seconds, now, base),
+                "payload": copy.deepcopy(task.payload),
+            }
+            for task in items
+        }
+
+    # --- used by the handler -------------------------------------------------------------------
+
+    def _record(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self._requests.append(request)
+
+    def _take_fault(self, endpoint: str) -> Fault | None:
+        with self._lock:
+            slots = self._faults.get(endpoint)
+            if not slots:
+                return None
+            slot = slots[0]
+            if slot.remaining is not None:
+                slot.remaining -= 1
+                if slot.remaining <= 0:
+                    slots.pop(0)
+            return slot.fault
+
+    def _create_task(self, payload: dict[str, Any]) -> str:
+        strings = _strings_in(payload)
+        task = _Task(
+            task_id=uuid.uuid4().hex,
+            payload=copy.deepcopy(payload),
+            submitted_wall=time.time(),
+            submitted_mono=time.monotonic(),
+            fail=any(FAIL_TRIGGER in s for s in strings),
+            stall=any(STALL_TRIGGER in s for s in strings),
+        )
+        with self._lock:
+            self._tasks[task.task_id] = task
+        return task.task_id
+
+    def _task_view(self, task_id: str, base_url: str) -> dict[str, Any] | None:
+        with self._lock:
+            task = self._tasks.get(task_id)
+        if task is None:
+            return None
+        return task.view(self.step_seconds, time.monotonic(), base_url)
+
+    def _finished_task(self, task_id: str) -> _Task | None:
+        """The task when it exists and has succeeded (its media are only served then)."""
+        with self._lock:
+            task = self._tasks.get(task_id)
+        if task is None:
+            return None
+        view = task.view(self.step_seconds, time.monotonic(), self.base_url)
+        return task if view["status"] == "SUCCESS" else None
