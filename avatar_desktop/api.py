@@ -1,0 +1,782 @@
+"""HTTP client of the generation service, its error types and response parsing (Qt-free).
+
+:class:`AvatarClient` speaks the contract in API.md. Every call has connect and read timeouts,
+verifies TLS, reads at most :data:`MAX_RESPONSE_BYTES` of a body and never retries on its own: a
+paid ``POST`` must never go out twice without the user saying so. Failures raise a subclass of
+:class:`ApiError`; network failures are split into :class:`NotSent` (safe to retry) and
+:class:`OutcomeUnknown` (the request went out, the answer did not come back).
+
+The token travels only in the ``Authorization`` header. It is kept out of ``repr``, exception
+text and log lines, and a ``~/.netrc`` entry for the host cannot replace it.
+"""
+
+from __future__ import annotations
+
+import enum
+import ipaddress
+import json
+import logging
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+from requests.adapters import HTTPAdapter
+from urllib3.exceptions import NewConnectionError
+from urllib3.util.retry import Retry
+
+from avatar_desktop import __version__
+from avatar_desktop.models import GenerationRequest, Language
+
+log = logging.getLogger("avatar_desktop.network")
+
+DEFAULT_BASE_URL = "https://api.gpt.ge"
+MAX_RESPONSE_BYTES = 4 * 1024 * 1024
+MAX_RETRY_AFTER_SECONDS = 300.0
+"""A ``Retry-After`` longer than this is capped: the user can always retry by hand sooner."""
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for the connection and for each read of the answer."""
+
+    connect: float = 10.0
+    read: float = 60.0
+
+
+# --- errors -------------------------------------------------------------------------------
+
+
+class ApiError(Exception):
+    """Base of every failure of a call to the service.
+
+    ``user_message`` is a short plain-English explanation; ``server_message`` is what the server
+    itself said (verbatim, often Chinese), when it said anything. ``status`` is the HTTP status
+    and ``code`` the server's error code, when there were any.
+    """
+
+    default_message = "The request to the service failed."
+
+    def __init__(
+        self,
+        user_message: str | None = None,
+        *,
+        server_message: str | None = None,
+        status: int | None = None,
+        code: str | None = None,
+    ) -> None:
+        self.user_message = user_message or self.default_message
+        self.server_message = server_message or None
+        self.status = status
+        self.code = code
+        super().__init__(self.user_message)
+
+    def __str__(self) -> str:
+        parts = [self.user_message]
+        if self.status is not None:
+            parts.append(f"(HTTP {self.status})")
+        if self.server_message:
+            parts.append(f"Server said: {self.server_message}")
+        return " ".join(parts)
+
+    @property
+    def request_was_sent(self) -> bool | None:
+        """True when the service received the request, False when it surely did not, None when
+        nobody can know."""
+        return True
+
+
+class AuthError(ApiError):
+    """The token is missing, wrong or expired (HTTP 401/403)."""
+
+    default_message = "The service did not accept the API token. Check or replace it."
+
+
+class QuotaExhausted(ApiError):
+    """The account's balance or quota is used up."""
+
+    default_message = "The account's balance is used up. Top it up, then try again."
+
+
+class RequestRejected(ApiError):
+    """The service refused the request (4xx, or a ``code`` other than ``success``). Not billed."""
+
+    default_message = "The service refused the request; it was not billed."
+
+
+class TaskNotFound(RequestRejected):
+    """The service knows no task with this id."""
+
+    default_message = "The service does not know this task."
+
+
+class RateLimited(ApiError):
+    """Too many requests (HTTP 429). ``retry_after`` is the delay in seconds, when given."""
+
+    default_message = "The service is busy with too many requests from this account."
+
+    def __init__(self, *args: Any, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_after = retry_after
+
+
+class ServerError(ApiError):
+    """The service or a proxy in front of it failed (HTTP 5xx)."""
+
+    default_message = "The service had an internal problem. Try again later."
+
+
+class BadResponse(ApiError):
+    """The answer is not the documented JSON (an HTML page, an empty body, missing fields)."""
+
+    default_message = "The service answered with something that is not the expected data."
+
+
+class MissingTaskId(BadResponse):
+    """The service said "success" to a submission but gave no task id: the job may exist."""
+
+    default_message = (
+        "The service accepted the request but returned no task id. The job may exist and be "
+        "billed; check your account before sending it again."
+    )
+
+
+class NetworkError(ApiError):
+    """The exchange with the service failed at the network level."""
+
+
+class NotSent(NetworkError):
+    """The request never reached the service (DNS, refused connection, connect timeout, TLS)."""
+
+    default_message = "Could not reach the service; nothing was sent. Check the connection."
+
+    @property
+    def request_was_sent(self) -> bool | None:
+        return False
+
+
+class OutcomeUnknown(NetworkError):
+    """The request went out but its answer never arrived (read timeout, dropped connection).
+
+    For a submission the job may exist and be billed: never send it again on your own.
+    """
+
+    default_message = (
+        "The request was sent but no answer came back. The job may have been created and billed."
+    )
+
+    @property
+    def request_was_sent(self) -> bool | None:
+        return None
+
+
+class BaseUrlError(ValueError):
+    """The service address cannot be used (not http/https, no host, or clear-text http to a
+    host that is not this computer)."""
+
+
+class TokenError(ValueError):
+    """The token cannot be carried in an HTTP header (empty, spaces, line breaks...)."""
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+_LOOPBACK_NAMES = {"localhost", "localhost.localdomain"}
+
+
+def is_loopback_host(host: str) -> bool:
+    host = host.strip("[]").lower()
+    if host in _LOOPBACK_NAMES or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def normalize_base_url(base_url: str) -> str:
+    """The base URL without trailing slash; raises :class:`BaseUrlError` when unusable."""
+    url = base_url.strip().rstrip("/")
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError as exc:
+        raise BaseUrlError(f"Not a valid address: {base_url!r}") from exc
+    if parts.scheme not in ("http", "https") or not host:
+        raise BaseUrlError(
+            f"The service address must start with https:// and name a host: {base_url!r}"
+        )
+    if parts.query or parts.fragment or parts.username or parts.password:
+        raise BaseUrlError("The service address must not contain a query, fragment or password.")
+    if parts.scheme == "http" and not is_loopback_host(host):
+        raise BaseUrlError(
+            "Plain http:// would send the token in clear text; use https:// "
+            "(http:// is allowed only for this computer)."
+        )
+    return url
+
+
+def token_problem(token: str) -> str | None:
+    """Why ``token`` cannot be used in an ``Authorization`` header, or None when it can.
+
+    The message never contains the token itself.
+    """
+    if not token:
+        return "The token is empty."
+    if any(ch.isspace() for ch in token):
+        return "The token contains spaces or line breaks."
+    if any(ord(ch) < 0x21 or ord(ch) > 0x7E for ch in token):
+        return "The token contains characters an HTTP header cannot carry."
+    if len(token) > 4096:
+        return "The token is implausibly long."
+    return None
+
+
+class BearerAuth(requests.auth.AuthBase):
+    """Sets ``Authorization: Bearer <token>``; its repr never shows the token."""
+
+    def __init__(self, token: str) -> None:
+        problem = token_problem(token)
+        if problem:
+            raise TokenError(problem)
+        self._token = token
+
+    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
+        request.headers["Authorization"] = f"Bearer {self._token}"
+        return request
+
+    def __repr__(self) -> str:
+        return "BearerAuth(token=***)"
+
+    def redact(self, text: str) -> str:
+        """``text`` with any copy of the token replaced (servers sometimes echo it back)."""
+        return text.replace(self._token, "***") if text else text
+
+
+def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (seconds or HTTP date), capped."""
+    if not value:
+        return None
+    value = value.strip()
+    seconds: float
+    if re.fullmatch(r"\d+(\.\d+)?", value):
+        seconds = float(value)
+    else:
+        try:
+            when = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when.tzinfo is None:
+            when = when.replace(tzinfo=UTC)
+        seconds = (when - (now or datetime.now(UTC))).total_seconds()
+    return min(max(seconds, 0.0), MAX_RETRY_AFTER_SECONDS)
+
+
+def _html_title(text: str) -> str | None:
+    match = re.search(r"<title[^>]*>(.*?)</title>", text, re.IGNORECASE | re.DOTALL)
+    if not match:
+        return None
+    title = re.sub(r"\s+", " ", match.group(1)).strip()
+    return title[:200] or None
+
+
+_QUOTA_MARKERS = ("quota", "insufficient", "balance", "余额", "额度")
+
+
+def _is_quota(code: str | None, message: str | None) -> bool:
+    text = f"{code or ''} {message or ''}".lower()
+    return any(marker in text for marker in _QUOTA_MARKERS)
+
+
+def _str_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+# --- parsed answers -----------------------------------------------------------------------
+
+
+class TaskStatus(enum.StrEnum):
+    """A task's state; anything the service sends that is not known maps to ``UNKNOWN``."""
+
+    NOT_START = "NOT_START"
+    SUBMITTED = "SUBMITTED"
+    QUEUED = "QUEUED"
+    IN_PROGRESS = "IN_PROGRESS"
+    FAILURE = "FAILURE"
+    SUCCESS = "SUCCESS"
+    UNKNOWN = "UNKNOWN"
+
+    @classmethod
+    def parse(cls, value: object) -> TaskStatus:
+        if isinstance(value, str):
+            try:
+                return cls(value.strip().upper())
+            except ValueError:
+                pass
+        return cls.UNKNOWN
+
+    @property
+    def is_final(self) -> bool:
+        return self in (TaskStatus.SUCCESS, TaskStatus.FAILURE)
+
+
+def _parse_progress(value: object) -> int | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        number = float(value)
+    elif isinstance(value, str):
+        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", value)
+        if not match:
+            return None
+        number = float(match.group(1))
+    else:
+        return None
+    return max(0, min(100, round(number)))
+
+
+def _parse_time(value: object, *, milliseconds: bool = False) -> datetime | None:
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+        value = float(value)
+    if not isinstance(value, int | float) or value <= 0:
+        return None
+    seconds = value / 1000 if milliseconds else value
+    try:
+        return datetime.fromtimestamp(seconds, UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
+def _url_or_none(value: object) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+@dataclass(frozen=True)
+class TaskInfo:
+    """What the service says about one task. Missing or malformed fields become ``None``."""
+
+    task_id: str
+    status: TaskStatus
+    raw_status: str | None = None
+    fail_reason: str | None = None
+    progress: int | None = None
+    submitted_at: datetime | None = None
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    created_at: datetime | None = None
+    video_url: str | None = None
+    no_watermark_video_url: str | None = None
+    watermarked_video_url: str | None = None
+    cover_url: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    @property
+    def is_final(self) -> bool:
+        return self.status.is_final
+
+    @classmethod
+    def from_json(cls, task_id: str, data: object) -> TaskInfo:
+        """Parse the ``data`` member of the task answer; raises :class:`BadResponse` only when
+        it is not an object at all."""
+        if not isinstance(data, Mapping):
+            raise BadResponse("The service's answer about the task has no task data.")
+        inner = data.get("data")
+        if not isinstance(inner, Mapping):
+            inner = {}
+        raw_status = _str_or_none(data.get("status"))
+        returned_id = _str_or_none(data.get("task_id"))
+        return cls(
+            task_id=returned_id or task_id,
+            status=TaskStatus.parse(data.get("status")),
+            raw_status=raw_status,
+            fail_reason=_str_or_none(data.get("fail_reason")) or None,
+            progress=_parse_progress(data.get("progress")),
+            submitted_at=_parse_time(data.get("submit_time")),
+            started_at=_parse_time(data.get("start_time")),
+            finished_at=_parse_time(data.get("finish_time")),
+            created_at=_parse_time(inner.get("create_time"), milliseconds=True),
+            video_url=_url_or_none(inner.get("work_video_path")),
+            no_watermark_video_url=_url_or_none(inner.get("no_wm_work_video_path")),
+            watermarked_video_url=_url_or_none(inner.get("wm_work_video_path")),
+            cover_url=_url_or_none(inner.get("work_webp_path")),
+            extra=dict(data),
+        )
+
+
+@dataclass(frozen=True)
+class Voice:
+    """One of the service's ready-made voices (``GET /avatar/voice``)."""
+
+    audio_id: str
+    voice_engine_id: str
+    name: str
+    language: str | None = None
+    labels: tuple[str, ...] = ()
+    audio_path: str | None = None
+    vip_enable: bool = False
+    type: str | None = None
+
+    def preview_url(self, media_host: str | None) -> str | None:
+        """Absolute preview URL: as given when absolute, else resolved against ``media_host``."""
+        if not self.audio_path:
+            return None
+        if re.match(r"^https?://", self.audio_path, re.IGNORECASE):
+            return self.audio_path
+        if not media_host:
+            return None
+        return f"{media_host.rstrip('/')}/{self.audio_path.lstrip('/')}"
+
+    def to_json(self) -> dict[str, Any]:
+        """The API's own shape (used for the offline cache)."""
+        return {
+            "audio_id": self.audio_id,
+            "voice_engine_id": self.voice_engine_id,
+            "name": self.name,
+            "language": self.language,
+            "labels": list(self.labels),
+            "audio_url": self.audio_path,
+            "vip_enable": self.vip_enable,
+            "type": self.type,
+        }
+
+    @classmethod
+    def from_json(cls, item: object) -> Voice | None:
+        """A voice from one ``audio_list`` entry, or None when it lacks the ids to use it."""
+        if not isinstance(item, Mapping):
+            return None
+        audio_id = _str_or_none(item.get("audio_id"))
+        engine = _str_or_none(item.get("voice_engine_id"))
+        if not audio_id or not engine:
+            return None
+        labels = item.get("labels")
+        return cls(
+            audio_id=audio_id,
+            voice_engine_id=engine,
+            name=_str_or_none(item.get("name")) or audio_id,
+            language=_str_or_none(item.get("language")),
+            labels=tuple(x for x in labels if isinstance(x, str))
+            if isinstance(labels, list)
+            else (),
+            audio_path=_url_or_none(item.get("audio_url")),
+            vip_enable=item.get("vip_enable") is True,
+            type=_str_or_none(item.get("type")),
+        )
+
+
+def parse_voice_list(data: object) -> list[Voice]:
+    """Voices from the ``data`` member of the voice-list answer."""
+    items = data.get("audio_list") if isinstance(data, Mapping) else None
+    if not isinstance(items, list):
+        raise BadResponse("The service's voice list has no audio_list.")
+    return [voice for voice in map(Voice.from_json, items) if voice is not None]
+
+
+# --- the client ---------------------------------------------------------------------------
+
+
+class AvatarClient:
+    """Blocking client of the service; one ``requests.Session`` per client.
+
+    ``proxies`` are passed to ``requests`` (``None`` uses the system settings; ``{}`` with
+    ``use_system_proxy=False`` means a direct connection).
+    """
+
+    def __init__(
+        self,
+        base_url: str,
+        token: str,
+        *,
+        timeout: Timeouts = Timeouts(),
+        proxies: Mapping[str, str] | None = None,
+        use_system_proxy: bool = True,
+    ) -> None:
+        self.base_url = normalize_base_url(base_url)
+        self.timeout = timeout
+        self._auth = BearerAuth(token)
+        self._session = requests.Session()
+        # Explicit auth means requests never looks the host up in ~/.netrc.
+        self._session.auth = self._auth
+        self._session.trust_env = use_system_proxy
+        self._session.verify = True
+        if proxies:
+            self._session.proxies.update(proxies)
+        self._session.headers.update(
+            {
+                "Accept": "application/json",
+                "User-Agent": f"AvatarDesktop/{__version__}",
+            }
+        )
+        # Never retry on our own: a paid POST must not go out twice.
+        adapter = HTTPAdapter(max_retries=Retry(total=0, read=False, redirect=False))
+        self._session.mount("https://", adapter)
+        self._session.mount("http://", adapter)
+
+    def __repr__(self) -> str:
+        return f"AvatarClient(base_url={self.base_url!r}, token=***)"
+
+    def close(self) -> None:
+        self._session.close()
+
+    def __enter__(self) -> AvatarClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- the three endpoints --
+
+    def submit(self, request: GenerationRequest) -> str:
+        """Submit a generation job; returns the task id. Each accepted call is billed."""
+        answer = self._call(
+            "POST", "/avatar/generation", body=request.to_payload(), billable=True, need_data=False
+        )
+        task_id = answer.get("data")
+        if not isinstance(task_id, str) or not task_id.strip():
+            raise MissingTaskId(status=200, code="success")
+        return task_id.strip()
+
+    def get_task(self, task_id: str) -> TaskInfo:
+        """The current state of a task."""
+        task_id = task_id.strip()
+        if not task_id:
+            raise ValueError("empty task id")
+        answer = self._call("GET", f"/avatar/task/{quote(task_id, safe='')}")
+        return TaskInfo.from_json(task_id, answer.get("data"))
+
+    def list_voices(self, language: Language | str | None = None) -> list[Voice]:
+        """The service's ready-made voices, optionally of one language."""
+        params = {"language": Language(language).value} if language else None
+        answer = self._call("GET", "/avatar/voice", params=params)
+        return parse_voice_list(answer.get("data"))
+
+    # -- plumbing --
+
+    def _call(
+        self,
+        method: str,
+        path: str,
+        *,
+        body: Mapping[str, Any] | None = None,
+        params: Mapping[str, str] | None = None,
+        billable: bool = False,
+        need_data: bool = True,
+    ) -> dict[str, Any]:
+        url = self.base_url + path
+        log.debug("%s %s", method, url)
+        data = None
+        headers = {}
+        if body is not None:
+            data = json.dumps(body, ensure_ascii=False).encode("utf-8")
+            headers["Content-Type"] = "application/json"
+        try:
+            response = self._session.request(
+                method,
+                url,
+                data=data,
+                params=params,
+                headers=headers,
+                timeout=(self.timeout.connect, self.timeout.read),
+                allow_redirects=False,
+                stream=True,
+            )
+        except requests.exceptions.RequestException as exc:
+            raise self._network_error(exc, billable) from None
+        with response:
+            try:
+                raw = _read_capped(response)
+            except requests.exceptions.RequestException as exc:
+                raise self._network_error(exc, billable, after_status=True) from None
+            log.debug("%s %s -> HTTP %s, %d bytes", method, url, response.status_code, len(raw))
+            return self._interpret(response, raw, need_data)
+
+    def _network_error(
+        self, exc: requests.exceptions.RequestException, billable: bool, after_status: bool = False
+    ) -> NetworkError:
+        detail = type(exc).__name__
+        if isinstance(exc, requests.exceptions.ConnectTimeout):
+            return NotSent("Timed out connecting to the service; nothing was sent.")
+        if isinstance(exc, requests.exceptions.SSLError):
+            return NotSent(
+                "The secure (TLS) connection to the service could not be set up; nothing was "
+                "sent. The address may be wrong or a network device is intercepting traffic."
+            )
+        if isinstance(exc, requests.exceptions.ProxyError):
+            return NotSent("Could not connect through the proxy; nothing was sent.")
+        if isinstance(
+            exc,
+            requests.exceptions.InvalidURL
+            | requests.exceptions.InvalidHeader
+            | requests.exceptions.MissingSchema
+            | requests.exceptions.InvalidSchema,
+        ):
+            return NotSent(f"The request could not be built ({detail}); nothing was sent.")
+        if isinstance(exc, requests.exceptions.ConnectionError) and not after_status:
+            reason = exc.args[0] if exc.args else None
+            reason = getattr(reason, "reason", reason)
+            if isinstance(reason, NewConnectionError):
+                return NotSent(
+                    "Could not connect to the service (no network, wrong address, or the "
+                    "server is down); nothing was sent."
+                )
+        log.warning("outcome unknown after %s", detail)
+        if billable:
+            return OutcomeUnknown()
+        return OutcomeUnknown("The connection broke before the service's answer arrived.")
+
+    def _interpret(
+        self, response: requests.Response, raw: bytes, need_data: bool
+    ) -> dict[str, Any]:
+        status = response.status_code
+        text = raw.decode("utf-8", errors="replace")
+        try:
+            parsed: object = json.loads(text) if text.strip() else None
+        except ValueError:
+            parsed = None
+        obj: Mapping[str, Any] = parsed if isinstance(parsed, Mapping) else {}
+
+        error = obj.get("error")
+        if isinstance(error, Mapping):
+            server_message = _str_or_none(error.get("message"))
+            code = _str_or_none(error.get("code")) or _str_or_none(error.get("type"))
+        else:
+            server_message = _str_or_none(obj.get("message"))
+            code = _str_or_none(obj.get("code"))
+        if server_message:
+            server_message = self._auth.redact(server_message.strip())[:2000] or None
+        if parsed is None and text.strip():
+            server_message = _html_title(text)
+        details = {"server_message": server_message, "status": status, "code": code}
+
+        if 300 <= status < 400:
+            where = response.headers.get("Location", "")
+            raise BadResponse(
+                f"The service answered with a redirect{' to ' + where if where else ''}; "
+                "check the service address in the settings.",
+                **details,
+            )
+        if status == 429:
+            raise RateLimited(
+                retry_after=parse_retry_after(response.headers.get("Retry-After")), **details
+            )
+        if status in (401, 403) or (status == 402):
+            if _is_quota(code, server_message) or status == 402:
+                raise QuotaExhausted(**details)
+            raise AuthError(**details)
+        if status >= 500:
+            if parsed is None:
+                raise ServerError(
+                    "The service, or a proxy in front of it, failed and answered with a web "
+                    "page. Try again later.",
+                    **details,
+                )
+            raise ServerError(**details)
+        if 400 <= status < 500:
+            if code == "task_not_exist":
+                raise TaskNotFound(**details)
+            if _is_quota(code, server_message):
+                raise QuotaExhausted(**details)
+            raise RequestRejected(**details)
+        if status != 200:
+            raise BadResponse(f"Unexpected answer from the service (HTTP {status}).", **details)
+        if parsed is None:
+            raise BadResponse(
+                "The service answered with an empty body."
+                if not text.strip()
+                else "The service answered with a page that is not data; is the address right?",
+                **details,
+            )
+        if not isinstance(parsed, Mapping):
+            raise BadResponse(**details)
+        if code != "success":
+            if code == "task_not_exist":
+                raise TaskNotFound(**details)
+            if _is_quota(code, server_message):
+                raise QuotaExhausted(**details)
+            if code is None:
+                raise BadResponse("The service's answer has no result code.", **details)
+            raise RequestRejected(**details)
+        if need_data and obj.get("data") is None:
+            raise BadResponse("The service's answer has no data.", **details)
+        return dict(obj)
+
+
+def _read_capped(response: requests.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_content(64 * 1024):
+        size += len(chunk)
+        if size > limit:
+            raise BadResponse(
+                f"The service's answer is larger than {limit // (1024 * 1024)} MiB; refused.",
+                status=response.status_code,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+__all__ = [
+    "DEFAULT_BASE_URL",
+    "ApiError",
+    "AuthError",
+    "AvatarClient",
+    "BadResponse",
+    "BaseUrlError",
+    "MissingTaskId",
+    "NetworkError",
+    "NotSent",
+    "OutcomeUnknown",
+    "QuotaExhausted",
+    "RateLimited",
+    "RequestRejected",
+    "ServerError",
+    "TaskInfo",
+    "TaskNotFound",
+    "TaskStatus",
+    "Timeouts",
+    "TokenError",
+    "Voice",
+    "curl_command",
+    "is_loopback_host",
+    "normalize_base_url",
+    "parse_retry_after",
+    "token_problem",
+]
+
+
+TOKEN_PLACEHOLDER = "${AVATAR_API_TOKEN}"
+
+
+def curl_command(base_url: str, payload: Mapping[str, Any], token: str | None = None) -> str:
+    """A POSIX-shell ``curl`` command that submits ``payload``.
+
+    Without ``token`` the header refers to the ``AVATAR_API_TOKEN`` environment variable, so the
+    command can be shared or pasted into a ticket without leaking the secret.
+    """
+    import shlex
+
+    body = json.dumps(payload, ensure_ascii=False, indent=2)
+    url = normalize_base_url(base_url) + "/avatar/generation"
+    if token is None:
+        auth = f'"Authorization: Bearer {TOKEN_PLACEHOLDER}"'
+    else:
+        auth = shlex.quote(f"Authorization: Bearer {token}")
+    return (
+        f"curl -sS -X POST {shlex.quote(url)} \\\n"
+        f"  -H {auth} \\\n"
+        f"  -H 'Content-Type: application/json' \\\n"
+        f"  --data-raw {shlex.quote(body)}"
+    )
