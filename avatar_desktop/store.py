@@ -1,0 +1,688 @@
+"""The local record of every submitted task, and the offline voice-list cache, in SQLite (Qt-free).
+
+:class:`TaskStore` keeps one row per submission. A submission is written *before* its request goes
+out (status ``SENDING``, see :meth:`TaskStore.begin_submission`), so a job the service may have
+created and billed is never forgotten, even when the app dies mid-send: at the next start
+:meth:`TaskStore.recover_interrupted` turns such rows into ``OUTCOME_UNKNOWN``.
+
+One connection serves every thread; a lock serialises its use (small reads come from the UI
+thread, writes from worker threads). The schema is versioned with ``PRAGMA user_version``: each
+entry of ``_MIGRATIONS`` brings the file one version further, and a file written by a newer
+version of the app is refused, untouched. Every SQLite failure surfaces as :class:`StoreError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import hashlib
+import json
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Self
+
+from avatar_desktop.api import TaskInfo, TaskStatus
+from avatar_desktop.models import VoiceMode
+from avatar_desktop.paths import data_dir
+
+log = logging.getLogger("avatar_desktop.store")
+
+DEFAULT_FILE_NAME = "tasks.sqlite3"
+INTERRUPTED_ERROR = "The app closed before the service answered; the job may exist."
+_MAX_VARIABLES = 500
+"""Ids bound in one ``IN (...)`` query; a larger request is split into several queries."""
+
+
+class StoreError(Exception):
+    """The task list cannot be opened, read or written; the message says why in plain words."""
+
+
+class LocalStatus(enum.StrEnum):
+    """States a row has before the service has given it a task id."""
+
+    SENDING = "SENDING"
+    """Written before the request goes out; the answer has not arrived yet."""
+    OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
+    """The request went out but no answer came back: the job may exist and be billed."""
+
+
+Status = TaskStatus | LocalStatus
+
+
+def parse_status(value: object) -> Status:
+    """The status stored as ``value``; anything unknown becomes ``TaskStatus.UNKNOWN``."""
+    if isinstance(value, str):
+        with contextlib.suppress(ValueError):
+            return LocalStatus(value)
+    return TaskStatus.parse(value)
+
+
+def canonical_json(value: object) -> str:
+    """``value`` as canonical JSON text: sorted keys, no spaces, UTF-8 characters kept."""
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
+
+
+def payload_hash(service_url: str, payload: Mapping[str, Any]) -> str:
+    """The key that finds identical requests: sha256 of the service URL and canonical payload."""
+    digest = hashlib.sha256()
+    digest.update(service_url.encode("utf-8"))
+    digest.update(b"\0")
+    digest.update(canonical_json(payload).encode("utf-8"))
+    return digest.hexdigest()
+
+
+def payload_mode(payload: Mapping[str, Any]) -> VoiceMode | None:
+    """The voice mode of a request body, or None when it has not exactly one voice."""
+    modes = [mode for mode in VoiceMode if mode.value in payload]
+    return modes[0] if len(modes) == 1 else None
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One stored task. Times are aware UTC datetimes; ``task_id`` is None until known."""
+
+    row_id: int
+    task_id: str | None
+    service_url: str
+    payload: dict[str, Any]
+    payload_hash: str
+    mode: VoiceMode | None
+    created_at: datetime
+    updated_at: datetime
+    status: Status
+    progress: int | None
+    fail_reason: str | None
+    video_url: str | None
+    no_watermark_video_url: str | None
+    watermarked_video_url: str | None
+    cover_url: str | None
+    error: str | None
+    consent: dict[str, Any] | None
+
+    @property
+    def avatar_url(self) -> str | None:
+        value = self.payload.get("avatar_url")
+        return value if isinstance(value, str) else None
+
+
+_COLUMNS = (
+    "row_id",
+    "task_id",
+    "service_url",
+    "payload",
+    "payload_hash",
+    "mode",
+    "created_at",
+    "updated_at",
+    "status",
+    "progress",
+    "fail_reason",
+    "video_url",
+    "no_watermark_video_url",
+    "watermarked_video_url",
+    "cover_url",
+    "error",
+    "consent",
+)
+_MODES = frozenset(mode.value for mode in VoiceMode)
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM tasks"
+_NEWEST_FIRST = "ORDER BY created_at DESC, row_id DESC"
+
+
+def _timestamp(moment: datetime) -> float:
+    if moment.tzinfo is None:
+        raise ValueError("a naive datetime has no time zone; pass an aware one")
+    return moment.timestamp()
+
+
+def _datetime(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+def _json_or_none(text: str | None) -> Any:
+    return None if text is None else json.loads(text)
+
+
+def _record(row: tuple[Any, ...]) -> TaskRecord:
+    values = dict(zip(_COLUMNS, row, strict=True))
+    mode = values["mode"]
+    return TaskRecord(
+        row_id=values["row_id"],
+        task_id=values["task_id"],
+        service_url=values["service_url"],
+        payload=json.loads(values["payload"]),
+        payload_hash=values["payload_hash"],
+        mode=VoiceMode(mode) if mode in _MODES else None,
+        created_at=_datetime(values["created_at"]),
+        updated_at=_datetime(values["updated_at"]),
+        status=parse_status(values["status"]),
+        progress=values["progress"],
+        fail_reason=values["fail_reason"],
+        video_url=values["video_url"],
+        no_watermark_video_url=values["no_watermark_video_url"],
+        watermarked_video_url=values["watermarked_video_url"],
+        cover_url=values["cover_url"],
+        error=values["error"],
+        consent=_json_or_none(values["consent"]),
+    )
+
+
+# --- schema -------------------------------------------------------------------------------
+
+
+def _migration_1(conn: sqlite3.Connection) -> None:
+    # AUTOINCREMENT: a removed row's id is never handed out again, so undo can restore it and
+    # an id the table view still holds never points at another task.
+    conn.execute(
+        """
+        CREATE TABLE tasks (
+            row_id INTEGER PRIMARY KEY AUTOINCREMENT,
+            task_id TEXT UNIQUE,
+            service_url TEXT NOT NULL,
+            payload TEXT NOT NULL,
+            payload_hash TEXT NOT NULL,
+            mode TEXT,
+            created_at REAL NOT NULL,
+            updated_at REAL NOT NULL,
+            status TEXT NOT NULL,
+            progress INTEGER,
+            fail_reason TEXT,
+            video_url TEXT,
+            no_watermark_video_url TEXT,
+            watermarked_video_url TEXT,
+            cover_url TEXT,
+            error TEXT,
+            consent TEXT
+        )
+        """
+    )
+    # The rowid is the implicit last column of every index, so this one also orders ties.
+    conn.execute("CREATE INDEX tasks_created_at ON tasks (created_at)")
+    conn.execute("CREATE INDEX tasks_payload_hash ON tasks (payload_hash)")
+    conn.execute("CREATE INDEX tasks_status ON tasks (status)")
+    conn.execute(
+        """
+        CREATE TABLE voices (
+            service_url TEXT NOT NULL,
+            language TEXT NOT NULL,
+            voices TEXT NOT NULL,
+            fetched_at REAL NOT NULL,
+            PRIMARY KEY (service_url, language)
+        )
+        """
+    )
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
+SCHEMA_VERSION = len(_MIGRATIONS)
+
+
+def _user_version(conn: sqlite3.Connection) -> int:
+    return int(conn.execute("PRAGMA user_version").fetchone()[0])
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    for number, migration in enumerate(_MIGRATIONS, start=1):
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            if _user_version(conn) < number:
+                migration(conn)
+                conn.execute(f"PRAGMA user_version = {number}")
+                log.info("task list schema migrated to version %d", number)
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+
+def _create_private(path: Path) -> None:
+    """Make sure ``path`` exists; a new file is readable and writable by its owner only."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(fd)
+
+
+# --- the store ----------------------------------------------------------------------------
+
+
+class TaskStore:
+    """Every task the app submitted or imported, newest first, plus the voice-list cache.
+
+    Safe to share between threads. Methods raise :class:`StoreError` when SQLite fails (a
+    corrupt file, a full disk, another program holding a lock).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._lock = threading.Lock()
+        self._conn: sqlite3.Connection | None = self._open(self.path)
+        log.info("task list opened: %s", self.path)
+
+    @classmethod
+    def open_default(cls) -> TaskStore:
+        """The store in the app's data folder."""
+        return cls(data_dir() / DEFAULT_FILE_NAME)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        try:
+            _create_private(path)
+        except OSError as exc:
+            raise StoreError(
+                f"The task list {path} cannot be created or opened: {exc.strerror or exc}"
+            ) from exc
+        try:
+            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
+        except sqlite3.Error as exc:
+            raise StoreError(f"The task list {path} cannot be opened: {exc}") from exc
+        try:
+            version = _user_version(conn)
+            if version > SCHEMA_VERSION:
+                raise StoreError(
+                    f"The task list {path} was written by a newer version of Avatar Desktop "
+                    f"(format {version}; this version knows up to {SCHEMA_VERSION}). It was "
+                    "left untouched: update the app to open it."
+                )
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            conn.execute("PRAGMA journal_mode=WAL").fetchone()
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            if version < SCHEMA_VERSION:
+                _migrate(conn)
+        except sqlite3.OperationalError as exc:  # locked, read-only, I/O error...
+            conn.close()
+            raise StoreError(f"The task list {path} cannot be used: {exc}") from exc
+        except sqlite3.Error as exc:
+            conn.close()
+            raise StoreError(
+                f"The task list {path} is damaged or is not a task list ({exc}). Move it "
+                "aside to start a new one."
+            ) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return conn
+
+    def close(self) -> None:
+        """Close the file; later calls raise :class:`StoreError`. Closing twice is harmless."""
+        with self._lock:
+            if self._conn is None:
+                return
+            with contextlib.suppress(sqlite3.Error):
+                self._conn.execute("PRAGMA optimize")
+            self._conn.close()
+            self._conn = None
+        log.info("task list closed: %s", self.path)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        """The connection, held under the lock, with SQLite errors turned into StoreError."""
+        with self._lock:
+            if self._conn is None:
+                raise StoreError("The task list is closed.")
+            try:
+                yield self._conn
+            except sqlite3.Error as exc:
+                raise StoreError(f"The task list {self.path} could not be used: {exc}") from exc
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """Like :meth:`_connection`, inside a write transaction committed at the end."""
+        with self._connection() as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    # -- submissions --
+
+    def _insert(
+        self,
+        *,
+        task_id: str | None,
+        service_url: str,
+        payload: Mapping[str, Any],
+        consent: Mapping[str, Any] | None,
+        status: Status,
+        created_at: float,
+    ) -> int:
+        values = {
+            "task_id": task_id,
+            "service_url": service_url,
+            "payload": canonical_json(payload),
+            "payload_hash": payload_hash(service_url, payload),
+            "mode": payload_mode(payload),
+            "created_at": created_at,
+            "updated_at": time.time(),
+            "status": status.value,
+            "consent": None if consent is None else canonical_json(consent),
+        }
+        sql = (
+            f"INSERT INTO tasks ({', '.join(values)}) "
+            f"VALUES ({', '.join(':' + name for name in values)})"
+        )
+        try:
+            with self._transaction() as conn:
+                row_id = conn.execute(sql, values).lastrowid
+        except StoreError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError) and task_id is not None:
+                raise StoreError(f"Task {task_id} is already in the task list.") from exc
+            raise
+        assert row_id is not None
+        return row_id
+
+    def begin_submission(
+        self,
+        service_url: str,
+        payload: Mapping[str, Any],
+        consent: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Record a submission as ``SENDING`` before its request goes out; returns its row id.
+
+        Follow it with :meth:`complete_submission`, :meth:`mark_outcome_unknown` or
+        :meth:`discard_submission`. ``consent`` records that the user confirmed they have the
+        speaker's consent for a cloned voice (``sample_url``, ``confirmed_at``, ``statement``).
+        """
+        row_id = self._insert(
+            task_id=None,
+            service_url=service_url,
+            payload=payload,
+            consent=consent,
+            status=LocalStatus.SENDING,
+            created_at=time.time(),
+        )
+        log.info("row %d: sending a %s request to %s", row_id, payload_mode(payload), service_url)
+        return row_id
+
+    def complete_submission(self, row_id: int, task_id: str) -> None:
+        """The service accepted the submission as ``task_id``: the row becomes ``NOT_START``.
+
+        Raises :class:`StoreError` when the row is gone or already has a task id, so the
+        caller can still tell the user about the (billed) task.
+        """
+        with self._transaction() as conn:
+            row = conn.execute("SELECT task_id FROM tasks WHERE row_id = ?", (row_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"Row {row_id} is no longer in the task list (task {task_id}).")
+            if row[0] is not None:
+                raise StoreError(f"Row {row_id} already belongs to task {row[0]}.")
+            try:
+                conn.execute(
+                    "UPDATE tasks SET task_id = ?, status = ?, progress = 0, error = NULL, "
+                    "updated_at = ? WHERE row_id = ?",
+                    (task_id, TaskStatus.NOT_START.value, time.time(), row_id),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"Task {task_id} is already in the task list.") from exc
+        log.info("row %d: accepted as task %s", row_id, task_id)
+
+    def mark_outcome_unknown(self, row_id: int, error: str) -> None:
+        """The request went out but its answer did not arrive: the job may exist."""
+        with self._transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE row_id = ?",
+                (LocalStatus.OUTCOME_UNKNOWN.value, error, time.time(), row_id),
+            )
+            if cursor.rowcount == 0:
+                raise StoreError(f"Row {row_id} is no longer in the task list.")
+        log.warning("row %d: outcome unknown", row_id)
+
+    def discard_submission(self, row_id: int) -> None:
+        """Delete a row whose request surely created no job (never sent, or refused)."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM tasks WHERE row_id = ?", (row_id,))
+        log.info("row %d: discarded (no job was created)", row_id)
+
+    def recover_interrupted(self) -> int:
+        """Turn rows left ``SENDING`` by an earlier run into ``OUTCOME_UNKNOWN``; returns how
+        many. Call it once at start-up, before any submission begins."""
+        with self._transaction() as conn:
+            count = conn.execute(
+                "UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE status = ?",
+                (
+                    LocalStatus.OUTCOME_UNKNOWN.value,
+                    INTERRUPTED_ERROR,
+                    time.time(),
+                    LocalStatus.SENDING.value,
+                ),
+            ).rowcount
+        if count:
+            log.warning("%d submission(s) interrupted by the app closing; outcome unknown", count)
+        return count
+
+    # -- known tasks --
+
+    def add_task(
+        self,
+        task_id: str,
+        service_url: str,
+        payload: Mapping[str, Any],
+        consent: Mapping[str, Any] | None = None,
+        created_at: datetime | None = None,
+    ) -> int:
+        """Add a task that exists on the service (e.g. imported); returns its row id.
+
+        Its status is ``UNKNOWN`` until the first :meth:`update_from_info`. A task id already in
+        the list raises :class:`StoreError`.
+        """
+        row_id = self._insert(
+            task_id=task_id,
+            service_url=service_url,
+            payload=payload,
+            consent=consent,
+            status=TaskStatus.UNKNOWN,
+            created_at=time.time() if created_at is None else _timestamp(created_at),
+        )
+        log.info("row %d: task %s added", row_id, task_id)
+        return row_id
+
+    def update_from_info(self, task_id: str, info: TaskInfo) -> int | None:
+        """Store what the service said about ``task_id``; returns its row id (None if unknown).
+
+        Result URLs and progress the answer leaves out keep their earlier values. The row's local
+        ``error`` is left as it is (clear it with :meth:`set_error`).
+        """
+        with self._transaction() as conn:
+            row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                """
+                UPDATE tasks SET
+                    status = ?,
+                    progress = COALESCE(?, progress),
+                    fail_reason = ?,
+                    video_url = COALESCE(?, video_url),
+                    no_watermark_video_url = COALESCE(?, no_watermark_video_url),
+                    watermarked_video_url = COALESCE(?, watermarked_video_url),
+                    cover_url = COALESCE(?, cover_url),
+                    updated_at = ?
+                WHERE row_id = ?
+                """,
+                (
+                    info.status.value,
+                    info.progress,
+                    info.fail_reason,
+                    info.video_url,
+                    info.no_watermark_video_url,
+                    info.watermarked_video_url,
+                    info.cover_url,
+                    time.time(),
+                    row[0],
+                ),
+            )
+        log.debug("row %d: task %s is %s", row[0], task_id, info.status.value)
+        return int(row[0])
+
+    def set_error(self, row_id: int, error: str | None) -> None:
+        """Set (or, with None, clear) the local error shown in the row."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE tasks SET error = ?, updated_at = ? WHERE row_id = ?",
+                (error, time.time(), row_id),
+            )
+
+    # -- reading --
+
+    def get(self, row_id: int) -> TaskRecord | None:
+        with self._connection() as conn:
+            row = conn.execute(f"{_SELECT} WHERE row_id = ?", (row_id,)).fetchone()
+        return None if row is None else _record(row)
+
+    def _fetch_many(
+        self, conn: sqlite3.Connection, row_ids: Iterable[int]
+    ) -> dict[int, TaskRecord]:
+        wanted = list(dict.fromkeys(row_ids))
+        records: dict[int, TaskRecord] = {}
+        for start in range(0, len(wanted), _MAX_VARIABLES):
+            chunk = wanted[start : start + _MAX_VARIABLES]
+            marks = ", ".join("?" * len(chunk))
+            for row in conn.execute(f"{_SELECT} WHERE row_id IN ({marks})", chunk):
+                record = _record(row)
+                records[record.row_id] = record
+        return records
+
+    def get_many(self, row_ids: Iterable[int]) -> dict[int, TaskRecord]:
+        """The records of ``row_ids`` that exist, by row id (one query for up to 500 ids)."""
+        with self._connection() as conn:
+            return self._fetch_many(conn, row_ids)
+
+    def count(self) -> int:
+        with self._connection() as conn:
+            return int(conn.execute("SELECT count(*) FROM tasks").fetchone()[0])
+
+    def row_ids(self) -> list[int]:
+        """Every row id, newest first."""
+        with self._connection() as conn:
+            return [
+                row_id for (row_id,) in conn.execute(f"SELECT row_id FROM tasks {_NEWEST_FIRST}")
+            ]
+
+    def find_same_request(self, service_url: str, payload: Mapping[str, Any]) -> list[TaskRecord]:
+        """Earlier rows that sent exactly this payload to this service, newest first."""
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"{_SELECT} WHERE payload_hash = ? AND service_url = ? AND payload = ? "
+                f"{_NEWEST_FIRST}",
+                (payload_hash(service_url, payload), service_url, canonical_json(payload)),
+            ).fetchall()
+        return [_record(row) for row in rows]
+
+    # -- removing and undoing --
+
+    def remove(self, row_ids: Iterable[int]) -> list[TaskRecord]:
+        """Remove rows from the local list (the service is not told); returns what was removed,
+        newest first, for :meth:`restore`."""
+        with self._transaction() as conn:
+            removed = self._fetch_many(conn, row_ids)
+            conn.executemany("DELETE FROM tasks WHERE row_id = ?", ((i,) for i in removed))
+        log.info("%d row(s) removed", len(removed))
+        return sorted(removed.values(), key=lambda r: (r.created_at, r.row_id), reverse=True)
+
+    def restore(self, records: Iterable[TaskRecord]) -> None:
+        """Put removed records back with their row ids; all or none."""
+        rows = [
+            (
+                record.row_id,
+                record.task_id,
+                record.service_url,
+                canonical_json(record.payload),
+                record.payload_hash,
+                None if record.mode is None else record.mode.value,
+                record.created_at.timestamp(),
+                record.updated_at.timestamp(),
+                record.status.value,
+                record.progress,
+                record.fail_reason,
+                record.video_url,
+                record.no_watermark_video_url,
+                record.watermarked_video_url,
+                record.cover_url,
+                record.error,
+                None if record.consent is None else canonical_json(record.consent),
+            )
+            for record in records
+        ]
+        marks = ", ".join("?" * len(_COLUMNS))
+        try:
+            with self._transaction() as conn:
+                conn.executemany(
+                    f"INSERT INTO tasks ({', '.join(_COLUMNS)}) VALUES ({marks})", rows
+                )
+        except StoreError as exc:
+            if isinstance(exc.__cause__, sqlite3.IntegrityError):
+                raise StoreError(
+                    "The removed tasks cannot be put back: the list has rows with the same "
+                    "ids or task ids now."
+                ) from exc
+            raise
+        log.info("%d row(s) restored", len(rows))
+
+    # -- the voice-list cache --
+
+    def save_voices(
+        self, service_url: str, language: str | None, voices: list[dict[str, Any]]
+    ) -> None:
+        """Cache a service's voice list (``language`` None or '' for the list of all voices)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO voices (service_url, language, voices, fetched_at) "
+                "VALUES (?, ?, ?, ?)",
+                (service_url, language or "", canonical_json(voices), time.time()),
+            )
+
+    def load_voices(
+        self, service_url: str, language: str | None
+    ) -> tuple[list[dict[str, Any]], datetime] | None:
+        """The cached voice list and when it was fetched, or None when there is none."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT voices, fetched_at FROM voices WHERE service_url = ? AND language = ?",
+                (service_url, language or ""),
+            ).fetchone()
+        if row is None:
+            return None
+        try:
+            voices = json.loads(row[0])
+        except ValueError:
+            voices = None
+        if not isinstance(voices, list) or not all(isinstance(v, dict) for v in voices):
+            log.warning("the cached voice list of %s is damaged; ignored", service_url)
+            return None
+        return voices, _datetime(row[1])
+
+
+__all__ = [
+    "DEFAULT_FILE_NAME",
+    "INTERRUPTED_ERROR",
+    "SCHEMA_VERSION",
+    "LocalStatus",
+    "Status",
+    "StoreError",
+    "TaskRecord",
+    "TaskStore",
+    "canonical_json",
+    "parse_status",
+    "payload_hash",
+    "payload_mode",
+]

@@ -1,0 +1,518 @@
+"""The task store: real SQLite files, the submission lifecycle, migrations and threads."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sqlite3
+import stat
+import sys
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from avatar_desktop.api import TaskInfo, TaskStatus
+from avatar_desktop.models import VoiceMode
+from avatar_desktop.paths import data_dir
+from avatar_desktop.store import (
+    INTERRUPTED_ERROR,
+    SCHEMA_VERSION,
+    LocalStatus,
+    StoreError,
+    TaskRecord,
+    TaskStore,
+    canonical_json,
+)
+
+SERVICE = "https://api.example.test"
+OTHER_SERVICE = "https://mirror.example.test"
+
+
+def audio_payload(n: int = 0) -> dict:
+    return {
+        "avatar_url": f"https://cdn.example.test/avatar{n}.png",
+        "audio_url": f"https://cdn.example.test/track{n}.mp3",
+        "no_watermark": True,
+    }
+
+
+def clone_payload(text: str = "你好，世界") -> dict:
+    return {
+        "avatar_url": "https://cdn.example.test/avatar.mp4",
+        "no_watermark": False,
+        "create_voice": {
+            "audio_url": "https://cdn.example.test/sample.wav",
+            "language": "zh",
+            "text": text,
+        },
+    }
+
+
+CONSENT = {
+    "sample_url": "https://cdn.example.test/sample.wav",
+    "confirmed_at": "2025-01-07T10:00:00+00:00",
+    "statement": "I have the speaker's consent to clone this voice.",
+}
+
+
+@pytest.fixture
+def path(tmp_path):
+    return tmp_path / "tasks.sqlite3"
+
+
+@pytest.fixture
+def store(path):
+    with TaskStore(path) as store:
+        yield store
+
+
+def raw(path, sql, *args):
+    conn = sqlite3.connect(path)
+    try:
+        return conn.execute(sql, args).fetchall()
+    finally:
+        conn.close()
+
+
+# --- the file -----------------------------------------------------------------------------
+
+
+def test_new_file_has_the_schema_version_and_uses_wal(store, path):
+    assert SCHEMA_VERSION >= 1
+    assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+    assert raw(path, "PRAGMA journal_mode") == [("wal",)]
+    assert store._conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert store._conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
+def test_file_is_private_to_the_user_whatever_the_umask(tmp_path):
+    old = os.umask(0)
+    try:
+        with TaskStore(tmp_path / "private" / "tasks.sqlite3") as store:
+            store.begin_submission(SERVICE, audio_payload())
+            for file in (tmp_path / "private").iterdir():
+                assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
+    finally:
+        os.umask(old)
+
+
+def test_persistence_across_close_and_reopen(path):
+    with TaskStore(path) as store:
+        row_id = store.add_task("task-1", SERVICE, clone_payload(), consent=CONSENT)
+        store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.IN_PROGRESS, progress=35))
+        before = store.get(row_id)
+    with TaskStore(path) as store:
+        assert store.get(row_id) == before
+        assert store.count() == 1
+    assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
+
+
+def test_newer_schema_version_is_refused_and_left_untouched(path):
+    TaskStore(path).close()
+    raw(path, f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    before = path.read_bytes()
+    with pytest.raises(StoreError, match="newer version"):
+        TaskStore(path)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize(
+    "content", [b"this is not a database at all" * 100, b"SQLite format 3\x00" + b"\xff" * 4000]
+)
+def test_garbage_file_raises_store_error(path, content):
+    path.write_bytes(content)
+    with pytest.raises(StoreError, match="damaged"):
+        TaskStore(path)
+
+
+def test_a_directory_in_the_way_raises_store_error(tmp_path):
+    (tmp_path / "tasks.sqlite3").mkdir()
+    with pytest.raises(StoreError):
+        TaskStore(tmp_path / "tasks.sqlite3")
+
+
+def test_closed_store_raises_store_error(path):
+    store = TaskStore(path)
+    store.close()
+    store.close()
+    with pytest.raises(StoreError, match="closed"):
+        store.count()
+
+
+def test_open_default_uses_the_data_dir(monkeypatch, tmp_path):
+    monkeypatch.setenv("AVATAR_DESKTOP_DATA_DIR", str(tmp_path / "elsewhere"))
+    with TaskStore.open_default() as store:
+        assert store.path == tmp_path / "elsewhere" / "tasks.sqlite3"
+    assert store.path.is_file()
+
+
+def test_data_dir_override_is_created_private(monkeypatch, tmp_path):
+    monkeypatch.setenv("AVATAR_DESKTOP_DATA_DIR", str(tmp_path / "a" / "b"))
+    assert data_dir() == tmp_path / "a" / "b"
+    assert data_dir().is_dir()
+    if os.name == "posix":
+        assert stat.S_IMODE((tmp_path / "a" / "b").stat().st_mode) == 0o700
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="XDG folders")
+def test_data_dir_follows_xdg_on_linux(monkeypatch, tmp_path):
+    monkeypatch.delenv("AVATAR_DESKTOP_DATA_DIR")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert data_dir() == tmp_path / "xdg" / "avatar-desktop"
+    monkeypatch.setenv("XDG_DATA_HOME", "relative/ignored")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert data_dir() == tmp_path / "home" / ".local" / "share" / "avatar-desktop"
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+def test_round_trip_of_every_field(store, path):
+    created = datetime(2025, 1, 7, 10, 30, 15, 250000, tzinfo=UTC)
+    payload = clone_payload("第一句。\nSecond line — “quoted”.")
+    row_id = store.add_task("task-1", SERVICE, payload, consent=CONSENT, created_at=created)
+    info = TaskInfo(
+        "task-1",
+        TaskStatus.FAILURE,
+        fail_reason="音频太短 <b>x</b>",
+        progress=35,
+        video_url="https://media.example.test/v.mp4",
+        no_watermark_video_url="https://media.example.test/v_nowm.mp4",
+        watermarked_video_url="https://media.example.test/v_wm.mp4",
+        cover_url="https://media.example.test/c.webp",
+    )
+    assert store.update_from_info("task-1", info) == row_id
+    store.set_error(row_id, "Download failed: disk full")
+
+    record = store.get(row_id)
+    assert isinstance(record, TaskRecord)
+    assert record.row_id == row_id
+    assert record.task_id == "task-1"
+    assert record.service_url == SERVICE
+    assert record.payload == payload
+    assert len(record.payload_hash) == 64
+    assert record.mode is VoiceMode.CREATE_VOICE
+    assert record.created_at == created
+    assert record.created_at.tzinfo is not None
+    assert record.created_at.utcoffset() == timedelta(0)
+    assert record.updated_at.tzinfo is not None
+    assert record.updated_at >= record.created_at
+    assert record.status is TaskStatus.FAILURE
+    assert record.progress == 35
+    assert record.fail_reason == "音频太短 <b>x</b>"
+    assert record.video_url == "https://media.example.test/v.mp4"
+    assert record.no_watermark_video_url == "https://media.example.test/v_nowm.mp4"
+    assert record.watermarked_video_url == "https://media.example.test/v_wm.mp4"
+    assert record.cover_url == "https://media.example.test/c.webp"
+    assert record.error == "Download failed: disk full"
+    assert record.consent == CONSENT
+    assert record.avatar_url == payload["avatar_url"]
+    assert store.get_many([row_id, 999]) == {row_id: record}
+
+    # Stored as canonical JSON text, readable by any SQLite tool.
+    (text, consent), *_ = raw(path, "SELECT payload, consent FROM tasks")
+    assert text == canonical_json(payload)
+    assert "第一句" in text
+    assert json.loads(consent) == CONSENT
+
+    store.set_error(row_id, None)
+    assert store.get(row_id).error is None
+
+
+@pytest.mark.parametrize(
+    ("payload", "mode"),
+    [
+        (audio_payload(), VoiceMode.AUDIO_URL),
+        (clone_payload(), VoiceMode.CREATE_VOICE),
+        (
+            {
+                "avatar_url": "https://cdn.example.test/a.png",
+                "use_voice": {
+                    "voice_engine_id": "e1",
+                    "audio_id": "a1",
+                    "language": "en",
+                    "text": "Hi",
+                },
+            },
+            VoiceMode.USE_VOICE,
+        ),
+        ({"avatar_url": "https://cdn.example.test/a.png"}, None),
+    ],
+)
+def test_mode_is_derived_from_the_payload(store, payload, mode):
+    assert store.get(store.begin_submission(SERVICE, payload)).mode == mode
+
+
+def test_add_task_rejects_a_task_id_already_stored(store):
+    store.add_task("task-1", SERVICE, audio_payload())
+    with pytest.raises(StoreError, match="task-1"):
+        store.add_task("task-1", SERVICE, audio_payload(2))
+    assert store.count() == 1
+
+
+def test_add_task_rejects_a_naive_created_at(store):
+    with pytest.raises(ValueError, match="naive"):
+        store.add_task("task-1", SERVICE, audio_payload(), created_at=datetime(2025, 1, 1))
+
+
+def test_an_added_task_is_unknown_until_queried(store):
+    record = store.get(store.add_task("task-1", SERVICE, audio_payload()))
+    assert record.status is TaskStatus.UNKNOWN
+    assert record.progress is None
+
+
+def test_row_ids_are_newest_first(store):
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    old = store.add_task("old", SERVICE, audio_payload(), created_at=base)
+    new = store.add_task("new", SERVICE, audio_payload(), created_at=base + timedelta(days=2))
+    tie_1 = store.add_task("tie1", SERVICE, audio_payload(), created_at=base + timedelta(days=1))
+    tie_2 = store.add_task("tie2", SERVICE, audio_payload(), created_at=base + timedelta(days=1))
+    assert store.row_ids() == [new, tie_2, tie_1, old]
+    assert store.count() == 4
+
+
+def test_get_many_reads_more_ids_than_one_query_binds(store):
+    ids = [store.add_task(f"t{i}", SERVICE, audio_payload(i)) for i in range(1200)]
+    records = store.get_many(ids)
+    assert sorted(records) == sorted(ids)
+    assert store.get_many([]) == {}
+
+
+# --- the submission lifecycle -------------------------------------------------------------
+
+
+def test_begin_then_complete(store):
+    row_id = store.begin_submission(SERVICE, audio_payload(), consent=None)
+    record = store.get(row_id)
+    assert record.status is LocalStatus.SENDING
+    assert record.task_id is None
+    assert record.progress is None
+
+    store.complete_submission(row_id, "57b9ba07db5e4ed5bf18ebb4179a826d")
+    record = store.get(row_id)
+    assert record.status is TaskStatus.NOT_START
+    assert record.task_id == "57b9ba07db5e4ed5bf18ebb4179a826d"
+    assert record.progress == 0
+    assert record.error is None
+
+
+def test_complete_refuses_a_row_that_is_gone_or_already_has_a_task(store):
+    row_id = store.begin_submission(SERVICE, audio_payload())
+    store.complete_submission(row_id, "task-1")
+    with pytest.raises(StoreError, match="task-1"):
+        store.complete_submission(row_id, "task-2")
+    other = store.begin_submission(SERVICE, audio_payload())
+    with pytest.raises(StoreError, match="already"):
+        store.complete_submission(other, "task-1")
+    assert store.get(other).status is LocalStatus.SENDING
+    with pytest.raises(StoreError, match="no longer"):
+        store.complete_submission(12345, "task-3")
+
+
+def test_begin_then_outcome_unknown(store):
+    row_id = store.begin_submission(SERVICE, audio_payload())
+    store.mark_outcome_unknown(row_id, "The connection broke.")
+    record = store.get(row_id)
+    assert record.status is LocalStatus.OUTCOME_UNKNOWN
+    assert record.error == "The connection broke."
+    assert record.task_id is None
+    # Someone who later learns the task id can still complete it.
+    store.complete_submission(row_id, "task-9")
+    assert store.get(row_id).status is TaskStatus.NOT_START
+    with pytest.raises(StoreError):
+        store.mark_outcome_unknown(12345, "gone")
+
+
+def test_begin_then_discard(store):
+    row_id = store.begin_submission(SERVICE, audio_payload())
+    store.discard_submission(row_id)
+    assert store.get(row_id) is None
+    assert store.count() == 0
+    store.discard_submission(row_id)  # harmless twice
+
+
+def test_sending_row_becomes_outcome_unknown_after_reopening(path):
+    with TaskStore(path) as store:
+        interrupted = store.begin_submission(SERVICE, audio_payload(1))
+        done = store.begin_submission(SERVICE, audio_payload(2))
+        store.complete_submission(done, "task-2")
+    with TaskStore(path) as store:
+        assert store.recover_interrupted() == 1
+        record = store.get(interrupted)
+        assert record.status is LocalStatus.OUTCOME_UNKNOWN
+        assert record.error == INTERRUPTED_ERROR
+        assert store.get(done).status is TaskStatus.NOT_START
+        assert store.recover_interrupted() == 0
+
+
+# --- finding the same request -------------------------------------------------------------
+
+
+def test_find_same_request(store):
+    first = store.begin_submission(SERVICE, audio_payload(1))
+    store.complete_submission(first, "task-1")
+    second = store.begin_submission(SERVICE, audio_payload(1))
+    store.mark_outcome_unknown(second, "no answer")
+    store.begin_submission(OTHER_SERVICE, audio_payload(1))
+    store.begin_submission(SERVICE, audio_payload(2))
+    discarded = store.begin_submission(SERVICE, audio_payload(1))
+    store.discard_submission(discarded)
+
+    # Key order does not matter: the payload is compared as canonical JSON.
+    reordered = dict(reversed(list(audio_payload(1).items())))
+    found = store.find_same_request(SERVICE, reordered)
+    assert [r.row_id for r in found] == [second, first]
+    assert found[1].task_id == "task-1"
+    assert store.find_same_request(SERVICE, audio_payload(3)) == []
+    assert len(store.find_same_request(OTHER_SERVICE, audio_payload(1))) == 1
+
+
+def test_payload_hash_is_indexed(store):
+    plan = store._conn.execute(
+        "EXPLAIN QUERY PLAN SELECT row_id FROM tasks WHERE payload_hash = ?", ("x",)
+    ).fetchall()
+    assert "tasks_payload_hash" in str(plan)
+    plan = store._conn.execute(
+        "EXPLAIN QUERY PLAN SELECT row_id FROM tasks ORDER BY created_at DESC, row_id DESC"
+    ).fetchall()
+    assert "TEMP B-TREE" not in str(plan)
+
+
+@settings(max_examples=30, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.text(min_size=1, max_size=200), no_watermark=st.booleans())
+def test_any_text_round_trips_and_is_found_again(store, text, no_watermark):
+    payload = clone_payload(text)
+    payload["no_watermark"] = no_watermark
+    row_id = store.begin_submission(SERVICE, payload)
+    assert store.get(row_id).payload == payload
+    assert row_id in [r.row_id for r in store.find_same_request(SERVICE, payload)]
+
+
+# --- remove and undo ----------------------------------------------------------------------
+
+
+def test_remove_and_restore_keep_row_ids(store):
+    ids = [store.add_task(f"task-{i}", SERVICE, audio_payload(i)) for i in range(5)]
+    store.update_from_info("task-3", TaskInfo("task-3", TaskStatus.SUCCESS, video_url="https://v"))
+    before = store.get_many(ids)
+    order = store.row_ids()
+
+    removed = store.remove([ids[1], ids[3], 999])
+    assert [r.row_id for r in removed] == [ids[3], ids[1]]
+    assert store.count() == 3
+    assert store.get(ids[3]) is None
+
+    # A new row never reuses a removed id, so undo cannot collide with it.
+    newer = store.begin_submission(SERVICE, audio_payload(9))
+    assert newer not in ids
+
+    store.restore(removed)
+    assert store.get_many(ids) == before
+    assert [i for i in store.row_ids() if i != newer] == order
+
+
+def test_restore_is_all_or_nothing(store):
+    row_id = store.add_task("task-1", SERVICE, audio_payload())
+    removed = store.remove([row_id])
+    store.add_task("task-1", SERVICE, audio_payload())  # re-imported meanwhile
+    with pytest.raises(StoreError, match="cannot be put back"):
+        store.restore(removed)
+    assert store.count() == 1
+
+
+# --- updates ------------------------------------------------------------------------------
+
+
+def test_update_from_info_keeps_old_urls_and_progress(store):
+    row_id = store.add_task("task-1", SERVICE, audio_payload())
+    store.update_from_info(
+        "task-1",
+        TaskInfo(
+            "task-1",
+            TaskStatus.SUCCESS,
+            progress=100,
+            video_url="https://v/1.mp4",
+            no_watermark_video_url="https://v/1n.mp4",
+            watermarked_video_url="https://v/1w.mp4",
+            cover_url="https://v/1.webp",
+        ),
+    )
+    store.update_from_info(
+        "task-1", TaskInfo("task-1", TaskStatus.SUCCESS, video_url="https://v/2")
+    )
+    record = store.get(row_id)
+    assert record.video_url == "https://v/2"
+    assert record.no_watermark_video_url == "https://v/1n.mp4"
+    assert record.watermarked_video_url == "https://v/1w.mp4"
+    assert record.cover_url == "https://v/1.webp"
+    assert record.progress == 100
+    assert store.update_from_info("nope", TaskInfo("nope", TaskStatus.SUCCESS)) is None
+
+
+# --- the voice cache ----------------------------------------------------------------------
+
+
+def test_voices_cache(store):
+    voices = [{"audio_id": "a1", "voice_engine_id": "e1", "name": "晓晓", "labels": ["Female"]}]
+    assert store.load_voices(SERVICE, None) is None
+    store.save_voices(SERVICE, None, voices)
+    store.save_voices(SERVICE, "en", [])
+    loaded, fetched_at = store.load_voices(SERVICE, None)
+    assert loaded == voices
+    assert fetched_at.tzinfo is not None
+    assert abs((datetime.now(UTC) - fetched_at).total_seconds()) < 60
+    assert store.load_voices(SERVICE, "") == (loaded, fetched_at)
+    assert store.load_voices(SERVICE, "en")[0] == []
+    assert store.load_voices(SERVICE, "zh") is None
+    assert store.load_voices(OTHER_SERVICE, None) is None
+
+    store.save_voices(SERVICE, None, voices * 2)
+    assert store.load_voices(SERVICE, None)[0] == voices * 2
+
+
+# --- threads and logs ---------------------------------------------------------------------
+
+
+def test_writes_from_several_threads(store):
+    start = threading.Barrier(4)
+    results: list[list[int]] = [[] for _ in range(4)]
+    errors: list[BaseException] = []
+
+    def work(n: int) -> None:
+        try:
+            start.wait()
+            for i in range(50):
+                row_id = store.begin_submission(SERVICE, audio_payload(n * 100 + i))
+                if i % 2:
+                    store.complete_submission(row_id, f"task-{n}-{i}")
+                results[n].append(row_id)
+                store.count()
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=work, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert not errors
+    all_ids = [row_id for ids in results for row_id in ids]
+    assert len(set(all_ids)) == 200
+    assert store.count() == 200
+    assert len(store.get_many(all_ids)) == 200
+    assert raw(store.path, "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_payload_text_is_never_logged(store, caplog):
+    caplog.set_level(logging.DEBUG, logger="avatar_desktop.store")
+    secret = "a private sentence nobody else should read"
+    row_id = store.begin_submission(SERVICE, clone_payload(secret))
+    store.complete_submission(row_id, "task-1")
+    store.remove([row_id])
+    assert caplog.records
+    assert all(secret not in record.getMessage() for record in caplog.records)
