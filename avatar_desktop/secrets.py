@@ -1,0 +1,339 @@
+"""Where the API token lives: the OS keyring, an environment variable or memory (Qt-free).
+
+The bearer token spends money, so it is never written to a file, the settings, a log line or an
+error message. :class:`TokenVault` reads it from :data:`ENV_VAR` (which wins), a token kept for
+this session only, or the system keyring under :data:`SERVICE_NAME` / :data:`ACCOUNT_NAME`. When
+no keyring works, :meth:`TokenVault.probe` says why in plain English and the UI offers to keep the
+token in memory for the session; there is deliberately no plaintext fallback.
+
+Every keyring call can block (D-Bus, an unlock prompt), so the UI calls the vault from a worker
+thread, never from the GUI thread.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import os
+import sys
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import keyring
+import keyring.errors
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
+
+from avatar_desktop.api import token_problem
+
+log = logging.getLogger("avatar_desktop.secrets")
+
+SERVICE_NAME = "avatar-desktop"
+"""Keyring service name of the token entry (documented in the README)."""
+ACCOUNT_NAME = "api-token"
+"""Keyring user name of the token entry (documented in the README)."""
+ENV_VAR = "AVATAR_API_TOKEN"
+"""Environment variable that, when set and non-empty, overrides the stored token."""
+
+PROBE_ACCOUNT = "probe"
+"""User name read (never written) by :meth:`TokenVault.probe` to test access."""
+
+
+class TokenSource(enum.StrEnum):
+    """Where the token returned by :meth:`TokenVault.load` came from."""
+
+    ENVIRONMENT = "environment"
+    KEYRING = "keyring"
+    SESSION = "session"
+    """Kept in memory for this run only."""
+    NONE = "none"
+
+
+@dataclass(frozen=True)
+class BackendState:
+    """Whether the keyring backend can hold the token, and if not why and what to do."""
+
+    usable: bool
+    name: str
+    """Display name of the backend class, e.g. ``"SecretService Keyring"``."""
+    problem: str | None = None
+    """Plain-English explanation when not usable."""
+    hint: str | None = None
+    """What the user can do about :attr:`problem`."""
+
+
+class SecretStoreError(Exception):
+    """The token could not be read, stored or removed; :attr:`user_message` says why.
+
+    The message never contains the token, and the keyring's own exception is not chained (its
+    text is not under our control).
+    """
+
+    def __init__(self, user_message: str) -> None:
+        super().__init__(user_message)
+        self.user_message = user_message
+
+
+def masked(token: str) -> str:
+    """The token for display: ``sk-a…9f2c`` (first and last four) or ``•••`` when short."""
+    if len(token) >= 12:
+        return f"{token[:4]}…{token[-4:]}"
+    return "•••"
+
+
+def _backend_name(backend: KeyringBackend) -> str:
+    try:
+        return str(type(backend).name)
+    except Exception:  # a third-party backend with a broken classproperty
+        return type(backend).__name__
+
+
+def _no_backend_hint(platform: str) -> str:
+    if platform.startswith("linux") or "bsd" in platform:
+        return (
+            "Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, "
+            "make sure it runs and is unlocked in your desktop session, then restart the app. "
+            "Until then the token can be kept for this session only."
+        )
+    if platform == "darwin":
+        return (
+            "Make sure your login keychain is available in Keychain Access, then restart the "
+            "app. Until then the token can be kept for this session only."
+        )
+    if platform in ("win32", "cygwin"):
+        return (
+            "Make sure Windows Credential Manager is available, then restart the app. Until "
+            "then the token can be kept for this session only."
+        )
+    return "Until a system keyring is available the token can be kept for this session only."
+
+
+def _access_hint(platform: str, exc: BaseException) -> str:
+    if isinstance(exc, keyring.errors.KeyringLocked):
+        return (
+            "Unlock your keyring (for example by logging in to the desktop session or opening "
+            "your password manager) and try again, or keep the token for this session only."
+        )
+    if platform.startswith("linux") or "bsd" in platform:
+        return (
+            "Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and "
+            "unlocked, and that the app runs inside a desktop session (a D-Bus session bus is "
+            "needed). Or keep the token for this session only."
+        )
+    return "Unlock your system keyring and try again, or keep the token for this session only."
+
+
+def _static_problem(backend: KeyringBackend) -> str | None:
+    """Why ``backend`` cannot hold a secret, judged from its type and priority only (no I/O)."""
+    if isinstance(backend, fail.Keyring):
+        return "No system keyring is installed, so the token cannot be saved."
+    if isinstance(backend, null.Keyring):
+        return "The system keyring is switched off (null backend), so the token cannot be saved."
+    if isinstance(backend, chainer.ChainerBackend):
+        # Its priority is -1 with a single backend although that one works: count instead.
+        if not backend.backends:
+            return "No system keyring is installed, so the token cannot be saved."
+        return None
+    priority = backend.priority  # may raise RuntimeError: the caller reports it
+    if priority <= 0:
+        return "No system keyring is installed, so the token cannot be saved."
+    if priority < 1:
+        return (
+            f"The selected keyring ({_backend_name(backend)}) is not a recommended system "
+            "keyring and may keep secrets in a plain file, so the token is not saved there."
+        )
+    return None
+
+
+class TokenVault:
+    """Loads, saves and removes the API token; thread-safe.
+
+    Every method is blocking (a keyring call may wait on D-Bus or an unlock prompt): call them
+    from a worker thread, never from the GUI thread. ``backend=None`` means the default backend
+    from ``keyring.get_keyring()`` (looked up on first use), ``environ=None`` means
+    ``os.environ``. ``service_name`` exists so tests can use their own keyring entry.
+    """
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        environ: Mapping[str, str] | None = None,
+        *,
+        service_name: str = SERVICE_NAME,
+        platform: str = sys.platform,
+    ) -> None:
+        self._lock = threading.RLock()
+        self._backend = backend
+        self._environ: Mapping[str, str] = os.environ if environ is None else environ
+        self._service_name = service_name
+        self._platform = platform
+        self._session_token: str | None = None
+        self._source = TokenSource.NONE
+
+    def __repr__(self) -> str:
+        backend = "default" if self._backend is None else _backend_name(self._backend)
+        session = "kept" if self._session_token is not None else "none"
+        return (
+            f"<TokenVault service={self._service_name!r} backend={backend!r} "
+            f"source={self._source.value} session_token={session}>"
+        )
+
+    @property
+    def source(self) -> TokenSource:
+        """Where the token of the last successful :meth:`load` came from."""
+        with self._lock:
+            return self._source
+
+    @property
+    def service_name(self) -> str:
+        return self._service_name
+
+    def _get_backend(self) -> KeyringBackend:
+        if self._backend is None:
+            self._backend = keyring.get_keyring()
+        return self._backend
+
+    def probe(self) -> BackendState:
+        """Whether the keyring can hold the token: checks its type and priority, then reads a
+        harmless entry. Never raises."""
+        with self._lock:
+            try:
+                backend = self._get_backend()
+            except Exception as exc:
+                return self._access_failed("keyring", exc)
+            name = _backend_name(backend)
+            try:
+                problem = _static_problem(backend)
+                if problem is not None:
+                    return BackendState(
+                        usable=False,
+                        name=name,
+                        problem=problem,
+                        hint=_no_backend_hint(self._platform),
+                    )
+                backend.get_password(self._service_name, PROBE_ACCOUNT)
+            except Exception as exc:
+                return self._access_failed(name, exc)
+            return BackendState(usable=True, name=name)
+
+    def _access_failed(self, name: str, exc: Exception) -> BackendState:
+        log.info("keyring %s is not usable: %s", name, type(exc).__name__)
+        if isinstance(exc, keyring.errors.NoKeyringError):
+            problem = "No system keyring is installed, so the token cannot be saved."
+            hint = _no_backend_hint(self._platform)
+        else:
+            problem = f"The system keyring could not be opened: {type(exc).__name__}."
+            hint = _access_hint(self._platform, exc)
+        return BackendState(usable=False, name=name, problem=problem, hint=hint)
+
+    def load(self) -> tuple[str | None, TokenSource]:
+        """The token and where it came from: :data:`ENV_VAR` if set and non-empty, else the
+        session token, else the keyring, else ``(None, TokenSource.NONE)``.
+
+        Raises :class:`SecretStoreError` when the variable holds an unusable token or the keyring
+        cannot be read.
+        """
+        with self._lock:
+            env_token = self._environ.get(ENV_VAR)
+            if env_token:
+                problem = token_problem(env_token)
+                if problem:
+                    raise SecretStoreError(
+                        f"The environment variable {ENV_VAR} is set but cannot be used as a "
+                        f"token: {problem} Fix or unset it."
+                    )
+                self._source = TokenSource.ENVIRONMENT
+                return env_token, self._source
+            if self._session_token is not None:
+                self._source = TokenSource.SESSION
+                return self._session_token, self._source
+            stored = self._read("could not be read")
+            if stored is None:
+                self._source = TokenSource.NONE
+                return None, self._source
+            problem = token_problem(stored)
+            if problem:
+                raise SecretStoreError(
+                    f"The token saved in the system keyring cannot be used: {problem} "
+                    "Enter the token again."
+                )
+            self._source = TokenSource.KEYRING
+            return stored, self._source
+
+    def save(self, token: str) -> None:
+        """Store ``token`` in the keyring and read it back; forgets any session token.
+
+        Refuses a token with a :func:`~avatar_desktop.api.token_problem` (including any
+        whitespace: the UI strips the ends before calling). Raises :class:`SecretStoreError`
+        when the keyring fails or silently does not keep the token.
+        """
+        self._check(token, "cannot be saved")
+        with self._lock:
+            try:
+                backend = self._get_backend()
+                problem = _static_problem(backend)
+            except Exception as exc:
+                raise self._keyring_error("could not be opened", exc) from None
+            if problem is not None and not isinstance(backend, null.Keyring | fail.Keyring):
+                # fail raises below and null is caught by the read-back; a plain-file store is
+                # refused here, before the token is written to it.
+                raise SecretStoreError(problem)
+            try:
+                backend.set_password(self._service_name, ACCOUNT_NAME, token)
+            except Exception as exc:
+                raise self._keyring_error("could not store the token", exc) from None
+            if self._read("could not be read back") != token:
+                raise SecretStoreError(
+                    "The keyring did not keep the token: it may be switched off or read-only. "
+                    "You can keep the token for this session only."
+                )
+            self._session_token = None
+
+    def remove(self) -> None:
+        """Delete the keyring entry (a missing entry is fine) and forget the session token."""
+        with self._lock:
+            self._session_token = None
+            try:
+                self._get_backend().delete_password(self._service_name, ACCOUNT_NAME)
+            except keyring.errors.PasswordDeleteError:
+                pass
+            except Exception as exc:
+                raise self._keyring_error("could not remove the token", exc) from None
+
+    def keep_for_session(self, token: str) -> None:
+        """Keep ``token`` in memory for this run only (validated like :meth:`save`)."""
+        self._check(token, "cannot be used")
+        with self._lock:
+            self._session_token = token
+
+    def forget_session(self) -> None:
+        """Drop the token kept by :meth:`keep_for_session`."""
+        with self._lock:
+            self._session_token = None
+
+    @staticmethod
+    def _check(token: str, what: str) -> None:
+        if not isinstance(token, str):
+            raise TypeError(f"token must be a str, not {type(token).__name__}")
+        problem = token_problem(token)
+        if problem:
+            raise SecretStoreError(f"This token {what}: {problem}")
+
+    def _read(self, what: str) -> str | None:
+        try:
+            return self._get_backend().get_password(self._service_name, ACCOUNT_NAME)
+        except Exception as exc:
+            raise self._keyring_error(what, exc) from None
+
+    def _keyring_error(self, what: str, exc: Exception) -> SecretStoreError:
+        log.warning("keyring error (%s): %s", what, type(exc).__name__)
+        if isinstance(exc, keyring.errors.NoKeyringError):
+            return SecretStoreError(
+                "No system keyring is installed. You can keep the token for this session only."
+            )
+        if isinstance(exc, keyring.errors.KeyringLocked):
+            return SecretStoreError(
+                f"The system keyring is locked, so it {what}. Unlock it and try again."
+            )
+        return SecretStoreError(f"The system keyring {what}: {type(exc).__name__}.")
