@@ -1,0 +1,165 @@
+"""Non-secret settings, kept in ``QSettings`` (an INI file in the data folder).
+
+Never holds the token: that lives only in the keyring (see :mod:`avatar_desktop.secrets`).
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings
+
+from avatar_desktop.api import DEFAULT_BASE_URL, BaseUrlError
+from avatar_desktop.config import ProxyMode, ServiceConfig
+
+
+class ServiceChoice(enum.StrEnum):
+    """Which service the app talks to."""
+
+    UNSET = ""  # first run: decided by whether a token exists
+    SANDBOX = "sandbox"
+    DEFAULT = "default"
+    CUSTOM = "custom"
+
+
+class AppSettings:
+    """Typed access to the settings file."""
+
+    def __init__(self, path: Path) -> None:
+        self._settings = QSettings(str(path), QSettings.Format.IniFormat)
+        self.session_override: ServiceChoice | None = None
+        """A service chosen for this run only (``--sandbox``); not saved."""
+
+    @property
+    def path(self) -> Path:
+        return Path(self._settings.fileName())
+
+    def _get(self, key: str, default: Any) -> Any:
+        value = self._settings.value(key, default)
+        return default if value is None else value
+
+    def _float(self, key: str, default: float, low: float, high: float) -> float:
+        try:
+            value = float(self._get(key, default))
+        except (TypeError, ValueError):
+            return default
+        return min(max(value, low), high)
+
+    # -- service --
+    @property
+    def service(self) -> ServiceChoice:
+        if self.session_override is not None:
+            return self.session_override
+        try:
+            return ServiceChoice(str(self._get("service/choice", "")))
+        except ValueError:
+            return ServiceChoice.UNSET
+
+    @service.setter
+    def service(self, value: ServiceChoice) -> None:
+        self.session_override = None
+        self._settings.setValue("service/choice", value.value)
+
+    @property
+    def custom_url(self) -> str:
+        return str(self._get("service/custom_url", ""))
+
+    @custom_url.setter
+    def custom_url(self, value: str) -> None:
+        self._settings.setValue("service/custom_url", value)
+
+    @property
+    def connect_timeout(self) -> float:
+        return self._float("network/connect_timeout", 10.0, 1.0, 120.0)
+
+    @connect_timeout.setter
+    def connect_timeout(self, value: float) -> None:
+        self._settings.setValue("network/connect_timeout", float(value))
+
+    @property
+    def read_timeout(self) -> float:
+        return self._float("network/read_timeout", 60.0, 5.0, 600.0)
+
+    @read_timeout.setter
+    def read_timeout(self, value: float) -> None:
+        self._settings.setValue("network/read_timeout", float(value))
+
+    @property
+    def proxy_mode(self) -> ProxyMode:
+        try:
+            return ProxyMode(str(self._get("network/proxy_mode", ProxyMode.SYSTEM.value)))
+        except ValueError:
+            return ProxyMode.SYSTEM
+
+    @proxy_mode.setter
+    def proxy_mode(self, value: ProxyMode) -> None:
+        self._settings.setValue("network/proxy_mode", value.value)
+
+    @property
+    def proxy_url(self) -> str:
+        return str(self._get("network/proxy_url", ""))
+
+    @proxy_url.setter
+    def proxy_url(self, value: str) -> None:
+        self._settings.setValue("network/proxy_url", value)
+
+    def service_config(self, sandbox_url: str | None) -> ServiceConfig:
+        """The configured service; the sandbox when chosen (and running), else the real one.
+
+        A custom address that cannot be used falls back to the default address.
+        """
+        common = {
+            "connect_timeout": self.connect_timeout,
+            "read_timeout": self.read_timeout,
+            "proxy_mode": self.proxy_mode,
+            "proxy_url": self.proxy_url,
+        }
+        if self.service is ServiceChoice.SANDBOX and sandbox_url:
+            return ServiceConfig(base_url=sandbox_url, sandbox=True, **common)
+        if self.service is ServiceChoice.CUSTOM and self.custom_url:
+            try:
+                return ServiceConfig(base_url=self.custom_url, **common)
+            except BaseUrlError:
+                pass
+        return ServiceConfig(base_url=DEFAULT_BASE_URL, **common)
+
+    # -- interface --
+    @property
+    def language(self) -> str:
+        value = str(self._get("ui/language", "system"))
+        return value if value in ("system", "en", "zh_CN") else "system"
+
+    @language.setter
+    def language(self, value: str) -> None:
+        self._settings.setValue("ui/language", value)
+
+    @property
+    def draft(self) -> dict[str, Any]:
+        try:
+            value = json.loads(str(self._get("compose/draft", "{}")))
+        except ValueError:
+            return {}
+        return value if isinstance(value, dict) else {}
+
+    @draft.setter
+    def draft(self, value: dict[str, Any]) -> None:
+        self._settings.setValue("compose/draft", json.dumps(value, ensure_ascii=False))
+
+    def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
+        # A default is always given: PySide6 mishandles a bare None coming back from C++.
+        geometry = self._settings.value("window/geometry", QByteArray())
+        state = self._settings.value("window/state", QByteArray())
+        return (
+            geometry if isinstance(geometry, QByteArray) and not geometry.isEmpty() else None,
+            state if isinstance(state, QByteArray) and not state.isEmpty() else None,
+        )
+
+    def set_window_state(self, geometry: QByteArray, state: QByteArray) -> None:
+        self._settings.setValue("window/geometry", geometry)
+        self._settings.setValue("window/state", state)
+
+    def sync(self) -> None:
+        self._settings.sync()

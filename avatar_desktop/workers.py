@@ -1,0 +1,345 @@
+"""Qt workers that run the blocking core calls off the UI thread and report through signals.
+
+Each worker is a plain ``QObject`` moved to its own ``QThread`` (one thread per kind of work);
+the window calls its slots through queued signals and listens to its signals. Workers never
+touch widgets. :class:`WorkerThreads` owns the threads and shuts them down without ever letting a
+running ``QThread`` be destroyed.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, QThread, Signal, Slot
+
+from avatar_desktop.api import (
+    ApiError,
+    AuthError,
+    MissingTaskId,
+    NotSent,
+    OutcomeUnknown,
+    RequestRejected,
+    Voice,
+)
+from avatar_desktop.config import ServiceConfig
+from avatar_desktop.media import CheckCancelled, MediaRole, check_media
+from avatar_desktop.models import GenerationRequest
+from avatar_desktop.secrets import SecretStoreError, TokenVault
+from avatar_desktop.store import StoreError, TaskStore
+
+log = logging.getLogger("avatar_desktop.workers")
+
+T = TypeVar("T")
+
+
+class Abandoned(Exception):
+    """The caller stopped waiting for a blocking call (the app is closing)."""
+
+
+def call_abandonable(fn: Callable[[], T], should_stop: threading.Event, poll: float = 0.05) -> T:
+    """Run ``fn`` on a daemon thread and wait for it, unless ``should_stop`` is set first.
+
+    ``requests`` cannot be interrupted; this lets a worker thread give up waiting at shutdown so
+    its ``QThread`` ends promptly. The call itself runs to its own timeout in the background.
+    """
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["value"] = fn()
+        except BaseException as exc:  # handed to the waiting thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=run, name="avatar-call", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        if should_stop.is_set():
+            raise Abandoned
+        thread.join(poll)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class SubmitJob:
+    """One submission: where, with which token, what, and the consent record if cloning."""
+
+    config: ServiceConfig
+    token: str
+    request: GenerationRequest
+    consent: dict[str, Any] | None = None
+
+    def __repr__(self) -> str:
+        return f"SubmitJob(service={self.config.base_url!r}, mode={self.request.mode.value})"
+
+
+class SubmitWorker(QObject):
+    """Sends paid submissions, one at a time, recording each in the store before it goes out.
+
+    Signals:
+        sending(row_id): the request was recorded and is about to be sent.
+        submitted(row_id, task_id): the service accepted it.
+        failed(row_id, error): the service surely created no job (not sent, refused, bad token);
+            the row was discarded and ``row_id`` is gone.
+        outcome_unknown(row_id, error): the request may or may not have created a billed job;
+            the row is kept as ``OUTCOME_UNKNOWN``. Never retried automatically.
+    """
+
+    sending = Signal(int)
+    submitted = Signal(int, str)
+    failed = Signal(int, object)
+    outcome_unknown = Signal(int, object)
+
+    def __init__(self, store: TaskStore) -> None:
+        super().__init__()
+        self._store = store
+        self.stop_event = threading.Event()
+
+    @Slot(object)
+    def submit(self, job: SubmitJob) -> None:
+        payload = job.request.to_payload()
+        row_id = self._store.begin_submission(job.config.base_url, payload, job.consent)
+        self.sending.emit(row_id)
+
+        def send() -> str:
+            with job.config.make_client(job.token) as client:
+                return client.submit(job.request)
+
+        try:
+            task_id = call_abandonable(send, self.stop_event)
+        except Abandoned:
+            message = "The app closed before the service answered; the job may exist."
+            self._store.mark_outcome_unknown(row_id, message)
+            self.outcome_unknown.emit(row_id, OutcomeUnknown(message))
+            return
+        except (NotSent, RequestRejected, AuthError) as exc:
+            # Surely no job: forget the row, the form still holds the request.
+            self._store.discard_submission(row_id)
+            self.failed.emit(row_id, exc)
+            return
+        except (OutcomeUnknown, MissingTaskId) as exc:
+            self._store.mark_outcome_unknown(row_id, exc.user_message)
+            self.outcome_unknown.emit(row_id, exc)
+            return
+        except ApiError as exc:
+            # Quota, rate limit, server error, unreadable answer: the service did not accept the
+            # job (a 5xx or a garbled answer *could* hide one, so keep it visible as unknown when
+            # the HTTP status does not prove a refusal).
+            if exc.status is not None and 400 <= exc.status < 500:
+                self._store.discard_submission(row_id)
+                self.failed.emit(row_id, exc)
+            else:
+                self._store.mark_outcome_unknown(row_id, str(exc))
+                self.outcome_unknown.emit(row_id, exc)
+            return
+        except Exception as exc:  # a bug must not lose the row
+            log.exception("unexpected failure while submitting")
+            self._store.mark_outcome_unknown(row_id, f"Unexpected error: {type(exc).__name__}")
+            self.outcome_unknown.emit(row_id, OutcomeUnknown(str(exc)))
+            return
+        try:
+            self._store.complete_submission(row_id, task_id)
+        except StoreError:
+            # The row went away while sending (removed from the list): keep the billed job.
+            row_id = self._store.add_task(
+                task_id, job.config.base_url, payload, consent=job.consent
+            )
+            self.sending.emit(row_id)
+        self.submitted.emit(row_id, task_id)
+
+
+class VoiceListWorker(QObject):
+    """Loads the ready-made voices: first the offline cache, then the service.
+
+    Signals:
+        voices_loaded(language, voices, from_cache, fetched_at): ``voices`` is a list of
+            :class:`~avatar_desktop.api.Voice`; ``fetched_at`` a datetime or None.
+        voices_failed(language, error): the service could not be asked (``ApiError``).
+    """
+
+    voices_loaded = Signal(str, list, bool, object)
+    voices_failed = Signal(str, object)
+
+    def __init__(self, store: TaskStore) -> None:
+        super().__init__()
+        self._store = store
+        self.stop_event = threading.Event()
+
+    @Slot(object, str, str, bool)
+    def load(self, config: ServiceConfig, token: str, language: str, refresh: bool) -> None:
+        cached = self._store.load_voices(config.base_url, language or None)
+        if cached is not None:
+            items, fetched_at = cached
+            voices = [v for v in map(Voice.from_json, items) if v is not None]
+            self.voices_loaded.emit(language, voices, True, fetched_at)
+            if not refresh:
+                return
+        if not token:
+            return
+
+        def fetch() -> list[Voice]:
+            with config.make_client(token) as client:
+                return client.list_voices(language or None)
+
+        try:
+            voices = call_abandonable(fetch, self.stop_event)
+        except Abandoned:
+            return
+        except ApiError as exc:
+            self.voices_failed.emit(language, exc)
+            return
+        self._store.save_voices(config.base_url, language or None, [v.to_json() for v in voices])
+        fresh = self._store.load_voices(config.base_url, language or None)
+        self.voices_loaded.emit(language, voices, False, fresh[1] if fresh else None)
+
+
+class TokenWorker(QObject):
+    """Keyring operations (an unlock prompt can block) and the token test.
+
+    Signals:
+        probed(state): a :class:`~avatar_desktop.secrets.BackendState`.
+        loaded(token, source): the token (or None) and its ``TokenSource``.
+        saved(): the token is in the keyring and was read back.
+        removed(): the token is gone from the keyring and the session.
+        tested(ok, error): the authenticated test call's outcome (``error`` None when ok).
+        failed(operation, message): a keyring operation failed; ``message`` is plain text.
+    """
+
+    probed = Signal(object)
+    loaded = Signal(object, object)
+    saved = Signal()
+    removed = Signal()
+    tested = Signal(bool, object)
+    failed = Signal(str, str)
+
+    def __init__(self, vault: TokenVault) -> None:
+        super().__init__()
+        self._vault = vault
+        self.stop_event = threading.Event()
+
+    @Slot()
+    def probe(self) -> None:
+        self.probed.emit(self._vault.probe())
+
+    @Slot()
+    def load(self) -> None:
+        try:
+            token, source = self._vault.load()
+        except SecretStoreError as exc:
+            self.failed.emit("load", exc.user_message)
+            return
+        self.loaded.emit(token, source)
+
+    @Slot(str)
+    def save(self, token: str) -> None:
+        try:
+            self._vault.save(token)
+        except SecretStoreError as exc:
+            self.failed.emit("save", exc.user_message)
+            return
+        self.saved.emit()
+
+    @Slot()
+    def remove(self) -> None:
+        try:
+            self._vault.remove()
+        except SecretStoreError as exc:
+            self.failed.emit("remove", exc.user_message)
+            return
+        self.removed.emit()
+
+    @Slot(object, str)
+    def test(self, config: ServiceConfig, token: str) -> None:
+        """Lists the voices: an authenticated call that creates no job and costs nothing."""
+
+        def call() -> None:
+            with config.make_client(token) as client:
+                client.list_voices()
+
+        try:
+            call_abandonable(call, self.stop_event)
+        except Abandoned:
+            return
+        except (ApiError, ValueError) as exc:
+            self.tested.emit(False, exc)
+            return
+        self.tested.emit(True, None)
+
+
+class MediaCheckWorker(QObject):
+    """Checks the request's media URLs before paying for a job; cancellable.
+
+    Signals:
+        checked(url, report): one URL's :class:`~avatar_desktop.media.MediaReport`.
+        progress(done, total): how many URLs are checked.
+        finished(cancelled): the whole check ended (``cancelled`` True when stopped).
+    """
+
+    checked = Signal(str, object)
+    progress = Signal(int, int)
+    finished = Signal(bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.cancel_event = threading.Event()
+        self.stop_event = threading.Event()
+
+    def _cancelled(self) -> bool:
+        return self.cancel_event.is_set() or self.stop_event.is_set()
+
+    @Slot(list)
+    def check(self, items: list[tuple[str, MediaRole]]) -> None:
+        self.cancel_event.clear()
+        self.progress.emit(0, len(items))
+        for done, (url, role) in enumerate(items, start=1):
+            if self._cancelled():
+                self.finished.emit(True)
+                return
+            try:
+                report = call_abandonable(
+                    lambda url=url, role=role: check_media(url, role, cancelled=self._cancelled),
+                    self.stop_event,
+                )
+            except (CheckCancelled, Abandoned):
+                self.finished.emit(True)
+                return
+            self.checked.emit(url, report)
+            self.progress.emit(done, len(items))
+        self.finished.emit(False)
+
+
+class WorkerThreads(QObject):
+    """Owns one ``QThread`` per worker; :meth:`shutdown` stops them without destroying a
+    running thread."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._threads: list[tuple[QThread, QObject]] = []
+
+    def start(self, worker: QObject, name: str) -> None:
+        thread = QThread(self)
+        thread.setObjectName(name)
+        worker.moveToThread(thread)
+        thread.finished.connect(worker.deleteLater)
+        self._threads.append((thread, worker))
+        thread.start()
+
+    def shutdown(self, timeout_ms: int = 3000) -> bool:
+        """Ask every worker to stop, then wait up to ``timeout_ms`` in all. True when every
+        thread ended; a thread that would not end is kept alive (never destroyed running)."""
+        for thread, worker in self._threads:
+            stop = getattr(worker, "stop_event", None)
+            if stop is not None:
+                stop.set()
+            thread.quit()
+        all_done = True
+        for thread, _worker in self._threads:
+            if not thread.wait(timeout_ms):
+                log.warning("thread %s did not stop in time", thread.objectName())
+                all_done = False
+        return all_done
