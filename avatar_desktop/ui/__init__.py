@@ -1,0 +1,1 @@
+"""The Qt widgets, models and dialogs of the desktop app."""

@@ -1,0 +1,547 @@
+"""The compose form: avatar, watermark switch and one tab per voice mode, validated as you type.
+
+The form only builds and checks a :class:`~avatar_desktop.models.GenerationRequest`; the window
+decides what to do with it. Each tab keeps its own fields, so switching tabs loses nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QPlainTextEdit,
+    QSizePolicy,
+    QTabWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from avatar_desktop.api import Voice
+from avatar_desktop.models import (
+    MAX_TEXT_LENGTH,
+    GenerationRequest,
+    Language,
+    Problem,
+    ValidationError,
+    VoiceMode,
+)
+from avatar_desktop.ui.i18n import problem_text
+
+VOICE_ROLE = Qt.ItemDataRole.UserRole + 1
+_TAB_MODES = (VoiceMode.AUDIO_URL, VoiceMode.CREATE_VOICE, VoiceMode.USE_VOICE)
+
+
+def _error_label() -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setObjectName("fieldError")
+    label.setStyleSheet("QLabel#fieldError { color: #c62828; }")
+    label.setVisible(False)
+    return label
+
+
+class UrlField(QWidget):
+    """A URL line edit with a paste button and an error line under it."""
+
+    edited = Signal()
+
+    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QLineEdit()
+        self.edit.setPlaceholderText(placeholder)
+        self.edit.setClearButtonEnabled(True)
+        self.paste_button = QToolButton()
+        self.paste_button.setText(self.tr("Paste"))
+        self.paste_button.setToolTip(self.tr("Paste a web address from the clipboard"))
+        self.paste_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.paste_button.clicked.connect(self._paste)
+        self.error = _error_label()
+        self.touched = False
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.edit, 1)
+        row.addWidget(self.paste_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addLayout(row)
+        layout.addWidget(self.error)
+        self.edit.textEdited.connect(self._on_edited)
+
+    def _on_edited(self) -> None:
+        self.touched = True
+        self.edited.emit()
+
+    def _paste(self) -> None:
+        text = QGuiApplication.clipboard().text().strip()
+        if text:
+            self.edit.setText(text)
+            self._on_edited()
+        self.edit.setFocus()
+
+    def value(self) -> str:
+        return self.edit.text().strip()
+
+    def set_value(self, value: str) -> None:
+        self.edit.setText(value)
+
+
+class SpokenText(QWidget):
+    """The words to speak, with a live character count and an error line."""
+
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.edit = QPlainTextEdit()
+        self.edit.setTabChangesFocus(True)
+        self.edit.setPlaceholderText(self.tr("The words the avatar will say"))
+        self.edit.setMinimumHeight(70)
+        self.edit.setMaximumHeight(220)
+        self.count = QLabel()
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.error = _error_label()
+        self.touched = False
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(self.edit)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.error, 1)
+        bottom.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(bottom)
+        self.edit.textChanged.connect(self._on_changed)
+        self._update_count()
+
+    def _on_changed(self) -> None:
+        self.touched = True
+        self._update_count()
+        self.edited.emit()
+
+    def _update_count(self) -> None:
+        length = len(self.edit.toPlainText())
+        self.count.setText(
+            self.tr("%1 / %2 characters")
+            .replace("%1", str(length))
+            .replace("%2", str(MAX_TEXT_LENGTH))
+        )
+        over = length > MAX_TEXT_LENGTH
+        self.count.setStyleSheet("color: #c62828; font-weight: bold;" if over else "")
+
+    def value(self) -> str:
+        return self.edit.toPlainText()
+
+    def set_value(self, value: str) -> None:
+        self.edit.setPlainText(value)
+        self.touched = False
+
+
+def _language_combo() -> QComboBox:
+    combo = QComboBox()
+    combo.addItem("中文 (zh)", Language.ZH.value)
+    combo.addItem("English (en)", Language.EN.value)
+    return combo
+
+
+def _set_combo_data(combo: QComboBox, value: object) -> None:
+    index = combo.findData(value)
+    if index >= 0:
+        combo.setCurrentIndex(index)
+
+
+class ComposePanel(QWidget):
+    """The form. Signals:
+
+    ``validity_changed(bool ok, str missing)``: after each (debounced) validation; ``missing`` is
+        a translated list of what is wrong, for the Submit button's tooltip.
+    ``voices_requested(str language, bool refresh)``: the voice picker wants a list.
+    ``edited()``: any field changed (for drafts).
+    """
+
+    validity_changed = Signal(bool, str)
+    voices_requested = Signal(str, bool)
+    edited = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._request: GenerationRequest | None = None
+        self._problems: tuple[Problem, ...] = ()
+        self._show_all = False
+
+        self.avatar = UrlField(self.tr("https://… image (jpg, png) or video (mp4) of the person"))
+        self.no_watermark = QCheckBox(self.tr("&No watermark"))
+        self.no_watermark.setToolTip(
+            self.tr("Ask the service for a video without its watermark (no_watermark)")
+        )
+
+        # -- tab 1: a ready audio track
+        self.audio = UrlField(self.tr("https://… mp3, wav, m4a or aac the avatar lip-syncs to"))
+        audio_tab = QWidget()
+        audio_form = QFormLayout(audio_tab)
+        audio_label = QLabel(self.tr("&Audio URL:"))
+        audio_label.setBuddy(self.audio.edit)
+        audio_form.addRow(audio_label, self.audio)
+        audio_hint = QLabel(self.tr("The avatar lip-syncs to this recording."))
+        audio_hint.setWordWrap(True)
+        audio_hint.setEnabled(False)
+        audio_form.addRow(audio_hint)
+
+        # -- tab 2: clone a voice from a sample
+        self.sample = UrlField(self.tr("https://… a clear recording of the voice, 20 s or longer"))
+        self.clone_language = _language_combo()
+        self.clone_text = SpokenText()
+        clone_tab = QWidget()
+        clone_form = QFormLayout(clone_tab)
+        sample_label = QLabel(self.tr("&Voice sample URL:"))
+        sample_label.setBuddy(self.sample.edit)
+        clone_form.addRow(sample_label, self.sample)
+        clone_lang_label = QLabel(self.tr("&Language:"))
+        clone_lang_label.setBuddy(self.clone_language)
+        clone_form.addRow(clone_lang_label, self.clone_language)
+        clone_text_label = QLabel(self.tr("&Text:"))
+        clone_text_label.setBuddy(self.clone_text.edit)
+        clone_form.addRow(clone_text_label, self.clone_text)
+        consent = QLabel(
+            self.tr(
+                "Only clone a voice whose speaker has agreed to it. You will be asked to "
+                "confirm this once for each sample."
+            )
+        )
+        consent.setWordWrap(True)
+        consent.setEnabled(False)
+        clone_form.addRow(consent)
+
+        # -- tab 3: an existing voice, with a picker
+        self.voice_filter_language = QComboBox()
+        self.voice_filter_language.addItem(self.tr("All languages"), "")
+        self.voice_filter_language.addItem("中文 (zh)", "zh")
+        self.voice_filter_language.addItem("English (en)", "en")
+        self.voice_search = QLineEdit()
+        self.voice_search.setPlaceholderText(self.tr("Search by name or label"))
+        self.voice_search.setClearButtonEnabled(True)
+        self.voice_refresh = QToolButton()
+        self.voice_refresh.setText(self.tr("Refresh"))
+        self.voice_refresh.setToolTip(self.tr("Ask the service for its current list of voices"))
+        self.voice_model = QStandardItemModel(self)
+        self.voice_proxy = QSortFilterProxyModel(self)
+        self.voice_proxy.setSourceModel(self.voice_model)
+        self.voice_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        self.voice_proxy.setFilterRole(Qt.ItemDataRole.ToolTipRole)
+        self.voice_list = QListView()
+        self.voice_list.setModel(self.voice_proxy)
+        self.voice_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
+        self.voice_list.setMinimumHeight(90)
+        self.voice_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.voice_status = QLabel()
+        self.voice_status.setTextFormat(Qt.TextFormat.PlainText)
+        self.voice_status.setWordWrap(True)
+        self.voice_status.setEnabled(False)
+        self.engine_id = QLineEdit()
+        self.engine_id.setPlaceholderText(self.tr("voice_engine_id"))
+        self.engine_error = _error_label()
+        self.audio_id = QLineEdit()
+        self.audio_id.setPlaceholderText(self.tr("audio_id"))
+        self.audio_id_error = _error_label()
+        self.use_language = _language_combo()
+        self.use_text = SpokenText()
+        use_tab = QWidget()
+        use_form = QFormLayout(use_tab)
+        picker_row = QHBoxLayout()
+        picker_row.addWidget(self.voice_filter_language)
+        picker_row.addWidget(self.voice_search, 1)
+        picker_row.addWidget(self.voice_refresh)
+        picker_label = QLabel(self.tr("&Pick a voice:"))
+        picker_label.setBuddy(self.voice_search)
+        use_form.addRow(picker_label, picker_row)
+        use_form.addRow(self.voice_list)
+        use_form.addRow(self.voice_status)
+        engine_label = QLabel(self.tr("Voice &engine id:"))
+        engine_label.setBuddy(self.engine_id)
+        use_form.addRow(engine_label, self._with_error(self.engine_id, self.engine_error))
+        audio_id_label = QLabel(self.tr("Audio &id:"))
+        audio_id_label.setBuddy(self.audio_id)
+        use_form.addRow(audio_id_label, self._with_error(self.audio_id, self.audio_id_error))
+        use_lang_label = QLabel(self.tr("Lan&guage:"))
+        use_lang_label.setBuddy(self.use_language)
+        use_form.addRow(use_lang_label, self.use_language)
+        use_text_label = QLabel(self.tr("Te&xt:"))
+        use_text_label.setBuddy(self.use_text.edit)
+        use_form.addRow(use_text_label, self.use_text)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(audio_tab, self.tr("Audio URL"))
+        self.tabs.addTab(clone_tab, self.tr("Clone a voice"))
+        self.tabs.addTab(use_tab, self.tr("Use an existing voice"))
+        self.tabs.setTabToolTip(0, self.tr("Lip-sync to a ready audio track (audio_url)"))
+        self.tabs.setTabToolTip(
+            1, self.tr("Clone a voice from a sample, then speak your text (create_voice)")
+        )
+        self.tabs.setTabToolTip(2, self.tr("Speak your text with an existing voice (use_voice)"))
+
+        top = QFormLayout()
+        avatar_label = QLabel(self.tr("A&vatar URL:"))
+        avatar_label.setBuddy(self.avatar.edit)
+        top.addRow(avatar_label, self.avatar)
+        top.addRow("", self.no_watermark)
+
+        self.form_error = _error_label()
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.form_error)
+
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.validate)
+
+        for field in (self.avatar, self.audio, self.sample, self.clone_text, self.use_text):
+            field.edited.connect(self._schedule)
+        for edit in (self.engine_id, self.audio_id):
+            edit.textEdited.connect(self._schedule)
+        for combo in (self.clone_language, self.use_language):
+            combo.currentIndexChanged.connect(self._schedule)
+        self.no_watermark.toggled.connect(self._schedule)
+        self.tabs.currentChanged.connect(self._on_tab_changed)
+        self.voice_search.textChanged.connect(self.voice_proxy.setFilterFixedString)
+        self.voice_filter_language.currentIndexChanged.connect(
+            lambda: self.voices_requested.emit(self.voice_filter_language.currentData(), False)
+        )
+        self.voice_refresh.clicked.connect(
+            lambda: self.voices_requested.emit(self.voice_filter_language.currentData(), True)
+        )
+        self.voice_list.selectionModel().currentChanged.connect(self._on_voice_picked)
+        self._voices_asked = False
+        self._voices: list[Voice] = []
+
+        QWidget.setTabOrder(self.avatar.edit, self.avatar.paste_button)
+        QWidget.setTabOrder(self.avatar.paste_button, self.no_watermark)
+        QWidget.setTabOrder(self.no_watermark, self.tabs)
+        self.validate()
+
+    @staticmethod
+    def _with_error(edit: QWidget, error: QLabel) -> QWidget:
+        box = QWidget()
+        layout = QVBoxLayout(box)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(2)
+        layout.addWidget(edit)
+        layout.addWidget(error)
+        return box
+
+    # -- state ---------------------------------------------------------------------------
+
+    @property
+    def mode(self) -> VoiceMode:
+        return _TAB_MODES[self.tabs.currentIndex()]
+
+    def set_mode(self, mode: VoiceMode) -> None:
+        self.tabs.setCurrentIndex(_TAB_MODES.index(mode))
+
+    def payload(self) -> dict[str, Any]:
+        """The JSON body the current tab describes (URLs and ids trimmed)."""
+        payload: dict[str, Any] = {
+            "avatar_url": self.avatar.value(),
+            "no_watermark": self.no_watermark.isChecked(),
+        }
+        if self.mode is VoiceMode.AUDIO_URL:
+            payload["audio_url"] = self.audio.value()
+        elif self.mode is VoiceMode.CREATE_VOICE:
+            payload["create_voice"] = {
+                "audio_url": self.sample.value(),
+                "language": self.clone_language.currentData(),
+                "text": self.clone_text.value(),
+            }
+        else:
+            payload["use_voice"] = {
+                "voice_engine_id": self.engine_id.text().strip(),
+                "audio_id": self.audio_id.text().strip(),
+                "language": self.use_language.currentData(),
+                "text": self.use_text.value(),
+            }
+        return payload
+
+    def request(self) -> GenerationRequest | None:
+        """The valid request the form describes, or None."""
+        return self._request
+
+    def problems(self) -> tuple[Problem, ...]:
+        return self._problems
+
+    def draft(self) -> dict[str, Any]:
+        """Everything typed in every tab (not only the current one), to restore later."""
+        return {
+            "mode": self.mode.value,
+            "avatar_url": self.avatar.edit.text(),
+            "no_watermark": self.no_watermark.isChecked(),
+            "audio_url": self.audio.edit.text(),
+            "sample_url": self.sample.edit.text(),
+            "clone_language": self.clone_language.currentData(),
+            "clone_text": self.clone_text.value(),
+            "voice_engine_id": self.engine_id.text(),
+            "audio_id": self.audio_id.text(),
+            "use_language": self.use_language.currentData(),
+            "use_text": self.use_text.value(),
+        }
+
+    def load_draft(self, draft: dict[str, Any]) -> None:
+        def text(key: str) -> str:
+            value = draft.get(key, "")
+            return value if isinstance(value, str) else ""
+
+        self.avatar.set_value(text("avatar_url"))
+        self.no_watermark.setChecked(draft.get("no_watermark") is True)
+        self.audio.set_value(text("audio_url"))
+        self.sample.set_value(text("sample_url"))
+        _set_combo_data(self.clone_language, draft.get("clone_language"))
+        self.clone_text.set_value(text("clone_text"))
+        self.engine_id.setText(text("voice_engine_id"))
+        self.audio_id.setText(text("audio_id"))
+        _set_combo_data(self.use_language, draft.get("use_language"))
+        self.use_text.set_value(text("use_text"))
+        try:
+            self.set_mode(VoiceMode(draft.get("mode", VoiceMode.AUDIO_URL.value)))
+        except ValueError:
+            self.set_mode(VoiceMode.AUDIO_URL)
+        self.validate()
+
+    def load_request(self, request: GenerationRequest) -> None:
+        """Fill the form from a request ("use as template"); other tabs keep their text."""
+        self.avatar.set_value(request.avatar_url)
+        self.no_watermark.setChecked(request.no_watermark)
+        payload = request.to_payload()
+        if request.mode is VoiceMode.AUDIO_URL:
+            self.audio.set_value(payload["audio_url"])
+        elif request.mode is VoiceMode.CREATE_VOICE:
+            voice = payload["create_voice"]
+            self.sample.set_value(voice["audio_url"])
+            _set_combo_data(self.clone_language, voice["language"])
+            self.clone_text.set_value(voice["text"])
+        else:
+            voice = payload["use_voice"]
+            self.engine_id.setText(voice["voice_engine_id"])
+            self.audio_id.setText(voice["audio_id"])
+            _set_combo_data(self.use_language, voice["language"])
+            self.use_text.set_value(voice["text"])
+        self.set_mode(request.mode)
+        self.validate()
+
+    def show_all_problems(self) -> None:
+        """Show every problem, also under fields the user has not touched yet."""
+        self._show_all = True
+        self.validate()
+
+    # -- validation ------------------------------------------------------------------------
+
+    def _schedule(self) -> None:
+        self.edited.emit()
+        self._debounce.start()
+
+    def _on_tab_changed(self) -> None:
+        if self.mode is VoiceMode.USE_VOICE and not self._voices_asked:
+            self._voices_asked = True
+            self.voices_requested.emit(self.voice_filter_language.currentData(), False)
+        self.edited.emit()
+        self.validate()
+
+    def _field_targets(self) -> dict[str, tuple[QLabel, bool]]:
+        """Problem path -> (error label, whether the user has touched that field)."""
+        return {
+            "avatar_url": (self.avatar.error, self.avatar.touched),
+            "audio_url": (self.audio.error, self.audio.touched),
+            "create_voice.audio_url": (self.sample.error, self.sample.touched),
+            "create_voice.text": (self.clone_text.error, self.clone_text.touched),
+            "use_voice.voice_engine_id": (self.engine_error, bool(self.engine_id.text())),
+            "use_voice.audio_id": (self.audio_id_error, bool(self.audio_id.text())),
+            "use_voice.text": (self.use_text.error, self.use_text.touched),
+        }
+
+    @Slot()
+    def validate(self) -> None:
+        self._debounce.stop()
+        try:
+            self._request = GenerationRequest.from_payload(self.payload())
+            self._problems = ()
+        except ValidationError as exc:
+            self._request = None
+            self._problems = exc.problems
+        targets = self._field_targets()
+        shown: dict[str, list[str]] = {}
+        other: list[str] = []
+        for problem in self._problems:
+            if problem.path in targets:
+                shown.setdefault(problem.path, []).append(problem_text(problem))
+            else:
+                other.append(problem_text(problem))
+        for path, (label, touched) in targets.items():
+            texts = shown.get(path)
+            visible = bool(texts) and (touched or self._show_all)
+            label.setText("\n".join(texts or []))
+            label.setVisible(visible)
+        self.form_error.setText("\n".join(other))
+        self.form_error.setVisible(bool(other))
+        self.validity_changed.emit(self._request is not None, self._missing_summary())
+
+    def _missing_summary(self) -> str:
+        names = {
+            "avatar_url": self.tr("Avatar URL"),
+            "audio_url": self.tr("Audio URL"),
+            "create_voice.audio_url": self.tr("Voice sample URL"),
+            "create_voice.text": self.tr("Text"),
+            "create_voice.language": self.tr("Language"),
+            "use_voice.voice_engine_id": self.tr("Voice engine id"),
+            "use_voice.audio_id": self.tr("Audio id"),
+            "use_voice.language": self.tr("Language"),
+            "use_voice.text": self.tr("Text"),
+        }
+        return "\n".join(f"{names.get(p.path, p.path)}: {problem_text(p)}" for p in self._problems)
+
+    # -- voices ----------------------------------------------------------------------------
+
+    def set_voices(self, voices: list[Voice], status: str) -> None:
+        """Fill the picker (``status`` says where the list came from and how old it is)."""
+        self.voice_model.clear()
+        self._voices = list(voices)
+        for position, voice in enumerate(voices):
+            labels = ", ".join(voice.labels)
+            language = voice.language or "?"
+            text = f"{voice.name}  ·  {language}" + (f"  ·  {labels}" if labels else "")
+            item = QStandardItem(text)
+            item.setEditable(False)
+            item.setData(
+                f"{voice.name} {labels} {language} {voice.audio_id}", Qt.ItemDataRole.ToolTipRole
+            )
+            item.setData(position, VOICE_ROLE)
+            self.voice_model.appendRow(item)
+        self.voice_status.setText(status)
+
+    def set_voice_status(self, status: str) -> None:
+        self.voice_status.setText(status)
+
+    def _on_voice_picked(self, current: Any, _previous: Any = None) -> None:
+        if not current.isValid():
+            return
+        position = self.voice_proxy.mapToSource(current).row()
+        if not 0 <= position < len(self._voices):
+            return
+        voice = self._voices[position]
+        self.engine_id.setText(voice.voice_engine_id)
+        self.audio_id.setText(voice.audio_id)
+        if voice.language in (Language.ZH.value, Language.EN.value):
+            _set_combo_data(self.use_language, voice.language)
+        self._schedule()
+
+
+__all__ = ["ComposePanel"]

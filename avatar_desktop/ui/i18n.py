@@ -1,0 +1,282 @@
+"""Interface language: loading translations and translating core values (problems, errors).
+
+The core reports problems and errors as structured values with English text; this module turns
+them into the user's language by their *kind*, so the core stays free of Qt.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from avatar_desktop import api
+from avatar_desktop.media import Finding, FindingKind
+from avatar_desktop.models import Problem, ProblemKind
+from avatar_desktop.paths import resource_path
+
+LANGUAGES = ("system", "en", "zh_CN")
+"""Values of the interface-language setting."""
+
+
+def resolve_language(setting: str) -> str:
+    """``en`` or ``zh_CN`` for a setting value (``system`` follows the OS locale)."""
+    if setting in ("en", "zh_CN"):
+        return setting
+    name = QLocale.system().name()
+    return "zh_CN" if name.startswith("zh") else "en"
+
+
+class Translators:
+    """The translators installed in the application; :meth:`apply` switches language."""
+
+    def __init__(self) -> None:
+        self._installed: list[QTranslator] = []
+        self.language = "en"
+
+    def apply(self, setting: str) -> str:
+        app = QCoreApplication.instance()
+        assert app is not None
+        for translator in self._installed:
+            app.removeTranslator(translator)
+        self._installed.clear()
+        self.language = resolve_language(setting)
+        if self.language != "en":
+            own = QTranslator()
+            if own.load(str(resource_path("translations", f"avatar_desktop_{self.language}.qm"))):
+                self._installed.append(own)
+            qt_dir = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+            base = QTranslator()
+            if base.load(f"qtbase_{self.language}", qt_dir):
+                self._installed.append(base)
+            for translator in self._installed:
+                app.installTranslator(translator)
+        QLocale.setDefault(QLocale("zh_CN" if self.language == "zh_CN" else "en_US"))
+        return self.language
+
+
+def problem_text(problem: Problem) -> str:
+    """A validation problem in the user's language, to show next to its field."""
+    kind = problem.kind
+    if kind is ProblemKind.MISSING or kind is ProblemKind.EMPTY:
+        return QCoreApplication.translate("Messages", "Required.")
+    if kind is ProblemKind.WRONG_TYPE:
+        return QCoreApplication.translate("Messages", "Has the wrong type of value.")
+    if kind is ProblemKind.UNKNOWN_FIELD:
+        return QCoreApplication.translate(
+            "Messages", "“%1” is not a field the service knows (a typo?)."
+        ).replace("%1", problem.path)
+    if kind is ProblemKind.NO_VOICE:
+        return QCoreApplication.translate("Messages", "Choose how the avatar gets its voice.")
+    if kind is ProblemKind.SEVERAL_VOICES:
+        return QCoreApplication.translate("Messages", "Only one voice can be sent.")
+    if kind is ProblemKind.TOO_LONG:
+        return QCoreApplication.translate("Messages", "Too long: at most %1 characters.").replace(
+            "%1", str(problem.limit or "")
+        )
+    if kind is ProblemKind.CONTROL_CHARACTERS:
+        return QCoreApplication.translate(
+            "Messages",
+            "Contains invisible control characters; only line breaks and tabs are allowed.",
+        )
+    if kind is ProblemKind.CONTAINS_SPACE:
+        return QCoreApplication.translate("Messages", "Must not contain spaces.")
+    if kind is ProblemKind.NOT_A_URL:
+        return QCoreApplication.translate(
+            "Messages", "Enter a full web address starting with https://"
+        )
+    if kind is ProblemKind.UNSUPPORTED_SCHEME:
+        return QCoreApplication.translate(
+            "Messages", "Only http:// and https:// addresses can be used."
+        )
+    if kind is ProblemKind.LOCAL_PATH:
+        return QCoreApplication.translate(
+            "Messages",
+            "This is a file on your computer. The service needs a public web address "
+            "(https://…) it can download; upload the file somewhere first.",
+        )
+    if kind is ProblemKind.BAD_LANGUAGE:
+        return QCoreApplication.translate("Messages", "Choose Chinese or English.")
+    return problem.message
+
+
+def error_title(error: Exception) -> str:
+    """A short, translated explanation of a failed call, by its class."""
+    if isinstance(error, api.AuthError):
+        return QCoreApplication.translate(
+            "Messages", "The service did not accept the API token. Check or replace it."
+        )
+    if isinstance(error, api.QuotaExhausted):
+        return QCoreApplication.translate(
+            "Messages", "The account's balance is used up. Top it up, then try again."
+        )
+    if isinstance(error, api.TaskNotFound):
+        return QCoreApplication.translate("Messages", "The service does not know this task.")
+    if isinstance(error, api.RequestRejected):
+        return QCoreApplication.translate(
+            "Messages", "The service refused the request; it was not billed."
+        )
+    if isinstance(error, api.RateLimited):
+        if error.retry_after:
+            return QCoreApplication.translate(
+                "Messages", "The service is busy with too many requests. Try again in %1 s."
+            ).replace("%1", str(round(error.retry_after)))
+        return QCoreApplication.translate(
+            "Messages", "The service is busy with too many requests. Try again in a moment."
+        )
+    if isinstance(error, api.ServerError):
+        return QCoreApplication.translate(
+            "Messages", "The service, or a proxy in front of it, had a problem. Try again later."
+        )
+    if isinstance(error, api.MissingTaskId):
+        return QCoreApplication.translate(
+            "Messages",
+            "The service accepted the request but returned no task id. The job may exist and "
+            "be billed; check your account before sending it again.",
+        )
+    if isinstance(error, api.BadResponse):
+        return QCoreApplication.translate(
+            "Messages",
+            "The service answered with something that is not the expected data. "
+            "Is the service address right?",
+        )
+    if isinstance(error, api.NotSent):
+        return QCoreApplication.translate(
+            "Messages", "Could not reach the service; nothing was sent. Check the connection."
+        )
+    if isinstance(error, api.OutcomeUnknown):
+        return QCoreApplication.translate(
+            "Messages",
+            "The request was sent but no answer came back. The job may have been created and "
+            "billed. It will not be sent again unless you choose to.",
+        )
+    if isinstance(error, api.BaseUrlError):
+        return QCoreApplication.translate(
+            "Messages", "The service address in the settings cannot be used."
+        )
+    if isinstance(error, api.TokenError):
+        return QCoreApplication.translate(
+            "Messages",
+            "The token cannot be used: it contains spaces or characters a request cannot carry.",
+        )
+    return QCoreApplication.translate("Messages", "The request failed.")
+
+
+def error_text(error: Exception) -> str:
+    """The translated explanation, the English detail, and the server's own words verbatim."""
+    lines = [error_title(error)]
+    if isinstance(error, api.ApiError):
+        if error.status is not None:
+            lines.append(
+                QCoreApplication.translate("Messages", "HTTP status: %1").replace(
+                    "%1", str(error.status)
+                )
+            )
+        if error.server_message:
+            lines.append(
+                QCoreApplication.translate("Messages", "The server said: %1").replace(
+                    "%1", error.server_message
+                )
+            )
+        if not error.server_message and error.user_message and _translated():
+            lines.append(error.user_message)
+    elif str(error):
+        lines.append(str(error))
+    return "\n".join(lines)
+
+
+def _translated() -> bool:
+    return QLocale().language() != QLocale.Language.English
+
+
+def finding_text(finding: Finding) -> str:
+    """A media-check finding in the user's language."""
+    values = finding.values
+    kind = finding.kind
+
+    def fill(text: str, *args: object) -> str:
+        for index, arg in enumerate(args, start=1):
+            text = text.replace(f"%{index}", str(arg))
+        return text
+
+    if kind is FindingKind.UNREACHABLE:
+        return QCoreApplication.translate("Messages", "Could not download it: %1").replace(
+            "%1", finding.message
+        )
+    if kind is FindingKind.HTTP_ERROR:
+        return fill(
+            QCoreApplication.translate("Messages", "The address answers with HTTP %1."),
+            values.get("status", "?"),
+        )
+    if kind is FindingKind.NOT_MEDIA:
+        return QCoreApplication.translate(
+            "Messages", "The address gives a web page or other data, not a media file."
+        )
+    if kind is FindingKind.WRONG_KIND:
+        return QCoreApplication.translate(
+            "Messages", "This looks like the wrong kind of media for this field."
+        )
+    if kind is FindingKind.UNSUPPORTED_FORMAT:
+        return QCoreApplication.translate(
+            "Messages", "Comparable services accept only some formats; this one may be refused."
+        )
+    if kind is FindingKind.TOO_LARGE:
+        return fill(
+            QCoreApplication.translate(
+                "Messages", "Large file (%1 MB); comparable services accept up to %2 MB."
+            ),
+            _mb(values.get("size")),
+            _mb(values.get("limit")),
+        )
+    if kind is FindingKind.IMAGE_TOO_SMALL:
+        return fill(
+            QCoreApplication.translate(
+                "Messages", "Small image (%1×%2 px); at least %3 px on each side is advised."
+            ),
+            values.get("width", "?"),
+            values.get("height", "?"),
+            values.get("minimum", 300),
+        )
+    if kind is FindingKind.ASPECT_RATIO:
+        return QCoreApplication.translate(
+            "Messages", "Unusual shape; comparable services accept from 1:2.5 to 2.5:1."
+        )
+    if kind is FindingKind.AUDIO_TOO_SHORT:
+        return fill(
+            QCoreApplication.translate(
+                "Messages", "Short audio (%1 s); comparable services need at least %2 s."
+            ),
+            _sec(values.get("seconds")),
+            _sec(values.get("minimum")),
+        )
+    if kind is FindingKind.AUDIO_TOO_LONG:
+        return fill(
+            QCoreApplication.translate(
+                "Messages", "Long audio (%1 s); comparable services accept up to %2 s."
+            ),
+            _sec(values.get("seconds")),
+            _sec(values.get("maximum")),
+        )
+    if kind is FindingKind.SAMPLE_TOO_SHORT:
+        return fill(
+            QCoreApplication.translate(
+                "Messages", "The voice sample is %1 s long; the service needs at least %2 s."
+            ),
+            _sec(values.get("seconds")),
+            _sec(values.get("minimum", 20)),
+        )
+    if kind is FindingKind.DURATION_UNKNOWN:
+        return QCoreApplication.translate("Messages", "Could not measure how long the audio is.")
+    if kind is FindingKind.LOCAL_ONLY:
+        return QCoreApplication.translate(
+            "Messages",
+            "This address is on your computer or local network; the real service cannot "
+            "download it.",
+        )
+    return finding.message
+
+
+def _mb(value: object) -> str:
+    return f"{value / (1024 * 1024):.1f}" if isinstance(value, int | float) else "?"
+
+
+def _sec(value: object) -> str:
+    return f"{value:.1f}" if isinstance(value, int | float) else "?"

@@ -1,0 +1,1036 @@
+"""The main window: compose form and task list side by side, menus, toolbar and status bar.
+
+The window composes the layers: it takes the store, the token vault and the settings in its
+constructor, runs every blocking call through the workers of :mod:`avatar_desktop.workers`,
+and never does network or keyring I/O itself.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QEventLoop, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from avatar_desktop import __version__
+from avatar_desktop.api import Voice
+from avatar_desktop.config import SANDBOX_TOKEN, ServiceConfig
+from avatar_desktop.media import FindingKind, MediaReport, MediaRole
+from avatar_desktop.models import GenerationRequest, ValidationError, VoiceMode
+from avatar_desktop.secrets import BackendState, TokenSource, TokenVault
+from avatar_desktop.settings import AppSettings, ServiceChoice
+from avatar_desktop.store import LocalStatus, TaskRecord, TaskStore
+from avatar_desktop.ui.compose import ComposePanel
+from avatar_desktop.ui.i18n import Translators, error_text, error_title
+from avatar_desktop.ui.media_panel import MediaPanel
+from avatar_desktop.ui.request_preview import RequestPreviewDialog
+from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.token_dialog import TokenDialog
+from avatar_desktop.workers import (
+    MediaCheckWorker,
+    SubmitJob,
+    SubmitWorker,
+    TokenWorker,
+    VoiceListWorker,
+    WorkerThreads,
+)
+
+log = logging.getLogger("avatar_desktop.ui")
+
+CLOSE_GRACE_MS = 2000
+"""How long closing waits for an in-flight submission's answer before recording it as unknown."""
+
+CONSENT_STATEMENT = (
+    "I confirm that the person whose voice is in this sample has agreed to having it cloned."
+)
+
+
+class MainWindow(QMainWindow):
+    """The application window.
+
+    Collaborators are injected: ``store`` (:class:`TaskStore`), ``vault`` (:class:`TokenVault`),
+    ``settings`` (:class:`AppSettings`), ``translators``, ``sandbox_url`` (a callable that starts
+    the built-in sandbox if needed and returns its base URL) and ``data_dir``.
+
+    Signals (internal, queued to the workers): ``submit_job``, ``voices_wanted``,
+    ``token_probe``, ``token_load``, ``token_save``, ``token_remove``, ``token_test``,
+    ``media_check``.
+    """
+
+    submit_job = Signal(object)
+    voices_wanted = Signal(object, str, str, bool)
+    token_probe = Signal()
+    token_load = Signal()
+    token_save = Signal(str)
+    token_remove = Signal()
+    token_test = Signal(object, str)
+    media_check = Signal(list)
+
+    def __init__(
+        self,
+        *,
+        store: TaskStore,
+        vault: TokenVault,
+        settings: AppSettings,
+        translators: Translators,
+        sandbox_url: Callable[[], str],
+        data_dir: Path,
+    ) -> None:
+        super().__init__()
+        self._store = store
+        self._settings = settings
+        self._translators = translators
+        self._sandbox_url = sandbox_url
+        self._data_dir = data_dir
+        self._token: str | None = None
+        self._token_source = TokenSource.NONE
+        self._token_loaded = False
+        self._backend: BackendState | None = None
+        self._submitting = False
+        self._checking = False
+        self._form_valid = False
+        self._consented: set[str] = set()
+        self._removed: list[TaskRecord] = []
+        self._token_dialog: TokenDialog | None = None
+        self._config = self._make_config()
+        self.setObjectName("MainWindow")
+
+        self.model = TaskTableModel(store, self)
+
+        # -- workers, one thread each
+        self._threads = WorkerThreads(self)
+        self._submit_worker = SubmitWorker(store)
+        self._voice_worker = VoiceListWorker(store)
+        self._token_worker = TokenWorker(vault)
+        self._media_worker = MediaCheckWorker()
+        self._threads.start(self._submit_worker, "submit")
+        self._threads.start(self._voice_worker, "voices")
+        self._threads.start(self._token_worker, "keyring")
+        self._threads.start(self._media_worker, "media")
+        self.submit_job.connect(self._submit_worker.submit)
+        self._submit_worker.sending.connect(self._on_sending)
+        self._submit_worker.submitted.connect(self._on_submitted)
+        self._submit_worker.failed.connect(self._on_submit_failed)
+        self._submit_worker.outcome_unknown.connect(self._on_outcome_unknown)
+        self.voices_wanted.connect(self._voice_worker.load)
+        self._voice_worker.voices_loaded.connect(self._on_voices_loaded)
+        self._voice_worker.voices_failed.connect(self._on_voices_failed)
+        self.token_probe.connect(self._token_worker.probe)
+        self.token_load.connect(self._token_worker.load)
+        self.token_save.connect(self._token_worker.save)
+        self.token_remove.connect(self._token_worker.remove)
+        self.token_test.connect(self._token_worker.test)
+        self._token_worker.probed.connect(self._on_probed)
+        self._token_worker.loaded.connect(self._on_token_loaded)
+        self._token_worker.saved.connect(self._on_token_saved)
+        self._token_worker.removed.connect(self._on_token_removed)
+        self._token_worker.tested.connect(self._on_token_tested)
+        self._token_worker.failed.connect(self._on_token_failed)
+        self.media_check.connect(self._media_worker.check)
+        self._media_worker.checked.connect(self._on_media_checked)
+        self._media_worker.progress.connect(self._on_media_progress)
+        self._media_worker.finished.connect(self._on_media_finished)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(1000)
+        self._draft_timer.timeout.connect(self._save_draft)
+
+        self._build_ui()
+        self.compose.load_draft(settings.draft)
+        geometry, state = settings.window_state()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1200, 760)
+        if state is not None:
+            self.restoreState(state)
+
+        self.token_probe.emit()
+        self.token_load.emit()
+
+    # -- building ------------------------------------------------------------------------
+
+    def _build_ui(self) -> None:
+        """Creates every widget, menu and action (again after a language switch)."""
+        self.setWindowTitle(self._title())
+        self.compose = ComposePanel()
+        self.media_panel = MediaPanel()
+        self.submit_error = QLabel()
+        self.submit_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.submit_error.setWordWrap(True)
+        self.submit_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.submit_error.setStyleSheet(
+            "QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.submit_error.setVisible(False)
+
+        # actions
+        self.submit_action = QAction(self.tr("&Submit"), self)
+        self.submit_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
+        self.submit_action.setToolTip(self.tr("Send the request to the service (Ctrl+Enter)"))
+        self.submit_action.triggered.connect(self.on_submit)
+        self.preview_action = QAction(self.tr("Show &request…"), self)
+        self.preview_action.setShortcut(QKeySequence("Ctrl+R"))
+        self.preview_action.triggered.connect(self.on_show_request)
+        self.check_action = QAction(self.tr("Check &media"), self)
+        self.check_action.setShortcut(QKeySequence("Ctrl+M"))
+        self.check_action.triggered.connect(self.on_check_media)
+        self.clear_action = QAction(self.tr("&Clear form"), self)
+        self.clear_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
+        self.clear_action.triggered.connect(self.on_clear_form)
+        self.token_action = QAction(self.tr("API &token…"), self)
+        self.token_action.setShortcut(QKeySequence("Ctrl+T"))
+        self.token_action.triggered.connect(self.on_token_dialog)
+        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
+        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
+        self.settings_action.triggered.connect(self.on_settings)
+        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
+        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        self.quit_action.triggered.connect(self.close)
+        self.copy_id_action = QAction(self.tr("&Copy task id"), self)
+        self.copy_id_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.copy_id_action.triggered.connect(self.on_copy_task_id)
+        self.template_action = QAction(self.tr("Use as &template"), self)
+        self.template_action.setShortcut(QKeySequence("Ctrl+E"))
+        self.template_action.triggered.connect(self.on_use_as_template)
+        self.remove_action = QAction(self.tr("&Remove from list"), self)
+        self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.remove_action.triggered.connect(self.on_remove_tasks)
+        self.undo_action = QAction(self.tr("&Undo remove"), self)
+        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.undo_action.triggered.connect(self.on_undo_remove)
+        self.about_action = QAction(self.tr("&About Avatar Desktop"), self)
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.triggered.connect(self.on_about)
+
+        # menus and toolbar
+        self.menuBar().clear()
+        file_menu = self.menuBar().addMenu(self.tr("&File"))
+        file_menu.addAction(self.token_action)
+        file_menu.addAction(self.settings_action)
+        file_menu.addSeparator()
+        file_menu.addAction(self.quit_action)
+        compose_menu = self.menuBar().addMenu(self.tr("&Compose"))
+        for action in (
+            self.submit_action,
+            self.preview_action,
+            self.check_action,
+            self.clear_action,
+        ):
+            compose_menu.addAction(action)
+        tasks_menu = self.menuBar().addMenu(self.tr("&Tasks"))
+        for action in (
+            self.copy_id_action,
+            self.template_action,
+            self.remove_action,
+            self.undo_action,
+        ):
+            tasks_menu.addAction(action)
+        help_menu = self.menuBar().addMenu(self.tr("&Help"))
+        help_menu.addAction(self.about_action)
+
+        for old in self.findChildren(QToolBar):
+            self.removeToolBar(old)
+            old.deleteLater()
+        toolbar = QToolBar(self.tr("Main toolbar"))
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        toolbar.addAction(self.submit_action)
+        toolbar.addAction(self.preview_action)
+        toolbar.addAction(self.check_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.template_action)
+        toolbar.addAction(self.remove_action)
+        toolbar.addSeparator()
+        toolbar.addAction(self.token_action)
+        toolbar.addAction(self.settings_action)
+        self.addToolBar(toolbar)
+
+        # the sandbox banner
+        self.banner = QFrame()
+        self.banner.setObjectName("sandboxBanner")
+        self.banner.setStyleSheet(
+            "QFrame#sandboxBanner { background: #fff4d6; border: 1px solid #e6c46a;"
+            " border-radius: 4px; } QFrame#sandboxBanner QLabel { color: #5c4400; }"
+        )
+        self.banner_label = QLabel()
+        self.banner_label.setWordWrap(True)
+        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
+        banner_token = QPushButton(self.tr("Set a token…"))
+        banner_token.clicked.connect(self.on_token_dialog)
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.addWidget(self.banner_label, 1)
+        banner_layout.addWidget(banner_token)
+
+        # compose side
+        self.preview_button = QPushButton(self.tr("Show request…"))
+        self.preview_button.clicked.connect(self.preview_action.trigger)
+        self.submit_button = QPushButton(self.tr("Submit"))
+        self.submit_button.setDefault(True)
+        self.submit_button.clicked.connect(self.submit_action.trigger)
+        self.submit_button.setMinimumWidth(120)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.preview_button)
+        buttons.addWidget(self.submit_button)
+
+        compose_box = QWidget()
+        compose_layout = QVBoxLayout(compose_box)
+        compose_layout.addWidget(self.compose, 1)
+        compose_layout.addWidget(self.media_panel)
+        compose_layout.addWidget(self.submit_error)
+        compose_layout.addLayout(buttons)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(compose_box)
+        scroll.setMinimumWidth(380)
+
+        # task side
+        self.table = QTableView()
+        self.table.setModel(self.model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((125, 110, 100, 90, 65, 220)):
+            if column < self.model.columnCount():
+                header.resizeSection(column, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._task_menu)
+        self.table.doubleClicked.connect(lambda _index: self.on_use_as_template())
+        self.table.addAction(self.remove_action)
+        self.table.addAction(self.undo_action)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        tasks_title = QLabel(self.tr("Tasks"))
+        font = tasks_title.font()
+        font.setBold(True)
+        tasks_title.setFont(font)
+        tasks_box = QWidget()
+        tasks_layout = QVBoxLayout(tasks_box)
+        tasks_layout.addWidget(tasks_title)
+        tasks_layout.addWidget(self.table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(scroll)
+        self.splitter.addWidget(tasks_box)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(6, 6, 6, 0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.splitter, 1)
+        old_central = self.centralWidget()
+        self.setCentralWidget(central)
+        if old_central is not None:
+            old_central.deleteLater()
+
+        # status bar
+        status = self.statusBar()
+        for old in getattr(self, "_status_widgets", []):
+            status.removeWidget(old)
+            old.deleteLater()
+        self.service_label = QLabel()
+        self.service_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.token_label = QLabel()
+        self.token_label.setTextFormat(Qt.TextFormat.PlainText)
+        self._status_widgets = [self.service_label, self.token_label]
+        status.addPermanentWidget(self.token_label)
+        status.addPermanentWidget(self.service_label)
+
+        # wiring
+        self.compose.validity_changed.connect(self._on_validity)
+        self.compose.voices_requested.connect(self._on_voices_requested)
+        self.compose.edited.connect(self._draft_timer.start)
+        self.compose.edited.connect(self._clear_submit_error)
+        self.media_panel.check_requested.connect(self.check_action.trigger)
+        self.media_panel.cancel_requested.connect(self.on_cancel_media_check)
+        QWidget.setTabOrder(self.compose.tabs, self.preview_button)
+        QWidget.setTabOrder(self.preview_button, self.submit_button)
+
+        self._update_service_status()
+        self.compose.validate()
+        self._update_actions()
+
+    def _title(self) -> str:
+        title = self.tr("Avatar Desktop")
+        if self._config.sandbox:
+            title += " — " + self.tr("SANDBOX")
+        return title
+
+    # -- service and token ---------------------------------------------------------------
+
+    def _make_config(self) -> ServiceConfig:
+        sandbox = None
+        if self._settings.service is ServiceChoice.SANDBOX:
+            sandbox = self._sandbox_url()
+        return self._settings.service_config(sandbox)
+
+    @property
+    def config(self) -> ServiceConfig:
+        return self._config
+
+    def _request_token(self) -> str | None:
+        """The token for the current service (the sandbox's own when on the sandbox)."""
+        if self._config.sandbox:
+            return SANDBOX_TOKEN
+        return self._token
+
+    def _update_service_status(self) -> None:
+        if self._config.sandbox:
+            self.service_label.setText(self.tr("SANDBOX — %1").replace("%1", self._config.base_url))
+            self.service_label.setStyleSheet(
+                "QLabel { background: #ffb300; color: black; font-weight: bold; padding: 0 6px;"
+                " border-radius: 3px; }"
+            )
+            self.service_label.setToolTip(
+                self.tr("The built-in sandbox: nothing is sent to the real service or billed.")
+            )
+        else:
+            self.service_label.setText(self.tr("Service: %1").replace("%1", self._config.base_url))
+            self.service_label.setStyleSheet("")
+            self.service_label.setToolTip("")
+        sources = {
+            TokenSource.ENVIRONMENT: self.tr("Token: AVATAR_API_TOKEN variable"),
+            TokenSource.KEYRING: self.tr("Token: keyring"),
+            TokenSource.SESSION: self.tr("Token: this session only"),
+            TokenSource.NONE: self.tr("Token: none"),
+        }
+        if not self._token_loaded:
+            self.token_label.setText(self.tr("Token: loading…"))
+        else:
+            self.token_label.setText(sources[self._token_source])
+        self.setWindowTitle(self._title())
+        show_banner = self._config.sandbox
+        self.banner.setVisible(show_banner)
+        if show_banner:
+            if self._token:
+                text = self.tr(
+                    "You are using the built-in sandbox: requests stay on this "
+                    "computer and nothing is billed. Choose the real service in "
+                    "Settings."
+                )
+            else:
+                text = self.tr(
+                    "No API token is set, so the app uses its built-in sandbox: "
+                    "requests stay on this computer and nothing is billed. Set a "
+                    "token to use the real service."
+                )
+            self.banner_label.setText(text)
+
+    def _apply_service(self) -> None:
+        self._config = self._make_config()
+        self._update_service_status()
+        self._update_actions()
+        if self.compose.mode is VoiceMode.USE_VOICE:
+            self._on_voices_requested(self.compose.voice_filter_language.currentData(), False)
+
+    @Slot(object)
+    def _on_probed(self, state: BackendState) -> None:
+        self._backend = state
+        if self._token_dialog is not None:
+            self._token_dialog.set_backend(state)
+        if not state.usable:
+            self.statusBar().showMessage(
+                self.tr("No usable keyring: a token can be kept for this session only."), 10000
+            )
+
+    @Slot(object, object)
+    def _on_token_loaded(self, token: str | None, source: TokenSource) -> None:
+        self._token = token
+        self._token_source = source if token else TokenSource.NONE
+        self._token_loaded = True
+        if self._settings.service is ServiceChoice.UNSET:
+            # First run: the real service with a token, else the sandbox.
+            self._settings.service = ServiceChoice.DEFAULT if token else ServiceChoice.SANDBOX
+            self._settings.sync()
+            self._apply_service()
+        self._update_service_status()
+        self._update_actions()
+        if self._token_dialog is not None:
+            self._token_dialog.set_current(bool(token), self._token_source)
+
+    @Slot()
+    def _on_token_saved(self) -> None:
+        self.statusBar().showMessage(self.tr("Token saved in the keyring."), 5000)
+        if self._token_dialog is not None:
+            self._token_dialog.show_result(self.tr("Saved in the keyring and read back."), True)
+            self._token_dialog.token_edit.clear()
+        self._switch_to_real_service_after_token()
+        self.token_load.emit()
+
+    @Slot()
+    def _on_token_removed(self) -> None:
+        self.statusBar().showMessage(self.tr("Token removed."), 5000)
+        if self._token_dialog is not None:
+            self._token_dialog.show_result(self.tr("The token was removed."), True)
+        self.token_load.emit()
+
+    @Slot(bool, object)
+    def _on_token_tested(self, ok: bool, error: object) -> None:
+        if ok:
+            text = self.tr("The token works: %1 accepted it.").replace(
+                "%1", self._test_config().base_url
+            )
+        else:
+            text = self.tr("The token test failed.") + "\n" + error_text(error)  # type: ignore[arg-type]
+        self.statusBar().showMessage(text.splitlines()[0], 8000)
+        if self._token_dialog is not None:
+            self._token_dialog.show_result(text, ok)
+
+    @Slot(str, str)
+    def _on_token_failed(self, operation: str, message: str) -> None:
+        text = self.tr("Keyring error: %1").replace("%1", message)
+        self.statusBar().showMessage(text, 10000)
+        if self._token_dialog is not None:
+            self._token_dialog.show_result(text, False)
+        if operation == "load":
+            self._token_loaded = True
+            self._update_service_status()
+
+    def _switch_to_real_service_after_token(self) -> None:
+        if self._settings.service is ServiceChoice.SANDBOX and self._token_source in (
+            TokenSource.NONE,
+        ):
+            answer = QMessageBox.question(
+                self,
+                self.tr("Use the real service?"),
+                self.tr(
+                    "A token is now set. Switch from the sandbox to the real service? "
+                    "Requests there are billed."
+                ),
+            )
+            if answer == QMessageBox.StandardButton.Yes:
+                self._settings.service = ServiceChoice.DEFAULT
+                self._settings.sync()
+                self._apply_service()
+
+    def _test_config(self) -> ServiceConfig:
+        """The service a token test goes to: the real one, even while on the sandbox."""
+        if self._config.sandbox:
+            return self._settings.service_config(None)
+        return self._config
+
+    @Slot()
+    def on_token_dialog(self) -> None:
+        if self._token_dialog is None:
+            dialog = TokenDialog(self)
+            dialog.save_requested.connect(self.token_save)
+            dialog.session_requested.connect(self._on_session_token)
+            dialog.remove_requested.connect(self.token_remove)
+            dialog.test_requested.connect(self._on_test_token)
+            dialog.finished.connect(self._on_token_dialog_closed)
+            self._token_dialog = dialog
+        if self._backend is not None:
+            self._token_dialog.set_backend(self._backend)
+        self._token_dialog.set_current(bool(self._token), self._token_source)
+        self._token_dialog.show()
+        self._token_dialog.raise_()
+        self._token_dialog.activateWindow()
+
+    def _on_token_dialog_closed(self) -> None:
+        if self._token_dialog is not None:
+            self._token_dialog.deleteLater()
+            self._token_dialog = None
+
+    def _on_session_token(self, token: str) -> None:
+        self._token_worker_keep_session(token)
+
+    def _token_worker_keep_session(self, token: str) -> None:
+        # Keeping a token in memory needs no keyring: done here, no I/O involved.
+        vault: TokenVault = self._token_worker._vault
+        vault.keep_for_session(token)
+        if self._token_dialog is not None:
+            self._token_dialog.show_result(self.tr("Kept for this session only."), True)
+            self._token_dialog.token_edit.clear()
+        self._switch_to_real_service_after_token()
+        self.token_load.emit()
+
+    def _on_test_token(self, entered: str) -> None:
+        token = entered or self._token
+        if not token:
+            if self._token_dialog is not None:
+                self._token_dialog.show_result(self.tr("Enter a token to test."), False)
+            return
+        self.token_test.emit(self._test_config(), token)
+
+    # -- compose -------------------------------------------------------------------------
+
+    @Slot(bool, str)
+    def _on_validity(self, ok: bool, missing: str) -> None:
+        self._form_valid = ok
+        self._missing = missing
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        if not hasattr(self, "submit_action"):
+            return
+        can_submit = self._form_valid and not self._submitting
+        self.submit_action.setEnabled(can_submit)
+        self.submit_button.setEnabled(can_submit)
+        if self._submitting:
+            tip = self.tr("A submission is in flight; wait for its answer.")
+        elif not self._form_valid:
+            tip = self.tr("Not ready to submit:") + "\n" + getattr(self, "_missing", "")
+        elif self._config.sandbox:
+            tip = self.tr("Send to the sandbox (free) — Ctrl+Enter")
+        else:
+            tip = self.tr("Send to %1 (billed) — Ctrl+Enter").replace("%1", self._config.base_url)
+        self.submit_button.setToolTip(tip)
+        self.submit_action.setToolTip(tip)
+        self.submit_button.setText(self.tr("Sending…") if self._submitting else self.tr("Submit"))
+        self.preview_action.setEnabled(self._form_valid)
+        self.preview_button.setEnabled(self._form_valid)
+        self.check_action.setEnabled(not self._checking)
+        selected = self._selected_records()
+        self.copy_id_action.setEnabled(any(r.task_id for r in selected))
+        self.template_action.setEnabled(len(selected) == 1)
+        self.remove_action.setEnabled(bool(selected))
+        self.undo_action.setEnabled(bool(self._removed))
+
+    def _clear_submit_error(self) -> None:
+        self.submit_error.setVisible(False)
+
+    def _show_submit_error(self, text: str) -> None:
+        self.submit_error.setText(text)
+        self.submit_error.setVisible(True)
+
+    @Slot()
+    def on_submit(self) -> None:
+        self.compose.validate()
+        request = self.compose.request()
+        if request is None:
+            self.compose.show_all_problems()
+            self.statusBar().showMessage(self.tr("The form is not complete."), 5000)
+            return
+        if self._submitting:
+            return
+        token = self._request_token()
+        if not token:
+            self._show_submit_error(
+                self.tr(
+                    "No API token is set for %1. Set one (File → API token) or use the "
+                    "sandbox in Settings."
+                ).replace("%1", self._config.base_url)
+            )
+            self.on_token_dialog()
+            return
+        blocking = [
+            finding
+            for report in self.media_panel.reports().values()
+            if report.url in self._request_urls(request)
+            for finding in report.findings
+            if finding.blocking
+        ]
+        if blocking:
+            from avatar_desktop.ui.i18n import finding_text
+
+            self._show_submit_error(
+                self.tr("The media check found a problem the service will reject:")
+                + "\n"
+                + "\n".join(finding_text(f) for f in blocking)
+            )
+            return
+        payload = request.to_payload()
+        earlier = self._store.find_same_request(self._config.base_url, payload)
+        if earlier and not self._confirm_resend(earlier[0]):
+            return
+        consent = None
+        if request.mode is VoiceMode.CREATE_VOICE:
+            consent = self._consent_for(payload["create_voice"]["audio_url"])
+            if consent is None:
+                return
+        self._submitting = True
+        self._clear_submit_error()
+        self._update_actions()
+        target = self.tr("the sandbox") if self._config.sandbox else self._config.base_url
+        self.statusBar().showMessage(self.tr("Sending to %1…").replace("%1", target))
+        self.submit_job.emit(SubmitJob(self._config, token, request, consent))
+
+    @staticmethod
+    def _request_urls(request: GenerationRequest) -> set[str]:
+        payload = request.to_payload()
+        urls = {request.avatar_url}
+        if "audio_url" in payload:
+            urls.add(payload["audio_url"])
+        if "create_voice" in payload:
+            urls.add(payload["create_voice"]["audio_url"])
+        return urls
+
+    def _confirm_resend(self, earlier: TaskRecord) -> bool:
+        when = earlier.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+        task = earlier.task_id or self.tr("(no task id: outcome unknown)")
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Send the same request again?"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        text = (
+            self.tr("This exact request was already submitted at %1 as task %2.")
+            .replace("%1", when)
+            .replace("%2", task)
+        )
+        if not self._config.sandbox:
+            text += "\n" + self.tr("Sending it again creates a new job, which is billed again.")
+        box.setText(text)
+        send = box.addButton(self.tr("Send again"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is send
+
+    def _consent_for(self, sample_url: str) -> dict[str, Any] | None:
+        confirmed_at = None
+        if sample_url not in self._consented:
+            box = QMessageBox(self)
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle(self.tr("Speaker's consent"))
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText(
+                self.tr("Cloning a voice needs the speaker's permission.")
+                + "\n\n"
+                + self.tr("Sample: %1").replace("%1", sample_url)
+                + "\n\n"
+                + self.tr(
+                    "Do you confirm that the person whose voice is in this sample has "
+                    "agreed to having it cloned?"
+                )
+            )
+            yes = box.addButton(self.tr("I confirm"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is not yes:
+                return None
+            self._consented.add(sample_url)
+        confirmed_at = datetime.now(UTC).isoformat(timespec="seconds")
+        return {
+            "sample_url": sample_url,
+            "confirmed_at": confirmed_at,
+            "statement": CONSENT_STATEMENT,
+        }
+
+    @Slot(int)
+    def _on_sending(self, row_id: int) -> None:
+        self.model.task_added(row_id)
+
+    @Slot(int, str)
+    def _on_submitted(self, row_id: int, task_id: str) -> None:
+        self._submitting = False
+        self.model.task_changed(row_id)
+        self._select_row(row_id)
+        self.statusBar().showMessage(self.tr("Submitted: task %1").replace("%1", task_id), 10000)
+        self._update_actions()
+
+    @Slot(int, object)
+    def _on_submit_failed(self, row_id: int, error: Exception) -> None:
+        self._submitting = False
+        self.model.tasks_removed([row_id])
+        self._show_submit_error(error_text(error))
+        self.statusBar().showMessage(error_title(error), 10000)
+        self._update_actions()
+
+    @Slot(int, object)
+    def _on_outcome_unknown(self, row_id: int, error: Exception) -> None:
+        self._submitting = False
+        self.model.task_changed(row_id)
+        self._update_actions()
+        if self._closing:
+            return
+        self._select_row(row_id)
+        text = error_text(error)
+        self._show_submit_error(text)
+        self.statusBar().showMessage(error_title(error), 10000)
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Outcome unknown"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        box.setInformativeText(
+            self.tr(
+                "The request is kept in the task list, marked “Outcome unknown”. Check your "
+                "account before submitting it again; the app will not resend it on its own."
+            )
+        )
+        box.open()
+
+    _closing = False
+
+    def _select_row(self, row_id: int) -> None:
+        row = self.model.row_of(row_id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    @Slot()
+    def on_show_request(self) -> None:
+        request = self.compose.request()
+        if request is None:
+            self.compose.show_all_problems()
+            return
+        token = None if self._config.sandbox else self._token
+        dialog = RequestPreviewDialog(self._config.base_url, request.to_payload(), token, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def on_clear_form(self) -> None:
+        self.compose.load_draft({"mode": self.compose.mode.value})
+        self.media_panel.clear()
+        self._clear_submit_error()
+
+    # -- media check ---------------------------------------------------------------------
+
+    @Slot()
+    def on_check_media(self) -> None:
+        payload = self.compose.payload()
+        items: list[tuple[str, MediaRole]] = []
+        if payload.get("avatar_url"):
+            items.append((payload["avatar_url"], MediaRole.AVATAR))
+        if payload.get("audio_url"):
+            items.append((payload["audio_url"], MediaRole.AUDIO))
+        sample = payload.get("create_voice", {}).get("audio_url")
+        if sample:
+            items.append((sample, MediaRole.VOICE_SAMPLE))
+        valid = []
+        for url, role in items:
+            try:
+                from avatar_desktop.models import check_url
+
+                if not check_url("url", url):
+                    valid.append((url, role))
+            except ValidationError:
+                pass
+        if not valid:
+            self.compose.show_all_problems()
+            self.statusBar().showMessage(self.tr("Enter valid addresses to check first."), 5000)
+            return
+        self._checking = True
+        self._update_actions()
+        self.media_panel.ignored_kinds = {FindingKind.LOCAL_ONLY} if self._config.sandbox else set()
+        self.media_panel.started(len(valid))
+        self.media_check.emit(valid)
+
+    @Slot()
+    def on_cancel_media_check(self) -> None:
+        self._media_worker.cancel_event.set()
+        self.media_panel.cancel_button.setEnabled(False)
+
+    @Slot(str, object)
+    def _on_media_checked(self, _url: str, report: MediaReport) -> None:
+        self.media_panel.add_report(report)
+
+    @Slot(int, int)
+    def _on_media_progress(self, done: int, total: int) -> None:
+        self.media_panel.set_progress(done, total)
+
+    @Slot(bool)
+    def _on_media_finished(self, cancelled: bool) -> None:
+        self._checking = False
+        self.media_panel.finished(cancelled)
+        self._update_actions()
+
+    # -- voices ----------------------------------------------------------------------------
+
+    @Slot(str, bool)
+    def _on_voices_requested(self, language: str, refresh: bool) -> None:
+        self.compose.set_voice_status(self.tr("Loading voices…"))
+        self.voices_wanted.emit(self._config, self._request_token() or "", language, refresh)
+
+    @Slot(str, list, bool, object)
+    def _on_voices_loaded(
+        self, language: str, voices: list[Voice], from_cache: bool, fetched_at: object
+    ) -> None:
+        if language != self.compose.voice_filter_language.currentData():
+            return
+        if from_cache and isinstance(fetched_at, datetime):
+            when = fetched_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            status = (
+                self.tr("%1 voices, saved list from %2.")
+                .replace("%1", str(len(voices)))
+                .replace("%2", when)
+            )
+        else:
+            status = self.tr("%1 voices, fresh from the service.").replace("%1", str(len(voices)))
+        if not self._request_token() and from_cache:
+            status += " " + self.tr("Set a token to refresh.")
+        self.compose.set_voices(voices, status)
+
+    @Slot(str, object)
+    def _on_voices_failed(self, language: str, error: Exception) -> None:
+        if language != self.compose.voice_filter_language.currentData():
+            return
+        prefix = self.tr("Could not load the voice list:")
+        if self.compose.voice_model.rowCount():
+            prefix = self.tr("Showing the saved list; could not refresh it:")
+        self.compose.set_voice_status(prefix + " " + error_title(error))
+
+    # -- tasks -----------------------------------------------------------------------------
+
+    def _selected_records(self) -> list[TaskRecord]:
+        if not hasattr(self, "table"):
+            return []
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        records = [self.model.record_at(row) for row in rows]
+        return [r for r in records if r is not None]
+
+    def _task_menu(self, position: Any) -> None:
+        menu = QMenu(self)
+        for action in (
+            self.copy_id_action,
+            self.template_action,
+            self.remove_action,
+            self.undo_action,
+        ):
+            menu.addAction(action)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    @Slot()
+    def on_copy_task_id(self) -> None:
+        ids = [r.task_id for r in self._selected_records() if r.task_id]
+        if ids:
+            QGuiApplication.clipboard().setText("\n".join(ids))
+            self.statusBar().showMessage(self.tr("Copied %n task id(s).", "", len(ids)), 4000)
+
+    @Slot()
+    def on_use_as_template(self) -> None:
+        records = self._selected_records()
+        if len(records) != 1:
+            return
+        try:
+            request = GenerationRequest.from_payload(records[0].payload)
+        except ValidationError:
+            self.statusBar().showMessage(self.tr("This task's request cannot be loaded."), 5000)
+            return
+        self.compose.load_request(request)
+        self.statusBar().showMessage(self.tr("The form now holds that task's request."), 5000)
+
+    @Slot()
+    def on_remove_tasks(self) -> None:
+        # A row still being sent stays: its answer (and task id) is on the way.
+        records = [r for r in self._selected_records() if r.status != LocalStatus.SENDING]
+        if not records:
+            return
+        removed = self._store.remove([r.row_id for r in records])
+        self._removed = removed
+        self.model.tasks_removed([r.row_id for r in removed])
+        self.statusBar().showMessage(
+            self.tr(
+                "Removed %n task(s) from the list (the service keeps them). Undo with Ctrl+Z.",
+                "",
+                len(removed),
+            ),
+            15000,
+        )
+        self._update_actions()
+
+    @Slot()
+    def on_undo_remove(self) -> None:
+        if not self._removed:
+            return
+        self._store.restore(self._removed)
+        count = len(self._removed)
+        self._removed = []
+        self.model.reload()
+        self.statusBar().showMessage(self.tr("Restored %n task(s).", "", count), 5000)
+        self._update_actions()
+
+    # -- settings, language, about -------------------------------------------------------
+
+    @Slot()
+    def on_settings(self) -> None:
+        dialog = SettingsDialog(self._settings, self._data_dir, self)
+        before = self._settings.language
+        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+            return
+        self._apply_service()
+        if self._settings.language != before:
+            self.retranslate()
+        self.statusBar().showMessage(self.tr("Settings saved."), 4000)
+
+    def retranslate(self) -> None:
+        """Switch the interface language now, keeping everything typed."""
+        draft = self.compose.draft()
+        splitter = self.splitter.saveState()
+        self._translators.apply(self._settings.language)
+        self._build_ui()
+        self.compose.load_draft(draft)
+        self.splitter.restoreState(splitter)
+        self.model.headerDataChanged.emit(
+            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+        )
+        self.model.reload()
+
+    @Slot()
+    def on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Avatar Desktop"),
+            self.tr(
+                "Avatar Desktop %1\nA desktop client for digital-human video generation."
+            ).replace("%1", __version__),
+        )
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def _save_draft(self) -> None:
+        self._settings.draft = self.compose.draft()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        self._closing = True
+        if self._submitting:
+            # Give the in-flight answer a moment, then stop waiting: the row stays as
+            # "outcome unknown" (it was recorded before the request went out).
+            self.statusBar().showMessage(self.tr("Waiting for the service's answer…"))
+            loop = QEventLoop()
+            self._submit_worker.submitted.connect(loop.quit)
+            self._submit_worker.failed.connect(loop.quit)
+            self._submit_worker.outcome_unknown.connect(loop.quit)
+            QTimer.singleShot(CLOSE_GRACE_MS, loop.quit)
+            loop.exec()
+        self._save_draft()
+        self._settings.set_window_state(self.saveGeometry(), self.saveState())
+        self._settings.sync()
+        self._threads.shutdown()
+        if self._token_dialog is not None:
+            self._token_dialog.close()
+        super().closeEvent(event)
+
+    def current_index(self) -> QModelIndex:
+        return self.table.currentIndex()

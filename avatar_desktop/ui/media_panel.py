@@ -1,0 +1,149 @@
+"""The media check panel: progress, cancel, what each URL turned out to be, a thumbnail."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QImage, QPixmap
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from avatar_desktop.media import FindingKind, MediaReport, MediaRole
+from avatar_desktop.ui.i18n import finding_text
+
+THUMBNAIL_SIZE = 96
+
+
+def _size_text(size: int | None) -> str:
+    if size is None:
+        return "?"
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB"
+    return f"{max(1, round(size / 1024))} KB"
+
+
+class MediaPanel(QWidget):
+    """Shows a running or finished media check. Signals: ``check_requested()``,
+    ``cancel_requested()``."""
+
+    check_requested = Signal()
+    cancel_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.check_button = QPushButton(self.tr("Check &media"))
+        self.check_button.setToolTip(
+            self.tr(
+                "Download the avatar and audio to check they are usable, before paying for a job"
+            )
+        )
+        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.cancel_button.setVisible(False)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.progress.setTextVisible(True)
+        self.thumbnail = QLabel()
+        self.thumbnail.setFixedSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
+        self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.thumbnail.setVisible(False)
+        self.thumbnail.setAccessibleName(self.tr("Avatar preview"))
+        self.results = QLabel()
+        self.results.setTextFormat(Qt.TextFormat.PlainText)
+        self.results.setWordWrap(True)
+        self.results.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.results.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self._reports: dict[MediaRole, MediaReport] = {}
+        self.ignored_kinds: set[FindingKind] = set()
+        """Findings not worth showing now (addresses on this computer, while on the sandbox)."""
+
+        top = QHBoxLayout()
+        top.setContentsMargins(0, 0, 0, 0)
+        top.addWidget(self.check_button)
+        top.addWidget(self.progress, 1)
+        top.addWidget(self.cancel_button)
+        top.addStretch(0)
+        body = QHBoxLayout()
+        body.setContentsMargins(0, 0, 0, 0)
+        body.addWidget(self.thumbnail, 0, Qt.AlignmentFlag.AlignTop)
+        body.addWidget(self.results, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(top)
+        layout.addLayout(body)
+
+        self.check_button.clicked.connect(self.check_requested)
+        self.cancel_button.clicked.connect(self.cancel_requested)
+
+    def reports(self) -> dict[MediaRole, MediaReport]:
+        return dict(self._reports)
+
+    def clear(self) -> None:
+        self._reports.clear()
+        self.results.clear()
+        self.thumbnail.clear()
+        self.thumbnail.setVisible(False)
+
+    def started(self, total: int) -> None:
+        self.clear()
+        self.check_button.setEnabled(False)
+        self.cancel_button.setVisible(True)
+        self.cancel_button.setEnabled(True)
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(0)
+        self.progress.setFormat(self.tr("Checking %v of %m…"))
+        self.progress.setVisible(True)
+
+    def set_progress(self, done: int, total: int) -> None:
+        self.progress.setRange(0, max(total, 1))
+        self.progress.setValue(done)
+
+    def finished(self, cancelled: bool) -> None:
+        self.check_button.setEnabled(True)
+        self.cancel_button.setVisible(False)
+        self.progress.setVisible(False)
+        if cancelled:
+            self._append(self.tr("Check cancelled."))
+
+    def add_report(self, report: MediaReport) -> None:
+        self._reports[report.role] = report
+        names = {
+            MediaRole.AVATAR: self.tr("Avatar"),
+            MediaRole.AUDIO: self.tr("Audio"),
+            MediaRole.VOICE_SAMPLE: self.tr("Voice sample"),
+        }
+        parts: list[str] = []
+        if report.reachable:
+            parts.append(report.content_type or self.tr("unknown type"))
+            parts.append(_size_text(report.size))
+            if report.width and report.height:
+                parts.append(f"{report.width}×{report.height}")
+            if report.duration is not None:
+                parts.append(self.tr("%1 s").replace("%1", f"{report.duration:.1f}"))
+        lines = [f"{names[report.role]}: " + " · ".join(parts)]
+        findings = [f for f in report.findings if f.kind not in self.ignored_kinds]
+        for finding in findings:
+            marker = "✖" if finding.blocking else "⚠"
+            lines.append(f"  {marker} {finding_text(finding)}")
+        if report.reachable and not findings:
+            lines.append("  ✔ " + self.tr("Looks fine."))
+        self._append("\n".join(lines))
+        if report.preview:
+            image = QImage.fromData(report.preview)
+            if not image.isNull():
+                pixmap = QPixmap.fromImage(image).scaled(
+                    THUMBNAIL_SIZE,
+                    THUMBNAIL_SIZE,
+                    Qt.AspectRatioMode.KeepAspectRatio,
+                    Qt.TransformationMode.SmoothTransformation,
+                )
+                self.thumbnail.setPixmap(pixmap)
+                self.thumbnail.setVisible(True)
+
+    def _append(self, text: str) -> None:
+        current = self.results.text()
+        self.results.setText(f"{current}\n{text}" if current else text)

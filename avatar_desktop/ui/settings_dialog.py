@@ -1,0 +1,168 @@
+"""The settings dialog: service address, timeouts, proxy, interface language, data folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QDesktopServices
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from avatar_desktop.api import DEFAULT_BASE_URL, BaseUrlError, normalize_base_url
+from avatar_desktop.config import ProxyMode
+from avatar_desktop.settings import AppSettings, ServiceChoice
+
+
+class SettingsDialog(QDialog):
+    """Edits :class:`~avatar_desktop.settings.AppSettings`; :meth:`apply` writes them."""
+
+    def __init__(self, settings: AppSettings, data_dir: Path, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Settings"))
+        self.setMinimumWidth(560)
+        self._settings = settings
+
+        self.service = QComboBox()
+        self.service.addItem(self.tr("Sandbox (built-in, free, offline)"), ServiceChoice.SANDBOX)
+        self.service.addItem(
+            self.tr("Official service (%1)").replace("%1", DEFAULT_BASE_URL), ServiceChoice.DEFAULT
+        )
+        self.service.addItem(self.tr("Custom address (mirror or proxy)"), ServiceChoice.CUSTOM)
+        self.custom_url = QLineEdit(settings.custom_url)
+        self.custom_url.setPlaceholderText("https://…")
+        self.url_error = QLabel()
+        self.url_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.url_error.setStyleSheet("color: #c62828;")
+        self.url_error.setWordWrap(True)
+
+        self.connect_timeout = QDoubleSpinBox()
+        self.connect_timeout.setRange(1, 120)
+        self.connect_timeout.setSuffix(self.tr(" s"))
+        self.connect_timeout.setValue(settings.connect_timeout)
+        self.read_timeout = QDoubleSpinBox()
+        self.read_timeout.setRange(5, 600)
+        self.read_timeout.setSuffix(self.tr(" s"))
+        self.read_timeout.setValue(settings.read_timeout)
+
+        self.proxy_mode = QComboBox()
+        self.proxy_mode.addItem(self.tr("Use the system's proxy settings"), ProxyMode.SYSTEM)
+        self.proxy_mode.addItem(self.tr("No proxy"), ProxyMode.NONE)
+        self.proxy_mode.addItem(self.tr("Custom proxy"), ProxyMode.CUSTOM)
+        self.proxy_url = QLineEdit(settings.proxy_url)
+        self.proxy_url.setPlaceholderText("http://proxy.example.com:8080")
+
+        self.language = QComboBox()
+        self.language.addItem(self.tr("System language"), "system")
+        self.language.addItem("English", "en")
+        self.language.addItem("简体中文", "zh_CN")
+
+        self._data_dir = data_dir
+        data_label = QLineEdit(str(data_dir))
+        data_label.setReadOnly(True)
+        open_data = QPushButton(self.tr("&Open"))
+        open_data.clicked.connect(
+            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir)))
+        )
+
+        service_box = QGroupBox(self.tr("Service"))
+        service_form = QFormLayout(service_box)
+        self._row(service_form, self.tr("&Service:"), self.service)
+        self._row(service_form, self.tr("&Address:"), self.custom_url)
+        service_form.addRow("", self.url_error)
+        self._row(service_form, self.tr("&Connect timeout:"), self.connect_timeout)
+        self._row(service_form, self.tr("&Read timeout:"), self.read_timeout)
+        self._row(service_form, self.tr("&Proxy:"), self.proxy_mode)
+        self._row(service_form, self.tr("Proxy a&ddress:"), self.proxy_url)
+
+        ui_box = QGroupBox(self.tr("Interface"))
+        ui_form = QFormLayout(ui_box)
+        self._row(ui_form, self.tr("&Language:"), self.language)
+        data_row = QHBoxLayout()
+        data_row.addWidget(data_label, 1)
+        data_row.addWidget(open_data)
+        ui_form.addRow(self.tr("Data folder:"), data_row)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self._on_accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(service_box)
+        layout.addWidget(ui_box)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+        self._select(self.service, settings.service or ServiceChoice.SANDBOX)
+        self._select(self.proxy_mode, settings.proxy_mode)
+        self._select(self.language, settings.language)
+        self.service.currentIndexChanged.connect(self._update)
+        self.proxy_mode.currentIndexChanged.connect(self._update)
+        self.custom_url.textChanged.connect(self._update)
+        self._update()
+
+    @staticmethod
+    def _row(form: QFormLayout, text: str, field: QWidget) -> None:
+        label = QLabel(text)
+        label.setBuddy(field)
+        form.addRow(label, field)
+
+    @staticmethod
+    def _select(combo: QComboBox, value: object) -> None:
+        index = combo.findData(value)
+        combo.setCurrentIndex(max(index, 0))
+
+    def _url_problem(self) -> str | None:
+        if self.service.currentData() != ServiceChoice.CUSTOM:
+            return None
+        try:
+            normalize_base_url(self.custom_url.text())
+        except BaseUrlError:
+            if self.custom_url.text().strip().startswith("http://"):
+                return self.tr(
+                    "Use https://; plain http:// would send the token unencrypted "
+                    "(it is only allowed for this computer)."
+                )
+            return self.tr("Enter a full address starting with https://")
+        return None
+
+    def _update(self) -> None:
+        custom = self.service.currentData() == ServiceChoice.CUSTOM
+        self.custom_url.setEnabled(custom)
+        self.proxy_url.setEnabled(self.proxy_mode.currentData() == ProxyMode.CUSTOM)
+        problem = self._url_problem()
+        self.url_error.setText(problem or "")
+        self.url_error.setVisible(bool(problem))
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setEnabled(problem is None)
+
+    def _on_accept(self) -> None:
+        if self._url_problem() is None:
+            self.apply()
+            self.accept()
+
+    def apply(self) -> None:
+        s = self._settings
+        s.service = ServiceChoice(self.service.currentData())
+        if self.service.currentData() == ServiceChoice.CUSTOM:
+            s.custom_url = normalize_base_url(self.custom_url.text())
+        s.connect_timeout = self.connect_timeout.value()
+        s.read_timeout = self.read_timeout.value()
+        s.proxy_mode = ProxyMode(self.proxy_mode.currentData())
+        s.proxy_url = self.proxy_url.text().strip()
+        s.language = str(self.language.currentData())
+        s.sync()

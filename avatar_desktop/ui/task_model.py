@@ -1,0 +1,311 @@
+"""The table of submitted tasks: a lazy Qt model over the task store."""
+
+from __future__ import annotations
+
+import html
+import logging
+from array import array
+from collections import OrderedDict
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QDateTime,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+
+from avatar_desktop.api import TaskStatus
+from avatar_desktop.models import VoiceMode
+from avatar_desktop.store import LocalStatus, StoreError, TaskRecord, TaskStore
+
+log = logging.getLogger("avatar_desktop.ui")
+
+# QT_TRANSLATE_NOOP marks words for pyside6-lupdate and returns them unchanged; they are
+# translated when shown, so a language switch applies at the next repaint.
+_HEADERS = (
+    QT_TRANSLATE_NOOP("TaskTableModel", "Created"),
+    QT_TRANSLATE_NOOP("TaskTableModel", "Task id"),
+    QT_TRANSLATE_NOOP("TaskTableModel", "Voice mode"),
+    QT_TRANSLATE_NOOP("TaskTableModel", "Status"),
+    QT_TRANSLATE_NOOP("TaskTableModel", "Progress"),
+    QT_TRANSLATE_NOOP("TaskTableModel", "Avatar"),
+    QT_TRANSLATE_NOOP("TaskTableModel", "Service"),
+)
+
+STATUS_NAMES = {
+    LocalStatus.SENDING: QT_TRANSLATE_NOOP("TaskTableModel", "Sending…"),
+    LocalStatus.OUTCOME_UNKNOWN: QT_TRANSLATE_NOOP("TaskTableModel", "Outcome unknown"),
+    TaskStatus.NOT_START: QT_TRANSLATE_NOOP("TaskTableModel", "Waiting"),
+    TaskStatus.SUBMITTED: QT_TRANSLATE_NOOP("TaskTableModel", "Submitted"),
+    TaskStatus.QUEUED: QT_TRANSLATE_NOOP("TaskTableModel", "Queued"),
+    TaskStatus.IN_PROGRESS: QT_TRANSLATE_NOOP("TaskTableModel", "In progress"),
+    TaskStatus.SUCCESS: QT_TRANSLATE_NOOP("TaskTableModel", "Ready"),
+    TaskStatus.FAILURE: QT_TRANSLATE_NOOP("TaskTableModel", "Failed"),
+    TaskStatus.UNKNOWN: QT_TRANSLATE_NOOP("TaskTableModel", "Unknown"),
+}
+"""Untranslated status words by status (translate them in the ``TaskTableModel`` context)."""
+
+MODE_NAMES = {
+    VoiceMode.AUDIO_URL: QT_TRANSLATE_NOOP("TaskTableModel", "Audio URL"),
+    VoiceMode.CREATE_VOICE: QT_TRANSLATE_NOOP("TaskTableModel", "Clone voice"),
+    VoiceMode.USE_VOICE: QT_TRANSLATE_NOOP("TaskTableModel", "Existing voice"),
+}
+"""Untranslated voice-mode names by mode."""
+
+_ALERT_STATUSES = frozenset({TaskStatus.FAILURE, LocalStatus.OUTCOME_UNKNOWN})
+_NO_TASK_ID = "—"
+_ROOT = QModelIndex()
+
+
+def _tr(source: object) -> str:
+    return QCoreApplication.translate("TaskTableModel", str(source))
+
+
+def _rich_tooltip(text: str) -> str:
+    """Untrusted plain text as a tooltip. Qt guesses whether tooltip text is HTML, so the text
+    is escaped and wrapped as HTML explicitly; it always shows as the literal characters."""
+    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
+
+
+def _alert_colour() -> QColor:
+    """A red that reads well on the current palette's background (light or dark)."""
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b3261e")
+
+
+class TaskTableModel(QAbstractTableModel):
+    """Every stored task, newest first, one per row.
+
+    The model holds only the row ids; records are fetched from the store on demand, a page of
+    :attr:`PAGE_SIZE` rows at a time, and kept in a cache of at most :attr:`MAX_CACHED` records,
+    so a list of 100,000 tasks stays fast and light. Tell it about changes with
+    :meth:`task_added`, :meth:`task_changed`, :meth:`tasks_removed` or :meth:`reload`.
+
+    Signals: only those of ``QAbstractTableModel``.
+
+    Roles:
+        ``DisplayRole``: the cell's text (plain text, also for text that came from the service).
+        ``ToolTipRole``: status column: the failure reason and local error; avatar column: the
+        full URL; created column: the full date and time. Returned as escaped HTML, since
+        tooltips guess the text format.
+        ``ForegroundRole``: status column: red for failed tasks and unknown outcomes.
+        ``TextAlignmentRole``: progress is right-aligned.
+        ``Qt.UserRole``: the row id (int).
+        :attr:`RecordRole` (``Qt.UserRole + 1``): the :class:`~avatar_desktop.store.TaskRecord`.
+
+    From Python, prefer :meth:`record_at` and ``model.data(index, role)`` to ``index.data(role)``:
+    with PySide6 6.12 on Python 3.11, every empty value that C++ hands back to Python drops a
+    reference to ``None``, and enough of them crash the interpreter.
+    """
+
+    COL_CREATED = 0
+    COL_TASK_ID = 1
+    COL_MODE = 2
+    COL_STATUS = 3
+    COL_PROGRESS = 4
+    COL_AVATAR = 5
+    COL_SERVICE = 6
+    COLUMN_COUNT = len(_HEADERS)
+
+    RecordRole = Qt.ItemDataRole.UserRole + 1
+
+    PAGE_SIZE = 256
+    MAX_CACHED = 2048
+    _MAX_REMOVE_RANGES = 32
+    """Removing rows in more separate ranges than this resets the model instead."""
+
+    def __init__(self, store: TaskStore, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._ids = array("q", store.row_ids())
+        # Row id -> record, least recently used first; None marks an id the store did not have.
+        self._cache: OrderedDict[int, TaskRecord | None] = OrderedDict()
+
+    # -- Qt model interface --
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else self.COLUMN_COUNT
+
+    def headerData(  # noqa: N802
+        self,
+        section: int,
+        orientation: Qt.Orientation,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        # Not super().headerData(): PySide6 6.12 on Python 3.11 drops a reference to None
+        # each time C++ hands an empty QVariant back to Python, until None is freed (a crash).
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Vertical:
+            return section + 1
+        return _tr(_HEADERS[section]) if 0 <= section < self.COLUMN_COUNT else None
+
+    def data(
+        self,
+        index: QModelIndex | QPersistentModelIndex,
+        role: int = Qt.ItemDataRole.DisplayRole,
+    ) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None
+        if role == Qt.ItemDataRole.UserRole:
+            return self._ids[index.row()]
+        record = self.record_at(index.row())
+        if record is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._display(record, column)
+        if role == self.RecordRole:
+            return record
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self._tooltip(record, column)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if column == self.COL_STATUS and record.status in _ALERT_STATUSES:
+                return _alert_colour()
+            return None
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_PROGRESS:
+            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        return None
+
+    def _display(self, record: TaskRecord, column: int) -> str | None:
+        if column == self.COL_CREATED:
+            return QLocale().toString(_local_time(record), QLocale.FormatType.ShortFormat)
+        if column == self.COL_TASK_ID:
+            return record.task_id or _NO_TASK_ID
+        if column == self.COL_MODE:
+            return _tr(MODE_NAMES[record.mode]) if record.mode is not None else ""
+        if column == self.COL_STATUS:
+            return _tr(STATUS_NAMES.get(record.status, STATUS_NAMES[TaskStatus.UNKNOWN]))
+        if column == self.COL_PROGRESS:
+            return "" if record.progress is None else f"{record.progress}%"
+        if column == self.COL_AVATAR:
+            return record.avatar_url or ""
+        if column == self.COL_SERVICE:
+            return record.service_url
+        return None
+
+    def _tooltip(self, record: TaskRecord, column: int) -> str | None:
+        text: str | None = None
+        if column == self.COL_CREATED:
+            text = QLocale().toString(_local_time(record), QLocale.FormatType.LongFormat)
+        elif column == self.COL_STATUS:
+            text = "\n".join(t for t in (record.fail_reason, record.error) if t) or None
+        elif column == self.COL_AVATAR:
+            text = record.avatar_url
+        return None if text is None else _rich_tooltip(text)
+
+    # -- rows and records --
+
+    def row_of(self, row_id: int) -> int | None:
+        """The row showing ``row_id``, or None when the model does not hold it."""
+        try:
+            return self._ids.index(row_id)
+        except ValueError:
+            return None
+
+    def record_at(self, row: int) -> TaskRecord | None:
+        """The record shown in ``row`` (fetching its page when needed), or None."""
+        if not 0 <= row < len(self._ids):
+            return None
+        row_id = self._ids[row]
+        if row_id not in self._cache:
+            self._fetch_page(row)
+        self._cache.move_to_end(row_id)
+        return self._cache[row_id]
+
+    def _fetch_page(self, row: int) -> None:
+        start = row - row % self.PAGE_SIZE
+        wanted = [i for i in self._ids[start : start + self.PAGE_SIZE] if i not in self._cache]
+        try:
+            records = self._store.get_many(wanted)
+        except StoreError as exc:
+            log.warning("could not read %d task(s) from the task list: %s", len(wanted), exc)
+            records = {}
+        for row_id in wanted:
+            self._cache[row_id] = records.get(row_id)
+        self._trim_cache()
+
+    def _trim_cache(self) -> None:
+        while len(self._cache) > self.MAX_CACHED:
+            self._cache.popitem(last=False)
+
+    # -- telling the model about changes --
+
+    def reload(self) -> None:
+        """Read the list of tasks again from the store."""
+        ids = array("q", self._store.row_ids())
+        self.beginResetModel()
+        self._ids = ids
+        self._cache.clear()
+        self.endResetModel()
+
+    def task_added(self, row_id: int) -> None:
+        """Show a task just added to the store as the first row.
+
+        A task older than the current first row (an import with an earlier date, an undone
+        removal) does not belong at the top: the model reloads to keep the order.
+        """
+        if self.row_of(row_id) is not None:
+            self.task_changed(row_id)
+            return
+        record = self._store.get_many([row_id]).get(row_id)
+        if record is None:
+            return
+        top = self.record_at(0)
+        if top is not None and (record.created_at, record.row_id) < (top.created_at, top.row_id):
+            self.reload()
+            return
+        self.beginInsertRows(QModelIndex(), 0, 0)
+        self._ids.insert(0, row_id)
+        self._cache[row_id] = record
+        self._trim_cache()
+        self.endInsertRows()
+
+    def task_changed(self, row_id: int) -> None:
+        """The stored task ``row_id`` changed: forget the cached record and repaint its row."""
+        self._cache.pop(row_id, None)
+        row = self.row_of(row_id)
+        if row is not None:
+            self.dataChanged.emit(self.index(row, 0), self.index(row, self.COLUMN_COUNT - 1))
+
+    def tasks_removed(self, row_ids: Iterable[int]) -> None:
+        """The tasks ``row_ids`` were removed from the store: drop their rows."""
+        removed = set(row_ids)
+        for row_id in removed:
+            self._cache.pop(row_id, None)
+        rows = [row for row, row_id in enumerate(self._ids) if row_id in removed]
+        if not rows:
+            return
+        ranges: list[list[int]] = []  # [first, last], from the bottom up
+        for row in reversed(rows):
+            if ranges and ranges[-1][0] == row + 1:
+                ranges[-1][0] = row
+            else:
+                ranges.append([row, row])
+        if len(ranges) > self._MAX_REMOVE_RANGES:
+            self.beginResetModel()
+            self._ids = array("q", (i for i in self._ids if i not in removed))
+            self.endResetModel()
+            return
+        for first, last in ranges:
+            self.beginRemoveRows(QModelIndex(), first, last)
+            del self._ids[first : last + 1]
+            self.endRemoveRows()
+
+
+def _local_time(record: TaskRecord) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(round(record.created_at.timestamp() * 1000))
+
+
+__all__ = ["MODE_NAMES", "STATUS_NAMES", "TaskTableModel"]

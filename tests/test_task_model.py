@@ -1,0 +1,379 @@
+"""The lazy task table model: Qt's model checks, display texts, paging and updates."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from PySide6.QtCore import QDateTime, QLocale, QModelIndex, Qt, QTranslator
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import QTableView
+
+from avatar_desktop.api import TaskInfo, TaskStatus
+from avatar_desktop.store import TaskRecord, TaskStore
+from avatar_desktop.ui.task_model import TaskTableModel
+
+SERVICE = "https://api.example.test"
+M = TaskTableModel
+
+
+def payload(n: int = 0, mode: str = "audio_url") -> dict:
+    voice = {
+        "audio_url": f"https://cdn.example.test/track{n}.mp3",
+        "create_voice": {
+            "audio_url": "https://cdn.example.test/sample.wav",
+            "language": "en",
+            "text": f"Hello {n}",
+        },
+        "use_voice": {"voice_engine_id": "e", "audio_id": "a", "language": "zh", "text": "你好"},
+    }[mode]
+    return {"avatar_url": f"https://cdn.example.test/avatar{n}.png", mode: voice}
+
+
+class CountingStore(TaskStore):
+    """A real store that records every ``get_many`` call."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.get_many_calls: list[list[int]] = []
+
+    def get_many(self, row_ids):
+        row_ids = list(row_ids)
+        self.get_many_calls.append(row_ids)
+        return super().get_many(row_ids)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with CountingStore(tmp_path / "tasks.sqlite3") as store:
+        yield store
+
+
+def fill(store: TaskStore, count: int, first: int = 0) -> list[int]:
+    """Tasks ``task-<first>``... one second apart, oldest first; returns their row ids."""
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    return [
+        store.add_task(f"task-{i}", SERVICE, payload(i), created_at=base + timedelta(seconds=i))
+        for i in range(first, first + count)
+    ]
+
+
+def text(model: TaskTableModel, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
+    return model.data(model.index(row, column), role)
+
+
+@pytest.fixture
+def mixed_store(store):
+    """One row in every state and voice mode."""
+    for i, status in enumerate(TaskStatus):
+        store.add_task(f"task-{status}", SERVICE, payload(i, ["audio_url", "use_voice"][i % 2]))
+        store.update_from_info(f"task-{status}", TaskInfo(f"task-{status}", status, progress=i))
+    unknown = store.begin_submission(SERVICE, payload(8, "create_voice"))
+    store.mark_outcome_unknown(unknown, "The connection broke.")
+    store.begin_submission(SERVICE, payload(9))
+    return store
+
+
+def test_model_passes_qt_model_checks(qtmodeltester, mixed_store):
+    model = TaskTableModel(mixed_store)
+    assert model.rowCount() == 9
+    assert model.columnCount() == 7
+    qtmodeltester.check(model)
+
+    model.task_added(mixed_store.begin_submission(SERVICE, payload(20)))
+    qtmodeltester.check(model)
+    removed = [r.row_id for r in mixed_store.remove(mixed_store.row_ids()[2:4])]
+    model.tasks_removed(removed)
+    qtmodeltester.check(model)
+    model.reload()
+    assert model.rowCount() == 8
+    qtmodeltester.check(model)
+
+
+def test_column_constants():
+    columns = [
+        M.COL_CREATED,
+        M.COL_TASK_ID,
+        M.COL_MODE,
+        M.COL_STATUS,
+        M.COL_PROGRESS,
+        M.COL_AVATAR,
+        M.COL_SERVICE,
+    ]
+    assert columns == list(range(M.COLUMN_COUNT))
+
+
+def test_header_data(store):
+    model = TaskTableModel(store)
+    horizontal = [
+        model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
+        for c in range(model.columnCount())
+    ]
+    assert horizontal == [
+        "Created",
+        "Task id",
+        "Voice mode",
+        "Status",
+        "Progress",
+        "Avatar",
+        "Service",
+    ]
+
+
+class PrefixTranslator(QTranslator):
+    def translate(self, context, source, disambiguation=None, n=-1):
+        return f"zh:{source}" if context == "TaskTableModel" else ""
+
+
+def test_texts_are_translated_when_displayed(qapp, mixed_store):
+    model = TaskTableModel(mixed_store)
+    translator = PrefixTranslator()
+    qapp.installTranslator(translator)
+    try:
+        assert model.headerData(M.COL_STATUS, Qt.Orientation.Horizontal) == "zh:Status"
+        assert text(model, 0, M.COL_STATUS) == "zh:Sending…"
+        assert text(model, 0, M.COL_MODE) == "zh:Audio URL"
+    finally:
+        qapp.removeTranslator(translator)
+    assert text(model, 0, M.COL_STATUS) == "Sending…"
+
+
+STATUS_WORDS = {
+    TaskStatus.NOT_START: "Waiting",
+    TaskStatus.SUBMITTED: "Submitted",
+    TaskStatus.QUEUED: "Queued",
+    TaskStatus.IN_PROGRESS: "In progress",
+    TaskStatus.SUCCESS: "Ready",
+    TaskStatus.FAILURE: "Failed",
+    TaskStatus.UNKNOWN: "Unknown",
+}
+
+
+def test_display_values_for_each_status(mixed_store):
+    model = TaskTableModel(mixed_store)
+    shown = {
+        text(model, row, M.COL_TASK_ID): (
+            text(model, row, M.COL_STATUS),
+            text(model, row, M.COL_PROGRESS),
+            text(model, row, M.COL_MODE),
+        )
+        for row in range(model.rowCount())
+    }
+    for i, status in enumerate(TaskStatus):
+        mode = ["Audio URL", "Existing voice"][i % 2]
+        assert shown[f"task-{status}"] == (STATUS_WORDS[status], f"{i}%", mode)
+    # The two rows without a task id: newest first.
+    assert text(model, 0, M.COL_TASK_ID) == "—"
+    assert text(model, 0, M.COL_STATUS) == "Sending…"
+    assert text(model, 0, M.COL_PROGRESS) == ""
+    assert text(model, 1, M.COL_TASK_ID) == "—"
+    assert text(model, 1, M.COL_STATUS) == "Outcome unknown"
+    assert text(model, 1, M.COL_MODE) == "Clone voice"
+
+
+def test_display_of_one_row(store):
+    created = datetime(2025, 1, 7, 12, 34, tzinfo=UTC)
+    row_id = store.add_task("task-1", SERVICE, payload(3), created_at=created)
+    store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.IN_PROGRESS, progress=35))
+    model = TaskTableModel(store)
+    local = QDateTime.fromSecsSinceEpoch(int(created.timestamp()))
+    assert text(model, 0, M.COL_CREATED) == QLocale().toString(
+        local, QLocale.FormatType.ShortFormat
+    )
+    assert text(model, 0, M.COL_TASK_ID) == "task-1"
+    assert text(model, 0, M.COL_PROGRESS) == "35%"
+    assert text(model, 0, M.COL_AVATAR) == "https://cdn.example.test/avatar3.png"
+    assert text(model, 0, M.COL_SERVICE) == SERVICE
+    assert text(model, 0, 0, Qt.ItemDataRole.UserRole) == row_id
+    record = text(model, 0, 0, M.RecordRole)
+    assert isinstance(record, TaskRecord)
+    assert record.row_id == row_id
+    assert model.record_at(0) == record
+    assert model.record_at(1) is None
+    assert model.record_at(-1) is None
+    assert model.row_of(row_id) == 0
+    assert model.row_of(row_id + 1) is None
+    assert M.RecordRole == Qt.ItemDataRole.UserRole + 1
+
+
+def test_tooltips_show_untrusted_text_literally(store):
+    row_id = store.add_task("task-1", SERVICE, payload(1))
+    store.update_from_info(
+        "task-1", TaskInfo("task-1", TaskStatus.FAILURE, fail_reason="<b>bad</b> & <img src=x>")
+    )
+    store.set_error(row_id, "Refresh failed")
+    model = TaskTableModel(store)
+    tip = text(model, 0, M.COL_STATUS, Qt.ItemDataRole.ToolTipRole)
+    assert "&lt;b&gt;bad&lt;/b&gt; &amp; &lt;img src=x&gt;" in tip
+    assert "<b>" not in tip
+    assert "Refresh failed" in tip
+    assert "avatar1.png" in text(model, 0, M.COL_AVATAR, Qt.ItemDataRole.ToolTipRole)
+    assert text(model, 0, M.COL_PROGRESS, Qt.ItemDataRole.ToolTipRole) is None
+    assert isinstance(text(model, 0, M.COL_STATUS, Qt.ItemDataRole.ForegroundRole), QColor)
+    assert text(model, 0, M.COL_TASK_ID, Qt.ItemDataRole.ForegroundRole) is None
+
+
+def test_records_are_fetched_lazily_in_pages(store):
+    ids = fill(store, 5000)
+    model = TaskTableModel(store)
+    assert model.rowCount() == 5000
+    assert store.get_many_calls == []
+
+    for column in range(model.columnCount()):
+        text(model, 0, column)
+        text(model, 4999, column)
+    assert text(model, 0, M.COL_TASK_ID) == "task-4999"
+    assert text(model, 4999, M.COL_TASK_ID) == "task-0"
+    assert len(store.get_many_calls) == 2
+    assert all(len(call) <= model.PAGE_SIZE for call in store.get_many_calls)
+    assert ids[-1] in store.get_many_calls[0]
+    assert ids[0] in store.get_many_calls[1]
+
+    text(model, 100, M.COL_STATUS)  # on the first page: already cached
+    assert len(store.get_many_calls) == 2
+
+    # Reading every row fetches each page once and keeps the cache bounded: the first page is
+    # still cached, the last one was evicted by the time the scan reaches it again.
+    assert model.MAX_CACHED < 5000 - 2 * model.PAGE_SIZE
+    store.get_many_calls.clear()
+    for row in range(model.rowCount()):
+        text(model, row, M.COL_TASK_ID)
+    pages = -(-5000 // model.PAGE_SIZE)
+    assert len(store.get_many_calls) == pages - 1
+    assert len(model._cache) <= model.MAX_CACHED
+    text(model, 0, M.COL_TASK_ID)  # evicted long ago
+    assert len(store.get_many_calls) == pages
+
+
+def test_task_added_puts_the_new_row_first(qtbot, store):
+    fill(store, 3)
+    model = TaskTableModel(store)
+    text(model, 0, M.COL_TASK_ID)
+    with qtbot.waitSignal(model.rowsInserted) as blocker:
+        row_id = store.begin_submission(SERVICE, payload(7))
+        model.task_added(row_id)
+    assert blocker.args[1:] == [0, 0]
+    assert model.rowCount() == 4
+    assert text(model, 0, 0, Qt.ItemDataRole.UserRole) == row_id
+    assert text(model, 0, M.COL_STATUS) == "Sending…"
+    assert text(model, 1, M.COL_TASK_ID) == "task-2"
+
+    # Telling it twice only refreshes the row.
+    with qtbot.assertNotEmitted(model.rowsInserted):
+        model.task_added(row_id)
+    assert model.rowCount() == 4
+
+
+def test_task_added_that_is_older_than_the_top_keeps_the_order(qtbot, store):
+    fill(store, 3)
+    model = TaskTableModel(store)
+    old = store.add_task("old", SERVICE, payload(), created_at=datetime(2020, 1, 1, tzinfo=UTC))
+    with qtbot.waitSignal(model.modelReset):
+        model.task_added(old)
+    assert model.row_of(old) == 3
+    assert [text(model, r, 0, Qt.ItemDataRole.UserRole) for r in range(4)] == store.row_ids()
+
+
+def test_task_changed_refreshes_its_row(qtbot, store):
+    fill(store, 3)
+    model = TaskTableModel(store)
+    assert text(model, 2, M.COL_STATUS) == "Unknown"
+    store.update_from_info("task-0", TaskInfo("task-0", TaskStatus.SUCCESS, progress=100))
+    with qtbot.waitSignal(model.dataChanged) as blocker:
+        model.task_changed(store.row_ids()[2])
+    top_left, bottom_right = blocker.args[:2]
+    assert (top_left.row(), top_left.column()) == (2, 0)
+    assert (bottom_right.row(), bottom_right.column()) == (2, model.columnCount() - 1)
+    assert text(model, 2, M.COL_STATUS) == "Ready"
+    assert text(model, 2, M.COL_PROGRESS) == "100%"
+    with qtbot.assertNotEmitted(model.dataChanged):
+        model.task_changed(99999)
+
+
+def test_tasks_removed_drops_rows(qtbot, store):
+    ids = fill(store, 10)
+    model = TaskTableModel(store)
+    text(model, 0, 0)
+    gone = [r.row_id for r in store.remove([ids[9], ids[8], ids[3]])]
+    with qtbot.waitSignal(model.rowsRemoved):
+        model.tasks_removed(gone)
+    assert model.rowCount() == 7
+    shown = [text(model, r, 0, Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
+    assert shown == store.row_ids()
+    assert all(model.row_of(i) is None for i in gone)
+    model.tasks_removed([12345])
+    assert model.rowCount() == 7
+
+
+def test_removing_many_scattered_rows_resets(qtbot, store):
+    ids = fill(store, 200)
+    model = TaskTableModel(store)
+    gone = [r.row_id for r in store.remove(ids[::2])]
+    with qtbot.waitSignal(model.modelReset), qtbot.assertNotEmitted(model.rowsRemoved):
+        model.tasks_removed(gone)
+    assert model.rowCount() == 100
+    shown = [text(model, r, 0, Qt.ItemDataRole.UserRole) for r in range(model.rowCount())]
+    assert shown == store.row_ids()
+
+
+def test_reload_reads_the_store_again(qtbot, store):
+    fill(store, 3)
+    model = TaskTableModel(store)
+    text(model, 0, 0)
+    store.set_error(store.row_ids()[0], "changed")
+    fill(store, 2, first=3)
+    with qtbot.waitSignal(model.modelReset):
+        model.reload()
+    assert model.rowCount() == 5
+    assert text(model, 2, M.COL_STATUS, Qt.ItemDataRole.ToolTipRole) is not None
+
+
+def test_a_record_missing_from_the_store_shows_nothing(store):
+    ids = fill(store, 3)
+    model = TaskTableModel(store)
+    store.remove([ids[0]])  # the model was not told
+    assert text(model, 2, M.COL_TASK_ID) is None
+    assert model.record_at(2) is None
+    assert text(model, 0, M.COL_TASK_ID) == "task-2"
+
+
+def test_model_in_a_table_view_renders(qtbot, mixed_store):
+    fill(mixed_store, 300)
+    model = TaskTableModel(mixed_store)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.resizeColumnsToContents()
+    assert not view.grab().isNull()
+    view.scrollToBottom()
+    assert not view.grab().isNull()
+    model.task_added(mixed_store.begin_submission(SERVICE, payload(1)))
+    model.tasks_removed([model.data(model.index(5, 0), Qt.ItemDataRole.UserRole)])
+    assert not view.grab().isNull()
+    assert view.model().rowCount(QModelIndex()) == 309
+    assert model.data(model.index(model.rowCount() - 1, M.COL_STATUS)) in STATUS_WORDS.values()
+
+
+def test_rendering_does_not_leak_references_to_none(qtbot, store):
+    """PySide6 6.12 on Python 3.11 drops a reference to None whenever C++ returns an empty
+    QVariant to Python (e.g. ``super().headerData()``); enough of them free None and crash."""
+    fill(store, 300)
+    model = TaskTableModel(store)
+    view = QTableView()
+    qtbot.addWidget(view)
+    view.setModel(model)
+    view.resize(900, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.grab()  # warm up: first paint creates long-lived objects
+    before = sys.getrefcount(None)
+    for _ in range(5):
+        view.scrollToBottom()
+        view.grab()
+        view.scrollToTop()
+        view.grab()
+    assert sys.getrefcount(None) - before > -100
