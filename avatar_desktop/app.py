@@ -1,0 +1,146 @@
+"""Application start-up: command line, settings, language, store, sandbox, main window."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+
+from avatar_desktop import __version__
+
+log = logging.getLogger("avatar_desktop")
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="avatar-desktop",
+        description="Avatar Desktop: make digital-human videos through the generation service.",
+    )
+    parser.add_argument(
+        "--sandbox",
+        action="store_true",
+        help="use the built-in local sandbox for this run (free, no token, no network)",
+    )
+    parser.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="start, show the main window, wait for its first paint, then exit (0 = fine)",
+    )
+    parser.add_argument("--verbose", action="store_true", help="log details to stderr")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    return parser.parse_args(argv)
+
+
+class LazySandbox:
+    """Starts the built-in sandbox server the first time its address is needed."""
+
+    def __init__(self, step_seconds: float = 2.0) -> None:
+        self._step_seconds = step_seconds
+        self._server = None
+
+    def base_url(self) -> str:
+        if self._server is None:
+            from avatar_desktop.sandbox import SandboxServer
+
+            self._server = SandboxServer(step_seconds=self._step_seconds).start()
+            log.info("built-in sandbox at %s", self._server.base_url)
+        return self._server.base_url
+
+    def stop(self) -> None:
+        if self._server is not None:
+            self._server.stop()
+            self._server = None
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(asctime)s %(name)s %(levelname)s: %(message)s",
+    )
+
+    from PySide6.QtCore import QEvent, QObject, QTimer
+    from PySide6.QtGui import QIcon
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from avatar_desktop.paths import data_dir, resource_path
+    from avatar_desktop.secrets import TokenVault
+    from avatar_desktop.settings import AppSettings, ServiceChoice
+    from avatar_desktop.store import StoreError, TaskStore
+    from avatar_desktop.ui.i18n import Translators
+    from avatar_desktop.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "avatar-desktop"])
+    app.setOrganizationName("AvatarDesktop")
+    app.setApplicationName("Avatar Desktop")
+    app.setApplicationVersion(__version__)
+    app.setDesktopFileName("avatar-desktop")
+    app.setWindowIcon(QIcon(str(resource_path("icons", "avatar-desktop.svg"))))
+
+    folder = data_dir()
+    settings = AppSettings(folder / "settings.ini")
+    if args.sandbox:
+        settings.session_override = ServiceChoice.SANDBOX
+    translators = Translators()
+    translators.apply(settings.language)
+
+    try:
+        store = TaskStore(folder / "tasks.sqlite3")
+    except StoreError as exc:
+        QMessageBox.critical(
+            None,
+            app.translate("Startup", "Avatar Desktop"),
+            app.translate("Startup", "The task list cannot be opened:") + f"\n{exc}",
+        )
+        return 1
+    recovered = store.recover_interrupted()
+    if recovered:
+        log.warning("%d submission(s) were interrupted; marked as outcome unknown", recovered)
+
+    sandbox = LazySandbox()
+    window = MainWindow(
+        store=store,
+        vault=TokenVault(),
+        settings=settings,
+        translators=translators,
+        sandbox_url=sandbox.base_url,
+        data_dir=folder,
+    )
+
+    exit_code = 0
+    if args.smoke_test:
+        state = {"painted": False}
+
+        class FirstPaint(QObject):
+            def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+                if event.type() == QEvent.Type.Paint and not state["painted"]:
+                    state["painted"] = True
+                    QTimer.singleShot(0, window.close)
+                return False
+
+        painter = FirstPaint()
+        window.installEventFilter(painter)
+        QTimer.singleShot(30000, window.close)
+
+    window.show()
+    try:
+        exit_code = app.exec()
+    finally:
+        sandbox.stop()
+        store.close()
+    if args.smoke_test and not state["painted"]:
+        print("smoke test: the main window was never painted", file=sys.stderr)
+        return 1
+    return exit_code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return run(argv)
+    except SystemExit:
+        raise
+    except Exception:
+        traceback.print_exc()
+        return 1
