@@ -659,7 +659,7 @@ class AvatarClient:
             server_message = self._auth.redact(server_message.strip())[:2000] or None
         if parsed is None and text.strip():
             server_message = _html_title(text)
-        details = {"server_message": server_message, "status": status, "code": code}
+        details: dict[str, Any] = {"server_message": server_message, "status": status, "code": code}
 
         if 300 <= status < 400:
             where = response.headers.get("Location", "")

@@ -31,9 +31,7 @@ def main() -> int:
             check=True,
             cwd=HERE.parent.parent,
         )
-        subprocess.run(
-            ["pyside6-lrelease", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True
-        )
+        subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
     return 0
 
 
