@@ -6,6 +6,7 @@ decides what to do with it. Each tab keeps its own fields, so switching tabs los
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal, Slot
@@ -38,6 +39,7 @@ from avatar_desktop.models import (
 from avatar_desktop.ui.i18n import problem_text
 
 VOICE_ROLE = Qt.ItemDataRole.UserRole + 1
+SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 _TAB_MODES = (VoiceMode.AUDIO_URL, VoiceMode.CREATE_VOICE, VoiceMode.USE_VOICE)
 
 
@@ -237,11 +239,12 @@ class ComposePanel(QWidget):
         self.voice_proxy = QSortFilterProxyModel(self)
         self.voice_proxy.setSourceModel(self.voice_model)
         self.voice_proxy.setFilterCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.voice_proxy.setFilterRole(Qt.ItemDataRole.ToolTipRole)
+        self.voice_proxy.setFilterRole(SEARCH_ROLE)
         self.voice_list = QListView()
         self.voice_list.setModel(self.voice_proxy)
         self.voice_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.voice_list.setMinimumHeight(90)
+        self.voice_list.setMaximumHeight(150)
         self.voice_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.voice_status = QLabel()
         self.voice_status.setTextFormat(Qt.TextFormat.PlainText)
@@ -520,8 +523,10 @@ class ComposePanel(QWidget):
             text = f"{voice.name}  ·  {language}" + (f"  ·  {labels}" if labels else "")
             item = QStandardItem(text)
             item.setEditable(False)
+            # Voice names come from the server: the tooltip is escaped (Qt guesses rich text).
+            item.setData(f"{voice.name} {labels} {language} {voice.audio_id}", SEARCH_ROLE)
             item.setData(
-                f"{voice.name} {labels} {language} {voice.audio_id}", Qt.ItemDataRole.ToolTipRole
+                html.escape(f"{voice.name} ({voice.audio_id})"), Qt.ItemDataRole.ToolTipRole
             )
             item.setData(position, VOICE_ROLE)
             self.voice_model.appendRow(item)

@@ -229,6 +229,7 @@ class MainWindow(QMainWindow):
         self.undo_action.triggered.connect(self.on_undo_remove)
         self.about_action = QAction(self.tr("&About Avatar Desktop"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         self.about_action.triggered.connect(self.on_about)
 
         # menus and toolbar
@@ -439,22 +440,35 @@ class MainWindow(QMainWindow):
         else:
             self.token_label.setText(sources[self._token_source])
         self.setWindowTitle(self._title())
-        show_banner = self._config.sandbox
-        self.banner.setVisible(show_banner)
-        if show_banner:
+        texts = []
+        if self._config.sandbox:
             if self._token:
-                text = self.tr(
-                    "You are using the built-in sandbox: requests stay on this "
-                    "computer and nothing is billed. Choose the real service in "
-                    "Settings."
+                texts.append(
+                    self.tr(
+                        "You are using the built-in sandbox: requests stay on this "
+                        "computer and nothing is billed. Choose the real service in "
+                        "Settings."
+                    )
                 )
             else:
-                text = self.tr(
-                    "No API token is set, so the app uses its built-in sandbox: "
-                    "requests stay on this computer and nothing is billed. Set a "
-                    "token to use the real service."
+                texts.append(
+                    self.tr(
+                        "No API token is set, so the app uses its built-in sandbox: "
+                        "requests stay on this computer and nothing is billed. Set a "
+                        "token to use the real service."
+                    )
                 )
-            self.banner_label.setText(text)
+        if self._backend is not None and not self._backend.usable and not self._token:
+            texts.append(
+                self.tr(
+                    "No usable system keyring was found, so a token cannot be saved; you "
+                    "can still use one for this session only."
+                )
+            )
+            if self._backend.problem:
+                texts.append(self._backend.problem)
+        self.banner.setVisible(bool(texts))
+        self.banner_label.setText("\n".join(texts))
 
     def _apply_service(self) -> None:
         self._config = self._make_config()
@@ -468,10 +482,7 @@ class MainWindow(QMainWindow):
         self._backend = state
         if self._token_dialog is not None:
             self._token_dialog.set_backend(state)
-        if not state.usable:
-            self.statusBar().showMessage(
-                self.tr("No usable keyring: a token can be kept for this session only."), 10000
-            )
+        self._update_service_status()
 
     @Slot(object, object)
     def _on_token_loaded(self, token: str | None, source: TokenSource) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QFontDatabase, QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -42,7 +43,7 @@ class RequestPreviewDialog(QDialog):
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         where = QLabel(self.tr("POST %1/avatar/generation").replace("%1", base_url))
-        where.setTextInteractionFlags(where.textInteractionFlags())
+        where.setTextFormat(Qt.TextFormat.PlainText)
         self.json_view = QPlainTextEdit(json.dumps(payload, ensure_ascii=False, indent=2))
         self.json_view.setReadOnly(True)
         self.json_view.setFont(mono)

@@ -50,10 +50,12 @@ class SettingsDialog(QDialog):
 
         self.connect_timeout = QDoubleSpinBox()
         self.connect_timeout.setRange(1, 120)
+        self.connect_timeout.setDecimals(1)
         self.connect_timeout.setSuffix(self.tr(" s"))
         self.connect_timeout.setValue(settings.connect_timeout)
         self.read_timeout = QDoubleSpinBox()
         self.read_timeout.setRange(5, 600)
+        self.read_timeout.setDecimals(0)
         self.read_timeout.setSuffix(self.tr(" s"))
         self.read_timeout.setValue(settings.read_timeout)
 

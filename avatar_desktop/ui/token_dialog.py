@@ -7,7 +7,6 @@ The dialog never touches the keyring or the network itself: it asks the window's
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QIcon
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -58,12 +58,11 @@ class TokenDialog(QDialog):
         self.token_edit.setInputMethodHints(
             Qt.InputMethodHint.ImhHiddenText | Qt.InputMethodHint.ImhNoPredictiveText
         )
-        self.show_action = QAction(self.tr("Show"), self)
-        self.show_action.setCheckable(True)
-        self.show_action.setToolTip(self.tr("Show or hide the token"))
-        self.show_action.toggled.connect(self._toggle_visible)
-        self.token_edit.addAction(self.show_action, QLineEdit.ActionPosition.TrailingPosition)
-        self.show_action.setIcon(QIcon.fromTheme("view-reveal-symbolic"))
+        self.show_button = QToolButton()
+        self.show_button.setText(self.tr("Show"))
+        self.show_button.setCheckable(True)
+        self.show_button.setToolTip(self.tr("Show or hide the token"))
+        self.show_button.toggled.connect(self._toggle_visible)
         self.token_error = QLabel()
         self.token_error.setTextFormat(Qt.TextFormat.PlainText)
         self.token_error.setStyleSheet("color: #c62828;")
@@ -90,7 +89,10 @@ class TokenDialog(QDialog):
         form = QFormLayout()
         label = QLabel(self.tr("&Token:"))
         label.setBuddy(self.token_edit)
-        form.addRow(label, self.token_edit)
+        token_row = QHBoxLayout()
+        token_row.addWidget(self.token_edit, 1)
+        token_row.addWidget(self.show_button)
+        form.addRow(label, token_row)
         form.addRow("", self.token_error)
         buttons_row = QHBoxLayout()
         for button in (self.save_button, self.session_button, self.remove_button, self.test_button):
@@ -120,7 +122,7 @@ class TokenDialog(QDialog):
         self.token_edit.setEchoMode(
             QLineEdit.EchoMode.Normal if visible else QLineEdit.EchoMode.Password
         )
-        self.show_action.setText(self.tr("Hide") if visible else self.tr("Show"))
+        self.show_button.setText(self.tr("Hide") if visible else self.tr("Show"))
 
     def entered_token(self) -> str:
         return self.token_edit.text().strip()
@@ -142,6 +144,8 @@ class TokenDialog(QDialog):
         ok = bool(self.entered_token()) and problem is None
         self.save_button.setEnabled(ok and self._backend_usable)
         self.session_button.setEnabled(ok)
+        # Empty tests the token already set; a malformed one cannot be tested.
+        self.test_button.setEnabled(problem is None)
 
     def _emit(self, signal: Signal) -> None:
         if self._problem() is None and self.entered_token():
