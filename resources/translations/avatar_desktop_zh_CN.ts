@@ -1,0 +1,1306 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="zh_CN">
+<context>
+    <name>ComposePanel</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="184"/>
+        <source>https://… image (jpg, png) or video (mp4) of the person</source>
+        <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="185"/>
+        <source>&amp;No watermark</source>
+        <translation>无水印(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="187"/>
+        <source>Ask the service for a video without its watermark (no_watermark)</source>
+        <translation>请求服务生成不带水印的视频（no_watermark）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="191"/>
+        <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
+        <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="194"/>
+        <source>&amp;Audio URL:</source>
+        <translation>音频 URL(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="197"/>
+        <source>The avatar lip-syncs to this recording.</source>
+        <translation>形象将按这段录音对口型。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="203"/>
+        <source>https://… a clear recording of the voice, 20 s or longer</source>
+        <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="208"/>
+        <source>&amp;Voice sample URL:</source>
+        <translation>声音样本 URL(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="211"/>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="214"/>
+        <source>&amp;Text:</source>
+        <translation>文本(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="219"/>
+        <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
+        <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="229"/>
+        <source>All languages</source>
+        <translation>全部语言</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="233"/>
+        <source>Search by name or label</source>
+        <translation>按名称或标签搜索</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="236"/>
+        <source>Refresh</source>
+        <translation>刷新</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="237"/>
+        <source>Ask the service for its current list of voices</source>
+        <translation>从服务获取最新的声音列表</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="254"/>
+        <source>voice_engine_id</source>
+        <translation>voice_engine_id</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="257"/>
+        <source>audio_id</source>
+        <translation>audio_id</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="267"/>
+        <source>&amp;Pick a voice:</source>
+        <translation>选择声音(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="272"/>
+        <source>Voice &amp;engine id:</source>
+        <translation>声音引擎 ID(&amp;E)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="275"/>
+        <source>Audio &amp;id:</source>
+        <translation>音频 ID(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="278"/>
+        <source>Lan&amp;guage:</source>
+        <translation>语言(&amp;G)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="281"/>
+        <source>Te&amp;xt:</source>
+        <translation>文本(&amp;X)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="503"/>
+        <source>Audio URL</source>
+        <translation>音频 URL</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="287"/>
+        <source>Clone a voice</source>
+        <translation>克隆声音</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="288"/>
+        <source>Use an existing voice</source>
+        <translation>使用已有声音</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="289"/>
+        <source>Lip-sync to a ready audio track (audio_url)</source>
+        <translation>按现成的音频对口型（audio_url）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="291"/>
+        <source>Clone a voice from a sample, then speak your text (create_voice)</source>
+        <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="293"/>
+        <source>Speak your text with an existing voice (use_voice)</source>
+        <translation>用已有声音朗读你的文本（use_voice）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="296"/>
+        <source>A&amp;vatar URL:</source>
+        <translation>形象 URL(&amp;V)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="502"/>
+        <source>Avatar URL</source>
+        <translation>形象 URL</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="504"/>
+        <source>Voice sample URL</source>
+        <translation>声音样本 URL</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="505"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="510"/>
+        <source>Text</source>
+        <translation>文本</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="506"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="509"/>
+        <source>Language</source>
+        <translation>语言</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="507"/>
+        <source>Voice engine id</source>
+        <translation>声音引擎 ID</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="508"/>
+        <source>Audio id</source>
+        <translation>音频 ID</translation>
+    </message>
+</context>
+<context>
+    <name>MainWindow</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="192"/>
+        <source>&amp;Submit</source>
+        <translation>提交(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="194"/>
+        <source>Send the request to the service (Ctrl+Enter)</source>
+        <translation>将请求发送到服务（Ctrl+Enter）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="196"/>
+        <source>Show &amp;request…</source>
+        <translation>查看请求(&amp;R)…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="199"/>
+        <source>Check &amp;media</source>
+        <translation>检查素材(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="202"/>
+        <source>&amp;Clear form</source>
+        <translation>清空表单(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="205"/>
+        <source>API &amp;token…</source>
+        <translation>API 令牌(&amp;T)…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="208"/>
+        <source>&amp;Settings…</source>
+        <translation>设置(&amp;S)…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="212"/>
+        <source>&amp;Quit</source>
+        <translation>退出(&amp;Q)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="216"/>
+        <source>&amp;Copy task id</source>
+        <translation>复制任务 ID(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="219"/>
+        <source>Use as &amp;template</source>
+        <translation>用作模板(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="222"/>
+        <source>&amp;Remove from list</source>
+        <translation>从列表中移除(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="226"/>
+        <source>&amp;Undo remove</source>
+        <translation>撤销移除(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="230"/>
+        <source>&amp;About Avatar Desktop</source>
+        <translation>关于 Avatar Desktop(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="237"/>
+        <source>&amp;File</source>
+        <translation>文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="242"/>
+        <source>&amp;Compose</source>
+        <translation>制作(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="250"/>
+        <source>&amp;Tasks</source>
+        <translation>任务(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="258"/>
+        <source>&amp;Help</source>
+        <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
+        <source>Main toolbar</source>
+        <translation>主工具栏</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="288"/>
+        <source>Set a token…</source>
+        <translation>设置令牌…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="295"/>
+        <source>Show request…</source>
+        <translation>查看请求…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
+        <source>Submit</source>
+        <translation>提交</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
+        <source>Tasks</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="395"/>
+        <source>Avatar Desktop</source>
+        <translation>Avatar Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="397"/>
+        <source>SANDBOX</source>
+        <translation>沙盒 SANDBOX</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="420"/>
+        <source>SANDBOX — %1</source>
+        <translation>沙盒 SANDBOX — %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="426"/>
+        <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
+        <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="429"/>
+        <source>Service: %1</source>
+        <translation>服务：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="433"/>
+        <source>Token: AVATAR_API_TOKEN variable</source>
+        <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="434"/>
+        <source>Token: keyring</source>
+        <translation>令牌：系统钥匙串</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
+        <source>Token: this session only</source>
+        <translation>令牌：仅本次会话</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="436"/>
+        <source>Token: none</source>
+        <translation>令牌：未设置</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="439"/>
+        <source>Token: loading…</source>
+        <translation>令牌：正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="448"/>
+        <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
+        <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
+        <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
+        <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="464"/>
+        <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
+        <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="504"/>
+        <source>Token saved in the keyring.</source>
+        <translation>令牌已保存到系统钥匙串。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="506"/>
+        <source>Saved in the keyring and read back.</source>
+        <translation>已保存到系统钥匙串，并已读回验证。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
+        <source>Token removed.</source>
+        <translation>令牌已移除。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
+        <source>The token was removed.</source>
+        <translation>已移除令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="521"/>
+        <source>The token works: %1 accepted it.</source>
+        <translation>令牌有效：%1 已接受。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="525"/>
+        <source>The token test failed.</source>
+        <translation>令牌测试失败。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
+        <source>Keyring error: %1</source>
+        <translation>系统钥匙串出错：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="546"/>
+        <source>Use the real service?</source>
+        <translation>使用真实服务？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
+        <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
+        <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="593"/>
+        <source>Kept for this session only.</source>
+        <translation>仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="602"/>
+        <source>Enter a token to test.</source>
+        <translation>请输入要测试的令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
+        <source>A submission is in flight; wait for its answer.</source>
+        <translation>正在提交，请等待服务响应。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="623"/>
+        <source>Not ready to submit:</source>
+        <translation>尚不能提交：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
+        <source>Send to the sandbox (free) — Ctrl+Enter</source>
+        <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="627"/>
+        <source>Send to %1 (billed) — Ctrl+Enter</source>
+        <translation>发送到 %1（计费）— Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="653"/>
+        <source>The form is not complete.</source>
+        <translation>表单尚未填写完整。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="661"/>
+        <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
+        <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="678"/>
+        <source>The media check found a problem the service will reject:</source>
+        <translation>素材检查发现了会被服务拒绝的问题：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="695"/>
+        <source>the sandbox</source>
+        <translation>沙盒</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="696"/>
+        <source>Sending to %1…</source>
+        <translation>正在发送到 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="711"/>
+        <source>(no task id: outcome unknown)</source>
+        <translation>（无任务 ID：结果未知）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="714"/>
+        <source>Send the same request again?</source>
+        <translation>再次发送相同的请求？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="717"/>
+        <source>This exact request was already submitted at %1 as task %2.</source>
+        <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="722"/>
+        <source>Sending it again creates a new job, which is billed again.</source>
+        <translation>再次发送会创建新任务，并再次计费。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="724"/>
+        <source>Send again</source>
+        <translation>再次发送</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="735"/>
+        <source>Speaker&apos;s consent</source>
+        <translation>说话人授权</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="738"/>
+        <source>Cloning a voice needs the speaker&apos;s permission.</source>
+        <translation>克隆声音需要获得说话人的授权。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="740"/>
+        <source>Sample: %1</source>
+        <translation>样本：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="743"/>
+        <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
+        <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="747"/>
+        <source>I confirm</source>
+        <translation>我确认</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="770"/>
+        <source>Submitted: task %1</source>
+        <translation>已提交：任务 %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="794"/>
+        <source>Outcome unknown</source>
+        <translation>结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="799"/>
+        <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
+        <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="853"/>
+        <source>Enter valid addresses to check first.</source>
+        <translation>请先输入有效的地址再检查。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="884"/>
+        <source>Loading voices…</source>
+        <translation>正在加载声音…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="896"/>
+        <source>%1 voices, saved list from %2.</source>
+        <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="901"/>
+        <source>%1 voices, fresh from the service.</source>
+        <translation>共 %1 个声音，刚从服务获取。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="903"/>
+        <source>Set a token to refresh.</source>
+        <translation>设置令牌后可刷新。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="910"/>
+        <source>Could not load the voice list:</source>
+        <translation>无法加载声音列表：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="912"/>
+        <source>Showing the saved list; could not refresh it:</source>
+        <translation>正在显示已保存的列表，刷新失败：</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/main_window.py" line="940"/>
+        <source>Copied %n task id(s).</source>
+        <translation>
+            <numerusform>已复制 %n 个任务 ID。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="950"/>
+        <source>This task&apos;s request cannot be loaded.</source>
+        <translation>无法载入此任务的请求。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="953"/>
+        <source>The form now holds that task&apos;s request.</source>
+        <translation>已将该任务的请求载入表单。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/main_window.py" line="966"/>
+        <source>Removed %n task(s) from the list (the service keeps them). Undo with Ctrl+Z.</source>
+        <translation>
+            <numerusform>已从列表中移除 %n 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/main_window.py" line="982"/>
+        <source>Restored %n task(s).</source>
+        <translation>
+            <numerusform>已恢复 %n 个任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="996"/>
+        <source>Settings saved.</source>
+        <translation>设置已保存。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1015"/>
+        <source>About Avatar Desktop</source>
+        <translation>关于 Avatar Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1017"/>
+        <source>Avatar Desktop %1
+A desktop client for digital-human video generation.</source>
+        <translation>Avatar Desktop %1
+数字人视频生成桌面客户端。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1031"/>
+        <source>Waiting for the service&apos;s answer…</source>
+        <translation>正在等待服务响应…</translation>
+    </message>
+</context>
+<context>
+    <name>MediaPanel</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="39"/>
+        <source>Check &amp;media</source>
+        <translation>检查素材(&amp;M)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="42"/>
+        <source>Download the avatar and audio to check they are usable, before paying for a job</source>
+        <translation>在付费生成之前，先下载形象和音频，检查是否可用</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="45"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="54"/>
+        <source>Avatar preview</source>
+        <translation>形象预览</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="98"/>
+        <source>Checking %v of %m…</source>
+        <translation>正在检查 %v / %m…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="110"/>
+        <source>Check cancelled.</source>
+        <translation>检查已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="115"/>
+        <source>Avatar</source>
+        <translation>形象</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="116"/>
+        <source>Audio</source>
+        <translation>音频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="117"/>
+        <source>Voice sample</source>
+        <translation>声音样本</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="121"/>
+        <source>unknown type</source>
+        <translation>未知类型</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="126"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="133"/>
+        <source>Looks fine.</source>
+        <translation>看起来没问题。</translation>
+    </message>
+</context>
+<context>
+    <name>Messages</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="60"/>
+        <source>Required.</source>
+        <translation>必填项。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="62"/>
+        <source>Has the wrong type of value.</source>
+        <translation>值的类型不正确。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="64"/>
+        <source>“%1” is not a field the service knows (a typo?).</source>
+        <translation>服务无法识别字段“%1”（是否拼写有误？）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="68"/>
+        <source>Choose how the avatar gets its voice.</source>
+        <translation>请选择形象的声音来源。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="70"/>
+        <source>Only one voice can be sent.</source>
+        <translation>只能发送一种声音。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="72"/>
+        <source>Too long: at most %1 characters.</source>
+        <translation>过长：最多 %1 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="76"/>
+        <source>Contains invisible control characters; only line breaks and tabs are allowed.</source>
+        <translation>包含不可见的控制字符；只允许换行符和制表符。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="81"/>
+        <source>Must not contain spaces.</source>
+        <translation>不能包含空格。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="83"/>
+        <source>Enter a full web address starting with https://</source>
+        <translation>请输入以 https:// 开头的完整网址</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="87"/>
+        <source>Only http:// and https:// addresses can be used.</source>
+        <translation>只能使用 http:// 或 https:// 地址。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="91"/>
+        <source>This is a file on your computer. The service needs a public web address (https://…) it can download; upload the file somewhere first.</source>
+        <translation>这是本机上的文件。服务需要可下载的公开网址（https://…），请先将文件上传到网上。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="97"/>
+        <source>Choose Chinese or English.</source>
+        <translation>请选择中文或英文。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="104"/>
+        <source>The service did not accept the API token. Check or replace it.</source>
+        <translation>服务不接受该 API 令牌，请检查或更换。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="108"/>
+        <source>The account&apos;s balance is used up. Top it up, then try again.</source>
+        <translation>账户余额已用完，请充值后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="112"/>
+        <source>The service does not know this task.</source>
+        <translation>服务中找不到此任务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="114"/>
+        <source>The service refused the request; it was not billed.</source>
+        <translation>服务拒绝了该请求，未计费。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="119"/>
+        <source>The service is busy with too many requests. Try again in %1 s.</source>
+        <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="122"/>
+        <source>The service is busy with too many requests. Try again in a moment.</source>
+        <translation>服务繁忙，请求过多。请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="126"/>
+        <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
+        <translation>服务或其前端代理出现问题，请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="130"/>
+        <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
+        <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="136"/>
+        <source>The service answered with something that is not the expected data. Is the service address right?</source>
+        <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="142"/>
+        <source>Could not reach the service; nothing was sent. Check the connection.</source>
+        <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="146"/>
+        <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
+        <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="152"/>
+        <source>The service address in the settings cannot be used.</source>
+        <translation>设置中的服务地址不可用。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="156"/>
+        <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
+        <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="160"/>
+        <source>The request failed.</source>
+        <translation>请求失败。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="169"/>
+        <source>HTTP status: %1</source>
+        <translation>HTTP 状态码：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="175"/>
+        <source>The server said: %1</source>
+        <translation>服务器返回：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="201"/>
+        <source>Could not download it: %1</source>
+        <translation>无法下载：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="206"/>
+        <source>The address answers with HTTP %1.</source>
+        <translation>该地址返回 HTTP %1。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="210"/>
+        <source>The address gives a web page or other data, not a media file.</source>
+        <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="214"/>
+        <source>This looks like the wrong kind of media for this field.</source>
+        <translation>媒体类型似乎与此字段不符。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="218"/>
+        <source>Comparable services accept only some formats; this one may be refused.</source>
+        <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="223"/>
+        <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
+        <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="231"/>
+        <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
+        <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="239"/>
+        <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
+        <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="244"/>
+        <source>Short audio (%1 s); comparable services need at least %2 s.</source>
+        <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="252"/>
+        <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
+        <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="260"/>
+        <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
+        <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="267"/>
+        <source>Could not measure how long the audio is.</source>
+        <translation>无法测量音频时长。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="269"/>
+        <source>This address is on your computer or local network; the real service cannot download it.</source>
+        <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
+    </message>
+</context>
+<context>
+    <name>RequestPreviewDialog</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="38"/>
+        <source>Request to be sent</source>
+        <translation>待发送的请求</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="45"/>
+        <source>POST %1/avatar/generation</source>
+        <translation>POST %1/avatar/generation</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="50"/>
+        <source>Copy &amp;JSON</source>
+        <translation>复制 JSON(&amp;J)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="57"/>
+        <source>&amp;Include the token (it is a secret: anyone with it can spend your balance)</source>
+        <translation>包含令牌(&amp;I)（令牌需保密：任何人拿到它都能消耗你的余额）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="61"/>
+        <source>Copy &amp;curl command</source>
+        <translation>复制 curl 命令(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="65"/>
+        <source>Without the token, the command reads it from the AVATAR_API_TOKEN environment variable.</source>
+        <translation>不包含令牌时，该命令会从 AVATAR_API_TOKEN 环境变量读取令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="82"/>
+        <source>As a curl command:</source>
+        <translation>curl 命令：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="97"/>
+        <source>Include the token?</source>
+        <translation>包含令牌？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="99"/>
+        <source>The command will contain your API token. Anyone who sees it can spend your balance. Include it anyway?</source>
+        <translation>该命令将包含你的 API 令牌，任何看到它的人都能消耗你的余额。仍要包含吗？</translation>
+    </message>
+</context>
+<context>
+    <name>SettingsDialog</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="34"/>
+        <source>Settings</source>
+        <translation>设置</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="39"/>
+        <source>Sandbox (built-in, free, offline)</source>
+        <translation>沙盒（内置、免费、离线）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="41"/>
+        <source>Official service (%1)</source>
+        <translation>官方服务（%1）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="43"/>
+        <source>Custom address (mirror or proxy)</source>
+        <translation>自定义地址（镜像或代理）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="59"/>
+        <source> s</source>
+        <translation> 秒</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="63"/>
+        <source>Use the system&apos;s proxy settings</source>
+        <translation>使用系统代理设置</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="64"/>
+        <source>No proxy</source>
+        <translation>不使用代理</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="65"/>
+        <source>Custom proxy</source>
+        <translation>自定义代理</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="70"/>
+        <source>System language</source>
+        <translation>跟随系统</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="77"/>
+        <source>&amp;Open</source>
+        <translation>打开(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="82"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="84"/>
+        <source>&amp;Service:</source>
+        <translation>服务(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="85"/>
+        <source>&amp;Address:</source>
+        <translation>地址(&amp;A)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="87"/>
+        <source>&amp;Connect timeout:</source>
+        <translation>连接超时(&amp;C)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="88"/>
+        <source>&amp;Read timeout:</source>
+        <translation>读取超时(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="89"/>
+        <source>&amp;Proxy:</source>
+        <translation>代理(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="90"/>
+        <source>Proxy a&amp;ddress:</source>
+        <translation>代理地址(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="92"/>
+        <source>Interface</source>
+        <translation>界面</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="94"/>
+        <source>&amp;Language:</source>
+        <translation>语言(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="98"/>
+        <source>Data folder:</source>
+        <translation>数据文件夹：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="139"/>
+        <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
+        <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="142"/>
+        <source>Enter a full address starting with https://</source>
+        <translation>请输入以 https:// 开头的完整地址</translation>
+    </message>
+</context>
+<context>
+    <name>SpokenText</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="111"/>
+        <source>The words the avatar will say</source>
+        <translation>形象要说的话</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="137"/>
+        <source>%1 / %2 characters</source>
+        <translation>%1 / %2 字符</translation>
+    </message>
+</context>
+<context>
+    <name>Startup</name>
+    <message>
+        <location filename="../../avatar_desktop/app.py" line="94"/>
+        <source>Avatar Desktop</source>
+        <translation>Avatar Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/app.py" line="95"/>
+        <source>The task list cannot be opened:</source>
+        <translation>无法打开任务列表：</translation>
+    </message>
+</context>
+<context>
+    <name>TaskTableModel</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="34"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="35"/>
+        <source>Task id</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="36"/>
+        <source>Voice mode</source>
+        <translation>声音模式</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="37"/>
+        <source>Status</source>
+        <translation>状态</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="38"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="39"/>
+        <source>Avatar</source>
+        <translation>形象</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="40"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="44"/>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="45"/>
+        <source>Outcome unknown</source>
+        <translation>结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="46"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
+        <source>In progress</source>
+        <translation>处理中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
+        <source>Ready</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="57"/>
+        <source>Audio URL</source>
+        <translation>音频 URL</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="58"/>
+        <source>Clone voice</source>
+        <translation>克隆声音</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="59"/>
+        <source>Existing voice</source>
+        <translation>已有声音</translation>
+    </message>
+</context>
+<context>
+    <name>TokenDialog</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="38"/>
+        <source>API token</source>
+        <translation>API 令牌</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="44"/>
+        <source>The token is kept only in your system&apos;s keyring (service “%1”, account “%2”). It is never written to a file.</source>
+        <translation>令牌仅保存在系统钥匙串（keyring）中，服务名“%1”，账户“%2”；绝不会写入文件。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="57"/>
+        <source>Paste your API token</source>
+        <translation>粘贴你的 API 令牌</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="125"/>
+        <source>Show</source>
+        <translation>显示</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="64"/>
+        <source>Show or hide the token</source>
+        <translation>显示或隐藏令牌</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="74"/>
+        <source>&amp;Save</source>
+        <translation>保存(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="75"/>
+        <source>Use for this &amp;session only</source>
+        <translation>仅用于本次会话(&amp;S)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="77"/>
+        <source>Keep the token in memory until the app closes; nothing is stored</source>
+        <translation>令牌只保留在内存中，直到应用关闭；不会存储任何内容</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="79"/>
+        <source>&amp;Remove</source>
+        <translation>移除(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="80"/>
+        <source>&amp;Test</source>
+        <translation>测试(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="82"/>
+        <source>Make a free, authenticated request (the voice list) to check the token</source>
+        <translation>发送一个免费的认证请求（获取声音列表）来检验令牌</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="90"/>
+        <source>&amp;Token:</source>
+        <translation>令牌(&amp;T)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="125"/>
+        <source>Hide</source>
+        <translation>隐藏</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="136"/>
+        <source>The token contains spaces or line breaks; paste it again.</source>
+        <translation>令牌包含空格或换行，请重新粘贴。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="137"/>
+        <source>The token contains characters a request cannot carry.</source>
+        <translation>令牌包含请求无法携带的字符。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="157"/>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="171"/>
+        <source>Keyring: %1</source>
+        <translation>系统钥匙串：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="175"/>
+        <source>No usable keyring was found, so the token cannot be saved. You can use it for this session only.</source>
+        <translation>未找到可用的系统钥匙串，无法保存令牌。只能在本次会话中使用。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="186"/>
+        <source>A token is set by the AVATAR_API_TOKEN environment variable; it takes precedence over the keyring.</source>
+        <translation>已通过 AVATAR_API_TOKEN 环境变量设置令牌，其优先级高于系统钥匙串。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="189"/>
+        <source>A token is saved in the keyring.</source>
+        <translation>令牌已保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="190"/>
+        <source>A token is kept for this session only.</source>
+        <translation>令牌仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="191"/>
+        <source>No token is set.</source>
+        <translation>未设置令牌。</translation>
+    </message>
+</context>
+<context>
+    <name>UrlField</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="67"/>
+        <source>Paste</source>
+        <translation>粘贴</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose.py" line="68"/>
+        <source>Paste a web address from the clipboard</source>
+        <translation>从剪贴板粘贴网址</translation>
+    </message>
+</context>
+</TS>
