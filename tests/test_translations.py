@@ -1,0 +1,65 @@
+"""The Simplified Chinese translation is complete and matches the code."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+TS = ROOT / "resources" / "translations" / "avatar_desktop_zh_CN.ts"
+QM = TS.with_suffix(".qm")
+PLACEHOLDER = re.compile(r"%(?:\d|n|v|m)")
+
+
+def messages(path: Path) -> dict[tuple[str, str], ET.Element]:
+    found = {}
+    for context in ET.parse(path).getroot().iter("context"):
+        name = context.findtext("name")
+        for message in context.iter("message"):
+            found[(name, message.findtext("source"))] = message
+    return found
+
+
+def test_every_message_is_translated_with_its_placeholders():
+    entries = messages(TS)
+    assert len(entries) > 200
+    for (context, source), message in entries.items():
+        translation = message.find("translation")
+        assert translation.get("type") is None, f"untranslated in {context}: {source!r}"
+        forms = [f.text or "" for f in translation.iter("numerusform")] or [translation.text or ""]
+        for text in forms:
+            assert text.strip(), f"empty translation in {context}: {source!r}"
+            assert sorted(PLACEHOLDER.findall(text)) == sorted(PLACEHOLDER.findall(source)), (
+                context,
+                source,
+            )
+            assert ("&" in source.replace("&&", "")) == ("&" in text.replace("&&", "")), source
+
+
+@pytest.mark.skipif(shutil.which("pyside6-lupdate") is None, reason="comes with PySide6")
+def test_translation_source_lists_every_string_in_the_code(tmp_path):
+    fresh = tmp_path / "fresh.ts"
+    sources = sorted(
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "avatar_desktop").rglob("*.py")
+        if "sandbox" not in p.parts
+    )
+    subprocess.run(
+        ["pyside6-lupdate", *sources, "-ts", str(fresh)], check=True, cwd=ROOT, capture_output=True
+    )
+    missing = set(messages(fresh)) - set(messages(TS))
+    assert not missing, f"run resources/translations/update.py and translate: {sorted(missing)}"
+
+
+@pytest.mark.skipif(shutil.which("pyside6-lrelease") is None, reason="comes with PySide6")
+def test_compiled_translation_is_up_to_date(tmp_path):
+    built = tmp_path / "built.qm"
+    subprocess.run(
+        ["pyside6-lrelease", str(TS), "-qm", str(built)], check=True, capture_output=True
+    )
+    assert built.read_bytes() == QM.read_bytes(), "run resources/translations/update.py"
