@@ -40,8 +40,11 @@ class Abandoned(Exception):
     """The caller stopped waiting for a blocking call (the app is closing)."""
 
 
-def call_abandonable(fn: Callable[[], T], should_stop: threading.Event, poll: float = 0.05) -> T:
-    """Run ``fn`` on a daemon thread and wait for it, unless ``should_stop`` is set first.
+def call_abandonable(
+    fn: Callable[[], T], should_stop: threading.Event | Callable[[], bool], poll: float = 0.05
+) -> T:
+    """Run ``fn`` on a daemon thread and wait for it, unless ``should_stop`` is set (or returns
+    True) first.
 
     ``requests`` cannot be interrupted; this lets a worker thread give up waiting at shutdown so
     its ``QThread`` ends promptly. The call itself runs to its own timeout in the background.
@@ -54,10 +57,11 @@ def call_abandonable(fn: Callable[[], T], should_stop: threading.Event, poll: fl
         except BaseException as exc:  # handed to the waiting thread
             outcome["error"] = exc
 
+    stopped = should_stop.is_set if isinstance(should_stop, threading.Event) else should_stop
     thread = threading.Thread(target=run, name="avatar-call", daemon=True)
     thread.start()
     while thread.is_alive():
-        if should_stop.is_set():
+        if stopped():
             raise Abandoned
         thread.join(poll)
     if "error" in outcome:
@@ -222,14 +226,22 @@ class TokenWorker(QObject):
         self._vault = vault
         self.stop_event = threading.Event()
 
+    # Keyring calls can block on an unlock prompt: all of them can be abandoned at shutdown.
+
     @Slot()
     def probe(self) -> None:
-        self.probed.emit(self._vault.probe())
+        try:
+            state = call_abandonable(self._vault.probe, self.stop_event)
+        except Abandoned:
+            return
+        self.probed.emit(state)
 
     @Slot()
     def load(self) -> None:
         try:
-            token, source = self._vault.load()
+            token, source = call_abandonable(self._vault.load, self.stop_event)
+        except Abandoned:
+            return
         except SecretStoreError as exc:
             self.failed.emit("load", exc.user_message)
             return
@@ -238,7 +250,9 @@ class TokenWorker(QObject):
     @Slot(str)
     def save(self, token: str) -> None:
         try:
-            self._vault.save(token)
+            call_abandonable(lambda: self._vault.save(token), self.stop_event)
+        except Abandoned:
+            return
         except SecretStoreError as exc:
             self.failed.emit("save", exc.user_message)
             return
@@ -247,7 +261,9 @@ class TokenWorker(QObject):
     @Slot()
     def remove(self) -> None:
         try:
-            self._vault.remove()
+            call_abandonable(self._vault.remove, self.stop_event)
+        except Abandoned:
+            return
         except SecretStoreError as exc:
             self.failed.emit("remove", exc.user_message)
             return
@@ -303,7 +319,7 @@ class MediaCheckWorker(QObject):
             try:
                 report = call_abandonable(
                     lambda url=url, role=role: check_media(url, role, cancelled=self._cancelled),
-                    self.stop_event,
+                    self._cancelled,
                 )
             except (CheckCancelled, Abandoned):
                 self.finished.emit(True)
@@ -330,8 +346,8 @@ class WorkerThreads(QObject):
         thread.start()
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
-        """Ask every worker to stop, then wait up to ``timeout_ms`` in all. True when every
-        thread ended; a thread that would not end is kept alive (never destroyed running)."""
+        """Ask every worker to stop, then wait up to ``timeout_ms`` for each. True when every
+        thread ended in time; one that did not is waited for (never destroyed running)."""
         for thread, worker in self._threads:
             stop = getattr(worker, "stop_event", None)
             if stop is not None:
@@ -340,6 +356,9 @@ class WorkerThreads(QObject):
         all_done = True
         for thread, _worker in self._threads:
             if not thread.wait(timeout_ms):
-                log.warning("thread %s did not stop in time", thread.objectName())
+                # Every blocking call is abandonable, so this means a bug: a slow exit is
+                # better than destroying a running thread (which aborts the process).
+                log.warning("thread %s did not stop in time; waiting", thread.objectName())
                 all_done = False
+                thread.wait()
         return all_done

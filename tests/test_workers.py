@@ -1,0 +1,241 @@
+"""Workers on real threads against the sandbox, a real store and a real keyring backend."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import pytest
+from PySide6.QtCore import QObject, Signal
+
+from avatar_desktop.api import NotSent, OutcomeUnknown, RequestRejected
+from avatar_desktop.config import SANDBOX_TOKEN, ServiceConfig
+from avatar_desktop.media import MediaRole
+from avatar_desktop.models import AudioTrack, GenerationRequest
+from avatar_desktop.sandbox import Fault
+from avatar_desktop.secrets import TokenSource, TokenVault
+from avatar_desktop.store import LocalStatus, TaskStore
+from avatar_desktop.workers import (
+    Abandoned,
+    MediaCheckWorker,
+    SubmitJob,
+    SubmitWorker,
+    TokenWorker,
+    VoiceListWorker,
+    WorkerThreads,
+    call_abandonable,
+)
+
+
+class Driver(QObject):
+    """Calls worker slots through queued signals, as the window does."""
+
+    submit = Signal(object)
+    load_voices = Signal(object, str, str, bool)
+    probe = Signal()
+    load = Signal()
+    save = Signal(str)
+    test = Signal(object, str)
+    check = Signal(list)
+
+
+@pytest.fixture
+def driver():
+    return Driver()
+
+
+class Relay(QObject):
+    """Brings a worker's signal back to the test's thread (as a window slot would be)."""
+
+    fired = Signal(object)
+
+    def forward(self, *args):
+        self.fired.emit(list(args))
+
+
+@pytest.fixture
+def relay(qtbot):
+    relays = []
+
+    def wait(signal, timeout=5000):
+        r = Relay()
+        relays.append(r)
+        signal.connect(r.forward)
+        return qtbot.waitSignal(r.fired, timeout=timeout)
+
+    return wait
+
+
+REQUEST = GenerationRequest(
+    "https://example.com/a.png", AudioTrack("https://example.com/a.mp3"), no_watermark=True
+)
+
+
+@pytest.fixture
+def store(tmp_path):
+    with TaskStore(tmp_path / "tasks.sqlite3") as store:
+        yield store
+
+
+@pytest.fixture
+def threads():
+    owner = WorkerThreads()
+    yield owner
+    assert owner.shutdown(3000)
+
+
+def sandbox_config(sandbox):
+    return ServiceConfig(base_url=sandbox.base_url, sandbox=True)
+
+
+def test_call_abandonable_returns_raises_and_gives_up():
+    stop = threading.Event()
+    assert call_abandonable(lambda: 42, stop) == 42
+    with pytest.raises(ZeroDivisionError):
+        call_abandonable(lambda: 1 / 0, stop)
+    stop.set()
+    started = time.monotonic()
+    with pytest.raises(Abandoned):
+        call_abandonable(lambda: time.sleep(5), stop)
+    assert time.monotonic() - started < 1
+
+
+def test_submit_records_before_sending_then_completes(
+    qtbot, driver, relay, sandbox, store, threads
+):
+    worker = SubmitWorker(store)
+    threads.start(worker, "submit")
+    driver.submit.connect(worker.submit)
+    seen = []
+    worker.sending.connect(lambda row: seen.append(store.get(row).status))
+    with relay(worker.submitted, 5000) as blocker:
+        driver.submit.emit(SubmitJob(sandbox_config(sandbox), SANDBOX_TOKEN, REQUEST))
+    row_id, task_id = blocker.args[0]
+    assert seen == [LocalStatus.SENDING]
+    record = store.get(row_id)
+    assert record.task_id == task_id and record.payload == REQUEST.to_payload()
+    assert task_id in sandbox.tasks
+
+
+def test_refused_submission_is_discarded(qtbot, driver, relay, sandbox, store, threads):
+    sandbox.inject("submit", Fault.refused("bad_avatar", "头像无效"))
+    worker = SubmitWorker(store)
+    threads.start(worker, "submit")
+    driver.submit.connect(worker.submit)
+    with relay(worker.failed, 5000) as blocker:
+        driver.submit.emit(SubmitJob(sandbox_config(sandbox), SANDBOX_TOKEN, REQUEST))
+    row_id, error = blocker.args[0]
+    assert isinstance(error, RequestRejected) and error.server_message == "头像无效"
+    assert store.get(row_id) is None and store.count() == 0
+
+
+def test_unreachable_service_is_not_sent(qtbot, driver, relay, store, threads):
+    worker = SubmitWorker(store)
+    threads.start(worker, "submit")
+    driver.submit.connect(worker.submit)
+    config = ServiceConfig(base_url="http://127.0.0.1:9", connect_timeout=1)
+    with relay(worker.failed, 5000) as blocker:
+        driver.submit.emit(SubmitJob(config, "token", REQUEST))
+    assert isinstance(blocker.args[0][1], NotSent)
+    assert store.count() == 0
+
+
+def test_dropped_connection_keeps_the_row_as_unknown(qtbot, driver, relay, sandbox, store, threads):
+    sandbox.inject("submit", Fault.dropped())
+    worker = SubmitWorker(store)
+    threads.start(worker, "submit")
+    driver.submit.connect(worker.submit)
+    with relay(worker.outcome_unknown, 5000) as blocker:
+        driver.submit.emit(SubmitJob(sandbox_config(sandbox), SANDBOX_TOKEN, REQUEST))
+    row_id, error = blocker.args[0]
+    assert isinstance(error, OutcomeUnknown)
+    assert store.get(row_id).status == LocalStatus.OUTCOME_UNKNOWN
+    assert len([r for r in sandbox.requests if r.method == "POST"]) == 1
+
+
+def test_shutdown_during_a_slow_submission_is_prompt(qtbot, driver, relay, sandbox, store):
+    sandbox.inject("submit", Fault.slow(5))
+    owner = WorkerThreads()
+    worker = SubmitWorker(store)
+    owner.start(worker, "submit")
+    driver.submit.connect(worker.submit)
+    with relay(worker.sending, 5000) as blocker:
+        driver.submit.emit(SubmitJob(sandbox_config(sandbox), SANDBOX_TOKEN, REQUEST))
+    row_id = blocker.args[0][0]
+    started = time.monotonic()
+    assert owner.shutdown(3000)
+    assert time.monotonic() - started < 2
+    assert store.get(row_id).status == LocalStatus.OUTCOME_UNKNOWN
+
+
+def test_voice_list_is_cached_for_offline_use(qtbot, driver, relay, sandbox, store, threads):
+    worker = VoiceListWorker(store)
+    threads.start(worker, "voices")
+    driver.load_voices.connect(worker.load)
+    config = sandbox_config(sandbox)
+    with relay(worker.voices_loaded, 5000) as blocker:
+        driver.load_voices.emit(config, SANDBOX_TOKEN, "zh", False)
+    language, voices, from_cache, _when = blocker.args[0]
+    assert language == "zh" and voices and not from_cache
+    sandbox.stop()
+    with relay(worker.voices_loaded, 5000) as blocker:
+        driver.load_voices.emit(config, SANDBOX_TOKEN, "zh", False)
+    assert blocker.args[0][2] is True and blocker.args[0][1] == voices
+    with relay(worker.voices_failed, 5000) as failed:
+        driver.load_voices.emit(config, SANDBOX_TOKEN, "zh", True)
+    assert isinstance(failed.args[0][1], NotSent)
+
+
+def test_token_worker_saves_loads_and_tests(qtbot, driver, relay, memory_keyring, sandbox, threads):
+    worker = TokenWorker(TokenVault(memory_keyring, environ={}))
+    threads.start(worker, "keyring")
+    driver.probe.connect(worker.probe)
+    driver.load.connect(worker.load)
+    driver.save.connect(worker.save)
+    driver.test.connect(worker.test)
+    with relay(worker.probed, 5000) as probed:
+        driver.probe.emit()
+    assert probed.args[0][0].usable
+    with relay(worker.saved, 5000):
+        driver.save.emit("sk-abc123")
+    with relay(worker.loaded, 5000) as loaded:
+        driver.load.emit()
+    assert loaded.args[0] == ["sk-abc123", TokenSource.KEYRING]
+    with relay(worker.tested, 5000) as tested:
+        driver.test.emit(sandbox_config(sandbox), "sk-abc123")
+    assert tested.args[0] == [True, None]
+    with relay(worker.failed, 5000) as failed:
+        driver.save.emit("two words")
+    assert failed.args[0][0] == "save" and "two words" not in failed.args[0][1]
+
+
+def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox, threads):
+    worker = MediaCheckWorker()
+    threads.start(worker, "media")
+    driver.check.connect(worker.check)
+    items = [
+        (sandbox.base_url + "/media/samples/avatar.png", MediaRole.AVATAR),
+        (sandbox.base_url + "/media/samples/voice-12s.wav", MediaRole.VOICE_SAMPLE),
+    ]
+    reports = []
+    worker.checked.connect(lambda _url, report: reports.append(report))
+    with relay(worker.finished, 10000) as done:
+        driver.check.emit(items)
+    assert done.args[0] == [False]
+    assert [r.role for r in reports] == [MediaRole.AVATAR, MediaRole.VOICE_SAMPLE]
+    assert reports[1].blocking
+    worker.cancel_event.set()
+    sandbox.inject("media", Fault.slow(3))
+    worker.cancel_event.clear()
+    reports.clear()
+
+    def cancel_soon():
+        time.sleep(0.2)
+        worker.cancel_event.set()
+
+    threading.Thread(target=cancel_soon, daemon=True).start()
+    started = time.monotonic()
+    with relay(worker.finished, 10000) as done:
+        driver.check.emit(items)
+    assert done.args[0] == [True]
+    assert time.monotonic() - started < 3
