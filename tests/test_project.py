@@ -79,3 +79,17 @@ def test_ruff_is_clean():
 def test_core_is_strictly_typed():
     result = subprocess.run(["mypy"], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_every_subpackage_is_packaged():
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    packaged = set(config["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(init.parent.relative_to(ROOT).parts)
+        for init in PACKAGE.rglob("__init__.py")
+        if "__pycache__" not in init.parts
+    }
+    assert found <= packaged, f"add to pyproject.toml: {sorted(found - packaged)}"
+    assert "avatar_desktop.resources" in packaged
