@@ -980,3 +980,36 @@ def test_cli_help_documents_the_triggers() -> None:
     assert proc.returncode == 0
     assert "sandbox-fail" in out
     assert "sandbox-stall" in out
+
+
+def test_clone_job_with_a_short_own_sample_fails_like_the_real_service():
+    from avatar_desktop.sandbox import SandboxServer
+
+    with SandboxServer(step_seconds=0) as server, requests.Session() as http:
+
+        def submit(seconds):
+            body = {
+                "avatar_url": "https://example.com/a.png",
+                "create_voice": {
+                    "audio_url": f"{server.base_url}/media/samples/voice-{seconds}s.wav",
+                    "language": "en",
+                    "text": "hello",
+                },
+            }
+            answer = http.post(
+                server.base_url + "/avatar/generation",
+                json=body,
+                headers={"Authorization": "Bearer t"},
+                timeout=5,
+            )
+            task_id = answer.json()["data"]
+            task = http.get(
+                f"{server.base_url}/avatar/task/{task_id}",
+                headers={"Authorization": "Bearer t"},
+                timeout=5,
+            ).json()["data"]
+            return task["status"], task["fail_reason"]
+
+        status, reason = submit(12)
+        assert status == "FAILURE" and "12 s" in reason and "20 s" in reason
+        assert submit(25) == ("SUCCESS", "")

@@ -13,6 +13,9 @@ Failure triggers (any string anywhere in the submitted body, e.g. in ``text`` or
   "sandbox: failure requested by the request (sandbox-fail)".
 * ``sandbox-stall`` -- the task stays ``UNKNOWN`` (progress "") forever, to test stalled tasks.
 
+Like the real service, a ``create_voice`` job whose sample is shorter than 20 s fails: the sandbox
+knows the length of its own samples (``/media/samples/voice-<N>s.wav``).
+
 Transport-level failures (rate limits, HTML proxy pages, dropped connections...) are injected
 from tests with :meth:`SandboxServer.inject` and :class:`Fault`.
 
@@ -278,6 +281,21 @@ def _gateway_error(message: str, code: str, type_: str = "new_api_error") -> dic
     return {"error": {"message": message, "type": type_, "code": code}}
 
 
+MIN_SAMPLE_SECONDS = 20
+_OWN_SAMPLE = re.compile(r"/media/samples/voice-(\d+)s\.wav$")
+
+
+def _short_sample_seconds(payload: dict[str, Any]) -> int | None:
+    """Seconds of a clone sample that is one of the sandbox's own WAVs and shorter than the
+    documented 20 s minimum (the real service fails such jobs), else None."""
+    voice = payload.get("create_voice")
+    url = voice.get("audio_url") if isinstance(voice, dict) else None
+    match = _OWN_SAMPLE.search(url) if isinstance(url, str) else None
+    if match and int(match.group(1)) < MIN_SAMPLE_SECONDS:
+        return int(match.group(1))
+    return None
+
+
 def _task_error(code: str, message: str) -> dict[str, Any]:
     return {"code": code, "message": message, "data": None}
 
@@ -295,6 +313,7 @@ class _Task:
     submitted_mono: float
     fail: bool
     stall: bool
+    fail_reason: str = FAIL_REASON
 
     def view(self, step: float, now_mono: float, base_url: str) -> dict[str, Any]:
         """The task's ``data`` object as ``GET /avatar/task/{id}`` returns it right now."""
@@ -320,7 +339,7 @@ class _Task:
             finish_time = int(self.submitted_wall + 5 * max(step, 0))
             progress = "100%"
             if self.fail:
-                status, fail_reason = "FAILURE", FAIL_REASON
+                status, fail_reason = "FAILURE", self.fail_reason
             else:
                 status = "SUCCESS"
                 media = f"{base_url}/media/{self.task_id}"
@@ -1010,14 +1029,20 @@ class SandboxServer:
 
     def _create_task(self, payload: dict[str, Any]) -> str:
         strings = _strings_in(payload)
+        short_sample = _short_sample_seconds(payload)
         task = _Task(
             task_id=uuid.uuid4().hex,
             payload=copy.deepcopy(payload),
             submitted_wall=time.time(),
             submitted_mono=time.monotonic(),
-            fail=any(FAIL_TRIGGER in s for s in strings),
+            fail=any(FAIL_TRIGGER in s for s in strings) or short_sample is not None,
             stall=any(STALL_TRIGGER in s for s in strings),
         )
+        if short_sample is not None:
+            task.fail_reason = (
+                f"voice sample is {short_sample} s long; at least {MIN_SAMPLE_SECONDS} s is "
+                "needed to clone a voice"
+            )
         with self._lock:
             self._tasks[task.task_id] = task
         return task.task_id
