@@ -7,6 +7,7 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from typing import Any
 
 from avatar_desktop import __version__
 
@@ -33,20 +34,30 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     return parser.parse_args(argv)
 
 
+SANDBOX_PORT = 47651
+"""The built-in sandbox's usual port: the same address every run keeps drafts and the URLs of
+earlier sandbox tasks working. Another free port is used when it is taken."""
+
+
 class LazySandbox:
     """Starts the built-in sandbox server the first time its address is needed."""
 
-    def __init__(self, step_seconds: float = 2.0) -> None:
+    def __init__(self, step_seconds: float = 2.0, port: int = SANDBOX_PORT) -> None:
         self._step_seconds = step_seconds
-        self._server = None
+        self._port = port
+        self._server: Any = None
 
     def base_url(self) -> str:
         if self._server is None:
             from avatar_desktop.sandbox import SandboxServer
 
-            self._server = SandboxServer(step_seconds=self._step_seconds).start()
-            log.info("built-in sandbox at %s", self._server.base_url)
-        return self._server.base_url
+            try:
+                server = SandboxServer(port=self._port, step_seconds=self._step_seconds).start()
+            except OSError:
+                server = SandboxServer(port=0, step_seconds=self._step_seconds).start()
+            self._server = server
+            log.info("built-in sandbox at %s", server.base_url)
+        return str(self._server.base_url)
 
     def stop(self) -> None:
         if self._server is not None:

@@ -327,7 +327,7 @@ class TokenVault:
             raise self._keyring_error(what, exc) from None
 
     def _keyring_error(self, what: str, exc: Exception) -> SecretStoreError:
-        log.warning("keyring error (%s): %s", what, type(exc).__name__)
+        log.info("keyring error (%s): %s", what, type(exc).__name__)
         if isinstance(exc, keyring.errors.NoKeyringError):
             return SecretStoreError(
                 "No system keyring is installed. You can keep the token for this session only."

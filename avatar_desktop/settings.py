@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,7 @@ class AppSettings:
     """Typed access to the settings file."""
 
     def __init__(self, path: Path) -> None:
+        _make_private(path)
         self._settings = QSettings(str(path), QSettings.Format.IniFormat)
         self.session_override: ServiceChoice | None = None
         """A service chosen for this run only (``--sandbox``); not saved."""
@@ -163,3 +165,16 @@ class AppSettings:
 
     def sync(self) -> None:
         self._settings.sync()
+        _make_private(self.path)
+
+
+def _make_private(path: Path) -> None:
+    """Create the file readable by its owner only (QSettings keeps the mode when rewriting)."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if path.exists():
+            os.chmod(path, 0o600)
+        else:
+            os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+    except OSError:
+        pass  # a read-only location: QSettings reports it in its own way

@@ -163,7 +163,8 @@ class VoiceListWorker(QObject):
     Signals:
         voices_loaded(language, voices, from_cache, fetched_at): ``voices`` is a list of
             :class:`~avatar_desktop.api.Voice`; ``fetched_at`` a datetime or None.
-        voices_failed(language, error): the service could not be asked (``ApiError``).
+        voices_failed(language, error): the service could not be asked (``ApiError``), or
+            ``error`` is None when there is no token to ask with.
     """
 
     voices_loaded = Signal(str, list, bool, object)
@@ -184,6 +185,8 @@ class VoiceListWorker(QObject):
             if not refresh:
                 return
         if not token:
+            if cached is None or refresh:
+                self.voices_failed.emit(language, None)  # None: no token to ask with
             return
 
         def fetch() -> list[Voice]:

@@ -6,7 +6,7 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from PySide6.QtCore import QDateTime, QLocale, QModelIndex, Qt, QTranslator
+from PySide6.QtCore import QModelIndex, Qt, QTranslator
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
@@ -177,10 +177,8 @@ def test_display_of_one_row(store):
     row_id = store.add_task("task-1", SERVICE, payload(3), created_at=created)
     store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.IN_PROGRESS, progress=35))
     model = TaskTableModel(store)
-    local = QDateTime.fromSecsSinceEpoch(int(created.timestamp()))
-    assert text(model, 0, M.COL_CREATED) == QLocale().toString(
-        local, QLocale.FormatType.ShortFormat
-    )
+    local = created.astimezone()  # the machine's time zone, unambiguous format
+    assert text(model, 0, M.COL_CREATED) == local.strftime("%Y-%m-%d %H:%M")
     assert text(model, 0, M.COL_TASK_ID) == "task-1"
     assert text(model, 0, M.COL_PROGRESS) == "35%"
     assert text(model, 0, M.COL_AVATAR) == "https://cdn.example.test/avatar3.png"

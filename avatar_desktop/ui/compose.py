@@ -245,6 +245,7 @@ class ComposePanel(QWidget):
         self.voice_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.voice_list.setMinimumHeight(90)
         self.voice_list.setMaximumHeight(150)
+        self.voice_list.setUniformItemSizes(True)
         self.voice_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.voice_status = QLabel()
         self.voice_status.setTextFormat(Qt.TextFormat.PlainText)
@@ -329,6 +330,7 @@ class ComposePanel(QWidget):
         self._voices_asked = False
         self._voices: list[Voice] = []
 
+        self._fit_tabs()
         QWidget.setTabOrder(self.avatar.edit, self.avatar.paste_button)
         QWidget.setTabOrder(self.avatar.paste_button, self.no_watermark)
         QWidget.setTabOrder(self.no_watermark, self.tabs)
@@ -441,6 +443,11 @@ class ComposePanel(QWidget):
         self.set_mode(request.mode)
         self.validate()
 
+    def showing_problems(self) -> bool:
+        """Whether any problem is on screen now."""
+        labels = [label for label, _touched in self._field_targets().values()]
+        return any(not label.isHidden() for label in [*labels, self.form_error])
+
     def show_all_problems(self) -> None:
         """Show every problem, also under fields the user has not touched yet."""
         self._show_all = True
@@ -452,7 +459,20 @@ class ComposePanel(QWidget):
         self.edited.emit()
         self._debounce.start()
 
+    def _fit_tabs(self) -> None:
+        """Size the tab widget to the current page, not the tallest one."""
+        for index in range(self.tabs.count()):
+            page = self.tabs.widget(index)
+            policy = (
+                QSizePolicy.Policy.Preferred
+                if index == self.tabs.currentIndex()
+                else QSizePolicy.Policy.Ignored
+            )
+            page.setSizePolicy(policy, policy)
+        self.tabs.updateGeometry()
+
     def _on_tab_changed(self) -> None:
+        self._fit_tabs()
         if self.mode is VoiceMode.USE_VOICE and not self._voices_asked:
             self._voices_asked = True
             self.voices_requested.emit(self.voice_filter_language.currentData(), False)

@@ -198,8 +198,8 @@ def finding_text(finding: Finding) -> str:
         return text
 
     if kind is FindingKind.UNREACHABLE:
-        return QCoreApplication.translate("Messages", "Could not download it: %1").replace(
-            "%1", finding.message
+        return QCoreApplication.translate(
+            "Messages", "Could not download it; check the address and the connection."
         )
     if kind is FindingKind.HTTP_ERROR:
         return fill(

@@ -13,7 +13,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEventLoop, QModelIndex, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QEventLoop,
+    QItemSelectionModel,
+    QModelIndex,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -37,7 +45,7 @@ from avatar_desktop import __version__
 from avatar_desktop.api import Voice
 from avatar_desktop.config import SANDBOX_TOKEN, ServiceConfig
 from avatar_desktop.media import FindingKind, MediaReport, MediaRole
-from avatar_desktop.models import GenerationRequest, ValidationError, VoiceMode
+from avatar_desktop.models import GenerationRequest, ValidationError, VoiceMode, check_url
 from avatar_desktop.secrets import BackendState, TokenSource, TokenVault
 from avatar_desktop.settings import AppSettings, ServiceChoice
 from avatar_desktop.store import LocalStatus, TaskRecord, TaskStore
@@ -111,6 +119,7 @@ class MainWindow(QMainWindow):
         self._submitting = False
         self._checking = False
         self._form_valid = False
+        self._submit_after_check = False
         self._consented: set[str] = set()
         self._removed: list[TaskRecord] = []
         self._token_dialog: TokenDialog | None = None
@@ -285,11 +294,14 @@ class MainWindow(QMainWindow):
         self.banner_label = QLabel()
         self.banner_label.setWordWrap(True)
         self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
-        banner_token = QPushButton(self.tr("Set a token…"))
-        banner_token.clicked.connect(self.on_token_dialog)
+        self.banner_token = QPushButton(self.tr("Set a token…"))
+        self.banner_token.clicked.connect(self.on_token_dialog)
+        self.banner_settings = QPushButton(self.tr("Settings…"))
+        self.banner_settings.clicked.connect(self.on_settings)
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.addWidget(self.banner_label, 1)
-        banner_layout.addWidget(banner_token)
+        banner_layout.addWidget(self.banner_token)
+        banner_layout.addWidget(self.banner_settings)
 
         # compose side
         self.preview_button = QPushButton(self.tr("Show request…"))
@@ -386,7 +398,7 @@ class MainWindow(QMainWindow):
         self.compose.validity_changed.connect(self._on_validity)
         self.compose.voices_requested.connect(self._on_voices_requested)
         self.compose.edited.connect(self._draft_timer.start)
-        self.compose.edited.connect(self._clear_submit_error)
+        self.compose.edited.connect(self._on_form_edited)
         self.media_panel.check_requested.connect(self.check_action.trigger)
         self.media_panel.cancel_requested.connect(self.on_cancel_media_check)
         QWidget.setTabOrder(self.compose.tabs, self.preview_button)
@@ -470,9 +482,9 @@ class MainWindow(QMainWindow):
                     "can still use one for this session only."
                 )
             )
-            if self._backend.problem:
-                texts.append(self._backend.problem)
         self.banner.setVisible(bool(texts))
+        self.banner_token.setVisible(not self._token)
+        self.banner_settings.setVisible(bool(self._token) and self._config.sandbox)
         self.banner_label.setText("\n".join(texts))
 
     def _apply_service(self) -> None:
@@ -494,6 +506,8 @@ class MainWindow(QMainWindow):
         self._token = token
         self._token_source = source if token else TokenSource.NONE
         self._token_loaded = True
+        if token:
+            self._clear_submit_error()
         if self._settings.service is ServiceChoice.UNSET:
             # First run: the real service with a token, else the sandbox.
             self._settings.service = ServiceChoice.DEFAULT if token else ServiceChoice.SANDBOX
@@ -534,13 +548,23 @@ class MainWindow(QMainWindow):
 
     @Slot(str, str)
     def _on_token_failed(self, operation: str, message: str) -> None:
-        text = self.tr("Keyring error: %1").replace("%1", message)
-        self.statusBar().showMessage(text, 10000)
+        texts = {
+            "load": self.tr("The keyring could not be read."),
+            "save": self.tr("The token could not be saved in the keyring."),
+            "remove": self.tr("The token could not be removed from the keyring."),
+        }
+        text = texts.get(operation, self.tr("The keyring failed."))
         if self._token_dialog is not None:
-            self._token_dialog.show_result(text, False)
+            # The keyring's own (English) explanation goes with it, for the curious.
+            self._token_dialog.show_result(f"{text}\n{message}", False)
         if operation == "load":
-            self._token_loaded = True
-            self._update_service_status()
+            # Go on without a saved token (first run: on the sandbox). A keyring already known
+            # to be unusable is explained in the banner; don't say it again.
+            if self._backend is None or self._backend.usable:
+                self.statusBar().showMessage(text, 10000)
+            self._on_token_loaded(None, TokenSource.NONE)
+        else:
+            self.statusBar().showMessage(text, 10000)
 
     def _switch_to_real_service_after_token(self) -> None:
         if self._settings.service is ServiceChoice.SANDBOX and self._token_source in (
@@ -669,6 +693,17 @@ class MainWindow(QMainWindow):
             )
             self.on_token_dialog()
             return
+        if request.mode is VoiceMode.CREATE_VOICE and not self._checking:
+            sample = request.to_payload()["create_voice"]["audio_url"]
+            report = self.media_panel.reports().get(MediaRole.VOICE_SAMPLE)
+            if report is None or report.url != sample:
+                # The service rejects samples under 20 s: measure it before paying.
+                self._submit_after_check = True
+                self.statusBar().showMessage(
+                    self.tr("Checking the voice sample's length before sending…")
+                )
+                self._start_media_check([(sample, MediaRole.VOICE_SAMPLE)])
+                return
         blocking = [
             finding
             for report in self.media_panel.reports().values()
@@ -812,7 +847,12 @@ class MainWindow(QMainWindow):
     def _select_row(self, row_id: int) -> None:
         row = self.model.row_of(row_id)
         if row is not None:
-            self.table.selectRow(row)
+            index = self.model.index(row, 0)
+            self.table.selectionModel().setCurrentIndex(
+                index,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
 
     @Slot()
     def on_show_request(self) -> None:
@@ -820,8 +860,13 @@ class MainWindow(QMainWindow):
         if request is None:
             self.compose.show_all_problems()
             return
-        token = None if self._config.sandbox else self._token
-        dialog = RequestPreviewDialog(self._config.base_url, request.to_payload(), token, self)
+        dialog = RequestPreviewDialog(
+            self._config.base_url,
+            request.to_payload(),
+            self._request_token(),
+            self,
+            token_is_secret=not self._config.sandbox,
+        )
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
 
@@ -833,30 +878,34 @@ class MainWindow(QMainWindow):
 
     # -- media check ---------------------------------------------------------------------
 
+    def _media_urls(self) -> dict[MediaRole, str]:
+        """The form's media URLs by role (only the current tab's voice), valid ones only."""
+        payload = self.compose.payload()
+        urls = {
+            MediaRole.AVATAR: payload.get("avatar_url"),
+            MediaRole.AUDIO: payload.get("audio_url"),
+            MediaRole.VOICE_SAMPLE: payload.get("create_voice", {}).get("audio_url"),
+        }
+        return {
+            role: url
+            for role, url in urls.items()
+            if isinstance(url, str) and url and not check_url("url", url)
+        }
+
+    def _on_form_edited(self) -> None:
+        self._clear_submit_error()
+        self.media_panel.retain(self._media_urls())
+
     @Slot()
     def on_check_media(self) -> None:
-        payload = self.compose.payload()
-        items: list[tuple[str, MediaRole]] = []
-        if payload.get("avatar_url"):
-            items.append((payload["avatar_url"], MediaRole.AVATAR))
-        if payload.get("audio_url"):
-            items.append((payload["audio_url"], MediaRole.AUDIO))
-        sample = payload.get("create_voice", {}).get("audio_url")
-        if sample:
-            items.append((sample, MediaRole.VOICE_SAMPLE))
-        valid = []
-        for url, role in items:
-            try:
-                from avatar_desktop.models import check_url
-
-                if not check_url("url", url):
-                    valid.append((url, role))
-            except ValidationError:
-                pass
-        if not valid:
+        urls = self._media_urls()
+        if not urls:
             self.compose.show_all_problems()
             self.statusBar().showMessage(self.tr("Enter valid addresses to check first."), 5000)
             return
+        self._start_media_check([(url, role) for role, url in urls.items()])
+
+    def _start_media_check(self, valid: list[tuple[str, MediaRole]]) -> None:
         self._checking = True
         self._update_actions()
         self.media_panel.ignored_kinds = {FindingKind.LOCAL_ONLY} if self._config.sandbox else set()
@@ -881,6 +930,12 @@ class MainWindow(QMainWindow):
         self._checking = False
         self.media_panel.finished(cancelled)
         self._update_actions()
+        if self._submit_after_check:
+            self._submit_after_check = False
+            if cancelled:
+                self.statusBar().showMessage(self.tr("Not sent: the check was cancelled."), 5000)
+            else:
+                self.on_submit()
 
     # -- voices ----------------------------------------------------------------------------
 
@@ -909,8 +964,11 @@ class MainWindow(QMainWindow):
         self.compose.set_voices(voices, status)
 
     @Slot(str, object)
-    def _on_voices_failed(self, language: str, error: Exception) -> None:
+    def _on_voices_failed(self, language: str, error: Exception | None) -> None:
         if language != self.compose.voice_filter_language.currentData():
+            return
+        if error is None:
+            self.compose.set_voice_status(self.tr("Set an API token to load the voice list."))
             return
         prefix = self.tr("Could not load the voice list:")
         if self.compose.voice_model.rowCount():
@@ -942,7 +1000,9 @@ class MainWindow(QMainWindow):
         ids = [r.task_id for r in self._selected_records() if r.task_id]
         if ids:
             QGuiApplication.clipboard().setText("\n".join(ids))
-            self.statusBar().showMessage(self.tr("Copied %n task id(s).", "", len(ids)), 4000)
+            self.statusBar().showMessage(
+                self.tr("Task ids copied: %1").replace("%1", str(len(ids))), 4000
+            )
 
     @Slot()
     def on_use_as_template(self) -> None:
@@ -968,10 +1028,8 @@ class MainWindow(QMainWindow):
         self.model.tasks_removed([r.row_id for r in removed])
         self.statusBar().showMessage(
             self.tr(
-                "Removed %n task(s) from the list (the service keeps them). Undo with Ctrl+Z.",
-                "",
-                len(removed),
-            ),
+                "Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z."
+            ).replace("%1", str(len(removed))),
             15000,
         )
         self._update_actions()
@@ -984,7 +1042,9 @@ class MainWindow(QMainWindow):
         count = len(self._removed)
         self._removed = []
         self.model.reload()
-        self.statusBar().showMessage(self.tr("Restored %n task(s).", "", count), 5000)
+        self.statusBar().showMessage(
+            self.tr("Restored to the list: %1").replace("%1", str(count)), 5000
+        )
         self._update_actions()
 
     # -- settings, language, about -------------------------------------------------------
@@ -1003,10 +1063,13 @@ class MainWindow(QMainWindow):
     def retranslate(self) -> None:
         """Switch the interface language now, keeping everything typed."""
         draft = self.compose.draft()
+        showing_problems = self.compose.showing_problems()
         splitter = self.splitter.saveState()
         self._translators.apply(self._settings.language)
         self._build_ui()
         self.compose.load_draft(draft)
+        if showing_problems:
+            self.compose.show_all_problems()
         self.splitter.restoreState(splitter)
         self.model.headerDataChanged.emit(
             Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1

@@ -59,6 +59,8 @@ class MediaPanel(QWidget):
         self.results.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self._reports: dict[MediaRole, MediaReport] = {}
         self.ignored_kinds: set[FindingKind] = set()
+        self._cancelled = False
+        self._thumbnail_of: MediaReport | None = None
         """Findings not worth showing now (addresses on this computer, while on the sandbox)."""
 
         top = QHBoxLayout()
@@ -84,9 +86,16 @@ class MediaPanel(QWidget):
 
     def clear(self) -> None:
         self._reports.clear()
-        self.results.clear()
-        self.thumbnail.clear()
-        self.thumbnail.setVisible(False)
+        self._cancelled = False
+        self._render()
+
+    def retain(self, wanted: dict[MediaRole, str]) -> None:
+        """Forget reports about URLs that are no longer in the form (they would mislead)."""
+        stale = [role for role, report in self._reports.items() if wanted.get(role) != report.url]
+        for role in stale:
+            del self._reports[role]
+        if stale:
+            self._render()
 
     def started(self, total: int) -> None:
         self.clear()
@@ -106,44 +115,63 @@ class MediaPanel(QWidget):
         self.check_button.setEnabled(True)
         self.cancel_button.setVisible(False)
         self.progress.setVisible(False)
-        if cancelled:
-            self._append(self.tr("Check cancelled."))
+        self._cancelled = cancelled
+        self._render()
 
     def add_report(self, report: MediaReport) -> None:
         self._reports[report.role] = report
+        self._render()
+
+    def _render(self) -> None:
         names = {
             MediaRole.AVATAR: self.tr("Avatar"),
             MediaRole.AUDIO: self.tr("Audio"),
             MediaRole.VOICE_SAMPLE: self.tr("Voice sample"),
         }
-        parts: list[str] = []
-        if report.reachable:
-            parts.append(report.content_type or self.tr("unknown type"))
-            parts.append(_size_text(report.size))
-            if report.width and report.height:
-                parts.append(f"{report.width}×{report.height}")
-            if report.duration is not None:
-                parts.append(self.tr("%1 s").replace("%1", f"{report.duration:.1f}"))
-        lines = [f"{names[report.role]}: " + " · ".join(parts)]
-        findings = [f for f in report.findings if f.kind not in self.ignored_kinds]
-        for finding in findings:
-            marker = "✖" if finding.blocking else "⚠"
-            lines.append(f"  {marker} {finding_text(finding)}")
-        if report.reachable and not findings:
-            lines.append("  ✔ " + self.tr("Looks fine."))
-        self._append("\n".join(lines))
-        if report.preview:
-            image = QImage.fromData(report.preview)
-            if not image.isNull():
-                pixmap = QPixmap.fromImage(image).scaled(
-                    THUMBNAIL_SIZE,
-                    THUMBNAIL_SIZE,
-                    Qt.AspectRatioMode.KeepAspectRatio,
-                    Qt.TransformationMode.SmoothTransformation,
-                )
-                self.thumbnail.setPixmap(pixmap)
-                self.thumbnail.setVisible(True)
-
-    def _append(self, text: str) -> None:
-        current = self.results.text()
-        self.results.setText(f"{current}\n{text}" if current else text)
+        blocks = []
+        for role in (MediaRole.AVATAR, MediaRole.AUDIO, MediaRole.VOICE_SAMPLE):
+            report = self._reports.get(role)
+            if report is None:
+                continue
+            parts: list[str] = []
+            if report.reachable:
+                parts.append(report.content_type or self.tr("unknown type"))
+                parts.append(_size_text(report.size))
+                if report.width and report.height:
+                    parts.append(f"{report.width}×{report.height}")
+                if report.duration is not None:
+                    parts.append(self.tr("%1 s").replace("%1", f"{report.duration:.1f}"))
+            lines = [f"{names[role]}: " + " · ".join(parts)]
+            findings = [f for f in report.findings if f.kind not in self.ignored_kinds]
+            for finding in findings:
+                marker = "✖" if finding.blocking else "⚠"
+                lines.append(f"  {marker} {finding_text(finding)}")
+            if report.reachable and not findings:
+                lines.append("  ✔ " + self.tr("Looks fine."))
+            blocks.append("\n".join(lines))
+        if self._cancelled:
+            blocks.append(self.tr("Check cancelled."))
+        self.results.setText("\n".join(blocks))
+        self.results.setVisible(bool(blocks))
+        avatar = self._reports.get(MediaRole.AVATAR)
+        if avatar is None or not avatar.preview:
+            self._thumbnail_of = None
+            self.thumbnail.clear()
+            self.thumbnail.setVisible(False)
+            return
+        if self._thumbnail_of is avatar:
+            return  # decoded already
+        self._thumbnail_of = avatar
+        image = QImage.fromData(avatar.preview)
+        if image.isNull():
+            self.thumbnail.clear()
+            self.thumbnail.setVisible(False)
+            return
+        pixmap = QPixmap.fromImage(image).scaled(
+            THUMBNAIL_SIZE,
+            THUMBNAIL_SIZE,
+            Qt.AspectRatioMode.KeepAspectRatio,
+            Qt.TransformationMode.SmoothTransformation,
+        )
+        self.thumbnail.setPixmap(pixmap)
+        self.thumbnail.setVisible(True)

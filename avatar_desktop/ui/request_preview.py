@@ -33,6 +33,8 @@ class RequestPreviewDialog(QDialog):
         payload: dict[str, Any],
         token: str | None,
         parent: QWidget | None = None,
+        *,
+        token_is_secret: bool = True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Request to be sent"))
@@ -40,6 +42,7 @@ class RequestPreviewDialog(QDialog):
         self._base_url = base_url
         self._payload = payload
         self._token = token
+        self._token_is_secret = token_is_secret
         mono = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
 
         where = QLabel(self.tr("POST %1/avatar/generation").replace("%1", base_url))
@@ -57,6 +60,7 @@ class RequestPreviewDialog(QDialog):
             self.tr("&Include the token (it is a secret: anyone with it can spend your balance)")
         )
         self.include_token.setEnabled(bool(token))
+        self.include_token.setVisible(token_is_secret)
         self.include_token.toggled.connect(self._on_include_token)
         copy_curl = QPushButton(self.tr("Copy &curl command"))
         copy_curl.clicked.connect(lambda: self._copy(self.curl_view.toPlainText()))
@@ -68,6 +72,7 @@ class RequestPreviewDialog(QDialog):
         )
         hint.setWordWrap(True)
         hint.setEnabled(False)
+        hint.setVisible(token_is_secret)
 
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
@@ -109,7 +114,8 @@ class RequestPreviewDialog(QDialog):
         self._render()
 
     def _render(self) -> None:
-        token = self._token if self.include_token.isChecked() else None
+        include = self.include_token.isChecked() or not self._token_is_secret
+        token = self._token if include else None
         self.curl_view.setPlainText(curl_command(self._base_url, self._payload, token))
 
     @staticmethod

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -50,7 +51,7 @@ class SettingsDialog(QDialog):
 
         self.connect_timeout = QDoubleSpinBox()
         self.connect_timeout.setRange(1, 120)
-        self.connect_timeout.setDecimals(1)
+        self.connect_timeout.setDecimals(0)
         self.connect_timeout.setSuffix(self.tr(" s"))
         self.connect_timeout.setValue(settings.connect_timeout)
         self.read_timeout = QDoubleSpinBox()
@@ -75,9 +76,7 @@ class SettingsDialog(QDialog):
         data_label = QLineEdit(str(data_dir))
         data_label.setReadOnly(True)
         open_data = QPushButton(self.tr("&Open"))
-        open_data.clicked.connect(
-            lambda: QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir)))
-        )
+        open_data.clicked.connect(self._open_data_dir)
 
         service_box = QGroupBox(self.tr("Service"))
         service_form = QFormLayout(service_box)
@@ -116,6 +115,16 @@ class SettingsDialog(QDialog):
         self.proxy_mode.currentIndexChanged.connect(self._update)
         self.custom_url.textChanged.connect(self._update)
         self._update()
+
+    def _open_data_dir(self) -> None:
+        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir))):
+            QMessageBox.information(
+                self,
+                self.tr("Data folder"),
+                self.tr("No file manager could be started. The data folder is:\n%1").replace(
+                    "%1", str(self._data_dir)
+                ),
+            )
 
     @staticmethod
     def _row(form: QFormLayout, text: str, field: QWidget) -> None:

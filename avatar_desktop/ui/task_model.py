@@ -180,7 +180,8 @@ class TaskTableModel(QAbstractTableModel):
 
     def _display(self, record: TaskRecord, column: int) -> str | None:
         if column == self.COL_CREATED:
-            return QLocale().toString(_local_time(record), QLocale.FormatType.ShortFormat)
+            # Unambiguous in every language (11/12/26 is not).
+            return _local_time(record).toString("yyyy-MM-dd HH:mm")
         if column == self.COL_TASK_ID:
             return record.task_id or _NO_TASK_ID
         if column == self.COL_MODE:

@@ -197,3 +197,4 @@ class TokenDialog(QDialog):
         self.set_busy(False)
         self.result_label.setText(text)
         self.result_label.setStyleSheet("color: #2e7d32;" if ok else "color: #c62828;")
+        self.adjustSize()

@@ -79,105 +79,105 @@
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="255"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="258"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="268"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="273"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="275"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="276"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="279"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="282"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="286"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="503"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="523"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="288"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="289"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="290"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="291"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="292"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="294"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="297"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="502"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="522"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="504"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="524"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="505"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="510"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="525"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="530"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="506"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="526"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="529"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="507"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="527"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="508"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="528"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -185,436 +185,465 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="201"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="203"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="205"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="208"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="211"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="214"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="217"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="221"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="225"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="228"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="231"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="235"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="239"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="246"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="251"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="259"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="267"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="273"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="297"/>
         <source>Set a token…</source>
         <translation>设置令牌…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="299"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="307"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="297"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="659"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="357"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="412"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="414"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
         <source>SANDBOX — %1</source>
         <translation>沙盒 SANDBOX — %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="426"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="443"/>
         <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
         <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="446"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="451"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="452"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="436"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="453"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="465"/>
         <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
         <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
         <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
         <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
         <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="504"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="523"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="506"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="525"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="534"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="540"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="525"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
-        <source>Keyring error: %1</source>
-        <translation>系统钥匙串出错：%1</translation>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="552"/>
+        <source>The keyring could not be read.</source>
+        <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="546"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="553"/>
+        <source>The token could not be saved in the keyring.</source>
+        <translation>无法将令牌保存到系统钥匙串。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="554"/>
+        <source>The token could not be removed from the keyring.</source>
+        <translation>无法从系统钥匙串中移除令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="556"/>
+        <source>The keyring failed.</source>
+        <translation>系统钥匙串出错。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1004"/>
+        <source>Task ids copied: %1</source>
+        <translation>已复制任务 ID：%1 个</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1031"/>
+        <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
+        <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1046"/>
+        <source>Restored to the list: %1</source>
+        <translation>已恢复到列表：%1 个任务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="575"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="577"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="593"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="622"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="602"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="631"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="623"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="652"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="654"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="627"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="656"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="659"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="653"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="682"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="661"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="690"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="678"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="703"/>
+        <source>Checking the voice sample&apos;s length before sending…</source>
+        <translation>发送前正在检查声音样本的时长…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="718"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="695"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="735"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="696"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="736"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="711"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="751"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="714"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="754"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="717"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="757"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="722"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="762"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="724"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="764"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="735"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="775"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="738"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="778"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="740"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="780"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="743"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="783"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="747"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="787"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="770"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="810"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="794"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="834"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="799"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="839"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="853"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="904"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="884"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="936"/>
+        <source>Not sent: the check was cancelled.</source>
+        <translation>未发送：检查已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="944"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="896"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="956"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="901"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="961"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="903"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="963"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="910"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="971"/>
+        <source>Set an API token to load the voice list.</source>
+        <translation>设置 API 令牌后即可加载声音列表。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="973"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="912"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="975"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/main_window.py" line="940"/>
-        <source>Copied %n task id(s).</source>
-        <translation>
-            <numerusform>已复制 %n 个任务 ID。</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="950"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1015"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="953"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1018"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/main_window.py" line="966"/>
-        <source>Removed %n task(s) from the list (the service keeps them). Undo with Ctrl+Z.</source>
-        <translation>
-            <numerusform>已从列表中移除 %n 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</numerusform>
-        </translation>
-    </message>
-    <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/main_window.py" line="982"/>
-        <source>Restored %n task(s).</source>
-        <translation>
-            <numerusform>已恢复 %n 个任务。</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="996"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1061"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1015"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1083"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1017"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1085"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1031"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1099"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -642,42 +671,42 @@ A desktop client for digital-human video generation.</source>
         <translation>形象预览</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="107"/>
         <source>Checking %v of %m…</source>
         <translation>正在检查 %v / %m…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="153"/>
         <source>Check cancelled.</source>
         <translation>检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="127"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="128"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="129"/>
         <source>Voice sample</source>
         <translation>声音样本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="138"/>
         <source>unknown type</source>
         <translation>未知类型</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="143"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="150"/>
         <source>Looks fine.</source>
         <translation>看起来没问题。</translation>
     </message>
@@ -826,8 +855,8 @@ A desktop client for digital-human video generation.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="201"/>
-        <source>Could not download it: %1</source>
-        <translation>无法下载：%1</translation>
+        <source>Could not download it; check the address and the connection.</source>
+        <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="206"/>
@@ -893,47 +922,47 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>RequestPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="38"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="40"/>
         <source>Request to be sent</source>
         <translation>待发送的请求</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="48"/>
         <source>POST %1/avatar/generation</source>
         <translation>POST %1/avatar/generation</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="50"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="53"/>
         <source>Copy &amp;JSON</source>
         <translation>复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="60"/>
         <source>&amp;Include the token (it is a secret: anyone with it can spend your balance)</source>
         <translation>包含令牌(&amp;I)（令牌需保密：任何人拿到它都能消耗你的余额）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="65"/>
         <source>Copy &amp;curl command</source>
         <translation>复制 curl 命令(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="69"/>
         <source>Without the token, the command reads it from the AVATAR_API_TOKEN environment variable.</source>
         <translation>不包含令牌时，该命令会从 AVATAR_API_TOKEN 环境变量读取令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="87"/>
         <source>As a curl command:</source>
         <translation>curl 命令：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="102"/>
         <source>Include the token?</source>
         <translation>包含令牌？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/request_preview.py" line="104"/>
         <source>The command will contain your API token. Anyone who sees it can spend your balance. Include it anyway?</source>
         <translation>该命令将包含你的 API 令牌，任何看到它的人都能消耗你的余额。仍要包含吗？</translation>
     </message>
@@ -941,113 +970,125 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="34"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="35"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="39"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="40"/>
         <source>Sandbox (built-in, free, offline)</source>
         <translation>沙盒（内置、免费、离线）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="41"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="42"/>
         <source>Official service (%1)</source>
         <translation>官方服务（%1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="44"/>
         <source>Custom address (mirror or proxy)</source>
         <translation>自定义地址（镜像或代理）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="54"/>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="60"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="64"/>
         <source>Use the system&apos;s proxy settings</source>
         <translation>使用系统代理设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="65"/>
         <source>No proxy</source>
         <translation>不使用代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="66"/>
         <source>Custom proxy</source>
         <translation>自定义代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="71"/>
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="78"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="81"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="83"/>
         <source>&amp;Service:</source>
         <translation>服务(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="84"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="86"/>
         <source>&amp;Connect timeout:</source>
         <translation>连接超时(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="87"/>
         <source>&amp;Read timeout:</source>
         <translation>读取超时(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="88"/>
         <source>&amp;Proxy:</source>
         <translation>代理(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="89"/>
         <source>Proxy a&amp;ddress:</source>
         <translation>代理地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="91"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="94"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="97"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="139"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="123"/>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="124"/>
+        <source>No file manager could be started. The data folder is:
+%1</source>
+        <translation>无法启动文件管理器。数据文件夹位于：
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="148"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="151"/>
         <source>Enter a full address starting with https://</source>
         <translation>请输入以 https:// 开头的完整地址</translation>
     </message>
@@ -1068,12 +1109,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="94"/>
+        <location filename="../../avatar_desktop/app.py" line="105"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="95"/>
+        <location filename="../../avatar_desktop/app.py" line="106"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
     </message>
