@@ -9,8 +9,8 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QGuiApplication, QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -162,6 +162,18 @@ def _set_combo_data(combo: QComboBox, value: object) -> None:
         combo.setCurrentIndex(index)
 
 
+class CurrentPageTabs(QTabWidget):
+    """A tab widget as tall as its current page (QTabWidget asks for its tallest page)."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        page = self.currentWidget()
+        if page is None or self.count() == 0:
+            return hint
+        tallest = max(self.widget(i).sizeHint().height() for i in range(self.count()))
+        return QSize(hint.width(), hint.height() - tallest + page.sizeHint().height())
+
+
 class ComposePanel(QWidget):
     """The form. Signals:
 
@@ -283,7 +295,7 @@ class ComposePanel(QWidget):
         use_text_label.setBuddy(self.use_text.edit)
         use_form.addRow(use_text_label, self.use_text)
 
-        self.tabs = QTabWidget()
+        self.tabs = CurrentPageTabs()
         self.tabs.addTab(audio_tab, self.tr("Audio URL"))
         self.tabs.addTab(clone_tab, self.tr("Clone a voice"))
         self.tabs.addTab(use_tab, self.tr("Use an existing voice"))
@@ -303,7 +315,7 @@ class ComposePanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)
-        layout.addWidget(self.tabs, 1)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.form_error)
 
         self._debounce = QTimer(self)
@@ -460,7 +472,9 @@ class ComposePanel(QWidget):
         self._debounce.start()
 
     def _fit_tabs(self) -> None:
-        """Size the tab widget to the current page, not the tallest one."""
+        """Size the tab widget to the current page, not the tallest one (layouts cache the
+        tab widget's hint, so its height is set outright, again whenever the page or the
+        width changes). Wrapped error lines make the height depend on the width."""
         for index in range(self.tabs.count()):
             page = self.tabs.widget(index)
             policy = (
@@ -469,7 +483,18 @@ class ComposePanel(QWidget):
                 else QSizePolicy.Policy.Ignored
             )
             page.setSizePolicy(policy, policy)
-        self.tabs.updateGeometry()
+        page = self.tabs.currentWidget()
+        if page is None:
+            return
+        overhead = self.tabs.sizeHint().height() - page.sizeHint().height()
+        height = page.sizeHint().height()
+        if page.hasHeightForWidth() and page.width() > 0:
+            height = max(page.heightForWidth(page.width()), page.minimumSizeHint().height())
+        self.tabs.setFixedHeight(overhead + height)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_tabs()
 
     def _on_tab_changed(self) -> None:
         self._fit_tabs()
@@ -515,6 +540,7 @@ class ComposePanel(QWidget):
             label.setVisible(visible)
         self.form_error.setText("\n".join(other))
         self.form_error.setVisible(bool(other))
+        QTimer.singleShot(0, self._fit_tabs)  # error lines change the page's height
         self.validity_changed.emit(self._request is not None, self._missing_summary())
 
     def _missing_summary(self) -> str:

@@ -317,8 +317,9 @@ class MainWindow(QMainWindow):
 
         compose_box = QWidget()
         compose_layout = QVBoxLayout(compose_box)
-        compose_layout.addWidget(self.compose, 1)
+        compose_layout.addWidget(self.compose)
         compose_layout.addWidget(self.media_panel)
+        compose_layout.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
