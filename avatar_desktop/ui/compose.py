@@ -325,8 +325,9 @@ class ComposePanel(QWidget):
 
         for field in (self.avatar, self.audio, self.sample, self.clone_text, self.use_text):
             field.edited.connect(self._schedule)
-        for edit in (self.engine_id, self.audio_id):
-            edit.textEdited.connect(self._schedule)
+        self._touched_ids = {"engine": False, "audio": False}
+        for key, edit in (("engine", self.engine_id), ("audio", self.audio_id)):
+            edit.textEdited.connect(lambda _text, key=key: self._touch_id(key))
         for combo in (self.clone_language, self.use_language):
             combo.currentIndexChanged.connect(self._schedule)
         self.no_watermark.toggled.connect(self._schedule)
@@ -467,6 +468,10 @@ class ComposePanel(QWidget):
 
     # -- validation ------------------------------------------------------------------------
 
+    def _touch_id(self, key: str) -> None:
+        self._touched_ids[key] = True
+        self._schedule()
+
     def _schedule(self) -> None:
         self.edited.emit()
         self._debounce.start()
@@ -511,8 +516,8 @@ class ComposePanel(QWidget):
             "audio_url": (self.audio.error, self.audio.touched),
             "create_voice.audio_url": (self.sample.error, self.sample.touched),
             "create_voice.text": (self.clone_text.error, self.clone_text.touched),
-            "use_voice.voice_engine_id": (self.engine_error, bool(self.engine_id.text())),
-            "use_voice.audio_id": (self.audio_id_error, bool(self.audio_id.text())),
+            "use_voice.voice_engine_id": (self.engine_error, self._touched_ids["engine"]),
+            "use_voice.audio_id": (self.audio_id_error, self._touched_ids["audio"]),
             "use_voice.text": (self.use_text.error, self.use_text.touched),
         }
 

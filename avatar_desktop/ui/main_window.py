@@ -8,6 +8,8 @@ and never does network or keyring I/O itself.
 from __future__ import annotations
 
 import logging
+import math
+import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -42,7 +44,7 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop import __version__
-from avatar_desktop.api import Voice
+from avatar_desktop.api import OutcomeUnknown, RateLimited, Voice
 from avatar_desktop.config import SANDBOX_TOKEN, ServiceConfig
 from avatar_desktop.media import FindingKind, MediaReport, MediaRole
 from avatar_desktop.models import GenerationRequest, ValidationError, VoiceMode, check_url
@@ -120,8 +122,9 @@ class MainWindow(QMainWindow):
         self._checking = False
         self._form_valid = False
         self._submit_after_check = False
+        self._retry_not_before = 0.0
         self._consented: set[str] = set()
-        self._removed: list[TaskRecord] = []
+        self._removed: list[list[TaskRecord]] = []  # undo stack of removals
         self._token_dialog: TokenDialog | None = None
         self._config = self._make_config()
         self.setObjectName("MainWindow")
@@ -644,11 +647,20 @@ class MainWindow(QMainWindow):
     def _update_actions(self) -> None:
         if not hasattr(self, "submit_action"):
             return
-        can_submit = self._form_valid and not self._submitting
+        waiting = self._retry_wait_seconds()
+        can_submit = (
+            self._form_valid and not self._submitting and not self._submit_after_check
+        ) and not waiting
         self.submit_action.setEnabled(can_submit)
         self.submit_button.setEnabled(can_submit)
         if self._submitting:
             tip = self.tr("A submission is in flight; wait for its answer.")
+        elif self._submit_after_check:
+            tip = self.tr("Checking the voice sample's length before sending…")
+        elif waiting:
+            tip = self.tr("The service asked to wait: try again in %1 s.").replace(
+                "%1", str(waiting)
+            )
         elif not self._form_valid:
             tip = self.tr("Not ready to submit:") + "\n" + getattr(self, "_missing", "")
         elif self._config.sandbox:
@@ -666,6 +678,10 @@ class MainWindow(QMainWindow):
         self.template_action.setEnabled(len(selected) == 1)
         self.remove_action.setEnabled(bool(selected))
         self.undo_action.setEnabled(bool(self._removed))
+
+    def _retry_wait_seconds(self) -> int:
+        """Seconds left of a rate limit's Retry-After (0 when free to send)."""
+        return max(0, math.ceil(self._retry_not_before - time.monotonic()))
 
     def _clear_submit_error(self) -> None:
         self.submit_error.setVisible(False)
@@ -694,7 +710,12 @@ class MainWindow(QMainWindow):
             )
             self.on_token_dialog()
             return
-        if request.mode is VoiceMode.CREATE_VOICE and not self._checking:
+        if self._checking:
+            # Never skip the sample check by clicking again: send once the check is done.
+            self._submit_after_check = True
+            self._update_actions()
+            return
+        if request.mode is VoiceMode.CREATE_VOICE:
             sample = request.to_payload()["create_voice"]["audio_url"]
             report = self.media_panel.reports().get(MediaRole.VOICE_SAMPLE)
             if report is None or report.url != sample:
@@ -814,6 +835,10 @@ class MainWindow(QMainWindow):
     @Slot(int, object)
     def _on_submit_failed(self, row_id: int, error: Exception) -> None:
         self._submitting = False
+        if isinstance(error, RateLimited) and error.retry_after:
+            # Honour Retry-After: Submit comes back when the wait is over.
+            self._retry_not_before = time.monotonic() + error.retry_after
+            QTimer.singleShot(math.ceil(error.retry_after * 1000) + 50, self._update_actions)
         self.model.tasks_removed([row_id])
         self._show_submit_error(error_text(error))
         self.statusBar().showMessage(error_title(error), 10000)
@@ -828,6 +853,15 @@ class MainWindow(QMainWindow):
             return
         self._select_row(row_id)
         text = error_text(error)
+        if not isinstance(error, OutcomeUnknown):
+            text = (
+                self.tr(
+                    "It is not known whether the service created (and billed) the job: "
+                    "check your account before sending it again."
+                )
+                + "\n"
+                + text
+            )
         self._show_submit_error(text)
         self.statusBar().showMessage(error_title(error), 10000)
         box = QMessageBox(self)
@@ -930,9 +964,9 @@ class MainWindow(QMainWindow):
     def _on_media_finished(self, cancelled: bool) -> None:
         self._checking = False
         self.media_panel.finished(cancelled)
+        resubmit, self._submit_after_check = self._submit_after_check, False
         self._update_actions()
-        if self._submit_after_check:
-            self._submit_after_check = False
+        if resubmit:
             if cancelled:
                 self.statusBar().showMessage(self.tr("Not sent: the check was cancelled."), 5000)
             else:
@@ -1025,7 +1059,7 @@ class MainWindow(QMainWindow):
         if not records:
             return
         removed = self._store.remove([r.row_id for r in records])
-        self._removed = removed
+        self._removed.append(removed)
         self.model.tasks_removed([r.row_id for r in removed])
         self.statusBar().showMessage(
             self.tr(
@@ -1039,9 +1073,9 @@ class MainWindow(QMainWindow):
     def on_undo_remove(self) -> None:
         if not self._removed:
             return
-        self._store.restore(self._removed)
-        count = len(self._removed)
-        self._removed = []
+        restored = self._removed.pop()
+        self._store.restore(restored)
+        count = len(restored)
         self.model.reload()
         self.statusBar().showMessage(
             self.tr("Restored to the list: %1").replace("%1", str(count)), 5000
@@ -1054,7 +1088,9 @@ class MainWindow(QMainWindow):
     def on_settings(self) -> None:
         dialog = SettingsDialog(self._settings, self._data_dir, self)
         before = self._settings.language
-        if dialog.exec() != SettingsDialog.DialogCode.Accepted:
+        accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
             return
         self._apply_service()
         if self._settings.language != before:

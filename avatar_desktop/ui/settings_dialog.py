@@ -108,7 +108,8 @@ class SettingsDialog(QDialog):
         layout.addStretch(1)
         layout.addWidget(self.buttons)
 
-        self._select(self.service, settings.service or ServiceChoice.SANDBOX)
+        self._shown_service = settings.service or ServiceChoice.SANDBOX
+        self._select(self.service, self._shown_service)
         self._select(self.proxy_mode, settings.proxy_mode)
         self._select(self.language, settings.language)
         self.service.currentIndexChanged.connect(self._update)
@@ -168,7 +169,10 @@ class SettingsDialog(QDialog):
 
     def apply(self) -> None:
         s = self._settings
-        s.service = ServiceChoice(self.service.currentData())
+        chosen = ServiceChoice(self.service.currentData())
+        if chosen != self._shown_service:
+            # Only a real change is saved: a one-run choice (--sandbox) must not stick.
+            s.service = chosen
         if self.service.currentData() == ServiceChoice.CUSTOM:
             s.custom_url = normalize_base_url(self.custom_url.text())
         s.connect_timeout = self.connect_timeout.value()

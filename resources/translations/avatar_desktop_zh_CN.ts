@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="196"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="197"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="199"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="203"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="206"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="209"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="215"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="220"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="223"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="226"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="231"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="229"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="241"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="245"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="248"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="249"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="267"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="270"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="280"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="285"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="288"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="279"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="291"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="294"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="287"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="523"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="554"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="300"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="301"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="302"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="292"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="304"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="306"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="309"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="522"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="553"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="524"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="555"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="525"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="530"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="556"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="561"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="526"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="529"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="557"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="560"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="527"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="558"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="528"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="559"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -185,465 +185,476 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="204"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="206"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="208"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="211"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="214"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="217"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="220"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="221"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="224"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="228"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="231"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="234"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="238"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="242"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="249"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="251"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="254"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="262"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="276"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="300"/>
         <source>Set a token…</source>
         <translation>设置令牌…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="302"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="310"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="309"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="659"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="312"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="672"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="361"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="441"/>
         <source>SANDBOX — %1</source>
         <translation>沙盒 SANDBOX — %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="447"/>
         <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
         <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="454"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="451"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="455"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="452"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="457"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
         <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
         <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="477"/>
         <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
         <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="485"/>
         <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="523"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="527"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="525"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="536"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="534"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="538"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="540"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="552"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="556"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="553"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="557"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="554"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="558"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="556"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="560"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1004"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="661"/>
+        <source>The service asked to wait: try again in %1 s.</source>
+        <translation>服务要求稍候：请在 %1 秒后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="859"/>
+        <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
+        <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1039"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1031"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1066"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1046"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1081"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="579"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="577"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="581"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="631"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="635"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="657"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="652"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="665"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="654"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="667"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="656"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="669"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="659"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="672"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="682"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="699"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="690"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="707"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="703"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="659"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="718"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="740"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="735"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="757"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="736"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="758"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="751"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="773"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="754"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="776"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="757"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="779"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="762"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="784"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="764"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="786"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="775"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="797"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="778"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="800"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="780"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="802"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="783"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="805"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="787"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="809"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="810"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="832"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="834"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="869"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="839"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="874"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="904"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="939"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="936"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="971"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="944"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="979"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="956"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="991"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="961"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="996"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="963"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="998"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="971"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1006"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="973"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1008"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="975"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1010"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1015"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1050"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1018"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1053"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1061"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1098"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1083"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1120"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1085"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1122"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1099"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1136"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -1071,24 +1082,24 @@ A desktop client for digital-human video generation.</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="124"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="125"/>
         <source>No file manager could be started. The data folder is:
 %1</source>
         <translation>无法启动文件管理器。数据文件夹位于：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="149"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="152"/>
         <source>Enter a full address starting with https://</source>
         <translation>请输入以 https:// 开头的完整地址</translation>
     </message>
