@@ -534,6 +534,31 @@ class TaskStore:
         log.debug("row %d: task %s is %s", row[0], task_id, info.status.value)
         return int(row[0])
 
+    def pending_task_ids(self, service_url: str, limit: int = 100) -> list[str]:
+        """Task ids on ``service_url`` whose outcome is not final yet, least recently updated
+        first (so every task gets its turn when there are many)."""
+        waiting = [s.value for s in TaskStatus if not s.is_final]
+        marks = ", ".join("?" * len(waiting))
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"SELECT task_id FROM tasks WHERE service_url = ? AND task_id IS NOT NULL"
+                f" AND status IN ({marks}) ORDER BY updated_at ASC LIMIT ?",
+                (service_url, *waiting, limit),
+            ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def set_error_for_task(self, task_id: str, error: str | None) -> int | None:
+        """Set the local error of the row holding ``task_id``; returns its row id, if any."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE tasks SET error = ?, updated_at = ? WHERE row_id = ?",
+                (error, time.time(), row[0]),
+            )
+        return int(row[0])
+
     def set_error(self, row_id: int, error: str | None) -> None:
         """Set (or, with None, clear) the local error shown in the row."""
         with self._transaction() as conn:

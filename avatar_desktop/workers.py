@@ -23,6 +23,7 @@ from avatar_desktop.api import (
     NotSent,
     OutcomeUnknown,
     RequestRejected,
+    TaskNotFound,
     Voice,
 )
 from avatar_desktop.config import ServiceConfig
@@ -203,6 +204,52 @@ class VoiceListWorker(QObject):
         self._store.save_voices(config.base_url, language or None, [v.to_json() for v in voices])
         fresh = self._store.load_voices(config.base_url, language or None)
         self.voices_loaded.emit(language, voices, False, fresh[1] if fresh else None)
+
+
+class TaskPollWorker(QObject):
+    """Asks the service about tasks and stores what it says.
+
+    Signals:
+        task_updated(row_id, status): a task's row changed (``status`` is the TaskStatus value).
+        poll_failed(error): polling stopped early (``ApiError``); a RateLimited error carries
+            the delay to wait before asking again.
+        poll_finished(): one round is over.
+    """
+
+    task_updated = Signal(int, str)
+    poll_failed = Signal(object)
+    poll_finished = Signal()
+
+    def __init__(self, store: TaskStore) -> None:
+        super().__init__()
+        self._store = store
+        self.stop_event = threading.Event()
+
+    @Slot(object, str, list)
+    def poll(self, config: ServiceConfig, token: str, task_ids: list[str]) -> None:
+        try:
+            with config.make_client(token) as client:
+                for task_id in task_ids:
+                    try:
+                        info = call_abandonable(
+                            lambda task_id=task_id: client.get_task(task_id), self.stop_event
+                        )
+                    except TaskNotFound as exc:
+                        row_id = self._store.set_error_for_task(task_id, exc.user_message)
+                        if row_id is not None:
+                            self.task_updated.emit(row_id, "")
+                        continue
+                    row_id = self._store.update_from_info(task_id, info)
+                    if row_id is not None:
+                        self.task_updated.emit(row_id, info.status.value)
+        except Abandoned:
+            return
+        except (ApiError, ValueError) as exc:
+            # Network trouble, rate limit, bad token: stop this round; the window decides when
+            # to ask again.
+            self.poll_failed.emit(exc)
+        finally:
+            self.poll_finished.emit()
 
 
 class TokenWorker(QObject):

@@ -18,8 +18,8 @@ from typing import Any
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QCoreApplication, QEvent, QLocale, Qt, QTimer
-from PySide6.QtGui import QGuiApplication, QInputMethodEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, QUrl, Slot
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from avatar_desktop.config import SANDBOX_TOKEN
@@ -1204,3 +1204,53 @@ def test_no_token_on_a_real_service_opens_the_token_dialog(qtbot, make_window, s
     assert dialog is not None and dialog.isVisible()
     assert h.posts() == []
     dialog.close()
+
+
+class _UrlCatcher(QObject):
+    """Takes the place of the browser for http(s) links during a test."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.opened: list[str] = []
+
+    @Slot(QUrl)
+    def open(self, url: QUrl) -> None:
+        self.opened.append(url.toString())
+
+
+def test_submitted_task_is_followed_to_its_video(qtbot, harness):
+    h = harness
+    fill_audio(qtbot, h.window, no_watermark=True)
+    task_id = submit_and_wait(qtbot, h)
+    # Nobody clicks anything: the window asks the sandbox until the task is ready.
+    qtbot.waitUntil(lambda: h.cell(0, M.COL_STATUS) == "Ready", timeout=8000)
+    assert h.cell(0, M.COL_PROGRESS) == "100%"
+    assert "is ready" in h.window.statusBar().currentMessage()
+    assert task_id in h.window.statusBar().currentMessage()
+    assert h.window.open_video_action.isEnabled()
+
+    catcher = _UrlCatcher()
+    QDesktopServices.setUrlHandler("http", catcher, "open")
+    try:
+        h.window.open_video_action.trigger()
+    finally:
+        QDesktopServices.unsetUrlHandler("http")
+    # no_watermark was asked for, so the watermark-free video is the one opened
+    assert catcher.opened == [f"{h.server.base_url}/media/{task_id}/out_nowm.mp4"]
+    h.window.copy_video_action.trigger()
+    assert QGuiApplication.clipboard().text() == catcher.opened[0]
+
+
+def test_refresh_asks_about_the_selected_task_now(qtbot, harness):
+    h = harness
+    h.server.inject("task", Fault.rate_limited("60"))  # the automatic poll is told to wait
+    fill_audio(qtbot, h.window)
+    submit_and_wait(qtbot, h)
+    qtbot.waitUntil(lambda: any(r.path.startswith("/avatar/task/") for r in h.server.requests))
+    assert h.cell(0, M.COL_STATUS) == "Waiting"
+    h.server.clear_faults()
+    asked = len([r for r in h.server.requests if r.path.startswith("/avatar/task/")])
+    h.window.table.selectRow(0)
+    h.window.refresh_action.trigger()
+    qtbot.waitUntil(lambda: h.cell(0, M.COL_STATUS) == "Ready", timeout=5000)
+    assert len([r for r in h.server.requests if r.path.startswith("/avatar/task/")]) > asked

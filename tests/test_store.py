@@ -516,3 +516,25 @@ def test_payload_text_is_never_logged(store, caplog):
     store.remove([row_id])
     assert caplog.records
     assert all(secret not in record.getMessage() for record in caplog.records)
+
+
+def test_pending_task_ids_are_the_unfinished_ones_of_one_service(tmp_path):
+    from avatar_desktop.api import TaskInfo, TaskStatus
+
+    with TaskStore(tmp_path / "p.sqlite3") as store:
+        payload_ = {"avatar_url": "https://x.org/a.png", "audio_url": "https://x.org/a.mp3"}
+        for task_id in ("new", "running", "done", "failed", "odd"):
+            store.add_task(task_id, "https://svc.example", payload_)
+        store.add_task("elsewhere", "https://other.example", payload_)
+        unknown = store.begin_submission("https://svc.example", payload_)
+        store.mark_outcome_unknown(unknown, "dropped")
+        store.update_from_info("running", TaskInfo("running", TaskStatus.IN_PROGRESS))
+        store.update_from_info("done", TaskInfo("done", TaskStatus.SUCCESS))
+        store.update_from_info("failed", TaskInfo("failed", TaskStatus.FAILURE))
+        store.update_from_info("new", TaskInfo("new", TaskStatus.NOT_START))
+        pending = store.pending_task_ids("https://svc.example")
+        # least recently updated first; final, foreign and id-less rows are left out
+        assert pending == ["odd", "running", "new"]
+        assert store.pending_task_ids("https://svc.example", limit=1) == ["odd"]
+        assert store.set_error_for_task("odd", "gone") is not None
+        assert store.set_error_for_task("missing", "gone") is None

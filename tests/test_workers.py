@@ -37,6 +37,7 @@ class Driver(QObject):
     save = Signal(str)
     test = Signal(object, str)
     check = Signal(list)
+    poll = Signal(object, str, list)
 
 
 @pytest.fixture
@@ -239,3 +240,37 @@ def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox,
         driver.check.emit(items)
     assert done.args[0] == [True]
     assert time.monotonic() - started < 3
+
+
+def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox, store, threads):
+    from avatar_desktop.api import AvatarClient, RateLimited, TaskStatus
+    from avatar_desktop.workers import TaskPollWorker
+
+    with AvatarClient(sandbox.base_url, SANDBOX_TOKEN) as client:
+        ready = client.submit(REQUEST)
+        failing = client.submit(
+            GenerationRequest("https://example.com/sandbox-fail.png", REQUEST.voice)
+        )
+    for task_id in (ready, failing, "0" * 32):
+        store.add_task(task_id, sandbox.base_url, REQUEST.to_payload())
+    worker = TaskPollWorker(store)
+    threads.start(worker, "status")
+    driver.poll.connect(worker.poll)
+    updates = []
+    worker.task_updated.connect(lambda row, status: updates.append((row, status)))
+    config = sandbox_config(sandbox)
+    with relay(worker.poll_finished, 5000):
+        driver.poll.emit(config, SANDBOX_TOKEN, [ready, failing, "0" * 32])
+    records = {r.task_id: r for r in store.get_many(store.row_ids()).values()}
+    assert records[ready].status is TaskStatus.SUCCESS
+    assert records[ready].video_url.startswith(sandbox.base_url)
+    assert records[failing].status is TaskStatus.FAILURE and records[failing].fail_reason
+    assert records["0" * 32].error  # the service does not know it
+    assert store.pending_task_ids(sandbox.base_url) == ["0" * 32]
+    assert len(updates) == 3
+
+    sandbox.inject("task", Fault.rate_limited("7"))
+    with relay(worker.poll_failed, 5000) as failed:
+        driver.poll.emit(config, SANDBOX_TOKEN, [ready])
+    assert isinstance(failed.args[0][0], RateLimited)
+    assert failed.args[0][0].retry_after == 7

@@ -21,10 +21,11 @@ from PySide6.QtCore import (
     QModelIndex,
     Qt,
     QTimer,
+    QUrl,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -44,7 +45,7 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop import __version__
-from avatar_desktop.api import OutcomeUnknown, RateLimited, Voice
+from avatar_desktop.api import OutcomeUnknown, RateLimited, TaskStatus, Voice
 from avatar_desktop.config import SANDBOX_TOKEN, ServiceConfig
 from avatar_desktop.media import FindingKind, MediaReport, MediaRole
 from avatar_desktop.models import GenerationRequest, ValidationError, VoiceMode, check_url
@@ -62,6 +63,7 @@ from avatar_desktop.workers import (
     MediaCheckWorker,
     SubmitJob,
     SubmitWorker,
+    TaskPollWorker,
     TokenWorker,
     VoiceListWorker,
     WorkerThreads,
@@ -71,6 +73,18 @@ log = logging.getLogger("avatar_desktop.ui")
 
 CLOSE_GRACE_MS = 2000
 """How long closing waits for an in-flight submission's answer before recording it as unknown."""
+
+POLL_SECONDS_SANDBOX = 2
+POLL_SECONDS_SERVICE = 15
+"""How often unfinished tasks are asked about (the sandbox moves a step every 2 s)."""
+
+
+def _video_url(record: TaskRecord) -> str | None:
+    """The video to open: the watermark-free one when the request asked for it."""
+    if record.payload.get("no_watermark") is True and record.no_watermark_video_url:
+        return record.no_watermark_video_url
+    return record.video_url
+
 
 CONSENT_STATEMENT = (
     "I confirm that the person whose voice is in this sample has agreed to having it cloned."
@@ -97,6 +111,7 @@ class MainWindow(QMainWindow):
     token_remove = Signal()
     token_test = Signal(object, str)
     media_check = Signal(list)
+    poll_tasks = Signal(object, str, list)
 
     def __init__(
         self,
@@ -141,6 +156,8 @@ class MainWindow(QMainWindow):
         self._threads.start(self._voice_worker, "voices")
         self._threads.start(self._token_worker, "keyring")
         self._threads.start(self._media_worker, "media")
+        self._poll_worker = TaskPollWorker(store)
+        self._threads.start(self._poll_worker, "status")
         self.submit_job.connect(self._submit_worker.submit)
         self._submit_worker.sending.connect(self._on_sending)
         self._submit_worker.submitted.connect(self._on_submitted)
@@ -164,6 +181,15 @@ class MainWindow(QMainWindow):
         self._media_worker.checked.connect(self._on_media_checked)
         self._media_worker.progress.connect(self._on_media_progress)
         self._media_worker.finished.connect(self._on_media_finished)
+        self.poll_tasks.connect(self._poll_worker.poll)
+        self._poll_worker.task_updated.connect(self._on_task_updated)
+        self._poll_worker.poll_failed.connect(self._on_poll_failed)
+        self._poll_worker.poll_finished.connect(self._on_poll_finished)
+        self._polling = False
+        self._poll_backoff = 1.0
+        self._poll_not_before = 0.0
+        self._poll_timer = QTimer(self)
+        self._poll_timer.timeout.connect(self._poll_pending)
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
@@ -182,6 +208,8 @@ class MainWindow(QMainWindow):
 
         self.token_probe.emit()
         self.token_load.emit()
+        self._apply_poll_interval()
+        self._poll_timer.start()
 
     # -- building ------------------------------------------------------------------------
 
@@ -239,6 +267,22 @@ class MainWindow(QMainWindow):
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_action.triggered.connect(self.on_undo_remove)
+        self.refresh_action = QAction(self.tr("Re&fresh status"), self)
+        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
+        self.refresh_action.setToolTip(self.tr("Ask the service about the selected tasks now"))
+        self.refresh_action.triggered.connect(self.on_refresh_tasks)
+        self.open_video_action = QAction(self.tr("&Open video"), self)
+        self.open_video_action.setShortcut(QKeySequence("Ctrl+O"))
+        self.open_video_action.setToolTip(
+            self.tr(
+                "Open the finished video in your browser or player (links expire after "
+                "some days: save what you want to keep)"
+            )
+        )
+        self.open_video_action.triggered.connect(self.on_open_video)
+        self.copy_video_action = QAction(self.tr("Copy video &link"), self)
+        self.copy_video_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
+        self.copy_video_action.triggered.connect(self.on_copy_video_link)
         self.about_action = QAction(self.tr("&About Avatar Desktop"), self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
@@ -261,6 +305,9 @@ class MainWindow(QMainWindow):
             compose_menu.addAction(action)
         tasks_menu = self.menuBar().addMenu(self.tr("&Tasks"))
         for action in (
+            self.refresh_action,
+            self.open_video_action,
+            self.copy_video_action,
             self.copy_id_action,
             self.template_action,
             self.remove_action,
@@ -280,6 +327,8 @@ class MainWindow(QMainWindow):
         toolbar.addAction(self.preview_action)
         toolbar.addAction(self.check_action)
         toolbar.addSeparator()
+        toolbar.addAction(self.open_video_action)
+        toolbar.addAction(self.refresh_action)
         toolbar.addAction(self.template_action)
         toolbar.addAction(self.remove_action)
         toolbar.addSeparator()
@@ -420,6 +469,10 @@ class MainWindow(QMainWindow):
 
     # -- service and token ---------------------------------------------------------------
 
+    def _apply_poll_interval(self) -> None:
+        if hasattr(self, "_poll_timer"):
+            self._poll_timer.setInterval(int(self._poll_interval() * 1000))
+
     def _make_config(self) -> ServiceConfig:
         sandbox = None
         if self._settings.service is ServiceChoice.SANDBOX:
@@ -493,6 +546,9 @@ class MainWindow(QMainWindow):
 
     def _apply_service(self) -> None:
         self._config = self._make_config()
+        self._poll_not_before = 0.0
+        self._poll_backoff = 1.0
+        self._apply_poll_interval()
         self._update_service_status()
         self._update_actions()
         if self.compose.mode is VoiceMode.USE_VOICE:
@@ -676,6 +732,10 @@ class MainWindow(QMainWindow):
         selected = self._selected_records()
         self.copy_id_action.setEnabled(any(r.task_id for r in selected))
         self.template_action.setEnabled(len(selected) == 1)
+        self.refresh_action.setEnabled(any(r.task_id for r in selected))
+        has_video = len(selected) == 1 and bool(_video_url(selected[0]))
+        self.open_video_action.setEnabled(has_video)
+        self.copy_video_action.setEnabled(has_video)
         self.remove_action.setEnabled(bool(selected))
         self.undo_action.setEnabled(bool(self._removed))
 
@@ -1022,6 +1082,9 @@ class MainWindow(QMainWindow):
     def _task_menu(self, position: Any) -> None:
         menu = QMenu(self)
         for action in (
+            self.open_video_action,
+            self.copy_video_action,
+            self.refresh_action,
             self.copy_id_action,
             self.template_action,
             self.remove_action,
@@ -1082,6 +1145,95 @@ class MainWindow(QMainWindow):
         )
         self._update_actions()
 
+    # -- following tasks -----------------------------------------------------------------
+
+    def _poll_pending(self) -> None:
+        """Timer tick: ask about the current service's unfinished tasks, unless busy or told
+        to wait (rate limit, network trouble)."""
+        if self._polling or time.monotonic() < self._poll_not_before:
+            return
+        token = self._request_token()
+        if not token:
+            return
+        task_ids = self._store.pending_task_ids(self._config.base_url)
+        if task_ids:
+            self._start_poll(token, task_ids)
+
+    def _start_poll(self, token: str, task_ids: list[str]) -> None:
+        self._polling = True
+        self.poll_tasks.emit(self._config, token, task_ids)
+
+    @Slot()
+    def on_refresh_tasks(self) -> None:
+        token = self._request_token()
+        records = [r for r in self._selected_records() if r.task_id]
+        if not records:
+            return
+        if not token:
+            self.statusBar().showMessage(self.tr("Set an API token to ask the service."), 5000)
+            return
+        if any(r.service_url != self._config.base_url for r in records):
+            self.statusBar().showMessage(
+                self.tr("Only tasks of the current service can be refreshed."), 5000
+            )
+            records = [r for r in records if r.service_url == self._config.base_url]
+        ids = [r.task_id for r in records if r.task_id]
+        if ids:
+            self._poll_not_before = 0.0
+            self._start_poll(token, ids)
+            self.statusBar().showMessage(self.tr("Asking the service…"), 3000)
+
+    @Slot(int, str)
+    def _on_task_updated(self, row_id: int, status: str) -> None:
+        # Only unfinished tasks are polled on their own, so a final status here is news (or
+        # the answer to a manual refresh).
+        self._poll_backoff = 1.0
+        self.model.task_changed(row_id)
+        record = self._store.get(row_id)
+        task = record.task_id if record is not None and record.task_id else ""
+        if status == TaskStatus.SUCCESS.value:
+            self.statusBar().showMessage(
+                self.tr("Task %1 is ready: open or save its video.").replace("%1", task), 10000
+            )
+        elif status == TaskStatus.FAILURE.value:
+            self.statusBar().showMessage(self.tr("Task %1 failed.").replace("%1", task), 10000)
+        self._update_actions()
+
+    @Slot(object)
+    def _on_poll_failed(self, error: Exception) -> None:
+        if isinstance(error, RateLimited):
+            wait = error.retry_after or 30.0
+        else:
+            self._poll_backoff = min(self._poll_backoff * 2, 16.0)
+            wait = self._poll_interval() * self._poll_backoff
+        self._poll_not_before = time.monotonic() + wait
+        log.info("status polling paused for %.0f s: %s", wait, type(error).__name__)
+
+    @Slot()
+    def _on_poll_finished(self) -> None:
+        self._polling = False
+
+    def _poll_interval(self) -> float:
+        return float(POLL_SECONDS_SANDBOX if self._config.sandbox else POLL_SECONDS_SERVICE)
+
+    @Slot()
+    def on_open_video(self) -> None:
+        records = self._selected_records()
+        url = _video_url(records[0]) if len(records) == 1 else None
+        if url and not QDesktopServices.openUrl(QUrl(url)):
+            QGuiApplication.clipboard().setText(url)
+            self.statusBar().showMessage(
+                self.tr("No program could open the video; its link was copied instead."), 8000
+            )
+
+    @Slot()
+    def on_copy_video_link(self) -> None:
+        records = self._selected_records()
+        url = _video_url(records[0]) if len(records) == 1 else None
+        if url:
+            QGuiApplication.clipboard().setText(url)
+            self.statusBar().showMessage(self.tr("Video link copied."), 4000)
+
     # -- settings, language, about -------------------------------------------------------
 
     @Slot()
@@ -1130,6 +1282,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self._closing = True
+        self._poll_timer.stop()
         if self._submitting:
             # Give the in-flight answer a moment, then stop waiting: the row stays as
             # "outcome unknown" (it was recorded before the request went out).

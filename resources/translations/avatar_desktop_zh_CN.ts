@@ -185,476 +185,536 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="232"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="234"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="236"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="239"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="242"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="245"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="220"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="248"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="224"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="252"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="256"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="259"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="262"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="266"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
+        <source>Re&amp;fresh status</source>
+        <translation>刷新状态(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
+        <source>Ask the service about the selected tasks now</source>
+        <translation>立即向服务查询所选任务的状态</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
+        <source>&amp;Open video</source>
+        <translation>打开视频(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="278"/>
+        <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
+        <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
+        <source>Copy video &amp;link</source>
+        <translation>复制视频链接(&amp;L)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="286"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="293"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="298"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="306"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="317"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="323"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="349"/>
         <source>Set a token…</source>
         <translation>设置令牌…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="351"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="359"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="312"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="672"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="410"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="465"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="467"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="494"/>
         <source>SANDBOX — %1</source>
         <translation>沙盒 SANDBOX — %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="500"/>
         <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
         <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="503"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="507"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="455"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="508"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="509"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="522"/>
         <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
         <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="530"/>
         <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
         <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="538"/>
         <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="527"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="583"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="585"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="536"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="538"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="594"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="600"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="556"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="612"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="557"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="613"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="558"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="560"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="616"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="661"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="717"/>
         <source>The service asked to wait: try again in %1 s.</source>
         <translation>服务要求稍候：请在 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="859"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="919"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1039"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1102"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1066"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1129"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1081"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1144"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="579"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="635"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="581"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="637"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="682"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="635"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="691"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="657"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="713"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="665"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="721"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="667"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="723"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="669"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="672"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="699"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="759"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="707"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="767"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="659"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="715"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="785"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="740"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="800"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="757"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="817"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="758"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="818"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="773"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="833"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="776"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="836"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="839"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="784"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="844"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="786"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="846"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="797"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="857"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="800"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="860"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="802"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="862"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="805"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="865"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="809"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="869"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="832"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="892"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="869"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="929"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="874"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="934"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="939"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="999"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="971"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1031"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="979"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1039"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="991"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1051"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="996"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1056"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="998"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1058"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1006"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1066"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1008"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1068"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1010"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1070"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1050"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1113"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1053"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1116"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1098"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1173"/>
+        <source>Set an API token to ask the service.</source>
+        <translation>请先设置 API 令牌，才能向服务查询。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1177"/>
+        <source>Only tasks of the current service can be refreshed.</source>
+        <translation>只能刷新当前服务的任务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1184"/>
+        <source>Asking the service…</source>
+        <translation>正在向服务查询…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1196"/>
+        <source>Task %1 is ready: open or save its video.</source>
+        <translation>任务 %1 已完成：可以打开或保存视频。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1199"/>
+        <source>Task %1 failed.</source>
+        <translation>任务 %1 失败。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1226"/>
+        <source>No program could open the video; its link was copied instead.</source>
+        <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1235"/>
+        <source>Video link copied.</source>
+        <translation>已复制视频链接。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1250"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1120"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1272"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1122"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1274"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1136"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1289"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
