@@ -278,46 +278,40 @@ class TokenWorker(QObject):
 
     # Keyring calls can block on an unlock prompt: all of them can be abandoned at shutdown.
 
+    def _keyring(self, operation: str, call: Callable[[], T]) -> tuple[bool, T | None]:
+        """Run a vault call; (True, result) when it worked. A failure is reported through
+        ``failed``; an abandoned call (shutdown) is dropped silently."""
+        try:
+            return True, call_abandonable(call, self.stop_event)
+        except Abandoned:
+            return False, None
+        except SecretStoreError as exc:
+            self.failed.emit(operation, exc.user_message)
+            return False, None
+
     @Slot()
     def probe(self) -> None:
-        try:
-            state = call_abandonable(self._vault.probe, self.stop_event)
-        except Abandoned:
-            return
-        self.probed.emit(state)
+        ok, state = self._keyring("probe", self._vault.probe)
+        if ok:
+            self.probed.emit(state)
 
     @Slot()
     def load(self) -> None:
-        try:
-            token, source = call_abandonable(self._vault.load, self.stop_event)
-        except Abandoned:
-            return
-        except SecretStoreError as exc:
-            self.failed.emit("load", exc.user_message)
-            return
-        self.loaded.emit(token, source)
+        ok, loaded = self._keyring("load", self._vault.load)
+        if ok and loaded is not None:
+            self.loaded.emit(*loaded)
 
     @Slot(str)
     def save(self, token: str) -> None:
-        try:
-            call_abandonable(lambda: self._vault.save(token), self.stop_event)
-        except Abandoned:
-            return
-        except SecretStoreError as exc:
-            self.failed.emit("save", exc.user_message)
-            return
-        self.saved.emit()
+        ok, _ = self._keyring("save", lambda: self._vault.save(token))
+        if ok:
+            self.saved.emit()
 
     @Slot()
     def remove(self) -> None:
-        try:
-            call_abandonable(self._vault.remove, self.stop_event)
-        except Abandoned:
-            return
-        except SecretStoreError as exc:
-            self.failed.emit("remove", exc.user_message)
-            return
-        self.removed.emit()
+        ok, _ = self._keyring("remove", self._vault.remove)
+        if ok:
+            self.removed.emit()
 
     @Slot(object, str)
     def test(self, config: ServiceConfig, token: str) -> None:
