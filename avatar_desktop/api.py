@@ -16,7 +16,9 @@ import enum
 import ipaddress
 import json
 import logging
+import math
 import re
+import ssl
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -333,14 +335,19 @@ class TaskStatus(enum.StrEnum):
 def _parse_progress(value: object) -> int | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, int | float):
-        number = float(value)
-    elif isinstance(value, str):
-        match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", value)
-        if not match:
+    try:
+        if isinstance(value, int | float):
+            number = float(value)
+        elif isinstance(value, str):
+            match = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*%?\s*", value)
+            if not match:
+                return None
+            number = float(match.group(1))
+        else:
             return None
-        number = float(match.group(1))
-    else:
+    except OverflowError:
+        return None
+    if not math.isfinite(number):
         return None
     return max(0, min(100, round(number)))
 
@@ -348,19 +355,27 @@ def _parse_progress(value: object) -> int | None:
 def _parse_time(value: object, *, milliseconds: bool = False) -> datetime | None:
     if isinstance(value, bool):
         return None
-    if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
-        value = float(value)
-    if not isinstance(value, int | float) or value <= 0:
-        return None
-    seconds = value / 1000 if milliseconds else value
     try:
+        if isinstance(value, str) and re.fullmatch(r"\s*\d+(\.\d+)?\s*", value):
+            value = float(value)
+        if not isinstance(value, int | float) or not value > 0:
+            return None
+        seconds = value / 1000 if milliseconds else value
         return datetime.fromtimestamp(seconds, UTC)
     except (OverflowError, OSError, ValueError):
         return None
 
 
-def _url_or_none(value: object) -> str | None:
+def _text_or_none(value: object) -> str | None:
     if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def _url_or_none(value: object) -> str | None:
+    """An http(s) URL, else None: a result link is opened on the user's machine, so a
+    ``file:`` or program-launching scheme from a hostile mirror must never get through."""
+    if isinstance(value, str) and re.match(r"^https?://[^\s]+$", value.strip(), re.IGNORECASE):
         return value.strip()
     return None
 
@@ -471,7 +486,7 @@ class Voice:
             labels=tuple(x for x in labels if isinstance(x, str))
             if isinstance(labels, list)
             else (),
-            audio_path=_url_or_none(item.get("audio_url")),
+            audio_path=_text_or_none(item.get("audio_url")),
             vip_enable=item.get("vip_enable") is True,
             type=_str_or_none(item.get("type")),
         )
@@ -607,9 +622,21 @@ class AvatarClient:
         self, exc: requests.exceptions.RequestException, billable: bool, after_status: bool = False
     ) -> NetworkError:
         detail = type(exc).__name__
+        if after_status:
+            # The request was answered, then the answer broke: the job may well exist.
+            log.warning("outcome unknown after %s while reading the answer", detail)
+            return (
+                OutcomeUnknown()
+                if billable
+                else OutcomeUnknown("The connection broke before the service's answer arrived.")
+            )
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return NotSent("Timed out connecting to the service; nothing was sent.")
-        if isinstance(exc, requests.exceptions.SSLError):
+        if isinstance(exc, requests.exceptions.SSLError) and (
+            not billable or _is_certificate_error(exc)
+        ):
+            # A refused certificate ends the handshake before anything is sent. Any other TLS
+            # failure may come after the request was written, so a paid call is "unknown".
             return NotSent(
                 "The secure (TLS) connection to the service could not be set up; nothing was "
                 "sent. The address may be wrong or a network device is intercepting traffic."
@@ -712,6 +739,22 @@ class AvatarClient:
         if need_data and obj.get("data") is None:
             raise BadResponse("The service's answer has no data.", **details)
         return dict(obj)
+
+
+def _is_certificate_error(exc: BaseException) -> bool:
+    """Whether a certificate verification failure is anywhere in the exception's chain."""
+    seen: set[int] = set()
+    pending: list[object] = [exc]
+    while pending:
+        current = pending.pop()
+        if not isinstance(current, BaseException) or id(current) in seen:
+            continue
+        seen.add(id(current))
+        if isinstance(current, ssl.SSLCertVerificationError):
+            return True
+        pending.extend(current.args)
+        pending.extend((getattr(current, "reason", None), current.__cause__, current.__context__))
+    return False
 
 
 def _read_capped(response: requests.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import shutil
 import socket
 import ssl
 import subprocess
 import threading
+import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -495,3 +497,74 @@ def test_retry_after_formats():
     assert parse_retry_after("Thu, 01 Jan 2026 11:00:00 GMT", now=now) == 0.0
     assert parse_retry_after("soon", now=now) is None
     assert parse_retry_after(None) is None
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is needed to make a cert")
+@pytest.mark.parametrize("answer_started", [False, True])
+def test_tls_broken_after_the_request_went_out_is_outcome_unknown(
+    tmp_path, monkeypatch, answer_started
+):
+    """The server reads the whole POST (the job exists), then the TLS stream breaks."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+         "-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(cert))  # trusted, so the handshake succeeds
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(1)
+    received = threading.Event()
+
+    def serve():
+        raw, _ = listener.accept()
+        with context.wrap_socket(raw, server_side=True) as conn:
+            data = b""
+            while b"\r\n\r\n" not in data:
+                data += conn.recv(65536)
+            head, body = data.split(b"\r\n\r\n", 1)
+            length = int(head.lower().split(b"content-length:")[1].split(b"\r\n")[0])
+            while len(body) < length:
+                body += conn.recv(65536)
+            received.set()
+            if answer_started:
+                conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n{"code":')
+            os.write(conn.fileno(), b"\x15\x03\x03\x00\x02\x02\x50" + b"garbage" * 10)
+            time.sleep(0.3)
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+    try:
+        with AvatarClient(f"https://localhost:{listener.getsockname()[1]}", TOKEN) as c:
+            with pytest.raises(OutcomeUnknown):
+                c.submit(audio_request())
+        assert received.is_set()
+    finally:
+        thread.join(3)
+        listener.close()
+
+
+def test_result_urls_must_be_web_addresses():
+    info = TaskInfo.from_json(
+        "t",
+        {
+            "status": "SUCCESS",
+            "progress": float("nan"),
+            "finish_time": 10**400,
+            "data": {
+                "work_video_path": "file:///etc/passwd",
+                "no_wm_work_video_path": "search-ms:query=x",
+                "wm_work_video_path": "https://cdn.example.com/v.mp4",
+                "create_time": 10**400,
+            },
+        },
+    )
+    assert info.video_url is None and info.no_watermark_video_url is None
+    assert info.watermarked_video_url == "https://cdn.example.com/v.mp4"
+    assert info.progress is None and info.finished_at is None and info.created_at is None
+    for absurd in ("9" * 400 + "%", 10**400, float("inf")):
+        assert TaskInfo.from_json("t", {"progress": absurd}).progress is None
