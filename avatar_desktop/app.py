@@ -120,6 +120,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         data_dir=folder,
     )
 
+    window.show_recovered(recovered)
     exit_code = 0
     if args.smoke_test:
         state = {"painted": False}

@@ -19,18 +19,22 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from avatar_desktop.api import (
     ApiError,
     AuthError,
+    AvatarClient,
     MissingTaskId,
+    NetworkError,
     NotSent,
     OutcomeUnknown,
+    QuotaExhausted,
+    RateLimited,
     RequestRejected,
-    TaskNotFound,
+    ServerError,
     Voice,
 )
 from avatar_desktop.config import ServiceConfig
 from avatar_desktop.media import CheckCancelled, MediaRole, check_media
 from avatar_desktop.models import GenerationRequest
 from avatar_desktop.secrets import SecretStoreError, TokenVault
-from avatar_desktop.store import StoreError, TaskStore
+from avatar_desktop.store import INTERRUPTED_ERROR, StoreError, TaskStore
 
 log = logging.getLogger("avatar_desktop.workers")
 
@@ -59,6 +63,8 @@ def call_abandonable(
             outcome["error"] = exc
 
     stopped = should_stop.is_set if isinstance(should_stop, threading.Event) else should_stop
+    if stopped():
+        raise Abandoned
     thread = threading.Thread(target=run, name="avatar-call", daemon=True)
     thread.start()
     while thread.is_alive():
@@ -107,8 +113,15 @@ class SubmitWorker(QObject):
 
     @Slot(object)
     def submit(self, job: SubmitJob) -> None:
+        if self.stop_event.is_set():
+            return  # the app is closing: a paid request must not start now
         payload = job.request.to_payload()
-        row_id = self._store.begin_submission(job.config.base_url, payload, job.consent)
+        try:
+            row_id = self._store.begin_submission(job.config.base_url, payload, job.consent)
+        except StoreError as exc:
+            # Nothing was sent: the request could not be recorded first.
+            self.failed.emit(0, exc)
+            return
         self.sending.emit(row_id)
 
         def send() -> str:
@@ -118,44 +131,66 @@ class SubmitWorker(QObject):
         try:
             task_id = call_abandonable(send, self.stop_event)
         except Abandoned:
-            message = "The app closed before the service answered; the job may exist."
-            self._store.mark_outcome_unknown(row_id, message)
-            self.outcome_unknown.emit(row_id, OutcomeUnknown(message))
+            self._unknown(row_id, OutcomeUnknown(INTERRUPTED_ERROR))
             return
-        except (NotSent, RequestRejected, AuthError) as exc:
-            # Surely no job: forget the row, the form still holds the request.
-            self._store.discard_submission(row_id)
+        except (NotSent, RequestRejected, AuthError, QuotaExhausted, ValueError) as exc:
+            # Surely no job (ValueError: an unusable address or token, refused before sending):
+            # forget the row, the form still holds the request.
+            self._discard(row_id)
             self.failed.emit(row_id, exc)
             return
         except (OutcomeUnknown, MissingTaskId) as exc:
-            self._store.mark_outcome_unknown(row_id, exc.user_message)
-            self.outcome_unknown.emit(row_id, exc)
+            self._unknown(row_id, exc)
             return
         except ApiError as exc:
-            # Quota, rate limit, server error, unreadable answer: the service did not accept the
-            # job (a 5xx or a garbled answer *could* hide one, so keep it visible as unknown when
-            # the HTTP status does not prove a refusal).
+            # Rate limit, server error, unreadable answer: a 4xx proves a refusal; a 5xx or a
+            # garbled answer *could* hide a job, so keep it visible as unknown.
             if exc.status is not None and 400 <= exc.status < 500:
-                self._store.discard_submission(row_id)
+                self._discard(row_id)
                 self.failed.emit(row_id, exc)
             else:
-                self._store.mark_outcome_unknown(row_id, str(exc))
-                self.outcome_unknown.emit(row_id, exc)
+                self._unknown(row_id, exc)
             return
         except Exception as exc:  # a bug must not lose the row
             log.exception("unexpected failure while submitting")
-            self._store.mark_outcome_unknown(row_id, f"Unexpected error: {type(exc).__name__}")
-            self.outcome_unknown.emit(row_id, OutcomeUnknown(str(exc)))
+            self._unknown(row_id, OutcomeUnknown(f"Unexpected error: {type(exc).__name__}"))
             return
+        log.info("row %d: accepted as task %s", row_id, task_id)
         try:
             self._store.complete_submission(row_id, task_id)
         except StoreError:
             # The row went away while sending (removed from the list): keep the billed job.
-            row_id = self._store.add_task(
-                task_id, job.config.base_url, payload, consent=job.consent
-            )
+            try:
+                row_id = self._store.add_task(
+                    task_id, job.config.base_url, payload, consent=job.consent
+                )
+            except StoreError as exc:
+                # The job exists and is billed, but the list cannot hold it: say its id loudly.
+                log.warning("task %s was accepted but could not be saved: %s", task_id, exc)
+                self.outcome_unknown.emit(
+                    row_id,
+                    StoreError(
+                        f"The service accepted the job as task {task_id}, but the task list "
+                        f"could not save it ({exc}). Note this task id."
+                    ),
+                )
+                return
             self.sending.emit(row_id)
         self.submitted.emit(row_id, task_id)
+
+    def _discard(self, row_id: int) -> None:
+        try:
+            self._store.discard_submission(row_id)
+        except StoreError:
+            log.warning("row %d could not be discarded", row_id)
+
+    def _unknown(self, row_id: int, error: ApiError) -> None:
+        """Keep the row as outcome-unknown; the user is told even if the store fails."""
+        try:
+            self._store.mark_outcome_unknown(row_id, error.user_message)
+        except StoreError:
+            log.warning("row %d could not be marked as outcome unknown", row_id)
+        self.outcome_unknown.emit(row_id, error)
 
 
 class VoiceListWorker(QObject):
@@ -230,26 +265,46 @@ class TaskPollWorker(QObject):
         try:
             with config.make_client(token) as client:
                 for task_id in task_ids:
-                    try:
-                        info = call_abandonable(
-                            lambda task_id=task_id: client.get_task(task_id), self.stop_event
-                        )
-                    except TaskNotFound as exc:
-                        row_id = self._store.set_error_for_task(task_id, exc.user_message)
-                        if row_id is not None:
-                            self.task_updated.emit(row_id, "")
-                        continue
-                    row_id = self._store.update_from_info(task_id, info)
-                    if row_id is not None:
-                        self.task_updated.emit(row_id, info.status.value)
+                    self._poll_one(client, task_id)
         except Abandoned:
             return
-        except (ApiError, ValueError) as exc:
-            # Network trouble, rate limit, bad token: stop this round; the window decides when
-            # to ask again.
+        except (AuthError, RateLimited, NetworkError, ServerError, ValueError) as exc:
+            # Trouble with the service itself: stop this round; the window decides when to
+            # ask again.
             self.poll_failed.emit(exc)
         finally:
             self.poll_finished.emit()
+
+    def _poll_one(self, client: AvatarClient, task_id: str) -> None:
+        """Ask about one task. A problem that belongs to this task alone (unknown id, an odd
+        answer) is noted in its row, which also moves it to the back of the queue."""
+        try:
+            info = call_abandonable(lambda: client.get_task(task_id), self.stop_event)
+        except (AuthError, RateLimited, NetworkError):
+            raise
+        except ServerError as exc:
+            # Maybe the service, maybe this task: note it (so the next round starts with another
+            # task) and stop this round.
+            self._note(task_id, exc.user_message)
+            raise
+        except ApiError as exc:
+            self._note(task_id, exc.user_message)
+            return
+        try:
+            row_id = self._store.update_from_info(task_id, info)
+        except StoreError as exc:
+            log.warning("task %s: could not store its status: %s", task_id, exc)
+            return
+        if row_id is not None:
+            self.task_updated.emit(row_id, info.status.value)
+
+    def _note(self, task_id: str, message: str) -> None:
+        try:
+            row_id = self._store.set_error_for_task(task_id, message)
+        except StoreError:
+            return
+        if row_id is not None:
+            self.task_updated.emit(row_id, "")
 
 
 class TokenWorker(QObject):
@@ -259,6 +314,7 @@ class TokenWorker(QObject):
         probed(state): a :class:`~avatar_desktop.secrets.BackendState`.
         loaded(token, source): the token (or None) and its ``TokenSource``.
         saved(): the token is in the keyring and was read back.
+        kept(): the token is kept in memory for this session only.
         removed(): the token is gone from the keyring and the session.
         tested(ok, error): the authenticated test call's outcome (``error`` None when ok).
         failed(operation, message): a keyring operation failed; ``message`` is plain text.
@@ -267,6 +323,7 @@ class TokenWorker(QObject):
     probed = Signal(object)
     loaded = Signal(object, object)
     saved = Signal()
+    kept = Signal()
     removed = Signal()
     tested = Signal(bool, object)
     failed = Signal(str, str)
@@ -288,6 +345,12 @@ class TokenWorker(QObject):
         except SecretStoreError as exc:
             self.failed.emit(operation, exc.user_message)
             return False, None
+
+    @Slot(str)
+    def keep_for_session(self, token: str) -> None:
+        ok, _ = self._keyring("session", lambda: self._vault.keep_for_session(token))
+        if ok:
+            self.kept.emit()
 
     @Slot()
     def probe(self) -> None:
@@ -354,7 +417,7 @@ class MediaCheckWorker(QObject):
 
     @Slot(list)
     def check(self, items: list[tuple[str, MediaRole]]) -> None:
-        self.cancel_event.clear()
+        # cancel_event is cleared by the caller before it asks, so an early Cancel counts.
         self.progress.emit(0, len(items))
         for done, (url, role) in enumerate(items, start=1):
             if self._cancelled():

@@ -906,12 +906,18 @@ def test_use_as_template(qtbot, harness):
     assert h.compose.payload() == {"avatar_url": AVATAR, "no_watermark": False, "audio_url": AUDIO}
     assert h.window.statusBar().currentMessage()  # says what happened
 
-    # Double-clicking a row does the same; the mode tab follows the task.
-    click_tab(qtbot, h.window, 2)
+    # Double-clicking a row does the same, but asks before replacing what the form holds;
+    # the mode tab follows the task.
     table = h.window.table
     rect = table.visualRect(h.window.model.index(0, M.COL_MODE))
     qtbot.mouseClick(table.viewport(), LEFT, pos=rect.center())
-    qtbot.mouseDClick(table.viewport(), LEFT, pos=rect.center())
+    with answer_modal(qtbot, standard(QMessageBox.StandardButton.No)) as seen:
+        qtbot.mouseDClick(table.viewport(), LEFT, pos=rect.center())
+    assert seen["title"] == "Replace the form?"
+    assert h.compose.audio.edit.text() == AUDIO  # kept
+    click_tab(qtbot, h.window, 2)
+    with answer_modal(qtbot, standard(QMessageBox.StandardButton.Yes)):
+        qtbot.mouseDClick(table.viewport(), LEFT, pos=rect.center())
     assert h.compose.tabs.currentIndex() == 0
     assert h.compose.audio.edit.text() == "https://cdn.example.com/tracks/second.mp3"
     wait_ready(qtbot, h.window)
@@ -1254,3 +1260,45 @@ def test_refresh_asks_about_the_selected_task_now(qtbot, harness):
     h.window.refresh_action.trigger()
     qtbot.waitUntil(lambda: h.cell(0, M.COL_STATUS) == "Ready", timeout=5000)
     assert len([r for r in h.server.requests if r.path.startswith("/avatar/task/")]) > asked
+
+
+def test_only_what_submit_was_clicked_for_is_sent_after_the_length_check(qtbot, harness):
+    h = harness
+    h.server.inject("media", Fault.slow(1))
+    fill_clone(qtbot, h.window)
+    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.waitUntil(lambda: any(r.path.startswith("/media/") for r in h.server.requests))
+    type_text(qtbot, h.compose.clone_text.edit, " and more")  # typed while it is measured
+    qtbot.waitUntil(h.window.media_panel.check_button.isEnabled, timeout=10000)
+    assert h.posts() == []
+    assert "changed" in h.window.statusBar().currentMessage()
+
+
+def test_quitting_during_a_paid_submission_asks_first(qtbot, make_window, servers, memory_keyring):
+    server = servers()
+    memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "a-token")
+    h = make_window(service=ServiceChoice.CUSTOM, server=server)
+    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    server.inject("submit", Fault.slow(2))
+    fill_audio(qtbot, h.window)
+    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.waitUntil(lambda: len(h.posts()) == 1)
+    with answer_modal(qtbot, role(QMessageBox.ButtonRole.RejectRole)) as seen:
+        h.window.close()
+    assert seen["title"] == "A request is on its way"
+    assert h.window.isVisible()  # waiting, as chosen
+    qtbot.waitUntil(lambda: h.cell(0, M.COL_TASK_ID) not in ("", "—"), timeout=5000)
+    assert h.store.get(h.store.row_ids()[0]).task_id  # the answer arrived and was kept
+
+
+def test_searching_voices_does_not_change_the_picked_voice(qtbot, harness):
+    h = harness
+    click_tab(qtbot, h.window, 2)
+    qtbot.waitUntil(lambda: h.compose.voice_model.rowCount() > 2, timeout=5000)
+    view = h.compose.voice_list
+    first = view.model().index(0, 0)
+    qtbot.mouseClick(view.viewport(), LEFT, pos=view.visualRect(first).center())
+    picked = (h.compose.engine_id.text(), h.compose.audio_id.text())
+    assert all(picked)
+    qtbot.keyClicks(h.compose.voice_search, "Leo")  # hides the picked row
+    assert (h.compose.engine_id.text(), h.compose.audio_id.text()) == picked

@@ -339,7 +339,10 @@ class ComposePanel(QWidget):
         self.voice_refresh.clicked.connect(
             lambda: self.voices_requested.emit(self.voice_filter_language.currentData(), True)
         )
-        self.voice_list.selectionModel().currentChanged.connect(self._on_voice_picked)
+        # Only a click or Enter picks a voice: the current row also moves when the search
+        # filter hides it, and that must not change the voice of a paid job.
+        self.voice_list.clicked.connect(self._on_voice_picked)
+        self.voice_list.activated.connect(self._on_voice_picked)
         self._voices_asked = False
         self._voices: list[Voice] = []
 
@@ -455,6 +458,18 @@ class ComposePanel(QWidget):
             self.use_text.set_value(voice["text"])
         self.set_mode(request.mode)
         self.validate()
+
+    def has_input(self) -> bool:
+        """Whether the current tab holds anything the user typed."""
+        payload = self.payload()
+        values = [payload["avatar_url"]]
+        for key in ("audio_url", "create_voice", "use_voice"):
+            value = payload.get(key)
+            if isinstance(value, dict):
+                values += [v for k, v in value.items() if k != "language"]
+            elif value is not None:
+                values.append(value)
+        return any(isinstance(v, str) and v.strip() for v in values)
 
     def showing_problems(self) -> bool:
         """Whether any problem is on screen now."""
@@ -586,7 +601,7 @@ class ComposePanel(QWidget):
     def set_voice_status(self, status: str) -> None:
         self.voice_status.setText(status)
 
-    def _on_voice_picked(self, current: Any, _previous: Any = None) -> None:
+    def _on_voice_picked(self, current: Any) -> None:
         if not current.isValid():
             return
         position = self.voice_proxy.mapToSource(current).row()

@@ -12,6 +12,7 @@ from avatar_desktop import api
 from avatar_desktop.media import Finding, FindingKind
 from avatar_desktop.models import Problem, ProblemKind
 from avatar_desktop.paths import resource_path
+from avatar_desktop.store import StoreError
 
 LANGUAGES = ("system", "en", "zh_CN")
 """Values of the interface-language setting."""
@@ -152,6 +153,8 @@ def error_title(error: Exception) -> str:
         return QCoreApplication.translate(
             "Messages", "The service address in the settings cannot be used."
         )
+    if isinstance(error, StoreError):
+        return QCoreApplication.translate("Messages", "The task list could not be saved.")
     if isinstance(error, api.TokenError):
         return QCoreApplication.translate(
             "Messages",
@@ -223,8 +226,8 @@ def finding_text(finding: Finding) -> str:
             QCoreApplication.translate(
                 "Messages", "Large file (%1 MB); comparable services accept up to %2 MB."
             ),
-            _mb(values.get("size")),
-            _mb(values.get("limit")),
+            values.get("megabytes", "?"),
+            values.get("maximum", "?"),
         )
     if kind is FindingKind.IMAGE_TOO_SMALL:
         return fill(
@@ -272,10 +275,6 @@ def finding_text(finding: Finding) -> str:
             "download it.",
         )
     return finding.message
-
-
-def _mb(value: object) -> str:
-    return f"{value / (1024 * 1024):.1f}" if isinstance(value, int | float) else "?"
 
 
 def _sec(value: object) -> str:

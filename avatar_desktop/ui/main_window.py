@@ -51,7 +51,7 @@ from avatar_desktop.media import FindingKind, MediaReport, MediaRole
 from avatar_desktop.models import GenerationRequest, ValidationError, VoiceMode, check_url
 from avatar_desktop.secrets import BackendState, TokenSource, TokenVault
 from avatar_desktop.settings import AppSettings, ServiceChoice
-from avatar_desktop.store import LocalStatus, TaskRecord, TaskStore
+from avatar_desktop.store import LocalStatus, StoreError, TaskRecord, TaskStore
 from avatar_desktop.ui.compose import ComposePanel
 from avatar_desktop.ui.i18n import Translators, error_text, error_title
 from avatar_desktop.ui.media_panel import MediaPanel
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
     token_save = Signal(str)
     token_remove = Signal()
     token_test = Signal(object, str)
+    token_keep = Signal(str)
     media_check = Signal(list)
     poll_tasks = Signal(object, str, list)
 
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         self._form_valid = False
         self._submit_after_check = False
         self._retry_not_before = 0.0
+        self._checked_submission: tuple[dict[str, Any] | None, str] | None = None
         self._consented: set[str] = set()
         self._removed: list[list[TaskRecord]] = []  # undo stack of removals
         self._token_dialog: TokenDialog | None = None
@@ -171,6 +173,8 @@ class MainWindow(QMainWindow):
         self.token_save.connect(self._token_worker.save)
         self.token_remove.connect(self._token_worker.remove)
         self.token_test.connect(self._token_worker.test)
+        self.token_keep.connect(self._token_worker.keep_for_session)
+        self._token_worker.kept.connect(self._on_token_kept)
         self._token_worker.probed.connect(self._on_probed)
         self._token_worker.loaded.connect(self._on_token_loaded)
         self._token_worker.saved.connect(self._on_token_saved)
@@ -185,7 +189,7 @@ class MainWindow(QMainWindow):
         self._poll_worker.task_updated.connect(self._on_task_updated)
         self._poll_worker.poll_failed.connect(self._on_poll_failed)
         self._poll_worker.poll_finished.connect(self._on_poll_finished)
-        self._polling = False
+        self._polling = 0  # poll rounds asked for and not finished
         self._poll_backoff = 1.0
         self._poll_not_before = 0.0
         self._poll_timer = QTimer(self)
@@ -672,12 +676,11 @@ class MainWindow(QMainWindow):
             self._token_dialog = None
 
     def _on_session_token(self, token: str) -> None:
-        self._token_worker_keep_session(token)
+        # Through the worker: the vault may be busy with a keyring call (an unlock prompt).
+        self.token_keep.emit(token)
 
-    def _token_worker_keep_session(self, token: str) -> None:
-        # Keeping a token in memory needs no keyring: done here, no I/O involved.
-        vault: TokenVault = self._token_worker._vault
-        vault.keep_for_session(token)
+    @Slot()
+    def _on_token_kept(self) -> None:
         if self._token_dialog is not None:
             self._token_dialog.show_result(self.tr("Kept for this session only."), True)
             self._token_dialog.token_edit.clear()
@@ -739,6 +742,12 @@ class MainWindow(QMainWindow):
         self.remove_action.setEnabled(bool(selected))
         self.undo_action.setEnabled(bool(self._removed))
 
+    def _wait_for_check(self, request: GenerationRequest) -> None:
+        """Send ``request`` once the running media check ends, if nothing changed meanwhile."""
+        self._submit_after_check = True
+        self._checked_submission = (request.to_payload(), self._config.base_url)
+        self._update_actions()
+
     def _retry_wait_seconds(self) -> int:
         """Seconds left of a rate limit's Retry-After (0 when free to send)."""
         return max(0, math.ceil(self._retry_not_before - time.monotonic()))
@@ -761,6 +770,9 @@ class MainWindow(QMainWindow):
         if self._submitting:
             return
         token = self._request_token()
+        if not token and not self._token_loaded:
+            self.statusBar().showMessage(self.tr("Still reading the token; try again."), 4000)
+            return
         if not token:
             self._show_submit_error(
                 self.tr(
@@ -772,15 +784,14 @@ class MainWindow(QMainWindow):
             return
         if self._checking:
             # Never skip the sample check by clicking again: send once the check is done.
-            self._submit_after_check = True
-            self._update_actions()
+            self._wait_for_check(request)
             return
         if request.mode is VoiceMode.CREATE_VOICE:
             sample = request.to_payload()["create_voice"]["audio_url"]
             report = self.media_panel.reports().get(MediaRole.VOICE_SAMPLE)
             if report is None or report.url != sample:
                 # The service rejects samples under 20 s: measure it before paying.
-                self._submit_after_check = True
+                self._wait_for_check(request)
                 self.statusBar().showMessage(
                     self.tr("Checking the voice sample's length before sending…")
                 )
@@ -1001,6 +1012,7 @@ class MainWindow(QMainWindow):
         self._start_media_check([(url, role) for role, url in urls.items()])
 
     def _start_media_check(self, valid: list[tuple[str, MediaRole]]) -> None:
+        self._media_worker.cancel_event.clear()  # before asking, so an early Cancel counts
         self._checking = True
         self._update_actions()
         self.media_panel.ignored_kinds = {FindingKind.LOCAL_ONLY} if self._config.sandbox else set()
@@ -1027,8 +1039,15 @@ class MainWindow(QMainWindow):
         resubmit, self._submit_after_check = self._submit_after_check, False
         self._update_actions()
         if resubmit:
+            request = self.compose.request()
+            now = (request.to_payload() if request else None, self._config.base_url)
             if cancelled:
                 self.statusBar().showMessage(self.tr("Not sent: the check was cancelled."), 5000)
+            elif now != self._checked_submission:
+                # Only what the user clicked Submit for is sent.
+                self.statusBar().showMessage(
+                    self.tr("Not sent: the form changed during the check. Submit again."), 8000
+                )
             else:
                 self.on_submit()
 
@@ -1112,6 +1131,17 @@ class MainWindow(QMainWindow):
         except ValidationError:
             self.statusBar().showMessage(self.tr("This task's request cannot be loaded."), 5000)
             return
+        current = self.compose.payload()
+        if current != request.to_payload() and self.compose.has_input():
+            answer = QMessageBox.question(
+                self,
+                self.tr("Replace the form?"),
+                self.tr("Replace what is in the form with this task's request?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
         self.compose.load_request(request)
         self.statusBar().showMessage(self.tr("The form now holds that task's request."), 5000)
 
@@ -1136,8 +1166,13 @@ class MainWindow(QMainWindow):
     def on_undo_remove(self) -> None:
         if not self._removed:
             return
-        restored = self._removed.pop()
-        self._store.restore(restored)
+        restored = self._removed[-1]
+        try:
+            self._store.restore(restored)
+        except StoreError as exc:
+            self.statusBar().showMessage(self.tr("Could not restore: %1").replace("%1", str(exc)))
+            return
+        self._removed.pop()
         count = len(restored)
         self.model.reload()
         self.statusBar().showMessage(
@@ -1160,7 +1195,7 @@ class MainWindow(QMainWindow):
             self._start_poll(token, task_ids)
 
     def _start_poll(self, token: str, task_ids: list[str]) -> None:
-        self._polling = True
+        self._polling += 1
         self.poll_tasks.emit(self._config, token, task_ids)
 
     @Slot()
@@ -1211,7 +1246,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_poll_finished(self) -> None:
-        self._polling = False
+        self._polling = max(0, self._polling - 1)
 
     def _poll_interval(self) -> float:
         return float(POLL_SECONDS_SANDBOX if self._config.sandbox else POLL_SECONDS_SERVICE)
@@ -1220,6 +1255,8 @@ class MainWindow(QMainWindow):
     def on_open_video(self) -> None:
         records = self._selected_records()
         url = _video_url(records[0]) if len(records) == 1 else None
+        if url and QUrl(url).scheme() not in ("http", "https"):
+            return  # never hand a file: or program scheme to the desktop
         if url and not QDesktopServices.openUrl(QUrl(url)):
             QGuiApplication.clipboard().setText(url)
             self.statusBar().showMessage(
@@ -1281,6 +1318,9 @@ class MainWindow(QMainWindow):
         self._settings.draft = self.compose.draft()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._submitting and not self._config.sandbox and not self._confirm_quit_in_flight():
+            event.ignore()
+            return
         self._closing = True
         self._poll_timer.stop()
         if self._submitting:
@@ -1300,6 +1340,41 @@ class MainWindow(QMainWindow):
         if self._token_dialog is not None:
             self._token_dialog.close()
         super().closeEvent(event)
+
+    def _confirm_quit_in_flight(self) -> bool:
+        """Ask before closing on a paid request whose answer (and task id) is on its way."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("A request is on its way"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "A paid request is waiting for the service's answer. If you quit now, its task "
+                "id is lost and the task is kept as “Outcome unknown”."
+            )
+        )
+        wait = box.addButton(self.tr("Wait for the answer"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("Quit anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(wait)
+        box.exec()
+        return box.clickedButton() is not wait
+
+    def show_recovered(self, count: int) -> None:
+        """Tell the user about submissions a previous run left without an answer."""
+        if count <= 0:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Outcome unknown"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "The app closed last time before the service answered %1 request(s). They are "
+                "in the list as “Outcome unknown”: the jobs may exist and be billed, so check "
+                "your account before sending them again."
+            ).replace("%1", str(count))
+        )
+        box.open()
 
     def current_index(self) -> QModelIndex:
         return self.table.currentIndex()

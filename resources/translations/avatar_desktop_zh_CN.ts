@@ -115,7 +115,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose.py" line="299"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="554"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="569"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
@@ -150,34 +150,34 @@
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="553"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="568"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="555"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="570"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="556"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="561"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="571"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="576"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="557"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="560"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="572"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="575"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="558"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="573"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="559"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="574"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -185,536 +185,587 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="236"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="238"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="240"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="243"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="246"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="249"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="252"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="256"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="260"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="263"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="266"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="276"/>
         <source>Ask the service about the selected tasks now</source>
         <translation>立即向服务查询所选任务的状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="278"/>
         <source>&amp;Open video</source>
         <translation>打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="282"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="287"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="290"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="297"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="298"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="302"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="306"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="310"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="321"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="327"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="353"/>
         <source>Set a token…</source>
         <translation>设置令牌…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="351"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="355"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="363"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="361"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="731"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="414"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="498"/>
         <source>SANDBOX — %1</source>
         <translation>沙盒 SANDBOX — %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="504"/>
         <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
         <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="503"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="507"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="511"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="508"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="517"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="522"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="526"/>
         <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
         <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="530"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="534"/>
         <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
         <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="538"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="542"/>
         <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="583"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="587"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="585"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="589"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="596"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="594"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="598"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="600"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="608"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="612"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="616"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="613"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="617"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="618"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="616"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="620"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="717"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="720"/>
         <source>The service asked to wait: try again in %1 s.</source>
         <translation>服务要求稍候：请在 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="919"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="774"/>
+        <source>Still reading the token; try again.</source>
+        <translation>仍在读取令牌，请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="930"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1102"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1049"/>
+        <source>Not sent: the form changed during the check. Submit again.</source>
+        <translation>未发送：检查期间表单已更改，请重新提交。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1121"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1129"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1138"/>
+        <source>Replace the form?</source>
+        <translation>替换表单内容？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1139"/>
+        <source>Replace what is in the form with this task&apos;s request?</source>
+        <translation>用该任务的请求替换表单中的现有内容吗？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1159"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1144"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1173"/>
+        <source>Could not restore: %1</source>
+        <translation>无法恢复：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1179"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="635"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1348"/>
+        <source>A request is on its way</source>
+        <translation>请求正在等待应答</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1352"/>
+        <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the task is kept as “Outcome unknown”.</source>
+        <translation>一个计费请求正在等待服务应答。现在退出将丢失其任务 ID，该任务会标记为“结果未知”。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1356"/>
+        <source>Wait for the answer</source>
+        <translation>等待应答</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1357"/>
+        <source>Quit anyway</source>
+        <translation>仍然退出</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1372"/>
+        <source>The app closed last time before the service answered %1 request(s). They are in the list as “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
+        <translation>上次退出时有 %1 个请求尚未收到服务应答。它们在列表中标记为“结果未知”：任务可能已创建并计费，再次发送前请先查看账户。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="639"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="637"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="641"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="682"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="685"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="691"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="694"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="713"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="716"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="721"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="724"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="723"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="726"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="731"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="759"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="768"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="767"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="779"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="715"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="785"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="718"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="796"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="800"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="811"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="817"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="828"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="818"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="829"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="833"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="844"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="836"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="847"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="839"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="850"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="844"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="855"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="846"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="857"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="857"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="868"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="860"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="871"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="862"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="873"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="865"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="876"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="869"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="880"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="892"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="903"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="929"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="940"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1368"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="934"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="945"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="999"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1010"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1031"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1045"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1039"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1058"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1051"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1070"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1056"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1075"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1058"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1077"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1066"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1085"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1068"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1087"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1070"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1089"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1113"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1132"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1116"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1146"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1173"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1208"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1177"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1212"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1184"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1219"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1196"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1231"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1199"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1234"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1226"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1263"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1235"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1272"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1250"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1287"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1272"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1309"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1274"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1311"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1289"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1329"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -785,207 +836,212 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="61"/>
         <source>Required.</source>
         <translation>必填项。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="63"/>
         <source>Has the wrong type of value.</source>
         <translation>值的类型不正确。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="65"/>
         <source>“%1” is not a field the service knows (a typo?).</source>
         <translation>服务无法识别字段“%1”（是否拼写有误？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="69"/>
         <source>Choose how the avatar gets its voice.</source>
         <translation>请选择形象的声音来源。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="71"/>
         <source>Only one voice can be sent.</source>
         <translation>只能发送一种声音。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="73"/>
         <source>Too long: at most %1 characters.</source>
         <translation>过长：最多 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="77"/>
         <source>Contains invisible control characters; only line breaks and tabs are allowed.</source>
         <translation>包含不可见的控制字符；只允许换行符和制表符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="82"/>
         <source>Must not contain spaces.</source>
         <translation>不能包含空格。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="84"/>
         <source>Enter a full web address starting with https://</source>
         <translation>请输入以 https:// 开头的完整网址</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="88"/>
         <source>Only http:// and https:// addresses can be used.</source>
         <translation>只能使用 http:// 或 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="92"/>
         <source>This is a file on your computer. The service needs a public web address (https://…) it can download; upload the file somewhere first.</source>
         <translation>这是本机上的文件。服务需要可下载的公开网址（https://…），请先将文件上传到网上。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="98"/>
         <source>Choose Chinese or English.</source>
         <translation>请选择中文或英文。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="105"/>
         <source>The service did not accept the API token. Check or replace it.</source>
         <translation>服务不接受该 API 令牌，请检查或更换。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="109"/>
         <source>The account&apos;s balance is used up. Top it up, then try again.</source>
         <translation>账户余额已用完，请充值后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="113"/>
         <source>The service does not know this task.</source>
         <translation>服务中找不到此任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="115"/>
         <source>The service refused the request; it was not billed.</source>
         <translation>服务拒绝了该请求，未计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="120"/>
         <source>The service is busy with too many requests. Try again in %1 s.</source>
         <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="123"/>
         <source>The service is busy with too many requests. Try again in a moment.</source>
         <translation>服务繁忙，请求过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="127"/>
         <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
         <translation>服务或其前端代理出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="131"/>
         <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
         <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="137"/>
         <source>The service answered with something that is not the expected data. Is the service address right?</source>
         <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="143"/>
         <source>Could not reach the service; nothing was sent. Check the connection.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="147"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="152"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="153"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="157"/>
+        <source>The task list could not be saved.</source>
+        <translation>无法保存任务列表。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="159"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="163"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="172"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="175"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="178"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="204"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="209"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="213"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="217"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="221"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="226"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="234"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="242"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="255"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="263"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="270"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="272"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>

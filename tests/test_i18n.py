@@ -1,0 +1,31 @@
+"""Core problems, errors and findings come out in words, with their numbers filled in."""
+
+from __future__ import annotations
+
+from avatar_desktop.api import QuotaExhausted
+from avatar_desktop.media import Finding, FindingKind
+from avatar_desktop.store import StoreError
+from avatar_desktop.ui.i18n import error_text, finding_text
+
+
+def test_findings_show_their_numbers(qapp):
+    cases = {
+        FindingKind.TOO_LARGE: ({"megabytes": 12.5, "maximum": 10}, ["12.5", "10"]),
+        FindingKind.IMAGE_TOO_SMALL: ({"width": 200, "height": 250, "minimum": 300},
+                                      ["200", "250", "300"]),
+        FindingKind.SAMPLE_TOO_SHORT: ({"seconds": 12.0, "minimum": 20}, ["12.0", "20"]),
+        FindingKind.AUDIO_TOO_SHORT: ({"seconds": 1.0, "minimum": 2}, ["1.0", "2"]),
+        FindingKind.AUDIO_TOO_LONG: ({"seconds": 301.0, "maximum": 300}, ["301.0", "300"]),
+        FindingKind.HTTP_ERROR: ({"status": 404}, ["404"]),
+    }  # fmt: skip
+    for kind, (values, numbers) in cases.items():
+        text = finding_text(Finding(kind, "english", kind is FindingKind.SAMPLE_TOO_SHORT, values))
+        assert "?" not in text, (kind, text)
+        for number in numbers:
+            assert number in text, (kind, text)
+
+
+def test_errors_keep_the_server_words(qapp):
+    text = error_text(QuotaExhausted(server_message="用户额度不足", status=403))
+    assert "balance" in text and "用户额度不足" in text and "403" in text
+    assert "task list" in error_text(StoreError("disk full"))
