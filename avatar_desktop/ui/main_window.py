@@ -232,7 +232,9 @@ class MainWindow(QMainWindow):
         )
         self.submit_error.setVisible(False)
 
-        # actions
+        # actions (a rebuild after a language switch replaces the old ones)
+        for old_action in getattr(self, "_own_actions", []):
+            old_action.deleteLater()
         self.submit_action = QAction(self.tr("&Submit"), self)
         self.submit_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
         self.submit_action.setToolTip(self.tr("Send the request to the service (Ctrl+Enter)"))
@@ -291,6 +293,7 @@ class MainWindow(QMainWindow):
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         self.about_action.triggered.connect(self.on_about)
+        self._own_actions = [a for a in vars(self).values() if isinstance(a, QAction)]
 
         # menus and toolbar
         self.menuBar().clear()
@@ -579,6 +582,9 @@ class MainWindow(QMainWindow):
             self._apply_service()
         self._update_service_status()
         self._update_actions()
+        if self.compose.mode is VoiceMode.USE_VOICE:
+            # The picker may have asked before the token was known.
+            self._on_voices_requested(self.compose.voice_filter_language.currentData(), False)
         if self._token_dialog is not None:
             self._token_dialog.set_current(bool(token), self._token_source)
 
@@ -1294,6 +1300,8 @@ class MainWindow(QMainWindow):
         self._translators.apply(self._settings.language)
         self._build_ui()
         self.compose.load_draft(draft)
+        if self._checking:
+            self.media_panel.started(1)  # the running check still reports here, cancellable
         if showing_problems:
             self.compose.show_all_problems()
         self.splitter.restoreState(splitter)

@@ -38,6 +38,7 @@ class TokenDialog(QDialog):
         self.setWindowTitle(self.tr("API token"))
         self.setMinimumWidth(520)
         self._backend_usable = True
+        self._can_remove = False
 
         intro = QLabel(
             self.tr(
@@ -163,6 +164,7 @@ class TokenDialog(QDialog):
         for button in (self.save_button, self.session_button, self.remove_button, self.test_button):
             button.setEnabled(not busy)
         if not busy:
+            self.remove_button.setEnabled(self._can_remove)
             self._on_text()
 
     def set_backend(self, state: BackendState) -> None:
@@ -191,7 +193,8 @@ class TokenDialog(QDialog):
             TokenSource.NONE: self.tr("No token is set."),
         }
         self.current_label.setText(texts[source if has_token else TokenSource.NONE])
-        self.remove_button.setEnabled(has_token and source is not TokenSource.ENVIRONMENT)
+        self._can_remove = has_token and source is not TokenSource.ENVIRONMENT
+        self.remove_button.setEnabled(self._can_remove)
 
     def show_result(self, text: str, ok: bool) -> None:
         self.set_busy(False)
