@@ -18,7 +18,6 @@ from typing import Any
 from PySide6.QtCore import (
     QEventLoop,
     QItemSelectionModel,
-    QModelIndex,
     Qt,
     QTimer,
     QUrl,
@@ -53,7 +52,7 @@ from avatar_desktop.secrets import BackendState, TokenSource, TokenVault
 from avatar_desktop.settings import AppSettings, ServiceChoice
 from avatar_desktop.store import LocalStatus, StoreError, TaskRecord, TaskStore
 from avatar_desktop.ui.compose import ComposePanel
-from avatar_desktop.ui.i18n import Translators, error_text, error_title
+from avatar_desktop.ui.i18n import Translators, error_text, error_title, finding_text
 from avatar_desktop.ui.media_panel import MediaPanel
 from avatar_desktop.ui.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.settings_dialog import SettingsDialog
@@ -803,16 +802,15 @@ class MainWindow(QMainWindow):
                 )
                 self._start_media_check([(sample, MediaRole.VOICE_SAMPLE)])
                 return
+        urls = self._media_urls()  # the form's, i.e. this request's, by role
         blocking = [
             finding
-            for report in self.media_panel.reports().values()
-            if report.url in self._request_urls(request)
+            for role, report in self.media_panel.reports().items()
+            if urls.get(role) == report.url
             for finding in report.findings
             if finding.blocking
         ]
         if blocking:
-            from avatar_desktop.ui.i18n import finding_text
-
             self._show_submit_error(
                 self.tr("The media check found a problem the service will reject:")
                 + "\n"
@@ -834,16 +832,6 @@ class MainWindow(QMainWindow):
         target = self.tr("the sandbox") if self._config.sandbox else self._config.base_url
         self.statusBar().showMessage(self.tr("Sending to %1…").replace("%1", target))
         self.submit_job.emit(SubmitJob(self._config, token, request, consent))
-
-    @staticmethod
-    def _request_urls(request: GenerationRequest) -> set[str]:
-        payload = request.to_payload()
-        urls = {request.avatar_url}
-        if "audio_url" in payload:
-            urls.add(payload["audio_url"])
-        if "create_voice" in payload:
-            urls.add(payload["create_voice"]["audio_url"])
-        return urls
 
     def _confirm_resend(self, earlier: TaskRecord) -> bool:
         when = earlier.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -1383,6 +1371,3 @@ class MainWindow(QMainWindow):
             ).replace("%1", str(count))
         )
         box.open()
-
-    def current_index(self) -> QModelIndex:
-        return self.table.currentIndex()
