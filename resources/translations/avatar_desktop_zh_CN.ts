@@ -185,587 +185,587 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="237"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="239"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="241"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="244"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="247"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="250"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="253"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="257"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="261"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="267"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="271"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="275"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="277"/>
         <source>Ask the service about the selected tasks now</source>
         <translation>立即向服务查询所选任务的状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="279"/>
         <source>&amp;Open video</source>
         <translation>打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="288"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="291"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="299"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="304"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="312"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="323"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="329"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="355"/>
         <source>Set a token…</source>
         <translation>设置令牌…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="357"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="365"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="365"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="731"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="367"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="736"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="500"/>
         <source>SANDBOX — %1</source>
         <translation>沙盒 SANDBOX — %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="504"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="506"/>
         <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
         <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="509"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="516"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="517"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="519"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="526"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="528"/>
         <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
         <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="534"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="536"/>
         <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
         <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="542"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
         <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="587"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="589"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="594"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="596"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="601"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="598"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="603"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="609"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="613"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="616"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="617"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="622"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="618"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="623"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="720"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
         <source>The service asked to wait: try again in %1 s.</source>
         <translation>服务要求稍候：请在 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="774"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="779"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="930"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="924"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1049"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1043"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1121"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1115"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1138"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1132"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1139"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1133"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1159"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1153"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1173"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1167"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1179"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1173"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1348"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1344"/>
         <source>A request is on its way</source>
         <translation>请求正在等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1352"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1348"/>
         <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the task is kept as “Outcome unknown”.</source>
         <translation>一个计费请求正在等待服务应答。现在退出将丢失其任务 ID，该任务会标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1356"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1352"/>
         <source>Wait for the answer</source>
         <translation>等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1357"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1353"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1372"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1368"/>
         <source>The app closed last time before the service answered %1 request(s). They are in the list as “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次退出时有 %1 个请求尚未收到服务应答。它们在列表中标记为“结果未知”：任务可能已创建并计费，再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="639"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="644"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="641"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="646"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="690"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="694"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="699"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="716"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="721"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="724"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="729"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="726"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="731"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="733"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="731"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="736"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="768"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="773"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="784"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="718"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="796"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="723"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="801"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="811"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="815"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="828"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="832"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="829"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="833"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="844"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="838"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="847"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="841"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="850"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="844"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="855"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="849"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="857"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="851"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="868"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="862"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="871"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="865"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="873"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="867"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="876"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="870"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="880"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="874"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="903"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="897"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="940"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1368"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="934"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1364"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="945"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="939"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1010"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1004"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1045"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1039"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1058"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1052"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1070"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1064"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1075"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1069"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1077"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1071"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1085"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1079"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1087"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1081"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1089"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1083"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1132"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1126"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1146"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1140"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1208"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1202"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1212"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1206"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1219"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1213"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1231"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1225"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1234"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1228"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1263"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1257"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1272"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1266"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1287"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1281"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1309"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1305"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1311"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1307"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1329"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1325"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -1352,108 +1352,108 @@ A desktop client for digital-human video generation.</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="45"/>
         <source>The token is kept only in your system&apos;s keyring (service “%1”, account “%2”). It is never written to a file.</source>
         <translation>令牌仅保存在系统钥匙串（keyring）中，服务名“%1”，账户“%2”；绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="58"/>
         <source>Paste your API token</source>
         <translation>粘贴你的 API 令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="62"/>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="126"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="65"/>
         <source>Show or hide the token</source>
         <translation>显示或隐藏令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="74"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="75"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="76"/>
         <source>Use for this &amp;session only</source>
         <translation>仅用于本次会话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="78"/>
         <source>Keep the token in memory until the app closes; nothing is stored</source>
         <translation>令牌只保留在内存中，直到应用关闭；不会存储任何内容</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="80"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="81"/>
         <source>&amp;Test</source>
         <translation>测试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="83"/>
         <source>Make a free, authenticated request (the voice list) to check the token</source>
         <translation>发送一个免费的认证请求（获取声音列表）来检验令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="91"/>
         <source>&amp;Token:</source>
         <translation>令牌(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="126"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="137"/>
         <source>The token contains spaces or line breaks; paste it again.</source>
         <translation>令牌包含空格或换行，请重新粘贴。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="138"/>
         <source>The token contains characters a request cannot carry.</source>
         <translation>令牌包含请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="158"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="171"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="173"/>
         <source>Keyring: %1</source>
         <translation>系统钥匙串：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="175"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="177"/>
         <source>No usable keyring was found, so the token cannot be saved. You can use it for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌。只能在本次会话中使用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="186"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="188"/>
         <source>A token is set by the AVATAR_API_TOKEN environment variable; it takes precedence over the keyring.</source>
         <translation>已通过 AVATAR_API_TOKEN 环境变量设置令牌，其优先级高于系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="191"/>
         <source>A token is saved in the keyring.</source>
         <translation>令牌已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="192"/>
         <source>A token is kept for this session only.</source>
         <translation>令牌仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="193"/>
         <source>No token is set.</source>
         <translation>未设置令牌。</translation>
     </message>
