@@ -76,10 +76,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from avatar_desktop.paths import data_dir, resource_path
-    from avatar_desktop.secrets import TokenVault
-    from avatar_desktop.settings import AppSettings, ServiceChoice
-    from avatar_desktop.store import StoreError, TaskStore
+    from avatar_desktop.core.paths import data_dir, resource_path
+    from avatar_desktop.core.tasks import StoreError, TaskStore
+    from avatar_desktop.core.vault import TokenVault
+    from avatar_desktop.qt.settings import AppSettings, ServiceChoice
     from avatar_desktop.ui.i18n import Translators
     from avatar_desktop.ui.main_window import MainWindow
 

@@ -54,6 +54,6 @@ def memory_keyring():
 @pytest.fixture
 def token_vault(memory_keyring):
     """A TokenVault on ``memory_keyring`` that ignores the process environment."""
-    from avatar_desktop.secrets import TokenVault
+    from avatar_desktop.core.vault import TokenVault
 
     return TokenVault(memory_keyring, environ={})

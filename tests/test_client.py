@@ -16,7 +16,14 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
-from avatar_desktop.api import (
+from avatar_desktop.core.request import (
+    AudioTrack,
+    ClonedVoice,
+    ExistingVoice,
+    GenerationRequest,
+    Language,
+)
+from avatar_desktop.core.service import (
     ApiError,
     AuthError,
     AvatarClient,
@@ -38,13 +45,6 @@ from avatar_desktop.api import (
     normalize_base_url,
     parse_retry_after,
     token_problem,
-)
-from avatar_desktop.models import (
-    AudioTrack,
-    ClonedVoice,
-    ExistingVoice,
-    GenerationRequest,
-    Language,
 )
 from avatar_desktop.sandbox import Fault, SandboxServer
 

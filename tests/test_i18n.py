@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from avatar_desktop.api import QuotaExhausted
-from avatar_desktop.media import Finding, FindingKind
-from avatar_desktop.store import StoreError
+from avatar_desktop.core.media import Finding, FindingKind
+from avatar_desktop.core.service import QuotaExhausted
+from avatar_desktop.core.tasks import StoreError
 from avatar_desktop.ui.i18n import error_text, finding_text
 
 

@@ -22,12 +22,12 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTime
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
-from avatar_desktop.config import SANDBOX_TOKEN
+from avatar_desktop.core.config import SANDBOX_TOKEN
+from avatar_desktop.core.tasks import LocalStatus, TaskStore
+from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
+from avatar_desktop.qt.settings import AppSettings, ServiceChoice
 from avatar_desktop.sandbox import Fault, SandboxServer
 from avatar_desktop.sandbox.server import VOICES
-from avatar_desktop.secrets import ACCOUNT_NAME, SERVICE_NAME, TokenVault
-from avatar_desktop.settings import AppSettings, ServiceChoice
-from avatar_desktop.store import LocalStatus, TaskStore
 from avatar_desktop.ui.i18n import Translators
 from avatar_desktop.ui.main_window import CONSENT_STATEMENT, MainWindow
 from avatar_desktop.ui.request_preview import RequestPreviewDialog

@@ -1,4 +1,4 @@
-"""Tests of avatar_desktop.media: checking inputs over real HTTP (sandbox, tiny local server)."""
+"""Tests of avatar_desktop.core.media: checking inputs over real HTTP (sandbox, local server)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from avatar_desktop.media import (
+from avatar_desktop.core.media import (
     CheckCancelled,
     FindingKind,
     MediaReport,
@@ -687,6 +687,6 @@ def test_unexpected_errors_become_findings(monkeypatch):
 
 @pytest.mark.parametrize("kind", list(FindingKind))
 def test_only_a_short_sample_blocks(kind):
-    from avatar_desktop.media import _finding
+    from avatar_desktop.core.media import _finding
 
     assert _finding(kind, "message").blocking is (kind is FindingKind.SAMPLE_TOO_SHORT)

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from avatar_desktop.models import (
+from avatar_desktop.core.request import (
     MAX_TEXT_LENGTH,
     MAX_URL_LENGTH,
     AudioTrack,

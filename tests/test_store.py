@@ -15,10 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from avatar_desktop.api import TaskInfo, TaskStatus
-from avatar_desktop.models import VoiceMode
-from avatar_desktop.paths import data_dir
-from avatar_desktop.store import (
+from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.request import VoiceMode
+from avatar_desktop.core.service import TaskInfo, TaskStatus
+from avatar_desktop.core.tasks import (
     INTERRUPTED_ERROR,
     SCHEMA_VERSION,
     LocalStatus,
@@ -509,7 +509,7 @@ def test_writes_from_several_threads(store):
 
 
 def test_payload_text_is_never_logged(store, caplog):
-    caplog.set_level(logging.DEBUG, logger="avatar_desktop.store")
+    caplog.set_level(logging.DEBUG, logger="avatar_desktop.core.tasks")
     secret = "a private sentence nobody else should read"
     row_id = store.begin_submission(SERVICE, clone_payload(secret))
     store.complete_submission(row_id, "task-1")
@@ -519,7 +519,7 @@ def test_payload_text_is_never_logged(store, caplog):
 
 
 def test_pending_task_ids_are_the_unfinished_ones_of_one_service(tmp_path):
-    from avatar_desktop.api import TaskInfo, TaskStatus
+    from avatar_desktop.core.service import TaskInfo, TaskStatus
 
     with TaskStore(tmp_path / "p.sqlite3") as store:
         payload_ = {"avatar_url": "https://x.org/a.png", "audio_url": "https://x.org/a.mp3"}

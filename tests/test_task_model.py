@@ -10,8 +10,8 @@ from PySide6.QtCore import QModelIndex, Qt, QTranslator
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
-from avatar_desktop.api import TaskInfo, TaskStatus
-from avatar_desktop.store import TaskRecord, TaskStore
+from avatar_desktop.core.service import TaskInfo, TaskStatus
+from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.ui.task_model import TaskTableModel
 
 SERVICE = "https://api.example.test"

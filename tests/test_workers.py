@@ -8,14 +8,13 @@ import time
 import pytest
 from PySide6.QtCore import QObject, Signal
 
-from avatar_desktop.api import NotSent, OutcomeUnknown, RequestRejected
-from avatar_desktop.config import SANDBOX_TOKEN, ServiceConfig
-from avatar_desktop.media import MediaRole
-from avatar_desktop.models import AudioTrack, GenerationRequest
-from avatar_desktop.sandbox import Fault
-from avatar_desktop.secrets import TokenSource, TokenVault
-from avatar_desktop.store import LocalStatus, TaskStore
-from avatar_desktop.workers import (
+from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
+from avatar_desktop.core.media import MediaRole
+from avatar_desktop.core.request import AudioTrack, GenerationRequest
+from avatar_desktop.core.service import NotSent, OutcomeUnknown, RequestRejected
+from avatar_desktop.core.tasks import LocalStatus, TaskStore
+from avatar_desktop.core.vault import TokenSource, TokenVault
+from avatar_desktop.qt.workers import (
     Abandoned,
     MediaCheckWorker,
     SubmitJob,
@@ -25,6 +24,7 @@ from avatar_desktop.workers import (
     WorkerThreads,
     call_abandonable,
 )
+from avatar_desktop.sandbox import Fault
 
 
 class Driver(QObject):
@@ -243,8 +243,8 @@ def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox,
 
 
 def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox, store, threads):
-    from avatar_desktop.api import AvatarClient, RateLimited, TaskStatus
-    from avatar_desktop.workers import TaskPollWorker
+    from avatar_desktop.core.service import AvatarClient, RateLimited, TaskStatus
+    from avatar_desktop.qt.workers import TaskPollWorker
 
     with AvatarClient(sandbox.base_url, SANDBOX_TOKEN) as client:
         ready = client.submit(REQUEST)

@@ -51,7 +51,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
-from avatar_desktop.paths import resource_path
+from avatar_desktop.core.paths import resource_path
 
 from .checks import check_language_param, check_submission
 

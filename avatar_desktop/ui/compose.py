@@ -1,7 +1,8 @@
 """The compose form: avatar, watermark switch and one tab per voice mode, validated as you type.
 
-The form only builds and checks a :class:`~avatar_desktop.models.GenerationRequest`; the window
-decides what to do with it. Each tab keeps its own fields, so switching tabs loses nothing.
+The form only builds and checks a
+:class:`~avatar_desktop.core.request.GenerationRequest`; the window decides what to do with it.
+Each tab keeps its own fields, so switching tabs loses nothing.
 """
 
 from __future__ import annotations
@@ -27,8 +28,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.api import Voice
-from avatar_desktop.models import (
+from avatar_desktop.core.request import (
     MAX_TEXT_LENGTH,
     GenerationRequest,
     Language,
@@ -36,6 +36,7 @@ from avatar_desktop.models import (
     ValidationError,
     VoiceMode,
 )
+from avatar_desktop.core.service import Voice
 from avatar_desktop.ui.i18n import problem_text
 
 VOICE_ROLE = Qt.ItemDataRole.UserRole + 1

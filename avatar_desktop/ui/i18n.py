@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
-from avatar_desktop import api
-from avatar_desktop.media import Finding, FindingKind
-from avatar_desktop.models import Problem, ProblemKind
-from avatar_desktop.paths import resource_path
-from avatar_desktop.store import StoreError
+from avatar_desktop.core import service as api
+from avatar_desktop.core.media import Finding, FindingKind
+from avatar_desktop.core.paths import resource_path
+from avatar_desktop.core.request import Problem, ProblemKind
+from avatar_desktop.core.tasks import StoreError
 
 LANGUAGES = ("system", "en", "zh_CN")
 """Values of the interface-language setting."""

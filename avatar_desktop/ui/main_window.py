@@ -1,7 +1,7 @@
 """The main window: compose form and task list side by side, menus, toolbar and status bar.
 
 The window composes the layers: it takes the store, the token vault and the settings in its
-constructor, runs every blocking call through the workers of :mod:`avatar_desktop.workers`,
+constructor, runs every blocking call through the workers of :mod:`avatar_desktop.qt.workers`,
 and never does network or keyring I/O itself.
 """
 
@@ -44,21 +44,14 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop import __version__
-from avatar_desktop.api import OutcomeUnknown, RateLimited, TaskStatus, Voice
-from avatar_desktop.config import SANDBOX_TOKEN, ServiceConfig
-from avatar_desktop.media import FindingKind, MediaReport, MediaRole
-from avatar_desktop.models import GenerationRequest, ValidationError, VoiceMode, check_url
-from avatar_desktop.secrets import BackendState, TokenSource, TokenVault
-from avatar_desktop.settings import AppSettings, ServiceChoice
-from avatar_desktop.store import LocalStatus, StoreError, TaskRecord, TaskStore
-from avatar_desktop.ui.compose import ComposePanel
-from avatar_desktop.ui.i18n import Translators, error_text, error_title, finding_text
-from avatar_desktop.ui.media_panel import MediaPanel
-from avatar_desktop.ui.request_preview import RequestPreviewDialog
-from avatar_desktop.ui.settings_dialog import SettingsDialog
-from avatar_desktop.ui.task_model import TaskTableModel
-from avatar_desktop.ui.token_dialog import TokenDialog
-from avatar_desktop.workers import (
+from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
+from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
+from avatar_desktop.core.request import GenerationRequest, ValidationError, VoiceMode, check_url
+from avatar_desktop.core.service import OutcomeUnknown, RateLimited, TaskStatus, Voice
+from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskRecord, TaskStore
+from avatar_desktop.core.vault import BackendState, TokenSource, TokenVault
+from avatar_desktop.qt.settings import AppSettings, ServiceChoice
+from avatar_desktop.qt.workers import (
     MediaCheckWorker,
     SubmitJob,
     SubmitWorker,
@@ -67,6 +60,13 @@ from avatar_desktop.workers import (
     VoiceListWorker,
     WorkerThreads,
 )
+from avatar_desktop.ui.compose import ComposePanel
+from avatar_desktop.ui.i18n import Translators, error_text, error_title, finding_text
+from avatar_desktop.ui.media_panel import MediaPanel
+from avatar_desktop.ui.request_preview import RequestPreviewDialog
+from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.token_dialog import TokenDialog
 
 log = logging.getLogger("avatar_desktop.ui")
 

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.media import FindingKind, MediaReport, MediaRole
+from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
 from avatar_desktop.ui.i18n import finding_text
 
 THUMBNAIL_SIZE = 96

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.api import curl_command
+from avatar_desktop.core.service import curl_command
 
 
 class RequestPreviewDialog(QDialog):

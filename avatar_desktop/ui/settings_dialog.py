@@ -22,13 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.api import DEFAULT_BASE_URL, BaseUrlError, normalize_base_url
-from avatar_desktop.config import ProxyMode
-from avatar_desktop.settings import AppSettings, ServiceChoice
+from avatar_desktop.core.config import ProxyMode
+from avatar_desktop.core.service import DEFAULT_BASE_URL, BaseUrlError, normalize_base_url
+from avatar_desktop.qt.settings import AppSettings, ServiceChoice
 
 
 class SettingsDialog(QDialog):
-    """Edits :class:`~avatar_desktop.settings.AppSettings`; :meth:`apply` writes them."""
+    """Edits :class:`~avatar_desktop.qt.settings.AppSettings`; :meth:`apply` writes them."""
 
     def __init__(self, settings: AppSettings, data_dir: Path, parent: QWidget | None = None):
         super().__init__(parent)

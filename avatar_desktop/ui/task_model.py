@@ -22,9 +22,9 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
-from avatar_desktop.api import TaskStatus
-from avatar_desktop.models import VoiceMode
-from avatar_desktop.store import LocalStatus, StoreError, TaskRecord, TaskStore
+from avatar_desktop.core.request import VoiceMode
+from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskRecord, TaskStore
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -99,7 +99,8 @@ class TaskTableModel(QAbstractTableModel):
         ``ForegroundRole``: status column: red for failed tasks and unknown outcomes.
         ``TextAlignmentRole``: progress is right-aligned.
         ``Qt.UserRole``: the row id (int).
-        :attr:`RecordRole` (``Qt.UserRole + 1``): the :class:`~avatar_desktop.store.TaskRecord`.
+        :attr:`RecordRole` (``Qt.UserRole + 1``): the
+        :class:`~avatar_desktop.core.tasks.TaskRecord`.
 
     From Python, prefer :meth:`record_at` and ``model.data(index, role)`` to ``index.data(role)``:
     with PySide6 6.12 on Python 3.11, every empty value that C++ hands back to Python drops a

@@ -1,7 +1,7 @@
 """The API token dialog: masked entry, Save / Remove / Test, and the keyring's state.
 
 The dialog never touches the keyring or the network itself: it asks the window's
-:class:`~avatar_desktop.workers.TokenWorker` through signals and shows the answers.
+:class:`~avatar_desktop.qt.workers.TokenWorker` through signals and shows the answers.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.api import token_problem
-from avatar_desktop.secrets import ACCOUNT_NAME, SERVICE_NAME, BackendState, TokenSource
+from avatar_desktop.core.service import token_problem
+from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, BackendState, TokenSource
 
 
 class TokenDialog(QDialog):

@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="197"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="198"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="200"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="204"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="207"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="210"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="216"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="220"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="221"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="224"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="227"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="232"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="242"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="246"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="249"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="250"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="268"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="271"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="281"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="286"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="289"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="291"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="292"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="295"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="299"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="569"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="570"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="301"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="301"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="302"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="303"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="304"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="305"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="306"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="307"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="310"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="568"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="569"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="570"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="571"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="571"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="576"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="572"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="577"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="572"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="573"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="576"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="573"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="574"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="574"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="575"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -1223,12 +1223,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="111"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="112"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="138"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -1461,12 +1461,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="68"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="69"/>
         <source>Paste a web address from the clipboard</source>
         <translation>从剪贴板粘贴网址</translation>
     </message>

@@ -9,6 +9,7 @@ loads. Translate the ``.ts`` with Qt Linguist (``pyside6-linguist``) or any XML 
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -16,6 +17,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 PACKAGE = HERE.parent.parent / "avatar_desktop"
 LANGUAGES = ["zh_CN"]
+
+
+def qt_tool(name: str) -> str:
+    """``name`` beside this interpreter (a venv's bin folder), else on PATH."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
+    if not found:
+        raise SystemExit(f"{name} not found: install PySide6 into this Python")
+    return found
 
 
 def main() -> int:
@@ -27,11 +36,13 @@ def main() -> int:
     for language in LANGUAGES:
         ts = HERE / f"avatar_desktop_{language}.ts"
         subprocess.run(
-            ["pyside6-lupdate", "-no-obsolete", *sources, "-ts", str(ts)],
+            [qt_tool("pyside6-lupdate"), "-no-obsolete", *sources, "-ts", str(ts)],
             check=True,
             cwd=HERE.parent.parent,
         )
-        subprocess.run(["pyside6-lrelease", str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True)
+        subprocess.run(
+            [qt_tool("pyside6-lrelease"), str(ts), "-qm", str(ts.with_suffix(".qm"))], check=True
+        )
     return 0
 
 

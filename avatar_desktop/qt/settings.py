@@ -1,6 +1,6 @@
 """Non-secret settings, kept in ``QSettings`` (an INI file in the data folder).
 
-Never holds the token: that lives only in the keyring (see :mod:`avatar_desktop.secrets`).
+Never holds the token: that lives only in the keyring (see :mod:`avatar_desktop.core.vault`).
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from avatar_desktop.api import DEFAULT_BASE_URL, BaseUrlError
-from avatar_desktop.config import ProxyMode, ServiceConfig
+from avatar_desktop.core.config import ProxyMode, ServiceConfig
+from avatar_desktop.core.service import DEFAULT_BASE_URL, BaseUrlError
 
 
 class ServiceChoice(enum.StrEnum):

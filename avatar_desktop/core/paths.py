@@ -10,7 +10,7 @@ from pathlib import Path
 
 def resource_path(*parts: str) -> Path:
     """Path of a file shipped under ``resources/`` (works from a checkout and when installed)."""
-    checkout = Path(__file__).resolve().parent.parent / "resources"
+    checkout = Path(__file__).resolve().parents[2] / "resources"
     if checkout.is_dir():
         return checkout.joinpath(*parts)
     base = Path(str(resources.files("avatar_desktop.resources")))

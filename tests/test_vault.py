@@ -18,7 +18,7 @@ from keyring.errors import KeyringLocked
 from keyring.testing.backend import BackendBasicTests
 from memory_keyring import MemoryKeyring
 
-from avatar_desktop.secrets import (
+from avatar_desktop.core.vault import (
     ACCOUNT_NAME,
     ENV_VAR,
     SERVICE_NAME,

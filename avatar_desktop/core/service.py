@@ -32,7 +32,7 @@ from urllib3.exceptions import NewConnectionError
 from urllib3.util.retry import Retry
 
 from avatar_desktop import __version__
-from avatar_desktop.models import GenerationRequest, Language
+from avatar_desktop.core.request import GenerationRequest, Language
 
 log = logging.getLogger("avatar_desktop.network")
 

@@ -16,7 +16,10 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from avatar_desktop.api import (
+from avatar_desktop.core.config import ServiceConfig
+from avatar_desktop.core.media import CheckCancelled, MediaRole, check_media
+from avatar_desktop.core.request import GenerationRequest
+from avatar_desktop.core.service import (
     ApiError,
     AuthError,
     AvatarClient,
@@ -30,13 +33,10 @@ from avatar_desktop.api import (
     ServerError,
     Voice,
 )
-from avatar_desktop.config import ServiceConfig
-from avatar_desktop.media import CheckCancelled, MediaRole, check_media
-from avatar_desktop.models import GenerationRequest
-from avatar_desktop.secrets import SecretStoreError, TokenVault
-from avatar_desktop.store import INTERRUPTED_ERROR, StoreError, TaskStore
+from avatar_desktop.core.tasks import INTERRUPTED_ERROR, StoreError, TaskStore
+from avatar_desktop.core.vault import SecretStoreError, TokenVault
 
-log = logging.getLogger("avatar_desktop.workers")
+log = logging.getLogger("avatar_desktop.qt.workers")
 
 T = TypeVar("T")
 
@@ -198,7 +198,7 @@ class VoiceListWorker(QObject):
 
     Signals:
         voices_loaded(language, voices, from_cache, fetched_at): ``voices`` is a list of
-            :class:`~avatar_desktop.api.Voice`; ``fetched_at`` a datetime or None.
+            :class:`~avatar_desktop.core.service.Voice`; ``fetched_at`` a datetime or None.
         voices_failed(language, error): the service could not be asked (``ApiError``), or
             ``error`` is None when there is no token to ask with.
     """
@@ -311,7 +311,7 @@ class TokenWorker(QObject):
     """Keyring operations (an unlock prompt can block) and the token test.
 
     Signals:
-        probed(state): a :class:`~avatar_desktop.secrets.BackendState`.
+        probed(state): a :class:`~avatar_desktop.core.vault.BackendState`.
         loaded(token, source): the token (or None) and its ``TokenSource``.
         saved(): the token is in the keyring and was read back.
         kept(): the token is kept in memory for this session only.
@@ -398,7 +398,7 @@ class MediaCheckWorker(QObject):
     """Checks the request's media URLs before paying for a job; cancellable.
 
     Signals:
-        checked(url, report): one URL's :class:`~avatar_desktop.media.MediaReport`.
+        checked(url, report): one URL's :class:`~avatar_desktop.core.media.MediaReport`.
         progress(done, total): how many URLs are checked.
         finished(cancelled): the whole check ended (``cancelled`` True when stopped).
     """

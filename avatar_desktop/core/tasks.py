@@ -28,11 +28,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
-from avatar_desktop.api import TaskInfo, TaskStatus
-from avatar_desktop.models import VoiceMode
-from avatar_desktop.paths import data_dir
+from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.request import VoiceMode
+from avatar_desktop.core.service import TaskInfo, TaskStatus
 
-log = logging.getLogger("avatar_desktop.store")
+log = logging.getLogger("avatar_desktop.core.tasks")
 
 DEFAULT_FILE_NAME = "tasks.sqlite3"
 INTERRUPTED_ERROR = "The app closed before the service answered; the job may exist."

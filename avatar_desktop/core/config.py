@@ -1,7 +1,7 @@
 """The service connection the app uses: address, timeouts and proxy (Qt-free).
 
 The window keeps these non-secret settings in ``QSettings``; this module only describes them and
-builds an :class:`~avatar_desktop.api.AvatarClient` from them and a token.
+builds an :class:`~avatar_desktop.core.service.AvatarClient` from them and a token.
 """
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-from avatar_desktop.api import DEFAULT_BASE_URL, AvatarClient, Timeouts, normalize_base_url
+from avatar_desktop.core.service import DEFAULT_BASE_URL, AvatarClient, Timeouts, normalize_base_url
 
 
 class ProxyMode(enum.StrEnum):

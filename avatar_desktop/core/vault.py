@@ -25,9 +25,9 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
-from avatar_desktop.api import token_problem
+from avatar_desktop.core.service import token_problem
 
-log = logging.getLogger("avatar_desktop.secrets")
+log = logging.getLogger("avatar_desktop.core.vault")
 
 SERVICE_NAME = "avatar-desktop"
 """Keyring service name of the token entry (documented in the README)."""
@@ -264,7 +264,7 @@ class TokenVault:
     def save(self, token: str) -> None:
         """Store ``token`` in the keyring and read it back; forgets any session token.
 
-        Refuses a token with a :func:`~avatar_desktop.api.token_problem` (including any
+        Refuses a token with a :func:`~avatar_desktop.core.service.token_problem` (including any
         whitespace: the UI strips the ends before calling). Raises :class:`SecretStoreError`
         when the keyring fails or silently does not keep the token.
         """

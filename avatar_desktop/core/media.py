@@ -32,7 +32,7 @@ import requests
 from requests.auth import AuthBase
 
 from avatar_desktop import __version__
-from avatar_desktop.api import is_loopback_host
+from avatar_desktop.core.service import is_loopback_host
 
 log = logging.getLogger("avatar_desktop.network")
 

@@ -1,0 +1,1 @@
+"""Thin Qt adapters: run core calls off the UI thread, keep settings in QSettings."""
