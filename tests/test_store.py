@@ -85,8 +85,8 @@ def test_new_file_has_the_schema_version_and_uses_wal(store, path):
     assert SCHEMA_VERSION >= 1
     assert raw(path, "PRAGMA user_version") == [(SCHEMA_VERSION,)]
     assert raw(path, "PRAGMA journal_mode") == [("wal",)]
-    assert store._conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
-    assert store._conn.execute("PRAGMA synchronous").fetchone() == (1,)  # NORMAL
+    assert store.db._conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
+    assert store.db._conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL: durable commits
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")
@@ -373,11 +373,11 @@ def test_find_same_request(store):
 
 
 def test_payload_hash_is_indexed(store):
-    plan = store._conn.execute(
+    plan = store.db._conn.execute(
         "EXPLAIN QUERY PLAN SELECT row_id FROM tasks WHERE payload_hash = ?", ("x",)
     ).fetchall()
     assert "tasks_payload_hash" in str(plan)
-    plan = store._conn.execute(
+    plan = store.db._conn.execute(
         "EXPLAIN QUERY PLAN SELECT row_id FROM tasks ORDER BY created_at DESC, row_id DESC"
     ).fetchall()
     assert "TEMP B-TREE" not in str(plan)

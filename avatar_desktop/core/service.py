@@ -127,9 +127,14 @@ class RateLimited(ApiError):
 
 
 class ServerError(ApiError):
-    """The service or a proxy in front of it failed (HTTP 5xx)."""
+    """The service or a proxy in front of it failed (HTTP 5xx). ``retry_after`` is the delay a
+    503 asked for, when given."""
 
     default_message = "The service had an internal problem. Try again later."
+
+    def __init__(self, *args: Any, retry_after: float | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.retry_after = retry_after
 
 
 class BadResponse(ApiError):
@@ -704,13 +709,15 @@ class AvatarClient:
                 raise QuotaExhausted(**details)
             raise AuthError(**details)
         if status >= 500:
+            retry_after = parse_retry_after(response.headers.get("Retry-After"))
             if parsed is None:
                 raise ServerError(
                     "The service, or a proxy in front of it, failed and answered with a web "
                     "page. Try again later.",
+                    retry_after=retry_after,
                     **details,
                 )
-            raise ServerError(**details)
+            raise ServerError(retry_after=retry_after, **details)
         if 400 <= status < 500:
             if code == "task_not_exist":
                 raise TaskNotFound(**details)

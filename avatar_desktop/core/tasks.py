@@ -5,52 +5,54 @@ out (status ``SENDING``, see :meth:`TaskStore.begin_submission`), so a job the s
 created and billed is never forgotten, even when the app dies mid-send: at the next start
 :meth:`TaskStore.recover_interrupted` turns such rows into ``OUTCOME_UNKNOWN``.
 
-One connection serves every thread; a lock serialises its use (small reads come from the UI
-thread, writes from worker threads). The schema is versioned with ``PRAGMA user_version``: each
-entry of ``_MIGRATIONS`` brings the file one version further, and a file written by a newer
-version of the app is refused, untouched. Every SQLite failure surfaces as :class:`StoreError`.
+The file, its schema and its transactions are :mod:`avatar_desktop.core.db`'s; the outbox
+(:mod:`avatar_desktop.core.outbox`) adds the task row of an accepted submission in the same
+transaction that marks its item submitted, through :func:`insert_task`. Every SQLite failure
+surfaces as :class:`StoreError`.
 """
 
 from __future__ import annotations
 
 import contextlib
 import enum
-import hashlib
 import json
 import logging
-import os
 import sqlite3
-import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
 
+from avatar_desktop.core.db import (
+    DEFAULT_FILE_NAME,
+    SCHEMA_VERSION,
+    Database,
+    StoreError,
+    canonical_json,
+    payload_hash,
+)
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskInfo, TaskStatus
 
 log = logging.getLogger("avatar_desktop.core.tasks")
 
-DEFAULT_FILE_NAME = "tasks.sqlite3"
 INTERRUPTED_ERROR = "The app closed before the service answered; the job may exist."
 _MAX_VARIABLES = 500
 """Ids bound in one ``IN (...)`` query; a larger request is split into several queries."""
 
 
-class StoreError(Exception):
-    """The task list cannot be opened, read or written; the message says why in plain words."""
-
-
 class LocalStatus(enum.StrEnum):
-    """States a row has before the service has given it a task id."""
+    """States the app gives a row when the service has not (or no longer) said one."""
 
     SENDING = "SENDING"
     """Written before the request goes out; the answer has not arrived yet."""
     OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
     """The request went out but no answer came back: the job may exist and be billed."""
+    NOT_FOUND = "NOT_FOUND"
+    """The service does not know the task id (``task_not_exist``); it is not asked again."""
 
 
 Status = TaskStatus | LocalStatus
@@ -62,22 +64,6 @@ def parse_status(value: object) -> Status:
         with contextlib.suppress(ValueError):
             return LocalStatus(value)
     return TaskStatus.parse(value)
-
-
-def canonical_json(value: object) -> str:
-    """``value`` as canonical JSON text: sorted keys, no spaces, UTF-8 characters kept."""
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
-
-
-def payload_hash(service_url: str, payload: Mapping[str, Any]) -> str:
-    """The key that finds identical requests: sha256 of the service URL and canonical payload."""
-    digest = hashlib.sha256()
-    digest.update(service_url.encode("utf-8"))
-    digest.update(b"\0")
-    digest.update(canonical_json(payload).encode("utf-8"))
-    return digest.hexdigest()
 
 
 def payload_mode(payload: Mapping[str, Any]) -> VoiceMode | None:
@@ -176,80 +162,42 @@ def _record(row: tuple[Any, ...]) -> TaskRecord:
     )
 
 
-# --- schema -------------------------------------------------------------------------------
+def insert_task(
+    conn: sqlite3.Connection,
+    *,
+    task_id: str | None,
+    service_url: str,
+    payload: Mapping[str, Any],
+    consent: Mapping[str, Any] | None,
+    status: Status,
+    created_at: float,
+) -> int:
+    """Insert a task row inside the caller's transaction; returns its row id.
 
-
-def _migration_1(conn: sqlite3.Connection) -> None:
-    # AUTOINCREMENT: a removed row's id is never handed out again, so undo can restore it and
-    # an id the table view still holds never points at another task.
-    conn.execute(
-        """
-        CREATE TABLE tasks (
-            row_id INTEGER PRIMARY KEY AUTOINCREMENT,
-            task_id TEXT UNIQUE,
-            service_url TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            payload_hash TEXT NOT NULL,
-            mode TEXT,
-            created_at REAL NOT NULL,
-            updated_at REAL NOT NULL,
-            status TEXT NOT NULL,
-            progress INTEGER,
-            fail_reason TEXT,
-            video_url TEXT,
-            no_watermark_video_url TEXT,
-            watermarked_video_url TEXT,
-            cover_url TEXT,
-            error TEXT,
-            consent TEXT
-        )
-        """
+    A task id already in the list raises :class:`StoreError` (and the caller's transaction
+    rolls back).
+    """
+    values = {
+        "task_id": task_id,
+        "service_url": service_url,
+        "payload": canonical_json(payload),
+        "payload_hash": payload_hash(service_url, payload),
+        "mode": payload_mode(payload),
+        "created_at": created_at,
+        "updated_at": time.time(),
+        "status": status.value,
+        "consent": None if consent is None else canonical_json(consent),
+    }
+    sql = (
+        f"INSERT INTO tasks ({', '.join(values)}) "
+        f"VALUES ({', '.join(':' + name for name in values)})"
     )
-    # The rowid is the implicit last column of every index, so this one also orders ties.
-    conn.execute("CREATE INDEX tasks_created_at ON tasks (created_at)")
-    conn.execute("CREATE INDEX tasks_payload_hash ON tasks (payload_hash)")
-    conn.execute("CREATE INDEX tasks_status ON tasks (status)")
-    conn.execute(
-        """
-        CREATE TABLE voices (
-            service_url TEXT NOT NULL,
-            language TEXT NOT NULL,
-            voices TEXT NOT NULL,
-            fetched_at REAL NOT NULL,
-            PRIMARY KEY (service_url, language)
-        )
-        """
-    )
-
-
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1]
-SCHEMA_VERSION = len(_MIGRATIONS)
-
-
-def _user_version(conn: sqlite3.Connection) -> int:
-    return int(conn.execute("PRAGMA user_version").fetchone()[0])
-
-
-def _migrate(conn: sqlite3.Connection) -> None:
-    for number, migration in enumerate(_MIGRATIONS, start=1):
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            if _user_version(conn) < number:
-                migration(conn)
-                conn.execute(f"PRAGMA user_version = {number}")
-                log.info("task list schema migrated to version %d", number)
-            conn.execute("COMMIT")
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-
-
-def _create_private(path: Path) -> None:
-    """Make sure ``path`` exists; a new file is readable and writable by its owner only."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
-    os.close(fd)
+    try:
+        row_id = conn.execute(sql, values).lastrowid
+    except sqlite3.IntegrityError as exc:
+        raise StoreError(f"Task {task_id} is already in the task list.") from exc
+    assert row_id is not None
+    return row_id
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -259,70 +207,25 @@ class TaskStore:
     """Every task the app submitted or imported, newest first, plus the voice-list cache.
 
     Safe to share between threads. Methods raise :class:`StoreError` when SQLite fails (a
-    corrupt file, a full disk, another program holding a lock).
+    corrupt file, a full disk, another program holding a lock). Built on a
+    :class:`~avatar_desktop.core.db.Database` (shared with the outbox and the drafts) or on a
+    path, in which case it opens and owns the database.
     """
 
-    def __init__(self, path: Path) -> None:
-        self.path = Path(path)
-        self._lock = threading.Lock()
-        self._conn: sqlite3.Connection | None = self._open(self.path)
-        log.info("task list opened: %s", self.path)
+    def __init__(self, database: Database | Path) -> None:
+        self._owns_db = not isinstance(database, Database)
+        self.db = database if isinstance(database, Database) else Database(Path(database))
+        self.path = self.db.path
 
     @classmethod
     def open_default(cls) -> TaskStore:
         """The store in the app's data folder."""
         return cls(data_dir() / DEFAULT_FILE_NAME)
 
-    @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
-        try:
-            _create_private(path)
-        except OSError as exc:
-            raise StoreError(
-                f"The task list {path} cannot be created or opened: {exc.strerror or exc}"
-            ) from exc
-        try:
-            conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=10)
-        except sqlite3.Error as exc:
-            raise StoreError(f"The task list {path} cannot be opened: {exc}") from exc
-        try:
-            version = _user_version(conn)
-            if version > SCHEMA_VERSION:
-                raise StoreError(
-                    f"The task list {path} was written by a newer version of Avatar Desktop "
-                    f"(format {version}; this version knows up to {SCHEMA_VERSION}). It was "
-                    "left untouched: update the app to open it."
-                )
-            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-            conn.execute("PRAGMA journal_mode=WAL").fetchone()
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA foreign_keys=ON")
-            if version < SCHEMA_VERSION:
-                _migrate(conn)
-        except sqlite3.OperationalError as exc:  # locked, read-only, I/O error...
-            conn.close()
-            raise StoreError(f"The task list {path} cannot be used: {exc}") from exc
-        except sqlite3.Error as exc:
-            conn.close()
-            raise StoreError(
-                f"The task list {path} is damaged or is not a task list ({exc}). Move it "
-                "aside to start a new one."
-            ) from exc
-        except BaseException:
-            conn.close()
-            raise
-        return conn
-
     def close(self) -> None:
-        """Close the file; later calls raise :class:`StoreError`. Closing twice is harmless."""
-        with self._lock:
-            if self._conn is None:
-                return
-            with contextlib.suppress(sqlite3.Error):
-                self._conn.execute("PRAGMA optimize")
-            self._conn.close()
-            self._conn = None
-        log.info("task list closed: %s", self.path)
+        """Close the file when this store opened it. Closing twice is harmless."""
+        if self._owns_db:
+            self.db.close()
 
     def __enter__(self) -> Self:
         return self
@@ -330,29 +233,11 @@ class TaskStore:
     def __exit__(self, *exc: object) -> None:
         self.close()
 
-    @contextlib.contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        """The connection, held under the lock, with SQLite errors turned into StoreError."""
-        with self._lock:
-            if self._conn is None:
-                raise StoreError("The task list is closed.")
-            try:
-                yield self._conn
-            except sqlite3.Error as exc:
-                raise StoreError(f"The task list {self.path} could not be used: {exc}") from exc
+    def _connection(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self.db.connection()
 
-    @contextlib.contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        """Like :meth:`_connection`, inside a write transaction committed at the end."""
-        with self._connection() as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK")
-                raise
+    def _transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
+        return self.db.transaction()
 
     # -- submissions --
 
@@ -366,30 +251,16 @@ class TaskStore:
         status: Status,
         created_at: float,
     ) -> int:
-        values = {
-            "task_id": task_id,
-            "service_url": service_url,
-            "payload": canonical_json(payload),
-            "payload_hash": payload_hash(service_url, payload),
-            "mode": payload_mode(payload),
-            "created_at": created_at,
-            "updated_at": time.time(),
-            "status": status.value,
-            "consent": None if consent is None else canonical_json(consent),
-        }
-        sql = (
-            f"INSERT INTO tasks ({', '.join(values)}) "
-            f"VALUES ({', '.join(':' + name for name in values)})"
-        )
-        try:
-            with self._transaction() as conn:
-                row_id = conn.execute(sql, values).lastrowid
-        except StoreError as exc:
-            if isinstance(exc.__cause__, sqlite3.IntegrityError) and task_id is not None:
-                raise StoreError(f"Task {task_id} is already in the task list.") from exc
-            raise
-        assert row_id is not None
-        return row_id
+        with self._transaction() as conn:
+            return insert_task(
+                conn,
+                task_id=task_id,
+                service_url=service_url,
+                payload=payload,
+                consent=consent,
+                status=status,
+                created_at=created_at,
+            )
 
     def begin_submission(
         self,
@@ -546,6 +417,19 @@ class TaskStore:
                 (service_url, *waiting, limit),
             ).fetchall()
         return [str(row[0]) for row in rows]
+
+    def mark_not_found(self, task_id: str, message: str) -> int | None:
+        """The service does not know ``task_id``: the row becomes ``NOT_FOUND`` (final) with
+        ``message`` as its error; returns its row id, if any."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE row_id = ?",
+                (LocalStatus.NOT_FOUND.value, message, time.time(), row[0]),
+            )
+        return int(row[0])
 
     def set_error_for_task(self, task_id: str, error: str | None) -> int | None:
         """Set the local error of the row holding ``task_id``; returns its row id, if any."""

@@ -1,0 +1,349 @@
+"""Sending outbox items: claim, send, classify the answer, schedule retries (Qt-free).
+
+The window (through a background thread) and ``avatar-cli`` run this very code; it is the one
+path of every paid request. The rules:
+
+* retry on its own only when the request surely never reached the service (refused connection,
+  DNS, connect timeout: :class:`~avatar_desktop.core.service.NotSent`) and on 429 / 503
+  (honouring ``Retry-After``, else backoff with jitter);
+* a dropped answer, a read timeout, a 502 / 504 from a gateway, or a "success" without a task id
+  may hide a billed job: ``outcome_unknown``, for the user to decide;
+* any other error answer (including a 500 with the gateway's JSON) is a refusal: ``refused``,
+  with the service's message verbatim;
+* a refused token (401 / 403) gives the item back untouched (``queued``) and pauses sending.
+"""
+
+from __future__ import annotations
+
+import enum
+import logging
+import random
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, WaitKind
+from avatar_desktop.core.pacing import RateGate, backoff_delay
+from avatar_desktop.core.request import GenerationRequest, ValidationError
+from avatar_desktop.core.service import (
+    ApiError,
+    AuthError,
+    BadResponse,
+    MissingTaskId,
+    NotSent,
+    OutcomeUnknown,
+    QuotaExhausted,
+    RateLimited,
+    ServerError,
+    TokenError,
+)
+
+log = logging.getLogger("avatar_desktop.delivery")
+
+CONFIRM_ABOVE = 5
+"""Sending more items than this in one go asks the user first: each one is billed."""
+
+
+class Decision(enum.StrEnum):
+    """What became of one send."""
+
+    SUBMITTED = "submitted"
+    RETRY = "retry"
+    REFUSED = "refused"
+    OUTCOME_UNKNOWN = "outcome_unknown"
+    TOKEN_REFUSED = "token_refused"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How an error is handled: the decision, and for a retry, why and how long to wait."""
+
+    decision: Decision
+    wait_kind: WaitKind | None = None
+    retry_after: float | None = None
+
+
+def classify(error: BaseException) -> Verdict:
+    """The rule for a submission that raised ``error`` (see the module docstring)."""
+    if isinstance(error, NotSent):
+        return Verdict(Decision.RETRY, WaitKind.UNREACHABLE)
+    if isinstance(error, RateLimited):
+        return Verdict(Decision.RETRY, WaitKind.SERVICE, error.retry_after)
+    if isinstance(error, ServerError):
+        if error.status == 503:
+            return Verdict(Decision.RETRY, WaitKind.SERVICE, error.retry_after)
+        if error.status in (502, 504):
+            return Verdict(Decision.OUTCOME_UNKNOWN)
+        return Verdict(Decision.REFUSED)
+    if isinstance(error, OutcomeUnknown | MissingTaskId):
+        return Verdict(Decision.OUTCOME_UNKNOWN)
+    if isinstance(error, AuthError | TokenError):
+        return Verdict(Decision.TOKEN_REFUSED)
+    if isinstance(error, BadResponse):
+        # An unreadable "200" may hide a created job; a redirect or an odd status did not.
+        if error.status == 200:
+            return Verdict(Decision.OUTCOME_UNKNOWN)
+        return Verdict(Decision.REFUSED)
+    if isinstance(error, ApiError | ValidationError | ValueError):
+        return Verdict(Decision.REFUSED)
+    return Verdict(Decision.OUTCOME_UNKNOWN)  # a bug: nobody can say what was sent
+
+
+def reason_of(error: BaseException) -> str:
+    """The text stored with the item: the service's own message verbatim when it gave one."""
+    if isinstance(error, ApiError):
+        if error.server_message:
+            return error.server_message
+        return str(error)
+    return str(error) or type(error).__name__
+
+
+class SubmitClient(Protocol):
+    """What the sender needs of a client (an :class:`~avatar_desktop.core.service.AvatarClient`)."""
+
+    def submit(self, request: GenerationRequest) -> str: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SendOutcome:
+    """The end of one send: the item, what became of it, and the task it made, if any."""
+
+    item_id: int
+    decision: Decision
+    task_id: str | None = None
+    task_row_id: int | None = None
+    reason: str | None = None
+    error: BaseException | None = field(default=None, compare=False)
+    saved: bool = True
+    """False when the service accepted the job but the task id could not be written yet."""
+    quota: bool = False
+    """The refusal was an empty balance: the rest of the run should stop too."""
+
+
+class Sender:
+    """Sends the outbox items of one service as one process (``owner``).
+
+    ``client_factory`` makes a client for one send (a fresh session per thread). The task ids
+    of jobs the service accepted but that could not be stored (a full disk) are kept in
+    :attr:`unsaved` and written again by :meth:`retry_unsaved`.
+    """
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        owner: str,
+        service_url: str,
+        client_factory: Callable[[], SubmitClient],
+        *,
+        gate: RateGate | None = None,
+        rng: random.Random | None = None,
+    ) -> None:
+        self.outbox = outbox
+        self.owner = owner
+        self.service_url = service_url
+        self._client_factory = client_factory
+        self.gate = gate or RateGate()
+        self._rng = rng or random.Random()
+        self._lock = threading.Lock()
+        self.unsaved: dict[int, str] = {}
+
+    def send_next(self, *, explicit: bool) -> SendOutcome | None:
+        """Claim the oldest due item and send it; None when nothing is due (or the service
+        asked to wait: see :attr:`gate`)."""
+        if self.gate.wait_seconds(self.service_url) > 0:
+            return None
+        item = self.outbox.claim_next(self.service_url, self.owner, explicit=explicit)
+        if item is None:
+            return None
+        return self.send_claimed(item)
+
+    def send_item(self, item_id: int) -> SendOutcome | None:
+        """Claim item ``item_id`` (if still queued or waiting) and send it now."""
+        item = self.outbox.claim(item_id, self.owner)
+        if item is None:
+            return None
+        return self.send_claimed(item)
+
+    def send_claimed(self, item: OutboxItem) -> SendOutcome:
+        """Send an item this owner has claimed, and record what became of it."""
+        if item.service_url != self.service_url:
+            raise ValueError("an item is only ever sent to the service it was queued for")
+        try:
+            request = GenerationRequest.from_payload(item.payload)
+            client = self._client_factory()
+            try:
+                task_id = client.submit(request)
+            finally:
+                client.close()
+        except Exception as error:
+            return self._failed(item, error)
+        return self._accepted(item, task_id)
+
+    def _accepted(self, item: OutboxItem, task_id: str) -> SendOutcome:
+        try:
+            row_id = self.outbox.mark_submitted(item.item_id, self.owner, task_id)
+        except StoreError as exc:
+            log.error("item %d: accepted as task %s but not stored: %s", item.item_id, task_id, exc)
+            with self._lock:
+                self.unsaved[item.item_id] = task_id
+            return SendOutcome(
+                item.item_id, Decision.SUBMITTED, task_id, None, str(exc), exc, saved=False
+            )
+        return SendOutcome(item.item_id, Decision.SUBMITTED, task_id, row_id)
+
+    def retry_unsaved(self) -> list[SendOutcome]:
+        """Write the task ids that could not be stored before; returns the ones now stored."""
+        with self._lock:
+            pending = dict(self.unsaved)
+        stored = []
+        for item_id, task_id in pending.items():
+            try:
+                row_id = self.outbox.mark_submitted(item_id, self.owner, task_id)
+            except StoreError:
+                continue
+            with self._lock:
+                self.unsaved.pop(item_id, None)
+            stored.append(SendOutcome(item_id, Decision.SUBMITTED, task_id, row_id))
+        return stored
+
+    def _failed(self, item: OutboxItem, error: Exception) -> SendOutcome:
+        verdict = classify(error)
+        reason = reason_of(error)
+        log.info("item %d: %s (%s)", item.item_id, verdict.decision.value, type(error).__name__)
+        try:
+            if verdict.decision is Decision.RETRY:
+                assert verdict.wait_kind is not None
+                delay = verdict.retry_after
+                if delay is None:
+                    delay = backoff_delay(item.attempts, rng=self._rng)
+                if verdict.wait_kind is WaitKind.SERVICE:
+                    self.gate.hold(self.service_url, delay)
+                self.outbox.mark_retry(
+                    item.item_id,
+                    self.owner,
+                    delay=delay,
+                    reason=reason,
+                    wait_kind=verdict.wait_kind,
+                )
+            elif verdict.decision is Decision.TOKEN_REFUSED:
+                self.outbox.release(item.item_id, self.owner, reason)
+            elif verdict.decision is Decision.REFUSED:
+                self.outbox.mark_refused(item.item_id, self.owner, reason)
+            else:
+                self.outbox.mark_outcome_unknown(item.item_id, self.owner, reason)
+        except StoreError as exc:
+            # The item stays "sending" under this owner: at the latest when this process ends it
+            # becomes outcome_unknown, which is never wrong.
+            log.error("item %d: could not record %s: %s", item.item_id, verdict.decision, exc)
+        return SendOutcome(
+            item.item_id,
+            verdict.decision,
+            reason=reason,
+            error=error,
+            quota=isinstance(error, QuotaExhausted),
+        )
+
+
+# --- a run of sends, for the command line ---------------------------------------------------
+
+
+class RunStop(enum.StrEnum):
+    """Why a run of sends ended early."""
+
+    TOKEN_REFUSED = "token_refused"
+    UNREACHABLE = "unreachable"
+    QUOTA = "quota"
+    CANCELLED = "cancelled"
+
+
+@dataclass
+class RunReport:
+    """Everything a run of sends did."""
+
+    outcomes: list[SendOutcome] = field(default_factory=list)
+    stopped: RunStop | None = None
+
+    def by(self, decision: Decision) -> list[SendOutcome]:
+        return [o for o in self.outcomes if o.decision is decision]
+
+
+def send_due(
+    sender: Sender,
+    *,
+    concurrency: int = 2,
+    wait: bool = False,
+    should_stop: Callable[[], bool] = lambda: False,
+    on_outcome: Callable[[SendOutcome], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    poll_seconds: float = 1.0,
+) -> RunReport:
+    """Send the due items of ``sender``'s service, ``concurrency`` at a time.
+
+    An explicit send: items that waited only because the service was unreachable go at once;
+    a delay the service asked for is honoured. Without ``wait`` the run ends when nothing is
+    due; with it, it goes on through those delays until nothing of the service is queued,
+    sending or waiting. Either way it stops as soon as the token is refused, the service cannot
+    be reached at all, or the balance is used up.
+    """
+    report = RunReport()
+    lock = threading.Lock()
+    stop = threading.Event()
+
+    def note(outcome: SendOutcome) -> None:
+        with lock:
+            report.outcomes.append(outcome)
+            if outcome.decision is Decision.TOKEN_REFUSED:
+                report.stopped = RunStop.TOKEN_REFUSED
+                stop.set()
+            elif outcome.decision is Decision.RETRY and isinstance(outcome.error, NotSent):
+                report.stopped = report.stopped or RunStop.UNREACHABLE
+                stop.set()
+            elif outcome.quota:
+                report.stopped = report.stopped or RunStop.QUOTA
+                stop.set()
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    def worker() -> None:
+        while not stop.is_set() and not should_stop():
+            outcome = sender.send_next(explicit=True)
+            if outcome is None:
+                return
+            note(outcome)
+
+    workers = max(1, concurrency)
+    while True:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="avatar-send") as pool:
+            for future in [pool.submit(worker) for _ in range(workers)]:
+                future.result()
+        if should_stop() and report.stopped is None:
+            report.stopped = RunStop.CANCELLED
+        if not wait or stop.is_set() or report.stopped is not None:
+            return report
+        counts = sender.outbox.counts(sender.service_url)
+        if not any(counts[s] for s in ItemState if s.is_waiting):
+            return report
+        # Items wait for a delay the service asked for, or are being sent by another
+        # process: look again in a moment (a gated service answers None until it is free).
+        sleep(poll_seconds)
+
+
+__all__ = [
+    "CONFIRM_ABOVE",
+    "Decision",
+    "RunReport",
+    "RunStop",
+    "SendOutcome",
+    "Sender",
+    "SubmitClient",
+    "Verdict",
+    "classify",
+    "reason_of",
+    "send_due",
+]

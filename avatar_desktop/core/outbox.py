@@ -1,0 +1,585 @@
+"""The outbox: paid jobs waiting to be sent, each sent exactly once (Qt-free).
+
+Every paid request — a click on Submit, an item added for later, a row of an imported file —
+becomes an outbox item first. Its life, with the state names the command line prints::
+
+    queued ──claim──► sending ──► submitted (task id; the task enters the task list)
+      ▲                  ├──────► retry_wait ──(due)──► sending …   surely not received / 429 / 503
+      │                  ├──────► refused              the service said no; edit and re-queue
+      │                  ├──────► outcome_unknown      it may have been received: the user decides
+      └──(token refused)─┘
+    queued / retry_wait / refused / outcome_unknown ──► cancelled
+
+An item belongs to the service it was queued for and is only ever sent there. A sender
+*claims* an item in one ``BEGIN IMMEDIATE`` transaction — so two processes never claim the same
+one — and the claim (state ``sending`` and the owner's id) is committed durably before the
+request leaves. Only the claiming owner can finish a claim. An item left ``sending`` by an owner
+that is no longer alive (see :mod:`avatar_desktop.core.owners`) becomes ``outcome_unknown``:
+never silently resent.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import logging
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from avatar_desktop.core.db import Database, StoreError, canonical_json, payload_hash
+from avatar_desktop.core.request import GenerationRequest
+from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.tasks import insert_task
+
+log = logging.getLogger("avatar_desktop.outbox")
+
+INTERRUPTED_REASON = (
+    "The program sending this job stopped before the service answered; the job may exist."
+)
+
+
+class ItemState(enum.StrEnum):
+    """The states of an outbox item; their values are a public interface (``avatar-cli``)."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    RETRY_WAIT = "retry_wait"
+    SUBMITTED = "submitted"
+    REFUSED = "refused"
+    OUTCOME_UNKNOWN = "outcome_unknown"
+    CANCELLED = "cancelled"
+
+    @property
+    def is_waiting(self) -> bool:
+        """Still on its way out: queued, being sent, or waiting to retry."""
+        return self in (ItemState.QUEUED, ItemState.SENDING, ItemState.RETRY_WAIT)
+
+    @property
+    def needs_user(self) -> bool:
+        """Stopped until the user decides (refused or outcome unknown)."""
+        return self in (ItemState.REFUSED, ItemState.OUTCOME_UNKNOWN)
+
+
+class WaitKind(enum.StrEnum):
+    """Why an item waits in ``retry_wait``."""
+
+    UNREACHABLE = "unreachable"
+    """The service could not be reached; an explicit send tries again at once."""
+    SERVICE = "service"
+    """The service asked to wait (429 / 503, ``Retry-After``): always honoured."""
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    """One stored outbox item. Times are aware UTC datetimes."""
+
+    item_id: int
+    service_url: str
+    payload: dict[str, Any]
+    payload_hash: str
+    consent: dict[str, Any] | None
+    source: str | None
+    state: ItemState
+    reason: str | None
+    task_id: str | None
+    attempts: int
+    next_attempt_at: datetime | None
+    wait_kind: WaitKind | None
+    owner: str | None
+    created_at: datetime
+    updated_at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        """The item as the command line prints it (``queue list --json``)."""
+        return {
+            "id": self.item_id,
+            "state": self.state.value,
+            "payload": self.payload,
+            "service": self.service_url,
+            "task_id": self.task_id,
+            "reason": self.reason,
+            "created_at": self.created_at.isoformat(),
+            "updated_at": self.updated_at.isoformat(),
+            "attempts": self.attempts,
+            "next_attempt_at": (
+                None if self.next_attempt_at is None else self.next_attempt_at.isoformat()
+            ),
+            "wait_kind": None if self.wait_kind is None else self.wait_kind.value,
+            "source": self.source,
+        }
+
+
+_COLUMNS = (
+    "item_id",
+    "service_url",
+    "payload",
+    "payload_hash",
+    "consent",
+    "source",
+    "state",
+    "reason",
+    "task_id",
+    "attempts",
+    "next_attempt_at",
+    "wait_kind",
+    "owner",
+    "created_at",
+    "updated_at",
+)
+_SELECT = f"SELECT {', '.join(_COLUMNS)} FROM outbox"
+
+
+def _datetime(timestamp: float) -> datetime:
+    return datetime.fromtimestamp(timestamp, UTC)
+
+
+def _item(row: Sequence[Any]) -> OutboxItem:
+    values = dict(zip(_COLUMNS, row, strict=True))
+    return OutboxItem(
+        item_id=values["item_id"],
+        service_url=values["service_url"],
+        payload=json.loads(values["payload"]),
+        payload_hash=values["payload_hash"],
+        consent=None if values["consent"] is None else json.loads(values["consent"]),
+        source=values["source"],
+        state=ItemState(values["state"]),
+        reason=values["reason"],
+        task_id=values["task_id"],
+        attempts=values["attempts"],
+        next_attempt_at=(
+            None if values["next_attempt_at"] is None else _datetime(values["next_attempt_at"])
+        ),
+        wait_kind=None if values["wait_kind"] is None else WaitKind(values["wait_kind"]),
+        owner=values["owner"],
+        created_at=_datetime(values["created_at"]),
+        updated_at=_datetime(values["updated_at"]),
+    )
+
+
+@dataclass(frozen=True)
+class NewItem:
+    """What :meth:`Outbox.add_many` queues: a valid request and where it came from."""
+
+    request: GenerationRequest
+    source: str | None = None
+    consent: Mapping[str, Any] | None = None
+
+
+class Outbox:
+    """The outbox items of every service, oldest first. Safe to share between threads and
+    between processes on the same file."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    # -- adding --
+
+    def add(
+        self,
+        service_url: str,
+        request: GenerationRequest,
+        *,
+        source: str | None = None,
+        consent: Mapping[str, Any] | None = None,
+    ) -> int:
+        """Queue one valid request for ``service_url``; returns its item id."""
+        return self.add_many(service_url, [NewItem(request, source, consent)])[0]
+
+    def add_many(self, service_url: str, items: Iterable[NewItem]) -> list[int]:
+        """Queue several requests in one transaction (all or none); returns their ids."""
+        now = time.time()
+        rows = []
+        for new in items:
+            payload = new.request.to_payload()
+            rows.append(
+                (
+                    service_url,
+                    canonical_json(payload),
+                    payload_hash(service_url, payload),
+                    None if new.consent is None else canonical_json(new.consent),
+                    new.source,
+                    ItemState.QUEUED.value,
+                    now,
+                    now,
+                )
+            )
+        ids: list[int] = []
+        with self.db.transaction() as conn:
+            for row in rows:
+                cursor = conn.execute(
+                    "INSERT INTO outbox (service_url, payload, payload_hash, consent, source, "
+                    "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    row,
+                )
+                assert cursor.lastrowid is not None
+                ids.append(cursor.lastrowid)
+        log.info("%d item(s) queued for %s", len(ids), service_url)
+        return ids
+
+    def find_same(self, service_url: str, payload: Mapping[str, Any]) -> list[OutboxItem]:
+        """Earlier items (not cancelled) that hold exactly this request for this service: a
+        duplicate would be billed twice. (Tasks: :meth:`TaskStore.find_same_request`.)"""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                f"{_SELECT} WHERE payload_hash = ? AND service_url = ? AND payload = ? "
+                "AND state != ? ORDER BY item_id",
+                (
+                    payload_hash(service_url, payload),
+                    service_url,
+                    canonical_json(payload),
+                    ItemState.CANCELLED.value,
+                ),
+            ).fetchall()
+        return [_item(row) for row in rows]
+
+    def known_hashes(self, service_url: str) -> set[str]:
+        """The payload hashes of every live item and task of ``service_url`` (for an import
+        that checks thousands of rows for duplicates at once)."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT payload_hash FROM outbox WHERE service_url = ? AND state != ? "
+                "UNION SELECT payload_hash FROM tasks WHERE service_url = ?",
+                (service_url, ItemState.CANCELLED.value, service_url),
+            ).fetchall()
+        return {row[0] for row in rows}
+
+    # -- reading --
+
+    def get(self, item_id: int) -> OutboxItem | None:
+        with self.db.connection() as conn:
+            row = conn.execute(f"{_SELECT} WHERE item_id = ?", (item_id,)).fetchone()
+        return None if row is None else _item(row)
+
+    def items(
+        self, service_url: str | None = None, states: Iterable[ItemState] | None = None
+    ) -> list[OutboxItem]:
+        """Items, oldest first, optionally of one service and some states."""
+        where: list[str] = []
+        args: list[Any] = []
+        if service_url is not None:
+            where.append("service_url = ?")
+            args.append(service_url)
+        if states is not None:
+            wanted = [ItemState(s).value for s in states]
+            where.append(f"state IN ({', '.join('?' * len(wanted))})")
+            args.extend(wanted)
+        sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY item_id"
+        with self.db.connection() as conn:
+            return [_item(row) for row in conn.execute(sql, args)]
+
+    def counts(self, service_url: str | None = None) -> dict[ItemState, int]:
+        """How many items are in each state (every state present, zero or more)."""
+        sql = "SELECT state, count(*) FROM outbox"
+        args: tuple[Any, ...] = ()
+        if service_url is not None:
+            sql += " WHERE service_url = ?"
+            args = (service_url,)
+        counts = dict.fromkeys(ItemState, 0)
+        with self.db.connection() as conn:
+            for state, count in conn.execute(sql + " GROUP BY state", args):
+                counts[ItemState(state)] = count
+        return counts
+
+    def _due_clause(self, explicit: bool) -> str:
+        # An explicit send retries at once what waited only because the service was unreachable;
+        # a delay the service asked for is always honoured.
+        unreachable = f" OR wait_kind = '{WaitKind.UNREACHABLE.value}'" if explicit else ""
+        return (
+            f"(state = '{ItemState.QUEUED.value}' OR (state = '{ItemState.RETRY_WAIT.value}' "
+            f"AND (next_attempt_at <= ?{unreachable})))"
+        )
+
+    def due_count(self, service_url: str, *, now: float | None = None, explicit: bool) -> int:
+        """How many items of ``service_url`` a send would take now."""
+        moment = time.time() if now is None else now
+        with self.db.connection() as conn:
+            due = self._due_clause(explicit)
+            row = conn.execute(
+                f"SELECT count(*) FROM outbox WHERE service_url = ? AND {due}",
+                (service_url, moment),
+            ).fetchone()
+        return int(row[0])
+
+    def next_attempt(self, service_url: str) -> float | None:
+        """The Unix time of the earliest ``retry_wait`` item of ``service_url``, if any."""
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "SELECT min(next_attempt_at) FROM outbox WHERE service_url = ? AND state = ?",
+                (service_url, ItemState.RETRY_WAIT.value),
+            ).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    # -- sending --
+
+    def claim_next(
+        self, service_url: str, owner: str, *, explicit: bool, now: float | None = None
+    ) -> OutboxItem | None:
+        """Claim the oldest due item of ``service_url`` for ``owner``: it becomes ``sending``,
+        durably, before this returns. None when nothing is due."""
+        moment = time.time() if now is None else now
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                f"SELECT item_id FROM outbox WHERE service_url = ? AND {self._due_clause(explicit)}"
+                " ORDER BY item_id LIMIT 1",
+                (service_url, moment),
+            ).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE outbox SET state = ?, owner = ?, attempts = attempts + 1, "
+                "updated_at = ? WHERE item_id = ?",
+                (ItemState.SENDING.value, owner, time.time(), row[0]),
+            )
+            claimed = conn.execute(f"{_SELECT} WHERE item_id = ?", (row[0],)).fetchone()
+        item = _item(claimed)
+        log.info("item %d: claimed by %s (attempt %d)", item.item_id, owner, item.attempts)
+        return item
+
+    def claim(self, item_id: int, owner: str) -> OutboxItem | None:
+        """Claim one particular item (Submit sends the item it just queued) if it is still
+        queued or waiting; None when it is not (another process took it, or it was cancelled)."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE outbox SET state = ?, owner = ?, attempts = attempts + 1, updated_at = ? "
+                "WHERE item_id = ? AND state IN (?, ?)",
+                (
+                    ItemState.SENDING.value,
+                    owner,
+                    time.time(),
+                    item_id,
+                    ItemState.QUEUED.value,
+                    ItemState.RETRY_WAIT.value,
+                ),
+            )
+            if cursor.rowcount == 0:
+                return None
+            row = conn.execute(f"{_SELECT} WHERE item_id = ?", (item_id,)).fetchone()
+        return _item(row)
+
+    def _finish(self, item_id: int, owner: str, sql: str, args: Sequence[Any]) -> bool:
+        """Apply ``sql`` (an UPDATE ... SET fragment) to a claim ``owner`` still holds."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE outbox SET {sql}, owner = NULL, updated_at = ? "
+                "WHERE item_id = ? AND state = ? AND owner = ?",
+                (*args, time.time(), item_id, ItemState.SENDING.value, owner),
+            )
+            done = cursor.rowcount == 1
+        if not done:
+            log.warning("item %d: the claim of %s was lost", item_id, owner)
+        return done
+
+    def mark_submitted(self, item_id: int, owner: str, task_id: str) -> int:
+        """The service accepted the item as ``task_id``: in one transaction the item becomes
+        ``submitted`` and the task enters the task list (``NOT_START``). Returns the task row id.
+
+        Raises :class:`StoreError` when it cannot be written; the caller must keep the task id.
+        """
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "SELECT service_url, payload, consent, created_at FROM outbox "
+                "WHERE item_id = ? AND state = ? AND owner = ?",
+                (item_id, ItemState.SENDING.value, owner),
+            ).fetchone()
+            if row is None:
+                raise StoreError(f"Outbox item {item_id} is no longer being sent by this program.")
+            existing = conn.execute(
+                "SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)
+            ).fetchone()
+            if existing is not None:
+                row_id = int(existing[0])
+            else:
+                row_id = insert_task(
+                    conn,
+                    task_id=task_id,
+                    service_url=row[0],
+                    payload=json.loads(row[1]),
+                    consent=None if row[2] is None else json.loads(row[2]),
+                    status=TaskStatus.NOT_START,
+                    created_at=time.time(),
+                )
+            conn.execute(
+                "UPDATE outbox SET state = ?, task_id = ?, reason = NULL, owner = NULL, "
+                "next_attempt_at = NULL, wait_kind = NULL, updated_at = ? WHERE item_id = ?",
+                (ItemState.SUBMITTED.value, task_id, time.time(), item_id),
+            )
+        log.info("item %d: submitted as task %s", item_id, task_id)
+        return row_id
+
+    def mark_retry(
+        self, item_id: int, owner: str, *, delay: float, reason: str, wait_kind: WaitKind
+    ) -> bool:
+        """Wait ``delay`` seconds, then the item is due again."""
+        return self._finish(
+            item_id,
+            owner,
+            "state = ?, reason = ?, next_attempt_at = ?, wait_kind = ?",
+            (ItemState.RETRY_WAIT.value, reason, time.time() + delay, wait_kind.value),
+        )
+
+    def mark_refused(self, item_id: int, owner: str, reason: str) -> bool:
+        """The service refused the item (not billed); it waits for the user to edit it."""
+        return self._finish(
+            item_id,
+            owner,
+            "state = ?, reason = ?, next_attempt_at = NULL, wait_kind = NULL",
+            (ItemState.REFUSED.value, reason),
+        )
+
+    def mark_outcome_unknown(self, item_id: int, owner: str, reason: str) -> bool:
+        """The request may have reached the service: never sent again without the user."""
+        return self._finish(
+            item_id,
+            owner,
+            "state = ?, reason = ?, next_attempt_at = NULL, wait_kind = NULL",
+            (ItemState.OUTCOME_UNKNOWN.value, reason),
+        )
+
+    def release(self, item_id: int, owner: str, reason: str) -> bool:
+        """Give a claim back untouched (it surely never left): the item is ``queued`` again.
+        Used when the token was refused — nothing is lost."""
+        return self._finish(
+            item_id,
+            owner,
+            "state = ?, reason = ?, attempts = max(attempts - 1, 0)",
+            (ItemState.QUEUED.value, reason),
+        )
+
+    def recover_orphans(self, is_alive: Callable[[str | None], bool]) -> list[int]:
+        """Turn items left ``sending`` by owners that are gone into ``outcome_unknown``;
+        returns their ids. Items of live owners (another window, an ``avatar-cli`` run) are left
+        alone."""
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT item_id, owner FROM outbox WHERE state = ?", (ItemState.SENDING.value,)
+            ).fetchall()
+        owners = {owner for _item_id, owner in rows}
+        dead = {owner for owner in owners if not is_alive(owner)}
+        recovered = [item_id for item_id, owner in rows if owner in dead]
+        if not recovered:
+            return []
+        with self.db.transaction() as conn:
+            for item_id, owner in rows:
+                if owner in dead:
+                    conn.execute(
+                        "UPDATE outbox SET state = ?, reason = ?, owner = NULL, updated_at = ? "
+                        "WHERE item_id = ? AND state = ? AND owner IS ?",
+                        (
+                            ItemState.OUTCOME_UNKNOWN.value,
+                            INTERRUPTED_REASON,
+                            time.time(),
+                            item_id,
+                            ItemState.SENDING.value,
+                            owner,
+                        ),
+                    )
+        log.warning("%d interrupted send(s): outcome unknown", len(recovered))
+        return recovered
+
+    # -- the user's decisions --
+
+    def _change(
+        self, item_id: int, allowed: Iterable[ItemState], sql: str, args: Sequence[Any]
+    ) -> bool:
+        states = [s.value for s in allowed]
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                f"UPDATE outbox SET {sql}, updated_at = ? "
+                f"WHERE item_id = ? AND state IN ({', '.join('?' * len(states))})",
+                (*args, time.time(), item_id, *states),
+            )
+            return cursor.rowcount == 1
+
+    def cancel(self, item_id: int) -> bool:
+        """Cancel an item that is not being sent and not submitted; False when it cannot be."""
+        return self._change(
+            item_id,
+            (ItemState.QUEUED, ItemState.RETRY_WAIT, ItemState.REFUSED, ItemState.OUTCOME_UNKNOWN),
+            "state = ?, next_attempt_at = NULL, wait_kind = NULL",
+            (ItemState.CANCELLED.value,),
+        )
+
+    def requeue(self, item_id: int, payload: Mapping[str, Any] | None = None) -> bool:
+        """Send again: a refused, cancelled or outcome-unknown item (optionally with an edited,
+        valid request body) goes back to ``queued``. For ``outcome_unknown`` the caller must
+        have asked the user: the job may already exist and be billed."""
+        allowed = (ItemState.REFUSED, ItemState.CANCELLED, ItemState.OUTCOME_UNKNOWN)
+        if payload is None:
+            return self._change(
+                item_id,
+                allowed,
+                "state = ?, reason = NULL, next_attempt_at = NULL, wait_kind = NULL",
+                (ItemState.QUEUED.value,),
+            )
+        request = GenerationRequest.from_payload(payload)  # only valid requests enter
+        item = self.get(item_id)
+        if item is None:
+            return False
+        body = request.to_payload()
+        return self._change(
+            item_id,
+            allowed,
+            "state = ?, reason = NULL, next_attempt_at = NULL, wait_kind = NULL, payload = ?, "
+            "payload_hash = ?",
+            (
+                ItemState.QUEUED.value,
+                canonical_json(body),
+                payload_hash(item.service_url, body),
+            ),
+        )
+
+    def resolve_submitted(self, item_id: int, task_id: str) -> int | None:
+        """The user found the job of an ``outcome_unknown`` item on the service as ``task_id``:
+        the item becomes ``submitted`` and the task enters the list. Returns the task row id,
+        None when the item is not ``outcome_unknown``."""
+        with self.db.transaction() as conn:
+            row = conn.execute(
+                "SELECT service_url, payload, consent FROM outbox WHERE item_id = ? AND state = ?",
+                (item_id, ItemState.OUTCOME_UNKNOWN.value),
+            ).fetchone()
+            if row is None:
+                return None
+            existing = conn.execute(
+                "SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)
+            ).fetchone()
+            if existing is not None:
+                row_id = int(existing[0])
+            else:
+                row_id = insert_task(
+                    conn,
+                    task_id=task_id,
+                    service_url=row[0],
+                    payload=json.loads(row[1]),
+                    consent=None if row[2] is None else json.loads(row[2]),
+                    status=TaskStatus.UNKNOWN,
+                    created_at=time.time(),
+                )
+            conn.execute(
+                "UPDATE outbox SET state = ?, task_id = ?, reason = NULL, updated_at = ? "
+                "WHERE item_id = ?",
+                (ItemState.SUBMITTED.value, task_id, time.time(), item_id),
+            )
+        return row_id
+
+    def remove_finished(self, service_url: str | None = None) -> int:
+        """Forget submitted and cancelled items (their tasks stay in the task list)."""
+        sql = "DELETE FROM outbox WHERE state IN (?, ?)"
+        args: list[Any] = [ItemState.SUBMITTED.value, ItemState.CANCELLED.value]
+        if service_url is not None:
+            sql += " AND service_url = ?"
+            args.append(service_url)
+        with self.db.transaction() as conn:
+            return conn.execute(sql, args).rowcount
+
+
+__all__ = [
+    "INTERRUPTED_REASON",
+    "ItemState",
+    "NewItem",
+    "Outbox",
+    "OutboxItem",
+    "WaitKind",
+]
