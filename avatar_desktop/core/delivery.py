@@ -21,7 +21,6 @@ import random
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -268,6 +267,8 @@ class RunReport:
 
     outcomes: list[SendOutcome] = field(default_factory=list)
     stopped: RunStop | None = None
+    store_error: StoreError | None = None
+    """The data file failed while claiming: the run stopped, nothing was sent unrecorded."""
 
     def by(self, decision: Decision) -> list[SendOutcome]:
         return [o for o in self.outcomes if o.decision is decision]
@@ -312,16 +313,29 @@ def send_due(
 
     def worker() -> None:
         while not stop.is_set() and not should_stop():
-            outcome = sender.send_next(explicit=True)
+            try:
+                outcome = sender.send_next(explicit=True)
+            except StoreError as exc:
+                with lock:
+                    report.store_error = exc
+                stop.set()
+                return
             if outcome is None:
                 return
             note(outcome)
 
     workers = max(1, concurrency)
     while True:
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="avatar-send") as pool:
-            for future in [pool.submit(worker) for _ in range(workers)]:
-                future.result()
+        # Daemon threads: a process that quits while a request is in flight is not held back
+        # by it (the item stays "sending" under this owner, so it becomes outcome_unknown).
+        threads = [
+            threading.Thread(target=worker, name=f"avatar-send-{n}", daemon=True)
+            for n in range(workers)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
         if should_stop() and report.stopped is None:
             report.stopped = RunStop.CANCELLED
         if not wait or stop.is_set() or report.stopped is not None:
