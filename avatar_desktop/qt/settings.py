@@ -128,6 +128,28 @@ class AppSettings:
                 pass
         return ServiceConfig(base_url=DEFAULT_BASE_URL, **common)
 
+    # -- the outbox --
+    @property
+    def auto_send(self) -> bool:
+        """Send queued jobs on their own while the service can be reached (default on)."""
+        value = self._get("outbox/auto_send", True)
+        if isinstance(value, str):
+            return value.strip().lower() not in ("false", "0", "no", "off")
+        return bool(value)
+
+    @auto_send.setter
+    def auto_send(self, value: bool) -> None:
+        self._settings.setValue("outbox/auto_send", bool(value))
+
+    @property
+    def send_concurrency(self) -> int:
+        """How many jobs are sent at once (1..8, default 2)."""
+        return int(self._float("outbox/concurrency", 2, 1, 8))
+
+    @send_concurrency.setter
+    def send_concurrency(self, value: int) -> None:
+        self._settings.setValue("outbox/concurrency", max(1, min(8, int(value))))
+
     # -- interface --
     @property
     def language(self) -> str:

@@ -1,0 +1,404 @@
+"""Runs the outbox's sender off the UI thread, and decides when the window sends on its own.
+
+The rules of sending are the core's (:mod:`avatar_desktop.core.delivery`); this adapter only
+runs them on a ``QThread`` and reports through signals:
+
+* **Submit** sends one item at once (:meth:`OutboxRunner.submit_item`), on a lane of its own so a
+  long automatic run never delays it.
+* **Automatically** (a setting, on by default), while the service can be reached, the token
+  works and sending is not paused, every due item goes out, a few at a time. More than
+  :data:`~avatar_desktop.core.delivery.CONFIRM_ABOVE` at once asks first
+  (:attr:`OutboxRunner.confirmation_needed`): each one is billed.
+* A refused token pauses everything until the token changes or the user resumes.
+* An unreachable service marks the runner offline; a cheap check of the service host (a TCP
+  connection, nothing sent) runs every few seconds and resumes sending by itself.
+* Items a dead process left ``sending`` become ``outcome_unknown`` (checked every few seconds,
+  so an ``avatar-cli`` run killed while the window is open is seen too).
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtNetwork import QNetworkInformation
+
+from avatar_desktop.core.config import ServiceConfig
+from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.delivery import (
+    CONFIRM_ABOVE,
+    Decision,
+    RunReport,
+    RunStop,
+    Sender,
+    SendOutcome,
+    send_due,
+)
+from avatar_desktop.core.outbox import Outbox
+from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
+from avatar_desktop.core.pacing import RateGate
+from avatar_desktop.core.service import NotSent, is_loopback_host
+from avatar_desktop.qt.workers import Abandoned, WorkerThreads, call_abandonable
+
+log = logging.getLogger("avatar_desktop.qt.outbox")
+
+TICK_MS = 1000
+RECOVER_EVERY_TICKS = 5
+PROBE_EVERY_TICKS = 10
+
+
+@dataclass(frozen=True)
+class SendJob:
+    """One job for a lane: send ``item_id`` now, or every due item (``item_id`` None)."""
+
+    config: ServiceConfig
+    token: str
+    item_id: int | None = None
+    concurrency: int = 2
+
+
+class SendWorker(QObject):
+    """Runs sends on its thread. Signals: ``outcome(SendOutcome)``, ``finished(RunReport)``."""
+
+    outcome = Signal(object)
+    finished = Signal(object)
+
+    def __init__(self, outbox: Outbox, owner: str, gate: RateGate) -> None:
+        super().__init__()
+        self._outbox = outbox
+        self._owner = owner
+        self._gate = gate
+        self.stop_event = threading.Event()
+
+    @Slot(object)
+    def run(self, job: SendJob) -> None:
+        if self.stop_event.is_set():
+            return
+        config, token = job.config, job.token
+        sender = Sender(
+            self._outbox,
+            self._owner,
+            config.base_url,
+            lambda: config.make_client(token),
+            gate=self._gate,
+        )
+        report = RunReport()
+
+        def work() -> None:
+            if job.item_id is not None:
+                outcome = sender.send_item(job.item_id)
+                if outcome is not None:
+                    report.outcomes.append(outcome)
+                    self.outcome.emit(outcome)
+                return
+            result = send_due(
+                sender,
+                concurrency=job.concurrency,
+                should_stop=self.stop_event.is_set,
+                on_outcome=self.outcome.emit,
+            )
+            report.outcomes[:] = result.outcomes
+            report.stopped = result.stopped
+            report.store_error = result.store_error
+
+        try:
+            call_abandonable(work, self.stop_event)
+        except Abandoned:
+            return  # closing: in-flight items stay "sending" and become outcome_unknown
+        except StoreError as exc:
+            report.store_error = exc
+        except Exception:
+            log.exception("unexpected failure while sending")
+        self.finished.emit(report)
+
+
+class ReachabilityWorker(QObject):
+    """Checks, without sending anything, whether the service's host accepts connections."""
+
+    checked = Signal(str, bool)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stop_event = threading.Event()
+
+    @Slot(str)
+    def check(self, base_url: str) -> None:
+        parts = urlsplit(base_url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+
+        def connect() -> bool:
+            try:
+                with socket.create_connection((host, port), timeout=5):
+                    return True
+            except OSError:
+                return False
+
+        try:
+            reachable = call_abandonable(connect, self.stop_event)
+        except Abandoned:
+            return
+        self.checked.emit(base_url, reachable)
+
+
+class OutboxRunner(QObject):
+    """Sends the outbox of the window's current service.
+
+    Signals:
+        outcome(SendOutcome): one send ended (for the status bar and the compose area).
+        confirmation_needed(int): this many items would go out at once; call :meth:`confirm`.
+        state_changed(): online / paused / busy changed (for the status bar).
+        token_refused(): the service refused the token; sending is paused.
+    """
+
+    outcome = Signal(object)
+    confirmation_needed = Signal(int)
+    state_changed = Signal()
+    token_refused = Signal()
+    _submit = Signal(object)
+    _run = Signal(object)
+    _probe = Signal(str)
+
+    def __init__(
+        self,
+        outbox: Outbox,
+        data_dir: Path,
+        *,
+        auto_send: bool = True,
+        concurrency: int = 2,
+        tick_ms: int = TICK_MS,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.outbox = outbox
+        self._data_dir = data_dir
+        self.owner = ProcessOwner(data_dir)
+        self.gate = RateGate()
+        self.auto_send = auto_send
+        self.concurrency = concurrency
+        self._config: ServiceConfig | None = None
+        self._token: str | None = None
+        self.paused = False
+        self.token_paused = False
+        self.online = True
+        self.system_offline = False
+        self._running = 0  # jobs handed to the workers and not finished
+        self._confirmed = 0  # how many due items the user agreed to send at once
+        self._asking = False
+        self._ticks = 0
+
+        self._threads = WorkerThreads(self)
+        self._submit_worker = SendWorker(outbox, self.owner.owner_id, self.gate)
+        self._run_worker = SendWorker(outbox, self.owner.owner_id, self.gate)
+        self._probe_worker = ReachabilityWorker()
+        self._threads.start(self._submit_worker, "outbox-submit")
+        self._threads.start(self._run_worker, "outbox-run")
+        self._threads.start(self._probe_worker, "outbox-probe")
+        self._submit.connect(self._submit_worker.run)
+        self._run.connect(self._run_worker.run)
+        self._probe.connect(self._probe_worker.check)
+        for worker in (self._submit_worker, self._run_worker):
+            worker.outcome.connect(self._on_outcome)
+            worker.finished.connect(self._on_finished)
+        self._probe_worker.checked.connect(self._on_probed)
+
+        self._timer = QTimer(self)
+        self._timer.setInterval(tick_ms)
+        self._timer.timeout.connect(self.tick)
+        self._timer.start()
+        self._watch_system_network()
+        self.recover()
+
+    # -- configuration --
+
+    def configure(self, config: ServiceConfig, token: str | None) -> None:
+        """The window's service or token changed. A new token lifts a token pause."""
+        service_changed = self._config is None or config.base_url != self._config.base_url
+        if token != self._token:
+            self.token_paused = False
+        self._config, self._token = config, token
+        if service_changed:
+            self.online = True
+            self._confirmed = 0
+        self.state_changed.emit()
+        QTimer.singleShot(0, self.tick)
+
+    @property
+    def config(self) -> ServiceConfig | None:
+        return self._config
+
+    @property
+    def busy(self) -> bool:
+        return self._running > 0
+
+    def can_send(self) -> bool:
+        return bool(self._config is not None and self._token)
+
+    # -- the user's commands --
+
+    def submit_item(self, item_id: int) -> bool:
+        """Send ``item_id`` now (the Submit button); False when there is no token."""
+        if not self.can_send():
+            return False
+        assert self._config is not None and self._token is not None
+        self._running += 1
+        self.state_changed.emit()
+        self._submit.emit(SendJob(self._config, self._token, item_id))
+        return True
+
+    def send_now(self) -> None:
+        """Send every due item now, waiting only where the service asked to wait. Asks first
+        (:attr:`confirmation_needed`) when more than a few would go."""
+        self.paused = False
+        self.online = True
+        self.state_changed.emit()
+        self._start_run(explicit=True)
+
+    def confirm(self, count: int) -> None:
+        """The user agreed to send ``count`` items at once."""
+        self._asking = False
+        self._confirmed = count
+        self._start_run(explicit=True)
+
+    def decline(self) -> None:
+        """The user did not want the items sent now: automatic sending waits for "Send now"."""
+        self._asking = False
+        self.paused = True
+        self.state_changed.emit()
+
+    def pause(self) -> None:
+        self.paused = True
+        self.state_changed.emit()
+
+    def resume(self) -> None:
+        self.paused = False
+        self.token_paused = False
+        self.state_changed.emit()
+        QTimer.singleShot(0, self.tick)
+
+    # -- the clock --
+
+    @Slot()
+    def tick(self) -> None:
+        self._ticks += 1
+        if self._ticks % RECOVER_EVERY_TICKS == 0:
+            self.recover()
+        if self._config is None:
+            return
+        if not self.reachable:
+            if not self.online and self._ticks % PROBE_EVERY_TICKS == 0:
+                self._probe.emit(self._config.base_url)
+            return
+        if self.auto_send and not self.paused and not self.token_paused:
+            self._start_run(explicit=False)
+
+    def recover(self) -> list[int]:
+        """Items that dead processes left ``sending`` become ``outcome_unknown``."""
+        try:
+            return self.outbox.recover_orphans(lambda who: owner_is_alive(self._data_dir, who))
+        except StoreError as exc:
+            log.warning("could not look for interrupted sends: %s", exc)
+            return []
+
+    def _start_run(self, *, explicit: bool) -> None:
+        if self._running or self._asking or not self.can_send() or self.token_paused:
+            return
+        assert self._config is not None and self._token is not None
+        try:
+            due = self.outbox.due_count(self._config.base_url, explicit=explicit)
+        except StoreError as exc:
+            log.warning("could not read the outbox: %s", exc)
+            return
+        if due == 0 or self.gate.wait_seconds(self._config.base_url) > 0:
+            return
+        if due <= CONFIRM_ABOVE:
+            self._confirmed = 0  # a later batch of many asks again
+        elif due > self._confirmed:
+            self._asking = True
+            self.confirmation_needed.emit(due)
+            return
+        self._running += 1
+        self.state_changed.emit()
+        self._run.emit(SendJob(self._config, self._token, None, self.concurrency))
+
+    @Slot(object)
+    def _on_outcome(self, outcome: SendOutcome) -> None:
+        if outcome.decision is Decision.TOKEN_REFUSED:
+            if not self.token_paused:
+                self.token_paused = True
+                self.token_refused.emit()
+        elif outcome.decision is Decision.RETRY and isinstance(outcome.error, NotSent):
+            self.online = False
+        elif outcome.decision is Decision.SUBMITTED:
+            self.online = True
+        self.outcome.emit(outcome)
+        self.state_changed.emit()
+
+    @Slot(object)
+    def _on_finished(self, report: RunReport) -> None:
+        self._running = max(0, self._running - 1)
+        if report.stopped is RunStop.QUOTA:
+            self.paused = True
+        self.state_changed.emit()
+
+    @Slot(str, bool)
+    def _on_probed(self, base_url: str, reachable: bool) -> None:
+        if self._config is None or base_url != self._config.base_url:
+            return
+        if reachable and not self.online:
+            log.info("%s can be reached again", base_url)
+            self.online = True
+            self.state_changed.emit()
+            QTimer.singleShot(0, self.tick)
+
+    def _watch_system_network(self) -> None:
+        """Follow the system's own idea of the network, where Qt has a backend for it."""
+        if not QNetworkInformation.loadBackendByFeatures(QNetworkInformation.Feature.Reachability):
+            return
+        info = QNetworkInformation.instance()
+        if info is None:
+            return
+        info.reachabilityChanged.connect(self._on_reachability)
+        self._on_reachability(info.reachability())
+
+    @Slot(object)
+    def _on_reachability(self, reachability: QNetworkInformation.Reachability) -> None:
+        self.set_system_offline(reachability is QNetworkInformation.Reachability.Disconnected)
+
+    def set_system_offline(self, offline: bool) -> None:
+        """The system says the computer has no network (a service on this computer — the
+        sandbox — is still reachable)."""
+        if offline == self.system_offline:
+            return
+        self.system_offline = offline
+        if not offline:
+            self.online = True
+        self.state_changed.emit()
+        QTimer.singleShot(0, self.tick)
+
+    @property
+    def reachable(self) -> bool:
+        """Whether sending can be tried now: the service answered lately (or was not tried),
+        and the system is not offline unless the service is on this computer."""
+        if not self.online:
+            return False
+        if self.system_offline and self._config is not None:
+            return is_loopback_host(urlsplit(self._config.base_url).hostname or "")
+        return True
+
+    # -- closing --
+
+    def shutdown(self) -> None:
+        """Stop the clock and the threads; items in flight stay ``sending`` under this process
+        and become ``outcome_unknown`` once it has ended."""
+        self._timer.stop()
+        self._threads.shutdown()
+        self.owner.release()
+
+
+__all__ = ["OutboxRunner", "ReachabilityWorker", "SendJob", "SendWorker"]
