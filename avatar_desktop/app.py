@@ -40,23 +40,41 @@ earlier sandbox tasks working. Another free port is used when it is taken."""
 
 
 class LazySandbox:
-    """Starts the built-in sandbox server the first time its address is needed."""
+    """Starts the built-in sandbox server the first time its address is needed.
 
-    def __init__(self, step_seconds: float = 2.0, port: int = SANDBOX_PORT) -> None:
+    Its tasks are kept in ``<data folder>/sandbox/builtin.json`` (``persist=False``: in memory
+    only), so sandbox tasks and their result links still work after the app restarts.
+    """
+
+    def __init__(
+        self, step_seconds: float = 2.0, port: int = SANDBOX_PORT, *, persist: bool = True
+    ) -> None:
         self._step_seconds = step_seconds
         self._port = port
+        self._persist = persist
         self._server: Any = None
 
     def base_url(self) -> str:
         if self._server is None:
+            from avatar_desktop.core.paths import data_dir
             from avatar_desktop.sandbox import SandboxServer
 
+            state_path = None
+            if self._persist:
+                try:
+                    state_path = data_dir() / "sandbox" / "builtin.json"
+                except OSError as exc:
+                    log.warning("built-in sandbox: no state file, tasks in memory only: %s", exc)
+            options: dict[str, Any] = {
+                "step_seconds": self._step_seconds,
+                "state_path": state_path,
+            }
             try:
-                server = SandboxServer(port=self._port, step_seconds=self._step_seconds).start()
+                server = SandboxServer(port=self._port, **options).start()
             except OSError:
-                server = SandboxServer(port=0, step_seconds=self._step_seconds).start()
+                server = SandboxServer(port=0, **options).start()
             self._server = server
-            log.info("built-in sandbox at %s", server.base_url)
+            log.info("built-in sandbox at %s (state file: %s)", server.base_url, state_path)
         return str(self._server.base_url)
 
     def stop(self) -> None:

@@ -8,6 +8,7 @@ import os
 import queue
 import re
 import signal
+import stat
 import struct
 import subprocess
 import sys
@@ -15,6 +16,7 @@ import threading
 import time
 import wave
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -128,6 +130,15 @@ def poll_until_final(
 
 def submits(server: SandboxServer) -> list[RecordedRequest]:
     return [r for r in server.requests if r.path == "/avatar/generation"]
+
+
+def wait_until(condition: Any, what: str, deadline: float = 10.0) -> None:
+    """Poll ``condition()`` until it is true; fail after ``deadline`` seconds."""
+    end = time.monotonic() + deadline
+    while not condition():
+        if time.monotonic() > end:
+            raise AssertionError(f"timed out waiting for {what}")
+        time.sleep(0.005)
 
 
 # --------------------------------------------------------------------------------------------
@@ -904,11 +915,318 @@ def test_client_disconnecting_mid_response_is_quiet(
         with socket.create_connection((host, int(port)), timeout=5) as sock:
             sock.sendall(b"GET /media/samples/voice-600s.wav HTTP/1.1\r\nHost: x\r\n\r\n")
             assert sock.recv(100).startswith(b"HTTP/1.1 200")
-    # the server is still fine
-    with requests.get(f"{server.base_url}/media/samples/avatar.png", timeout=TIMEOUT) as resp:
+    # the server is still fine ("close": this connection's handler ends after the answer too)
+    with requests.get(
+        f"{server.base_url}/media/samples/avatar.png",
+        headers={"Connection": "close"},
+        timeout=TIMEOUT,
+    ) as resp:
         assert resp.status_code == 200
-    time.sleep(0.05)  # give the handler threads a moment to hit the broken pipe
+    # every handler has hit its broken pipe and finished, error handling included: whatever it
+    # was going to print is on stderr by now
+    wait_until(lambda: server.open_connections == 0, "the handlers to finish")
     assert "Traceback" not in capfd.readouterr().err
+
+
+# --------------------------------------------------------------------------------------------
+# state file: tasks across restarts
+# --------------------------------------------------------------------------------------------
+
+STATUS_ORDER = ["NOT_START", "QUEUED", "IN_PROGRESS", "SUCCESS"]
+
+
+def distinct(statuses: list[str]) -> list[str]:
+    return [s for i, s in enumerate(statuses) if i == 0 or statuses[i - 1] != s]
+
+
+def saved_ids(path: Path) -> list[str]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert document["format"] == "avatar-sandbox-state"
+    assert document["version"] == 1
+    return [record["task_id"] for record in document["tasks"]]
+
+
+def media_bytes(http: requests.Session, server: SandboxServer, task_id: str, name: str) -> bytes:
+    with http.get(f"{server.base_url}/media/{task_id}/{name}", timeout=TIMEOUT) as resp:
+        assert resp.status_code == 200, resp.text
+        return resp.content
+
+
+def test_a_task_goes_on_after_a_restart_and_its_video_plays(
+    tmp_path: Path, http: requests.Session
+) -> None:
+    state = tmp_path / "state" / "sandbox.json"
+    before = time.time()
+    seen_before: list[dict[str, Any]] = []
+    with SandboxServer(step_seconds=0.3, state_path=state) as first:
+        assert first.persisting
+        task_id = submit_ok(http, first, {**AUDIO_URL, "no_watermark": True})
+
+        def in_progress() -> bool:
+            seen_before.append(task(http, first, task_id))
+            return seen_before[-1]["status"] in ("IN_PROGRESS", "SUCCESS")
+
+        wait_until(in_progress, "the task to be in progress")
+    assert seen_before[-1]["status"] == "IN_PROGRESS"
+
+    # a new server on the same file, with another step length: the task keeps its own
+    with SandboxServer(step_seconds=60, state_path=state) as second:
+        seen_after = poll_until_final(http, second, task_id)
+        video = media_bytes(http, second, task_id, "out.mp4")
+        assert second.tasks[task_id]["payload"] is None  # the file keeps no request bodies
+        media = f"{second.base_url}/media/{task_id}"
+
+    # it went on from its original submission time instead of starting over
+    assert seen_after[0]["status"] in ("IN_PROGRESS", "SUCCESS")
+    statuses = [s["status"] for s in seen_before + seen_after]
+    assert distinct(statuses) == STATUS_ORDER
+    progress = [int(s["progress"][:-1]) for s in seen_before + seen_after if s["progress"]]
+    assert progress == sorted(progress)
+    last = seen_after[-1]
+    for key in ("submit_time", "start_time"):
+        assert last[key] == seen_before[-1][key]
+    assert last["data"]["create_time"] == seen_before[0]["data"]["create_time"]
+    assert int(before) <= last["submit_time"] <= time.time()
+    assert last["data"]["work_video_path"] == f"{media}/out.mp4"
+    assert video == (MEDIA_DIR / "result.mp4").read_bytes()
+    # wall-clock time is what is saved; nothing of the request body is
+    saved = json.loads(state.read_text(encoding="utf-8"))["tasks"]
+    assert [record["task_id"] for record in saved] == [task_id]
+    assert before <= saved[0]["submitted_at"] <= time.time()
+    assert "example.com" not in state.read_text(encoding="utf-8")
+
+
+def test_every_outcome_answers_the_same_after_a_restart(
+    tmp_path: Path, http: requests.Session
+) -> None:
+    state = tmp_path / "sandbox.json"
+    short_clone = {
+        "avatar_url": AVATAR,
+        "create_voice": {
+            **CREATE_VOICE["create_voice"],
+            "audio_url": "http://127.0.0.1:9/media/samples/voice-12s.wav",
+        },
+    }
+    bodies = {
+        "failed": {**AUDIO_URL, "avatar_url": "https://x.test/sandbox-fail.png"},
+        "stalled": {**AUDIO_URL, "audio_url": "https://x.test/sandbox-stall"},
+        "short_clone": short_clone,
+        "watermarked": USE_VOICE,
+        "documented": DOC_EXAMPLE,
+    }
+    with SandboxServer(step_seconds=0, state_path=state) as first:
+        ids = {name: submit_ok(http, first, body) for name, body in bodies.items()}
+        before = {name: task(http, first, task_id) for name, task_id in ids.items()}
+        first_base = first.base_url
+    assert before["failed"]["status"] == "FAILURE"
+    assert before["stalled"]["status"] == "UNKNOWN"
+    assert "12 s" in before["short_clone"]["fail_reason"]
+    with SandboxServer(step_seconds=0, state_path=state) as second:
+        after = {name: task(http, second, task_id) for name, task_id in ids.items()}
+        expected = json.loads(json.dumps(before).replace(first_base, second.base_url))
+        assert after == expected
+        watermarked = media_bytes(http, second, ids["watermarked"], "out.mp4")
+        clean = media_bytes(http, second, ids["documented"], "out.mp4")
+        cover = media_bytes(http, second, ids["documented"], "cover.webp")
+        for name in ("failed", "stalled"):
+            url = f"{second.base_url}/media/{ids[name]}/out.mp4"
+            with http.get(url, timeout=TIMEOUT) as resp:
+                assert resp.status_code == 404
+    assert watermarked == (MEDIA_DIR / "result_wm.mp4").read_bytes()
+    assert clean == (MEDIA_DIR / "result.mp4").read_bytes()
+    assert cover == (MEDIA_DIR / "cover.webp").read_bytes()
+
+
+DAMAGED = {
+    "not_json": b"{not json",
+    "not_utf8": b"\xff\xfe\x00{",
+    "empty": b"",
+    "not_an_object": b"[]",
+    "other_format": b'{"format": "something-else", "version": 1, "tasks": []}',
+    "newer_version": b'{"format": "avatar-sandbox-state", "version": 2, "tasks": []}',
+    "bad_record": b'{"format": "avatar-sandbox-state", "version": 1, "tasks": [{"task_id": "x"}]}',
+    "bad_time": (
+        b'{"format": "avatar-sandbox-state", "version": 1, "tasks": [{"task_id": "'
+        + b"a" * 32
+        + b'", "submitted_at": "yesterday", "step_seconds": 0, "no_watermark": true,'
+        b' "fail": false, "stall": false, "fail_reason": ""}]}'
+    ),
+}
+
+
+@pytest.mark.parametrize("content", list(DAMAGED.values()), ids=list(DAMAGED))
+def test_a_damaged_state_file_is_moved_aside_and_the_server_starts(
+    tmp_path: Path, http: requests.Session, capfd: pytest.CaptureFixture[str], content: bytes
+) -> None:
+    state = tmp_path / "sandbox.json"
+    state.write_bytes(content)
+    with SandboxServer(step_seconds=0, state_path=state) as server:
+        assert server.persisting
+        assert server.tasks == {}
+        task_id = submit_ok(http, server, AUDIO_URL)
+    (aside,) = tmp_path.glob("sandbox.json.damaged-*")
+    assert aside.read_bytes() == content
+    lines = capfd.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    assert str(state) in lines[0]
+    assert aside.name in lines[0]
+    assert saved_ids(state) == [task_id]
+
+
+def test_damaged_files_moved_aside_never_replace_each_other(
+    tmp_path: Path, http: requests.Session
+) -> None:
+    state = tmp_path / "sandbox.json"
+    for content in (b"first damage", b"second damage"):
+        state.write_bytes(content)
+        with SandboxServer(step_seconds=0, state_path=state):
+            pass
+    kept = {path.read_bytes() for path in tmp_path.glob("sandbox.json.damaged-*")}
+    assert kept == {b"first damage", b"second damage"}
+
+
+@pytest.mark.parametrize("layout", ["folder_at_the_path", "parent_is_a_file"])
+def test_an_unusable_state_path_leaves_the_server_memory_only(
+    tmp_path: Path, http: requests.Session, capfd: pytest.CaptureFixture[str], layout: str
+) -> None:
+    if layout == "folder_at_the_path":
+        state = tmp_path / "sandbox.json"
+        state.mkdir()
+        (state / "mine.txt").write_text("keep me", encoding="utf-8")
+    else:
+        (tmp_path / "blocker").write_text("a file", encoding="utf-8")
+        state = tmp_path / "blocker" / "sandbox.json"
+    before = sorted(tmp_path.rglob("*"))
+    with SandboxServer(step_seconds=0, state_path=state) as server:
+        assert not server.persisting
+        task_id = submit_ok(http, server, AUDIO_URL)
+        assert task(http, server, task_id)["status"] == "SUCCESS"
+    lines = capfd.readouterr().err.splitlines()
+    assert len(lines) == 1, lines
+    assert "memory only" in lines[0]
+    assert str(state) in lines[0]
+    after = [p for p in sorted(tmp_path.rglob("*")) if not p.name.endswith(".lock")]
+    assert after == before  # nothing moved, nothing written
+    if layout == "folder_at_the_path":
+        assert (state / "mine.txt").read_text(encoding="utf-8") == "keep me"
+
+
+def test_a_second_server_on_the_same_file_neither_saves_nor_corrupts_it(
+    tmp_path: Path, http: requests.Session, capfd: pytest.CaptureFixture[str]
+) -> None:
+    state = tmp_path / "sandbox.json"
+    with SandboxServer(step_seconds=0, state_path=state) as first:
+        one = submit_ok(http, first, AUDIO_URL)
+        capfd.readouterr()
+        with SandboxServer(step_seconds=0, state_path=state) as second:
+            assert first.persisting
+            assert not second.persisting
+            lines = capfd.readouterr().err.splitlines()
+            assert len(lines) == 1, lines
+            assert "in use by another sandbox" in lines[0]
+            # it serves what it found at start...
+            assert task(http, second, one)["status"] == "SUCCESS"
+            # ...but never writes the file
+            saved = state.read_bytes()
+            two = submit_ok(http, second, AUDIO_URL)
+            assert state.read_bytes() == saved
+            three = submit_ok(http, first, AUDIO_URL)
+        four = submit_ok(http, first, AUDIO_URL)  # the second one's exit left the lock alone
+        assert saved_ids(state) == [one, three, four]
+    with SandboxServer(step_seconds=0, state_path=state) as third:
+        assert third.persisting  # the first one's exit released it
+        for task_id in (one, three, four):
+            assert task(http, third, task_id)["status"] == "SUCCESS"
+        status, answer = get_json(http, f"{third.base_url}/avatar/task/{two}")
+        assert (status, answer["code"]) == (404, "task_not_exist")
+    assert not capfd.readouterr().err
+
+
+def test_a_restarted_server_object_keeps_saving(tmp_path: Path, http: requests.Session) -> None:
+    state = tmp_path / "sandbox.json"
+    server = SandboxServer(step_seconds=0, state_path=state)
+    with server:
+        one = submit_ok(http, server, AUDIO_URL)
+    with server:
+        assert server.persisting
+        two = submit_ok(http, server, AUDIO_URL)
+        assert list(server.tasks) == [one, two]
+    assert not server.persisting
+    assert saved_ids(state) == [one, two]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permission bits")
+def test_state_files_are_private_to_the_user(tmp_path: Path, http: requests.Session) -> None:
+    state = tmp_path / "new" / "folder" / "sandbox.json"
+    old_umask = os.umask(0)  # the modes must not depend on a strict umask
+    try:
+        with SandboxServer(step_seconds=0, state_path=state) as server:
+            submit_ok(http, server, AUDIO_URL)
+            submit_ok(http, server, AUDIO_URL)
+    finally:
+        os.umask(old_umask)
+    assert stat.S_IMODE(state.stat().st_mode) == 0o600
+    assert stat.S_IMODE(state.with_name("sandbox.json.lock").stat().st_mode) == 0o600
+    assert stat.S_IMODE(state.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(state.parent.parent.stat().st_mode) == 0o700
+    # no temporary file is left behind
+    assert sorted(p.name for p in state.parent.iterdir()) == ["sandbox.json", "sandbox.json.lock"]
+
+
+def test_the_state_file_keeps_only_the_newest_tasks(tmp_path: Path, http: requests.Session) -> None:
+    assert SandboxServer().max_tasks == 10_000
+    state = tmp_path / "sandbox.json"
+    with SandboxServer(step_seconds=0, state_path=state, max_tasks=3) as server:
+        ids = [submit_ok(http, server, AUDIO_URL) for _ in range(5)]
+        assert list(server.tasks) == ids[2:]
+    assert saved_ids(state) == ids[2:]
+    with SandboxServer(step_seconds=0, state_path=state, max_tasks=2) as server:
+        assert list(server.tasks) == ids[3:]
+        status, answer = get_json(http, f"{server.base_url}/avatar/task/{ids[0]}")
+        assert (status, answer["code"]) == (404, "task_not_exist")
+
+
+def test_concurrent_submits_are_all_saved(tmp_path: Path) -> None:
+    state = tmp_path / "sandbox.json"
+    with SandboxServer(step_seconds=0, state_path=state) as server:
+
+        def one(_: int) -> str:
+            with requests.Session() as session:
+                return submit_ok(session, server, AUDIO_URL)
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            ids = list(pool.map(one, range(24)))
+    assert sorted(saved_ids(state)) == sorted(ids)
+
+
+def test_without_a_state_path_the_sandbox_writes_nothing(
+    tmp_path: Path, sandbox: SandboxServer, http: requests.Session
+) -> None:
+    submit_ok(http, sandbox, AUDIO_URL)  # the conftest fixture: SandboxServer(step_seconds=0)
+    assert sandbox.state_path is None
+    assert not sandbox.persisting
+    assert list(tmp_path.rglob("*.json")) == []
+
+
+def test_the_builtin_sandbox_keeps_its_tasks_in_the_data_folder(http: requests.Session) -> None:
+    from avatar_desktop.app import LazySandbox
+    from avatar_desktop.core.paths import data_dir
+
+    first = LazySandbox(step_seconds=0, port=0)
+    try:
+        with http.post(
+            f"{first.base_url()}/avatar/generation", json=AUDIO_URL, headers=AUTH, timeout=TIMEOUT
+        ) as resp:
+            task_id = resp.json()["data"]
+    finally:
+        first.stop()
+    assert saved_ids(data_dir() / "sandbox" / "builtin.json") == [task_id]
+    second = LazySandbox(step_seconds=0, port=0)
+    try:
+        status, answer = get_json(http, f"{second.base_url()}/avatar/task/{task_id}")
+    finally:
+        second.stop()
+    assert (status, answer["data"]["status"]) == (200, "SUCCESS")
 
 
 # --------------------------------------------------------------------------------------------
@@ -964,6 +1282,7 @@ def test_cli_serves_until_stopped(http: requests.Session, stop_signal: signal.Si
         assert proc.stderr is not None
         out, err = proc.stdout.read(), proc.stderr.read()
     assert "curl" in out
+    assert "State: tasks in memory only (--port 0" in out
     assert "Traceback" not in err
 
 
@@ -980,6 +1299,59 @@ def test_cli_help_documents_the_triggers() -> None:
     assert proc.returncode == 0
     assert "sandbox-fail" in out
     assert "sandbox-stall" in out
+
+
+def test_cli_help_documents_the_state_file() -> None:
+    with _sandbox_cli("--help") as proc:
+        out, _ = proc.communicate(timeout=20)
+    assert proc.returncode == 0
+    assert "--state FILE" in out
+    assert "--no-state" in out
+    assert "port-<PORT>.json" in out
+
+
+def test_cli_default_state_file_is_per_port_in_the_data_folder() -> None:
+    from avatar_desktop.core.paths import data_dir
+    from avatar_desktop.sandbox.__main__ import default_state_path
+
+    assert default_state_path(8765) == data_dir() / "sandbox" / "port-8765.json"
+    assert default_state_path(0) is None
+
+
+def test_cli_keeps_tasks_in_its_state_file(tmp_path: Path, http: requests.Session) -> None:
+    state = tmp_path / "cli-state.json"
+    bearer = {"Authorization": "Bearer T"}
+
+    def run(action: Any) -> Any:
+        with _sandbox_cli(
+            "--port", "0", "--token", "T", "--step-seconds", "0", "--state", str(state)
+        ) as proc:
+            try:
+                assert proc.stdout is not None
+                first = _readline(proc.stdout, timeout=20)
+                match = re.search(r"base URL: (http://127\.0\.0\.1:\d+)$", first.strip())
+                assert match, first
+                assert (
+                    _readline(proc.stdout, timeout=20).strip().startswith(f"State file: {state} ")
+                )
+                result = action(match[1])
+            finally:
+                proc.send_signal(signal.SIGTERM)
+            assert proc.wait(timeout=20) == 0
+        return result
+
+    def create(base: str) -> str:
+        with http.post(
+            f"{base}/avatar/generation", json=AUDIO_URL, headers=bearer, timeout=TIMEOUT
+        ) as resp:
+            assert resp.status_code == 200
+            return str(resp.json()["data"])
+
+    task_id = run(create)
+    answer = run(lambda base: get_json(http, f"{base}/avatar/task/{task_id}", bearer))
+    assert answer[0] == 200
+    assert answer[1]["data"]["status"] == "SUCCESS"
+    assert saved_ids(state) == [task_id]
 
 
 def test_clone_job_with_a_short_own_sample_fails_like_the_real_service():

@@ -9,9 +9,12 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
-from .server import FAIL_TRIGGER, STALL_TRIGGER, SandboxServer
+from avatar_desktop.core.paths import data_dir
+
+from .server import FAIL_TRIGGER, MAX_TASKS, STALL_TRIGGER, SandboxServer
 
 _EPILOG = f"""\
 Endpoints (API.md): POST /avatar/generation, GET /avatar/task/<task_id>,
@@ -28,7 +31,28 @@ Failure triggers (any string in the submitted JSON body, e.g. the text):
 Media (no auth): /media/<task_id>/out.mp4|out_nowm.mp4|out_wm.mp4|cover.webp once a
 task succeeded; sample inputs /media/samples/avatar.png and
 /media/samples/voice-<N>s.wav (N = 1..600 seconds).
+
+State (tasks survive restarts): tasks are saved in a state file, by default
+<data folder>/sandbox/port-<PORT>.json, so task ids, their progress and result links
+stay valid after a restart. The data folder is the app's: ~/.local/share/avatar-desktop
+(Linux), ~/Library/Application Support/Avatar Desktop (macOS), %APPDATA%\\AvatarDesktop
+(Windows), or $AVATAR_DESKTOP_DATA_DIR when set.
+  --state FILE   use FILE instead (also with --port 0)
+  --no-state     keep tasks in memory only
+--port 0 without --state keeps them in memory only (the port, and so every result
+link, changes each run). The path is printed at start. One sandbox at a time writes a
+state file (it locks FILE.lock beside it); a second one on the same file serves the
+tasks it found at start but keeps new ones in memory only. A damaged file is moved
+aside to FILE.damaged-<time> and the sandbox starts empty. At most {MAX_TASKS} tasks
+are kept; the oldest are forgotten first. The file holds no request bodies.
 """
+
+
+def default_state_path(port: int) -> Path | None:
+    """The state file ``avatar-sandbox --port PORT`` uses unless told otherwise (None: port 0)."""
+    if port == 0:
+        return None
+    return data_dir() / "sandbox" / f"port-{port}.json"
 
 
 def _is_loopback(host: str) -> bool:
@@ -67,8 +91,34 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="allow binding a non-loopback address (the sandbox has no real security)",
     )
+    state = parser.add_mutually_exclusive_group()
+    state.add_argument(
+        "--state",
+        metavar="FILE",
+        type=Path,
+        default=None,
+        help="keep tasks across restarts in FILE (default: <data folder>/sandbox/"
+        "port-<PORT>.json; none with --port 0)",
+    )
+    state.add_argument(
+        "--no-state", action="store_true", help="keep tasks in memory only (lost on exit)"
+    )
     parser.add_argument("--verbose", action="store_true", help="log every request to stderr")
     return parser
+
+
+def _state_path(args: argparse.Namespace) -> tuple[Path | None, str]:
+    """The state file to use, and why there is none when there is none."""
+    if args.no_state:
+        return None, "--no-state"
+    if args.state is not None:
+        return args.state.expanduser().absolute(), ""
+    if args.port == 0:
+        return None, "--port 0 changes the port, and so every result link, each run"
+    try:
+        return default_state_path(args.port), ""
+    except OSError as exc:
+        return None, f"the data folder cannot be used: {exc}"
 
 
 def _say(text: str) -> None:
@@ -94,12 +144,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             "pass --allow-remote if you really mean it"
         )
 
+    state_path, no_state_reason = _state_path(args)
     server = SandboxServer(
         host=args.host,
         port=args.port,
         token=args.token,
         step_seconds=args.step_seconds,
         verbose=args.verbose,
+        state_path=state_path,
     )
     try:
         server.start()
@@ -119,6 +171,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = server.base_url
     token = args.token or "sandbox"
     _say(f"Avatar sandbox listening — base URL: {base}")
+    if server.persisting:
+        _say(f"State file: {server.state_path} (tasks survive restarts; --no-state: memory only)")
+    elif state_path is not None:
+        _say(
+            f"State file: {state_path} is not written by this sandbox (see above); "
+            "new tasks stay in memory only"
+        )
+    else:
+        _say(f"State: tasks in memory only ({no_state_reason})")
     _say(
         "Try:\n"
         f"  curl -s {base}/avatar/generation \\\n"

@@ -19,6 +19,10 @@ knows the length of its own samples (``/media/samples/voice-<N>s.wav``).
 Transport-level failures (rate limits, HTML proxy pages, dropped connections...) are injected
 from tests with :meth:`SandboxServer.inject` and :class:`Fault`.
 
+Tasks live in memory, or with ``state_path`` also in a state file (see :mod:`.state`) that keeps
+them across restarts: task ids, their lifecycle (timed from the original wall-clock submission)
+and their result links stay valid. At most ``max_tasks`` (10,000) are kept, oldest dropped first.
+
 Media (no auth, like a CDN; GET and HEAD, single byte ranges):
 
 * ``/media/{task_id}/out.mp4``, ``out_nowm.mp4``, ``out_wm.mp4``, ``cover.webp`` -- results of a
@@ -36,6 +40,7 @@ import io
 import ipaddress
 import json
 import math
+import os
 import re
 import socket
 import struct
@@ -54,11 +59,13 @@ from urllib.parse import parse_qsl, unquote, urlsplit
 from avatar_desktop.core.paths import resource_path
 
 from .checks import check_language_param, check_submission
+from .state import StateFile, warn
 
 __all__ = [
     "ENDPOINTS",
     "FAIL_TRIGGER",
     "MAX_BODY_BYTES",
+    "MAX_TASKS",
     "STALL_TRIGGER",
     "VOICES",
     "Fault",
@@ -72,6 +79,8 @@ FAIL_REASON = "sandbox: failure requested by the request (sandbox-fail)"
 MAX_BODY_BYTES = 1024 * 1024
 _MAX_DRAIN_BYTES = 64 * 1024 * 1024  # larger bodies are not read at all: answer 413 and close
 ENDPOINTS = ("submit", "task", "voices", "media")
+MAX_TASKS = 10_000
+"""Tasks kept by default (in memory and in the state file); the oldest are forgotten first."""
 
 _TASK_ID_RE = re.compile(r"[0-9a-f]{32}")
 _WAV_RE = re.compile(r"voice-([1-9][0-9]{0,2})s\.wav")
@@ -308,15 +317,18 @@ def _task_error(code: str, message: str) -> dict[str, Any]:
 @dataclass
 class _Task:
     task_id: str
-    payload: dict[str, Any]
-    submitted_wall: float
-    submitted_mono: float
+    payload: dict[str, Any] | None  # None: restored from the state file, which keeps no bodies
+    submitted_wall: float  # time.time() at submission: what is saved and shown
+    submitted_mono: float  # time.monotonic() at submission: what the lifecycle is timed by
+    step_seconds: float  # the lifecycle step the task was submitted with (kept across restarts)
+    no_watermark: bool
     fail: bool
     stall: bool
     fail_reason: str = FAIL_REASON
 
-    def view(self, step: float, now_mono: float, base_url: str) -> dict[str, Any]:
+    def view(self, now_mono: float, base_url: str) -> dict[str, Any]:
         """The task's ``data`` object as ``GET /avatar/task/{id}`` returns it right now."""
+        step = self.step_seconds
         submit = int(self.submitted_wall)
         create_ms = int(self.submitted_wall * 1000)
         elapsed = max(0.0, now_mono - self.submitted_mono)
@@ -362,6 +374,60 @@ class _Task:
             "progress": progress,
             "data": inner,
         }
+
+    def to_record(self) -> dict[str, Any]:
+        """What the state file keeps of the task: enough to answer for it and serve its media
+        (not the submitted body, which may hold the user's text and private URLs)."""
+        return {
+            "task_id": self.task_id,
+            "submitted_at": self.submitted_wall,
+            "step_seconds": self.step_seconds,
+            "no_watermark": self.no_watermark,
+            "fail": self.fail,
+            "stall": self.stall,
+            "fail_reason": self.fail_reason,
+        }
+
+    @classmethod
+    def from_record(cls, record: Any, now_wall: float, now_mono: float) -> _Task:
+        """The task a state-file record describes; ValueError/TypeError when it is not valid.
+
+        Its lifecycle goes on from the saved wall-clock submission time: the monotonic start is
+        placed as far in the past as the wall clock says (never in the future).
+        """
+        if not isinstance(record, dict):
+            raise TypeError("a task record must be an object")
+        task_id = record["task_id"]
+        if not isinstance(task_id, str) or not _TASK_ID_RE.fullmatch(task_id):
+            raise ValueError(f"bad task_id {task_id!r}")
+        submitted = _finite(record["submitted_at"], "submitted_at")
+        step = _finite(record["step_seconds"], "step_seconds")
+        if step < 0:
+            raise ValueError("step_seconds must be >= 0")
+        flags = {name: record[name] for name in ("no_watermark", "fail", "stall")}
+        for name, value in flags.items():
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} must be a boolean")
+        fail_reason = record["fail_reason"]
+        if not isinstance(fail_reason, str):
+            raise TypeError("fail_reason must be a string")
+        return cls(
+            task_id=task_id,
+            payload=None,
+            submitted_wall=submitted,
+            submitted_mono=now_mono - max(0.0, now_wall - submitted),
+            step_seconds=step,
+            no_watermark=flags["no_watermark"],
+            fail=flags["fail"],
+            stall=flags["stall"],
+            fail_reason=fail_reason,
+        )
+
+
+def _finite(value: Any, name: str) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise ValueError(f"{name} must be a finite number")
+    return float(value)
 
 
 def _strings_in(value: Any) -> list[str]:
@@ -467,6 +533,10 @@ class _HTTPServer(ThreadingHTTPServer):
             host = "::1" if self.address_family == socket.AF_INET6 else "127.0.0.1"
         with contextlib.suppress(OSError), socket.create_connection((host, port), timeout=0.2):
             pass
+
+    def connection_count(self) -> int:
+        with self._connections_lock:
+            return len(self._connections)
 
     def abort_connections(self) -> None:
         with self._connections_lock:
@@ -679,7 +749,7 @@ class _Handler(BaseHTTPRequestHandler):
         if task is None:
             return None
         if name == "out.mp4":
-            file = "result.mp4" if task.payload.get("no_watermark") is True else "result_wm.mp4"
+            file = "result.mp4" if task.no_watermark else "result_wm.mp4"
             return _read_media(file), "video/mp4"
         if name in _RESULT_FILES:
             file, content_type = _RESULT_FILES[name]
@@ -861,6 +931,16 @@ class SandboxServer:
     accepts exactly that one. ``step_seconds`` is the length of one lifecycle step (0 = tasks
     succeed at once). ``verbose=True`` logs each request to stderr. Usable as a context manager
     (start on enter, stop on exit).
+
+    ``state_path`` keeps the tasks in that file across restarts (see :mod:`.state`): they are
+    loaded by :meth:`start` and saved after every new task, so task ids and result links stay
+    valid, and each task's lifecycle goes on from its original (wall-clock) submission time with
+    the step it was submitted with. The running server holds a lock on the file; a second one on
+    the same file reads the tasks it finds but keeps its new ones in memory only
+    (:attr:`persisting` is False), as does a server whose file cannot be used at all; both say
+    why on stderr. A damaged file is moved aside and the server starts empty. ``None`` (the
+    default) keeps tasks in memory only. At most ``max_tasks`` tasks are kept; the oldest go
+    first.
     """
 
     def __init__(
@@ -871,17 +951,26 @@ class SandboxServer:
         step_seconds: float = 1.0,
         *,
         verbose: bool = False,
+        state_path: str | os.PathLike[str] | None = None,
+        max_tasks: int = MAX_TASKS,
     ) -> None:
         if step_seconds < 0 or math.isnan(step_seconds):
             raise ValueError("step_seconds must be >= 0")
         if token is not None and not token:
             raise ValueError("token must be a non-empty string or None")
+        if max_tasks < 1:
+            raise ValueError("max_tasks must be >= 1")
         self.host = host
         self.port = port
         self.token = token
         self.step_seconds = float(step_seconds)
         self.verbose = verbose
+        self.state_path = None if state_path is None else Path(state_path)
+        self.max_tasks = max_tasks
         self._lock = threading.Lock()
+        self._save_lock = threading.Lock()  # taken before _lock, never inside it
+        self._state: StateFile | None = None  # set while this server owns the state file
+        self._save_failing = False
         self._requests: list[RecordedRequest] = []
         self._faults: dict[str, list[_FaultSlot]] = {}
         self._tasks: dict[str, _Task] = {}
@@ -903,6 +992,11 @@ class SandboxServer:
         ipv6 = ":" in self.host
         self._stopping.clear()
         httpd = _HTTPServer((self.host, self.port), self, ipv6)
+        try:
+            self._open_state()
+        except BaseException:
+            httpd.server_close()
+            raise
         bound_port = httpd.server_address[1]
         shown_host = f"[{self.host}]" if ipv6 else self.host
         self._base_url = f"http://{shown_host}:{bound_port}"
@@ -933,6 +1027,10 @@ class SandboxServer:
         thread.join()
         self._httpd = None
         self._thread = None
+        with self._save_lock:  # a save still running in a handler thread finishes first
+            if self._state is not None:
+                self._state.close()
+                self._state = None
 
     def __enter__(self) -> SandboxServer:
         return self.start()
@@ -954,6 +1052,17 @@ class SandboxServer:
     @property
     def stopping(self) -> bool:
         return self._stopping.is_set()
+
+    @property
+    def persisting(self) -> bool:
+        """True while this server owns :attr:`state_path` and saves its tasks there."""
+        return self._state is not None
+
+    @property
+    def open_connections(self) -> int:
+        """Connections being served right now (0 once every handler has finished)."""
+        httpd = self._httpd
+        return 0 if httpd is None else httpd.connection_count()
 
     @property
     def wildcard_bind(self) -> bool:
@@ -996,16 +1105,14 @@ class SandboxServer:
 
     @property
     def tasks(self) -> dict[str, dict[str, Any]]:
-        """task_id -> snapshot: the task as served now, plus ``payload`` (the submitted body)."""
+        """task_id -> snapshot: the task as served now, plus ``payload`` (the submitted body;
+        None for a task restored from the state file, which does not keep bodies)."""
         now = time.monotonic()
         base = self._base_url or f"http://{self.host}:{self.port}"
         with self._lock:
             items = list(self._tasks.values())
         return {
-            task.task_id: {
-                **task.view(self.step_seconds, now, base),
-                "payload": copy.deepcopy(task.payload),
-            }
+            task.task_id: {**task.view(now, base), "payload": copy.deepcopy(task.payload)}
             for task in items
         }
 
@@ -1035,6 +1142,8 @@ class SandboxServer:
             payload=copy.deepcopy(payload),
             submitted_wall=time.time(),
             submitted_mono=time.monotonic(),
+            step_seconds=self.step_seconds,
+            no_watermark=payload.get("no_watermark") is True,
             fail=any(FAIL_TRIGGER in s for s in strings) or short_sample is not None,
             stall=any(STALL_TRIGGER in s for s in strings),
         )
@@ -1045,6 +1154,8 @@ class SandboxServer:
             )
         with self._lock:
             self._tasks[task.task_id] = task
+            self._forget_oldest()
+        self._save()  # before the id is answered: a task the client knows of is on disk
         return task.task_id
 
     def _task_view(self, task_id: str, base_url: str) -> dict[str, Any] | None:
@@ -1052,7 +1163,7 @@ class SandboxServer:
             task = self._tasks.get(task_id)
         if task is None:
             return None
-        return task.view(self.step_seconds, time.monotonic(), base_url)
+        return task.view(time.monotonic(), base_url)
 
     def _finished_task(self, task_id: str) -> _Task | None:
         """The task when it exists and has succeeded (its media are only served then)."""
@@ -1060,5 +1171,53 @@ class SandboxServer:
             task = self._tasks.get(task_id)
         if task is None:
             return None
-        view = task.view(self.step_seconds, time.monotonic(), self.base_url)
+        view = task.view(time.monotonic(), self.base_url)
         return task if view["status"] == "SUCCESS" else None
+
+    # --- the state file -----------------------------------------------------------------------
+
+    def _open_state(self) -> None:
+        """Take the state file's lock and load its tasks (also when another server owns it)."""
+        if self.state_path is None or self._state is not None:
+            return
+        state = StateFile(self.state_path)
+        outcome = state.open()
+        if outcome == "unusable":
+            return
+        now_wall, now_mono = time.time(), time.monotonic()
+        try:
+            loaded = state.load(lambda record: _Task.from_record(record, now_wall, now_mono))
+        except BaseException:
+            state.close()
+            raise
+        with self._lock:
+            tasks = {task.task_id: task for task in loaded}
+            tasks.update(self._tasks)  # tasks this object already had (started before) win
+            self._tasks = tasks
+            self._forget_oldest()
+        if state.owned:  # False when busy, or when a damaged file could not be moved aside
+            self._state = state
+            self._save_failing = False
+
+    def _forget_oldest(self) -> None:
+        """Drop the oldest tasks beyond max_tasks (call with _lock held)."""
+        while len(self._tasks) > self.max_tasks:
+            del self._tasks[next(iter(self._tasks))]
+
+    def _save(self) -> None:
+        """Write every task to the state file, when this server owns one. Never raises OSError:
+        a failed save is told once on stderr, and the next change tries again."""
+        with self._save_lock:
+            state = self._state
+            if state is None:
+                return
+            with self._lock:  # the snapshot is taken under _save_lock: saves never go backwards
+                records = [task.to_record() for task in self._tasks.values()]
+            try:
+                state.save(records)
+            except OSError as exc:
+                if not self._save_failing:
+                    warn(f"avatar-sandbox: cannot save the state file {state.path}: {exc}")
+                self._save_failing = True
+            else:
+                self._save_failing = False
