@@ -246,6 +246,24 @@ class Outbox:
             ).fetchall()
         return {row[0] for row in rows}
 
+    def split_duplicates(
+        self, service_url: str, requests: Sequence[tuple[int, GenerationRequest]]
+    ) -> tuple[list[int], list[int]]:
+        """Split numbered requests (e.g. by file line) into new ones and duplicates: a request
+        identical to a live item or a task of ``service_url``, or to an earlier one of the same
+        batch, is a duplicate. Returns the numbers of each, in order."""
+        known = self.known_hashes(service_url)
+        fresh: list[int] = []
+        duplicates: list[int] = []
+        for number, request in requests:
+            key = payload_hash(service_url, request.to_payload())
+            if key in known:
+                duplicates.append(number)
+            else:
+                known.add(key)
+                fresh.append(number)
+        return fresh, duplicates
+
     # -- reading --
 
     def get(self, item_id: int) -> OutboxItem | None:
