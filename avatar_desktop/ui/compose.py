@@ -10,7 +10,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QSize, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QSize, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QGuiApplication, QResizeEvent, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -59,14 +59,11 @@ class UrlField(QWidget):
 
     edited = Signal()
 
-    def __init__(self, placeholder: str, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText(placeholder)
         self.edit.setClearButtonEnabled(True)
         self.paste_button = QToolButton()
-        self.paste_button.setText(self.tr("Paste"))
-        self.paste_button.setToolTip(self.tr("Paste a web address from the clipboard"))
         self.paste_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.paste_button.clicked.connect(self._paste)
         self.error = _error_label()
@@ -81,6 +78,17 @@ class UrlField(QWidget):
         layout.addLayout(row)
         layout.addWidget(self.error)
         self.edit.textEdited.connect(self._on_edited)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Sets every text (again after a language switch); the placeholder is the form's."""
+        self.paste_button.setText(self.tr("Paste"))
+        self.paste_button.setToolTip(self.tr("Paste a web address from the clipboard"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _on_edited(self) -> None:
         self.touched = True
@@ -109,7 +117,6 @@ class SpokenText(QWidget):
         super().__init__(parent)
         self.edit = QPlainTextEdit()
         self.edit.setTabChangesFocus(True)
-        self.edit.setPlaceholderText(self.tr("The words the avatar will say"))
         self.edit.setMinimumHeight(70)
         self.edit.setMaximumHeight(220)
         self.count = QLabel()
@@ -125,7 +132,17 @@ class SpokenText(QWidget):
         bottom.addWidget(self.count, 0, Qt.AlignmentFlag.AlignTop)
         layout.addLayout(bottom)
         self.edit.textChanged.connect(self._on_changed)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Sets every text (again after a language switch)."""
+        self.edit.setPlaceholderText(self.tr("The words the avatar will say"))
         self._update_count()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
     def _on_changed(self) -> None:
         self.touched = True
@@ -194,60 +211,49 @@ class ComposePanel(QWidget):
         self._problems: tuple[Problem, ...] = ()
         self._show_all = False
 
-        self.avatar = UrlField(self.tr("https://… image (jpg, png) or video (mp4) of the person"))
-        self.no_watermark = QCheckBox(self.tr("&No watermark"))
-        self.no_watermark.setToolTip(
-            self.tr("Ask the service for a video without its watermark (no_watermark)")
-        )
+        self.avatar = UrlField()
+        self.no_watermark = QCheckBox()
 
         # -- tab 1: a ready audio track
-        self.audio = UrlField(self.tr("https://… mp3, wav, m4a or aac the avatar lip-syncs to"))
+        self.audio = UrlField()
         audio_tab = QWidget()
         audio_form = QFormLayout(audio_tab)
-        audio_label = QLabel(self.tr("&Audio URL:"))
-        audio_label.setBuddy(self.audio.edit)
-        audio_form.addRow(audio_label, self.audio)
-        audio_hint = QLabel(self.tr("The avatar lip-syncs to this recording."))
-        audio_hint.setWordWrap(True)
-        audio_hint.setEnabled(False)
-        audio_form.addRow(audio_hint)
+        self._audio_label = QLabel()
+        self._audio_label.setBuddy(self.audio.edit)
+        audio_form.addRow(self._audio_label, self.audio)
+        self._audio_hint = QLabel()
+        self._audio_hint.setWordWrap(True)
+        self._audio_hint.setEnabled(False)
+        audio_form.addRow(self._audio_hint)
 
         # -- tab 2: clone a voice from a sample
-        self.sample = UrlField(self.tr("https://… a clear recording of the voice, 20 s or longer"))
+        self.sample = UrlField()
         self.clone_language = _language_combo()
         self.clone_text = SpokenText()
         clone_tab = QWidget()
         clone_form = QFormLayout(clone_tab)
-        sample_label = QLabel(self.tr("&Voice sample URL:"))
-        sample_label.setBuddy(self.sample.edit)
-        clone_form.addRow(sample_label, self.sample)
-        clone_lang_label = QLabel(self.tr("&Language:"))
-        clone_lang_label.setBuddy(self.clone_language)
-        clone_form.addRow(clone_lang_label, self.clone_language)
-        clone_text_label = QLabel(self.tr("&Text:"))
-        clone_text_label.setBuddy(self.clone_text.edit)
-        clone_form.addRow(clone_text_label, self.clone_text)
-        consent = QLabel(
-            self.tr(
-                "Only clone a voice whose speaker has agreed to it. You will be asked to "
-                "confirm this once for each sample."
-            )
-        )
-        consent.setWordWrap(True)
-        consent.setEnabled(False)
-        clone_form.addRow(consent)
+        self._sample_label = QLabel()
+        self._sample_label.setBuddy(self.sample.edit)
+        clone_form.addRow(self._sample_label, self.sample)
+        self._clone_language_label = QLabel()
+        self._clone_language_label.setBuddy(self.clone_language)
+        clone_form.addRow(self._clone_language_label, self.clone_language)
+        self._clone_text_label = QLabel()
+        self._clone_text_label.setBuddy(self.clone_text.edit)
+        clone_form.addRow(self._clone_text_label, self.clone_text)
+        self._consent_note = QLabel()
+        self._consent_note.setWordWrap(True)
+        self._consent_note.setEnabled(False)
+        clone_form.addRow(self._consent_note)
 
         # -- tab 3: an existing voice, with a picker
         self.voice_filter_language = QComboBox()
-        self.voice_filter_language.addItem(self.tr("All languages"), "")
+        self.voice_filter_language.addItem("", "")  # "All languages", set in retranslate_ui
         self.voice_filter_language.addItem("中文 (zh)", "zh")
         self.voice_filter_language.addItem("English (en)", "en")
         self.voice_search = QLineEdit()
-        self.voice_search.setPlaceholderText(self.tr("Search by name or label"))
         self.voice_search.setClearButtonEnabled(True)
         self.voice_refresh = QToolButton()
-        self.voice_refresh.setText(self.tr("Refresh"))
-        self.voice_refresh.setToolTip(self.tr("Ask the service for its current list of voices"))
         self.voice_model = QStandardItemModel(self)
         self.voice_proxy = QSortFilterProxyModel(self)
         self.voice_proxy.setSourceModel(self.voice_model)
@@ -265,10 +271,8 @@ class ComposePanel(QWidget):
         self.voice_status.setWordWrap(True)
         self.voice_status.setEnabled(False)
         self.engine_id = QLineEdit()
-        self.engine_id.setPlaceholderText(self.tr("voice_engine_id"))
         self.engine_error = _error_label()
         self.audio_id = QLineEdit()
-        self.audio_id.setPlaceholderText(self.tr("audio_id"))
         self.audio_id_error = _error_label()
         self.use_language = _language_combo()
         self.use_text = SpokenText()
@@ -278,38 +282,33 @@ class ComposePanel(QWidget):
         picker_row.addWidget(self.voice_filter_language)
         picker_row.addWidget(self.voice_search, 1)
         picker_row.addWidget(self.voice_refresh)
-        picker_label = QLabel(self.tr("&Pick a voice:"))
-        picker_label.setBuddy(self.voice_search)
-        use_form.addRow(picker_label, picker_row)
+        self._picker_label = QLabel()
+        self._picker_label.setBuddy(self.voice_search)
+        use_form.addRow(self._picker_label, picker_row)
         use_form.addRow(self.voice_list)
         use_form.addRow(self.voice_status)
-        engine_label = QLabel(self.tr("Voice &engine id:"))
-        engine_label.setBuddy(self.engine_id)
-        use_form.addRow(engine_label, self._with_error(self.engine_id, self.engine_error))
-        audio_id_label = QLabel(self.tr("Audio &id:"))
-        audio_id_label.setBuddy(self.audio_id)
-        use_form.addRow(audio_id_label, self._with_error(self.audio_id, self.audio_id_error))
-        use_lang_label = QLabel(self.tr("Lan&guage:"))
-        use_lang_label.setBuddy(self.use_language)
-        use_form.addRow(use_lang_label, self.use_language)
-        use_text_label = QLabel(self.tr("Te&xt:"))
-        use_text_label.setBuddy(self.use_text.edit)
-        use_form.addRow(use_text_label, self.use_text)
+        self._engine_label = QLabel()
+        self._engine_label.setBuddy(self.engine_id)
+        use_form.addRow(self._engine_label, self._with_error(self.engine_id, self.engine_error))
+        self._audio_id_label = QLabel()
+        self._audio_id_label.setBuddy(self.audio_id)
+        use_form.addRow(self._audio_id_label, self._with_error(self.audio_id, self.audio_id_error))
+        self._use_language_label = QLabel()
+        self._use_language_label.setBuddy(self.use_language)
+        use_form.addRow(self._use_language_label, self.use_language)
+        self._use_text_label = QLabel()
+        self._use_text_label.setBuddy(self.use_text.edit)
+        use_form.addRow(self._use_text_label, self.use_text)
 
         self.tabs = CurrentPageTabs()
-        self.tabs.addTab(audio_tab, self.tr("Audio URL"))
-        self.tabs.addTab(clone_tab, self.tr("Clone a voice"))
-        self.tabs.addTab(use_tab, self.tr("Use an existing voice"))
-        self.tabs.setTabToolTip(0, self.tr("Lip-sync to a ready audio track (audio_url)"))
-        self.tabs.setTabToolTip(
-            1, self.tr("Clone a voice from a sample, then speak your text (create_voice)")
-        )
-        self.tabs.setTabToolTip(2, self.tr("Speak your text with an existing voice (use_voice)"))
+        self.tabs.addTab(audio_tab, "")
+        self.tabs.addTab(clone_tab, "")
+        self.tabs.addTab(use_tab, "")
 
         top = QFormLayout()
-        avatar_label = QLabel(self.tr("A&vatar URL:"))
-        avatar_label.setBuddy(self.avatar.edit)
-        top.addRow(avatar_label, self.avatar)
+        self._avatar_label = QLabel()
+        self._avatar_label.setBuddy(self.avatar.edit)
+        top.addRow(self._avatar_label, self.avatar)
         top.addRow("", self.no_watermark)
 
         self.form_error = _error_label()
@@ -347,6 +346,7 @@ class ComposePanel(QWidget):
         self._voices_asked = False
         self._voices: list[Voice] = []
 
+        self.retranslate_ui()
         self._fit_tabs()
         QWidget.setTabOrder(self.avatar.edit, self.avatar.paste_button)
         QWidget.setTabOrder(self.avatar.paste_button, self.no_watermark)
@@ -362,6 +362,59 @@ class ComposePanel(QWidget):
         layout.addWidget(edit)
         layout.addWidget(error)
         return box
+
+    def retranslate_ui(self) -> None:
+        """Sets every text (again after a language switch); what is typed stays."""
+        self.avatar.edit.setPlaceholderText(
+            self.tr("https://… image (jpg, png) or video (mp4) of the person")
+        )
+        self.no_watermark.setText(self.tr("&No watermark"))
+        self.no_watermark.setToolTip(
+            self.tr("Ask the service for a video without its watermark (no_watermark)")
+        )
+        self.audio.edit.setPlaceholderText(
+            self.tr("https://… mp3, wav, m4a or aac the avatar lip-syncs to")
+        )
+        self._audio_label.setText(self.tr("&Audio URL:"))
+        self._audio_hint.setText(self.tr("The avatar lip-syncs to this recording."))
+        self.sample.edit.setPlaceholderText(
+            self.tr("https://… a clear recording of the voice, 20 s or longer")
+        )
+        self._sample_label.setText(self.tr("&Voice sample URL:"))
+        self._clone_language_label.setText(self.tr("&Language:"))
+        self._clone_text_label.setText(self.tr("&Text:"))
+        self._consent_note.setText(
+            self.tr(
+                "Only clone a voice whose speaker has agreed to it. You will be asked to "
+                "confirm this once for each sample."
+            )
+        )
+        self.voice_filter_language.setItemText(0, self.tr("All languages"))
+        self.voice_search.setPlaceholderText(self.tr("Search by name or label"))
+        self.voice_refresh.setText(self.tr("Refresh"))
+        self.voice_refresh.setToolTip(self.tr("Ask the service for its current list of voices"))
+        self.engine_id.setPlaceholderText(self.tr("voice_engine_id"))
+        self.audio_id.setPlaceholderText(self.tr("audio_id"))
+        self._picker_label.setText(self.tr("&Pick a voice:"))
+        self._engine_label.setText(self.tr("Voice &engine id:"))
+        self._audio_id_label.setText(self.tr("Audio &id:"))
+        self._use_language_label.setText(self.tr("Lan&guage:"))
+        self._use_text_label.setText(self.tr("Te&xt:"))
+        self.tabs.setTabText(0, self.tr("Audio URL"))
+        self.tabs.setTabText(1, self.tr("Clone a voice"))
+        self.tabs.setTabText(2, self.tr("Use an existing voice"))
+        self.tabs.setTabToolTip(0, self.tr("Lip-sync to a ready audio track (audio_url)"))
+        self.tabs.setTabToolTip(
+            1, self.tr("Clone a voice from a sample, then speak your text (create_voice)")
+        )
+        self.tabs.setTabToolTip(2, self.tr("Speak your text with an existing voice (use_voice)"))
+        self._avatar_label.setText(self.tr("A&vatar URL:"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            self.validate()  # the problems, in the new language
+        super().changeEvent(event)
 
     # -- state ---------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
+    QEvent,
     QEventLoop,
     QItemSelectionModel,
     Qt,
@@ -142,6 +143,7 @@ class MainWindow(QMainWindow):
         self._consented: set[str] = set()
         self._removed: list[list[TaskRecord]] = []  # undo stack of removals
         self._token_dialog: TokenDialog | None = None
+        self._voice_status: Callable[[], str] | None = None
         self._config = self._make_config()
         self.setObjectName("MainWindow")
 
@@ -217,8 +219,7 @@ class MainWindow(QMainWindow):
     # -- building ------------------------------------------------------------------------
 
     def _build_ui(self) -> None:
-        """Creates every widget, menu and action (again after a language switch)."""
-        self.setWindowTitle(self._title())
+        """Creates every widget, menu and action, once; :meth:`retranslate_ui` sets the texts."""
         self.compose = ComposePanel()
         self.media_panel = MediaPanel()
         self.submit_error = QLabel()
@@ -231,85 +232,73 @@ class MainWindow(QMainWindow):
         )
         self.submit_error.setVisible(False)
 
-        # actions (a rebuild after a language switch replaces the old ones)
-        for old_action in getattr(self, "_own_actions", []):
-            old_action.deleteLater()
-        self.submit_action = QAction(self.tr("&Submit"), self)
+        # actions
+        self.submit_action = QAction(self)
         self.submit_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.submit_action.setToolTip(self.tr("Send the request to the service (Ctrl+Enter)"))
         self.submit_action.triggered.connect(self.on_submit)
-        self.preview_action = QAction(self.tr("Show &request…"), self)
+        self.preview_action = QAction(self)
         self.preview_action.setShortcut(QKeySequence("Ctrl+R"))
         self.preview_action.triggered.connect(self.on_show_request)
-        self.check_action = QAction(self.tr("Check &media"), self)
+        self.check_action = QAction(self)
         self.check_action.setShortcut(QKeySequence("Ctrl+M"))
         self.check_action.triggered.connect(self.on_check_media)
-        self.clear_action = QAction(self.tr("&Clear form"), self)
+        self.clear_action = QAction(self)
         self.clear_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
         self.clear_action.triggered.connect(self.on_clear_form)
-        self.token_action = QAction(self.tr("API &token…"), self)
+        self.token_action = QAction(self)
         self.token_action.setShortcut(QKeySequence("Ctrl+T"))
         self.token_action.triggered.connect(self.on_token_dialog)
-        self.settings_action = QAction(self.tr("&Settings…"), self)
+        self.settings_action = QAction(self)
         self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
         self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
         self.settings_action.triggered.connect(self.on_settings)
-        self.quit_action = QAction(self.tr("&Quit"), self)
+        self.quit_action = QAction(self)
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
         self.quit_action.triggered.connect(self.close)
-        self.copy_id_action = QAction(self.tr("&Copy task id"), self)
+        self.copy_id_action = QAction(self)
         self.copy_id_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
         self.copy_id_action.triggered.connect(self.on_copy_task_id)
-        self.template_action = QAction(self.tr("Use as &template"), self)
+        self.template_action = QAction(self)
         self.template_action.setShortcut(QKeySequence("Ctrl+E"))
         self.template_action.triggered.connect(self.on_use_as_template)
-        self.remove_action = QAction(self.tr("&Remove from list"), self)
+        self.remove_action = QAction(self)
         self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.remove_action.triggered.connect(self.on_remove_tasks)
-        self.undo_action = QAction(self.tr("&Undo remove"), self)
+        self.undo_action = QAction(self)
         self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
         self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.undo_action.triggered.connect(self.on_undo_remove)
-        self.refresh_action = QAction(self.tr("Re&fresh status"), self)
+        self.refresh_action = QAction(self)
         self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.refresh_action.setToolTip(self.tr("Ask the service about the selected tasks now"))
         self.refresh_action.triggered.connect(self.on_refresh_tasks)
-        self.open_video_action = QAction(self.tr("&Open video"), self)
+        self.open_video_action = QAction(self)
         self.open_video_action.setShortcut(QKeySequence("Ctrl+O"))
-        self.open_video_action.setToolTip(
-            self.tr(
-                "Open the finished video in your browser or player (links expire after "
-                "some days: save what you want to keep)"
-            )
-        )
         self.open_video_action.triggered.connect(self.on_open_video)
-        self.copy_video_action = QAction(self.tr("Copy video &link"), self)
+        self.copy_video_action = QAction(self)
         self.copy_video_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
         self.copy_video_action.triggered.connect(self.on_copy_video_link)
-        self.about_action = QAction(self.tr("&About Avatar Desktop"), self)
+        self.about_action = QAction(self)
         self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
         self.about_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         self.about_action.triggered.connect(self.on_about)
-        self._own_actions = [a for a in vars(self).values() if isinstance(a, QAction)]
 
         # menus and toolbar
-        self.menuBar().clear()
-        file_menu = self.menuBar().addMenu(self.tr("&File"))
-        file_menu.addAction(self.token_action)
-        file_menu.addAction(self.settings_action)
-        file_menu.addSeparator()
-        file_menu.addAction(self.quit_action)
-        compose_menu = self.menuBar().addMenu(self.tr("&Compose"))
+        self._file_menu = self.menuBar().addMenu("")
+        self._file_menu.addAction(self.token_action)
+        self._file_menu.addAction(self.settings_action)
+        self._file_menu.addSeparator()
+        self._file_menu.addAction(self.quit_action)
+        self._compose_menu = self.menuBar().addMenu("")
         for action in (
             self.submit_action,
             self.preview_action,
             self.check_action,
             self.clear_action,
         ):
-            compose_menu.addAction(action)
-        tasks_menu = self.menuBar().addMenu(self.tr("&Tasks"))
+            self._compose_menu.addAction(action)
+        self._tasks_menu = self.menuBar().addMenu("")
         for action in (
             self.refresh_action,
             self.open_video_action,
@@ -319,28 +308,25 @@ class MainWindow(QMainWindow):
             self.remove_action,
             self.undo_action,
         ):
-            tasks_menu.addAction(action)
-        help_menu = self.menuBar().addMenu(self.tr("&Help"))
-        help_menu.addAction(self.about_action)
+            self._tasks_menu.addAction(action)
+        self._help_menu = self.menuBar().addMenu("")
+        self._help_menu.addAction(self.about_action)
 
-        for old in self.findChildren(QToolBar):
-            self.removeToolBar(old)
-            old.deleteLater()
-        toolbar = QToolBar(self.tr("Main toolbar"))
-        toolbar.setObjectName("mainToolbar")
-        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        toolbar.addAction(self.submit_action)
-        toolbar.addAction(self.preview_action)
-        toolbar.addAction(self.check_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.open_video_action)
-        toolbar.addAction(self.refresh_action)
-        toolbar.addAction(self.template_action)
-        toolbar.addAction(self.remove_action)
-        toolbar.addSeparator()
-        toolbar.addAction(self.token_action)
-        toolbar.addAction(self.settings_action)
-        self.addToolBar(toolbar)
+        self._toolbar = QToolBar()
+        self._toolbar.setObjectName("mainToolbar")
+        self._toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._toolbar.addAction(self.submit_action)
+        self._toolbar.addAction(self.preview_action)
+        self._toolbar.addAction(self.check_action)
+        self._toolbar.addSeparator()
+        self._toolbar.addAction(self.open_video_action)
+        self._toolbar.addAction(self.refresh_action)
+        self._toolbar.addAction(self.template_action)
+        self._toolbar.addAction(self.remove_action)
+        self._toolbar.addSeparator()
+        self._toolbar.addAction(self.token_action)
+        self._toolbar.addAction(self.settings_action)
+        self.addToolBar(self._toolbar)
 
         # the sandbox banner
         self.banner = QFrame()
@@ -352,9 +338,9 @@ class MainWindow(QMainWindow):
         self.banner_label = QLabel()
         self.banner_label.setWordWrap(True)
         self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner_token = QPushButton(self.tr("Set a token…"))
+        self.banner_token = QPushButton()
         self.banner_token.clicked.connect(self.on_token_dialog)
-        self.banner_settings = QPushButton(self.tr("Settings…"))
+        self.banner_settings = QPushButton()
         self.banner_settings.clicked.connect(self.on_settings)
         banner_layout = QHBoxLayout(self.banner)
         banner_layout.addWidget(self.banner_label, 1)
@@ -362,9 +348,9 @@ class MainWindow(QMainWindow):
         banner_layout.addWidget(self.banner_settings)
 
         # compose side
-        self.preview_button = QPushButton(self.tr("Show request…"))
+        self.preview_button = QPushButton()
         self.preview_button.clicked.connect(self.preview_action.trigger)
-        self.submit_button = QPushButton(self.tr("Submit"))
+        self.submit_button = QPushButton()
         self.submit_button.setDefault(True)
         self.submit_button.clicked.connect(self.submit_action.trigger)
         self.submit_button.setMinimumWidth(120)
@@ -413,13 +399,13 @@ class MainWindow(QMainWindow):
         self.table.addAction(self.remove_action)
         self.table.addAction(self.undo_action)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        tasks_title = QLabel(self.tr("Tasks"))
-        font = tasks_title.font()
+        self._tasks_title = QLabel()
+        font = self._tasks_title.font()
         font.setBold(True)
-        tasks_title.setFont(font)
+        self._tasks_title.setFont(font)
         tasks_box = QWidget()
         tasks_layout = QVBoxLayout(tasks_box)
-        tasks_layout.addWidget(tasks_title)
+        tasks_layout.addWidget(self._tasks_title)
         tasks_layout.addWidget(self.table, 1)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -435,23 +421,15 @@ class MainWindow(QMainWindow):
         central_layout.setContentsMargins(6, 6, 6, 0)
         central_layout.addWidget(self.banner)
         central_layout.addWidget(self.splitter, 1)
-        old_central = self.centralWidget()
         self.setCentralWidget(central)
-        if old_central is not None:
-            old_central.deleteLater()
 
         # status bar
-        status = self.statusBar()
-        for old in getattr(self, "_status_widgets", []):
-            status.removeWidget(old)
-            old.deleteLater()
         self.service_label = QLabel()
         self.service_label.setTextFormat(Qt.TextFormat.PlainText)
         self.token_label = QLabel()
         self.token_label.setTextFormat(Qt.TextFormat.PlainText)
-        self._status_widgets = [self.service_label, self.token_label]
-        status.addPermanentWidget(self.token_label)
-        status.addPermanentWidget(self.service_label)
+        self.statusBar().addPermanentWidget(self.token_label)
+        self.statusBar().addPermanentWidget(self.service_label)
 
         # wiring
         self.compose.validity_changed.connect(self._on_validity)
@@ -463,9 +441,58 @@ class MainWindow(QMainWindow):
         QWidget.setTabOrder(self.compose.tabs, self.preview_button)
         QWidget.setTabOrder(self.preview_button, self.submit_button)
 
-        self._update_service_status()
+        self.retranslate_ui()
         self.compose.validate()
+
+    def retranslate_ui(self) -> None:
+        """Sets every text of the window's own widgets and actions (again after a language
+        switch: the panels retranslate themselves on the same ``LanguageChange`` event)."""
+        self.submit_action.setText(self.tr("&Submit"))
+        self.submit_action.setToolTip(self.tr("Send the request to the service (Ctrl+Enter)"))
+        self.preview_action.setText(self.tr("Show &request…"))
+        self.check_action.setText(self.tr("Check &media"))
+        self.clear_action.setText(self.tr("&Clear form"))
+        self.token_action.setText(self.tr("API &token…"))
+        self.settings_action.setText(self.tr("&Settings…"))
+        self.quit_action.setText(self.tr("&Quit"))
+        self.copy_id_action.setText(self.tr("&Copy task id"))
+        self.template_action.setText(self.tr("Use as &template"))
+        self.remove_action.setText(self.tr("&Remove from list"))
+        self.undo_action.setText(self.tr("&Undo remove"))
+        self.refresh_action.setText(self.tr("Re&fresh status"))
+        self.refresh_action.setToolTip(self.tr("Ask the service about the selected tasks now"))
+        self.open_video_action.setText(self.tr("&Open video"))
+        self.open_video_action.setToolTip(
+            self.tr(
+                "Open the finished video in your browser or player (links expire after "
+                "some days: save what you want to keep)"
+            )
+        )
+        self.copy_video_action.setText(self.tr("Copy video &link"))
+        self.about_action.setText(self.tr("&About Avatar Desktop"))
+        self._file_menu.setTitle(self.tr("&File"))
+        self._compose_menu.setTitle(self.tr("&Compose"))
+        self._tasks_menu.setTitle(self.tr("&Tasks"))
+        self._help_menu.setTitle(self.tr("&Help"))
+        self._toolbar.setWindowTitle(self.tr("Main toolbar"))
+        self.banner_token.setText(self.tr("Set a token…"))
+        self.banner_settings.setText(self.tr("Settings…"))
+        self.preview_button.setText(self.tr("Show request…"))
+        self._tasks_title.setText(self.tr("Tasks"))
+        self._update_service_status()
         self._update_actions()
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            self._clear_submit_error()  # it was in the other language
+            if self._voice_status is not None:
+                self.compose.set_voice_status(self._voice_status())
+            self.model.headerDataChanged.emit(
+                Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
+            )
+            self.table.viewport().update()
+        super().changeEvent(event)
 
     def _title(self) -> str:
         title = self.tr("Avatar Desktop")
@@ -1047,9 +1074,14 @@ class MainWindow(QMainWindow):
 
     # -- voices ----------------------------------------------------------------------------
 
+    def _show_voice_status(self, text: Callable[[], str]) -> None:
+        """Shows ``text()`` under the voice picker, and again after a language switch."""
+        self._voice_status = text
+        self.compose.set_voice_status(text())
+
     @Slot(str, bool)
     def _on_voices_requested(self, language: str, refresh: bool) -> None:
-        self.compose.set_voice_status(self.tr("Loading voices…"))
+        self._show_voice_status(lambda: self.tr("Loading voices…"))
         self.voices_wanted.emit(self._config, self._request_token() or "", language, refresh)
 
     @Slot(str, list, bool, object)
@@ -1058,30 +1090,42 @@ class MainWindow(QMainWindow):
     ) -> None:
         if language != self.compose.voice_filter_language.currentData():
             return
-        if from_cache and isinstance(fetched_at, datetime):
-            when = fetched_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            status = (
-                self.tr("%1 voices, saved list from %2.")
-                .replace("%1", str(len(voices)))
-                .replace("%2", when)
-            )
-        else:
-            status = self.tr("%1 voices, fresh from the service.").replace("%1", str(len(voices)))
-        if not self._request_token() and from_cache:
-            status += " " + self.tr("Set a token to refresh.")
-        self.compose.set_voices(voices, status)
+        count = str(len(voices))
+        no_token = not self._request_token()
+
+        def status() -> str:
+            if from_cache and isinstance(fetched_at, datetime):
+                when = fetched_at.astimezone().strftime("%Y-%m-%d %H:%M")
+                text = (
+                    self.tr("%1 voices, saved list from %2.")
+                    .replace("%1", count)
+                    .replace("%2", when)
+                )
+            else:
+                text = self.tr("%1 voices, fresh from the service.").replace("%1", count)
+            if no_token and from_cache:
+                text += " " + self.tr("Set a token to refresh.")
+            return text
+
+        self.compose.set_voices(voices, status())
+        self._voice_status = status
 
     @Slot(str, object)
     def _on_voices_failed(self, language: str, error: Exception | None) -> None:
         if language != self.compose.voice_filter_language.currentData():
             return
         if error is None:
-            self.compose.set_voice_status(self.tr("Set an API token to load the voice list."))
+            self._show_voice_status(lambda: self.tr("Set an API token to load the voice list."))
             return
-        prefix = self.tr("Could not load the voice list:")
-        if self.compose.voice_model.rowCount():
-            prefix = self.tr("Showing the saved list; could not refresh it:")
-        self.compose.set_voice_status(prefix + " " + error_title(error))
+        had_list = bool(self.compose.voice_model.rowCount())
+
+        def status() -> str:
+            prefix = self.tr("Could not load the voice list:")
+            if had_list:
+                prefix = self.tr("Showing the saved list; could not refresh it:")
+            return prefix + " " + error_title(error)
+
+        self._show_voice_status(status)
 
     # -- tasks -----------------------------------------------------------------------------
 
@@ -1281,22 +1325,9 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(self.tr("Settings saved."), 4000)
 
     def retranslate(self) -> None:
-        """Switch the interface language now, keeping everything typed."""
-        draft = self.compose.draft()
-        showing_problems = self.compose.showing_problems()
-        splitter = self.splitter.saveState()
+        """Switch the interface language now, keeping everything typed: installing the
+        translators sends every widget a ``LanguageChange`` event (see :meth:`changeEvent`)."""
         self._translators.apply(self._settings.language)
-        self._build_ui()
-        self.compose.load_draft(draft)
-        if self._checking:
-            self.media_panel.started(1)  # the running check still reports here, cancellable
-        if showing_problems:
-            self.compose.show_all_problems()
-        self.splitter.restoreState(splitter)
-        self.model.headerDataChanged.emit(
-            Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
-        )
-        self.model.reload()
 
     @Slot()
     def on_about(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -36,13 +36,8 @@ class MediaPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.check_button = QPushButton(self.tr("Check &media"))
-        self.check_button.setToolTip(
-            self.tr(
-                "Download the avatar and audio to check they are usable, before paying for a job"
-            )
-        )
-        self.cancel_button = QPushButton(self.tr("Cancel"))
+        self.check_button = QPushButton()
+        self.cancel_button = QPushButton()
         self.cancel_button.setVisible(False)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -51,7 +46,6 @@ class MediaPanel(QWidget):
         self.thumbnail.setFixedSize(THUMBNAIL_SIZE, THUMBNAIL_SIZE)
         self.thumbnail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.thumbnail.setVisible(False)
-        self.thumbnail.setAccessibleName(self.tr("Avatar preview"))
         self.results = QLabel()
         self.results.setTextFormat(Qt.TextFormat.PlainText)
         self.results.setWordWrap(True)
@@ -80,6 +74,26 @@ class MediaPanel(QWidget):
 
         self.check_button.clicked.connect(self.check_requested)
         self.cancel_button.clicked.connect(self.cancel_requested)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Sets every text (again after a language switch)."""
+        self.check_button.setText(self.tr("Check &media"))
+        self.check_button.setToolTip(
+            self.tr(
+                "Download the avatar and audio to check they are usable, before paying for a job"
+            )
+        )
+        self.cancel_button.setText(self.tr("Cancel"))
+        self.thumbnail.setAccessibleName(self.tr("Avatar preview"))
+        self.progress.setFormat(self.tr("Checking %v of %m…"))
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            if self._reports or self._cancelled:
+                self._render()  # the results, in the new language
+        super().changeEvent(event)
 
     def reports(self) -> dict[MediaRole, MediaReport]:
         return dict(self._reports)
@@ -104,7 +118,6 @@ class MediaPanel(QWidget):
         self.cancel_button.setEnabled(True)
         self.progress.setRange(0, max(total, 1))
         self.progress.setValue(0)
-        self.progress.setFormat(self.tr("Checking %v of %m…"))
         self.progress.setVisible(True)
 
     def set_progress(self, done: int, total: int) -> None:

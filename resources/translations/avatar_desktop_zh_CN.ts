@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="369"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="371"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="373"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="376"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="207"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="378"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="379"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="381"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="221"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="383"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="224"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="384"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="227"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="385"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="388"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="392"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="393"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="394"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="395"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="396"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="271"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="397"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="398"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="399"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="400"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="292"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="401"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="402"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="300"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="570"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="623"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="301"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="404"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="405"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="303"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="406"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="305"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="408"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="410"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="411"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="569"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="622"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="571"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="624"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="572"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="577"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="630"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="573"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="576"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="629"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="574"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="627"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="628"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -185,587 +185,586 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="451"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="452"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="453"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="454"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="455"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="457"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="458"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="459"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="461"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="275"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="463"/>
         <source>Ask the service about the selected tasks now</source>
         <translation>立即向服务查询所选任务的状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="279"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="464"/>
         <source>&amp;Open video</source>
         <translation>打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="467"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="291"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="472"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="304"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="474"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="312"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="475"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="477"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
         <source>Set a token…</source>
         <translation>设置令牌…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="479"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="480"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="367"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="736"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="763"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="498"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="500"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="527"/>
         <source>SANDBOX — %1</source>
         <translation>沙盒 SANDBOX — %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="506"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="533"/>
         <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
         <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="536"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="540"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="541"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="542"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="516"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="543"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="519"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="546"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="528"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="555"/>
         <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
         <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="536"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="563"/>
         <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
         <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="571"/>
         <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="619"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="594"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="601"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="628"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="603"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="636"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="613"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="640"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="648"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="649"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="623"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="652"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="752"/>
         <source>The service asked to wait: try again in %1 s.</source>
         <translation>服务要求稍候：请在 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="779"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="806"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="924"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="951"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1043"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1070"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1115"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1159"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1132"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1176"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1133"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1177"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1153"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1197"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1167"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1211"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1173"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1217"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1344"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1375"/>
         <source>A request is on its way</source>
         <translation>请求正在等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1348"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1379"/>
         <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the task is kept as “Outcome unknown”.</source>
         <translation>一个计费请求正在等待服务应答。现在退出将丢失其任务 ID，该任务会标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1352"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1383"/>
         <source>Wait for the answer</source>
         <translation>等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1353"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1384"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1368"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1399"/>
         <source>The app closed last time before the service answered %1 request(s). They are in the list as “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次退出时有 %1 个请求尚未收到服务应答。它们在列表中标记为“结果未知”：任务可能已创建并计费，再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="644"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="671"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="646"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="673"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="690"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="717"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="699"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="726"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="721"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="748"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="729"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="756"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="731"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="758"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="733"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="760"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="736"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="763"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="773"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="800"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="784"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="811"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="723"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="801"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="750"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="828"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="815"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="842"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="832"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="859"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="833"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="860"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="838"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="865"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="841"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="868"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="844"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="871"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="849"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="876"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="851"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="878"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="862"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="889"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="865"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="892"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="867"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="894"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="870"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="897"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="874"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="901"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="897"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="924"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="934"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1364"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="961"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1395"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="939"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="966"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1004"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1031"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1039"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1066"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1052"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1084"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1064"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1100"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1069"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1105"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1071"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1107"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1079"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1118"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1081"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1123"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1083"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1125"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1126"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1170"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1140"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1184"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1202"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1246"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1206"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1250"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1213"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1257"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1225"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1269"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1228"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1272"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1257"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1301"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1266"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1310"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1281"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1325"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1305"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1336"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1307"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1338"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1325"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1356"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -773,62 +772,62 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>MediaPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="39"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="81"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="84"/>
         <source>Download the avatar and audio to check they are usable, before paying for a job</source>
         <translation>在付费生成之前，先下载形象和音频，检查是否可用</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="87"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="88"/>
         <source>Avatar preview</source>
         <translation>形象预览</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="89"/>
         <source>Checking %v of %m…</source>
         <translation>正在检查 %v / %m…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="153"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="166"/>
         <source>Check cancelled.</source>
         <translation>检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="140"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="141"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="129"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="142"/>
         <source>Voice sample</source>
         <translation>声音样本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="138"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="151"/>
         <source>unknown type</source>
         <translation>未知类型</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="156"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/media_panel.py" line="163"/>
         <source>Looks fine.</source>
         <translation>看起来没问题。</translation>
     </message>
@@ -1223,12 +1222,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="139"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="138"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="155"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -1236,12 +1235,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="105"/>
+        <location filename="../../avatar_desktop/app.py" line="123"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="106"/>
+        <location filename="../../avatar_desktop/app.py" line="124"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
     </message>
@@ -1461,12 +1460,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="85"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="86"/>
         <source>Paste a web address from the clipboard</source>
         <translation>从剪贴板粘贴网址</translation>
     </message>
