@@ -80,12 +80,22 @@ def _draft(row: tuple[Any, ...]) -> Draft:
     )
 
 
+class DraftNameError(ValueError):
+    """A draft's name cannot be used; ``kind`` is ``empty``, ``too_long`` or ``taken``."""
+
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+
+
 def _check_name(name: str) -> str:
     name = " ".join(name.split())
     if not name:
-        raise ValueError("A draft needs a name.")
+        raise DraftNameError("empty", "A draft needs a name.")
     if len(name) > MAX_NAME_LENGTH:
-        raise ValueError(f"A draft's name has at most {MAX_NAME_LENGTH} characters.")
+        raise DraftNameError(
+            "too_long", f"A draft's name has at most {MAX_NAME_LENGTH} characters."
+        )
     return name
 
 
@@ -152,7 +162,7 @@ class Drafts:
             row = conn.execute("SELECT draft_id FROM drafts WHERE name = ?", (name,)).fetchone()
             if row is not None:
                 if not replace:
-                    raise ValueError(f"A draft called “{name}” exists already.")
+                    raise DraftNameError("taken", f"A draft called “{name}” exists already.")
                 conn.execute(
                     "UPDATE drafts SET content = ?, updated_at = ? WHERE draft_id = ?",
                     (body, now, row[0]),
@@ -175,7 +185,7 @@ class Drafts:
                 )
         except StoreError as exc:
             if "UNIQUE" in str(exc):
-                raise ValueError(f"A draft called “{name}” exists already.") from exc
+                raise DraftNameError("taken", f"A draft called “{name}” exists already.") from exc
             raise
 
     def duplicate(self, draft_id: int) -> int:
@@ -199,4 +209,4 @@ class Drafts:
         return draft
 
 
-__all__ = ["DRAFT_FIELDS", "MAX_NAME_LENGTH", "Draft", "Drafts", "clean_draft"]
+__all__ = ["DRAFT_FIELDS", "MAX_NAME_LENGTH", "Draft", "DraftNameError", "Drafts", "clean_draft"]

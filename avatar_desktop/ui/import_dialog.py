@@ -1,0 +1,221 @@
+"""The import preview: what a file holds, row by row, before anything is queued.
+
+The window reads the file in the background (:func:`avatar_desktop.core.importer.read_file`)
+and finds duplicates (:meth:`~avatar_desktop.core.outbox.Outbox.split_duplicates`); this dialog
+shows the result — valid rows, invalid rows with their line and reason in the user's language,
+duplicates — and lets the user queue the valid ones.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from avatar_desktop.core.importer import (
+    FileProblem,
+    FileProblemKind,
+    ImportReport,
+    ImportRow,
+    RowIssue,
+    RowIssueKind,
+)
+from avatar_desktop.core.request import GenerationRequest
+from avatar_desktop.ui.i18n import problem_text
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ImportDialog", text)
+
+
+def issue_text(issue: RowIssue) -> str:
+    """A row's format problem in the user's language."""
+    column = issue.column
+    value = issue.value or ""
+    texts = {
+        RowIssueKind.BAD_BOOLEAN: _tr("“%2” is not yes or no (true/false, 1/0, 是/否)."),
+        RowIssueKind.BAD_MODE: _tr("“%2” is not audio_url, create_voice or use_voice."),
+        RowIssueKind.FIELD_NOT_FOR_MODE: _tr(
+            "Not used by this row's voice mode: clear the cell or set the mode column."
+        ),
+        RowIssueKind.EXTRA_VALUES: _tr(
+            "More values than columns (a comma in a text that is not in quotes?)."
+        ),
+        RowIssueKind.BAD_QUOTES: _tr("Quotes that do not match."),
+        RowIssueKind.NOT_JSON: _tr("Not valid JSON."),
+        RowIssueKind.NOT_AN_OBJECT: _tr("Not a JSON object (a request body)."),
+    }
+    text = texts.get(issue.kind, issue.message).replace("%2", value)
+    return f"{column}: {text}" if column else text
+
+
+def row_reason(row: ImportRow) -> str:
+    """Everything wrong with a row, in the user's language."""
+    parts = [issue_text(issue) for issue in row.issues]
+    parts += [f"{problem.path}: {problem_text(problem)}" for problem in row.problems]
+    return "; ".join(parts)
+
+
+def file_problem_text(problem: FileProblem) -> str:
+    """Why a whole file cannot be imported, in the user's language (with the detail)."""
+    texts = {
+        FileProblemKind.TOO_LARGE: _tr("The file is too large to import."),
+        FileProblemKind.SPREADSHEET: _tr(
+            "This is a spreadsheet workbook: save it as CSV (UTF-8) and import that."
+        ),
+        FileProblemKind.NOT_TEXT: _tr("The file is not text (CSV, JSON or JSON Lines)."),
+        FileProblemKind.EMPTY: _tr("The file is empty."),
+        FileProblemKind.MISSING_COLUMN: _tr("A required column is missing."),
+        FileProblemKind.DUPLICATE_COLUMN: _tr("A column appears twice."),
+        FileProblemKind.BROKEN_QUOTES: _tr("A quoted value never ends; rows after it are lost."),
+        FileProblemKind.NOT_JSON: _tr("The file is not valid JSON."),
+        FileProblemKind.NOT_AN_ARRAY: _tr("The JSON file must hold an array of request bodies."),
+    }
+    text = texts.get(problem.kind, "")
+    where = _tr("Line %1: ").replace("%1", str(problem.line)) if problem.line else ""
+    return f"{where}{text}\n{problem.message}" if text else f"{where}{problem.message}"
+
+
+def _alert() -> QColor:
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b3261e")
+
+
+class ImportPreviewDialog(QDialog):
+    """Preview of an import; :meth:`chosen` gives the requests to queue once accepted."""
+
+    def __init__(
+        self,
+        path: Path,
+        report: ImportReport,
+        duplicates: set[int],
+        service_url: str,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(self.tr("Import jobs"))
+        self.resize(820, 520)
+        self._report = report
+        self._duplicates = duplicates
+        valid = report.valid
+        invalid = report.invalid
+
+        title = QLabel(
+            self.tr("%1 → outbox of %2").replace("%1", path.name).replace("%2", service_url)
+        )
+        title.setTextFormat(Qt.TextFormat.PlainText)
+        title.setWordWrap(True)
+        font = title.font()
+        font.setBold(True)
+        title.setFont(font)
+
+        lines = []
+        if report.file_problem is not None:
+            lines.append(file_problem_text(report.file_problem))
+        else:
+            lines.append(
+                self.tr("%1 valid rows, %2 with problems, %3 already queued or sent.")
+                .replace("%1", str(len(valid) - len(duplicates)))
+                .replace("%2", str(len(invalid)))
+                .replace("%3", str(len(duplicates)))
+            )
+        if report.unknown_columns:
+            lines.append(
+                self.tr("Columns ignored (unknown): %1").replace(
+                    "%1", ", ".join(report.unknown_columns)
+                )
+            )
+        lines.extend(report.notes)
+        summary = QLabel("\n".join(lines))
+        summary.setTextFormat(Qt.TextFormat.PlainText)
+        summary.setWordWrap(True)
+        summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+
+        self.table = QTableWidget(len(report.rows), 3)
+        self.table.setHorizontalHeaderLabels([self.tr("Line"), self.tr("Status"), self.tr("Job")])
+        self.table.verticalHeader().setVisible(False)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(1, 150)
+        header.setStretchLastSection(True)
+        # The invalid rows first: they are what needs reading.
+        ordered = invalid + [row for row in valid if row.line in duplicates]
+        ordered += [row for row in valid if row.line not in duplicates]
+        for position, row in enumerate(ordered):
+            self._fill(position, row)
+
+        self.allow_duplicates = QCheckBox(self.tr("Also queue the rows already queued or sent"))
+        self.allow_duplicates.setVisible(bool(duplicates))
+        self.allow_duplicates.toggled.connect(self._update_button)
+
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(title)
+        layout.addWidget(summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.allow_duplicates)
+        layout.addWidget(self.buttons)
+        self._update_button()
+
+    def _fill(self, position: int, row: ImportRow) -> None:
+        line = QTableWidgetItem(str(row.line))
+        line.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if not row.ok:
+            status = QTableWidgetItem(self.tr("Problem"))
+            status.setForeground(_alert())
+            detail = row_reason(row)
+        elif row.line in self._duplicates:
+            status = QTableWidgetItem(self.tr("Already queued or sent"))
+            detail = self._describe(row.request)
+        else:
+            status = QTableWidgetItem(self.tr("Ready"))
+            detail = self._describe(row.request)
+        text = QTableWidgetItem(detail)
+        text.setToolTip(detail)
+        for column, cell in enumerate((line, status, text)):
+            self.table.setItem(position, column, cell)
+
+    @staticmethod
+    def _describe(request: GenerationRequest | None) -> str:
+        if request is None:
+            return ""
+        payload = request.to_payload()
+        voice = payload.get(request.mode.value)
+        words = voice.get("text", "") if isinstance(voice, dict) else str(voice)
+        return f"{request.mode.value} · {payload['avatar_url']} · {words}".replace("\n", " ")
+
+    def chosen(self) -> list[ImportRow]:
+        """The rows to queue: the valid ones, without duplicates unless allowed."""
+        allow = self.allow_duplicates.isChecked()
+        return [row for row in self._report.valid if allow or row.line not in self._duplicates]
+
+    def _update_button(self) -> None:
+        count = len(self.chosen())
+        ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
+        ok.setText(self.tr("Queue %n job(s)", "", count))
+        ok.setEnabled(count > 0)
+
+
+__all__ = ["ImportPreviewDialog", "file_problem_text", "issue_text", "row_reason"]

@@ -1,0 +1,387 @@
+"""The outbox panel: the jobs waiting to be sent, their state, reason and next attempt.
+
+The model reads the outbox when the data file changes (any process's commit); the panel only
+shows it and asks the window, through signals, to act on the selected item.
+"""
+
+from __future__ import annotations
+
+import html
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QAbstractTableModel,
+    QCoreApplication,
+    QLocale,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QAction, QColor, QGuiApplication, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, WaitKind
+from avatar_desktop.core.tasks import payload_mode
+
+STATE_NAMES = {
+    ItemState.QUEUED: QT_TRANSLATE_NOOP("OutboxTableModel", "Queued"),
+    ItemState.SENDING: QT_TRANSLATE_NOOP("OutboxTableModel", "Sending…"),
+    ItemState.RETRY_WAIT: QT_TRANSLATE_NOOP("OutboxTableModel", "Waiting to retry"),
+    ItemState.SUBMITTED: QT_TRANSLATE_NOOP("OutboxTableModel", "Submitted"),
+    ItemState.REFUSED: QT_TRANSLATE_NOOP("OutboxTableModel", "Refused"),
+    ItemState.OUTCOME_UNKNOWN: QT_TRANSLATE_NOOP("OutboxTableModel", "Outcome unknown"),
+    ItemState.CANCELLED: QT_TRANSLATE_NOOP("OutboxTableModel", "Cancelled"),
+}
+_HEADERS = (
+    QT_TRANSLATE_NOOP("OutboxTableModel", "#"),
+    QT_TRANSLATE_NOOP("OutboxTableModel", "State"),
+    QT_TRANSLATE_NOOP("OutboxTableModel", "Next attempt / task"),
+    QT_TRANSLATE_NOOP("OutboxTableModel", "Avatar"),
+    QT_TRANSLATE_NOOP("OutboxTableModel", "Reason"),
+    QT_TRANSLATE_NOOP("OutboxTableModel", "Service"),
+)
+_ROOT = QModelIndex()
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("OutboxTableModel", text)
+
+
+def _alert_colour() -> QColor:
+    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
+    return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b3261e")
+
+
+def _when(moment: datetime) -> str:
+    local = moment.astimezone()
+    if local.date() == datetime.now(UTC).astimezone().date():
+        return local.strftime("%H:%M:%S")
+    return local.strftime("%Y-%m-%d %H:%M")
+
+
+class OutboxTableModel(QAbstractTableModel):
+    """Every outbox item, oldest first. :meth:`reload` reads them again (on a store change).
+
+    Roles: ``DisplayRole`` (plain text), ``ToolTipRole`` (escaped HTML of the full text),
+    ``ForegroundRole`` (red for items that need the user), ``Qt.UserRole`` (the item id),
+    :attr:`ItemRole` (the :class:`OutboxItem`).
+    """
+
+    COL_ID, COL_STATE, COL_NEXT, COL_AVATAR, COL_REASON, COL_SERVICE = range(6)
+    ItemRole = Qt.ItemDataRole.UserRole + 1
+
+    def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._outbox = outbox
+        self._items: list[OutboxItem] = []
+        self.error: str | None = None
+        self.reload()
+
+    def reload(self) -> None:
+        try:
+            items = self._outbox.items()
+            self.error = None
+        except StoreError as exc:
+            self.error = str(exc)
+            return
+        if [i.item_id for i in items] == [i.item_id for i in self._items]:
+            self._items = items
+            if items:
+                self.dataChanged.emit(
+                    self.index(0, 0), self.index(len(items) - 1, len(_HEADERS) - 1)
+                )
+            return
+        self.beginResetModel()
+        self._items = items
+        self.endResetModel()
+
+    def item_at(self, row: int) -> OutboxItem | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def row_of(self, item_id: int) -> int | None:
+        for row, item in enumerate(self._items):
+            if item.item_id == item_id:
+                return row
+        return None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(_HEADERS)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(_HEADERS)
+        ):
+            return _tr(_HEADERS[section])
+        return None
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
+        item = self.item_at(index.row()) if index.isValid() else None
+        if item is None:
+            return None
+        column = index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self._text(item, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            text = self._tooltip(item, column)
+            return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else None
+        if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATE:
+            return _alert_colour() if item.state.needs_user else None
+        if role == Qt.ItemDataRole.UserRole:
+            return item.item_id
+        if role == self.ItemRole:
+            return item
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_ID:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def _text(self, item: OutboxItem, column: int) -> str:
+        if column == self.COL_ID:
+            return str(item.item_id)
+        if column == self.COL_STATE:
+            return _tr(STATE_NAMES[item.state])
+        if column == self.COL_NEXT:
+            if item.state is ItemState.SUBMITTED:
+                return item.task_id or ""
+            if item.state is ItemState.RETRY_WAIT and item.next_attempt_at is not None:
+                return _when(item.next_attempt_at)
+            return ""
+        if column == self.COL_AVATAR:
+            avatar = item.payload.get("avatar_url")
+            name = avatar.rstrip("/").rsplit("/", 1)[-1] if isinstance(avatar, str) else ""
+            mode = payload_mode(item.payload)
+            return f"{name} · {mode.value}" if mode else name
+        if column == self.COL_REASON:
+            return (item.reason or "").replace("\n", " ")
+        if column == self.COL_SERVICE:
+            return item.service_url
+        return ""
+
+    def _tooltip(self, item: OutboxItem, column: int) -> str:
+        if column == self.COL_STATE:
+            lines = [_tr(STATE_NAMES[item.state])]
+            if item.state is ItemState.RETRY_WAIT:
+                lines.append(
+                    _tr("The service could not be reached; sent again when it can be.")
+                    if item.wait_kind is WaitKind.UNREACHABLE
+                    else _tr("The service asked to wait before the next attempt.")
+                )
+            elif item.state is ItemState.OUTCOME_UNKNOWN:
+                lines.append(
+                    _tr(
+                        "The request may have reached the service and be billed. Check your "
+                        "account, then mark it as submitted, send it again, or discard it."
+                    )
+                )
+            elif item.state is ItemState.REFUSED:
+                lines.append(_tr("The service refused it (not billed). Edit it and queue again."))
+            if item.reason:
+                lines.append(item.reason)
+            if item.source:
+                lines.append(_tr("From: %1").replace("%1", item.source))
+            lines.append(
+                _tr("Queued: %1").replace(
+                    "%1", QLocale().toString(item.created_at.astimezone().replace(tzinfo=None))
+                )
+            )
+            return "\n".join(lines)
+        if column == self.COL_AVATAR:
+            return str(item.payload.get("avatar_url", ""))
+        if column == self.COL_REASON:
+            return item.reason or ""
+        return ""
+
+
+class OutboxPanel(QWidget):
+    """The outbox: a summary line, the command buttons and the items.
+
+    Signals (the window decides): ``send_now``, ``pause_toggled``, ``import_requested``,
+    ``cancel_items(list[int])``, ``requeue_items(list[int])``, ``resolve_item(int)``,
+    ``edit_item(int)``, ``clear_finished``.
+    """
+
+    send_now = Signal()
+    pause_toggled = Signal()
+    import_requested = Signal()
+    cancel_items = Signal(list)
+    requeue_items = Signal(list)
+    resolve_item = Signal(int)
+    edit_item = Signal(int)
+    clear_finished = Signal()
+
+    def __init__(self, model: OutboxTableModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.PlainText)
+        self.summary.setWordWrap(True)
+        self.send_button = QPushButton()
+        self.send_button.clicked.connect(self.send_now)
+        self.pause_button = QPushButton()
+        self.pause_button.clicked.connect(self.pause_toggled)
+        self.import_button = QPushButton()
+        self.import_button.clicked.connect(self.import_requested)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.send_button)
+        buttons.addWidget(self.pause_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.import_button)
+
+        self.table = QTableView()
+        self.table.setModel(model)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        for column, width in enumerate((44, 120, 130, 170, 220)):
+            header.resizeSection(column, width)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._menu)
+        self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        model.modelReset.connect(self._update_actions)
+        model.dataChanged.connect(self._update_actions)
+
+        self.cancel_action = QAction(self)
+        self.cancel_action.triggered.connect(
+            lambda: self.cancel_items.emit([i.item_id for i in self.selected()])
+        )
+        self.requeue_action = QAction(self)
+        self.requeue_action.triggered.connect(
+            lambda: self.requeue_items.emit([i.item_id for i in self.selected()])
+        )
+        self.resolve_action = QAction(self)
+        self.resolve_action.triggered.connect(self._resolve)
+        self.edit_action = QAction(self)
+        self.edit_action.triggered.connect(self._edit)
+        self.clear_action = QAction(self)
+        self.clear_action.triggered.connect(self.clear_finished)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.summary)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 1)
+        self.retranslate_ui()
+        self.set_state(paused=False, token_paused=False, reachable=True, busy=False)
+
+    def retranslate_ui(self) -> None:
+        self.send_button.setText(self.tr("Send now"))
+        self.send_button.setToolTip(
+            self.tr("Send every waiting job of the current service now (billed)")
+        )
+        self.import_button.setText(self.tr("Import…"))
+        self.import_button.setToolTip(self.tr("Queue jobs from a CSV, JSON or JSON Lines file"))
+        self.cancel_action.setText(self.tr("Cancel"))
+        self.requeue_action.setText(self.tr("Send again"))
+        self.resolve_action.setText(self.tr("Mark as submitted with task id…"))
+        self.edit_action.setText(self.tr("Open in the form"))
+        self.clear_action.setText(self.tr("Remove submitted and cancelled"))
+        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(_HEADERS) - 1)
+
+    def set_state(self, *, paused: bool, token_paused: bool, reachable: bool, busy: bool) -> None:
+        """Show the runner's state in the summary line and the pause button."""
+        self.pause_button.setText(self.tr("Resume") if paused or token_paused else self.tr("Pause"))
+        counts = dict.fromkeys(ItemState, 0)
+        for row in range(self.model.rowCount()):
+            item = self.model.item_at(row)
+            if item is not None:
+                counts[item.state] += 1
+        waiting = sum(counts[s] for s in ItemState if s.is_waiting)
+        needs_user = sum(counts[s] for s in ItemState if s.needs_user)
+        parts = [self.tr("%1 waiting").replace("%1", str(waiting))]
+        if needs_user:
+            parts.append(self.tr("%1 need your decision").replace("%1", str(needs_user)))
+        if token_paused:
+            parts.append(self.tr("paused: the service refused the token"))
+        elif paused:
+            parts.append(self.tr("paused"))
+        elif not reachable:
+            parts.append(self.tr("offline: sent when the service can be reached"))
+        elif busy:
+            parts.append(self.tr("sending…"))
+        if self.model.error:
+            parts.append(self.model.error)
+        self.summary.setText(" · ".join(parts))
+
+    def selected(self) -> list[OutboxItem]:
+        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
+        return [item for item in map(self.model.item_at, rows) if item is not None]
+
+    def select_item(self, item_id: int) -> None:
+        row = self.model.row_of(item_id)
+        if row is not None:
+            self.table.selectRow(row)
+            self.table.scrollTo(self.model.index(row, 0))
+
+    def _update_actions(self) -> None:
+        items = self.selected()
+        states = {item.state for item in items}
+        self.cancel_action.setEnabled(
+            bool(items)
+            and states
+            <= {
+                ItemState.QUEUED,
+                ItemState.RETRY_WAIT,
+                ItemState.REFUSED,
+                ItemState.OUTCOME_UNKNOWN,
+            }
+        )
+        self.requeue_action.setEnabled(
+            bool(items)
+            and states <= {ItemState.REFUSED, ItemState.CANCELLED, ItemState.OUTCOME_UNKNOWN}
+        )
+        self.resolve_action.setEnabled(states == {ItemState.OUTCOME_UNKNOWN} and len(items) == 1)
+        self.edit_action.setEnabled(len(items) == 1)
+
+    def _menu(self, position: Any) -> None:
+        self._update_actions()
+        menu = QMenu(self)
+        for action in (
+            self.requeue_action,
+            self.resolve_action,
+            self.cancel_action,
+            self.edit_action,
+        ):
+            menu.addAction(action)
+        menu.addSeparator()
+        menu.addAction(self.clear_action)
+        menu.exec(self.table.viewport().mapToGlobal(position))
+
+    def _resolve(self) -> None:
+        items = self.selected()
+        if len(items) == 1:
+            self.resolve_item.emit(items[0].item_id)
+
+    def _edit(self) -> None:
+        items = self.selected()
+        if len(items) == 1:
+            self.edit_item.emit(items[0].item_id)
+
+
+__all__ = ["STATE_NAMES", "OutboxPanel", "OutboxTableModel"]
