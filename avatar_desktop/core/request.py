@@ -91,6 +91,7 @@ class ValidationError(ValueError):
 
 _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_SPACE = re.compile(r"\s")  # every character str.isspace() accepts
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # allows \t and \n (and \r, see below)
 
 
@@ -140,7 +141,7 @@ def check_url(path: str, value: object) -> list[Problem]:
         ]
     if _CONTROL.search(value):
         return [Problem(path, ProblemKind.CONTROL_CHARACTERS, "contains control characters")]
-    if any(ch.isspace() for ch in value):
+    if _SPACE.search(value):
         return [Problem(path, ProblemKind.CONTAINS_SPACE, "must not contain spaces")]
     try:
         parts = urlsplit(value)
@@ -185,7 +186,7 @@ def check_identifier(path: str, value: object) -> list[Problem]:
         ]
     if _CONTROL.search(value):
         return [Problem(path, ProblemKind.CONTROL_CHARACTERS, "contains control characters")]
-    if any(ch.isspace() for ch in value):
+    if _SPACE.search(value):
         return [Problem(path, ProblemKind.CONTAINS_SPACE, "must not contain spaces")]
     return []
 
