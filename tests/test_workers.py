@@ -265,8 +265,9 @@ def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox
     assert records[ready].status is TaskStatus.SUCCESS
     assert records[ready].video_url.startswith(sandbox.base_url)
     assert records[failing].status is TaskStatus.FAILURE and records[failing].fail_reason
-    assert records["0" * 32].error  # the service does not know it
-    assert store.pending_task_ids(sandbox.base_url) == ["0" * 32]
+    assert records["0" * 32].error  # the service does not know it...
+    assert records["0" * 32].status is LocalStatus.NOT_FOUND
+    assert store.pending_task_ids(sandbox.base_url) == []  # ...so it is not asked again
     assert len(updates) == 3
 
     sandbox.inject("task", Fault.rate_limited("7"))

@@ -17,20 +17,17 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from avatar_desktop.core.config import ServiceConfig
+from avatar_desktop.core.follower import FollowRound, TaskAnswer, follow_round
 from avatar_desktop.core.media import CheckCancelled, MediaRole, check_media
 from avatar_desktop.core.request import GenerationRequest
 from avatar_desktop.core.service import (
     ApiError,
     AuthError,
-    AvatarClient,
     MissingTaskId,
-    NetworkError,
     NotSent,
     OutcomeUnknown,
     QuotaExhausted,
-    RateLimited,
     RequestRejected,
-    ServerError,
     Voice,
 )
 from avatar_desktop.core.tasks import INTERRUPTED_ERROR, StoreError, TaskStore
@@ -262,49 +259,32 @@ class TaskPollWorker(QObject):
 
     @Slot(object, str, list)
     def poll(self, config: ServiceConfig, token: str, task_ids: list[str]) -> None:
-        try:
+        def answered(answer: TaskAnswer) -> None:
+            if answer.row_id is not None:
+                self.task_updated.emit(answer.row_id, answer.status)
+
+        def ask() -> FollowRound:
             with config.make_client(token) as client:
-                for task_id in task_ids:
-                    self._poll_one(client, task_id)
+                return follow_round(
+                    client,
+                    self._store,
+                    task_ids,
+                    should_stop=self.stop_event.is_set,
+                    on_answer=answered,
+                )
+
+        try:
+            result = call_abandonable(ask, self.stop_event)
         except Abandoned:
             return
-        except (AuthError, RateLimited, NetworkError, ServerError, ValueError) as exc:
-            # Trouble with the service itself: stop this round; the window decides when to
-            # ask again.
+        except ValueError as exc:  # an unusable address or token: nothing was asked
             self.poll_failed.emit(exc)
-        finally:
             self.poll_finished.emit()
-
-    def _poll_one(self, client: AvatarClient, task_id: str) -> None:
-        """Ask about one task. A problem that belongs to this task alone (unknown id, an odd
-        answer) is noted in its row, which also moves it to the back of the queue."""
-        try:
-            info = call_abandonable(lambda: client.get_task(task_id), self.stop_event)
-        except (AuthError, RateLimited, NetworkError):
-            raise
-        except ServerError as exc:
-            # Maybe the service, maybe this task: note it (so the next round starts with another
-            # task) and stop this round.
-            self._note(task_id, exc.user_message)
-            raise
-        except ApiError as exc:
-            self._note(task_id, exc.user_message)
             return
-        try:
-            row_id = self._store.update_from_info(task_id, info)
-        except StoreError as exc:
-            log.warning("task %s: could not store its status: %s", task_id, exc)
-            return
-        if row_id is not None:
-            self.task_updated.emit(row_id, info.status.value)
-
-    def _note(self, task_id: str, message: str) -> None:
-        try:
-            row_id = self._store.set_error_for_task(task_id, message)
-        except StoreError:
-            return
-        if row_id is not None:
-            self.task_updated.emit(row_id, "")
+        if result.stopped_by is not None:
+            # Trouble with the service itself: the window's schedule decides when to ask again.
+            self.poll_failed.emit(result.stopped_by)
+        self.poll_finished.emit()
 
 
 class TokenWorker(QObject):
