@@ -350,7 +350,7 @@ def test_settings_switch_to_a_custom_service(qtbot, make_window, servers, memory
         return ok_button(dialog)
 
     with answer_modal(qtbot, drive):
-        h.window.settings_action.trigger()
+        h.window.main_actions.settings.trigger()
     assert h.window.service_label.text() == f"Service: {server.base_url}"
     assert "SANDBOX" not in h.window.windowTitle()
     assert "Settings saved." in h.window.statusBar().currentMessage()
@@ -380,7 +380,7 @@ def test_settings_dialog_shows_and_keeps_the_current_values(qtbot, make_window, 
         return ok_button(dialog)
 
     with answer_modal(qtbot, drive):
-        h.window.settings_action.trigger()
+        h.window.main_actions.settings.trigger()
     assert seen == {
         "service": ServiceChoice.CUSTOM,
         "url": server.base_url,
@@ -407,7 +407,7 @@ def test_session_sandbox_is_not_saved_by_the_settings_dialog(qtbot, make_window)
         return ok_button(dialog)
 
     with answer_modal(qtbot, drive):
-        h.window.settings_action.trigger()
+        h.window.main_actions.settings.trigger()
     assert AppSettings(h.settings.path).service is ServiceChoice.DEFAULT
 
 
@@ -417,7 +417,7 @@ def test_closing_the_settings_dialog_deletes_it(qtbot, harness):
     window = harness.window
     for _ in range(2):
         with answer_modal(qtbot, cancel_button):
-            window.settings_action.trigger()
+            window.main_actions.settings.trigger()
     qtbot.waitUntil(lambda: not window.findChildren(SettingsDialog), timeout=1000)
 
 
@@ -433,7 +433,7 @@ def test_language_switch_retranslates_live_and_keeps_the_form(qtbot, harness):
         return ok_button(dialog)
 
     with answer_modal(qtbot, drive):
-        window.settings_action.trigger()
+        window.main_actions.settings.trigger()
 
     assert h.settings.language == "zh_CN"
     assert window.compose.payload() == {
@@ -520,7 +520,7 @@ def test_language_switch_retranslates_every_panel_and_back(qtbot, harness):
             return ok_button(dialog)
 
         with answer_modal(qtbot, drive):
-            window.settings_action.trigger()
+            window.main_actions.settings.trigger()
         # Installing the translators posts the LanguageChange events.
         qtbot.waitUntil(lambda: window.menuBar().actions()[0].text() == file_menu)
 

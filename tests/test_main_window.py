@@ -572,7 +572,7 @@ def test_validation_messages_under_touched_fields_and_submit_tooltip(qtbot, harn
     assert compose.audio.error.text() == "Enter a full web address starting with https://"
 
     assert not window.submit_button.isEnabled()
-    assert not window.submit_action.isEnabled()
+    assert not window.main_actions.submit.isEnabled()
     tip = window.submit_button.toolTip()
     assert tip.startswith("Not ready to submit:")
     assert "Avatar URL: This is a file on your computer" in tip
@@ -881,16 +881,16 @@ def test_copy_task_ids(qtbot, harness):
     # The task just submitted is selected.
     assert [r.task_id for r in h.window._selected_records()] == [newer]
     h.window.table.clearSelection()
-    assert not h.window.copy_id_action.isEnabled()
+    assert not h.window.main_actions.copy_task_id.isEnabled()
     select_row(qtbot, h.window, 0)
-    assert h.window.copy_id_action.isEnabled()
+    assert h.window.main_actions.copy_task_id.isEnabled()
     qtbot.keyClick(h.window.table, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert QGuiApplication.clipboard().text() == newer
     message = h.window.statusBar().currentMessage()
     assert "cop" in message.lower() and "1" in message
 
     select_row(qtbot, h.window, 1, CTRL)
-    h.window.copy_id_action.trigger()
+    h.window.main_actions.copy_task_id.trigger()
     assert QGuiApplication.clipboard().text().splitlines() == [newer, older]
 
 
@@ -939,7 +939,7 @@ def test_remove_and_undo(qtbot, harness):
     assert h.cell(0, M.COL_TASK_ID) == older
     message = h.window.statusBar().currentMessage()
     assert "remove" in message.lower() and "1" in message and "Ctrl+Z" in message
-    assert h.window.undo_action.isEnabled()
+    assert h.window.main_actions.undo_remove.isEnabled()
 
     qtbot.keyClick(h.window.table, Qt.Key.Key_Z, CTRL)
     assert h.window.model.rowCount() == 2
@@ -947,7 +947,7 @@ def test_remove_and_undo(qtbot, harness):
     assert [h.cell(r, M.COL_TASK_ID) for r in (0, 1)] == [newer, older]
     message = h.window.statusBar().currentMessage()
     assert "restore" in message.lower() and "1" in message
-    assert not h.window.undo_action.isEnabled()
+    assert not h.window.main_actions.undo_remove.isEnabled()
 
 
 def test_removing_a_task_that_is_still_being_sent_keeps_its_task_id(qtbot, harness):
@@ -971,7 +971,7 @@ def test_removing_a_task_that_is_still_being_sent_keeps_its_task_id(qtbot, harne
     assert h.cell(0, M.COL_TASK_ID) == task_id
 
     # Undoing the removal must not bring back a phantom "Sending…" row beside the real one.
-    if h.window.undo_action.isEnabled():
+    if h.window.main_actions.undo_remove.isEnabled():
         h.window.table.setFocus()
         qtbot.keyClick(h.window.table, Qt.Key.Key_Z, CTRL)
     statuses = [h.store.get(i).status for i in h.store.row_ids()]
@@ -1091,7 +1091,7 @@ def test_media_check_can_be_cancelled(qtbot, harness):
 
     assert "Check cancelled." in panel.results.text()
     assert not panel.cancel_button.isVisible()
-    assert h.window.check_action.isEnabled()
+    assert h.window.main_actions.check_media.isEnabled()
     assert waited < 1.5, f"cancelling took {waited:.1f} s: it waited for the slow download"
 
 
@@ -1233,17 +1233,17 @@ def test_submitted_task_is_followed_to_its_video(qtbot, harness):
     assert h.cell(0, M.COL_PROGRESS) == "100%"
     assert "is ready" in h.window.statusBar().currentMessage()
     assert task_id in h.window.statusBar().currentMessage()
-    assert h.window.open_video_action.isEnabled()
+    assert h.window.main_actions.open_video.isEnabled()
 
     catcher = _UrlCatcher()
     QDesktopServices.setUrlHandler("http", catcher, "open")
     try:
-        h.window.open_video_action.trigger()
+        h.window.main_actions.open_video.trigger()
     finally:
         QDesktopServices.unsetUrlHandler("http")
     # no_watermark was asked for, so the watermark-free video is the one opened
     assert catcher.opened == [f"{h.server.base_url}/media/{task_id}/out_nowm.mp4"]
-    h.window.copy_video_action.trigger()
+    h.window.main_actions.copy_video_link.trigger()
     assert QGuiApplication.clipboard().text() == catcher.opened[0]
 
 
@@ -1257,7 +1257,7 @@ def test_refresh_asks_about_the_selected_task_now(qtbot, harness):
     h.server.clear_faults()
     asked = len([r for r in h.server.requests if r.path.startswith("/avatar/task/")])
     h.window.table.selectRow(0)
-    h.window.refresh_action.trigger()
+    h.window.main_actions.refresh.trigger()
     qtbot.waitUntil(lambda: h.cell(0, M.COL_STATUS) == "Ready", timeout=5000)
     assert len([r for r in h.server.requests if r.path.startswith("/avatar/task/")]) > asked
 

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
@@ -61,6 +61,7 @@ from avatar_desktop.qt.workers import (
     VoiceListWorker,
     WorkerThreads,
 )
+from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose import ComposePanel
 from avatar_desktop.ui.i18n import Translators, error_text, error_title, finding_text
 from avatar_desktop.ui.media_panel import MediaPanel
@@ -233,99 +234,65 @@ class MainWindow(QMainWindow):
         self.submit_error.setVisible(False)
 
         # actions
-        self.submit_action = QAction(self)
-        self.submit_action.setShortcuts([QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter")])
-        self.submit_action.triggered.connect(self.on_submit)
-        self.preview_action = QAction(self)
-        self.preview_action.setShortcut(QKeySequence("Ctrl+R"))
-        self.preview_action.triggered.connect(self.on_show_request)
-        self.check_action = QAction(self)
-        self.check_action.setShortcut(QKeySequence("Ctrl+M"))
-        self.check_action.triggered.connect(self.on_check_media)
-        self.clear_action = QAction(self)
-        self.clear_action.setShortcut(QKeySequence("Ctrl+Shift+N"))
-        self.clear_action.triggered.connect(self.on_clear_form)
-        self.token_action = QAction(self)
-        self.token_action.setShortcut(QKeySequence("Ctrl+T"))
-        self.token_action.triggered.connect(self.on_token_dialog)
-        self.settings_action = QAction(self)
-        self.settings_action.setShortcut(QKeySequence("Ctrl+,"))
-        self.settings_action.setMenuRole(QAction.MenuRole.PreferencesRole)
-        self.settings_action.triggered.connect(self.on_settings)
-        self.quit_action = QAction(self)
-        self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
-        self.quit_action.setMenuRole(QAction.MenuRole.QuitRole)
-        self.quit_action.triggered.connect(self.close)
-        self.copy_id_action = QAction(self)
-        self.copy_id_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
-        self.copy_id_action.triggered.connect(self.on_copy_task_id)
-        self.template_action = QAction(self)
-        self.template_action.setShortcut(QKeySequence("Ctrl+E"))
-        self.template_action.triggered.connect(self.on_use_as_template)
-        self.remove_action = QAction(self)
-        self.remove_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        self.remove_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.remove_action.triggered.connect(self.on_remove_tasks)
-        self.undo_action = QAction(self)
-        self.undo_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
-        self.undo_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.undo_action.triggered.connect(self.on_undo_remove)
-        self.refresh_action = QAction(self)
-        self.refresh_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Refresh))
-        self.refresh_action.triggered.connect(self.on_refresh_tasks)
-        self.open_video_action = QAction(self)
-        self.open_video_action.setShortcut(QKeySequence("Ctrl+O"))
-        self.open_video_action.triggered.connect(self.on_open_video)
-        self.copy_video_action = QAction(self)
-        self.copy_video_action.setShortcut(QKeySequence("Ctrl+Shift+L"))
-        self.copy_video_action.triggered.connect(self.on_copy_video_link)
-        self.about_action = QAction(self)
-        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
-        self.about_action.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
-        self.about_action.triggered.connect(self.on_about)
+        a = self.main_actions = MainActions(self)
+        a.submit.triggered.connect(self.on_submit)
+        a.preview.triggered.connect(self.on_show_request)
+        a.check_media.triggered.connect(self.on_check_media)
+        a.clear_form.triggered.connect(self.on_clear_form)
+        a.token.triggered.connect(self.on_token_dialog)
+        a.settings.triggered.connect(self.on_settings)
+        a.quit.triggered.connect(self.close)
+        a.copy_task_id.triggered.connect(self.on_copy_task_id)
+        a.use_as_template.triggered.connect(self.on_use_as_template)
+        a.remove.triggered.connect(self.on_remove_tasks)
+        a.undo_remove.triggered.connect(self.on_undo_remove)
+        a.refresh.triggered.connect(self.on_refresh_tasks)
+        a.open_video.triggered.connect(self.on_open_video)
+        a.copy_video_link.triggered.connect(self.on_copy_video_link)
+        a.about.triggered.connect(self.on_about)
 
         # menus and toolbar
         self._file_menu = self.menuBar().addMenu("")
-        self._file_menu.addAction(self.token_action)
-        self._file_menu.addAction(self.settings_action)
+        self._file_menu.addAction(a.token)
+        self._file_menu.addAction(a.settings)
         self._file_menu.addSeparator()
-        self._file_menu.addAction(self.quit_action)
+        self._file_menu.addAction(a.quit)
         self._compose_menu = self.menuBar().addMenu("")
         for action in (
-            self.submit_action,
-            self.preview_action,
-            self.check_action,
-            self.clear_action,
+            a.submit,
+            a.preview,
+            a.check_media,
+            a.clear_form,
         ):
             self._compose_menu.addAction(action)
         self._tasks_menu = self.menuBar().addMenu("")
         for action in (
-            self.refresh_action,
-            self.open_video_action,
-            self.copy_video_action,
-            self.copy_id_action,
-            self.template_action,
-            self.remove_action,
-            self.undo_action,
+            a.refresh,
+            a.open_video,
+            a.copy_video_link,
+            a.copy_task_id,
+            a.use_as_template,
+            a.remove,
+            a.undo_remove,
         ):
             self._tasks_menu.addAction(action)
         self._help_menu = self.menuBar().addMenu("")
-        self._help_menu.addAction(self.about_action)
+        self._help_menu.addAction(a.about)
 
         self._toolbar = QToolBar()
         self._toolbar.setObjectName("mainToolbar")
         self._toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._toolbar.addAction(self.submit_action)
-        self._toolbar.addAction(self.preview_action)
-        self._toolbar.addAction(self.check_action)
+        self._toolbar.addAction(a.submit)
+        self._toolbar.addAction(a.preview)
+        self._toolbar.addAction(a.check_media)
         self._toolbar.addSeparator()
-        self._toolbar.addAction(self.open_video_action)
-        self._toolbar.addAction(self.refresh_action)
-        self._toolbar.addAction(self.template_action)
-        self._toolbar.addAction(self.remove_action)
+        self._toolbar.addAction(a.open_video)
+        self._toolbar.addAction(a.refresh)
+        self._toolbar.addAction(a.use_as_template)
+        self._toolbar.addAction(a.remove)
         self._toolbar.addSeparator()
-        self._toolbar.addAction(self.token_action)
-        self._toolbar.addAction(self.settings_action)
+        self._toolbar.addAction(a.token)
+        self._toolbar.addAction(a.settings)
         self.addToolBar(self._toolbar)
 
         # the sandbox banner
@@ -349,10 +316,10 @@ class MainWindow(QMainWindow):
 
         # compose side
         self.preview_button = QPushButton()
-        self.preview_button.clicked.connect(self.preview_action.trigger)
+        self.preview_button.clicked.connect(a.preview.trigger)
         self.submit_button = QPushButton()
         self.submit_button.setDefault(True)
-        self.submit_button.clicked.connect(self.submit_action.trigger)
+        self.submit_button.clicked.connect(a.submit.trigger)
         self.submit_button.setMinimumWidth(120)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
@@ -396,8 +363,8 @@ class MainWindow(QMainWindow):
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._task_menu)
         self.table.doubleClicked.connect(lambda _index: self.on_use_as_template())
-        self.table.addAction(self.remove_action)
-        self.table.addAction(self.undo_action)
+        self.table.addAction(a.remove)
+        self.table.addAction(a.undo_remove)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         self._tasks_title = QLabel()
         font = self._tasks_title.font()
@@ -436,7 +403,7 @@ class MainWindow(QMainWindow):
         self.compose.voices_requested.connect(self._on_voices_requested)
         self.compose.edited.connect(self._draft_timer.start)
         self.compose.edited.connect(self._on_form_edited)
-        self.media_panel.check_requested.connect(self.check_action.trigger)
+        self.media_panel.check_requested.connect(a.check_media.trigger)
         self.media_panel.cancel_requested.connect(self.on_cancel_media_check)
         QWidget.setTabOrder(self.compose.tabs, self.preview_button)
         QWidget.setTabOrder(self.preview_button, self.submit_button)
@@ -447,29 +414,7 @@ class MainWindow(QMainWindow):
     def retranslate_ui(self) -> None:
         """Sets every text of the window's own widgets and actions (again after a language
         switch: the panels retranslate themselves on the same ``LanguageChange`` event)."""
-        self.submit_action.setText(self.tr("&Submit"))
-        self.submit_action.setToolTip(self.tr("Send the request to the service (Ctrl+Enter)"))
-        self.preview_action.setText(self.tr("Show &request…"))
-        self.check_action.setText(self.tr("Check &media"))
-        self.clear_action.setText(self.tr("&Clear form"))
-        self.token_action.setText(self.tr("API &token…"))
-        self.settings_action.setText(self.tr("&Settings…"))
-        self.quit_action.setText(self.tr("&Quit"))
-        self.copy_id_action.setText(self.tr("&Copy task id"))
-        self.template_action.setText(self.tr("Use as &template"))
-        self.remove_action.setText(self.tr("&Remove from list"))
-        self.undo_action.setText(self.tr("&Undo remove"))
-        self.refresh_action.setText(self.tr("Re&fresh status"))
-        self.refresh_action.setToolTip(self.tr("Ask the service about the selected tasks now"))
-        self.open_video_action.setText(self.tr("&Open video"))
-        self.open_video_action.setToolTip(
-            self.tr(
-                "Open the finished video in your browser or player (links expire after "
-                "some days: save what you want to keep)"
-            )
-        )
-        self.copy_video_action.setText(self.tr("Copy video &link"))
-        self.about_action.setText(self.tr("&About Avatar Desktop"))
+        self.main_actions.retranslate_ui()
         self._file_menu.setTitle(self.tr("&File"))
         self._compose_menu.setTitle(self.tr("&Compose"))
         self._tasks_menu.setTitle(self.tr("&Tasks"))
@@ -493,6 +438,11 @@ class MainWindow(QMainWindow):
             )
             self.table.viewport().update()
         super().changeEvent(event)
+
+    @property
+    def settings_action(self) -> QAction:
+        """``main_actions.settings``, under the name scripts (tests/test_app.py) use."""
+        return self.main_actions.settings
 
     def _title(self) -> str:
         title = self.tr("Avatar Desktop")
@@ -736,13 +686,13 @@ class MainWindow(QMainWindow):
         self._update_actions()
 
     def _update_actions(self) -> None:
-        if not hasattr(self, "submit_action"):
+        if not hasattr(self, "submit_button"):
             return
         waiting = self._retry_wait_seconds()
         can_submit = (
             self._form_valid and not self._submitting and not self._submit_after_check
         ) and not waiting
-        self.submit_action.setEnabled(can_submit)
+        self.main_actions.submit.setEnabled(can_submit)
         self.submit_button.setEnabled(can_submit)
         if self._submitting:
             tip = self.tr("A submission is in flight; wait for its answer.")
@@ -759,20 +709,20 @@ class MainWindow(QMainWindow):
         else:
             tip = self.tr("Send to %1 (billed) — Ctrl+Enter").replace("%1", self._config.base_url)
         self.submit_button.setToolTip(tip)
-        self.submit_action.setToolTip(tip)
+        self.main_actions.submit.setToolTip(tip)
         self.submit_button.setText(self.tr("Sending…") if self._submitting else self.tr("Submit"))
-        self.preview_action.setEnabled(self._form_valid)
+        self.main_actions.preview.setEnabled(self._form_valid)
         self.preview_button.setEnabled(self._form_valid)
-        self.check_action.setEnabled(not self._checking)
+        self.main_actions.check_media.setEnabled(not self._checking)
         selected = self._selected_records()
-        self.copy_id_action.setEnabled(any(r.task_id for r in selected))
-        self.template_action.setEnabled(len(selected) == 1)
-        self.refresh_action.setEnabled(any(r.task_id for r in selected))
+        self.main_actions.copy_task_id.setEnabled(any(r.task_id for r in selected))
+        self.main_actions.use_as_template.setEnabled(len(selected) == 1)
+        self.main_actions.refresh.setEnabled(any(r.task_id for r in selected))
         has_video = len(selected) == 1 and bool(_video_url(selected[0]))
-        self.open_video_action.setEnabled(has_video)
-        self.copy_video_action.setEnabled(has_video)
-        self.remove_action.setEnabled(bool(selected))
-        self.undo_action.setEnabled(bool(self._removed))
+        self.main_actions.open_video.setEnabled(has_video)
+        self.main_actions.copy_video_link.setEnabled(has_video)
+        self.main_actions.remove.setEnabled(bool(selected))
+        self.main_actions.undo_remove.setEnabled(bool(self._removed))
 
     def _wait_for_check(self, request: GenerationRequest) -> None:
         """Send ``request`` once the running media check ends, if nothing changed meanwhile."""
@@ -1139,13 +1089,13 @@ class MainWindow(QMainWindow):
     def _task_menu(self, position: Any) -> None:
         menu = QMenu(self)
         for action in (
-            self.open_video_action,
-            self.copy_video_action,
-            self.refresh_action,
-            self.copy_id_action,
-            self.template_action,
-            self.remove_action,
-            self.undo_action,
+            self.main_actions.open_video,
+            self.main_actions.copy_video_link,
+            self.main_actions.refresh,
+            self.main_actions.copy_task_id,
+            self.main_actions.use_as_template,
+            self.main_actions.remove,
+            self.main_actions.undo_remove,
         ):
             menu.addAction(action)
         menu.exec(self.table.viewport().mapToGlobal(position))

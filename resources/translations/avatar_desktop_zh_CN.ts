@@ -183,588 +183,591 @@
     </message>
 </context>
 <context>
-    <name>MainWindow</name>
+    <name>MainActions</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="69"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="451"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="70"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="452"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="71"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="72"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="73"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="455"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="74"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="75"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="76"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="77"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="78"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="79"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="461"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="80"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="81"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="463"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="82"/>
         <source>Ask the service about the selected tasks now</source>
         <translation>立即向服务查询所选任务的状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="83"/>
         <source>&amp;Open video</source>
         <translation>打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="86"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="90"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="91"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
+</context>
+<context>
+    <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="419"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="475"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="420"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="421"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="422"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="423"/>
         <source>Set a token…</source>
         <translation>设置令牌…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="479"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="424"/>
         <source>Settings…</source>
         <translation>设置…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="425"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="763"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="713"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="426"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="448"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="527"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="477"/>
         <source>SANDBOX — %1</source>
         <translation>沙盒 SANDBOX — %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="533"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="483"/>
         <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
         <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="536"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="486"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="540"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="490"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="541"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="491"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="542"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="492"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="543"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="493"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="546"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="496"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="555"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="505"/>
         <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
         <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="563"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
         <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
         <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="571"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="521"/>
         <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="619"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="569"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="571"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="628"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="578"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="580"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="636"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="586"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="640"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="590"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="648"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="598"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="649"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="599"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="600"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="652"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="602"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="752"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="702"/>
         <source>The service asked to wait: try again in %1 s.</source>
         <translation>服务要求稍候：请在 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="806"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="756"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="951"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="901"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1070"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1020"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1159"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1109"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1176"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1126"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1177"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1127"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1197"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1147"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1211"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1161"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1217"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1167"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1375"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1325"/>
         <source>A request is on its way</source>
         <translation>请求正在等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1379"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1329"/>
         <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the task is kept as “Outcome unknown”.</source>
         <translation>一个计费请求正在等待服务应答。现在退出将丢失其任务 ID，该任务会标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1383"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1333"/>
         <source>Wait for the answer</source>
         <translation>等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1384"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1334"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1399"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1349"/>
         <source>The app closed last time before the service answered %1 request(s). They are in the list as “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次退出时有 %1 个请求尚未收到服务应答。它们在列表中标记为“结果未知”：任务可能已创建并计费，再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="671"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="673"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="623"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="717"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="667"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="726"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="676"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="748"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="698"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="756"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="706"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="758"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="708"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="760"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="710"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="763"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="713"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="800"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="750"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="811"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="761"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="750"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="828"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="700"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="778"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="842"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="792"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="859"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="809"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="860"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="810"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="865"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="815"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="868"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="818"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="871"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="821"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="876"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="826"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="878"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="828"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="889"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="839"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="892"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="842"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="894"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="844"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="897"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="847"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="901"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="851"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="924"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="874"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="961"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1395"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="911"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1345"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="966"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="916"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1031"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="981"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1066"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1016"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1084"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1034"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1100"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1050"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1105"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1055"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1107"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1057"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1118"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1068"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1123"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1073"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1125"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1075"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1170"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1120"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1184"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1134"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1246"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1196"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1250"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1200"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1257"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1207"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1269"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1219"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1272"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1222"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1301"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1251"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1310"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1260"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1325"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1275"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1336"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1286"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1338"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1288"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="1356"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="1306"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>

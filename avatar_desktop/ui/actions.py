@@ -1,0 +1,94 @@
+"""Every action of the main window in one place: text, shortcut, tooltip and menu role.
+
+The actions only say what they are; the window connects them to what they do and hands the
+panels the ones they show or enable (the task panel its task actions, the compose side Submit,
+Show request and Check media). :meth:`MainActions.retranslate_ui` sets the texts again after a
+language switch, so the actions themselves (and their place in menus and toolbars) stay.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QWidget
+
+
+def _action(
+    parent: QWidget,
+    *shortcuts: str | QKeySequence.StandardKey,
+    role: QAction.MenuRole | None = None,
+    context: Qt.ShortcutContext | None = None,
+) -> QAction:
+    action = QAction(parent)
+    action.setShortcuts([QKeySequence(s) for s in shortcuts])
+    if role is not None:
+        action.setMenuRole(role)
+    if context is not None:
+        action.setShortcutContext(context)
+    return action
+
+
+class MainActions(QObject):
+    """The window's actions, as attributes (their shortcuts in brackets).
+
+    Compose: ``submit`` (Ctrl+Return, Ctrl+Enter), ``preview`` (Ctrl+R), ``check_media``
+    (Ctrl+M), ``clear_form`` (Ctrl+Shift+N).
+    File: ``token`` (Ctrl+T), ``settings`` (Ctrl+,), ``quit`` (Ctrl+Q).
+    Tasks: ``refresh`` (F5), ``open_video`` (Ctrl+O), ``copy_video_link`` (Ctrl+Shift+L),
+    ``copy_task_id`` (Ctrl+Shift+C), ``use_as_template`` (Ctrl+E), ``remove`` (Delete) and
+    ``undo_remove`` (Ctrl+Z) — these two only where the task table has the focus.
+    Help: ``about`` (F1).
+
+    The actions are children of ``window`` (shortcuts work wherever they are shown).
+    """
+
+    def __init__(self, window: QWidget) -> None:
+        super().__init__(window)
+        standard = QKeySequence.StandardKey
+        in_table = Qt.ShortcutContext.WidgetWithChildrenShortcut
+        self.submit = _action(window, "Ctrl+Return", "Ctrl+Enter")
+        self.preview = _action(window, "Ctrl+R")
+        self.check_media = _action(window, "Ctrl+M")
+        self.clear_form = _action(window, "Ctrl+Shift+N")
+        self.token = _action(window, "Ctrl+T")
+        self.settings = _action(window, "Ctrl+,", role=QAction.MenuRole.PreferencesRole)
+        self.quit = _action(window, "Ctrl+Q", role=QAction.MenuRole.QuitRole)
+        self.copy_task_id = _action(window, "Ctrl+Shift+C")
+        self.use_as_template = _action(window, "Ctrl+E")
+        self.remove = _action(window, standard.Delete, context=in_table)
+        self.undo_remove = _action(window, standard.Undo, context=in_table)
+        self.refresh = _action(window, standard.Refresh)
+        self.open_video = _action(window, "Ctrl+O")
+        self.copy_video_link = _action(window, "Ctrl+Shift+L")
+        self.about = _action(window, standard.HelpContents, role=QAction.MenuRole.AboutRole)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Sets every text and tooltip (again after a language switch). The window keeps
+        Submit's tooltip up to date with what Submit would do."""
+        self.submit.setText(self.tr("&Submit"))
+        self.submit.setToolTip(self.tr("Send the request to the service (Ctrl+Enter)"))
+        self.preview.setText(self.tr("Show &request…"))
+        self.check_media.setText(self.tr("Check &media"))
+        self.clear_form.setText(self.tr("&Clear form"))
+        self.token.setText(self.tr("API &token…"))
+        self.settings.setText(self.tr("&Settings…"))
+        self.quit.setText(self.tr("&Quit"))
+        self.copy_task_id.setText(self.tr("&Copy task id"))
+        self.use_as_template.setText(self.tr("Use as &template"))
+        self.remove.setText(self.tr("&Remove from list"))
+        self.undo_remove.setText(self.tr("&Undo remove"))
+        self.refresh.setText(self.tr("Re&fresh status"))
+        self.refresh.setToolTip(self.tr("Ask the service about the selected tasks now"))
+        self.open_video.setText(self.tr("&Open video"))
+        self.open_video.setToolTip(
+            self.tr(
+                "Open the finished video in your browser or player (links expire after "
+                "some days: save what you want to keep)"
+            )
+        )
+        self.copy_video_link.setText(self.tr("Copy video &link"))
+        self.about.setText(self.tr("&About Avatar Desktop"))
+
+
+__all__ = ["MainActions"]
