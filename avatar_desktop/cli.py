@@ -1,0 +1,1088 @@
+"""``avatar-cli``: the outbox and the task list from a terminal, without the window.
+
+The command line works on the window's own data folder, settings and token, and sends through
+the very code the window uses (:mod:`avatar_desktop.core.delivery`), so an item is sent exactly
+once whichever program sends it, and a send interrupted by a crash or ``kill -9`` becomes
+``outcome_unknown`` — never silently sent again. It never imports Qt widgets (``QtCore`` reads
+the settings file); see :func:`build_parser` for the commands and :data:`EXIT_CODES` for what the
+exit codes mean. Results go to stdout, messages to stderr; the token is never printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import dataclasses
+import json
+import logging
+import os
+import signal
+import sys
+import textwrap
+import threading
+import time
+from collections.abc import Callable, Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from avatar_desktop import __version__
+from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig
+from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, StoreError, payload_hash
+from avatar_desktop.core.delivery import (
+    CONFIRM_ABOVE,
+    Decision,
+    RunStop,
+    Sender,
+    SendOutcome,
+    send_due,
+)
+from avatar_desktop.core.follower import FollowRound, FollowSchedule, TaskAnswer, follow_round
+from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, OutboxItem
+from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
+from avatar_desktop.core.pacing import RateGate
+from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.service import (
+    ApiError,
+    AuthError,
+    BaseUrlError,
+    NetworkError,
+    RateLimited,
+    is_loopback_host,
+    normalize_base_url,
+)
+from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.vault import ENV_VAR, SecretStoreError, TokenVault
+
+if TYPE_CHECKING:
+    from avatar_desktop.app import LazySandbox
+    from avatar_desktop.qt.settings import AppSettings
+
+log = logging.getLogger("avatar_desktop.cli")
+
+PROG = "avatar-cli"
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_USAGE = 2
+EXIT_NEEDS_USER = 3
+EXIT_UNREACHABLE = 4
+EXIT_TOKEN = 5
+EXIT_TIMEOUT = 7
+EXIT_INTERRUPTED = 130
+
+EXIT_CODES: dict[int, str] = {
+    EXIT_OK: "done",
+    EXIT_FAILURE: "unexpected failure, or the data file is damaged or locked (one line on "
+    "stderr; --verbose shows the details)",
+    EXIT_USAGE: "bad usage or invalid input; nothing was changed",
+    EXIT_NEEDS_USER: "some item needs you after this run (refused or outcome_unknown): see "
+    "'queue list', then 'queue retry', 'queue cancel' or 'queue resolve'",
+    EXIT_UNREACHABLE: "the service could not be reached (items wait, nothing is lost)",
+    EXIT_TOKEN: "the token was refused, or there is none",
+    EXIT_TIMEOUT: "--timeout ran out first",
+    EXIT_INTERRUPTED: "stopped by Ctrl+C (items being sent finished first; the rest wait)",
+}
+
+DEFAULT_CONCURRENCY = 2
+MAX_CONCURRENCY = 8
+SANDBOX_INTERVAL = 2.0
+"""Seconds between status rounds on the sandbox (and any service on this computer)."""
+SERVICE_INTERVAL = 15.0
+"""Seconds between status rounds on a real service."""
+_SEND_POLL_SECONDS = 0.5
+_ALL_TASKS = 1_000_000
+
+
+class CliExit(Exception):
+    """Ends the run with ``code``, after printing ``message`` (if any) on stderr."""
+
+    def __init__(self, code: int, message: str | None = None) -> None:
+        super().__init__(message or "")
+        self.code = code
+        self.message = message
+
+
+# --- output ---------------------------------------------------------------------------------
+
+_print_lock = threading.RLock()  # reentrant: the Ctrl+C handler may print mid-print
+_secrets: set[str] = set()
+"""Tokens this run has used: any message that would show one shows ``***`` instead."""
+
+
+def out(text: str) -> None:
+    """A line of results on stdout (safe from worker threads)."""
+    with _print_lock:
+        print(text, flush=True)
+
+
+def say(text: str) -> None:
+    """A message on stderr (safe from worker threads)."""
+    with _print_lock:
+        print(f"{PROG}: {text}", file=sys.stderr, flush=True)
+
+
+def row_note(text: str) -> None:
+    """A line about one input row on stderr, as is (``line N: reason``)."""
+    with _print_lock:
+        print(text, file=sys.stderr, flush=True)
+
+
+def emit_json(value: object) -> None:
+    """``value`` as UTF-8 JSON on stdout, and nothing else."""
+    text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+    sys.stdout.flush()
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:
+        sys.stdout.write(text)
+    else:
+        buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+def _local(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _table(rows: list[list[str]]) -> list[str]:
+    """Columns padded to their widest cell (the last one is not padded)."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    return [
+        "  ".join(
+            [cell.ljust(width) for cell, width in zip(row[:-1], widths, strict=False)] + [row[-1]]
+        ).rstrip()
+        for row in rows
+    ]
+
+
+def _setup_streams() -> None:
+    if sys.platform == "win32":
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(encoding="utf-8")  # type: ignore[union-attr]
+    else:
+        # A terminal that cannot show a character gets an escape, not a crash.
+        for stream in (sys.stdout, sys.stderr):
+            with contextlib.suppress(AttributeError, ValueError):
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+
+
+# --- the service and the token ------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Target:
+    """The service one run talks to, and whether it is the built-in sandbox."""
+
+    config: ServiceConfig
+
+    @property
+    def url(self) -> str:
+        return self.config.base_url
+
+    @property
+    def local(self) -> bool:
+        """On this computer: the sandbox, or a stand-in reached over plain http."""
+        return self.config.sandbox or is_loopback_host(urlsplit(self.url).hostname or "")
+
+
+def _answers_like_sandbox(url: str) -> bool:
+    """Whether ``url`` answers the voice list to the sandbox's token (a running sandbox)."""
+    config = ServiceConfig(base_url=url, sandbox=True, connect_timeout=1.0, read_timeout=3.0)
+    try:
+        with config.make_client(SANDBOX_TOKEN) as client:
+            client.list_voices()
+    except (ApiError, ValueError):
+        return False
+    return True
+
+
+class Session:
+    """What one run opens: the data file, this process's owner identity, the settings, the
+    built-in sandbox when it is needed. Close it at the end."""
+
+    def __init__(self, args: argparse.Namespace) -> None:
+        self.args = args
+        self.stop = threading.Event()
+        self.folder = data_dir()
+        self.db = Database(self.folder / DEFAULT_FILE_NAME)
+        self.outbox = Outbox(self.db)
+        self.tasks = TaskStore(self.db)
+        self._settings: AppSettings | None = None
+        self._sandbox: LazySandbox | None = None
+        self._token: tuple[str | None, str | None] | None = None
+        try:
+            self.owner = ProcessOwner(self.folder)
+        except BaseException:
+            self.db.close()
+            raise
+        self.recover_orphans()
+
+    def close(self) -> None:
+        if self._sandbox is not None:
+            self._sandbox.stop()
+            self._sandbox = None
+        self.owner.release()
+        self.db.close()
+
+    # -- settings --
+
+    @property
+    def settings(self) -> AppSettings:
+        if self._settings is None:
+            from avatar_desktop.qt.settings import AppSettings
+
+            self._settings = AppSettings(self.folder / "settings.ini")
+        return self._settings
+
+    def _network_options(self) -> dict[str, Any]:
+        settings = self.settings
+        return {
+            "connect_timeout": settings.connect_timeout,
+            "read_timeout": settings.read_timeout,
+            "proxy_mode": settings.proxy_mode,
+            "proxy_url": settings.proxy_url,
+        }
+
+    # -- the token --
+
+    def _stored_token(self) -> tuple[str | None, str | None]:
+        """The token (environment or keyring) and, when there is none, why."""
+        if self._token is None:
+            try:
+                token, _source = TokenVault().load()
+            except SecretStoreError as exc:
+                if os.environ.get(ENV_VAR):
+                    raise CliExit(EXIT_TOKEN, exc.user_message) from None
+                self._token = (None, exc.user_message)
+            else:
+                self._token = (token, None)
+        return self._token
+
+    def token(self, target: Target) -> str:
+        """The token to send to ``target``; exit 5 when a real service has none."""
+        if target.config.sandbox:
+            return SANDBOX_TOKEN
+        token, problem = self._stored_token()
+        if token:
+            _secrets.add(token)
+            return token
+        if target.local:
+            log.info("no API token; %s is on this computer: the sandbox's token", target.url)
+            return SANDBOX_TOKEN
+        detail = f" ({problem})" if problem else ""
+        raise CliExit(
+            EXIT_TOKEN,
+            f"There is no API token{detail}. Set the environment variable {ENV_VAR}, or save "
+            "the token from the window (File → API token…), then try again.",
+        )
+
+    # -- the service --
+
+    def target(self, *, live: bool) -> Target:
+        """The service of this run: ``--service``, ``--sandbox``, else the settings'.
+
+        ``live`` starts (or finds) the built-in sandbox when it is the one; otherwise its usual
+        address is enough (to queue items for it).
+        """
+        from avatar_desktop.qt.settings import ServiceChoice
+
+        args = self.args
+        if args.service:
+            config = ServiceConfig(base_url=args.service, **self._network_options())
+            target = Target(config)
+            if target.local:  # a proxy cannot reach this computer's loopback address
+                target = Target(dataclasses.replace(config, proxy_mode=ProxyMode.NONE))
+            return target
+        settings = self.settings
+        if args.sandbox:
+            settings.session_override = ServiceChoice.SANDBOX
+        choice = settings.service
+        if choice is ServiceChoice.SANDBOX:
+            return Target(settings.service_config(self._sandbox_url(live)))
+        if choice is ServiceChoice.UNSET:
+            token, _problem = self._stored_token()
+            if not token:
+                raise CliExit(
+                    EXIT_USAGE,
+                    "No service is chosen yet and there is no API token. Pass --sandbox to use "
+                    f"the built-in sandbox, or set a token ({ENV_VAR}, or File → API token… in "
+                    "the window) to use the official service.",
+                )
+        return Target(settings.service_config(None))
+
+    def _sandbox_url(self, live: bool) -> str:
+        from avatar_desktop.app import SANDBOX_PORT, LazySandbox
+
+        usual = f"http://127.0.0.1:{SANDBOX_PORT}"
+        if not live:
+            return usual
+        if self._sandbox is not None:
+            return self._sandbox.base_url()
+        if _answers_like_sandbox(usual):
+            log.info("using the running built-in sandbox at %s", usual)
+            return usual
+        sandbox = LazySandbox(port=SANDBOX_PORT)
+        url = sandbox.base_url()
+        if url != usual:
+            if _answers_like_sandbox(usual):  # another program started it meanwhile
+                sandbox.stop()
+                return usual
+            say(
+                f"port {SANDBOX_PORT} is used by another program: the built-in sandbox runs at "
+                f"{url} for this run. Items queued for {usual} wait for it."
+            )
+        self._sandbox = sandbox
+        return url
+
+    def default_concurrency(self) -> int:
+        """The window's setting (1..8; :data:`DEFAULT_CONCURRENCY` until it is changed)."""
+        return min(max(self.settings.send_concurrency, 1), MAX_CONCURRENCY)
+
+    def recover_orphans(self) -> list[int]:
+        """Items left ``sending`` by a process that has ended become ``outcome_unknown``."""
+        folder = self.folder
+        recovered = self.outbox.recover_orphans(lambda owner: owner_is_alive(folder, owner))
+        if recovered:
+            shown = ", ".join(str(i) for i in recovered)
+            say(
+                f"{len(recovered)} send(s) were interrupted when the program sending them "
+                f"stopped; item(s) {shown} are now outcome_unknown (the job may exist)."
+            )
+        return recovered
+
+    # -- Ctrl+C --
+
+    @contextlib.contextmanager
+    def interruptible(self, what: str) -> Iterator[None]:
+        """Ctrl+C sets :attr:`stop` (finish what is in flight); a second one quits at once."""
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+
+        def handler(signum: int, frame: FrameType | None) -> None:
+            if self.stop.is_set():
+                say("stopped at once; items being sent become outcome_unknown at the next run.")
+                sys.stdout.flush()
+                sys.stderr.flush()
+                os._exit(EXIT_INTERRUPTED)
+            self.stop.set()
+            say(f"stopping: {what} (Ctrl+C again to quit at once)")
+
+        previous = signal.signal(signal.SIGINT, handler)
+        try:
+            yield
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+# --- queue commands -------------------------------------------------------------------------
+
+
+def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
+    from avatar_desktop.core.importer import read_file
+
+    path = Path(args.file)
+    target = session.target(live=False)
+    url = target.url
+    try:
+        report = read_file(path)
+    except OSError as exc:
+        raise CliExit(EXIT_USAGE, f"cannot read {path}: {exc.strerror or exc}") from None
+    for note in report.notes:
+        say(f"{path.name}: {note}")
+    if report.file_problem is not None:
+        say(f"{path.name}: {report.file_problem}")
+        raise CliExit(EXIT_USAGE, "Nothing was queued: the file cannot be imported.")
+    if report.unknown_columns:
+        say(f"{path.name}: unknown column(s) ignored: {', '.join(report.unknown_columns)}")
+
+    known = set() if args.allow_duplicates else session.outbox.known_hashes(url)
+    first_line: dict[str, int] = {}
+    new: list[NewItem] = []
+    duplicates = invalid = 0
+    for row in report.rows:
+        if row.request is None:
+            invalid += 1
+            row_note(row.describe())
+            continue
+        digest = payload_hash(url, row.request.to_payload())
+        if not args.allow_duplicates:
+            if digest in first_line:
+                duplicates += 1
+                row_note(
+                    f"line {row.line}: skipped: the same request as line {first_line[digest]} "
+                    "(--allow-duplicates queues it anyway)"
+                )
+                continue
+            if digest in known:
+                duplicates += 1
+                row_note(
+                    f"line {row.line}: skipped: the same request is already in the outbox or "
+                    f"the task list for {url} (--allow-duplicates queues it anyway)"
+                )
+                continue
+        first_line.setdefault(digest, row.line)
+        new.append(NewItem(row.request, source=f"{path.name} line {row.line}"))
+
+    counts = f"{duplicates} duplicate(s) skipped, {invalid} invalid row(s)"
+    if args.dry_run:
+        out(f"Dry run: {len(new)} item(s) would be queued for {url}; {counts}. Nothing changed.")
+        return EXIT_USAGE if invalid else EXIT_OK
+    if invalid and not args.skip_invalid:
+        raise CliExit(
+            EXIT_USAGE,
+            f"Nothing was queued: {invalid} of {len(report.rows)} row(s) are invalid. Fix them, "
+            "or pass --skip-invalid to queue the valid rows only.",
+        )
+    if not report.rows:
+        out(f"{path.name} has no rows; nothing was queued.")
+        return EXIT_OK
+    ids = session.outbox.add_many(url, new) if new else []
+    shown = ""
+    if ids:
+        shown = f" (item {ids[0]})" if len(ids) == 1 else f" (items {ids[0]}–{ids[-1]})"
+    out(f"Queued {len(ids)} item(s) for {url}{shown}; {counts}.")
+    if ids:
+        say("send them with: avatar-cli queue send")
+    return EXIT_OK
+
+
+def _item_line(item: OutboxItem) -> list[str]:
+    detail = item.task_id or item.reason or ""
+    if item.source:
+        detail = f"{detail}  [{item.source}]" if detail else f"[{item.source}]"
+    return [str(item.item_id), item.state.value, _local(item.created_at), item.service_url, detail]
+
+
+def cmd_queue_list(session: Session, args: argparse.Namespace) -> int:
+    items = session.outbox.items()
+    if args.json:
+        emit_json([item.to_json() for item in items])
+        return EXIT_OK
+    if not items:
+        say("the outbox is empty.")
+        return EXIT_OK
+    header = ["ID", "STATE", "CREATED", "SERVICE", "TASK ID / REASON  [SOURCE]"]
+    for line in _table([header, *(_item_line(item) for item in items)]):
+        out(line)
+    return EXIT_OK
+
+
+def _show_outcome(outcome: SendOutcome) -> None:
+    item = f"item {outcome.item_id}"
+    if outcome.decision is Decision.SUBMITTED:
+        text = f"{item}: submitted, task {outcome.task_id}"
+        if not outcome.saved:
+            text += " (not written to the data file yet)"
+    elif outcome.decision is Decision.RETRY:
+        text = f"{item}: retry_wait: {outcome.reason}"
+    elif outcome.decision is Decision.TOKEN_REFUSED:
+        text = f"{item}: queued again, the token was refused: {outcome.reason}"
+    else:
+        text = f"{item}: {outcome.decision.value}: {outcome.reason}"
+    out(text)
+
+
+def _needs_user(session: Session, url: str) -> int:
+    counts = session.outbox.counts(url)
+    refused, unknown = counts[ItemState.REFUSED], counts[ItemState.OUTCOME_UNKNOWN]
+    if refused or unknown:
+        say(
+            f"{refused + unknown} item(s) of {url} need you ({refused} refused, {unknown} "
+            "outcome_unknown): see 'avatar-cli queue list', then 'queue retry ID', "
+            "'queue cancel ID' or 'queue resolve ID'."
+        )
+        return EXIT_NEEDS_USER
+    return EXIT_OK
+
+
+def _confirm(count: int, url: str, sandbox: bool) -> bool:
+    if not sys.stdin or not sys.stdin.isatty():
+        return False
+    cost = "free on the sandbox" if sandbox else "each accepted item is billed"
+    with _print_lock:
+        print(
+            f"Send {count} items to {url} ({cost})? Type yes to send: ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+    try:
+        answer = input()
+    except EOFError:
+        return False
+    return answer.strip().lower() in ("y", "yes")
+
+
+def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
+    target = session.target(live=True)
+    token = session.token(target)
+    url = target.url
+    outbox = session.outbox
+    concurrency = args.concurrency or session.default_concurrency()
+    if args.wait:
+        counts = outbox.counts(url)
+        count = counts[ItemState.QUEUED] + counts[ItemState.RETRY_WAIT]
+    else:
+        count = outbox.due_count(url, explicit=True)
+    if count == 0:
+        say(f"nothing to send to {url}.")
+        return _needs_user(session, url)
+    if count > CONFIRM_ABOVE and not args.yes and not _confirm(count, url, target.config.sandbox):
+        raise CliExit(
+            EXIT_USAGE,
+            f"{count} items would be sent to {url} and each accepted one is billed; nothing was "
+            "sent. Pass --yes to send them.",
+        )
+    say(f"sending {count} item(s) to {url}, {concurrency} at a time…")
+    config = target.config
+    sender = Sender(outbox, session.owner.owner_id, url, lambda: config.make_client(token))
+    last_notice = [0.0]
+
+    def pause(seconds: float) -> None:
+        # Items another program was sending wait for it; if it has died meanwhile they become
+        # outcome_unknown now instead of keeping this run waiting forever.
+        session.recover_orphans()
+        moment = outbox.next_attempt(url)
+        if moment is not None and moment - time.time() > 2 and moment != last_notice[0]:
+            last_notice[0] = moment
+            when = datetime.fromtimestamp(moment).strftime("%H:%M:%S")
+            say(f"waiting until {when}: the service asked to wait before the next attempt.")
+        session.stop.wait(seconds)
+
+    with session.interruptible("no new item is taken; the ones being sent finish first"):
+        report = send_due(
+            sender,
+            concurrency=concurrency,
+            wait=args.wait,
+            should_stop=session.stop.is_set,
+            on_outcome=_show_outcome,
+            sleep=pause,
+            poll_seconds=_SEND_POLL_SECONDS,
+        )
+    for stored in sender.retry_unsaved():
+        out(f"item {stored.item_id}: submitted, task {stored.task_id} (now written)")
+    if sender.unsaved:
+        for item_id, task_id in sender.unsaved.items():
+            say(
+                f"item {item_id} was accepted as task {task_id} but the data file cannot be "
+                f"written: note the task id; later run 'avatar-cli queue resolve {item_id} "
+                f"--task-id {task_id}'."
+            )
+        raise CliExit(EXIT_FAILURE, "Some accepted jobs could not be written to the data file.")
+
+    done = report.by(Decision.SUBMITTED)
+    counts = outbox.counts(url)
+    say(
+        f"{len(done)} submitted in this run; {url} now has {counts[ItemState.QUEUED]} queued, "
+        f"{counts[ItemState.RETRY_WAIT]} waiting to retry, {counts[ItemState.REFUSED]} refused, "
+        f"{counts[ItemState.OUTCOME_UNKNOWN]} outcome_unknown."
+    )
+    if report.stopped is RunStop.TOKEN_REFUSED:
+        raise CliExit(
+            EXIT_TOKEN,
+            "The service did not accept the API token; the items are queued again and nothing "
+            f"was lost. Check the token ({ENV_VAR}, or File → API token… in the window).",
+        )
+    if report.stopped is RunStop.UNREACHABLE:
+        raise CliExit(
+            EXIT_UNREACHABLE,
+            f"Could not reach {url}; the items wait and nothing was lost. Run 'queue send' "
+            "again when the service is reachable.",
+        )
+    if report.stopped is RunStop.QUOTA:
+        say("the account's balance is used up: the run stopped. Top it up, then send again.")
+    if report.stopped is RunStop.CANCELLED:
+        raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C; the items not sent yet wait.")
+    if counts[ItemState.RETRY_WAIT] and not args.wait:
+        say("items waiting to retry go with the next 'queue send' (or use --wait).")
+    return _needs_user(session, url)
+
+
+def _change_refused(session: Session, item_id: int, action: str, allowed: str) -> CliExit:
+    item = session.outbox.get(item_id)
+    if item is None:
+        return CliExit(EXIT_USAGE, f"There is no outbox item {item_id}.")
+    return CliExit(
+        EXIT_USAGE,
+        f"Item {item_id} is {item.state.value}; only {allowed} items can be {action}.",
+    )
+
+
+def cmd_queue_cancel(session: Session, args: argparse.Namespace) -> int:
+    if not session.outbox.cancel(args.id):
+        raise _change_refused(
+            session, args.id, "cancelled", "queued, retry_wait, refused or outcome_unknown"
+        )
+    out(f"item {args.id}: cancelled")
+    return EXIT_OK
+
+
+def cmd_queue_retry(session: Session, args: argparse.Namespace) -> int:
+    before = session.outbox.get(args.id)
+    if not session.outbox.requeue(args.id):
+        raise _change_refused(session, args.id, "retried", "refused, cancelled or outcome_unknown")
+    out(f"item {args.id}: queued")
+    if before is not None and before.state is ItemState.OUTCOME_UNKNOWN:
+        say(
+            "its earlier send may have created a job (and been billed); the next 'queue send' "
+            "sends it again."
+        )
+    return EXIT_OK
+
+
+def cmd_queue_resolve(session: Session, args: argparse.Namespace) -> int:
+    outbox = session.outbox
+    item = outbox.get(args.id)
+    if item is None:
+        raise CliExit(EXIT_USAGE, f"There is no outbox item {args.id}.")
+    if item.state is not ItemState.OUTCOME_UNKNOWN:
+        raise CliExit(
+            EXIT_USAGE,
+            f"Item {args.id} is {item.state.value}; only outcome_unknown items are resolved "
+            "('queue cancel' or 'queue retry' handle the others).",
+        )
+    if args.discard:
+        if not outbox.cancel(args.id):
+            raise _change_refused(session, args.id, "discarded", "outcome_unknown")
+        out(f"item {args.id}: cancelled")
+        return EXIT_OK
+    task_id = args.task_id.strip()
+    if not task_id or any(ch.isspace() or ord(ch) < 0x20 for ch in task_id):
+        raise CliExit(EXIT_USAGE, "--task-id must be a task id without spaces.")
+    if outbox.resolve_submitted(args.id, task_id) is None:
+        raise _change_refused(session, args.id, "resolved", "outcome_unknown")
+    out(f"item {args.id}: submitted, task {task_id}")
+    say("'avatar-cli tasks refresh' asks the service about it.")
+    return EXIT_OK
+
+
+# --- task commands --------------------------------------------------------------------------
+
+
+def task_json(record: TaskRecord) -> dict[str, Any]:
+    """A task as ``tasks list --json`` prints it."""
+    return {
+        "task_id": record.task_id,
+        "status": record.status.value,
+        "progress": record.progress,
+        "video_url": record.video_url,
+        "error": record.error,
+        "fail_reason": record.fail_reason,
+        "payload": record.payload,
+        "service": record.service_url,
+        "mode": None if record.mode is None else record.mode.value,
+        "created_at": record.created_at.isoformat(),
+        "updated_at": record.updated_at.isoformat(),
+        "no_watermark_video_url": record.no_watermark_video_url,
+        "watermarked_video_url": record.watermarked_video_url,
+        "cover_url": record.cover_url,
+        "row_id": record.row_id,
+    }
+
+
+def _progress(record: TaskRecord) -> str:
+    return "-" if record.progress is None else f"{record.progress}%"
+
+
+def _result(record: TaskRecord) -> str:
+    return record.video_url or record.fail_reason or record.error or ""
+
+
+def cmd_tasks_list(session: Session, args: argparse.Namespace) -> int:
+    store = session.tasks
+    row_ids = store.row_ids()
+    found = store.get_many(row_ids)
+    records = [found[row_id] for row_id in row_ids if row_id in found]
+    if args.json:
+        emit_json([task_json(record) for record in records])
+        return EXIT_OK
+    if not records:
+        say("the task list is empty.")
+        return EXIT_OK
+    header = ["TASK ID", "STATUS", "PROGRESS", "CREATED", "SERVICE", "VIDEO / REASON"]
+    rows = [
+        [
+            record.task_id or "-",
+            record.status.value,
+            _progress(record),
+            _local(record.created_at),
+            record.service_url,
+            _result(record),
+        ]
+        for record in records
+    ]
+    for line in _table([header, *rows]):
+        out(line)
+    return EXIT_OK
+
+
+def _round_error_exit(error: Exception, url: str) -> CliExit | None:
+    """The exit for a round a service-level problem ended, or None to go on (with --wait)."""
+    if isinstance(error, AuthError | ValueError):
+        return CliExit(
+            EXIT_TOKEN,
+            f"The service did not accept the API token: {error} Check the token ({ENV_VAR}, or "
+            "File → API token… in the window).",
+        )
+    if isinstance(error, NetworkError):
+        return CliExit(EXIT_UNREACHABLE, f"Could not reach {url}: {error}")
+    return None
+
+
+def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
+    target = session.target(live=True)
+    token = session.token(target)
+    url = target.url
+    store = session.tasks
+    started = time.monotonic()
+    deadline = None if args.timeout is None else started + args.timeout
+    interval = SANDBOX_INTERVAL if target.local else SERVICE_INTERVAL
+    schedule = FollowSchedule(url, interval, RateGate())
+    shown: dict[str, tuple[str, int | None]] = {}
+
+    def expired() -> bool:
+        return deadline is not None and time.monotonic() >= deadline
+
+    def show(answer: TaskAnswer) -> None:
+        record = None if answer.row_id is None else store.get(answer.row_id)
+        status = answer.status or (record.status.value if record else "?")
+        progress = None if record is None else record.progress
+        if shown.get(answer.task_id) == (status, progress) and answer.error is None:
+            return
+        shown[answer.task_id] = (status, progress)
+        text = f"task {answer.task_id}: {status}"
+        if progress is not None:
+            text += f" {progress}%"
+        if answer.error is not None:
+            text += f": {answer.error.user_message}"
+        elif record is not None and _result(record):
+            text += f" {_result(record)}"
+        out(text)
+
+    with contextlib.ExitStack() as stack:
+        stack.enter_context(session.interruptible("no more questions are asked"))
+        client = stack.enter_context(target.config.make_client(token))
+        while True:
+            pending = store.pending_task_ids(url, limit=_ALL_TASKS)
+            if not pending:
+                say(f"every task of {url} is final.")
+                return EXIT_OK
+            if expired():
+                raise CliExit(
+                    EXIT_TIMEOUT,
+                    f"--timeout ran out: {len(pending)} task(s) of {url} are not final yet.",
+                )
+            wait = schedule.wait_seconds()
+            if wait > 0:
+                if deadline is not None:
+                    wait = min(wait, max(0.0, deadline - time.monotonic()))
+                session.stop.wait(wait)
+                if session.stop.is_set():
+                    raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
+                continue
+            round_: FollowRound = follow_round(
+                client,
+                store,
+                pending,
+                should_stop=lambda: session.stop.is_set() or expired(),
+                on_answer=show,
+            )
+            schedule.round_finished(round_)
+            if session.stop.is_set():
+                raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
+            error = round_.stopped_by
+            if error is not None:
+                fatal = _round_error_exit(error, url)
+                if fatal is not None:
+                    raise fatal
+                if not args.wait:
+                    kind = "asked to wait" if isinstance(error, RateLimited) else "had a problem"
+                    raise CliExit(EXIT_UNREACHABLE, f"The service {kind}: {error} Try again later.")
+                say(f"the service {url} is busy; asking again later.")
+            if not args.wait:
+                if len(round_.answers) < len(pending) and expired():
+                    raise CliExit(
+                        EXIT_TIMEOUT,
+                        f"--timeout ran out before every task of {url} was asked about.",
+                    )
+                left = len(store.pending_task_ids(url, limit=_ALL_TASKS))
+                if left:
+                    say(f"{left} task(s) of {url} are not final yet.")
+                else:
+                    say(f"every task of {url} is final.")
+                return EXIT_OK
+
+
+# --- the parser ---------------------------------------------------------------------------
+
+
+def _service_url(value: str) -> str:
+    try:
+        return normalize_base_url(value)
+    except BaseUrlError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _concurrency(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= MAX_CONCURRENCY:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_CONCURRENCY}")
+    return number
+
+
+def _item_id(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"not an item id: {value!r}")
+    return number
+
+
+def _seconds(value: str) -> float:
+    try:
+        number = float(value)
+    except ValueError:
+        number = -1.0
+    if not 0 <= number < 10**7:
+        raise argparse.ArgumentTypeError(f"not a number of seconds: {value!r}")
+    return number
+
+
+COMMANDS = """\
+commands:
+  queue import FILE [--dry-run] [--skip-invalid] [--allow-duplicates]
+  queue list [--json]
+  queue send [--wait] [--yes] [--concurrency N]
+  queue cancel ID  |  queue retry ID  |  queue resolve ID (--task-id T | --discard)
+  tasks list [--json]
+  tasks refresh [--wait] [--timeout SECONDS]
+"""
+
+
+def _epilog(*, commands: bool = False) -> str:
+    width = 78
+    codes = []
+    for code, meaning in EXIT_CODES.items():
+        lines = textwrap.wrap(meaning, width - 7)
+        codes.append(f"  {code:<4} {lines[0]}")
+        codes.extend(f"       {line}" for line in lines[1:])
+    about = textwrap.fill(
+        "The service: --service URL for this run, --sandbox for the built-in sandbox, else the "
+        "one chosen in the window's settings. The token comes from the environment variable "
+        f"{ENV_VAR} or the system keyring, never from an argument; a service on this computer "
+        "(http://127.0.0.1:...) without a token gets the sandbox's stand-in token.",
+        width,
+    )
+    head = f"{COMMANDS}\n" if commands else ""
+    return f"{head}{about}\n\nexit codes:\n" + "\n".join(codes)
+
+
+def _add_common(parser: argparse.ArgumentParser, *, top: bool) -> None:
+    """The options that work before the command and after it."""
+    default: Any = None if top else argparse.SUPPRESS
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        "--service",
+        metavar="URL",
+        type=_service_url,
+        default=default,
+        help="use this service address for this run (https://, or http:// to this computer)",
+    )
+    group.add_argument(
+        "--sandbox",
+        action="store_true",
+        default=default,
+        help="use the built-in sandbox (free, no token, no network)",
+    )
+    parser.add_argument(
+        "--verbose",
+        action="store_true",
+        default=False if top else argparse.SUPPRESS,
+        help="log details, and show a traceback on an unexpected failure",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    formatter = argparse.RawDescriptionHelpFormatter
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description="Queue, send and follow Avatar Desktop jobs from a terminal, with the same "
+        "data folder, settings and rules as the window.",
+        epilog=_epilog(commands=True),
+        formatter_class=formatter,
+    )
+    _add_common(parser, top=True)
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
+
+    def command(
+        parent: Any, name: str, help_text: str, handler: Callable[..., int]
+    ) -> argparse.ArgumentParser:
+        sub: argparse.ArgumentParser = parent.add_parser(
+            name, help=help_text, description=help_text, epilog=_epilog(), formatter_class=formatter
+        )
+        _add_common(sub, top=False)
+        sub.set_defaults(handler=handler)
+        return sub
+
+    queue = groups.add_parser(
+        "queue",
+        help="the outbox: jobs waiting to be sent",
+        formatter_class=formatter,
+        epilog=_epilog(),
+    )
+    queue_commands = queue.add_subparsers(dest="command", metavar="ACTION", required=True)
+    imp = command(
+        queue_commands,
+        "import",
+        "queue the rows of a CSV, JSON or JSON Lines file (all or none)",
+        cmd_queue_import,
+    )
+    imp.add_argument("file", metavar="FILE")
+    imp.add_argument("--dry-run", action="store_true", help="only check and report the rows")
+    imp.add_argument(
+        "--skip-invalid", action="store_true", help="queue the valid rows, report the others"
+    )
+    imp.add_argument(
+        "--allow-duplicates",
+        action="store_true",
+        help="queue rows identical to a job already queued or submitted (each is billed)",
+    )
+    lst = command(queue_commands, "list", "list the items of every service", cmd_queue_list)
+    lst.add_argument("--json", action="store_true", help="print a JSON array")
+    send = command(queue_commands, "send", "send the items that are due", cmd_queue_send)
+    send.add_argument(
+        "--wait",
+        action="store_true",
+        help="go on through the delays the service asks for until nothing waits",
+    )
+    send.add_argument(
+        "--yes",
+        action="store_true",
+        help=f"send more than {CONFIRM_ABOVE} items without asking",
+    )
+    send.add_argument(
+        "--concurrency",
+        metavar="N",
+        type=_concurrency,
+        default=None,
+        help=f"items sent at a time, 1 to {MAX_CONCURRENCY} (default: the window's setting, "
+        f"{DEFAULT_CONCURRENCY} unless changed)",
+    )
+    cancel = command(queue_commands, "cancel", "cancel an item", cmd_queue_cancel)
+    cancel.add_argument("id", metavar="ID", type=_item_id)
+    retry = command(
+        queue_commands,
+        "retry",
+        "queue a refused, cancelled or outcome_unknown item again",
+        cmd_queue_retry,
+    )
+    retry.add_argument("id", metavar="ID", type=_item_id)
+    resolve = command(
+        queue_commands,
+        "resolve",
+        "settle an outcome_unknown item: the job exists as task T, or discard it",
+        cmd_queue_resolve,
+    )
+    resolve.add_argument("id", metavar="ID", type=_item_id)
+    how = resolve.add_mutually_exclusive_group(required=True)
+    how.add_argument("--task-id", metavar="T", help="the task id the service gave the job")
+    how.add_argument("--discard", action="store_true", help="no job was created: cancel it")
+
+    tasks = groups.add_parser(
+        "tasks", help="the task list: submitted jobs", formatter_class=formatter, epilog=_epilog()
+    )
+    task_commands = tasks.add_subparsers(dest="command", metavar="ACTION", required=True)
+    tlist = command(task_commands, "list", "list the tasks of every service", cmd_tasks_list)
+    tlist.add_argument("--json", action="store_true", help="print a JSON array")
+    refresh = command(
+        task_commands,
+        "refresh",
+        "ask the service about its unfinished tasks",
+        cmd_tasks_refresh,
+    )
+    refresh.add_argument(
+        "--wait", action="store_true", help="go on until every task is final or not found"
+    )
+    refresh.add_argument(
+        "--timeout",
+        metavar="SECONDS",
+        type=_seconds,
+        default=None,
+        help="give up after this many seconds (exit 7)",
+    )
+    return parser
+
+
+# --- main -------------------------------------------------------------------------------------
+
+
+def _redacted(text: str) -> str:
+    for token in {os.environ.get(ENV_VAR, ""), *_secrets}:
+        if len(token) >= 4:
+            text = text.replace(token, "***")
+    return text
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    """Run one command; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        level=logging.DEBUG if args.verbose else logging.ERROR,
+        format=f"{PROG}: %(name)s %(levelname)s: %(message)s",
+        stream=sys.stderr,
+    )
+    if args.service and args.sandbox:
+        parser.error("--service and --sandbox cannot be used together")
+    handler: Callable[[Session, argparse.Namespace], int] = args.handler
+    session = Session(args)
+    try:
+        return handler(session, args)
+    finally:
+        session.close()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """The ``avatar-cli`` console script."""
+    _setup_streams()
+    verbose = "--verbose" in (sys.argv[1:] if argv is None else argv)
+    try:
+        return run(argv)
+    except CliExit as stop:
+        if stop.message:
+            say(_redacted(stop.message))
+        return stop.code
+    except StoreError as exc:
+        if verbose:
+            log.exception("data file")
+        say(_redacted(str(exc)))
+        return EXIT_FAILURE
+    except KeyboardInterrupt:
+        say("stopped by Ctrl+C.")
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): no traceback, and no second error at exit.
+        with contextlib.suppress(OSError):
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return EXIT_FAILURE
+    except Exception as exc:
+        if verbose:
+            import traceback
+
+            sys.stderr.write(_redacted(traceback.format_exc()))
+        say(_redacted(f"unexpected failure: {type(exc).__name__}: {exc}"))
+        return EXIT_FAILURE
+
+
+if __name__ == "__main__":
+    sys.exit(main())
