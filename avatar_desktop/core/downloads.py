@@ -1,0 +1,219 @@
+"""Saving a result video to disk: streamed, resumable, cancellable (Qt-free).
+
+A download is written to ``NAME.part`` beside its destination and renamed only once every byte
+has arrived (and, when the server said how many, their number matches), so a cancelled or failed
+download never leaves a file that looks complete. A dropped connection resumes with a ``Range``
+request, a few times within one call; a later call resumes from the ``.part`` file. The time
+limit is on stalls (no byte for ``stall_seconds``), never on the whole transfer.
+
+Result links are public media URLs: the API token is never sent with them. A 403, 404 or 410
+means the link has expired (:class:`LinkExpired`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import re
+import time
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import requests
+import urllib3
+
+from avatar_desktop import __version__
+
+log = logging.getLogger("avatar_desktop.downloads")
+
+CHUNK_BYTES = 256 * 1024
+PART_SUFFIX = ".part"
+_EXPIRED = frozenset({403, 404, 410})
+_CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
+_UNSATISFIED = re.compile(r"bytes \*/(\d+)")
+
+
+class DownloadError(Exception):
+    """The video could not be saved; the message says why in plain words."""
+
+
+class LinkExpired(DownloadError):
+    """The server no longer serves the link (403 / 404 / 410): result links expire."""
+
+
+class DownloadCancelled(DownloadError):
+    """The user cancelled; the ``.part`` file stays, so a later download resumes."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How far a download is: bytes on disk, the total when known, and the recent speed."""
+
+    received: int
+    total: int | None
+    bytes_per_second: float
+
+    @property
+    def fraction(self) -> float | None:
+        return None if not self.total else min(1.0, self.received / self.total)
+
+
+def part_path(destination: Path) -> Path:
+    return destination.with_name(destination.name + PART_SUFFIX)
+
+
+def free_destination(folder: Path, name: str) -> Path:
+    """``folder/name``, or ``name (2)``, ``name (3)``… when a file of that name exists."""
+    candidate = folder / name
+    stem, suffix = candidate.stem, candidate.suffix
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem} ({number}){suffix}"
+        number += 1
+    return candidate
+
+
+def _total_from(response: requests.Response, offset: int) -> int | None:
+    if response.status_code == 206:
+        match = _CONTENT_RANGE.fullmatch(response.headers.get("Content-Range", "").strip())
+        if match and match.group(3) != "*":
+            return int(match.group(3))
+        return None
+    length = response.headers.get("Content-Length")
+    return int(length) if length and length.isdigit() else None
+
+
+def _chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives. ``read1`` hands over every byte received before a connection
+    drops (a plain sized read would throw the last partial piece away), so nothing already
+    downloaded has to be fetched again."""
+    raw = response.raw
+    while True:
+        try:
+            chunk = raw.read1(CHUNK_BYTES, decode_content=True)
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.ConnectionError(str(exc)) from exc
+        if not chunk:
+            return
+        yield chunk
+
+
+def download(
+    url: str,
+    destination: Path,
+    *,
+    progress: Callable[[Progress], None] | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+    attempts: int = 4,
+    connect_seconds: float = 10.0,
+    stall_seconds: float = 30.0,
+    proxies: Mapping[str, str] | None = None,
+    use_system_proxy: bool = True,
+) -> Path:
+    """Save ``url`` as ``destination``; returns it. Raises :class:`LinkExpired`,
+    :class:`DownloadCancelled` or :class:`DownloadError`; the ``.part`` file is kept for a
+    later resume in every case but an expired link."""
+    if urlsplit(url).scheme.lower() not in ("http", "https"):
+        raise DownloadError("Only web (http/https) links can be downloaded.")
+    destination = Path(destination)
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    part = part_path(destination)
+    session = requests.Session()
+    session.trust_env = use_system_proxy
+    if proxies:
+        session.proxies.update(proxies)
+    session.headers["User-Agent"] = f"AvatarDesktop/{__version__}"
+    last_error: Exception | None = None
+    try:
+        for attempt in range(1, max(1, attempts) + 1):
+            if should_stop():
+                raise DownloadCancelled("Download cancelled.")
+            try:
+                if _fetch(
+                    session, url, part, progress, should_stop, connect_seconds, stall_seconds
+                ):
+                    os.replace(part, destination)
+                    log.info("saved %s", destination)
+                    return destination
+            except (
+                requests.ConnectionError,
+                requests.Timeout,
+                requests.exceptions.ChunkedEncodingError,
+            ) as exc:
+                last_error = exc
+                log.info("download interrupted (attempt %d): %s", attempt, type(exc).__name__)
+                continue
+        raise DownloadError(
+            "The connection kept breaking; the part already saved is kept, so trying again "
+            f"resumes from there ({type(last_error).__name__ if last_error else 'no answer'})."
+        )
+    finally:
+        session.close()
+
+
+def _fetch(
+    session: requests.Session,
+    url: str,
+    part: Path,
+    progress: Callable[[Progress], None] | None,
+    should_stop: Callable[[], bool],
+    connect_seconds: float,
+    stall_seconds: float,
+) -> bool:
+    """One request; True when the file is complete in ``part``."""
+    offset = part.stat().st_size if part.exists() else 0
+    headers = {"Range": f"bytes={offset}-"} if offset else {}
+    with session.get(
+        url,
+        headers=headers,
+        stream=True,
+        timeout=(connect_seconds, stall_seconds),
+        allow_redirects=True,
+    ) as response:
+        status = response.status_code
+        if status in _EXPIRED:
+            with contextlib.suppress(OSError):
+                part.unlink()
+            raise LinkExpired("The link has expired: the service no longer serves this video.")
+        if status == 416 and offset:
+            match = _UNSATISFIED.fullmatch(response.headers.get("Content-Range", "").strip())
+            if match and int(match.group(1)) == offset:
+                return True  # everything was already there
+            part.unlink()  # the file changed on the server: start again
+            return False
+        if status not in (200, 206):
+            raise DownloadError(f"The server answered HTTP {status} instead of the video.")
+        if status == 200 and offset:
+            offset = 0  # the server ignored the range: start from the beginning
+        total = _total_from(response, offset)
+        mode = "ab" if offset else "wb"
+        received = offset
+        started = time.monotonic()
+        with open(part, mode) as handle:
+            for chunk in _chunks(response):
+                if should_stop():
+                    raise DownloadCancelled("Download cancelled.")
+                handle.write(chunk)
+                received += len(chunk)
+                if progress is not None:
+                    elapsed = max(time.monotonic() - started, 1e-6)
+                    progress(Progress(received, total, (received - offset) / elapsed))
+            handle.flush()
+            os.fsync(handle.fileno())
+        # Cut short without an error (fewer bytes than announced): resume.
+        return total is None or received == total
+
+
+__all__ = [
+    "PART_SUFFIX",
+    "DownloadCancelled",
+    "DownloadError",
+    "LinkExpired",
+    "Progress",
+    "download",
+    "free_destination",
+    "part_path",
+]
