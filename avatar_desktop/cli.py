@@ -30,7 +30,7 @@ from urllib.parse import urlsplit
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig
-from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, StoreError, payload_hash
+from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, StoreError
 from avatar_desktop.core.delivery import (
     CONFIRM_ABOVE,
     Decision,
@@ -399,8 +399,10 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
     if report.unknown_columns:
         say(f"{path.name}: unknown column(s) ignored: {', '.join(report.unknown_columns)}")
 
-    known = set() if args.allow_duplicates else session.outbox.known_hashes(url)
-    first_line: dict[str, int] = {}
+    same: dict[int, int | None] = {}
+    if not args.allow_duplicates:
+        numbered = [(row.line, row.request) for row in report.rows if row.request is not None]
+        same = session.outbox.split_duplicates(url, numbered)[1]
     new: list[NewItem] = []
     duplicates = invalid = 0
     for row in report.rows:
@@ -408,23 +410,16 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
             invalid += 1
             row_note(row.describe())
             continue
-        digest = payload_hash(url, row.request.to_payload())
-        if not args.allow_duplicates:
-            if digest in first_line:
-                duplicates += 1
-                row_note(
-                    f"line {row.line}: skipped: the same request as line {first_line[digest]} "
-                    "(--allow-duplicates queues it anyway)"
-                )
-                continue
-            if digest in known:
-                duplicates += 1
-                row_note(
-                    f"line {row.line}: skipped: the same request is already in the outbox or "
-                    f"the task list for {url} (--allow-duplicates queues it anyway)"
-                )
-                continue
-        first_line.setdefault(digest, row.line)
+        if row.line in same:
+            duplicates += 1
+            earlier = same[row.line]
+            where = (
+                f"the same request as line {earlier}"
+                if earlier is not None
+                else f"the same request is already in the outbox or the task list for {url}"
+            )
+            row_note(f"line {row.line}: skipped: {where} (--allow-duplicates queues it anyway)")
+            continue
         new.append(NewItem(row.request, source=f"{path.name} line {row.line}"))
 
     counts = f"{duplicates} duplicate(s) skipped, {invalid} invalid row(s)"

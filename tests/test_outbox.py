@@ -333,5 +333,5 @@ def test_duplicates_of_a_batch_are_split_out(outbox, db):
     fresh, duplicates = outbox.split_duplicates(
         service, [(2, request(1)), (3, request(2)), (4, request(3)), (5, request(3))]
     )
-    assert fresh == [4] and duplicates == [2, 3, 5]
-    assert outbox.split_duplicates("http://127.0.0.1:2", [(2, request(1))]) == ([2], [])
+    assert fresh == [4] and duplicates == {2: None, 3: None, 5: 4}
+    assert outbox.split_duplicates("http://127.0.0.1:2", [(2, request(1))]) == ([2], {})

@@ -248,19 +248,24 @@ class Outbox:
 
     def split_duplicates(
         self, service_url: str, requests: Sequence[tuple[int, GenerationRequest]]
-    ) -> tuple[list[int], list[int]]:
+    ) -> tuple[list[int], dict[int, int | None]]:
         """Split numbered requests (e.g. by file line) into new ones and duplicates: a request
         identical to a live item or a task of ``service_url``, or to an earlier one of the same
-        batch, is a duplicate. Returns the numbers of each, in order."""
+        batch, is a duplicate. Returns the numbers of the new ones, in order, and for each
+        duplicate the number of the earlier identical request of the batch (None when it is
+        already in the outbox or the task list)."""
         known = self.known_hashes(service_url)
+        first: dict[str, int] = {}
         fresh: list[int] = []
-        duplicates: list[int] = []
+        duplicates: dict[int, int | None] = {}
         for number, request in requests:
             key = payload_hash(service_url, request.to_payload())
             if key in known:
-                duplicates.append(number)
+                duplicates[number] = None
+            elif key in first:
+                duplicates[number] = first[key]
             else:
-                known.add(key)
+                first[key] = number
                 fresh.append(number)
         return fresh, duplicates
 
