@@ -441,7 +441,8 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
         shown = f" (item {ids[0]})" if len(ids) == 1 else f" (items {ids[0]}–{ids[-1]})"
     out(f"Queued {len(ids)} item(s) for {url}{shown}; {counts}.")
     if ids:
-        say("send them with: avatar-cli queue send")
+        flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
+        say(f"send them with: avatar-cli {flag}queue send")
     return EXIT_OK
 
 
