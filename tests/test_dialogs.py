@@ -527,7 +527,7 @@ def test_language_switch_retranslates_every_panel_and_back(qtbot, harness):
     switch("zh_CN", "文件(&F)")
     chinese = window_texts(window)
     assert compose.draft() == draft
-    assert [r.row_id for r in window._selected_records()] == h.store.row_ids()
+    assert [r.row_id for r in window.tasks.selected_records()] == h.store.row_ids()
     assert "形象" in panel.results.text()  # "Avatar: image/png …"
     assert not compose.voice_status.text().isascii()
     # Everything with words was translated.

@@ -860,7 +860,7 @@ def test_task_list_survives_a_restart(qtbot, make_window, tmp_path):
 
 
 def select_row(qtbot, window: MainWindow, row: int, modifier=Qt.KeyboardModifier.NoModifier):
-    table = window.table
+    table = window.tasks.table
     rect = table.visualRect(window.model.index(row, M.COL_STATUS))
     qtbot.mouseClick(table.viewport(), LEFT, modifier, rect.center())
 
@@ -879,12 +879,12 @@ def test_copy_task_ids(qtbot, harness):
     h = harness
     older, newer = two_tasks(qtbot, h)
     # The task just submitted is selected.
-    assert [r.task_id for r in h.window._selected_records()] == [newer]
-    h.window.table.clearSelection()
+    assert [r.task_id for r in h.window.tasks.selected_records()] == [newer]
+    h.window.tasks.table.clearSelection()
     assert not h.window.main_actions.copy_task_id.isEnabled()
     select_row(qtbot, h.window, 0)
     assert h.window.main_actions.copy_task_id.isEnabled()
-    qtbot.keyClick(h.window.table, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_C, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert QGuiApplication.clipboard().text() == newer
     message = h.window.statusBar().currentMessage()
     assert "cop" in message.lower() and "1" in message
@@ -902,13 +902,13 @@ def test_use_as_template(qtbot, harness):
     assert not h.window.submit_button.isEnabled()
 
     select_row(qtbot, h.window, 1)  # the older task
-    qtbot.keyClick(h.window.table, Qt.Key.Key_E, CTRL)
+    qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_E, CTRL)
     assert h.compose.payload() == {"avatar_url": AVATAR, "no_watermark": False, "audio_url": AUDIO}
     assert h.window.statusBar().currentMessage()  # says what happened
 
     # Double-clicking a row does the same, but asks before replacing what the form holds;
     # the mode tab follows the task.
-    table = h.window.table
+    table = h.window.tasks.table
     rect = table.visualRect(h.window.model.index(0, M.COL_MODE))
     qtbot.mouseClick(table.viewport(), LEFT, pos=rect.center())
     with answer_modal(qtbot, standard(QMessageBox.StandardButton.No)) as seen:
@@ -932,8 +932,8 @@ def test_remove_and_undo(qtbot, harness):
     assert h.store.count() == 2
 
     select_row(qtbot, h.window, 0)
-    h.window.table.setFocus()
-    qtbot.keyClick(h.window.table, Qt.Key.Key_Delete)
+    h.window.tasks.table.setFocus()
+    qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_Delete)
     assert h.window.model.rowCount() == 1
     assert h.store.count() == 1
     assert h.cell(0, M.COL_TASK_ID) == older
@@ -941,7 +941,7 @@ def test_remove_and_undo(qtbot, harness):
     assert "remove" in message.lower() and "1" in message and "Ctrl+Z" in message
     assert h.window.main_actions.undo_remove.isEnabled()
 
-    qtbot.keyClick(h.window.table, Qt.Key.Key_Z, CTRL)
+    qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_Z, CTRL)
     assert h.window.model.rowCount() == 2
     assert h.store.count() == 2
     assert [h.cell(r, M.COL_TASK_ID) for r in (0, 1)] == [newer, older]
@@ -959,7 +959,7 @@ def test_removing_a_task_that_is_still_being_sent_keeps_its_task_id(qtbot, harne
     assert h.cell(0, M.COL_STATUS) == "Sending…"
 
     select_row(qtbot, h.window, 0)
-    qtbot.keyClick(h.window.table, Qt.Key.Key_Delete)
+    qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_Delete)
 
     # The job is created (and billed) anyway: its id must not be lost, and Submit comes back.
     qtbot.waitUntil(lambda: len(h.server.tasks) == 1, timeout=5000)
@@ -972,8 +972,8 @@ def test_removing_a_task_that_is_still_being_sent_keeps_its_task_id(qtbot, harne
 
     # Undoing the removal must not bring back a phantom "Sending…" row beside the real one.
     if h.window.main_actions.undo_remove.isEnabled():
-        h.window.table.setFocus()
-        qtbot.keyClick(h.window.table, Qt.Key.Key_Z, CTRL)
+        h.window.tasks.table.setFocus()
+        qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_Z, CTRL)
     statuses = [h.store.get(i).status for i in h.store.row_ids()]
     assert LocalStatus.SENDING not in statuses, statuses
     assert [h.cell(r, M.COL_TASK_ID) for r in range(h.window.model.rowCount())] == [task_id]
@@ -1256,7 +1256,7 @@ def test_refresh_asks_about_the_selected_task_now(qtbot, harness):
     assert h.cell(0, M.COL_STATUS) == "Waiting"
     h.server.clear_faults()
     asked = len([r for r in h.server.requests if r.path.startswith("/avatar/task/")])
-    h.window.table.selectRow(0)
+    h.window.tasks.table.selectRow(0)
     h.window.main_actions.refresh.trigger()
     qtbot.waitUntil(lambda: h.cell(0, M.COL_STATUS) == "Ready", timeout=5000)
     assert len([r for r in h.server.requests if r.path.startswith("/avatar/task/")]) > asked

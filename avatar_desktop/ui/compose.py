@@ -614,7 +614,7 @@ class ComposePanel(QWidget):
             label.setVisible(visible)
         self.form_error.setText("\n".join(other))
         self.form_error.setVisible(bool(other))
-        QTimer.singleShot(0, self._fit_tabs)  # error lines change the page's height
+        QTimer.singleShot(0, self, self._fit_tabs)  # error lines change the page's height
         self.validity_changed.emit(self._request is not None, self._missing_summary())
 
     def _missing_summary(self) -> str:

@@ -18,27 +18,21 @@ from typing import Any
 from PySide6.QtCore import (
     QEvent,
     QEventLoop,
-    QItemSelectionModel,
     Qt,
     QTimer,
-    QUrl,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QGuiApplication
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMainWindow,
-    QMenu,
     QMessageBox,
     QPushButton,
     QScrollArea,
     QSplitter,
-    QTableView,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -47,9 +41,9 @@ from PySide6.QtWidgets import (
 from avatar_desktop import __version__
 from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
 from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
-from avatar_desktop.core.request import GenerationRequest, ValidationError, VoiceMode, check_url
+from avatar_desktop.core.request import GenerationRequest, VoiceMode, check_url
 from avatar_desktop.core.service import OutcomeUnknown, RateLimited, TaskStatus, Voice
-from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskRecord, TaskStore
+from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import BackendState, TokenSource, TokenVault
 from avatar_desktop.qt.settings import AppSettings, ServiceChoice
 from avatar_desktop.qt.workers import (
@@ -68,6 +62,7 @@ from avatar_desktop.ui.media_panel import MediaPanel
 from avatar_desktop.ui.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.settings_dialog import SettingsDialog
 from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.tasks_panel import TasksPanel
 from avatar_desktop.ui.token_dialog import TokenDialog
 
 log = logging.getLogger("avatar_desktop.ui")
@@ -78,13 +73,6 @@ CLOSE_GRACE_MS = 2000
 POLL_SECONDS_SANDBOX = 2
 POLL_SECONDS_SERVICE = 15
 """How often unfinished tasks are asked about (the sandbox moves a step every 2 s)."""
-
-
-def _video_url(record: TaskRecord) -> str | None:
-    """The video to open: the watermark-free one when the request asked for it."""
-    if record.payload.get("no_watermark") is True and record.no_watermark_video_url:
-        return record.no_watermark_video_url
-    return record.video_url
 
 
 CONSENT_STATEMENT = (
@@ -142,9 +130,8 @@ class MainWindow(QMainWindow):
         self._retry_not_before = 0.0
         self._checked_submission: tuple[dict[str, Any] | None, str] | None = None
         self._consented: set[str] = set()
-        self._removed: list[list[TaskRecord]] = []  # undo stack of removals
         self._token_dialog: TokenDialog | None = None
-        self._voice_status: Callable[[], str] | None = None
+        self._voice_status: tuple[object, ...] = ()
         self._config = self._make_config()
         self.setObjectName("MainWindow")
 
@@ -242,13 +229,7 @@ class MainWindow(QMainWindow):
         a.token.triggered.connect(self.on_token_dialog)
         a.settings.triggered.connect(self.on_settings)
         a.quit.triggered.connect(self.close)
-        a.copy_task_id.triggered.connect(self.on_copy_task_id)
-        a.use_as_template.triggered.connect(self.on_use_as_template)
-        a.remove.triggered.connect(self.on_remove_tasks)
-        a.undo_remove.triggered.connect(self.on_undo_remove)
         a.refresh.triggered.connect(self.on_refresh_tasks)
-        a.open_video.triggered.connect(self.on_open_video)
-        a.copy_video_link.triggered.connect(self.on_copy_video_link)
         a.about.triggered.connect(self.on_about)
 
         # menus and toolbar
@@ -345,41 +326,21 @@ class MainWindow(QMainWindow):
         left_layout.addLayout(buttons)
 
         # task side
-        self.table = QTableView()
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((125, 110, 100, 90, 65, 220)):
-            if column < self.model.columnCount():
-                header.resizeSection(column, width)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
-        self.table.customContextMenuRequested.connect(self._task_menu)
-        self.table.doubleClicked.connect(lambda _index: self.on_use_as_template())
-        self.table.addAction(a.remove)
-        self.table.addAction(a.undo_remove)
-        self.table.selectionModel().selectionChanged.connect(self._update_actions)
-        self._tasks_title = QLabel()
-        font = self._tasks_title.font()
-        font.setBold(True)
-        self._tasks_title.setFont(font)
-        tasks_box = QWidget()
-        tasks_layout = QVBoxLayout(tasks_box)
-        tasks_layout.addWidget(self._tasks_title)
-        tasks_layout.addWidget(self.table, 1)
+        self.tasks = TasksPanel(self._store, self.model, a)
+        self.tasks.message.connect(self.statusBar().showMessage)
+        self.tasks.template_requested.connect(self._use_as_template)
+        a.copy_task_id.triggered.connect(self.tasks.copy_task_ids)
+        a.use_as_template.triggered.connect(self.tasks.use_as_template)
+        a.remove.triggered.connect(self.tasks.remove_selected)
+        a.undo_remove.triggered.connect(self.tasks.undo_remove)
+        a.open_video.triggered.connect(self.tasks.open_video)
+        a.copy_video_link.triggered.connect(self.tasks.copy_video_link)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(left)
-        self.splitter.addWidget(tasks_box)
+        self.splitter.addWidget(self.tasks)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
 
@@ -423,7 +384,6 @@ class MainWindow(QMainWindow):
         self.banner_token.setText(self.tr("Set a token…"))
         self.banner_settings.setText(self.tr("Settings…"))
         self.preview_button.setText(self.tr("Show request…"))
-        self._tasks_title.setText(self.tr("Tasks"))
         self._update_service_status()
         self._update_actions()
 
@@ -431,12 +391,8 @@ class MainWindow(QMainWindow):
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
             self._clear_submit_error()  # it was in the other language
-            if self._voice_status is not None:
-                self.compose.set_voice_status(self._voice_status())
-            self.model.headerDataChanged.emit(
-                Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1
-            )
-            self.table.viewport().update()
+            if self._voice_status:
+                self.compose.set_voice_status(self._voice_status_text())
         super().changeEvent(event)
 
     @property
@@ -714,15 +670,6 @@ class MainWindow(QMainWindow):
         self.main_actions.preview.setEnabled(self._form_valid)
         self.preview_button.setEnabled(self._form_valid)
         self.main_actions.check_media.setEnabled(not self._checking)
-        selected = self._selected_records()
-        self.main_actions.copy_task_id.setEnabled(any(r.task_id for r in selected))
-        self.main_actions.use_as_template.setEnabled(len(selected) == 1)
-        self.main_actions.refresh.setEnabled(any(r.task_id for r in selected))
-        has_video = len(selected) == 1 and bool(_video_url(selected[0]))
-        self.main_actions.open_video.setEnabled(has_video)
-        self.main_actions.copy_video_link.setEnabled(has_video)
-        self.main_actions.remove.setEnabled(bool(selected))
-        self.main_actions.undo_remove.setEnabled(bool(self._removed))
 
     def _wait_for_check(self, request: GenerationRequest) -> None:
         """Send ``request`` once the running media check ends, if nothing changed meanwhile."""
@@ -870,7 +817,7 @@ class MainWindow(QMainWindow):
     def _on_submitted(self, row_id: int, task_id: str) -> None:
         self._submitting = False
         self.model.task_changed(row_id)
-        self._select_row(row_id)
+        self.tasks.select_row(row_id)
         self.statusBar().showMessage(self.tr("Submitted: task %1").replace("%1", task_id), 10000)
         self._update_actions()
 
@@ -893,7 +840,7 @@ class MainWindow(QMainWindow):
         self._update_actions()
         if self._closing:
             return
-        self._select_row(row_id)
+        self.tasks.select_row(row_id)
         text = error_text(error)
         if not isinstance(error, OutcomeUnknown):
             text = (
@@ -920,16 +867,6 @@ class MainWindow(QMainWindow):
         box.open()
 
     _closing = False
-
-    def _select_row(self, row_id: int) -> None:
-        row = self.model.row_of(row_id)
-        if row is not None:
-            index = self.model.index(row, 0)
-            self.table.selectionModel().setCurrentIndex(
-                index,
-                QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows,
-            )
 
     @Slot()
     def on_show_request(self) -> None:
@@ -1024,14 +961,44 @@ class MainWindow(QMainWindow):
 
     # -- voices ----------------------------------------------------------------------------
 
-    def _show_voice_status(self, text: Callable[[], str]) -> None:
-        """Shows ``text()`` under the voice picker, and again after a language switch."""
-        self._voice_status = text
-        self.compose.set_voice_status(text())
+    def _show_voice_status(self, *status: object) -> None:
+        """Shows the voice list's status under the picker (again after a language switch).
+
+        ``status`` is plain data, not a closure: a closure would tie the window into a
+        reference cycle, and the garbage collector may break cycles on a worker thread.
+        """
+        self._voice_status = status
+        self.compose.set_voice_status(self._voice_status_text())
+
+    def _voice_status_text(self) -> str:
+        kind, *details = self._voice_status
+        if kind == "loading":
+            return self.tr("Loading voices…")
+        if kind == "no token":
+            return self.tr("Set an API token to load the voice list.")
+        if kind == "failed":
+            had_list, error = details
+            prefix = self.tr("Could not load the voice list:")
+            if had_list:
+                prefix = self.tr("Showing the saved list; could not refresh it:")
+            return prefix + " " + error_title(error)  # type: ignore[arg-type]
+        count, from_cache, fetched_at, no_token = details
+        if from_cache and isinstance(fetched_at, datetime):
+            when = fetched_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            text = (
+                self.tr("%1 voices, saved list from %2.")
+                .replace("%1", str(count))
+                .replace("%2", when)
+            )
+        else:
+            text = self.tr("%1 voices, fresh from the service.").replace("%1", str(count))
+        if no_token and from_cache:
+            text += " " + self.tr("Set a token to refresh.")
+        return text
 
     @Slot(str, bool)
     def _on_voices_requested(self, language: str, refresh: bool) -> None:
-        self._show_voice_status(lambda: self.tr("Loading voices…"))
+        self._show_voice_status("loading")
         self.voices_wanted.emit(self._config, self._request_token() or "", language, refresh)
 
     @Slot(str, list, bool, object)
@@ -1040,85 +1007,23 @@ class MainWindow(QMainWindow):
     ) -> None:
         if language != self.compose.voice_filter_language.currentData():
             return
-        count = str(len(voices))
         no_token = not self._request_token()
-
-        def status() -> str:
-            if from_cache and isinstance(fetched_at, datetime):
-                when = fetched_at.astimezone().strftime("%Y-%m-%d %H:%M")
-                text = (
-                    self.tr("%1 voices, saved list from %2.")
-                    .replace("%1", count)
-                    .replace("%2", when)
-                )
-            else:
-                text = self.tr("%1 voices, fresh from the service.").replace("%1", count)
-            if no_token and from_cache:
-                text += " " + self.tr("Set a token to refresh.")
-            return text
-
-        self.compose.set_voices(voices, status())
-        self._voice_status = status
+        self._voice_status = ("loaded", len(voices), from_cache, fetched_at, no_token)
+        self.compose.set_voices(voices, self._voice_status_text())
 
     @Slot(str, object)
     def _on_voices_failed(self, language: str, error: Exception | None) -> None:
         if language != self.compose.voice_filter_language.currentData():
             return
         if error is None:
-            self._show_voice_status(lambda: self.tr("Set an API token to load the voice list."))
+            self._show_voice_status("no token")
             return
-        had_list = bool(self.compose.voice_model.rowCount())
-
-        def status() -> str:
-            prefix = self.tr("Could not load the voice list:")
-            if had_list:
-                prefix = self.tr("Showing the saved list; could not refresh it:")
-            return prefix + " " + error_title(error)
-
-        self._show_voice_status(status)
+        self._show_voice_status("failed", bool(self.compose.voice_model.rowCount()), error)
 
     # -- tasks -----------------------------------------------------------------------------
 
-    def _selected_records(self) -> list[TaskRecord]:
-        if not hasattr(self, "table"):
-            return []
-        rows = sorted({index.row() for index in self.table.selectionModel().selectedRows()})
-        records = [self.model.record_at(row) for row in rows]
-        return [r for r in records if r is not None]
-
-    def _task_menu(self, position: Any) -> None:
-        menu = QMenu(self)
-        for action in (
-            self.main_actions.open_video,
-            self.main_actions.copy_video_link,
-            self.main_actions.refresh,
-            self.main_actions.copy_task_id,
-            self.main_actions.use_as_template,
-            self.main_actions.remove,
-            self.main_actions.undo_remove,
-        ):
-            menu.addAction(action)
-        menu.exec(self.table.viewport().mapToGlobal(position))
-
-    @Slot()
-    def on_copy_task_id(self) -> None:
-        ids = [r.task_id for r in self._selected_records() if r.task_id]
-        if ids:
-            QGuiApplication.clipboard().setText("\n".join(ids))
-            self.statusBar().showMessage(
-                self.tr("Task ids copied: %1").replace("%1", str(len(ids))), 4000
-            )
-
-    @Slot()
-    def on_use_as_template(self) -> None:
-        records = self._selected_records()
-        if len(records) != 1:
-            return
-        try:
-            request = GenerationRequest.from_payload(records[0].payload)
-        except ValidationError:
-            self.statusBar().showMessage(self.tr("This task's request cannot be loaded."), 5000)
-            return
+    @Slot(object)
+    def _use_as_template(self, request: GenerationRequest) -> None:
         current = self.compose.payload()
         if current != request.to_payload() and self.compose.has_input():
             answer = QMessageBox.question(
@@ -1132,41 +1037,6 @@ class MainWindow(QMainWindow):
                 return
         self.compose.load_request(request)
         self.statusBar().showMessage(self.tr("The form now holds that task's request."), 5000)
-
-    @Slot()
-    def on_remove_tasks(self) -> None:
-        # A row still being sent stays: its answer (and task id) is on the way.
-        records = [r for r in self._selected_records() if r.status != LocalStatus.SENDING]
-        if not records:
-            return
-        removed = self._store.remove([r.row_id for r in records])
-        self._removed.append(removed)
-        self.model.tasks_removed([r.row_id for r in removed])
-        self.statusBar().showMessage(
-            self.tr(
-                "Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z."
-            ).replace("%1", str(len(removed))),
-            15000,
-        )
-        self._update_actions()
-
-    @Slot()
-    def on_undo_remove(self) -> None:
-        if not self._removed:
-            return
-        restored = self._removed[-1]
-        try:
-            self._store.restore(restored)
-        except StoreError as exc:
-            self.statusBar().showMessage(self.tr("Could not restore: %1").replace("%1", str(exc)))
-            return
-        self._removed.pop()
-        count = len(restored)
-        self.model.reload()
-        self.statusBar().showMessage(
-            self.tr("Restored to the list: %1").replace("%1", str(count)), 5000
-        )
-        self._update_actions()
 
     # -- following tasks -----------------------------------------------------------------
 
@@ -1189,7 +1059,7 @@ class MainWindow(QMainWindow):
     @Slot()
     def on_refresh_tasks(self) -> None:
         token = self._request_token()
-        records = [r for r in self._selected_records() if r.task_id]
+        records = [r for r in self.tasks.selected_records() if r.task_id]
         if not records:
             return
         if not token:
@@ -1238,26 +1108,6 @@ class MainWindow(QMainWindow):
 
     def _poll_interval(self) -> float:
         return float(POLL_SECONDS_SANDBOX if self._config.sandbox else POLL_SECONDS_SERVICE)
-
-    @Slot()
-    def on_open_video(self) -> None:
-        records = self._selected_records()
-        url = _video_url(records[0]) if len(records) == 1 else None
-        if url and QUrl(url).scheme() not in ("http", "https"):
-            return  # never hand a file: or program scheme to the desktop
-        if url and not QDesktopServices.openUrl(QUrl(url)):
-            QGuiApplication.clipboard().setText(url)
-            self.statusBar().showMessage(
-                self.tr("No program could open the video; its link was copied instead."), 8000
-            )
-
-    @Slot()
-    def on_copy_video_link(self) -> None:
-        records = self._selected_records()
-        url = _video_url(records[0]) if len(records) == 1 else None
-        if url:
-            QGuiApplication.clipboard().setText(url)
-            self.statusBar().showMessage(self.tr("Video link copied."), 4000)
 
     # -- settings, language, about -------------------------------------------------------
 
