@@ -76,7 +76,7 @@ def open_token_dialog(qtbot, h: Harness) -> TokenDialog:
         assert button.text() == "Set a token…"
         qtbot.mouseClick(button, LEFT)
     else:
-        qtbot.keyClick(window.compose.avatar.edit, Qt.Key.Key_T, CTRL)
+        qtbot.keyClick(window.compose_side.compose.avatar.edit, Qt.Key.Key_T, CTRL)
     dialog = window.findChild(TokenDialog)
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
@@ -436,18 +436,18 @@ def test_language_switch_retranslates_live_and_keeps_the_form(qtbot, harness):
         window.main_actions.settings.trigger()
 
     assert h.settings.language == "zh_CN"
-    assert window.compose.payload() == {
+    assert window.compose_side.compose.payload() == {
         "avatar_url": AVATAR,
         "no_watermark": True,
         "audio_url": AUDIO,
     }
-    assert window.compose.tabs.currentIndex() == 0
+    assert window.compose_side.compose.tabs.currentIndex() == 0
     assert window.service_label.text().endswith(h.server.base_url)
     # The rebuilt window still submits with Ctrl+Enter (one shortcut, no ambiguity).
     window.activateWindow()  # the offscreen platform does not hand activation back by itself
     qtbot.waitUntil(window.isActiveWindow)
     qtbot.waitUntil(lambda: window.findChild(QToolBar, "mainToolbar").isVisible())
-    qtbot.keyClick(window.compose.audio.edit, Qt.Key.Key_Return, CTRL)
+    qtbot.keyClick(window.compose_side.compose.audio.edit, Qt.Key.Key_Return, CTRL)
     wait_accepted(qtbot, h, 1)
     assert len(h.posts()) == 1
 
@@ -499,12 +499,12 @@ def test_language_switch_retranslates_every_panel_and_back(qtbot, harness):
     the form, a media check's results, the voice list's status and the selection kept."""
     h = harness
     window = h.window
-    compose = window.compose
+    compose = window.compose_side.compose
     if not resource_path("translations", "avatar_desktop_zh_CN.qm").exists():
         pytest.skip("resources/translations/avatar_desktop_zh_CN.qm does not exist yet")
     fill_audio(qtbot, window, avatar=f"{h.server.base_url}/media/samples/avatar.png")
     submit_and_wait(qtbot, h)
-    panel = window.media_panel
+    panel = window.compose_side.media_panel
     qtbot.mouseClick(panel.check_button, LEFT)
     qtbot.waitUntil(panel.check_button.isEnabled, timeout=10000)
     assert "Avatar: image/png" in panel.results.text()

@@ -65,7 +65,7 @@ class Harness:
 
     @property
     def compose(self):
-        return self.window.compose
+        return self.window.compose_side.compose
 
     def posts(self) -> list:
         """Every submission the server received."""
@@ -234,9 +234,9 @@ CANCEL = standard(QMessageBox.StandardButton.Cancel)
 
 
 def click_tab(qtbot, window: MainWindow, index: int) -> None:
-    bar = window.compose.tabs.tabBar()
+    bar = window.compose_side.compose.tabs.tabBar()
     qtbot.mouseClick(bar, LEFT, pos=bar.tabRect(index).center())
-    assert window.compose.tabs.currentIndex() == index
+    assert window.compose_side.compose.tabs.currentIndex() == index
 
 
 def choose_language(qtbot, combo, value: str) -> None:
@@ -270,16 +270,16 @@ def retype(qtbot, edit, text: str) -> None:
 
 
 def fill_common(qtbot, window: MainWindow, avatar: str = AVATAR, no_watermark: bool = False):
-    qtbot.keyClicks(window.compose.avatar.edit, avatar)
-    if no_watermark != window.compose.no_watermark.isChecked():
-        qtbot.keyClick(window.compose.no_watermark, Qt.Key.Key_Space)
-    assert window.compose.no_watermark.isChecked() is no_watermark
+    qtbot.keyClicks(window.compose_side.compose.avatar.edit, avatar)
+    if no_watermark != window.compose_side.compose.no_watermark.isChecked():
+        qtbot.keyClick(window.compose_side.compose.no_watermark, Qt.Key.Key_Space)
+    assert window.compose_side.compose.no_watermark.isChecked() is no_watermark
 
 
 def fill_audio(qtbot, window: MainWindow, audio: str = AUDIO, **common: Any) -> None:
     click_tab(qtbot, window, 0)
     fill_common(qtbot, window, **common)
-    qtbot.keyClicks(window.compose.audio.edit, audio)
+    qtbot.keyClicks(window.compose_side.compose.audio.edit, audio)
     wait_ready(qtbot, window)
 
 
@@ -296,21 +296,21 @@ def fill_clone(
     sample = sample or f"{window.config.base_url}/media/samples/voice-25s.wav"
     click_tab(qtbot, window, 1)
     fill_common(qtbot, window, **common)
-    qtbot.keyClicks(window.compose.sample.edit, sample)
-    choose_language(qtbot, window.compose.clone_language, language)
-    type_text(qtbot, window.compose.clone_text.edit, text)
+    qtbot.keyClicks(window.compose_side.compose.sample.edit, sample)
+    choose_language(qtbot, window.compose_side.compose.clone_language, language)
+    type_text(qtbot, window.compose_side.compose.clone_text.edit, text)
     wait_ready(qtbot, window)
     return sample
 
 
 def wait_ready(qtbot, window: MainWindow) -> None:
-    qtbot.waitUntil(window.submit_button.isEnabled)
+    qtbot.waitUntil(window.compose_side.submit_button.isEnabled)
 
 
 def submit_and_wait(qtbot, h: Harness) -> str:
     """Click Submit and wait for the service's task id; returns it."""
     rows = h.window.model.rowCount() + 1
-    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     return wait_accepted(qtbot, h, rows)
 
 
@@ -321,7 +321,7 @@ def wait_accepted(qtbot, h: Harness, rows: int) -> str:
         return (
             h.window.model.rowCount() == rows
             and h.cell(0, M.COL_TASK_ID) not in ("—", None)
-            and h.window.submit_button.isEnabled()
+            and h.window.compose_side.submit_button.isEnabled()
         )
 
     qtbot.waitUntil(accepted)
@@ -329,8 +329,8 @@ def wait_accepted(qtbot, h: Harness, rows: int) -> str:
 
 
 def visible_error(window: MainWindow) -> str:
-    assert window.submit_error.isVisible(), "no submission error is shown"
-    return window.submit_error.text()
+    assert window.compose_side.submit_error.isVisible(), "no submission error is shown"
+    return window.compose_side.submit_error.text()
 
 
 # -- submitting each voice mode --------------------------------------------------------------
@@ -356,7 +356,7 @@ def test_audio_tab_submits_exactly_the_form(qtbot, harness):
     assert record.task_id == task_id
     assert record.payload == post.json()
     assert task_id in h.window.statusBar().currentMessage()
-    assert not h.window.submit_error.isVisible()
+    assert not h.window.compose_side.submit_error.isVisible()
 
 
 def test_clone_tab_submits_exactly_the_form_with_consent(qtbot, harness):
@@ -364,7 +364,7 @@ def test_clone_tab_submits_exactly_the_form_with_consent(qtbot, harness):
     sample = fill_clone(qtbot, h.window, text="你好，世界")
 
     with answer_modal(qtbot, ACCEPT) as consent:
-        qtbot.mouseClick(h.window.submit_button, LEFT)
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     wait_accepted(qtbot, h, 1)
 
     assert consent["title"] == "Speaker's consent"
@@ -392,17 +392,17 @@ def test_clone_consent_cancel_sends_nothing(qtbot, harness):
     sample = fill_clone(qtbot, h.window)
 
     with answer_modal(qtbot, CANCEL) as consent:
-        qtbot.mouseClick(h.window.submit_button, LEFT)
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
 
     assert consent["title"] == "Speaker's consent"
     assert h.posts() == []
     assert h.store.count() == 0
     assert h.window.model.rowCount() == 0
-    assert h.window.submit_button.isEnabled()
+    assert h.window.compose_side.submit_button.isEnabled()
     # The form is untouched, and asking again asks for consent again.
     assert h.compose.payload()["create_voice"]["audio_url"] == sample
     with answer_modal(qtbot, CANCEL) as again:
-        qtbot.mouseClick(h.window.submit_button, LEFT)
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     assert again["title"] == "Speaker's consent"
     assert h.posts() == []
 
@@ -411,7 +411,7 @@ def test_consent_is_asked_once_per_sample_and_stored_each_time(qtbot, harness):
     h = harness
     sample = fill_clone(qtbot, h.window, text="First.")
     with answer_modal(qtbot, ACCEPT):
-        qtbot.mouseClick(h.window.submit_button, LEFT)
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     wait_accepted(qtbot, h, 1)
 
     qtbot.keyClicks(h.compose.clone_text.edit, " Second.")
@@ -558,7 +558,7 @@ def test_switching_tabs_keeps_typed_text_and_sends_only_the_current_voice(qtbot,
 def test_validation_messages_under_touched_fields_and_submit_tooltip(qtbot, harness):
     window = harness.window
     compose = harness.compose
-    assert not window.submit_button.isEnabled()
+    assert not window.compose_side.submit_button.isEnabled()
     # Nothing typed yet: no field shouts at the user.
     assert compose.avatar.error.isHidden() and compose.audio.error.isHidden()
 
@@ -571,9 +571,9 @@ def test_validation_messages_under_touched_fields_and_submit_tooltip(qtbot, harn
     qtbot.waitUntil(compose.audio.error.isVisible)
     assert compose.audio.error.text() == "Enter a full web address starting with https://"
 
-    assert not window.submit_button.isEnabled()
+    assert not window.compose_side.submit_button.isEnabled()
     assert not window.main_actions.submit.isEnabled()
-    tip = window.submit_button.toolTip()
+    tip = window.compose_side.submit_button.toolTip()
     assert tip.startswith("Not ready to submit:")
     assert "Avatar URL: This is a file on your computer" in tip
     assert "Audio URL: Enter a full web address" in tip
@@ -590,8 +590,8 @@ def test_validation_messages_under_touched_fields_and_submit_tooltip(qtbot, harn
     retype(qtbot, compose.audio.edit, AUDIO)
     wait_ready(qtbot, window)
     assert compose.avatar.error.isHidden() and compose.audio.error.isHidden()
-    assert "Ctrl+Enter" in window.submit_button.toolTip()
-    assert "sandbox" in window.submit_button.toolTip()
+    assert "Ctrl+Enter" in window.compose_side.submit_button.toolTip()
+    assert "sandbox" in window.compose_side.submit_button.toolTip()
 
 
 def test_a_field_emptied_by_the_user_says_it_is_required(qtbot, harness):
@@ -617,8 +617,8 @@ def test_checking_media_on_an_empty_form_shows_every_missing_field(qtbot, harnes
     window, compose = harness.window, harness.compose
     click_tab(qtbot, window, 2)
     assert compose.engine_error.isHidden()  # untouched so far
-    assert not window.preview_button.isEnabled()
-    qtbot.mouseClick(window.media_panel.check_button, LEFT)
+    assert not window.compose_side.preview_button.isEnabled()
+    qtbot.mouseClick(window.compose_side.media_panel.check_button, LEFT)
     assert "Enter valid addresses to check first." in window.statusBar().currentMessage()
     assert compose.avatar.error.text() == "Required."
     assert compose.avatar.error.isVisible()
@@ -658,7 +658,7 @@ def test_identical_second_submission_asks_and_cancel_sends_nothing(qtbot, harnes
     task_id = submit_and_wait(qtbot, h)
 
     with answer_modal(qtbot, CANCEL) as dialog:
-        qtbot.mouseClick(h.window.submit_button, LEFT)
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
 
     assert dialog["title"] == "Send the same request again?"
     assert "already submitted at " in dialog["text"]
@@ -669,7 +669,7 @@ def test_identical_second_submission_asks_and_cancel_sends_nothing(qtbot, harnes
 
     # "Send again" is a deliberate choice and does send.
     with answer_modal(qtbot, ACCEPT) as again:
-        qtbot.mouseClick(h.window.submit_button, LEFT)
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     assert again["clicked"] == "Send again"
     qtbot.waitUntil(lambda: h.store.count() == 2 and h.window.model.rowCount() == 2)
     qtbot.waitUntil(lambda: len(h.posts()) == 2)
@@ -683,7 +683,7 @@ def test_duplicate_warning_mentions_billing_on_a_real_service(
     memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "real-token-123")
     h = make_window(service=ServiceChoice.CUSTOM, server=server)
     fill_audio(qtbot, h.window)
-    assert "billed" in h.window.submit_button.toolTip()
+    assert "billed" in h.window.compose_side.submit_button.toolTip()
     submit_and_wait(qtbot, h)
     assert h.posts()[0].header("Authorization") == "Bearer real-token-123"
 
@@ -698,7 +698,7 @@ def test_duplicate_warning_mentions_billing_on_a_real_service(
 
 def assert_form_intact(h: Harness, *, submit_enabled: bool = True) -> None:
     assert h.compose.payload() == {"avatar_url": AVATAR, "no_watermark": False, "audio_url": AUDIO}
-    assert h.window.submit_button.isEnabled() is submit_enabled
+    assert h.window.compose_side.submit_button.isEnabled() is submit_enabled
 
 
 def test_401_on_a_token_protected_service(qtbot, make_window, servers, memory_keyring):
@@ -708,8 +708,8 @@ def test_401_on_a_token_protected_service(qtbot, make_window, servers, memory_ke
     assert h.window.service_label.text() == f"Service: {server.base_url}"
     fill_audio(qtbot, h.window)
 
-    qtbot.mouseClick(h.window.submit_button, LEFT)
-    qtbot.waitUntil(h.window.submit_error.isVisible)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
+    qtbot.waitUntil(h.window.compose_side.submit_error.isVisible)
 
     text = visible_error(h.window)
     assert "did not accept the API token" in text
@@ -726,8 +726,8 @@ def test_rate_limited(qtbot, harness):
     h = harness
     h.server.inject("submit", Fault.rate_limited("1"))
     fill_audio(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
-    qtbot.waitUntil(h.window.submit_error.isVisible)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
+    qtbot.waitUntil(h.window.compose_side.submit_error.isVisible)
 
     text = visible_error(h.window)
     assert "too many requests" in text
@@ -738,8 +738,8 @@ def test_rate_limited(qtbot, harness):
     assert h.store.count() == 0
     # Retry-After is honoured: Submit stays off for the wait, then comes back.
     assert_form_intact(h, submit_enabled=False)
-    assert "try again in" in h.window.submit_button.toolTip()
-    qtbot.waitUntil(h.window.submit_button.isEnabled, timeout=3000)
+    assert "try again in" in h.window.compose_side.submit_button.toolTip()
+    qtbot.waitUntil(h.window.compose_side.submit_button.isEnabled, timeout=3000)
 
 
 def close_outcome_box(qtbot, window: MainWindow) -> str:
@@ -766,9 +766,9 @@ def test_server_errors(qtbot, harness, fault, status, server_words):
     h = harness
     h.server.inject("submit", fault)
     fill_audio(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
-    qtbot.waitUntil(h.window.submit_error.isVisible)
-    qtbot.waitUntil(h.window.submit_button.isEnabled)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
+    qtbot.waitUntil(h.window.compose_side.submit_error.isVisible)
+    qtbot.waitUntil(h.window.compose_side.submit_button.isEnabled)
 
     text = visible_error(h.window)
     assert "The service, or a proxy in front of it, had a problem" in text
@@ -788,8 +788,8 @@ def test_dropped_connection_keeps_the_row_as_outcome_unknown(qtbot, harness):
     h = harness
     h.server.inject("submit", Fault.dropped())
     fill_audio(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
-    qtbot.waitUntil(h.window.submit_error.isVisible)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
+    qtbot.waitUntil(h.window.compose_side.submit_error.isVisible)
 
     text = visible_error(h.window)
     assert "no answer came back" in text
@@ -809,7 +809,7 @@ def test_dropped_connection_keeps_the_row_as_outcome_unknown(qtbot, harness):
     # Sending the same request again needs the user's confirmation.
     h.server.clear_faults()
     with answer_modal(qtbot, CANCEL) as dialog:
-        qtbot.mouseClick(h.window.submit_button, LEFT)
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     assert "outcome unknown" in dialog["text"]
     assert len(h.posts()) == 1
 
@@ -818,12 +818,12 @@ def test_closing_during_a_slow_submission(qtbot, harness):
     h = harness
     h.server.inject("submit", Fault.slow(5))
     fill_audio(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     qtbot.waitUntil(lambda: h.window.model.rowCount() == 1)
     qtbot.waitUntil(lambda: len(h.posts()) == 1)
     assert h.cell(0, M.COL_STATUS) == "Sending…"
-    assert not h.window.submit_button.isEnabled()
-    assert h.window.submit_button.text() == "Sending…"
+    assert not h.window.compose_side.submit_button.isEnabled()
+    assert h.window.compose_side.submit_button.text() == "Sending…"
 
     started = time.monotonic()
     h.window.close()
@@ -899,7 +899,7 @@ def test_use_as_template(qtbot, harness):
     two_tasks(qtbot, h)
     qtbot.keyClick(h.compose.avatar.edit, Qt.Key.Key_N, CTRL | Qt.KeyboardModifier.ShiftModifier)
     assert h.compose.avatar.edit.text() == ""
-    assert not h.window.submit_button.isEnabled()
+    assert not h.window.compose_side.submit_button.isEnabled()
 
     select_row(qtbot, h.window, 1)  # the older task
     qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_E, CTRL)
@@ -954,7 +954,7 @@ def test_removing_a_task_that_is_still_being_sent_keeps_its_task_id(qtbot, harne
     h = harness
     h.server.inject("submit", Fault.slow(1))
     fill_audio(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     qtbot.waitUntil(lambda: h.window.model.rowCount() == 1)
     assert h.cell(0, M.COL_STATUS) == "Sending…"
 
@@ -964,7 +964,7 @@ def test_removing_a_task_that_is_still_being_sent_keeps_its_task_id(qtbot, harne
     # The job is created (and billed) anyway: its id must not be lost, and Submit comes back.
     qtbot.waitUntil(lambda: len(h.server.tasks) == 1, timeout=5000)
     (task_id,) = h.server.tasks
-    qtbot.waitUntil(lambda: h.window.submit_button.isEnabled(), timeout=5000)
+    qtbot.waitUntil(lambda: h.window.compose_side.submit_button.isEnabled(), timeout=5000)
     stored = [h.store.get(i) for i in h.store.row_ids()]
     assert [r.task_id for r in stored] == [task_id]
     assert h.window.model.rowCount() == 1
@@ -991,7 +991,7 @@ def test_media_check_finds_a_short_voice_sample_and_submit_refuses(qtbot, harnes
         avatar=f"{base}/media/samples/avatar.png",
         sample=f"{base}/media/samples/voice-12s.wav",
     )
-    panel = h.window.media_panel
+    panel = h.window.compose_side.media_panel
     qtbot.mouseClick(panel.check_button, LEFT)
     assert not panel.check_button.isEnabled()
     qtbot.waitUntil(panel.check_button.isEnabled, timeout=10000)
@@ -1005,7 +1005,7 @@ def test_media_check_finds_a_short_voice_sample_and_submit_refuses(qtbot, harnes
     assert panel.thumbnail.isVisible()
 
     # Submit refuses (before even asking for consent) and says why.
-    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     text = visible_error(h.window)
     assert text.startswith("The media check found a problem the service will reject:")
     assert "12.0 s" in text
@@ -1015,7 +1015,7 @@ def test_media_check_finds_a_short_voice_sample_and_submit_refuses(qtbot, harnes
     retype(qtbot, h.compose.sample.edit, f"{base}/media/samples/voice-25s.wav")
     wait_ready(qtbot, h.window)
     with answer_modal(qtbot, ACCEPT):
-        qtbot.mouseClick(h.window.submit_button, LEFT)
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     qtbot.waitUntil(lambda: len(h.posts()) == 1)
 
 
@@ -1024,9 +1024,9 @@ def test_an_unchecked_short_sample_is_measured_and_refused_on_submit(qtbot, harn
     clone request whose sample is too short, even when the user never clicked "Check media"."""
     h = harness
     fill_clone(qtbot, h.window, sample=f"{h.server.base_url}/media/samples/voice-12s.wav")
-    qtbot.mouseClick(h.window.submit_button, LEFT)
-    qtbot.waitUntil(h.window.submit_error.isVisible, timeout=10000)
-    assert "12.0 s" in h.window.submit_error.text()
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
+    qtbot.waitUntil(h.window.compose_side.submit_error.isVisible, timeout=10000)
+    assert "12.0 s" in h.window.compose_side.submit_error.text()
     assert QApplication.activeModalWidget() is None  # refused before asking for consent
     assert h.posts() == []
     assert h.store.count() == 0
@@ -1036,14 +1036,14 @@ def test_a_second_click_during_the_length_check_does_not_bypass_it(qtbot, harnes
     h = harness
     h.server.inject("media", Fault.slow(1))
     fill_clone(qtbot, h.window, sample=f"{h.server.base_url}/media/samples/voice-12s.wav")
-    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     qtbot.waitUntil(lambda: any(r.path.startswith("/media/") for r in h.server.requests))
     # Impatient: click again while the sample is still being measured (confirm if asked).
     with answer_modal(qtbot, ACCEPT, timeout=1.0, required=False):
-        if h.window.submit_button.isEnabled():
-            qtbot.mouseClick(h.window.submit_button, LEFT)
-    qtbot.waitUntil(h.window.submit_error.isVisible, timeout=10000)
-    qtbot.waitUntil(h.window.media_panel.check_button.isEnabled, timeout=10000)
+        if h.window.compose_side.submit_button.isEnabled():
+            qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
+    qtbot.waitUntil(h.window.compose_side.submit_error.isVisible, timeout=10000)
+    qtbot.waitUntil(h.window.compose_side.media_panel.check_button.isEnabled, timeout=10000)
     assert h.posts() == [], "a 12-second sample was sent for cloning"
 
 
@@ -1054,7 +1054,7 @@ def test_a_clone_sample_finding_does_not_block_the_same_file_as_an_audio_track(q
     base = h.server.base_url
     short = f"{base}/media/samples/voice-12s.wav"
     fill_clone(qtbot, h.window, avatar=f"{base}/media/samples/avatar.png", sample=short)
-    panel = h.window.media_panel
+    panel = h.window.compose_side.media_panel
     qtbot.mouseClick(panel.check_button, LEFT)
     qtbot.waitUntil(panel.check_button.isEnabled, timeout=10000)
     assert "✖" in panel.results.text()
@@ -1062,9 +1062,11 @@ def test_a_clone_sample_finding_does_not_block_the_same_file_as_an_audio_track(q
     click_tab(qtbot, h.window, 0)
     qtbot.keyClicks(h.compose.audio.edit, short)
     wait_ready(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
-    qtbot.waitUntil(lambda: len(h.posts()) == 1 or h.window.submit_error.isVisible())
-    assert not h.window.submit_error.isVisible(), h.window.submit_error.text()
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
+    qtbot.waitUntil(lambda: len(h.posts()) == 1 or h.window.compose_side.submit_error.isVisible())
+    assert not h.window.compose_side.submit_error.isVisible(), (
+        h.window.compose_side.submit_error.text()
+    )
     wait_accepted(qtbot, h, 1)
     assert h.posts()[0].json()["audio_url"] == short
 
@@ -1079,7 +1081,7 @@ def test_media_check_can_be_cancelled(qtbot, harness):
         avatar=f"{base}/media/samples/avatar.png",
         audio=f"{base}/media/samples/voice-3s.wav",
     )
-    panel = h.window.media_panel
+    panel = h.window.compose_side.media_panel
     qtbot.mouseClick(panel.check_button, LEFT)
     assert panel.cancel_button.isVisible()
     qtbot.waitUntil(lambda: any(r.path.startswith("/media/") for r in h.server.requests))
@@ -1099,7 +1101,7 @@ def test_media_check_can_be_cancelled(qtbot, harness):
 
 
 def open_preview(qtbot, window: MainWindow) -> RequestPreviewDialog:
-    qtbot.mouseClick(window.preview_button, LEFT)
+    qtbot.mouseClick(window.compose_side.preview_button, LEFT)
     dialog = window.findChild(RequestPreviewDialog)
     assert dialog is not None
     qtbot.waitUntil(dialog.isVisible)
@@ -1204,7 +1206,7 @@ def test_no_token_on_a_real_service_opens_the_token_dialog(qtbot, make_window, s
     server = servers(token="tok-123456")
     h = make_window(service=ServiceChoice.CUSTOM, server=server)
     fill_audio(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     assert "No API token is set" in visible_error(h.window)
     dialog = h.window.findChild(TokenDialog)
     assert dialog is not None and dialog.isVisible()
@@ -1266,10 +1268,10 @@ def test_only_what_submit_was_clicked_for_is_sent_after_the_length_check(qtbot, 
     h = harness
     h.server.inject("media", Fault.slow(1))
     fill_clone(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     qtbot.waitUntil(lambda: any(r.path.startswith("/media/") for r in h.server.requests))
     type_text(qtbot, h.compose.clone_text.edit, " and more")  # typed while it is measured
-    qtbot.waitUntil(h.window.media_panel.check_button.isEnabled, timeout=10000)
+    qtbot.waitUntil(h.window.compose_side.media_panel.check_button.isEnabled, timeout=10000)
     assert h.posts() == []
     assert "changed" in h.window.statusBar().currentMessage()
 
@@ -1281,7 +1283,7 @@ def test_quitting_during_a_paid_submission_asks_first(qtbot, make_window, server
     qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
     server.inject("submit", Fault.slow(2))
     fill_audio(qtbot, h.window)
-    qtbot.mouseClick(h.window.submit_button, LEFT)
+    qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     qtbot.waitUntil(lambda: len(h.posts()) == 1)
     with answer_modal(qtbot, role(QMessageBox.ButtonRole.RejectRole)) as seen:
         h.window.close()

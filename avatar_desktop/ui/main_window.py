@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -39,10 +38,10 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop import __version__
-from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
-from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
-from avatar_desktop.core.request import GenerationRequest, VoiceMode, check_url
-from avatar_desktop.core.service import OutcomeUnknown, RateLimited, TaskStatus, Voice
+from avatar_desktop.core.config import ServiceConfig
+from avatar_desktop.core.media import MediaRole
+from avatar_desktop.core.request import GenerationRequest, VoiceMode
+from avatar_desktop.core.service import OutcomeUnknown, RateLimited, TaskStatus
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import BackendState, TokenSource, TokenVault
 from avatar_desktop.qt.settings import AppSettings, ServiceChoice
@@ -56,10 +55,9 @@ from avatar_desktop.qt.workers import (
     WorkerThreads,
 )
 from avatar_desktop.ui.actions import MainActions
-from avatar_desktop.ui.compose import ComposePanel
+from avatar_desktop.ui.compose_side import ComposeSide
 from avatar_desktop.ui.i18n import Translators, error_text, error_title, finding_text
-from avatar_desktop.ui.media_panel import MediaPanel
-from avatar_desktop.ui.request_preview import RequestPreviewDialog
+from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.settings_dialog import SettingsDialog
 from avatar_desktop.ui.task_model import TaskTableModel
 from avatar_desktop.ui.tasks_panel import TasksPanel
@@ -93,14 +91,12 @@ class MainWindow(QMainWindow):
     """
 
     submit_job = Signal(object)
-    voices_wanted = Signal(object, str, str, bool)
     token_probe = Signal()
     token_load = Signal()
     token_save = Signal(str)
     token_remove = Signal()
     token_test = Signal(object, str)
     token_keep = Signal(str)
-    media_check = Signal(list)
     poll_tasks = Signal(object, str, list)
 
     def __init__(
@@ -119,20 +115,16 @@ class MainWindow(QMainWindow):
         self._translators = translators
         self._sandbox_url = sandbox_url
         self._data_dir = data_dir
-        self._token: str | None = None
         self._token_source = TokenSource.NONE
         self._token_loaded = False
         self._backend: BackendState | None = None
         self._submitting = False
-        self._checking = False
-        self._form_valid = False
         self._submit_after_check = False
         self._retry_not_before = 0.0
         self._checked_submission: tuple[dict[str, Any] | None, str] | None = None
         self._consented: set[str] = set()
         self._token_dialog: TokenDialog | None = None
-        self._voice_status: tuple[object, ...] = ()
-        self._config = self._make_config()
+        self._session = Session(self._make_config())
         self.setObjectName("MainWindow")
 
         self.model = TaskTableModel(store, self)
@@ -154,9 +146,6 @@ class MainWindow(QMainWindow):
         self._submit_worker.submitted.connect(self._on_submitted)
         self._submit_worker.failed.connect(self._on_submit_failed)
         self._submit_worker.outcome_unknown.connect(self._on_outcome_unknown)
-        self.voices_wanted.connect(self._voice_worker.load)
-        self._voice_worker.voices_loaded.connect(self._on_voices_loaded)
-        self._voice_worker.voices_failed.connect(self._on_voices_failed)
         self.token_probe.connect(self._token_worker.probe)
         self.token_load.connect(self._token_worker.load)
         self.token_save.connect(self._token_worker.save)
@@ -170,10 +159,6 @@ class MainWindow(QMainWindow):
         self._token_worker.removed.connect(self._on_token_removed)
         self._token_worker.tested.connect(self._on_token_tested)
         self._token_worker.failed.connect(self._on_token_failed)
-        self.media_check.connect(self._media_worker.check)
-        self._media_worker.checked.connect(self._on_media_checked)
-        self._media_worker.progress.connect(self._on_media_progress)
-        self._media_worker.finished.connect(self._on_media_finished)
         self.poll_tasks.connect(self._poll_worker.poll)
         self._poll_worker.task_updated.connect(self._on_task_updated)
         self._poll_worker.poll_failed.connect(self._on_poll_failed)
@@ -184,13 +169,7 @@ class MainWindow(QMainWindow):
         self._poll_timer = QTimer(self)
         self._poll_timer.timeout.connect(self._poll_pending)
 
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(1000)
-        self._draft_timer.timeout.connect(self._save_draft)
-
         self._build_ui()
-        self.compose.load_draft(settings.draft)
         geometry, state = settings.window_state()
         if geometry is not None:
             self.restoreGeometry(geometry)
@@ -208,24 +187,9 @@ class MainWindow(QMainWindow):
 
     def _build_ui(self) -> None:
         """Creates every widget, menu and action, once; :meth:`retranslate_ui` sets the texts."""
-        self.compose = ComposePanel()
-        self.media_panel = MediaPanel()
-        self.submit_error = QLabel()
-        self.submit_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.submit_error.setWordWrap(True)
-        self.submit_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.submit_error.setStyleSheet(
-            "QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0;"
-            " border-radius: 4px; padding: 6px; }"
-        )
-        self.submit_error.setVisible(False)
-
         # actions
         a = self.main_actions = MainActions(self)
         a.submit.triggered.connect(self.on_submit)
-        a.preview.triggered.connect(self.on_show_request)
-        a.check_media.triggered.connect(self.on_check_media)
-        a.clear_form.triggered.connect(self.on_clear_form)
         a.token.triggered.connect(self.on_token_dialog)
         a.settings.triggered.connect(self.on_settings)
         a.quit.triggered.connect(self.close)
@@ -296,39 +260,24 @@ class MainWindow(QMainWindow):
         banner_layout.addWidget(self.banner_settings)
 
         # compose side
-        self.preview_button = QPushButton()
-        self.preview_button.clicked.connect(a.preview.trigger)
-        self.submit_button = QPushButton()
-        self.submit_button.setDefault(True)
-        self.submit_button.clicked.connect(a.submit.trigger)
-        self.submit_button.setMinimumWidth(120)
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.preview_button)
-        buttons.addWidget(self.submit_button)
-
-        compose_box = QWidget()
-        compose_layout = QVBoxLayout(compose_box)
-        compose_layout.addWidget(self.compose)
-        compose_layout.addWidget(self.media_panel)
-        compose_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(compose_box)
-        # The error and the buttons stay in view however long the form is.
-        left = QWidget()
-        left.setMinimumWidth(380)
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(scroll, 1)
-        left_layout.addWidget(self.submit_error)
-        left_layout.addLayout(buttons)
+        self.compose_side = ComposeSide(
+            session=self._session,
+            settings=self._settings,
+            actions=a,
+            media_worker=self._media_worker,
+            voice_worker=self._voice_worker,
+        )
+        self.compose_side.message.connect(self.statusBar().showMessage)
+        self.compose_side.validity_changed.connect(self._update_submit)
+        self.compose_side.check_finished.connect(self._on_check_finished)
+        a.preview.triggered.connect(self.compose_side.show_request)
+        a.check_media.triggered.connect(self.compose_side.check_media)
+        a.clear_form.triggered.connect(self.compose_side.clear_form)
 
         # task side
         self.tasks = TasksPanel(self._store, self.model, a)
         self.tasks.message.connect(self.statusBar().showMessage)
-        self.tasks.template_requested.connect(self._use_as_template)
+        self.tasks.template_requested.connect(self.compose_side.use_template)
         a.copy_task_id.triggered.connect(self.tasks.copy_task_ids)
         a.use_as_template.triggered.connect(self.tasks.use_as_template)
         a.remove.triggered.connect(self.tasks.remove_selected)
@@ -339,7 +288,7 @@ class MainWindow(QMainWindow):
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.compose_side)
         self.splitter.addWidget(self.tasks)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
@@ -359,18 +308,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.token_label)
         self.statusBar().addPermanentWidget(self.service_label)
 
-        # wiring
-        self.compose.validity_changed.connect(self._on_validity)
-        self.compose.voices_requested.connect(self._on_voices_requested)
-        self.compose.edited.connect(self._draft_timer.start)
-        self.compose.edited.connect(self._on_form_edited)
-        self.media_panel.check_requested.connect(a.check_media.trigger)
-        self.media_panel.cancel_requested.connect(self.on_cancel_media_check)
-        QWidget.setTabOrder(self.compose.tabs, self.preview_button)
-        QWidget.setTabOrder(self.preview_button, self.submit_button)
-
         self.retranslate_ui()
-        self.compose.validate()
 
     def retranslate_ui(self) -> None:
         """Sets every text of the window's own widgets and actions (again after a language
@@ -383,16 +321,12 @@ class MainWindow(QMainWindow):
         self._toolbar.setWindowTitle(self.tr("Main toolbar"))
         self.banner_token.setText(self.tr("Set a token…"))
         self.banner_settings.setText(self.tr("Settings…"))
-        self.preview_button.setText(self.tr("Show request…"))
         self._update_service_status()
-        self._update_actions()
+        self._update_submit()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
-            self._clear_submit_error()  # it was in the other language
-            if self._voice_status:
-                self.compose.set_voice_status(self._voice_status_text())
         super().changeEvent(event)
 
     @property
@@ -402,7 +336,7 @@ class MainWindow(QMainWindow):
 
     def _title(self) -> str:
         title = self.tr("Avatar Desktop")
-        if self._config.sandbox:
+        if self.config.sandbox:
             title += " — " + self.tr("SANDBOX")
         return title
 
@@ -420,17 +354,12 @@ class MainWindow(QMainWindow):
 
     @property
     def config(self) -> ServiceConfig:
-        return self._config
-
-    def _request_token(self) -> str | None:
-        """The token for the current service (the sandbox's own when on the sandbox)."""
-        if self._config.sandbox:
-            return SANDBOX_TOKEN
-        return self._token
+        """The service the window talks to now."""
+        return self._session.config
 
     def _update_service_status(self) -> None:
-        if self._config.sandbox:
-            self.service_label.setText(self.tr("SANDBOX — %1").replace("%1", self._config.base_url))
+        if self.config.sandbox:
+            self.service_label.setText(self.tr("SANDBOX — %1").replace("%1", self.config.base_url))
             self.service_label.setStyleSheet(
                 "QLabel { background: #ffb300; color: black; font-weight: bold; padding: 0 6px;"
                 " border-radius: 3px; }"
@@ -439,7 +368,7 @@ class MainWindow(QMainWindow):
                 self.tr("The built-in sandbox: nothing is sent to the real service or billed.")
             )
         else:
-            self.service_label.setText(self.tr("Service: %1").replace("%1", self._config.base_url))
+            self.service_label.setText(self.tr("Service: %1").replace("%1", self.config.base_url))
             self.service_label.setStyleSheet("")
             self.service_label.setToolTip("")
         sources = {
@@ -454,8 +383,8 @@ class MainWindow(QMainWindow):
             self.token_label.setText(sources[self._token_source])
         self.setWindowTitle(self._title())
         texts = []
-        if self._config.sandbox:
-            if self._token:
+        if self.config.sandbox:
+            if self._session.token:
                 texts.append(
                     self.tr(
                         "You are using the built-in sandbox: requests stay on this "
@@ -471,7 +400,7 @@ class MainWindow(QMainWindow):
                         "token to use the real service."
                     )
                 )
-        if self._backend is not None and not self._backend.usable and not self._token:
+        if self._backend is not None and not self._backend.usable and not self._session.token:
             texts.append(
                 self.tr(
                     "No usable system keyring was found, so a token cannot be saved; you "
@@ -479,19 +408,18 @@ class MainWindow(QMainWindow):
                 )
             )
         self.banner.setVisible(bool(texts))
-        self.banner_token.setVisible(not self._token)
-        self.banner_settings.setVisible(bool(self._token) and self._config.sandbox)
+        self.banner_token.setVisible(not self._session.token)
+        self.banner_settings.setVisible(bool(self._session.token) and self.config.sandbox)
         self.banner_label.setText("\n".join(texts))
 
     def _apply_service(self) -> None:
-        self._config = self._make_config()
+        self._session.config = self._make_config()
         self._poll_not_before = 0.0
         self._poll_backoff = 1.0
         self._apply_poll_interval()
         self._update_service_status()
-        self._update_actions()
-        if self.compose.mode is VoiceMode.USE_VOICE:
-            self._on_voices_requested(self.compose.voice_filter_language.currentData(), False)
+        self._update_submit()
+        self.compose_side.reload_voices()
 
     @Slot(object)
     def _on_probed(self, state: BackendState) -> None:
@@ -502,21 +430,19 @@ class MainWindow(QMainWindow):
 
     @Slot(object, object)
     def _on_token_loaded(self, token: str | None, source: TokenSource) -> None:
-        self._token = token
+        self._session.token = token
         self._token_source = source if token else TokenSource.NONE
         self._token_loaded = True
         if token:
-            self._clear_submit_error()
+            self.compose_side.clear_error()
         if self._settings.service is ServiceChoice.UNSET:
             # First run: the real service with a token, else the sandbox.
             self._settings.service = ServiceChoice.DEFAULT if token else ServiceChoice.SANDBOX
             self._settings.sync()
             self._apply_service()
         self._update_service_status()
-        self._update_actions()
-        if self.compose.mode is VoiceMode.USE_VOICE:
-            # The picker may have asked before the token was known.
-            self._on_voices_requested(self.compose.voice_filter_language.currentData(), False)
+        self._update_submit()
+        self.compose_side.reload_voices()  # it may have asked before the token was known
         if self._token_dialog is not None:
             self._token_dialog.set_current(bool(token), self._token_source)
 
@@ -587,9 +513,9 @@ class MainWindow(QMainWindow):
 
     def _test_config(self) -> ServiceConfig:
         """The service a token test goes to: the real one, even while on the sandbox."""
-        if self._config.sandbox:
+        if self.config.sandbox:
             return self._settings.service_config(None)
-        return self._config
+        return self._session.config
 
     @Slot()
     def on_token_dialog(self) -> None:
@@ -603,7 +529,7 @@ class MainWindow(QMainWindow):
             self._token_dialog = dialog
         if self._backend is not None:
             self._token_dialog.set_backend(self._backend)
-        self._token_dialog.set_current(bool(self._token), self._token_source)
+        self._token_dialog.set_current(bool(self._session.token), self._token_source)
         self._token_dialog.show()
         self._token_dialog.raise_()
         self._token_dialog.activateWindow()
@@ -626,7 +552,7 @@ class MainWindow(QMainWindow):
         self.token_load.emit()
 
     def _on_test_token(self, entered: str) -> None:
-        token = entered or self._token
+        token = entered or self._session.token
         if not token:
             if self._token_dialog is not None:
                 self._token_dialog.show_result(self.tr("Enter a token to test."), False)
@@ -635,21 +561,15 @@ class MainWindow(QMainWindow):
 
     # -- compose -------------------------------------------------------------------------
 
-    @Slot(bool, str)
-    def _on_validity(self, ok: bool, missing: str) -> None:
-        self._form_valid = ok
-        self._missing = missing
-        self._update_actions()
-
-    def _update_actions(self) -> None:
-        if not hasattr(self, "submit_button"):
-            return
+    def _update_submit(self) -> None:
+        """Enables Submit (the action and the button) when sending is possible; its tooltip
+        says what it would do, or why not."""
+        side = self.compose_side
         waiting = self._retry_wait_seconds()
         can_submit = (
-            self._form_valid and not self._submitting and not self._submit_after_check
+            side.form_valid and not self._submitting and not self._submit_after_check
         ) and not waiting
-        self.main_actions.submit.setEnabled(can_submit)
-        self.submit_button.setEnabled(can_submit)
+        config = self.config
         if self._submitting:
             tip = self.tr("A submission is in flight; wait for its answer.")
         elif self._submit_after_check:
@@ -658,91 +578,100 @@ class MainWindow(QMainWindow):
             tip = self.tr("The service asked to wait: try again in %1 s.").replace(
                 "%1", str(waiting)
             )
-        elif not self._form_valid:
-            tip = self.tr("Not ready to submit:") + "\n" + getattr(self, "_missing", "")
-        elif self._config.sandbox:
+        elif not side.form_valid:
+            tip = self.tr("Not ready to submit:") + "\n" + side.missing
+        elif config.sandbox:
             tip = self.tr("Send to the sandbox (free) — Ctrl+Enter")
         else:
-            tip = self.tr("Send to %1 (billed) — Ctrl+Enter").replace("%1", self._config.base_url)
-        self.submit_button.setToolTip(tip)
+            tip = self.tr("Send to %1 (billed) — Ctrl+Enter").replace("%1", config.base_url)
+        self.main_actions.submit.setEnabled(can_submit)
         self.main_actions.submit.setToolTip(tip)
-        self.submit_button.setText(self.tr("Sending…") if self._submitting else self.tr("Submit"))
-        self.main_actions.preview.setEnabled(self._form_valid)
-        self.preview_button.setEnabled(self._form_valid)
-        self.main_actions.check_media.setEnabled(not self._checking)
+        side.set_submit_state(can_submit, tip, sending=self._submitting)
 
     def _wait_for_check(self, request: GenerationRequest) -> None:
         """Send ``request`` once the running media check ends, if nothing changed meanwhile."""
         self._submit_after_check = True
-        self._checked_submission = (request.to_payload(), self._config.base_url)
-        self._update_actions()
+        self._checked_submission = (request.to_payload(), self.config.base_url)
+        self._update_submit()
+
+    @Slot(bool)
+    def _on_check_finished(self, cancelled: bool) -> None:
+        """A media check ended: send what Submit was clicked for, if it waited for the check."""
+        resubmit, self._submit_after_check = self._submit_after_check, False
+        self._update_submit()
+        if resubmit:
+            request = self.compose_side.compose.request()
+            now = (request.to_payload() if request else None, self.config.base_url)
+            if cancelled:
+                self.statusBar().showMessage(self.tr("Not sent: the check was cancelled."), 5000)
+            elif now != self._checked_submission:
+                # Only what the user clicked Submit for is sent.
+                self.statusBar().showMessage(
+                    self.tr("Not sent: the form changed during the check. Submit again."), 8000
+                )
+            else:
+                self.on_submit()
 
     def _retry_wait_seconds(self) -> int:
         """Seconds left of a rate limit's Retry-After (0 when free to send)."""
         return max(0, math.ceil(self._retry_not_before - time.monotonic()))
 
-    def _clear_submit_error(self) -> None:
-        self.submit_error.setVisible(False)
-
-    def _show_submit_error(self, text: str) -> None:
-        self.submit_error.setText(text)
-        self.submit_error.setVisible(True)
-
     @Slot()
     def on_submit(self) -> None:
-        self.compose.validate()
-        request = self.compose.request()
+        side = self.compose_side
+        side.compose.validate()
+        request = side.compose.request()
         if request is None:
-            self.compose.show_all_problems()
+            side.compose.show_all_problems()
             self.statusBar().showMessage(self.tr("The form is not complete."), 5000)
             return
         if self._submitting:
             return
-        token = self._request_token()
+        token = self._session.request_token()
         if not token and not self._token_loaded:
             self.statusBar().showMessage(self.tr("Still reading the token; try again."), 4000)
             return
         if not token:
-            self._show_submit_error(
+            self.compose_side.show_error(
                 self.tr(
                     "No API token is set for %1. Set one (File → API token) or use the "
                     "sandbox in Settings."
-                ).replace("%1", self._config.base_url)
+                ).replace("%1", self.config.base_url)
             )
             self.on_token_dialog()
             return
-        if self._checking:
+        if side.checking:
             # Never skip the sample check by clicking again: send once the check is done.
             self._wait_for_check(request)
             return
         if request.mode is VoiceMode.CREATE_VOICE:
             sample = request.to_payload()["create_voice"]["audio_url"]
-            report = self.media_panel.reports().get(MediaRole.VOICE_SAMPLE)
+            report = side.media_panel.reports().get(MediaRole.VOICE_SAMPLE)
             if report is None or report.url != sample:
                 # The service rejects samples under 20 s: measure it before paying.
                 self._wait_for_check(request)
                 self.statusBar().showMessage(
                     self.tr("Checking the voice sample's length before sending…")
                 )
-                self._start_media_check([(sample, MediaRole.VOICE_SAMPLE)])
+                side.start_media_check([(sample, MediaRole.VOICE_SAMPLE)])
                 return
-        urls = self._media_urls()  # the form's, i.e. this request's, by role
+        urls = side.media_urls()  # the form's, i.e. this request's, by role
         blocking = [
             finding
-            for role, report in self.media_panel.reports().items()
+            for role, report in side.media_panel.reports().items()
             if urls.get(role) == report.url
             for finding in report.findings
             if finding.blocking
         ]
         if blocking:
-            self._show_submit_error(
+            self.compose_side.show_error(
                 self.tr("The media check found a problem the service will reject:")
                 + "\n"
                 + "\n".join(finding_text(f) for f in blocking)
             )
             return
         payload = request.to_payload()
-        earlier = self._store.find_same_request(self._config.base_url, payload)
+        earlier = self._store.find_same_request(self.config.base_url, payload)
         if earlier and not self._confirm_resend(earlier[0]):
             return
         consent = None
@@ -751,11 +680,11 @@ class MainWindow(QMainWindow):
             if consent is None:
                 return
         self._submitting = True
-        self._clear_submit_error()
-        self._update_actions()
-        target = self.tr("the sandbox") if self._config.sandbox else self._config.base_url
+        self.compose_side.clear_error()
+        self._update_submit()
+        target = self.tr("the sandbox") if self.config.sandbox else self.config.base_url
         self.statusBar().showMessage(self.tr("Sending to %1…").replace("%1", target))
-        self.submit_job.emit(SubmitJob(self._config, token, request, consent))
+        self.submit_job.emit(SubmitJob(self.config, token, request, consent))
 
     def _confirm_resend(self, earlier: TaskRecord) -> bool:
         when = earlier.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -769,7 +698,7 @@ class MainWindow(QMainWindow):
             .replace("%1", when)
             .replace("%2", task)
         )
-        if not self._config.sandbox:
+        if not self.config.sandbox:
             text += "\n" + self.tr("Sending it again creates a new job, which is billed again.")
         box.setText(text)
         send = box.addButton(self.tr("Send again"), QMessageBox.ButtonRole.AcceptRole)
@@ -819,7 +748,7 @@ class MainWindow(QMainWindow):
         self.model.task_changed(row_id)
         self.tasks.select_row(row_id)
         self.statusBar().showMessage(self.tr("Submitted: task %1").replace("%1", task_id), 10000)
-        self._update_actions()
+        self._update_submit()
 
     @Slot(int, object)
     def _on_submit_failed(self, row_id: int, error: Exception) -> None:
@@ -827,17 +756,17 @@ class MainWindow(QMainWindow):
         if isinstance(error, RateLimited) and error.retry_after:
             # Honour Retry-After: Submit comes back when the wait is over.
             self._retry_not_before = time.monotonic() + error.retry_after
-            QTimer.singleShot(math.ceil(error.retry_after * 1000) + 50, self._update_actions)
+            QTimer.singleShot(math.ceil(error.retry_after * 1000) + 50, self._update_submit)
         self.model.tasks_removed([row_id])
-        self._show_submit_error(error_text(error))
+        self.compose_side.show_error(error_text(error))
         self.statusBar().showMessage(error_title(error), 10000)
-        self._update_actions()
+        self._update_submit()
 
     @Slot(int, object)
     def _on_outcome_unknown(self, row_id: int, error: Exception) -> None:
         self._submitting = False
         self.model.task_changed(row_id)
-        self._update_actions()
+        self._update_submit()
         if self._closing:
             return
         self.tasks.select_row(row_id)
@@ -851,7 +780,7 @@ class MainWindow(QMainWindow):
                 + "\n"
                 + text
             )
-        self._show_submit_error(text)
+        self.compose_side.show_error(text)
         self.statusBar().showMessage(error_title(error), 10000)
         box = QMessageBox(self)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -868,176 +797,6 @@ class MainWindow(QMainWindow):
 
     _closing = False
 
-    @Slot()
-    def on_show_request(self) -> None:
-        request = self.compose.request()
-        if request is None:
-            self.compose.show_all_problems()
-            return
-        dialog = RequestPreviewDialog(
-            self._config.base_url,
-            request.to_payload(),
-            self._request_token(),
-            self,
-            token_is_secret=not self._config.sandbox,
-        )
-        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        dialog.open()
-
-    @Slot()
-    def on_clear_form(self) -> None:
-        self.compose.load_draft({"mode": self.compose.mode.value})
-        self.media_panel.clear()
-        self._clear_submit_error()
-
-    # -- media check ---------------------------------------------------------------------
-
-    def _media_urls(self) -> dict[MediaRole, str]:
-        """The form's media URLs by role (only the current tab's voice), valid ones only."""
-        payload = self.compose.payload()
-        urls = {
-            MediaRole.AVATAR: payload.get("avatar_url"),
-            MediaRole.AUDIO: payload.get("audio_url"),
-            MediaRole.VOICE_SAMPLE: payload.get("create_voice", {}).get("audio_url"),
-        }
-        return {
-            role: url
-            for role, url in urls.items()
-            if isinstance(url, str) and url and not check_url("url", url)
-        }
-
-    def _on_form_edited(self) -> None:
-        self._clear_submit_error()
-        self.media_panel.retain(self._media_urls())
-
-    @Slot()
-    def on_check_media(self) -> None:
-        urls = self._media_urls()
-        if not urls:
-            self.compose.show_all_problems()
-            self.statusBar().showMessage(self.tr("Enter valid addresses to check first."), 5000)
-            return
-        self._start_media_check([(url, role) for role, url in urls.items()])
-
-    def _start_media_check(self, valid: list[tuple[str, MediaRole]]) -> None:
-        self._media_worker.cancel_event.clear()  # before asking, so an early Cancel counts
-        self._checking = True
-        self._update_actions()
-        self.media_panel.ignored_kinds = {FindingKind.LOCAL_ONLY} if self._config.sandbox else set()
-        self.media_panel.started(len(valid))
-        self.media_check.emit(valid)
-
-    @Slot()
-    def on_cancel_media_check(self) -> None:
-        self._media_worker.cancel_event.set()
-        self.media_panel.cancel_button.setEnabled(False)
-
-    @Slot(str, object)
-    def _on_media_checked(self, _url: str, report: MediaReport) -> None:
-        self.media_panel.add_report(report)
-
-    @Slot(int, int)
-    def _on_media_progress(self, done: int, total: int) -> None:
-        self.media_panel.set_progress(done, total)
-
-    @Slot(bool)
-    def _on_media_finished(self, cancelled: bool) -> None:
-        self._checking = False
-        self.media_panel.finished(cancelled)
-        resubmit, self._submit_after_check = self._submit_after_check, False
-        self._update_actions()
-        if resubmit:
-            request = self.compose.request()
-            now = (request.to_payload() if request else None, self._config.base_url)
-            if cancelled:
-                self.statusBar().showMessage(self.tr("Not sent: the check was cancelled."), 5000)
-            elif now != self._checked_submission:
-                # Only what the user clicked Submit for is sent.
-                self.statusBar().showMessage(
-                    self.tr("Not sent: the form changed during the check. Submit again."), 8000
-                )
-            else:
-                self.on_submit()
-
-    # -- voices ----------------------------------------------------------------------------
-
-    def _show_voice_status(self, *status: object) -> None:
-        """Shows the voice list's status under the picker (again after a language switch).
-
-        ``status`` is plain data, not a closure: a closure would tie the window into a
-        reference cycle, and the garbage collector may break cycles on a worker thread.
-        """
-        self._voice_status = status
-        self.compose.set_voice_status(self._voice_status_text())
-
-    def _voice_status_text(self) -> str:
-        kind, *details = self._voice_status
-        if kind == "loading":
-            return self.tr("Loading voices…")
-        if kind == "no token":
-            return self.tr("Set an API token to load the voice list.")
-        if kind == "failed":
-            had_list, error = details
-            prefix = self.tr("Could not load the voice list:")
-            if had_list:
-                prefix = self.tr("Showing the saved list; could not refresh it:")
-            return prefix + " " + error_title(error)  # type: ignore[arg-type]
-        count, from_cache, fetched_at, no_token = details
-        if from_cache and isinstance(fetched_at, datetime):
-            when = fetched_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            text = (
-                self.tr("%1 voices, saved list from %2.")
-                .replace("%1", str(count))
-                .replace("%2", when)
-            )
-        else:
-            text = self.tr("%1 voices, fresh from the service.").replace("%1", str(count))
-        if no_token and from_cache:
-            text += " " + self.tr("Set a token to refresh.")
-        return text
-
-    @Slot(str, bool)
-    def _on_voices_requested(self, language: str, refresh: bool) -> None:
-        self._show_voice_status("loading")
-        self.voices_wanted.emit(self._config, self._request_token() or "", language, refresh)
-
-    @Slot(str, list, bool, object)
-    def _on_voices_loaded(
-        self, language: str, voices: list[Voice], from_cache: bool, fetched_at: object
-    ) -> None:
-        if language != self.compose.voice_filter_language.currentData():
-            return
-        no_token = not self._request_token()
-        self._voice_status = ("loaded", len(voices), from_cache, fetched_at, no_token)
-        self.compose.set_voices(voices, self._voice_status_text())
-
-    @Slot(str, object)
-    def _on_voices_failed(self, language: str, error: Exception | None) -> None:
-        if language != self.compose.voice_filter_language.currentData():
-            return
-        if error is None:
-            self._show_voice_status("no token")
-            return
-        self._show_voice_status("failed", bool(self.compose.voice_model.rowCount()), error)
-
-    # -- tasks -----------------------------------------------------------------------------
-
-    @Slot(object)
-    def _use_as_template(self, request: GenerationRequest) -> None:
-        current = self.compose.payload()
-        if current != request.to_payload() and self.compose.has_input():
-            answer = QMessageBox.question(
-                self,
-                self.tr("Replace the form?"),
-                self.tr("Replace what is in the form with this task's request?"),
-                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-                QMessageBox.StandardButton.No,
-            )
-            if answer != QMessageBox.StandardButton.Yes:
-                return
-        self.compose.load_request(request)
-        self.statusBar().showMessage(self.tr("The form now holds that task's request."), 5000)
-
     # -- following tasks -----------------------------------------------------------------
 
     def _poll_pending(self) -> None:
@@ -1045,31 +804,31 @@ class MainWindow(QMainWindow):
         to wait (rate limit, network trouble)."""
         if self._polling or time.monotonic() < self._poll_not_before:
             return
-        token = self._request_token()
+        token = self._session.request_token()
         if not token:
             return
-        task_ids = self._store.pending_task_ids(self._config.base_url)
+        task_ids = self._store.pending_task_ids(self.config.base_url)
         if task_ids:
             self._start_poll(token, task_ids)
 
     def _start_poll(self, token: str, task_ids: list[str]) -> None:
         self._polling += 1
-        self.poll_tasks.emit(self._config, token, task_ids)
+        self.poll_tasks.emit(self.config, token, task_ids)
 
     @Slot()
     def on_refresh_tasks(self) -> None:
-        token = self._request_token()
+        token = self._session.request_token()
         records = [r for r in self.tasks.selected_records() if r.task_id]
         if not records:
             return
         if not token:
             self.statusBar().showMessage(self.tr("Set an API token to ask the service."), 5000)
             return
-        if any(r.service_url != self._config.base_url for r in records):
+        if any(r.service_url != self.config.base_url for r in records):
             self.statusBar().showMessage(
                 self.tr("Only tasks of the current service can be refreshed."), 5000
             )
-            records = [r for r in records if r.service_url == self._config.base_url]
+            records = [r for r in records if r.service_url == self.config.base_url]
         ids = [r.task_id for r in records if r.task_id]
         if ids:
             self._poll_not_before = 0.0
@@ -1090,7 +849,7 @@ class MainWindow(QMainWindow):
             )
         elif status == TaskStatus.FAILURE.value:
             self.statusBar().showMessage(self.tr("Task %1 failed.").replace("%1", task), 10000)
-        self._update_actions()
+        self._update_submit()
 
     @Slot(object)
     def _on_poll_failed(self, error: Exception) -> None:
@@ -1107,7 +866,7 @@ class MainWindow(QMainWindow):
         self._polling = max(0, self._polling - 1)
 
     def _poll_interval(self) -> float:
-        return float(POLL_SECONDS_SANDBOX if self._config.sandbox else POLL_SECONDS_SERVICE)
+        return float(POLL_SECONDS_SANDBOX if self.config.sandbox else POLL_SECONDS_SERVICE)
 
     # -- settings, language, about -------------------------------------------------------
 
@@ -1141,11 +900,8 @@ class MainWindow(QMainWindow):
 
     # -- closing ---------------------------------------------------------------------------
 
-    def _save_draft(self) -> None:
-        self._settings.draft = self.compose.draft()
-
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self._submitting and not self._config.sandbox and not self._confirm_quit_in_flight():
+        if self._submitting and not self.config.sandbox and not self._confirm_quit_in_flight():
             event.ignore()
             return
         self._closing = True
@@ -1160,7 +916,7 @@ class MainWindow(QMainWindow):
             self._submit_worker.outcome_unknown.connect(loop.quit)
             QTimer.singleShot(CLOSE_GRACE_MS, loop.quit)
             loop.exec()
-        self._save_draft()
+        self.compose_side.save_draft()
         self._settings.set_window_state(self.saveGeometry(), self.saveState())
         self._settings.sync()
         self._threads.shutdown()

@@ -1,0 +1,377 @@
+"""The compose side of the window: the form, its media check and voice list, Submit below."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
+from avatar_desktop.core.request import GenerationRequest, VoiceMode, check_url
+from avatar_desktop.core.service import Voice
+from avatar_desktop.qt.settings import AppSettings
+from avatar_desktop.qt.workers import MediaCheckWorker, VoiceListWorker
+from avatar_desktop.ui.actions import MainActions
+from avatar_desktop.ui.compose import ComposePanel
+from avatar_desktop.ui.i18n import error_title
+from avatar_desktop.ui.media_panel import MediaPanel
+from avatar_desktop.ui.request_preview import RequestPreviewDialog
+from avatar_desktop.ui.session import Session
+
+DRAFT_DELAY_MS = 1000
+"""The draft is saved this long after the last edit (and when the window closes)."""
+
+
+class ComposeSide(QWidget):
+    """The compose form and the media panel in a scroll area; under it, always in view, the
+    submission error and the buttons (Show request, Submit).
+
+    It does the form's own work: keeping the draft in ``settings``, checking the media (on
+    ``media_worker``), loading the voice list (on ``voice_worker``), Show request, Clear form,
+    and loading a task's request as a template. Whether and when to send is the window's: it
+    triggers ``actions.submit`` and sets the button's state with :meth:`set_submit_state`.
+
+    The buttons are in :attr:`button_row` (Show request, Submit, right-aligned); a button
+    beside Submit, such as "Add to outbox", goes there.
+
+    Signals:
+        ``message(str text, int timeout_ms)``: something to say in the status bar.
+        ``validity_changed(bool ok, str missing)``: the form's, once the side has enabled Show
+        request accordingly (``missing``: a translated list of what is wrong).
+        ``check_finished(bool cancelled)``: a media check ended.
+        ``media_check(list)``, ``voices_wanted(object, str, str, bool)``: to the workers.
+    """
+
+    message = Signal(str, int)
+    validity_changed = Signal(bool, str)
+    check_finished = Signal(bool)
+    media_check = Signal(list)
+    voices_wanted = Signal(object, str, str, bool)
+
+    def __init__(
+        self,
+        *,
+        session: Session,
+        settings: AppSettings,
+        actions: MainActions,
+        media_worker: MediaCheckWorker,
+        voice_worker: VoiceListWorker,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._session = session
+        self._settings = settings
+        self._actions = actions
+        self._media_worker = media_worker
+        self._checking = False
+        self._form_valid = False
+        self._missing = ""
+        self._sending = False
+        self._voice_status: tuple[object, ...] = ()
+
+        self.compose = ComposePanel()
+        self.media_panel = MediaPanel()
+        self.submit_error = QLabel()
+        self.submit_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.submit_error.setWordWrap(True)
+        self.submit_error.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.submit_error.setStyleSheet(
+            "QLabel { color: #b71c1c; background: #fdecea; border: 1px solid #f5c2c0;"
+            " border-radius: 4px; padding: 6px; }"
+        )
+        self.submit_error.setVisible(False)
+        self.preview_button = QPushButton()
+        self.preview_button.clicked.connect(actions.preview.trigger)
+        self.submit_button = QPushButton()
+        self.submit_button.setDefault(True)
+        self.submit_button.clicked.connect(actions.submit.trigger)
+        self.submit_button.setMinimumWidth(120)
+        self.button_row = QHBoxLayout()
+        self.button_row.addStretch(1)
+        self.button_row.addWidget(self.preview_button)
+        self.button_row.addWidget(self.submit_button)
+
+        form_box = QWidget()
+        form_layout = QVBoxLayout(form_box)
+        form_layout.addWidget(self.compose)
+        form_layout.addWidget(self.media_panel)
+        form_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(form_box)
+        # The error and the buttons stay in view however long the form is.
+        self.setMinimumWidth(380)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(scroll, 1)
+        layout.addWidget(self.submit_error)
+        layout.addLayout(self.button_row)
+        QWidget.setTabOrder(self.compose.tabs, self.preview_button)
+        QWidget.setTabOrder(self.preview_button, self.submit_button)
+
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.save_draft)
+
+        self.media_check.connect(media_worker.check)
+        media_worker.checked.connect(self._on_media_checked)
+        media_worker.progress.connect(self._on_media_progress)
+        media_worker.finished.connect(self._on_media_finished)
+        self.voices_wanted.connect(voice_worker.load)
+        voice_worker.voices_loaded.connect(self._on_voices_loaded)
+        voice_worker.voices_failed.connect(self._on_voices_failed)
+
+        self.compose.validity_changed.connect(self._on_validity)
+        self.compose.voices_requested.connect(self._on_voices_requested)
+        self.compose.edited.connect(self._draft_timer.start)
+        self.compose.edited.connect(self._on_form_edited)
+        self.media_panel.check_requested.connect(actions.check_media.trigger)
+        self.media_panel.cancel_requested.connect(self.cancel_media_check)
+
+        self.retranslate_ui()
+        self.compose.validate()
+        self.compose.load_draft(settings.draft)
+
+    def retranslate_ui(self) -> None:
+        """Sets every text of the side's own widgets (again after a language switch; the form
+        and the media panel retranslate themselves)."""
+        self.preview_button.setText(self.tr("Show request…"))
+        self.submit_button.setText(self.tr("Sending…") if self._sending else self.tr("Submit"))
+        if self._voice_status:
+            self.compose.set_voice_status(self._voice_status_text())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            self.clear_error()  # it was in the other language
+        super().changeEvent(event)
+
+    # -- the form --------------------------------------------------------------------------
+
+    @property
+    def form_valid(self) -> bool:
+        """Whether the form holds a valid request."""
+        return self._form_valid
+
+    @property
+    def missing(self) -> str:
+        """What is wrong with the form, translated, one problem a line."""
+        return self._missing
+
+    @Slot(bool, str)
+    def _on_validity(self, ok: bool, missing: str) -> None:
+        self._form_valid = ok
+        self._missing = missing
+        self._actions.preview.setEnabled(ok)
+        self.preview_button.setEnabled(ok)
+        self.validity_changed.emit(ok, missing)
+
+    def set_submit_state(self, enabled: bool, tooltip: str, *, sending: bool) -> None:
+        """Shows what Submit would do (the window decides): enabled or not, why, and whether a
+        submission is on its way."""
+        self._sending = sending
+        self.submit_button.setEnabled(enabled)
+        self.submit_button.setToolTip(tooltip)
+        self.submit_button.setText(self.tr("Sending…") if sending else self.tr("Submit"))
+
+    def show_error(self, text: str) -> None:
+        """Shows why the last submission failed (or could not be made), above the buttons."""
+        self.submit_error.setText(text)
+        self.submit_error.setVisible(True)
+
+    def clear_error(self) -> None:
+        self.submit_error.setVisible(False)
+
+    def _on_form_edited(self) -> None:
+        self.clear_error()
+        self.media_panel.retain(self.media_urls())
+
+    def save_draft(self) -> None:
+        """Keeps everything typed in the settings, for the next start."""
+        self._settings.draft = self.compose.draft()
+
+    @Slot()
+    def show_request(self) -> None:
+        """Shows the JSON the form would send, and a curl command."""
+        request = self.compose.request()
+        if request is None:
+            self.compose.show_all_problems()
+            return
+        config = self._session.config
+        dialog = RequestPreviewDialog(
+            config.base_url,
+            request.to_payload(),
+            self._session.request_token(),
+            self.window(),
+            token_is_secret=not config.sandbox,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    @Slot()
+    def clear_form(self) -> None:
+        """Empties the fields (the current voice tab stays) and forgets the media check."""
+        self.compose.load_draft({"mode": self.compose.mode.value})
+        self.media_panel.clear()
+        self.clear_error()
+
+    @Slot(object)
+    def use_template(self, request: GenerationRequest) -> None:
+        """Loads ``request`` (a task's) into the form, asking first when that replaces what the
+        user typed."""
+        current = self.compose.payload()
+        if current != request.to_payload() and self.compose.has_input():
+            answer = QMessageBox.question(
+                self.window(),
+                self.tr("Replace the form?"),
+                self.tr("Replace what is in the form with this task's request?"),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.compose.load_request(request)
+        self.message.emit(self.tr("The form now holds that task's request."), 5000)
+
+    # -- media check -------------------------------------------------------------------------
+
+    @property
+    def checking(self) -> bool:
+        """Whether a media check is running."""
+        return self._checking
+
+    def media_urls(self) -> dict[MediaRole, str]:
+        """The form's media URLs by role (only the current tab's voice), valid ones only."""
+        payload = self.compose.payload()
+        urls = {
+            MediaRole.AVATAR: payload.get("avatar_url"),
+            MediaRole.AUDIO: payload.get("audio_url"),
+            MediaRole.VOICE_SAMPLE: payload.get("create_voice", {}).get("audio_url"),
+        }
+        return {
+            role: url
+            for role, url in urls.items()
+            if isinstance(url, str) and url and not check_url("url", url)
+        }
+
+    @Slot()
+    def check_media(self) -> None:
+        """Checks every valid media URL of the form (Check media)."""
+        urls = self.media_urls()
+        if not urls:
+            self.compose.show_all_problems()
+            self.message.emit(self.tr("Enter valid addresses to check first."), 5000)
+            return
+        self.start_media_check([(url, role) for role, url in urls.items()])
+
+    def start_media_check(self, valid: list[tuple[str, MediaRole]]) -> None:
+        """Checks ``valid`` (URL, role) pairs; :attr:`check_finished` says when it is done."""
+        self._media_worker.cancel_event.clear()  # before asking, so an early Cancel counts
+        self._checking = True
+        self._actions.check_media.setEnabled(False)
+        sandbox = self._session.config.sandbox
+        self.media_panel.ignored_kinds = {FindingKind.LOCAL_ONLY} if sandbox else set()
+        self.media_panel.started(len(valid))
+        self.media_check.emit(valid)
+
+    @Slot()
+    def cancel_media_check(self) -> None:
+        self._media_worker.cancel_event.set()
+        self.media_panel.cancel_button.setEnabled(False)
+
+    @Slot(str, object)
+    def _on_media_checked(self, _url: str, report: MediaReport) -> None:
+        self.media_panel.add_report(report)
+
+    @Slot(int, int)
+    def _on_media_progress(self, done: int, total: int) -> None:
+        self.media_panel.set_progress(done, total)
+
+    @Slot(bool)
+    def _on_media_finished(self, cancelled: bool) -> None:
+        self._checking = False
+        self.media_panel.finished(cancelled)
+        self._actions.check_media.setEnabled(True)
+        self.check_finished.emit(cancelled)
+
+    # -- voices ------------------------------------------------------------------------------
+
+    def reload_voices(self) -> None:
+        """Asks for the voice list again if the picker shows (the service or token changed)."""
+        if self.compose.mode is VoiceMode.USE_VOICE:
+            self._on_voices_requested(self.compose.voice_filter_language.currentData(), False)
+
+    def _show_voice_status(self, *status: object) -> None:
+        """Shows the voice list's status under the picker (again after a language switch).
+
+        ``status`` is plain data, not a closure: a closure would tie the side into a
+        reference cycle, and the garbage collector may break cycles on a worker thread.
+        """
+        self._voice_status = status
+        self.compose.set_voice_status(self._voice_status_text())
+
+    def _voice_status_text(self) -> str:
+        kind, *details = self._voice_status
+        if kind == "loading":
+            return self.tr("Loading voices…")
+        if kind == "no token":
+            return self.tr("Set an API token to load the voice list.")
+        if kind == "failed":
+            had_list, error = details
+            prefix = self.tr("Could not load the voice list:")
+            if had_list:
+                prefix = self.tr("Showing the saved list; could not refresh it:")
+            return prefix + " " + error_title(error)  # type: ignore[arg-type]
+        count, from_cache, fetched_at, no_token = details
+        if from_cache and isinstance(fetched_at, datetime):
+            when = fetched_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            text = (
+                self.tr("%1 voices, saved list from %2.")
+                .replace("%1", str(count))
+                .replace("%2", when)
+            )
+        else:
+            text = self.tr("%1 voices, fresh from the service.").replace("%1", str(count))
+        if no_token and from_cache:
+            text += " " + self.tr("Set a token to refresh.")
+        return text
+
+    @Slot(str, bool)
+    def _on_voices_requested(self, language: str, refresh: bool) -> None:
+        self._show_voice_status("loading")
+        token = self._session.request_token() or ""
+        self.voices_wanted.emit(self._session.config, token, language, refresh)
+
+    @Slot(str, list, bool, object)
+    def _on_voices_loaded(
+        self, language: str, voices: list[Voice], from_cache: bool, fetched_at: object
+    ) -> None:
+        if language != self.compose.voice_filter_language.currentData():
+            return
+        no_token = not self._session.request_token()
+        self._voice_status = ("loaded", len(voices), from_cache, fetched_at, no_token)
+        self.compose.set_voices(voices, self._voice_status_text())
+
+    @Slot(str, object)
+    def _on_voices_failed(self, language: str, error: Exception | None) -> None:
+        if language != self.compose.voice_filter_language.currentData():
+            return
+        if error is None:
+            self._show_voice_status("no token")
+            return
+        self._show_voice_status("failed", bool(self.compose.voice_model.rowCount()), error)
+
+
+__all__ = ["ComposeSide"]
