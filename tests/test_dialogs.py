@@ -134,7 +134,7 @@ def test_token_is_saved_in_the_keyring_and_read_back(qtbot, harness, memory_keyr
     # Still on the sandbox, as answered.
     assert h.window.config.sandbox
     assert h.window.service_label.text().startswith("SANDBOX")
-    assert "Choose the real service in Settings" in h.window.banner_label.text()
+    assert "Choose the real service in Settings" in h.window.banner.label.text()
 
     qtbot.mouseClick(dialog.remove_button, LEFT)
     qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: none")

@@ -1186,7 +1186,7 @@ def test_status_bar_and_title_say_sandbox(harness):
     assert window.service_label.text() == f"SANDBOX — {harness.server.base_url}"
     assert "SANDBOX" in window.windowTitle()
     assert window.banner.isVisible()
-    assert "built-in sandbox" in window.banner_label.text()
+    assert "built-in sandbox" in window.banner.label.text()
     assert window.token_label.text() == "Token: none"
 
 

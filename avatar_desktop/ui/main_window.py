@@ -1,8 +1,15 @@
-"""The main window: compose form and task list side by side, menus, toolbar and status bar.
+"""The main window: it builds the panels, menus, toolbar and status bar and wires them.
 
 The window composes the layers: it takes the store, the token vault and the settings in its
-constructor, runs every blocking call through the workers of :mod:`avatar_desktop.qt.workers`,
-and never does network or keyring I/O itself.
+constructor and hands each panel what it needs — the compose side (form, media check, voice
+list, draft), the task panel (the table and what is done to the selected tasks), the token
+controller (the token and its dialog), the actions (:mod:`avatar_desktop.ui.actions`). Every
+blocking call runs on the workers of :mod:`avatar_desktop.qt.workers`; the window never does
+network or keyring I/O itself.
+
+Two flows still live here, each in its own section at the end, to be replaced by core policies:
+submitting (Submit, its checks and answers, the wait for an answer when closing) and following
+the tasks (status polling).
 """
 
 from __future__ import annotations
@@ -15,22 +22,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import (
-    QEvent,
-    QEventLoop,
-    Qt,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMessageBox,
-    QPushButton,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -43,7 +40,7 @@ from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.service import OutcomeUnknown, RateLimited, TaskStatus
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
-from avatar_desktop.core.vault import BackendState, TokenSource, TokenVault
+from avatar_desktop.core.vault import TokenVault
 from avatar_desktop.qt.settings import AppSettings, ServiceChoice
 from avatar_desktop.qt.workers import (
     MediaCheckWorker,
@@ -57,11 +54,12 @@ from avatar_desktop.qt.workers import (
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose_side import ComposeSide
 from avatar_desktop.ui.i18n import Translators, error_text, error_title, finding_text
+from avatar_desktop.ui.service_banner import ServiceBanner, ServiceLabel
 from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.settings_dialog import SettingsDialog
 from avatar_desktop.ui.task_model import TaskTableModel
 from avatar_desktop.ui.tasks_panel import TasksPanel
-from avatar_desktop.ui.token_dialog import TokenDialog
+from avatar_desktop.ui.token_controller import TokenController
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -85,18 +83,14 @@ class MainWindow(QMainWindow):
     ``settings`` (:class:`AppSettings`), ``translators``, ``sandbox_url`` (a callable that starts
     the built-in sandbox if needed and returns its base URL) and ``data_dir``.
 
-    Signals (internal, queued to the workers): ``submit_job``, ``voices_wanted``,
-    ``token_probe``, ``token_load``, ``token_save``, ``token_remove``, ``token_test``,
-    ``media_check``.
+    Its parts: :attr:`main_actions`, :attr:`compose_side`, :attr:`tasks` (over :attr:`model`),
+    :attr:`token_controller`, :attr:`banner`; in the status bar :attr:`token_label` and
+    :attr:`service_label`.
+
+    Signals (internal, queued to the workers): ``submit_job``, ``poll_tasks``.
     """
 
     submit_job = Signal(object)
-    token_probe = Signal()
-    token_load = Signal()
-    token_save = Signal(str)
-    token_remove = Signal()
-    token_test = Signal(object, str)
-    token_keep = Signal(str)
     poll_tasks = Signal(object, str, list)
 
     def __init__(
@@ -115,59 +109,20 @@ class MainWindow(QMainWindow):
         self._translators = translators
         self._sandbox_url = sandbox_url
         self._data_dir = data_dir
-        self._token_source = TokenSource.NONE
-        self._token_loaded = False
-        self._backend: BackendState | None = None
-        self._submitting = False
-        self._submit_after_check = False
-        self._retry_not_before = 0.0
-        self._checked_submission: tuple[dict[str, Any] | None, str] | None = None
-        self._consented: set[str] = set()
-        self._token_dialog: TokenDialog | None = None
         self._session = Session(self._make_config())
         self.setObjectName("MainWindow")
-
         self.model = TaskTableModel(store, self)
 
         # -- workers, one thread each
         self._threads = WorkerThreads(self)
-        self._submit_worker = SubmitWorker(store)
         self._voice_worker = VoiceListWorker(store)
         self._token_worker = TokenWorker(vault)
         self._media_worker = MediaCheckWorker()
-        self._threads.start(self._submit_worker, "submit")
         self._threads.start(self._voice_worker, "voices")
         self._threads.start(self._token_worker, "keyring")
         self._threads.start(self._media_worker, "media")
-        self._poll_worker = TaskPollWorker(store)
-        self._threads.start(self._poll_worker, "status")
-        self.submit_job.connect(self._submit_worker.submit)
-        self._submit_worker.sending.connect(self._on_sending)
-        self._submit_worker.submitted.connect(self._on_submitted)
-        self._submit_worker.failed.connect(self._on_submit_failed)
-        self._submit_worker.outcome_unknown.connect(self._on_outcome_unknown)
-        self.token_probe.connect(self._token_worker.probe)
-        self.token_load.connect(self._token_worker.load)
-        self.token_save.connect(self._token_worker.save)
-        self.token_remove.connect(self._token_worker.remove)
-        self.token_test.connect(self._token_worker.test)
-        self.token_keep.connect(self._token_worker.keep_for_session)
-        self._token_worker.kept.connect(self._on_token_kept)
-        self._token_worker.probed.connect(self._on_probed)
-        self._token_worker.loaded.connect(self._on_token_loaded)
-        self._token_worker.saved.connect(self._on_token_saved)
-        self._token_worker.removed.connect(self._on_token_removed)
-        self._token_worker.tested.connect(self._on_token_tested)
-        self._token_worker.failed.connect(self._on_token_failed)
-        self.poll_tasks.connect(self._poll_worker.poll)
-        self._poll_worker.task_updated.connect(self._on_task_updated)
-        self._poll_worker.poll_failed.connect(self._on_poll_failed)
-        self._poll_worker.poll_finished.connect(self._on_poll_finished)
-        self._polling = 0  # poll rounds asked for and not finished
-        self._poll_backoff = 1.0
-        self._poll_not_before = 0.0
-        self._poll_timer = QTimer(self)
-        self._poll_timer.timeout.connect(self._poll_pending)
+        self._setup_submission()
+        self._setup_polling()
 
         self._build_ui()
         geometry, state = settings.window_state()
@@ -178,37 +133,89 @@ class MainWindow(QMainWindow):
         if state is not None:
             self.restoreState(state)
 
-        self.token_probe.emit()
-        self.token_load.emit()
+        self.token_controller.start()
         self._apply_poll_interval()
         self._poll_timer.start()
 
     # -- building ------------------------------------------------------------------------
 
     def _build_ui(self) -> None:
-        """Creates every widget, menu and action, once; :meth:`retranslate_ui` sets the texts."""
-        # actions
+        """Creates the parts, menus, toolbar and status bar, once, and wires them;
+        :meth:`retranslate_ui` sets the window's own texts."""
         a = self.main_actions = MainActions(self)
+        self.token_controller = TokenController(
+            session=self._session, settings=self._settings, worker=self._token_worker, parent=self
+        )
+        self.banner = ServiceBanner()
+        self.compose_side = ComposeSide(
+            session=self._session,
+            settings=self._settings,
+            actions=a,
+            media_worker=self._media_worker,
+            voice_worker=self._voice_worker,
+        )
+        self.tasks = TasksPanel(self._store, self.model, a)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.compose_side)
+        self.splitter.addWidget(self.tasks)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        central = QWidget()
+        central_layout = QVBoxLayout(central)
+        central_layout.setContentsMargins(6, 6, 6, 0)
+        central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.splitter, 1)
+        self.setCentralWidget(central)
+        self._build_menus(a)
+        self._build_toolbar(a)
+        self.token_label = QLabel()
+        self.token_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.service_label = ServiceLabel()
+        self.statusBar().addPermanentWidget(self.token_label)
+        self.statusBar().addPermanentWidget(self.service_label)
+
+        # What each action does.
         a.submit.triggered.connect(self.on_submit)
-        a.token.triggered.connect(self.on_token_dialog)
+        a.preview.triggered.connect(self.compose_side.show_request)
+        a.check_media.triggered.connect(self.compose_side.check_media)
+        a.clear_form.triggered.connect(self.compose_side.clear_form)
+        a.token.triggered.connect(self.token_controller.open_dialog)
         a.settings.triggered.connect(self.on_settings)
         a.quit.triggered.connect(self.close)
         a.refresh.triggered.connect(self.on_refresh_tasks)
+        a.open_video.triggered.connect(self.tasks.open_video)
+        a.copy_video_link.triggered.connect(self.tasks.copy_video_link)
+        a.copy_task_id.triggered.connect(self.tasks.copy_task_ids)
+        a.use_as_template.triggered.connect(self.tasks.use_as_template)
+        a.remove.triggered.connect(self.tasks.remove_selected)
+        a.undo_remove.triggered.connect(self.tasks.undo_remove)
         a.about.triggered.connect(self.on_about)
+        self.banner.token_button.clicked.connect(a.token.trigger)
+        self.banner.settings_button.clicked.connect(a.settings.trigger)
 
-        # menus and toolbar
+        # How the parts talk.
+        for part in (self.compose_side, self.tasks, self.token_controller):
+            part.message.connect(self.statusBar().showMessage)
+        self.compose_side.validity_changed.connect(self._update_submit)
+        self.compose_side.check_finished.connect(self._on_check_finished)
+        self.tasks.template_requested.connect(self.compose_side.use_template)
+        self.token_controller.token_changed.connect(self._on_token_changed)
+        self.token_controller.backend_changed.connect(self._update_service_status)
+        self.token_controller.service_chosen.connect(self._apply_service)
+
+        self.retranslate_ui()
+
+    def _build_menus(self, a: MainActions) -> None:
         self._file_menu = self.menuBar().addMenu("")
         self._file_menu.addAction(a.token)
         self._file_menu.addAction(a.settings)
         self._file_menu.addSeparator()
         self._file_menu.addAction(a.quit)
         self._compose_menu = self.menuBar().addMenu("")
-        for action in (
-            a.submit,
-            a.preview,
-            a.check_media,
-            a.clear_form,
-        ):
+        for action in (a.submit, a.preview, a.check_media, a.clear_form):
             self._compose_menu.addAction(action)
         self._tasks_menu = self.menuBar().addMenu("")
         for action in (
@@ -224,103 +231,38 @@ class MainWindow(QMainWindow):
         self._help_menu = self.menuBar().addMenu("")
         self._help_menu.addAction(a.about)
 
+    def _build_toolbar(self, a: MainActions) -> None:
         self._toolbar = QToolBar()
         self._toolbar.setObjectName("mainToolbar")
         self._toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._toolbar.addAction(a.submit)
-        self._toolbar.addAction(a.preview)
-        self._toolbar.addAction(a.check_media)
-        self._toolbar.addSeparator()
-        self._toolbar.addAction(a.open_video)
-        self._toolbar.addAction(a.refresh)
-        self._toolbar.addAction(a.use_as_template)
-        self._toolbar.addAction(a.remove)
-        self._toolbar.addSeparator()
-        self._toolbar.addAction(a.token)
-        self._toolbar.addAction(a.settings)
+        for action in (
+            a.submit,
+            a.preview,
+            a.check_media,
+            None,
+            a.open_video,
+            a.refresh,
+            a.use_as_template,
+            a.remove,
+            None,
+            a.token,
+            a.settings,
+        ):
+            if action is None:
+                self._toolbar.addSeparator()
+            else:
+                self._toolbar.addAction(action)
         self.addToolBar(self._toolbar)
 
-        # the sandbox banner
-        self.banner = QFrame()
-        self.banner.setObjectName("sandboxBanner")
-        self.banner.setStyleSheet(
-            "QFrame#sandboxBanner { background: #fff4d6; border: 1px solid #e6c46a;"
-            " border-radius: 4px; } QFrame#sandboxBanner QLabel { color: #5c4400; }"
-        )
-        self.banner_label = QLabel()
-        self.banner_label.setWordWrap(True)
-        self.banner_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.banner_token = QPushButton()
-        self.banner_token.clicked.connect(self.on_token_dialog)
-        self.banner_settings = QPushButton()
-        self.banner_settings.clicked.connect(self.on_settings)
-        banner_layout = QHBoxLayout(self.banner)
-        banner_layout.addWidget(self.banner_label, 1)
-        banner_layout.addWidget(self.banner_token)
-        banner_layout.addWidget(self.banner_settings)
-
-        # compose side
-        self.compose_side = ComposeSide(
-            session=self._session,
-            settings=self._settings,
-            actions=a,
-            media_worker=self._media_worker,
-            voice_worker=self._voice_worker,
-        )
-        self.compose_side.message.connect(self.statusBar().showMessage)
-        self.compose_side.validity_changed.connect(self._update_submit)
-        self.compose_side.check_finished.connect(self._on_check_finished)
-        a.preview.triggered.connect(self.compose_side.show_request)
-        a.check_media.triggered.connect(self.compose_side.check_media)
-        a.clear_form.triggered.connect(self.compose_side.clear_form)
-
-        # task side
-        self.tasks = TasksPanel(self._store, self.model, a)
-        self.tasks.message.connect(self.statusBar().showMessage)
-        self.tasks.template_requested.connect(self.compose_side.use_template)
-        a.copy_task_id.triggered.connect(self.tasks.copy_task_ids)
-        a.use_as_template.triggered.connect(self.tasks.use_as_template)
-        a.remove.triggered.connect(self.tasks.remove_selected)
-        a.undo_remove.triggered.connect(self.tasks.undo_remove)
-        a.open_video.triggered.connect(self.tasks.open_video)
-        a.copy_video_link.triggered.connect(self.tasks.copy_video_link)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("mainSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.compose_side)
-        self.splitter.addWidget(self.tasks)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-
-        central = QWidget()
-        central_layout = QVBoxLayout(central)
-        central_layout.setContentsMargins(6, 6, 6, 0)
-        central_layout.addWidget(self.banner)
-        central_layout.addWidget(self.splitter, 1)
-        self.setCentralWidget(central)
-
-        # status bar
-        self.service_label = QLabel()
-        self.service_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.token_label = QLabel()
-        self.token_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.statusBar().addPermanentWidget(self.token_label)
-        self.statusBar().addPermanentWidget(self.service_label)
-
-        self.retranslate_ui()
-
     def retranslate_ui(self) -> None:
-        """Sets every text of the window's own widgets and actions (again after a language
-        switch: the panels retranslate themselves on the same ``LanguageChange`` event)."""
+        """Sets the texts of the window's own widgets and of the actions (again after a
+        language switch: the panels retranslate themselves on the same ``LanguageChange``)."""
         self.main_actions.retranslate_ui()
         self._file_menu.setTitle(self.tr("&File"))
         self._compose_menu.setTitle(self.tr("&Compose"))
         self._tasks_menu.setTitle(self.tr("&Tasks"))
         self._help_menu.setTitle(self.tr("&Help"))
         self._toolbar.setWindowTitle(self.tr("Main toolbar"))
-        self.banner_token.setText(self.tr("Set a token…"))
-        self.banner_settings.setText(self.tr("Settings…"))
         self._update_service_status()
         self._update_submit()
 
@@ -340,11 +282,7 @@ class MainWindow(QMainWindow):
             title += " — " + self.tr("SANDBOX")
         return title
 
-    # -- service and token ---------------------------------------------------------------
-
-    def _apply_poll_interval(self) -> None:
-        if hasattr(self, "_poll_timer"):
-            self._poll_timer.setInterval(int(self._poll_interval() * 1000))
+    # -- the service -------------------------------------------------------------------------
 
     def _make_config(self) -> ServiceConfig:
         sandbox = None
@@ -357,62 +295,8 @@ class MainWindow(QMainWindow):
         """The service the window talks to now."""
         return self._session.config
 
-    def _update_service_status(self) -> None:
-        if self.config.sandbox:
-            self.service_label.setText(self.tr("SANDBOX — %1").replace("%1", self.config.base_url))
-            self.service_label.setStyleSheet(
-                "QLabel { background: #ffb300; color: black; font-weight: bold; padding: 0 6px;"
-                " border-radius: 3px; }"
-            )
-            self.service_label.setToolTip(
-                self.tr("The built-in sandbox: nothing is sent to the real service or billed.")
-            )
-        else:
-            self.service_label.setText(self.tr("Service: %1").replace("%1", self.config.base_url))
-            self.service_label.setStyleSheet("")
-            self.service_label.setToolTip("")
-        sources = {
-            TokenSource.ENVIRONMENT: self.tr("Token: AVATAR_API_TOKEN variable"),
-            TokenSource.KEYRING: self.tr("Token: keyring"),
-            TokenSource.SESSION: self.tr("Token: this session only"),
-            TokenSource.NONE: self.tr("Token: none"),
-        }
-        if not self._token_loaded:
-            self.token_label.setText(self.tr("Token: loading…"))
-        else:
-            self.token_label.setText(sources[self._token_source])
-        self.setWindowTitle(self._title())
-        texts = []
-        if self.config.sandbox:
-            if self._session.token:
-                texts.append(
-                    self.tr(
-                        "You are using the built-in sandbox: requests stay on this "
-                        "computer and nothing is billed. Choose the real service in "
-                        "Settings."
-                    )
-                )
-            else:
-                texts.append(
-                    self.tr(
-                        "No API token is set, so the app uses its built-in sandbox: "
-                        "requests stay on this computer and nothing is billed. Set a "
-                        "token to use the real service."
-                    )
-                )
-        if self._backend is not None and not self._backend.usable and not self._session.token:
-            texts.append(
-                self.tr(
-                    "No usable system keyring was found, so a token cannot be saved; you "
-                    "can still use one for this session only."
-                )
-            )
-        self.banner.setVisible(bool(texts))
-        self.banner_token.setVisible(not self._session.token)
-        self.banner_settings.setVisible(bool(self._session.token) and self.config.sandbox)
-        self.banner_label.setText("\n".join(texts))
-
     def _apply_service(self) -> None:
+        """The service settings changed: talk to the service they name from now on."""
         self._session.config = self._make_config()
         self._poll_not_before = 0.0
         self._poll_backoff = 1.0
@@ -421,145 +305,88 @@ class MainWindow(QMainWindow):
         self._update_submit()
         self.compose_side.reload_voices()
 
-    @Slot(object)
-    def _on_probed(self, state: BackendState) -> None:
-        self._backend = state
-        if self._token_dialog is not None:
-            self._token_dialog.set_backend(state)
-        self._update_service_status()
+    def _update_service_status(self) -> None:
+        """The title, the banner and the status bar say which service and token are in use."""
+        self.setWindowTitle(self._title())
+        self.service_label.show_service(self.config)
+        self.token_label.setText(self.token_controller.status_text())
+        backend = self.token_controller.backend
+        self.banner.show_state(
+            sandbox=self.config.sandbox,
+            has_token=bool(self._session.token),
+            keyring_unusable=backend is not None and not backend.usable,
+        )
 
-    @Slot(object, object)
-    def _on_token_loaded(self, token: str | None, source: TokenSource) -> None:
-        self._session.token = token
-        self._token_source = source if token else TokenSource.NONE
-        self._token_loaded = True
-        if token:
+    @Slot(bool)
+    def _on_token_changed(self, has_token: bool) -> None:
+        if has_token:
             self.compose_side.clear_error()
-        if self._settings.service is ServiceChoice.UNSET:
-            # First run: the real service with a token, else the sandbox.
-            self._settings.service = ServiceChoice.DEFAULT if token else ServiceChoice.SANDBOX
-            self._settings.sync()
-            self._apply_service()
         self._update_service_status()
         self._update_submit()
         self.compose_side.reload_voices()  # it may have asked before the token was known
-        if self._token_dialog is not None:
-            self._token_dialog.set_current(bool(token), self._token_source)
+
+    # -- settings, language, about -------------------------------------------------------
 
     @Slot()
-    def _on_token_saved(self) -> None:
-        self.statusBar().showMessage(self.tr("Token saved in the keyring."), 5000)
-        if self._token_dialog is not None:
-            self._token_dialog.show_result(self.tr("Saved in the keyring and read back."), True)
-            self._token_dialog.token_edit.clear()
-        self._switch_to_real_service_after_token()
-        self.token_load.emit()
-
-    @Slot()
-    def _on_token_removed(self) -> None:
-        self.statusBar().showMessage(self.tr("Token removed."), 5000)
-        if self._token_dialog is not None:
-            self._token_dialog.show_result(self.tr("The token was removed."), True)
-        self.token_load.emit()
-
-    @Slot(bool, object)
-    def _on_token_tested(self, ok: bool, error: object) -> None:
-        if ok:
-            text = self.tr("The token works: %1 accepted it.").replace(
-                "%1", self._test_config().base_url
-            )
-        else:
-            text = self.tr("The token test failed.") + "\n" + error_text(error)  # type: ignore[arg-type]
-        self.statusBar().showMessage(text.splitlines()[0], 8000)
-        if self._token_dialog is not None:
-            self._token_dialog.show_result(text, ok)
-
-    @Slot(str, str)
-    def _on_token_failed(self, operation: str, message: str) -> None:
-        texts = {
-            "load": self.tr("The keyring could not be read."),
-            "save": self.tr("The token could not be saved in the keyring."),
-            "remove": self.tr("The token could not be removed from the keyring."),
-        }
-        text = texts.get(operation, self.tr("The keyring failed."))
-        if self._token_dialog is not None:
-            # The keyring's own (English) explanation goes with it, for the curious.
-            self._token_dialog.show_result(f"{text}\n{message}", False)
-        if operation == "load":
-            # Go on without a saved token (first run: on the sandbox). A keyring already known
-            # to be unusable is explained in the banner; don't say it again.
-            if self._backend is None or self._backend.usable:
-                self.statusBar().showMessage(text, 10000)
-            self._on_token_loaded(None, TokenSource.NONE)
-        else:
-            self.statusBar().showMessage(text, 10000)
-
-    def _switch_to_real_service_after_token(self) -> None:
-        if self._settings.service is ServiceChoice.SANDBOX and self._token_source in (
-            TokenSource.NONE,
-        ):
-            answer = QMessageBox.question(
-                self,
-                self.tr("Use the real service?"),
-                self.tr(
-                    "A token is now set. Switch from the sandbox to the real service? "
-                    "Requests there are billed."
-                ),
-            )
-            if answer == QMessageBox.StandardButton.Yes:
-                self._settings.service = ServiceChoice.DEFAULT
-                self._settings.sync()
-                self._apply_service()
-
-    def _test_config(self) -> ServiceConfig:
-        """The service a token test goes to: the real one, even while on the sandbox."""
-        if self.config.sandbox:
-            return self._settings.service_config(None)
-        return self._session.config
-
-    @Slot()
-    def on_token_dialog(self) -> None:
-        if self._token_dialog is None:
-            dialog = TokenDialog(self)
-            dialog.save_requested.connect(self.token_save)
-            dialog.session_requested.connect(self._on_session_token)
-            dialog.remove_requested.connect(self.token_remove)
-            dialog.test_requested.connect(self._on_test_token)
-            dialog.finished.connect(self._on_token_dialog_closed)
-            self._token_dialog = dialog
-        if self._backend is not None:
-            self._token_dialog.set_backend(self._backend)
-        self._token_dialog.set_current(bool(self._session.token), self._token_source)
-        self._token_dialog.show()
-        self._token_dialog.raise_()
-        self._token_dialog.activateWindow()
-
-    def _on_token_dialog_closed(self) -> None:
-        if self._token_dialog is not None:
-            self._token_dialog.deleteLater()
-            self._token_dialog = None
-
-    def _on_session_token(self, token: str) -> None:
-        # Through the worker: the vault may be busy with a keyring call (an unlock prompt).
-        self.token_keep.emit(token)
-
-    @Slot()
-    def _on_token_kept(self) -> None:
-        if self._token_dialog is not None:
-            self._token_dialog.show_result(self.tr("Kept for this session only."), True)
-            self._token_dialog.token_edit.clear()
-        self._switch_to_real_service_after_token()
-        self.token_load.emit()
-
-    def _on_test_token(self, entered: str) -> None:
-        token = entered or self._session.token
-        if not token:
-            if self._token_dialog is not None:
-                self._token_dialog.show_result(self.tr("Enter a token to test."), False)
+    def on_settings(self) -> None:
+        dialog = SettingsDialog(self._settings, self._data_dir, self)
+        before = self._settings.language
+        accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
+        dialog.deleteLater()
+        if not accepted:
             return
-        self.token_test.emit(self._test_config(), token)
+        self._apply_service()
+        if self._settings.language != before:
+            self.retranslate()
+        self.statusBar().showMessage(self.tr("Settings saved."), 4000)
 
-    # -- compose -------------------------------------------------------------------------
+    def retranslate(self) -> None:
+        """Switch the interface language now, keeping everything typed: installing the
+        translators sends every widget a ``LanguageChange`` event (see :meth:`changeEvent`)."""
+        self._translators.apply(self._settings.language)
+
+    @Slot()
+    def on_about(self) -> None:
+        QMessageBox.about(
+            self,
+            self.tr("About Avatar Desktop"),
+            self.tr(
+                "Avatar Desktop %1\nA desktop client for digital-human video generation."
+            ).replace("%1", __version__),
+        )
+
+    # -- closing ---------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
+        if self._submitting and not self.config.sandbox and not self._confirm_quit_in_flight():
+            event.ignore()
+            return
+        self._closing = True
+        self._poll_timer.stop()
+        self._wait_for_in_flight()
+        self.compose_side.save_draft()
+        self._settings.set_window_state(self.saveGeometry(), self.saveState())
+        self._settings.sync()
+        self._threads.shutdown()
+        self.token_controller.close_dialog()
+        super().closeEvent(event)
+
+    # == Submitting (to be replaced by the outbox) ===========================================
+
+    def _setup_submission(self) -> None:
+        """The submission flow's state and worker."""
+        self._submitting = False
+        self._submit_after_check = False
+        self._retry_not_before = 0.0
+        self._checked_submission: tuple[dict[str, Any] | None, str] | None = None
+        self._consented: set[str] = set()
+        self._submit_worker = SubmitWorker(self._store)
+        self._threads.start(self._submit_worker, "submit")
+        self.submit_job.connect(self._submit_worker.submit)
+        self._submit_worker.sending.connect(self._on_sending)
+        self._submit_worker.submitted.connect(self._on_submitted)
+        self._submit_worker.failed.connect(self._on_submit_failed)
+        self._submit_worker.outcome_unknown.connect(self._on_outcome_unknown)
 
     def _update_submit(self) -> None:
         """Enables Submit (the action and the button) when sending is possible; its tooltip
@@ -628,7 +455,7 @@ class MainWindow(QMainWindow):
         if self._submitting:
             return
         token = self._session.request_token()
-        if not token and not self._token_loaded:
+        if not token and not self.token_controller.loaded:
             self.statusBar().showMessage(self.tr("Still reading the token; try again."), 4000)
             return
         if not token:
@@ -638,7 +465,7 @@ class MainWindow(QMainWindow):
                     "sandbox in Settings."
                 ).replace("%1", self.config.base_url)
             )
-            self.on_token_dialog()
+            self.token_controller.open_dialog()
             return
         if side.checking:
             # Never skip the sample check by clicking again: send once the check is done.
@@ -756,7 +583,7 @@ class MainWindow(QMainWindow):
         if isinstance(error, RateLimited) and error.retry_after:
             # Honour Retry-After: Submit comes back when the wait is over.
             self._retry_not_before = time.monotonic() + error.retry_after
-            QTimer.singleShot(math.ceil(error.retry_after * 1000) + 50, self._update_submit)
+            QTimer.singleShot(math.ceil(error.retry_after * 1000) + 50, self, self._update_submit)
         self.model.tasks_removed([row_id])
         self.compose_side.show_error(error_text(error))
         self.statusBar().showMessage(error_title(error), 10000)
@@ -797,7 +624,72 @@ class MainWindow(QMainWindow):
 
     _closing = False
 
-    # -- following tasks -----------------------------------------------------------------
+    def _wait_for_in_flight(self) -> None:
+        """Closing: give an in-flight answer a moment, then stop waiting. The row stays as
+        "outcome unknown" (it was recorded before the request went out)."""
+        if not self._submitting:
+            return
+        self.statusBar().showMessage(self.tr("Waiting for the service's answer…"))
+        loop = QEventLoop()
+        self._submit_worker.submitted.connect(loop.quit)
+        self._submit_worker.failed.connect(loop.quit)
+        self._submit_worker.outcome_unknown.connect(loop.quit)
+        QTimer.singleShot(CLOSE_GRACE_MS, loop.quit)
+        loop.exec()
+
+    def _confirm_quit_in_flight(self) -> bool:
+        """Ask before closing on a paid request whose answer (and task id) is on its way."""
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("A request is on its way"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "A paid request is waiting for the service's answer. If you quit now, its task "
+                "id is lost and the task is kept as “Outcome unknown”."
+            )
+        )
+        wait = box.addButton(self.tr("Wait for the answer"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("Quit anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(wait)
+        box.exec()
+        return box.clickedButton() is not wait
+
+    def show_recovered(self, count: int) -> None:
+        """Tell the user about submissions a previous run left without an answer."""
+        if count <= 0:
+            return
+        box = QMessageBox(self)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Outcome unknown"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "The app closed last time before the service answered %1 request(s). They are "
+                "in the list as “Outcome unknown”: the jobs may exist and be billed, so check "
+                "your account before sending them again."
+            ).replace("%1", str(count))
+        )
+        box.open()
+
+    # == Following the tasks (to be replaced by the follower) ==============================
+
+    def _setup_polling(self) -> None:
+        """The status polling's state, worker and timer."""
+        self._polling = 0  # poll rounds asked for and not finished
+        self._poll_backoff = 1.0
+        self._poll_not_before = 0.0
+        self._poll_worker = TaskPollWorker(self._store)
+        self._threads.start(self._poll_worker, "status")
+        self.poll_tasks.connect(self._poll_worker.poll)
+        self._poll_worker.task_updated.connect(self._on_task_updated)
+        self._poll_worker.poll_failed.connect(self._on_poll_failed)
+        self._poll_worker.poll_finished.connect(self._on_poll_finished)
+        self._poll_timer = QTimer(self)
+        self._poll_timer.timeout.connect(self._poll_pending)
+
+    def _apply_poll_interval(self) -> None:
+        self._poll_timer.setInterval(int(self._poll_interval() * 1000))
 
     def _poll_pending(self) -> None:
         """Timer tick: ask about the current service's unfinished tasks, unless busy or told
@@ -867,94 +759,3 @@ class MainWindow(QMainWindow):
 
     def _poll_interval(self) -> float:
         return float(POLL_SECONDS_SANDBOX if self.config.sandbox else POLL_SECONDS_SERVICE)
-
-    # -- settings, language, about -------------------------------------------------------
-
-    @Slot()
-    def on_settings(self) -> None:
-        dialog = SettingsDialog(self._settings, self._data_dir, self)
-        before = self._settings.language
-        accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
-        dialog.deleteLater()
-        if not accepted:
-            return
-        self._apply_service()
-        if self._settings.language != before:
-            self.retranslate()
-        self.statusBar().showMessage(self.tr("Settings saved."), 4000)
-
-    def retranslate(self) -> None:
-        """Switch the interface language now, keeping everything typed: installing the
-        translators sends every widget a ``LanguageChange`` event (see :meth:`changeEvent`)."""
-        self._translators.apply(self._settings.language)
-
-    @Slot()
-    def on_about(self) -> None:
-        QMessageBox.about(
-            self,
-            self.tr("About Avatar Desktop"),
-            self.tr(
-                "Avatar Desktop %1\nA desktop client for digital-human video generation."
-            ).replace("%1", __version__),
-        )
-
-    # -- closing ---------------------------------------------------------------------------
-
-    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self._submitting and not self.config.sandbox and not self._confirm_quit_in_flight():
-            event.ignore()
-            return
-        self._closing = True
-        self._poll_timer.stop()
-        if self._submitting:
-            # Give the in-flight answer a moment, then stop waiting: the row stays as
-            # "outcome unknown" (it was recorded before the request went out).
-            self.statusBar().showMessage(self.tr("Waiting for the service's answer…"))
-            loop = QEventLoop()
-            self._submit_worker.submitted.connect(loop.quit)
-            self._submit_worker.failed.connect(loop.quit)
-            self._submit_worker.outcome_unknown.connect(loop.quit)
-            QTimer.singleShot(CLOSE_GRACE_MS, loop.quit)
-            loop.exec()
-        self.compose_side.save_draft()
-        self._settings.set_window_state(self.saveGeometry(), self.saveState())
-        self._settings.sync()
-        self._threads.shutdown()
-        if self._token_dialog is not None:
-            self._token_dialog.close()
-        super().closeEvent(event)
-
-    def _confirm_quit_in_flight(self) -> bool:
-        """Ask before closing on a paid request whose answer (and task id) is on its way."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("A request is on its way"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            self.tr(
-                "A paid request is waiting for the service's answer. If you quit now, its task "
-                "id is lost and the task is kept as “Outcome unknown”."
-            )
-        )
-        wait = box.addButton(self.tr("Wait for the answer"), QMessageBox.ButtonRole.RejectRole)
-        box.addButton(self.tr("Quit anyway"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(wait)
-        box.exec()
-        return box.clickedButton() is not wait
-
-    def show_recovered(self, count: int) -> None:
-        """Tell the user about submissions a previous run left without an answer."""
-        if count <= 0:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Outcome unknown"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            self.tr(
-                "The app closed last time before the service answered %1 request(s). They are "
-                "in the list as “Outcome unknown”: the jobs may exist and be billed, so check "
-                "your account before sending them again."
-            ).replace("%1", str(count))
-        )
-        box.open()

@@ -353,386 +353,251 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="261"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="262"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="319"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="263"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="320"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="265"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="322"/>
-        <source>Set a token…</source>
-        <translation>设置令牌…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="323"/>
-        <source>Settings…</source>
-        <translation>设置…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="280"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="282"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="362"/>
-        <source>SANDBOX — %1</source>
-        <translation>沙盒 SANDBOX — %1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="368"/>
-        <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
-        <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="371"/>
-        <source>Service: %1</source>
-        <translation>服务：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="375"/>
-        <source>Token: AVATAR_API_TOKEN variable</source>
-        <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="376"/>
-        <source>Token: keyring</source>
-        <translation>令牌：系统钥匙串</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="377"/>
-        <source>Token: this session only</source>
-        <translation>令牌：仅本次会话</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="378"/>
-        <source>Token: none</source>
-        <translation>令牌：未设置</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="381"/>
-        <source>Token: loading…</source>
-        <translation>令牌：正在加载…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="390"/>
-        <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
-        <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="398"/>
-        <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
-        <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="406"/>
-        <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
-        <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="451"/>
-        <source>Token saved in the keyring.</source>
-        <translation>令牌已保存到系统钥匙串。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="453"/>
-        <source>Saved in the keyring and read back.</source>
-        <translation>已保存到系统钥匙串，并已读回验证。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
-        <source>Token removed.</source>
-        <translation>令牌已移除。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
-        <source>The token was removed.</source>
-        <translation>已移除令牌。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="468"/>
-        <source>The token works: %1 accepted it.</source>
-        <translation>令牌有效：%1 已接受。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="472"/>
-        <source>The token test failed.</source>
-        <translation>令牌测试失败。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="480"/>
-        <source>The keyring could not be read.</source>
-        <translation>无法读取系统钥匙串。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
-        <source>The token could not be saved in the keyring.</source>
-        <translation>无法将令牌保存到系统钥匙串。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="482"/>
-        <source>The token could not be removed from the keyring.</source>
-        <translation>无法从系统钥匙串中移除令牌。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="484"/>
-        <source>The keyring failed.</source>
-        <translation>系统钥匙串出错。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="578"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="405"/>
         <source>The service asked to wait: try again in %1 s.</source>
         <translation>服务要求稍候：请在 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="632"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="459"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="777"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="610"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="931"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="644"/>
         <source>A request is on its way</source>
         <translation>请求正在等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="935"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="648"/>
         <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the task is kept as “Outcome unknown”.</source>
         <translation>一个计费请求正在等待服务应答。现在退出将丢失其任务 ID，该任务会标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="939"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="652"/>
         <source>Wait for the answer</source>
         <translation>等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="940"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="653"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="955"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="668"/>
         <source>The app closed last time before the service answered %1 request(s). They are in the list as “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次退出时有 %1 个请求尚未收到服务应答。它们在列表中标记为“结果未知”：任务可能已创建并计费，再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="503"/>
-        <source>Use the real service?</source>
-        <translation>使用真实服务？</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="505"/>
-        <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
-        <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="549"/>
-        <source>Kept for this session only.</source>
-        <translation>仅在本次会话中保留。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="558"/>
-        <source>Enter a token to test.</source>
-        <translation>请输入要测试的令牌。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="574"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="401"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="582"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="409"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="584"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="586"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="413"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="453"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="637"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="464"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="576"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="654"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="668"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="495"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="686"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="691"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="518"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="694"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="521"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="697"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="524"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="702"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="704"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="531"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="715"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="542"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="718"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="545"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="720"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="547"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="723"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="550"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="727"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="554"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="750"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="577"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="787"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="951"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="664"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="792"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="619"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="606"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="433"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="825"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="717"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="829"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="721"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="836"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="848"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="740"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="851"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="743"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="884"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="341"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="895"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="352"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="897"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="354"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="912"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="632"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -1062,6 +927,52 @@ A desktop client for digital-human video generation.</source>
     </message>
 </context>
 <context>
+    <name>ServiceBanner</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/service_banner.py" line="37"/>
+        <source>Set a token…</source>
+        <translation>设置令牌…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/service_banner.py" line="38"/>
+        <source>Settings…</source>
+        <translation>设置…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/service_banner.py" line="63"/>
+        <source>You are using the built-in sandbox: requests stay on this computer and nothing is billed. Choose the real service in Settings.</source>
+        <translation>你正在使用内置沙盒：请求只在本机处理，不会计费。如需使用真实服务，请在“设置”中选择。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/service_banner.py" line="71"/>
+        <source>No API token is set, so the app uses its built-in sandbox: requests stay on this computer and nothing is billed. Set a token to use the real service.</source>
+        <translation>尚未设置 API 令牌，因此正在使用内置沙盒：请求只在本机处理，不会计费。设置令牌后即可使用真实服务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/service_banner.py" line="79"/>
+        <source>No usable system keyring was found, so a token cannot be saved; you can still use one for this session only.</source>
+        <translation>未找到可用的系统钥匙串，无法保存令牌；仍可仅在本次会话中使用令牌。</translation>
+    </message>
+</context>
+<context>
+    <name>ServiceLabel</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/service_banner.py" line="98"/>
+        <source>SANDBOX — %1</source>
+        <translation>沙盒 SANDBOX — %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/service_banner.py" line="104"/>
+        <source>The built-in sandbox: nothing is sent to the real service or billed.</source>
+        <translation>内置沙盒：不会向真实服务发送任何内容，也不会计费。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/service_banner.py" line="107"/>
+        <source>Service: %1</source>
+        <translation>服务：%1</translation>
+    </message>
+</context>
+<context>
     <name>SettingsDialog</name>
     <message>
         <location filename="../../avatar_desktop/ui/settings_dialog.py" line="35"/>
@@ -1352,6 +1263,104 @@ A desktop client for digital-human video generation.</source>
         <location filename="../../avatar_desktop/ui/tasks_panel.py" line="241"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
+    </message>
+</context>
+<context>
+    <name>TokenController</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="96"/>
+        <source>Token: loading…</source>
+        <translation>令牌：正在加载…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="98"/>
+        <source>Token: AVATAR_API_TOKEN variable</source>
+        <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="99"/>
+        <source>Token: keyring</source>
+        <translation>令牌：系统钥匙串</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="100"/>
+        <source>Token: this session only</source>
+        <translation>令牌：仅本次会话</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="101"/>
+        <source>Token: none</source>
+        <translation>令牌：未设置</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="141"/>
+        <source>Token saved in the keyring.</source>
+        <translation>令牌已保存到系统钥匙串。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="143"/>
+        <source>Saved in the keyring and read back.</source>
+        <translation>已保存到系统钥匙串，并已读回验证。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="151"/>
+        <source>Kept for this session only.</source>
+        <translation>仅在本次会话中保留。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="158"/>
+        <source>Token removed.</source>
+        <translation>令牌已移除。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="160"/>
+        <source>The token was removed.</source>
+        <translation>已移除令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="166"/>
+        <source>The token works: %1 accepted it.</source>
+        <translation>令牌有效：%1 已接受。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="170"/>
+        <source>The token test failed.</source>
+        <translation>令牌测试失败。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="178"/>
+        <source>The keyring could not be read.</source>
+        <translation>无法读取系统钥匙串。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="179"/>
+        <source>The token could not be saved in the keyring.</source>
+        <translation>无法将令牌保存到系统钥匙串。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="180"/>
+        <source>The token could not be removed from the keyring.</source>
+        <translation>无法从系统钥匙串中移除令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="182"/>
+        <source>The keyring failed.</source>
+        <translation>系统钥匙串出错。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="199"/>
+        <source>Use the real service?</source>
+        <translation>使用真实服务？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="201"/>
+        <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
+        <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="247"/>
+        <source>Enter a token to test.</source>
+        <translation>请输入要测试的令牌。</translation>
     </message>
 </context>
 <context>
