@@ -298,9 +298,7 @@ class MainWindow(QMainWindow):
     def _apply_service(self) -> None:
         """The service settings changed: talk to the service they name from now on."""
         self._session.config = self._make_config()
-        self._poll_not_before = 0.0
-        self._poll_backoff = 1.0
-        self._apply_poll_interval()
+        self._restart_polling()
         self._update_service_status()
         self._update_submit()
         self.compose_side.reload_voices()
@@ -690,6 +688,12 @@ class MainWindow(QMainWindow):
 
     def _apply_poll_interval(self) -> None:
         self._poll_timer.setInterval(int(self._poll_interval() * 1000))
+
+    def _restart_polling(self) -> None:
+        """The service changed: ask it at once, at its own pace."""
+        self._poll_not_before = 0.0
+        self._poll_backoff = 1.0
+        self._apply_poll_interval()
 
     def _poll_pending(self) -> None:
         """Timer tick: ask about the current service's unfinished tasks, unless busy or told

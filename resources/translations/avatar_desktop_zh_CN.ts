@@ -388,216 +388,216 @@
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="403"/>
         <source>The service asked to wait: try again in %1 s.</source>
         <translation>服务要求稍候：请在 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="457"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="602"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="644"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="642"/>
         <source>A request is on its way</source>
         <translation>请求正在等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="648"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="646"/>
         <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the task is kept as “Outcome unknown”.</source>
         <translation>一个计费请求正在等待服务应答。现在退出将丢失其任务 ID，该任务会标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="652"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
         <source>Wait for the answer</source>
         <translation>等待应答</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="653"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="651"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="668"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="666"/>
         <source>The app closed last time before the service answered %1 request(s). They are in the list as “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次退出时有 %1 个请求尚未收到服务应答。它们在列表中标记为“结果未知”：任务可能已创建并计费，再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="399"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="407"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="409"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="451"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="464"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="403"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="479"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="495"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="493"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="511"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="518"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="516"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="521"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="519"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="524"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="522"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="527"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="531"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="542"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="540"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="545"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="543"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="547"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="545"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="550"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="554"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="552"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="577"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="575"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="664"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="612"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="662"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="619"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="617"/>
         <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
         <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="431"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="717"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="721"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="721"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="732"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="740"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="744"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="743"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="747"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="341"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="339"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="350"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="352"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="632"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
