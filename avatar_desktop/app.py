@@ -94,8 +94,11 @@ def run(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication, QMessageBox
 
+    from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, StoreError
+    from avatar_desktop.core.drafts import Drafts
+    from avatar_desktop.core.outbox import Outbox
     from avatar_desktop.core.paths import data_dir, resource_path
-    from avatar_desktop.core.tasks import StoreError, TaskStore
+    from avatar_desktop.core.tasks import TaskStore
     from avatar_desktop.core.vault import TokenVault
     from avatar_desktop.qt.settings import AppSettings, ServiceChoice
     from avatar_desktop.ui.i18n import Translators
@@ -116,7 +119,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     translators.apply(settings.language)
 
     try:
-        store = TaskStore(folder / "tasks.sqlite3")
+        database = Database(folder / DEFAULT_FILE_NAME)
     except StoreError as exc:
         QMessageBox.critical(
             None,
@@ -124,6 +127,7 @@ def run(argv: Sequence[str] | None = None) -> int:
             app.translate("Startup", "The task list cannot be opened:") + f"\n{exc}",
         )
         return 1
+    store = TaskStore(database)
     recovered = store.recover_interrupted()
     if recovered:
         log.warning("%d submission(s) were interrupted; marked as outcome unknown", recovered)
@@ -131,6 +135,8 @@ def run(argv: Sequence[str] | None = None) -> int:
     sandbox = LazySandbox()
     window = MainWindow(
         store=store,
+        outbox=Outbox(database),
+        drafts=Drafts(database),
         vault=TokenVault(),
         settings=settings,
         translators=translators,
@@ -138,7 +144,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         data_dir=folder,
     )
 
-    window.show_recovered(recovered)
+    window.show_recovered(recovered + len(window.outbox_runner.recovered_at_start))
     exit_code = 0
     if args.smoke_test:
         state = {"painted": False}
@@ -159,7 +165,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         exit_code = app.exec()
     finally:
         sandbox.stop()
-        store.close()
+        database.close()
     if args.smoke_test and not state["painted"]:
         print("smoke test: the main window was never painted", file=sys.stderr)
         return 1

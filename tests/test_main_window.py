@@ -23,15 +23,20 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from avatar_desktop.core.config import SANDBOX_TOKEN
-from avatar_desktop.core.tasks import LocalStatus, TaskStore
+from avatar_desktop.core.db import Database
+from avatar_desktop.core.drafts import Drafts
+from avatar_desktop.core.outbox import ItemState, Outbox, WaitKind
+from avatar_desktop.core.owners import owner_is_alive
+from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
 from avatar_desktop.qt.settings import AppSettings, ServiceChoice
 from avatar_desktop.sandbox import Fault, SandboxServer
 from avatar_desktop.sandbox.server import VOICES
 from avatar_desktop.ui.i18n import Translators
-from avatar_desktop.ui.main_window import CONSENT_STATEMENT, MainWindow
+from avatar_desktop.ui.main_window import MainWindow
 from avatar_desktop.ui.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.submit_flow import CONSENT_STATEMENT
 from avatar_desktop.ui.task_model import TaskTableModel
 
 AVATAR = "https://cdn.example.com/people/anna.png"
@@ -60,6 +65,8 @@ class Harness:
     ) -> None:
         self.window = window
         self.store = store
+        self.database = store.db
+        self.outbox = Outbox(store.db)
         self.settings = settings
         self.server = server
 
@@ -108,7 +115,7 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
     ``service=CUSTOM`` with ``server=`` points the window at that server (a "real" service);
     otherwise it uses the ``sandbox`` fixture as its built-in sandbox.
     """
-    built: list[tuple[MainWindow, TaskStore]] = []
+    built: list[tuple[MainWindow, Database]] = []
 
     def make(
         *,
@@ -120,7 +127,8 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
         sandbox_url: Callable[[], str] | None = None,
         session_sandbox: bool = False,
     ) -> Harness:
-        store = TaskStore(store_path or tmp_path / "t.sqlite3")
+        database = Database(store_path or tmp_path / "t.sqlite3")
+        store = TaskStore(database)
         settings = AppSettings(settings_path or tmp_path / "s.ini")
         settings.service = service
         if server is not None and service is ServiceChoice.CUSTOM:
@@ -130,13 +138,15 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
             settings.session_override = ServiceChoice.SANDBOX
         window = MainWindow(
             store=store,
+            outbox=Outbox(database),
+            drafts=Drafts(database),
             vault=vault or TokenVault(memory_keyring, environ={}),
             settings=settings,
             translators=translators,
             sandbox_url=sandbox_url or (lambda: sandbox.base_url),
             data_dir=tmp_path,
         )
-        built.append((window, store))
+        built.append((window, database))
         with qtbot.waitExposed(window):
             window.show()
         window.activateWindow()
@@ -153,7 +163,7 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
         # QObject was deleted directly"; test_dialogs.py checks none is left behind).
         for dialog in window.findChildren(SettingsDialog):
             dialog.deleteLater()
-        if not window._closing:
+        if not window.submission.closing:
             window.close()
         store.close()
     QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
@@ -638,7 +648,7 @@ def test_ctrl_return_submits(qtbot, harness):
 
 def test_ctrl_enter_in_the_text_box_submits(qtbot, harness, monkeypatch):
     # Consent is tested elsewhere; here the dialog would only be in the way.
-    monkeypatch.setattr(harness.window, "_consent_for", lambda url: {"sample_url": url})
+    monkeypatch.setattr(harness.window.submission, "_consent_for", lambda url: {"sample_url": url})
     fill_clone(qtbot, harness.window, text="Line one")
     edit = harness.compose.clone_text.edit
     edit.setFocus()
@@ -724,22 +734,23 @@ def test_401_on_a_token_protected_service(qtbot, make_window, servers, memory_ke
 
 def test_rate_limited(qtbot, harness):
     h = harness
-    h.server.inject("submit", Fault.rate_limited("1"))
+    h.server.inject("submit", Fault.rate_limited("1"), times=1)
     fill_audio(qtbot, h.window)
     qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     qtbot.waitUntil(h.window.compose_side.submit_error.isVisible)
 
     text = visible_error(h.window)
     assert "too many requests" in text
-    assert "Try again in 1 s" in text
     assert "HTTP status: 429" in text
     assert "当前分组上游负载已饱和" in text
-    assert len(h.posts()) == 1
-    assert h.store.count() == 0
-    # Retry-After is honoured: Submit stays off for the wait, then comes back.
-    assert_form_intact(h, submit_enabled=False)
-    assert "try again in" in h.window.compose_side.submit_button.toolTip()
-    qtbot.waitUntil(h.window.compose_side.submit_button.isEnabled, timeout=3000)
+    assert "waits in the outbox" in text
+    assert_form_intact(h)
+    (item,) = h.outbox.items()
+    assert item.state is ItemState.RETRY_WAIT and item.wait_kind is WaitKind.SERVICE
+    # Retry-After is honoured, then the job goes out by itself, once.
+    wait_accepted(qtbot, h, 1)
+    assert len(h.posts()) == 2
+    assert h.outbox.get(item.item_id).state is ItemState.SUBMITTED
 
 
 def close_outcome_box(qtbot, window: MainWindow) -> str:
@@ -777,14 +788,19 @@ def test_server_errors(qtbot, harness, fault, status, server_words):
     assert "<html" not in text
     assert len(h.posts()) == 1
     assert_form_intact(h)
-    # A 5xx cannot prove that no job exists: if the row is kept it is marked, never lost.
-    for row_id in h.store.row_ids():
-        assert h.store.get(row_id).status is LocalStatus.OUTCOME_UNKNOWN
-        assert h.cell(0, M.COL_STATUS) == "Outcome unknown"
+    assert h.store.count() == 0
+    (item,) = h.outbox.items()
+    if status == 502:
+        # A gateway's 502 cannot prove that no job exists: kept for the user to decide.
+        assert item.state is ItemState.OUTCOME_UNKNOWN
         close_outcome_box(qtbot, h.window)
+    else:
+        # A 500 with the gateway's JSON is a refusal; the form still holds the request.
+        assert item.state is ItemState.CANCELLED
+        assert item.reason == server_words
 
 
-def test_dropped_connection_keeps_the_row_as_outcome_unknown(qtbot, harness):
+def test_dropped_connection_keeps_the_job_as_outcome_unknown(qtbot, harness):
     h = harness
     h.server.inject("submit", Fault.dropped())
     fill_audio(qtbot, h.window)
@@ -796,13 +812,12 @@ def test_dropped_connection_keeps_the_row_as_outcome_unknown(qtbot, harness):
     assert "may have been created and billed" in text
     box_text = close_outcome_box(qtbot, h.window)
     assert "will not resend it on its own" in box_text
-    (row_id,) = h.store.row_ids()
-    record = h.store.get(row_id)
-    assert record.status is LocalStatus.OUTCOME_UNKNOWN
-    assert record.task_id is None
-    assert h.window.model.rowCount() == 1
-    assert h.cell(0, M.COL_STATUS) == "Outcome unknown"
-    assert h.cell(0, M.COL_TASK_ID) == "—"
+    (item,) = h.outbox.items()
+    assert item.state is ItemState.OUTCOME_UNKNOWN and item.task_id is None
+    panel = h.window.outbox_panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    assert panel.model.data(panel.model.index(0, panel.model.COL_STATE)) == "Outcome unknown"
+    assert h.store.count() == 0
     assert len(h.posts()) == 1  # never retried
     assert_form_intact(h)
 
@@ -810,18 +825,18 @@ def test_dropped_connection_keeps_the_row_as_outcome_unknown(qtbot, harness):
     h.server.clear_faults()
     with answer_modal(qtbot, CANCEL) as dialog:
         qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
-    assert "outcome unknown" in dialog["text"]
+    assert "outcome unknown" in dialog["text"].lower()
     assert len(h.posts()) == 1
 
 
-def test_closing_during_a_slow_submission(qtbot, harness):
+def test_closing_during_a_slow_submission(qtbot, harness, tmp_path):
     h = harness
     h.server.inject("submit", Fault.slow(5))
     fill_audio(qtbot, h.window)
     qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 1)
     qtbot.waitUntil(lambda: len(h.posts()) == 1)
-    assert h.cell(0, M.COL_STATUS) == "Sending…"
+    (item,) = h.outbox.items()
+    assert item.state is ItemState.SENDING
     assert not h.window.compose_side.submit_button.isEnabled()
     assert h.window.compose_side.submit_button.text() == "Sending…"
 
@@ -830,14 +845,12 @@ def test_closing_during_a_slow_submission(qtbot, harness):
     elapsed = time.monotonic() - started
 
     assert elapsed < 4.0
-    (row_id,) = h.store.row_ids()
-    assert h.store.get(row_id).status is LocalStatus.OUTCOME_UNKNOWN
+    # The next program to open the data file finds the send interrupted: outcome unknown.
+    Outbox(h.database).recover_orphans(lambda owner: owner_is_alive(tmp_path, owner))
+    assert h.outbox.get(item.item_id).state is ItemState.OUTCOME_UNKNOWN
     # Destroying the window now must not destroy a running QThread (a Qt warning fails the test).
     with qtbot.waitSignal(h.window.destroyed, timeout=2000):
         h.window.deleteLater()
-
-
-# -- the task list ---------------------------------------------------------------------------
 
 
 def test_task_list_survives_a_restart(qtbot, make_window, tmp_path):
@@ -850,7 +863,8 @@ def test_task_list_survives_a_restart(qtbot, make_window, tmp_path):
     assert second.window.model.rowCount() == 1
     assert second.cell(0, M.COL_TASK_ID) == task_id
     assert second.cell(0, M.COL_MODE) == "Audio URL"
-    assert second.cell(0, M.COL_STATUS) == "Waiting"
+    # Its unfinished task is followed again after the restart, to its video.
+    qtbot.waitUntil(lambda: second.cell(0, M.COL_STATUS) == "Ready", timeout=10000)
     # The form was kept as a draft, too.
     assert second.compose.payload() == {
         "avatar_url": AVATAR,
@@ -950,36 +964,27 @@ def test_remove_and_undo(qtbot, harness):
     assert not h.window.main_actions.undo_remove.isEnabled()
 
 
-def test_removing_a_task_that_is_still_being_sent_keeps_its_task_id(qtbot, harness):
+def test_a_job_in_flight_is_in_the_outbox_and_becomes_a_task(qtbot, harness):
     h = harness
     h.server.inject("submit", Fault.slow(1))
     fill_audio(qtbot, h.window)
     qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 1)
-    assert h.cell(0, M.COL_STATUS) == "Sending…"
+    panel = h.window.outbox_panel
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 1)
+    assert panel.model.data(panel.model.index(0, panel.model.COL_STATE)) == "Sending…"
+    panel.select_item(panel.model.item_at(0).item_id)
+    assert not panel.cancel_action.isEnabled()  # it is on its way: nothing to cancel
+    assert h.window.model.rowCount() == 0
 
-    select_row(qtbot, h.window, 0)
-    qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_Delete)
-
-    # The job is created (and billed) anyway: its id must not be lost, and Submit comes back.
+    # The job is created (and billed): its task enters the list, and Submit comes back.
     qtbot.waitUntil(lambda: len(h.server.tasks) == 1, timeout=5000)
     (task_id,) = h.server.tasks
     qtbot.waitUntil(lambda: h.window.compose_side.submit_button.isEnabled(), timeout=5000)
-    stored = [h.store.get(i) for i in h.store.row_ids()]
-    assert [r.task_id for r in stored] == [task_id]
-    assert h.window.model.rowCount() == 1
+    assert [h.store.get(i).task_id for i in h.store.row_ids()] == [task_id]
     assert h.cell(0, M.COL_TASK_ID) == task_id
-
-    # Undoing the removal must not bring back a phantom "Sending…" row beside the real one.
-    if h.window.main_actions.undo_remove.isEnabled():
-        h.window.tasks.table.setFocus()
-        qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_Z, CTRL)
-    statuses = [h.store.get(i).status for i in h.store.row_ids()]
-    assert LocalStatus.SENDING not in statuses, statuses
-    assert [h.cell(r, M.COL_TASK_ID) for r in range(h.window.model.rowCount())] == [task_id]
-
-
-# -- media check -----------------------------------------------------------------------------
+    qtbot.waitUntil(
+        lambda: panel.model.data(panel.model.index(0, panel.model.COL_STATE)) == "Submitted"
+    )
 
 
 def test_media_check_finds_a_short_voice_sample_and_submit_refuses(qtbot, harness):
@@ -1289,6 +1294,7 @@ def test_quitting_during_a_paid_submission_asks_first(qtbot, make_window, server
         h.window.close()
     assert seen["title"] == "A request is on its way"
     assert h.window.isVisible()  # waiting, as chosen
+    qtbot.waitUntil(lambda: h.window.model.rowCount() == 1, timeout=5000)
     qtbot.waitUntil(lambda: h.cell(0, M.COL_TASK_ID) not in ("", "—"), timeout=5000)
     assert h.store.get(h.store.row_ids()[0]).task_id  # the answer arrived and was kept
 

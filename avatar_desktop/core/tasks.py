@@ -476,6 +476,25 @@ class TaskStore:
         with self._connection() as conn:
             return self._fetch_many(conn, row_ids)
 
+    def shape(self) -> tuple[int, int, float]:
+        """How many rows, the largest row id and the latest ``updated_at``: what a view
+        compares to know whether rows came or went, or only changed."""
+        with self._connection() as conn:
+            row = conn.execute(
+                "SELECT count(*), coalesce(max(row_id), 0), coalesce(max(updated_at), 0) FROM tasks"
+            ).fetchone()
+        return int(row[0]), int(row[1]), float(row[2])
+
+    def updated_since(self, moment: float) -> list[int]:
+        """Row ids whose ``updated_at`` is later than ``moment`` (Unix seconds)."""
+        with self._connection() as conn:
+            return [
+                row_id
+                for (row_id,) in conn.execute(
+                    "SELECT row_id FROM tasks WHERE updated_at > ?", (moment,)
+                )
+            ]
+
     def count(self) -> int:
         with self._connection() as conn:
             return int(conn.execute("SELECT count(*) FROM tasks").fetchone()[0])

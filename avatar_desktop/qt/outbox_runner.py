@@ -212,7 +212,8 @@ class OutboxRunner(QObject):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         self._watch_system_network()
-        self.recover()
+        self.recovered_at_start = self.recover()
+        """Items an earlier run left "sending": now "outcome_unknown", for the user to see."""
 
     # -- configuration --
 

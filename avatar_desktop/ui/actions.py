@@ -31,8 +31,12 @@ def _action(
 class MainActions(QObject):
     """The window's actions, as attributes (their shortcuts in brackets).
 
-    Compose: ``submit`` (Ctrl+Return, Ctrl+Enter), ``preview`` (Ctrl+R), ``check_media``
-    (Ctrl+M), ``clear_form`` (Ctrl+Shift+N).
+    Compose: ``submit`` (Ctrl+Return, Ctrl+Enter), ``add_to_outbox`` (Ctrl+Shift+Return),
+    ``preview`` (Ctrl+R), ``check_media`` (Ctrl+M), ``clear_form`` (Ctrl+Shift+N),
+    ``undo_clear`` (Ctrl+Z, where the form has the focus), ``save_draft`` (Ctrl+S),
+    ``open_drafts`` (Ctrl+Shift+O).
+    Outbox: ``send_now`` (Ctrl+Shift+S), ``pause_sending``, ``import_jobs`` (Ctrl+I),
+    ``save_template``, ``export_data``.
     File: ``token`` (Ctrl+T), ``settings`` (Ctrl+,), ``quit`` (Ctrl+Q).
     Tasks: ``refresh`` (F5), ``open_video`` (Ctrl+O), ``copy_video_link`` (Ctrl+Shift+L),
     ``copy_task_id`` (Ctrl+Shift+C), ``use_as_template`` (Ctrl+E), ``remove`` (Delete) and
@@ -50,6 +54,15 @@ class MainActions(QObject):
         self.preview = _action(window, "Ctrl+R")
         self.check_media = _action(window, "Ctrl+M")
         self.clear_form = _action(window, "Ctrl+Shift+N")
+        self.add_to_outbox = _action(window, "Ctrl+Shift+Return", "Ctrl+Shift+Enter")
+        self.undo_clear = _action(window, standard.Undo, context=in_table)
+        self.save_draft = _action(window, standard.Save)
+        self.open_drafts = _action(window, "Ctrl+Shift+O")
+        self.send_now = _action(window, "Ctrl+Shift+S")
+        self.pause_sending = _action(window)
+        self.import_jobs = _action(window, "Ctrl+I")
+        self.save_template = _action(window)
+        self.export_data = _action(window)
         self.token = _action(window, "Ctrl+T")
         self.settings = _action(window, "Ctrl+,", role=QAction.MenuRole.PreferencesRole)
         self.quit = _action(window, "Ctrl+Q", role=QAction.MenuRole.QuitRole)
@@ -71,6 +84,21 @@ class MainActions(QObject):
         self.preview.setText(self.tr("Show &request…"))
         self.check_media.setText(self.tr("Check &media"))
         self.clear_form.setText(self.tr("&Clear form"))
+        self.add_to_outbox.setText(self.tr("&Add to outbox"))
+        self.add_to_outbox.setToolTip(
+            self.tr("Keep the job in the outbox, to send later (Ctrl+Shift+Enter)")
+        )
+        self.undo_clear.setText(self.tr("&Undo clear form"))
+        self.save_draft.setText(self.tr("Save as &draft…"))
+        self.open_drafts.setText(self.tr("&Drafts…"))
+        self.send_now.setText(self.tr("Send &now"))
+        self.send_now.setToolTip(self.tr("Send every waiting job of the current service now"))
+        self.pause_sending.setText(self.tr("&Pause sending"))
+        self.pause_sending.setCheckable(True)
+        self.import_jobs.setText(self.tr("&Import jobs…"))
+        self.import_jobs.setToolTip(self.tr("Queue jobs from a CSV, JSON or JSON Lines file"))
+        self.save_template.setText(self.tr("Save CSV &template…"))
+        self.export_data.setText(self.tr("&Export drafts and outbox…"))
         self.token.setText(self.tr("API &token…"))
         self.settings.setText(self.tr("&Settings…"))
         self.quit.setText(self.tr("&Quit"))

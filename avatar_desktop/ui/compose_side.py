@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import datetime
+from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
+    QInputDialog,
     QLabel,
     QMessageBox,
     QPushButton,
@@ -16,17 +19,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.drafts import DraftNameError, Drafts
 from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode, check_url
 from avatar_desktop.core.service import Voice
+from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.settings import AppSettings
 from avatar_desktop.qt.workers import MediaCheckWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose import ComposePanel
+from avatar_desktop.ui.drafts_dialog import DraftsDialog, draft_name_problem
 from avatar_desktop.ui.i18n import error_title
 from avatar_desktop.ui.media_panel import MediaPanel
 from avatar_desktop.ui.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.session import Session
+
+log = logging.getLogger("avatar_desktop.ui")
 
 DRAFT_DELAY_MS = 1000
 """The draft is saved this long after the last edit (and when the window closes)."""
@@ -36,13 +45,15 @@ class ComposeSide(QWidget):
     """The compose form and the media panel in a scroll area; under it, always in view, the
     submission error and the buttons (Show request, Submit).
 
-    It does the form's own work: keeping the draft in ``settings``, checking the media (on
+    It does the form's own work: autosaving it in the data file (and its named drafts),
+    checking the media (on
     ``media_worker``), loading the voice list (on ``voice_worker``), Show request, Clear form,
     and loading a task's request as a template. Whether and when to send is the window's: it
     triggers ``actions.submit`` and sets the button's state with :meth:`set_submit_state`.
 
-    The buttons are in :attr:`button_row` (Show request, Submit, right-aligned); a button
-    beside Submit, such as "Add to outbox", goes there.
+    The buttons are in :attr:`button_row` (Show request, Add to outbox, Submit, right-aligned).
+    Clear form can be undone (``actions.undo_clear``, Ctrl+Z where the form has the focus); it
+    never touches a named draft.
 
     Signals:
         ``message(str text, int timeout_ms)``: something to say in the status bar.
@@ -63,6 +74,8 @@ class ComposeSide(QWidget):
         *,
         session: Session,
         settings: AppSettings,
+        drafts: Drafts,
+        background: Runner,
         actions: MainActions,
         media_worker: MediaCheckWorker,
         voice_worker: VoiceListWorker,
@@ -71,7 +84,10 @@ class ComposeSide(QWidget):
         super().__init__(parent)
         self._session = session
         self._settings = settings
+        self._drafts = drafts
+        self._background = background
         self._actions = actions
+        self._cleared: list[dict[str, Any]] = []  # what Clear form removed, for undo
         self._media_worker = media_worker
         self._checking = False
         self._form_valid = False
@@ -96,9 +112,12 @@ class ComposeSide(QWidget):
         self.submit_button.setDefault(True)
         self.submit_button.clicked.connect(actions.submit.trigger)
         self.submit_button.setMinimumWidth(120)
+        self.queue_button = QPushButton()
+        self.queue_button.clicked.connect(actions.add_to_outbox.trigger)
         self.button_row = QHBoxLayout()
         self.button_row.addStretch(1)
         self.button_row.addWidget(self.preview_button)
+        self.button_row.addWidget(self.queue_button)
         self.button_row.addWidget(self.submit_button)
 
         form_box = QWidget()
@@ -118,7 +137,13 @@ class ComposeSide(QWidget):
         layout.addWidget(self.submit_error)
         layout.addLayout(self.button_row)
         QWidget.setTabOrder(self.compose.tabs, self.preview_button)
-        QWidget.setTabOrder(self.preview_button, self.submit_button)
+        QWidget.setTabOrder(self.preview_button, self.queue_button)
+        QWidget.setTabOrder(self.queue_button, self.submit_button)
+        self.addAction(actions.undo_clear)
+        actions.undo_clear.setEnabled(False)
+        actions.add_to_outbox.changed.connect(
+            lambda: self.queue_button.setEnabled(actions.add_to_outbox.isEnabled())
+        )
 
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
@@ -142,12 +167,26 @@ class ComposeSide(QWidget):
 
         self.retranslate_ui()
         self.compose.validate()
-        self.compose.load_draft(settings.draft)
+        self.compose.load_draft(self._initial_draft())
+
+    def _initial_draft(self) -> dict[str, Any]:
+        """The autosaved form; on the first start after an update, the one the settings kept."""
+        try:
+            saved = self._drafts.load_autosave()
+        except StoreError:
+            saved = None
+        if saved is None:
+            saved = self._settings.draft
+        return saved
 
     def retranslate_ui(self) -> None:
         """Sets every text of the side's own widgets (again after a language switch; the form
         and the media panel retranslate themselves)."""
         self.preview_button.setText(self.tr("Show request…"))
+        self.queue_button.setText(self.tr("Add to outbox"))
+        self.queue_button.setToolTip(
+            self.tr("Keep the job in the outbox, to send later (Ctrl+Shift+Enter)")
+        )
         self.submit_button.setText(self.tr("Sending…") if self._sending else self.tr("Submit"))
         if self._voice_status:
             self.compose.set_voice_status(self._voice_status_text())
@@ -198,9 +237,69 @@ class ComposeSide(QWidget):
         self.clear_error()
         self.media_panel.retain(self.media_urls())
 
-    def save_draft(self) -> None:
-        """Keeps everything typed in the settings, for the next start."""
-        self._settings.draft = self.compose.draft()
+    def save_draft(self, *, now: bool = False) -> None:
+        """Keeps everything typed in the data file, for the next start (in the background;
+        ``now``: at once, when the window closes)."""
+        content = self.compose.draft()
+        if now:
+            try:
+                self._drafts.autosave(content)
+            except StoreError as exc:
+                log.warning("the form could not be saved: %s", exc)
+            return
+        self._background.run(
+            lambda: self._drafts.autosave(content),
+            on_error=lambda exc: log.warning("the form could not be saved: %s", exc),
+        )
+
+    @Slot()
+    def save_named_draft(self) -> None:
+        """Saves the form as a named draft (asks for the name; asks before replacing)."""
+        name, ok = QInputDialog.getText(
+            self.window(), self.tr("Save as draft"), self.tr("Name of the draft:")
+        )
+        if not ok:
+            return
+        content = self.compose.draft()
+        try:
+            try:
+                self._drafts.save(name, content)
+            except DraftNameError as exc:
+                if exc.kind != "taken":
+                    raise
+                answer = QMessageBox.question(
+                    self.window(),
+                    self.tr("Replace draft?"),
+                    self.tr("A draft with that name exists already. Replace it?"),
+                )
+                if answer != QMessageBox.StandardButton.Yes:
+                    return
+                self._drafts.save(name, content, replace=True)
+        except DraftNameError as exc:
+            QMessageBox.warning(self.window(), self.tr("Save as draft"), draft_name_problem(exc))
+            return
+        except StoreError as exc:
+            QMessageBox.warning(self.window(), self.tr("Save as draft"), str(exc))
+            return
+        self.message.emit(self.tr("Draft saved: %1").replace("%1", " ".join(name.split())), 5000)
+
+    @Slot()
+    def open_drafts(self) -> None:
+        """The named drafts; opening one replaces the form (Clear form's undo brings it back)."""
+        dialog = DraftsDialog(self._drafts, self.window())
+        dialog.open_draft.connect(self.load_draft)
+        dialog.exec()
+        dialog.deleteLater()
+
+    @Slot(dict)
+    def load_draft(self, content: dict[str, Any]) -> None:
+        if self.compose.has_input():
+            self._cleared.append(self.compose.draft())
+            self._actions.undo_clear.setEnabled(True)
+        self.compose.load_draft(content)
+        self.media_panel.clear()
+        self.clear_error()
+        self.message.emit(self.tr("Draft opened."), 4000)
 
     @Slot()
     def show_request(self) -> None:
@@ -222,10 +321,27 @@ class ComposeSide(QWidget):
 
     @Slot()
     def clear_form(self) -> None:
-        """Empties the fields (the current voice tab stays) and forgets the media check."""
+        """Empties the fields (the current voice tab stays) and forgets the media check; Undo
+        (Ctrl+Z) brings everything back."""
+        if self.compose.has_input():
+            self._cleared.append(self.compose.draft())
+            self._actions.undo_clear.setEnabled(True)
         self.compose.load_draft({"mode": self.compose.mode.value})
         self.media_panel.clear()
         self.clear_error()
+        # Out of the text fields, so that Ctrl+Z undoes the clearing, not a field's typing.
+        self.compose.tabs.setFocus()
+        if self._cleared:
+            self.message.emit(self.tr("Form cleared. Undo with Ctrl+Z."), 8000)
+
+    @Slot()
+    def undo_clear(self) -> None:
+        """Puts back what the last Clear form (or opened draft) replaced."""
+        if not self._cleared:
+            return
+        self.compose.load_draft(self._cleared.pop())
+        self._actions.undo_clear.setEnabled(bool(self._cleared))
+        self.message.emit(self.tr("The form is back."), 4000)
 
     @Slot(object)
     def use_template(self, request: GenerationRequest) -> None:

@@ -7,28 +7,28 @@ controller (the token and its dialog), the actions (:mod:`avatar_desktop.ui.acti
 blocking call runs on the workers of :mod:`avatar_desktop.qt.workers`; the window never does
 network or keyring I/O itself.
 
-Two flows still live here, each in its own section at the end, to be replaced by core policies:
-submitting (Submit, its checks and answers, the wait for an answer when closing) and following
-the tasks (status polling).
+Sending is the outbox's (:class:`~avatar_desktop.qt.outbox_runner.OutboxRunner`, with
+:class:`~avatar_desktop.ui.submit_flow.SubmitFlow` for Submit and "Add to outbox" and
+:class:`~avatar_desktop.ui.outbox_controller.OutboxController` for the outbox panel); following
+the tasks is :class:`~avatar_desktop.qt.follow_runner.TaskFollowing`'s. Views learn about changes
+from :class:`~avatar_desktop.qt.store_watch.StoreWatch`, whoever made them: this window, another
+one, or ``avatar-cli``.
 """
 
 from __future__ import annotations
 
 import logging
-import math
-import time
 from collections.abc import Callable
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QEvent, QEventLoop, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
+    QTabWidget,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -36,67 +36,59 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.media import MediaRole
-from avatar_desktop.core.request import GenerationRequest, VoiceMode
-from avatar_desktop.core.service import OutcomeUnknown, RateLimited, TaskStatus
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.drafts import Drafts
+from avatar_desktop.core.outbox import ItemState, Outbox
+from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.core.vault import TokenVault
+from avatar_desktop.qt.follow_runner import TaskFollowing
+from avatar_desktop.qt.outbox_runner import OutboxRunner
+from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.settings import AppSettings, ServiceChoice
+from avatar_desktop.qt.store_watch import StoreWatch
 from avatar_desktop.qt.workers import (
     MediaCheckWorker,
-    SubmitJob,
-    SubmitWorker,
-    TaskPollWorker,
     TokenWorker,
     VoiceListWorker,
     WorkerThreads,
 )
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose_side import ComposeSide
-from avatar_desktop.ui.i18n import Translators, error_text, error_title, finding_text
+from avatar_desktop.ui.i18n import Translators
+from avatar_desktop.ui.outbox_controller import OutboxController
+from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
 from avatar_desktop.ui.service_banner import ServiceBanner, ServiceLabel
 from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.submit_flow import SubmitFlow
 from avatar_desktop.ui.task_model import TaskTableModel
 from avatar_desktop.ui.tasks_panel import TasksPanel
 from avatar_desktop.ui.token_controller import TokenController
 
 log = logging.getLogger("avatar_desktop.ui")
 
-CLOSE_GRACE_MS = 2000
-"""How long closing waits for an in-flight submission's answer before recording it as unknown."""
-
-POLL_SECONDS_SANDBOX = 2
-POLL_SECONDS_SERVICE = 15
-"""How often unfinished tasks are asked about (the sandbox moves a step every 2 s)."""
-
-
-CONSENT_STATEMENT = (
-    "I confirm that the person whose voice is in this sample has agreed to having it cloned."
-)
-
 
 class MainWindow(QMainWindow):
     """The application window.
 
-    Collaborators are injected: ``store`` (:class:`TaskStore`), ``vault`` (:class:`TokenVault`),
-    ``settings`` (:class:`AppSettings`), ``translators``, ``sandbox_url`` (a callable that starts
-    the built-in sandbox if needed and returns its base URL) and ``data_dir``.
+    Collaborators are injected: ``store`` (:class:`TaskStore`), ``outbox`` (:class:`Outbox`) and
+    ``drafts`` (:class:`Drafts`) on one data file, ``vault`` (:class:`TokenVault`), ``settings``
+    (:class:`AppSettings`), ``translators``, ``sandbox_url`` (a callable that starts the built-in
+    sandbox if needed and returns its base URL) and ``data_dir``.
 
     Its parts: :attr:`main_actions`, :attr:`compose_side`, :attr:`tasks` (over :attr:`model`),
-    :attr:`token_controller`, :attr:`banner`; in the status bar :attr:`token_label` and
-    :attr:`service_label`.
-
-    Signals (internal, queued to the workers): ``submit_job``, ``poll_tasks``.
+    :attr:`outbox_panel`, :attr:`token_controller`, :attr:`banner`, :attr:`submission`,
+    :attr:`outbox_runner`, :attr:`following`; in the status bar :attr:`outbox_label`,
+    :attr:`token_label` and :attr:`service_label`.
     """
-
-    submit_job = Signal(object)
-    poll_tasks = Signal(object, str, list)
 
     def __init__(
         self,
         *,
         store: TaskStore,
+        outbox: Outbox,
+        drafts: Drafts,
         vault: TokenVault,
         settings: AppSettings,
         translators: Translators,
@@ -105,6 +97,8 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self._store = store
+        self._outbox = outbox
+        self._drafts = drafts
         self._settings = settings
         self._translators = translators
         self._sandbox_url = sandbox_url
@@ -112,6 +106,7 @@ class MainWindow(QMainWindow):
         self._session = Session(self._make_config())
         self.setObjectName("MainWindow")
         self.model = TaskTableModel(store, self)
+        self._tasks_shape = self._read_tasks_shape()
 
         # -- workers, one thread each
         self._threads = WorkerThreads(self)
@@ -121,8 +116,16 @@ class MainWindow(QMainWindow):
         self._threads.start(self._voice_worker, "voices")
         self._threads.start(self._token_worker, "keyring")
         self._threads.start(self._media_worker, "media")
-        self._setup_submission()
-        self._setup_polling()
+        self._background = Runner(self)
+        self.outbox_runner = OutboxRunner(
+            outbox,
+            data_dir,
+            auto_send=settings.auto_send,
+            concurrency=settings.send_concurrency,
+            parent=self,
+        )
+        self.following = TaskFollowing(store, self.outbox_runner.gate, self._threads, self)
+        self.store_watch = StoreWatch(store.path, self)
 
         self._build_ui()
         geometry, state = settings.window_state()
@@ -134,8 +137,7 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
 
         self.token_controller.start()
-        self._apply_poll_interval()
-        self._poll_timer.start()
+        self._configure_sending()
 
     # -- building ------------------------------------------------------------------------
 
@@ -150,17 +152,43 @@ class MainWindow(QMainWindow):
         self.compose_side = ComposeSide(
             session=self._session,
             settings=self._settings,
+            drafts=self._drafts,
+            background=self._background,
             actions=a,
             media_worker=self._media_worker,
             voice_worker=self._voice_worker,
         )
         self.tasks = TasksPanel(self._store, self.model, a)
+        self.outbox_panel = OutboxPanel(OutboxTableModel(self._outbox))
+        self.outbox_control = OutboxController(
+            outbox=self._outbox,
+            drafts=self._drafts,
+            runner=self.outbox_runner,
+            background=self._background,
+            panel=self.outbox_panel,
+            window=self,
+        )
+        self.submission = SubmitFlow(
+            window=self,
+            session=self._session,
+            compose_side=self.compose_side,
+            actions=a,
+            outbox=self._outbox,
+            store=self._store,
+            runner=self.outbox_runner,
+            tokens=self.token_controller,
+        )
+        self.right_tabs = QTabWidget()
+        self.right_tabs.setObjectName("rightTabs")
+        self.right_tabs.setDocumentMode(True)
+        self.right_tabs.addTab(self.tasks, "")
+        self.right_tabs.addTab(self.outbox_panel, "")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.compose_side)
-        self.splitter.addWidget(self.tasks)
+        self.splitter.addWidget(self.right_tabs)
         self.splitter.setStretchFactor(0, 2)
         self.splitter.setStretchFactor(1, 3)
         central = QWidget()
@@ -171,17 +199,27 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus(a)
         self._build_toolbar(a)
+        self.outbox_label = QLabel()
+        self.outbox_label.setTextFormat(Qt.TextFormat.PlainText)
         self.token_label = QLabel()
         self.token_label.setTextFormat(Qt.TextFormat.PlainText)
         self.service_label = ServiceLabel()
+        self.statusBar().addPermanentWidget(self.outbox_label)
         self.statusBar().addPermanentWidget(self.token_label)
         self.statusBar().addPermanentWidget(self.service_label)
 
         # What each action does.
-        a.submit.triggered.connect(self.on_submit)
         a.preview.triggered.connect(self.compose_side.show_request)
         a.check_media.triggered.connect(self.compose_side.check_media)
         a.clear_form.triggered.connect(self.compose_side.clear_form)
+        a.undo_clear.triggered.connect(self.compose_side.undo_clear)
+        a.save_draft.triggered.connect(self.compose_side.save_named_draft)
+        a.open_drafts.triggered.connect(self.compose_side.open_drafts)
+        a.send_now.triggered.connect(self.outbox_control.send_now)
+        a.pause_sending.triggered.connect(self.outbox_control.toggle_pause)
+        a.import_jobs.triggered.connect(lambda: self.outbox_control.import_jobs())
+        a.save_template.triggered.connect(self.outbox_control.save_template)
+        a.export_data.triggered.connect(self.outbox_control.export)
         a.token.triggered.connect(self.token_controller.open_dialog)
         a.settings.triggered.connect(self.on_settings)
         a.quit.triggered.connect(self.close)
@@ -197,14 +235,19 @@ class MainWindow(QMainWindow):
         self.banner.settings_button.clicked.connect(a.settings.trigger)
 
         # How the parts talk.
-        for part in (self.compose_side, self.tasks, self.token_controller):
+        for part in (self.compose_side, self.tasks, self.token_controller, self.submission):
             part.message.connect(self.statusBar().showMessage)
-        self.compose_side.validity_changed.connect(self._update_submit)
-        self.compose_side.check_finished.connect(self._on_check_finished)
+        self.outbox_control.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.outbox_control.open_request.connect(self.compose_side.use_template)
         self.tasks.template_requested.connect(self.compose_side.use_template)
         self.token_controller.token_changed.connect(self._on_token_changed)
         self.token_controller.backend_changed.connect(self._update_service_status)
         self.token_controller.service_chosen.connect(self._apply_service)
+        self.submission.submitted.connect(self._on_submitted)
+        self.outbox_runner.state_changed.connect(self._update_outbox_status)
+        self.outbox_runner.token_refused.connect(self._on_sending_token_refused)
+        self.following.task_updated.connect(self._on_task_updated)
+        self.store_watch.changed.connect(self._on_store_changed)
 
         self.retranslate_ui()
 
@@ -215,8 +258,35 @@ class MainWindow(QMainWindow):
         self._file_menu.addSeparator()
         self._file_menu.addAction(a.quit)
         self._compose_menu = self.menuBar().addMenu("")
-        for action in (a.submit, a.preview, a.check_media, a.clear_form):
-            self._compose_menu.addAction(action)
+        for action in (
+            a.submit,
+            a.add_to_outbox,
+            a.preview,
+            a.check_media,
+            None,
+            a.clear_form,
+            a.undo_clear,
+            None,
+            a.save_draft,
+            a.open_drafts,
+        ):
+            if action is None:
+                self._compose_menu.addSeparator()
+            else:
+                self._compose_menu.addAction(action)
+        self._outbox_menu = self.menuBar().addMenu("")
+        for action in (
+            a.send_now,
+            a.pause_sending,
+            None,
+            a.import_jobs,
+            a.save_template,
+            a.export_data,
+        ):
+            if action is None:
+                self._outbox_menu.addSeparator()
+            else:
+                self._outbox_menu.addAction(action)
         self._tasks_menu = self.menuBar().addMenu("")
         for action in (
             a.refresh,
@@ -260,11 +330,14 @@ class MainWindow(QMainWindow):
         self.main_actions.retranslate_ui()
         self._file_menu.setTitle(self.tr("&File"))
         self._compose_menu.setTitle(self.tr("&Compose"))
+        self._outbox_menu.setTitle(self.tr("&Outbox"))
+        self.right_tabs.setTabText(0, self.tr("Tasks"))
         self._tasks_menu.setTitle(self.tr("&Tasks"))
         self._help_menu.setTitle(self.tr("&Help"))
         self._toolbar.setWindowTitle(self.tr("Main toolbar"))
         self._update_service_status()
-        self._update_submit()
+        self._update_outbox_status()
+        self.submission.update()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -298,9 +371,11 @@ class MainWindow(QMainWindow):
     def _apply_service(self) -> None:
         """The service settings changed: talk to the service they name from now on."""
         self._session.config = self._make_config()
-        self._restart_polling()
+        self.outbox_runner.auto_send = self._settings.auto_send
+        self.outbox_runner.concurrency = self._settings.send_concurrency
+        self._configure_sending()
         self._update_service_status()
-        self._update_submit()
+        self.submission.update()
         self.compose_side.reload_voices()
 
     def _update_service_status(self) -> None:
@@ -319,8 +394,9 @@ class MainWindow(QMainWindow):
     def _on_token_changed(self, has_token: bool) -> None:
         if has_token:
             self.compose_side.clear_error()
+        self._configure_sending()
         self._update_service_status()
-        self._update_submit()
+        self.submission.update()
         self.compose_side.reload_voices()  # it may have asked before the token was known
 
     # -- settings, language, about -------------------------------------------------------
@@ -356,302 +432,125 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if self._submitting and not self.config.sandbox and not self._confirm_quit_in_flight():
+        if not self.submission.confirm_quit():
             event.ignore()
             return
-        self._closing = True
-        self._poll_timer.stop()
-        self._wait_for_in_flight()
-        self.compose_side.save_draft()
+        self.following.stop()
+        self.store_watch.stop()
+        self.submission.wait_for_in_flight()
+        self.compose_side.save_draft(now=True)
+        self._background.wait()
         self._settings.set_window_state(self.saveGeometry(), self.saveState())
         self._settings.sync()
+        self.outbox_runner.shutdown()
         self._threads.shutdown()
         self.token_controller.close_dialog()
         super().closeEvent(event)
 
-    # == Submitting (to be replaced by the outbox) ===========================================
+    # -- sending and following ---------------------------------------------------------------
 
-    def _setup_submission(self) -> None:
-        """The submission flow's state and worker."""
-        self._submitting = False
-        self._submit_after_check = False
-        self._retry_not_before = 0.0
-        self._checked_submission: tuple[dict[str, Any] | None, str] | None = None
-        self._consented: set[str] = set()
-        self._submit_worker = SubmitWorker(self._store)
-        self._threads.start(self._submit_worker, "submit")
-        self.submit_job.connect(self._submit_worker.submit)
-        self._submit_worker.sending.connect(self._on_sending)
-        self._submit_worker.submitted.connect(self._on_submitted)
-        self._submit_worker.failed.connect(self._on_submit_failed)
-        self._submit_worker.outcome_unknown.connect(self._on_outcome_unknown)
+    def _configure_sending(self) -> None:
+        """Tell the outbox and the follower which service and token to use now."""
+        token = self._session.request_token()
+        self.outbox_runner.configure(self.config, token)
+        self.following.configure(self.config, token)
+        self.outbox_control.refresh_state()
 
-    def _update_submit(self) -> None:
-        """Enables Submit (the action and the button) when sending is possible; its tooltip
-        says what it would do, or why not."""
-        side = self.compose_side
-        waiting = self._retry_wait_seconds()
-        can_submit = (
-            side.form_valid and not self._submitting and not self._submit_after_check
-        ) and not waiting
-        config = self.config
-        if self._submitting:
-            tip = self.tr("A submission is in flight; wait for its answer.")
-        elif self._submit_after_check:
-            tip = self.tr("Checking the voice sample's length before sending…")
-        elif waiting:
-            tip = self.tr("The service asked to wait: try again in %1 s.").replace(
-                "%1", str(waiting)
-            )
-        elif not side.form_valid:
-            tip = self.tr("Not ready to submit:") + "\n" + side.missing
-        elif config.sandbox:
-            tip = self.tr("Send to the sandbox (free) — Ctrl+Enter")
+    def _update_outbox_status(self) -> None:
+        """The outbox's tab and the status bar say how many jobs wait and whether they go."""
+        runner = self.outbox_runner
+        try:
+            counts = self._outbox.counts(self.config.base_url)
+        except StoreError:
+            return
+        waiting = sum(n for state, n in counts.items() if state.is_waiting)
+        needs_user = counts[ItemState.REFUSED] + counts[ItemState.OUTCOME_UNKNOWN]
+        if runner.token_paused:
+            state = self.tr("sending paused: token refused")
+        elif runner.paused:
+            state = self.tr("sending paused")
+        elif not runner.reachable:
+            state = self.tr("offline")
         else:
-            tip = self.tr("Send to %1 (billed) — Ctrl+Enter").replace("%1", config.base_url)
-        self.main_actions.submit.setEnabled(can_submit)
-        self.main_actions.submit.setToolTip(tip)
-        side.set_submit_state(can_submit, tip, sending=self._submitting)
-
-    def _wait_for_check(self, request: GenerationRequest) -> None:
-        """Send ``request`` once the running media check ends, if nothing changed meanwhile."""
-        self._submit_after_check = True
-        self._checked_submission = (request.to_payload(), self.config.base_url)
-        self._update_submit()
-
-    @Slot(bool)
-    def _on_check_finished(self, cancelled: bool) -> None:
-        """A media check ended: send what Submit was clicked for, if it waited for the check."""
-        resubmit, self._submit_after_check = self._submit_after_check, False
-        self._update_submit()
-        if resubmit:
-            request = self.compose_side.compose.request()
-            now = (request.to_payload() if request else None, self.config.base_url)
-            if cancelled:
-                self.statusBar().showMessage(self.tr("Not sent: the check was cancelled."), 5000)
-            elif now != self._checked_submission:
-                # Only what the user clicked Submit for is sent.
-                self.statusBar().showMessage(
-                    self.tr("Not sent: the form changed during the check. Submit again."), 8000
-                )
-            else:
-                self.on_submit()
-
-    def _retry_wait_seconds(self) -> int:
-        """Seconds left of a rate limit's Retry-After (0 when free to send)."""
-        return max(0, math.ceil(self._retry_not_before - time.monotonic()))
+            state = self.tr("online")
+        text = self.tr("Outbox: %1 waiting").replace("%1", str(waiting)) + " · " + state
+        if needs_user:
+            text += " · " + self.tr("%1 need you").replace("%1", str(needs_user))
+        self.outbox_label.setText(text)
+        title = self.tr("Outbox")
+        self.right_tabs.setTabText(1, f"{title} ({waiting})" if waiting else title)
+        self.main_actions.pause_sending.setChecked(runner.paused or runner.token_paused)
 
     @Slot()
-    def on_submit(self) -> None:
-        side = self.compose_side
-        side.compose.validate()
-        request = side.compose.request()
-        if request is None:
-            side.compose.show_all_problems()
-            self.statusBar().showMessage(self.tr("The form is not complete."), 5000)
-            return
-        if self._submitting:
-            return
-        token = self._session.request_token()
-        if not token and not self.token_controller.loaded:
-            self.statusBar().showMessage(self.tr("Still reading the token; try again."), 4000)
-            return
-        if not token:
-            self.compose_side.show_error(
-                self.tr(
-                    "No API token is set for %1. Set one (File → API token) or use the "
-                    "sandbox in Settings."
-                ).replace("%1", self.config.base_url)
-            )
-            self.token_controller.open_dialog()
-            return
-        if side.checking:
-            # Never skip the sample check by clicking again: send once the check is done.
-            self._wait_for_check(request)
-            return
-        if request.mode is VoiceMode.CREATE_VOICE:
-            sample = request.to_payload()["create_voice"]["audio_url"]
-            report = side.media_panel.reports().get(MediaRole.VOICE_SAMPLE)
-            if report is None or report.url != sample:
-                # The service rejects samples under 20 s: measure it before paying.
-                self._wait_for_check(request)
-                self.statusBar().showMessage(
-                    self.tr("Checking the voice sample's length before sending…")
-                )
-                side.start_media_check([(sample, MediaRole.VOICE_SAMPLE)])
-                return
-        urls = side.media_urls()  # the form's, i.e. this request's, by role
-        blocking = [
-            finding
-            for role, report in side.media_panel.reports().items()
-            if urls.get(role) == report.url
-            for finding in report.findings
-            if finding.blocking
-        ]
-        if blocking:
-            self.compose_side.show_error(
-                self.tr("The media check found a problem the service will reject:")
-                + "\n"
-                + "\n".join(finding_text(f) for f in blocking)
-            )
-            return
-        payload = request.to_payload()
-        earlier = self._store.find_same_request(self.config.base_url, payload)
-        if earlier and not self._confirm_resend(earlier[0]):
-            return
-        consent = None
-        if request.mode is VoiceMode.CREATE_VOICE:
-            consent = self._consent_for(payload["create_voice"]["audio_url"])
-            if consent is None:
-                return
-        self._submitting = True
-        self.compose_side.clear_error()
-        self._update_submit()
-        target = self.tr("the sandbox") if self.config.sandbox else self.config.base_url
-        self.statusBar().showMessage(self.tr("Sending to %1…").replace("%1", target))
-        self.submit_job.emit(SubmitJob(self.config, token, request, consent))
-
-    def _confirm_resend(self, earlier: TaskRecord) -> bool:
-        when = earlier.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-        task = earlier.task_id or self.tr("(no task id: outcome unknown)")
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Send the same request again?"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        text = (
-            self.tr("This exact request was already submitted at %1 as task %2.")
-            .replace("%1", when)
-            .replace("%2", task)
+    def _on_sending_token_refused(self) -> None:
+        self.statusBar().showMessage(
+            self.tr("The service refused the token: sending is paused until it is fixed."), 15000
         )
-        if not self.config.sandbox:
-            text += "\n" + self.tr("Sending it again creates a new job, which is billed again.")
-        box.setText(text)
-        send = box.addButton(self.tr("Send again"), QMessageBox.ButtonRole.AcceptRole)
-        box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.exec()
-        return box.clickedButton() is send
+        self._update_outbox_status()
 
-    def _consent_for(self, sample_url: str) -> dict[str, Any] | None:
-        confirmed_at = None
-        if sample_url not in self._consented:
-            box = QMessageBox(self)
-            box.setIcon(QMessageBox.Icon.Question)
-            box.setWindowTitle(self.tr("Speaker's consent"))
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.setText(
-                self.tr("Cloning a voice needs the speaker's permission.")
-                + "\n\n"
-                + self.tr("Sample: %1").replace("%1", sample_url)
-                + "\n\n"
-                + self.tr(
-                    "Do you confirm that the person whose voice is in this sample has "
-                    "agreed to having it cloned?"
-                )
-            )
-            yes = box.addButton(self.tr("I confirm"), QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(QMessageBox.StandardButton.Cancel)
-            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-            box.exec()
-            if box.clickedButton() is not yes:
-                return None
-            self._consented.add(sample_url)
-        confirmed_at = datetime.now(UTC).isoformat(timespec="seconds")
-        return {
-            "sample_url": sample_url,
-            "confirmed_at": confirmed_at,
-            "statement": CONSENT_STATEMENT,
-        }
+    @Slot()
+    def _on_store_changed(self) -> None:
+        """Somebody — this window, another one, avatar-cli — wrote to the data file."""
+        self._refresh_tasks()
+        self.outbox_control.refresh()
+        self._update_outbox_status()
+
+    def _read_tasks_shape(self) -> tuple[int, int, float]:
+        try:
+            return self._store.shape()
+        except StoreError:
+            return (0, 0, 0.0)
+
+    def _refresh_tasks(self) -> None:
+        """Rows came or went: reload the list; rows only changed: repaint just those."""
+        before = self._tasks_shape
+        now = self._tasks_shape = self._read_tasks_shape()
+        if now[:2] != before[:2]:
+            self.model.reload()
+        elif now[2] != before[2]:
+            try:
+                changed = self._store.updated_since(before[2])
+            except StoreError:
+                return
+            for row_id in changed:
+                self.model.task_changed(row_id)
+        self.tasks.update_actions()
 
     @Slot(int)
-    def _on_sending(self, row_id: int) -> None:
-        self.model.task_added(row_id)
+    def _on_submitted(self, row_id: int) -> None:
+        self._refresh_tasks()
+        self.right_tabs.setCurrentWidget(self.tasks)
+        self.tasks.select_row(row_id)
 
     @Slot(int, str)
-    def _on_submitted(self, row_id: int, task_id: str) -> None:
-        self._submitting = False
+    def _on_task_updated(self, row_id: int, status: str) -> None:
         self.model.task_changed(row_id)
-        self.tasks.select_row(row_id)
-        self.statusBar().showMessage(self.tr("Submitted: task %1").replace("%1", task_id), 10000)
-        self._update_submit()
+        record = self._store.get(row_id)
+        task = record.task_id if record is not None and record.task_id else ""
+        if status == TaskStatus.SUCCESS.value:
+            self.statusBar().showMessage(
+                self.tr("Task %1 is ready: open or save its video.").replace("%1", task), 10000
+            )
+        elif status == TaskStatus.FAILURE.value:
+            self.statusBar().showMessage(self.tr("Task %1 failed.").replace("%1", task), 10000)
+        self.tasks.update_actions()
 
-    @Slot(int, object)
-    def _on_submit_failed(self, row_id: int, error: Exception) -> None:
-        self._submitting = False
-        if isinstance(error, RateLimited) and error.retry_after:
-            # Honour Retry-After: Submit comes back when the wait is over.
-            self._retry_not_before = time.monotonic() + error.retry_after
-            QTimer.singleShot(math.ceil(error.retry_after * 1000) + 50, self, self._update_submit)
-        self.model.tasks_removed([row_id])
-        self.compose_side.show_error(error_text(error))
-        self.statusBar().showMessage(error_title(error), 10000)
-        self._update_submit()
-
-    @Slot(int, object)
-    def _on_outcome_unknown(self, row_id: int, error: Exception) -> None:
-        self._submitting = False
-        self.model.task_changed(row_id)
-        self._update_submit()
-        if self._closing:
+    @Slot()
+    def on_refresh_tasks(self) -> None:
+        records = [r for r in self.tasks.selected_records() if r.task_id]
+        if not records:
             return
-        self.tasks.select_row(row_id)
-        text = error_text(error)
-        if not isinstance(error, OutcomeUnknown):
-            text = (
-                self.tr(
-                    "It is not known whether the service created (and billed) the job: "
-                    "check your account before sending it again."
-                )
-                + "\n"
-                + text
-            )
-        self.compose_side.show_error(text)
-        self.statusBar().showMessage(error_title(error), 10000)
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Outcome unknown"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(text)
-        box.setInformativeText(
-            self.tr(
-                "The request is kept in the task list, marked “Outcome unknown”. Check your "
-                "account before submitting it again; the app will not resend it on its own."
-            )
-        )
-        box.open()
-
-    _closing = False
-
-    def _wait_for_in_flight(self) -> None:
-        """Closing: give an in-flight answer a moment, then stop waiting. The row stays as
-        "outcome unknown" (it was recorded before the request went out)."""
-        if not self._submitting:
+        if not self._session.request_token():
+            self.statusBar().showMessage(self.tr("Set an API token to ask the service."), 5000)
             return
-        self.statusBar().showMessage(self.tr("Waiting for the service's answer…"))
-        loop = QEventLoop()
-        self._submit_worker.submitted.connect(loop.quit)
-        self._submit_worker.failed.connect(loop.quit)
-        self._submit_worker.outcome_unknown.connect(loop.quit)
-        QTimer.singleShot(CLOSE_GRACE_MS, loop.quit)
-        loop.exec()
-
-    def _confirm_quit_in_flight(self) -> bool:
-        """Ask before closing on a paid request whose answer (and task id) is on its way."""
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("A request is on its way"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            self.tr(
-                "A paid request is waiting for the service's answer. If you quit now, its task "
-                "id is lost and the task is kept as “Outcome unknown”."
+        if any(r.service_url != self.config.base_url for r in records):
+            self.statusBar().showMessage(
+                self.tr("Only tasks of the current service can be refreshed."), 5000
             )
-        )
-        wait = box.addButton(self.tr("Wait for the answer"), QMessageBox.ButtonRole.RejectRole)
-        box.addButton(self.tr("Quit anyway"), QMessageBox.ButtonRole.DestructiveRole)
-        box.setDefaultButton(wait)
-        box.exec()
-        return box.clickedButton() is not wait
+            records = [r for r in records if r.service_url == self.config.base_url]
+        ids = [r.task_id for r in records if r.task_id]
+        if ids and self.following.refresh(ids):
+            self.statusBar().showMessage(self.tr("Asking the service…"), 3000)
 
     def show_recovered(self, count: int) -> None:
         """Tell the user about submissions a previous run left without an answer."""
@@ -664,102 +563,9 @@ class MainWindow(QMainWindow):
         box.setText(
             self.tr(
                 "The app closed last time before the service answered %1 request(s). They are "
-                "in the list as “Outcome unknown”: the jobs may exist and be billed, so check "
+                "marked “Outcome unknown”: the jobs may exist and be billed, so check "
                 "your account before sending them again."
             ).replace("%1", str(count))
         )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
-
-    # == Following the tasks (to be replaced by the follower) ==============================
-
-    def _setup_polling(self) -> None:
-        """The status polling's state, worker and timer."""
-        self._polling = 0  # poll rounds asked for and not finished
-        self._poll_backoff = 1.0
-        self._poll_not_before = 0.0
-        self._poll_worker = TaskPollWorker(self._store)
-        self._threads.start(self._poll_worker, "status")
-        self.poll_tasks.connect(self._poll_worker.poll)
-        self._poll_worker.task_updated.connect(self._on_task_updated)
-        self._poll_worker.poll_failed.connect(self._on_poll_failed)
-        self._poll_worker.poll_finished.connect(self._on_poll_finished)
-        self._poll_timer = QTimer(self)
-        self._poll_timer.timeout.connect(self._poll_pending)
-
-    def _apply_poll_interval(self) -> None:
-        self._poll_timer.setInterval(int(self._poll_interval() * 1000))
-
-    def _restart_polling(self) -> None:
-        """The service changed: ask it at once, at its own pace."""
-        self._poll_not_before = 0.0
-        self._poll_backoff = 1.0
-        self._apply_poll_interval()
-
-    def _poll_pending(self) -> None:
-        """Timer tick: ask about the current service's unfinished tasks, unless busy or told
-        to wait (rate limit, network trouble)."""
-        if self._polling or time.monotonic() < self._poll_not_before:
-            return
-        token = self._session.request_token()
-        if not token:
-            return
-        task_ids = self._store.pending_task_ids(self.config.base_url)
-        if task_ids:
-            self._start_poll(token, task_ids)
-
-    def _start_poll(self, token: str, task_ids: list[str]) -> None:
-        self._polling += 1
-        self.poll_tasks.emit(self.config, token, task_ids)
-
-    @Slot()
-    def on_refresh_tasks(self) -> None:
-        token = self._session.request_token()
-        records = [r for r in self.tasks.selected_records() if r.task_id]
-        if not records:
-            return
-        if not token:
-            self.statusBar().showMessage(self.tr("Set an API token to ask the service."), 5000)
-            return
-        if any(r.service_url != self.config.base_url for r in records):
-            self.statusBar().showMessage(
-                self.tr("Only tasks of the current service can be refreshed."), 5000
-            )
-            records = [r for r in records if r.service_url == self.config.base_url]
-        ids = [r.task_id for r in records if r.task_id]
-        if ids:
-            self._poll_not_before = 0.0
-            self._start_poll(token, ids)
-            self.statusBar().showMessage(self.tr("Asking the service…"), 3000)
-
-    @Slot(int, str)
-    def _on_task_updated(self, row_id: int, status: str) -> None:
-        # Only unfinished tasks are polled on their own, so a final status here is news (or
-        # the answer to a manual refresh).
-        self._poll_backoff = 1.0
-        self.model.task_changed(row_id)
-        record = self._store.get(row_id)
-        task = record.task_id if record is not None and record.task_id else ""
-        if status == TaskStatus.SUCCESS.value:
-            self.statusBar().showMessage(
-                self.tr("Task %1 is ready: open or save its video.").replace("%1", task), 10000
-            )
-        elif status == TaskStatus.FAILURE.value:
-            self.statusBar().showMessage(self.tr("Task %1 failed.").replace("%1", task), 10000)
-        self._update_submit()
-
-    @Slot(object)
-    def _on_poll_failed(self, error: Exception) -> None:
-        if isinstance(error, RateLimited):
-            wait = error.retry_after or 30.0
-        else:
-            self._poll_backoff = min(self._poll_backoff * 2, 16.0)
-            wait = self._poll_interval() * self._poll_backoff
-        self._poll_not_before = time.monotonic() + wait
-        log.info("status polling paused for %.0f s: %s", wait, type(error).__name__)
-
-    @Slot()
-    def _on_poll_finished(self) -> None:
-        self._polling = max(0, self._polling - 1)
-
-    def _poll_interval(self) -> float:
-        return float(POLL_SECONDS_SANDBOX if self.config.sandbox else POLL_SECONDS_SERVICE)

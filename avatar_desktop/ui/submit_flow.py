@@ -1,0 +1,455 @@
+"""Submit and "Add to outbox": the user's side of sending the form.
+
+Both put the form's request into the outbox — the one path of every paid request. Submit then
+asks the :class:`~avatar_desktop.qt.outbox_runner.OutboxRunner` to send that item at once and
+shows its answer next to the form; "Add to outbox" leaves it for later. Before that, this flow
+asks what only the user can answer: the sample's length is measured first (the service refuses
+samples under 20 s), the same request sent before is confirmed, a cloned voice needs the
+speaker's consent.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.delivery import Decision, SendOutcome
+from avatar_desktop.core.media import MediaRole
+from avatar_desktop.core.outbox import Outbox
+from avatar_desktop.core.request import GenerationRequest, VoiceMode
+from avatar_desktop.core.service import ApiError, NotSent
+from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.qt.outbox_runner import OutboxRunner
+from avatar_desktop.ui.actions import MainActions
+from avatar_desktop.ui.compose_side import ComposeSide
+from avatar_desktop.ui.i18n import error_text, error_title, finding_text
+from avatar_desktop.ui.outbox_panel import STATE_NAMES
+from avatar_desktop.ui.session import Session
+from avatar_desktop.ui.token_controller import TokenController
+
+log = logging.getLogger("avatar_desktop.ui")
+
+CLOSE_GRACE_MS = 2000
+"""How long closing waits for an in-flight submission's answer before leaving it unknown."""
+
+CONSENT_STATEMENT = (
+    "I confirm that the person whose voice is in this sample has agreed to having it cloned."
+)
+
+
+class SubmitFlow(QObject):
+    """Sends the form through the outbox.
+
+    Signals:
+        message(str, int): for the status bar.
+        submitted(int): the task row of a job the service accepted (to select it).
+        busy_changed(): whether a Submit is in flight changed.
+    """
+
+    message = Signal(str, int)
+    submitted = Signal(int)
+    busy_changed = Signal()
+
+    def __init__(
+        self,
+        *,
+        window: QWidget,
+        session: Session,
+        compose_side: ComposeSide,
+        actions: MainActions,
+        outbox: Outbox,
+        store: TaskStore,
+        runner: OutboxRunner,
+        tokens: TokenController,
+    ) -> None:
+        super().__init__(window)
+        self._window = window
+        self._session = session
+        self._side = compose_side
+        self._actions = actions
+        self._outbox = outbox
+        self._store = store
+        self._runner = runner
+        self._tokens = tokens
+        self.in_flight: int | None = None
+        """The outbox item Submit is waiting for."""
+        self._after_check: tuple[str, dict[str, Any], str] | None = None
+        """(what to do, the request, the service) once the running media check ends."""
+        self._consented: set[str] = set()
+        self.closing = False
+        runner.outcome.connect(self._on_outcome)
+        compose_side.check_finished.connect(self._on_check_finished)
+        compose_side.validity_changed.connect(self.update)
+        actions.submit.triggered.connect(self.submit)
+        actions.add_to_outbox.triggered.connect(self.add_to_outbox)
+
+    # -- the buttons' state --
+
+    @Slot()
+    def update(self) -> None:
+        """Enables Submit and Add to outbox when possible; their tooltips say what they would
+        do, or why not."""
+        side = self._side
+        config = self._session.config
+        busy = self.in_flight is not None
+        waiting_check = self._after_check is not None
+        if busy:
+            tip = self.tr("A submission is in flight; wait for its answer.")
+        elif waiting_check:
+            tip = self.tr("Checking the voice sample's length before sending…")
+        elif not side.form_valid:
+            tip = self.tr("Not ready to submit:") + "\n" + side.missing
+        elif config.sandbox:
+            tip = self.tr("Send to the sandbox (free) — Ctrl+Enter")
+        else:
+            tip = self.tr("Send to %1 (billed) — Ctrl+Enter").replace("%1", config.base_url)
+        can_submit = side.form_valid and not busy and not waiting_check
+        self._actions.submit.setEnabled(can_submit)
+        self._actions.submit.setToolTip(tip)
+        side.set_submit_state(can_submit, tip, sending=busy)
+        self._actions.add_to_outbox.setEnabled(side.form_valid and not waiting_check)
+
+    # -- Submit and Add to outbox --
+
+    @Slot()
+    def submit(self) -> None:
+        self._start("submit")
+
+    @Slot()
+    def add_to_outbox(self) -> None:
+        self._start("queue")
+
+    def _start(self, what: str) -> None:
+        side = self._side
+        side.compose.validate()
+        request = side.compose.request()
+        if request is None:
+            side.compose.show_all_problems()
+            self.message.emit(self.tr("The form is not complete."), 5000)
+            return
+        if what == "submit" and self.in_flight is not None:
+            return
+        if what == "submit" and not self._has_token():
+            return
+        if side.checking:
+            # Never skip the sample check by clicking again: go on once the check is done.
+            self._wait_for_check(what, request)
+            return
+        if request.mode is VoiceMode.CREATE_VOICE and what == "submit":
+            sample = request.to_payload()["create_voice"]["audio_url"]
+            report = side.media_panel.reports().get(MediaRole.VOICE_SAMPLE)
+            if report is None or report.url != sample:
+                # The service rejects samples under 20 s: measure it before paying.
+                self._wait_for_check(what, request)
+                self.message.emit(self.tr("Checking the voice sample's length before sending…"), 0)
+                side.start_media_check([(sample, MediaRole.VOICE_SAMPLE)])
+                return
+        blocking = self._blocking_findings()
+        if blocking:
+            side.show_error(
+                self.tr("The media check found a problem the service will reject:")
+                + "\n"
+                + "\n".join(blocking)
+            )
+            return
+        if not self._confirm_not_duplicate(request):
+            return
+        consent = None
+        if request.mode is VoiceMode.CREATE_VOICE:
+            consent = self._consent_for(request.to_payload()["create_voice"]["audio_url"])
+            if consent is None:
+                return
+        service = self._session.config.base_url
+        try:
+            item_id = self._outbox.add(service, request, source="form", consent=consent)
+        except StoreError as exc:
+            side.show_error(
+                self.tr("The job could not be recorded, so it was not sent.") + f"\n{exc}"
+            )
+            return
+        side.clear_error()
+        if what == "queue":
+            waiting = sum(n for s, n in self._outbox.counts(service).items() if s.is_waiting)
+            self.message.emit(
+                self.tr("Added to the outbox (%1 waiting).").replace("%1", str(waiting)), 6000
+            )
+            return
+        self.in_flight = item_id
+        self.busy_changed.emit()
+        self.update()
+        target = self.tr("the sandbox") if self._session.config.sandbox else service
+        self.message.emit(self.tr("Sending to %1…").replace("%1", target), 0)
+        if not self._runner.submit_item(item_id):
+            self.in_flight = None
+            self.update()
+
+    def _has_token(self) -> bool:
+        if self._session.request_token():
+            return True
+        if not self._tokens.loaded:
+            self.message.emit(self.tr("Still reading the token; try again."), 4000)
+            return False
+        self._side.show_error(
+            self.tr(
+                "No API token is set for %1. Set one (File → API token) or use the "
+                "sandbox in Settings."
+            ).replace("%1", self._session.config.base_url)
+        )
+        self._tokens.open_dialog()
+        return False
+
+    def _blocking_findings(self) -> list[str]:
+        side = self._side
+        urls = side.media_urls()  # the form's, i.e. this request's, by role
+        return [
+            finding_text(finding)
+            for role, report in side.media_panel.reports().items()
+            if urls.get(role) == report.url
+            for finding in report.findings
+            if finding.blocking
+        ]
+
+    def _wait_for_check(self, what: str, request: GenerationRequest) -> None:
+        self._after_check = (what, request.to_payload(), self._session.config.base_url)
+        self.update()
+
+    @Slot(bool)
+    def _on_check_finished(self, cancelled: bool) -> None:
+        """A media check ended: go on with what was clicked, if it waited for the check."""
+        waiting, self._after_check = self._after_check, None
+        self.update()
+        if waiting is None:
+            return
+        what, payload, service = waiting
+        request = self._side.compose.request()
+        now = (request.to_payload() if request else None, self._session.config.base_url)
+        if cancelled:
+            self.message.emit(self.tr("Not sent: the check was cancelled."), 5000)
+        elif now != (payload, service):
+            # Only what the user clicked for is sent.
+            self.message.emit(
+                self.tr("Not sent: the form changed during the check. Submit again."), 8000
+            )
+        else:
+            self._start(what)
+
+    def _confirm_not_duplicate(self, request: GenerationRequest) -> bool:
+        service = self._session.config.base_url
+        payload = request.to_payload()
+        tasks = self._store.find_same_request(service, payload)
+        items = [i for i in self._outbox.find_same(service, payload) if i.task_id is None]
+        if not tasks and not items:
+            return True
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Send the same request again?"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        if tasks:
+            earlier = tasks[0]
+            when = earlier.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            task = earlier.task_id or self.tr("(no task id: outcome unknown)")
+            text = (
+                self.tr("This exact request was already submitted at %1 as task %2.")
+                .replace("%1", when)
+                .replace("%2", task)
+            )
+        else:
+            state = QCoreApplication.translate("OutboxTableModel", STATE_NAMES[items[0].state])
+            text = (
+                self.tr("This exact request is already in the outbox (item %1: %2).")
+                .replace("%1", str(items[0].item_id))
+                .replace("%2", state)
+            )
+        if not self._session.config.sandbox:
+            text += "\n" + self.tr("Sending it again creates a new job, which is billed again.")
+        box.setText(text)
+        send = box.addButton(self.tr("Send again"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        return box.clickedButton() is send
+
+    def _consent_for(self, sample_url: str) -> dict[str, Any] | None:
+        if sample_url not in self._consented:
+            box = QMessageBox(self._window)
+            box.setIcon(QMessageBox.Icon.Question)
+            box.setWindowTitle(self.tr("Speaker's consent"))
+            box.setTextFormat(Qt.TextFormat.PlainText)
+            box.setText(
+                self.tr("Cloning a voice needs the speaker's permission.")
+                + "\n\n"
+                + self.tr("Sample: %1").replace("%1", sample_url)
+                + "\n\n"
+                + self.tr(
+                    "Do you confirm that the person whose voice is in this sample has "
+                    "agreed to having it cloned?"
+                )
+            )
+            yes = box.addButton(self.tr("I confirm"), QMessageBox.ButtonRole.AcceptRole)
+            box.addButton(QMessageBox.StandardButton.Cancel)
+            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+            box.exec()
+            if box.clickedButton() is not yes:
+                return None
+            self._consented.add(sample_url)
+        return {
+            "sample_url": sample_url,
+            "confirmed_at": datetime.now(UTC).isoformat(timespec="seconds"),
+            "statement": CONSENT_STATEMENT,
+        }
+
+    # -- the answer --
+
+    @Slot(object)
+    def _on_outcome(self, outcome: SendOutcome) -> None:
+        if outcome.item_id != self.in_flight:
+            return  # an automatic send: the outbox panel shows it
+        self.in_flight = None
+        self.busy_changed.emit()
+        self.update()
+        if self.closing:
+            return
+        error = outcome.error
+        decision = outcome.decision
+        if decision is Decision.SUBMITTED:
+            if outcome.task_row_id is not None:
+                self.submitted.emit(outcome.task_row_id)
+            self.message.emit(
+                self.tr("Submitted: task %1").replace("%1", outcome.task_id or ""), 10000
+            )
+            if not outcome.saved:
+                self._side.show_error(
+                    self.tr(
+                        "The service accepted the job as task %1, but it could not be saved "
+                        "in the task list yet (%2). Note this task id; the app keeps trying."
+                    )
+                    .replace("%1", outcome.task_id or "")
+                    .replace("%2", outcome.reason or "")
+                )
+            return
+        text = error_text(error) if isinstance(error, ApiError) else (outcome.reason or "")
+        title = error_title(error) if isinstance(error, ApiError) else text
+        if decision is Decision.RETRY and isinstance(error, NotSent):
+            self._offer_to_keep(outcome.item_id, text)
+        elif decision is Decision.RETRY:
+            item = self._outbox.get(outcome.item_id)
+            when = (
+                item.next_attempt_at.astimezone().strftime("%H:%M:%S")
+                if item is not None and item.next_attempt_at is not None
+                else ""
+            )
+            self._side.show_error(
+                text
+                + "\n"
+                + self.tr("The job waits in the outbox and goes out at %1 on its own.").replace(
+                    "%1", when
+                )
+            )
+        elif decision is Decision.TOKEN_REFUSED:
+            self._side.show_error(
+                text
+                + "\n"
+                + self.tr("The job waits in the outbox until the token is fixed; nothing is lost.")
+            )
+            self._tokens.open_dialog()
+        elif decision is Decision.REFUSED:
+            # Nothing was billed and the form still holds the request: fix it and submit again.
+            self._outbox.cancel(outcome.item_id)
+            self._side.show_error(text)
+        else:
+            self._show_unknown(text)
+        self.message.emit(title, 10000)
+
+    def _offer_to_keep(self, item_id: int, text: str) -> None:
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("The service cannot be reached"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        box.setInformativeText(
+            self.tr(
+                "Nothing was sent. Keep the job in the outbox? It is sent by itself as soon as "
+                "the service can be reached."
+            )
+        )
+        keep = box.addButton(self.tr("Keep in outbox"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(self.tr("Discard"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(keep)
+
+        def answered() -> None:
+            if box.clickedButton() is not keep:
+                self._outbox.cancel(item_id)
+                self.message.emit(self.tr("The job was discarded."), 5000)
+            else:
+                self.message.emit(self.tr("The job waits in the outbox."), 5000)
+            box.deleteLater()
+
+        box.finished.connect(answered)
+        box.open()
+
+    def _show_unknown(self, text: str) -> None:
+        text = (
+            self.tr(
+                "It is not known whether the service created (and billed) the job: "
+                "check your account before sending it again."
+            )
+            + "\n"
+            + text
+        )
+        self._side.show_error(text)
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Outcome unknown"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        box.setInformativeText(
+            self.tr(
+                "The job is kept in the outbox, marked “Outcome unknown”: there you can mark it "
+                "as submitted with its task id, send it again, or discard it. The app will not "
+                "resend it on its own."
+            )
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+    # -- closing --
+
+    def confirm_quit(self) -> bool:
+        """Ask before closing on a paid request whose answer (and task id) is on its way."""
+        if self.in_flight is None or self._session.config.sandbox:
+            return True
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("A request is on its way"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "A paid request is waiting for the service's answer. If you quit now, its task "
+                "id is lost and the job is kept as “Outcome unknown”."
+            )
+        )
+        wait = box.addButton(self.tr("Wait for the answer"), QMessageBox.ButtonRole.RejectRole)
+        box.addButton(self.tr("Quit anyway"), QMessageBox.ButtonRole.DestructiveRole)
+        box.setDefaultButton(wait)
+        box.exec()
+        return box.clickedButton() is not wait
+
+    def wait_for_in_flight(self) -> None:
+        """Closing: give an in-flight answer a moment, then stop waiting (the item stays
+        "sending" under this process and becomes "outcome unknown")."""
+        self.closing = True
+        if self.in_flight is None:
+            return
+        self.message.emit(self.tr("Waiting for the service's answer…"), 0)
+        loop = QEventLoop()
+        self.busy_changed.connect(loop.quit)
+        QTimer.singleShot(CLOSE_GRACE_MS, loop.quit)
+        loop.exec()
+
+
+__all__ = ["CONSENT_STATEMENT", "SubmitFlow"]
