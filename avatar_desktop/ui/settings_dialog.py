@@ -7,6 +7,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
+    QSpinBox,
     QVBoxLayout,
     QWidget,
 )
@@ -88,6 +90,16 @@ class SettingsDialog(QDialog):
         self._row(service_form, self.tr("&Proxy:"), self.proxy_mode)
         self._row(service_form, self.tr("Proxy a&ddress:"), self.proxy_url)
 
+        self.auto_send = QCheckBox(self.tr("Send queued jobs automatically while online"))
+        self.auto_send.setChecked(settings.auto_send)
+        self.concurrency = QSpinBox()
+        self.concurrency.setRange(1, 8)
+        self.concurrency.setValue(settings.send_concurrency)
+        outbox_box = QGroupBox(self.tr("Outbox"))
+        outbox_form = QFormLayout(outbox_box)
+        outbox_form.addRow(self.auto_send)
+        self._row(outbox_form, self.tr("Jobs sent at &once:"), self.concurrency)
+
         ui_box = QGroupBox(self.tr("Interface"))
         ui_form = QFormLayout(ui_box)
         self._row(ui_form, self.tr("&Language:"), self.language)
@@ -104,6 +116,7 @@ class SettingsDialog(QDialog):
 
         layout = QVBoxLayout(self)
         layout.addWidget(service_box)
+        layout.addWidget(outbox_box)
         layout.addWidget(ui_box)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -180,4 +193,6 @@ class SettingsDialog(QDialog):
         s.proxy_mode = ProxyMode(self.proxy_mode.currentData())
         s.proxy_url = self.proxy_url.text().strip()
         s.language = str(self.language.currentData())
+        s.auto_send = self.auto_send.isChecked()
+        s.send_concurrency = self.concurrency.value()
         s.sync()

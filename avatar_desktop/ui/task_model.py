@@ -43,6 +43,7 @@ _HEADERS = (
 STATUS_NAMES = {
     LocalStatus.SENDING: QT_TRANSLATE_NOOP("TaskTableModel", "Sending…"),
     LocalStatus.OUTCOME_UNKNOWN: QT_TRANSLATE_NOOP("TaskTableModel", "Outcome unknown"),
+    LocalStatus.NOT_FOUND: QT_TRANSLATE_NOOP("TaskTableModel", "Not found"),
     TaskStatus.NOT_START: QT_TRANSLATE_NOOP("TaskTableModel", "Waiting"),
     TaskStatus.SUBMITTED: QT_TRANSLATE_NOOP("TaskTableModel", "Submitted"),
     TaskStatus.QUEUED: QT_TRANSLATE_NOOP("TaskTableModel", "Queued"),
@@ -60,7 +61,9 @@ MODE_NAMES = {
 }
 """Untranslated voice-mode names by mode."""
 
-_ALERT_STATUSES = frozenset({TaskStatus.FAILURE, LocalStatus.OUTCOME_UNKNOWN})
+_ALERT_STATUSES = frozenset(
+    {TaskStatus.FAILURE, LocalStatus.OUTCOME_UNKNOWN, LocalStatus.NOT_FOUND}
+)
 _NO_TASK_ID = "—"
 _ROOT = QModelIndex()
 

@@ -185,167 +185,417 @@
 <context>
     <name>ComposeSide</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="185"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="151"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="186"/>
+        <source>Add to outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="188"/>
+        <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="226"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="151"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="226"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="279"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="282"/>
+        <source>Save as draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="259"/>
+        <source>Name of the draft:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="272"/>
+        <source>Replace draft?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="273"/>
+        <source>A draft with that name exists already. Replace it?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="284"/>
+        <source>Draft saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="302"/>
+        <source>Draft opened.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="335"/>
+        <source>Form cleared. Undo with Ctrl+Z.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="344"/>
+        <source>The form is back.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="354"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="355"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="362"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="275"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="391"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="444"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="330"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="446"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="333"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="449"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="451"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="341"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="457"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="462"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="464"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
 </context>
 <context>
+    <name>DraftsDialog</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="34"/>
+        <source>Drafts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="42"/>
+        <source>Open</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="44"/>
+        <source>Rename…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="46"/>
+        <source>Duplicate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="48"/>
+        <source>Delete</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="87"/>
+        <source>No drafts yet: use Compose → Save as draft…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="117"/>
+        <source>Rename draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="117"/>
+        <source>New name:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="133"/>
+        <source>Delete draft</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="134"/>
+        <source>Delete the draft “%1”?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="146"/>
+        <source>That draft no longer exists.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="159"/>
+        <source>A draft with that name exists already.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="162"/>
+        <source>A draft needs a name.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="163"/>
+        <source>That name is too long.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>ImportPreviewDialog</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="109"/>
+        <source>Import jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="117"/>
+        <source>%1 → outbox of %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="130"/>
+        <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="137"/>
+        <source>Columns ignored (unknown): %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
+        <source>Line</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
+        <source>Status</source>
+        <translation type="unfinished">状态</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
+        <source>Job</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="164"/>
+        <source>Also queue the rows already queued or sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="186"/>
+        <source>Problem</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="190"/>
+        <source>Already queued or sent</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="193"/>
+        <source>Ready</source>
+        <translation type="unfinished">已完成</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="217"/>
+        <source>Queue %n job(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>MainActions</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="82"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="83"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="84"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="85"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="86"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="74"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="87"/>
+        <source>&amp;Add to outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="89"/>
+        <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="91"/>
+        <source>&amp;Undo clear form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="92"/>
+        <source>Save as &amp;draft…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="93"/>
+        <source>&amp;Drafts…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="94"/>
+        <source>Send &amp;now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="95"/>
+        <source>Send every waiting job of the current service now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="96"/>
+        <source>&amp;Pause sending</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="98"/>
+        <source>&amp;Import jobs…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="99"/>
+        <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="100"/>
+        <source>Save CSV &amp;template…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="101"/>
+        <source>&amp;Export drafts and outbox…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="102"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="103"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="104"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="105"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="106"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="107"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="108"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="109"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="110"/>
         <source>Ask the service about the selected tasks now</source>
         <translation>立即向服务查询所选任务的状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="111"/>
         <source>&amp;Open video</source>
         <translation>打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="114"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="118"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="119"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
@@ -353,253 +603,141 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="331"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="332"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="333"/>
+        <source>&amp;Outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
+        <source>Tasks</source>
+        <translation type="unfinished">任务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="335"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="337"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="353"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="355"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="403"/>
-        <source>The service asked to wait: try again in %1 s.</source>
-        <translation>服务要求稍候：请在 %1 秒后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="457"/>
-        <source>Still reading the token; try again.</source>
-        <translation>仍在读取令牌，请稍后重试。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="602"/>
-        <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
-        <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
-        <source>Not sent: the form changed during the check. Submit again.</source>
-        <translation>未发送：检查期间表单已更改，请重新提交。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="642"/>
-        <source>A request is on its way</source>
-        <translation>请求正在等待应答</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="646"/>
-        <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the task is kept as “Outcome unknown”.</source>
-        <translation>一个计费请求正在等待服务应答。现在退出将丢失其任务 ID，该任务会标记为“结果未知”。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
-        <source>Wait for the answer</source>
-        <translation>等待应答</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="651"/>
-        <source>Quit anyway</source>
-        <translation>仍然退出</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="666"/>
-        <source>The app closed last time before the service answered %1 request(s). They are in the list as “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
-        <translation>上次退出时有 %1 个请求尚未收到服务应答。它们在列表中标记为“结果未知”：任务可能已创建并计费，再次发送前请先查看账户。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="399"/>
-        <source>A submission is in flight; wait for its answer.</source>
-        <translation>正在提交，请等待服务响应。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="407"/>
-        <source>Not ready to submit:</source>
-        <translation>尚不能提交：</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="409"/>
-        <source>Send to the sandbox (free) — Ctrl+Enter</source>
-        <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
-        <source>Send to %1 (billed) — Ctrl+Enter</source>
-        <translation>发送到 %1（计费）— Ctrl+Enter</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="451"/>
-        <source>The form is not complete.</source>
-        <translation>表单尚未填写完整。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
-        <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
-        <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="401"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="479"/>
-        <source>Checking the voice sample&apos;s length before sending…</source>
-        <translation>发送前正在检查声音样本的时长…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="493"/>
-        <source>The media check found a problem the service will reject:</source>
-        <translation>素材检查发现了会被服务拒绝的问题：</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
-        <source>the sandbox</source>
-        <translation>沙盒</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="511"/>
-        <source>Sending to %1…</source>
-        <translation>正在发送到 %1…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="516"/>
-        <source>(no task id: outcome unknown)</source>
-        <translation>（无任务 ID：结果未知）</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="519"/>
-        <source>Send the same request again?</source>
-        <translation>再次发送相同的请求？</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="522"/>
-        <source>This exact request was already submitted at %1 as task %2.</source>
-        <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="527"/>
-        <source>Sending it again creates a new job, which is billed again.</source>
-        <translation>再次发送会创建新任务，并再次计费。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
-        <source>Send again</source>
-        <translation>再次发送</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="540"/>
-        <source>Speaker&apos;s consent</source>
-        <translation>说话人授权</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="543"/>
-        <source>Cloning a voice needs the speaker&apos;s permission.</source>
-        <translation>克隆声音需要获得说话人的授权。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="545"/>
-        <source>Sample: %1</source>
-        <translation>样本：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
-        <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
-        <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="552"/>
-        <source>I confirm</source>
-        <translation>我确认</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="575"/>
-        <source>Submitted: task %1</source>
-        <translation>已提交：任务 %1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="612"/>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="662"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="561"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="617"/>
-        <source>The request is kept in the task list, marked “Outcome unknown”. Check your account before submitting it again; the app will not resend it on its own.</source>
-        <translation>该请求已保留在任务列表中，并标记为“结果未知”。再次提交前请先检查你的账户；应用不会自动重新发送。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="431"/>
-        <source>Not sent: the check was cancelled.</source>
-        <translation>未发送：检查已取消。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="721"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="732"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="553"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="744"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="747"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
+        <source>sending paused: token refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
+        <source>sending paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
+        <source>offline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="475"/>
+        <source>online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
+        <source>Outbox: %1 waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
+        <source>%1 need you</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="480"/>
+        <source>Outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="487"/>
+        <source>The service refused the token: sending is paused until it is fixed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="535"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="565"/>
+        <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="415"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="350"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="426"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="428"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
 数字人视频生成桌面客户端。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
-        <source>Waiting for the service&apos;s answer…</source>
-        <translation>正在等待服务响应…</translation>
     </message>
 </context>
 <context>
@@ -879,6 +1017,355 @@ A desktop client for digital-human video generation.</source>
     </message>
 </context>
 <context>
+    <name>OutboxController</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="114"/>
+        <source>Set an API token to send.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="122"/>
+        <source>Sending resumed.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="125"/>
+        <source>Sending paused: jobs wait in the outbox.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="133"/>
+        <source>Send %n job(s)?</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="137"/>
+        <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="140"/>
+        <source>Send them</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="141"/>
+        <source>Not now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="149"/>
+        <source>Sending paused: use “Send now” when you are ready.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="161"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="334"/>
+        <source>Outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="170"/>
+        <source>Cancelled: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="180"/>
+        <source>Send again?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="182"/>
+        <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="194"/>
+        <source>Queued again: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="209"/>
+        <source>Mark as submitted</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="202"/>
+        <source>The task id the service gave this job (from your account page):</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="209"/>
+        <source>That is not a task id.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="214"/>
+        <source>Task %1 added to the task list.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="232"/>
+        <source>Submitted and cancelled jobs removed from the outbox.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="260"/>
+        <source>Import jobs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="261"/>
+        <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="265"/>
+        <source>Reading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="269"/>
+        <source>The file could not be read.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="297"/>
+        <source>Nothing was queued.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="309"/>
+        <source>The jobs could not be queued.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="314"/>
+        <source>%n job(s) added to the outbox.</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="319"/>
+        <source>Imported %1 draft(s) and %2 job(s).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="326"/>
+        <source>Import</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="327"/>
+        <source>Skipped:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="339"/>
+        <source>Save CSV template</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="339"/>
+        <source>CSV (*.csv)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="345"/>
+        <source>Template saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="346"/>
+        <source>The template could not be saved.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="352"/>
+        <source>Export drafts and outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="354"/>
+        <source>Avatar Desktop export (*.json)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="361"/>
+        <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="366"/>
+        <source>The export could not be written.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OutboxPanel</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="294"/>
+        <source>Send now</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="296"/>
+        <source>Send every waiting job of the current service now (billed)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="298"/>
+        <source>Import…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
+        <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="300"/>
+        <source>Cancel</source>
+        <translation type="unfinished">取消</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="301"/>
+        <source>Send again</source>
+        <translation type="unfinished">再次发送</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
+        <source>Mark as submitted with task id…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="303"/>
+        <source>Open in the form</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="304"/>
+        <source>Remove submitted and cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
+        <source>Resume</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
+        <source>Pause</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="317"/>
+        <source>%1 waiting</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="319"/>
+        <source>%1 need your decision</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="321"/>
+        <source>paused: the service refused the token</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="323"/>
+        <source>paused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="325"/>
+        <source>offline: sent when the service can be reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="327"/>
+        <source>sending…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>OutboxTableModel</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="42"/>
+        <source>Queued</source>
+        <translation type="unfinished">排队中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
+        <source>Sending…</source>
+        <translation type="unfinished">正在发送…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
+        <source>Waiting to retry</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
+        <source>Submitted</source>
+        <translation type="unfinished">已提交</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
+        <source>Refused</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
+        <source>Outcome unknown</source>
+        <translation type="unfinished">结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
+        <source>Cancelled</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="51"/>
+        <source>#</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
+        <source>Next attempt / task</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="54"/>
+        <source>Avatar</source>
+        <translation type="unfinished">形象</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
+        <source>Reason</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
+        <source>Service</source>
+        <translation type="unfinished">服务</translation>
+    </message>
+</context>
+<context>
     <name>RequestPreviewDialog</name>
     <message>
         <location filename="../../avatar_desktop/ui/request_preview.py" line="40"/>
@@ -975,125 +1462,140 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="35"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="37"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="40"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="42"/>
         <source>Sandbox (built-in, free, offline)</source>
         <translation>沙盒（内置、免费、离线）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="44"/>
         <source>Official service (%1)</source>
         <translation>官方服务（%1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="46"/>
         <source>Custom address (mirror or proxy)</source>
         <translation>自定义地址（镜像或代理）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="55"/>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="62"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="66"/>
         <source>Use the system&apos;s proxy settings</source>
         <translation>使用系统代理设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="67"/>
         <source>No proxy</source>
         <translation>不使用代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="68"/>
         <source>Custom proxy</source>
         <translation>自定义代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="73"/>
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="80"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="83"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="85"/>
         <source>&amp;Service:</source>
         <translation>服务(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="86"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="88"/>
         <source>&amp;Connect timeout:</source>
         <translation>连接超时(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="89"/>
         <source>&amp;Read timeout:</source>
         <translation>读取超时(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="90"/>
         <source>&amp;Proxy:</source>
         <translation>代理(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="91"/>
         <source>Proxy a&amp;ddress:</source>
         <translation>代理地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
+        <source>Send queued jobs automatically while online</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="98"/>
+        <source>Outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="101"/>
+        <source>Jobs sent at &amp;once:</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="103"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="105"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="109"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="137"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="138"/>
         <source>No file manager could be started. The data folder is:
 %1</source>
         <translation>无法启动文件管理器。数据文件夹位于：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="162"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="152"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="165"/>
         <source>Enter a full address starting with https://</source>
         <translation>请输入以 https:// 开头的完整地址</translation>
     </message>
@@ -1114,14 +1616,238 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="123"/>
+        <location filename="../../avatar_desktop/app.py" line="126"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="124"/>
+        <location filename="../../avatar_desktop/app.py" line="127"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
+    </message>
+</context>
+<context>
+    <name>SubmitFlow</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="102"/>
+        <source>A submission is in flight; wait for its answer.</source>
+        <translation type="unfinished">正在提交，请等待服务响应。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="149"/>
+        <source>Checking the voice sample&apos;s length before sending…</source>
+        <translation type="unfinished">发送前正在检查声音样本的时长…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="106"/>
+        <source>Not ready to submit:</source>
+        <translation type="unfinished">尚不能提交：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="108"/>
+        <source>Send to the sandbox (free) — Ctrl+Enter</source>
+        <translation type="unfinished">发送到沙盒（免费）— Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="110"/>
+        <source>Send to %1 (billed) — Ctrl+Enter</source>
+        <translation type="unfinished">发送到 %1（计费）— Ctrl+Enter</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="133"/>
+        <source>The form is not complete.</source>
+        <translation type="unfinished">表单尚未填写完整。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="155"/>
+        <source>The media check found a problem the service will reject:</source>
+        <translation type="unfinished">素材检查发现了会被服务拒绝的问题：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="172"/>
+        <source>The job could not be recorded, so it was not sent.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="179"/>
+        <source>Added to the outbox (%1 waiting).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="185"/>
+        <source>the sandbox</source>
+        <translation type="unfinished">沙盒</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="186"/>
+        <source>Sending to %1…</source>
+        <translation type="unfinished">正在发送到 %1…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="195"/>
+        <source>Still reading the token; try again.</source>
+        <translation type="unfinished">仍在读取令牌，请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="199"/>
+        <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
+        <translation type="unfinished">尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="232"/>
+        <source>Not sent: the check was cancelled.</source>
+        <translation type="unfinished">未发送：检查已取消。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="236"/>
+        <source>Not sent: the form changed during the check. Submit again.</source>
+        <translation type="unfinished">未发送：检查期间表单已更改，请重新提交。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="250"/>
+        <source>Send the same request again?</source>
+        <translation type="unfinished">再次发送相同的请求？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="255"/>
+        <source>(no task id: outcome unknown)</source>
+        <translation type="unfinished">（无任务 ID：结果未知）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="257"/>
+        <source>This exact request was already submitted at %1 as task %2.</source>
+        <translation type="unfinished">完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="264"/>
+        <source>This exact request is already in the outbox (item %1: %2).</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="269"/>
+        <source>Sending it again creates a new job, which is billed again.</source>
+        <translation type="unfinished">再次发送会创建新任务，并再次计费。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="271"/>
+        <source>Send again</source>
+        <translation type="unfinished">再次发送</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="281"/>
+        <source>Speaker&apos;s consent</source>
+        <translation type="unfinished">说话人授权</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="284"/>
+        <source>Cloning a voice needs the speaker&apos;s permission.</source>
+        <translation type="unfinished">克隆声音需要获得说话人的授权。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="286"/>
+        <source>Sample: %1</source>
+        <translation type="unfinished">样本：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="289"/>
+        <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
+        <translation type="unfinished">你确认此样本中的说话人已同意克隆其声音吗？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="293"/>
+        <source>I confirm</source>
+        <translation type="unfinished">我确认</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="323"/>
+        <source>Submitted: task %1</source>
+        <translation type="unfinished">已提交：任务 %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="328"/>
+        <source>The service accepted the job as task %1, but it could not be saved in the task list yet (%2). Note this task id; the app keeps trying.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="349"/>
+        <source>The job waits in the outbox and goes out at %1 on its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="357"/>
+        <source>The job waits in the outbox until the token is fixed; nothing is lost.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="371"/>
+        <source>The service cannot be reached</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="376"/>
+        <source>Nothing was sent. Keep the job in the outbox? It is sent by itself as soon as the service can be reached.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="380"/>
+        <source>Keep in outbox</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="381"/>
+        <source>Discard</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="387"/>
+        <source>The job was discarded.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="389"/>
+        <source>The job waits in the outbox.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="398"/>
+        <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
+        <translation type="unfinished">无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="407"/>
+        <source>Outcome unknown</source>
+        <translation type="unfinished">结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="412"/>
+        <source>The job is kept in the outbox, marked “Outcome unknown”: there you can mark it as submitted with its task id, send it again, or discard it. The app will not resend it on its own.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="428"/>
+        <source>A request is on its way</source>
+        <translation type="unfinished">请求正在等待应答</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="432"/>
+        <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the job is kept as “Outcome unknown”.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="436"/>
+        <source>Wait for the answer</source>
+        <translation type="unfinished">等待应答</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="437"/>
+        <source>Quit anyway</source>
+        <translation type="unfinished">仍然退出</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="448"/>
+        <source>Waiting for the service&apos;s answer…</source>
+        <translation type="unfinished">正在等待服务响应…</translation>
     </message>
 </context>
 <context>
@@ -1173,51 +1899,56 @@ A desktop client for digital-human video generation.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/task_model.py" line="46"/>
+        <source>Not found</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
         <source>In progress</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
         <source>Ready</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="53"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="58"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="59"/>
         <source>Clone voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="60"/>
         <source>Existing voice</source>
         <translation>已有声音</translation>
     </message>
