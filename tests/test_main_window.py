@@ -144,7 +144,7 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
             settings=settings,
             translators=translators,
             sandbox_url=sandbox_url or (lambda: sandbox.base_url),
-            data_dir=tmp_path,
+            data_dir=store_path.parent if store_path else tmp_path,
         )
         built.append((window, database))
         with qtbot.waitExposed(window):

@@ -355,7 +355,13 @@ class OutboxRunner(QObject):
             log.info("%s can be reached again", base_url)
             self.online = True
             self.state_changed.emit()
-            QTimer.singleShot(0, self.tick)
+            self._resume_after_outage()
+
+    def _resume_after_outage(self) -> None:
+        """The service can be reached again: what waited only for that goes now, with the
+        rest (asking first when that is many)."""
+        if self.auto_send and not self.paused and not self.token_paused:
+            self._start_run(explicit=True)
 
     def _watch_system_network(self) -> None:
         """Follow the system's own idea of the network, where Qt has a backend for it."""
@@ -377,10 +383,10 @@ class OutboxRunner(QObject):
         if offline == self.system_offline:
             return
         self.system_offline = offline
+        self.state_changed.emit()
         if not offline:
             self.online = True
-        self.state_changed.emit()
-        QTimer.singleShot(0, self.tick)
+            self._resume_after_outage()
 
     @property
     def reachable(self) -> bool:

@@ -1,0 +1,172 @@
+"""The outbox and the drafts in the window, as a user meets them: queueing while the service is
+unreachable, the outbox following avatar-cli's work by itself, named drafts, Clear form and undo.
+
+Uses the window harness of test_main_window.py (real widgets, a real sandbox, real SQLite) and
+real ``avatar-cli`` processes on the same data folder.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import types
+
+import test_main_window as shared
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
+from test_main_window import AUDIO, AVATAR, LEFT, answer_modal, fill_audio, role
+
+from avatar_desktop.core.db import Database
+from avatar_desktop.core.drafts import Drafts
+from avatar_desktop.core.outbox import ItemState
+from avatar_desktop.core.paths import data_dir
+from avatar_desktop.qt.settings import ServiceChoice
+from avatar_desktop.sandbox import SandboxServer
+
+make_window = shared.make_window
+harness = shared.harness
+translators = shared.translators
+servers = shared.servers
+
+pytestmark = shared.pytestmark
+
+
+def states(h) -> list[ItemState]:
+    return [item.state for item in h.outbox.items()]
+
+
+def cli(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "avatar_desktop.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_queue_while_offline_then_it_goes_out_by_itself(qtbot, make_window, memory_keyring):
+    from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "a-token")
+    offline = SandboxServer(port=port, step_seconds=0)  # not started yet: nothing listens
+    address = types.SimpleNamespace(base_url=f"http://127.0.0.1:{port}")
+    h = make_window(service=ServiceChoice.CUSTOM, server=address)
+    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    h.window.outbox_runner._timer.setInterval(50)  # probe the host often in a test
+
+    fill_audio(qtbot, h.window)
+    with answer_modal(qtbot, role(QMessageBox.ButtonRole.AcceptRole), required=True) as box:
+        qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
+    assert box["title"] == "The service cannot be reached"
+    qtbot.waitUntil(lambda: states(h) == [ItemState.RETRY_WAIT])
+    qtbot.waitUntil(lambda: "offline" in h.window.outbox_label.text())
+    # Nine more, prepared offline with "Add to outbox".
+    for n in range(9):
+        h.compose.audio.edit.setText(f"{AUDIO}?take={n}")
+        shared.wait_ready(qtbot, h.window)
+        h.window.main_actions.add_to_outbox.trigger()
+    assert len(h.outbox.items()) == 10
+    qtbot.waitUntil(lambda: "10 waiting" in h.window.outbox_label.text(), timeout=3000)
+
+    offline.start()  # the service can be reached again
+    try:
+        with answer_modal(qtbot, role(QMessageBox.ButtonRole.AcceptRole), timeout=20.0) as asked:
+            pass  # more than five at once: the window asks before billing them
+        assert "10" in asked["text"]
+        qtbot.waitUntil(lambda: states(h) == [ItemState.SUBMITTED] * 10, timeout=20000)
+        bodies = [r.body for r in offline.requests if r.path == "/avatar/generation"]
+        assert len(bodies) == len(set(bodies)) == 10  # each once
+        qtbot.waitUntil(lambda: h.window.model.rowCount() == 10, timeout=5000)
+    finally:
+        h.window.close()
+        offline.stop()
+
+
+def test_the_outbox_follows_avatar_cli_by_itself(qtbot, make_window, sandbox, tmp_path):
+    folder = data_dir()
+    h = make_window(store_path=folder / "tasks.sqlite3")
+    h.window.outbox_runner.auto_send = False  # here the command line does the sending
+    panel = h.window.outbox_panel
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text(
+        f"avatar_url,audio_url\n{AVATAR},{AUDIO}?a=1\n{AVATAR},{AUDIO}?a=2\n",
+        encoding="utf-8",
+    )
+    env = {**os.environ, "AVATAR_DESKTOP_DATA_DIR": str(folder), "QT_QPA_PLATFORM": "offscreen"}
+    imported = cli("--service", sandbox.base_url, "queue", "import", str(jobs), env=env)
+    assert imported.returncode == 0, imported.stderr
+    qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=3000)
+    assert "2 waiting" in h.window.outbox_label.text()
+
+    sent = cli("--service", sandbox.base_url, "queue", "send", env=env)
+    assert sent.returncode == 0, sent.stderr
+    qtbot.waitUntil(lambda: h.window.model.rowCount() == 2, timeout=3000)
+    model = panel.model
+    qtbot.waitUntil(
+        lambda: {model.data(model.index(r, model.COL_STATE)) for r in range(2)} == {"Submitted"},
+        timeout=3000,
+    )
+
+
+def test_the_form_is_autosaved_durably_while_typing(qtbot, harness):
+    h = harness
+    fill_audio(qtbot, h.window, no_watermark=True)
+    expected = h.compose.draft()
+    # Read by another connection, as the next start after a kill -9 would.
+    with Database(h.store.path) as other:
+        qtbot.waitUntil(lambda: Drafts(other).load_autosave() == expected, timeout=5000)
+
+
+def test_named_drafts_and_clear_form_with_undo(qtbot, harness, monkeypatch):
+    h = harness
+    fill_audio(qtbot, h.window)
+    typed = h.compose.payload()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Monday", True))
+    h.window.main_actions.save_draft.trigger()
+    assert [d.name for d in Drafts(h.database).named()] == ["Monday"]
+
+    # Clear form, then Ctrl+Z brings everything back; the named draft is untouched.
+    qtbot.keyClick(
+        h.window,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert h.compose.payload()["avatar_url"] == ""
+    assert "Ctrl+Z" in h.window.statusBar().currentMessage()
+    qtbot.keyClick(h.compose.tabs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.payload() == typed
+    assert Drafts(h.database).find("Monday").content == h.compose.draft()
+
+    # Clear again and open the named draft from the Drafts dialog.
+    h.window.main_actions.clear_form.trigger()
+
+    def pick() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.windowTitle() == "Drafts"
+        dialog.list.setCurrentRow(0)
+        dialog.open_button.click()
+
+    QTimer.singleShot(0, pick)
+    h.window.main_actions.open_drafts.trigger()
+    assert h.compose.payload() == typed
+
+
+def test_add_to_outbox_queues_without_sending(qtbot, harness):
+    h = harness
+    h.window.outbox_runner.pause()
+    fill_audio(qtbot, h.window)
+    qtbot.keyClick(
+        h.compose.audio.edit,
+        Qt.Key.Key_Return,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    assert states(h) == [ItemState.QUEUED]
+    assert h.posts() == []
+    assert "Added to the outbox" in h.window.statusBar().currentMessage()
