@@ -192,12 +192,12 @@
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="186"/>
         <source>Add to outbox</source>
-        <translation type="unfinished"></translation>
+        <translation>加入发件箱</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="188"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
@@ -216,42 +216,42 @@
         <location filename="../../avatar_desktop/ui/compose_side.py" line="279"/>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="282"/>
         <source>Save as draft</source>
-        <translation type="unfinished"></translation>
+        <translation>保存为草稿</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="259"/>
         <source>Name of the draft:</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿名称：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="272"/>
         <source>Replace draft?</source>
-        <translation type="unfinished"></translation>
+        <translation>替换草稿？</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="273"/>
         <source>A draft with that name exists already. Replace it?</source>
-        <translation type="unfinished"></translation>
+        <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="284"/>
         <source>Draft saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿已保存：%1</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="302"/>
         <source>Draft opened.</source>
-        <translation type="unfinished"></translation>
+        <translation>已打开草稿。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="335"/>
         <source>Form cleared. Undo with Ctrl+Z.</source>
-        <translation type="unfinished"></translation>
+        <translation>表单已清空。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="344"/>
         <source>The form is back.</source>
-        <translation type="unfinished"></translation>
+        <translation>表单已恢复。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="354"/>
@@ -314,72 +314,72 @@
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="34"/>
         <source>Drafts</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="42"/>
         <source>Open</source>
-        <translation type="unfinished"></translation>
+        <translation>打开</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="44"/>
         <source>Rename…</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="46"/>
         <source>Duplicate</source>
-        <translation type="unfinished"></translation>
+        <translation>创建副本</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="48"/>
         <source>Delete</source>
-        <translation type="unfinished"></translation>
+        <translation>删除</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="87"/>
         <source>No drafts yet: use Compose → Save as draft…</source>
-        <translation type="unfinished"></translation>
+        <translation>还没有草稿：可使用“制作 → 保存为草稿…”</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="117"/>
         <source>Rename draft</source>
-        <translation type="unfinished"></translation>
+        <translation>重命名草稿</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="117"/>
         <source>New name:</source>
-        <translation type="unfinished"></translation>
+        <translation>新名称：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="133"/>
         <source>Delete draft</source>
-        <translation type="unfinished"></translation>
+        <translation>删除草稿</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="134"/>
         <source>Delete the draft “%1”?</source>
-        <translation type="unfinished"></translation>
+        <translation>删除草稿“%1”？</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="146"/>
         <source>That draft no longer exists.</source>
-        <translation type="unfinished"></translation>
+        <translation>该草稿已不存在。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="159"/>
         <source>A draft with that name exists already.</source>
-        <translation type="unfinished"></translation>
+        <translation>已存在同名草稿。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="162"/>
         <source>A draft needs a name.</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿必须有名称。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="163"/>
         <source>That name is too long.</source>
-        <translation type="unfinished"></translation>
+        <translation>名称过长。</translation>
     </message>
 </context>
 <context>
@@ -387,63 +387,63 @@
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="109"/>
         <source>Import jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>导入任务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="117"/>
         <source>%1 → outbox of %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="130"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="137"/>
         <source>Columns ignored (unknown): %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
         <source>Line</source>
-        <translation type="unfinished"></translation>
+        <translation>行号</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
         <source>Status</source>
-        <translation type="unfinished">状态</translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
         <source>Job</source>
-        <translation type="unfinished"></translation>
+        <translation>任务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="164"/>
         <source>Also queue the rows already queued or sent</source>
-        <translation type="unfinished"></translation>
+        <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="186"/>
         <source>Problem</source>
-        <translation type="unfinished"></translation>
+        <translation>有问题</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="190"/>
         <source>Already queued or sent</source>
-        <translation type="unfinished"></translation>
+        <translation>已在队列中或已发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="193"/>
         <source>Ready</source>
-        <translation type="unfinished">已完成</translation>
+        <translation>就绪</translation>
     </message>
     <message numerus="yes">
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="217"/>
         <source>Queue %n job(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>将 %n 个任务加入队列</numerusform>
         </translation>
     </message>
 </context>
@@ -477,62 +477,62 @@
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="87"/>
         <source>&amp;Add to outbox</source>
-        <translation type="unfinished"></translation>
+        <translation>加入发件箱(&amp;A)</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="89"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
-        <translation type="unfinished"></translation>
+        <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="91"/>
         <source>&amp;Undo clear form</source>
-        <translation type="unfinished"></translation>
+        <translation>撤销清空表单(&amp;U)</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="92"/>
         <source>Save as &amp;draft…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存为草稿(&amp;D)…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="93"/>
         <source>&amp;Drafts…</source>
-        <translation type="unfinished"></translation>
+        <translation>草稿(&amp;D)…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="94"/>
         <source>Send &amp;now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即发送(&amp;N)</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="95"/>
         <source>Send every waiting job of the current service now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即发送当前服务的所有待发送任务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="96"/>
         <source>&amp;Pause sending</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停发送(&amp;P)</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="98"/>
         <source>&amp;Import jobs…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入任务(&amp;I)…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="99"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
-        <translation type="unfinished"></translation>
+        <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="100"/>
         <source>Save CSV &amp;template…</source>
-        <translation type="unfinished"></translation>
+        <translation>保存 CSV 模板(&amp;T)…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="101"/>
         <source>&amp;Export drafts and outbox…</source>
-        <translation type="unfinished"></translation>
+        <translation>导出草稿和发件箱(&amp;E)…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/actions.py" line="102"/>
@@ -615,12 +615,12 @@
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="333"/>
         <source>&amp;Outbox</source>
-        <translation type="unfinished"></translation>
+        <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
         <source>Tasks</source>
-        <translation type="unfinished">任务</translation>
+        <translation>任务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="335"/>
@@ -675,42 +675,42 @@
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
         <source>sending paused: token refused</source>
-        <translation type="unfinished"></translation>
+        <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
         <source>sending paused</source>
-        <translation type="unfinished"></translation>
+        <translation>发送已暂停</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
         <source>offline</source>
-        <translation type="unfinished"></translation>
+        <translation>离线</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="475"/>
         <source>online</source>
-        <translation type="unfinished"></translation>
+        <translation>在线</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
         <source>Outbox: %1 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
         <source>%1 need you</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个需要你处理</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="480"/>
         <source>Outbox</source>
-        <translation type="unfinished"></translation>
+        <translation>发件箱</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="487"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="535"/>
@@ -720,7 +720,7 @@
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="565"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
-        <translation type="unfinished"></translation>
+        <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/main_window.py" line="415"/>
@@ -1021,192 +1021,192 @@ A desktop client for digital-human video generation.</source>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="114"/>
         <source>Set an API token to send.</source>
-        <translation type="unfinished"></translation>
+        <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="122"/>
         <source>Sending resumed.</source>
-        <translation type="unfinished"></translation>
+        <translation>已恢复发送。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="125"/>
         <source>Sending paused: jobs wait in the outbox.</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="133"/>
         <source>Send %n job(s)?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="137"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="140"/>
         <source>Send them</source>
-        <translation type="unfinished"></translation>
+        <translation>发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="141"/>
         <source>Not now</source>
-        <translation type="unfinished"></translation>
+        <translation>暂不发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="149"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="161"/>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="334"/>
         <source>Outbox</source>
-        <translation type="unfinished"></translation>
+        <translation>发件箱</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="170"/>
         <source>Cancelled: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消：%1 个</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="180"/>
         <source>Send again?</source>
-        <translation type="unfinished"></translation>
+        <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="182"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="194"/>
         <source>Queued again: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="201"/>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="209"/>
         <source>Mark as submitted</source>
-        <translation type="unfinished"></translation>
+        <translation>标记为已提交</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="202"/>
         <source>The task id the service gave this job (from your account page):</source>
-        <translation type="unfinished"></translation>
+        <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="209"/>
         <source>That is not a task id.</source>
-        <translation type="unfinished"></translation>
+        <translation>这不是有效的任务 ID。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="214"/>
         <source>Task %1 added to the task list.</source>
-        <translation type="unfinished"></translation>
+        <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="232"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
-        <translation type="unfinished"></translation>
+        <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="260"/>
         <source>Import jobs</source>
-        <translation type="unfinished"></translation>
+        <translation>导入任务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="261"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
-        <translation type="unfinished"></translation>
+        <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="265"/>
         <source>Reading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在读取 %1…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="269"/>
         <source>The file could not be read.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法读取该文件。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="297"/>
         <source>Nothing was queued.</source>
-        <translation type="unfinished"></translation>
+        <translation>没有任务加入队列。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="309"/>
         <source>The jobs could not be queued.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="314"/>
         <source>%n job(s) added to the outbox.</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="319"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
-        <translation type="unfinished"></translation>
+        <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="326"/>
         <source>Import</source>
-        <translation type="unfinished"></translation>
+        <translation>导入</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="327"/>
         <source>Skipped:</source>
-        <translation type="unfinished"></translation>
+        <translation>已跳过：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="339"/>
         <source>Save CSV template</source>
-        <translation type="unfinished"></translation>
+        <translation>保存 CSV 模板</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="339"/>
         <source>CSV (*.csv)</source>
-        <translation type="unfinished"></translation>
+        <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="345"/>
         <source>Template saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>模板已保存：%1</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="346"/>
         <source>The template could not be saved.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法保存模板。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="352"/>
         <source>Export drafts and outbox</source>
-        <translation type="unfinished"></translation>
+        <translation>导出草稿和发件箱</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="354"/>
         <source>Avatar Desktop export (*.json)</source>
-        <translation type="unfinished"></translation>
+        <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="361"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
-        <translation type="unfinished"></translation>
+        <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="366"/>
         <source>The export could not be written.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法写入导出文件。</translation>
     </message>
 </context>
 <context>
@@ -1214,87 +1214,87 @@ A desktop client for digital-human video generation.</source>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="294"/>
         <source>Send now</source>
-        <translation type="unfinished"></translation>
+        <translation>立即发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="296"/>
         <source>Send every waiting job of the current service now (billed)</source>
-        <translation type="unfinished"></translation>
+        <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="298"/>
         <source>Import…</source>
-        <translation type="unfinished"></translation>
+        <translation>导入…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
-        <translation type="unfinished"></translation>
+        <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="300"/>
         <source>Cancel</source>
-        <translation type="unfinished">取消</translation>
+        <translation>取消</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="301"/>
         <source>Send again</source>
-        <translation type="unfinished">再次发送</translation>
+        <translation>再次发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
         <source>Mark as submitted with task id…</source>
-        <translation type="unfinished"></translation>
+        <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="303"/>
         <source>Open in the form</source>
-        <translation type="unfinished"></translation>
+        <translation>在表单中打开</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="304"/>
         <source>Remove submitted and cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
         <source>Resume</source>
-        <translation type="unfinished"></translation>
+        <translation>继续</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
         <source>Pause</source>
-        <translation type="unfinished"></translation>
+        <translation>暂停</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="317"/>
         <source>%1 waiting</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个待发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="319"/>
         <source>%1 need your decision</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 个需要你决定</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="321"/>
         <source>paused: the service refused the token</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="323"/>
         <source>paused</source>
-        <translation type="unfinished"></translation>
+        <translation>已暂停</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="325"/>
         <source>offline: sent when the service can be reached</source>
-        <translation type="unfinished"></translation>
+        <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="327"/>
         <source>sending…</source>
-        <translation type="unfinished"></translation>
+        <translation>正在发送…</translation>
     </message>
 </context>
 <context>
@@ -1302,67 +1302,67 @@ A desktop client for digital-human video generation.</source>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="42"/>
         <source>Queued</source>
-        <translation type="unfinished">排队中</translation>
+        <translation>排队中</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
         <source>Sending…</source>
-        <translation type="unfinished">正在发送…</translation>
+        <translation>正在发送…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
         <source>Waiting to retry</source>
-        <translation type="unfinished"></translation>
+        <translation>等待重试</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
         <source>Submitted</source>
-        <translation type="unfinished">已提交</translation>
+        <translation>已提交</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
         <source>Refused</source>
-        <translation type="unfinished"></translation>
+        <translation>被拒绝</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
         <source>Outcome unknown</source>
-        <translation type="unfinished">结果未知</translation>
+        <translation>结果未知</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
         <source>Cancelled</source>
-        <translation type="unfinished"></translation>
+        <translation>已取消</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="51"/>
         <source>#</source>
-        <translation type="unfinished"></translation>
+        <translation>#</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>状态</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
         <source>Next attempt / task</source>
-        <translation type="unfinished"></translation>
+        <translation>下次尝试 / 任务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="54"/>
         <source>Avatar</source>
-        <translation type="unfinished">形象</translation>
+        <translation>形象</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
         <source>Reason</source>
-        <translation type="unfinished"></translation>
+        <translation>原因</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
         <source>Service</source>
-        <translation type="unfinished">服务</translation>
+        <translation>服务</translation>
     </message>
 </context>
 <context>
@@ -1550,17 +1550,17 @@ A desktop client for digital-human video generation.</source>
     <message>
         <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
         <source>Send queued jobs automatically while online</source>
-        <translation type="unfinished"></translation>
+        <translation>联网时自动发送队列中的任务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/settings_dialog.py" line="98"/>
         <source>Outbox</source>
-        <translation type="unfinished"></translation>
+        <translation>发件箱</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/settings_dialog.py" line="101"/>
         <source>Jobs sent at &amp;once:</source>
-        <translation type="unfinished"></translation>
+        <translation>同时发送的任务数(&amp;O)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/settings_dialog.py" line="103"/>
@@ -1631,223 +1631,223 @@ A desktop client for digital-human video generation.</source>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="102"/>
         <source>A submission is in flight; wait for its answer.</source>
-        <translation type="unfinished">正在提交，请等待服务响应。</translation>
+        <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="104"/>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="149"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
-        <translation type="unfinished">发送前正在检查声音样本的时长…</translation>
+        <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="106"/>
         <source>Not ready to submit:</source>
-        <translation type="unfinished">尚不能提交：</translation>
+        <translation>尚不能提交：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="108"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
-        <translation type="unfinished">发送到沙盒（免费）— Ctrl+Enter</translation>
+        <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="110"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
-        <translation type="unfinished">发送到 %1（计费）— Ctrl+Enter</translation>
+        <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="133"/>
         <source>The form is not complete.</source>
-        <translation type="unfinished">表单尚未填写完整。</translation>
+        <translation>表单尚未填写完整。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="155"/>
         <source>The media check found a problem the service will reject:</source>
-        <translation type="unfinished">素材检查发现了会被服务拒绝的问题：</translation>
+        <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="172"/>
         <source>The job could not be recorded, so it was not sent.</source>
-        <translation type="unfinished"></translation>
+        <translation>无法记录该任务，因此未发送。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="179"/>
         <source>Added to the outbox (%1 waiting).</source>
-        <translation type="unfinished"></translation>
+        <translation>已加入发件箱（%1 个待发送）。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="185"/>
         <source>the sandbox</source>
-        <translation type="unfinished">沙盒</translation>
+        <translation>沙盒</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="186"/>
         <source>Sending to %1…</source>
-        <translation type="unfinished">正在发送到 %1…</translation>
+        <translation>正在发送到 %1…</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="195"/>
         <source>Still reading the token; try again.</source>
-        <translation type="unfinished">仍在读取令牌，请稍后重试。</translation>
+        <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="199"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
-        <translation type="unfinished">尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
+        <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="232"/>
         <source>Not sent: the check was cancelled.</source>
-        <translation type="unfinished">未发送：检查已取消。</translation>
+        <translation>未发送：检查已取消。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="236"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
-        <translation type="unfinished">未发送：检查期间表单已更改，请重新提交。</translation>
+        <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="250"/>
         <source>Send the same request again?</source>
-        <translation type="unfinished">再次发送相同的请求？</translation>
+        <translation>再次发送相同的请求？</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="255"/>
         <source>(no task id: outcome unknown)</source>
-        <translation type="unfinished">（无任务 ID：结果未知）</translation>
+        <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="257"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
-        <translation type="unfinished">完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
+        <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="264"/>
         <source>This exact request is already in the outbox (item %1: %2).</source>
-        <translation type="unfinished"></translation>
+        <translation>完全相同的请求已在发件箱中（第 %1 项：%2）。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="269"/>
         <source>Sending it again creates a new job, which is billed again.</source>
-        <translation type="unfinished">再次发送会创建新任务，并再次计费。</translation>
+        <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="271"/>
         <source>Send again</source>
-        <translation type="unfinished">再次发送</translation>
+        <translation>再次发送</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="281"/>
         <source>Speaker&apos;s consent</source>
-        <translation type="unfinished">说话人授权</translation>
+        <translation>说话人授权</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="284"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
-        <translation type="unfinished">克隆声音需要获得说话人的授权。</translation>
+        <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="286"/>
         <source>Sample: %1</source>
-        <translation type="unfinished">样本：%1</translation>
+        <translation>样本：%1</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="289"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
-        <translation type="unfinished">你确认此样本中的说话人已同意克隆其声音吗？</translation>
+        <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="293"/>
         <source>I confirm</source>
-        <translation type="unfinished">我确认</translation>
+        <translation>我确认</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="323"/>
         <source>Submitted: task %1</source>
-        <translation type="unfinished">已提交：任务 %1</translation>
+        <translation>已提交：任务 %1</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="328"/>
         <source>The service accepted the job as task %1, but it could not be saved in the task list yet (%2). Note this task id; the app keeps trying.</source>
-        <translation type="unfinished"></translation>
+        <translation>服务已接受该任务（任务 ID：%1），但暂时无法保存到任务列表（%2）。请记下此任务 ID；应用会继续尝试保存。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="349"/>
         <source>The job waits in the outbox and goes out at %1 on its own.</source>
-        <translation type="unfinished"></translation>
+        <translation>任务在发件箱中等待，将于 %1 自动发送。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="357"/>
         <source>The job waits in the outbox until the token is fixed; nothing is lost.</source>
-        <translation type="unfinished"></translation>
+        <translation>任务将在发件箱中等待，直到令牌问题解决；不会丢失任何内容。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="371"/>
         <source>The service cannot be reached</source>
-        <translation type="unfinished"></translation>
+        <translation>无法连接到服务</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="376"/>
         <source>Nothing was sent. Keep the job in the outbox? It is sent by itself as soon as the service can be reached.</source>
-        <translation type="unfinished"></translation>
+        <translation>未发送任何内容。要将任务保留在发件箱中吗？一旦可以连接到服务，它就会自动发送。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="380"/>
         <source>Keep in outbox</source>
-        <translation type="unfinished"></translation>
+        <translation>保留在发件箱</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="381"/>
         <source>Discard</source>
-        <translation type="unfinished"></translation>
+        <translation>丢弃</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="387"/>
         <source>The job was discarded.</source>
-        <translation type="unfinished"></translation>
+        <translation>已丢弃该任务。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="389"/>
         <source>The job waits in the outbox.</source>
-        <translation type="unfinished"></translation>
+        <translation>任务在发件箱中等待。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="398"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
-        <translation type="unfinished">无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
+        <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="407"/>
         <source>Outcome unknown</source>
-        <translation type="unfinished">结果未知</translation>
+        <translation>结果未知</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="412"/>
         <source>The job is kept in the outbox, marked “Outcome unknown”: there you can mark it as submitted with its task id, send it again, or discard it. The app will not resend it on its own.</source>
-        <translation type="unfinished"></translation>
+        <translation>任务已保留在发件箱中，并标记为“结果未知”：你可以在发件箱中按任务 ID 将其标记为已提交、再次发送或丢弃。应用不会自动重新发送。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="428"/>
         <source>A request is on its way</source>
-        <translation type="unfinished">请求正在等待应答</translation>
+        <translation>请求正在等待响应</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="432"/>
         <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the job is kept as “Outcome unknown”.</source>
-        <translation type="unfinished"></translation>
+        <translation>一个付费请求正在等待服务响应。如果现在退出，其任务 ID 将丢失，该任务会被标记为“结果未知”。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="436"/>
         <source>Wait for the answer</source>
-        <translation type="unfinished">等待应答</translation>
+        <translation>等待响应</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="437"/>
         <source>Quit anyway</source>
-        <translation type="unfinished">仍然退出</translation>
+        <translation>仍然退出</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/submit_flow.py" line="448"/>
         <source>Waiting for the service&apos;s answer…</source>
-        <translation type="unfinished">正在等待服务响应…</translation>
+        <translation>正在等待服务响应…</translation>
     </message>
 </context>
 <context>
@@ -1900,7 +1900,7 @@ A desktop client for digital-human video generation.</source>
     <message>
         <location filename="../../avatar_desktop/ui/task_model.py" line="46"/>
         <source>Not found</source>
-        <translation type="unfinished"></translation>
+        <translation>未找到</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
