@@ -11,14 +11,12 @@ from PySide6.QtCore import QObject, Signal
 from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
 from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
-from avatar_desktop.core.service import NotSent, OutcomeUnknown, RequestRejected
+from avatar_desktop.core.service import NotSent
 from avatar_desktop.core.tasks import LocalStatus, TaskStore
 from avatar_desktop.core.vault import TokenSource, TokenVault
 from avatar_desktop.qt.workers import (
     Abandoned,
     MediaCheckWorker,
-    SubmitJob,
-    SubmitWorker,
     TokenWorker,
     VoiceListWorker,
     WorkerThreads,
@@ -99,74 +97,6 @@ def test_call_abandonable_returns_raises_and_gives_up():
     with pytest.raises(Abandoned):
         call_abandonable(lambda: time.sleep(5), stop)
     assert time.monotonic() - started < 1
-
-
-def test_submit_records_before_sending_then_completes(
-    qtbot, driver, relay, sandbox, store, threads
-):
-    worker = SubmitWorker(store)
-    threads.start(worker, "submit")
-    driver.submit.connect(worker.submit)
-    seen = []
-    worker.sending.connect(lambda row: seen.append(store.get(row).status))
-    with relay(worker.submitted, 5000) as blocker:
-        driver.submit.emit(SubmitJob(sandbox_config(sandbox), SANDBOX_TOKEN, REQUEST))
-    row_id, task_id = blocker.args[0]
-    assert seen == [LocalStatus.SENDING]
-    record = store.get(row_id)
-    assert record.task_id == task_id and record.payload == REQUEST.to_payload()
-    assert task_id in sandbox.tasks
-
-
-def test_refused_submission_is_discarded(qtbot, driver, relay, sandbox, store, threads):
-    sandbox.inject("submit", Fault.refused("bad_avatar", "头像无效"))
-    worker = SubmitWorker(store)
-    threads.start(worker, "submit")
-    driver.submit.connect(worker.submit)
-    with relay(worker.failed, 5000) as blocker:
-        driver.submit.emit(SubmitJob(sandbox_config(sandbox), SANDBOX_TOKEN, REQUEST))
-    row_id, error = blocker.args[0]
-    assert isinstance(error, RequestRejected) and error.server_message == "头像无效"
-    assert store.get(row_id) is None and store.count() == 0
-
-
-def test_unreachable_service_is_not_sent(qtbot, driver, relay, store, threads):
-    worker = SubmitWorker(store)
-    threads.start(worker, "submit")
-    driver.submit.connect(worker.submit)
-    config = ServiceConfig(base_url="http://127.0.0.1:9", connect_timeout=1)
-    with relay(worker.failed, 5000) as blocker:
-        driver.submit.emit(SubmitJob(config, "token", REQUEST))
-    assert isinstance(blocker.args[0][1], NotSent)
-    assert store.count() == 0
-
-
-def test_dropped_connection_keeps_the_row_as_unknown(qtbot, driver, relay, sandbox, store, threads):
-    sandbox.inject("submit", Fault.dropped())
-    worker = SubmitWorker(store)
-    threads.start(worker, "submit")
-    driver.submit.connect(worker.submit)
-    with relay(worker.outcome_unknown, 5000) as blocker:
-        driver.submit.emit(SubmitJob(sandbox_config(sandbox), SANDBOX_TOKEN, REQUEST))
-    row_id, error = blocker.args[0]
-    assert isinstance(error, OutcomeUnknown)
-    assert store.get(row_id).status == LocalStatus.OUTCOME_UNKNOWN
-    assert len([r for r in sandbox.requests if r.method == "POST"]) == 1
-
-
-def test_shutdown_during_a_slow_submission_is_prompt(qtbot, driver, relay, sandbox, store):
-    sandbox.inject("submit", Fault.slow(5))
-    owner = WorkerThreads()
-    worker = SubmitWorker(store)
-    owner.start(worker, "submit")
-    driver.submit.connect(worker.submit)
-    with relay(worker.sending, 5000) as blocker:
-        driver.submit.emit(SubmitJob(sandbox_config(sandbox), SANDBOX_TOKEN, REQUEST))
-    row_id = blocker.args[0][0]
-    started = time.monotonic()
-    assert owner.shutdown(3000)
-    assert time.monotonic() - started < 2
-    assert store.get(row_id).status == LocalStatus.OUTCOME_UNKNOWN
 
 
 def test_voice_list_is_cached_for_offline_use(qtbot, driver, relay, sandbox, store, threads):

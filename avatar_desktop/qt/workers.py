@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -19,18 +18,11 @@ from PySide6.QtCore import QObject, QThread, Signal, Slot
 from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.follower import FollowRound, TaskAnswer, follow_round
 from avatar_desktop.core.media import CheckCancelled, MediaRole, check_media
-from avatar_desktop.core.request import GenerationRequest
 from avatar_desktop.core.service import (
     ApiError,
-    AuthError,
-    MissingTaskId,
-    NotSent,
-    OutcomeUnknown,
-    QuotaExhausted,
-    RequestRejected,
     Voice,
 )
-from avatar_desktop.core.tasks import INTERRUPTED_ERROR, StoreError, TaskStore
+from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.core.vault import SecretStoreError, TokenVault
 
 log = logging.getLogger("avatar_desktop.qt.workers")
@@ -71,123 +63,6 @@ def call_abandonable(
     if "error" in outcome:
         raise outcome["error"]
     return outcome["value"]  # type: ignore[no-any-return]
-
-
-@dataclass(frozen=True)
-class SubmitJob:
-    """One submission: where, with which token, what, and the consent record if cloning."""
-
-    config: ServiceConfig
-    token: str
-    request: GenerationRequest
-    consent: dict[str, Any] | None = None
-
-    def __repr__(self) -> str:
-        return f"SubmitJob(service={self.config.base_url!r}, mode={self.request.mode.value})"
-
-
-class SubmitWorker(QObject):
-    """Sends paid submissions, one at a time, recording each in the store before it goes out.
-
-    Signals:
-        sending(row_id): the request was recorded and is about to be sent.
-        submitted(row_id, task_id): the service accepted it.
-        failed(row_id, error): the service surely created no job (not sent, refused, bad token);
-            the row was discarded and ``row_id`` is gone.
-        outcome_unknown(row_id, error): the request may or may not have created a billed job;
-            the row is kept as ``OUTCOME_UNKNOWN``. Never retried automatically.
-    """
-
-    sending = Signal(int)
-    submitted = Signal(int, str)
-    failed = Signal(int, object)
-    outcome_unknown = Signal(int, object)
-
-    def __init__(self, store: TaskStore) -> None:
-        super().__init__()
-        self._store = store
-        self.stop_event = threading.Event()
-
-    @Slot(object)
-    def submit(self, job: SubmitJob) -> None:
-        if self.stop_event.is_set():
-            return  # the app is closing: a paid request must not start now
-        payload = job.request.to_payload()
-        try:
-            row_id = self._store.begin_submission(job.config.base_url, payload, job.consent)
-        except StoreError as exc:
-            # Nothing was sent: the request could not be recorded first.
-            self.failed.emit(0, exc)
-            return
-        self.sending.emit(row_id)
-
-        def send() -> str:
-            with job.config.make_client(job.token) as client:
-                return client.submit(job.request)
-
-        try:
-            task_id = call_abandonable(send, self.stop_event)
-        except Abandoned:
-            self._unknown(row_id, OutcomeUnknown(INTERRUPTED_ERROR))
-            return
-        except (NotSent, RequestRejected, AuthError, QuotaExhausted, ValueError) as exc:
-            # Surely no job (ValueError: an unusable address or token, refused before sending):
-            # forget the row, the form still holds the request.
-            self._discard(row_id)
-            self.failed.emit(row_id, exc)
-            return
-        except (OutcomeUnknown, MissingTaskId) as exc:
-            self._unknown(row_id, exc)
-            return
-        except ApiError as exc:
-            # Rate limit, server error, unreadable answer: a 4xx proves a refusal; a 5xx or a
-            # garbled answer *could* hide a job, so keep it visible as unknown.
-            if exc.status is not None and 400 <= exc.status < 500:
-                self._discard(row_id)
-                self.failed.emit(row_id, exc)
-            else:
-                self._unknown(row_id, exc)
-            return
-        except Exception as exc:  # a bug must not lose the row
-            log.exception("unexpected failure while submitting")
-            self._unknown(row_id, OutcomeUnknown(f"Unexpected error: {type(exc).__name__}"))
-            return
-        log.info("row %d: accepted as task %s", row_id, task_id)
-        try:
-            self._store.complete_submission(row_id, task_id)
-        except StoreError:
-            # The row went away while sending (removed from the list): keep the billed job.
-            try:
-                row_id = self._store.add_task(
-                    task_id, job.config.base_url, payload, consent=job.consent
-                )
-            except StoreError as exc:
-                # The job exists and is billed, but the list cannot hold it: say its id loudly.
-                log.warning("task %s was accepted but could not be saved: %s", task_id, exc)
-                self.outcome_unknown.emit(
-                    row_id,
-                    StoreError(
-                        f"The service accepted the job as task {task_id}, but the task list "
-                        f"could not save it ({exc}). Note this task id."
-                    ),
-                )
-                return
-            self.sending.emit(row_id)
-        self.submitted.emit(row_id, task_id)
-
-    def _discard(self, row_id: int) -> None:
-        try:
-            self._store.discard_submission(row_id)
-        except StoreError:
-            log.warning("row %d could not be discarded", row_id)
-
-    def _unknown(self, row_id: int, error: ApiError) -> None:
-        """Keep the row as outcome-unknown; the user is told even if the store fails."""
-        try:
-            self._store.mark_outcome_unknown(row_id, error.user_message)
-        except StoreError:
-            log.warning("row %d could not be marked as outcome unknown", row_id)
-        self.outcome_unknown.emit(row_id, error)
 
 
 class VoiceListWorker(QObject):
