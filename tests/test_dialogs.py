@@ -426,7 +426,7 @@ def test_language_switch_retranslates_live_and_keeps_the_form(qtbot, harness):
     window = h.window
     fill_audio(qtbot, window, no_watermark=True)
     english_menus = [a.text() for a in window.menuBar().actions()]
-    assert english_menus == ["&File", "&Compose", "&Tasks", "&Help"]
+    assert english_menus == ["&File", "&Compose", "&Outbox", "&Tasks", "&Help"]
 
     def drive(dialog: QWidget) -> QPushButton:
         select_data(qtbot, dialog.language, "zh_CN")

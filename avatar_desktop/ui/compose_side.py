@@ -242,6 +242,7 @@ class ComposeSide(QWidget):
         ``now``: at once, when the window closes)."""
         content = self.compose.draft()
         if now:
+            self._draft_timer.stop()
             try:
                 self._drafts.autosave(content)
             except StoreError as exc:

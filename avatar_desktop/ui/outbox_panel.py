@@ -14,6 +14,7 @@ from PySide6.QtCore import (
     QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QEvent,
     QLocale,
     QModelIndex,
     QObject,
@@ -304,8 +305,20 @@ class OutboxPanel(QWidget):
         self.clear_action.setText(self.tr("Remove submitted and cancelled"))
         self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(_HEADERS) - 1)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+            self.set_state(**self._state)
+        super().changeEvent(event)
+
     def set_state(self, *, paused: bool, token_paused: bool, reachable: bool, busy: bool) -> None:
         """Show the runner's state in the summary line and the pause button."""
+        self._state = {
+            "paused": paused,
+            "token_paused": token_paused,
+            "reachable": reachable,
+            "busy": busy,
+        }
         self.pause_button.setText(self.tr("Resume") if paused or token_paused else self.tr("Pause"))
         counts = dict.fromkeys(ItemState, 0)
         for row in range(self.model.rowCount()):
