@@ -51,10 +51,9 @@ STATE_NAMES = {
 _HEADERS = (
     QT_TRANSLATE_NOOP("OutboxTableModel", "#"),
     QT_TRANSLATE_NOOP("OutboxTableModel", "State"),
-    QT_TRANSLATE_NOOP("OutboxTableModel", "Next attempt / task"),
     QT_TRANSLATE_NOOP("OutboxTableModel", "Avatar"),
+    QT_TRANSLATE_NOOP("OutboxTableModel", "Next attempt / task"),
     QT_TRANSLATE_NOOP("OutboxTableModel", "Reason"),
-    QT_TRANSLATE_NOOP("OutboxTableModel", "Service"),
 )
 _ROOT = QModelIndex()
 
@@ -83,7 +82,7 @@ class OutboxTableModel(QAbstractTableModel):
     :attr:`ItemRole` (the :class:`OutboxItem`).
     """
 
-    COL_ID, COL_STATE, COL_NEXT, COL_AVATAR, COL_REASON, COL_SERVICE = range(6)
+    COL_ID, COL_STATE, COL_AVATAR, COL_NEXT, COL_REASON = range(5)
     ItemRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
@@ -175,8 +174,6 @@ class OutboxTableModel(QAbstractTableModel):
             return f"{name} · {mode.value}" if mode else name
         if column == self.COL_REASON:
             return (item.reason or "").replace("\n", " ")
-        if column == self.COL_SERVICE:
-            return item.service_url
         return ""
 
     def _tooltip(self, item: OutboxItem, column: int) -> str:
@@ -201,6 +198,7 @@ class OutboxTableModel(QAbstractTableModel):
                 lines.append(item.reason)
             if item.source:
                 lines.append(_tr("From: %1").replace("%1", item.source))
+            lines.append(_tr("Service: %1").replace("%1", item.service_url))
             lines.append(
                 _tr("Queued: %1").replace(
                     "%1", QLocale().toString(item.created_at.astimezone().replace(tzinfo=None))
@@ -260,7 +258,7 @@ class OutboxPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
-        for column, width in enumerate((44, 120, 130, 170, 220)):
+        for column, width in enumerate((36, 110, 140, 100)):
             header.resizeSection(column, width)
         self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._menu)

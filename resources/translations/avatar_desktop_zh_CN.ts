@@ -212,99 +212,99 @@
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="259"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="279"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="283"/>
         <source>Save as draft</source>
         <translation>保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="260"/>
         <source>Name of the draft:</source>
         <translation>草稿名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="273"/>
         <source>Replace draft?</source>
         <translation>替换草稿？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="274"/>
         <source>A draft with that name exists already. Replace it?</source>
         <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="285"/>
         <source>Draft saved: %1</source>
         <translation>草稿已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="303"/>
         <source>Draft opened.</source>
         <translation>已打开草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="336"/>
         <source>Form cleared. Undo with Ctrl+Z.</source>
         <translation>表单已清空。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="345"/>
         <source>The form is back.</source>
         <translation>表单已恢复。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="355"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="356"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="363"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="392"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="444"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="445"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="447"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="449"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="450"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="451"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="452"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="458"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="463"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="464"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="465"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -1212,87 +1212,87 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="293"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="295"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="298"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="297"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="298"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="301"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="300"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="301"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="303"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="304"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="303"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="320"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="320"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="328"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="319"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="330"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="332"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="334"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="325"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="336"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="338"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
@@ -1300,52 +1300,52 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="49"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
@@ -1355,14 +1355,9 @@ A desktop client for digital-human video generation.</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
         <source>Reason</source>
         <translation>原因</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
-        <source>Service</source>
-        <translation>服务</translation>
     </message>
 </context>
 <context>
