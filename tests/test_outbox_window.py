@@ -170,3 +170,29 @@ def test_add_to_outbox_queues_without_sending(qtbot, harness):
     assert states(h) == [ItemState.QUEUED]
     assert h.posts() == []
     assert "Added to the outbox" in h.window.statusBar().currentMessage()
+
+
+def test_importing_a_spreadsheet_previews_then_queues(qtbot, harness, tmp_path):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    h = harness
+    h.window.outbox_runner.pause()
+    jobs = tmp_path / "jobs.csv"
+    rows = [f"{AVATAR},{AUDIO}?n={n},是" for n in range(50)]
+    rows.insert(3, f"{AVATAR},not-a-url,否")
+    jobs.write_text("\ufeffavatar_url,audio_url,no_watermark\n" + "\n".join(rows) + "\n", "utf-8")
+
+    def accept(dialog):
+        assert dialog.table.item(0, 0).text() == "5"  # the invalid row first, by its line
+        return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+
+    with answer_modal(qtbot, accept, timeout=10.0) as seen:
+        h.window.outbox_control.import_jobs(jobs)
+    assert seen["title"] == "Import jobs"
+    qtbot.waitUntil(lambda: len(h.outbox.items()) == 50, timeout=5000)
+    assert all(item.payload["no_watermark"] is True for item in h.outbox.items())
+    assert h.outbox.items()[0].source == "jobs.csv line 2"
+    # The same file again: every row is already queued, so nothing is added.
+    with answer_modal(qtbot, lambda d: d.buttons.button(QDialogButtonBox.StandardButton.Cancel)):
+        h.window.outbox_control.import_jobs(jobs)
+    assert len(h.outbox.items()) == 50
