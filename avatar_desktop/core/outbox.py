@@ -23,6 +23,7 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import sqlite3
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -156,6 +157,25 @@ def _item(row: Sequence[Any]) -> OutboxItem:
         owner=values["owner"],
         created_at=_datetime(values["created_at"]),
         updated_at=_datetime(values["updated_at"]),
+    )
+
+
+def _task_row(
+    conn: sqlite3.Connection, task_id: str, item: Sequence[Any], status: TaskStatus
+) -> int:
+    """The task row of ``task_id``, added (from an item's ``service_url, payload, consent``)
+    when the list does not have it yet; inside the caller's transaction."""
+    existing = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+    if existing is not None:
+        return int(existing[0])
+    return insert_task(
+        conn,
+        task_id=task_id,
+        service_url=item[0],
+        payload=json.loads(item[1]),
+        consent=None if item[2] is None else json.loads(item[2]),
+        status=status,
+        created_at=time.time(),
     )
 
 
@@ -409,21 +429,7 @@ class Outbox:
             ).fetchone()
             if row is None:
                 raise StoreError(f"Outbox item {item_id} is no longer being sent by this program.")
-            existing = conn.execute(
-                "SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)
-            ).fetchone()
-            if existing is not None:
-                row_id = int(existing[0])
-            else:
-                row_id = insert_task(
-                    conn,
-                    task_id=task_id,
-                    service_url=row[0],
-                    payload=json.loads(row[1]),
-                    consent=None if row[2] is None else json.loads(row[2]),
-                    status=TaskStatus.NOT_START,
-                    created_at=time.time(),
-                )
+            row_id = _task_row(conn, task_id, row, TaskStatus.NOT_START)
             conn.execute(
                 "UPDATE outbox SET state = ?, task_id = ?, reason = NULL, owner = NULL, "
                 "next_attempt_at = NULL, wait_kind = NULL, updated_at = ? WHERE item_id = ?",
@@ -565,21 +571,7 @@ class Outbox:
             ).fetchone()
             if row is None:
                 return None
-            existing = conn.execute(
-                "SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)
-            ).fetchone()
-            if existing is not None:
-                row_id = int(existing[0])
-            else:
-                row_id = insert_task(
-                    conn,
-                    task_id=task_id,
-                    service_url=row[0],
-                    payload=json.loads(row[1]),
-                    consent=None if row[2] is None else json.loads(row[2]),
-                    status=TaskStatus.UNKNOWN,
-                    created_at=time.time(),
-                )
+            row_id = _task_row(conn, task_id, row, TaskStatus.UNKNOWN)
             conn.execute(
                 "UPDATE outbox SET state = ?, task_id = ?, reason = NULL, updated_at = ? "
                 "WHERE item_id = ?",
