@@ -211,7 +211,7 @@ class OutboxRunner(QObject):
         self._timer.setInterval(tick_ms)
         self._timer.timeout.connect(self.tick)
         self._timer.start()
-        self._watch_system_network()
+        QTimer.singleShot(0, self, self._watch_system_network)  # after the first paint
         self.recovered_at_start = self.recover()
         """Items an earlier run left "sending": now "outcome_unknown", for the user to see."""
 

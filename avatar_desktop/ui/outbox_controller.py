@@ -14,21 +14,22 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.importer import ImportReport, read_file, write_template
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox
 from avatar_desktop.core.request import GenerationRequest, ValidationError, check_identifier
-from avatar_desktop.core.transfer import TransferReport, is_export, read_export, write_export
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
-from avatar_desktop.ui.import_dialog import ImportPreviewDialog
 from avatar_desktop.ui.outbox_panel import OutboxPanel
+
+if TYPE_CHECKING:  # the importer and the dialogs load when first used, not at start-up
+    from avatar_desktop.core.importer import ImportReport
+    from avatar_desktop.core.transfer import TransferReport
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -271,6 +272,9 @@ class OutboxController(QObject):
 
     def _read(self, path: Path, service: str) -> _ReadImport:
         """On the background thread: parse, and find the duplicates."""
+        from avatar_desktop.core.importer import read_file
+        from avatar_desktop.core.transfer import is_export, read_export
+
         if path.suffix.lower() == ".json":
             try:
                 data = json.loads(path.read_text(encoding="utf-8-sig"))
@@ -285,6 +289,8 @@ class OutboxController(QObject):
         return _ReadImport(path, report, set(duplicates))
 
     def _preview(self, result: _ReadImport, service: str) -> None:
+        from avatar_desktop.ui.import_dialog import ImportPreviewDialog
+
         if result.transfer is not None:
             self._transferred(result.transfer)
             return
@@ -335,6 +341,8 @@ class OutboxController(QObject):
 
     @Slot()
     def save_template(self) -> None:
+        from avatar_desktop.core.importer import write_template
+
         path = self._ask_save(
             self.tr("Save CSV template"), "avatar-jobs.csv", self.tr("CSV (*.csv)")
         )
@@ -348,6 +356,8 @@ class OutboxController(QObject):
 
     @Slot()
     def export(self) -> None:
+        from avatar_desktop.core.transfer import write_export
+
         path = self._ask_save(
             self.tr("Export drafts and outbox"),
             "avatar-desktop-export.json",
