@@ -519,11 +519,13 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     url = target.url
     outbox = session.outbox
     concurrency = args.concurrency or session.default_concurrency()
+    # Exactly these items may go in this run (what the user agreed to); items queued while it
+    # runs wait for the next one.
     if args.wait:
-        counts = outbox.counts(url)
-        count = counts[ItemState.QUEUED] + counts[ItemState.RETRY_WAIT]
+        chosen = [i.item_id for i in outbox.items(url, (ItemState.QUEUED, ItemState.RETRY_WAIT))]
     else:
-        count = outbox.due_count(url, explicit=True)
+        chosen = outbox.due_ids(url, explicit=True)
+    count = len(chosen)
     if count == 0:
         say(f"nothing to send to {url}.")
         return _needs_user(session, url)
@@ -554,6 +556,7 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
             sender,
             concurrency=concurrency,
             wait=args.wait,
+            only=chosen,
             should_stop=session.stop.is_set,
             on_outcome=_show_outcome,
             sleep=pause,

@@ -845,7 +845,10 @@ def test_closing_during_a_slow_submission(qtbot, harness, tmp_path):
     elapsed = time.monotonic() - started
 
     assert elapsed < 4.0
-    # The next program to open the data file finds the send interrupted: outcome unknown.
+    # While the process lives, its lock says the request may still be answered...
+    assert not Outbox(h.database).recover_orphans(lambda owner: owner_is_alive(tmp_path, owner))
+    # ...once it has ended (the OS frees the lock), the next program finds it interrupted.
+    h.window.outbox_runner.owner.release()
     Outbox(h.database).recover_orphans(lambda owner: owner_is_alive(tmp_path, owner))
     assert h.outbox.get(item.item_id).state is ItemState.OUTCOME_UNKNOWN
     # Destroying the window now must not destroy a running QThread (a Qt warning fails the test).

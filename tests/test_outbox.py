@@ -335,3 +335,11 @@ def test_duplicates_of_a_batch_are_split_out(outbox, db):
     )
     assert fresh == [4] and duplicates == {2: None, 3: None, 5: 4}
     assert outbox.split_duplicates("http://127.0.0.1:2", [(2, request(1))]) == ([2], {})
+
+
+def test_a_run_sends_only_the_items_it_was_given(outbox, owner, sandbox):
+    first = outbox.add(sandbox.base_url, request(1))
+    later = outbox.add(sandbox.base_url, request(2))  # queued after the user said yes
+    report = send_due(make_sender(outbox, owner, sandbox.base_url), only=[first])
+    assert [o.item_id for o in report.by(Decision.SUBMITTED)] == [first]
+    assert outbox.get(later).state is ItemState.QUEUED

@@ -148,3 +148,17 @@ def test_store_watch_sees_another_connection_s_commit(qtbot, tmp_path):
                 Outbox(mine).add("http://127.0.0.1:1", request(2))
         finally:
             watch.stop()
+
+
+def test_a_yes_covers_exactly_the_items_asked_about(qtbot, make_runner, db, sandbox):
+    outbox = Outbox(db)
+    outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(8)])
+    runner = make_runner()
+    with qtbot.waitSignal(runner.confirmation_needed, timeout=5000):
+        runner.configure(config_for(sandbox.base_url), SANDBOX_TOKEN)
+    outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(100, 106)])
+    with qtbot.waitSignal(runner.confirmation_needed, timeout=10000) as asked_again:
+        runner.confirm(8)
+    assert asked_again.args == [6]  # the six queued meanwhile were not covered by the "yes"
+    assert counts(db, sandbox.base_url)[ItemState.SUBMITTED] == 8
+    assert counts(db, sandbox.base_url)[ItemState.QUEUED] == 6

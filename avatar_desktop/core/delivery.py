@@ -20,7 +20,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -152,19 +152,25 @@ class Sender:
         self._lock = threading.Lock()
         self.unsaved: dict[int, str] = {}
 
-    def send_next(self, *, explicit: bool) -> SendOutcome | None:
-        """Claim the oldest due item and send it; None when nothing is due (or the service
-        asked to wait: see :attr:`gate`)."""
+    def send_next(
+        self, *, explicit: bool, only: Collection[int] | None = None
+    ) -> SendOutcome | None:
+        """Claim the oldest due item (one of ``only``, when given) and send it; None when
+        nothing is due (or the service asked to wait: see :attr:`gate`)."""
         if self.gate.wait_seconds(self.service_url) > 0:
             return None
-        item = self.outbox.claim_next(self.service_url, self.owner, explicit=explicit)
+        item = self.outbox.claim_next(self.service_url, self.owner, explicit=explicit, only=only)
         if item is None:
             return None
         return self.send_claimed(item)
 
     def send_item(self, item_id: int) -> SendOutcome | None:
-        """Claim item ``item_id`` (if still queued or waiting) and send it now."""
-        item = self.outbox.claim(item_id, self.owner)
+        """Claim item ``item_id`` (if still queued or waiting, and of this service) and send it
+        now; None when it was not sent (taken by another process, cancelled, or the service
+        asked to wait — a ``Retry-After`` is honoured even for Submit)."""
+        if self.gate.wait_seconds(self.service_url) > 0:
+            return None
+        item = self.outbox.claim(item_id, self.owner, self.service_url)
         if item is None:
             return None
         return self.send_claimed(item)
@@ -279,18 +285,23 @@ def send_due(
     *,
     concurrency: int = 2,
     wait: bool = False,
+    explicit: bool = True,
+    only: Collection[int] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     on_outcome: Callable[[SendOutcome], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
     poll_seconds: float = 1.0,
 ) -> RunReport:
-    """Send the due items of ``sender``'s service, ``concurrency`` at a time.
+    """Send the due items of ``sender``'s service, ``concurrency`` at a time — only the items
+    ``only`` when given (what the user agreed to: items queued during the run wait for the
+    next one).
 
-    An explicit send: items that waited only because the service was unreachable go at once;
-    a delay the service asked for is honoured. Without ``wait`` the run ends when nothing is
-    due; with it, it goes on through those delays until nothing of the service is queued,
-    sending or waiting. Either way it stops as soon as the token is refused, the service cannot
-    be reached at all, or the balance is used up.
+    An explicit send (the default): items that waited only because the service was
+    unreachable go at once; a delay the service asked for is honoured. Without ``wait`` the
+    run ends when nothing is due; with it, it goes on through those delays until nothing of
+    the service (of ``only``, when given) is queued or waiting and nothing is being sent.
+    Either way it stops as soon as the token is refused, the service cannot be reached at all,
+    or the balance is used up.
     """
     report = RunReport()
     lock = threading.Lock()
@@ -314,7 +325,7 @@ def send_due(
     def worker() -> None:
         while not stop.is_set() and not should_stop():
             try:
-                outcome = sender.send_next(explicit=True)
+                outcome = sender.send_next(explicit=explicit, only=only)
             except StoreError as exc:
                 with lock:
                     report.store_error = exc
@@ -341,7 +352,14 @@ def send_due(
         if not wait or stop.is_set() or report.stopped is not None:
             return report
         counts = sender.outbox.counts(sender.service_url)
-        if not any(counts[s] for s in ItemState if s.is_waiting):
+        if only is not None:
+            # Done when what this run may send is sent, and nothing of the service is on its
+            # way (another program's send may still end, or be found interrupted).
+            left = [sender.outbox.get(item_id) for item_id in only]
+            mine = any(item is not None and item.state.is_waiting for item in left)
+            if not mine and counts[ItemState.SENDING] == 0:
+                return report
+        elif not any(counts[s] for s in ItemState if s.is_waiting):
             return report
         # Items wait for a delay the service asked for, or are being sent by another
         # process: look again in a moment (a gated service answers None until it is free).

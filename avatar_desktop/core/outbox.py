@@ -25,7 +25,7 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -36,6 +36,9 @@ from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import insert_task
 
 log = logging.getLogger("avatar_desktop.outbox")
+
+_MAX_VARIABLES = 500
+"""Item ids bound in one ``IN (...)``; a run limited to more takes them in several rounds."""
 
 INTERRUPTED_REASON = (
     "The program sending this job stopped before the service answered; the job may exist."
@@ -346,6 +349,18 @@ class Outbox:
             ).fetchone()
         return int(row[0])
 
+    def due_ids(self, service_url: str, *, now: float | None = None, explicit: bool) -> list[int]:
+        """The ids of the items of ``service_url`` a send would take now, oldest first (what
+        the user is asked to confirm is exactly what may then be sent)."""
+        moment = time.time() if now is None else now
+        with self.db.connection() as conn:
+            due = self._due_clause(explicit)
+            rows = conn.execute(
+                f"SELECT item_id FROM outbox WHERE service_url = ? AND {due} ORDER BY item_id",
+                (service_url, moment),
+            ).fetchall()
+        return [int(row[0]) for row in rows]
+
     def next_attempt(self, service_url: str) -> float | None:
         """The Unix time of the earliest ``retry_wait`` item of ``service_url``, if any."""
         with self.db.connection() as conn:
@@ -358,16 +373,31 @@ class Outbox:
     # -- sending --
 
     def claim_next(
-        self, service_url: str, owner: str, *, explicit: bool, now: float | None = None
+        self,
+        service_url: str,
+        owner: str,
+        *,
+        explicit: bool,
+        now: float | None = None,
+        only: Collection[int] | None = None,
     ) -> OutboxItem | None:
-        """Claim the oldest due item of ``service_url`` for ``owner``: it becomes ``sending``,
-        durably, before this returns. None when nothing is due."""
+        """Claim the oldest due item of ``service_url`` for ``owner`` (one of ``only``, when
+        given): it becomes ``sending``, durably, before this returns. None when nothing is
+        due."""
         moment = time.time() if now is None else now
+        among = ""
+        args: list[Any] = [service_url, moment]
+        if only is not None:
+            chosen = sorted(only)[:_MAX_VARIABLES]
+            if not chosen:
+                return None
+            among = f" AND item_id IN ({', '.join('?' * len(chosen))})"
+            args.extend(chosen)
         with self.db.transaction() as conn:
             row = conn.execute(
                 f"SELECT item_id FROM outbox WHERE service_url = ? AND {self._due_clause(explicit)}"
-                " ORDER BY item_id LIMIT 1",
-                (service_url, moment),
+                f"{among} ORDER BY item_id LIMIT 1",
+                args,
             ).fetchone()
             if row is None:
                 return None
@@ -381,21 +411,26 @@ class Outbox:
         log.info("item %d: claimed by %s (attempt %d)", item.item_id, owner, item.attempts)
         return item
 
-    def claim(self, item_id: int, owner: str) -> OutboxItem | None:
+    def claim(self, item_id: int, owner: str, service_url: str | None = None) -> OutboxItem | None:
         """Claim one particular item (Submit sends the item it just queued) if it is still
-        queued or waiting; None when it is not (another process took it, or it was cancelled)."""
+        queued or waiting — and, when ``service_url`` is given, belongs to it; None when it is
+        not (another process took it, or it was cancelled)."""
+        service = "" if service_url is None else " AND service_url = ?"
+        args: list[Any] = [
+            ItemState.SENDING.value,
+            owner,
+            time.time(),
+            item_id,
+            ItemState.QUEUED.value,
+            ItemState.RETRY_WAIT.value,
+        ]
+        if service_url is not None:
+            args.append(service_url)
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 "UPDATE outbox SET state = ?, owner = ?, attempts = attempts + 1, updated_at = ? "
-                "WHERE item_id = ? AND state IN (?, ?)",
-                (
-                    ItemState.SENDING.value,
-                    owner,
-                    time.time(),
-                    item_id,
-                    ItemState.QUEUED.value,
-                    ItemState.RETRY_WAIT.value,
-                ),
+                f"WHERE item_id = ? AND state IN (?, ?){service}",
+                args,
             )
             if cursor.rowcount == 0:
                 return None

@@ -54,19 +54,23 @@ PROBE_EVERY_TICKS = 10
 
 @dataclass(frozen=True)
 class SendJob:
-    """One job for a lane: send ``item_id`` now, or every due item (``item_id`` None)."""
+    """One job for a lane: send ``item_id`` now, or the due items ``only`` (``item_id``
+    None), taking unreachable-waiting ones at once when ``explicit``."""
 
     config: ServiceConfig
     token: str
     item_id: int | None = None
     concurrency: int = 2
+    explicit: bool = True
+    only: tuple[int, ...] | None = None
 
 
 class SendWorker(QObject):
-    """Runs sends on its thread. Signals: ``outcome(SendOutcome)``, ``finished(RunReport)``."""
+    """Runs sends on its thread. Signals: ``outcome(SendOutcome)``, ``finished(SendJob,
+    RunReport)`` (always, after the job's outcomes)."""
 
     outcome = Signal(object)
-    finished = Signal(object)
+    finished = Signal(object, object)
 
     def __init__(self, outbox: Outbox, owner: str, gate: RateGate) -> None:
         super().__init__()
@@ -99,6 +103,8 @@ class SendWorker(QObject):
             result = send_due(
                 sender,
                 concurrency=job.concurrency,
+                explicit=job.explicit,
+                only=job.only,
                 should_stop=self.stop_event.is_set,
                 on_outcome=self.outcome.emit,
             )
@@ -114,7 +120,7 @@ class SendWorker(QObject):
             report.store_error = exc
         except Exception:
             log.exception("unexpected failure while sending")
-        self.finished.emit(report)
+        self.finished.emit(job, report)
 
 
 class ReachabilityWorker(QObject):
@@ -151,6 +157,10 @@ class OutboxRunner(QObject):
 
     Signals:
         outcome(SendOutcome): one send ended (for the status bar and the compose area).
+        item_finished(int): a Submit job for this item ended, after its outcome if it had one
+            (none: another process took it, or the service asked to wait).
+        unsaved_stored(int, str): the task id of an accepted item, which could not be written
+            at first, is stored now.
         confirmation_needed(int): this many items would go out at once; call :meth:`confirm`.
         state_changed(): online / paused / busy changed (for the status bar).
         token_refused(): the service refused the token; sending is paused.
@@ -160,6 +170,8 @@ class OutboxRunner(QObject):
     confirmation_needed = Signal(int)
     state_changed = Signal()
     token_refused = Signal()
+    item_finished = Signal(int)
+    unsaved_stored = Signal(int, str)
     _submit = Signal(object)
     _run = Signal(object)
     _probe = Signal(str)
@@ -188,8 +200,10 @@ class OutboxRunner(QObject):
         self.online = True
         self.system_offline = False
         self._running = 0  # jobs handed to the workers and not finished
-        self._confirmed = 0  # how many due items the user agreed to send at once
+        self._asked: tuple[int, ...] = ()  # the items the user is asked to send at once
         self._asking = False
+        self.unsaved: dict[int, str] = {}
+        """Accepted items whose task id could not be written yet (a full disk): retried."""
         self._ticks = 0
 
         self._threads = WorkerThreads(self)
@@ -225,7 +239,6 @@ class OutboxRunner(QObject):
         self._config, self._token = config, token
         if service_changed:
             self.online = True
-            self._confirmed = 0
         self.state_changed.emit()
         QTimer.singleShot(0, self.tick)
 
@@ -261,14 +274,20 @@ class OutboxRunner(QObject):
         self._start_run(explicit=True)
 
     def confirm(self, count: int) -> None:
-        """The user agreed to send ``count`` items at once."""
+        """The user agreed to send the ``count`` items they were asked about (those exactly:
+        items queued since then wait for the next question)."""
         self._asking = False
-        self._confirmed = count
-        self._start_run(explicit=True)
+        asked, self._asked = self._asked, ()
+        if asked and self.can_send() and not self.token_paused:
+            assert self._config is not None and self._token is not None
+            self._running += 1
+            self.state_changed.emit()
+            self._run.emit(SendJob(self._config, self._token, None, self.concurrency, True, asked))
 
     def decline(self) -> None:
         """The user did not want the items sent now: automatic sending waits for "Send now"."""
         self._asking = False
+        self._asked = ()
         self.paused = True
         self.state_changed.emit()
 
@@ -289,6 +308,8 @@ class OutboxRunner(QObject):
         self._ticks += 1
         if self._ticks % RECOVER_EVERY_TICKS == 0:
             self.recover()
+        if self.unsaved:
+            self._store_unsaved()
         if self._config is None:
             return
         if not self.reachable:
@@ -297,6 +318,15 @@ class OutboxRunner(QObject):
             return
         if self.auto_send and not self.paused and not self.token_paused:
             self._start_run(explicit=False)
+
+    def _store_unsaved(self) -> None:
+        for item_id, task_id in list(self.unsaved.items()):
+            try:
+                self.outbox.mark_submitted(item_id, self.owner.owner_id, task_id)
+            except StoreError:
+                continue
+            del self.unsaved[item_id]
+            self.unsaved_stored.emit(item_id, task_id)
 
     def recover(self) -> list[int]:
         """Items that dead processes left ``sending`` become ``outcome_unknown``."""
@@ -311,21 +341,21 @@ class OutboxRunner(QObject):
             return
         assert self._config is not None and self._token is not None
         try:
-            due = self.outbox.due_count(self._config.base_url, explicit=explicit)
+            due = tuple(self.outbox.due_ids(self._config.base_url, explicit=explicit))
         except StoreError as exc:
             log.warning("could not read the outbox: %s", exc)
             return
-        if due == 0 or self.gate.wait_seconds(self._config.base_url) > 0:
+        if not due or self.gate.wait_seconds(self._config.base_url) > 0:
             return
-        if due <= CONFIRM_ABOVE:
-            self._confirmed = 0  # a later batch of many asks again
-        elif due > self._confirmed:
+        if len(due) > CONFIRM_ABOVE:
+            # Each is billed: ask first, then send exactly those.
             self._asking = True
-            self.confirmation_needed.emit(due)
+            self._asked = due
+            self.confirmation_needed.emit(len(due))
             return
         self._running += 1
         self.state_changed.emit()
-        self._run.emit(SendJob(self._config, self._token, None, self.concurrency))
+        self._run.emit(SendJob(self._config, self._token, None, self.concurrency, explicit, due))
 
     @Slot(object)
     def _on_outcome(self, outcome: SendOutcome) -> None:
@@ -337,12 +367,16 @@ class OutboxRunner(QObject):
             self.online = False
         elif outcome.decision is Decision.SUBMITTED:
             self.online = True
+            if not outcome.saved and outcome.task_id:
+                self.unsaved[outcome.item_id] = outcome.task_id
         self.outcome.emit(outcome)
         self.state_changed.emit()
 
-    @Slot(object)
-    def _on_finished(self, report: RunReport) -> None:
+    @Slot(object, object)
+    def _on_finished(self, job: SendJob, report: RunReport) -> None:
         self._running = max(0, self._running - 1)
+        if job.item_id is not None:
+            self.item_finished.emit(job.item_id)
         if report.stopped is RunStop.QUOTA:
             self.paused = True
         self.state_changed.emit()
@@ -402,10 +436,14 @@ class OutboxRunner(QObject):
 
     def shutdown(self) -> None:
         """Stop the clock and the threads; items in flight stay ``sending`` under this process
-        and become ``outcome_unknown`` once it has ended."""
+        and become ``outcome_unknown`` once it has ended. While a request may still be on its
+        way, this process keeps its lock (the OS frees it at exit), so no other process
+        declares that item lost while an answer can still arrive."""
+        busy = self.busy
         self._timer.stop()
         self._threads.shutdown()
-        self.owner.release()
+        if not busy:
+            self.owner.release()
 
 
 __all__ = ["OutboxRunner", "ReachabilityWorker", "SendJob", "SendWorker"]

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.service import TaskStatus
@@ -246,6 +247,8 @@ class MainWindow(QMainWindow):
         self.submission.submitted.connect(self._on_submitted)
         self.outbox_runner.state_changed.connect(self._update_outbox_status)
         self.outbox_runner.token_refused.connect(self._on_sending_token_refused)
+        self.outbox_runner.outcome.connect(self._on_sent)
+        self.outbox_runner.unsaved_stored.connect(self._on_unsaved_stored)
         self.following.task_updated.connect(self._on_task_updated)
         self.store_watch.changed.connect(self._on_store_changed)
 
@@ -480,6 +483,26 @@ class MainWindow(QMainWindow):
         title = self.tr("Outbox")
         self.right_tabs.setTabText(1, f"{title} ({waiting})" if waiting else title)
         self.main_actions.pause_sending.setChecked(runner.paused or runner.token_paused)
+
+    @Slot(object)
+    def _on_sent(self, outcome: SendOutcome) -> None:
+        """A job the service accepted but whose task id could not be written yet: say its id
+        until it is stored (the runner keeps trying)."""
+        if outcome.decision is Decision.SUBMITTED and not outcome.saved:
+            self.statusBar().showMessage(
+                self.tr(
+                    "Task %1 was accepted but could not be saved yet (%2); the app keeps trying. "
+                    "Note its id."
+                )
+                .replace("%1", outcome.task_id or "")
+                .replace("%2", outcome.reason or "")
+            )
+
+    @Slot(int, str)
+    def _on_unsaved_stored(self, _item_id: int, task_id: str) -> None:
+        self.statusBar().showMessage(
+            self.tr("Task %1 is saved in the task list now.").replace("%1", task_id), 10000
+        )
 
     @Slot()
     def _on_sending_token_refused(self) -> None:

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.media import MediaRole
-from avatar_desktop.core.outbox import Outbox
+from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.service import ApiError, NotSent
 from avatar_desktop.core.tasks import TaskStore
@@ -83,6 +83,7 @@ class SubmitFlow(QObject):
         self._consented: set[str] = set()
         self.closing = False
         runner.outcome.connect(self._on_outcome)
+        runner.item_finished.connect(self._on_item_finished)
         compose_side.check_finished.connect(self._on_check_finished)
         compose_side.validity_changed.connect(self.update)
         actions.submit.triggered.connect(self.submit)
@@ -326,7 +327,8 @@ class SubmitFlow(QObject):
                 self._side.show_error(
                     self.tr(
                         "The service accepted the job as task %1, but it could not be saved "
-                        "in the task list yet (%2). Note this task id; the app keeps trying."
+                        "in the task list yet (%2). Note this task id; the app keeps trying to "
+                        "save it."
                     )
                     .replace("%1", outcome.task_id or "")
                     .replace("%2", outcome.reason or "")
@@ -365,6 +367,28 @@ class SubmitFlow(QObject):
             self._show_unknown(text)
         self.message.emit(title, 10000)
 
+    @Slot(int)
+    def _on_item_finished(self, item_id: int) -> None:
+        """Submit's job ended without sending its item: the service asked to wait, or another
+        program (a second window, avatar-cli) took the item first."""
+        if item_id != self.in_flight:
+            return
+        self.in_flight = None
+        self.busy_changed.emit()
+        self.update()
+        if self.closing:
+            return
+        item = self._outbox.get(item_id)
+        if item is not None and item.state.is_waiting and item.state is not ItemState.SENDING:
+            text = self.tr(
+                "The service asked to wait before the next request: the job waits in the "
+                "outbox and goes out by itself."
+            )
+        else:
+            text = self.tr("Another program sent this job meanwhile: see the outbox.")
+        self._side.show_error(text)
+        self.message.emit(text, 8000)
+
     def _offer_to_keep(self, item_id: int, text: str) -> None:
         box = QMessageBox(self._window)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -383,14 +407,25 @@ class SubmitFlow(QObject):
 
         def answered() -> None:
             if box.clickedButton() is not keep:
-                self._outbox.cancel(item_id)
-                self.message.emit(self.tr("The job was discarded."), 5000)
+                if self._discard(item_id):
+                    self.message.emit(self.tr("The job was discarded."), 5000)
+                else:
+                    # The service came back while the question was open: it went out.
+                    self.message.emit(
+                        self.tr("The job was already sent meanwhile: see the outbox."), 8000
+                    )
             else:
                 self.message.emit(self.tr("The job waits in the outbox."), 5000)
             box.deleteLater()
 
         box.finished.connect(answered)
         box.open()
+
+    def _discard(self, item_id: int) -> bool:
+        try:
+            return self._outbox.cancel(item_id)
+        except StoreError:
+            return False
 
     def _show_unknown(self, text: str) -> None:
         text = (
@@ -421,7 +456,9 @@ class SubmitFlow(QObject):
 
     def confirm_quit(self) -> bool:
         """Ask before closing on a paid request whose answer (and task id) is on its way."""
-        if self.in_flight is None or self._session.config.sandbox:
+        if self._session.config.sandbox:
+            return True
+        if self.in_flight is None and not self._runner.busy:
             return True
         box = QMessageBox(self._window)
         box.setIcon(QMessageBox.Icon.Warning)
@@ -429,8 +466,8 @@ class SubmitFlow(QObject):
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.setText(
             self.tr(
-                "A paid request is waiting for the service's answer. If you quit now, its task "
-                "id is lost and the job is kept as “Outcome unknown”."
+                "Paid requests are waiting for the service's answer. If you quit now, their "
+                "task ids are lost and the jobs are kept as “Outcome unknown”."
             )
         )
         wait = box.addButton(self.tr("Wait for the answer"), QMessageBox.ButtonRole.RejectRole)
@@ -443,11 +480,12 @@ class SubmitFlow(QObject):
         """Closing: give an in-flight answer a moment, then stop waiting (the item stays
         "sending" under this process and becomes "outcome unknown")."""
         self.closing = True
-        if self.in_flight is None:
+        if self.in_flight is None and not self._runner.busy:
             return
         self.message.emit(self.tr("Waiting for the service's answer…"), 0)
         loop = QEventLoop()
         self.busy_changed.connect(loop.quit)
+        self._runner.state_changed.connect(lambda: loop.quit() if not self._runner.busy else None)
         QTimer.singleShot(CLOSE_GRACE_MS, loop.quit)
         loop.exec()
 

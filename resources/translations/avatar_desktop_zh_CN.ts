@@ -603,137 +603,147 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="331"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="332"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="335"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="333"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="337"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="338"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="339"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="356"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="358"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="561"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="584"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="567"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="571"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="553"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="576"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="555"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="472"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="474"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="475"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="479"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="483"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="487"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="494"/>
+        <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
+        <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="504"/>
+        <source>Task %1 is saved in the task list now.</source>
+        <translation>任务 %1 现已保存到任务列表。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="535"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="558"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="565"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="588"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="426"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="429"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="428"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="431"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1019,192 +1029,192 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="115"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="123"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="126"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="134"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="138"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="141"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="141"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="142"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="150"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="161"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="162"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="340"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="171"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="181"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="182"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="183"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="195"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="201"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="210"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="203"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="210"/>
         <source>That is not a task id.</source>
         <translation>这不是有效的任务 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="215"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="233"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="261"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="262"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="265"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="266"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="270"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="303"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="315"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="314"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="320"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="319"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="325"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="326"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="332"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="333"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="347"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="347"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="353"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="354"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="362"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="364"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="371"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="376"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -1624,223 +1634,238 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SubmitFlow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="103"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="104"/>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="105"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="150"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="107"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="109"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="111"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="134"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="156"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="172"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="173"/>
         <source>The job could not be recorded, so it was not sent.</source>
         <translation>无法记录该任务，因此未发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="179"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="180"/>
         <source>Added to the outbox (%1 waiting).</source>
         <translation>已加入发件箱（%1 个待发送）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="186"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="186"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="187"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="196"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="200"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="233"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="237"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="251"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="256"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="258"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="265"/>
         <source>This exact request is already in the outbox (item %1: %2).</source>
         <translation>完全相同的请求已在发件箱中（第 %1 项：%2）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="270"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="271"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="272"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="282"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="285"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="287"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="290"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="294"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="324"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="328"/>
-        <source>The service accepted the job as task %1, but it could not be saved in the task list yet (%2). Note this task id; the app keeps trying.</source>
-        <translation>服务已接受该任务（任务 ID：%1），但暂时无法保存到任务列表（%2）。请记下此任务 ID；应用会继续尝试保存。</translation>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="329"/>
+        <source>The service accepted the job as task %1, but it could not be saved in the task list yet (%2). Note this task id; the app keeps trying to save it.</source>
+        <translation>服务已接受该任务，任务 ID 为 %1，但暂时无法保存到任务列表（%2）。请记下此任务 ID；应用会继续尝试保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="469"/>
+        <source>Paid requests are waiting for the service&apos;s answer. If you quit now, their task ids are lost and the jobs are kept as “Outcome unknown”.</source>
+        <translation>有付费请求正在等待服务的响应。如果现在退出，它们的任务 ID 将丢失，这些任务会被标记为“结果未知”。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="351"/>
         <source>The job waits in the outbox and goes out at %1 on its own.</source>
         <translation>任务在发件箱中等待，将于 %1 自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="359"/>
         <source>The job waits in the outbox until the token is fixed; nothing is lost.</source>
         <translation>任务将在发件箱中等待，直到令牌问题解决；不会丢失任何内容。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="371"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="384"/>
+        <source>The service asked to wait before the next request: the job waits in the outbox and goes out by itself.</source>
+        <translation>服务要求在下一次请求前等待：任务已留在发件箱中，稍后会自动发送。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="388"/>
+        <source>Another program sent this job meanwhile: see the outbox.</source>
+        <translation>另一个程序已在此期间发送了该任务：请查看发件箱。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="395"/>
         <source>The service cannot be reached</source>
         <translation>无法连接到服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="400"/>
         <source>Nothing was sent. Keep the job in the outbox? It is sent by itself as soon as the service can be reached.</source>
         <translation>未发送任何内容。要将任务保留在发件箱中吗？一旦可以连接到服务，它就会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="404"/>
         <source>Keep in outbox</source>
         <translation>保留在发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="381"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="405"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="411"/>
         <source>The job was discarded.</source>
         <translation>已丢弃该任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="415"/>
+        <source>The job was already sent meanwhile: see the outbox.</source>
+        <translation>该任务已在此期间发送：请查看发件箱。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="418"/>
         <source>The job waits in the outbox.</source>
         <translation>任务在发件箱中等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="433"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="442"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="447"/>
         <source>The job is kept in the outbox, marked “Outcome unknown”: there you can mark it as submitted with its task id, send it again, or discard it. The app will not resend it on its own.</source>
         <translation>任务已保留在发件箱中，并标记为“结果未知”：你可以在发件箱中按任务 ID 将其标记为已提交、再次发送或丢弃。应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="428"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="465"/>
         <source>A request is on its way</source>
         <translation>请求正在等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="432"/>
-        <source>A paid request is waiting for the service&apos;s answer. If you quit now, its task id is lost and the job is kept as “Outcome unknown”.</source>
-        <translation>一个付费请求正在等待服务响应。如果现在退出，其任务 ID 将丢失，该任务会被标记为“结果未知”。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="436"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="473"/>
         <source>Wait for the answer</source>
         <translation>等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="474"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="485"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
