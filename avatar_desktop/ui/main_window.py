@@ -133,7 +133,9 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         else:
-            self.resize(1200, 760)
+            # The first start: a comfortable size that still fits a small screen.
+            screen = self.screen().availableGeometry()
+            self.resize(min(1200, screen.width()), min(760, screen.height()))
         if state is not None:
             self.restoreState(state)
 

@@ -7,7 +7,6 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QMenu,
     QTableView,
     QVBoxLayout,
@@ -31,7 +30,7 @@ def video_url(record: TaskRecord) -> str | None:
 
 
 class TasksPanel(QWidget):
-    """The "Tasks" title over the table of ``model`` (the tasks of ``store``).
+    """The table of ``model`` (the tasks of ``store``), in the window's "Tasks" tab.
 
     It does what concerns only the list: copying task ids and video links, opening a video,
     removing tasks from the list and undoing that (the service keeps them). It enables the task
@@ -83,12 +82,9 @@ class TasksPanel(QWidget):
         self.table.addAction(actions.remove)
         self.table.addAction(actions.undo_remove)
 
-        self._title = QLabel()
-        font = self._title.font()
-        font.setBold(True)
-        self._title.setFont(font)
+        # The window's tab says "Tasks": no title of its own.
         layout = QVBoxLayout(self)
-        layout.addWidget(self._title)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.table, 1)
 
         # What can be done depends on the selection and on what the selected tasks hold.
@@ -100,16 +96,10 @@ class TasksPanel(QWidget):
             model.modelReset,
         ):
             signal.connect(self.update_actions)
-        self.retranslate_ui()
         self.update_actions()
-
-    def retranslate_ui(self) -> None:
-        """Sets every text (again after a language switch)."""
-        self._title.setText(self.tr("Tasks"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
-            self.retranslate_ui()
             # The model translates when asked: have the headers and the cells asked again.
             self.model.headerDataChanged.emit(
                 Qt.Orientation.Horizontal, 0, self.model.columnCount() - 1

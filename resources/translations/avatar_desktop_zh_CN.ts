@@ -603,147 +603,147 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="337"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="338"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="339"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="341"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="342"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="358"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="360"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="584"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="586"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="567"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="569"/>
         <source>Set an API token to ask the service.</source>
         <translation>请先设置 API 令牌，才能向服务查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="571"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="573"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="576"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="578"/>
         <source>Asking the service…</source>
         <translation>正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="555"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="557"/>
         <source>Task %1 is ready: open or save its video.</source>
         <translation>任务 %1 已完成：可以打开或保存视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="474"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="480"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="479"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="483"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="483"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="485"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="496"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="504"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="506"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="558"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="560"/>
         <source>Task %1 failed.</source>
         <translation>任务 %1 失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="588"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="590"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="420"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="431"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="431"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="433"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1976,42 +1976,37 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>TasksPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="108"/>
-        <source>Tasks</source>
-        <translation>任务</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="164"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="174"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="189"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="213"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="203"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="208"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="223"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="231"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
