@@ -958,7 +958,13 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lst = command(queue_commands, "list", "list the items of every service", cmd_queue_list)
     lst.add_argument("--json", action="store_true", help="print a JSON array")
-    send = command(queue_commands, "send", "send the items that are due", cmd_queue_send)
+    send = command(
+        queue_commands,
+        "send",
+        "send the items that are due (exactly those counted at the start; items queued "
+        "meanwhile wait for the next run)",
+        cmd_queue_send,
+    )
     send.add_argument(
         "--wait",
         action="store_true",
