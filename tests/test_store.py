@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from legacy_rows import legacy_row
 
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode
@@ -94,7 +95,7 @@ def test_file_is_private_to_the_user_whatever_the_umask(tmp_path):
     old = os.umask(0)
     try:
         with TaskStore(tmp_path / "private" / "tasks.sqlite3") as store:
-            store.begin_submission(SERVICE, audio_payload())
+            legacy_row(store, SERVICE, audio_payload())
             for file in (tmp_path / "private").iterdir():
                 assert stat.S_IMODE(file.stat().st_mode) == 0o600, file
     finally:
@@ -245,7 +246,7 @@ def test_round_trip_of_every_field(store, path):
     ],
 )
 def test_mode_is_derived_from_the_payload(store, payload, mode):
-    assert store.get(store.begin_submission(SERVICE, payload)).mode == mode
+    assert store.get(legacy_row(store, SERVICE, payload)).mode == mode
 
 
 def test_add_task_rejects_a_task_id_already_stored(store):
@@ -283,64 +284,14 @@ def test_get_many_reads_more_ids_than_one_query_binds(store):
     assert store.get_many([]) == {}
 
 
-# --- the submission lifecycle -------------------------------------------------------------
-
-
-def test_begin_then_complete(store):
-    row_id = store.begin_submission(SERVICE, audio_payload(), consent=None)
-    record = store.get(row_id)
-    assert record.status is LocalStatus.SENDING
-    assert record.task_id is None
-    assert record.progress is None
-
-    store.complete_submission(row_id, "57b9ba07db5e4ed5bf18ebb4179a826d")
-    record = store.get(row_id)
-    assert record.status is TaskStatus.NOT_START
-    assert record.task_id == "57b9ba07db5e4ed5bf18ebb4179a826d"
-    assert record.progress == 0
-    assert record.error is None
-
-
-def test_complete_refuses_a_row_that_is_gone_or_already_has_a_task(store):
-    row_id = store.begin_submission(SERVICE, audio_payload())
-    store.complete_submission(row_id, "task-1")
-    with pytest.raises(StoreError, match="task-1"):
-        store.complete_submission(row_id, "task-2")
-    other = store.begin_submission(SERVICE, audio_payload())
-    with pytest.raises(StoreError, match="already"):
-        store.complete_submission(other, "task-1")
-    assert store.get(other).status is LocalStatus.SENDING
-    with pytest.raises(StoreError, match="no longer"):
-        store.complete_submission(12345, "task-3")
-
-
-def test_begin_then_outcome_unknown(store):
-    row_id = store.begin_submission(SERVICE, audio_payload())
-    store.mark_outcome_unknown(row_id, "The connection broke.")
-    record = store.get(row_id)
-    assert record.status is LocalStatus.OUTCOME_UNKNOWN
-    assert record.error == "The connection broke."
-    assert record.task_id is None
-    # Someone who later learns the task id can still complete it.
-    store.complete_submission(row_id, "task-9")
-    assert store.get(row_id).status is TaskStatus.NOT_START
-    with pytest.raises(StoreError):
-        store.mark_outcome_unknown(12345, "gone")
-
-
-def test_begin_then_discard(store):
-    row_id = store.begin_submission(SERVICE, audio_payload())
-    store.discard_submission(row_id)
-    assert store.get(row_id) is None
-    assert store.count() == 0
-    store.discard_submission(row_id)  # harmless twice
+# --- rows left by older versions ------------------------------------------------------------
 
 
 def test_sending_row_becomes_outcome_unknown_after_reopening(path):
     with TaskStore(path) as store:
-        interrupted = store.begin_submission(SERVICE, audio_payload(1))
-        done = store.begin_submission(SERVICE, audio_payload(2))
-        store.complete_submission(done, "task-2")
+        interrupted = legacy_row(store, SERVICE, audio_payload(1))
+        done = store.add_task("task-2", SERVICE, audio_payload(2))
+        store.update_from_info("task-2", TaskInfo("task-2", TaskStatus.NOT_START))
     with TaskStore(path) as store:
         assert store.recover_interrupted() == 1
         record = store.get(interrupted)
@@ -354,14 +305,10 @@ def test_sending_row_becomes_outcome_unknown_after_reopening(path):
 
 
 def test_find_same_request(store):
-    first = store.begin_submission(SERVICE, audio_payload(1))
-    store.complete_submission(first, "task-1")
-    second = store.begin_submission(SERVICE, audio_payload(1))
-    store.mark_outcome_unknown(second, "no answer")
-    store.begin_submission(OTHER_SERVICE, audio_payload(1))
-    store.begin_submission(SERVICE, audio_payload(2))
-    discarded = store.begin_submission(SERVICE, audio_payload(1))
-    store.discard_submission(discarded)
+    first = store.add_task("task-1", SERVICE, audio_payload(1))
+    second = legacy_row(store, SERVICE, audio_payload(1), LocalStatus.OUTCOME_UNKNOWN, "no answer")
+    legacy_row(store, OTHER_SERVICE, audio_payload(1))
+    legacy_row(store, SERVICE, audio_payload(2))
 
     # Key order does not matter: the payload is compared as canonical JSON.
     reordered = dict(reversed(list(audio_payload(1).items())))
@@ -388,7 +335,7 @@ def test_payload_hash_is_indexed(store):
 def test_any_text_round_trips_and_is_found_again(store, text, no_watermark):
     payload = clone_payload(text)
     payload["no_watermark"] = no_watermark
-    row_id = store.begin_submission(SERVICE, payload)
+    row_id = legacy_row(store, SERVICE, payload)
     assert store.get(row_id).payload == payload
     assert row_id in [r.row_id for r in store.find_same_request(SERVICE, payload)]
 
@@ -408,7 +355,7 @@ def test_remove_and_restore_keep_row_ids(store):
     assert store.get(ids[3]) is None
 
     # A new row never reuses a removed id, so undo cannot collide with it.
-    newer = store.begin_submission(SERVICE, audio_payload(9))
+    newer = legacy_row(store, SERVICE, audio_payload(9))
     assert newer not in ids
 
     store.restore(removed)
@@ -487,9 +434,10 @@ def test_writes_from_several_threads(store):
         try:
             start.wait()
             for i in range(50):
-                row_id = store.begin_submission(SERVICE, audio_payload(n * 100 + i))
                 if i % 2:
-                    store.complete_submission(row_id, f"task-{n}-{i}")
+                    row_id = store.add_task(f"task-{n}-{i}", SERVICE, audio_payload(n * 100 + i))
+                else:
+                    row_id = legacy_row(store, SERVICE, audio_payload(n * 100 + i))
                 results[n].append(row_id)
                 store.count()
         except BaseException as exc:
@@ -511,8 +459,8 @@ def test_writes_from_several_threads(store):
 def test_payload_text_is_never_logged(store, caplog):
     caplog.set_level(logging.DEBUG, logger="avatar_desktop.core.tasks")
     secret = "a private sentence nobody else should read"
-    row_id = store.begin_submission(SERVICE, clone_payload(secret))
-    store.complete_submission(row_id, "task-1")
+    row_id = store.add_task("task-1", SERVICE, clone_payload(secret))
+    store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.QUEUED))
     store.remove([row_id])
     assert caplog.records
     assert all(secret not in record.getMessage() for record in caplog.records)
@@ -526,8 +474,7 @@ def test_pending_task_ids_are_the_unfinished_ones_of_one_service(tmp_path):
         for task_id in ("new", "running", "done", "failed", "odd"):
             store.add_task(task_id, "https://svc.example", payload_)
         store.add_task("elsewhere", "https://other.example", payload_)
-        unknown = store.begin_submission("https://svc.example", payload_)
-        store.mark_outcome_unknown(unknown, "dropped")
+        legacy_row(store, "https://svc.example", payload_, LocalStatus.OUTCOME_UNKNOWN, "dropped")
         store.update_from_info("running", TaskInfo("running", TaskStatus.IN_PROGRESS))
         store.update_from_info("done", TaskInfo("done", TaskStatus.SUCCESS))
         store.update_from_info("failed", TaskInfo("failed", TaskStatus.FAILURE))

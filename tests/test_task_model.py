@@ -6,12 +6,13 @@ import sys
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from legacy_rows import legacy_row
 from PySide6.QtCore import QModelIndex, Qt, QTranslator
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QTableView
 
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.tasks import LocalStatus, TaskRecord, TaskStore
 from avatar_desktop.ui.task_model import TaskTableModel
 
 SERVICE = "https://api.example.test"
@@ -69,9 +70,14 @@ def mixed_store(store):
     for i, status in enumerate(TaskStatus):
         store.add_task(f"task-{status}", SERVICE, payload(i, ["audio_url", "use_voice"][i % 2]))
         store.update_from_info(f"task-{status}", TaskInfo(f"task-{status}", status, progress=i))
-    unknown = store.begin_submission(SERVICE, payload(8, "create_voice"))
-    store.mark_outcome_unknown(unknown, "The connection broke.")
-    store.begin_submission(SERVICE, payload(9))
+    legacy_row(
+        store,
+        SERVICE,
+        payload(8, "create_voice"),
+        LocalStatus.OUTCOME_UNKNOWN,
+        "The connection broke.",
+    )
+    legacy_row(store, SERVICE, payload(9))
     return store
 
 
@@ -81,7 +87,7 @@ def test_model_passes_qt_model_checks(qtmodeltester, mixed_store):
     assert model.columnCount() == 7
     qtmodeltester.check(model)
 
-    model.task_added(mixed_store.begin_submission(SERVICE, payload(20)))
+    model.task_added(legacy_row(mixed_store, SERVICE, payload(20)))
     qtmodeltester.check(model)
     removed = [r.row_id for r in mixed_store.remove(mixed_store.row_ids()[2:4])]
     model.tasks_removed(removed)
@@ -249,7 +255,7 @@ def test_task_added_puts_the_new_row_first(qtbot, store):
     model = TaskTableModel(store)
     text(model, 0, M.COL_TASK_ID)
     with qtbot.waitSignal(model.rowsInserted) as blocker:
-        row_id = store.begin_submission(SERVICE, payload(7))
+        row_id = legacy_row(store, SERVICE, payload(7))
         model.task_added(row_id)
     assert blocker.args[1:] == [0, 0]
     assert model.rowCount() == 4
@@ -349,7 +355,7 @@ def test_model_in_a_table_view_renders(qtbot, mixed_store):
     assert not view.grab().isNull()
     view.scrollToBottom()
     assert not view.grab().isNull()
-    model.task_added(mixed_store.begin_submission(SERVICE, payload(1)))
+    model.task_added(legacy_row(mixed_store, SERVICE, payload(1)))
     model.tasks_removed([model.data(model.index(5, 0), Qt.ItemDataRole.UserRole)])
     assert not view.grab().isNull()
     assert view.model().rowCount(QModelIndex()) == 309

@@ -1,9 +1,9 @@
 """The local record of every submitted task, and the offline voice-list cache, in SQLite (Qt-free).
 
-:class:`TaskStore` keeps one row per submission. A submission is written *before* its request goes
-out (status ``SENDING``, see :meth:`TaskStore.begin_submission`), so a job the service may have
-created and billed is never forgotten, even when the app dies mid-send: at the next start
-:meth:`TaskStore.recover_interrupted` turns such rows into ``OUTCOME_UNKNOWN``.
+:class:`TaskStore` keeps one row per task the service accepted (or that was added by hand).
+Paid requests on their way are the outbox's (:mod:`avatar_desktop.core.outbox`); rows that
+versions before the outbox left ``SENDING`` become ``OUTCOME_UNKNOWN`` at start
+(:meth:`TaskStore.recover_interrupted`).
 
 The file, its schema and its transactions are :mod:`avatar_desktop.core.db`'s; the outbox
 (:mod:`avatar_desktop.core.outbox`) adds the task row of an accepted submission in the same
@@ -261,68 +261,6 @@ class TaskStore:
                 status=status,
                 created_at=created_at,
             )
-
-    def begin_submission(
-        self,
-        service_url: str,
-        payload: Mapping[str, Any],
-        consent: Mapping[str, Any] | None = None,
-    ) -> int:
-        """Record a submission as ``SENDING`` before its request goes out; returns its row id.
-
-        Follow it with :meth:`complete_submission`, :meth:`mark_outcome_unknown` or
-        :meth:`discard_submission`. ``consent`` records that the user confirmed they have the
-        speaker's consent for a cloned voice (``sample_url``, ``confirmed_at``, ``statement``).
-        """
-        row_id = self._insert(
-            task_id=None,
-            service_url=service_url,
-            payload=payload,
-            consent=consent,
-            status=LocalStatus.SENDING,
-            created_at=time.time(),
-        )
-        log.info("row %d: sending a %s request to %s", row_id, payload_mode(payload), service_url)
-        return row_id
-
-    def complete_submission(self, row_id: int, task_id: str) -> None:
-        """The service accepted the submission as ``task_id``: the row becomes ``NOT_START``.
-
-        Raises :class:`StoreError` when the row is gone or already has a task id, so the
-        caller can still tell the user about the (billed) task.
-        """
-        with self._transaction() as conn:
-            row = conn.execute("SELECT task_id FROM tasks WHERE row_id = ?", (row_id,)).fetchone()
-            if row is None:
-                raise StoreError(f"Row {row_id} is no longer in the task list (task {task_id}).")
-            if row[0] is not None:
-                raise StoreError(f"Row {row_id} already belongs to task {row[0]}.")
-            try:
-                conn.execute(
-                    "UPDATE tasks SET task_id = ?, status = ?, progress = 0, error = NULL, "
-                    "updated_at = ? WHERE row_id = ?",
-                    (task_id, TaskStatus.NOT_START.value, time.time(), row_id),
-                )
-            except sqlite3.IntegrityError as exc:
-                raise StoreError(f"Task {task_id} is already in the task list.") from exc
-        log.info("row %d: accepted as task %s", row_id, task_id)
-
-    def mark_outcome_unknown(self, row_id: int, error: str) -> None:
-        """The request went out but its answer did not arrive: the job may exist."""
-        with self._transaction() as conn:
-            cursor = conn.execute(
-                "UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE row_id = ?",
-                (LocalStatus.OUTCOME_UNKNOWN.value, error, time.time(), row_id),
-            )
-            if cursor.rowcount == 0:
-                raise StoreError(f"Row {row_id} is no longer in the task list.")
-        log.warning("row %d: outcome unknown", row_id)
-
-    def discard_submission(self, row_id: int) -> None:
-        """Delete a row whose request surely created no job (never sent, or refused)."""
-        with self._transaction() as conn:
-            conn.execute("DELETE FROM tasks WHERE row_id = ?", (row_id,))
-        log.info("row %d: discarded (no job was created)", row_id)
 
     def recover_interrupted(self) -> int:
         """Turn rows left ``SENDING`` by an earlier run into ``OUTCOME_UNKNOWN``; returns how
