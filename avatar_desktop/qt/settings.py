@@ -162,15 +162,13 @@ class AppSettings:
 
     @property
     def draft(self) -> dict[str, Any]:
+        """The form as versions before the data-file autosave kept it (read once, to carry
+        it over)."""
         try:
             value = json.loads(str(self._get("compose/draft", "{}")))
         except ValueError:
             return {}
         return value if isinstance(value, dict) else {}
-
-    @draft.setter
-    def draft(self, value: dict[str, Any]) -> None:
-        self._settings.setValue("compose/draft", json.dumps(value, ensure_ascii=False))
 
     def window_state(self) -> tuple[QByteArray | None, QByteArray | None]:
         # A default is always given: PySide6 mishandles a bare None coming back from C++.
