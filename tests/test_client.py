@@ -568,3 +568,12 @@ def test_result_urls_must_be_web_addresses():
     assert info.progress is None and info.finished_at is None and info.created_at is None
     for absurd in ("9" * 400 + "%", 10**400, float("inf")):
         assert TaskInfo.from_json("t", {"progress": absurd}).progress is None
+
+
+def test_a_pasted_token_loses_its_bearer_prefix_and_spaces():
+    from avatar_desktop.core.service import clean_pasted_token
+
+    assert clean_pasted_token("  Bearer sk-abc\n") == "sk-abc"
+    assert clean_pasted_token("bearer   sk-abc") == "sk-abc"
+    assert clean_pasted_token("sk-Bearer-abc") == "sk-Bearer-abc"
+    assert clean_pasted_token("Bearer") == "Bearer"  # a token may be any word

@@ -143,6 +143,18 @@ def test_token_is_saved_in_the_keyring_and_read_back(qtbot, harness, memory_keyr
     close_dialog(qtbot, dialog)
 
 
+def test_a_pasted_bearer_header_saves_just_the_token(qtbot, harness, memory_keyring):
+    h = harness
+    dialog = open_token_dialog(qtbot, h)
+    dialog.token_edit.setText("  Bearer sk-live-0123456789abcdef\n")
+    assert dialog.save_button.isEnabled()
+    with answer_modal(qtbot, NO):
+        qtbot.mouseClick(dialog.save_button, LEFT)
+    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    assert memory_keyring.passwords == {KEY: "sk-live-0123456789abcdef"}
+    close_dialog(qtbot, dialog)
+
+
 def test_saving_a_token_offers_to_switch_to_the_real_service(qtbot, harness, memory_keyring):
     h = harness
     dialog = open_token_dialog(qtbot, h)

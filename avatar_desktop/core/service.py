@@ -227,6 +227,15 @@ def normalize_base_url(base_url: str) -> str:
     return url
 
 
+_BEARER_PREFIX = re.compile(r"^\s*bearer\s+", re.IGNORECASE)
+
+
+def clean_pasted_token(text: str) -> str:
+    """A token as a user pastes it, made usable: the ends trimmed, and a copied header's
+    ``Bearer `` prefix dropped (``Bearer sk-…`` → ``sk-…``)."""
+    return _BEARER_PREFIX.sub("", text.strip(), count=1).strip()
+
+
 def token_problem(token: str) -> str | None:
     """Why ``token`` cannot be used in an ``Authorization`` header, or None when it can.
 

@@ -645,8 +645,11 @@ class ComposePanel(QWidget):
             item.setEditable(False)
             # Voice names come from the server: the tooltip is escaped (Qt guesses rich text).
             item.setData(f"{voice.name} {labels} {language} {voice.audio_id}", SEARCH_ROLE)
+            # Explicit HTML around the escaped text: Qt then never guesses, and "Tom & Jerry"
+            # shows as typed (escaped plain text alone shows its "&amp;").
+            tooltip = html.escape(f"{voice.name} ({voice.audio_id})")
             item.setData(
-                html.escape(f"{voice.name} ({voice.audio_id})"), Qt.ItemDataRole.ToolTipRole
+                f"<p style='white-space:pre-wrap'>{tooltip}</p>", Qt.ItemDataRole.ToolTipRole
             )
             item.setData(position, VOICE_ROLE)
             self.voice_model.appendRow(item)

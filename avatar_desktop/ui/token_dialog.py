@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.core.service import token_problem
+from avatar_desktop.core.service import clean_pasted_token, token_problem
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, BackendState, TokenSource
 
 
@@ -126,7 +126,8 @@ class TokenDialog(QDialog):
         self.show_button.setText(self.tr("Hide") if visible else self.tr("Show"))
 
     def entered_token(self) -> str:
-        return self.token_edit.text().strip()
+        """What was pasted, without surrounding spaces or a copied ``Bearer `` prefix."""
+        return clean_pasted_token(self.token_edit.text())
 
     def _problem(self) -> str | None:
         token = self.entered_token()

@@ -2178,47 +2178,47 @@ A desktop client for digital-human video generation.</source>
         <translation>隐藏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="138"/>
         <source>The token contains spaces or line breaks; paste it again.</source>
         <translation>令牌包含空格或换行，请重新粘贴。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="138"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="139"/>
         <source>The token contains characters a request cannot carry.</source>
         <translation>令牌包含请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="159"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="174"/>
         <source>Keyring: %1</source>
         <translation>系统钥匙串：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="178"/>
         <source>No usable keyring was found, so the token cannot be saved. You can use it for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌。只能在本次会话中使用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="189"/>
         <source>A token is set by the AVATAR_API_TOKEN environment variable; it takes precedence over the keyring.</source>
         <translation>已通过 AVATAR_API_TOKEN 环境变量设置令牌，其优先级高于系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="192"/>
         <source>A token is saved in the keyring.</source>
         <translation>令牌已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="193"/>
         <source>A token is kept for this session only.</source>
         <translation>令牌仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="194"/>
         <source>No token is set.</source>
         <translation>未设置令牌。</translation>
     </message>
