@@ -7,7 +7,6 @@ Each tab keeps its own fields, so switching tabs loses nothing.
 
 from __future__ import annotations
 
-import html
 from typing import Any
 
 from PySide6.QtCore import QEvent, QSize, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
@@ -38,6 +37,7 @@ from avatar_desktop.core.request import (
 )
 from avatar_desktop.core.service import Voice
 from avatar_desktop.ui.i18n import problem_text
+from avatar_desktop.ui.views import plain_tooltip
 
 VOICE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -643,13 +643,10 @@ class ComposePanel(QWidget):
             text = f"{voice.name}  ·  {language}" + (f"  ·  {labels}" if labels else "")
             item = QStandardItem(text)
             item.setEditable(False)
-            # Voice names come from the server: the tooltip is escaped (Qt guesses rich text).
+            # Voice names come from the server: shown as typed ("Tom & Jerry"), never as markup.
             item.setData(f"{voice.name} {labels} {language} {voice.audio_id}", SEARCH_ROLE)
-            # Explicit HTML around the escaped text: Qt then never guesses, and "Tom & Jerry"
-            # shows as typed (escaped plain text alone shows its "&amp;").
-            tooltip = html.escape(f"{voice.name} ({voice.audio_id})")
             item.setData(
-                f"<p style='white-space:pre-wrap'>{tooltip}</p>", Qt.ItemDataRole.ToolTipRole
+                plain_tooltip(f"{voice.name} ({voice.audio_id})"), Qt.ItemDataRole.ToolTipRole
             )
             item.setData(position, VOICE_ROLE)
             self.voice_model.appendRow(item)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,6 +34,7 @@ from avatar_desktop.core.importer import (
 )
 from avatar_desktop.core.request import GenerationRequest
 from avatar_desktop.ui.i18n import problem_text
+from avatar_desktop.ui.views import alert_colour
 
 
 def _tr(text: str) -> str:
@@ -87,11 +87,6 @@ def file_problem_text(problem: FileProblem) -> str:
     text = texts.get(problem.kind, "")
     where = _tr("Line %1: ").replace("%1", str(problem.line)) if problem.line else ""
     return f"{where}{text}\n{problem.message}" if text else f"{where}{problem.message}"
-
-
-def _alert() -> QColor:
-    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
-    return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b3261e")
 
 
 class ImportPreviewDialog(QDialog):
@@ -184,7 +179,7 @@ class ImportPreviewDialog(QDialog):
         line.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         if not row.ok:
             status = QTableWidgetItem(self.tr("Problem"))
-            status.setForeground(_alert())
+            status.setForeground(alert_colour())
             detail = row_reason(row)
         elif row.line in self._duplicates:
             status = QTableWidgetItem(self.tr("Already queued or sent"))

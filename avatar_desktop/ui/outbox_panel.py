@@ -6,7 +6,6 @@ shows it and asks the window, through signals, to act on the selected item.
 
 from __future__ import annotations
 
-import html
 from datetime import UTC, datetime
 from typing import Any
 
@@ -22,15 +21,12 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QMenu,
     QPushButton,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -38,6 +34,7 @@ from PySide6.QtWidgets import (
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, WaitKind
 from avatar_desktop.core.tasks import payload_mode
+from avatar_desktop.ui.views import alert_colour, plain_tooltip, record_table
 
 STATE_NAMES = {
     ItemState.QUEUED: QT_TRANSLATE_NOOP("OutboxTableModel", "Queued"),
@@ -60,11 +57,6 @@ _ROOT = QModelIndex()
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("OutboxTableModel", text)
-
-
-def _alert_colour() -> QColor:
-    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
-    return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b3261e")
 
 
 def _when(moment: datetime) -> str:
@@ -145,9 +137,9 @@ class OutboxTableModel(QAbstractTableModel):
             return self._text(item, column)
         if role == Qt.ItemDataRole.ToolTipRole:
             text = self._tooltip(item, column)
-            return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>" if text else None
+            return plain_tooltip(text) if text else None
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATE:
-            return _alert_colour() if item.state.needs_user else None
+            return alert_colour() if item.state.needs_user else None
         if role == Qt.ItemDataRole.UserRole:
             return item.item_id
         if role == self.ItemRole:
@@ -247,20 +239,7 @@ class OutboxPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
 
-        self.table = QTableView()
-        self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate((36, 110, 140, 100)):
-            header.resizeSection(column, width)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table = record_table(model, (36, 110, 140, 100))
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         model.modelReset.connect(self._update_actions)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import html
 import logging
 from array import array
 from collections import OrderedDict
@@ -20,11 +19,11 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     Qt,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
 
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskRecord, TaskStore
+from avatar_desktop.ui.views import alert_colour, plain_tooltip
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -70,18 +69,6 @@ _ROOT = QModelIndex()
 
 def _tr(source: object) -> str:
     return QCoreApplication.translate("TaskTableModel", str(source))
-
-
-def _rich_tooltip(text: str) -> str:
-    """Untrusted plain text as a tooltip. Qt guesses whether tooltip text is HTML, so the text
-    is escaped and wrapped as HTML explicitly; it always shows as the literal characters."""
-    return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
-
-
-def _alert_colour() -> QColor:
-    """A red that reads well on the current palette's background (light or dark)."""
-    base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
-    return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b3261e")
 
 
 class TaskTableModel(QAbstractTableModel):
@@ -176,7 +163,7 @@ class TaskTableModel(QAbstractTableModel):
             return self._tooltip(record, column)
         if role == Qt.ItemDataRole.ForegroundRole:
             if column == self.COL_STATUS and record.status in _ALERT_STATUSES:
-                return _alert_colour()
+                return alert_colour()
             return None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_PROGRESS:
             return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
@@ -208,7 +195,7 @@ class TaskTableModel(QAbstractTableModel):
             text = "\n".join(t for t in (record.fail_reason, record.error) if t) or None
         elif column == self.COL_AVATAR:
             text = record.avatar_url
-        return None if text is None else _rich_tooltip(text)
+        return None if text is None else plain_tooltip(text)
 
     # -- rows and records --
 

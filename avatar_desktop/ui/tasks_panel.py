@@ -5,10 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import QEvent, QItemSelectionModel, QPoint, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHeaderView,
     QMenu,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -17,6 +14,7 @@ from avatar_desktop.core.request import GenerationRequest, ValidationError
 from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskRecord, TaskStore
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.views import record_table
 
 COLUMN_WIDTHS = (125, 110, 100, 90, 65, 220)
 """Initial widths of the columns but the last, which stretches."""
@@ -60,22 +58,8 @@ class TasksPanel(QWidget):
         self._actions = actions
         self._removed: list[list[TaskRecord]] = []  # undo stack of removals
 
-        self.table = QTableView()
-        self.table.setModel(model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.table.setAlternatingRowColors(True)
-        self.table.setWordWrap(False)
+        self.table = record_table(model, COLUMN_WIDTHS)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
-        self.table.verticalHeader().setVisible(False)
-        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setStretchLastSection(True)
-        for column, width in enumerate(COLUMN_WIDTHS):
-            if column < model.columnCount():
-                header.resizeSection(column, width)
-        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(lambda _index: self.use_as_template())
         # Delete and Ctrl+Z act on the table only (in a form field they edit the field).
