@@ -239,28 +239,7 @@ class TaskStore:
     def _transaction(self) -> contextlib.AbstractContextManager[sqlite3.Connection]:
         return self.db.transaction()
 
-    # -- submissions --
-
-    def _insert(
-        self,
-        *,
-        task_id: str | None,
-        service_url: str,
-        payload: Mapping[str, Any],
-        consent: Mapping[str, Any] | None,
-        status: Status,
-        created_at: float,
-    ) -> int:
-        with self._transaction() as conn:
-            return insert_task(
-                conn,
-                task_id=task_id,
-                service_url=service_url,
-                payload=payload,
-                consent=consent,
-                status=status,
-                created_at=created_at,
-            )
+    # -- rows older versions left behind --
 
     def recover_interrupted(self) -> int:
         """Turn rows left ``SENDING`` by an earlier run into ``OUTCOME_UNKNOWN``; returns how
@@ -294,14 +273,16 @@ class TaskStore:
         Its status is ``UNKNOWN`` until the first :meth:`update_from_info`. A task id already in
         the list raises :class:`StoreError`.
         """
-        row_id = self._insert(
-            task_id=task_id,
-            service_url=service_url,
-            payload=payload,
-            consent=consent,
-            status=TaskStatus.UNKNOWN,
-            created_at=time.time() if created_at is None else _timestamp(created_at),
-        )
+        with self._transaction() as conn:
+            row_id = insert_task(
+                conn,
+                task_id=task_id,
+                service_url=service_url,
+                payload=payload,
+                consent=consent,
+                status=TaskStatus.UNKNOWN,
+                created_at=time.time() if created_at is None else _timestamp(created_at),
+            )
         log.info("row %d: task %s added", row_id, task_id)
         return row_id
 
