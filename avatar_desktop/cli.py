@@ -565,7 +565,7 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     for stored in sender.retry_unsaved():
         out(f"item {stored.item_id}: submitted, task {stored.task_id} (now written)")
     if sender.unsaved:
-        for item_id, task_id in sender.unsaved.items():
+        for item_id, task_id in sender.unsaved.snapshot().items():
             say(
                 f"item {item_id} was accepted as task {task_id} but the data file cannot be "
                 f"written: note the task id; later run 'avatar-cli queue resolve {item_id} "

@@ -323,7 +323,7 @@ def test_a_full_disk_keeps_the_task_id_in_memory(outbox, owner, sandbox, db):
     db.close()  # every write now fails, as on a full disk
     outcome = sender.send_claimed(item)
     assert outcome.decision is Decision.SUBMITTED and not outcome.saved
-    assert sender.unsaved == {item_id: outcome.task_id}
+    assert sender.unsaved.snapshot() == {item_id: outcome.task_id}
 
 
 def test_duplicates_of_a_batch_are_split_out(outbox, db):

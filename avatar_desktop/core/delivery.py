@@ -125,12 +125,48 @@ class SendOutcome:
     """The refusal was an empty balance: the rest of the run should stop too."""
 
 
+class UnsavedTaskIds:
+    """Task ids of jobs the service accepted but that could not be written yet (a full disk),
+    by item id. One per process, shared by all its senders, so none is forgotten when the
+    sender that got the answer is gone; :meth:`store` writes them again."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._ids: dict[int, str] = {}
+
+    def add(self, item_id: int, task_id: str) -> None:
+        with self._lock:
+            self._ids[item_id] = task_id
+
+    def snapshot(self) -> dict[int, str]:
+        with self._lock:
+            return dict(self._ids)
+
+    def __bool__(self) -> bool:
+        with self._lock:
+            return bool(self._ids)
+
+    def store(self, outbox: Outbox, owner: str) -> list[SendOutcome]:
+        """Write the task ids kept so far; returns the ones now stored."""
+        stored = []
+        for item_id, task_id in self.snapshot().items():
+            try:
+                row_id = outbox.mark_submitted(item_id, owner, task_id)
+            except StoreError:
+                continue
+            with self._lock:
+                self._ids.pop(item_id, None)
+            stored.append(SendOutcome(item_id, Decision.SUBMITTED, task_id, row_id))
+        return stored
+
+
 class Sender:
     """Sends the outbox items of one service as one process (``owner``).
 
     ``client_factory`` makes a client for one send (a fresh session per thread). The task ids
     of jobs the service accepted but that could not be stored (a full disk) are kept in
-    :attr:`unsaved` and written again by :meth:`retry_unsaved`.
+    :attr:`unsaved` (the process's ``unsaved``, when given) and written again by
+    :meth:`retry_unsaved`.
     """
 
     def __init__(
@@ -142,6 +178,7 @@ class Sender:
         *,
         gate: RateGate | None = None,
         rng: random.Random | None = None,
+        unsaved: UnsavedTaskIds | None = None,
     ) -> None:
         self.outbox = outbox
         self.owner = owner
@@ -149,8 +186,7 @@ class Sender:
         self._client_factory = client_factory
         self.gate = gate or RateGate()
         self._rng = rng or random.Random()
-        self._lock = threading.Lock()
-        self.unsaved: dict[int, str] = {}
+        self.unsaved = unsaved if unsaved is not None else UnsavedTaskIds()
 
     def send_next(
         self, *, explicit: bool, only: Collection[int] | None = None
@@ -195,8 +231,7 @@ class Sender:
             row_id = self.outbox.mark_submitted(item.item_id, self.owner, task_id)
         except StoreError as exc:
             log.error("item %d: accepted as task %s but not stored: %s", item.item_id, task_id, exc)
-            with self._lock:
-                self.unsaved[item.item_id] = task_id
+            self.unsaved.add(item.item_id, task_id)
             return SendOutcome(
                 item.item_id, Decision.SUBMITTED, task_id, None, str(exc), exc, saved=False
             )
@@ -204,18 +239,7 @@ class Sender:
 
     def retry_unsaved(self) -> list[SendOutcome]:
         """Write the task ids that could not be stored before; returns the ones now stored."""
-        with self._lock:
-            pending = dict(self.unsaved)
-        stored = []
-        for item_id, task_id in pending.items():
-            try:
-                row_id = self.outbox.mark_submitted(item_id, self.owner, task_id)
-            except StoreError:
-                continue
-            with self._lock:
-                self.unsaved.pop(item_id, None)
-            stored.append(SendOutcome(item_id, Decision.SUBMITTED, task_id, row_id))
-        return stored
+        return self.unsaved.store(self.outbox, self.owner)
 
     def _failed(self, item: OutboxItem, error: Exception) -> SendOutcome:
         verdict = classify(error)
@@ -374,6 +398,7 @@ __all__ = [
     "SendOutcome",
     "Sender",
     "SubmitClient",
+    "UnsavedTaskIds",
     "Verdict",
     "classify",
     "reason_of",

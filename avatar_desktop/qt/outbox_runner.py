@@ -37,6 +37,7 @@ from avatar_desktop.core.delivery import (
     RunStop,
     Sender,
     SendOutcome,
+    UnsavedTaskIds,
     send_due,
 )
 from avatar_desktop.core.outbox import Outbox
@@ -72,11 +73,12 @@ class SendWorker(QObject):
     outcome = Signal(object)
     finished = Signal(object, object)
 
-    def __init__(self, outbox: Outbox, owner: str, gate: RateGate) -> None:
+    def __init__(self, outbox: Outbox, owner: str, gate: RateGate, unsaved: UnsavedTaskIds) -> None:
         super().__init__()
         self._outbox = outbox
         self._owner = owner
         self._gate = gate
+        self._unsaved = unsaved
         self.stop_event = threading.Event()
 
     @Slot(object)
@@ -90,6 +92,7 @@ class SendWorker(QObject):
             config.base_url,
             lambda: config.make_client(token),
             gate=self._gate,
+            unsaved=self._unsaved,
         )
         report = RunReport()
 
@@ -202,13 +205,13 @@ class OutboxRunner(QObject):
         self._running = 0  # jobs handed to the workers and not finished
         self._asked: tuple[int, ...] = ()  # the items the user is asked to send at once
         self._asking = False
-        self.unsaved: dict[int, str] = {}
+        self.unsaved = UnsavedTaskIds()
         """Accepted items whose task id could not be written yet (a full disk): retried."""
         self._ticks = 0
 
         self._threads = WorkerThreads(self)
-        self._submit_worker = SendWorker(outbox, self.owner.owner_id, self.gate)
-        self._run_worker = SendWorker(outbox, self.owner.owner_id, self.gate)
+        self._submit_worker = SendWorker(outbox, self.owner.owner_id, self.gate, self.unsaved)
+        self._run_worker = SendWorker(outbox, self.owner.owner_id, self.gate, self.unsaved)
         self._probe_worker = ReachabilityWorker()
         self._threads.start(self._submit_worker, "outbox-submit")
         self._threads.start(self._run_worker, "outbox-run")
@@ -309,7 +312,8 @@ class OutboxRunner(QObject):
         if self._ticks % RECOVER_EVERY_TICKS == 0:
             self.recover()
         if self.unsaved:
-            self._store_unsaved()
+            for stored in self.unsaved.store(self.outbox, self.owner.owner_id):
+                self.unsaved_stored.emit(stored.item_id, stored.task_id or "")
         if self._config is None:
             return
         if not self.reachable:
@@ -318,15 +322,6 @@ class OutboxRunner(QObject):
             return
         if self.auto_send and not self.paused and not self.token_paused:
             self._start_run(explicit=False)
-
-    def _store_unsaved(self) -> None:
-        for item_id, task_id in list(self.unsaved.items()):
-            try:
-                self.outbox.mark_submitted(item_id, self.owner.owner_id, task_id)
-            except StoreError:
-                continue
-            del self.unsaved[item_id]
-            self.unsaved_stored.emit(item_id, task_id)
 
     def recover(self) -> list[int]:
         """Items that dead processes left ``sending`` become ``outcome_unknown``."""
@@ -367,8 +362,6 @@ class OutboxRunner(QObject):
             self.online = False
         elif outcome.decision is Decision.SUBMITTED:
             self.online = True
-            if not outcome.saved and outcome.task_id:
-                self.unsaved[outcome.item_id] = outcome.task_id
         self.outcome.emit(outcome)
         self.state_changed.emit()
 
