@@ -338,17 +338,6 @@ class Outbox:
             f"AND (next_attempt_at <= ?{unreachable})))"
         )
 
-    def due_count(self, service_url: str, *, now: float | None = None, explicit: bool) -> int:
-        """How many items of ``service_url`` a send would take now."""
-        moment = time.time() if now is None else now
-        with self.db.connection() as conn:
-            due = self._due_clause(explicit)
-            row = conn.execute(
-                f"SELECT count(*) FROM outbox WHERE service_url = ? AND {due}",
-                (service_url, moment),
-            ).fetchone()
-        return int(row[0])
-
     def due_ids(self, service_url: str, *, now: float | None = None, explicit: bool) -> list[int]:
         """The ids of the items of ``service_url`` a send would take now, oldest first (what
         the user is asked to confirm is exactly what may then be sent)."""
