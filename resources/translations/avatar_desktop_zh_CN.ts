@@ -385,62 +385,62 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="104"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="112"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="125"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="132"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="143"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="143"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="143"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="159"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="186"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="181"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="185"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="188"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="212"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
@@ -1222,87 +1222,87 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="272"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="274"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="276"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="298"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="277"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="278"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="279"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="301"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="280"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="281"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="303"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="282"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="320"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="320"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="307"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="330"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="332"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="311"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="313"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="315"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="317"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
@@ -1310,62 +1310,62 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="40"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="41"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="42"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="49"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="50"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="51"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -1873,102 +1873,102 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>TaskTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="34"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="33"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="35"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="34"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="36"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="35"/>
         <source>Voice mode</source>
         <translation>声音模式</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="37"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="36"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="38"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="37"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="39"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="38"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="40"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="39"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="43"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="44"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="45"/>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="46"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
         <source>In progress</source>
         <translation>处理中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
         <source>Ready</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="57"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="58"/>
         <source>Clone voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="59"/>
         <source>Existing voice</source>
         <translation>已有声音</translation>
     </message>
@@ -1976,37 +1976,37 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>TasksPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="148"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="158"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="173"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="187"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="192"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="207"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="215"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
