@@ -39,7 +39,14 @@ from avatar_desktop.core.delivery import (
     SendOutcome,
     send_due,
 )
-from avatar_desktop.core.follower import FollowRound, FollowSchedule, TaskAnswer, follow_round
+from avatar_desktop.core.follower import (
+    SANDBOX_PACE,
+    SERVICE_PACE,
+    FollowRound,
+    FollowSchedule,
+    TaskAnswer,
+    follow_round,
+)
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, OutboxItem
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
@@ -88,10 +95,8 @@ EXIT_CODES: dict[int, str] = {
 
 DEFAULT_CONCURRENCY = 2
 MAX_CONCURRENCY = 8
-SANDBOX_INTERVAL = 2.0
-"""Seconds between status rounds on the sandbox (and any service on this computer)."""
-SERVICE_INTERVAL = 15.0
-"""Seconds between status rounds on a real service."""
+_REFRESH_NAP_SECONDS = 1.0
+"""``tasks refresh --wait`` looks this often for due tasks (and for Ctrl+C)."""
 _SEND_POLL_SECONDS = 0.5
 _ALL_TASKS = 1_000_000
 
@@ -739,9 +744,10 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
     store = session.tasks
     started = time.monotonic()
     deadline = None if args.timeout is None else started + args.timeout
-    interval = SANDBOX_INTERVAL if target.local else SERVICE_INTERVAL
-    schedule = FollowSchedule(url, interval, RateGate())
+    pace = SANDBOX_PACE if target.local else SERVICE_PACE
+    schedule = FollowSchedule(url, pace.error_step, RateGate())
     shown: dict[str, tuple[str, int | None]] = {}
+    asked_all = False
 
     def expired() -> bool:
         return deadline is not None and time.monotonic() >= deadline
@@ -775,18 +781,27 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
                     EXIT_TIMEOUT,
                     f"--timeout ran out: {len(pending)} task(s) of {url} are not final yet.",
                 )
-            wait = schedule.wait_seconds()
+            if args.wait and asked_all:
+                # Each task on its own schedule: sleep until one is due (or the round may go).
+                next_at = store.next_check_time(url) or 0.0
+                wait = max(schedule.wait_seconds(), next_at - time.time())
+            else:
+                wait = schedule.wait_seconds()
             if wait > 0:
                 if deadline is not None:
                     wait = min(wait, max(0.0, deadline - time.monotonic()))
-                session.stop.wait(wait)
+                session.stop.wait(min(wait, _REFRESH_NAP_SECONDS))
                 if session.stop.is_set():
                     raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
                 continue
+            # The first round asks about every unfinished task; later ones, the due ones.
+            asked = store.due_tasks(url, time.time(), limit=_ALL_TASKS) if asked_all else pending
+            asked_all = True
             round_: FollowRound = follow_round(
                 client,
                 store,
-                pending,
+                asked,
+                pace=pace,
                 should_stop=lambda: session.stop.is_set() or expired(),
                 on_answer=show,
             )
@@ -803,7 +818,7 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
                     raise CliExit(EXIT_UNREACHABLE, f"The service {kind}: {error} Try again later.")
                 say(f"the service {url} is busy; asking again later.")
             if not args.wait:
-                if len(round_.answers) < len(pending) and expired():
+                if len(round_.answers) < len(asked) and expired():
                     raise CliExit(
                         EXIT_TIMEOUT,
                         f"--timeout ran out before every task of {url} was asked about.",

@@ -35,7 +35,7 @@ class Driver(QObject):
     save = Signal(str)
     test = Signal(object, str)
     check = Signal(list)
-    poll = Signal(object, str, list)
+    poll = Signal(object, str, list, object)
 
 
 @pytest.fixture
@@ -173,6 +173,7 @@ def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox,
 
 
 def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox, store, threads):
+    from avatar_desktop.core.follower import SANDBOX_PACE
     from avatar_desktop.core.service import AvatarClient, RateLimited, TaskStatus
     from avatar_desktop.qt.workers import TaskPollWorker
 
@@ -190,7 +191,7 @@ def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox
     worker.task_updated.connect(lambda row, status: updates.append((row, status)))
     config = sandbox_config(sandbox)
     with relay(worker.poll_finished, 5000):
-        driver.poll.emit(config, SANDBOX_TOKEN, [ready, failing, "0" * 32])
+        driver.poll.emit(config, SANDBOX_TOKEN, [ready, failing, "0" * 32], SANDBOX_PACE)
     records = {r.task_id: r for r in store.get_many(store.row_ids()).values()}
     assert records[ready].status is TaskStatus.SUCCESS
     assert records[ready].video_url.startswith(sandbox.base_url)
@@ -202,6 +203,6 @@ def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox
 
     sandbox.inject("task", Fault.rate_limited("7"))
     with relay(worker.poll_failed, 5000) as failed:
-        driver.poll.emit(config, SANDBOX_TOKEN, [ready])
+        driver.poll.emit(config, SANDBOX_TOKEN, [ready], SANDBOX_PACE)
     assert isinstance(failed.args[0][0], RateLimited)
     assert failed.args[0][0].retry_after == 7

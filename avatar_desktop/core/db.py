@@ -148,7 +148,39 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     )
 
 
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2]
+def _migration_3(conn: sqlite3.Connection) -> None:
+    """Following each task on its own schedule, the service's times, the saved video, and the
+    columns the task list sorts and searches by (each with its index, so 100,000 tasks answer
+    at once)."""
+    # Imported here: the task store builds on this module.
+    from avatar_desktop.core.tasks import STATUS_RANK_SQL, derived_columns
+
+    for column in (
+        "submitted_at REAL",  # the service's submit / start / finish times (Unix seconds)
+        "started_at REAL",
+        "finished_at REAL",
+        "checked_at REAL",  # the last readable answer about the task
+        "next_check_at REAL",  # when the follower asks next (NULL: as soon as it can)
+        "checks INTEGER NOT NULL DEFAULT 0",  # readable answers so far: the backoff step
+        "failures INTEGER NOT NULL DEFAULT 0",  # unreadable answers in a row
+        "saved_path TEXT",  # where the video was saved
+        "label TEXT NOT NULL DEFAULT ''",  # a short name of the avatar
+        "search_text TEXT NOT NULL DEFAULT ''",  # task id, avatar and words, for search
+    ):
+        conn.execute(f"ALTER TABLE tasks ADD COLUMN {column}")
+    rows = conn.execute("SELECT row_id, task_id, payload FROM tasks").fetchall()
+    conn.executemany(
+        "UPDATE tasks SET label = ?, search_text = ? WHERE row_id = ?",
+        ((*derived_columns(task_id, payload), row_id) for row_id, task_id, payload in rows),
+    )
+    conn.execute("CREATE INDEX tasks_follow ON tasks (service_url, next_check_at)")
+    conn.execute("CREATE INDEX tasks_mode ON tasks (mode, created_at)")
+    conn.execute("CREATE INDEX tasks_label ON tasks (label, created_at)")
+    conn.execute(f"CREATE INDEX tasks_status_rank ON tasks ({STATUS_RANK_SQL}, created_at)")
+    conn.execute("CREATE INDEX tasks_search ON tasks (search_text)")
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 

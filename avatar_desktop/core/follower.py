@@ -1,22 +1,34 @@
 """Following unfinished tasks: whom to ask, when, and what to do with the answer (Qt-free).
 
 The window (on a background thread, on a timer) and ``avatar-cli tasks refresh`` run the same
-two pieces:
+pieces:
 
-* :func:`follow_round` asks the service about some tasks and stores the answers. A problem that
-  belongs to one task (an unknown id, an answer that cannot be read) is written in that task's
-  row and the round goes on with the others; trouble with the service itself (token refused,
-  rate limit, network down, a 5xx) ends the round.
-* :class:`FollowSchedule` decides when the next round may start: a steady interval, doubled
-  after each failed round up to a cap, and ``Retry-After`` honoured through the shared
-  :class:`~avatar_desktop.core.pacing.RateGate`.
+* Each task has its own schedule (:class:`FollowPace`): it is first asked about a few seconds
+  after it was stored, then less and less often while it renders (backoff with jitter, capped
+  at about a minute), and rarely once it has been unfinished for hours (stalled). Its next
+  question is stored in its row (``next_check_at``), so following resumes after a restart. A
+  final task is never asked again.
+* :func:`follow_round` asks the service about the due tasks, a few at once, and stores the
+  answers. A problem that belongs to one task (an unknown id, an answer that cannot be read or
+  stored) is written in that task's row, keeps its last good state, and pushes its own next
+  question further out; the round goes on with the others. Trouble with the service itself
+  (token refused, rate limit, network down, a 5xx) ends the round.
+* :class:`FollowSchedule` decides when the next round may start: at once while tasks are due,
+  later after a failed round (doubling up to a cap), and ``Retry-After`` honoured through the
+  shared :class:`~avatar_desktop.core.pacing.RateGate`.
+
+The query budget with :data:`SERVICE_PACE`: about 35 questions for a task that renders for 30
+minutes, never more than :data:`QUERIES_PER_30_MINUTES`.
 """
 
 from __future__ import annotations
 
 import logging
+import random
+import threading
 import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -26,18 +38,68 @@ from avatar_desktop.core.service import (
     ApiError,
     AuthError,
     NetworkError,
+    QuotaExhausted,
     RateLimited,
     ServerError,
     TaskInfo,
     TaskNotFound,
 )
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.tasks import TaskRecord, TaskStore
 
 log = logging.getLogger("avatar_desktop.follower")
 
 DEFAULT_RETRY_AFTER_SECONDS = 30.0
 """The pause after a 429 that gave no ``Retry-After``."""
 MAX_BACKOFF_FACTOR = 16.0
+AT_ONCE = 3
+"""Questions in flight at once, at most."""
+QUERIES_PER_30_MINUTES = 45
+"""The documented budget: questions about one task unfinished for 30 minutes."""
+
+
+@dataclass(frozen=True)
+class FollowPace:
+    """How often one task is asked about.
+
+    After the n-th readable answer the next question waits ``step * factor**(n-1)`` seconds,
+    at most ``cap``; a task unfinished for ``stalled_after`` seconds waits ``stalled_every``;
+    after n unreadable answers in a row, ``error_step * 2**(n-1)`` up to ``error_cap``. Every
+    wait varies by ±``jitter`` so that many tasks do not ask in step.
+    """
+
+    step: float = 5.0
+    factor: float = 1.5
+    cap: float = 60.0
+    stalled_after: float = 6 * 3600.0
+    stalled_every: float = 30 * 60.0
+    error_step: float = 10.0
+    error_cap: float = 15 * 60.0
+    jitter: float = 0.2
+
+    def _vary(self, seconds: float, rng: random.Random) -> float:
+        return seconds * (1 + rng.uniform(-self.jitter, self.jitter))
+
+    def after_answer(self, checks: int, age: float, rng: random.Random) -> float:
+        """Seconds until the next question, after ``checks`` readable answers about a task
+        stored ``age`` seconds ago."""
+        if age >= self.stalled_after:
+            return self._vary(self.stalled_every, rng)
+        steps = max(0, checks - 1)
+        return self._vary(min(self.cap, self.step * self.factor**steps), rng)
+
+    def after_failure(self, failures: int, rng: random.Random) -> float:
+        """Seconds until the next question after ``failures`` unreadable answers in a row."""
+        return self._vary(min(self.error_cap, self.error_step * 2 ** max(0, failures - 1)), rng)
+
+
+SERVICE_PACE = FollowPace()
+SANDBOX_PACE = FollowPace(step=1.0, factor=1.3, cap=3.0, error_step=3.0, error_cap=60.0)
+"""The sandbox renders in seconds: its tasks are asked about every second or three."""
+
+
+def is_stalled(record: TaskRecord, now: float, pace: FollowPace = SERVICE_PACE) -> bool:
+    """Whether an unfinished task has been waiting so long that it counts as stalled."""
+    return not record.is_final and now - record.created_at.timestamp() >= pace.stalled_after
 
 
 class StatusClient(Protocol):
@@ -64,60 +126,110 @@ class FollowRound:
     stopped_by: Exception | None = None
 
 
-_SERVICE_TROUBLE = (AuthError, RateLimited, NetworkError, ValueError)
+_SERVICE_TROUBLE = (AuthError, QuotaExhausted, RateLimited, NetworkError, ValueError)
+
+
+class _Unreadable(ApiError):
+    """An answer the app could not take in (any unexpected error): shown in the task's row."""
 
 
 def follow_round(
     client: StatusClient,
     tasks: TaskStore,
-    task_ids: Iterable[str],
+    records: Iterable[TaskRecord | str],
     *,
+    pace: FollowPace = SERVICE_PACE,
+    clock: Callable[[], float] = time.time,
+    at_once: int = AT_ONCE,
     should_stop: Callable[[], bool] = lambda: False,
     on_answer: Callable[[TaskAnswer], None] | None = None,
+    rng: random.Random | None = None,
 ) -> FollowRound:
-    """Ask about each of ``task_ids`` in turn and store what the service says."""
+    """Ask about each task of ``records`` (records, or bare task ids) and store the answers,
+    ``at_once`` questions at a time. Never raises for one task's sake."""
     result = FollowRound()
+    lock = threading.Lock()
+    stop = threading.Event()
+    rng = rng or random.Random()
 
     def note(answer: TaskAnswer) -> None:
-        result.answers.append(answer)
+        with lock:
+            result.answers.append(answer)
         if on_answer is not None:
             on_answer(answer)
 
-    for task_id in task_ids:
-        if should_stop():
-            break
+    def service_trouble(exc: Exception) -> None:
+        with lock:
+            if result.stopped_by is None:
+                result.stopped_by = exc
+        stop.set()
+
+    def fail(record: TaskRecord | None, task_id: str, error: ApiError) -> None:
+        failures = (record.failures if record is not None else 0) + 1
+        next_at = clock() + pace.after_failure(failures, rng)
+        try:
+            row_id = tasks.record_failure(task_id, error.user_message, next_at)
+        except StoreError as exc:
+            log.warning("task %s: could not store its error: %s", task_id, exc)
+            row_id = None
+        note(TaskAnswer(task_id, row_id, "", error))
+
+    def ask(item: TaskRecord | str) -> None:
+        record = item if isinstance(item, TaskRecord) else None
+        task_id = item.task_id if isinstance(item, TaskRecord) else item
+        if not task_id or stop.is_set() or should_stop():
+            return
+        if record is None:
+            try:
+                record = tasks.find(task_id)
+            except StoreError:
+                record = None
         try:
             info = client.get_task(task_id)
         except _SERVICE_TROUBLE as exc:
-            result.stopped_by = exc
-            break
+            service_trouble(exc)
+            return
         except TaskNotFound as exc:
-            note(TaskAnswer(task_id, _stored(tasks.mark_not_found, task_id, exc), "NOT_FOUND", exc))
-            continue
+            try:
+                row_id = tasks.mark_not_found(task_id, exc.user_message)
+            except StoreError as store_exc:
+                log.warning("task %s: could not store its error: %s", task_id, store_exc)
+                row_id = None
+            note(TaskAnswer(task_id, row_id, "NOT_FOUND", exc))
+            return
         except ServerError as exc:
-            # Maybe the service, maybe this task: note it on the task (so the next round starts
-            # with another one) and end the round.
-            note(TaskAnswer(task_id, _stored(tasks.set_error_for_task, task_id, exc), "", exc))
-            result.stopped_by = exc
-            break
+            # Maybe the service, maybe this task: this task waits longer, and the round ends.
+            fail(record, task_id, exc)
+            service_trouble(exc)
+            return
         except ApiError as exc:
-            note(TaskAnswer(task_id, _stored(tasks.set_error_for_task, task_id, exc), "", exc))
-            continue
+            fail(record, task_id, exc)
+            return
+        except Exception as exc:  # one task's answer must never stop the others
+            log.exception("task %s: its answer could not be read", task_id)
+            problem = f"The answer could not be read ({type(exc).__name__})."
+            fail(record, task_id, _Unreadable(problem))
+            return
+        checks = (record.checks if record is not None else 0) + 1
+        age = clock() - (record.created_at.timestamp() if record is not None else clock())
+        next_at = None if info.is_final else clock() + pace.after_answer(checks, age, rng)
         try:
-            row_id = tasks.update_from_info(task_id, info)
-        except StoreError as exc:
+            row_id = tasks.update_from_info(task_id, info, next_at)
+        except (StoreError, ValueError) as exc:
             log.warning("task %s: could not store its status: %s", task_id, exc)
-            continue
+            fail(record, task_id, _Unreadable(f"The answer could not be stored: {exc}"))
+            return
         note(TaskAnswer(task_id, row_id, info.status.value))
+
+    items = list(records)
+    if at_once <= 1 or len(items) <= 1:
+        for item in items:
+            ask(item)
+    else:
+        with ThreadPoolExecutor(max_workers=min(at_once, len(items))) as pool:
+            for future in [pool.submit(ask, item) for item in items]:
+                future.result()
     return result
-
-
-def _stored(write: Callable[[str, str], int | None], task_id: str, error: ApiError) -> int | None:
-    try:
-        return write(task_id, error.user_message)
-    except StoreError as exc:
-        log.warning("task %s: could not store its error: %s", task_id, exc)
-        return None
 
 
 class FollowSchedule:
@@ -130,6 +242,7 @@ class FollowSchedule:
         gate: RateGate,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
+        """``interval``: the pause after a failed round, before doubling."""
         self.service_url = service_url
         self.interval = interval
         self.gate = gate
@@ -155,7 +268,7 @@ class FollowSchedule:
         error = round_.stopped_by
         if error is None:
             self._factor = 1.0
-            self._not_before = self._clock() + self.interval
+            self._not_before = self._clock()  # the tasks' own schedules say who is due
         elif isinstance(error, RateLimited):
             self.gate.hold(self.service_url, error.retry_after or DEFAULT_RETRY_AFTER_SECONDS)
             self._not_before = self._clock()
@@ -167,10 +280,16 @@ class FollowSchedule:
 
 
 __all__ = [
+    "AT_ONCE",
     "DEFAULT_RETRY_AFTER_SECONDS",
+    "QUERIES_PER_30_MINUTES",
+    "SANDBOX_PACE",
+    "SERVICE_PACE",
+    "FollowPace",
     "FollowRound",
     "FollowSchedule",
     "StatusClient",
     "TaskAnswer",
     "follow_round",
+    "is_stalled",
 ]

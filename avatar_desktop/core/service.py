@@ -584,12 +584,14 @@ class AvatarClient:
         if not task_id:
             raise ValueError("empty task id")
         answer = self._call("GET", f"/avatar/task/{quote(task_id, safe='')}")
+        _refuse_invalid_text(answer)
         return TaskInfo.from_json(task_id, answer.get("data"))
 
     def list_voices(self, language: Language | str | None = None) -> list[Voice]:
         """The service's ready-made voices, optionally of one language."""
         params = {"language": Language(language).value} if language else None
         answer = self._call("GET", "/avatar/voice", params=params)
+        _refuse_invalid_text(answer)
         return parse_voice_list(answer.get("data"))
 
     # -- plumbing --
@@ -685,7 +687,7 @@ class AvatarClient:
         text = raw.decode("utf-8", errors="replace")
         try:
             parsed: object = json.loads(text) if text.strip() else None
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             parsed = None
         obj: Mapping[str, Any] = parsed if isinstance(parsed, Mapping) else {}
 
@@ -697,6 +699,8 @@ class AvatarClient:
             server_message = _str_or_none(obj.get("message"))
             code = _str_or_none(obj.get("code"))
         if server_message:
+            # Lone surrogates (valid in JSON, not in UTF-8) become "?": the text is stored.
+            server_message = server_message.encode("utf-8", "replace").decode("utf-8")
             server_message = self._auth.redact(server_message.strip())[:2000] or None
         if parsed is None and text.strip():
             server_message = _html_title(text)
@@ -755,6 +759,27 @@ class AvatarClient:
         if need_data and obj.get("data") is None:
             raise BadResponse("The service's answer has no data.", **details)
         return dict(obj)
+
+
+def _refuse_invalid_text(answer: object) -> None:
+    """Raise :class:`BadResponse` when a string of ``answer`` is not valid Unicode (a lone
+    surrogate such as ``"\\ud800"`` that JSON allows but nothing can store or show)."""
+    pending = [answer]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise BadResponse(
+                    "The service's answer contains invalid text (a broken Unicode character); "
+                    "it was not stored."
+                ) from None
+        elif isinstance(value, Mapping):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
 
 
 def _is_certificate_error(exc: BaseException) -> bool:

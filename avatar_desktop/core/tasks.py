@@ -19,11 +19,13 @@ import json
 import logging
 import sqlite3
 import time
-from collections.abc import Iterable, Mapping
+from array import array
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
+from urllib.parse import unquote, urlsplit
 
 from avatar_desktop.core.db import (
     DEFAULT_FILE_NAME,
@@ -40,8 +42,11 @@ from avatar_desktop.core.service import TaskInfo, TaskStatus
 log = logging.getLogger("avatar_desktop.core.tasks")
 
 INTERRUPTED_ERROR = "The app closed before the service answered; the job may exist."
+FIRST_CHECK_SECONDS = 3.0
+"""A new task is first asked about this long after it was stored."""
 _MAX_VARIABLES = 500
 """Ids bound in one ``IN (...)`` query; a larger request is split into several queries."""
+_LABEL_CHARS = 60
 
 
 class LocalStatus(enum.StrEnum):
@@ -72,6 +77,81 @@ def payload_mode(payload: Mapping[str, Any]) -> VoiceMode | None:
     return modes[0] if len(modes) == 1 else None
 
 
+STATUS_RANK: dict[str, int] = {
+    "SENDING": 0,
+    "NOT_START": 1,
+    "SUBMITTED": 1,
+    "QUEUED": 2,
+    "IN_PROGRESS": 3,
+    "UNKNOWN": 4,
+    "SUCCESS": 5,
+    "FAILURE": 6,
+    "NOT_FOUND": 7,
+    "OUTCOME_UNKNOWN": 8,
+}
+"""How far along a status is, for sorting the list by status: waiting first, then running,
+then the final ones."""
+STATUS_RANK_SQL = (
+    "(CASE status "
+    + " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in STATUS_RANK.items())
+    + " ELSE 4 END)"
+)
+"""The rank as SQL; the index ``tasks_status_rank`` is on exactly this expression."""
+
+UNFINISHED: frozenset[str] = frozenset(s.value for s in TaskStatus if not s.is_final)
+"""Statuses the follower keeps asking about."""
+
+
+def avatar_label(url: object) -> str:
+    """A short name for an avatar URL: its file name (``person.png``), else its host."""
+    if not isinstance(url, str) or not url.strip():
+        return ""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()[:_LABEL_CHARS]
+    name = unquote(parts.path.rstrip("/").rpartition("/")[2]) or parts.hostname or url.strip()
+    return name[:_LABEL_CHARS]
+
+
+def _texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _texts(item)
+
+
+def derived_columns(task_id: str | None, payload: Mapping[str, Any] | str) -> tuple[str, str]:
+    """The ``label`` and ``search_text`` columns of a row: the avatar's short name, and the
+    task id with every text of the request (URLs and words), for search."""
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            payload = {}
+    if not isinstance(payload, Mapping):
+        payload = {}
+    words = [task_id or "", *_texts(payload)]
+    return avatar_label(payload.get("avatar_url")), "\n".join(w for w in words if w)
+
+
+class TaskOrder(enum.StrEnum):
+    """What the task list can be sorted by; each has an index."""
+
+    CREATED = "created_at"
+    MODE = "mode"
+    AVATAR = "label"
+    STATUS = STATUS_RANK_SQL
+    UPDATED = "updated_at"
+
+
+def like_pattern(text: str) -> str:
+    """A ``LIKE ... ESCAPE '\\'`` pattern matching ``text`` anywhere, taken literally."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
 @dataclass(frozen=True)
 class TaskRecord:
     """One stored task. Times are aware UTC datetimes; ``task_id`` is None until known."""
@@ -93,11 +173,38 @@ class TaskRecord:
     cover_url: str | None
     error: str | None
     consent: dict[str, Any] | None
+    submitted_at: datetime | None = None
+    """The service's times (its ``submit_time``, ``start_time``, ``finish_time``)."""
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    checked_at: datetime | None = None
+    """When the service last gave a readable answer about the task."""
+    next_check_at: datetime | None = None
+    checks: int = 0
+    failures: int = 0
+    """Unreadable answers in a row (the follower backs off on them)."""
+    saved_path: str | None = None
+    label: str = ""
 
     @property
     def avatar_url(self) -> str | None:
         value = self.payload.get("avatar_url")
         return value if isinstance(value, str) else None
+
+    @property
+    def is_final(self) -> bool:
+        """Whether the follower is done with the task (final, not found, or never sent)."""
+        return self.status.value not in UNFINISHED
+
+    def video_links(self) -> dict[str, str]:
+        """The result links the service gave, by variant (``default``, ``no_watermark``,
+        ``watermarked``)."""
+        links = {
+            "default": self.video_url,
+            "no_watermark": self.no_watermark_video_url,
+            "watermarked": self.watermarked_video_url,
+        }
+        return {name: url for name, url in links.items() if url}
 
 
 _COLUMNS = (
@@ -118,7 +225,17 @@ _COLUMNS = (
     "cover_url",
     "error",
     "consent",
+    "submitted_at",
+    "started_at",
+    "finished_at",
+    "checked_at",
+    "next_check_at",
+    "checks",
+    "failures",
+    "saved_path",
+    "label",
 )
+_TIME_COLUMNS = ("submitted_at", "started_at", "finished_at", "checked_at", "next_check_at")
 _MODES = frozenset(mode.value for mode in VoiceMode)
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM tasks"
 _NEWEST_FIRST = "ORDER BY created_at DESC, row_id DESC"
@@ -132,6 +249,14 @@ def _timestamp(moment: datetime) -> float:
 
 def _datetime(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)
+
+
+def _optional_datetime(timestamp: float | None) -> datetime | None:
+    return None if timestamp is None else _datetime(timestamp)
+
+
+def _optional_timestamp(moment: datetime | None) -> float | None:
+    return None if moment is None else _timestamp(moment)
 
 
 def _json_or_none(text: str | None) -> Any:
@@ -159,6 +284,11 @@ def _record(row: tuple[Any, ...]) -> TaskRecord:
         cover_url=values["cover_url"],
         error=values["error"],
         consent=_json_or_none(values["consent"]),
+        checks=values["checks"],
+        failures=values["failures"],
+        saved_path=values["saved_path"],
+        label=values["label"],
+        **{name: _optional_datetime(values[name]) for name in _TIME_COLUMNS},
     )
 
 
@@ -177,6 +307,8 @@ def insert_task(
     A task id already in the list raises :class:`StoreError` (and the caller's transaction
     rolls back).
     """
+    label, search_text = derived_columns(task_id, payload)
+    now = time.time()
     values = {
         "task_id": task_id,
         "service_url": service_url,
@@ -184,9 +316,12 @@ def insert_task(
         "payload_hash": payload_hash(service_url, payload),
         "mode": payload_mode(payload),
         "created_at": created_at,
-        "updated_at": time.time(),
+        "updated_at": now,
         "status": status.value,
         "consent": None if consent is None else canonical_json(consent),
+        "next_check_at": now + FIRST_CHECK_SECONDS,
+        "label": label,
+        "search_text": search_text,
     }
     sql = (
         f"INSERT INTO tasks ({', '.join(values)}) "
@@ -198,6 +333,38 @@ def insert_task(
         raise StoreError(f"Task {task_id} is already in the task list.") from exc
     assert row_id is not None
     return row_id
+
+
+def _filter_sql(statuses: Collection[str] | None, search: str) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if statuses is not None:
+        wanted = sorted(set(statuses))
+        clauses.append(f"status IN ({', '.join('?' * len(wanted))})" if wanted else "0")
+        params.extend(wanted)
+    if search.strip():
+        # The index on search_text is read alone (it holds the row ids): no row is loaded.
+        clauses.append(
+            "row_id IN (SELECT row_id FROM tasks INDEXED BY tasks_search "
+            "WHERE search_text LIKE ? ESCAPE '\\')"
+        )
+        params.append(like_pattern(search.strip()))
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _row_values(record: TaskRecord) -> dict[str, Any]:
+    """The columns of ``record`` as stored (for putting a removed row back)."""
+    values: dict[str, Any] = {name: getattr(record, name) for name in _COLUMNS}
+    values["payload"] = canonical_json(record.payload)
+    values["mode"] = None if record.mode is None else record.mode.value
+    values["created_at"] = record.created_at.timestamp()
+    values["updated_at"] = record.updated_at.timestamp()
+    values["status"] = record.status.value
+    values["consent"] = None if record.consent is None else canonical_json(record.consent)
+    for name in _TIME_COLUMNS:
+        values[name] = _optional_timestamp(getattr(record, name))
+    values["search_text"] = derived_columns(record.task_id, record.payload)[1]
+    return values
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -286,12 +453,16 @@ class TaskStore:
         log.info("row %d: task %s added", row_id, task_id)
         return row_id
 
-    def update_from_info(self, task_id: str, info: TaskInfo) -> int | None:
+    def update_from_info(
+        self, task_id: str, info: TaskInfo, next_check_at: float | None = None
+    ) -> int | None:
         """Store what the service said about ``task_id``; returns its row id (None if unknown).
 
-        Result URLs and progress the answer leaves out keep their earlier values. The row's local
-        ``error`` is left as it is (clear it with :meth:`set_error`).
+        Result URLs, progress and times the answer leaves out keep their earlier values. A
+        readable answer clears the row's local error and its count of unreadable answers; the
+        follower's next question is due at ``next_check_at`` (Unix seconds; None: at once).
         """
+        now = time.time()
         with self._transaction() as conn:
             row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
             if row is None:
@@ -306,6 +477,14 @@ class TaskStore:
                     no_watermark_video_url = COALESCE(?, no_watermark_video_url),
                     watermarked_video_url = COALESCE(?, watermarked_video_url),
                     cover_url = COALESCE(?, cover_url),
+                    submitted_at = COALESCE(?, submitted_at),
+                    started_at = COALESCE(?, started_at),
+                    finished_at = COALESCE(?, finished_at),
+                    error = NULL,
+                    failures = 0,
+                    checks = checks + 1,
+                    checked_at = ?,
+                    next_check_at = ?,
                     updated_at = ?
                 WHERE row_id = ?
                 """,
@@ -317,17 +496,36 @@ class TaskStore:
                     info.no_watermark_video_url,
                     info.watermarked_video_url,
                     info.cover_url,
-                    time.time(),
+                    _optional_timestamp(info.submitted_at),
+                    _optional_timestamp(info.started_at),
+                    _optional_timestamp(info.finished_at),
+                    now,
+                    next_check_at,
+                    now,
                     row[0],
                 ),
             )
         log.debug("row %d: task %s is %s", row[0], task_id, info.status.value)
         return int(row[0])
 
+    def record_failure(self, task_id: str, error: str, next_check_at: float | None) -> int | None:
+        """An answer about ``task_id`` could not be read or stored: keep its last good state,
+        show ``error`` in its row, count the failure and ask again at ``next_check_at``."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+            if row is None:
+                return None
+            conn.execute(
+                "UPDATE tasks SET error = ?, failures = failures + 1, next_check_at = ?, "
+                "updated_at = ? WHERE row_id = ?",
+                (error, next_check_at, time.time(), row[0]),
+            )
+        return int(row[0])
+
     def pending_task_ids(self, service_url: str, limit: int = 100) -> list[str]:
         """Task ids on ``service_url`` whose outcome is not final yet, least recently updated
         first (so every task gets its turn when there are many)."""
-        waiting = [s.value for s in TaskStatus if not s.is_final]
+        waiting = sorted(UNFINISHED)
         marks = ", ".join("?" * len(waiting))
         with self._connection() as conn:
             rows = conn.execute(
@@ -337,6 +535,39 @@ class TaskStore:
             ).fetchall()
         return [str(row[0]) for row in rows]
 
+    def due_tasks(self, service_url: str, now: float, limit: int = 100) -> list[TaskRecord]:
+        """Unfinished tasks of ``service_url`` whose next question is due at ``now``, longest
+        waiting first."""
+        waiting = sorted(UNFINISHED)
+        marks = ", ".join("?" * len(waiting))
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"{_SELECT} WHERE service_url = ? AND task_id IS NOT NULL"
+                f" AND status IN ({marks}) AND (next_check_at IS NULL OR next_check_at <= ?)"
+                f" ORDER BY coalesce(next_check_at, 0) ASC LIMIT ?",
+                (service_url, *waiting, now, limit),
+            ).fetchall()
+        return [_record(row) for row in rows]
+
+    def next_check_time(self, service_url: str) -> float | None:
+        """When the next unfinished task of ``service_url`` is due (Unix seconds; 0 when one
+        is due at once), or None when none is unfinished."""
+        waiting = sorted(UNFINISHED)
+        marks = ", ".join("?" * len(waiting))
+        with self._connection() as conn:
+            row = conn.execute(
+                f"SELECT min(coalesce(next_check_at, 0)) FROM tasks WHERE service_url = ? AND"
+                f" task_id IS NOT NULL AND status IN ({marks})",
+                (service_url, *waiting),
+            ).fetchone()
+        return None if row[0] is None else float(row[0])
+
+    def check_soon(self, task_ids: Iterable[str]) -> None:
+        """Make the next question about ``task_ids`` due at once (a manual refresh)."""
+        ids = [(task_id,) for task_id in task_ids]
+        with self._transaction() as conn:
+            conn.executemany("UPDATE tasks SET next_check_at = NULL WHERE task_id = ?", ids)
+
     def mark_not_found(self, task_id: str, message: str) -> int | None:
         """The service does not know ``task_id``: the row becomes ``NOT_FOUND`` (final) with
         ``message`` as its error; returns its row id, if any."""
@@ -345,10 +576,37 @@ class TaskStore:
             if row is None:
                 return None
             conn.execute(
-                "UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE row_id = ?",
+                "UPDATE tasks SET status = ?, error = ?, next_check_at = NULL, updated_at = ? "
+                "WHERE row_id = ?",
                 (LocalStatus.NOT_FOUND.value, message, time.time(), row[0]),
             )
         return int(row[0])
+
+    def set_task_id(self, row_id: int, task_id: str) -> None:
+        """A row whose outcome was unknown is the service's task ``task_id``: follow it.
+
+        Raises :class:`StoreError` when another row already holds that task id."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT payload FROM tasks WHERE row_id = ?", (row_id,)).fetchone()
+            if row is None:
+                raise StoreError("The task is no longer in the list.")
+            search_text = derived_columns(task_id, row[0])[1]
+            try:
+                conn.execute(
+                    "UPDATE tasks SET task_id = ?, status = ?, error = NULL, failures = 0, "
+                    "search_text = ?, next_check_at = NULL, updated_at = ? WHERE row_id = ?",
+                    (task_id, TaskStatus.UNKNOWN.value, search_text, time.time(), row_id),
+                )
+            except sqlite3.IntegrityError as exc:
+                raise StoreError(f"Task {task_id} is already in the task list.") from exc
+
+    def set_saved_path(self, row_id: int, path: str | None) -> None:
+        """Record where the task's video was saved (None: forget it)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE tasks SET saved_path = ?, updated_at = ? WHERE row_id = ?",
+                (path, time.time(), row_id),
+            )
 
     def set_error_for_task(self, task_id: str, error: str | None) -> int | None:
         """Set the local error of the row holding ``task_id``; returns its row id, if any."""
@@ -389,6 +647,43 @@ class TaskStore:
                 record = _record(row)
                 records[record.row_id] = record
         return records
+
+    def find(self, task_id: str) -> TaskRecord | None:
+        """The row holding ``task_id``, if any."""
+        with self._connection() as conn:
+            row = conn.execute(f"{_SELECT} WHERE task_id = ?", (task_id,)).fetchone()
+        return None if row is None else _record(row)
+
+    def query_ids(
+        self,
+        order: TaskOrder = TaskOrder.CREATED,
+        *,
+        descending: bool = True,
+        statuses: Collection[str] | None = None,
+        search: str = "",
+    ) -> array[int]:
+        """Row ids sorted by ``order``, of the rows whose status is one of ``statuses`` (every
+        status when None) and whose task id, avatar or words contain ``search`` (ignoring
+        ASCII case). Every order and filter has an index: 100,000 rows answer in milliseconds.
+        """
+        where, params = _filter_sql(statuses, search)
+        way = "DESC" if descending else "ASC"
+        sql = (
+            f"SELECT row_id FROM tasks {where} "
+            f"ORDER BY {order.value} {way}, created_at {way}, row_id {way}"
+        )
+        with self._connection() as conn:
+            return array("q", [row_id for (row_id,) in conn.execute(sql, params)])
+
+    def iter_records(
+        self, *, statuses: Collection[str] | None = None, search: str = "", batch: int = 500
+    ) -> Iterator[TaskRecord]:
+        """The matching records, newest first, read ``batch`` at a time (for exports)."""
+        ids = self.query_ids(statuses=statuses, search=search)
+        for start in range(0, len(ids), batch):
+            chunk = ids[start : start + batch]
+            found = self.get_many(chunk)
+            yield from (found[row_id] for row_id in chunk if row_id in found)
 
     def get_many(self, row_ids: Iterable[int]) -> dict[int, TaskRecord]:
         """The records of ``row_ids`` that exist, by row id (one query for up to 500 ids)."""
@@ -448,34 +743,17 @@ class TaskStore:
 
     def restore(self, records: Iterable[TaskRecord]) -> None:
         """Put removed records back with their row ids; all or none."""
-        rows = [
-            (
-                record.row_id,
-                record.task_id,
-                record.service_url,
-                canonical_json(record.payload),
-                record.payload_hash,
-                None if record.mode is None else record.mode.value,
-                record.created_at.timestamp(),
-                record.updated_at.timestamp(),
-                record.status.value,
-                record.progress,
-                record.fail_reason,
-                record.video_url,
-                record.no_watermark_video_url,
-                record.watermarked_video_url,
-                record.cover_url,
-                record.error,
-                None if record.consent is None else canonical_json(record.consent),
-            )
-            for record in records
-        ]
-        marks = ", ".join("?" * len(_COLUMNS))
+        rows = [_row_values(record) for record in records]
+        if not rows:
+            return
+        names = list(rows[0])
+        sql = (
+            f"INSERT INTO tasks ({', '.join(names)}) "
+            f"VALUES ({', '.join(':' + name for name in names)})"
+        )
         try:
             with self._transaction() as conn:
-                conn.executemany(
-                    f"INSERT INTO tasks ({', '.join(_COLUMNS)}) VALUES ({marks})", rows
-                )
+                conn.executemany(sql, rows)
         except StoreError as exc:
             if isinstance(exc.__cause__, sqlite3.IntegrityError):
                 raise StoreError(
@@ -521,14 +799,22 @@ class TaskStore:
 
 __all__ = [
     "DEFAULT_FILE_NAME",
+    "FIRST_CHECK_SECONDS",
     "INTERRUPTED_ERROR",
     "SCHEMA_VERSION",
+    "STATUS_RANK",
+    "STATUS_RANK_SQL",
+    "UNFINISHED",
     "LocalStatus",
     "Status",
     "StoreError",
+    "TaskOrder",
     "TaskRecord",
     "TaskStore",
+    "avatar_label",
     "canonical_json",
+    "derived_columns",
+    "like_pattern",
     "parse_status",
     "payload_hash",
     "payload_mode",

@@ -16,13 +16,13 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.follower import FollowRound, TaskAnswer, follow_round
+from avatar_desktop.core.follower import FollowPace, FollowRound, TaskAnswer, follow_round
 from avatar_desktop.core.media import CheckCancelled, MediaRole, check_media
 from avatar_desktop.core.service import (
     ApiError,
     Voice,
 )
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import SecretStoreError, TokenVault
 
 log = logging.getLogger("avatar_desktop.qt.workers")
@@ -68,11 +68,15 @@ def call_abandonable(
 class VoiceListWorker(QObject):
     """Loads the ready-made voices: first the offline cache, then the service.
 
+    Every request ends in ``voices_loaded`` or ``voices_failed`` (unless the app is closing):
+    no exception leaves the worker, whatever the service answered.
+
     Signals:
         voices_loaded(language, voices, from_cache, fetched_at): ``voices`` is a list of
             :class:`~avatar_desktop.core.service.Voice`; ``fetched_at`` a datetime or None.
-        voices_failed(language, error): the service could not be asked (``ApiError``), or
-            ``error`` is None when there is no token to ask with.
+        voices_failed(language, error): the list could not be loaded: ``error`` is the
+            exception (an ``ApiError`` when the service's answer was the trouble), or None when
+            there is no token to ask with.
     """
 
     voices_loaded = Signal(str, list, bool, object)
@@ -85,6 +89,16 @@ class VoiceListWorker(QObject):
 
     @Slot(object, str, str, bool)
     def load(self, config: ServiceConfig, token: str, language: str, refresh: bool) -> None:
+        try:
+            self._load(config, token, language, refresh)
+        except Abandoned:
+            return
+        except Exception as exc:  # never left unanswered: the picker would say "Loading" forever
+            if not isinstance(exc, ApiError):
+                log.exception("the voice list could not be loaded")
+            self.voices_failed.emit(language, exc)
+
+    def _load(self, config: ServiceConfig, token: str, language: str, refresh: bool) -> None:
         cached = self._store.load_voices(config.base_url, language or None)
         if cached is not None:
             items, fetched_at = cached
@@ -101,16 +115,17 @@ class VoiceListWorker(QObject):
             with config.make_client(token) as client:
                 return client.list_voices(language or None)
 
+        voices = call_abandonable(fetch, self.stop_event)
+        fetched: object = None
         try:
-            voices = call_abandonable(fetch, self.stop_event)
-        except Abandoned:
-            return
-        except ApiError as exc:
-            self.voices_failed.emit(language, exc)
-            return
-        self._store.save_voices(config.base_url, language or None, [v.to_json() for v in voices])
-        fresh = self._store.load_voices(config.base_url, language or None)
-        self.voices_loaded.emit(language, voices, False, fresh[1] if fresh else None)
+            self._store.save_voices(
+                config.base_url, language or None, [v.to_json() for v in voices]
+            )
+            fresh = self._store.load_voices(config.base_url, language or None)
+            fetched = fresh[1] if fresh else None
+        except Exception:  # the list is shown all the same; only the offline copy is missing
+            log.exception("the voice list could not be cached")
+        self.voices_loaded.emit(language, voices, False, fetched)
 
 
 class TaskPollWorker(QObject):
@@ -132,8 +147,12 @@ class TaskPollWorker(QObject):
         self._store = store
         self.stop_event = threading.Event()
 
-    @Slot(object, str, list)
-    def poll(self, config: ServiceConfig, token: str, task_ids: list[str]) -> None:
+    @Slot(object, str, list, object)
+    def poll(
+        self, config: ServiceConfig, token: str, items: list[TaskRecord | str], pace: FollowPace
+    ) -> None:
+        """Ask about ``items`` (task records or bare task ids) at ``pace``."""
+
         def answered(answer: TaskAnswer) -> None:
             if answer.row_id is not None:
                 self.task_updated.emit(answer.row_id, answer.status)
@@ -143,7 +162,8 @@ class TaskPollWorker(QObject):
                 return follow_round(
                     client,
                     self._store,
-                    task_ids,
+                    items,
+                    pace=pace,
                     should_stop=self.stop_event.is_set,
                     on_answer=answered,
                 )
@@ -153,6 +173,11 @@ class TaskPollWorker(QObject):
         except Abandoned:
             return
         except ValueError as exc:  # an unusable address or token: nothing was asked
+            self.poll_failed.emit(exc)
+            self.poll_finished.emit()
+            return
+        except Exception as exc:  # never let a round's surprise end following for good
+            log.exception("a status round failed")
             self.poll_failed.emit(exc)
             self.poll_finished.emit()
             return
@@ -172,7 +197,9 @@ class TokenWorker(QObject):
         kept(): the token is kept in memory for this session only.
         removed(): the token is gone from the keyring and the session.
         tested(ok, error): the authenticated test call's outcome (``error`` None when ok).
-        failed(operation, message): a keyring operation failed; ``message`` is plain text.
+        failed(operation, message, error): a keyring operation failed; ``message`` is plain
+            English, ``error`` the :class:`~avatar_desktop.core.vault.SecretStoreError` (its
+            ``kind`` is what the UI translates).
     """
 
     probed = Signal(object)
@@ -181,7 +208,7 @@ class TokenWorker(QObject):
     kept = Signal()
     removed = Signal()
     tested = Signal(bool, object)
-    failed = Signal(str, str)
+    failed = Signal(str, str, object)
 
     def __init__(self, vault: TokenVault) -> None:
         super().__init__()
@@ -198,7 +225,7 @@ class TokenWorker(QObject):
         except Abandoned:
             return False, None
         except SecretStoreError as exc:
-            self.failed.emit(operation, exc.user_message)
+            self.failed.emit(operation, exc.user_message, exc)
             return False, None
 
     @Slot(str)
