@@ -13,6 +13,7 @@ means the link has expired (:class:`LinkExpired`).
 from __future__ import annotations
 
 import contextlib
+import glob
 import logging
 import os
 import re
@@ -61,8 +62,32 @@ class Progress:
         return None if not self.total else min(1.0, self.received / self.total)
 
 
+VARIANTS = ("default", "no_watermark", "watermarked")
+"""The result videos a task may have (the keys of ``TaskRecord.video_links()``)."""
+_VARIANT_SUFFIX = {"default": "", "no_watermark": "-no-watermark", "watermarked": "-watermarked"}
+
+
 def part_path(destination: Path) -> Path:
     return destination.with_name(destination.name + PART_SUFFIX)
+
+
+def video_file_name(task_id: str, variant: str = "default") -> str:
+    """The file name a task's video is saved under: ``avatar-<task id>[-variant].mp4``."""
+    safe_id = re.sub(r"[^A-Za-z0-9._-]", "_", task_id)[:120] or "task"
+    return f"avatar-{safe_id}{_VARIANT_SUFFIX[variant]}.mp4"
+
+
+def destination_for(folder: Path, task_id: str, variant: str = "default") -> Path:
+    """Where to save a task's video in ``folder``: where an earlier, unfinished download left
+    its ``.part`` file (so it resumes), else the plain name, or ``name (2)``… when taken."""
+    folder = Path(folder)
+    plain = folder / video_file_name(task_id, variant)
+    if part_path(plain).exists():
+        return plain
+    pattern = f"{glob.escape(plain.stem)} (*){plain.suffix}{PART_SUFFIX}"
+    for part in sorted(folder.glob(pattern)):
+        return part.with_name(part.name.removesuffix(PART_SUFFIX))
+    return free_destination(folder, plain.name)
 
 
 def free_destination(folder: Path, name: str) -> Path:
@@ -209,11 +234,14 @@ def _fetch(
 
 __all__ = [
     "PART_SUFFIX",
+    "VARIANTS",
     "DownloadCancelled",
     "DownloadError",
     "LinkExpired",
     "Progress",
+    "destination_for",
     "download",
     "free_destination",
     "part_path",
+    "video_file_name",
 ]
