@@ -423,6 +423,10 @@ class TaskInfo:
         it is not an object at all."""
         if not isinstance(data, Mapping):
             raise BadResponse("The service's answer about the task has no task data.")
+        if not isinstance(data.get("status"), str | None):
+            # A number or a list where the status belongs: nothing in this answer can be
+            # trusted, and storing "unknown" would lose the task's last good state.
+            raise BadResponse("The service's answer about the task has a status that is not text.")
         inner = data.get("data")
         if not isinstance(inner, Mapping):
             inner = {}
