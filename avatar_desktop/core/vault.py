@@ -3,8 +3,11 @@
 The bearer token spends money, so it is never written to a file, the settings, a log line or an
 error message. :class:`TokenVault` reads it from :data:`ENV_VAR` (which wins), a token kept for
 this session only, or the system keyring under :data:`SERVICE_NAME` / :data:`ACCOUNT_NAME`. When
-no keyring works, :meth:`TokenVault.probe` says why in plain English and the UI offers to keep the
-token in memory for the session; there is deliberately no plaintext fallback.
+no keyring works, :meth:`TokenVault.probe` says why, and the UI offers to keep the token in
+memory for the session; there is deliberately no plaintext fallback. Why a keyring is unusable
+(:class:`KeyringProblem`, :class:`KeyringHint`) and why a keyring call failed
+(:class:`StoreFailure`) are given as kinds the UI puts in the user's language, beside plain
+English for logs and the command line.
 
 Every keyring call can block (D-Bus, an unlock prompt), so the UI calls the vault from a worker
 thread, never from the GUI thread.
@@ -50,9 +53,58 @@ class TokenSource(enum.StrEnum):
     NONE = "none"
 
 
+class KeyringProblem(enum.StrEnum):
+    """Why the keyring cannot hold the token (:attr:`BackendState.problem_kind`)."""
+
+    NOT_INSTALLED = "not_installed"
+    SWITCHED_OFF = "switched_off"
+    """The null backend: it accepts and forgets everything."""
+    NOT_RECOMMENDED = "not_recommended"
+    """A backend below priority one, which may keep secrets in a plain file."""
+    CANNOT_OPEN = "cannot_open"
+    """Asking the backend failed (:attr:`BackendState.error_name` says with what)."""
+
+
+class KeyringHint(enum.StrEnum):
+    """What the user can do about a :class:`KeyringProblem` (:attr:`BackendState.hint_kind`)."""
+
+    INSTALL_SECRET_SERVICE = "install_secret_service"
+    """Linux or BSD without a keyring: install GNOME Keyring or KWallet, then restart."""
+    MAC_KEYCHAIN = "mac_keychain"
+    WINDOWS_CREDENTIAL_MANAGER = "windows_credential_manager"
+    SESSION_ONLY = "session_only"
+    """Another platform: nothing to suggest but the session-only token."""
+    UNLOCK = "unlock"
+    """The keyring is locked."""
+    START_SECRET_SERVICE = "start_secret_service"
+    """Linux or BSD: the keyring could not be opened (not running, locked, no D-Bus)."""
+    UNLOCK_OR_SESSION = "unlock_or_session"
+
+
+class StoreFailure(enum.StrEnum):
+    """Why a :class:`SecretStoreError` was raised (:attr:`SecretStoreError.kind`)."""
+
+    NO_KEYRING = "no_keyring"
+    SWITCHED_OFF = "switched_off"
+    NOT_RECOMMENDED = "not_recommended"
+    LOCKED = "locked"
+    KEYRING_ERROR = "keyring_error"
+    """The backend raised (:attr:`SecretStoreError.detail`: the exception's class name)."""
+    NOT_KEPT = "not_kept"
+    """The token read back is not the one written."""
+    BAD_TOKEN = "bad_token"
+    """The token given cannot be carried in a request."""
+    BAD_ENVIRONMENT_TOKEN = "bad_environment_token"
+    BAD_STORED_TOKEN = "bad_stored_token"
+
+
 @dataclass(frozen=True)
 class BackendState:
-    """Whether the keyring backend can hold the token, and if not why and what to do."""
+    """Whether the keyring backend can hold the token, and if not why and what to do.
+
+    :attr:`problem` and :attr:`hint` are plain English (logs, the command line); the UI shows
+    :attr:`problem_kind` and :attr:`hint_kind` in the user's language.
+    """
 
     usable: bool
     name: str
@@ -61,18 +113,31 @@ class BackendState:
     """Plain-English explanation when not usable."""
     hint: str | None = None
     """What the user can do about :attr:`problem`."""
+    problem_kind: KeyringProblem | None = None
+    hint_kind: KeyringHint | None = None
+    error_name: str | None = None
+    """The class name of the exception that made the keyring unusable, if one did."""
 
 
 class SecretStoreError(Exception):
-    """The token could not be read, stored or removed; :attr:`user_message` says why.
+    """The token could not be read, stored or removed; :attr:`user_message` says why in plain
+    English, :attr:`kind` for the UI to say it in the user's language (with :attr:`detail`: the
+    keyring exception's class name, or the backend's name).
 
     The message never contains the token, and the keyring's own exception is not chained (its
     text is not under our control).
     """
 
-    def __init__(self, user_message: str) -> None:
+    def __init__(
+        self,
+        user_message: str,
+        kind: StoreFailure = StoreFailure.KEYRING_ERROR,
+        detail: str | None = None,
+    ) -> None:
         super().__init__(user_message)
         self.user_message = user_message
+        self.kind = kind
+        self.detail = detail
 
 
 def masked(token: str) -> str:
@@ -89,61 +154,110 @@ def _backend_name(backend: KeyringBackend) -> str:
         return type(backend).__name__
 
 
-def _no_backend_hint(platform: str) -> str:
-    if platform.startswith("linux") or "bsd" in platform:
+_HINTS = {
+    KeyringHint.INSTALL_SECRET_SERVICE: (
+        "Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, "
+        "make sure it runs and is unlocked in your desktop session, then restart the app. "
+        "Until then the token can be kept for this session only."
+    ),
+    KeyringHint.MAC_KEYCHAIN: (
+        "Make sure your login keychain is available in Keychain Access, then restart the "
+        "app. Until then the token can be kept for this session only."
+    ),
+    KeyringHint.WINDOWS_CREDENTIAL_MANAGER: (
+        "Make sure Windows Credential Manager is available, then restart the app. Until "
+        "then the token can be kept for this session only."
+    ),
+    KeyringHint.SESSION_ONLY: (
+        "Until a system keyring is available the token can be kept for this session only."
+    ),
+    KeyringHint.UNLOCK: (
+        "Unlock your keyring (for example by logging in to the desktop session or opening "
+        "your password manager) and try again, or keep the token for this session only."
+    ),
+    KeyringHint.START_SECRET_SERVICE: (
+        "Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and "
+        "unlocked, and that the app runs inside a desktop session (a D-Bus session bus is "
+        "needed). Or keep the token for this session only."
+    ),
+    KeyringHint.UNLOCK_OR_SESSION: (
+        "Unlock your system keyring and try again, or keep the token for this session only."
+    ),
+}
+
+
+def _problem_text(kind: KeyringProblem, name: str, error_name: str | None = None) -> str:
+    """The plain-English sentence for a :class:`KeyringProblem`."""
+    if kind is KeyringProblem.SWITCHED_OFF:
+        return "The system keyring is switched off (null backend), so the token cannot be saved."
+    if kind is KeyringProblem.NOT_RECOMMENDED:
         return (
-            "Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, "
-            "make sure it runs and is unlocked in your desktop session, then restart the app. "
-            "Until then the token can be kept for this session only."
+            f"The selected keyring ({name}) is not a recommended system keyring and may keep "
+            "secrets in a plain file, so the token is not saved there."
         )
+    if kind is KeyringProblem.CANNOT_OPEN:
+        return f"The system keyring could not be opened: {error_name}."
+    return "No system keyring is installed, so the token cannot be saved."
+
+
+def _no_backend_hint(platform: str) -> KeyringHint:
+    if platform.startswith("linux") or "bsd" in platform:
+        return KeyringHint.INSTALL_SECRET_SERVICE
     if platform == "darwin":
-        return (
-            "Make sure your login keychain is available in Keychain Access, then restart the "
-            "app. Until then the token can be kept for this session only."
-        )
+        return KeyringHint.MAC_KEYCHAIN
     if platform in ("win32", "cygwin"):
-        return (
-            "Make sure Windows Credential Manager is available, then restart the app. Until "
-            "then the token can be kept for this session only."
-        )
-    return "Until a system keyring is available the token can be kept for this session only."
+        return KeyringHint.WINDOWS_CREDENTIAL_MANAGER
+    return KeyringHint.SESSION_ONLY
 
 
-def _access_hint(platform: str, exc: BaseException) -> str:
+def _access_hint(platform: str, exc: BaseException) -> KeyringHint:
     if isinstance(exc, keyring.errors.KeyringLocked):
-        return (
-            "Unlock your keyring (for example by logging in to the desktop session or opening "
-            "your password manager) and try again, or keep the token for this session only."
-        )
+        return KeyringHint.UNLOCK
     if platform.startswith("linux") or "bsd" in platform:
-        return (
-            "Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and "
-            "unlocked, and that the app runs inside a desktop session (a D-Bus session bus is "
-            "needed). Or keep the token for this session only."
-        )
-    return "Unlock your system keyring and try again, or keep the token for this session only."
+        return KeyringHint.START_SECRET_SERVICE
+    return KeyringHint.UNLOCK_OR_SESSION
 
 
-def _static_problem(backend: KeyringBackend) -> str | None:
+def _static_problem(backend: KeyringBackend) -> KeyringProblem | None:
     """Why ``backend`` cannot hold a secret, judged from its type and priority only (no I/O)."""
     if isinstance(backend, fail.Keyring):
-        return "No system keyring is installed, so the token cannot be saved."
+        return KeyringProblem.NOT_INSTALLED
     if isinstance(backend, null.Keyring):
-        return "The system keyring is switched off (null backend), so the token cannot be saved."
+        return KeyringProblem.SWITCHED_OFF
     if isinstance(backend, chainer.ChainerBackend):
         # Its priority is -1 with a single backend although that one works: count instead.
         if not backend.backends:
-            return "No system keyring is installed, so the token cannot be saved."
+            return KeyringProblem.NOT_INSTALLED
         return None
     priority = backend.priority  # may raise RuntimeError: the caller reports it
     if priority <= 0:
-        return "No system keyring is installed, so the token cannot be saved."
+        return KeyringProblem.NOT_INSTALLED
     if priority < 1:
-        return (
-            f"The selected keyring ({_backend_name(backend)}) is not a recommended system "
-            "keyring and may keep secrets in a plain file, so the token is not saved there."
-        )
+        return KeyringProblem.NOT_RECOMMENDED
     return None
+
+
+def _unusable(
+    name: str, problem: KeyringProblem, hint: KeyringHint, error_name: str | None = None
+) -> BackendState:
+    return BackendState(
+        usable=False,
+        name=name,
+        problem=_problem_text(problem, name, error_name),
+        hint=_HINTS[hint],
+        problem_kind=problem,
+        hint_kind=hint,
+        error_name=error_name,
+    )
+
+
+_FAILURE_OF = {
+    KeyringProblem.NOT_INSTALLED: StoreFailure.NO_KEYRING,
+    KeyringProblem.SWITCHED_OFF: StoreFailure.SWITCHED_OFF,
+    KeyringProblem.NOT_RECOMMENDED: StoreFailure.NOT_RECOMMENDED,
+    KeyringProblem.CANNOT_OPEN: StoreFailure.KEYRING_ERROR,
+}
+"""The :class:`StoreFailure` of saving to a backend with a :class:`KeyringProblem`."""
 
 
 class TokenVault:
@@ -206,12 +320,7 @@ class TokenVault:
             try:
                 problem = _static_problem(backend)
                 if problem is not None:
-                    return BackendState(
-                        usable=False,
-                        name=name,
-                        problem=problem,
-                        hint=_no_backend_hint(self._platform),
-                    )
+                    return _unusable(name, problem, _no_backend_hint(self._platform))
                 backend.get_password(self._service_name, PROBE_ACCOUNT)
             except Exception as exc:
                 return self._access_failed(name, exc)
@@ -220,12 +329,13 @@ class TokenVault:
     def _access_failed(self, name: str, exc: Exception) -> BackendState:
         log.info("keyring %s is not usable: %s", name, type(exc).__name__)
         if isinstance(exc, keyring.errors.NoKeyringError):
-            problem = "No system keyring is installed, so the token cannot be saved."
-            hint = _no_backend_hint(self._platform)
-        else:
-            problem = f"The system keyring could not be opened: {type(exc).__name__}."
-            hint = _access_hint(self._platform, exc)
-        return BackendState(usable=False, name=name, problem=problem, hint=hint)
+            return _unusable(name, KeyringProblem.NOT_INSTALLED, _no_backend_hint(self._platform))
+        return _unusable(
+            name,
+            KeyringProblem.CANNOT_OPEN,
+            _access_hint(self._platform, exc),
+            type(exc).__name__,
+        )
 
     def load(self) -> tuple[str | None, TokenSource]:
         """The token and where it came from: :data:`ENV_VAR` if set and non-empty, else the
@@ -241,7 +351,8 @@ class TokenVault:
                 if problem:
                     raise SecretStoreError(
                         f"The environment variable {ENV_VAR} is set but cannot be used as a "
-                        f"token: {problem} Fix or unset it."
+                        f"token: {problem} Fix or unset it.",
+                        StoreFailure.BAD_ENVIRONMENT_TOKEN,
                     )
                 self._source = TokenSource.ENVIRONMENT
                 return env_token, self._source
@@ -256,7 +367,8 @@ class TokenVault:
             if problem:
                 raise SecretStoreError(
                     f"The token saved in the system keyring cannot be used: {problem} "
-                    "Enter the token again."
+                    "Enter the token again.",
+                    StoreFailure.BAD_STORED_TOKEN,
                 )
             self._source = TokenSource.KEYRING
             return stored, self._source
@@ -278,7 +390,8 @@ class TokenVault:
             if problem is not None and not isinstance(backend, null.Keyring | fail.Keyring):
                 # fail raises below and null is caught by the read-back; a plain-file store is
                 # refused here, before the token is written to it.
-                raise SecretStoreError(problem)
+                name = _backend_name(backend)
+                raise SecretStoreError(_problem_text(problem, name), _FAILURE_OF[problem], name)
             try:
                 backend.set_password(self._service_name, ACCOUNT_NAME, token)
             except Exception as exc:
@@ -286,7 +399,8 @@ class TokenVault:
             if self._read("could not be read back") != token:
                 raise SecretStoreError(
                     "The keyring did not keep the token: it may be switched off or read-only. "
-                    "You can keep the token for this session only."
+                    "You can keep the token for this session only.",
+                    StoreFailure.NOT_KEPT,
                 )
             self._session_token = None
 
@@ -318,7 +432,7 @@ class TokenVault:
             raise TypeError(f"token must be a str, not {type(token).__name__}")
         problem = token_problem(token)
         if problem:
-            raise SecretStoreError(f"This token {what}: {problem}")
+            raise SecretStoreError(f"This token {what}: {problem}", StoreFailure.BAD_TOKEN)
 
     def _read(self, what: str) -> str | None:
         try:
@@ -330,10 +444,16 @@ class TokenVault:
         log.info("keyring error (%s): %s", what, type(exc).__name__)
         if isinstance(exc, keyring.errors.NoKeyringError):
             return SecretStoreError(
-                "No system keyring is installed. You can keep the token for this session only."
+                "No system keyring is installed. You can keep the token for this session only.",
+                StoreFailure.NO_KEYRING,
             )
         if isinstance(exc, keyring.errors.KeyringLocked):
             return SecretStoreError(
-                f"The system keyring is locked, so it {what}. Unlock it and try again."
+                f"The system keyring is locked, so it {what}. Unlock it and try again.",
+                StoreFailure.LOCKED,
             )
-        return SecretStoreError(f"The system keyring {what}: {type(exc).__name__}.")
+        return SecretStoreError(
+            f"The system keyring {what}: {type(exc).__name__}.",
+            StoreFailure.KEYRING_ERROR,
+            type(exc).__name__,
+        )

@@ -13,6 +13,14 @@ from avatar_desktop.core.media import Finding, FindingKind
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import Problem, ProblemKind
 from avatar_desktop.core.tasks import StoreError
+from avatar_desktop.core.vault import (
+    ENV_VAR,
+    BackendState,
+    KeyringHint,
+    KeyringProblem,
+    SecretStoreError,
+    StoreFailure,
+)
 
 LANGUAGES = ("system", "en", "zh_CN")
 """Values of the interface-language setting."""
@@ -164,7 +172,11 @@ def error_title(error: Exception) -> str:
 
 
 def error_text(error: Exception) -> str:
-    """The translated explanation, the English detail, and the server's own words verbatim."""
+    """The translated explanation, the HTTP status, and the server's own words verbatim.
+
+    The core's English detail is not repeated beside the translation; only an error that is not
+    the service's (a local one) adds its English text, and only in the English interface.
+    """
     lines = [error_title(error)]
     if isinstance(error, api.ApiError):
         if error.status is not None:
@@ -179,15 +191,123 @@ def error_text(error: Exception) -> str:
                     "%1", error.server_message
                 )
             )
-        if not error.server_message and error.user_message and _translated():
-            lines.append(error.user_message)
-    elif str(error):
+    elif str(error) and not _translated() and str(error) != lines[0]:
         lines.append(str(error))
     return "\n".join(lines)
 
 
 def _translated() -> bool:
-    return QLocale().language() != QLocale.Language.English
+    """Whether the interface is not in English (the app's source language)."""
+    return QCoreApplication.translate("Messages", "The request failed.") != "The request failed."
+
+
+def keyring_problem_text(state: BackendState) -> str:
+    """Why the keyring cannot hold the token, in the user's language."""
+    kind = state.problem_kind
+    if kind is KeyringProblem.SWITCHED_OFF:
+        return QCoreApplication.translate(
+            "Messages", "The system keyring is switched off, so the token cannot be saved."
+        )
+    if kind is KeyringProblem.NOT_RECOMMENDED:
+        return QCoreApplication.translate(
+            "Messages",
+            "The selected keyring (%1) is not a recommended system keyring and may keep "
+            "secrets in a plain file, so the token is not saved there.",
+        ).replace("%1", state.name)
+    if kind is KeyringProblem.CANNOT_OPEN:
+        return QCoreApplication.translate(
+            "Messages", "The system keyring could not be opened (%1)."
+        ).replace("%1", state.error_name or "?")
+    if kind is KeyringProblem.NOT_INSTALLED:
+        return QCoreApplication.translate(
+            "Messages", "No system keyring is installed, so the token cannot be saved."
+        )
+    return ""
+
+
+def keyring_hint_text(kind: KeyringHint | None) -> str:
+    """What the user can do about an unusable keyring, in the user's language."""
+    if kind is KeyringHint.INSTALL_SECRET_SERVICE:
+        return QCoreApplication.translate(
+            "Messages",
+            "Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, "
+            "make sure it runs and is unlocked in your desktop session, then restart the app.",
+        )
+    if kind is KeyringHint.MAC_KEYCHAIN:
+        return QCoreApplication.translate(
+            "Messages",
+            "Make sure your login keychain is available in Keychain Access, then restart the app.",
+        )
+    if kind is KeyringHint.WINDOWS_CREDENTIAL_MANAGER:
+        return QCoreApplication.translate(
+            "Messages",
+            "Make sure Windows Credential Manager is available, then restart the app.",
+        )
+    if kind is KeyringHint.UNLOCK:
+        return QCoreApplication.translate(
+            "Messages",
+            "Unlock your keyring (for example by logging in to the desktop session or opening "
+            "your password manager) and try again.",
+        )
+    if kind is KeyringHint.START_SECRET_SERVICE:
+        return QCoreApplication.translate(
+            "Messages",
+            "Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and "
+            "unlocked, and that the app runs inside a desktop session (a D-Bus session bus is "
+            "needed).",
+        )
+    if kind is KeyringHint.UNLOCK_OR_SESSION:
+        return QCoreApplication.translate("Messages", "Unlock your system keyring and try again.")
+    return ""
+
+
+def store_failure_text(error: SecretStoreError) -> str:
+    """Why a keyring call failed, in the user's language (the token is never part of it)."""
+    kind = error.kind
+    if kind is StoreFailure.NO_KEYRING:
+        return QCoreApplication.translate(
+            "Messages",
+            "No system keyring is installed. You can keep the token for this session only.",
+        )
+    if kind is StoreFailure.SWITCHED_OFF:
+        return QCoreApplication.translate(
+            "Messages", "The system keyring is switched off, so the token cannot be saved."
+        )
+    if kind is StoreFailure.NOT_RECOMMENDED:
+        return QCoreApplication.translate(
+            "Messages",
+            "The selected keyring (%1) is not a recommended system keyring and may keep "
+            "secrets in a plain file, so the token is not saved there.",
+        ).replace("%1", error.detail or "?")
+    if kind is StoreFailure.LOCKED:
+        return QCoreApplication.translate(
+            "Messages", "The system keyring is locked. Unlock it and try again."
+        )
+    if kind is StoreFailure.NOT_KEPT:
+        return QCoreApplication.translate(
+            "Messages",
+            "The keyring did not keep the token: it may be switched off or read-only. "
+            "You can keep the token for this session only.",
+        )
+    if kind is StoreFailure.BAD_TOKEN:
+        return QCoreApplication.translate(
+            "Messages",
+            "The token cannot be used: it contains spaces or characters a request cannot carry.",
+        )
+    if kind is StoreFailure.BAD_ENVIRONMENT_TOKEN:
+        return QCoreApplication.translate(
+            "Messages",
+            "The environment variable %1 is set but cannot be used as a token (it contains "
+            "spaces or characters a request cannot carry). Fix or unset it.",
+        ).replace("%1", ENV_VAR)
+    if kind is StoreFailure.BAD_STORED_TOKEN:
+        return QCoreApplication.translate(
+            "Messages",
+            "The token saved in the system keyring cannot be used. Enter the token again.",
+        )
+    return QCoreApplication.translate(
+        "Messages", "The system keyring reported an error (%1)."
+    ).replace("%1", error.detail or "?")
 
 
 def finding_text(finding: Finding) -> str:

@@ -6,10 +6,10 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.vault import BackendState, TokenSource
+from avatar_desktop.core.vault import BackendState, SecretStoreError, TokenSource
 from avatar_desktop.qt.settings import AppSettings, ServiceChoice
 from avatar_desktop.qt.workers import TokenWorker
-from avatar_desktop.ui.i18n import error_text
+from avatar_desktop.ui.i18n import error_text, store_failure_text
 from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.token_dialog import TokenDialog
 
@@ -21,6 +21,9 @@ class TokenController(QObject):
     reads the token (:attr:`loaded` is False until it has answered); the dialog saves, keeps
     for the session, removes or tests a token, and each success reads the token again. The
     token goes to ``session.token``, where the other parts find it.
+
+    A token test asks the service in use (the sandbox too, which accepts any token) and its
+    result names that address; :meth:`service_changed` drops a result about another service.
 
     It also makes the two service choices that follow from the token: on the first run, the
     real service with a token, else the sandbox; after a token is set on the sandbox, whether to
@@ -61,6 +64,7 @@ class TokenController(QObject):
         self._loaded = False
         self._backend: BackendState | None = None
         self._dialog: TokenDialog | None = None
+        self._tested: ServiceConfig | None = None  # the service the last token test asked
         self.token_probe.connect(worker.probe)
         self.token_load.connect(worker.load)
         self.token_save.connect(worker.save)
@@ -107,11 +111,13 @@ class TokenController(QObject):
         assert isinstance(parent, QWidget)
         return parent
 
-    def _test_config(self) -> ServiceConfig:
-        """The service a token test goes to: the real one, even while on the sandbox."""
-        if self._session.config.sandbox:
-            return self._settings.service_config(None)
-        return self._session.config
+    def service_changed(self) -> None:
+        """The window talks to another service now: a token test result about the previous one
+        no longer applies (the window calls this whenever it applies the service settings)."""
+        if self._tested is not None and self._tested != self._session.config:
+            self._tested = None
+            if self._dialog is not None:
+                self._dialog.clear_result()
 
     # -- the worker's answers ------------------------------------------------------------
 
@@ -162,27 +168,38 @@ class TokenController(QObject):
 
     @Slot(bool, object)
     def _on_tested(self, ok: bool, error: object) -> None:
-        if ok:
-            text = self.tr("The token works: %1 accepted it.").replace(
-                "%1", self._test_config().base_url
-            )
+        config = self._tested or self._session.config
+        if ok and config.sandbox:
+            text = self.tr(
+                "The built-in sandbox (%1) accepted the token, as it accepts any token. To "
+                "check the token with the real service, choose it in Settings and test again."
+            ).replace("%1", config.base_url)
+        elif ok:
+            text = self.tr("The token works: %1 accepted it.").replace("%1", config.base_url)
         else:
-            text = self.tr("The token test failed.") + "\n" + error_text(error)  # type: ignore[arg-type]
+            text = "\n".join(
+                [
+                    self.tr("The token test failed."),
+                    self.tr("Service asked: %1").replace("%1", config.base_url),
+                    error_text(error),  # type: ignore[arg-type]
+                ]
+            )
         self.message.emit(text.splitlines()[0], 8000)
         if self._dialog is not None:
             self._dialog.show_result(text, ok)
 
-    @Slot(str, str)
-    def _on_failed(self, operation: str, message: str) -> None:
+    @Slot(str, str, object)
+    def _on_failed(self, operation: str, _message: str, error: SecretStoreError) -> None:
         texts = {
             "load": self.tr("The keyring could not be read."),
             "save": self.tr("The token could not be saved in the keyring."),
             "remove": self.tr("The token could not be removed from the keyring."),
+            "session": self.tr("The token could not be kept for this session."),
         }
         text = texts.get(operation, self.tr("The keyring failed."))
         if self._dialog is not None:
-            # The keyring's own (English) explanation goes with it, for the curious.
-            self._dialog.show_result(f"{text}\n{message}", False)
+            # Why, in the user's language (the English message is for logs and avatar-cli).
+            self._dialog.show_result(f"{text}\n{store_failure_text(error)}", False)
         if operation == "load":
             # Go on without a saved token (first run: on the sandbox). A keyring already known
             # to be unusable is explained in the banner; don't say it again.
@@ -220,6 +237,7 @@ class TokenController(QObject):
             dialog.test_requested.connect(self._on_test_token)
             dialog.finished.connect(self._on_dialog_closed)
             self._dialog = dialog
+        self.service_changed()  # a result about another service is dropped
         if self._backend is not None:
             self._dialog.set_backend(self._backend)
         self._dialog.set_current(bool(self._session.token), self._source)
@@ -246,7 +264,8 @@ class TokenController(QObject):
             if self._dialog is not None:
                 self._dialog.show_result(self.tr("Enter a token to test."), False)
             return
-        self.token_test.emit(self._test_config(), token)
+        self._tested = self._session.config  # the service in use, named in the result
+        self.token_test.emit(self._tested, token)
 
 
 __all__ = ["TokenController"]

@@ -6,7 +6,8 @@ The dialog never touches the keyring or the network itself: it asks the window's
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -22,11 +23,16 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop.core.service import clean_pasted_token, token_problem
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, BackendState, TokenSource
+from avatar_desktop.ui.i18n import keyring_hint_text, keyring_problem_text
 
 
 class TokenDialog(QDialog):
     """Signals: ``save_requested(token)``, ``session_requested(token)`` (keep in memory only),
-    ``remove_requested()``, ``test_requested(token)``."""
+    ``remove_requested()``, ``test_requested(token)``.
+
+    Its lines wrap, and the dialog grows whenever a line appears or gets longer (an error under
+    the token, the keyring's warning, a test result), so no text is ever cut off.
+    """
 
     save_requested = Signal(str)
     session_requested = Signal(str)
@@ -49,6 +55,7 @@ class TokenDialog(QDialog):
             .replace("%2", ACCOUNT_NAME)
         )
         intro.setWordWrap(True)
+        self.intro_label = intro
         self.backend_label = QLabel()
         self.backend_label.setTextFormat(Qt.TextFormat.PlainText)
         self.backend_label.setWordWrap(True)
@@ -117,7 +124,43 @@ class TokenDialog(QDialog):
         self.session_button.clicked.connect(lambda: self._emit(self.session_requested))
         self.test_button.clicked.connect(self._on_test)
         self.remove_button.clicked.connect(self.remove_requested)
+        self._fit_pending = False
         self._on_text()
+
+    # -- size ----------------------------------------------------------------------------
+
+    def _needed_height(self, width: int) -> int:
+        """The height the dialog's content needs at ``width`` (wrapped lines included)."""
+        layout = self.layout()
+        layout.activate()
+        if layout.hasHeightForWidth():
+            return layout.totalHeightForWidth(width)
+        return layout.totalSizeHint().height()
+
+    def _fit(self) -> None:
+        """Grow (never shrink under the user's hands) to show every line in full, and keep
+        the minimum height at what the content needs at the current width."""
+        self._fit_pending = False
+        width = max(self.width(), self.minimumWidth())
+        needed = self._needed_height(width)
+        self.setMinimumHeight(needed)
+        if self.height() < needed:
+            self.resize(width, needed)
+
+    def _schedule_fit(self) -> None:
+        """Fit once the texts set now are laid out (several may change in one go)."""
+        if not self._fit_pending:
+            self._fit_pending = True
+            QTimer.singleShot(0, self, self._fit)
+
+    def showEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._schedule_fit()  # wrapped lines take more or less height at the new width
 
     def _toggle_visible(self, visible: bool) -> None:
         self.token_edit.setEchoMode(
@@ -141,7 +184,9 @@ class TokenDialog(QDialog):
 
     def _on_text(self) -> None:
         problem = self._problem()
-        self.token_error.setText(problem or "")
+        if (problem or "") != self.token_error.text():
+            self.token_error.setText(problem or "")
+            self._schedule_fit()
         self.token_error.setVisible(bool(problem))
         ok = bool(self.entered_token()) and problem is None
         self.save_button.setEnabled(ok and self._backend_usable)
@@ -178,9 +223,10 @@ class TokenDialog(QDialog):
                 "No usable keyring was found, so the token cannot be saved. You can "
                 "use it for this session only."
             )
-            details = "\n".join(x for x in (state.problem, state.hint) if x)
-            self.backend_label.setText(text + ("\n" + details if details else ""))
+            details = [keyring_problem_text(state), keyring_hint_text(state.hint_kind)]
+            self.backend_label.setText("\n".join([text, *(x for x in details if x)]))
             self.backend_label.setStyleSheet("color: #b26a00;")
+        self._schedule_fit()
         self._on_text()
 
     def set_current(self, has_token: bool, source: TokenSource) -> None:
@@ -194,6 +240,7 @@ class TokenDialog(QDialog):
             TokenSource.NONE: self.tr("No token is set."),
         }
         self.current_label.setText(texts[source if has_token else TokenSource.NONE])
+        self._schedule_fit()
         self._can_remove = has_token and source is not TokenSource.ENVIRONMENT
         self.remove_button.setEnabled(self._can_remove)
 
@@ -201,4 +248,9 @@ class TokenDialog(QDialog):
         self.set_busy(False)
         self.result_label.setText(text)
         self.result_label.setStyleSheet("color: #2e7d32;" if ok else "color: #c62828;")
-        self.adjustSize()
+        self._schedule_fit()
+
+    def clear_result(self) -> None:
+        """Forget the last result (it was about a service no longer in use)."""
+        self.result_label.clear()
+        self.result_label.setStyleSheet("")
