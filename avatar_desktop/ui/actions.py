@@ -8,9 +8,24 @@ language switch, so the actions themselves (and their place in menus and toolbar
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QWidget
+
+_BRACKETED_MNEMONIC = re.compile(r"\s*[(（]&[^&\s][)）]")
+"""A mnemonic in brackets, as Chinese, Japanese and Korean menus write it: "提交(&S)"."""
+
+
+def button_text(text: str) -> str:
+    """A menu text as a toolbar button shows it: without its mnemonic — also a bracketed one,
+    "提交(&S)" → "提交", which Qt's own stripping would leave as "提交(S)" — nor a trailing
+    ellipsis ("Settings…" → "Settings"); "&&" stays a literal "&"."""
+    text = _BRACKETED_MNEMONIC.sub("", text)
+    text = re.sub(r"&(&?)", r"\1", text)
+    text = re.sub(r"\s*(…|\.\.\.)\s*$", "", text)
+    return text.strip()
 
 
 def _action(
@@ -79,6 +94,8 @@ class MainActions(QObject):
     def retranslate_ui(self) -> None:
         """Sets every text and tooltip (again after a language switch). The window keeps
         Submit's tooltip up to date with what Submit would do."""
+        for action in self.all_actions():
+            action.setToolTip("")  # no tooltip of the previous language stays
         self.submit.setText(self.tr("&Submit"))
         self.submit.setToolTip(self.tr("Send the request to the service (Ctrl+Enter)"))
         self.preview.setText(self.tr("Show &request…"))
@@ -117,6 +134,17 @@ class MainActions(QObject):
         )
         self.copy_video_link.setText(self.tr("Copy video &link"))
         self.about.setText(self.tr("&About Avatar Desktop"))
+        for action in self.all_actions():
+            # Toolbar buttons show the text without "(&S)"; so does the tooltip of an action
+            # that has none of its own (Qt would derive "提交(S)" from the text).
+            own_tooltip = action.toolTip() != QAction(action.text()).toolTip()
+            action.setIconText(button_text(action.text()))
+            if not own_tooltip:
+                action.setToolTip(action.iconText())
+
+    def all_actions(self) -> list[QAction]:
+        """Every action of the window, in the order they are created."""
+        return [value for value in vars(self).values() if isinstance(value, QAction)]
 
 
 __all__ = ["MainActions"]

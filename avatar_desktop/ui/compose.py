@@ -650,10 +650,17 @@ class ComposePanel(QWidget):
             )
             item.setData(position, VOICE_ROLE)
             self.voice_model.appendRow(item)
-        self.voice_status.setText(status)
+        self.set_voice_status(status)
 
-    def set_voice_status(self, status: str) -> None:
+    def voices_outdated(self) -> None:
+        """The list shown is another service's: ask for it again when the picker next shows."""
+        self._voices_asked = False
+
+    def set_voice_status(self, status: str, *, error: bool = False) -> None:
+        """Say where the voice list stands: greyed out, or in red when it failed."""
         self.voice_status.setText(status)
+        self.voice_status.setEnabled(error)
+        self.voice_status.setStyleSheet("QLabel { color: #c62828; }" if error else "")
 
     def _on_voice_picked(self, current: Any) -> None:
         if not current.isValid():

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.drafts import DraftNameError, Drafts
 from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
@@ -94,6 +95,7 @@ class ComposeSide(QWidget):
         self._missing = ""
         self._sending = False
         self._voice_status: tuple[object, ...] = ()
+        self._error_service: ServiceConfig | None = None  # the service the error was about
 
         self.compose = ComposePanel()
         self.media_panel = MediaPanel()
@@ -189,7 +191,9 @@ class ComposeSide(QWidget):
         )
         self.submit_button.setText(self.tr("Sending…") if self._sending else self.tr("Submit"))
         if self._voice_status:
-            self.compose.set_voice_status(self._voice_status_text())
+            self.compose.set_voice_status(
+                self._voice_status_text(), error=self._voice_status[0] == "failed"
+            )
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -226,12 +230,15 @@ class ComposeSide(QWidget):
         self.submit_button.setText(self.tr("Sending…") if sending else self.tr("Submit"))
 
     def show_error(self, text: str) -> None:
-        """Shows why the last submission failed (or could not be made), above the buttons."""
+        """Shows why the last submission failed (or could not be made), above the buttons,
+        until the form is edited or the service changes."""
         self.submit_error.setText(text)
         self.submit_error.setVisible(True)
+        self._error_service = self._session.config
 
     def clear_error(self) -> None:
         self.submit_error.setVisible(False)
+        self._error_service = None
 
     def _on_form_edited(self) -> None:
         self.clear_error()
@@ -426,9 +433,14 @@ class ComposeSide(QWidget):
     # -- voices ------------------------------------------------------------------------------
 
     def reload_voices(self) -> None:
-        """Asks for the voice list again if the picker shows (the service or token changed)."""
+        """The service or the token changed: asks for the voice list again (now if the picker
+        shows, else when it next does), and drops a submission error about another service."""
+        if self._error_service is not None and self._error_service != self._session.config:
+            self.clear_error()
         if self.compose.mode is VoiceMode.USE_VOICE:
             self._on_voices_requested(self.compose.voice_filter_language.currentData(), False)
+        else:
+            self.compose.voices_outdated()
 
     def _show_voice_status(self, *status: object) -> None:
         """Shows the voice list's status under the picker (again after a language switch).
@@ -437,7 +449,7 @@ class ComposeSide(QWidget):
         reference cycle, and the garbage collector may break cycles on a worker thread.
         """
         self._voice_status = status
-        self.compose.set_voice_status(self._voice_status_text())
+        self.compose.set_voice_status(self._voice_status_text(), error=status[0] == "failed")
 
     def _voice_status_text(self) -> str:
         kind, *details = self._voice_status
@@ -450,7 +462,8 @@ class ComposeSide(QWidget):
             prefix = self.tr("Could not load the voice list:")
             if had_list:
                 prefix = self.tr("Showing the saved list; could not refresh it:")
-            return prefix + " " + error_title(error)  # type: ignore[arg-type]
+            retry = self.tr("Click “Refresh” to ask again.")
+            return f"{prefix} {error_title(error)} {retry}"  # type: ignore[arg-type]
         count, from_cache, fetched_at, no_token = details
         if from_cache and isinstance(fetched_at, datetime):
             when = fetched_at.astimezone().strftime("%Y-%m-%d %H:%M")
