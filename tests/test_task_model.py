@@ -53,7 +53,7 @@ def store(tmp_path):
 
 def fill(store: TaskStore, count: int, first: int = 0) -> list[int]:
     """Tasks ``task-<first>``... one second apart, oldest first; returns their row ids."""
-    base = datetime(2025, 1, 1, tzinfo=UTC)
+    base = datetime.now(UTC) - timedelta(hours=2)  # recent: not stalled
     return [
         store.add_task(f"task-{i}", SERVICE, payload(i), created_at=base + timedelta(seconds=i))
         for i in range(first, first + count)
@@ -62,6 +62,12 @@ def fill(store: TaskStore, count: int, first: int = 0) -> list[int]:
 
 def text(model: TaskTableModel, row: int, column: int, role=Qt.ItemDataRole.DisplayRole):
     return model.data(model.index(row, column), role)
+
+
+def tid(model: TaskTableModel, row: int) -> str | None:
+    """The task id of a row (shown in the details and the avatar tooltip, not a column)."""
+    record = model.record_at(row)
+    return None if record is None else record.task_id
 
 
 @pytest.fixture
@@ -84,7 +90,7 @@ def mixed_store(store):
 def test_model_passes_qt_model_checks(qtmodeltester, mixed_store):
     model = TaskTableModel(mixed_store)
     assert model.rowCount() == 9
-    assert model.columnCount() == 7
+    assert model.columnCount() == 5
     qtmodeltester.check(model)
 
     model.task_added(legacy_row(mixed_store, SERVICE, payload(20)))
@@ -98,15 +104,7 @@ def test_model_passes_qt_model_checks(qtmodeltester, mixed_store):
 
 
 def test_column_constants():
-    columns = [
-        M.COL_CREATED,
-        M.COL_TASK_ID,
-        M.COL_MODE,
-        M.COL_STATUS,
-        M.COL_PROGRESS,
-        M.COL_AVATAR,
-        M.COL_SERVICE,
-    ]
+    columns = [M.COL_CREATED, M.COL_MODE, M.COL_AVATAR, M.COL_STATUS, M.COL_UPDATED]
     assert columns == list(range(M.COLUMN_COUNT))
 
 
@@ -116,15 +114,7 @@ def test_header_data(store):
         model.headerData(c, Qt.Orientation.Horizontal, Qt.ItemDataRole.DisplayRole)
         for c in range(model.columnCount())
     ]
-    assert horizontal == [
-        "Created",
-        "Task id",
-        "Voice mode",
-        "Status",
-        "Progress",
-        "Avatar",
-        "Service",
-    ]
+    assert horizontal == ["Created", "Voice mode", "Avatar", "Status", "Updated"]
 
 
 class PrefixTranslator(QTranslator):
@@ -147,10 +137,10 @@ def test_texts_are_translated_when_displayed(qapp, mixed_store):
 
 STATUS_WORDS = {
     TaskStatus.NOT_START: "Waiting",
-    TaskStatus.SUBMITTED: "Submitted",
+    TaskStatus.SUBMITTED: "Waiting",
     TaskStatus.QUEUED: "Queued",
-    TaskStatus.IN_PROGRESS: "In progress",
-    TaskStatus.SUCCESS: "Ready",
+    TaskStatus.IN_PROGRESS: "Rendering 3%",
+    TaskStatus.SUCCESS: "Done",
     TaskStatus.FAILURE: "Failed",
     TaskStatus.UNKNOWN: "Unknown",
 }
@@ -159,36 +149,49 @@ STATUS_WORDS = {
 def test_display_values_for_each_status(mixed_store):
     model = TaskTableModel(mixed_store)
     shown = {
-        text(model, row, M.COL_TASK_ID): (
-            text(model, row, M.COL_STATUS),
-            text(model, row, M.COL_PROGRESS),
-            text(model, row, M.COL_MODE),
-        )
+        tid(model, row): (text(model, row, M.COL_STATUS), text(model, row, M.COL_MODE))
         for row in range(model.rowCount())
     }
     for i, status in enumerate(TaskStatus):
         mode = ["Audio URL", "Existing voice"][i % 2]
-        assert shown[f"task-{status}"] == (STATUS_WORDS[status], f"{i}%", mode)
-    # The two rows without a task id: newest first.
-    assert text(model, 0, M.COL_TASK_ID) == "—"
+        assert shown[f"task-{status}"] == (STATUS_WORDS[status], mode)
+    # A failed task never shows a percentage; the two rows without a task id come first.
+    assert "%" not in shown[f"task-{TaskStatus.FAILURE}"][0]
+    assert tid(model, 0) is None
     assert text(model, 0, M.COL_STATUS) == "Sending…"
-    assert text(model, 0, M.COL_PROGRESS) == ""
-    assert text(model, 1, M.COL_TASK_ID) == "—"
+    assert tid(model, 1) is None
     assert text(model, 1, M.COL_STATUS) == "Outcome unknown"
     assert text(model, 1, M.COL_MODE) == "Clone voice"
 
 
+def test_a_task_unfinished_for_hours_shows_as_stalled(store):
+    store.add_task("old", SERVICE, payload(1), created_at=datetime.now(UTC) - timedelta(hours=7))
+    store.update_from_info("old", TaskInfo("old", TaskStatus.UNKNOWN))
+    model = TaskTableModel(store)
+    assert text(model, 0, M.COL_STATUS) == "Stalled"
+
+
+def test_an_unreadable_answer_shows_on_its_row(store):
+    store.add_task("t", SERVICE, payload(1))
+    store.update_from_info("t", TaskInfo("t", TaskStatus.IN_PROGRESS, progress=40))
+    store.record_failure("t", "The answer could not be read.", None)
+    model = TaskTableModel(store)
+    assert text(model, 0, M.COL_STATUS) == "Rendering 40% ⚠"
+    assert "could not be read" in text(model, 0, M.COL_STATUS, Qt.ItemDataRole.ToolTipRole)
+    assert isinstance(text(model, 0, M.COL_STATUS, Qt.ItemDataRole.ForegroundRole), QColor)
+
+
 def test_display_of_one_row(store):
-    created = datetime(2025, 1, 7, 12, 34, tzinfo=UTC)
+    created = datetime.now(UTC).replace(second=0, microsecond=0) - timedelta(minutes=5)
     row_id = store.add_task("task-1", SERVICE, payload(3), created_at=created)
     store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.IN_PROGRESS, progress=35))
     model = TaskTableModel(store)
     local = created.astimezone()  # the machine's time zone, unambiguous format
     assert text(model, 0, M.COL_CREATED) == local.strftime("%Y-%m-%d %H:%M")
-    assert text(model, 0, M.COL_TASK_ID) == "task-1"
-    assert text(model, 0, M.COL_PROGRESS) == "35%"
-    assert text(model, 0, M.COL_AVATAR) == "https://cdn.example.test/avatar3.png"
-    assert text(model, 0, M.COL_SERVICE) == SERVICE
+    assert tid(model, 0) == "task-1"
+    assert text(model, 0, M.COL_STATUS) == "Rendering 35%"
+    assert text(model, 0, M.COL_AVATAR) == "avatar3.png"
+    assert len(text(model, 0, M.COL_UPDATED)) == len("HH:MM:SS")  # updated today
     assert text(model, 0, 0, Qt.ItemDataRole.UserRole) == row_id
     record = text(model, 0, 0, M.RecordRole)
     assert isinstance(record, TaskRecord)
@@ -213,9 +216,10 @@ def test_tooltips_show_untrusted_text_literally(store):
     assert "<b>" not in tip
     assert "Refresh failed" in tip
     assert "avatar1.png" in text(model, 0, M.COL_AVATAR, Qt.ItemDataRole.ToolTipRole)
-    assert text(model, 0, M.COL_PROGRESS, Qt.ItemDataRole.ToolTipRole) is None
+    assert "task-1" in text(model, 0, M.COL_AVATAR, Qt.ItemDataRole.ToolTipRole)
+    assert text(model, 0, M.COL_MODE, Qt.ItemDataRole.ToolTipRole) is None
     assert isinstance(text(model, 0, M.COL_STATUS, Qt.ItemDataRole.ForegroundRole), QColor)
-    assert text(model, 0, M.COL_TASK_ID, Qt.ItemDataRole.ForegroundRole) is None
+    assert text(model, 0, M.COL_MODE, Qt.ItemDataRole.ForegroundRole) is None
 
 
 def test_records_are_fetched_lazily_in_pages(store):
@@ -227,8 +231,8 @@ def test_records_are_fetched_lazily_in_pages(store):
     for column in range(model.columnCount()):
         text(model, 0, column)
         text(model, 4999, column)
-    assert text(model, 0, M.COL_TASK_ID) == "task-4999"
-    assert text(model, 4999, M.COL_TASK_ID) == "task-0"
+    assert tid(model, 0) == "task-4999"
+    assert tid(model, 4999) == "task-0"
     assert len(store.get_many_calls) == 2
     assert all(len(call) <= model.PAGE_SIZE for call in store.get_many_calls)
     assert ids[-1] in store.get_many_calls[0]
@@ -242,18 +246,18 @@ def test_records_are_fetched_lazily_in_pages(store):
     assert model.MAX_CACHED < 5000 - 2 * model.PAGE_SIZE
     store.get_many_calls.clear()
     for row in range(model.rowCount()):
-        text(model, row, M.COL_TASK_ID)
+        tid(model, row)
     pages = -(-5000 // model.PAGE_SIZE)
     assert len(store.get_many_calls) == pages - 1
     assert len(model._cache) <= model.MAX_CACHED
-    text(model, 0, M.COL_TASK_ID)  # evicted long ago
+    tid(model, 0)  # evicted long ago
     assert len(store.get_many_calls) == pages
 
 
 def test_task_added_puts_the_new_row_first(qtbot, store):
     fill(store, 3)
     model = TaskTableModel(store)
-    text(model, 0, M.COL_TASK_ID)
+    tid(model, 0)
     with qtbot.waitSignal(model.rowsInserted) as blocker:
         row_id = legacy_row(store, SERVICE, payload(7))
         model.task_added(row_id)
@@ -261,7 +265,7 @@ def test_task_added_puts_the_new_row_first(qtbot, store):
     assert model.rowCount() == 4
     assert text(model, 0, 0, Qt.ItemDataRole.UserRole) == row_id
     assert text(model, 0, M.COL_STATUS) == "Sending…"
-    assert text(model, 1, M.COL_TASK_ID) == "task-2"
+    assert tid(model, 1) == "task-2"
 
     # Telling it twice only refreshes the row.
     with qtbot.assertNotEmitted(model.rowsInserted):
@@ -289,8 +293,7 @@ def test_task_changed_refreshes_its_row(qtbot, store):
     top_left, bottom_right = blocker.args[:2]
     assert (top_left.row(), top_left.column()) == (2, 0)
     assert (bottom_right.row(), bottom_right.column()) == (2, model.columnCount() - 1)
-    assert text(model, 2, M.COL_STATUS) == "Ready"
-    assert text(model, 2, M.COL_PROGRESS) == "100%"
+    assert text(model, 2, M.COL_STATUS) == "Done"
     with qtbot.assertNotEmitted(model.dataChanged):
         model.task_changed(99999)
 
@@ -337,9 +340,9 @@ def test_a_record_missing_from_the_store_shows_nothing(store):
     ids = fill(store, 3)
     model = TaskTableModel(store)
     store.remove([ids[0]])  # the model was not told
-    assert text(model, 2, M.COL_TASK_ID) is None
+    assert tid(model, 2) is None
     assert model.record_at(2) is None
-    assert text(model, 0, M.COL_TASK_ID) == "task-2"
+    assert tid(model, 0) == "task-2"
 
 
 def test_model_in_a_table_view_renders(qtbot, mixed_store):
@@ -381,3 +384,64 @@ def test_rendering_does_not_leak_references_to_none(qtbot, store):
         view.scrollToTop()
         view.grab()
     assert sys.getrefcount(None) - before > -100
+
+
+def test_sorting_by_each_column_is_done_by_the_store(store):
+    fill(store, 6)
+    store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.SUCCESS, progress=100))
+    store.update_from_info("task-4", TaskInfo("task-4", TaskStatus.IN_PROGRESS, progress=50))
+    store.update_from_info("task-2", TaskInfo("task-2", TaskStatus.FAILURE))
+    model = TaskTableModel(store)
+    assert [tid(model, r) for r in range(6)] == [f"task-{i}" for i in (5, 4, 3, 2, 1, 0)]
+
+    model.sort(M.COL_STATUS, Qt.SortOrder.AscendingOrder)
+    statuses = [text(model, r, M.COL_STATUS) for r in range(6)]
+    assert statuses[0] == "Rendering 50%"  # on its way before unknown, then done, then failed
+    assert statuses[-2:] == ["Done", "Failed"]
+    assert model.order == (M.COL_STATUS, Qt.SortOrder.AscendingOrder)
+
+    model.sort(M.COL_AVATAR, Qt.SortOrder.DescendingOrder)
+    assert [text(model, r, M.COL_AVATAR) for r in range(6)] == [
+        f"avatar{i}.png" for i in (5, 4, 3, 2, 1, 0)
+    ]
+    model.sort(M.COL_UPDATED, Qt.SortOrder.DescendingOrder)
+    assert tid(model, 0) == "task-2"  # the last one updated
+    model.sort(M.COL_CREATED, Qt.SortOrder.AscendingOrder)
+    assert tid(model, 0) == "task-0"
+
+
+def test_filter_and_search_are_done_by_the_store(store):
+    fill(store, 30)
+    store.update_from_info("task-7", TaskInfo("task-7", TaskStatus.SUCCESS))
+    store.update_from_info("task-17", TaskInfo("task-17", TaskStatus.SUCCESS))
+    legacy_row(store, SERVICE, {**payload(99), "avatar_url": "https://x.test/50%_off.png"})
+    model = TaskTableModel(store)
+    assert model.rowCount() == 31 and not model.filtered
+
+    model.set_filter({TaskStatus.SUCCESS.value}, "")
+    assert sorted(tid(model, r) for r in range(model.rowCount())) == ["task-17", "task-7"]
+    assert model.filtered
+
+    model.set_filter(None, "TASK-1")  # task ids, any ASCII case
+    assert model.rowCount() == 11  # task-1, task-10..19
+    model.set_filter({TaskStatus.SUCCESS.value}, "task-1")
+    assert [tid(model, r) for r in range(model.rowCount())] == ["task-17"]
+
+    model.set_filter(None, "avatar23.png")  # the avatar's URL
+    assert [tid(model, r) for r in range(model.rowCount())] == ["task-23"]
+    model.set_filter(None, "50%_")  # % and _ are taken literally
+    assert model.rowCount() == 1 and text(model, 0, M.COL_AVATAR) == "50%_off.png"
+    model.set_filter(None, "nothing like this")
+    assert model.rowCount() == 0
+    model.set_filter(None, "")
+    assert model.rowCount() == 31
+
+
+def test_search_finds_the_words_of_the_request(store):
+    store.add_task("a", SERVICE, payload(1, "use_voice"))
+    store.add_task("b", SERVICE, payload(2, "create_voice"))
+    model = TaskTableModel(store)
+    model.set_filter(None, "你好")
+    assert [tid(model, r) for r in range(model.rowCount())] == ["a"]
+    model.set_filter(None, "hello 2")
+    assert [tid(model, r) for r in range(model.rowCount())] == ["b"]

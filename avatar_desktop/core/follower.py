@@ -43,6 +43,7 @@ from avatar_desktop.core.service import (
     ServerError,
     TaskInfo,
     TaskNotFound,
+    TaskStatus,
 )
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 
@@ -116,6 +117,14 @@ class TaskAnswer:
     row_id: int | None
     status: str
     error: ApiError | None = None
+    previous: str = ""
+    """The status stored before this answer ("" when not known)."""
+
+    @property
+    def finished_now(self) -> bool:
+        """Whether this answer is the one that made the task final (done or failed)."""
+        final = {TaskStatus.SUCCESS.value, TaskStatus.FAILURE.value}
+        return self.status in final and self.previous not in final
 
 
 @dataclass
@@ -219,7 +228,8 @@ def follow_round(
             log.warning("task %s: could not store its status: %s", task_id, exc)
             fail(record, task_id, _Unreadable(f"The answer could not be stored: {exc}"))
             return
-        note(TaskAnswer(task_id, row_id, info.status.value))
+        previous = record.status.value if record is not None else ""
+        note(TaskAnswer(task_id, row_id, info.status.value, previous=previous))
 
     items = list(records)
     if at_once <= 1 or len(items) <= 1:

@@ -55,12 +55,14 @@ class TaskFollowing(QObject):
     Signals:
         task_updated(row_id, status): a task's row changed (``status``: the status value, or
             "" when only its error changed).
+        task_finished(row_id, status): a task became done ("SUCCESS") or failed ("FAILURE").
         round_failed(error): a round ended early on trouble with the service itself.
         state_changed(state, error): a :class:`FollowState`, and the error behind ``FAILING``
             or ``TOKEN_REFUSED`` (else None).
     """
 
     task_updated = Signal(int, str)
+    task_finished = Signal(int, str)
     round_failed = Signal(object)
     state_changed = Signal(object, object)
     _poll = Signal(object, str, list, object)
@@ -88,6 +90,7 @@ class TaskFollowing(QObject):
         threads.start(self._worker, "status")
         self._poll.connect(self._worker.poll)
         self._worker.task_updated.connect(self.task_updated)
+        self._worker.task_finished.connect(self.task_finished)
         self._worker.poll_failed.connect(self._on_failed)
         self._worker.poll_finished.connect(self._on_finished)
         self._failure: Exception | None = None

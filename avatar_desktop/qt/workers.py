@@ -133,12 +133,14 @@ class TaskPollWorker(QObject):
 
     Signals:
         task_updated(row_id, status): a task's row changed (``status`` is the TaskStatus value).
+        task_finished(row_id, status): this answer made the task done or failed.
         poll_failed(error): polling stopped early (``ApiError``); a RateLimited error carries
             the delay to wait before asking again.
         poll_finished(): one round is over.
     """
 
     task_updated = Signal(int, str)
+    task_finished = Signal(int, str)
     poll_failed = Signal(object)
     poll_finished = Signal()
 
@@ -156,6 +158,8 @@ class TaskPollWorker(QObject):
         def answered(answer: TaskAnswer) -> None:
             if answer.row_id is not None:
                 self.task_updated.emit(answer.row_id, answer.status)
+                if answer.finished_now:
+                    self.task_finished.emit(answer.row_id, answer.status)
 
         def ask() -> FollowRound:
             with config.make_client(token) as client:

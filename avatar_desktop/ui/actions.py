@@ -53,7 +53,11 @@ class MainActions(QObject):
     Outbox: ``send_now`` (Ctrl+Shift+S), ``pause_sending``, ``import_jobs`` (Ctrl+I),
     ``save_template``, ``export_data``.
     File: ``token`` (Ctrl+T), ``settings`` (Ctrl+,), ``quit`` (Ctrl+Q).
-    Tasks: ``refresh`` (F5), ``open_video`` (Ctrl+O), ``copy_video_link`` (Ctrl+Shift+L),
+    Tasks: ``refresh`` (F5: the selection, or every unfinished task when none is selected),
+    ``refresh_all`` (Ctrl+F5), ``add_task_id`` (Ctrl+Shift+T), ``export_tasks``,
+    ``resolve_task``, ``send_again`` and ``discard_task`` (for an outcome-unknown row),
+    ``download_video`` (Ctrl+D), ``open_file`` (Ctrl+Shift+F), ``show_in_folder``,
+    ``open_video`` (Ctrl+O), ``copy_video_link`` (Ctrl+Shift+L),
     ``copy_task_id`` (Ctrl+Shift+C), ``use_as_template`` (Ctrl+E), ``remove`` (Delete) and
     ``undo_remove`` (Ctrl+Z) — these two only where the task table has the focus.
     Help: ``about`` (F1).
@@ -86,6 +90,15 @@ class MainActions(QObject):
         self.remove = _action(window, standard.Delete, context=in_table)
         self.undo_remove = _action(window, standard.Undo, context=in_table)
         self.refresh = _action(window, standard.Refresh)
+        self.refresh_all = _action(window, "Ctrl+F5")
+        self.add_task_id = _action(window, "Ctrl+Shift+T")
+        self.export_tasks = _action(window)
+        self.resolve_task = _action(window)
+        self.send_again = _action(window)
+        self.discard_task = _action(window)
+        self.download_video = _action(window, "Ctrl+D")
+        self.open_file = _action(window, "Ctrl+Shift+F")
+        self.show_in_folder = _action(window)
         self.open_video = _action(window, "Ctrl+O")
         self.copy_video_link = _action(window, "Ctrl+Shift+L")
         self.about = _action(window, standard.HelpContents, role=QAction.MenuRole.AboutRole)
@@ -124,7 +137,28 @@ class MainActions(QObject):
         self.remove.setText(self.tr("&Remove from list"))
         self.undo_remove.setText(self.tr("&Undo remove"))
         self.refresh.setText(self.tr("Re&fresh status"))
-        self.refresh.setToolTip(self.tr("Ask the service about the selected tasks now"))
+        self.refresh.setToolTip(
+            self.tr(
+                "Ask the service about the selected tasks now (all unfinished ones when none "
+                "is selected)"
+            )
+        )
+        self.refresh_all.setText(self.tr("Refresh &all unfinished"))
+        self.add_task_id.setText(self.tr("Add task by &id…"))
+        self.add_task_id.setToolTip(
+            self.tr("Follow a task made on the website or on another computer")
+        )
+        self.export_tasks.setText(self.tr("E&xport tasks…"))
+        self.export_tasks.setToolTip(self.tr("Save the tasks shown in the list as CSV or JSON"))
+        self.resolve_task.setText(self.tr("&Mark as submitted with task id…"))
+        self.send_again.setText(self.tr("Send &again…"))
+        self.discard_task.setText(self.tr("D&iscard"))
+        self.download_video.setText(self.tr("&Download video"))
+        self.download_video.setToolTip(
+            self.tr("Save the video on this computer before its link expires")
+        )
+        self.open_file.setText(self.tr("Open saved &file"))
+        self.show_in_folder.setText(self.tr("Show in f&older"))
         self.open_video.setText(self.tr("&Open video"))
         self.open_video.setToolTip(
             self.tr(

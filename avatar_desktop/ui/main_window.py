@@ -43,7 +43,8 @@ from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.core.vault import TokenVault
-from avatar_desktop.qt.follow_runner import TaskFollowing
+from avatar_desktop.qt.downloads import DownloadManager
+from avatar_desktop.qt.follow_runner import FollowState, TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.settings import AppSettings, ServiceChoice
@@ -56,7 +57,9 @@ from avatar_desktop.qt.workers import (
 )
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose_side import ComposeSide
+from avatar_desktop.ui.downloads_panel import DownloadsPanel
 from avatar_desktop.ui.i18n import Translators
+from avatar_desktop.ui.notifier import TaskNotifier
 from avatar_desktop.ui.outbox_controller import OutboxController
 from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
 from avatar_desktop.ui.service_banner import ServiceBanner, ServiceLabel
@@ -64,8 +67,10 @@ from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.settings_dialog import SettingsDialog
 from avatar_desktop.ui.submit_flow import SubmitFlow
 from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.tasks_controller import TasksController
 from avatar_desktop.ui.tasks_panel import TasksPanel
 from avatar_desktop.ui.token_controller import TokenController
+from avatar_desktop.ui.views import plain_tooltip
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -126,6 +131,13 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.following = TaskFollowing(store, self.outbox_runner.gate, self._threads, self)
+        self.downloads = DownloadManager(
+            store,
+            folder=lambda: settings.download_folder,
+            keep_enabled=lambda: settings.keep_finished_videos,
+            network=lambda: self.config,
+            parent=self,
+        )
         self.store_watch = StoreWatch(store.path, self)
 
         self._build_ui()
@@ -162,6 +174,17 @@ class MainWindow(QMainWindow):
             voice_worker=self._voice_worker,
         )
         self.tasks = TasksPanel(self._store, self.model, a)
+        self.task_control = TasksController(
+            store=self._store,
+            outbox=self._outbox,
+            following=self.following,
+            runner=self.outbox_runner,
+            background=self._background,
+            panel=self.tasks,
+            service_url=lambda: self.config.base_url,
+            window=self,
+        )
+        self.notifier = TaskNotifier(self, self.windowIcon())
         self.outbox_panel = OutboxPanel(OutboxTableModel(self._outbox))
         self.outbox_control = OutboxController(
             outbox=self._outbox,
@@ -186,6 +209,8 @@ class MainWindow(QMainWindow):
         self.right_tabs.setDocumentMode(True)
         self.right_tabs.addTab(self.tasks, "")
         self.right_tabs.addTab(self.outbox_panel, "")
+        self.downloads_panel = DownloadsPanel(self.downloads)
+        self.right_tabs.addTab(self.downloads_panel, "")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -202,11 +227,14 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
         self._build_menus(a)
         self._build_toolbar(a)
+        self.follow_label = QLabel()
+        self.follow_label.setTextFormat(Qt.TextFormat.PlainText)
         self.outbox_label = QLabel()
         self.outbox_label.setTextFormat(Qt.TextFormat.PlainText)
         self.token_label = QLabel()
         self.token_label.setTextFormat(Qt.TextFormat.PlainText)
         self.service_label = ServiceLabel()
+        self.statusBar().addPermanentWidget(self.follow_label)
         self.statusBar().addPermanentWidget(self.outbox_label)
         self.statusBar().addPermanentWidget(self.token_label)
         self.statusBar().addPermanentWidget(self.service_label)
@@ -226,7 +254,16 @@ class MainWindow(QMainWindow):
         a.token.triggered.connect(self.token_controller.open_dialog)
         a.settings.triggered.connect(self.on_settings)
         a.quit.triggered.connect(self.close)
-        a.refresh.triggered.connect(self.on_refresh_tasks)
+        a.refresh.triggered.connect(self.task_control.refresh)
+        a.refresh_all.triggered.connect(self.task_control.refresh_all)
+        a.add_task_id.triggered.connect(self.task_control.add_task_id)
+        a.export_tasks.triggered.connect(self.task_control.export)
+        a.resolve_task.triggered.connect(self.task_control.resolve)
+        a.send_again.triggered.connect(self.task_control.send_again)
+        a.discard_task.triggered.connect(self.task_control.discard)
+        a.download_video.triggered.connect(self.tasks.download_selected)
+        a.open_file.triggered.connect(self.tasks.open_file)
+        a.show_in_folder.triggered.connect(self.tasks.show_in_folder)
         a.open_video.triggered.connect(self.tasks.open_video)
         a.copy_video_link.triggered.connect(self.tasks.copy_video_link)
         a.copy_task_id.triggered.connect(self.tasks.copy_task_ids)
@@ -238,7 +275,13 @@ class MainWindow(QMainWindow):
         self.banner.settings_button.clicked.connect(a.settings.trigger)
 
         # How the parts talk.
-        for part in (self.compose_side, self.tasks, self.token_controller, self.submission):
+        for part in (
+            self.compose_side,
+            self.tasks,
+            self.task_control,
+            self.token_controller,
+            self.submission,
+        ):
             part.message.connect(self.statusBar().showMessage)
         self.outbox_control.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.outbox_control.open_request.connect(self.compose_side.use_template)
@@ -252,6 +295,14 @@ class MainWindow(QMainWindow):
         self.outbox_runner.outcome.connect(self._on_sent)
         self.outbox_runner.unsaved_stored.connect(self._on_unsaved_stored)
         self.following.task_updated.connect(self._on_task_updated)
+        self.following.task_updated.connect(self.downloads.on_task_updated)  # keep finished videos
+        self.downloads_panel.message.connect(self.statusBar().showMessage)
+        self.following.task_finished.connect(self._on_task_finished)
+        self.following.state_changed.connect(self._update_follow_status)
+        self.outbox_runner.state_changed.connect(
+            lambda: self.following.set_online(self.outbox_runner.reachable)
+        )
+        self.notifier.task_clicked.connect(self._show_task)
         self.store_watch.changed.connect(self._on_store_changed)
 
         self.retranslate_ui()
@@ -295,14 +346,29 @@ class MainWindow(QMainWindow):
         self._tasks_menu = self.menuBar().addMenu("")
         for action in (
             a.refresh,
+            a.refresh_all,
+            a.add_task_id,
+            None,
+            a.download_video,
+            a.open_file,
+            a.show_in_folder,
             a.open_video,
             a.copy_video_link,
             a.copy_task_id,
             a.use_as_template,
+            None,
+            a.resolve_task,
+            a.send_again,
+            a.discard_task,
+            None,
+            a.export_tasks,
             a.remove,
             a.undo_remove,
         ):
-            self._tasks_menu.addAction(action)
+            if action is None:
+                self._tasks_menu.addSeparator()
+            else:
+                self._tasks_menu.addAction(action)
         self._help_menu = self.menuBar().addMenu("")
         self._help_menu.addAction(a.about)
 
@@ -315,8 +381,9 @@ class MainWindow(QMainWindow):
             a.preview,
             a.check_media,
             None,
-            a.open_video,
             a.refresh,
+            a.download_video,
+            a.open_video,
             a.use_as_template,
             a.remove,
             None,
@@ -337,6 +404,8 @@ class MainWindow(QMainWindow):
         self._compose_menu.setTitle(self.tr("&Compose"))
         self._outbox_menu.setTitle(self.tr("&Outbox"))
         self.right_tabs.setTabText(0, self.tr("Tasks"))
+        downloads_tab = self.right_tabs.indexOf(self.downloads_panel)
+        self.right_tabs.setTabText(downloads_tab, self.tr("Downloads"))
         self._tasks_menu.setTitle(self.tr("&Tasks"))
         self._help_menu.setTitle(self.tr("&Help"))
         self._toolbar.setWindowTitle(self.tr("Main toolbar"))
@@ -441,6 +510,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.following.stop()
+        self.downloads.shutdown()  # the .part files stay: a later download resumes them
+        self.notifier.close()
         self.store_watch.stop()
         self.submission.wait_for_in_flight()
         self.compose_side.save_draft(now=True)
@@ -537,8 +608,11 @@ class MainWindow(QMainWindow):
                 changed = self._store.updated_since(before[2])
             except StoreError:
                 return
-            for row_id in changed:
-                self.model.task_changed(row_id)
+            if changed and (self.model.sorted_by_changing_values or self.model.filtered):
+                self.model.reload()  # rows may move, or leave the filter (the selection stays)
+            else:
+                for row_id in changed:
+                    self.model.task_changed(row_id)
         self.tasks.update_actions()
 
     @Slot(int)
@@ -548,34 +622,48 @@ class MainWindow(QMainWindow):
         self.tasks.select_row(row_id)
 
     @Slot(int, str)
-    def _on_task_updated(self, row_id: int, status: str) -> None:
+    def _on_task_updated(self, row_id: int, _status: str) -> None:
         self.model.task_changed(row_id)
-        record = self._store.get(row_id)
-        task = record.task_id if record is not None and record.task_id else ""
-        if status == TaskStatus.SUCCESS.value:
-            self.statusBar().showMessage(
-                self.tr("Task %1 is ready: open or save its video.").replace("%1", task), 10000
-            )
-        elif status == TaskStatus.FAILURE.value:
-            self.statusBar().showMessage(self.tr("Task %1 failed.").replace("%1", task), 10000)
         self.tasks.update_actions()
 
-    @Slot()
-    def on_refresh_tasks(self) -> None:
-        records = [r for r in self.tasks.selected_records() if r.task_id]
-        if not records:
+    @Slot(int, str)
+    def _on_task_finished(self, row_id: int, status: str) -> None:
+        """A task became done or failed: say so, also outside the window when it is not in
+        front (a desktop notification; clicking it shows the task)."""
+        record = self._store.get(row_id)
+        if record is None:
             return
-        if not self._session.request_token():
-            self.statusBar().showMessage(self.tr("Set an API token to ask the service."), 5000)
-            return
-        if any(r.service_url != self.config.base_url for r in records):
-            self.statusBar().showMessage(
-                self.tr("Only tasks of the current service can be refreshed."), 5000
-            )
-            records = [r for r in records if r.service_url == self.config.base_url]
-        ids = [r.task_id for r in records if r.task_id]
-        if ids and self.following.refresh(ids):
-            self.statusBar().showMessage(self.tr("Asking the service…"), 3000)
+        name = record.label or record.task_id or ""
+        if status == TaskStatus.SUCCESS.value:
+            title = self.tr("Video ready")
+            text = self.tr("Task %1 is done: its video can be saved now.").replace("%1", name)
+        else:
+            title = self.tr("Task failed")
+            text = self.tr("Task %1 failed: %2").replace("%1", name)
+            text = text.replace("%2", record.fail_reason or self.tr("no reason given"))
+        self.statusBar().showMessage(text, 10000)
+        self.notifier.task_finished(row_id, title, text)
+
+    @Slot(int)
+    def _show_task(self, row_id: int) -> None:
+        self.right_tabs.setCurrentWidget(self.tasks)
+        self.tasks.select_row(row_id)
+
+    @Slot(object, object)
+    def _update_follow_status(self, state: FollowState, error: Exception | None) -> None:
+        """The status bar says when status checks are paused or failing (never a stale "ready")."""
+        texts = {
+            FollowState.OFFLINE: self.tr("Status checks paused: offline"),
+            FollowState.TOKEN_REFUSED: self.tr("Status checks paused: the token was refused"),
+            FollowState.FAILING: self.tr("Status checks failing; trying again later"),
+        }
+        text = texts.get(state, "")
+        self.follow_label.setText(text)
+        self.follow_label.setVisible(bool(text))
+        detail = getattr(error, "user_message", None) or (str(error) if error else "")
+        self.follow_label.setToolTip(plain_tooltip(detail) if detail else "")
+        if state is FollowState.FOLLOWING:
+            self.statusBar().clearMessage()  # a stale "failing" message must not stay
 
     def show_recovered(self, count: int) -> None:
         """Tell the user about submissions a previous run left without an answer."""

@@ -1,11 +1,13 @@
-"""The table of submitted tasks: a lazy Qt model over the task store."""
+"""The table of submitted tasks: a lazy Qt model over the task store, sorted, filtered and
+searched in SQL."""
 
 from __future__ import annotations
 
 import logging
+import time
 from array import array
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
@@ -20,9 +22,10 @@ from PySide6.QtCore import (
     Qt,
 )
 
+from avatar_desktop.core.follower import is_stalled
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskRecord, TaskStore
+from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskOrder, TaskRecord, TaskStore
 from avatar_desktop.ui.views import alert_colour, plain_tooltip
 
 log = logging.getLogger("avatar_desktop.ui")
@@ -31,12 +34,10 @@ log = logging.getLogger("avatar_desktop.ui")
 # translated when shown, so a language switch applies at the next repaint.
 _HEADERS = (
     QT_TRANSLATE_NOOP("TaskTableModel", "Created"),
-    QT_TRANSLATE_NOOP("TaskTableModel", "Task id"),
     QT_TRANSLATE_NOOP("TaskTableModel", "Voice mode"),
-    QT_TRANSLATE_NOOP("TaskTableModel", "Status"),
-    QT_TRANSLATE_NOOP("TaskTableModel", "Progress"),
     QT_TRANSLATE_NOOP("TaskTableModel", "Avatar"),
-    QT_TRANSLATE_NOOP("TaskTableModel", "Service"),
+    QT_TRANSLATE_NOOP("TaskTableModel", "Status"),
+    QT_TRANSLATE_NOOP("TaskTableModel", "Updated"),
 )
 
 STATUS_NAMES = {
@@ -44,14 +45,16 @@ STATUS_NAMES = {
     LocalStatus.OUTCOME_UNKNOWN: QT_TRANSLATE_NOOP("TaskTableModel", "Outcome unknown"),
     LocalStatus.NOT_FOUND: QT_TRANSLATE_NOOP("TaskTableModel", "Not found"),
     TaskStatus.NOT_START: QT_TRANSLATE_NOOP("TaskTableModel", "Waiting"),
-    TaskStatus.SUBMITTED: QT_TRANSLATE_NOOP("TaskTableModel", "Submitted"),
+    TaskStatus.SUBMITTED: QT_TRANSLATE_NOOP("TaskTableModel", "Waiting"),
     TaskStatus.QUEUED: QT_TRANSLATE_NOOP("TaskTableModel", "Queued"),
-    TaskStatus.IN_PROGRESS: QT_TRANSLATE_NOOP("TaskTableModel", "In progress"),
-    TaskStatus.SUCCESS: QT_TRANSLATE_NOOP("TaskTableModel", "Ready"),
+    TaskStatus.IN_PROGRESS: QT_TRANSLATE_NOOP("TaskTableModel", "Rendering"),
+    TaskStatus.SUCCESS: QT_TRANSLATE_NOOP("TaskTableModel", "Done"),
     TaskStatus.FAILURE: QT_TRANSLATE_NOOP("TaskTableModel", "Failed"),
     TaskStatus.UNKNOWN: QT_TRANSLATE_NOOP("TaskTableModel", "Unknown"),
 }
 """Untranslated status words by status (translate them in the ``TaskTableModel`` context)."""
+STALLED = QT_TRANSLATE_NOOP("TaskTableModel", "Stalled")
+RENDERING_PERCENT = QT_TRANSLATE_NOOP("TaskTableModel", "Rendering %1%")
 
 MODE_NAMES = {
     VoiceMode.AUDIO_URL: QT_TRANSLATE_NOOP("TaskTableModel", "Audio URL"),
@@ -71,23 +74,45 @@ def _tr(source: object) -> str:
     return QCoreApplication.translate("TaskTableModel", str(source))
 
 
+def status_words(record: TaskRecord, now: float | None = None) -> str:
+    """The task's status in plain words, in the user's language: "Waiting", "Queued",
+    "Rendering 35%", "Done", "Failed", "Unknown", "Stalled", "Not found"… A failed task never
+    shows a percentage."""
+    if is_stalled(record, time.time() if now is None else now):
+        return _tr(STALLED)
+    if record.status is TaskStatus.IN_PROGRESS and record.progress is not None:
+        return _tr(RENDERING_PERCENT).replace("%1", str(record.progress))
+    return _tr(STATUS_NAMES.get(record.status, STATUS_NAMES[TaskStatus.UNKNOWN]))
+
+
+def shows_progress(record: TaskRecord) -> bool:
+    """Whether the status cell draws a progress bar (a task on its way, not a final one)."""
+    return record.status in (
+        TaskStatus.NOT_START,
+        TaskStatus.SUBMITTED,
+        TaskStatus.QUEUED,
+        TaskStatus.IN_PROGRESS,
+    )
+
+
 class TaskTableModel(QAbstractTableModel):
-    """Every stored task, newest first, one per row.
+    """The stored tasks that match the current filter, in the current order, one per row.
 
-    The model holds only the row ids; records are fetched from the store on demand, a page of
-    :attr:`PAGE_SIZE` rows at a time, and kept in a cache of at most :attr:`MAX_CACHED` records,
-    so a list of 100,000 tasks stays fast and light. Tell it about changes with
-    :meth:`task_added`, :meth:`task_changed`, :meth:`tasks_removed` or :meth:`reload`.
+    The model holds only the row ids, which the store sorts, filters and searches in SQL
+    (:meth:`TaskStore.query_ids`); records are fetched on demand, a page of :attr:`PAGE_SIZE`
+    rows at a time, and kept in a cache of at most :attr:`MAX_CACHED` records, so a list of
+    100,000 tasks stays fast and light. Tell it about changes with :meth:`task_added`,
+    :meth:`task_changed`, :meth:`tasks_removed` or :meth:`reload`; change what it shows with
+    :meth:`sort` and :meth:`set_filter`.
 
-    Signals: only those of ``QAbstractTableModel``.
+    Signals: those of ``QAbstractTableModel``.
 
     Roles:
         ``DisplayRole``: the cell's text (plain text, also for text that came from the service).
         ``ToolTipRole``: status column: the failure reason and local error; avatar column: the
-        full URL; created column: the full date and time. Returned as escaped HTML, since
+        full URL; the time columns: the full date and time. Returned as escaped HTML, since
         tooltips guess the text format.
         ``ForegroundRole``: status column: red for failed tasks and unknown outcomes.
-        ``TextAlignmentRole``: progress is right-aligned.
         ``Qt.UserRole``: the row id (int).
         :attr:`RecordRole` (``Qt.UserRole + 1``): the
         :class:`~avatar_desktop.core.tasks.TaskRecord`.
@@ -98,13 +123,19 @@ class TaskTableModel(QAbstractTableModel):
     """
 
     COL_CREATED = 0
-    COL_TASK_ID = 1
-    COL_MODE = 2
+    COL_MODE = 1
+    COL_AVATAR = 2
     COL_STATUS = 3
-    COL_PROGRESS = 4
-    COL_AVATAR = 5
-    COL_SERVICE = 6
+    COL_UPDATED = 4
     COLUMN_COUNT = len(_HEADERS)
+    ORDERS = (
+        TaskOrder.CREATED,
+        TaskOrder.MODE,
+        TaskOrder.AVATAR,
+        TaskOrder.STATUS,
+        TaskOrder.UPDATED,
+    )
+    """What each column sorts by."""
 
     RecordRole = Qt.ItemDataRole.UserRole + 1
 
@@ -116,9 +147,62 @@ class TaskTableModel(QAbstractTableModel):
     def __init__(self, store: TaskStore, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._store = store
-        self._ids = array("q", store.row_ids())
+        self._order = TaskOrder.CREATED
+        self._descending = True
+        self._statuses: frozenset[str] | None = None
+        self._search = ""
+        self._ids = self._query()
         # Row id -> record, least recently used first; None marks an id the store did not have.
         self._cache: OrderedDict[int, TaskRecord | None] = OrderedDict()
+
+    # -- what is shown --
+
+    @property
+    def order(self) -> tuple[int, Qt.SortOrder]:
+        """The sort column and direction."""
+        way = Qt.SortOrder.DescendingOrder if self._descending else Qt.SortOrder.AscendingOrder
+        return self.ORDERS.index(self._order), way
+
+    @property
+    def query(self) -> tuple[frozenset[str] | None, str]:
+        """The status filter (None: every status) and the search text."""
+        return self._statuses, self._search
+
+    @property
+    def filtered(self) -> bool:
+        """Whether a status filter or a search hides some tasks."""
+        return self._statuses is not None or bool(self._search.strip())
+
+    @property
+    def sorted_by_changing_values(self) -> bool:
+        """Whether rows move when tasks change (sorted by status or by update time)."""
+        return self._order in (TaskOrder.STATUS, TaskOrder.UPDATED)
+
+    def _query(self) -> array[int]:
+        try:
+            return self._store.query_ids(
+                self._order,
+                descending=self._descending,
+                statuses=self._statuses,
+                search=self._search,
+            )
+        except StoreError as exc:
+            log.warning("could not read the task list: %s", exc)
+            return array("q")
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < self.COLUMN_COUNT:
+            return
+        self._order = self.ORDERS[column]
+        self._descending = order == Qt.SortOrder.DescendingOrder
+        self.reload()
+
+    def set_filter(self, statuses: Collection[str] | None, search: str) -> None:
+        """Show only tasks whose status is in ``statuses`` (all when None) and whose task id,
+        avatar or words contain ``search``."""
+        self._statuses = None if statuses is None else frozenset(statuses)
+        self._search = search
+        self.reload()
 
     # -- Qt model interface --
 
@@ -162,39 +246,40 @@ class TaskTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             return self._tooltip(record, column)
         if role == Qt.ItemDataRole.ForegroundRole:
-            if column == self.COL_STATUS and record.status in _ALERT_STATUSES:
+            if column == self.COL_STATUS and (record.status in _ALERT_STATUSES or record.error):
                 return alert_colour()
             return None
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_PROGRESS:
-            return Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
         return None
 
     def _display(self, record: TaskRecord, column: int) -> str | None:
         if column == self.COL_CREATED:
             # Unambiguous in every language (11/12/26 is not).
-            return _local_time(record).toString("yyyy-MM-dd HH:mm")
-        if column == self.COL_TASK_ID:
-            return record.task_id or _NO_TASK_ID
+            return _qt_time(record.created_at.timestamp()).toString("yyyy-MM-dd HH:mm")
         if column == self.COL_MODE:
             return _tr(MODE_NAMES[record.mode]) if record.mode is not None else ""
-        if column == self.COL_STATUS:
-            return _tr(STATUS_NAMES.get(record.status, STATUS_NAMES[TaskStatus.UNKNOWN]))
-        if column == self.COL_PROGRESS:
-            return "" if record.progress is None else f"{record.progress}%"
         if column == self.COL_AVATAR:
-            return record.avatar_url or ""
-        if column == self.COL_SERVICE:
-            return record.service_url
+            return record.label or record.task_id or _NO_TASK_ID
+        if column == self.COL_STATUS:
+            text = status_words(record)
+            return f"{text} ⚠" if record.error and not record.is_final else text
+        if column == self.COL_UPDATED:
+            return _short_time(record.updated_at.timestamp())
         return None
 
     def _tooltip(self, record: TaskRecord, column: int) -> str | None:
         text: str | None = None
         if column == self.COL_CREATED:
-            text = QLocale().toString(_local_time(record), QLocale.FormatType.LongFormat)
+            text = QLocale().toString(
+                _qt_time(record.created_at.timestamp()), QLocale.FormatType.LongFormat
+            )
+        elif column == self.COL_UPDATED:
+            text = QLocale().toString(
+                _qt_time(record.updated_at.timestamp()), QLocale.FormatType.LongFormat
+            )
         elif column == self.COL_STATUS:
             text = "\n".join(t for t in (record.fail_reason, record.error) if t) or None
         elif column == self.COL_AVATAR:
-            text = record.avatar_url
+            text = "\n".join(t for t in (record.avatar_url, record.task_id) if t) or None
         return None if text is None else plain_tooltip(text)
 
     # -- rows and records --
@@ -235,21 +320,24 @@ class TaskTableModel(QAbstractTableModel):
     # -- telling the model about changes --
 
     def reload(self) -> None:
-        """Read the list of tasks again from the store."""
-        ids = array("q", self._store.row_ids())
+        """Read the list of tasks again from the store (in the current order and filter)."""
+        ids = self._query()
         self.beginResetModel()
         self._ids = ids
         self._cache.clear()
         self.endResetModel()
 
     def task_added(self, row_id: int) -> None:
-        """Show a task just added to the store as the first row.
+        """Show a task just added to the store.
 
-        A task older than the current first row (an import with an earlier date, an undone
-        removal) does not belong at the top: the model reloads to keep the order.
+        Unless the list is in its default order (newest first, unfiltered) and the task is the
+        newest, the model reloads to keep the order and the filter.
         """
         if self.row_of(row_id) is not None:
             self.task_changed(row_id)
+            return
+        if self.filtered or self._order is not TaskOrder.CREATED or not self._descending:
+            self.reload()
             return
         record = self._store.get_many([row_id]).get(row_id)
         if record is None:
@@ -296,8 +384,22 @@ class TaskTableModel(QAbstractTableModel):
             self.endRemoveRows()
 
 
-def _local_time(record: TaskRecord) -> QDateTime:
-    return QDateTime.fromMSecsSinceEpoch(round(record.created_at.timestamp() * 1000))
+def _qt_time(timestamp: float) -> QDateTime:
+    return QDateTime.fromMSecsSinceEpoch(round(timestamp * 1000))
 
 
-__all__ = ["MODE_NAMES", "STATUS_NAMES", "TaskTableModel"]
+def _short_time(timestamp: float) -> str:
+    """Today's times as ``HH:mm:ss``, earlier ones with their date."""
+    moment = _qt_time(timestamp)
+    if moment.date() == QDateTime.currentDateTime().date():
+        return moment.toString("HH:mm:ss")
+    return moment.toString("yyyy-MM-dd HH:mm")
+
+
+__all__ = [
+    "MODE_NAMES",
+    "STATUS_NAMES",
+    "TaskTableModel",
+    "shows_progress",
+    "status_words",
+]

@@ -1,0 +1,85 @@
+"""Desktop notifications: a task finished or failed while the window was not in front.
+
+A system-tray icon shows the message (where the desktop has a tray); clicking the message
+brings the window to the front and selects the task. Where there is no tray, nothing is shown
+but the status bar's message, which the window writes in every case.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, Signal, Slot
+from PySide6.QtGui import QIcon
+from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
+
+log = logging.getLogger("avatar_desktop.ui")
+
+
+class TaskNotifier(QObject):
+    """Says that a task finished, through the system tray, when the window is not active.
+
+    Signals:
+        task_clicked(row_id): the user clicked the notification of task ``row_id``.
+    """
+
+    task_clicked = Signal(int)
+
+    def __init__(self, window: QWidget, icon: QIcon) -> None:
+        super().__init__(window)
+        self._window = window
+        self._last_row: int | None = None
+        self.tray: QSystemTrayIcon | None = None
+        self.shown: list[tuple[str, str]] = []
+        """Every (title, text) notified, newest last (what the user was told)."""
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = QSystemTrayIcon(icon, self)
+            self.tray.setToolTip("Avatar Desktop")
+            menu = QMenu(window)
+            show = menu.addAction(self.tr("Show Avatar Desktop"))
+            show.triggered.connect(self._bring_window)
+            self.tray.setContextMenu(menu)
+            self.tray.messageClicked.connect(self._on_clicked)
+            self.tray.activated.connect(lambda _reason: self._bring_window())
+            self.tray.show()
+
+    @property
+    def available(self) -> bool:
+        return self.tray is not None
+
+    def wants_notice(self) -> bool:
+        """Whether the user might miss a change: the window is not the active one."""
+        return not self._window.isActiveWindow()
+
+    def task_finished(self, row_id: int, title: str, text: str) -> bool:
+        """Notify that task ``row_id`` finished; False when not shown (the window is in front,
+        or the desktop has no tray)."""
+        if not self.wants_notice():
+            return False
+        self.shown.append((title, text))
+        self._last_row = row_id
+        if self.tray is None:
+            return False
+        self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
+        return True
+
+    @Slot()
+    def _on_clicked(self) -> None:
+        self._bring_window()
+        if self._last_row is not None:
+            self.task_clicked.emit(self._last_row)
+
+    def _bring_window(self) -> None:
+        window = self._window
+        if window.isMinimized():
+            window.showNormal()
+        window.show()
+        window.raise_()
+        window.activateWindow()
+
+    def close(self) -> None:
+        if self.tray is not None:
+            self.tray.hide()
+
+
+__all__ = ["TaskNotifier"]

@@ -1,0 +1,283 @@
+"""What the window does with the task list beyond the list itself: ask the service now, add a
+task made elsewhere by its id, settle a row whose outcome is unknown, and export the list.
+
+The rules are the core's (the store, the outbox, the follower); this class asks the user what
+is needed, runs the disk work in the background and reports in the status bar.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QObject, Qt, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+
+from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.outbox import Outbox
+from avatar_desktop.core.request import GenerationRequest, ValidationError
+from avatar_desktop.core.tasks import LocalStatus, TaskRecord, TaskStore
+from avatar_desktop.qt.follow_runner import TaskFollowing
+from avatar_desktop.qt.outbox_runner import OutboxRunner
+from avatar_desktop.qt.runner import Runner
+from avatar_desktop.ui.tasks_panel import TasksPanel
+
+log = logging.getLogger("avatar_desktop.ui")
+
+_TASK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
+
+
+_NO_ID = QT_TRANSLATE_NOOP("TasksController", "Enter the task id.")
+_BAD_ID = QT_TRANSLATE_NOOP(
+    "TasksController", "A task id is letters, digits, '.', '_', ':' or '-', at most 128 of them."
+)
+
+
+def task_id_problem(text: str) -> str | None:
+    """Why ``text`` is not a task id (untranslated, in the ``TasksController`` context)."""
+    if not text:
+        return _NO_ID
+    if not _TASK_ID.fullmatch(text):
+        return _BAD_ID
+    return None
+
+
+class TasksController(QObject):
+    """Refresh, add by id, resolve / send again / discard, export — for the window.
+
+    Signals:
+        message(str text, int timeout_ms): something to say in the status bar.
+    """
+
+    message = Signal(str, int)
+
+    def __init__(
+        self,
+        *,
+        store: TaskStore,
+        outbox: Outbox,
+        following: TaskFollowing,
+        runner: OutboxRunner,
+        background: Runner,
+        panel: TasksPanel,
+        service_url: Callable[[], str],
+        window: QWidget,
+    ) -> None:
+        super().__init__(window)
+        self._store = store
+        self._outbox = outbox
+        self._following = following
+        self._runner = runner
+        self._background = background
+        self._panel = panel
+        self._service_url = service_url
+        self._window = window
+
+    def _say(self, text: str, timeout_ms: int = 8000) -> None:
+        self.message.emit(text, timeout_ms)
+
+    # -- asking the service now --------------------------------------------------------------
+
+    @Slot()
+    def refresh(self) -> None:
+        """F5: the selected tasks, or every unfinished one when none is selected."""
+        records = self._panel.selected_records()
+        if not records:
+            self.refresh_all()
+            return
+        url = self._service_url()
+        ids = [r.task_id for r in records if r.task_id and r.service_url == url]
+        if len(ids) < len([r for r in records if r.task_id]):
+            self._say(self.tr("Only tasks of the current service can be refreshed."), 5000)
+        if not ids:
+            return
+        if self._following.refresh(ids):
+            self._say(self.tr("Asking the service…"), 3000)
+        else:
+            self._say(self.tr("Set an API token to ask the service."), 5000)
+
+    @Slot()
+    def refresh_all(self) -> None:
+        if self._following.refresh_all():
+            self._say(self.tr("Asking the service about every unfinished task…"), 3000)
+        else:
+            self._say(self.tr("No unfinished task of this service to ask about."), 4000)
+
+    # -- a task made elsewhere ---------------------------------------------------------------
+
+    @Slot()
+    def add_task_id(self) -> None:
+        text, ok = QInputDialog.getText(
+            self._window,
+            self.tr("Add task by id"),
+            self.tr(
+                "The id of a task made on the website or on another computer. It is followed "
+                "on the current service:\n%1"
+            ).replace("%1", self._service_url()),
+            QLineEdit.EchoMode.Normal,
+        )
+        if not ok:
+            return
+        task_id = text.strip()
+        problem = task_id_problem(task_id)
+        if problem is not None:
+            self._warn(self.tr("Add task by id"), self.tr(problem))
+            return
+        try:
+            row_id = self._store.add_task(task_id, self._service_url(), {})
+        except StoreError:
+            existing = self._store.find(task_id)
+            if existing is not None:
+                self._panel.select_row(existing.row_id)
+            self._say(self.tr("Task %1 is already in the list.").replace("%1", task_id))
+            return
+        self._panel.model.task_added(row_id)
+        self._panel.select_row(row_id)
+        self._following.refresh([task_id])
+        self._say(self.tr("Task %1 added; asking the service about it…").replace("%1", task_id))
+
+    # -- a row whose outcome is unknown ------------------------------------------------------
+
+    def _unknown_rows(self) -> list[TaskRecord]:
+        return [
+            r for r in self._panel.selected_records() if r.status is LocalStatus.OUTCOME_UNKNOWN
+        ]
+
+    @Slot()
+    def resolve(self) -> None:
+        """The job exists: the user found its task id on the service's website."""
+        rows = self._unknown_rows()
+        if len(rows) != 1:
+            return
+        record = rows[0]
+        text, ok = QInputDialog.getText(
+            self._window,
+            self.tr("Mark as submitted"),
+            self.tr(
+                "If the service made this job (see its website), enter the job's task id. "
+                "The task is then followed like any other."
+            ),
+            QLineEdit.EchoMode.Normal,
+        )
+        if not ok:
+            return
+        task_id = text.strip()
+        problem = task_id_problem(task_id)
+        if problem is not None:
+            self._warn(self.tr("Mark as submitted"), self.tr(problem))
+            return
+        try:
+            self._store.set_task_id(record.row_id, task_id)
+        except StoreError as exc:
+            self._warn(self.tr("Mark as submitted"), str(exc))
+            return
+        self._panel.model.task_changed(record.row_id)
+        self._panel.update_actions()
+        if record.service_url == self._service_url():
+            self._following.refresh([task_id])
+        self._say(self.tr("Task %1 is followed now.").replace("%1", task_id))
+
+    @Slot()
+    def send_again(self) -> None:
+        """Queue the same request again, after the user agreed it may be billed twice."""
+        rows = self._unknown_rows()
+        if not rows:
+            return
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Send again?"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "The first request of %n job(s) may have reached the service: if it did, the "
+                "job exists and was billed, and sending again makes and bills a second one.",
+                "",
+                len(rows),
+            )
+        )
+        box.setInformativeText(self.tr("Check the service's website first if you can."))
+        send = box.addButton(self.tr("Send again"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        if box.clickedButton() is not send:
+            return
+        queued: list[int] = []
+        for record in rows:
+            try:
+                request = GenerationRequest.from_payload(record.payload)
+            except ValidationError:
+                self._say(self.tr("This task's request cannot be loaded."))
+                continue
+            try:
+                item_id = self._outbox.add(
+                    record.service_url, request, source="task list", consent=record.consent
+                )
+                self._store.remove([record.row_id])
+            except StoreError as exc:
+                self._warn(self.tr("Send again"), str(exc))
+                break
+            queued.append(item_id)
+        if not queued:
+            return
+        self._panel.model.tasks_removed(r.row_id for r in rows)
+        for item_id in queued:
+            self._runner.submit_item(item_id)
+        self._say(self.tr("%n job(s) queued again in the outbox.", "", len(queued)))
+
+    @Slot()
+    def discard(self) -> None:
+        """The user decided the job does not matter: the row leaves the list (undoable)."""
+        if self._unknown_rows():
+            self._panel.remove_selected()
+
+    # -- export ------------------------------------------------------------------------------
+
+    @Slot()
+    def export(self) -> None:
+        """Save the tasks the list shows (all, or the filtered ones) as CSV or JSON."""
+        csv_filter = self.tr("CSV for spreadsheets (*.csv)")
+        json_filter = self.tr("JSON (*.json)")
+        path, chosen = QFileDialog.getSaveFileName(
+            self._window,
+            self.tr("Export tasks"),
+            str(Path.home() / "avatar-tasks.csv"),
+            f"{csv_filter};;{json_filter}",
+        )
+        if not path:
+            return
+        target = Path(path)
+        if target.suffix.lower() not in (".csv", ".json"):
+            target = target.with_suffix(".json" if chosen == json_filter else ".csv")
+        statuses, search = self._panel.model.query
+        store = self._store
+
+        def work() -> int:
+            from avatar_desktop.core.task_export import export_tasks
+
+            return export_tasks(store.iter_records(statuses=statuses, search=search), target)
+
+        def done(count: int) -> None:
+            self._say(
+                self.tr("%n task(s) exported to %1", "", count).replace("%1", str(target)), 10000
+            )
+
+        def failed(error: Exception) -> None:
+            self._warn(self.tr("Export tasks"), str(error))
+
+        self._say(self.tr("Exporting tasks…"), 0)
+        self._background.run(work, done, failed)
+
+    def _warn(self, title: str, text: str) -> None:
+        box = QMessageBox(self._window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(title)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
+
+__all__ = ["TasksController", "task_id_problem"]
