@@ -6,8 +6,8 @@ The dialog never touches the keyring or the network itself: it asks the window's
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -132,6 +132,7 @@ class TokenDialog(QDialog):
     def _needed_height(self, width: int) -> int:
         """The height the dialog's content needs at ``width`` (wrapped lines included)."""
         layout = self.layout()
+        assert layout is not None
         layout.activate()
         if layout.hasHeightForWidth():
             return layout.totalHeightForWidth(width)
@@ -153,7 +154,7 @@ class TokenDialog(QDialog):
             self._fit_pending = True
             QTimer.singleShot(0, self, self._fit)
 
-    def showEvent(self, event: QEvent) -> None:  # noqa: N802
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
         self._fit()
 

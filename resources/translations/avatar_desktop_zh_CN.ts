@@ -185,128 +185,176 @@
 <context>
     <name>ComposeSide</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="187"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="186"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="188"/>
         <source>Add to outbox</source>
         <translation>加入发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="230"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="230"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="260"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="280"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="290"/>
         <source>Save as draft</source>
         <translation>保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="267"/>
         <source>Name of the draft:</source>
         <translation>草稿名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="280"/>
         <source>Replace draft?</source>
         <translation>替换草稿？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="281"/>
         <source>A draft with that name exists already. Replace it?</source>
         <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="292"/>
         <source>Draft saved: %1</source>
         <translation>草稿已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="303"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="310"/>
         <source>Draft opened.</source>
         <translation>已打开草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="343"/>
         <source>Form cleared. Undo with Ctrl+Z.</source>
         <translation>表单已清空。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="352"/>
         <source>The form is back.</source>
         <translation>表单已恢复。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="362"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="363"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="370"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="399"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="445"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="457"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="459"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="462"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="452"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="464"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="458"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="465"/>
+        <source>Click “Refresh” to ask again.</source>
+        <translation>点击“刷新”重新获取。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="471"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="463"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="476"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="478"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
+    </message>
+</context>
+<context>
+    <name>CoverLoader</name>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="427"/>
+        <source>The cover link is not a web (http/https) link; it is not loaded.</source>
+        <translation>封面链接不是网页（http/https）链接，不会加载。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="430"/>
+        <source>The cover link has expired or is gone (HTTP %1).</source>
+        <translation>封面链接已过期或已失效（HTTP %1）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="433"/>
+        <source>The server answered HTTP %1 instead of the cover.</source>
+        <translation>服务器返回了 HTTP %1，而不是封面图片。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="437"/>
+        <source>The cover is larger than %1 MB; it is not loaded.</source>
+        <translation>封面大于 %1 MB，不会加载。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="441"/>
+        <source>The cover could not be downloaded (%1).</source>
+        <translation>无法下载封面（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="443"/>
+        <source>The cover link redirects too many times.</source>
+        <translation>封面链接重定向次数过多。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="445"/>
+        <source>This system cannot show WebP pictures, so the cover cannot be shown.</source>
+        <translation>此系统无法显示 WebP 图片，因此无法显示封面。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="446"/>
+        <source>The cover is not a picture this app can read.</source>
+        <translation>封面不是本应用能读取的图片。</translation>
     </message>
 </context>
 <context>
@@ -450,152 +498,152 @@
 <context>
     <name>MainActions</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="99"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="100"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="101"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="102"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="103"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="104"/>
         <source>&amp;Add to outbox</source>
         <translation>加入发件箱(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="106"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="108"/>
         <source>&amp;Undo clear form</source>
         <translation>撤销清空表单(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="109"/>
         <source>Save as &amp;draft…</source>
         <translation>保存为草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="110"/>
         <source>&amp;Drafts…</source>
         <translation>草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="94"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="111"/>
         <source>Send &amp;now</source>
         <translation>立即发送(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="95"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="112"/>
         <source>Send every waiting job of the current service now</source>
         <translation>立即发送当前服务的所有待发送任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="113"/>
         <source>&amp;Pause sending</source>
         <translation>暂停发送(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="115"/>
         <source>&amp;Import jobs…</source>
         <translation>导入任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="116"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="117"/>
         <source>Save CSV &amp;template…</source>
         <translation>保存 CSV 模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="118"/>
         <source>&amp;Export drafts and outbox…</source>
         <translation>导出草稿和发件箱(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="119"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="120"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="121"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="105"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="122"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="123"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="124"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="125"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="126"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="127"/>
         <source>Ask the service about the selected tasks now</source>
         <translation>立即向服务查询所选任务的状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="111"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="128"/>
         <source>&amp;Open video</source>
         <translation>打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="131"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="135"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="136"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
@@ -816,212 +864,296 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="69"/>
         <source>Required.</source>
         <translation>必填项。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="71"/>
         <source>Has the wrong type of value.</source>
         <translation>值的类型不正确。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="73"/>
         <source>“%1” is not a field the service knows (a typo?).</source>
         <translation>服务无法识别字段“%1”（是否拼写有误？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="77"/>
         <source>Choose how the avatar gets its voice.</source>
         <translation>请选择形象的声音来源。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="79"/>
         <source>Only one voice can be sent.</source>
         <translation>只能发送一种声音。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="81"/>
         <source>Too long: at most %1 characters.</source>
         <translation>过长：最多 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="85"/>
         <source>Contains invisible control characters; only line breaks and tabs are allowed.</source>
         <translation>包含不可见的控制字符；只允许换行符和制表符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="90"/>
         <source>Must not contain spaces.</source>
         <translation>不能包含空格。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="92"/>
         <source>Enter a full web address starting with https://</source>
         <translation>请输入以 https:// 开头的完整网址</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="96"/>
         <source>Only http:// and https:// addresses can be used.</source>
         <translation>只能使用 http:// 或 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="100"/>
         <source>This is a file on your computer. The service needs a public web address (https://…) it can download; upload the file somewhere first.</source>
         <translation>这是本机上的文件。服务需要可下载的公开网址（https://…），请先将文件上传到网上。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="106"/>
         <source>Choose Chinese or English.</source>
         <translation>请选择中文或英文。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="105"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="113"/>
         <source>The service did not accept the API token. Check or replace it.</source>
         <translation>服务不接受该 API 令牌，请检查或更换。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="117"/>
         <source>The account&apos;s balance is used up. Top it up, then try again.</source>
         <translation>账户余额已用完，请充值后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="121"/>
         <source>The service does not know this task.</source>
         <translation>服务中找不到此任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="123"/>
         <source>The service refused the request; it was not billed.</source>
         <translation>服务拒绝了该请求，未计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="128"/>
         <source>The service is busy with too many requests. Try again in %1 s.</source>
         <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="131"/>
         <source>The service is busy with too many requests. Try again in a moment.</source>
         <translation>服务繁忙，请求过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="135"/>
         <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
         <translation>服务或其前端代理出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="139"/>
         <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
         <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="145"/>
         <source>The service answered with something that is not the expected data. Is the service address right?</source>
         <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="151"/>
         <source>Could not reach the service; nothing was sent. Check the connection.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="155"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="153"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="165"/>
         <source>The task list could not be saved.</source>
         <translation>无法保存任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="293"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="171"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="201"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="172"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="184"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="178"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="190"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="273"/>
+        <source>The system keyring is switched off, so the token cannot be saved.</source>
+        <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="277"/>
+        <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
+        <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="218"/>
+        <source>The system keyring could not be opened (%1).</source>
+        <translation>无法打开系统钥匙串（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="222"/>
+        <source>No system keyring is installed, so the token cannot be saved.</source>
+        <translation>未安装系统钥匙串，无法保存令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="231"/>
+        <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
+        <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="237"/>
+        <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
+        <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="242"/>
+        <source>Make sure Windows Credential Manager is available, then restart the app.</source>
+        <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
+        <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
+        <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="253"/>
+        <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
+        <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="260"/>
+        <source>Unlock your system keyring and try again.</source>
+        <translation>请解锁系统钥匙串后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="268"/>
+        <source>No system keyring is installed. You can keep the token for this session only.</source>
+        <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="283"/>
+        <source>The system keyring is locked. Unlock it and try again.</source>
+        <translation>系统钥匙串已锁定。请解锁后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="287"/>
+        <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
+        <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="298"/>
+        <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
+        <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="304"/>
+        <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
+        <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="308"/>
+        <source>The system keyring reported an error (%1).</source>
+        <translation>系统钥匙串报告了错误（%1）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="324"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="329"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="213"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="333"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="337"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="221"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="341"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="346"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="354"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="362"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="367"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="375"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="383"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="390"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="392"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -1871,6 +2003,311 @@ A desktop client for digital-human video generation.</source>
     </message>
 </context>
 <context>
+    <name>TaskDetailsPane</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="75"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="76"/>
+        <source>Video without watermark</source>
+        <translation>无水印视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="77"/>
+        <source>Video with watermark</source>
+        <translation>带水印视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="78"/>
+        <source>Cover picture</source>
+        <translation>封面图片</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="83"/>
+        <source>Created</source>
+        <translation>创建时间</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="84"/>
+        <source>Submitted</source>
+        <translation>已提交</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="85"/>
+        <source>Started</source>
+        <translation>开始</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="86"/>
+        <source>Finished</source>
+        <translation>完成</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="87"/>
+        <source>Last checked</source>
+        <translation>最后查询</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="104"/>
+        <source>Sending…</source>
+        <translation>正在发送…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="105"/>
+        <source>Outcome unknown</source>
+        <translation>结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="106"/>
+        <source>Not found</source>
+        <translation>未找到</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="107"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="108"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="113"/>
+        <source>Stalled</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="115"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="117"/>
+        <source>Queued</source>
+        <translation>排队中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="120"/>
+        <source>Rendering</source>
+        <translation>渲染中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="121"/>
+        <source>Rendering %1%</source>
+        <translation>渲染中 %1%</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="124"/>
+        <source>Unknown</source>
+        <translation>未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="131"/>
+        <source>The request went out but no answer came back: the job may exist on the service (and be billed). Check before sending it again.</source>
+        <translation>请求已发出，但没有收到响应：该任务可能已在服务上创建（并已计费）。再次发送前请先确认。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="137"/>
+        <source>The service does not know this task id; it is not asked about any more.</source>
+        <translation>服务不认识此任务 ID；不会再查询它。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="142"/>
+        <source>The request is being sent.</source>
+        <translation>请求正在发送。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="146"/>
+        <source>Result links expire after some days: download the video to keep it.</source>
+        <translation>结果链接会在几天后过期：请下载视频以便保留。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="152"/>
+        <source>No news for hours. The app still asks about it now and then; Refresh asks at once.</source>
+        <translation>数小时没有进展。应用仍会不时查询；点击“刷新”可立即查询。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="157"/>
+        <source>The service has not said how the task is going yet; the app keeps asking.</source>
+        <translation>服务尚未告知任务进展；应用会继续查询。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="179"/>
+        <source>%1 s</source>
+        <translation>%1 秒</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="183"/>
+        <source>%1 min %2 s</source>
+        <translation>%1 分 %2 秒</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="190"/>
+        <source>%1 h %2 min</source>
+        <translation>%1 小时 %2 分</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="196"/>
+        <source>%1 d %2 h</source>
+        <translation>%1 天 %2 小时</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="214"/>
+        <source>%1 (rendering: %2)</source>
+        <translation>%1（渲染：%2）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="228"/>
+        <source>The voice sample seems too short: cloning a voice needs a sample of at least 20 seconds of clear speech.</source>
+        <translation>声音样本似乎太短：克隆声音需要至少 20 秒清晰语音的样本。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="240"/>
+        <source>The service seems to have refused the content (the text, the picture or the voice). Changing it may help; sending the same request again will not.</source>
+        <translation>服务似乎拒绝了内容（文本、图片或声音）。修改内容可能有帮助；再次发送相同的请求则不会。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="253"/>
+        <source>The service could not use the picture: check that its link opens an image (JPEG or PNG) with one clearly visible face.</source>
+        <translation>服务无法使用该图片：请检查其链接能否打开一张图片（JPEG 或 PNG），且图中有一张清晰可见的人脸。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="264"/>
+        <source>The service may not have been able to fetch a file of the request: check that each link opens from any computer, not only from your own network.</source>
+        <translation>服务可能无法获取请求中的某个文件：请检查每个链接能否从任何电脑打开，而不仅仅是在你自己的网络中。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="272"/>
+        <source>This is the local sandbox: the request asked it to fail (it contains “sandbox-fail”).</source>
+        <translation>这是本地沙盒：请求要求它失败（其中包含“sandbox-fail”）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="284"/>
+        <source>The service could not make this video.</source>
+        <translation>服务无法生成此视频。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="293"/>
+        <source>It gave no reason.</source>
+        <translation>服务未给出原因。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="495"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="956"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="962"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="496"/>
+        <source>Open</source>
+        <translation>打开</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="498"/>
+        <source>Open the link in the web browser</source>
+        <translation>在网页浏览器中打开链接</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="823"/>
+        <source>Loading cover…</source>
+        <translation>正在加载封面…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="844"/>
+        <source>The cover cannot be shown: %1</source>
+        <translation>无法显示封面：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="862"/>
+        <source>Copied: %1</source>
+        <translation>已复制：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="872"/>
+        <source>Only web (http/https) links are opened.</source>
+        <translation>只会打开网页（http/https）链接。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="897"/>
+        <source>The saved file is no longer there: %1</source>
+        <translation>已保存的文件已不存在：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="934"/>
+        <source>Select a task to see its details</source>
+        <translation>选择一个任务以查看其详细信息</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="937"/>
+        <source>The service&apos;s words:</source>
+        <translation>服务的原话：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="940"/>
+        <source>Problem noticed by the app:</source>
+        <translation>应用发现的问题：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="942"/>
+        <source>Saved video</source>
+        <translation>已保存的视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="943"/>
+        <source>Open file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="945"/>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="947"/>
+        <source>Results</source>
+        <translation>结果</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="948"/>
+        <source>Download…</source>
+        <translation>下载…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="950"/>
+        <source>Save the video on this computer</source>
+        <translation>将视频保存到本机</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="954"/>
+        <source>Task</source>
+        <translation>任务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="955"/>
+        <source>Task id</source>
+        <translation>任务 ID</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="957"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="960"/>
+        <source>Duration</source>
+        <translation>耗时</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="961"/>
+        <source>Request sent</source>
+        <translation>已发送的请求</translation>
+    </message>
+</context>
+<context>
     <name>TaskTableModel</name>
     <message>
         <location filename="../../avatar_desktop/ui/task_model.py" line="33"/>
@@ -2014,97 +2451,112 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>TokenController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="100"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="102"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="103"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="104"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="105"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="141"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="147"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="149"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="157"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="164"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="166"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="174"/>
+        <source>The built-in sandbox (%1) accepted the token, as it accepts any token. To check the token with the real service, choose it in Settings and test again.</source>
+        <translation>内置沙盒（%1）接受了该令牌——沙盒接受任何令牌。如需用真实服务检验令牌，请在“设置”中选择真实服务后再次测试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="178"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="182"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="178"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="183"/>
+        <source>Service asked: %1</source>
+        <translation>测试的服务：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="194"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="179"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="195"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="196"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="182"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="197"/>
+        <source>The token could not be kept for this session.</source>
+        <translation>无法在本次会话中使用该令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="199"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="216"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="218"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="265"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
@@ -2112,113 +2564,113 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>TokenDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="38"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="44"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="51"/>
         <source>The token is kept only in your system&apos;s keyring (service “%1”, account “%2”). It is never written to a file.</source>
         <translation>令牌仅保存在系统钥匙串（keyring）中，服务名“%1”，账户“%2”；绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="65"/>
         <source>Paste your API token</source>
         <translation>粘贴你的 API 令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="63"/>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="169"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="72"/>
         <source>Show or hide the token</source>
         <translation>显示或隐藏令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="82"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="83"/>
         <source>Use for this &amp;session only</source>
         <translation>仅用于本次会话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="85"/>
         <source>Keep the token in memory until the app closes; nothing is stored</source>
         <translation>令牌只保留在内存中，直到应用关闭；不会存储任何内容</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="87"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="88"/>
         <source>&amp;Test</source>
         <translation>测试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="90"/>
         <source>Make a free, authenticated request (the voice list) to check the token</source>
         <translation>发送一个免费的认证请求（获取声音列表）来检验令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="98"/>
         <source>&amp;Token:</source>
         <translation>令牌(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="169"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="138"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="181"/>
         <source>The token contains spaces or line breaks; paste it again.</source>
         <translation>令牌包含空格或换行，请重新粘贴。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="139"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="182"/>
         <source>The token contains characters a request cannot carry.</source>
         <translation>令牌包含请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="204"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="219"/>
         <source>Keyring: %1</source>
         <translation>系统钥匙串：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="178"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="223"/>
         <source>No usable keyring was found, so the token cannot be saved. You can use it for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌。只能在本次会话中使用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="235"/>
         <source>A token is set by the AVATAR_API_TOKEN environment variable; it takes precedence over the keyring.</source>
         <translation>已通过 AVATAR_API_TOKEN 环境变量设置令牌，其优先级高于系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="238"/>
         <source>A token is saved in the keyring.</source>
         <translation>令牌已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="239"/>
         <source>A token is kept for this session only.</source>
         <translation>令牌仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="240"/>
         <source>No token is set.</source>
         <translation>未设置令牌。</translation>
     </message>
