@@ -498,152 +498,212 @@
 <context>
     <name>MainActions</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="112"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="113"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="114"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="115"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="116"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="117"/>
         <source>&amp;Add to outbox</source>
         <translation>加入发件箱(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="119"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="121"/>
         <source>&amp;Undo clear form</source>
         <translation>撤销清空表单(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="122"/>
         <source>Save as &amp;draft…</source>
         <translation>保存为草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="123"/>
         <source>&amp;Drafts…</source>
         <translation>草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="111"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="124"/>
         <source>Send &amp;now</source>
         <translation>立即发送(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="125"/>
         <source>Send every waiting job of the current service now</source>
         <translation>立即发送当前服务的所有待发送任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="126"/>
         <source>&amp;Pause sending</source>
         <translation>暂停发送(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="128"/>
         <source>&amp;Import jobs…</source>
         <translation>导入任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="129"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="130"/>
         <source>Save CSV &amp;template…</source>
         <translation>保存 CSV 模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="131"/>
         <source>&amp;Export drafts and outbox…</source>
         <translation>导出草稿和发件箱(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="132"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="133"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="134"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="135"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="136"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="137"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="138"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="139"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="127"/>
-        <source>Ask the service about the selected tasks now</source>
-        <translation>立即向服务查询所选任务的状态</translation>
+        <location filename="../../avatar_desktop/ui/actions.py" line="142"/>
+        <source>Ask the service about the selected tasks now (all unfinished ones when none is selected)</source>
+        <translation>立即向服务查询所选任务的状态（未选择时查询所有未完成的任务）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="146"/>
+        <source>Refresh &amp;all unfinished</source>
+        <translation>刷新所有未完成任务(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="147"/>
+        <source>Add task by &amp;id…</source>
+        <translation>按 ID 添加任务(&amp;I)…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="149"/>
+        <source>Follow a task made on the website or on another computer</source>
+        <translation>跟踪在网站上或在另一台电脑上创建的任务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="151"/>
+        <source>E&amp;xport tasks…</source>
+        <translation>导出任务(&amp;X)…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="152"/>
+        <source>Save the tasks shown in the list as CSV or JSON</source>
+        <translation>将列表中显示的任务保存为 CSV 或 JSON</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="153"/>
+        <source>&amp;Mark as submitted with task id…</source>
+        <translation>按任务 ID 标记为已提交(&amp;M)…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="154"/>
+        <source>Send &amp;again…</source>
+        <translation>再次发送(&amp;A)…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="155"/>
+        <source>D&amp;iscard</source>
+        <translation>丢弃(&amp;I)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="156"/>
+        <source>&amp;Download video</source>
+        <translation>下载视频(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="158"/>
+        <source>Save the video on this computer before its link expires</source>
+        <translation>在链接过期前将视频保存到本机</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="160"/>
+        <source>Open saved &amp;file</source>
+        <translation>打开已保存的文件(&amp;F)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="161"/>
+        <source>Show in f&amp;older</source>
+        <translation>在文件夹中显示(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="162"/>
         <source>&amp;Open video</source>
         <translation>打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="165"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="169"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="170"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
@@ -651,147 +711,167 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="403"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="404"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="405"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="406"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="408"/>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="409"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="341"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="410"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="427"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="429"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="586"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="638"/>
+        <source>Video ready</source>
+        <translation>视频已就绪</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="639"/>
+        <source>Task %1 is done: its video can be saved now.</source>
+        <translation>任务 %1 已完成：现在可以保存其视频。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="641"/>
+        <source>Task failed</source>
+        <translation>任务失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="642"/>
+        <source>Task %1 failed: %2</source>
+        <translation>任务 %1 失败：%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="643"/>
+        <source>no reason given</source>
+        <translation>未提供原因</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="656"/>
+        <source>Status checks paused: offline</source>
+        <translation>状态查询已暂停：离线</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="657"/>
+        <source>Status checks paused: the token was refused</source>
+        <translation>状态查询已暂停：令牌被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="658"/>
+        <source>Status checks failing; trying again later</source>
+        <translation>状态查询失败；稍后重试</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="674"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="569"/>
-        <source>Set an API token to ask the service.</source>
-        <translation>请先设置 API 令牌，才能向服务查询。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="573"/>
-        <source>Only tasks of the current service can be refreshed.</source>
-        <translation>只能刷新当前服务的任务。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="578"/>
-        <source>Asking the service…</source>
-        <translation>正在向服务查询…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="557"/>
-        <source>Task %1 is ready: open or save its video.</source>
-        <translation>任务 %1 已完成：可以打开或保存视频。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="545"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="476"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="547"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="478"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="549"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="551"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="552"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="483"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="554"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="556"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="496"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="567"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="506"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="577"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="583"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="560"/>
-        <source>Task %1 failed.</source>
-        <translation>任务 %1 失败。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="590"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="678"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="489"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="431"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="500"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="502"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -2308,31 +2388,29 @@ A desktop client for digital-human video generation.</source>
     </message>
 </context>
 <context>
+    <name>TaskNotifier</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/notifier.py" line="39"/>
+        <source>Show Avatar Desktop</source>
+        <translation>显示 Avatar Desktop</translation>
+    </message>
+</context>
+<context>
     <name>TaskTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="33"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="36"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="34"/>
-        <source>Task id</source>
-        <translation>任务 ID</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="35"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="37"/>
         <source>Voice mode</source>
         <translation>声音模式</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="36"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="39"/>
         <source>Status</source>
         <translation>状态</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="37"/>
-        <source>Progress</source>
-        <translation>进度</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/task_model.py" line="38"/>
@@ -2340,110 +2418,331 @@ A desktop client for digital-human video generation.</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="39"/>
-        <source>Service</source>
-        <translation>服务</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="44"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="45"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="46"/>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
-        <source>Submitted</source>
-        <translation>已提交</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
-        <source>In progress</source>
-        <translation>处理中</translation>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="40"/>
+        <source>Updated</source>
+        <translation>更新时间</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
-        <source>Ready</source>
-        <translation>已完成</translation>
+        <source>Rendering</source>
+        <translation>渲染中</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="53"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="56"/>
+        <source>Stalled</source>
+        <translation>停滞</translation>
+    </message>
+    <message>
         <location filename="../../avatar_desktop/ui/task_model.py" line="57"/>
+        <source>Rendering %1%</source>
+        <translation>渲染中 %1%</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="60"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="61"/>
         <source>Clone voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="62"/>
         <source>Existing voice</source>
         <translation>已有声音</translation>
     </message>
 </context>
 <context>
+    <name>TasksController</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="32"/>
+        <source>Enter the task id.</source>
+        <translation>请输入任务 ID。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="33"/>
+        <source>A task id is letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;:&apos; or &apos;-&apos;, at most 128 of them.</source>
+        <translation>任务 ID 由字母、数字、“.”、“_”、“:”或“-”组成，最多 128 个字符。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="93"/>
+        <source>Only tasks of the current service can be refreshed.</source>
+        <translation>只能刷新当前服务的任务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="97"/>
+        <source>Asking the service…</source>
+        <translation>正在查询服务…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="99"/>
+        <source>Set an API token to ask the service.</source>
+        <translation>请设置 API 令牌以查询服务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="104"/>
+        <source>Asking the service about every unfinished task…</source>
+        <translation>正在向服务查询所有未完成的任务…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="106"/>
+        <source>No unfinished task of this service to ask about.</source>
+        <translation>此服务没有需要查询的未完成任务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="126"/>
+        <source>Add task by id</source>
+        <translation>按 ID 添加任务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="116"/>
+        <source>The id of a task made on the website or on another computer. It is followed on the current service:
+%1</source>
+        <translation>在网站上或在另一台电脑上创建的任务的 ID。将在当前服务上跟踪：
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="134"/>
+        <source>Task %1 is already in the list.</source>
+        <translation>任务 %1 已在列表中。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="139"/>
+        <source>Task %1 added; asking the service about it…</source>
+        <translation>已添加任务 %1；正在向服务查询…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="174"/>
+        <source>Mark as submitted</source>
+        <translation>标记为已提交</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="159"/>
+        <source>If the service made this job (see its website), enter the job&apos;s task id. The task is then followed like any other.</source>
+        <translation>如果服务已创建此任务（请查看其网站），请输入该任务的任务 ID。之后会像其他任务一样跟踪它。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="180"/>
+        <source>Task %1 is followed now.</source>
+        <translation>现在开始跟踪任务 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="190"/>
+        <source>Send again?</source>
+        <translation>再次发送？</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="194"/>
+        <source>The first request of %n job(s) may have reached the service: if it did, the job exists and was billed, and sending again makes and bills a second one.</source>
+        <translation>
+            <numerusform>%n 个任务的首次请求可能已到达服务：如果已到达，该任务已存在并已计费，再次发送会创建并计费第二个任务。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="200"/>
+        <source>Check the service&apos;s website first if you can.</source>
+        <translation>如有可能，请先查看服务的网站。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="220"/>
+        <source>Send again</source>
+        <translation>再次发送</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="212"/>
+        <source>This task&apos;s request cannot be loaded.</source>
+        <translation>无法加载此任务的请求。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="228"/>
+        <source>%n job(s) queued again in the outbox.</source>
+        <translation>
+            <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="241"/>
+        <source>CSV for spreadsheets (*.csv)</source>
+        <translation>用于电子表格的 CSV (*.csv)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="242"/>
+        <source>JSON (*.json)</source>
+        <translation>JSON (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="268"/>
+        <source>Export tasks</source>
+        <translation>导出任务</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="264"/>
+        <source>%n task(s) exported to %1</source>
+        <translation>
+            <numerusform>已将 %n 个任务导出到 %1</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="270"/>
+        <source>Exporting tasks…</source>
+        <translation>正在导出任务…</translation>
+    </message>
+</context>
+<context>
     <name>TasksPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="54"/>
+        <source>All tasks</source>
+        <translation>全部任务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="56"/>
+        <source>Unfinished</source>
+        <translation>未完成</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="59"/>
+        <source>Done</source>
+        <translation>已完成</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="61"/>
+        <source>Failed or not found</source>
+        <translation>失败或未找到</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="65"/>
+        <source>Outcome unknown</source>
+        <translation>结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="72"/>
+        <source>Video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="73"/>
+        <source>Video without watermark</source>
+        <translation>无水印视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="74"/>
+        <source>Video with watermark</source>
+        <translation>带水印视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="230"/>
+        <source>Search task id, avatar or words</source>
+        <translation>搜索任务 ID、形象或文字</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="233"/>
+        <source>Show only tasks in this state</source>
+        <translation>只显示处于此状态的任务</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="285"/>
+        <source>%n task(s) match</source>
+        <translation>
+            <numerusform>%n 个任务匹配</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="287"/>
+        <source>%n task(s)</source>
+        <translation>
+            <numerusform>%n 个任务</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="418"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="428"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="443"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="457"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="462"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="207"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="477"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="498"/>
+        <source>The saved file could not be opened: %1</source>
+        <translation>无法打开已保存的文件：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="508"/>
+        <source>The folder could not be opened: %1</source>
+        <translation>无法打开文件夹：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="516"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
