@@ -174,9 +174,13 @@ def _migration_3(conn: sqlite3.Connection) -> None:
         ((*derived_columns(task_id, payload), row_id) for row_id, task_id, payload in rows),
     )
     conn.execute("CREATE INDEX tasks_follow ON tasks (service_url, next_check_at)")
-    conn.execute("CREATE INDEX tasks_mode ON tasks (mode, created_at)")
-    conn.execute("CREATE INDEX tasks_label ON tasks (label, created_at)")
-    conn.execute(f"CREATE INDEX tasks_status_rank ON tasks ({STATUS_RANK_SQL}, created_at)")
+    # One index per sort order, each also holding the status: sorting, filtering by status
+    # or both read one index and never a row.
+    conn.execute("CREATE INDEX tasks_created_status ON tasks (created_at, status)")
+    conn.execute("CREATE INDEX tasks_updated_status ON tasks (updated_at, status)")
+    conn.execute("CREATE INDEX tasks_mode ON tasks (mode, status)")
+    conn.execute("CREATE INDEX tasks_label ON tasks (label, status)")
+    conn.execute(f"CREATE INDEX tasks_status_rank ON tasks ({STATUS_RANK_SQL}, status)")
     conn.execute("CREATE INDEX tasks_search ON tasks (search_text)")
 
 

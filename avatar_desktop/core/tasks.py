@@ -340,7 +340,9 @@ def _filter_sql(statuses: Collection[str] | None, search: str) -> tuple[str, lis
     params: list[Any] = []
     if statuses is not None:
         wanted = sorted(set(statuses))
-        clauses.append(f"status IN ({', '.join('?' * len(wanted))})" if wanted else "0")
+        # "+status": filter while reading the sort order's index, rather than look rows up
+        # through the status index and sort them afterwards.
+        clauses.append(f"+status IN ({', '.join('?' * len(wanted))})" if wanted else "0")
         params.extend(wanted)
     if search.strip():
         # The index on search_text is read alone (it holds the row ids): no row is loaded.
@@ -668,10 +670,8 @@ class TaskStore:
         """
         where, params = _filter_sql(statuses, search)
         way = "DESC" if descending else "ASC"
-        sql = (
-            f"SELECT row_id FROM tasks {where} "
-            f"ORDER BY {order.value} {way}, created_at {way}, row_id {way}"
-        )
+        # Rows with the same key keep the order of the key's index (by status, then age).
+        sql = f"SELECT row_id FROM tasks {where} ORDER BY {order.value} {way}"
         with self._connection() as conn:
             return array("q", [row_id for (row_id,) in conn.execute(sql, params)])
 
