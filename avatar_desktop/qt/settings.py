@@ -11,7 +11,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtCore import QByteArray, QSettings, QStandardPaths
 
 from avatar_desktop.core.config import ProxyMode, ServiceConfig
 from avatar_desktop.core.service import DEFAULT_BASE_URL, BaseUrlError
@@ -150,6 +150,37 @@ class AppSettings:
     def send_concurrency(self, value: int) -> None:
         self._settings.setValue("outbox/concurrency", max(1, min(8, int(value))))
 
+    # -- downloads --
+    @property
+    def download_folder(self) -> Path:
+        """Where videos are saved: the chosen folder, else the platform's Videos folder (the
+        home folder when the platform has none). A relative path is taken from home."""
+        value = str(self._get("downloads/folder", "")).strip()
+        if not value:
+            return default_download_folder()
+        folder = Path(value).expanduser()
+        return folder if folder.is_absolute() else Path.home() / folder
+
+    @download_folder.setter
+    def download_folder(self, value: Path | str) -> None:
+        """An empty value, or the default folder, follows the platform's default."""
+        text = str(value).strip()
+        if text and Path(text).expanduser() == default_download_folder():
+            text = ""
+        self._settings.setValue("downloads/folder", text)
+
+    @property
+    def keep_finished_videos(self) -> bool:
+        """Save each task that succeeds at once, before its link expires (default off)."""
+        value = self._get("downloads/keep_finished", False)
+        if isinstance(value, str):
+            return value.strip().lower() in ("true", "1", "yes", "on")
+        return bool(value)
+
+    @keep_finished_videos.setter
+    def keep_finished_videos(self, value: bool) -> None:
+        self._settings.setValue("downloads/keep_finished", bool(value))
+
     # -- interface --
     @property
     def language(self) -> str:
@@ -186,6 +217,12 @@ class AppSettings:
     def sync(self) -> None:
         self._settings.sync()
         _make_private(self.path)
+
+
+def default_download_folder() -> Path:
+    """The platform's Videos folder (``QStandardPaths.MoviesLocation``), else the home folder."""
+    location = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+    return Path(location) if location else Path.home()
 
 
 def _make_private(path: Path) -> None:

@@ -1,4 +1,5 @@
-"""The settings dialog: service address, timeouts, proxy, interface language, data folder."""
+"""The settings dialog: service address, timeouts, proxy, outbox, downloads, interface language,
+data folder."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
+    QFileDialog,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -26,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop.core.config import ProxyMode
 from avatar_desktop.core.service import DEFAULT_BASE_URL, BaseUrlError, normalize_base_url
-from avatar_desktop.qt.settings import AppSettings, ServiceChoice
+from avatar_desktop.qt.settings import AppSettings, ServiceChoice, default_download_folder
 
 
 class SettingsDialog(QDialog):
@@ -100,6 +102,31 @@ class SettingsDialog(QDialog):
         outbox_form.addRow(self.auto_send)
         self._row(outbox_form, self.tr("Jobs sent at &once:"), self.concurrency)
 
+        self.download_folder = QLineEdit(str(settings.download_folder))
+        self.download_folder.setPlaceholderText(str(default_download_folder()))
+        browse = QPushButton(self.tr("&Browse…"))
+        browse.clicked.connect(self._browse_download_folder)
+        self.keep_finished = QCheckBox(self.tr("&Keep finished videos automatically"))
+        self.keep_finished.setChecked(settings.keep_finished_videos)
+        keep_note = QLabel(
+            self.tr(
+                "Result links expire after some days. With this on, each task that succeeds is "
+                "saved into the download folder at once."
+            )
+        )
+        keep_note.setTextFormat(Qt.TextFormat.PlainText)
+        keep_note.setWordWrap(True)
+        downloads_box = QGroupBox(self.tr("Downloads"))
+        downloads_form = QFormLayout(downloads_box)
+        folder_row = QHBoxLayout()
+        folder_row.addWidget(self.download_folder, 1)
+        folder_row.addWidget(browse)
+        folder_label = QLabel(self.tr("Download &folder:"))
+        folder_label.setBuddy(self.download_folder)
+        downloads_form.addRow(folder_label, folder_row)
+        downloads_form.addRow(self.keep_finished)
+        downloads_form.addRow(keep_note)
+
         ui_box = QGroupBox(self.tr("Interface"))
         ui_form = QFormLayout(ui_box)
         self._row(ui_form, self.tr("&Language:"), self.language)
@@ -117,6 +144,7 @@ class SettingsDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(service_box)
         layout.addWidget(outbox_box)
+        layout.addWidget(downloads_box)
         layout.addWidget(ui_box)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
@@ -139,6 +167,13 @@ class SettingsDialog(QDialog):
                     "%1", str(self._data_dir)
                 ),
             )
+
+    def _browse_download_folder(self) -> None:
+        chosen = QFileDialog.getExistingDirectory(
+            self, self.tr("Download folder"), self.download_folder.text()
+        )
+        if chosen:
+            self.download_folder.setText(chosen)
 
     @staticmethod
     def _row(form: QFormLayout, text: str, field: QWidget) -> None:
@@ -195,4 +230,6 @@ class SettingsDialog(QDialog):
         s.language = str(self.language.currentData())
         s.auto_send = self.auto_send.isChecked()
         s.send_concurrency = self.concurrency.value()
+        s.download_folder = self.download_folder.text()
+        s.keep_finished_videos = self.keep_finished.isChecked()
         s.sync()
