@@ -1,0 +1,556 @@
+"""Saves result videos in the background: a queue of downloads, a few at a time, for the window.
+
+The rules of one download are the core's (:func:`avatar_desktop.core.downloads.download`: a
+``.part`` file renamed when complete, ``Range`` resume, expired links). This adapter runs them on
+the threads of a private ``QThreadPool``, at most :attr:`DownloadManager.concurrency` at once (the
+others wait), records each saved path in the task store from the download's thread, and tells the
+window through signals. A download's thread only notes its latest progress; a timer on the UI
+thread hands it on every :data:`PROGRESS_INTERVAL`, so the window repaints a few times a second
+however fast the bytes come, and a stalled download still shows its last byte.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import enum
+import itertools
+import logging
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+
+from avatar_desktop.core.config import ProxyMode, ServiceConfig
+from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.downloads import (
+    VARIANTS,
+    DownloadCancelled,
+    DownloadError,
+    LinkExpired,
+    Progress,
+    destination_for,
+    download,
+    video_file_name,
+)
+from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.qt.workers import Abandoned, call_abandonable
+
+log = logging.getLogger("avatar_desktop.qt.downloads")
+
+PROGRESS_INTERVAL = 0.2
+"""Seconds between two progress updates to the window (five a second at most)."""
+
+
+class DownloadState(enum.Enum):
+    """Where a download is."""
+
+    WAITING = "waiting"
+    DOWNLOADING = "downloading"
+    DONE = "done"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    """The service no longer serves the link (403 / 404 / 410)."""
+
+    @property
+    def is_final(self) -> bool:
+        return self not in (DownloadState.WAITING, DownloadState.DOWNLOADING)
+
+
+@dataclass(eq=False)
+class DownloadItem:
+    """One video to save. Changed on the UI thread only, by the manager; read it, don't write.
+
+    ``destination`` is the expected path until the download begins, then the real one (an
+    earlier ``.part`` to resume, or a free name). ``error`` is a plain sentence for the user;
+    ``detail`` what the core said, for a tooltip.
+    """
+
+    key: int
+    row_id: int
+    task_id: str
+    variant: str
+    url: str
+    destination: Path
+    state: DownloadState = DownloadState.WAITING
+    received: int = 0
+    total: int | None = None
+    speed: float = 0.0
+    error: str = ""
+    detail: str = ""
+    _run: int = field(default=0, repr=False)
+    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+
+    @property
+    def file_name(self) -> str:
+        return self.destination.name
+
+    @property
+    def folder(self) -> Path:
+        return self.destination.parent
+
+    @property
+    def fraction(self) -> float | None:
+        """How much is on disk (0..1), or None while the size is not known."""
+        if self.state is DownloadState.DONE:
+            return 1.0
+        return None if not self.total else min(1.0, self.received / self.total)
+
+
+class _Relay(QObject):
+    """Carries a download thread's news to the UI thread (queued signals)."""
+
+    begun = Signal(int, int, object)  # key, run, destination
+    ended = Signal(int, int, str, object)  # key, run, outcome, detail
+
+
+@dataclass(frozen=True)
+class _Order:
+    """What one run of a download needs, copied off the item (threads never share it)."""
+
+    key: int
+    run: int
+    row_id: int
+    task_id: str
+    variant: str
+    url: str
+    folder: Path
+    network: dict[str, Any]
+    stop: threading.Event
+
+
+class _Job(QRunnable):
+    def __init__(
+        self,
+        order: _Order,
+        store: TaskStore,
+        relay: _Relay,
+        report: Callable[[int, int, Progress], None],
+        closing: threading.Event,
+    ) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._order = order
+        self._store = store
+        self._relay = relay
+        self._report = report
+        self._closing = closing
+
+    def run(self) -> None:
+        order = self._order
+        try:
+            outcome, detail = call_abandonable(self._work, self._closing)
+        except Abandoned:
+            return  # the app is closing: the .part file stays for a later resume
+        except LinkExpired as exc:
+            outcome, detail = "expired", str(exc)
+        except DownloadCancelled as exc:
+            outcome, detail = "cancelled", str(exc)
+        except DownloadError as exc:
+            outcome, detail = "failed", str(exc)
+        except OSError as exc:
+            outcome, detail = "disk", exc.strerror or str(exc)
+        except Exception as exc:  # never escapes the thread
+            log.exception("download of task %s failed", order.task_id)
+            outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
+        self._relay.ended.emit(order.key, order.run, outcome, detail)
+
+    def _emit(self, signal: Any, *args: object) -> None:
+        if not self._closing.is_set():
+            with contextlib.suppress(RuntimeError):  # the window is gone
+                signal.emit(*args)
+
+    def _work(self) -> tuple[str, object]:
+        order = self._order
+        destination = destination_for(order.folder, order.task_id, order.variant)
+        self._emit(self._relay.begun, order.key, order.run, destination)
+        saved = download(
+            order.url,
+            destination,
+            progress=lambda value: self._report(order.key, order.run, value),
+            should_stop=lambda: order.stop.is_set() or self._closing.is_set(),
+            **order.network,
+        )
+        size = saved.stat().st_size
+        try:
+            self._store.set_saved_path(order.row_id, str(saved))
+            note = ""
+        except StoreError as exc:
+            note = str(exc)
+        return "done", (saved, size, note)
+
+
+def proxy_arguments(config: ServiceConfig | None) -> dict[str, Any]:
+    """The proxy a download uses: the service's setting (the sandbox is reached directly)."""
+    if config is None:
+        return {}
+    if config.sandbox or config.proxy_mode is ProxyMode.NONE:
+        return {"proxies": {}, "use_system_proxy": False}
+    if config.proxy_mode is ProxyMode.CUSTOM and config.proxy_url:
+        proxies = {"http": config.proxy_url, "https": config.proxy_url}
+        return {"proxies": proxies, "use_system_proxy": False}
+    return {}
+
+
+def kept_variant(record: TaskRecord) -> str | None:
+    """The video "keep finished videos" saves: the watermark-free one when the request asked
+    for no watermark and the service gave its link, else the default one (or, without it, the
+    first link there is)."""
+    links = record.video_links()
+    if record.payload.get("no_watermark") is True and "no_watermark" in links:
+        return "no_watermark"
+    return next((variant for variant in VARIANTS if variant in links), None)
+
+
+class DownloadManager(QObject):
+    """The window's downloads: started, waiting, done; each can be cancelled and retried.
+
+    ``store`` records each saved path (written from the download's thread); ``folder`` returns
+    the download folder (the setting), ``keep_enabled`` whether "keep finished videos" is on and
+    ``network`` the service configuration whose proxy downloads use. All three are read when
+    needed, so a changed setting applies to the next download.
+
+    Signals (on the UI thread, each with the :class:`DownloadItem`):
+        added(item): a download was listed (waiting, or failed at once when it has no link).
+        changed(item): its state, progress, speed or destination changed.
+        finished(item): it reached a final state (done, failed, cancelled, expired).
+        removed(item): it left the list (:meth:`clear_finished`).
+    """
+
+    added = Signal(object)
+    changed = Signal(object)
+    finished = Signal(object)
+    removed = Signal(object)
+
+    def __init__(
+        self,
+        store: TaskStore,
+        *,
+        folder: Callable[[], Path],
+        keep_enabled: Callable[[], bool] = lambda: False,
+        network: Callable[[], ServiceConfig | None] = lambda: None,
+        concurrency: int = 2,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._folder = folder
+        self._keep_enabled = keep_enabled
+        self._network = network
+        self.concurrency = max(1, concurrency)
+        self._items: dict[int, DownloadItem] = {}
+        self._queue: deque[DownloadItem] = deque()
+        self._running: dict[int, DownloadItem] = {}
+        """Items whose thread has not ended yet (also cancelled or removed ones)."""
+        self._keys = itertools.count(1)
+        self._closing = threading.Event()
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(8)
+        self._relay = _Relay()
+        self._relay.begun.connect(self._on_begun)
+        self._relay.ended.connect(self._on_ended)
+        self._progress_lock = threading.Lock()
+        self._latest: dict[int, tuple[int, Progress]] = {}
+        """key -> (run, progress): what the download threads noted since the last update."""
+        self._progress_timer = QTimer(self)
+        self._progress_timer.setInterval(int(PROGRESS_INTERVAL * 1000))
+        self._progress_timer.timeout.connect(self._flush_progress)
+
+    # -- what there is --
+
+    def items(self) -> list[DownloadItem]:
+        """Every listed download, oldest first."""
+        return list(self._items.values())
+
+    def folder(self) -> Path:
+        """The download folder now (the setting)."""
+        return Path(self._folder())
+
+    @property
+    def active_count(self) -> int:
+        """Downloads whose thread runs (a cancelled one until its thread has ended)."""
+        return len(self._running)
+
+    # -- starting --
+
+    def start(
+        self, record: TaskRecord, variant: str = "default", folder: Path | None = None
+    ) -> DownloadItem:
+        """Save ``record``'s ``variant`` video into ``folder`` (default: the download folder).
+
+        A download of the same task and variant already waiting or running is returned as it
+        is. Without a task id or a link for the variant the item is listed as failed, saying so.
+        """
+        if variant not in VARIANTS:
+            raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
+        for item in self._items.values():
+            if item.row_id == record.row_id and item.variant == variant and not item.state.is_final:
+                return item
+        target = Path(folder) if folder is not None else self.folder()
+        task_id = record.task_id or ""
+        url = record.video_links().get(variant, "")
+        item = DownloadItem(
+            key=next(self._keys),
+            row_id=record.row_id,
+            task_id=task_id,
+            variant=variant,
+            url=url,
+            destination=target / video_file_name(task_id or "task", variant),
+        )
+        self._items[item.key] = item
+        if not task_id or not url:
+            item.state = DownloadState.FAILED
+            item.error = self._no_link_text(variant)
+            self.added.emit(item)
+            self.finished.emit(item)
+            return item
+        self._queue.append(item)
+        self.added.emit(item)
+        self._pump()
+        return item
+
+    def keep_finished(self, record: TaskRecord) -> DownloadItem | None:
+        """Save a task that succeeded into the download folder, unless its video is saved
+        already (a recorded path whose file exists) or on its way. Returns the download, or
+        None when nothing was started."""
+        if record.status is not TaskStatus.SUCCESS or not record.task_id:
+            return None
+        variant = kept_variant(record)
+        if variant is None:
+            return None
+        if record.saved_path and Path(record.saved_path).exists():
+            return None
+        for item in self._items.values():
+            if item.row_id != record.row_id:
+                continue
+            if not item.state.is_final:
+                return None
+            if item.state is DownloadState.DONE and item.destination.exists():
+                return None
+        log.info("keeping the video of task %s (%s)", record.task_id, variant)
+        return self.start(record, variant)
+
+    @Slot(int, str)
+    def on_task_updated(self, row_id: int, status: str) -> None:
+        """The follower's news about a task: when it succeeded and "keep finished videos" is
+        on, save its video now (:meth:`keep_finished`)."""
+        if status != TaskStatus.SUCCESS.value or not self._keep_enabled():
+            return
+        try:
+            record = self._store.get(row_id)
+        except StoreError as exc:
+            log.warning("could not read task row %d to keep its video: %s", row_id, exc)
+            return
+        if record is not None:
+            self.keep_finished(record)
+
+    # -- acting on downloads --
+
+    def cancel(self, item: DownloadItem) -> bool:
+        """Stop a waiting or running download; its ``.part`` file stays for a later resume.
+        False when it had ended already."""
+        if item.state is DownloadState.WAITING:
+            with contextlib.suppress(ValueError):
+                self._queue.remove(item)
+        elif item.state is DownloadState.DOWNLOADING:
+            item._stop.set()  # the thread stops at the next piece received
+        else:
+            return False
+        item.state = DownloadState.CANCELLED
+        item.speed = 0.0
+        item.error = ""
+        self.changed.emit(item)
+        self.finished.emit(item)
+        return True
+
+    def cancel_all(self) -> None:
+        for item in list(self._items.values()):
+            self.cancel(item)
+
+    def retry(self, item: DownloadItem) -> bool:
+        """Start a failed, cancelled or expired download again (resuming from its ``.part``
+        file when there is one). False when it cannot be retried."""
+        if item.key not in self._items or item.state not in (
+            DownloadState.FAILED,
+            DownloadState.CANCELLED,
+            DownloadState.EXPIRED,
+        ):
+            return False
+        if not item.url or not item.task_id:
+            return False
+        item.state = DownloadState.WAITING
+        item.error = item.detail = ""
+        item.speed = 0.0
+        self._queue.append(item)
+        self.changed.emit(item)
+        self._pump()
+        return True
+
+    def clear_finished(self) -> int:
+        """Take the ended downloads off the list (their files stay); returns how many."""
+        gone = [item for item in self._items.values() if item.state.is_final]
+        for item in gone:
+            del self._items[item.key]
+            self.removed.emit(item)
+        return len(gone)
+
+    def shutdown(self, timeout_ms: int = 2000) -> None:
+        """Stop every download (their ``.part`` files stay for a resume) and wait briefly for
+        the threads: first for them to stop at their next piece, then no longer."""
+        for item in list(self._queue):
+            self.cancel(item)
+        self._queue.clear()
+        for item in self._running.values():
+            item._stop.set()
+        half = max(0, timeout_ms // 2)
+        if not self._pool.waitForDone(half):
+            self._closing.set()  # a stalled connection: stop waiting for it
+            self._pool.waitForDone(half)
+        self._closing.set()
+        self._progress_timer.stop()
+
+    # -- running --
+
+    def _pump(self) -> None:
+        if self._closing.is_set():
+            return
+        for item in list(self._queue):
+            if len(self._running) >= self.concurrency:
+                return
+            if item.key in self._running:
+                continue  # its earlier run has not stopped yet
+            self._queue.remove(item)
+            self._begin(item)
+
+    def _begin(self, item: DownloadItem) -> None:
+        item._run += 1
+        item._stop = threading.Event()
+        item.state = DownloadState.DOWNLOADING
+        item.speed = 0.0
+        self._running[item.key] = item
+        try:
+            network = proxy_arguments(self._network())
+        except Exception:  # a configuration that cannot be built: go direct as the core would
+            network = {}
+        order = _Order(
+            key=item.key,
+            run=item._run,
+            row_id=item.row_id,
+            task_id=item.task_id,
+            variant=item.variant,
+            url=item.url,
+            folder=item.folder,
+            network=network,
+            stop=item._stop,
+        )
+        self._pool.start(_Job(order, self._store, self._relay, self._note_progress, self._closing))
+        if not self._progress_timer.isActive():
+            self._progress_timer.start()
+        self.changed.emit(item)
+
+    def _note_progress(self, key: int, run: int, progress: Progress) -> None:
+        """Called on a download's thread for every piece received: only keeps the latest."""
+        with self._progress_lock:
+            self._latest[key] = (run, progress)
+
+    def _current(self, key: int, run: int) -> DownloadItem | None:
+        item = self._running.get(key)
+        return item if item is not None and item._run == run else None
+
+    @Slot(int, int, object)
+    def _on_begun(self, key: int, run: int, destination: Path) -> None:
+        item = self._current(key, run)
+        if item is not None and item.state is DownloadState.DOWNLOADING:
+            item.destination = destination
+            self.changed.emit(item)
+
+    @Slot()
+    def _flush_progress(self) -> None:
+        with self._progress_lock:
+            latest, self._latest = self._latest, {}
+        for key, (run, progress) in latest.items():
+            item = self._current(key, run)
+            if item is not None and item.state is DownloadState.DOWNLOADING:
+                item.received, item.total = progress.received, progress.total
+                item.speed = progress.bytes_per_second
+                self.changed.emit(item)
+        if not self._running:
+            self._progress_timer.stop()
+
+    @Slot(int, int, str, object)
+    def _on_ended(self, key: int, run: int, outcome: str, detail: object) -> None:
+        item = self._current(key, run)
+        if item is None:
+            return
+        del self._running[key]
+        with self._progress_lock:
+            self._latest.pop(key, None)
+        before = item.state
+        item.speed = 0.0
+        if outcome == "done":
+            assert isinstance(detail, tuple)
+            saved, size, note = detail
+            with contextlib.suppress(ValueError):
+                self._queue.remove(item)  # retried meanwhile, but the file was complete
+            item.state = DownloadState.DONE
+            item.destination, item.received, item.total = saved, size, size
+            item.error = (
+                self.tr("Saved, but the task list could not record where: %1").replace("%1", note)
+                if note
+                else ""
+            )
+            item.detail = note
+        elif before is not DownloadState.DOWNLOADING:
+            pass  # cancelled or retried meanwhile: that is what the user sees
+        elif outcome == "expired":
+            item.state = DownloadState.EXPIRED
+            item.error = self.expired_text()  # says what the core's message says
+            item.detail = ""
+            item.received = 0
+        elif outcome == "cancelled":
+            item.state = DownloadState.CANCELLED  # the app is closing
+        elif outcome == "disk":
+            item.state = DownloadState.FAILED
+            item.error = (
+                self.tr("The video could not be written in %1: %2")
+                .replace("%1", str(item.folder))
+                .replace("%2", str(detail))
+            )
+            item.detail = str(detail)
+        else:
+            item.state = DownloadState.FAILED
+            item.error = self.tr(
+                "The download failed. What was saved is kept: Retry resumes from there."
+            )
+            item.detail = str(detail)
+        if key in self._items and (item.state is not before or outcome == "done"):
+            self.changed.emit(item)
+            if item.state.is_final:
+                self.finished.emit(item)
+        self._pump()
+
+    # -- texts --
+
+    def expired_text(self) -> str:
+        return self.tr(
+            "The link has expired: the service no longer serves this video (result links last "
+            "only a few days)."
+        )
+
+    def _no_link_text(self, variant: str) -> str:
+        return self.tr("The service gave no link for this video (%1).").replace("%1", variant)
+
+
+__all__ = [
+    "PROGRESS_INTERVAL",
+    "DownloadItem",
+    "DownloadManager",
+    "DownloadState",
+    "kept_variant",
+    "proxy_arguments",
+]
