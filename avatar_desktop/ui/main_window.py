@@ -451,6 +451,7 @@ class MainWindow(QMainWindow):
         self._update_service_status()
         self.submission.update()
         self.compose_side.reload_voices()
+        self.token_controller.service_changed()
 
     def _update_service_status(self) -> None:
         """The title, the banner and the status bar say which service and token are in use."""

@@ -52,6 +52,8 @@ class TasksController(QObject):
     """
 
     message = Signal(str, int)
+    exported = Signal(str, int)
+    """A file was written with this many tasks."""
 
     def __init__(
         self,
@@ -120,11 +122,15 @@ class TasksController(QObject):
         )
         if not ok:
             return
-        task_id = text.strip()
+        self.add_task(text.strip())
+
+    def add_task(self, task_id: str) -> int | None:
+        """Add ``task_id`` (made elsewhere) to the list and ask the service about it; returns
+        its row id, or None when it is not a task id or already in the list."""
         problem = task_id_problem(task_id)
         if problem is not None:
             self._warn(self.tr("Add task by id"), self.tr(problem))
-            return
+            return None
         try:
             row_id = self._store.add_task(task_id, self._service_url(), {})
         except StoreError:
@@ -132,11 +138,12 @@ class TasksController(QObject):
             if existing is not None:
                 self._panel.select_row(existing.row_id)
             self._say(self.tr("Task %1 is already in the list.").replace("%1", task_id))
-            return
+            return None
         self._panel.model.task_added(row_id)
         self._panel.select_row(row_id)
         self._following.refresh([task_id])
         self._say(self.tr("Task %1 added; asking the service about it…").replace("%1", task_id))
+        return row_id
 
     # -- a row whose outcome is unknown ------------------------------------------------------
 
@@ -163,21 +170,25 @@ class TasksController(QObject):
         )
         if not ok:
             return
-        task_id = text.strip()
+        self.mark_submitted(record, text.strip())
+
+    def mark_submitted(self, record: TaskRecord, task_id: str) -> bool:
+        """The job of ``record`` exists as ``task_id``: follow it. False when refused."""
         problem = task_id_problem(task_id)
         if problem is not None:
             self._warn(self.tr("Mark as submitted"), self.tr(problem))
-            return
+            return False
         try:
             self._store.set_task_id(record.row_id, task_id)
         except StoreError as exc:
             self._warn(self.tr("Mark as submitted"), str(exc))
-            return
+            return False
         self._panel.model.task_changed(record.row_id)
         self._panel.update_actions()
         if record.service_url == self._service_url():
             self._following.refresh([task_id])
         self._say(self.tr("Task %1 is followed now.").replace("%1", task_id))
+        return True
 
     @Slot()
     def send_again(self) -> None:
@@ -202,8 +213,12 @@ class TasksController(QObject):
         box.addButton(QMessageBox.StandardButton.Cancel)
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        if box.clickedButton() is not send:
-            return
+        if box.clickedButton() is send:
+            self.queue_again(rows)
+
+    def queue_again(self, rows: list[TaskRecord]) -> list[int]:
+        """Queue the requests of ``rows`` again in the outbox and send them (the user agreed);
+        the rows leave the list. Returns the new outbox item ids."""
         queued: list[int] = []
         for record in rows:
             try:
@@ -221,11 +236,12 @@ class TasksController(QObject):
                 break
             queued.append(item_id)
         if not queued:
-            return
+            return queued
         self._panel.model.tasks_removed(r.row_id for r in rows)
         for item_id in queued:
             self._runner.submit_item(item_id)
         self._say(self.tr("%n job(s) queued again in the outbox.", "", len(queued)))
+        return queued
 
     @Slot()
     def discard(self) -> None:
@@ -251,6 +267,10 @@ class TasksController(QObject):
         target = Path(path)
         if target.suffix.lower() not in (".csv", ".json"):
             target = target.with_suffix(".json" if chosen == json_filter else ".csv")
+        self.export_to(target)
+
+    def export_to(self, target: Path) -> None:
+        """Write the tasks the list shows to ``target`` (.csv or .json), in the background."""
         statuses, search = self._panel.model.query
         store = self._store
 
@@ -260,6 +280,7 @@ class TasksController(QObject):
             return export_tasks(store.iter_records(statuses=statuses, search=search), target)
 
         def done(count: int) -> None:
+            self.exported.emit(str(target), count)
             self._say(
                 self.tr("%n task(s) exported to %1", "", count).replace("%1", str(target)), 10000
             )
