@@ -253,6 +253,24 @@ def test_a_task_without_the_link_is_listed_as_failed(qtbot, sandbox, store, mana
     assert not manager.retry(item)
 
 
+def test_a_folder_that_cannot_be_written_says_so(qtbot, sandbox, store, manager, tmp_path):
+    record = finished_task(sandbox, store)
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the folder should be")
+    item = wait_finished(qtbot, manager, manager.start(record, "no_watermark", blocked))
+    assert item.state is DownloadState.FAILED
+    assert f"could not be written in {blocked}" in item.error
+    stored = store.get(record.row_id)
+    assert stored is not None and stored.saved_path is None
+
+
+def test_a_broken_link_fails_in_plain_words(qtbot, sandbox, store, manager):
+    record = with_link(finished_task(sandbox, store), "http://exa mple.com/v.mp4")
+    item = wait_finished(qtbot, manager, manager.start(record))
+    assert item.state is DownloadState.FAILED
+    assert item.error.startswith("The download failed.") and item.detail
+
+
 def test_two_download_at_once_and_the_others_wait(qtbot, sandbox, store, folder):
     manager = DownloadManager(store, folder=lambda: folder, concurrency=2)
     record = finished_task(sandbox, store)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import requests
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from avatar_desktop.core.config import ProxyMode, ServiceConfig
@@ -125,6 +126,9 @@ class _Order:
 
 
 class _Job(QRunnable):
+    """One run of one download, on a pool thread: the core's download, then the saved path
+    written to the store; its end goes to the relay as an outcome word and a detail."""
+
     def __init__(
         self,
         order: _Order,
@@ -153,6 +157,8 @@ class _Job(QRunnable):
             outcome, detail = "cancelled", str(exc)
         except DownloadError as exc:
             outcome, detail = "failed", str(exc)
+        except (requests.RequestException, ValueError) as exc:  # a link that cannot be used
+            outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
         except OSError as exc:
             outcome, detail = "disk", exc.strerror or str(exc)
         except Exception as exc:  # never escapes the thread
