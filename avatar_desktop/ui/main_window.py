@@ -41,8 +41,9 @@ from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import TokenVault
+from avatar_desktop.qt.covers import CoverLoader
 from avatar_desktop.qt.downloads import DownloadManager
 from avatar_desktop.qt.follow_runner import FollowState, TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
@@ -66,6 +67,7 @@ from avatar_desktop.ui.service_banner import ServiceBanner, ServiceLabel
 from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.settings_dialog import SettingsDialog
 from avatar_desktop.ui.submit_flow import SubmitFlow
+from avatar_desktop.ui.task_details import TaskDetailsPane
 from avatar_desktop.ui.task_model import TaskTableModel
 from avatar_desktop.ui.tasks_controller import TasksController
 from avatar_desktop.ui.tasks_panel import TasksPanel
@@ -211,6 +213,9 @@ class MainWindow(QMainWindow):
         self.right_tabs.addTab(self.outbox_panel, "")
         self.downloads_panel = DownloadsPanel(self.downloads)
         self.right_tabs.addTab(self.downloads_panel, "")
+        self.covers = CoverLoader(self._data_dir / "covers", self)
+        self.details = TaskDetailsPane(self.covers)
+        self.tasks.set_details(self.details)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -297,6 +302,10 @@ class MainWindow(QMainWindow):
         self.following.task_updated.connect(self._on_task_updated)
         self.following.task_updated.connect(self.downloads.on_task_updated)  # keep finished videos
         self.downloads_panel.message.connect(self.statusBar().showMessage)
+        self.details.message.connect(self.statusBar().showMessage)
+        self.tasks.current_changed.connect(self.details.show_record)
+        self.tasks.download_requested.connect(self._download)
+        self.details.download_requested.connect(self._download)
         self.following.task_finished.connect(self._on_task_finished)
         self.following.state_changed.connect(self._update_follow_status)
         self.outbox_runner.state_changed.connect(
@@ -511,7 +520,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.following.stop()
-        self.downloads.shutdown()  # the .part files stay: a later download resumes them
+        self.downloads.shutdown()
+        self.covers.shutdown()  # the .part files stay: a later download resumes them
         self.notifier.close()
         self.store_watch.stop()
         self.submission.wait_for_in_flight()
@@ -644,6 +654,18 @@ class MainWindow(QMainWindow):
             text = text.replace("%2", record.fail_reason or self.tr("no reason given"))
         self.statusBar().showMessage(text, 10000)
         self.notifier.task_finished(row_id, title, text)
+
+    @Slot(object, str)
+    def _download(self, record: TaskRecord, variant: str) -> None:
+        item = self.downloads_panel.download(record, variant)
+        if item.error:
+            return
+        self.statusBar().showMessage(
+            self.tr("Saving the video of %1 (see Downloads)…").replace(
+                "%1", record.label or record.task_id or ""
+            ),
+            5000,
+        )
 
     @Slot(int)
     def _show_task(self, row_id: int) -> None:
