@@ -28,6 +28,8 @@ from types import FrameType
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+import requests
+
 from avatar_desktop import __version__
 from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig
 from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, StoreError
@@ -38,6 +40,16 @@ from avatar_desktop.core.delivery import (
     Sender,
     SendOutcome,
     send_due,
+)
+from avatar_desktop.core.downloads import (
+    VARIANTS,
+    DownloadCancelled,
+    DownloadError,
+    LinkExpired,
+    Progress,
+    destination_for,
+    download,
+    part_path,
 )
 from avatar_desktop.core.follower import (
     SANDBOX_PACE,
@@ -57,10 +69,18 @@ from avatar_desktop.core.service import (
     BaseUrlError,
     NetworkError,
     RateLimited,
+    TaskStatus,
     is_loopback_host,
     normalize_base_url,
 )
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.task_export import (
+    CSV_COLUMNS,
+    export_tasks,
+    format_for,
+    task_detail_json,
+    task_json,
+)
+from avatar_desktop.core.tasks import UNFINISHED, LocalStatus, TaskRecord, TaskStore
 from avatar_desktop.core.vault import ENV_VAR, SecretStoreError, TokenVault
 
 if TYPE_CHECKING:
@@ -77,6 +97,7 @@ EXIT_USAGE = 2
 EXIT_NEEDS_USER = 3
 EXIT_UNREACHABLE = 4
 EXIT_TOKEN = 5
+EXIT_LINK_EXPIRED = 6
 EXIT_TIMEOUT = 7
 EXIT_INTERRUPTED = 130
 
@@ -87,10 +108,14 @@ EXIT_CODES: dict[int, str] = {
     EXIT_USAGE: "bad usage or invalid input; nothing was changed",
     EXIT_NEEDS_USER: "some item needs you after this run (refused or outcome_unknown): see "
     "'queue list', then 'queue retry', 'queue cancel' or 'queue resolve'",
-    EXIT_UNREACHABLE: "the service could not be reached (items wait, nothing is lost)",
+    EXIT_UNREACHABLE: "the service could not be reached (items wait, nothing is lost), or a "
+    "download broke off (its .part file is kept: the same command resumes it)",
     EXIT_TOKEN: "the token was refused, or there is none",
+    EXIT_LINK_EXPIRED: "tasks download: the result link has expired or is gone (the server "
+    "answered 403, 404 or 410)",
     EXIT_TIMEOUT: "--timeout ran out first",
-    EXIT_INTERRUPTED: "stopped by Ctrl+C (items being sent finished first; the rest wait)",
+    EXIT_INTERRUPTED: "stopped by Ctrl+C (items being sent finished first; the rest wait; "
+    "a download keeps its .part file)",
 }
 
 DEFAULT_CONCURRENCY = 2
@@ -361,15 +386,20 @@ class Session:
     # -- Ctrl+C --
 
     @contextlib.contextmanager
-    def interruptible(self, what: str) -> Iterator[None]:
-        """Ctrl+C sets :attr:`stop` (finish what is in flight); a second one quits at once."""
+    def interruptible(
+        self,
+        what: str,
+        at_once: str = "stopped at once; items being sent become outcome_unknown at the next run.",
+    ) -> Iterator[None]:
+        """Ctrl+C sets :attr:`stop` (finish what is in flight); a second one quits at once,
+        saying ``at_once``."""
         if threading.current_thread() is not threading.main_thread():
             yield
             return
 
         def handler(signum: int, frame: FrameType | None) -> None:
             if self.stop.is_set():
-                say("stopped at once; items being sent become outcome_unknown at the next run.")
+                say(at_once)
                 sys.stdout.flush()
                 sys.stderr.flush()
                 os._exit(EXIT_INTERRUPTED)
@@ -667,27 +697,6 @@ def cmd_queue_resolve(session: Session, args: argparse.Namespace) -> int:
 # --- task commands --------------------------------------------------------------------------
 
 
-def task_json(record: TaskRecord) -> dict[str, Any]:
-    """A task as ``tasks list --json`` prints it."""
-    return {
-        "task_id": record.task_id,
-        "status": record.status.value,
-        "progress": record.progress,
-        "video_url": record.video_url,
-        "error": record.error,
-        "fail_reason": record.fail_reason,
-        "payload": record.payload,
-        "service": record.service_url,
-        "mode": None if record.mode is None else record.mode.value,
-        "created_at": record.created_at.isoformat(),
-        "updated_at": record.updated_at.isoformat(),
-        "no_watermark_video_url": record.no_watermark_video_url,
-        "watermarked_video_url": record.watermarked_video_url,
-        "cover_url": record.cover_url,
-        "row_id": record.row_id,
-    }
-
-
 def _progress(record: TaskRecord) -> str:
     return "-" if record.progress is None else f"{record.progress}%"
 
@@ -737,6 +746,23 @@ def _round_error_exit(error: Exception, url: str) -> CliExit | None:
     return None
 
 
+def _not_final(store: TaskStore, url: str, count: int) -> str:
+    """``N task(s) of URL are not final yet``, naming those whose answers cannot be read."""
+    text = f"{count} task(s) of {url} are not final yet"
+    broken = [
+        record.task_id or "?"
+        for record in store.iter_records(statuses=UNFINISHED)
+        if record.service_url == url and record.error
+    ]
+    if broken:
+        shown = ", ".join(broken[:3]) + (", …" if len(broken) > 3 else "")
+        text += (
+            f"; {len(broken)} of them keep an error (answers that could not be read, or no "
+            f"answer): {shown} ('avatar-cli tasks show ID' shows it)"
+        )
+    return text
+
+
 def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
     target = session.target(live=True)
     token = session.token(target)
@@ -778,8 +804,7 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
                 return EXIT_OK
             if expired():
                 raise CliExit(
-                    EXIT_TIMEOUT,
-                    f"--timeout ran out: {len(pending)} task(s) of {url} are not final yet.",
+                    EXIT_TIMEOUT, f"--timeout ran out: {_not_final(store, url, len(pending))}."
                 )
             if args.wait and asked_all:
                 # Each task on its own schedule: sleep until one is due (or the round may go).
@@ -825,10 +850,321 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
                     )
                 left = len(store.pending_task_ids(url, limit=_ALL_TASKS))
                 if left:
-                    say(f"{left} task(s) of {url} are not final yet.")
+                    say(f"{_not_final(store, url, left)}.")
                 else:
                     say(f"every task of {url} is final.")
                 return EXIT_OK
+
+
+# --- one task: add, show, download; export ------------------------------------------------
+
+MAX_TASK_ID_CHARS = 128
+STATUS_NAMES: tuple[str, ...] = tuple(
+    [s.value for s in TaskStatus] + [s.value for s in LocalStatus]
+)
+"""Every status a task can have, as ``tasks list --json`` prints it."""
+
+_PLAIN_STATUS = {
+    "NOT_START": "waiting",
+    "SUBMITTED": "waiting",
+    "QUEUED": "queued",
+    "IN_PROGRESS": "rendering",
+    "SUCCESS": "done",
+    "FAILURE": "failed",
+    "UNKNOWN": "unknown: the service has not said yet",
+    "SENDING": "being sent",
+    "OUTCOME_UNKNOWN": "outcome unknown: the job may exist ('queue list' to resolve it)",
+    "NOT_FOUND": "not found: the service does not know this task id",
+}
+_PROGRESS_EVERY_SECONDS = 5.0
+"""Without a terminal, ``tasks download`` prints its progress this often at most."""
+
+
+def _plain(text: object) -> str:
+    """``text`` for a terminal: control characters (a server's text may hold escape
+    sequences) are shown as escapes, never sent to the terminal."""
+    return "".join(
+        ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in str(text)
+    )
+
+
+def _find_task(session: Session, task_id: str) -> TaskRecord:
+    record = session.tasks.find(task_id)
+    if record is None:
+        raise CliExit(
+            EXIT_USAGE,
+            f"Task {task_id} is not in the task list ('avatar-cli tasks list' shows them; "
+            f"'avatar-cli tasks add {task_id}' adds a task made elsewhere).",
+        )
+    return record
+
+
+def cmd_tasks_add(session: Session, args: argparse.Namespace) -> int:
+    task_id: str = args.task_id
+    store = session.tasks
+    url = session.target(live=False).url
+
+    def already(record: TaskRecord) -> CliExit:
+        return CliExit(
+            EXIT_USAGE,
+            f"Task {task_id} is already in the task list (for {record.service_url}); nothing "
+            f"was changed. 'avatar-cli tasks show {task_id}' shows it.",
+        )
+
+    existing = store.find(task_id)
+    if existing is not None:
+        raise already(existing)
+    try:
+        store.add_task(task_id, url, {})
+    except StoreError:
+        existing = store.find(task_id)  # added by another program meanwhile
+        if existing is not None:
+            raise already(existing) from None
+        raise
+    out(f"task {task_id}: added for {url}")
+    flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
+    say(f"'avatar-cli {flag}tasks refresh' asks the service about it.")
+    return EXIT_OK
+
+
+def _status_words(record: TaskRecord) -> str:
+    status = record.status.value
+    words = _PLAIN_STATUS.get(status, "unknown")
+    if status == "IN_PROGRESS" and record.progress is not None:
+        words = f"rendering {record.progress}%"
+    return f"{status} ({words})"
+
+
+def _duration(seconds: float) -> str:
+    whole = max(0, round(seconds))
+    hours, rest = divmod(whole, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes:02d} min {secs:02d} s"
+    if minutes:
+        return f"{minutes} min {secs:02d} s"
+    return f"{secs} s"
+
+
+def _when(moment: datetime | None) -> str:
+    return "-" if moment is None else moment.astimezone().strftime("%Y-%m-%d %H:%M:%S %z")
+
+
+def task_details(record: TaskRecord) -> list[str]:
+    """``tasks show`` as lines: status, times, reasons, links, the saved file."""
+    rows: list[tuple[str, object]] = [
+        ("task", record.task_id or "-"),
+        ("status", _status_words(record)),
+        ("progress", _progress(record) if record.status.value != "FAILURE" else "-"),
+        ("service", record.service_url),
+    ]
+    if record.mode is not None:
+        rows.append(("mode", record.mode.value))
+    if record.avatar_url:
+        rows.append(("avatar", record.avatar_url))
+    rows += [
+        ("created", _when(record.created_at)),
+        ("submitted", _when(record.submitted_at)),
+        ("started", _when(record.started_at)),
+        ("finished", _when(record.finished_at)),
+    ]
+    begun = record.started_at or record.submitted_at
+    if record.finished_at is not None and begun is not None:
+        since = "start" if record.started_at is not None else "submission"
+        span = (record.finished_at - begun).total_seconds()
+        rows.append(("duration", f"{_duration(span)} (from {since} to finish)"))
+    rows.append(("last checked", _when(record.checked_at)))
+    if record.fail_reason:
+        rows.append(("fail_reason", record.fail_reason))
+    if record.error:
+        rows.append(("error", record.error))
+    links = record.video_links()
+    for variant in VARIANTS:
+        if variant in links:
+            rows.append((f"video ({variant})", links[variant]))
+    if not links:
+        rows.append(("video", "-"))
+    if record.cover_url:
+        rows.append(("cover", record.cover_url))
+    rows.append(("saved", record.saved_path or "-"))
+    width = max(len(name) for name, _value in rows)
+    return [f"{name.ljust(width)}  {_plain(value)}" for name, value in rows]
+
+
+def cmd_tasks_show(session: Session, args: argparse.Namespace) -> int:
+    record = _find_task(session, args.task_id)
+    if args.json:
+        emit_json(task_detail_json(record))
+        return EXIT_OK
+    for line in task_details(record):
+        out(line)
+    return EXIT_OK
+
+
+def default_download_folder(session: Session) -> Path:
+    """The window's download folder when it is set, else the platform's Videos folder
+    (``QStandardPaths``), else the current directory."""
+    chosen = getattr(session.settings, "download_folder", None)
+    if isinstance(chosen, str | Path) and str(chosen).strip():
+        return Path(chosen).expanduser()
+    from PySide6.QtCore import QStandardPaths
+
+    videos = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
+    return Path(videos) if videos else Path.cwd()
+
+
+def _size(count: float) -> str:
+    for unit in ("B", "kB", "MB", "GB"):
+        if count < 1000 or unit == "GB":
+            return f"{count:.0f} {unit}" if unit == "B" else f"{count:.1f} {unit}"
+        count /= 1000
+    return f"{count:.1f} GB"  # pragma: no cover - the loop always returns
+
+
+class DownloadProgress:
+    """Progress of one download on stderr: one line redrawn with ``\\r`` on a terminal, else a
+    line every few seconds and one when the last byte has arrived."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.tty = bool(getattr(sys.stderr, "isatty", lambda: False)())
+        self._last = float("-inf")
+        self._drawn = 0
+
+    def _text(self, progress: Progress) -> str:
+        done = _size(progress.received)
+        if progress.total:
+            fraction = progress.fraction or 0.0
+            done = f"{fraction * 100:3.0f}%  {done} of {_size(progress.total)}"
+        return f"{self.name}: {done}, {_size(progress.bytes_per_second)}/s"
+
+    def __call__(self, progress: Progress) -> None:
+        now = time.monotonic()
+        text = self._text(progress)
+        with _print_lock:
+            if self.tty:
+                if now - self._last < 0.1 and progress.received != progress.total:
+                    return
+                sys.stderr.write("\r" + text.ljust(self._drawn))
+                sys.stderr.flush()
+                self._drawn = len(text)
+            else:
+                complete = progress.received == progress.total
+                if now - self._last < _PROGRESS_EVERY_SECONDS and not complete:
+                    return
+                print(f"{PROG}: {text}", file=sys.stderr, flush=True)
+        self._last = now
+
+    def end(self) -> None:
+        """Close the redrawn line (before any other message)."""
+        if self.tty and self._drawn:
+            with _print_lock:
+                sys.stderr.write("\n")
+                sys.stderr.flush()
+            self._drawn = 0
+
+
+def _download_network(session: Session, url: str) -> dict[str, Any]:
+    """How to reach a result link: the settings' proxy and connect timeout; a link on this
+    computer (the sandbox) directly."""
+    settings = session.settings
+    options: dict[str, Any] = {"connect_seconds": settings.connect_timeout}
+    if is_loopback_host(urlsplit(url).hostname or "") or settings.proxy_mode is ProxyMode.NONE:
+        options.update(proxies={}, use_system_proxy=False)
+    elif settings.proxy_mode is ProxyMode.CUSTOM and settings.proxy_url:
+        proxy = settings.proxy_url
+        options.update(proxies={"http": proxy, "https": proxy}, use_system_proxy=False)
+    return options
+
+
+def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
+    record = _find_task(session, args.task_id)
+    task_id = record.task_id or args.task_id
+    variant: str = args.variant
+    status = record.status.value
+    if not record.is_final:
+        raise CliExit(
+            EXIT_USAGE,
+            f"Task {task_id} is {_status_words(record)}: it has no video yet. "
+            "'avatar-cli tasks refresh --wait' follows it to the end.",
+        )
+    links = record.video_links()
+    url = links.get(variant)
+    if url is None:
+        if not links:
+            reason = f": {_plain(record.fail_reason)}" if record.fail_reason else ""
+            raise CliExit(EXIT_USAGE, f"Task {task_id} is {status}; it has no video{reason}.")
+        raise CliExit(
+            EXIT_USAGE,
+            f"Task {task_id} has no {variant} video; it has: {', '.join(links)} "
+            "(--variant chooses).",
+        )
+    folder = (
+        Path(args.to).expanduser() if args.to else default_download_folder(session)
+    ).absolute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliExit(
+            EXIT_USAGE, f"Cannot use the folder {folder}: {exc.strerror or exc}"
+        ) from None
+    destination = destination_for(folder, task_id, variant)
+    part = part_path(destination)
+    if part.exists():
+        say(f"resuming from {part} ({_size(part.stat().st_size)} already there).")
+    shown = DownloadProgress(destination.name)
+    with session.interruptible(
+        "the download stops; the part already saved stays for the next run",
+        at_once=f"stopped at once; {part} stays: the same command resumes it.",
+    ):
+        try:
+            saved = download(
+                url,
+                destination,
+                progress=shown,
+                should_stop=session.stop.is_set,
+                **_download_network(session, url),
+            )
+        except LinkExpired:
+            shown.end()
+            raise CliExit(
+                EXIT_LINK_EXPIRED,
+                f"The {variant} link of task {task_id} has expired or is gone: the server no "
+                "longer serves this video (403, 404 or 410).",
+            ) from None
+        except DownloadCancelled:
+            shown.end()
+            raise CliExit(
+                EXIT_INTERRUPTED,
+                f"Stopped by Ctrl+C; {part} stays: the same command resumes from it.",
+            ) from None
+        except (DownloadError, requests.RequestException) as exc:
+            shown.end()
+            raise CliExit(
+                EXIT_UNREACHABLE, f"The video of task {task_id} could not be downloaded: {exc}"
+            ) from None
+        except OSError as exc:
+            shown.end()
+            raise CliExit(
+                EXIT_FAILURE, f"Could not write {destination}: {exc.strerror or exc}"
+            ) from None
+    shown.end()
+    session.tasks.set_saved_path(record.row_id, str(saved))
+    out(str(saved))
+    return EXIT_OK
+
+
+def cmd_tasks_export(session: Session, args: argparse.Namespace) -> int:
+    path = Path(args.file).expanduser()
+    statuses: list[str] | None = sorted(set(args.status)) if args.status else None
+    records = session.tasks.iter_records(statuses=statuses)
+    try:
+        count = export_tasks(records, path)
+    except OSError as exc:
+        raise CliExit(EXIT_USAGE, f"Cannot write {path}: {exc.strerror or exc}") from None
+    which = f" ({', '.join(statuses)})" if statuses else ""
+    out(f"Exported {count} task(s){which} to {path}")
+    return EXIT_OK
 
 
 # --- the parser ---------------------------------------------------------------------------
@@ -871,6 +1207,40 @@ def _seconds(value: str) -> float:
     return number
 
 
+def _task_id(value: str) -> str:
+    text = value.strip()
+    if not text:
+        raise argparse.ArgumentTypeError("a task id cannot be empty")
+    if len(text) > MAX_TASK_ID_CHARS:
+        raise argparse.ArgumentTypeError(
+            f"a task id has at most {MAX_TASK_ID_CHARS} characters (this one has {len(text)})"
+        )
+    if any(ch.isspace() or not ch.isprintable() for ch in text):
+        raise argparse.ArgumentTypeError(
+            f"not a task id: {_plain(text)!r} (no spaces or control characters)"
+        )
+    return text
+
+
+def _statuses(value: str) -> list[str]:
+    names = [part.strip().upper() for part in value.split(",") if part.strip()]
+    unknown = [name for name in names if name not in STATUS_NAMES]
+    if not names or unknown:
+        shown = ", ".join(unknown) or repr(value)
+        raise argparse.ArgumentTypeError(
+            f"unknown status {shown}; use one of {', '.join(STATUS_NAMES)}"
+        )
+    return names
+
+
+def _export_file(value: str) -> str:
+    try:
+        format_for(Path(value))
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return value
+
+
 COMMANDS = """\
 commands:
   queue import FILE [--dry-run] [--skip-invalid] [--allow-duplicates]
@@ -879,6 +1249,10 @@ commands:
   queue cancel ID  |  queue retry ID  |  queue resolve ID (--task-id T | --discard)
   tasks list [--json]
   tasks refresh [--wait] [--timeout SECONDS]
+  tasks add TASK_ID
+  tasks show TASK_ID [--json]
+  tasks download TASK_ID [--variant default|no_watermark|watermarked] [--to DIR]
+  tasks export FILE.csv|FILE.json [--status S]
 """
 
 
@@ -939,10 +1313,23 @@ def build_parser() -> argparse.ArgumentParser:
     groups = parser.add_subparsers(dest="group", metavar="COMMAND", required=True)
 
     def command(
-        parent: Any, name: str, help_text: str, handler: Callable[..., int]
+        parent: Any,
+        name: str,
+        help_text: str,
+        handler: Callable[..., int],
+        details: str = "",
     ) -> argparse.ArgumentParser:
+        description = help_text
+        if details:
+            description = "\n\n".join(
+                textwrap.fill(part, 78) for part in (help_text, *details.split("\n\n"))
+            )
         sub: argparse.ArgumentParser = parent.add_parser(
-            name, help=help_text, description=help_text, epilog=_epilog(), formatter_class=formatter
+            name,
+            help=help_text,
+            description=description,
+            epilog=_epilog(),
+            formatter_class=formatter,
         )
         _add_common(sub, top=False)
         sub.set_defaults(handler=handler)
@@ -1039,6 +1426,82 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=None,
         help="give up after this many seconds (exit 7)",
+    )
+    add = command(
+        task_commands,
+        "add",
+        "add a task made elsewhere (the website, another computer) to follow it",
+        cmd_tasks_add,
+        details="The task joins the list of the chosen service (--service, --sandbox, else "
+        "the settings') with an empty request; 'tasks refresh' then asks about it. A task id "
+        "already in the list, or one with spaces or control characters, exits 2 and changes "
+        "nothing.",
+    )
+    add.add_argument("task_id", metavar="TASK_ID", type=_task_id)
+    show = command(
+        task_commands,
+        "show",
+        "show one task: status, times, reasons, links, saved file",
+        cmd_tasks_show,
+        details="Status and progress, the submitted / started / finished times and the "
+        "duration, fail_reason (the service's words), error (the app's), every result link "
+        "and the saved file. A task id not in the list exits 2.\n\n"
+        "--json prints one JSON object: every field of 'tasks list --json' plus "
+        "submitted_at, started_at, finished_at, checked_at (ISO 8601 or null), saved_path, "
+        "label and links (variant -> URL).",
+    )
+    show.add_argument("task_id", metavar="TASK_ID", type=_task_id)
+    show.add_argument("--json", action="store_true", help="print a JSON object")
+    fetch = command(
+        task_commands,
+        "download",
+        "save a finished task's video; prints the saved path",
+        cmd_tasks_download,
+        details="The folder is --to DIR, else the window's download folder when one is set, "
+        "else the system's Videos folder; the file is avatar-TASK_ID[-variant].mp4. It is "
+        "written as NAME.part and renamed only when complete; a dropped connection resumes "
+        "with a Range request (a few attempts), and a later run resumes from the .part file. "
+        "The saved path is recorded in the task list ('tasks show').\n\n"
+        "Exits 6 when the link has expired or is gone (403, 404, 410); 2 when the task is "
+        "not in the list, not finished, or has no video of that variant; 4 when the "
+        "connection kept breaking; 130 on Ctrl+C. The .part file stays in the last two "
+        "cases.",
+    )
+    fetch.add_argument("task_id", metavar="TASK_ID", type=_task_id)
+    fetch.add_argument(
+        "--variant",
+        choices=VARIANTS,
+        default="default",
+        help="which video (default: default)",
+    )
+    fetch.add_argument(
+        "--to",
+        metavar="DIR",
+        default=None,
+        help="the folder to save in (made when missing)",
+    )
+    export = command(
+        task_commands,
+        "export",
+        "write the task list to a CSV or JSON file; prints how many",
+        cmd_tasks_export,
+        details="The tasks of every service, newest first (only those of the given statuses "
+        "with --status). The format follows the file name. CSV: UTF-8 with a byte order "
+        "mark (for spreadsheets), one header row, the columns " + ", ".join(CSV_COLUMNS) + "; "
+        "times in ISO 8601; a cell starting with = + - @ (or a tab or carriage return) gets "
+        "a leading apostrophe so that no spreadsheet runs it as a formula. JSON: an array "
+        "of 'tasks show --json' objects. The file is replaced only once complete. The "
+        "token is never written.",
+    )
+    export.add_argument("file", metavar="FILE.csv|FILE.json", type=_export_file)
+    export.add_argument(
+        "--status",
+        metavar="S",
+        type=_statuses,
+        action="extend",
+        default=None,
+        help="only tasks with this status, as 'tasks list --json' prints it (SUCCESS, "
+        "FAILURE, IN_PROGRESS, NOT_FOUND, …; any case); repeat it or separate by commas",
     )
     return parser
 

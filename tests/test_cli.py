@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import signal
@@ -11,6 +12,8 @@ import sys
 import threading
 import time
 from dataclasses import dataclass
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -18,9 +21,11 @@ import pytest
 from avatar_desktop.app import SANDBOX_PORT
 from avatar_desktop.cli import EXIT_CODES
 from avatar_desktop.core.db import Database, canonical_json
+from avatar_desktop.core.downloads import part_path
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, WaitKind
-from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.paths import data_dir, resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
+from avatar_desktop.core.service import AvatarClient, TaskInfo, TaskStatus
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.sandbox import Fault, SandboxServer
 
@@ -150,9 +155,28 @@ def test_help_documents_the_commands_and_every_exit_code():
         assert f"  {code:<4} {meaning.split()[0]}" in result.out
     for needed in ("refused", "outcome_unknown", "--timeout", "token"):
         assert needed in result.out
-    for synopsis in ("queue import FILE", "queue send", "queue resolve ID", "tasks refresh"):
+    for synopsis in (
+        "queue import FILE",
+        "queue send",
+        "queue resolve ID",
+        "tasks refresh",
+        "tasks add TASK_ID",
+        "tasks show TASK_ID [--json]",
+        "tasks download TASK_ID [--variant default|no_watermark|watermarked] [--to DIR]",
+        "tasks export FILE.csv|FILE.json [--status S]",
+    ):
         assert synopsis in result.out
     assert "exit codes" in cli("queue", "send", "--help").out
+    assert EXIT_CODES[6].startswith("tasks download: the result link has expired")
+    for command_args, needed in (
+        (["tasks", "download"], ("Exits 6", ".part", "Range", "Videos")),
+        (["tasks", "show"], ("submitted_at", "links")),
+        (["tasks", "export"], ("byte order", "apostrophe", "token")),
+        (["tasks", "add"], ("exits 2",)),
+    ):
+        text = " ".join(cli(*command_args, "--help").out.split())
+        for word in needed:
+            assert word in text, (command_args, word)
 
 
 def test_the_console_script_is_installed():
@@ -194,22 +218,31 @@ def test_a_refused_service_address_is_explained():
 def test_no_qt_widgets_are_imported(sandbox, store, tmp_path):
     store.add(sandbox.base_url, 2)
     jobs = write_csv(tmp_path / "jobs.csv", [row(5)])
+    home = tmp_path / "home"
+    home.mkdir()
     code = (
         "import json, sys\n"
         "from avatar_desktop.cli import main\n"
-        "url, jobs = sys.argv[1], sys.argv[2]\n"
+        "from avatar_desktop.core.paths import data_dir\n"
+        "from avatar_desktop.core.tasks import TaskStore\n"
+        "url, jobs, export = sys.argv[1], sys.argv[2], sys.argv[3]\n"
         "codes = [main(['--service', url, *args]) for args in (\n"
         "    ['queue', 'import', jobs], ['queue', 'send'], ['tasks', 'refresh', '--wait'],\n"
-        "    ['queue', 'list', '--json'], ['tasks', 'list'], ['queue', 'list'])]\n"
+        "    ['queue', 'list', '--json'], ['tasks', 'list'], ['queue', 'list'],\n"
+        "    ['tasks', 'add', 'f' * 32], ['tasks', 'export', export])]\n"
+        "with TaskStore(data_dir() / 'tasks.sqlite3') as store:\n"
+        "    done = next(store.iter_records(statuses=['SUCCESS'])).task_id\n"
+        "codes.append(main(['tasks', 'show', done]))\n"
+        "codes.append(main(['tasks', 'download', done]))\n"
         "codes.append(main(['--sandbox', 'tasks', 'refresh']))\n"
         "bad = sorted(m for m in sys.modules if m.startswith(('PySide6.QtWidgets', "
         "'PySide6.QtGui')))\n"
         "print('RESULT', json.dumps({'codes': codes, 'bad': bad}))\n"
     )
     proc = subprocess.run(
-        [sys.executable, "-c", code, sandbox.base_url, str(jobs)],
+        [sys.executable, "-c", code, sandbox.base_url, str(jobs), str(tmp_path / "t.csv")],
         cwd=ROOT,
-        env=cli_env(),
+        env=cli_env(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config")),
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -217,7 +250,8 @@ def test_no_qt_widgets_are_imported(sandbox, store, tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     found = json.loads(proc.stdout.strip().splitlines()[-1].removeprefix("RESULT "))
-    assert found == {"codes": [0] * 7, "bad": []}
+    assert found == {"codes": [0] * 11, "bad": []}
+    assert len(list((home / "Videos").glob("avatar-*.mp4"))) == 1
 
 
 # --- queue import -----------------------------------------------------------------------------
@@ -827,3 +861,386 @@ def test_payloads_are_listed_exactly(sandbox, store):
     store.add(sandbox.base_url, 1)
     item = cli("queue", "list", "--json").json()[0]
     assert canonical_json(item["payload"]) == canonical_json(request(0).to_payload())
+
+
+# --- one task: add, show, download; export ------------------------------------------------
+
+
+def made_elsewhere(sandbox: SandboxServer, n: int = 0, no_watermark: bool = False) -> str:
+    """A job submitted to the sandbox without this app (the website, another computer)."""
+    with AvatarClient(sandbox.base_url, "t") as client:
+        return client.submit(
+            GenerationRequest(
+                AVATAR, AudioTrack(f"https://example.com/voice-{n}.mp3"), no_watermark=no_watermark
+            )
+        )
+
+
+def finished_task(sandbox: SandboxServer, store: Store, n: int = 0, **kwargs) -> str:
+    """A task of the sandbox, done, in the task list with every link."""
+    task_id = made_elsewhere(sandbox, n, **kwargs)
+    store.tasks.add_task(task_id, sandbox.base_url, request(n).to_payload())
+    with AvatarClient(sandbox.base_url, "t") as client:
+        info = client.get_task(task_id)
+    assert info.status is TaskStatus.SUCCESS
+    store.tasks.update_from_info(task_id, info)
+    return task_id
+
+
+def task_with_link(store: Store, task_id: str, url: str, status=TaskStatus.SUCCESS) -> str:
+    store.tasks.add_task(task_id, "http://127.0.0.1:1", request(1).to_payload())
+    store.tasks.update_from_info(task_id, TaskInfo(task_id, status, video_url=url))
+    return task_id
+
+
+def media_requests(sandbox: SandboxServer) -> list:
+    return [r for r in sandbox.requests if r.path.startswith("/media/")]
+
+
+SAMPLE_WM = resource_path("sample-media", "result_wm.mp4").read_bytes()
+SAMPLE_NOWM = resource_path("sample-media", "result.mp4").read_bytes()
+LIST_FIELDS = {
+    "task_id", "status", "progress", "video_url", "error", "fail_reason", "payload", "service",
+    "mode", "created_at", "updated_at", "no_watermark_video_url", "watermarked_video_url",
+    "cover_url", "row_id",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["tasks", "add", ""],
+        ["tasks", "add", "a b"],
+        ["tasks", "add", "a\x07b"],
+        ["tasks", "add", "x" * 129],
+        ["tasks", "show", "a\tb"],
+        ["tasks", "download", "abc", "--variant", "hd"],
+        ["tasks", "export", "tasks.txt"],
+        ["tasks", "export", "tasks.csv", "--status", "DONE"],
+        ["tasks", "export", "tasks.csv", "--status", "success,nope"],
+    ],
+)
+def test_bad_task_commands_exit_2_and_change_nothing(args, tmp_path):
+    result = cli(*args)
+    assert result.code == 2 and "error:" in result.err
+    assert not (data_dir() / "tasks.sqlite3").exists()
+    assert not (ROOT / "tasks.txt").exists() and not (ROOT / "tasks.csv").exists()
+
+
+def test_a_task_made_elsewhere_is_added_followed_and_shown(sandbox, store):
+    task_id = made_elsewhere(sandbox)
+    added = cli("--service", sandbox.base_url, "tasks", "add", f"  {task_id} ")
+    assert added.code == 0, added.err
+    assert f"task {task_id}: added for {sandbox.base_url}" in added.out
+    record = store.tasks.find(task_id)
+    assert record.payload == {} and record.service_url == sandbox.base_url
+
+    again = cli("--service", sandbox.base_url, "tasks", "add", task_id)
+    assert again.code == 2 and "already in the task list" in again.err
+    assert store.tasks.count() == 1
+
+    assert cli("--service", sandbox.base_url, "tasks", "refresh", "--wait").code == 0
+    shown = cli("tasks", "show", task_id)
+    assert shown.code == 0, shown.err
+    for words in ("SUCCESS (done)", "100%", "submitted", "started", "finished", "duration"):
+        assert words in shown.out
+    for name in ("out.mp4", "out_wm.mp4", "out_nowm.mp4", "cover.webp"):
+        assert f"/media/{task_id}/{name}" in shown.out
+
+    detail = cli("tasks", "show", task_id, "--json").json()
+    listed = cli("tasks", "list", "--json").json()[0]
+    assert set(listed) == LIST_FIELDS
+    assert {k: detail[k] for k in listed} == listed  # every field of tasks list --json
+    for name in ("submitted_at", "started_at", "finished_at", "checked_at"):
+        assert datetime.fromisoformat(detail[name]).tzinfo is not None
+    assert detail["saved_path"] is None and detail["label"] == ""
+    assert detail["links"] == {
+        "default": f"{sandbox.base_url}/media/{task_id}/out.mp4",
+        "no_watermark": f"{sandbox.base_url}/media/{task_id}/out_nowm.mp4",
+        "watermarked": f"{sandbox.base_url}/media/{task_id}/out_wm.mp4",
+    }
+
+
+def test_show_of_a_failed_task_gives_its_reason_and_no_100(sandbox, store):
+    store.add(sandbox.base_url, 1, avatar="https://example.com/sandbox-fail.png")
+    assert cli("--service", sandbox.base_url, "queue", "send").code == 0
+    assert cli("--service", sandbox.base_url, "tasks", "refresh", "--wait").code == 0
+    (task,) = cli("tasks", "list", "--json").json()
+    shown = cli("tasks", "show", task["task_id"])
+    assert "FAILURE (failed)" in shown.out and "sandbox-fail" in shown.out
+    assert "100%" not in shown.out
+    assert cli("tasks", "show", task["task_id"], "--json").json()["links"] == {}
+
+
+def test_an_unknown_task_id_exits_2(store):
+    for args in (["tasks", "show", "f" * 32], ["tasks", "show", "f" * 32, "--json"]):
+        result = cli(*args)
+        assert result.code == 2 and "not in the task list" in result.err
+        assert result.out == ""
+    result = cli("tasks", "download", "f" * 32, "--to", str(data_dir()))
+    assert result.code == 2 and "not in the task list" in result.err
+
+
+def test_tasks_add_needs_a_chosen_service(store):
+    result = cli("tasks", "add", "f" * 32)
+    assert result.code == 2 and "--sandbox" in result.err
+    assert store.tasks.count() == 0
+
+
+def test_download_saves_the_video_byte_for_byte_and_records_it(sandbox, store, tmp_path):
+    task_id = finished_task(sandbox, store)
+    folder = tmp_path / "my videos"
+    result = cli("tasks", "download", task_id, "--to", str(folder))
+    assert result.code == 0, result.err
+    saved = Path(result.out.strip())
+    assert saved == folder / f"avatar-{task_id}.mp4"
+    assert saved.read_bytes() == SAMPLE_WM
+    assert not part_path(saved).exists()
+    assert store.tasks.find(task_id).saved_path == str(saved)
+    assert cli("tasks", "show", task_id, "--json").json()["saved_path"] == str(saved)
+    assert "100%" in result.err  # progress, on stderr
+    # The media server never gets a token.
+    assert all(r.header("Authorization") is None for r in media_requests(sandbox))
+
+    other = cli("tasks", "download", task_id, "--variant", "no_watermark", "--to", str(folder))
+    assert other.code == 0, other.err
+    assert Path(other.out.strip()).name == f"avatar-{task_id}-no-watermark.mp4"
+    assert Path(other.out.strip()).read_bytes() == SAMPLE_NOWM
+
+
+def test_a_later_download_resumes_from_the_part_file(sandbox, store, tmp_path):
+    task_id = finished_task(sandbox, store)
+    destination = tmp_path / f"avatar-{task_id}.mp4"
+    part_path(destination).write_bytes(SAMPLE_WM[:20000])  # an interrupted earlier run
+    result = cli("tasks", "download", task_id, "--to", str(tmp_path))
+    assert result.code == 0, result.err
+    assert Path(result.out.strip()) == destination
+    assert destination.read_bytes() == SAMPLE_WM
+    assert not part_path(destination).exists()
+    assert [r.header("Range") for r in media_requests(sandbox)] == ["bytes=20000-"]
+    assert "resuming" in result.err
+
+
+class DroppingServer:
+    """Serves ``body`` with Range support; its first answer stops after ``cut`` bytes and
+    closes the connection. Records the Range header of each request."""
+
+    def __init__(self, body: bytes, cut: int) -> None:
+        self.ranges: list[str | None] = []
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_GET(self):
+                asked = self.headers.get("Range")
+                owner.ranges.append(asked)
+                start = int(asked.split("=")[1].split("-")[0]) if asked else 0
+                data = body[start:]
+                self.send_response(206 if start else 200)
+                if start:
+                    self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                if len(owner.ranges) == 1:
+                    self.wfile.write(data[:cut])
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
+                self.wfile.write(data)
+
+        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/out.mp4"
+        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def test_a_dropped_download_resumes_within_the_run(store, tmp_path):
+    with DroppingServer(SAMPLE_WM, cut=3000) as server:
+        task_with_link(store, "d" * 32, server.url)
+        result = cli("tasks", "download", "d" * 32, "--to", str(tmp_path))
+    assert result.code == 0, result.err
+    assert Path(result.out.strip()).read_bytes() == SAMPLE_WM
+    assert server.ranges == [None, "bytes=3000-"]
+
+
+def test_an_expired_link_exits_6(sandbox, store, tmp_path):
+    gone = f"{sandbox.base_url}/media/{'9' * 32}/out.mp4"  # the sandbox does not know it: 404
+    task_with_link(store, "e" * 32, gone)
+    folder = tmp_path / "videos"
+    result = cli("tasks", "download", "e" * 32, "--to", str(folder))
+    assert result.code == 6, result.err
+    assert "expired" in result.err and result.out == ""
+    assert list(folder.iterdir()) == []  # no file, no .part
+    assert store.tasks.find("e" * 32).saved_path is None
+
+
+def test_a_task_without_that_video_exits_2(sandbox, store, tmp_path):
+    task_with_link(store, "a" * 32, f"{sandbox.base_url}/media/{'a' * 32}/out.mp4")
+    folder = tmp_path / "videos"
+    only_default = cli(
+        "tasks", "download", "a" * 32, "--variant", "watermarked", "--to", str(folder)
+    )
+    assert only_default.code == 2 and "no watermarked video" in only_default.err
+    assert "default" in only_default.err
+
+    store.tasks.add_task("b" * 32, "http://127.0.0.1:1", {})
+    store.tasks.update_from_info(
+        "b" * 32, TaskInfo("b" * 32, TaskStatus.FAILURE, fail_reason="face not found")
+    )
+    failed = cli("tasks", "download", "b" * 32, "--to", str(folder))
+    assert failed.code == 2 and "FAILURE" in failed.err and "face not found" in failed.err
+
+    task_with_link(store, "c" * 32, f"{sandbox.base_url}/x.mp4", TaskStatus.IN_PROGRESS)
+    running = cli("tasks", "download", "c" * 32, "--to", str(folder))
+    assert running.code == 2 and "no video yet" in running.err
+    assert not folder.exists()
+    assert media_requests(sandbox) == []
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="sends SIGINT (POSIX)")
+def test_ctrl_c_stops_a_download_and_keeps_the_part_file(sandbox, store, tmp_path):
+    task_id = finished_task(sandbox, store)
+    destination = tmp_path / f"avatar-{task_id}.mp4"
+    part_path(destination).write_bytes(SAMPLE_WM[:1000])
+    sandbox.inject("media", Fault.slow(3))
+    proc = subprocess.Popen(
+        command("tasks", "download", task_id, "--to", str(tmp_path)),
+        cwd=ROOT,
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    wait_for(lambda: media_requests(sandbox), what="the download's request")
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    assert b"Traceback" not in err and out == b""
+    assert not destination.exists()
+    assert part_path(destination).read_bytes() == SAMPLE_WM[:1000]
+    assert store.tasks.find(task_id).saved_path is None
+
+
+def test_download_goes_to_the_videos_folder_by_default(sandbox, store, tmp_path):
+    home = tmp_path / "home"
+    home.mkdir()
+    env = cli_env(HOME=str(home), XDG_CONFIG_HOME=str(home / ".config"))
+    task_id = finished_task(sandbox, store)
+    result = cli("tasks", "download", task_id, env=env)
+    assert result.code == 0, result.err
+    assert Path(result.out.strip()) == home / "Videos" / f"avatar-{task_id}.mp4"
+    assert Path(result.out.strip()).read_bytes() == SAMPLE_WM
+
+
+def test_download_goes_to_the_windows_download_folder_when_set(sandbox, store, tmp_path):
+    from avatar_desktop.qt.settings import AppSettings
+
+    if not hasattr(AppSettings, "download_folder"):
+        pytest.skip("the settings have no download folder yet")
+    settings = AppSettings(data_dir() / "settings.ini")
+    settings.download_folder = tmp_path / "chosen"
+    settings.sync()
+    task_id = finished_task(sandbox, store)
+    result = cli("tasks", "download", task_id)
+    assert result.code == 0, result.err
+    assert Path(result.out.strip()) == tmp_path / "chosen" / f"avatar-{task_id}.mp4"
+
+
+def test_export_writes_csv_and_json_and_filters_by_status(sandbox, store, tmp_path):
+    done = finished_task(sandbox, store)
+    store.tasks.add_task("0" * 32, sandbox.base_url, request(5).to_payload())  # unknown there
+    store.add(sandbox.base_url, 1, start=7, avatar="https://example.com/sandbox-fail.png")
+    assert cli("--service", sandbox.base_url, "queue", "send").code == 0
+    assert cli("--service", sandbox.base_url, "tasks", "refresh", "--wait").code == 0
+    statuses = {t["task_id"]: t["status"] for t in cli("tasks", "list", "--json").json()}
+    assert sorted(statuses.values()) == ["FAILURE", "NOT_FOUND", "SUCCESS"]
+
+    result = cli("tasks", "export", str(tmp_path / "all.csv"))
+    assert result.code == 0, result.err
+    assert "Exported 3 task(s)" in result.out
+    raw = (tmp_path / "all.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    with open(tmp_path / "all.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert {r["task_id"]: r["status"] for r in rows} == statuses
+    done_row = next(r for r in rows if r["task_id"] == done)
+    assert done_row["video_url"].endswith(f"/media/{done}/out.mp4")
+    assert done_row["avatar_url"] == AVATAR and done_row["service"] == sandbox.base_url
+
+    result = cli("tasks", "export", str(tmp_path / "all.json"))
+    assert result.code == 0 and "Exported 3 task(s)" in result.out
+    data = json.loads((tmp_path / "all.json").read_text(encoding="utf-8"))
+    assert data == [cli("tasks", "show", t["task_id"], "--json").json() for t in data]
+    assert {t["task_id"] for t in data} == set(statuses)
+
+    some = cli(
+        "tasks", "export", str(tmp_path / "some.json"), "--status", "success,Not_Found",
+    )  # fmt: skip
+    assert some.code == 0 and "Exported 2 task(s)" in some.out
+    kept = json.loads((tmp_path / "some.json").read_text(encoding="utf-8"))
+    assert sorted(t["status"] for t in kept) == ["NOT_FOUND", "SUCCESS"]
+    repeated = cli(
+        "tasks", "export", str(tmp_path / "f.csv"), "--status", "failure", "--status", "SUCCESS"
+    )
+    assert repeated.code == 0 and "Exported 2 task(s)" in repeated.out
+    none = cli("tasks", "export", str(tmp_path / "none.csv"), "--status", "IN_PROGRESS")
+    assert none.code == 0 and "Exported 0 task(s)" in none.out
+    with open(tmp_path / "none.csv", encoding="utf-8-sig", newline="") as handle:
+        assert list(csv.DictReader(handle)) == []
+
+    unwritable = cli("tasks", "export", str(tmp_path / "missing" / "x.csv"))
+    assert unwritable.code == 2 and "missing" in unwritable.err
+
+
+def test_refresh_wait_counts_a_task_whose_answers_cannot_be_read_as_unfinished(sandbox, store):
+    task_id = made_elsewhere(sandbox)
+    store.tasks.add_task(task_id, sandbox.base_url, {})
+    sandbox.inject("task", Fault(json_body={"code": "success", "data": {"status": 5}}))
+    result = cli("--service", sandbox.base_url, "tasks", "refresh", "--wait", "--timeout", "2")
+    assert result.code == 7, result.err
+    assert task_id in result.err  # named as keeping an error
+    detail = cli("tasks", "show", task_id, "--json").json()
+    assert detail["status"] == "UNKNOWN" and detail["error"]
+    sandbox.clear_faults()
+    healed = cli("--service", sandbox.base_url, "tasks", "refresh", "--wait", "--timeout", "30")
+    assert healed.code == 0, healed.err
+    detail = cli("tasks", "show", task_id, "--json").json()
+    assert detail["status"] == "SUCCESS" and detail["error"] is None
+
+
+def test_exports_and_downloads_never_hold_the_token(tmp_path, store):
+    env = cli_env(AVATAR_API_TOKEN=SECRET)
+    jobs = write_csv(tmp_path / "jobs.csv", [row(1), row(2)])
+    with SandboxServer(token=SECRET, step_seconds=0) as server:
+        url = server.base_url
+        for args in (
+            ["queue", "import", str(jobs)],
+            ["queue", "send", "--wait"],
+            ["tasks", "refresh", "--wait"],
+        ):
+            assert cli("--service", url, *args, env=env).code == 0
+        task_id = store.tasks.iter_records().__next__().task_id
+        seen = [
+            cli("--verbose", "tasks", "export", str(tmp_path / "t.csv"), env=env),
+            cli("--verbose", "tasks", "export", str(tmp_path / "t.json"), env=env),
+            cli("--verbose", "tasks", "show", task_id, env=env),
+            cli("--verbose", "tasks", "show", task_id, "--json", env=env),
+            cli("--verbose", "tasks", "download", task_id, "--to", str(tmp_path), env=env),
+        ]
+        assert [r.code for r in seen] == [0] * len(seen), [r.err for r in seen]
+        assert {r.header("Authorization") for r in server.requests if "/media/" in r.path} == {None}
+    for result in seen:
+        assert SECRET not in result.text
+    for name in ("t.csv", "t.json"):
+        raw = (tmp_path / name).read_bytes()
+        assert SECRET.encode() not in raw and b"Bearer" not in raw
+    assert SECRET.encode() not in Path(seen[-1].out.strip()).read_bytes()
