@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import requests
 
 from avatar_desktop import __version__
-from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig
+from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig, proxy_options
 from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, StoreError
 from avatar_desktop.core.delivery import (
     CONFIRM_ABOVE,
@@ -1068,13 +1068,9 @@ def _download_network(session: Session, url: str) -> dict[str, Any]:
     """How to reach a result link: the settings' proxy and connect timeout; a link on this
     computer (the sandbox) directly."""
     settings = session.settings
-    options: dict[str, Any] = {"connect_seconds": settings.connect_timeout}
-    if is_loopback_host(urlsplit(url).hostname or "") or settings.proxy_mode is ProxyMode.NONE:
-        options.update(proxies={}, use_system_proxy=False)
-    elif settings.proxy_mode is ProxyMode.CUSTOM and settings.proxy_url:
-        proxy = settings.proxy_url
-        options.update(proxies={"http": proxy, "https": proxy}, use_system_proxy=False)
-    return options
+    local = is_loopback_host(urlsplit(url).hostname or "")
+    network = proxy_options(settings.proxy_mode, settings.proxy_url, direct=local)
+    return {"connect_seconds": settings.connect_timeout, **network}
 
 
 def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:

@@ -1144,8 +1144,6 @@ def test_download_goes_to_the_videos_folder_by_default(sandbox, store, tmp_path)
 def test_download_goes_to_the_windows_download_folder_when_set(sandbox, store, tmp_path):
     from avatar_desktop.qt.settings import AppSettings
 
-    if not hasattr(AppSettings, "download_folder"):
-        pytest.skip("the settings have no download folder yet")
     settings = AppSettings(data_dir() / "settings.ini")
     settings.download_folder = tmp_path / "chosen"
     settings.sync()

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import TypedDict
 
 from avatar_desktop.core.service import DEFAULT_BASE_URL, AvatarClient, Timeouts, normalize_base_url
+
+
+class NetworkOptions(TypedDict):
+    """How to reach the network, as keyword arguments (:meth:`ServiceConfig.proxy_options`)."""
+
+    proxies: dict[str, str] | None
+    use_system_proxy: bool
 
 
 class ProxyMode(enum.StrEnum):
@@ -18,6 +26,17 @@ class ProxyMode(enum.StrEnum):
     SYSTEM = "system"
     NONE = "none"
     CUSTOM = "custom"
+
+
+def proxy_options(mode: ProxyMode, proxy_url: str, *, direct: bool = False) -> NetworkOptions:
+    """``proxies`` and ``use_system_proxy`` for :class:`AvatarClient` and for downloads, under
+    the proxy setting ``mode`` / ``proxy_url``; ``direct`` (an address on this computer) never
+    goes through a proxy."""
+    if direct or mode is ProxyMode.NONE:
+        return {"proxies": {}, "use_system_proxy": False}
+    if mode is ProxyMode.CUSTOM and proxy_url:
+        return {"proxies": {"http": proxy_url, "https": proxy_url}, "use_system_proxy": False}
+    return {"proxies": None, "use_system_proxy": True}
 
 
 @dataclass(frozen=True)
@@ -38,18 +57,13 @@ class ServiceConfig:
     def timeouts(self) -> Timeouts:
         return Timeouts(connect=self.connect_timeout, read=self.read_timeout)
 
+    def proxy_options(self) -> NetworkOptions:
+        """How requests to this service reach the network (the sandbox: always directly)."""
+        return proxy_options(self.proxy_mode, self.proxy_url, direct=self.sandbox)
+
     def make_client(self, token: str) -> AvatarClient:
-        """A client for this service. The sandbox is always reached directly, never by proxy."""
-        if self.sandbox or self.proxy_mode is ProxyMode.NONE:
-            return AvatarClient(
-                self.base_url, token, timeout=self.timeouts, proxies={}, use_system_proxy=False
-            )
-        if self.proxy_mode is ProxyMode.CUSTOM and self.proxy_url:
-            proxies = {"http": self.proxy_url, "https": self.proxy_url}
-            return AvatarClient(
-                self.base_url, token, timeout=self.timeouts, proxies=proxies, use_system_proxy=False
-            )
-        return AvatarClient(self.base_url, token, timeout=self.timeouts)
+        """A client for this service, through :meth:`proxy_options`."""
+        return AvatarClient(self.base_url, token, timeout=self.timeouts, **self.proxy_options())
 
 
 SANDBOX_TOKEN = "sandbox-token"

@@ -25,7 +25,7 @@ from typing import Any
 import requests
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
-from avatar_desktop.core.config import ProxyMode, ServiceConfig
+from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.downloads import (
     VARIANTS,
@@ -193,14 +193,7 @@ class _Job(QRunnable):
 
 def proxy_arguments(config: ServiceConfig | None) -> dict[str, Any]:
     """The proxy a download uses: the service's setting (the sandbox is reached directly)."""
-    if config is None:
-        return {}
-    if config.sandbox or config.proxy_mode is ProxyMode.NONE:
-        return {"proxies": {}, "use_system_proxy": False}
-    if config.proxy_mode is ProxyMode.CUSTOM and config.proxy_url:
-        proxies = {"http": config.proxy_url, "https": config.proxy_url}
-        return {"proxies": proxies, "use_system_proxy": False}
-    return {}
+    return {} if config is None else dict(config.proxy_options())
 
 
 def kept_variant(record: TaskRecord) -> str | None:

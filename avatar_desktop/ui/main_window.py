@@ -152,6 +152,8 @@ class MainWindow(QMainWindow):
             self.resize(min(1200, screen.width()), min(760, screen.height()))
         if state is not None:
             self.restoreState(state)
+        # Two fifths for the form, three for the lists (the task table's columns need them).
+        self.splitter.setSizes([max(380, self.width() * 2 // 5), self.width() * 3 // 5])
 
         self.token_controller.start()
         self._configure_sending()
@@ -520,8 +522,8 @@ class MainWindow(QMainWindow):
             event.ignore()
             return
         self.following.stop()
-        self.downloads.shutdown()
-        self.covers.shutdown()  # the .part files stay: a later download resumes them
+        self.downloads.shutdown()  # the .part files stay: a later download resumes them
+        self.covers.shutdown()
         self.notifier.close()
         self.store_watch.stop()
         self.submission.wait_for_in_flight()
@@ -541,6 +543,8 @@ class MainWindow(QMainWindow):
         token = self._session.request_token()
         self.outbox_runner.configure(self.config, token)
         self.following.configure(self.config, token)
+        network = self.config.proxy_options()
+        self.covers.set_proxies(network["proxies"], network["use_system_proxy"])
         self.outbox_control.refresh_state()
 
     def _update_outbox_status(self) -> None:

@@ -389,11 +389,11 @@ def _qt_time(timestamp: float) -> QDateTime:
 
 
 def _short_time(timestamp: float) -> str:
-    """Today's times as ``HH:mm:ss``, earlier ones with their date."""
+    """Today's times as ``HH:mm:ss``, earlier ones as their date (the tooltip has both)."""
     moment = _qt_time(timestamp)
     if moment.date() == QDateTime.currentDateTime().date():
         return moment.toString("HH:mm:ss")
-    return moment.toString("yyyy-MM-dd HH:mm")
+    return moment.toString("yyyy-MM-dd")
 
 
 __all__ = [

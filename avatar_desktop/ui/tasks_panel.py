@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMenu,
@@ -205,6 +206,8 @@ class TasksPanel(QWidget):
         # What can be done depends on the selection and on what the selected tasks hold.
         self.table.selectionModel().selectionChanged.connect(self.update_actions)
         self.table.selectionModel().currentRowChanged.connect(self._emit_current)
+        # Qt moves the current row before it selects it: look again once it is selected.
+        self.table.selectionModel().selectionChanged.connect(self._emit_current)
         model.modelAboutToBeReset.connect(self._keep_selection)
         model.modelReset.connect(self._restore_selection)
         for signal in (
@@ -223,8 +226,9 @@ class TasksPanel(QWidget):
     def set_details(self, details: QWidget) -> None:
         """Show ``details`` (the current task's pane) below the table."""
         self.splitter.addWidget(details)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([500, 500])
 
     def retranslate_ui(self) -> None:
         self.search.setPlaceholderText(self.tr("Search task id, avatar or words"))
@@ -236,10 +240,11 @@ class TasksPanel(QWidget):
 
     def fit_columns(self) -> None:
         """Widths that hold the longest word of each column in the current language and
-        font ("Outcome unknown", "Rendering 100%"); the last column stretches."""
+        font ("Outcome unknown", "Rendering 100%"); the avatar's name takes the room left
+        (elided in the middle, whole in its tooltip), and the last column stretches."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        pad = 24
+        pad = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
 
         def widest(texts: list[str]) -> int:
             return max(metrics.horizontalAdvance(t) for t in texts) + pad
@@ -252,14 +257,20 @@ class TasksPanel(QWidget):
 
         statuses = [translated(s) for s in STATUS_NAMES.values()]
         statuses += [translated(STALLED), translated(RENDERING_PERCENT).replace("%1", "100")]
+        # A sort arrow takes room in the header too.
+        arrow = self.table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 4
         widths = {
-            TaskTableModel.COL_CREATED: widest(["2026-12-31 23:59", heading(0)]),
-            TaskTableModel.COL_MODE: widest([translated(m) for m in MODE_NAMES.values()]),
-            TaskTableModel.COL_AVATAR: max(120, widest([heading(2)])),
-            TaskTableModel.COL_STATUS: widest([*statuses, heading(3)]) + pad,
+            TaskTableModel.COL_CREATED: widest(["2026-12-31 23:59", heading(0) + "  "]),
+            TaskTableModel.COL_MODE: widest(
+                [*(translated(m) for m in MODE_NAMES.values()), heading(1)]
+            ),
+            TaskTableModel.COL_STATUS: widest([*statuses, heading(3)]),
+            TaskTableModel.COL_UPDATED: widest(["2026-12-31", "23:59:59", heading(4)]),
         }
         for column, width in widths.items():
-            header.resizeSection(column, width)
+            header.resizeSection(column, width + (arrow if column == 0 else 0))
+        header.setSectionResizeMode(TaskTableModel.COL_AVATAR, QHeaderView.ResizeMode.Stretch)
+        header.setMinimumSectionSize(metrics.horizontalAdvance("Wwwwww"))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
