@@ -358,6 +358,190 @@
     </message>
 </context>
 <context>
+    <name>DownloadManager</name>
+    <message>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="502"/>
+        <source>Saved, but the task list could not record where: %1</source>
+        <translation>已保存，但任务列表无法记录保存位置：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="519"/>
+        <source>The video could not be written in %1: %2</source>
+        <translation>无法将视频写入 %1：%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="527"/>
+        <source>The download failed. What was saved is kept: Retry resumes from there.</source>
+        <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="540"/>
+        <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
+        <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="545"/>
+        <source>The service gave no link for this video (%1).</source>
+        <translation>服务没有提供此视频的链接（%1）。</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsModel</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="49"/>
+        <source>Waiting</source>
+        <translation>等待中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="50"/>
+        <source>Downloading</source>
+        <translation>下载中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="51"/>
+        <source>Saved</source>
+        <translation>已保存</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="52"/>
+        <source>Failed</source>
+        <translation>失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="53"/>
+        <source>Cancelled</source>
+        <translation>已取消</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="54"/>
+        <source>Link expired</source>
+        <translation>链接已过期</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="57"/>
+        <source>video</source>
+        <translation>视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="58"/>
+        <source>video without watermark</source>
+        <translation>无水印视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="59"/>
+        <source>video with watermark</source>
+        <translation>带水印视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="62"/>
+        <source>File</source>
+        <translation>文件</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="63"/>
+        <source>Progress</source>
+        <translation>进度</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="64"/>
+        <source>Speed</source>
+        <translation>速度</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="65"/>
+        <source>State</source>
+        <translation>状态</translation>
+    </message>
+</context>
+<context>
+    <name>DownloadsPanel</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="345"/>
+        <source>Cancel</source>
+        <translation>取消</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="347"/>
+        <source>Stop the selected downloads; what was saved is kept for a retry</source>
+        <translation>停止所选下载；已下载的部分会保留，以便重试</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="349"/>
+        <source>Retry</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="350"/>
+        <source>Start the selected downloads again</source>
+        <translation>重新开始所选下载</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="351"/>
+        <source>Open file</source>
+        <translation>打开文件</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="352"/>
+        <source>Play the saved video</source>
+        <translation>播放已保存的视频</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="353"/>
+        <source>Show in folder</source>
+        <translation>在文件夹中显示</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="354"/>
+        <source>Open the folder that holds the video</source>
+        <translation>打开视频所在的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="355"/>
+        <source>Clear finished</source>
+        <translation>清除已结束的下载</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="357"/>
+        <source>Take the ended downloads off the list (the files stay)</source>
+        <translation>从列表中移除已结束的下载（文件会保留）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="422"/>
+        <source>The file is no longer there: %1</source>
+        <translation>文件已不存在：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="426"/>
+        <source>No program could open the video. It is saved as %1</source>
+        <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="438"/>
+        <source>The folder is no longer there: %1</source>
+        <translation>文件夹已不存在：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="441"/>
+        <source>No file manager could be started. The folder is %1</source>
+        <translation>无法启动文件管理器。文件夹位于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="477"/>
+        <source>Saved in %1</source>
+        <translation>保存在 %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="479"/>
+        <source>%1 downloading</source>
+        <translation>%1 个下载中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="481"/>
+        <source>%1 waiting</source>
+        <translation>%1 个等待中</translation>
+    </message>
+</context>
+<context>
     <name>DraftsDialog</name>
     <message>
         <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="34"/>
@@ -711,167 +895,172 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="414"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="415"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="417"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="419"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="420"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="421"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="422"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="427"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="438"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="440"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="638"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="653"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="639"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="654"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="641"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="656"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="642"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="657"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="643"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="658"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="656"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="668"/>
+        <source>Saving the video of %1 (see Downloads)…</source>
+        <translation>正在保存 %1 的视频（见“下载”）…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="683"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="657"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="684"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="658"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="685"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="674"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="701"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="545"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="560"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="547"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="562"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="564"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="551"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="566"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="552"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="567"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="554"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="569"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="556"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="571"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="567"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="582"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="577"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="583"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="598"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="678"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="705"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="489"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="501"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="502"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1679,140 +1868,170 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="37"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="39"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="44"/>
         <source>Sandbox (built-in, free, offline)</source>
         <translation>沙盒（内置、免费、离线）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="46"/>
         <source>Official service (%1)</source>
         <translation>官方服务（%1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="48"/>
         <source>Custom address (mirror or proxy)</source>
         <translation>自定义地址（镜像或代理）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="57"/>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="64"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="68"/>
         <source>Use the system&apos;s proxy settings</source>
         <translation>使用系统代理设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="69"/>
         <source>No proxy</source>
         <translation>不使用代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="70"/>
         <source>Custom proxy</source>
         <translation>自定义代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="75"/>
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="82"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="85"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="87"/>
         <source>&amp;Service:</source>
         <translation>服务(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="88"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="90"/>
         <source>&amp;Connect timeout:</source>
         <translation>连接超时(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="91"/>
         <source>&amp;Read timeout:</source>
         <translation>读取超时(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="92"/>
         <source>&amp;Proxy:</source>
         <translation>代理(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
         <source>Proxy a&amp;ddress:</source>
         <translation>代理地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="95"/>
         <source>Send queued jobs automatically while online</source>
         <translation>联网时自动发送队列中的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="100"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="103"/>
         <source>Jobs sent at &amp;once:</source>
         <translation>同时发送的任务数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="107"/>
+        <source>&amp;Browse…</source>
+        <translation>浏览(&amp;B)…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="109"/>
+        <source>&amp;Keep finished videos automatically</source>
+        <translation>自动保存已完成的视频(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="113"/>
+        <source>Result links expire after some days. With this on, each task that succeeds is saved into the download folder at once.</source>
+        <translation>结果链接会在几天后过期。开启后，每个成功的任务都会立即保存到下载文件夹。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="119"/>
+        <source>Downloads</source>
+        <translation>下载</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="124"/>
+        <source>Download &amp;folder:</source>
+        <translation>下载文件夹(&amp;F)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="130"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="105"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="132"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="136"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="165"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="138"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="166"/>
         <source>No file manager could be started. The data folder is:
 %1</source>
         <translation>无法启动文件管理器。数据文件夹位于：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="162"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="173"/>
+        <source>Download folder</source>
+        <translation>下载文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="197"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="200"/>
         <source>Enter a full address starting with https://</source>
         <translation>请输入以 https:// 开头的完整地址</translation>
     </message>
@@ -2507,130 +2726,130 @@ A desktop client for digital-human video generation.</source>
         <translation>任务 ID 由字母、数字、“.”、“_”、“:”或“-”组成，最多 128 个字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="95"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="99"/>
         <source>Asking the service…</source>
         <translation>正在查询服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="101"/>
         <source>Set an API token to ask the service.</source>
         <translation>请设置 API 令牌以查询服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="106"/>
         <source>Asking the service about every unfinished task…</source>
         <translation>正在向服务查询所有未完成的任务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="108"/>
         <source>No unfinished task of this service to ask about.</source>
         <translation>此服务没有需要查询的未完成任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="114"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="132"/>
         <source>Add task by id</source>
         <translation>按 ID 添加任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="118"/>
         <source>The id of a task made on the website or on another computer. It is followed on the current service:
 %1</source>
         <translation>在网站上或在另一台电脑上创建的任务的 ID。将在当前服务上跟踪：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="140"/>
         <source>Task %1 is already in the list.</source>
         <translation>任务 %1 已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="139"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="145"/>
         <source>Task %1 added; asking the service about it…</source>
         <translation>已添加任务 %1；正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="157"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="169"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="179"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="184"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="166"/>
         <source>If the service made this job (see its website), enter the job&apos;s task id. The task is then followed like any other.</source>
         <translation>如果服务已创建此任务（请查看其网站），请输入该任务的任务 ID。之后会像其他任务一样跟踪它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="190"/>
         <source>Task %1 is followed now.</source>
         <translation>现在开始跟踪任务 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="201"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="205"/>
         <source>The first request of %n job(s) may have reached the service: if it did, the job exists and was billed, and sending again makes and bills a second one.</source>
         <translation>
             <numerusform>%n 个任务的首次请求可能已到达服务：如果已到达，该任务已存在并已计费，再次发送会创建并计费第二个任务。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="211"/>
         <source>Check the service&apos;s website first if you can.</source>
         <translation>如有可能，请先查看服务的网站。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="201"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="220"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="235"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="227"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法加载此任务的请求。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="243"/>
         <source>%n job(s) queued again in the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="257"/>
         <source>CSV for spreadsheets (*.csv)</source>
         <translation>用于电子表格的 CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="258"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="245"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="289"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="285"/>
         <source>%n task(s) exported to %1</source>
         <translation>
             <numerusform>已将 %n 个任务导出到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="291"/>
         <source>Exporting tasks…</source>
         <translation>正在导出任务…</translation>
     </message>
@@ -2638,111 +2857,111 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>TasksPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="55"/>
         <source>All tasks</source>
         <translation>全部任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="57"/>
         <source>Unfinished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="60"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="62"/>
         <source>Failed or not found</source>
         <translation>失败或未找到</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="66"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="73"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="74"/>
         <source>Video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="74"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="75"/>
         <source>Video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="234"/>
         <source>Search task id, avatar or words</source>
         <translation>搜索任务 ID、形象或文字</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="237"/>
         <source>Show only tasks in this state</source>
         <translation>只显示处于此状态的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="296"/>
         <source>%n task(s) match</source>
         <translation>
             <numerusform>%n 个任务匹配</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="298"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 个任务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="429"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="428"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="439"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="454"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="468"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="473"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="488"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="509"/>
         <source>The saved file could not be opened: %1</source>
         <translation>无法打开已保存的文件：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="508"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="519"/>
         <source>The folder could not be opened: %1</source>
         <translation>无法打开文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="516"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="527"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
@@ -2879,7 +3098,7 @@ A desktop client for digital-human video generation.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/token_dialog.py" line="70"/>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="170"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
@@ -2924,52 +3143,52 @@ A desktop client for digital-human video generation.</source>
         <translation>令牌(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="170"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="182"/>
         <source>The token contains spaces or line breaks; paste it again.</source>
         <translation>令牌包含空格或换行，请重新粘贴。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="182"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="183"/>
         <source>The token contains characters a request cannot carry.</source>
         <translation>令牌包含请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="205"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="220"/>
         <source>Keyring: %1</source>
         <translation>系统钥匙串：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="224"/>
         <source>No usable keyring was found, so the token cannot be saved. You can use it for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌。只能在本次会话中使用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="236"/>
         <source>A token is set by the AVATAR_API_TOKEN environment variable; it takes precedence over the keyring.</source>
         <translation>已通过 AVATAR_API_TOKEN 环境变量设置令牌，其优先级高于系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="239"/>
         <source>A token is saved in the keyring.</source>
         <translation>令牌已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="240"/>
         <source>A token is kept for this session only.</source>
         <translation>令牌仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/token_dialog.py" line="241"/>
         <source>No token is set.</source>
         <translation>未设置令牌。</translation>
     </message>
