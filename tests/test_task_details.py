@@ -25,8 +25,8 @@ from avatar_desktop.ui.task_details import (
     explain_failure,
     format_duration,
     format_time,
-    status_text,
 )
+from avatar_desktop.ui.task_model import status_words
 
 pytestmark = pytest.mark.qt_log_ignore(
     # The offscreen platform's own notice when a widget is shown; not the app's.
@@ -225,15 +225,15 @@ def test_status_words(qtbot, sandbox, store):
         LocalStatus.OUTCOME_UNKNOWN: "Outcome unknown",
     }
     for status, word in words.items():
-        assert status_text(dataclasses.replace(record, status=status), now) == word
+        assert status_words(dataclasses.replace(record, status=status), now) == word
     rendering = dataclasses.replace(record, status=TaskStatus.IN_PROGRESS, progress=35)
-    assert status_text(rendering, now) == "Rendering 35%"
+    assert status_words(rendering, now) == "Rendering 35%"
     old = dataclasses.replace(
         record, status=TaskStatus.UNKNOWN, created_at=datetime.now(UTC) - timedelta(hours=7)
     )
-    assert status_text(old, now) == "Stalled"
+    assert status_words(old, now) == "Stalled"
     # A finished task is never stalled, however old.
-    assert status_text(dataclasses.replace(old, status=TaskStatus.SUCCESS), now) == "Done"
+    assert status_words(dataclasses.replace(old, status=TaskStatus.SUCCESS), now) == "Done"
 
 
 def test_progress_follows_the_status(qtbot, sandbox, store, pane):

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+import tempfile
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
+from typing import IO, TypeVar
+
+_T = TypeVar("_T")
 
 
 def resource_path(*parts: str) -> Path:
@@ -39,3 +45,37 @@ def data_dir() -> Path:
         path = base / "avatar-desktop"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
+
+
+@contextlib.contextmanager
+def _temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
+    folder = path.parent if str(path.parent) else Path(".")
+    fd, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=folder)
+    try:
+        yield fd, temporary
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
+def write_atomically(
+    path: Path,
+    write: Callable[[IO[str]], _T],
+    *,
+    encoding: str = "utf-8",
+    newline: str | None = None,
+    errors: str = "strict",
+) -> _T:
+    """Write a text file all or nothing: ``write(handle)`` fills a temporary file beside
+    ``path`` (readable by the user only), which is flushed to disk and renamed over ``path``;
+    on any failure ``path`` is left as it was and the temporary file is removed. Returns what
+    ``write`` returned."""
+    path = Path(path)
+    with _temporary_beside(path) as (fd, temporary):
+        with os.fdopen(fd, "w", encoding=encoding, newline=newline, errors=errors) as handle:
+            result = write(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    return result

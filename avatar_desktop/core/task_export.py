@@ -18,16 +18,14 @@ and nothing here reads one: an export never contains it.
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import IO, Any, Literal
 
+from avatar_desktop.core.paths import write_atomically
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.tasks import TaskRecord
 
@@ -210,28 +208,16 @@ def export_tasks(records: Iterable[TaskRecord], path: Path, fmt: ExportFormat | 
     chosen: ExportFormat = format_for(path) if fmt is None else fmt
     if chosen not in FORMATS:
         raise ValueError(f"unknown export format {chosen!r}; use csv or json")
-    folder = path.parent if str(path.parent) else Path(".")
-    fd, temporary = tempfile.mkstemp(prefix=".tasks-export-", suffix=".tmp", dir=folder)
-    try:
-        if chosen == "csv":
-            # utf-8-sig writes the byte order mark spreadsheets need to read UTF-8.
-            with os.fdopen(
-                fd, "w", encoding="utf-8-sig", errors="backslashreplace", newline=""
-            ) as handle:
-                count = _write_csv(handle, records)
-                handle.flush()
-                os.fsync(handle.fileno())
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-                count = _write_json(handle, records)
-                handle.flush()
-                os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-    return count
+    if chosen == "csv":
+        # utf-8-sig writes the byte order mark spreadsheets need to read UTF-8.
+        return write_atomically(
+            path,
+            lambda handle: _write_csv(handle, records),
+            encoding="utf-8-sig",
+            errors="backslashreplace",
+            newline="",
+        )
+    return write_atomically(path, lambda handle: _write_json(handle, records), newline="\n")
 
 
 __all__ = [

@@ -14,10 +14,7 @@ cancelled ones are not imported again — they were paid for, or dropped, on the
 
 from __future__ import annotations
 
-import contextlib
 import json
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -26,6 +23,7 @@ from typing import Any
 
 from avatar_desktop.core.drafts import Drafts, clean_draft
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox
+from avatar_desktop.core.paths import write_atomically
 from avatar_desktop.core.request import GenerationRequest, ValidationError
 
 FORMAT = "avatar-desktop-export"
@@ -62,18 +60,7 @@ def write_export(path: Path, drafts: Drafts, outbox: Outbox) -> dict[str, int]:
     """Write the export file atomically; returns how many drafts and items it holds."""
     data = export_data(drafts, outbox)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
-    path = Path(path)
-    fd, temporary = tempfile.mkstemp(prefix=".export-", suffix=".json", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
+    write_atomically(Path(path), lambda handle: handle.write(text))
     return {"drafts": len(data["drafts"]), "outbox": len(data["outbox"])}
 
 

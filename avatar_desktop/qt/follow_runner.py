@@ -82,6 +82,7 @@ class TaskFollowing(QObject):
         self._pace: FollowPace = SERVICE_PACE
         self._schedule: FollowSchedule | None = None
         self._busy = False
+        self._asked_for: list[str] = []  # a refresh the user asked for during a round
         self._online = True
         self._token_refused = False
         self.state = FollowState.IDLE
@@ -160,7 +161,9 @@ class TaskFollowing(QObject):
             log.warning("could not mark tasks to refresh: %s", exc)
         if self._schedule is not None:
             self._schedule.reset()
-        if not self._busy:  # else they are due, and the next round asks
+        if self._busy:
+            self._asked_for = list(task_ids[:ROUND_SIZE])  # once this round is over
+        else:
             self._start(list(task_ids[:ROUND_SIZE]))
         return True
 
@@ -200,7 +203,10 @@ class TaskFollowing(QObject):
             self._set_state(FollowState.TOKEN_REFUSED, failure)
         else:
             self._set_state(FollowState.FAILING, failure)
-        if failure is None or isinstance(failure, RateLimited):
+        if self._asked_for and self._token:
+            asked, self._asked_for = self._asked_for, []
+            self._start(list(asked))  # the user asked: not held back by the round's trouble
+        elif failure is None or isinstance(failure, RateLimited):
             QTimer.singleShot(0, self, self.tick)
 
     def stop(self) -> None:

@@ -65,6 +65,7 @@ from avatar_desktop.core.follower import is_stalled
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import LocalStatus, TaskRecord
 from avatar_desktop.qt.covers import CoverLoader, is_web_link
+from avatar_desktop.ui.task_model import status_words
 from avatar_desktop.ui.views import alert_colour
 
 _CONTEXT = "TaskDetailsPane"
@@ -94,34 +95,6 @@ def _translated(text: str) -> str:
 
 
 # --- words for values ---------------------------------------------------------------------------
-
-
-def status_text(record: TaskRecord, now: float) -> str:
-    """The task's status in plain words: Waiting, Queued, Rendering 35%, Done, Failed, Unknown,
-    Stalled, Not found, Outcome unknown (``now`` in Unix seconds, for Stalled)."""
-    status = record.status
-    final_words = {
-        LocalStatus.SENDING: QT_TRANSLATE_NOOP("TaskDetailsPane", "Sending…"),
-        LocalStatus.OUTCOME_UNKNOWN: QT_TRANSLATE_NOOP("TaskDetailsPane", "Outcome unknown"),
-        LocalStatus.NOT_FOUND: QT_TRANSLATE_NOOP("TaskDetailsPane", "Not found"),
-        TaskStatus.SUCCESS: QT_TRANSLATE_NOOP("TaskDetailsPane", "Done"),
-        TaskStatus.FAILURE: QT_TRANSLATE_NOOP("TaskDetailsPane", "Failed"),
-    }
-    if status in final_words:
-        return _translated(final_words[status])
-    if is_stalled(record, now):
-        return QCoreApplication.translate("TaskDetailsPane", "Stalled")
-    if status in (TaskStatus.NOT_START, TaskStatus.SUBMITTED):
-        return QCoreApplication.translate("TaskDetailsPane", "Waiting")
-    if status is TaskStatus.QUEUED:
-        return QCoreApplication.translate("TaskDetailsPane", "Queued")
-    if status is TaskStatus.IN_PROGRESS:
-        if record.progress is None:
-            return QCoreApplication.translate("TaskDetailsPane", "Rendering")
-        return QCoreApplication.translate("TaskDetailsPane", "Rendering %1%").replace(
-            "%1", str(record.progress)
-        )
-    return QCoreApplication.translate("TaskDetailsPane", "Unknown")
 
 
 def status_hint(record: TaskRecord, now: float) -> str:
@@ -721,7 +694,7 @@ class TaskDetailsPane(QWidget):
         self.pages.setCurrentWidget(self.scroll)
         now = self._clock()
 
-        self.status_label.setText(status_text(record, now))
+        self.status_label.setText(status_words(record, now))
         alert = record.status in (
             TaskStatus.FAILURE,
             LocalStatus.NOT_FOUND,
@@ -973,5 +946,4 @@ __all__ = [
     "format_time",
     "request_json",
     "status_hint",
-    "status_text",
 ]
