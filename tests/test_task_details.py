@@ -435,10 +435,11 @@ def test_long_text_never_makes_the_pane_wider(qtbot, sandbox, store, pane):
 
 
 class Shouting(QTranslator):
-    """A translator that turns every text of the pane into capitals."""
+    """A translator that turns every text of the pane (and the status words it shares with the
+    task list) into capitals."""
 
     def translate(self, context, source, disambiguation=None, n=-1):
-        return source.upper() if context == "TaskDetailsPane" else ""
+        return source.upper() if context in ("TaskDetailsPane", "TaskTableModel") else ""
 
     def isEmpty(self):
         return False  # else installing it sends no LanguageChange
