@@ -105,6 +105,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from avatar_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "avatar-desktop"])
+    assert isinstance(app, QApplication)  # a window app: not a bare QCoreApplication
     app.setOrganizationName("AvatarDesktop")
     app.setApplicationName("Avatar Desktop")
     app.setApplicationVersion(__version__)

@@ -81,11 +81,37 @@ def test_ruff_is_clean():
         assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_core_is_strictly_typed():
+def test_the_whole_package_is_strictly_typed():
+    import tomllib
+
+    mypy = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["tool"]["mypy"]
+    assert mypy["strict"] is True
+    assert mypy["files"] == ["avatar_desktop"], "mypy checks the whole package, not a part"
     result = subprocess.run(
         [sys.executable, "-m", "mypy"], cwd=ROOT, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
+    assert "Success: no issues found" in result.stdout, result.stdout + result.stderr
+
+
+def test_the_type_check_fails_on_an_error(tmp_path):
+    # The check above must be able to fail: the same settings over a package with one error.
+    package = tmp_path / "avatar_desktop"
+    (package / "ui").mkdir(parents=True)
+    (package / "__init__.py").write_text("", encoding="utf-8")
+    (package / "ui" / "__init__.py").write_text("", encoding="utf-8")
+    (package / "ui" / "broken.py").write_text("def f() -> int:\n    return 'x'\n", "utf-8")
+    (tmp_path / "pyproject.toml").write_text(
+        (ROOT / "pyproject.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "mypy", "--no-incremental"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "ui/broken.py:2: error" in result.stdout, result.stdout
 
 
 def test_every_subpackage_is_packaged():

@@ -130,7 +130,7 @@ def test_a_finished_task_shows_its_times_links_request_and_cover(qtbot, slow_san
     assert record.finished_at > record.submitted_at  # the sandbox took a few steps
     pane.show_record(record)
 
-    assert pane.pages.currentWidget() is pane.scroll
+    assert pane.pages.currentWidget() is pane.scroll_area
     assert pane.status_label.text() == "Done"
     assert pane.progress_bar.isVisible() and pane.progress_bar.value() == 100
     assert pane.task_id_text.text() == record.task_id
@@ -428,8 +428,10 @@ def test_long_text_never_makes_the_pane_wider(qtbot, sandbox, store, pane):
             saved_path="/" + "z" * 300,
         )
     )
-    qtbot.waitUntil(lambda: pane.scroll.widget().width() <= pane.scroll.viewport().width())
-    assert pane.scroll.widget().minimumSizeHint().width() <= 360
+    qtbot.waitUntil(
+        lambda: pane.scroll_area.widget().width() <= pane.scroll_area.viewport().width()
+    )
+    assert pane.scroll_area.widget().minimumSizeHint().width() <= 360
     row = pane.link_rows["default"].text
     assert row.text() == long_url and row.height() > 3 * row.fontMetrics().height()
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import enum
 import logging
 import time
+from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
@@ -25,7 +26,7 @@ from avatar_desktop.core.follower import (
 )
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.service import AuthError, QuotaExhausted, RateLimited
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.workers import TaskPollWorker, WorkerThreads
 
 log = logging.getLogger("avatar_desktop.qt")
@@ -178,11 +179,11 @@ class TaskFollowing(QObject):
             return False
         return self.refresh(pending)
 
-    def _start(self, items: list[object]) -> None:
+    def _start(self, items: Sequence[TaskRecord | str]) -> None:
         assert self._config is not None and self._token is not None
         self._busy = True
         self._failure = None
-        self._poll.emit(self._config, self._token, items, self._pace)
+        self._poll.emit(self._config, self._token, list(items), self._pace)
 
     @Slot(object)
     def _on_failed(self, error: Exception) -> None:

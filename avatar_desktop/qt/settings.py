@@ -113,20 +113,25 @@ class AppSettings:
 
         A custom address that cannot be used falls back to the default address.
         """
-        common = {
-            "connect_timeout": self.connect_timeout,
-            "read_timeout": self.read_timeout,
-            "proxy_mode": self.proxy_mode,
-            "proxy_url": self.proxy_url,
-        }
+
+        def config(base_url: str, sandbox: bool = False) -> ServiceConfig:
+            return ServiceConfig(
+                base_url=base_url,
+                sandbox=sandbox,
+                connect_timeout=self.connect_timeout,
+                read_timeout=self.read_timeout,
+                proxy_mode=self.proxy_mode,
+                proxy_url=self.proxy_url,
+            )
+
         if self.service is ServiceChoice.SANDBOX and sandbox_url:
-            return ServiceConfig(base_url=sandbox_url, sandbox=True, **common)
+            return config(sandbox_url, sandbox=True)
         if self.service is ServiceChoice.CUSTOM and self.custom_url:
             try:
-                return ServiceConfig(base_url=self.custom_url, **common)
+                return config(self.custom_url)
             except BaseUrlError:
                 pass
-        return ServiceConfig(base_url=DEFAULT_BASE_URL, **common)
+        return config(DEFAULT_BASE_URL)
 
     # -- the outbox --
     @property

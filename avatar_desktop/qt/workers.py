@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from functools import partial
 from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
@@ -311,8 +312,7 @@ class MediaCheckWorker(QObject):
                 return
             try:
                 report = call_abandonable(
-                    lambda url=url, role=role: check_media(url, role, cancelled=self._cancelled),
-                    self._cancelled,
+                    partial(check_media, url, role, cancelled=self._cancelled), self._cancelled
                 )
             except (CheckCancelled, Abandoned):
                 self.finished.emit(True)

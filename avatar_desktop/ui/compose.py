@@ -188,7 +188,8 @@ class CurrentPageTabs(QTabWidget):
         page = self.currentWidget()
         if page is None or self.count() == 0:
             return hint
-        tallest = max(self.widget(i).sizeHint().height() for i in range(self.count()))
+        pages = (self.widget(i) for i in range(self.count()))
+        tallest = max((p.sizeHint().height() for p in pages if p is not None), default=0)
         return QSize(hint.width(), hint.height() - tallest + page.sizeHint().height())
 
 
@@ -550,13 +551,15 @@ class ComposePanel(QWidget):
         tab widget's hint, so its height is set outright, again whenever the page or the
         width changes). Wrapped error lines make the height depend on the width."""
         for index in range(self.tabs.count()):
-            page = self.tabs.widget(index)
+            tab = self.tabs.widget(index)
+            if tab is None:
+                continue
             policy = (
                 QSizePolicy.Policy.Preferred
                 if index == self.tabs.currentIndex()
                 else QSizePolicy.Policy.Ignored
             )
-            page.setSizePolicy(policy, policy)
+            tab.setSizePolicy(policy, policy)
         page = self.tabs.currentWidget()
         if page is None:
             return

@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QEvent,
@@ -43,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop.core.tasks import TaskRecord
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.views import alert_colour, plain_tooltip, record_table
 
 STATE_NAMES = {

@@ -10,9 +10,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
+    QDateTime,
     QEvent,
     QLocale,
     QModelIndex,
@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, WaitKind
 from avatar_desktop.core.tasks import payload_mode
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.views import alert_colour, plain_tooltip, record_table
 
 STATE_NAMES = {
@@ -193,7 +194,10 @@ class OutboxTableModel(QAbstractTableModel):
             lines.append(_tr("Service: %1").replace("%1", item.service_url))
             lines.append(
                 _tr("Queued: %1").replace(
-                    "%1", QLocale().toString(item.created_at.astimezone().replace(tzinfo=None))
+                    "%1",
+                    QLocale().toString(
+                        QDateTime.fromMSecsSinceEpoch(round(item.created_at.timestamp() * 1000))
+                    ),
                 )
             )
             return "\n".join(lines)

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QCoreApplication,
     QDateTime,
     QEvent,
@@ -65,6 +64,7 @@ from avatar_desktop.core.follower import is_stalled
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import LocalStatus, TaskRecord
 from avatar_desktop.qt.covers import CoverLoader, is_web_link
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.task_model import status_words
 from avatar_desktop.ui.views import alert_colour
 
@@ -662,15 +662,15 @@ class TaskDetailsPane(QWidget):
         layout.addWidget(self.request_text)
         layout.addStretch(1)
 
-        self.scroll = QScrollArea()
-        self.scroll.setWidget(body)
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.scroll_area = QScrollArea()
+        self.scroll_area.setWidget(body)
+        self.scroll_area.setWidgetResizable(True)
+        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.pages = QStackedWidget()
         self.pages.addWidget(self.empty_label)
-        self.pages.addWidget(self.scroll)
+        self.pages.addWidget(self.scroll_area)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(self.pages)
@@ -691,7 +691,7 @@ class TaskDetailsPane(QWidget):
             self.pages.setCurrentWidget(self.empty_label)
             self._set_cover_url(None)
             return
-        self.pages.setCurrentWidget(self.scroll)
+        self.pages.setCurrentWidget(self.scroll_area)
         now = self._clock()
 
         self.status_label.setText(status_words(record, now))

@@ -11,7 +11,6 @@ from collections.abc import Collection, Iterable
 from typing import Any
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QAbstractTableModel,
     QCoreApplication,
     QDateTime,
@@ -26,6 +25,7 @@ from avatar_desktop.core.follower import is_stalled
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskOrder, TaskRecord, TaskStore
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.views import alert_colour, plain_tooltip
 
 log = logging.getLogger("avatar_desktop.ui")
@@ -70,8 +70,8 @@ _NO_TASK_ID = "—"
 _ROOT = QModelIndex()
 
 
-def _tr(source: object) -> str:
-    return QCoreApplication.translate("TaskTableModel", str(source))
+def _tr(source: str) -> str:
+    return QCoreApplication.translate("TaskTableModel", source)
 
 
 def status_words(record: TaskRecord, now: float | None = None) -> str:

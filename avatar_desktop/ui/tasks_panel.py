@@ -6,7 +6,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import (
-    QT_TRANSLATE_NOOP,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -40,6 +39,7 @@ from avatar_desktop.core.request import GenerationRequest, ValidationError
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import UNFINISHED, LocalStatus, StoreError, TaskRecord, TaskStore
 from avatar_desktop.ui.actions import MainActions
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.task_model import (
     MODE_NAMES,
     RENDERING_PERCENT,

@@ -6,7 +6,7 @@ The dialog never touches the keyring or the network itself: it asks the window's
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal, SignalInstance
 from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
@@ -195,7 +195,7 @@ class TokenDialog(QDialog):
         # Empty tests the token already set; a malformed one cannot be tested.
         self.test_button.setEnabled(problem is None)
 
-    def _emit(self, signal: Signal) -> None:
+    def _emit(self, signal: SignalInstance) -> None:
         if self._problem() is None and self.entered_token():
             self.set_busy(True)
             signal.emit(self.entered_token())
