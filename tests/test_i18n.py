@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from avatar_desktop.core.media import Finding, FindingKind
+from avatar_desktop.core.request import Problem, ProblemKind
 from avatar_desktop.core.service import QuotaExhausted
 from avatar_desktop.core.tasks import StoreError
-from avatar_desktop.ui.i18n import error_text, finding_text
+from avatar_desktop.ui.i18n import error_text, finding_text, problem_text
 
 
 def test_findings_show_their_numbers(qapp):
@@ -29,3 +30,13 @@ def test_errors_keep_the_server_words(qapp):
     text = error_text(QuotaExhausted(server_message="用户额度不足", status=403))
     assert "balance" in text and "用户额度不足" in text and "403" in text
     assert "task list" in error_text(StoreError("disk full"))
+
+
+def test_every_problem_kind_has_its_own_words(qapp):
+    # The UI shows problems by kind; a kind without words would fall back to the core's English.
+    for kind in ProblemKind:
+        text = problem_text(Problem("field", kind, "CORE MESSAGE", limit=10))
+        assert text and text != "CORE MESSAGE", kind
+    assert "broken character" in problem_text(
+        Problem("create_voice.text", ProblemKind.LONE_SURROGATE, "x")
+    )

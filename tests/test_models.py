@@ -254,3 +254,127 @@ def test_any_unknown_key_is_reported(request, key):
     payload = request.to_payload()
     payload[key] = "x"
     assert (key, ProblemKind.UNKNOWN_FIELD) in problems_of(payload)
+
+
+# A lone surrogate is valid JSON ("\ud800") but not Unicode text: it cannot be encoded as UTF-8,
+# so the request could never be sent or stored. It is a problem of its own field.
+LONE = json.loads('"\\ud800"')
+
+
+@pytest.mark.parametrize(
+    ("payload", "path"),
+    [
+        ({"avatar_url": f"https://example.com/a{LONE}.png", "audio_url": AVATAR}, "avatar_url"),
+        ({"avatar_url": AVATAR, "audio_url": f"https://example.com/{LONE}"}, "audio_url"),
+        (
+            {
+                "avatar_url": AVATAR,
+                "create_voice": {
+                    "audio_url": "https://x.org/s.wav",
+                    "language": "zh",
+                    "text": f"你好{LONE}",
+                },
+            },
+            "create_voice.text",
+        ),
+        (
+            {
+                "avatar_url": AVATAR,
+                "create_voice": {
+                    "audio_url": f"https://x.org/s{LONE}.wav",
+                    "language": "zh",
+                    "text": "你好",
+                },
+            },
+            "create_voice.audio_url",
+        ),
+        (
+            {
+                "avatar_url": AVATAR,
+                "use_voice": {
+                    "voice_engine_id": f"v{LONE}",
+                    "audio_id": "a1",
+                    "language": "en",
+                    "text": "hi",
+                },
+            },
+            "use_voice.voice_engine_id",
+        ),
+        (
+            {
+                "avatar_url": AVATAR,
+                "use_voice": {
+                    "voice_engine_id": "v1",
+                    "audio_id": f"{LONE}a",
+                    "language": "en",
+                    "text": "hi",
+                },
+            },
+            "use_voice.audio_id",
+        ),
+        (
+            {
+                "avatar_url": AVATAR,
+                "use_voice": {
+                    "voice_engine_id": "v1",
+                    "audio_id": "a1",
+                    "language": "en",
+                    "text": "trailing half of a pair \udc00",
+                },
+            },
+            "use_voice.text",
+        ),
+        (
+            {
+                "avatar_url": AVATAR,
+                "use_voice": {
+                    "voice_engine_id": "v1",
+                    "audio_id": "a1",
+                    "language": f"en{LONE}",
+                    "text": "hi",
+                },
+            },
+            "use_voice.language",
+        ),
+    ],
+    ids=lambda v: v if isinstance(v, str) else "payload",
+)
+def test_a_lone_surrogate_is_a_problem_of_its_field(payload, path):
+    with pytest.raises(ValidationError) as info:
+        GenerationRequest.from_payload(payload)
+    assert {(p.path, p.kind) for p in info.value.problems} == {(path, ProblemKind.LONE_SURROGATE)}
+    # The report itself can be printed, logged and stored as UTF-8.
+    str(info.value).encode("utf-8")
+    for problem in info.value.problems:
+        problem.message.encode("utf-8")
+
+
+def test_a_lone_surrogate_in_an_unknown_key_is_reported_printably():
+    payload = {"avatar_url": AVATAR, "audio_url": AVATAR, f"x{LONE}": 1}
+    with pytest.raises(ValidationError) as info:
+        GenerationRequest.from_payload(payload)
+    [problem] = info.value.problems
+    assert problem.kind is ProblemKind.UNKNOWN_FIELD
+    assert problem.path == "x\\ud800"
+    str(info.value).encode("utf-8")
+
+
+def test_a_surrogate_pair_decoded_by_json_is_an_ordinary_character():
+    # "\ud83d\ude00" in JSON is one character (😀), not two halves.
+    text = json.loads('"smile \\ud83d\\ude00"')
+    request = GenerationRequest.from_payload(
+        {
+            "avatar_url": AVATAR,
+            "create_voice": {"audio_url": AVATAR, "language": "en", "text": text},
+        }
+    )
+    assert request.voice.text == "smile 😀"
+    json.dumps(request.to_payload(), ensure_ascii=False).encode("utf-8")
+
+
+def test_constructors_refuse_a_lone_surrogate():
+    with pytest.raises(ValidationError) as info:
+        ClonedVoice("https://x.org/s.wav", Language.EN, f"hi{LONE}")
+    assert [(p.path, p.kind) for p in info.value.problems] == [
+        ("create_voice.text", ProblemKind.LONE_SURROGATE)
+    ]

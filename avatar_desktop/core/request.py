@@ -59,6 +59,7 @@ class ProblemKind(enum.StrEnum):
     UNSUPPORTED_SCHEME = "unsupported_scheme"
     LOCAL_PATH = "local_path"
     BAD_LANGUAGE = "bad_language"
+    LONE_SURROGATE = "lone_surrogate"
 
 
 @dataclass(frozen=True)
@@ -93,6 +94,9 @@ _WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACE = re.compile(r"\s")  # every character str.isspace() accepts
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # allows \t and \n (and \r, see below)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+"""Half of a UTF-16 surrogate pair. JSON allows one alone ("\\ud800"; a whole pair decodes to one
+character), but it is not Unicode text: it cannot be encoded as UTF-8, sent, stored or shown."""
 
 
 def _type_problem(path: str, value: object, expected: str) -> list[Problem]:
@@ -107,6 +111,23 @@ def _type_problem(path: str, value: object, expected: str) -> list[Problem]:
     ]
 
 
+def _surrogate_problem(path: str, value: str) -> list[Problem]:
+    if _SURROGATE.search(value):
+        return [
+            Problem(
+                path,
+                ProblemKind.LONE_SURROGATE,
+                "contains a broken character (half of a UTF-16 surrogate pair)",
+            )
+        ]
+    return []
+
+
+def _printable_key(key: object) -> str:
+    """A field name as text that can be printed and stored: lone surrogates escaped."""
+    return str(key).encode("utf-8", "backslashreplace").decode("utf-8")
+
+
 def _looks_like_local_path(value: str) -> bool:
     return (
         value.startswith(("/", "~", "\\\\", "./", "../"))
@@ -119,6 +140,8 @@ def check_url(path: str, value: object) -> list[Problem]:
     """An absolute http(s) URL with a host, no whitespace or control characters."""
     if not isinstance(value, str):
         return _type_problem(path, value, "a URL string")
+    if broken := _surrogate_problem(path, value):
+        return broken
     if value == "":
         return [Problem(path, ProblemKind.EMPTY, "is required")]
     if len(value) > MAX_URL_LENGTH:
@@ -173,6 +196,8 @@ def check_identifier(path: str, value: object) -> list[Problem]:
     """A non-empty id without whitespace or control characters."""
     if not isinstance(value, str):
         return _type_problem(path, value, "a string")
+    if broken := _surrogate_problem(path, value):
+        return broken
     if value == "":
         return [Problem(path, ProblemKind.EMPTY, "is required")]
     if len(value) > MAX_ID_LENGTH:
@@ -195,6 +220,8 @@ def check_text(path: str, value: object) -> list[Problem]:
     """Text to speak: non-empty after trimming, no control characters but tabs and newlines."""
     if not isinstance(value, str):
         return _type_problem(path, value, "text")
+    if broken := _surrogate_problem(path, value):
+        return broken
     problems: list[Problem] = []
     if value.strip() == "":
         problems.append(Problem(path, ProblemKind.EMPTY, "is required"))
@@ -223,6 +250,8 @@ def check_language(path: str, value: object) -> list[Problem]:
     """``zh`` or ``en``."""
     if not isinstance(value, str):
         return _type_problem(path, value, '"zh" or "en"')
+    if broken := _surrogate_problem(path, value):
+        return broken
     if value not in {lang.value for lang in Language}:
         return [Problem(path, ProblemKind.BAD_LANGUAGE, f'must be "zh" or "en", not "{value}"')]
     return []
@@ -343,7 +372,11 @@ def _check_object(prefix: str, value: object, checks: Mapping[str, Any]) -> list
     if not isinstance(value, Mapping):
         return _type_problem(prefix, value, "an object")
     problems = [
-        Problem(f"{prefix}.{key}", ProblemKind.UNKNOWN_FIELD, "is not a field the service knows")
+        Problem(
+            f"{prefix}.{_printable_key(key)}",
+            ProblemKind.UNKNOWN_FIELD,
+            "is not a field the service knows",
+        )
         for key in value
         if key not in checks
     ]
@@ -386,7 +419,9 @@ class GenerationRequest:
         if not isinstance(payload, Mapping):
             raise ValidationError(_type_problem("(request)", payload, "a JSON object"))
         problems = [
-            Problem(str(key), ProblemKind.UNKNOWN_FIELD, "is not a field the service knows")
+            Problem(
+                _printable_key(key), ProblemKind.UNKNOWN_FIELD, "is not a field the service knows"
+            )
             for key in payload
             if key not in _TOP_FIELDS
         ]

@@ -115,6 +115,11 @@ def problem_text(problem: Problem) -> str:
         )
     if kind is ProblemKind.BAD_LANGUAGE:
         return QCoreApplication.translate("Messages", "Choose Chinese or English.")
+    if kind is ProblemKind.LONE_SURROGATE:
+        return QCoreApplication.translate(
+            "Messages",
+            "Contains a broken character (half of a UTF-16 surrogate pair); retype or remove it.",
+        )
     return problem.message
 
 
