@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+import gc
 import sys
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from legacy_rows import legacy_row
-from PySide6.QtCore import QModelIndex, Qt, QTranslator
-from PySide6.QtGui import QColor
+from PySide6.QtCore import Qt, QTranslator
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QTableView
 
 from avatar_desktop.core.service import TaskInfo, TaskStatus
 from avatar_desktop.core.tasks import LocalStatus, TaskRecord, TaskStore
 from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.tasks_panel import StatusDelegate
+from avatar_desktop.ui.views import record_table
 
 SERVICE = "https://api.example.test"
 M = TaskTableModel
@@ -345,45 +349,187 @@ def test_a_record_missing_from_the_store_shows_nothing(store):
     assert tid(model, 0) == "task-2"
 
 
+def app_table(model: TaskTableModel) -> QTableView:
+    """The task table as the window builds it: the record table and the status delegate."""
+    view = record_table(model, [130, 110, 260, 160])
+    view.setItemDelegateForColumn(M.COL_STATUS, StatusDelegate(view))
+    return view
+
+
+def cell_image(view: QTableView, shot: QImage, row: int, column: int) -> QImage:
+    """The pixels of one cell in ``shot`` (a grab of the whole view)."""
+    rect = view.visualRect(view.model().index(row, column))
+    assert rect.isValid() and view.viewport().rect().contains(rect.center()), (row, column)
+    return shot.copy(rect.translated(view.viewport().pos()))
+
+
+def colours(image: QImage) -> Counter[int]:
+    """How many pixels of each colour (0xAARRGGBB) the image has."""
+    image = image.convertToFormat(QImage.Format.Format_ARGB32)
+    bits = image.constBits()
+    words = memoryview(bits).cast("B").cast("I")
+    per_line = image.bytesPerLine() // 4
+    return Counter(
+        words[y * per_line + x] for y in range(image.height()) for x in range(image.width())
+    )
+
+
+def ink(image: QImage) -> int:
+    """Pixels not of the cell's background (its most common colour): the drawn text."""
+    counts = colours(image)
+    return sum(counts.values()) - counts.most_common(1)[0][1]
+
+
+def reddish(image: QImage) -> int:
+    """Pixels whose red clearly outweighs green and blue (the alert colour, antialiased)."""
+    return sum(
+        n
+        for argb, n in colours(image).items()
+        if (argb >> 16 & 255) > (argb >> 8 & 255) + 60 and (argb >> 16 & 255) > (argb & 255) + 60
+    )
+
+
+def coloured(image: QImage) -> int:
+    """Strongly coloured pixels (a progress bar's chunk; text and frames are grey)."""
+    return sum(n for argb, n in colours(image).items() if QColor(argb).hsvSaturation() > 100)
+
+
+def same_pixels(a: QImage, b: QImage) -> bool:
+    return a.size() == b.size() and a.convertToFormat(
+        QImage.Format.Format_ARGB32
+    ) == b.convertToFormat(QImage.Format.Format_ARGB32)
+
+
+def visible_rows(view: QTableView) -> range:
+    """The rows shown whole in the view."""
+    shown = view.viewport().rect()
+    first = view.rowAt(0)
+    rows = [
+        row
+        for row in range(first, first + shown.height())
+        if shown.contains(view.visualRect(view.model().index(row, 0)))
+    ]
+    return range(rows[0], rows[-1] + 1)
+
+
 def test_model_in_a_table_view_renders(qtbot, mixed_store):
     fill(mixed_store, 300)
+    mixed_store.add_task("task-busy", SERVICE, payload(50))
+    mixed_store.update_from_info(
+        "task-busy", TaskInfo("task-busy", TaskStatus.IN_PROGRESS, progress=60)
+    )
+    mixed_store.add_task("task-done-too", SERVICE, payload(51))
+    mixed_store.update_from_info("task-done-too", TaskInfo("task-done-too", TaskStatus.SUCCESS))
     model = TaskTableModel(mixed_store)
-    view = QTableView()
+    view = app_table(model)
+    view.setAlternatingRowColors(False)  # one background: the same words paint the same pixels
     qtbot.addWidget(view)
-    view.setModel(model)
-    view.resize(900, 400)
+    view.resize(900, 420)
     view.show()
     qtbot.waitExposed(view)
-    view.resizeColumnsToContents()
-    assert not view.grab().isNull()
+
+    shot = view.grab().toImage()
+    rows = visible_rows(view)
+    assert rows.start == 0 and len(rows) >= 8
+    by_status = {}
+    for row in rows:
+        for column in range(M.COLUMN_COUNT):
+            words = text(model, row, column)
+            assert words, (row, column)  # every cell of these rows has text...
+            assert ink(cell_image(view, shot, row, column)) > 20, (row, column, words)  # drawn
+        by_status.setdefault(text(model, row, M.COL_STATUS), []).append(row)
+    status = {
+        words: [cell_image(view, shot, row, M.COL_STATUS) for row in found]
+        for words, found in by_status.items()
+    }
+    # The same words paint the same pixels; other words paint others.
+    [done_a, done_b] = status["Done"]
+    assert same_pixels(done_a, done_b)
+    assert not same_pixels(status["Queued"][0], status["Done"][0])
+    # Failed and unknown outcomes are red; the others are not.
+    for words in ("Failed", "Outcome unknown"):
+        assert reddish(status[words][0]) > 10, words
+    for words in ("Waiting", "Queued", "Done", "Sending…"):
+        assert reddish(status[words][0]) == 0, words
+    # A task on its way is a progress bar: its chunk fills more of the cell at 60 % than at 3 %.
+    [busy_row] = by_status["Rendering 60%"]
+    [three_row] = by_status["Rendering 3%"]
+    bar_60 = coloured(cell_image(view, shot, busy_row, M.COL_STATUS))
+    bar_3 = coloured(cell_image(view, shot, three_row, M.COL_STATUS))
+    assert bar_60 > 8 * max(bar_3, 10)
+
+    # At the bottom, the last rows are painted: avatar cells of other tasks than at the top.
+    top_avatar = cell_image(view, shot, 2, M.COL_AVATAR)
     view.scrollToBottom()
-    assert not view.grab().isNull()
+    shot = view.grab().toImage()
+    bottom = visible_rows(view)
+    assert bottom.stop == model.rowCount() == 311
+    last = bottom[-1]
+    assert text(model, last, M.COL_AVATAR) == "avatar0.png"  # the oldest task
+    assert ink(cell_image(view, shot, last, M.COL_AVATAR)) > 20
+    assert not same_pixels(cell_image(view, shot, last, M.COL_AVATAR), top_avatar)
+
+    # A new row comes first and a removed one goes: row 1 now shows what row 0 showed.
+    view.scrollToTop()
+    shot = view.grab().toImage()
+    first_words = text(model, 0, M.COL_STATUS)
+    first = cell_image(view, shot, 0, M.COL_STATUS)
     model.task_added(legacy_row(mixed_store, SERVICE, payload(1)))
-    model.tasks_removed([model.data(model.index(5, 0), Qt.ItemDataRole.UserRole)])
-    assert not view.grab().isNull()
-    assert view.model().rowCount(QModelIndex()) == 309
+    removed = model.data(model.index(5, 0), Qt.ItemDataRole.UserRole)
+    model.tasks_removed([removed])
+    shot = view.grab().toImage()
+    assert model.rowCount() == 311
+    assert removed not in [model.data(model.index(r, 0), Qt.ItemDataRole.UserRole) for r in rows]
+    assert text(model, 0, M.COL_STATUS) == "Sending…" != first_words
+    assert not same_pixels(cell_image(view, shot, 0, M.COL_STATUS), first)
+    assert text(model, 1, M.COL_STATUS) == first_words
+    assert same_pixels(cell_image(view, shot, 1, M.COL_STATUS), first)
     assert model.data(model.index(model.rowCount() - 1, M.COL_STATUS)) in STATUS_WORDS.values()
+
+
+class CountingModel(TaskTableModel):
+    """Counts the view's questions, to know that a paint really asked the model."""
+
+    asked = 0
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        CountingModel.asked += 1
+        return super().data(index, role)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
+        CountingModel.asked += 1
+        return super().headerData(section, orientation, role)
 
 
 def test_rendering_does_not_leak_references_to_none(qtbot, store):
     """PySide6 6.12 on Python 3.11 drops a reference to None whenever C++ returns an empty
-    QVariant to Python (e.g. ``super().headerData()``); enough of them free None and crash."""
+    QVariant to Python (e.g. ``super().headerData()``); enough of them free None and crash.
+
+    Python 3.11's None is an ordinary object: painting the same rows again must leave its
+    reference count exactly where it was (with PySide6 6.11 it does, to the reference)."""
     fill(store, 300)
-    model = TaskTableModel(store)
-    view = QTableView()
+    model = CountingModel(store)
+    view = app_table(model)
     qtbot.addWidget(view)
-    view.setModel(model)
     view.resize(900, 400)
     view.show()
     qtbot.waitExposed(view)
-    view.grab()  # warm up: first paint creates long-lived objects
-    before = sys.getrefcount(None)
-    for _ in range(5):
+
+    def paint_both_ends() -> None:
         view.scrollToBottom()
         view.grab()
         view.scrollToTop()
         view.grab()
-    assert sys.getrefcount(None) - before > -100
+
+    for _ in range(3):
+        paint_both_ends()  # warm up: the first paints create long-lived objects
+    gc.collect()
+    before, asked = sys.getrefcount(None), CountingModel.asked
+    for _ in range(5):
+        paint_both_ends()
+    gc.collect()
+    assert CountingModel.asked - asked > 1000  # the paints asked the model for every cell
+    assert sys.getrefcount(None) - before >= 0
 
 
 def test_sorting_by_each_column_is_done_by_the_store(store):
