@@ -155,21 +155,25 @@ def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox,
     assert done.args[0] == [False]
     assert [r.role for r in reports] == [MediaRole.AVATAR, MediaRole.VOICE_SAMPLE]
     assert reports[1].blocking
-    worker.cancel_event.set()
-    sandbox.inject("media", Fault.slow(3))
+
+    # Cancel once the first check is waiting for a slow answer: the worker stops waiting.
+    sandbox.inject("media", Fault.slow(20))
     worker.cancel_event.clear()
     reports.clear()
+    seen = len(sandbox.requests)
 
-    def cancel_soon():
-        time.sleep(0.2)
-        worker.cancel_event.set()
+    def asked_for_media() -> bool:
+        return any(r.path.startswith("/media/") for r in sandbox.requests[seen:])
 
-    threading.Thread(target=cancel_soon, daemon=True).start()
-    started = time.monotonic()
     with relay(worker.finished, 10000) as done:
         driver.check.emit(items)
+        qtbot.waitUntil(asked_for_media, timeout=5000)
+        cancelled_at = time.monotonic()
+        worker.cancel_event.set()
     assert done.args[0] == [True]
-    assert time.monotonic() - started < 3
+    assert time.monotonic() - cancelled_at < 5  # not the 20 s the answer takes
+    assert reports == []  # nothing reported about the unfinished checks
+    assert len([r for r in sandbox.requests[seen:] if r.path.startswith("/media/")]) == 1
 
 
 def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox, store, threads):
