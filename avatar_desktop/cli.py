@@ -968,11 +968,12 @@ def task_details(record: TaskRecord) -> list[str]:
         ("started", _when(record.started_at)),
         ("finished", _when(record.finished_at)),
     ]
-    begun = record.started_at or record.submitted_at
-    if record.finished_at is not None and begun is not None:
-        since = "start" if record.started_at is not None else "submission"
-        span = (record.finished_at - begun).total_seconds()
-        rows.append(("duration", f"{_duration(span)} (from {since} to finish)"))
+    total, rendering = record.durations()
+    if total is not None:
+        text = _duration(total)
+        if rendering is not None:
+            text += f" (rendering: {_duration(rendering)})"
+        rows.append(("duration", text))
     rows.append(("last checked", _when(record.checked_at)))
     if record.fail_reason:
         rows.append(("fail_reason", record.fail_reason))

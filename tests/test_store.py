@@ -204,7 +204,7 @@ def test_round_trip_of_every_field(store, path):
     assert record.updated_at.tzinfo is not None
     assert record.updated_at >= record.created_at
     assert record.status is TaskStatus.FAILURE
-    assert record.progress == 35
+    assert record.progress is None  # a failed task keeps no percentage ("100%" misleads)
     assert record.fail_reason == "音频太短 <b>x</b>"
     assert record.video_url == "https://media.example.test/v.mp4"
     assert record.no_watermark_video_url == "https://media.example.test/v_nowm.mp4"

@@ -249,3 +249,23 @@ def test_sorting_by_clicking_a_header_keeps_the_selection(qtbot, harness):
     header.setSortIndicator(M.COL_AVATAR, Qt.SortOrder.AscendingOrder)
     assert h.window.model.record_at(0).label == "p0.png"
     assert [r.task_id for r in h.window.tasks.selected_records()] == ["task-2"]
+
+
+def test_a_window_saved_on_a_larger_screen_opens_fitting_this_one(qtbot, make_window, tmp_path):
+    settings_path = tmp_path / "big.ini"
+    first = make_window(settings_path=settings_path, store_path=tmp_path / "a" / "t.sqlite3")
+    screen = first.window.screen().availableGeometry()
+    # As a window saved on a screen larger than this one, or shrunk by the system to a size
+    # where nothing fits (756 x 442 was seen), would come back.
+    for width, height in ((screen.width() + 500, screen.height() + 300), (500, 300)):
+        first.window.setGeometry(screen.x() + 40, screen.y() + 40, width, height)
+        first.settings.set_window_state(first.window.saveGeometry(), first.window.saveState())
+        first.settings.sync()
+        again = make_window(settings_path=settings_path, store_path=tmp_path / "b" / "t.sqlite3")
+        size, least = again.window.size(), again.window.minimumSizeHint()
+        # As large as the screen allows (never below what the window needs: 926 px wide).
+        assert size.width() <= max(screen.width(), least.width())
+        assert size.height() <= max(screen.height(), least.height())
+        assert size.width() >= min(900, screen.width())
+        assert size.height() >= min(600, screen.height())
+        again.window.close()

@@ -196,6 +196,18 @@ class TaskRecord:
         """Whether the follower is done with the task (final, not found, or never sent)."""
         return self.status.value not in UNFINISHED
 
+    def durations(self) -> tuple[float | None, float | None]:
+        """Seconds from submission (or, unknown, from being stored) to the end, and of
+        rendering (from its start to the end); None while not final or unknown."""
+        end = self.finished_at
+        if end is None or self.status not in (TaskStatus.SUCCESS, TaskStatus.FAILURE):
+            return None, None
+        begin = self.submitted_at or self.created_at
+        total = max(0.0, (end - begin).total_seconds())
+        if self.started_at is None or self.started_at <= begin:
+            return total, None
+        return total, max(0.0, (end - self.started_at).total_seconds())
+
     def video_links(self) -> dict[str, str]:
         """The result links the service gave, by variant (``default``, ``no_watermark``,
         ``watermarked``)."""
@@ -473,7 +485,7 @@ class TaskStore:
                 """
                 UPDATE tasks SET
                     status = ?,
-                    progress = COALESCE(?, progress),
+                    progress = CASE WHEN ? THEN NULL ELSE COALESCE(?, progress) END,
                     fail_reason = ?,
                     video_url = COALESCE(?, video_url),
                     no_watermark_video_url = COALESCE(?, no_watermark_video_url),
@@ -492,6 +504,7 @@ class TaskStore:
                 """,
                 (
                     info.status.value,
+                    info.status is TaskStatus.FAILURE,  # a failed task shows no "100%"
                     info.progress,
                     info.fail_reason,
                     info.video_url,

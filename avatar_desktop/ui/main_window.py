@@ -44,7 +44,7 @@ from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import TokenVault
 from avatar_desktop.qt.covers import CoverLoader
-from avatar_desktop.qt.downloads import DownloadManager
+from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.qt.follow_runner import FollowState, TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
@@ -144,12 +144,12 @@ class MainWindow(QMainWindow):
 
         self._build_ui()
         geometry, state = settings.window_state()
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            # The first start: a comfortable size that still fits a small screen.
+        if geometry is None or not self.restoreGeometry(geometry) or not self._fits_screen():
+            # The first start, or a size saved on another screen: a comfortable size that
+            # fits this screen (a maximized window stays maximized: restoreGeometry did that).
             screen = self.screen().availableGeometry()
             self.resize(min(1200, screen.width()), min(760, screen.height()))
+            self.move(screen.topLeft())
         if state is not None:
             self.restoreState(state)
         # Two fifths for the form, three for the lists (the task table's columns need them).
@@ -157,6 +157,22 @@ class MainWindow(QMainWindow):
 
         self.token_controller.start()
         self._configure_sending()
+
+    def _fits_screen(self) -> bool:
+        """Whether the restored window is on this screen, no larger than it, and not shrunk
+        to a size where the lists no longer fit (as a size saved on a larger screen can be)."""
+        if self.isMaximized() or self.isFullScreen():
+            return True
+        screen = self.screen().availableGeometry()
+        frame = self.frameGeometry()
+        too_small = self.width() < min(900, screen.width()) or self.height() < min(
+            600, screen.height()
+        )
+        return (
+            screen.contains(frame.topLeft())
+            and not too_small
+            and (self.width() <= screen.width() and self.height() <= screen.height())
+        )
 
     # -- building ------------------------------------------------------------------------
 
@@ -211,6 +227,7 @@ class MainWindow(QMainWindow):
         self.right_tabs = QTabWidget()
         self.right_tabs.setObjectName("rightTabs")
         self.right_tabs.setDocumentMode(True)
+        self.right_tabs.setMinimumWidth(530)  # the task table's columns, uncut
         self.right_tabs.addTab(self.tasks, "")
         self.right_tabs.addTab(self.outbox_panel, "")
         self.downloads_panel = DownloadsPanel(self.downloads)
@@ -305,6 +322,7 @@ class MainWindow(QMainWindow):
         self.following.task_updated.connect(self.downloads.on_task_updated)  # keep finished videos
         self.downloads_panel.message.connect(self.statusBar().showMessage)
         self.details.message.connect(self.statusBar().showMessage)
+        self.downloads.finished.connect(self._on_download_finished)
         self.tasks.current_changed.connect(self.details.show_record)
         self.tasks.download_requested.connect(self._download)
         self.details.download_requested.connect(self._download)
@@ -651,7 +669,10 @@ class MainWindow(QMainWindow):
         name = record.label or record.task_id or ""
         if status == TaskStatus.SUCCESS.value:
             title = self.tr("Video ready")
-            text = self.tr("Task %1 is done: its video can be saved now.").replace("%1", name)
+            if self._settings.keep_finished_videos:
+                text = self.tr("Task %1 is done; its video is being saved.").replace("%1", name)
+            else:
+                text = self.tr("Task %1 is done: its video can be saved now.").replace("%1", name)
         else:
             title = self.tr("Task failed")
             text = self.tr("Task %1 failed: %2").replace("%1", name)
@@ -670,6 +691,13 @@ class MainWindow(QMainWindow):
             ),
             5000,
         )
+
+    @Slot(object)
+    def _on_download_finished(self, item: DownloadItem) -> None:
+        if item.state is DownloadState.DONE:
+            self.statusBar().showMessage(
+                self.tr("Video saved: %1").replace("%1", str(item.destination)), 10000
+            )
 
     @Slot(int)
     def _show_task(self, row_id: int) -> None:

@@ -175,18 +175,15 @@ def format_duration(seconds: float) -> str:
 def duration_text(record: TaskRecord) -> str:
     """How long the task took, from submission to the end, with the rendering time when the
     service said when it started; a dash while it is not finished."""
-    end = record.finished_at
-    begin = record.submitted_at or record.created_at
-    if end is None or record.status not in (TaskStatus.SUCCESS, TaskStatus.FAILURE):
+    total, rendering = record.durations()
+    if total is None:
         return _NO_VALUE
-    total = format_duration((end - begin).total_seconds())
-    if record.started_at is None or record.started_at <= begin:
-        return total
-    rendering = format_duration((end - record.started_at).total_seconds())
+    if rendering is None:
+        return format_duration(total)
     return (
         QCoreApplication.translate("TaskDetailsPane", "%1 (rendering: %2)")
-        .replace("%1", total)
-        .replace("%2", rendering)
+        .replace("%1", format_duration(total))
+        .replace("%2", format_duration(rendering))
     )
 
 
@@ -264,7 +261,11 @@ def explain_failure(reason: str | None) -> str:
     else:
         if not text:
             lines.append(QCoreApplication.translate("TaskDetailsPane", "It gave no reason."))
-    return " ".join(lines)
+    # Chinese sentences end in "。" and follow each other without a space.
+    return "".join(
+        line if index == len(lines) - 1 or line.endswith(("。", "！", "？")) else line + " "
+        for index, line in enumerate(lines)
+    )
 
 
 def request_json(payload: Mapping[str, Any]) -> str:
@@ -686,12 +687,15 @@ class TaskDetailsPane(QWidget):
 
     def show_record(self, record: TaskRecord | None) -> None:
         """Show ``record``, or with None the line asking to select a task."""
+        another = record is None or self._record is None or record.row_id != self._record.row_id
         self._record = record
         if record is None:
             self.pages.setCurrentWidget(self.empty_label)
             self._set_cover_url(None)
             return
         self.pages.setCurrentWidget(self.scroll_area)
+        if another:  # another task starts at its top (its status), not where the last one was
+            self.scroll_area.verticalScrollBar().setValue(0)
         now = self._clock()
 
         self.status_label.setText(status_words(record, now))
@@ -719,8 +723,10 @@ class TaskDetailsPane(QWidget):
         self.fail_reason_caption.setVisible(bool(record.fail_reason))
         self.fail_reason_text.setVisible(bool(record.fail_reason))
 
-        self.error_box.setVisible(bool(record.error))
-        self.error_text.set_text(record.error or "")
+        # A task the service does not know: the hint above says it in the user's language.
+        error = None if record.status is LocalStatus.NOT_FOUND else record.error
+        self.error_box.setVisible(bool(error))
+        self.error_text.set_text(error or "")
 
         self.saved_box.setVisible(bool(record.saved_path))
         self.saved_text.set_text(record.saved_path or "")
@@ -738,7 +744,16 @@ class TaskDetailsPane(QWidget):
             label.setText(format_time(getattr(record, name)))
         self.duration_label.setText(duration_text(record))
 
-        self.request_text.set_text(request_json(record.payload))
+        if record.payload:
+            self.request_text.set_text(request_json(record.payload))
+        else:  # added by its task id: the request was made elsewhere
+            self.request_text.set_text(
+                QCoreApplication.translate(
+                    "TaskDetailsPane",
+                    "Not known: this task was added by its id (made on the website or on "
+                    "another computer).",
+                )
+            )
 
         self._set_cover_url(record.cover_url)
 

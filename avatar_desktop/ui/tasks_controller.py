@@ -143,7 +143,9 @@ class TasksController(QObject):
         self._panel.model.task_added(row_id)
         self._panel.select_row(row_id)
         self._following.refresh([task_id])
-        self._say(self.tr("Task %1 added; asking the service about it…").replace("%1", task_id))
+        self._say(
+            self.tr("Task %1 added; asking the service about it…").replace("%1", task_id), 4000
+        )
         return row_id
 
     # -- a row whose outcome is unknown ------------------------------------------------------

@@ -166,6 +166,7 @@ class TasksPanel(QWidget):
             self.status_filter.addItem("", statuses)
         self.count_label = QLabel()
         self.count_label.setTextFormat(Qt.TextFormat.PlainText)
+        self.count_label.setContentsMargins(4, 0, 6, 0)
         self._search_timer = QTimer(self)
         self._search_timer.setSingleShot(True)
         self._search_timer.setInterval(SEARCH_DELAY_MS)
@@ -228,13 +229,16 @@ class TasksPanel(QWidget):
         self.splitter.addWidget(details)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([500, 500])
+        self.splitter.setSizes([450, 550])  # the details need the room more than a short list
 
     def retranslate_ui(self) -> None:
         self.search.setPlaceholderText(self.tr("Search task id, avatar or words"))
         for number, (name, _statuses) in enumerate(STATUS_FILTERS):
             self.status_filter.setItemText(number, self.tr(name))
         self.status_filter.setToolTip(self.tr("Show only tasks in this state"))
+        # Room for the longest count, so the search box keeps its width as the count changes.
+        longest = self.tr("%n task(s) match", "", 100000)
+        self.count_label.setMinimumWidth(self.count_label.fontMetrics().horizontalAdvance(longest))
         self._update_count()
         self.fit_columns()
 
@@ -257,18 +261,22 @@ class TasksPanel(QWidget):
 
         statuses = [translated(s) for s in STATUS_NAMES.values()]
         statuses += [translated(STALLED), translated(RENDERING_PERCENT).replace("%1", "100")]
-        # A sort arrow takes room in the header too.
-        arrow = self.table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 4
+        # A header needs its word and the sort arrow; a cell its longest value.
+        arrow = self.table.style().pixelMetric(QStyle.PixelMetric.PM_HeaderMarkSize) + 8
+        header_metrics = header.fontMetrics()
+
+        def fit(column: int, values: list[str]) -> int:
+            title = header_metrics.horizontalAdvance(heading(column)) + pad + arrow
+            return max(widest(values), title)
+
         widths = {
-            TaskTableModel.COL_CREATED: widest(["2026-12-31 23:59", heading(0) + "  "]),
-            TaskTableModel.COL_MODE: widest(
-                [*(translated(m) for m in MODE_NAMES.values()), heading(1)]
-            ),
-            TaskTableModel.COL_STATUS: widest([*statuses, heading(3)]),
-            TaskTableModel.COL_UPDATED: widest(["2026-12-31", "23:59:59", heading(4)]),
+            TaskTableModel.COL_CREATED: fit(0, ["2026-12-31 23:59"]),
+            TaskTableModel.COL_MODE: fit(1, [translated(m) for m in MODE_NAMES.values()]),
+            TaskTableModel.COL_STATUS: fit(3, statuses),
+            TaskTableModel.COL_UPDATED: fit(4, ["2026-12-31", "23:59:59"]),
         }
         for column, width in widths.items():
-            header.resizeSection(column, width + (arrow if column == 0 else 0))
+            header.resizeSection(column, width)
         header.setSectionResizeMode(TaskTableModel.COL_AVATAR, QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(metrics.horizontalAdvance("Wwwwww"))
 
