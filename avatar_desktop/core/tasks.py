@@ -691,10 +691,17 @@ class TaskStore:
             return array("q", [row_id for (row_id,) in conn.execute(sql, params)])
 
     def iter_records(
-        self, *, statuses: Collection[str] | None = None, search: str = "", batch: int = 500
+        self,
+        order: TaskOrder = TaskOrder.CREATED,
+        *,
+        descending: bool = True,
+        statuses: Collection[str] | None = None,
+        search: str = "",
+        batch: int = 500,
     ) -> Iterator[TaskRecord]:
-        """The matching records, newest first, read ``batch`` at a time (for exports)."""
-        ids = self.query_ids(statuses=statuses, search=search)
+        """The matching records in the order of :meth:`query_ids` (newest first by default),
+        read ``batch`` at a time (for exports)."""
+        ids = self.query_ids(order, descending=descending, statuses=statuses, search=search)
         for start in range(0, len(ids), batch):
             chunk = ids[start : start + batch]
             found = self.get_many(chunk)

@@ -149,7 +149,11 @@ class MainActions(QObject):
             self.tr("Follow a task made on the website or on another computer")
         )
         self.export_tasks.setText(self.tr("E&xport tasks…"))
-        self.export_tasks.setToolTip(self.tr("Save the tasks shown in the list as CSV or JSON"))
+        self.export_tasks.setToolTip(
+            self.tr(
+                "Save the tasks the list shows (all, or the ones the filter leaves) as CSV or JSON"
+            )
+        )
         self.resolve_task.setText(self.tr("&Mark as submitted with task id…"))
         self.send_again.setText(self.tr("Send &again…"))
         self.discard_task.setText(self.tr("D&iscard"))
@@ -159,7 +163,7 @@ class MainActions(QObject):
         )
         self.open_file.setText(self.tr("Open saved &file"))
         self.show_in_folder.setText(self.tr("Show in f&older"))
-        self.open_video.setText(self.tr("&Open video"))
+        self.open_video.setText(self.tr("&Open video in browser"))
         self.open_video.setToolTip(
             self.tr(
                 "Open the finished video in your browser or player (links expire after "

@@ -33,8 +33,10 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, WaitKind
+from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.tasks import payload_mode
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
+from avatar_desktop.ui.task_model import MODE_NAMES
 from avatar_desktop.ui.views import alert_colour, plain_tooltip, record_table
 
 STATE_NAMES = {
@@ -58,6 +60,11 @@ _ROOT = QModelIndex()
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("OutboxTableModel", text)
+
+
+def _mode_name(mode: VoiceMode) -> str:
+    """The voice mode in the user's words (as the task list says it)."""
+    return QCoreApplication.translate("TaskTableModel", MODE_NAMES[mode])
 
 
 def _when(moment: datetime) -> str:
@@ -164,7 +171,7 @@ class OutboxTableModel(QAbstractTableModel):
             avatar = item.payload.get("avatar_url")
             name = avatar.rstrip("/").rsplit("/", 1)[-1] if isinstance(avatar, str) else ""
             mode = payload_mode(item.payload)
-            return f"{name} · {mode.value}" if mode else name
+            return f"{name} · {_mode_name(mode)}" if mode else name
         if column == self.COL_REASON:
             return (item.reason or "").replace("\n", " ")
         return ""
@@ -243,7 +250,7 @@ class OutboxPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
 
-        self.table = record_table(model, (36, 110, 140, 100))
+        self.table = record_table(model, (36, 130, 150, 135))
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         model.modelReset.connect(self._update_actions)

@@ -169,6 +169,11 @@ class TaskTableModel(QAbstractTableModel):
         return self._statuses, self._search
 
     @property
+    def store_order(self) -> tuple[TaskOrder, bool]:
+        """The order the rows are shown in, as the store names it: the key and descending."""
+        return self._order, self._descending
+
+    @property
     def filtered(self) -> bool:
         """Whether a status filter or a search hides some tasks."""
         return self._statuses is not None or bool(self._search.strip())

@@ -77,6 +77,7 @@ class TasksController(QObject):
         self._panel = panel
         self._service_url = service_url
         self._window = window
+        self._export_folder = Path.home()  # then where the last export went
 
     def _say(self, text: str, timeout_ms: int = 8000) -> None:
         self.message.emit(text, timeout_ms)
@@ -256,18 +257,20 @@ class TasksController(QObject):
 
     @Slot()
     def export(self) -> None:
-        """Save the tasks the list shows (all, or the filtered ones) as CSV or JSON."""
+        """Save the tasks the list shows — all, or those the filter and search leave — in the
+        list's order, as CSV or JSON."""
         csv_filter = self.tr("CSV for spreadsheets (*.csv)")
         json_filter = self.tr("JSON (*.json)")
         path, chosen = QFileDialog.getSaveFileName(
             self._window,
             self.tr("Export tasks"),
-            str(Path.home() / "avatar-tasks.csv"),
+            str(self._export_folder / "avatar-tasks.csv"),
             f"{csv_filter};;{json_filter}",
         )
         if not path:
             return
         target = Path(path)
+        self._export_folder = target.parent
         if target.suffix.lower() not in (".csv", ".json"):
             target = target.with_suffix(".json" if chosen == json_filter else ".csv")
         self.export_to(target)
@@ -275,12 +278,16 @@ class TasksController(QObject):
     def export_to(self, target: Path) -> None:
         """Write the tasks the list shows to ``target`` (.csv or .json), in the background."""
         statuses, search = self._panel.model.query
+        order, descending = self._panel.model.store_order
         store = self._store
 
         def work() -> int:
             from avatar_desktop.core.task_export import export_tasks
 
-            return export_tasks(store.iter_records(statuses=statuses, search=search), target)
+            records = store.iter_records(
+                order, descending=descending, statuses=statuses, search=search
+            )
+            return export_tasks(records, target)
 
         def done(count: int) -> None:
             self.exported.emit(str(target), count)
