@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="369"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="370"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="371"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="372"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="374"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="377"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="379"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="380"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="381"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="382"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="384"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="385"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="386"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="389"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="393"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="394"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="395"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="396"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="397"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="398"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="399"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="400"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="401"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="402"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="403"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="403"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="623"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="626"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="405"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="406"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="407"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="409"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="411"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="412"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="625"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="624"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="627"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="625"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="630"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="628"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="633"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="626"/>
         <location filename="../../avatar_desktop/ui/compose.py" line="629"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="632"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="627"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="630"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="628"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="631"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -832,62 +832,62 @@
         <translation>导出任务(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="152"/>
-        <source>Save the tasks shown in the list as CSV or JSON</source>
-        <translation>将列表中显示的任务保存为 CSV 或 JSON</translation>
+        <location filename="../../avatar_desktop/ui/actions.py" line="154"/>
+        <source>Save the tasks the list shows (all, or the ones the filter leaves) as CSV or JSON</source>
+        <translation>将列表中显示的任务（全部，或筛选后剩下的）保存为 CSV 或 JSON</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="153"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="166"/>
+        <source>&amp;Open video in browser</source>
+        <translation>在浏览器中打开视频(&amp;O)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="157"/>
         <source>&amp;Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="158"/>
         <source>Send &amp;again…</source>
         <translation>再次发送(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="159"/>
         <source>D&amp;iscard</source>
         <translation>丢弃(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="160"/>
         <source>&amp;Download video</source>
         <translation>下载视频(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="162"/>
         <source>Save the video on this computer before its link expires</source>
         <translation>在链接过期前将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="164"/>
         <source>Open saved &amp;file</source>
         <translation>打开已保存的文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="161"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="165"/>
         <source>Show in f&amp;older</source>
         <translation>在文件夹中显示(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="162"/>
-        <source>&amp;Open video</source>
-        <translation>打开视频(&amp;O)</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="169"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="173"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="174"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
@@ -895,172 +895,182 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="432"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="433"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="434"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="419"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="438"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="439"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="440"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="458"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="653"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="671"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="654"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="673"/>
+        <source>Task %1 is done; its video is being saved.</source>
+        <translation>任务 %1 已完成，正在保存其视频。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="675"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="656"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="677"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="657"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="678"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="658"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="679"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="668"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="689"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="683"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="699"/>
+        <source>Video saved: %1</source>
+        <translation>视频已保存：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="711"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="684"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="712"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="713"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="701"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="729"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="560"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="578"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="562"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="580"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="564"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="582"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="566"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="584"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="567"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="585"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="569"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="587"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="571"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="589"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="582"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="600"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="610"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="598"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="616"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="705"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="733"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="501"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="519"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="530"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1133,296 +1143,301 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="80"/>
         <source>Required.</source>
         <translation>必填项。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="82"/>
         <source>Has the wrong type of value.</source>
         <translation>值的类型不正确。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="84"/>
         <source>“%1” is not a field the service knows (a typo?).</source>
         <translation>服务无法识别字段“%1”（是否拼写有误？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="88"/>
         <source>Choose how the avatar gets its voice.</source>
         <translation>请选择形象的声音来源。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="90"/>
         <source>Only one voice can be sent.</source>
         <translation>只能发送一种声音。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="92"/>
         <source>Too long: at most %1 characters.</source>
         <translation>过长：最多 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="96"/>
         <source>Contains invisible control characters; only line breaks and tabs are allowed.</source>
         <translation>包含不可见的控制字符；只允许换行符和制表符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="101"/>
         <source>Must not contain spaces.</source>
         <translation>不能包含空格。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="103"/>
         <source>Enter a full web address starting with https://</source>
         <translation>请输入以 https:// 开头的完整网址</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="107"/>
         <source>Only http:// and https:// addresses can be used.</source>
         <translation>只能使用 http:// 或 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="111"/>
         <source>This is a file on your computer. The service needs a public web address (https://…) it can download; upload the file somewhere first.</source>
         <translation>这是本机上的文件。服务需要可下载的公开网址（https://…），请先将文件上传到网上。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="117"/>
         <source>Choose Chinese or English.</source>
         <translation>请选择中文或英文。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="119"/>
+        <source>Contains a broken character (half of a UTF-16 surrogate pair); retype or remove it.</source>
+        <translation>包含一个损坏的字符（半个 UTF-16 代理对）；请重新输入或删除它。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="129"/>
         <source>The service did not accept the API token. Check or replace it.</source>
         <translation>服务不接受该 API 令牌，请检查或更换。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="133"/>
         <source>The account&apos;s balance is used up. Top it up, then try again.</source>
         <translation>账户余额已用完，请充值后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="137"/>
         <source>The service does not know this task.</source>
         <translation>服务中找不到此任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="139"/>
         <source>The service refused the request; it was not billed.</source>
         <translation>服务拒绝了该请求，未计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="144"/>
         <source>The service is busy with too many requests. Try again in %1 s.</source>
         <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="147"/>
         <source>The service is busy with too many requests. Try again in a moment.</source>
         <translation>服务繁忙，请求过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="151"/>
         <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
         <translation>服务或其前端代理出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="139"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="155"/>
         <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
         <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
         <source>The service answered with something that is not the expected data. Is the service address right?</source>
         <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="167"/>
         <source>Could not reach the service; nothing was sent. Check the connection.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="171"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="177"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="181"/>
         <source>The task list could not be saved.</source>
         <translation>无法保存任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="167"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="309"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="171"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="217"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="200"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="206"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="208"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="224"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="289"/>
         <source>The system keyring is switched off, so the token cannot be saved.</source>
         <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="212"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="293"/>
         <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
         <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="234"/>
         <source>The system keyring could not be opened (%1).</source>
         <translation>无法打开系统钥匙串（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="238"/>
         <source>No system keyring is installed, so the token cannot be saved.</source>
         <translation>未安装系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
         <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
         <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="253"/>
         <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
         <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="258"/>
         <source>Make sure Windows Credential Manager is available, then restart the app.</source>
         <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="263"/>
         <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
         <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="253"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="269"/>
         <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
         <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="276"/>
         <source>Unlock your system keyring and try again.</source>
         <translation>请解锁系统钥匙串后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="284"/>
         <source>No system keyring is installed. You can keep the token for this session only.</source>
         <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="299"/>
         <source>The system keyring is locked. Unlock it and try again.</source>
         <translation>系统钥匙串已锁定。请解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="303"/>
         <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
         <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="298"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="314"/>
         <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
         <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="304"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="320"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="308"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="324"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="340"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="345"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="333"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="349"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="353"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="341"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="357"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="362"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="370"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="378"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="367"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="383"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="391"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="399"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="406"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="408"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -1623,87 +1638,87 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="283"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="285"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="287"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="288"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="289"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="279"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="290"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="291"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="292"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="293"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="310"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="310"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="318"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="320"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="322"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="313"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="324"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="315"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="326"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="328"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
@@ -1711,62 +1726,62 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="40"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="41"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="49"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="50"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="54"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2052,12 +2067,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="126"/>
+        <location filename="../../avatar_desktop/app.py" line="127"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="127"/>
+        <location filename="../../avatar_desktop/app.py" line="128"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
     </message>
@@ -2304,304 +2319,254 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>TaskDetailsPane</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="76"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="77"/>
         <source>Video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="78"/>
         <source>Video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="79"/>
         <source>Cover picture</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="84"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="85"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="86"/>
         <source>Started</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="87"/>
         <source>Finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="88"/>
         <source>Last checked</source>
         <translation>最后查询</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/task_details.py" line="104"/>
-        <source>Sending…</source>
-        <translation>正在发送…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="105"/>
-        <source>Outcome unknown</source>
-        <translation>结果未知</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="106"/>
-        <source>Not found</source>
-        <translation>未找到</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="107"/>
-        <source>Done</source>
-        <translation>已完成</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="108"/>
-        <source>Failed</source>
-        <translation>失败</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="113"/>
-        <source>Stalled</source>
-        <translation>停滞</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="115"/>
-        <source>Waiting</source>
-        <translation>等待中</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="117"/>
-        <source>Queued</source>
-        <translation>排队中</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="120"/>
-        <source>Rendering</source>
-        <translation>渲染中</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="121"/>
-        <source>Rendering %1%</source>
-        <translation>渲染中 %1%</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="124"/>
-        <source>Unknown</source>
-        <translation>未知</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="131"/>
         <source>The request went out but no answer came back: the job may exist on the service (and be billed). Check before sending it again.</source>
         <translation>请求已发出，但没有收到响应：该任务可能已在服务上创建（并已计费）。再次发送前请先确认。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="110"/>
         <source>The service does not know this task id; it is not asked about any more.</source>
         <translation>服务不认识此任务 ID；不会再查询它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="115"/>
         <source>The request is being sent.</source>
         <translation>请求正在发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="119"/>
         <source>Result links expire after some days: download the video to keep it.</source>
         <translation>结果链接会在几天后过期：请下载视频以便保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="152"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="125"/>
         <source>No news for hours. The app still asks about it now and then; Refresh asks at once.</source>
         <translation>数小时没有进展。应用仍会不时查询；点击“刷新”可立即查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="130"/>
         <source>The service has not said how the task is going yet; the app keeps asking.</source>
         <translation>服务尚未告知任务进展；应用会继续查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="179"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="152"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="156"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="163"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="169"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="184"/>
         <source>%1 (rendering: %2)</source>
         <translation>%1（渲染：%2）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="198"/>
         <source>The voice sample seems too short: cloning a voice needs a sample of at least 20 seconds of clear speech.</source>
         <translation>声音样本似乎太短：克隆声音需要至少 20 秒清晰语音的样本。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="210"/>
         <source>The service seems to have refused the content (the text, the picture or the voice). Changing it may help; sending the same request again will not.</source>
         <translation>服务似乎拒绝了内容（文本、图片或声音）。修改内容可能有帮助；再次发送相同的请求则不会。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="253"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="223"/>
         <source>The service could not use the picture: check that its link opens an image (JPEG or PNG) with one clearly visible face.</source>
         <translation>服务无法使用该图片：请检查其链接能否打开一张图片（JPEG 或 PNG），且图中有一张清晰可见的人脸。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="234"/>
         <source>The service may not have been able to fetch a file of the request: check that each link opens from any computer, not only from your own network.</source>
         <translation>服务可能无法获取请求中的某个文件：请检查每个链接能否从任何电脑打开，而不仅仅是在你自己的网络中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="242"/>
         <source>This is the local sandbox: the request asked it to fail (it contains “sandbox-fail”).</source>
         <translation>这是本地沙盒：请求要求它失败（其中包含“sandbox-fail”）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="254"/>
         <source>The service could not make this video.</source>
         <translation>服务无法生成此视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="263"/>
         <source>It gave no reason.</source>
         <translation>服务未给出原因。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="495"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="956"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="962"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="944"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="950"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="496"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="470"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="472"/>
         <source>Open the link in the web browser</source>
         <translation>在网页浏览器中打开链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="823"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="751"/>
+        <source>Not known: this task was added by its id (made on the website or on another computer).</source>
+        <translation>未知：此任务是通过其 ID 添加的（在网站或其他电脑上创建）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="811"/>
         <source>Loading cover…</source>
         <translation>正在加载封面…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="844"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="832"/>
         <source>The cover cannot be shown: %1</source>
         <translation>无法显示封面：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="862"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="850"/>
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="872"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="860"/>
         <source>Only web (http/https) links are opened.</source>
         <translation>只会打开网页（http/https）链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="897"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="885"/>
         <source>The saved file is no longer there: %1</source>
         <translation>已保存的文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="934"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="922"/>
         <source>Select a task to see its details</source>
         <translation>选择一个任务以查看其详细信息</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="937"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="925"/>
         <source>The service&apos;s words:</source>
         <translation>服务的原话：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="940"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="928"/>
         <source>Problem noticed by the app:</source>
         <translation>应用发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="942"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="930"/>
         <source>Saved video</source>
         <translation>已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="943"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="931"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="945"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="933"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="947"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="935"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="948"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="936"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="950"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="938"/>
         <source>Save the video on this computer</source>
         <translation>将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="954"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="942"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="955"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="943"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="957"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="945"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="960"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="948"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="961"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="949"/>
         <source>Request sent</source>
         <translation>已发送的请求</translation>
     </message>
@@ -2716,140 +2681,140 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>TasksController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="32"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="33"/>
         <source>Enter the task id.</source>
         <translation>请输入任务 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="33"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="34"/>
         <source>A task id is letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;:&apos; or &apos;-&apos;, at most 128 of them.</source>
         <translation>任务 ID 由字母、数字、“.”、“_”、“:”或“-”组成，最多 128 个字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="95"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="97"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="101"/>
         <source>Asking the service…</source>
         <translation>正在查询服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="103"/>
         <source>Set an API token to ask the service.</source>
         <translation>请设置 API 令牌以查询服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="108"/>
         <source>Asking the service about every unfinished task…</source>
         <translation>正在向服务查询所有未完成的任务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="110"/>
         <source>No unfinished task of this service to ask about.</source>
         <translation>此服务没有需要查询的未完成任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="116"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="134"/>
         <source>Add task by id</source>
         <translation>按 ID 添加任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="120"/>
         <source>The id of a task made on the website or on another computer. It is followed on the current service:
 %1</source>
         <translation>在网站上或在另一台电脑上创建的任务的 ID。将在当前服务上跟踪：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="142"/>
         <source>Task %1 is already in the list.</source>
         <translation>任务 %1 已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="148"/>
         <source>Task %1 added; asking the service about it…</source>
         <translation>已添加任务 %1；正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="164"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="179"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="168"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="188"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="170"/>
         <source>If the service made this job (see its website), enter the job&apos;s task id. The task is then followed like any other.</source>
         <translation>如果服务已创建此任务（请查看其网站），请输入该任务的任务 ID。之后会像其他任务一样跟踪它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="194"/>
         <source>Task %1 is followed now.</source>
         <translation>现在开始跟踪任务 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="205"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="209"/>
         <source>The first request of %n job(s) may have reached the service: if it did, the job exists and was billed, and sending again makes and bills a second one.</source>
         <translation>
             <numerusform>%n 个任务的首次请求可能已到达服务：如果已到达，该任务已存在并已计费，再次发送会创建并计费第二个任务。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="215"/>
         <source>Check the service&apos;s website first if you can.</source>
         <translation>如有可能，请先查看服务的网站。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="212"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="239"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="227"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="231"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法加载此任务的请求。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="247"/>
         <source>%n job(s) queued again in the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="262"/>
         <source>CSV for spreadsheets (*.csv)</source>
         <translation>用于电子表格的 CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="263"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="261"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="299"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="295"/>
         <source>%n task(s) exported to %1</source>
         <translation>
             <numerusform>已将 %n 个任务导出到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="291"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="301"/>
         <source>Exporting tasks…</source>
         <translation>正在导出任务…</translation>
     </message>
@@ -2897,71 +2862,72 @@ A desktop client for digital-human video generation.</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="235"/>
         <source>Search task id, avatar or words</source>
         <translation>搜索任务 ID、形象或文字</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="238"/>
         <source>Show only tasks in this state</source>
         <translation>只显示处于此状态的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="304"/>
         <source>%n task(s) match</source>
         <translation>
             <numerusform>%n 个任务匹配</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="298"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="306"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 个任务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="437"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="447"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="462"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="468"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="476"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="481"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="488"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="496"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="517"/>
         <source>The saved file could not be opened: %1</source>
         <translation>无法打开已保存的文件：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="519"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="527"/>
         <source>The folder could not be opened: %1</source>
         <translation>无法打开文件夹：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="527"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="535"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
