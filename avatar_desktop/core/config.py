@@ -9,8 +9,15 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 from typing import TypedDict
+from urllib.parse import urlsplit
 
-from avatar_desktop.core.service import DEFAULT_BASE_URL, AvatarClient, Timeouts, normalize_base_url
+from avatar_desktop.core.service import (
+    DEFAULT_BASE_URL,
+    AvatarClient,
+    Timeouts,
+    is_loopback_host,
+    normalize_base_url,
+)
 
 
 class NetworkOptions(TypedDict):
@@ -47,6 +54,8 @@ class ServiceConfig:
     sandbox: bool = False
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
+    total_timeout: float | None = None
+    """The overall deadline of one call; None: connect + read (see :class:`Timeouts`)."""
     proxy_mode: ProxyMode = ProxyMode.SYSTEM
     proxy_url: str = ""
 
@@ -55,11 +64,19 @@ class ServiceConfig:
 
     @property
     def timeouts(self) -> Timeouts:
-        return Timeouts(connect=self.connect_timeout, read=self.read_timeout)
+        return Timeouts(
+            connect=self.connect_timeout, read=self.read_timeout, total=self.total_timeout
+        )
+
+    @property
+    def is_local(self) -> bool:
+        """Whether the service is on this computer (the sandbox, or a loopback address)."""
+        return self.sandbox or is_loopback_host(urlsplit(self.base_url).hostname or "")
 
     def proxy_options(self) -> NetworkOptions:
-        """How requests to this service reach the network (the sandbox: always directly)."""
-        return proxy_options(self.proxy_mode, self.proxy_url, direct=self.sandbox)
+        """How requests to this service reach the network: a service on this computer (the
+        sandbox, any loopback address) always directly, never through a proxy."""
+        return proxy_options(self.proxy_mode, self.proxy_url, direct=self.is_local)
 
     def make_client(self, token: str) -> AvatarClient:
         """A client for this service, through :meth:`proxy_options`."""

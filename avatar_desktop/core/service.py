@@ -1,25 +1,33 @@
 """HTTP client of the generation service, its error types and response parsing (Qt-free).
 
-:class:`AvatarClient` speaks the contract in API.md. Every call has connect and read timeouts,
-verifies TLS, reads at most :data:`MAX_RESPONSE_BYTES` of a body and never retries on its own: a
-paid ``POST`` must never go out twice without the user saying so. Failures raise a subclass of
-:class:`ApiError`; network failures are split into :class:`NotSent` (safe to retry) and
-:class:`OutcomeUnknown` (the request went out, the answer did not come back).
+:class:`AvatarClient` speaks the contract in API.md. Every call has connect and read timeouts and
+an overall deadline (:class:`Timeouts`), verifies TLS, reads at most :data:`MAX_RESPONSE_BYTES`
+of a body and never retries on its own: a paid ``POST`` must never go out twice without the user
+saying so. Failures raise a subclass of :class:`ApiError`; network failures are split into
+:class:`NotSent` (safe to retry) and :class:`OutcomeUnknown` (the request went out, the answer
+did not come back; :class:`TooSlow` when the deadline passed first).
 
-The token travels only in the ``Authorization`` header. It is kept out of ``repr``, exception
-text and log lines, and a ``~/.netrc`` entry for the host cannot replace it.
+The token travels only in the ``Authorization`` header, and never through a proxy to a service
+on this computer (:class:`EdgeAdapter`). It is kept out of ``repr``, exception text and log
+lines, and a ``~/.netrc`` entry for the host cannot replace it. Everything the server says is
+run through a :class:`~avatar_desktop.core.redact.Redactor` before it leaves the client, so an
+echoed token is never stored, logged or shown.
 """
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import ipaddress
 import json
 import logging
 import math
 import re
+import socket
 import ssl
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
@@ -27,11 +35,16 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 import requests
+import urllib3
 from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
+from urllib3.response import HTTPResponse
 from urllib3.util.retry import Retry
 
 from avatar_desktop import __version__
+from avatar_desktop.core.redact import Redactor
 from avatar_desktop.core.request import GenerationRequest, Language
 
 log = logging.getLogger("avatar_desktop.network")
@@ -44,10 +57,21 @@ MAX_RETRY_AFTER_SECONDS = 300.0
 
 @dataclass(frozen=True)
 class Timeouts:
-    """Seconds to wait for the connection and for each read of the answer."""
+    """Seconds to wait for the connection, for each read of the answer, and for the whole call.
+
+    A read timeout limits each read, not the whole answer: a server sending one byte at a time
+    never trips it. ``total`` (default: ``connect + read``) is the overall deadline of one call,
+    from the first connection attempt to the last byte of the answer.
+    """
 
     connect: float = 10.0
     read: float = 60.0
+    total: float | None = None
+
+    @property
+    def overall(self) -> float:
+        """Seconds one call may take in all."""
+        return self.total if self.total is not None else self.connect + self.read
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -181,6 +205,19 @@ class OutcomeUnknown(NetworkError):
         return None
 
 
+class TooSlow(OutcomeUnknown):
+    """The answer did not arrive in full within the call's overall deadline
+    (:attr:`Timeouts.overall`): the server is too slow, or sends its answer a trickle at a time.
+
+    For a submission the job may exist and be billed, as with any :class:`OutcomeUnknown`.
+    """
+
+    default_message = (
+        "The service did not answer in time. The request was sent, so the job may have been "
+        "created and billed."
+    )
+
+
 class BaseUrlError(ValueError):
     """The service address cannot be used (not http/https, no host, or clear-text http to a
     host that is not this computer)."""
@@ -253,13 +290,16 @@ def token_problem(token: str) -> str | None:
 
 
 class BearerAuth(requests.auth.AuthBase):
-    """Sets ``Authorization: Bearer <token>``; its repr never shows the token."""
+    """Sets ``Authorization: Bearer <token>``; its repr never shows the token.
+
+    :attr:`redactor` knows the token and the header's value (``Bearer <token>``)."""
 
     def __init__(self, token: str) -> None:
         problem = token_problem(token)
         if problem:
             raise TokenError(problem)
         self._token = token
+        self.redactor = Redactor([token, f"Bearer {token}"])
 
     def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
         request.headers["Authorization"] = f"Bearer {self._token}"
@@ -270,7 +310,7 @@ class BearerAuth(requests.auth.AuthBase):
 
     def redact(self, text: str) -> str:
         """``text`` with any copy of the token replaced (servers sometimes echo it back)."""
-        return text.replace(self._token, "***") if text else text
+        return self.redactor.text(text)
 
 
 def parse_retry_after(value: str | None, *, now: datetime | None = None) -> float | None:
@@ -518,6 +558,191 @@ def parse_voice_list(data: object) -> list[Voice]:
     return [voice for voice in map(Voice.from_json, items) if voice is not None]
 
 
+# --- the client's edge: overall deadlines, and loopback never through a proxy -----------------
+
+_active = threading.local()
+
+
+def _shut_down(sock: object) -> None:
+    """Shut ``sock`` down for reading and writing, so that a read blocked on it ends now.
+
+    The plain socket's ``shutdown`` is called even on a TLS socket (whose own would drop its
+    TLS state under the reading thread); a TLS-in-TLS transport is unwrapped to its socket."""
+    raw = sock
+    for _ in range(3):
+        if isinstance(raw, socket.socket):
+            break
+        raw = getattr(raw, "socket", None)
+    if isinstance(raw, socket.socket):
+        with contextlib.suppress(OSError):
+            socket.socket.shutdown(raw, socket.SHUT_RDWR)
+
+
+class Deadline:
+    """The overall deadline of one call (see :func:`call_deadline`).
+
+    While it is the thread's active deadline, every connection of an :class:`EdgeAdapter`
+    registers its socket when it starts waiting for the answer; when the deadline passes, a
+    watchdog timer shuts those sockets down, so a read blocked in the headers or in the body
+    ends at once instead of at the next read timeout, which a trickling server never trips.
+    """
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self._lock = threading.Lock()
+        self._sockets: list[object] = []
+        self._fired = False
+        self._cut = False
+        self._timer = threading.Timer(max(0.0, seconds), self._fire)
+        self._timer.daemon = True
+
+    @property
+    def passed(self) -> bool:
+        """Whether the deadline has passed."""
+        return self._fired or time.monotonic() >= self.at
+
+    @property
+    def cut(self) -> bool:
+        """Whether the watchdog shut a socket of this call down (what was read since may be
+        cut short)."""
+        return self._cut
+
+    def remaining(self) -> float:
+        return max(0.0, self.at - time.monotonic())
+
+    def watch(self, sock: object) -> None:
+        """Shut ``sock`` down when the deadline passes (at once when it has)."""
+        with self._lock:
+            if not self._fired:
+                self._sockets.append(sock)
+                return
+            self._cut = True
+        _shut_down(sock)
+
+    def _fire(self) -> None:
+        with self._lock:
+            self._fired = True
+            sockets, self._sockets = self._sockets, []
+            self._cut = self._cut or bool(sockets)
+        for sock in sockets:
+            _shut_down(sock)
+
+    def start(self) -> None:
+        self._timer.start()
+
+    def stop(self) -> None:
+        """The call is over: the watchdog stands down and forgets the sockets."""
+        self._timer.cancel()
+        with self._lock:
+            self._sockets = []
+
+
+@contextlib.contextmanager
+def call_deadline(seconds: float) -> Iterator[Deadline]:
+    """Make a :class:`Deadline` of ``seconds`` the active one of this thread for the block."""
+    deadline = Deadline(seconds)
+    outer = getattr(_active, "deadline", None)
+    _active.deadline = deadline
+    deadline.start()
+    try:
+        yield deadline
+    finally:
+        deadline.stop()
+        _active.deadline = outer
+
+
+def _watch(sock: object) -> None:
+    deadline = getattr(_active, "deadline", None)
+    if isinstance(deadline, Deadline) and sock is not None:
+        deadline.watch(sock)
+
+
+class _WatchedHTTPConnection(HTTPConnection):
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]  # as urllib3 does
+        _watch(self.sock)
+        return super().getresponse()
+
+
+class _WatchedHTTPSConnection(HTTPSConnection):
+    def getresponse(self) -> HTTPResponse:  # type: ignore[override]  # as urllib3 does
+        _watch(self.sock)
+        return super().getresponse()
+
+
+class _WatchedHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _WatchedHTTPConnection
+
+
+class _WatchedHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _WatchedHTTPSConnection
+
+
+_WATCHED_POOLS: dict[str, type[HTTPConnectionPool]] = {
+    "http": _WatchedHTTPPool,
+    "https": _WatchedHTTPSPool,
+}
+
+
+class EdgeAdapter(HTTPAdapter):
+    """The transport of every session that talks to the service or its media.
+
+    * A request to this computer (a loopback host) never goes through a proxy, whether it comes
+      from the environment (``HTTP_PROXY``…), the system or the settings: the plain-http
+      exception for this computer must not carry the token to a proxy in clear text. Redirects
+      are decided hop by hop.
+    * Its connections take part in the thread's :func:`call_deadline` (not through a SOCKS
+      proxy: there only the checks between reads apply).
+    """
+
+    def init_poolmanager(
+        self, connections: int, maxsize: int, block: bool = False, **pool_kwargs: Any
+    ) -> None:
+        super().init_poolmanager(connections, maxsize, block, **pool_kwargs)
+        self.poolmanager.pool_classes_by_scheme = _WATCHED_POOLS
+
+    def proxy_manager_for(self, proxy: str, **proxy_kwargs: Any) -> Any:
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if not proxy.lower().startswith("socks"):
+            manager.pool_classes_by_scheme = _WATCHED_POOLS
+        return manager
+
+    def send(
+        self,
+        request: requests.PreparedRequest,
+        stream: bool = False,
+        timeout: Any = None,
+        verify: Any = True,
+        cert: Any = None,
+        proxies: dict[str, str] | None = None,
+    ) -> requests.Response:
+        if proxies and is_loopback_host(urlsplit(request.url or "").hostname or ""):
+            proxies = {}
+            request.headers.pop("Proxy-Authorization", None)
+        return super().send(
+            request, stream=stream, timeout=timeout, verify=verify, cert=cert, proxies=proxies
+        )
+
+
+def edge_session(
+    proxies: Mapping[str, str] | None = None, *, use_system_proxy: bool = True, retries: int = 0
+) -> requests.Session:
+    """A ``requests.Session`` on :class:`EdgeAdapter` (loopback direct, deadlines), with the
+    given proxy setting and ``retries`` retries of a failed connection (never of a request)."""
+    session = requests.Session()
+    session.trust_env = use_system_proxy
+    if proxies:
+        session.proxies.update(proxies)
+    adapter = EdgeAdapter(max_retries=Retry(total=retries, read=False, redirect=False))
+    session.mount("https://", adapter)
+    session.mount("http://", adapter)
+    return session
+
+
+class _DeadlinePassed(Exception):
+    """Raised between reads of an answer once the call's deadline has passed."""
+
+
 # --- the client ---------------------------------------------------------------------------
 
 
@@ -525,7 +750,9 @@ class AvatarClient:
     """Blocking client of the service; one ``requests.Session`` per client.
 
     ``proxies`` are passed to ``requests`` (``None`` uses the system settings; ``{}`` with
-    ``use_system_proxy=False`` means a direct connection).
+    ``use_system_proxy=False`` means a direct connection); a service on this computer is
+    always reached directly. :attr:`redactor` removes the token, and any ``secrets`` given (or
+    added to it later), from everything the server says before it leaves the client.
     """
 
     def __init__(
@@ -536,27 +763,26 @@ class AvatarClient:
         timeout: Timeouts = Timeouts(),
         proxies: Mapping[str, str] | None = None,
         use_system_proxy: bool = True,
+        secrets: Iterable[str] = (),
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self.timeout = timeout
         self._auth = BearerAuth(token)
-        self._session = requests.Session()
+        self.redactor = self._auth.redactor
+        for secret in secrets:
+            self.redactor.add(secret)
+        direct = is_loopback_host(urlsplit(self.base_url).hostname or "")
+        # Never retry on our own: a paid POST must not go out twice.
+        self._session = edge_session(None if direct else proxies, use_system_proxy=use_system_proxy)
         # Explicit auth means requests never looks the host up in ~/.netrc.
         self._session.auth = self._auth
-        self._session.trust_env = use_system_proxy
         self._session.verify = True
-        if proxies:
-            self._session.proxies.update(proxies)
         self._session.headers.update(
             {
                 "Accept": "application/json",
                 "User-Agent": f"AvatarDesktop/{__version__}",
             }
         )
-        # Never retry on our own: a paid POST must not go out twice.
-        adapter = HTTPAdapter(max_retries=Retry(total=0, read=False, redirect=False))
-        self._session.mount("https://", adapter)
-        self._session.mount("http://", adapter)
 
     def __repr__(self) -> str:
         return f"AvatarClient(base_url={self.base_url!r}, token=***)"
@@ -617,29 +843,57 @@ class AvatarClient:
         if body is not None:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json"
-        try:
-            response = self._session.request(
-                method,
-                url,
-                data=data,
-                params=params,
-                headers=headers,
-                timeout=(self.timeout.connect, self.timeout.read),
-                allow_redirects=False,
-                stream=True,
-            )
-        except requests.exceptions.RequestException as exc:
-            raise self._network_error(exc, billable) from None
-        with response:
+        total = self.timeout.overall
+        with call_deadline(total) as deadline:
             try:
-                raw = _read_capped(response)
+                response = self._session.request(
+                    method,
+                    url,
+                    data=data,
+                    params=params,
+                    headers=headers,
+                    timeout=(min(self.timeout.connect, total), min(self.timeout.read, total)),
+                    allow_redirects=False,
+                    stream=True,
+                )
             except requests.exceptions.RequestException as exc:
-                raise self._network_error(exc, billable, after_status=True) from None
-            log.debug("%s %s -> HTTP %s, %d bytes", method, url, response.status_code, len(raw))
-            return self._interpret(response, raw, need_data)
+                raise self._network_error(exc, billable, deadline=deadline) from None
+            with response:
+                try:
+                    raw = _read_capped(response, deadline=deadline)
+                except _DeadlinePassed:
+                    raise self._too_slow(billable) from None
+                except requests.exceptions.RequestException as exc:
+                    raise self._network_error(
+                        exc, billable, after_status=True, deadline=deadline
+                    ) from None
+        log.debug("%s %s -> HTTP %s, %d bytes", method, url, response.status_code, len(raw))
+        return self._interpret(response, raw, need_data)
+
+    def _too_slow(self, billable: bool) -> TooSlow:
+        seconds = self.timeout.overall
+        log.warning("no full answer within %g s", seconds)
+        if billable:
+            return TooSlow(
+                f"The service did not answer within {seconds:g} s. The request was sent, so the "
+                "job may have been created and billed."
+            )
+        return TooSlow(f"The service did not answer within {seconds:g} s; try again later.")
 
     def _network_error(
-        self, exc: requests.exceptions.RequestException, billable: bool, after_status: bool = False
+        self,
+        exc: requests.exceptions.RequestException,
+        billable: bool,
+        after_status: bool = False,
+        deadline: Deadline | None = None,
+    ) -> NetworkError:
+        if deadline is not None and deadline.passed and not _never_connected(exc):
+            # The watchdog ended the wait (or the last read timed out right at the deadline).
+            return self._too_slow(billable)
+        return self._classify_network_error(exc, billable, after_status)
+
+    def _classify_network_error(
+        self, exc: requests.exceptions.RequestException, billable: bool, after_status: bool
     ) -> NetworkError:
         detail = type(exc).__name__
         if after_status:
@@ -687,12 +941,16 @@ class AvatarClient:
     def _interpret(
         self, response: requests.Response, raw: bytes, need_data: bool
     ) -> dict[str, Any]:
+        """The answer's JSON object, or the error it stands for. Every text of the server's
+        (the JSON, a page's title, a redirect's target) is redacted here, before it is used."""
+        redact = self.redactor
         status = response.status_code
         text = raw.decode("utf-8", errors="replace")
         try:
             parsed: object = json.loads(text) if text.strip() else None
         except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
             parsed = None
+        parsed = redact.value(parsed)
         obj: Mapping[str, Any] = parsed if isinstance(parsed, Mapping) else {}
 
         error = obj.get("error")
@@ -705,13 +963,13 @@ class AvatarClient:
         if server_message:
             # Lone surrogates (valid in JSON, not in UTF-8) become "?": the text is stored.
             server_message = server_message.encode("utf-8", "replace").decode("utf-8")
-            server_message = self._auth.redact(server_message.strip())[:2000] or None
+            server_message = redact.text(server_message.strip())[:2000] or None
         if parsed is None and text.strip():
-            server_message = _html_title(text)
+            server_message = redact.optional(_html_title(redact.text(text)))
         details: dict[str, Any] = {"server_message": server_message, "status": status, "code": code}
 
         if 300 <= status < 400:
-            where = response.headers.get("Location", "")
+            where = redact.text(response.headers.get("Location", ""))
             raise BadResponse(
                 f"The service answered with a redirect{' to ' + where if where else ''}; "
                 "check the service address in the settings.",
@@ -802,10 +1060,33 @@ def _is_certificate_error(exc: BaseException) -> bool:
     return False
 
 
-def _read_capped(response: requests.Response, limit: int = MAX_RESPONSE_BYTES) -> bytes:
+def _never_connected(exc: requests.exceptions.RequestException) -> bool:
+    """Whether ``exc`` says the connection was never made (so nothing was sent)."""
+    if isinstance(exc, requests.exceptions.ConnectTimeout):
+        return True
+    reason = exc.args[0] if exc.args else None
+    return isinstance(getattr(reason, "reason", reason), NewConnectionError)
+
+
+def _read_capped(
+    response: requests.Response,
+    limit: int = MAX_RESPONSE_BYTES,
+    *,
+    deadline: Deadline | None = None,
+) -> bytes:
+    """The body, at most ``limit`` bytes, read as it arrives (``read1``: whatever has come, not
+    a fixed amount), with the ``deadline`` checked between reads. Raises
+    :class:`_DeadlinePassed`, :class:`BadResponse` (too large) or a ``requests`` error."""
+    raw = response.raw
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_content(64 * 1024):
+    while True:
+        try:
+            chunk = raw.read1(64 * 1024, decode_content=True)
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.exceptions.ConnectionError(type(exc).__name__) from exc
+        if not chunk:
+            break
         size += len(chunk)
         if size > limit:
             raise BadResponse(
@@ -813,6 +1094,14 @@ def _read_capped(response: requests.Response, limit: int = MAX_RESPONSE_BYTES) -
                 status=response.status_code,
             )
         chunks.append(chunk)
+        if deadline is not None and deadline.passed and raw.length_remaining != 0:
+            raise _DeadlinePassed
+    framed = (
+        "Content-Length" in response.headers
+        or "chunked" in response.headers.get("Transfer-Encoding", "").lower()
+    )
+    if deadline is not None and deadline.cut and not framed:
+        raise _DeadlinePassed  # read "to the end" only because the watchdog closed it
     return b"".join(chunks)
 
 
@@ -823,6 +1112,8 @@ __all__ = [
     "AvatarClient",
     "BadResponse",
     "BaseUrlError",
+    "Deadline",
+    "EdgeAdapter",
     "MissingTaskId",
     "NetworkError",
     "NotSent",
@@ -836,8 +1127,11 @@ __all__ = [
     "TaskStatus",
     "Timeouts",
     "TokenError",
+    "TooSlow",
     "Voice",
+    "call_deadline",
     "curl_command",
+    "edge_session",
     "is_loopback_host",
     "normalize_base_url",
     "parse_retry_after",
