@@ -12,18 +12,32 @@ app is refused, untouched. Every SQLite failure surfaces as :class:`StoreError`.
 
 :class:`ChangeCounter` reads ``PRAGMA data_version`` on a connection of its own, so it sees every
 commit — this process's and other processes' — and lets the window refresh without a restart.
+
+Opening the file also looks after it: the data folder and its files are made private to the user
+(folder 0700, files 0600, on POSIX), and the file is checked (``PRAGMA quick_check``, on a
+read-only connection, before anything is written) — a damaged file raises :class:`DamagedStore`
+and is left exactly as it was, for :func:`move_aside` or :func:`restore_backup`; a full disk raises
+:class:`DiskFull`. :func:`take_backup` keeps the last few daily copies in ``backups/``.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import json
 import logging
 import os
+import shutil
 import sqlite3
+import stat
+import sys
+import tempfile
 import threading
-from collections.abc import Callable, Iterator, Mapping
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Self
 
@@ -36,6 +50,76 @@ BUSY_TIMEOUT_SECONDS = 15.0
 
 class StoreError(Exception):
     """The data file cannot be opened, read or written; the message says why in plain words."""
+
+
+class DamagedStore(StoreError):
+    """The data file is damaged (its check failed, or SQLite found it malformed). Nothing was
+    written to it: :attr:`path` is the file, :attr:`detail` what the check found."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = Path(path)
+        self.detail = detail
+        super().__init__(
+            f"The task list {path} is damaged ({detail}). It was left untouched: open the "
+            "window to move it aside or restore a backup."
+        )
+
+
+class DiskFull(StoreError):
+    """The disk holding the data file is full (or the user's quota is used up): nothing more
+    can be written until space is freed. :attr:`path` is the file."""
+
+    def __init__(self, path: Path, detail: str) -> None:
+        self.path = Path(path)
+        self.detail = detail
+        super().__init__(
+            f"The disk holding the task list {path} is full ({detail}). Free some space, then "
+            "try again."
+        )
+
+
+_SQLITE_IOERR = 10
+_SQLITE_CORRUPT = 11
+_SQLITE_FULL = 13
+_SQLITE_NOTADB = 26
+LOW_SPACE_BYTES = 1 << 20
+"""An I/O error with less free space than this on the data file's disk is a full disk (SQLite
+reports a full disk as an I/O error when it cannot grow its shared-memory file)."""
+_POSIX = sys.platform != "win32"
+
+
+def _low_space(folder: Path) -> bool:
+    try:
+        return shutil.disk_usage(folder).free < LOW_SPACE_BYTES
+    except OSError:
+        return False
+
+
+def is_disk_full(error: BaseException, folder: Path) -> bool:
+    """Whether ``error`` (an ``OSError`` or a SQLite error about a file in ``folder``) means
+    that the disk is full."""
+    if isinstance(error, OSError):
+        return error.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", errno.ENOSPC))
+    code = getattr(error, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return "disk is full" in str(error)
+    if code & 0xFF == _SQLITE_FULL:
+        return True
+    return code & 0xFF == _SQLITE_IOERR and _low_space(folder)
+
+
+def _is_damage(error: sqlite3.Error) -> bool:
+    code = getattr(error, "sqlite_errorcode", None)
+    if not isinstance(code, int):
+        return isinstance(error, sqlite3.DatabaseError) and not isinstance(
+            error, sqlite3.OperationalError
+        )
+    return code & 0xFF in (_SQLITE_CORRUPT, _SQLITE_NOTADB)
+
+
+def _one_line(text: str, limit: int = 200) -> str:
+    line = " ".join(text.split())
+    return line if len(line) <= limit else line[: limit - 1] + "…"
 
 
 def canonical_json(value: object) -> str:
@@ -223,30 +307,299 @@ def _connect(path: Path) -> sqlite3.Connection:
         raise StoreError(f"The task list {path} cannot be opened: {exc}") from exc
 
 
+def _connect_read_only(path: Path) -> sqlite3.Connection:
+    """A connection that never writes to ``path`` (nor checkpoints its WAL when closed)."""
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+
+
+def companion_files(path: Path) -> list[Path]:
+    """The data file's WAL and shared-memory files (which may not exist)."""
+    return [path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")]
+
+
+SETTINGS_FILE_NAME = "settings.ini"
+
+
+def _restrict(path: Path, allowed: int) -> None:
+    """Take away from ``path`` every permission bit outside ``allowed`` (none is added)."""
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        return
+    if stat.S_ISLNK(info.st_mode):
+        return  # a link's own mode means nothing; its target is not ours to change
+    mode = stat.S_IMODE(info.st_mode)
+    if mode & ~allowed:
+        try:
+            os.chmod(path, mode & allowed)
+        except OSError as exc:
+            log.warning("cannot make %s private: %s", path, exc.strerror or exc)
+        else:
+            log.info("made %s private (%o → %o)", path, mode, mode & allowed)
+
+
+def tighten_permissions(folder: Path, files: Iterable[Path] = ()) -> None:
+    """Make ``folder`` private to the user (0700 at most) and each of ``files`` (0600 at
+    most), whatever loose modes they had before. Nothing happens on Windows, whose files are
+    private through the user's profile folder."""
+    if not _POSIX:
+        return
+    _restrict(folder, 0o700)
+    for file in files:
+        _restrict(file, 0o600)
+
+
+def check_file(path: Path) -> None:
+    """Run ``PRAGMA quick_check`` on ``path`` through a read-only connection: raises
+    :class:`DamagedStore` when it is damaged, :class:`DiskFull` when the disk is full (SQLite
+    cannot even read a WAL file then), :class:`StoreError` when it cannot be read at all. An
+    empty file (new) passes.
+
+    Cost: it reads every page once — about 150 ms for 100,000 tasks (125 MB) with the file in
+    the OS cache, about 0.9 s from a cold disk; a few milliseconds for a usual list.
+    """
+    try:
+        if path.stat().st_size == 0 and not companion_files(path)[0].exists():
+            return
+    except OSError as exc:
+        raise StoreError(f"The task list {path} cannot be read: {exc.strerror or exc}") from exc
+    try:
+        conn = _connect_read_only(path)
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc) from exc
+    try:
+        rows = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc) from exc
+    finally:
+        conn.close()
+    found = [str(row[0]) for row in rows]
+    if found != ["ok"]:
+        log.error("data file %s failed its check: %s", path, _one_line("; ".join(found), 1000))
+        detail = "; ".join(found).replace("*** in database main ***", "").strip()
+        raise DamagedStore(path, _one_line(detail))
+
+
+def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """The StoreError for a SQLite failure while opening ``path``."""
+    if is_disk_full(exc, path.parent):
+        return DiskFull(path, str(exc))
+    if _is_damage(exc) or not isinstance(exc, sqlite3.OperationalError):
+        return DamagedStore(path, str(exc))
+    return StoreError(f"The task list {path} cannot be used: {exc}")
+
+
+def _runtime_error(path: Path, exc: sqlite3.Error) -> StoreError:
+    """The StoreError for a SQLite failure while using ``path``."""
+    if is_disk_full(exc, path.parent):
+        return DiskFull(path, str(exc))
+    if _is_damage(exc):
+        return DamagedStore(path, str(exc))
+    return StoreError(f"The task list {path} could not be used: {exc}")
+
+
+# --- moving aside, backups ------------------------------------------------------------------
+
+DAMAGED_INFIX = ".damaged-"
+BACKUP_FOLDER = "backups"
+BACKUPS_KEPT = 3
+_BACKUP_PREFIX = "tasks-"
+_BACKUP_SUFFIX = ".sqlite3"
+
+
+def move_aside(path: Path) -> Path:
+    """Rename the data file to ``<name>.damaged-<YYYYmmdd-HHMMSS>`` (and its ``-wal`` / ``-shm``
+    files after it), untouched; returns the new path. A name already taken gets ``-2``, ``-3``…"""
+    stem = f"{path.name}{DAMAGED_INFIX}{time.strftime('%Y%m%d-%H%M%S')}"
+    target = path.with_name(stem)
+    number = 1
+    while any(os.path.lexists(p) for p in (target, *companion_files(target))):
+        number += 1
+        target = path.with_name(f"{stem}-{number}")
+    try:
+        os.rename(path, target)
+        for old, new in zip(companion_files(path), companion_files(target), strict=True):
+            if os.path.lexists(old):
+                os.rename(old, new)
+    except OSError as exc:
+        raise StoreError(
+            f"The task list {path} could not be moved aside: {exc.strerror or exc}"
+        ) from exc
+    log.warning("data file %s moved aside to %s", path, target.name)
+    return target
+
+
+def backup_folder(path: Path) -> Path:
+    """Where the backups of the data file ``path`` are kept."""
+    return path.parent / BACKUP_FOLDER
+
+
+def backups(path: Path) -> list[Path]:
+    """The backups of ``path``, newest first."""
+    folder = backup_folder(path)
+    if not folder.is_dir():
+        return []
+    found = folder.glob(f"{_BACKUP_PREFIX}*{_BACKUP_SUFFIX}")
+    return sorted((p for p in found if p.is_file()), key=lambda p: p.name, reverse=True)
+
+
+def take_backup(
+    path: Path,
+    *,
+    keep: int = BACKUPS_KEPT,
+    day: date | None = None,
+    should_stop: Callable[[], bool] = lambda: False,
+) -> Path | None:
+    """Copy the data file ``path`` (consistently, with SQLite's backup API, while others may
+    write to it) to ``backups/tasks-<YYYY-MM-DD>.sqlite3`` — today's copy replaces an earlier
+    one of the same day — and keep the ``keep`` newest. The copy is written beside and renamed
+    into place, so a backup is either whole or absent. Returns the backup, or None when
+    ``should_stop()`` said to stop first. Raises :class:`StoreError` (:class:`DiskFull`)."""
+    folder = backup_folder(path)
+    target = folder / f"{_BACKUP_PREFIX}{(day or date.today()).isoformat()}{_BACKUP_SUFFIX}"
+    try:
+        folder.mkdir(mode=0o700, exist_ok=True)
+        tighten_permissions(folder)
+        for leftover in folder.glob(f".{_BACKUP_PREFIX}*.tmp"):
+            leftover.unlink()  # a backup a closed or crashed run left unfinished
+        fd, temporary = tempfile.mkstemp(prefix=f".{_BACKUP_PREFIX}", suffix=".tmp", dir=folder)
+        os.close(fd)
+    except OSError as exc:
+        if is_disk_full(exc, folder):
+            raise DiskFull(path, exc.strerror or str(exc)) from exc
+        raise StoreError(f"No backup of {path} could be made: {exc.strerror or exc}") from exc
+
+    class _Stop(Exception):
+        pass
+
+    def progress(_status: int, _remaining: int, _total: int) -> None:
+        if should_stop():
+            raise _Stop
+
+    try:
+        if should_stop():
+            raise _Stop
+        source = _connect_read_only(path)
+        try:
+            copy = sqlite3.connect(temporary, isolation_level=None)
+            try:
+                source.backup(copy, pages=2048, progress=progress)
+                copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
+            finally:
+                copy.close()
+        finally:
+            source.close()
+        with open(temporary, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temporary, target)
+    except _Stop:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        log.info("backup of %s stopped", path)
+        return None
+    except (OSError, sqlite3.Error) as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if is_disk_full(exc, folder):
+            raise DiskFull(path, str(exc)) from exc
+        raise StoreError(f"No backup of {path} could be made: {exc}") from exc
+    for old in backups(path)[max(keep, 1) :]:
+        with contextlib.suppress(OSError):
+            old.unlink()
+    log.info("data file backed up to %s", target)
+    return target
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A backup that passed its check: the file, when it was taken, how many tasks it holds."""
+
+    path: Path
+    taken_at: datetime
+    tasks: int
+
+
+def last_good_backup(path: Path) -> Backup | None:
+    """The newest backup of ``path`` that passes ``PRAGMA quick_check``, or None."""
+    for candidate in backups(path):
+        try:
+            check_file(candidate)
+            conn = _connect_read_only(candidate)
+            try:
+                tasks = int(conn.execute("SELECT count(*) FROM tasks").fetchone()[0])
+            finally:
+                conn.close()
+            taken_at = datetime.fromtimestamp(candidate.stat().st_mtime)
+        except (StoreError, OSError, sqlite3.Error) as exc:
+            log.warning("backup %s cannot be used: %s", candidate, exc)
+            continue
+        return Backup(candidate, taken_at, tasks)
+    return None
+
+
+def restore_backup(path: Path, backup: Path) -> Path | None:
+    """Put a copy of ``backup`` in place of the data file ``path``; the file that was there
+    (damaged) is moved aside first, untouched. Returns where it went (None: there was none).
+    The backup itself is kept. Raises :class:`StoreError` (:class:`DiskFull`)."""
+    aside = move_aside(path) if os.path.lexists(path) else None
+    try:
+        fd, temporary = tempfile.mkstemp(prefix=f".{path.name}-", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as target, open(backup, "rb") as source:
+                shutil.copyfileobj(source, target, 1 << 20)
+                target.flush()
+                os.fsync(target.fileno())
+            os.replace(temporary, path)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.unlink(temporary)
+            raise
+    except OSError as exc:
+        if is_disk_full(exc, path.parent):
+            raise DiskFull(path, exc.strerror or str(exc)) from exc
+        raise StoreError(
+            f"The backup {backup} could not be restored: {exc.strerror or exc}"
+        ) from exc
+    log.warning("data file %s restored from %s", path, backup.name)
+    return aside
+
+
 # --- the database -------------------------------------------------------------------------
 
 
 class Database:
     """The app's data file, shared by the task list, the outbox and the drafts.
 
-    Safe to share between threads. Raises :class:`StoreError` when SQLite fails (a corrupt file,
-    a full disk, another program holding a lock too long).
+    Safe to share between threads. Opening it makes its folder and files private (POSIX) and
+    checks it (``check=False`` skips the check); raises :class:`DamagedStore` for a damaged
+    file (left untouched), :class:`DiskFull` for a full disk, :class:`StoreError` for any other
+    SQLite failure (another program holding a lock too long...) — at opening and later.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, *, check: bool = True) -> None:
         self.path = Path(path)
         self._lock = threading.RLock()
-        self._conn: sqlite3.Connection | None = self._open(self.path)
+        self._conn: sqlite3.Connection | None = self._open(self.path, check)
         log.info("data file opened: %s", self.path)
 
     @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
+    def _open(path: Path, check: bool) -> sqlite3.Connection:
         try:
             _create_private(path)
         except OSError as exc:
+            if is_disk_full(exc, path.parent):
+                raise DiskFull(path, exc.strerror or str(exc)) from exc
             raise StoreError(
                 f"The task list {path} cannot be created or opened: {exc.strerror or exc}"
             ) from exc
+        tighten_permissions(
+            path.parent, [path, *companion_files(path), path.parent / SETTINGS_FILE_NAME]
+        )
+        if check:
+            started = time.perf_counter()
+            check_file(path)
+            log.info("data file checked in %.0f ms", (time.perf_counter() - started) * 1000)
         conn = _connect(path)
         try:
             version = _user_version(conn)
@@ -262,15 +615,9 @@ class Database:
             conn.execute("PRAGMA foreign_keys=ON")
             if version < SCHEMA_VERSION:
                 _migrate(conn)
-        except sqlite3.OperationalError as exc:  # locked, read-only, I/O error...
+        except sqlite3.Error as exc:  # locked, read-only, full, damaged...
             conn.close()
-            raise StoreError(f"The task list {path} cannot be used: {exc}") from exc
-        except sqlite3.Error as exc:
-            conn.close()
-            raise StoreError(
-                f"The task list {path} is damaged or is not a task list ({exc}). Move it "
-                "aside to start a new one."
-            ) from exc
+            raise _open_error(path, exc) from exc
         except BaseException:
             conn.close()
             raise
@@ -306,7 +653,7 @@ class Database:
             try:
                 yield self._conn
             except sqlite3.Error as exc:
-                raise StoreError(f"The task list {self.path} could not be used: {exc}") from exc
+                raise _runtime_error(self.path, exc) from exc
 
     @contextlib.contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
@@ -356,11 +703,25 @@ class ChangeCounter:
 
 
 __all__ = [
+    "BACKUPS_KEPT",
+    "BACKUP_FOLDER",
     "DEFAULT_FILE_NAME",
     "SCHEMA_VERSION",
+    "Backup",
     "ChangeCounter",
+    "DamagedStore",
     "Database",
+    "DiskFull",
     "StoreError",
+    "backup_folder",
+    "backups",
     "canonical_json",
+    "check_file",
+    "is_disk_full",
+    "last_good_backup",
+    "move_aside",
     "payload_hash",
+    "restore_backup",
+    "take_backup",
+    "tighten_permissions",
 ]

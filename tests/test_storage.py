@@ -1,0 +1,365 @@
+"""The data file on a bad day: loose permissions, a damaged file, backups, a full disk.
+
+Real SQLite files damaged by hand (a body of garbage behind an intact header, a page of zeros),
+real ``avatar-cli`` processes, real widgets. The full disk is a small tmpfs where the machine
+allows mounting one, else simulated (see ``full_disk.py``).
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sqlite3
+import stat
+import struct
+import subprocess
+from datetime import date
+from pathlib import Path
+
+import pytest
+from full_disk import FullDisk
+from test_cli import cli, cli_env
+
+from avatar_desktop.core import db as dbm
+from avatar_desktop.core.db import Database, StoreError
+from avatar_desktop.core.outbox import ItemState, Outbox
+from avatar_desktop.core.tasks import TaskStore
+
+SERVICE = "https://api.example.test"
+POSIX = os.name == "posix"
+
+
+# --- helpers --------------------------------------------------------------------------------
+
+
+def make_tasks(path: Path, count: int, start: int = 0) -> None:
+    """A closed data file (WAL checkpointed) holding ``count`` tasks more."""
+    with TaskStore(path) as store:
+        for n in range(start, start + count):
+            store.add_task(
+                f"{n:032x}",
+                SERVICE,
+                {"avatar_url": f"https://cdn.example.test/{n}.png", "audio_url": "https://x/a.mp3"},
+            )
+
+
+def task_count(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM tasks").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def page_size(data: bytes) -> int:
+    size = struct.unpack(">H", data[16:18])[0]
+    return 65536 if size == 1 else size
+
+
+def garbage_body(path: Path) -> None:
+    """Keep the first page (header and schema), fill the rest with random bytes."""
+    data = bytearray(path.read_bytes())
+    size = page_size(data)
+    noise = random.Random(7)
+    data[size:] = bytes(noise.randrange(256) for _ in range(len(data) - size))
+    path.write_bytes(bytes(data))
+
+
+def tasks_leaf_page(path: Path) -> int:
+    """A leaf page of the tasks table: the right-most child of its root (an interior page)."""
+    conn = sqlite3.connect(path)
+    try:
+        (root,) = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'tasks'").fetchone()
+    finally:
+        conn.close()
+    data = path.read_bytes()
+    size = page_size(data)
+    page = data[(root - 1) * size : root * size]
+    assert page[0] == 0x05, "the tasks table needs more rows to have an interior root"
+    leaf = struct.unpack(">I", page[8:12])[0]
+    assert data[(leaf - 1) * size] == 0x0D  # a table leaf
+    return int(leaf)
+
+
+def zero_page(path: Path, number: int) -> None:
+    data = bytearray(path.read_bytes())
+    size = page_size(data)
+    data[(number - 1) * size : number * size] = bytes(size)
+    path.write_bytes(bytes(data))
+
+
+DAMAGES = {
+    "garbage body": garbage_body,
+    "zeroed page": lambda path: zero_page(path, tasks_leaf_page(path)),
+}
+
+
+def mode(path: Path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+@pytest.fixture
+def data(tmp_path) -> Path:
+    folder = tmp_path / "data"  # the folder every test's AVATAR_DESKTOP_DATA_DIR points to
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def full_disk(tmp_path, monkeypatch):
+    disk = FullDisk(tmp_path, monkeypatch)
+    yield disk
+    disk.close()
+
+
+# --- permissions ----------------------------------------------------------------------------
+
+
+def test_loose_modes_of_the_folder_and_its_files_are_tightened_at_open(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 3)
+    (data / "settings.ini").write_text("[General]\n")
+    keep = sqlite3.connect(path)  # another program has it open: -wal and -shm exist
+    keep.execute("PRAGMA journal_mode=WAL")
+    keep.execute("UPDATE tasks SET label = 'x'")
+    files = [path, Path(f"{path}-wal"), Path(f"{path}-shm"), data / "settings.ini"]
+    if POSIX:
+        os.chmod(data, 0o755)
+        for file in files:
+            os.chmod(file, 0o644)
+    try:
+        with Database(path) as database:
+            assert TaskStore(database).count() == 3
+    finally:
+        keep.close()
+    if POSIX:
+        assert mode(data) == 0o700
+        for file in files:
+            assert not file.exists() or mode(file) == 0o600, file
+        assert mode(path) == 0o600
+
+
+@pytest.mark.skipif(not POSIX, reason="POSIX file modes")
+def test_tightening_never_adds_a_permission(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 1)
+    os.chmod(data, 0o755)
+    dbm.tighten_permissions(data, [path])
+    os.chmod(path, 0o400)  # read-only by its owner on purpose
+    dbm.tighten_permissions(data, [path])
+    assert mode(path) == 0o400 and mode(data) == 0o700
+
+
+# --- a damaged file -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_a_damaged_file_is_refused_by_name_and_left_untouched(data, damage):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    DAMAGES[damage](path)
+    before = path.read_bytes()
+    with pytest.raises(dbm.DamagedStore) as raised:
+        Database(path)
+    assert raised.value.path == path
+    assert "damaged" in str(raised.value) and str(path) in str(raised.value)
+    assert path.read_bytes() == before
+
+
+def test_a_zeroed_page_is_never_read_as_blank_rows(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    zero_page(path, tasks_leaf_page(path))
+    # SQLite itself reads the other pages happily: only the check sees the hole.
+    with pytest.raises(dbm.DamagedStore):
+        Database(path)
+
+
+@pytest.mark.parametrize("command", [("tasks", "list"), ("queue", "list")])
+@pytest.mark.parametrize("damage", DAMAGES)
+def test_cli_says_a_damaged_file_in_one_line_and_exits_1(data, damage, command):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    DAMAGES[damage](path)
+    before = path.read_bytes()
+    result = cli(*command)  # asserts that there is no traceback
+    assert result.code == 1, result.text
+    lines = result.err.strip().splitlines()
+    assert len(lines) == 1, result.err
+    assert "damaged" in lines[0] and str(path) in lines[0]
+    assert result.out == ""
+    assert path.read_bytes() == before
+
+
+def test_a_file_that_is_fine_opens_after_its_check(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    with Database(path) as database:
+        assert TaskStore(database).count() == 300
+
+
+def test_damage_found_later_is_a_damaged_store_error(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    zero_page(path, tasks_leaf_page(path))
+    with Database(path, check=False) as database:  # as if damaged after its check
+        with pytest.raises(dbm.DamagedStore):
+            with database.connection() as conn:
+                conn.execute("SELECT max(length(payload)) FROM tasks").fetchone()
+
+
+# --- moving aside, backups, restoring -------------------------------------------------------
+
+
+def test_move_aside_renames_the_file_and_its_companions_untouched(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    garbage_body(path)
+    before = path.read_bytes()
+    path.with_name("tasks.sqlite3-wal").write_bytes(b"wal")
+    path.with_name("tasks.sqlite3-shm").write_bytes(b"shm")
+    aside = dbm.move_aside(path)
+    assert aside.name.startswith("tasks.sqlite3.damaged-")
+    assert aside.read_bytes() == before
+    assert Path(f"{aside}-wal").read_bytes() == b"wal"
+    assert Path(f"{aside}-shm").read_bytes() == b"shm"
+    assert not path.exists() and not Path(f"{path}-wal").exists()
+    with Database(path) as database:  # a fresh start
+        assert TaskStore(database).count() == 0
+    path2 = dbm.move_aside(path)  # the same second: another name, nothing replaced
+    assert path2 != aside and aside.read_bytes() == before
+
+
+def test_backups_are_private_daily_and_only_the_last_three_kept(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 4)
+    for day in range(1, 6):
+        made = dbm.take_backup(path, day=date(2025, 3, day))
+        assert made == data / "backups" / f"tasks-2025-03-0{day}.sqlite3"
+    kept = dbm.backups(path)
+    assert [p.name for p in kept] == [f"tasks-2025-03-0{d}.sqlite3" for d in (5, 4, 3)]
+    assert all(task_count(p) == 4 for p in kept)
+    assert not list((data / "backups").glob(".*"))  # no temporary left
+    if POSIX:
+        assert mode(data / "backups") == 0o700
+        assert all(mode(p) == 0o600 for p in kept)
+    make_tasks(path, 2, start=10)
+    dbm.take_backup(path, day=date(2025, 3, 5))  # the same day: replaced
+    assert task_count(data / "backups" / "tasks-2025-03-05.sqlite3") == 6
+
+
+def test_a_backup_asked_to_stop_leaves_nothing(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 4)
+    assert dbm.take_backup(path, should_stop=lambda: True) is None
+    assert list((data / "backups").iterdir()) == []
+
+
+def test_a_backup_is_consistent_while_the_window_writes(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 50)
+    with Database(path) as database:  # open, with commits still in its WAL
+        store = TaskStore(database)
+        store.add_task("f" * 32, SERVICE, {"avatar_url": "https://x/a.png", "audio_url": "x"})
+        backup = dbm.take_backup(path)
+        store.add_task("e" * 32, SERVICE, {"avatar_url": "https://x/b.png", "audio_url": "x"})
+    assert backup is not None and task_count(backup) == 51
+    dbm.check_file(backup)
+
+
+def test_restore_skips_a_damaged_backup_and_keeps_the_damaged_file(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    dbm.take_backup(path, day=date(2025, 3, 1))
+    make_tasks(path, 5, start=1000)
+    newer = dbm.take_backup(path, day=date(2025, 3, 2))
+    garbage_body(newer)  # the newest backup is damaged too
+    zero_page(path, tasks_leaf_page(path))
+    damaged = path.read_bytes()
+    good = dbm.last_good_backup(path)
+    assert good is not None and good.path.name == "tasks-2025-03-01.sqlite3"
+    assert good.tasks == 300
+    aside = dbm.restore_backup(path, good.path)
+    assert aside is not None and aside.read_bytes() == damaged
+    with Database(path) as database:
+        assert TaskStore(database).count() == 300
+    assert good.path.exists()  # the backup stays a backup
+
+
+def test_no_backup_at_all(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 1)
+    assert dbm.backups(path) == [] and dbm.last_good_backup(path) is None
+
+
+# --- a full disk ----------------------------------------------------------------------------
+
+
+def test_a_full_disk_at_start_is_said_plainly(full_disk):
+    path = full_disk.folder / "tasks.sqlite3"
+    full_disk.fill()
+    with pytest.raises(dbm.DiskFull) as raised:
+        Database(path)
+    assert "full" in str(raised.value) and raised.value.path == path
+
+
+def test_a_full_disk_with_a_file_that_needs_migrating(full_disk):
+    path = full_disk.folder / "tasks.sqlite3"
+    conn = sqlite3.connect(path, isolation_level=None)  # a file of an earlier version
+    conn.execute("PRAGMA journal_mode=WAL")
+    for number, migration in enumerate(dbm._MIGRATIONS[:2], start=1):
+        migration(conn)
+        conn.execute(f"PRAGMA user_version = {number}")
+    conn.close()
+    full_disk.fill()
+    with pytest.raises(dbm.DiskFull):
+        Database(path)
+    full_disk.free()
+    with Database(path) as database:
+        assert TaskStore(database).count() == 0
+    assert task_count(path) == 0
+
+
+def test_cli_says_the_disk_is_full_in_one_line_and_exits_1(full_disk):
+    full_disk.fill()
+    result = subprocess.run(
+        [*cli_command(), "queue", "list"],
+        env=full_disk.env(cli_env()),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and "full" in lines[0], result.stderr
+    assert str(full_disk.folder) in lines[0]
+
+
+def test_the_store_error_of_a_full_disk_is_disk_full(full_disk):
+    path = full_disk.folder / "tasks.sqlite3"
+    with Database(path) as database:
+        outbox = Outbox(database)
+        full_disk.fill()
+        with pytest.raises(dbm.DiskFull):
+            outbox.add(SERVICE, request(1))
+        full_disk.free()
+        outbox.add(SERVICE, request(2))
+        assert outbox.counts()[ItemState.QUEUED] == 1
+
+
+def cli_command() -> list[str]:
+    from test_cli import command
+
+    return command()
+
+
+def request(n: int):
+    from avatar_desktop.core.request import AudioTrack, GenerationRequest
+
+    return GenerationRequest("https://example.com/a.png", AudioTrack(f"https://example.com/{n}"))
+
+
+def test_store_error_stays_the_base_of_both():
+    assert issubclass(dbm.DamagedStore, StoreError) and issubclass(dbm.DiskFull, StoreError)
