@@ -29,7 +29,9 @@ from urllib.parse import quote
 import pytest
 
 from avatar_desktop.core.config import ProxyMode, ServiceConfig, proxy_options
+from avatar_desktop.core.downloads import DownloadError, download, part_path
 from avatar_desktop.core.follower import follow_round
+from avatar_desktop.core.media import FindingKind, MediaRole, check_media
 from avatar_desktop.core.redact import Redactor
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import (
@@ -343,6 +345,22 @@ def test_custom_proxy_is_not_used_for_a_loopback_service(sandbox, proxy):
     assert proxy.seen == []
 
 
+def test_downloads_of_loopback_links_skip_the_proxy(sandbox, proxy, tmp_path):
+    url = f"{sandbox.base_url}/media/samples/avatar.png"
+    saved = download(url, tmp_path / "a.png", attempts=1)  # the environment's proxies
+    assert saved.stat().st_size > 0
+    custom = {"http": proxy.url, "https": proxy.url}
+    download(url, tmp_path / "b.png", attempts=1, proxies=custom, use_system_proxy=False)
+    assert (tmp_path / "b.png").read_bytes() == saved.read_bytes()
+    assert proxy.seen == []
+
+
+def test_media_checks_of_loopback_links_skip_the_proxy(sandbox, proxy):
+    report = check_media(f"{sandbox.base_url}/media/samples/avatar.png", MediaRole.AVATAR)
+    assert report.reachable and report.status == 200 and report.kind == "image"
+    assert proxy.seen == []
+
+
 def test_remote_services_still_follow_the_proxy_setting():
     remote = ServiceConfig(
         base_url="https://api.example.com",
@@ -454,6 +472,83 @@ def test_submission_past_its_deadline_is_outcome_unknown(trickle, where):
     assert isinstance(result, OutcomeUnknown), result
     assert result.request_was_sent is None and "billed" in str(result)
     assert elapsed < DEADLINE * 1.5
+
+
+@pytest.mark.parametrize("where", ["body", "headers"])
+def test_media_check_ends_by_its_deadline(trickle, where):
+    url = f"{trickle.url}/{where}/avatar.png"
+    elapsed, report = timed(
+        lambda: check_media(url, MediaRole.AVATAR, timeout=(1, 1), total_seconds=DEADLINE)
+    )
+    assert not report.reachable, report
+    (unreachable,) = [f for f in report.findings if f.kind is FindingKind.UNREACHABLE]
+    assert "1.5 s" in unreachable.message
+    assert elapsed < DEADLINE * 1.5
+
+
+class Steady(Quiet):
+    """``pieces`` pieces of 512 bytes, one every ``pause`` seconds; then, when ``stall`` is
+    set, nothing more (the connection stays open)."""
+
+    pieces = 40
+    pause = 0.05
+    stall = False
+    stop: threading.Event
+
+    def do_GET(self) -> None:
+        size = 512 * self.pieces
+        self.send_response(200)
+        self.send_header("Content-Type", "video/mp4")
+        self.send_header("Content-Length", str(size + (1 if self.stall else 0)))
+        self.end_headers()
+        try:
+            for _ in range(self.pieces):
+                self.wfile.write(b"v" * 512)
+                self.wfile.flush()
+                if self.stop.wait(self.pause):
+                    return
+            if self.stall:
+                self.stop.wait(10)
+        except OSError:
+            pass
+
+
+def test_a_slow_but_steady_download_is_limited_by_stalls_only(tmp_path):
+    """40 pieces over 2 s under a 0.5 s stall limit: the download is never cut for its
+    total time."""
+    handler = type("SteadyHandler", (Steady,), {"stop": threading.Event()})
+    server = Server(handler)
+    try:
+        elapsed, saved = timed(
+            lambda: download(
+                server.url + "/v.mp4", tmp_path / "v.mp4", stall_seconds=0.5, attempts=1
+            )
+        )
+    finally:
+        handler.stop.set()
+        server.close()
+    assert isinstance(saved, Path), saved
+    assert saved.read_bytes() == b"v" * 512 * 40
+    assert elapsed > 3 * 0.5  # far longer than the stall limit
+
+
+def test_a_stalled_download_ends_at_its_stall_limit(tmp_path):
+    handler = type(
+        "StallHandler", (Steady,), {"stop": threading.Event(), "pieces": 2, "stall": True}
+    )
+    server = Server(handler)
+    try:
+        elapsed, error = timed(
+            lambda: download(
+                server.url + "/v.mp4", tmp_path / "v.mp4", stall_seconds=0.5, attempts=1
+            )
+        )
+    finally:
+        handler.stop.set()
+        server.close()
+    assert isinstance(error, DownloadError), error
+    assert elapsed < 0.1 + 0.5 * 2
+    assert part_path(tmp_path / "v.mp4").stat().st_size == 1024  # kept for a resume
 
 
 def test_the_overall_deadline_defaults_to_connect_plus_read():

@@ -6,8 +6,9 @@ download never leaves a file that looks complete. A dropped connection resumes w
 request, a few times within one call; a later call resumes from the ``.part`` file. The time
 limit is on stalls (no byte for ``stall_seconds``), never on the whole transfer.
 
-Result links are public media URLs: the API token is never sent with them. A 403, 404 or 410
-means the link has expired (:class:`LinkExpired`).
+Result links are public media URLs: the API token is never sent with them. A link on this
+computer (the sandbox) is fetched directly, never through a proxy, even after a redirect. A 403,
+404 or 410 means the link has expired (:class:`LinkExpired`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import requests
 import urllib3
 
 from avatar_desktop import __version__
+from avatar_desktop.core.service import edge_session
 
 log = logging.getLogger("avatar_desktop.downloads")
 
@@ -146,10 +148,8 @@ def download(
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     part = part_path(destination)
-    session = requests.Session()
-    session.trust_env = use_system_proxy
-    if proxies:
-        session.proxies.update(proxies)
+    # Loopback links directly, hop by hop; no retries of its own (resuming is done here).
+    session = edge_session(proxies, use_system_proxy=use_system_proxy)
     session.headers["User-Agent"] = f"AvatarDesktop/{__version__}"
     last_error: Exception | None = None
     try:

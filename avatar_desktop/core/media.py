@@ -12,6 +12,12 @@ other limits come from comparable generators, not from the service itself.
 
 Media hosts are not the paid API: redirects are followed (at most :data:`MAX_REDIRECTS`) and no
 ``Authorization`` header is ever sent to them, even through a session that carries one.
+
+A whole check has an overall deadline (``total_seconds``, :data:`DEFAULT_CHECK_SECONDS`): the
+body is read as it arrives and the deadline checked between reads, and the client's watchdog
+(:func:`~avatar_desktop.core.service.call_deadline`) ends a read blocked past it, headers
+included, on the sessions the check makes itself and on the client's. Those sessions also reach
+a server on this computer directly, never through a proxy.
 """
 
 from __future__ import annotations
@@ -29,10 +35,11 @@ from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
 
 import requests
+import urllib3
 from requests.auth import AuthBase
 
 from avatar_desktop import __version__
-from avatar_desktop.core.service import is_loopback_host
+from avatar_desktop.core.service import Deadline, call_deadline, edge_session, is_loopback_host
 
 log = logging.getLogger("avatar_desktop.network")
 
@@ -67,6 +74,8 @@ MIN_SAMPLE_SECONDS = 20.0
 
 # --- how the check behaves ------------------------------------------------------------------
 MAX_REDIRECTS = 5
+DEFAULT_CHECK_SECONDS = 60.0
+"""The overall deadline of one check, by default (every request and read of it together)."""
 MAX_PREVIEW_BYTES = 12 * 1024 * 1024
 """An avatar image at most this big is kept whole in :attr:`MediaReport.preview`."""
 DEFAULT_MAX_DOWNLOAD = 25 * 1024 * 1024
@@ -431,12 +440,36 @@ class _BadRedirect(Exception):
     pass
 
 
-class _Stream:
-    """The body of a streamed response, read on demand with cancellation between chunks."""
+class _TooSlow(Exception):
+    """The check's overall deadline passed."""
 
-    def __init__(self, response: requests.Response, cancelled: Callable[[], bool]) -> None:
-        self._chunks: Iterator[bytes] = response.iter_content(CHUNK_BYTES)
+
+def _body_chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body as it arrives (``read1``: whatever has come, not a fixed amount, so a trickle
+    of bytes cannot hold one read for ever), urllib3's errors as ``requests`` ones."""
+    while True:
+        try:
+            chunk = response.raw.read1(CHUNK_BYTES, decode_content=True)
+        except urllib3.exceptions.HTTPError as exc:
+            raise requests.exceptions.ConnectionError(type(exc).__name__) from exc
+        if not chunk:
+            return
+        yield chunk
+
+
+class _Stream:
+    """The body of a streamed response, read on demand with cancellation and the deadline
+    checked between chunks."""
+
+    def __init__(
+        self, response: requests.Response, cancelled: Callable[[], bool], deadline: Deadline
+    ) -> None:
+        self._chunks: Iterator[bytes] = _body_chunks(response)
         self._cancelled = cancelled
+        self._deadline = deadline
+        self._framed = "Content-Length" in response.headers or "chunked" in (
+            response.headers.get("Transfer-Encoding", "").lower()
+        )
         self.data = bytearray()
         self.complete = False
 
@@ -444,9 +477,13 @@ class _Stream:
         while not self.complete and len(self.data) < limit:
             if self._cancelled():
                 raise CheckCancelled
+            if self._deadline.passed:
+                raise _TooSlow
             try:
                 chunk = next(self._chunks)
             except StopIteration:
+                if self._deadline.cut and not self._framed:
+                    raise _TooSlow from None  # "the end" only because the watchdog closed it
                 self.complete = True
                 return
             self.data += chunk
@@ -458,10 +495,19 @@ def _timeout_seconds(timeout: Any) -> tuple[float | None, float | None]:
     return timeout, timeout
 
 
-def _describe_error(exc: BaseException, host: str, timeout: Any, *, started: bool) -> str:
+def _describe_error(
+    exc: BaseException, host: str, timeout: Any, *, started: bool, deadline: Deadline
+) -> str:
     connect, read = _timeout_seconds(timeout)
     if isinstance(exc, _BadRedirect):
         return str(exc)
+    if isinstance(exc, _TooSlow) or (
+        deadline.passed and not isinstance(exc, requests.exceptions.ConnectTimeout)
+    ):
+        return (
+            f"The server {host} did not send the file within {deadline.seconds:g} s; it is too "
+            "slow for the service to fetch it reliably."
+        )
     if isinstance(exc, requests.exceptions.ConnectTimeout):
         return f"The server {host} did not answer within {connect:g} s."
     if isinstance(exc, requests.exceptions.ReadTimeout):
@@ -506,11 +552,13 @@ class _Checker:
         timeout: Any,
         cancelled: Callable[[], bool],
         max_download: int,
+        deadline: Deadline,
     ) -> None:
         self.url = url
         self.role = role
         self.session = session
         self.timeout = timeout
+        self.deadline = deadline
         self.cancelled = cancelled
         self.max_download = max(SNIFF_BYTES, max_download)
         self.hosts: list[str] = []
@@ -637,7 +685,7 @@ class _Checker:
                     )
                     return
                 started = True
-                self._examine(_Stream(response, self.cancelled))
+                self._examine(_Stream(response, self.cancelled, self.deadline))
         except CheckCancelled:
             raise
         except Exception as exc:
@@ -646,7 +694,9 @@ class _Checker:
             self.findings.append(
                 _finding(
                     FindingKind.UNREACHABLE,
-                    _describe_error(exc, host, self.timeout, started=started),
+                    _describe_error(
+                        exc, host, self.timeout, started=started, deadline=self.deadline
+                    ),
                     host=host,
                 )
             )
@@ -930,32 +980,43 @@ def check_media(
     timeout: float | tuple[float, float] = (5, 20),
     cancelled: Callable[[], bool] = lambda: False,
     max_download: int = DEFAULT_MAX_DOWNLOAD,
+    total_seconds: float = DEFAULT_CHECK_SECONDS,
 ) -> MediaReport:
     """Look at ``url`` as the service will, before a job is paid for.
 
     Blocking network I/O: run it off the GUI thread. Raises only :class:`CheckCancelled` (when
     ``cancelled()`` turns true, checked before each request and between downloaded chunks);
-    every other failure becomes a finding of the report.
+    every other failure becomes a finding of the report. ``timeout`` limits the connection and
+    each read; ``total_seconds`` the whole check. Without ``session`` the check makes its own
+    (:func:`~avatar_desktop.core.service.edge_session`: the system's proxy, but never for a
+    server on this computer); a session given should be one too, e.g. the client's.
     """
     role = MediaRole(role)
-    checker = _Checker(
-        str(url), role, session or requests.Session(), timeout, cancelled, max_download
-    )
-    try:
-        checker.run()
-    except CheckCancelled:
-        log.debug("media check of %s cancelled", _redact(str(url)))
-        raise
-    except Exception as exc:  # a bug must not take the dialog down: report it as a finding
-        log.debug("media check of %s failed unexpectedly", _redact(str(url)), exc_info=True)
-        checker.reachable = False
-        checker.findings.append(
-            _finding(
-                FindingKind.UNREACHABLE,
-                f"The file could not be checked ({type(exc).__name__}).",
-            )
+    with call_deadline(total_seconds) as deadline:
+        checker = _Checker(
+            str(url),
+            role,
+            session or edge_session(),
+            timeout,
+            cancelled,
+            max_download,
+            deadline,
         )
-    finally:
-        if session is None:
-            checker.session.close()
+        try:
+            checker.run()
+        except CheckCancelled:
+            log.debug("media check of %s cancelled", _redact(str(url)))
+            raise
+        except Exception as exc:  # a bug must not take the dialog down: report it as a finding
+            log.debug("media check of %s failed unexpectedly", _redact(str(url)), exc_info=True)
+            checker.reachable = False
+            checker.findings.append(
+                _finding(
+                    FindingKind.UNREACHABLE,
+                    f"The file could not be checked ({type(exc).__name__}).",
+                )
+            )
+        finally:
+            if session is None:
+                checker.session.close()
     return checker.report()
