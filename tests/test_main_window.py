@@ -511,31 +511,86 @@ def test_voice_list_is_cached_for_offline_use(qtbot, make_window, servers, tmp_p
     first = make_window(sandbox_url=lambda: server.base_url)
     click_tab(qtbot, first.window, 2)
     qtbot.waitUntil(lambda: first.compose.voice_model.rowCount() == len(VOICES))
+    assert "fresh from the service" in first.compose.voice_status.text()
     first.window.close()
-    server.stop()
+    # Offline from now on: every connection closes unanswered (and is still counted).
+    server.inject("voices", Fault.dropped())
 
     second = make_window(sandbox_url=lambda: server.base_url)
-    click_tab(qtbot, second.window, 2)
     compose = second.compose
-    # The saved list shows at once; the status settles once the (failing) refresh is over.
-    qtbot.waitUntil(lambda: "saved list from" in compose.voice_status.text(), timeout=10000)
-    assert compose.voice_model.rowCount() == len(VOICES)
+    assert compose.mode.value == "use_voice"  # the form opens where it was left: the picker
+    # The saved list shows at once, without asking the service.
+    qtbot.waitUntil(lambda: compose.voice_model.rowCount() == len(VOICES), timeout=10000)
+    assert "saved list from" in compose.voice_status.text()
     names = {
         compose.voice_model.item(row).text().split()[0]
         for row in range(compose.voice_model.rowCount())
     }
     assert "Emma" in names
 
-    # Picking works offline too; a refresh says the list could not be refreshed.
+    # Picking works offline too; a refresh asks the service (the only request since the first
+    # window) and says the list could not be refreshed. The worker answers in order: once the
+    # refresh is answered, nothing asked at start is still on its way.
     index = compose.voice_proxy.index(0, 0)
     qtbot.mouseClick(
         compose.voice_list.viewport(), LEFT, pos=compose.voice_list.visualRect(index).center()
     )
     assert compose.engine_id.text() == VOICES[0]["voice_engine_id"]
+    assert "could not refresh" not in compose.voice_status.text()
     qtbot.mouseClick(compose.voice_refresh, LEFT)
     qtbot.waitUntil(lambda: "could not refresh" in compose.voice_status.text(), timeout=8000)
     assert "Showing the saved list" in compose.voice_status.text()
     assert compose.voice_model.rowCount() == len(VOICES)
+    assert len(voice_asks(server)) == 2
+
+
+def voice_asks(server: SandboxServer, language: str | None = None) -> list:
+    """The voice-list requests the server received for ``language`` (None: all languages)."""
+    return [
+        r
+        for r in server.requests
+        if r.path == "/avatar/voice" and r.query.get("language") == language
+    ]
+
+
+def open_on_the_voice_picker(tmp_path: Path) -> None:
+    """The autosaved form opens on "Use an existing voice": the picker wants its list at
+    start, before the keyring has answered."""
+    database = Database(tmp_path / "t.sqlite3")
+    Drafts(database).autosave({"mode": "use_voice"})
+    database.close()
+
+
+def settle_voice_asks(qtbot, h: Harness, server: SandboxServer) -> None:
+    """Ask for the English voices and wait until that request reaches the server: the voice
+    worker answers in order, so every ask made before it has reached the server too."""
+    combo = h.compose.voice_filter_language
+    combo.setCurrentIndex(combo.findData("en"))
+    qtbot.waitUntil(lambda: bool(voice_asks(server, "en")), timeout=10000)
+
+
+@pytest.mark.parametrize("start", ["sandbox", "real service", "first run"])
+def test_the_voice_list_is_asked_for_once_when_the_token_loads(
+    qtbot, make_window, servers, memory_keyring, tmp_path, start
+):
+    server = servers(token="tok-1") if start == "real service" else servers()
+    # Nothing is kept from a failed answer: every ask reaches the server and is counted.
+    server.inject("voices", Fault.server_error())
+    open_on_the_voice_picker(tmp_path)
+    if start == "real service":
+        memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "tok-1")
+        h = make_window(service=ServiceChoice.CUSTOM, server=server)
+    elif start == "first run":  # no service chosen yet and no token: the sandbox is chosen
+        h = make_window(service=ServiceChoice.UNSET, sandbox_url=lambda: server.base_url)
+    else:
+        h = make_window(sandbox_url=lambda: server.base_url)
+    assert h.compose.mode.value == "use_voice"
+    status = h.compose.voice_status
+    qtbot.waitUntil(lambda: "Could not load the voice list" in status.text(), timeout=10000)
+    settle_voice_asks(qtbot, h, server)
+    assert len(voice_asks(server)) == 1
+    if start == "real service":
+        assert voice_asks(server)[0].header("Authorization") == "Bearer tok-1"
 
 
 # -- the form ----------------------------------------------------------------------------------

@@ -95,6 +95,9 @@ class ComposeSide(QWidget):
         self._missing = ""
         self._sending = False
         self._voice_status: tuple[object, ...] = ()
+        # What the last voice-list request asked for (service, token, language): the same
+        # list is not asked for again when the window says the service or token changed.
+        self._voices_asked_for: tuple[ServiceConfig, str, str] | None = None
         self._error_service: ServiceConfig | None = None  # the service the error was about
 
         self.compose = ComposePanel()
@@ -437,10 +440,16 @@ class ComposeSide(QWidget):
         shows, else when it next does), and drops a submission error about another service."""
         if self._error_service is not None and self._error_service != self._session.config:
             self.clear_error()
+        language = self.compose.voice_filter_language.currentData()
+        if self._voices_asked_for == self._voices_key(language):
+            return  # nothing changed for the list: its answer is shown, or on its way
         if self.compose.mode is VoiceMode.USE_VOICE:
-            self._on_voices_requested(self.compose.voice_filter_language.currentData(), False)
+            self._on_voices_requested(language, False)
         else:
             self.compose.voices_outdated()
+
+    def _voices_key(self, language: str) -> tuple[ServiceConfig, str, str]:
+        return (self._session.config, self._session.request_token() or "", language)
 
     def _show_voice_status(self, *status: object) -> None:
         """Shows the voice list's status under the picker (again after a language switch).
@@ -481,8 +490,13 @@ class ComposeSide(QWidget):
     @Slot(str, bool)
     def _on_voices_requested(self, language: str, refresh: bool) -> None:
         self._show_voice_status("loading")
-        token = self._session.request_token() or ""
-        self.voices_wanted.emit(self._session.config, token, language, refresh)
+        if not self._session.token_loaded and not self._session.config.sandbox:
+            # Asked again once the keyring has answered (the window calls reload_voices); the
+            # sandbox needs no token of the user's.
+            return
+        config, token, language = self._voices_key(language)
+        self._voices_asked_for = (config, token, language)
+        self.voices_wanted.emit(config, token, language, refresh)
 
     @Slot(str, list, bool, object)
     def _on_voices_loaded(

@@ -21,6 +21,8 @@ class Session:
     config: ServiceConfig
     token: str | None = None
     """The user's token (None: none set, or not read yet)."""
+    token_loaded: bool = False
+    """Whether the keyring has answered (until then :attr:`token` is None either way)."""
 
     def request_token(self) -> str | None:
         """The token to send: the sandbox's own on the sandbox, else the user's."""

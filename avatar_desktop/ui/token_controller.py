@@ -131,6 +131,7 @@ class TokenController(QObject):
     @Slot(object, object)
     def _on_loaded(self, token: str | None, source: TokenSource) -> None:
         self._session.token = token
+        self._session.token_loaded = True
         self._source = source if token else TokenSource.NONE
         self._loaded = True
         if self._settings.service is ServiceChoice.UNSET:
