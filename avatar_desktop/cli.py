@@ -32,7 +32,7 @@ import requests
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig, proxy_options
-from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, StoreError
+from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, DiskFull, StoreError, is_disk_full
 from avatar_desktop.core.delivery import (
     CONFIRM_ABOVE,
     Decision,
@@ -236,7 +236,12 @@ class Session:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self.stop = threading.Event()
-        self.folder = data_dir()
+        try:
+            self.folder = data_dir()
+        except OSError as exc:
+            if is_disk_full(exc, Path(exc.filename or ".")):
+                raise DiskFull(Path(exc.filename or "."), exc.strerror or str(exc)) from exc
+            raise StoreError(f"The data folder cannot be made: {exc.strerror or exc}") from exc
         self.db = Database(self.folder / DEFAULT_FILE_NAME)
         self.outbox = Outbox(self.db)
         self.tasks = TaskStore(self.db)
@@ -374,14 +379,26 @@ class Session:
     def recover_orphans(self) -> list[int]:
         """Items left ``sending`` by a process that has ended become ``outcome_unknown``."""
         folder = self.folder
-        recovered = self.outbox.recover_orphans(lambda owner: owner_is_alive(folder, owner))
-        if recovered:
-            shown = ", ".join(str(i) for i in recovered)
+        recovery = self.outbox.recover(lambda owner: owner_is_alive(folder, owner))
+        if recovery.interrupted:
+            shown = ", ".join(str(i) for i in recovery.interrupted)
             say(
-                f"{len(recovered)} send(s) were interrupted when the program sending them "
-                f"stopped; item(s) {shown} are now outcome_unknown (the job may exist)."
+                f"{len(recovery.interrupted)} send(s) were interrupted when the program sending "
+                f"them stopped; item(s) {shown} are now outcome_unknown (the job may exist)."
             )
-        return recovered
+        if recovery.disk_full:
+            shown = ", ".join(str(i) for i in recovery.disk_full)
+            say(
+                f"the service's answer to {len(recovery.disk_full)} send(s) could not be "
+                f"written because the disk was full (or the data file could not be written); "
+                f"item(s) {shown} are now outcome_unknown (the job may exist)."
+            )
+        for item_id, task_id in recovery.written.items():
+            say(
+                f"item {item_id}: submitted, task {task_id} (accepted while the disk was full; "
+                "written now)."
+            )
+        return recovery.unknown
 
     # -- Ctrl+C --
 

@@ -38,18 +38,24 @@ def _full_error():
 class _Full:
     def __init__(self, conn):
         self._conn = conn
-    def execute(self, sql, *args):
+    def _check(self, sql):
         head = sql.lstrip().upper()
-        if head.startswith(_WRITES) or (head.startswith("PRAGMA USER_VERSION") and "=" in head):
+        if os.path.exists(_FLAG) and (
+            head.startswith(_WRITES) or (head.startswith("PRAGMA USER_VERSION") and "=" in head)
+        ):
             raise _full_error()
+    def execute(self, sql, *args):
+        self._check(sql)
         return self._conn.execute(sql, *args)
     def executemany(self, sql, *args):
-        raise _full_error()
+        self._check(sql)
+        return self._conn.executemany(sql, *args)
     def __getattr__(self, name):
         return getattr(self._conn, name)
 def connect(*args, **kwargs):
     return _Full(_connect(*args, **kwargs))
-if os.environ.get("AVATAR_TEST_FULL_DISK") == "1":
+_FLAG = os.environ.get("AVATAR_TEST_FULL_DISK_FLAG")
+if _FLAG:
     sqlite3.connect = connect
 """
 
@@ -71,7 +77,7 @@ class _SimulatedConnection:
 
     def _check(self, sql: str) -> None:
         head = sql.lstrip().upper()
-        if self._disk.full and (
+        if self._disk.is_full() and (
             head.startswith(_WRITES) or (head.startswith("PRAGMA USER_VERSION") and "=" in head)
         ):
             raise full_error()
@@ -114,7 +120,7 @@ class FullDisk:
         self.folder.mkdir(parents=True, exist_ok=True)
         self._ballast = base / "ballast"
         self._site = tmp_path / "full-disk-site"
-        self.full = False
+        self._flag = tmp_path / "the-disk-is-full"  # the simulation's state, seen by children
         monkeypatch.setenv("AVATAR_DESKTOP_DATA_DIR", str(self.folder))
         if self.kind == "simulated":
             from avatar_desktop.core import db
@@ -126,9 +132,12 @@ class FullDisk:
 
             monkeypatch.setattr(db, "_connect", connect)
 
+    def is_full(self) -> bool:
+        return self._flag.exists()
+
     def fill(self) -> None:
         """Fill the disk: from now on the data file cannot grow."""
-        self.full = True
+        self._flag.touch()
         if self.kind != "tmpfs":
             return
         fd = os.open(self._ballast, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -148,13 +157,14 @@ class FullDisk:
 
     def free(self) -> None:
         """Free the space again."""
-        self.full = False
+        with contextlib.suppress(FileNotFoundError):
+            self._flag.unlink()
         with contextlib.suppress(FileNotFoundError):
             self._ballast.unlink()
 
     def env(self, base: dict[str, str]) -> dict[str, str]:
-        """``base`` for a child process on this disk (with the simulation, when simulated,
-        as full as the disk is now)."""
+        """``base`` for a child process on this disk (with the simulation, when simulated: it
+        follows :meth:`fill` and :meth:`free` while it runs)."""
         env = dict(base, AVATAR_DESKTOP_DATA_DIR=str(self.folder))
         if self.kind == "simulated":
             self._site.mkdir(exist_ok=True)
@@ -162,7 +172,7 @@ class FullDisk:
             env["PYTHONPATH"] = os.pathsep.join(
                 filter(None, [str(self._site), env.get("PYTHONPATH")])
             )
-            env["AVATAR_TEST_FULL_DISK"] = "1" if self.full else "0"
+            env["AVATAR_TEST_FULL_DISK_FLAG"] = str(self._flag)
         return env
 
     def close(self) -> None:

@@ -363,3 +363,141 @@ def request(n: int):
 
 def test_store_error_stays_the_base_of_both():
     assert issubclass(dbm.DamagedStore, StoreError) and issubclass(dbm.DiskFull, StoreError)
+
+
+# --- a full disk while sending --------------------------------------------------------------
+
+
+class FillingClient:
+    """A client whose job is accepted while the disk fills up: the answer (``task_id``) comes
+    back to a disk with no room left; or, with ``refuse``, the service refuses it."""
+
+    def __init__(self, disk: FullDisk, task_id: str = "a1" * 16, refuse: bool = False) -> None:
+        self.disk = disk
+        self.task_id = task_id
+        self.refuse = refuse
+
+    def submit(self, _request) -> str:
+        self.disk.fill()
+        if self.refuse:
+            from avatar_desktop.core.service import ApiError
+
+            raise ApiError("avatar_url is not an image", status=400)
+        return self.task_id
+
+    def close(self) -> None:
+        pass
+
+
+@pytest.fixture
+def sending(full_disk):
+    """An outbox on the small disk, one queued item, and this process as its sender."""
+    from avatar_desktop.core.owners import ProcessOwner
+
+    database = Database(full_disk.folder / "tasks.sqlite3")
+    outbox = Outbox(database)
+    item_id = outbox.add(SERVICE, request(1))
+    owner = ProcessOwner(full_disk.folder)
+    yield outbox, item_id, owner
+    owner.release()
+    database.close()
+
+
+def send_once(outbox, owner, client):
+    from avatar_desktop.core.delivery import Sender
+
+    sender = Sender(outbox, owner.owner_id, SERVICE, lambda: client)
+    outcome = sender.send_next(explicit=True)
+    assert outcome is not None
+    return sender, outcome
+
+
+def notes(folder: Path) -> list[str]:
+    return sorted(p.name for p in folder.glob("tasks.sqlite3.unwritten.*"))
+
+
+def test_an_accepted_job_keeps_its_task_id_until_the_disk_has_room(full_disk, sending):
+    from avatar_desktop.core.delivery import Decision
+
+    outbox, item_id, owner = sending
+    sender, outcome = send_once(outbox, owner, FillingClient(full_disk))
+    assert outcome.decision is Decision.SUBMITTED and not outcome.saved
+    assert isinstance(outcome.error, dbm.DiskFull)
+    assert sender.unsaved.snapshot() == {item_id: "a1" * 16}
+    assert len(notes(full_disk.folder)) == 1  # for the next start, should this one end
+    assert sender.retry_unsaved() == []  # still full: kept
+    assert sender.unsaved.snapshot() == {item_id: "a1" * 16}
+    full_disk.free()
+    (stored,) = sender.retry_unsaved()
+    assert (stored.item_id, stored.task_id) == (item_id, "a1" * 16)
+    assert not sender.unsaved and notes(full_disk.folder) == []
+    assert outbox.get(item_id).state is ItemState.SUBMITTED
+    assert TaskStore(outbox.db).find("a1" * 16) is not None
+
+
+def test_the_next_start_writes_a_task_id_the_disk_had_no_room_for(full_disk, sending):
+    outbox, item_id, owner = sending
+    send_once(outbox, owner, FillingClient(full_disk))
+    owner.release()  # the program ends before there is room again
+    full_disk.free()
+    recovery = outbox.recover(lambda _who: False)
+    assert recovery.written == {item_id: "a1" * 16}
+    assert recovery.unknown == []
+    item = outbox.get(item_id)
+    assert item.state is ItemState.SUBMITTED and item.task_id == "a1" * 16
+    assert TaskStore(outbox.db).find("a1" * 16) is not None
+    assert notes(full_disk.folder) == []
+
+
+def test_an_answer_lost_to_a_full_disk_says_so_at_the_next_start(full_disk, sending):
+    from avatar_desktop.core.outbox import DISK_FULL_REASON, INTERRUPTED_REASON
+
+    outbox, item_id, owner = sending
+    send_once(outbox, owner, FillingClient(full_disk, refuse=True))
+    assert outbox.get(item_id).state is ItemState.SENDING  # the refusal could not be written
+    owner.release()
+    full_disk.free()
+    recovery = outbox.recover(lambda _who: False)
+    assert recovery.disk_full == [item_id] and recovery.interrupted == []
+    item = outbox.get(item_id)
+    assert item.state is ItemState.OUTCOME_UNKNOWN
+    assert item.reason == DISK_FULL_REASON != INTERRUPTED_REASON
+    assert "disk was full" in item.reason
+
+
+def test_an_item_of_a_program_that_simply_stopped_is_still_interrupted(full_disk, sending):
+    from avatar_desktop.core.outbox import INTERRUPTED_REASON
+
+    outbox, item_id, owner = sending
+    assert outbox.claim(item_id, owner.owner_id) is not None
+    owner.release()
+    recovery = outbox.recover(lambda _who: False)
+    assert recovery.interrupted == [item_id]
+    assert outbox.get(item_id).reason == INTERRUPTED_REASON
+
+
+def test_a_note_of_a_live_program_is_left_alone(full_disk, sending):
+    outbox, item_id, owner = sending
+    send_once(outbox, owner, FillingClient(full_disk))
+    full_disk.free()
+    assert not outbox.recover(lambda _who: True)  # its program still runs and retries
+    assert outbox.get(item_id).state is ItemState.SENDING
+    assert len(notes(full_disk.folder)) == 1
+
+
+@pytest.mark.parametrize("note_kept", [True, False])
+def test_an_item_settled_elsewhere_meanwhile_is_written_once(full_disk, sending, note_kept):
+    outbox, item_id, owner = sending
+    sender, _outcome = send_once(outbox, owner, FillingClient(full_disk))
+    full_disk.free()
+    if not note_kept:
+        for name in notes(full_disk.folder):
+            (full_disk.folder / name).unlink()
+    # Another program took this one for dead: it wrote the task id from the note, or, without
+    # one, made the item outcome_unknown.
+    outbox.recover(lambda _who: False)
+    (stored,) = sender.retry_unsaved()
+    assert stored.task_id == "a1" * 16 and not sender.unsaved
+    item = outbox.get(item_id)
+    assert item.state is ItemState.SUBMITTED and item.task_id == "a1" * 16
+    assert TaskStore(outbox.db).count() == 1

@@ -24,7 +24,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.db import DiskFull, StoreError
 from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, WaitKind
 from avatar_desktop.core.pacing import RateGate, backoff_delay
 from avatar_desktop.core.request import GenerationRequest, ValidationError
@@ -40,6 +40,7 @@ from avatar_desktop.core.service import (
     ServerError,
     TokenError,
 )
+from avatar_desktop.core.tasks import TaskStore
 
 log = logging.getLogger("avatar_desktop.delivery")
 
@@ -128,7 +129,9 @@ class SendOutcome:
 class UnsavedTaskIds:
     """Task ids of jobs the service accepted but that could not be written yet (a full disk),
     by item id. One per process, shared by all its senders, so none is forgotten when the
-    sender that got the answer is gone; :meth:`store` writes them again."""
+    sender that got the answer is gone; :meth:`store` writes them again. Until then each one
+    also has a note beside the data file (:meth:`Outbox.note_unwritten`), for the next start
+    if this process ends first."""
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
@@ -152,12 +155,37 @@ class UnsavedTaskIds:
         for item_id, task_id in self.snapshot().items():
             try:
                 row_id = outbox.mark_submitted(item_id, owner, task_id)
-            except StoreError:
+            except DiskFull:
                 continue
+            except StoreError:
+                found = _written_elsewhere(outbox, item_id, task_id)
+                if found is None:
+                    continue
+                row_id = found
             with self._lock:
                 self._ids.pop(item_id, None)
+            outbox.forget_unwritten(item_id)
             stored.append(SendOutcome(item_id, Decision.SUBMITTED, task_id, row_id))
         return stored
+
+
+def _written_elsewhere(outbox: Outbox, item_id: int, task_id: str) -> int | None:
+    """The task row of ``task_id`` when item ``item_id`` is no longer this sender's to finish
+    but its task id is written after all: the item was settled meanwhile (the user gave the
+    task id, or another program found the item ``outcome_unknown`` — then it is written now).
+    None when it cannot be written yet."""
+    try:
+        item = outbox.get(item_id)
+        if item is None:
+            return None
+        if item.state is ItemState.OUTCOME_UNKNOWN:
+            return outbox.resolve_submitted(item_id, task_id)
+        if item.state is ItemState.SUBMITTED and item.task_id == task_id:
+            record = TaskStore(outbox.db).find(task_id)
+            return record.row_id if record is not None else None
+    except StoreError:
+        return None
+    return None
 
 
 class Sender:
@@ -232,6 +260,9 @@ class Sender:
         except StoreError as exc:
             log.error("item %d: accepted as task %s but not stored: %s", item.item_id, task_id, exc)
             self.unsaved.add(item.item_id, task_id)
+            self.outbox.note_unwritten(
+                item.item_id, self.owner, task_id, disk_full=isinstance(exc, DiskFull)
+            )
             return SendOutcome(
                 item.item_id, Decision.SUBMITTED, task_id, None, str(exc), exc, saved=False
             )
@@ -268,8 +299,11 @@ class Sender:
                 self.outbox.mark_outcome_unknown(item.item_id, self.owner, reason)
         except StoreError as exc:
             # The item stays "sending" under this owner: at the latest when this process ends it
-            # becomes outcome_unknown, which is never wrong.
+            # becomes outcome_unknown, which is never wrong; the note says why.
             log.error("item %d: could not record %s: %s", item.item_id, verdict.decision, exc)
+            self.outbox.note_unwritten(
+                item.item_id, self.owner, None, disk_full=isinstance(exc, DiskFull)
+            )
         return SendOutcome(
             item.item_id,
             verdict.decision,

@@ -16,6 +16,11 @@ one — and the claim (state ``sending`` and the owner's id) is committed durabl
 request leaves. Only the claiming owner can finish a claim. An item left ``sending`` by an owner
 that is no longer alive (see :mod:`avatar_desktop.core.owners`) becomes ``outcome_unknown``:
 never silently resent.
+
+When the service's answer cannot be written (a full disk), the sender leaves a note beside the
+data file — an empty file whose name carries the item, the owner, why, and the task id; creating
+one needs no free space — so that whoever recovers the item later writes the task id after all,
+or says that the disk was full rather than that the program stopped.
 """
 
 from __future__ import annotations
@@ -23,11 +28,13 @@ from __future__ import annotations
 import enum
 import json
 import logging
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from avatar_desktop.core.db import Database, StoreError, canonical_json, payload_hash
@@ -43,6 +50,18 @@ _MAX_VARIABLES = 500
 INTERRUPTED_REASON = (
     "The program sending this job stopped before the service answered; the job may exist."
 )
+DISK_FULL_REASON = (
+    "The disk was full when the service answered, so its answer could not be written; the job "
+    "may exist."
+)
+NOT_WRITTEN_REASON = (
+    "The data file could not be written when the service answered, so its answer was lost; the "
+    "job may exist."
+)
+_NOTE_INFIX = ".unwritten."
+_NOTE_FULL = "full"
+_NOTE_ERROR = "error"
+_NOTE_NAME_MAX = 240
 
 
 class ItemState(enum.StrEnum):
@@ -180,6 +199,35 @@ def _task_row(
         status=status,
         created_at=time.time(),
     )
+
+
+@dataclass(frozen=True)
+class Recovery:
+    """What became of the items that ended programs left ``sending``."""
+
+    interrupted: list[int] = field(default_factory=list)
+    """Now ``outcome_unknown``: the program stopped before the service answered."""
+    disk_full: list[int] = field(default_factory=list)
+    """Now ``outcome_unknown``: the answer came while the disk was full (or the file could not
+    be written) and only a note without a task id was left."""
+    written: dict[int, str] = field(default_factory=dict)
+    """Now ``submitted``: the task id the service gave, kept in a note, is written now."""
+
+    @property
+    def unknown(self) -> list[int]:
+        """Every item that became ``outcome_unknown``."""
+        return [*self.interrupted, *self.disk_full]
+
+    def __bool__(self) -> bool:
+        return bool(self.interrupted or self.disk_full or self.written)
+
+
+@dataclass(frozen=True)
+class _Note:
+    path: Path
+    owner: str
+    disk_full: bool
+    task_id: str | None
 
 
 @dataclass(frozen=True)
@@ -503,34 +551,151 @@ class Outbox:
 
     def recover_orphans(self, is_alive: Callable[[str | None], bool]) -> list[int]:
         """Turn items left ``sending`` by owners that are gone into ``outcome_unknown``;
-        returns their ids. Items of live owners (another window, an ``avatar-cli`` run) are left
-        alone."""
+        returns their ids (see :meth:`recover`, which also says why)."""
+        return self.recover(is_alive).unknown
+
+    def recover(self, is_alive: Callable[[str | None], bool]) -> Recovery:
+        """Settle the items left ``sending`` by owners that are gone: one whose owner left a
+        note with the task id (its disk was full) becomes ``submitted`` with its task; the
+        others become ``outcome_unknown``, saying why — the disk was full, or the program
+        stopped before the service answered. Items of live owners (another window, an
+        ``avatar-cli`` run) are left alone."""
+        notes = self._notes()  # before the items: a note is only left on an item being sent
         with self.db.connection() as conn:
             rows = conn.execute(
                 "SELECT item_id, owner FROM outbox WHERE state = ?", (ItemState.SENDING.value,)
             ).fetchall()
+        sending = {item_id for item_id, _owner in rows}
+        stale = [note for item_id, note in notes.items() if item_id not in sending]
         owners = {owner for _item_id, owner in rows}
         dead = {owner for owner in owners if not is_alive(owner)}
-        recovered = [item_id for item_id, owner in rows if owner in dead]
-        if not recovered:
-            return []
-        with self.db.transaction() as conn:
-            for item_id, owner in rows:
-                if owner in dead:
-                    conn.execute(
-                        "UPDATE outbox SET state = ?, reason = ?, owner = NULL, updated_at = ? "
-                        "WHERE item_id = ? AND state = ? AND owner IS ?",
-                        (
-                            ItemState.OUTCOME_UNKNOWN.value,
-                            INTERRUPTED_REASON,
-                            time.time(),
-                            item_id,
-                            ItemState.SENDING.value,
-                            owner,
-                        ),
-                    )
-        log.warning("%d interrupted send(s): outcome unknown", len(recovered))
-        return recovered
+        recovery = Recovery()
+        if dead:
+            with self.db.transaction() as conn:
+                for item_id, owner in rows:
+                    if owner in dead:
+                        self._settle(conn, item_id, owner, notes.get(item_id), recovery)
+        for item_id in (*recovery.unknown, *recovery.written):
+            if item_id in notes:
+                stale.append(notes[item_id])
+        for note in stale:
+            _remove(note.path)
+        if recovery.interrupted:
+            log.warning("%d interrupted send(s): outcome unknown", len(recovery.interrupted))
+        if recovery.disk_full:
+            log.warning(
+                "%d send(s) not written (disk full): outcome unknown", len(recovery.disk_full)
+            )
+        if recovery.written:
+            log.warning(
+                "%d task id(s) kept while the disk was full are written", len(recovery.written)
+            )
+        return recovery
+
+    @staticmethod
+    def _settle(
+        conn: sqlite3.Connection,
+        item_id: int,
+        owner: str | None,
+        note: _Note | None,
+        recovery: Recovery,
+    ) -> None:
+        if note is not None and note.owner != owner:
+            note = None
+        if note is not None and note.task_id:
+            row = conn.execute(
+                "SELECT service_url, payload, consent FROM outbox WHERE item_id = ?", (item_id,)
+            ).fetchone()
+            if row is None:  # removed meanwhile
+                return
+            _task_row(conn, note.task_id, row, TaskStatus.NOT_START)
+            conn.execute(
+                "UPDATE outbox SET state = ?, task_id = ?, reason = NULL, owner = NULL, "
+                "next_attempt_at = NULL, wait_kind = NULL, updated_at = ? "
+                "WHERE item_id = ? AND state = ? AND owner IS ?",
+                (
+                    ItemState.SUBMITTED.value,
+                    note.task_id,
+                    time.time(),
+                    item_id,
+                    ItemState.SENDING.value,
+                    owner,
+                ),
+            )
+            recovery.written[item_id] = note.task_id
+            return
+        if note is None:
+            reason = INTERRUPTED_REASON
+            recovery.interrupted.append(item_id)
+        else:
+            reason = DISK_FULL_REASON if note.disk_full else NOT_WRITTEN_REASON
+            recovery.disk_full.append(item_id)
+        conn.execute(
+            "UPDATE outbox SET state = ?, reason = ?, owner = NULL, updated_at = ? "
+            "WHERE item_id = ? AND state = ? AND owner IS ?",
+            (
+                ItemState.OUTCOME_UNKNOWN.value,
+                reason,
+                time.time(),
+                item_id,
+                ItemState.SENDING.value,
+                owner,
+            ),
+        )
+
+    # -- notes left when the data file cannot be written --
+
+    def note_unwritten(
+        self, item_id: int, owner: str, task_id: str | None, *, disk_full: bool
+    ) -> bool:
+        """The answer about item ``item_id`` (being sent by ``owner``) could not be written:
+        leave a note beside the data file saying so — with ``task_id``, when the service
+        accepted the job — for :meth:`recover` to find if this program ends before it can
+        write it. The note is an empty file (its name holds everything), which a full disk
+        still allows. Returns False when not even that could be made."""
+        kind = _NOTE_FULL if disk_full else _NOTE_ERROR
+        encoded = task_id.encode("utf-8").hex() if task_id else "-"
+        name = f"{self.db.path.name}{_NOTE_INFIX}{item_id}.{owner}.{kind}.{encoded}"
+        if len(name) > _NOTE_NAME_MAX:  # a task id too long for a file name
+            name = f"{self.db.path.name}{_NOTE_INFIX}{item_id}.{owner}.{kind}.-"
+        path = self.db.path.parent / name
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+        except OSError as exc:
+            log.error("item %d: no note could be left either: %s", item_id, exc)
+            return False
+        return True
+
+    def forget_unwritten(self, item_id: int) -> None:
+        """The answer about ``item_id`` is written now: its notes go."""
+        for note in self._notes(item_id).values():
+            _remove(note.path)
+
+    def _notes(self, only: int | None = None) -> dict[int, _Note]:
+        prefix = f"{self.db.path.name}{_NOTE_INFIX}"
+        try:
+            names = os.listdir(self.db.path.parent)
+        except OSError:
+            return {}
+        notes: dict[int, _Note] = {}
+        for name in names:
+            if not name.startswith(prefix):
+                continue
+            parts = name[len(prefix) :].split(".")
+            if len(parts) != 4 or not parts[0].isdigit():
+                continue
+            item_id = int(parts[0])
+            if only is not None and item_id != only:
+                continue
+            task_id: str | None = None
+            if parts[3] != "-":
+                try:
+                    task_id = bytes.fromhex(parts[3]).decode("utf-8")
+                except ValueError:
+                    continue
+            path = self.db.path.parent / name
+            notes[item_id] = _Note(path, parts[1], parts[2] == _NOTE_FULL, task_id)
+        return notes
 
     # -- the user's decisions --
 
@@ -614,11 +779,23 @@ class Outbox:
             return conn.execute(sql, args).rowcount
 
 
+def _remove(path: Path) -> None:
+    try:
+        os.unlink(path)
+    except FileNotFoundError:
+        pass
+    except OSError as exc:
+        log.warning("cannot remove the note %s: %s", path.name, exc)
+
+
 __all__ = [
+    "DISK_FULL_REASON",
     "INTERRUPTED_REASON",
+    "NOT_WRITTEN_REASON",
     "ItemState",
     "NewItem",
     "Outbox",
     "OutboxItem",
+    "Recovery",
     "WaitKind",
 ]

@@ -40,7 +40,7 @@ from avatar_desktop.core.delivery import (
     UnsavedTaskIds,
     send_due,
 )
-from avatar_desktop.core.outbox import Outbox
+from avatar_desktop.core.outbox import Outbox, Recovery
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.service import NotSent, is_loopback_host
@@ -229,7 +229,9 @@ class OutboxRunner(QObject):
         self._timer.timeout.connect(self.tick)
         self._timer.start()
         QTimer.singleShot(0, self, self._watch_system_network)  # after the first paint
-        self.recovered_at_start = self.recover()
+        self.recovery_at_start = self._recover()
+        """What became of the items an earlier run left "sending" (see :class:`Recovery`)."""
+        self.recovered_at_start = self.recovery_at_start.unknown
         """Items an earlier run left "sending": now "outcome_unknown", for the user to see."""
 
     # -- configuration --
@@ -324,12 +326,16 @@ class OutboxRunner(QObject):
             self._start_run(explicit=False)
 
     def recover(self) -> list[int]:
-        """Items that dead processes left ``sending`` become ``outcome_unknown``."""
+        """Items that dead processes left ``sending`` become ``outcome_unknown`` (or
+        ``submitted``, when a note kept their task id while the disk was full)."""
+        return self._recover().unknown
+
+    def _recover(self) -> Recovery:
         try:
-            return self.outbox.recover_orphans(lambda who: owner_is_alive(self._data_dir, who))
+            return self.outbox.recover(lambda who: owner_is_alive(self._data_dir, who))
         except StoreError as exc:
             log.warning("could not look for interrupted sends: %s", exc)
-            return []
+            return Recovery()
 
     def _start_run(self, *, explicit: bool) -> None:
         if self._running or self._asking or not self.can_send() or self.token_paused:
