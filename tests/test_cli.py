@@ -481,15 +481,21 @@ def test_a_terminal_is_asked_before_sending_many(sandbox, store, answer, code, s
 def test_an_unreachable_service_exits_4_and_loses_nothing(store, dead_url):
     url = dead_url
     ids = store.add(url, 3)
+    # One at a time, so each run tries exactly one item before it stops. With two senders the
+    # count depended on thread timing: a sender that started late took the oldest due item,
+    # which could be the one the first sender had just found unreachable (an explicit send
+    # retries those at once), before the run had stopped.
     for extra in ([], ["--wait"]):
-        result = cli("--service", url, "queue", "send", *extra)
+        result = cli("--service", url, "queue", "send", "--concurrency", "1", *extra)
         assert result.code == 4, result.err
         assert "nothing was lost" in result.err
     items = [store.outbox.get(i) for i in ids]
     assert {i.state for i in items} <= {ItemState.QUEUED, ItemState.RETRY_WAIT}
     waiting = [i for i in items if i.state is ItemState.RETRY_WAIT]
-    assert waiting and all(i.wait_kind is WaitKind.UNREACHABLE for i in waiting)
+    assert [i.item_id for i in waiting] == [ids[0]]
+    assert waiting[0].wait_kind is WaitKind.UNREACHABLE
     assert waiting[0].attempts == 2  # the second, explicit send tried it again at once
+    assert [i.attempts for i in items[1:]] == [0, 0]
 
 
 def test_a_refused_token_exits_5_and_gives_the_items_back(sandbox, store):
