@@ -10,7 +10,6 @@ import socket
 import ssl
 import subprocess
 import threading
-import time
 from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
@@ -519,6 +518,7 @@ def test_tls_broken_after_the_request_went_out_is_outcome_unknown(
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
     received = threading.Event()
+    client_done = threading.Event()
 
     def serve():
         raw, _ = listener.accept()
@@ -534,7 +534,7 @@ def test_tls_broken_after_the_request_went_out_is_outcome_unknown(
             if answer_started:
                 conn.sendall(b'HTTP/1.1 200 OK\r\nContent-Length: 200\r\n\r\n{"code":')
             os.write(conn.fileno(), b"\x15\x03\x03\x00\x02\x02\x50" + b"garbage" * 10)
-            time.sleep(0.3)
+            client_done.wait(10)  # the connection stays open until the client has given up
 
     thread = threading.Thread(target=serve, daemon=True)
     thread.start()
@@ -544,6 +544,7 @@ def test_tls_broken_after_the_request_went_out_is_outcome_unknown(
                 c.submit(audio_request())
         assert received.is_set()
     finally:
+        client_done.set()
         thread.join(3)
         listener.close()
 
