@@ -885,10 +885,7 @@ def test_stop_while_a_request_is_in_flight(http: requests.Session) -> None:
 
     thread = threading.Thread(target=call, daemon=True)
     thread.start()
-    deadline = time.monotonic() + 5
-    while not server.requests and time.monotonic() < deadline:
-        time.sleep(0.005)
-    assert server.requests
+    wait_until(lambda: bool(server.requests), "the request to arrive", 5)
     start = time.monotonic()
     server.stop()
     assert time.monotonic() - start < 3
