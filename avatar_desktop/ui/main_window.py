@@ -36,7 +36,7 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.db import StoreError
+from avatar_desktop.core.db import DiskFull, StoreError
 from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import ItemState, Outbox
@@ -66,6 +66,7 @@ from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
 from avatar_desktop.ui.service_banner import ServiceBanner, ServiceLabel
 from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.storage_dialog import UnsavedTaskIdsBanner
 from avatar_desktop.ui.submit_flow import SubmitFlow
 from avatar_desktop.ui.task_details import TaskDetailsPane
 from avatar_desktop.ui.task_model import TaskTableModel
@@ -184,6 +185,7 @@ class MainWindow(QMainWindow):
             session=self._session, settings=self._settings, worker=self._token_worker, parent=self
         )
         self.banner = ServiceBanner()
+        self.unsaved_banner = UnsavedTaskIdsBanner()  # accepted jobs not written yet
         self.compose_side = ComposeSide(
             session=self._session,
             settings=self._settings,
@@ -247,6 +249,7 @@ class MainWindow(QMainWindow):
         central_layout = QVBoxLayout(central)
         central_layout.setContentsMargins(6, 6, 6, 0)
         central_layout.addWidget(self.banner)
+        central_layout.addWidget(self.unsaved_banner)
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
         self._build_menus(a)
@@ -536,7 +539,7 @@ class MainWindow(QMainWindow):
     # -- closing ---------------------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
-        if not self.submission.confirm_quit():
+        if not self.submission.confirm_quit() or not self.unsaved_banner.confirm_quit():
             event.ignore()
             return
         self.following.stop()
@@ -595,6 +598,11 @@ class MainWindow(QMainWindow):
         """A job the service accepted but whose task id could not be written yet: say its id
         until it is stored (the runner keeps trying)."""
         if outcome.decision is Decision.SUBMITTED and not outcome.saved:
+            self.unsaved_banner.add(
+                outcome.item_id,
+                outcome.task_id or "",
+                disk_full=isinstance(outcome.error, DiskFull),
+            )
             self.statusBar().showMessage(
                 self.tr(
                     "Task %1 was accepted but could not be saved yet (%2); the app keeps trying. "
@@ -605,7 +613,8 @@ class MainWindow(QMainWindow):
             )
 
     @Slot(int, str)
-    def _on_unsaved_stored(self, _item_id: int, task_id: str) -> None:
+    def _on_unsaved_stored(self, item_id: int, task_id: str) -> None:
+        self.unsaved_banner.stored(item_id)
         self.statusBar().showMessage(
             self.tr("Task %1 is saved in the task list now.").replace("%1", task_id), 10000
         )
@@ -663,7 +672,10 @@ class MainWindow(QMainWindow):
     def _on_task_finished(self, row_id: int, status: str) -> None:
         """A task became done or failed: say so, also outside the window when it is not in
         front (a desktop notification; clicking it shows the task)."""
-        record = self._store.get(row_id)
+        try:
+            record = self._store.get(row_id)
+        except StoreError:  # the window is closing (a last answer arrived after the store)
+            return
         if record is None:
             return
         name = record.label or record.task_id or ""
