@@ -92,9 +92,9 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtGui import QIcon
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
-    from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, StoreError
+    from avatar_desktop.core.db import DEFAULT_FILE_NAME, StoreError
     from avatar_desktop.core.drafts import Drafts
     from avatar_desktop.core.outbox import Outbox
     from avatar_desktop.core.paths import data_dir, resource_path
@@ -103,6 +103,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     from avatar_desktop.qt.settings import AppSettings, ServiceChoice
     from avatar_desktop.ui.i18n import Translators
     from avatar_desktop.ui.main_window import MainWindow
+    from avatar_desktop.ui.storage_dialog import (
+        BACKUP_DELAY_MS,
+        RollingBackup,
+        open_database,
+        show_start_recovery,
+    )
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "avatar-desktop"])
     assert isinstance(app, QApplication)  # a window app: not a bare QCoreApplication
@@ -119,17 +125,17 @@ def run(argv: Sequence[str] | None = None) -> int:
     translators = Translators()
     translators.apply(settings.language)
 
-    try:
-        database = Database(folder / DEFAULT_FILE_NAME)
-    except StoreError as exc:
-        QMessageBox.critical(
-            None,
-            app.translate("Startup", "Avatar Desktop"),
-            app.translate("Startup", "The task list cannot be opened:") + f"\n{exc}",
-        )
+    # A damaged file or a full disk is explained in a dialog (move aside, restore, try again).
+    opened = open_database(folder / DEFAULT_FILE_NAME)
+    if opened is None:
         return 1
+    database = opened.database
     store = TaskStore(database)
-    recovered = store.recover_interrupted()
+    try:
+        recovered = store.recover_interrupted()
+    except StoreError as exc:  # a full disk: those rows are settled at a later start
+        log.warning("could not settle interrupted submissions: %s", exc)
+        recovered = 0
     if recovered:
         log.warning("%d submission(s) were interrupted; marked as outcome unknown", recovered)
 
@@ -145,7 +151,11 @@ def run(argv: Sequence[str] | None = None) -> int:
         data_dir=folder,
     )
 
-    window.show_recovered(recovered + len(window.outbox_runner.recovered_at_start))
+    recovery = window.outbox_runner.recovery_at_start
+    window.show_recovered(recovered + len(recovery.interrupted))
+    show_start_recovery(window, recovery)  # answers the disk had no room for last time
+    if opened.notice:
+        window.statusBar().showMessage(opened.notice, 30000)
     exit_code = 0
     if args.smoke_test:
         state = {"painted": False}
@@ -162,9 +172,13 @@ def run(argv: Sequence[str] | None = None) -> int:
         QTimer.singleShot(30000, window.close)
 
     window.show()
+    backup = RollingBackup(database.path)  # a clean start's file, copied off the UI thread
+    if opened.clean:
+        QTimer.singleShot(BACKUP_DELAY_MS, backup.start)
     try:
         exit_code = app.exec()
     finally:
+        backup.stop()
         sandbox.stop()
         database.close()
     if args.smoke_test and not state["painted"]:

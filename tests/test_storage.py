@@ -13,12 +13,14 @@ import sqlite3
 import stat
 import struct
 import subprocess
+import sys
 from datetime import date
 from pathlib import Path
 
 import pytest
 from full_disk import FullDisk
 from test_cli import cli, cli_env
+from test_main_window import make_window, servers, translators  # noqa: F401 (fixtures)
 
 from avatar_desktop.core import db as dbm
 from avatar_desktop.core.db import Database, StoreError
@@ -27,6 +29,12 @@ from avatar_desktop.core.tasks import TaskStore
 
 SERVICE = "https://api.example.test"
 POSIX = os.name == "posix"
+
+pytestmark = pytest.mark.qt_log_ignore(
+    # The offscreen platform's own notices (windows shown, raised); not the app's.
+    "This plugin does not support propagateSizeHints",
+    r"This plugin does not support raise\(\)",
+)
 
 
 # --- helpers --------------------------------------------------------------------------------
@@ -501,3 +509,248 @@ def test_an_item_settled_elsewhere_meanwhile_is_written_once(full_disk, sending,
     item = outbox.get(item_id)
     assert item.state is ItemState.SUBMITTED and item.task_id == "a1" * 16
     assert TaskStore(outbox.db).count() == 1
+
+
+# --- the window -----------------------------------------------------------------------------
+
+
+def by_name(name: str):
+    def pick(dialog):
+        from PySide6.QtWidgets import QPushButton
+
+        button = dialog.findChild(QPushButton, name)
+        assert button is not None and button.isVisible(), f"no {name} button"
+        return button
+
+    return pick
+
+
+def test_window_damaged_file_dialog_moves_it_aside_and_starts_fresh(qtbot, data):
+    from test_main_window import answer_modal
+
+    from avatar_desktop.ui.storage_dialog import open_database
+
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    garbage_body(path)
+    damaged = path.read_bytes()
+    with answer_modal(qtbot, by_name("moveAside")) as seen:
+        opened = open_database(path)
+    assert seen["title"] == "The task list is damaged"
+    assert "damaged" in seen["text"] and str(path) in seen["text"]
+    assert "left exactly as it is" in seen["text"]
+    assert "There is no backup to restore." in seen["informative"]
+    assert seen["buttons"] == ["Move it aside and start fresh", "Quit"]  # no backup: no restore
+    assert opened is not None and not opened.clean
+    with opened.database:
+        assert TaskStore(opened.database).count() == 0
+    (aside,) = data.glob("tasks.sqlite3.damaged-*[0-9]")
+    assert aside.read_bytes() == damaged
+    assert aside.name in opened.notice
+
+
+def test_window_damaged_file_dialog_restores_the_last_good_backup(qtbot, data):
+    from test_main_window import answer_modal
+
+    from avatar_desktop.ui.storage_dialog import open_database
+
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    dbm.take_backup(path)
+    make_tasks(path, 2, start=5000)  # written after the backup: lost with the damage
+    zero_page(path, tasks_leaf_page(path))
+    damaged = path.read_bytes()
+    with answer_modal(qtbot, by_name("restore")) as seen:
+        opened = open_database(path)
+    assert "holds 300 task(s)" in seen["informative"]
+    assert "Restore the last good backup" in seen["buttons"]
+    assert opened is not None
+    with opened.database:
+        assert TaskStore(opened.database).count() == 300
+    (aside,) = data.glob("tasks.sqlite3.damaged-*[0-9]")
+    assert aside.read_bytes() == damaged
+    assert "restored" in opened.notice
+
+
+def test_window_damaged_file_dialog_quit_changes_nothing(qtbot, data):
+    from test_main_window import answer_modal
+
+    from avatar_desktop.ui.storage_dialog import open_database
+
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    garbage_body(path)
+    damaged = path.read_bytes()
+    with answer_modal(qtbot, by_name("quit")):
+        assert open_database(path) is None
+    assert path.read_bytes() == damaged
+    assert not list(data.glob("*.damaged-*"))
+
+
+def test_window_full_disk_at_start_says_so_and_tries_again(qtbot, full_disk):
+    from test_main_window import answer_modal
+
+    from avatar_desktop.ui.storage_dialog import open_database
+
+    path = full_disk.folder / "tasks.sqlite3"
+    full_disk.fill()
+
+    def free_then_retry(dialog):
+        full_disk.free()
+        return by_name("retry")(dialog)
+
+    with answer_modal(qtbot, free_then_retry) as seen:
+        opened = open_database(path)
+    assert seen["title"] == "The disk is full"
+    assert "is full" in seen["text"] and str(path) in seen["text"]
+    assert "Free some space" in seen["informative"]
+    assert opened is not None
+    opened.database.close()
+
+
+def test_the_app_with_a_damaged_file_shows_the_dialog_not_a_traceback(tmp_path):
+    from test_app import app_env
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "tasks.sqlite3"
+    make_tasks(path, 300)
+    zero_page(path, tasks_leaf_page(path))
+    damaged = path.read_bytes()
+    driver = tmp_path / "driver.py"
+    driver.write_text(
+        "import sys, time\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QApplication, QPushButton\n"
+        "from avatar_desktop.app import main\n"
+        "app = QApplication(sys.argv[:1])\n"
+        "seen = []\n"
+        "deadline = time.monotonic() + 20\n"
+        "def poll():\n"
+        "    dialog = QApplication.activeModalWidget()\n"
+        "    button = dialog.findChild(QPushButton, 'moveAside') if dialog else None\n"
+        "    if button is None:\n"
+        "        if time.monotonic() > deadline and dialog is not None:\n"
+        "            dialog.close()  # not the dialog expected: fail, do not hang\n"
+        "        QTimer.singleShot(20, poll)\n"
+        "        return\n"
+        "    seen.append(dialog.windowTitle())\n"
+        "    button.click()\n"
+        "QTimer.singleShot(0, poll)\n"
+        "code = main(['--smoke-test'])\n"
+        "print('dialog:', seen)\n"
+        "sys.exit(code)\n",
+        encoding="utf-8",
+    )
+    result = subprocess.run(
+        [sys.executable, str(driver)],
+        env=app_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 0, result.stderr
+    assert "dialog: ['The task list is damaged']" in result.stdout
+    (aside,) = folder.glob("tasks.sqlite3.damaged-*[0-9]")
+    assert aside.read_bytes() == damaged
+    assert task_count(path) == 0
+
+
+def test_a_clean_start_takes_a_backup_off_the_ui_thread(qtbot, data):
+    from avatar_desktop.ui.storage_dialog import RollingBackup
+
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 12)
+    backup = RollingBackup(path)
+    with qtbot.waitSignal(backup.finished, timeout=10000) as made:
+        backup.start()
+    assert made.args[0] == data / "backups" / f"tasks-{date.today().isoformat()}.sqlite3"
+    assert task_count(made.args[0]) == 12
+    backup.stop()
+
+
+def test_a_backup_stopped_before_it_starts_makes_nothing(qtbot, data):
+    from avatar_desktop.ui.storage_dialog import RollingBackup
+
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 1)
+    backup = RollingBackup(path)
+    backup.stop()
+    backup.start()
+    assert not (data / "backups").exists()
+
+
+def test_what_the_full_disk_kept_from_the_last_run_is_said_at_start(qtbot):
+    from PySide6.QtWidgets import QWidget
+
+    from avatar_desktop.core.outbox import Recovery
+    from avatar_desktop.ui.storage_dialog import show_start_recovery, start_recovery_text
+
+    assert start_recovery_text(Recovery(interrupted=[1])) is None  # the window's own message
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    box = show_start_recovery(parent, Recovery(disk_full=[3], written={4: "t" * 32}))
+    assert box is not None and box.isVisible()
+    assert "disk was full" in box.text() and "t" * 32 in box.text()
+    assert "closed" not in box.text()
+    box.close()
+
+
+def test_window_shows_a_task_id_the_full_disk_refused_with_copy_until_written(
+    qtbot,
+    full_disk,
+    make_window,  # noqa: F811 (the fixture of test_main_window)
+):
+    from PySide6.QtCore import Qt
+    from PySide6.QtGui import QGuiApplication
+    from test_crash_safety import HeldService
+
+    task_id = "c0" * 16
+    with HeldService(task_id) as held:
+        harness = make_window(
+            store_path=full_disk.folder / "tasks.sqlite3", sandbox_url=lambda: held.url
+        )
+        window, banner = harness.window, harness.window.unsaved_banner
+        try:
+            assert not banner.isVisible()
+            item_id = harness.outbox.add(window.config.base_url, request(1))
+            window.outbox_runner.submit_item(item_id)
+            qtbot.waitUntil(held.arrived.is_set, timeout=10000)
+            full_disk.fill()
+            held.answer.set()
+            qtbot.waitUntil(banner.isVisible, timeout=10000)
+            assert banner.ids_label.text() == task_id  # plain text, selectable
+            assert banner.ids_label.textFormat() == Qt.TextFormat.PlainText
+            assert "disk is full" in banner.label.text()
+            qtbot.mouseClick(banner.copy_button, Qt.MouseButton.LeftButton)
+            assert QGuiApplication.clipboard().text() == task_id
+            assert banner.isVisible()  # copying does not make it go: only writing it does
+            full_disk.free()
+            qtbot.waitUntil(lambda: not banner.isVisible(), timeout=10000)
+            assert harness.store.find(task_id) is not None
+            assert harness.outbox.get(item_id).state is ItemState.SUBMITTED
+            assert notes(full_disk.folder) == []
+        finally:
+            full_disk.free()
+            banner._ids.clear()  # never leave the quit question for the fixture's close
+
+
+@pytest.mark.parametrize("answer", ["stay", "copyAndQuit"])
+def test_quitting_with_task_ids_not_written_asks_first(qtbot, answer):
+    from PySide6.QtGui import QGuiApplication
+    from test_main_window import answer_modal
+
+    from avatar_desktop.ui.storage_dialog import UnsavedTaskIdsBanner
+
+    banner = UnsavedTaskIdsBanner()
+    qtbot.addWidget(banner)
+    assert banner.confirm_quit()  # nothing unwritten: no question
+    banner.add(7, "d" * 32, disk_full=True)
+    QGuiApplication.clipboard().setText("")
+    with answer_modal(qtbot, by_name(answer)) as seen:
+        quitting = banner.confirm_quit()
+    assert "d" * 32 in seen["text"]
+    assert quitting is (answer == "copyAndQuit")
+    assert (QGuiApplication.clipboard().text() == "d" * 32) is quitting
