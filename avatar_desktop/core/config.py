@@ -54,10 +54,10 @@ class ServiceConfig:
     sandbox: bool = False
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
-    total_timeout: float | None = None
-    """The overall deadline of one call; None: connect + read (see :class:`Timeouts`)."""
     proxy_mode: ProxyMode = ProxyMode.SYSTEM
     proxy_url: str = ""
+    total_timeout: float | None = None
+    """The overall deadline of one call; None: connect + read (see :class:`Timeouts`)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", normalize_base_url(self.base_url))
