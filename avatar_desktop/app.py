@@ -7,9 +7,12 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from avatar_desktop import __version__
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QWidget
 
 log = logging.getLogger("avatar_desktop")
 
@@ -83,6 +86,17 @@ class LazySandbox:
             self._server = None
 
 
+def bring_to_front(window: QWidget) -> None:
+    """Show ``window`` over the others, restored if minimized: another launch on the same
+    data folder asked for it."""
+    log.info("another launch asked this window to come to the front")
+    if window.isMinimized():
+        window.showNormal()
+    window.show()
+    window.raise_()
+    window.activateWindow()
+
+
 def run(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     logging.basicConfig(
@@ -101,6 +115,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from avatar_desktop.core.tasks import TaskStore
     from avatar_desktop.core.vault import TokenVault
     from avatar_desktop.qt.settings import AppSettings, ServiceChoice
+    from avatar_desktop.qt.single_instance import Launch, SingleInstance
     from avatar_desktop.ui.i18n import Translators
     from avatar_desktop.ui.main_window import MainWindow
     from avatar_desktop.ui.storage_dialog import (
@@ -119,6 +134,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     app.setWindowIcon(QIcon(str(resource_path("icons", "avatar-desktop.svg"))))
 
     folder = data_dir()
+    # One window per data folder: a later launch brings the running one to the front.
+    instance = SingleInstance(folder)
+    launch = instance.claim()
+    if launch is not Launch.FIRST:
+        told = launch is Launch.TOLD
+        what = "its window was asked to come to the front" if told else "it did not answer"
+        print(f"avatar-desktop: already open on {folder}; {what}.", file=sys.stderr)
+        return 0 if told else 1
     settings = AppSettings(folder / "settings.ini")
     if args.sandbox:
         settings.session_override = ServiceChoice.SANDBOX
@@ -171,6 +194,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         window.installEventFilter(painter)
         QTimer.singleShot(30000, window.close)
 
+    instance.activation_requested.connect(lambda: bring_to_front(window))
     window.show()
     backup = RollingBackup(database.path)  # a clean start's file, copied off the UI thread
     if opened.clean:
@@ -178,6 +202,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     try:
         exit_code = app.exec()
     finally:
+        instance.close()
         backup.stop()
         sandbox.stop()
         database.close()
