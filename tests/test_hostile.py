@@ -275,6 +275,8 @@ def test_redactor_forms():
     assert TOKEN not in repr(redactor)
     assert Redactor().text("untouched") == "untouched"
     assert Redactor(["t"]).text("data") == "data"  # too short to be searched for
+    deep = json.loads('{"a":' * 800 + json.dumps([TOKEN]) + "}" * 800)  # near JSON's own limit
+    assert not leaks(json.dumps(redactor.value(deep)))
 
 
 # --- 2. a loopback service is never reached through a proxy ---------------------------------

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any, TypeVar
 
 PLACEHOLDER = "***"
@@ -93,21 +93,44 @@ class Redactor:
 
     def value(self, value: T) -> T:
         """``value`` (parsed JSON: strings, numbers, mappings, lists, tuples) with every string
-        in it, keys included, redacted; other values are returned as they are."""
+        in it, keys included, redacted; other values are returned as they are. Containers are
+        copied (mappings as dicts); nesting of any depth is walked without recursion."""
         return self._value(value)  # type: ignore[no-any-return]
 
-    def _value(self, value: Any) -> Any:
-        if self._pattern is None:
-            return value
-        if isinstance(value, str):
-            return self.text(value)
-        if isinstance(value, Mapping):
-            return {self._value(key): self._value(item) for key, item in value.items()}
-        if isinstance(value, list):
-            return [self._value(item) for item in value]
-        if isinstance(value, tuple):
-            return tuple(self._value(item) for item in value)
-        return value
+    def _leaf(self, value: Any) -> Any:
+        return self.text(value) if isinstance(value, str) else value
+
+    @staticmethod
+    def _open(node: Any, key: Any) -> tuple[Any, Iterator[tuple[Any, Any]], Any, Any]:
+        """A frame of the walk: the container, its items, its copy being built, and its key
+        (or index) in its parent."""
+        if isinstance(node, Mapping):
+            return node, iter(list(node.items())), {}, key
+        return node, iter(enumerate(node)), [], key
+
+    def _value(self, root: Any) -> Any:
+        if self._pattern is None or not isinstance(root, Mapping | list | tuple):
+            return self._leaf(root)
+        stack = [self._open(root, None)]
+        while True:
+            _, items, copy, _ = stack[-1]
+            for key, child in items:
+                if isinstance(child, Mapping | list | tuple):
+                    stack.append(self._open(child, key))
+                    break
+                self._put(copy, key, self._leaf(child))
+            else:
+                source, _, copy, key = stack.pop()
+                done = tuple(copy) if isinstance(source, tuple) else copy
+                if not stack:
+                    return done
+                self._put(stack[-1][2], key, done)
+
+    def _put(self, copy: Any, key: Any, value: Any) -> None:
+        if isinstance(copy, dict):
+            copy[self._leaf(key)] = value
+        else:
+            copy.append(value)
 
 
 __all__ = ["MIN_SECRET_LENGTH", "PLACEHOLDER", "Redactor", "secret_pattern"]
