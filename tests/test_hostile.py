@@ -586,3 +586,15 @@ def test_deadline_holds_over_tls(tmp_path, monkeypatch, where):
     finally:
         handler.stop.set()
         server.close()
+
+
+def test_a_local_gateway_does_not_make_remote_result_links_skip_the_proxy():
+    from avatar_desktop.core.config import ProxyMode, ServiceConfig
+
+    config = ServiceConfig(
+        "http://127.0.0.1:8123", proxy_mode=ProxyMode.CUSTOM, proxy_url="http://proxy.test:3128"
+    )
+    assert config.proxy_options() == {"proxies": {}, "use_system_proxy": False}
+    links = config.link_proxy_options()  # videos and covers on the service's media host
+    assert links["proxies"] == {"http": "http://proxy.test:3128", "https": "http://proxy.test:3128"}
+    assert links["use_system_proxy"] is False

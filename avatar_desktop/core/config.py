@@ -78,6 +78,12 @@ class ServiceConfig:
         sandbox, any loopback address) always directly, never through a proxy."""
         return proxy_options(self.proxy_mode, self.proxy_url, direct=self.is_local)
 
+    def link_proxy_options(self) -> NetworkOptions:
+        """How result links (videos, covers on the service's media host) reach the network:
+        the proxy setting as it is — a local gateway does not make a remote host local. A link
+        on this computer is reached directly by the downloaders themselves."""
+        return proxy_options(self.proxy_mode, self.proxy_url)
+
     def make_client(self, token: str) -> AvatarClient:
         """A client for this service, through :meth:`proxy_options`."""
         return AvatarClient(self.base_url, token, timeout=self.timeouts, **self.proxy_options())

@@ -192,8 +192,8 @@ class _Job(QRunnable):
 
 
 def proxy_arguments(config: ServiceConfig | None) -> dict[str, Any]:
-    """The proxy a download uses: the service's setting (the sandbox is reached directly)."""
-    return {} if config is None else dict(config.proxy_options())
+    """The proxy a download uses: the proxy setting (a link on this computer goes direct)."""
+    return {} if config is None else dict(config.link_proxy_options())
 
 
 def kept_variant(record: TaskRecord) -> str | None:

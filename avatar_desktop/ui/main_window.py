@@ -564,7 +564,7 @@ class MainWindow(QMainWindow):
         token = self._session.request_token()
         self.outbox_runner.configure(self.config, token)
         self.following.configure(self.config, token)
-        network = self.config.proxy_options()
+        network = self.config.link_proxy_options()
         self.covers.set_proxies(network["proxies"], network["use_system_proxy"])
         self.outbox_control.refresh_state()
 
