@@ -457,6 +457,11 @@ def test_status_query_ends_by_its_deadline(trickle, where):
     assert isinstance(result, NetworkError), result
     assert "1.5 s" in str(result)
     assert elapsed < DEADLINE * 1.5
+    # A question costs nothing: the window must not speak of a job that may be billed.
+    assert isinstance(result, OutcomeUnknown) and not result.billable
+    from avatar_desktop.ui.i18n import error_text
+
+    assert "too long" in error_text(result) and "billed" not in error_text(result)
 
 
 @pytest.mark.parametrize("where", ["body", "headers"])
@@ -474,6 +479,10 @@ def test_submission_past_its_deadline_is_outcome_unknown(trickle, where):
     assert isinstance(result, OutcomeUnknown), result
     assert result.request_was_sent is None and "billed" in str(result)
     assert elapsed < DEADLINE * 1.5
+    assert result.billable
+    from avatar_desktop.ui.i18n import error_text
+
+    assert "billed" in error_text(result)
 
 
 @pytest.mark.parametrize("where", ["body", "headers"])

@@ -31,7 +31,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import requests
@@ -200,9 +200,21 @@ class OutcomeUnknown(NetworkError):
         "The request was sent but no answer came back. The job may have been created and billed."
     )
 
+    billable: bool = True
+    """Whether the request was a paid one (a submission): only then may a job exist."""
+
     @property
     def request_was_sent(self) -> bool | None:
         return None
+
+
+_Unknown = TypeVar("_Unknown", bound=OutcomeUnknown)
+
+
+def _not_billable(error: _Unknown) -> _Unknown:
+    """``error`` marked as about a request that costs nothing (a question, not a job)."""
+    error.billable = False
+    return error
 
 
 class TooSlow(OutcomeUnknown):
@@ -878,7 +890,9 @@ class AvatarClient:
                 f"The service did not answer within {seconds:g} s. The request was sent, so the "
                 "job may have been created and billed."
             )
-        return TooSlow(f"The service did not answer within {seconds:g} s; try again later.")
+        return _not_billable(
+            TooSlow(f"The service did not answer within {seconds:g} s; try again later.")
+        )
 
     def _network_error(
         self,
@@ -902,7 +916,9 @@ class AvatarClient:
             return (
                 OutcomeUnknown()
                 if billable
-                else OutcomeUnknown("The connection broke before the service's answer arrived.")
+                else _not_billable(
+                    OutcomeUnknown("The connection broke before the service's answer arrived.")
+                )
             )
         if isinstance(exc, requests.exceptions.ConnectTimeout):
             return NotSent("Timed out connecting to the service; nothing was sent.")
@@ -936,7 +952,9 @@ class AvatarClient:
         log.warning("outcome unknown after %s", detail)
         if billable:
             return OutcomeUnknown()
-        return OutcomeUnknown("The connection broke before the service's answer arrived.")
+        return _not_billable(
+            OutcomeUnknown("The connection broke before the service's answer arrived.")
+        )
 
     def _interpret(
         self, response: requests.Response, raw: bytes, need_data: bool

@@ -167,6 +167,14 @@ def error_title(error: Exception) -> str:
         return QCoreApplication.translate(
             "Messages", "Could not reach the service; nothing was sent. Check the connection."
         )
+    if isinstance(error, api.OutcomeUnknown) and not error.billable:
+        if isinstance(error, api.TooSlow):
+            return QCoreApplication.translate(
+                "Messages", "The service took too long to answer. Try again later."
+            )
+        return QCoreApplication.translate(
+            "Messages", "The connection broke before the service's answer arrived. Try again."
+        )
     if isinstance(error, api.OutcomeUnknown):
         return QCoreApplication.translate(
             "Messages",
