@@ -185,131 +185,131 @@
 <context>
     <name>ComposeSide</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="191"/>
         <source>Add to outbox</source>
         <translation>加入发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="193"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="192"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="233"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="192"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="233"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="267"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="270"/>
         <location filename="../../avatar_desktop/ui/compose_side.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="293"/>
         <source>Save as draft</source>
         <translation>保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="270"/>
         <source>Name of the draft:</source>
         <translation>草稿名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="283"/>
         <source>Replace draft?</source>
         <translation>替换草稿？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="284"/>
         <source>A draft with that name exists already. Replace it?</source>
         <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="292"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="295"/>
         <source>Draft saved: %1</source>
         <translation>草稿已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="313"/>
         <source>Draft opened.</source>
         <translation>已打开草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="346"/>
         <source>Form cleared. Undo with Ctrl+Z.</source>
         <translation>表单已清空。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="355"/>
         <source>The form is back.</source>
         <translation>表单已恢复。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="365"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="366"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="373"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="402"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="466"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="468"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="471"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="464"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="473"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="474"/>
         <source>Click “Refresh” to ask again.</source>
         <translation>点击“刷新”重新获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="480"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="476"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="485"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="478"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="487"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -895,182 +895,182 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="432"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="433"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="436"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="434"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="438"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="440"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="441"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="442"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="443"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="459"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="461"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="671"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="683"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="673"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="685"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="675"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="687"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="677"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="689"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="678"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="690"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="679"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="691"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="689"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="701"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="699"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="711"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="711"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="723"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="712"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="724"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="713"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="729"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="741"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="578"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="581"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="580"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="583"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="582"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="585"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="584"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="587"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="585"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="588"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="587"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="590"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="589"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="600"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="608"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="610"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="619"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="616"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="733"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="745"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="519"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="522"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="530"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="533"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="535"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1258,186 +1258,196 @@ A desktop client for digital-human video generation.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="171"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="172"/>
+        <source>The service took too long to answer. Try again later.</source>
+        <translation>服务响应时间过长。请稍后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="175"/>
+        <source>The connection broke before the service&apos;s answer arrived. Try again.</source>
+        <translation>在服务的响应到达之前连接已中断。请重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="179"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="185"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="189"/>
         <source>The task list could not be saved.</source>
         <translation>无法保存任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="183"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="317"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="187"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="225"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="208"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="214"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="224"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="297"/>
         <source>The system keyring is switched off, so the token cannot be saved.</source>
         <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="228"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="301"/>
         <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
         <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="242"/>
         <source>The system keyring could not be opened (%1).</source>
         <translation>无法打开系统钥匙串（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="246"/>
         <source>No system keyring is installed, so the token cannot be saved.</source>
         <translation>未安装系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="255"/>
         <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
         <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="253"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="261"/>
         <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
         <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="266"/>
         <source>Make sure Windows Credential Manager is available, then restart the app.</source>
         <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="271"/>
         <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
         <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="277"/>
         <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
         <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="284"/>
         <source>Unlock your system keyring and try again.</source>
         <translation>请解锁系统钥匙串后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="292"/>
         <source>No system keyring is installed. You can keep the token for this session only.</source>
         <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="307"/>
         <source>The system keyring is locked. Unlock it and try again.</source>
         <translation>系统钥匙串已锁定。请解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="303"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="311"/>
         <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
         <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="314"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="322"/>
         <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
         <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="320"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="328"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="332"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="348"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="353"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="357"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="361"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="365"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="370"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="378"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="386"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="391"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="399"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="407"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="414"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="416"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -2062,19 +2072,6 @@ A desktop client for digital-human video generation.</source>
         <location filename="../../avatar_desktop/ui/compose.py" line="155"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
-    </message>
-</context>
-<context>
-    <name>Startup</name>
-    <message>
-        <location filename="../../avatar_desktop/app.py" line="127"/>
-        <source>Avatar Desktop</source>
-        <translation>Avatar Desktop</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/app.py" line="128"/>
-        <source>The task list cannot be opened:</source>
-        <translation>无法打开任务列表：</translation>
     </message>
 </context>
 <context>
@@ -2960,87 +2957,87 @@ A desktop client for digital-human video generation.</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="148"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="150"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="158"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="165"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="167"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="175"/>
         <source>The built-in sandbox (%1) accepted the token, as it accepts any token. To check the token with the real service, choose it in Settings and test again.</source>
         <translation>内置沙盒（%1）接受了该令牌——沙盒接受任何令牌。如需用真实服务检验令牌，请在“设置”中选择真实服务后再次测试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="178"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="179"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="182"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="183"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="184"/>
         <source>Service asked: %1</source>
         <translation>测试的服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="195"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="196"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="197"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="198"/>
         <source>The token could not be kept for this session.</source>
         <translation>无法在本次会话中使用该令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="200"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="217"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="219"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="265"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="266"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
@@ -3157,6 +3154,65 @@ A desktop client for digital-human video generation.</source>
         <location filename="../../avatar_desktop/ui/token_dialog.py" line="241"/>
         <source>No token is set.</source>
         <translation>未设置令牌。</translation>
+    </message>
+</context>
+<context>
+    <name>UnsavedTaskIdsBanner</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="297"/>
+        <source>Copy</source>
+        <translation>复制</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="298"/>
+        <source>Copy these task ids</source>
+        <translation>复制这些任务 ID</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="332"/>
+        <source>Task ids not saved yet</source>
+        <translation>任务 ID 尚未保存</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="336"/>
+        <source>%n accepted job(s) could not be saved in the task list yet. Copy their task ids before you quit:</source>
+        <translation>
+            <numerusform>%n 个已被接受的任务尚未能保存到任务列表中。退出前请复制它们的任务 ID：</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="345"/>
+        <source>The next start adds them to the task list when the disk has room.</source>
+        <translation>下次启动时，只要磁盘有空间，就会把它们加入任务列表。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="347"/>
+        <source>Copy and quit</source>
+        <translation>复制并退出</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="349"/>
+        <source>Don&apos;t quit</source>
+        <translation>不退出</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="363"/>
+        <source>The disk is full, so %n accepted job(s) could not be saved yet.</source>
+        <translation>
+            <numerusform>磁盘已满，因此 %n 个已被接受的任务尚未能保存。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="369"/>
+        <source>The task list cannot be written, so %n accepted job(s) could not be saved yet.</source>
+        <translation>
+            <numerusform>任务列表无法写入，因此 %n 个已被接受的任务尚未能保存。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="377"/>
+        <source>The app keeps trying. Copy their task ids now and keep them until they are in the task list:</source>
+        <translation>应用会继续尝试。请现在复制它们的任务 ID 并妥善保存，直到它们出现在任务列表中：</translation>
     </message>
 </context>
 <context>
