@@ -20,12 +20,13 @@ import pytest
 
 from avatar_desktop.app import SANDBOX_PORT
 from avatar_desktop.cli import EXIT_CODES
+from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.db import Database, canonical_json
 from avatar_desktop.core.downloads import part_path
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, WaitKind
 from avatar_desktop.core.paths import data_dir, resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
-from avatar_desktop.core.service import AvatarClient, TaskInfo, TaskStatus
+from avatar_desktop.core.service import TaskInfo, TaskStatus
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.sandbox import Fault, SandboxServer
 

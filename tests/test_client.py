@@ -15,6 +15,7 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 
+from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.request import (
     AudioTrack,
     ClonedVoice,
@@ -25,7 +26,6 @@ from avatar_desktop.core.request import (
 from avatar_desktop.core.service import (
     ApiError,
     AuthError,
-    AvatarClient,
     BadResponse,
     BaseUrlError,
     MissingTaskId,

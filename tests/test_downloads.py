@@ -7,6 +7,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.downloads import (
     DownloadCancelled,
     LinkExpired,
@@ -16,7 +17,6 @@ from avatar_desktop.core.downloads import (
 )
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
-from avatar_desktop.core.service import AvatarClient
 
 SAMPLE = resource_path("sample-media", "result.mp4").read_bytes()
 

@@ -15,10 +15,10 @@ from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
 from test_downloads import SAMPLE, FlakyServer
 
+from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.downloads import part_path
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
-from avatar_desktop.core.service import AvatarClient
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.qt.settings import AppSettings

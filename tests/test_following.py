@@ -11,6 +11,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
+from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_TOKEN
 from avatar_desktop.core.follower import (
     QUERIES_PER_30_MINUTES,
@@ -20,7 +21,7 @@ from avatar_desktop.core.follower import (
     is_stalled,
 )
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
-from avatar_desktop.core.service import AvatarClient, TaskInfo, TaskStatus
+from avatar_desktop.core.service import TaskInfo, TaskStatus
 from avatar_desktop.core.tasks import FIRST_CHECK_SECONDS, LocalStatus, TaskStore
 from avatar_desktop.sandbox import SandboxServer
 

@@ -28,6 +28,7 @@ from urllib.parse import quote
 
 import pytest
 
+from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import ProxyMode, ServiceConfig, proxy_options
 from avatar_desktop.core.downloads import DownloadError, download, part_path
 from avatar_desktop.core.follower import follow_round
@@ -36,7 +37,6 @@ from avatar_desktop.core.redact import Redactor
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import (
     ApiError,
-    AvatarClient,
     BadResponse,
     NetworkError,
     OutcomeUnknown,

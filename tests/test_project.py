@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -69,6 +70,21 @@ def test_core_imports_without_qt():
         "assert not [m for m in sys.modules if m.startswith('PySide6')], 'Qt was imported'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+def test_the_window_starts_without_loading_requests():
+    """requests (about a quarter of the start-up time) loads when the first request is made,
+    on a worker thread: the window, its panels and the parts of the core they use do not."""
+    code = (
+        "import sys\n"
+        "import avatar_desktop.app, avatar_desktop.ui.main_window\n"
+        "loaded = [m for m in ('requests', 'urllib3') if m in sys.modules]\n"
+        "assert not loaded, f'loaded at start: {loaded}'\n"
+        "import avatar_desktop.core.client\n"
+        "assert 'requests' in sys.modules\n"
+    )
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT, env=env)
 
 
 def test_ruff_is_clean():

@@ -13,10 +13,11 @@ from PySide6.QtCore import QCoreApplication, QObject, QTranslator, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel
 
+from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_TOKEN
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import AudioTrack, ClonedVoice, GenerationRequest, Language
-from avatar_desktop.core.service import AvatarClient, TaskStatus
+from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import LocalStatus, TaskRecord, TaskStore
 from avatar_desktop.qt.covers import CoverLoader, cache_file_name
 from avatar_desktop.sandbox import SandboxServer

@@ -149,9 +149,9 @@ def test_search_and_status_filter_in_the_window(qtbot, harness):
 
 
 def test_a_task_added_by_id_is_followed(qtbot, harness):
+    from avatar_desktop.core.client import AvatarClient
     from avatar_desktop.core.config import SANDBOX_TOKEN
     from avatar_desktop.core.request import AudioTrack, GenerationRequest
-    from avatar_desktop.core.service import AvatarClient
 
     h = harness
     with AvatarClient(h.server.base_url, SANDBOX_TOKEN) as client:  # made "on the website"
@@ -167,9 +167,9 @@ def test_a_task_added_by_id_is_followed(qtbot, harness):
 
 
 def test_an_outcome_unknown_row_is_marked_submitted_and_followed(qtbot, harness):
+    from avatar_desktop.core.client import AvatarClient
     from avatar_desktop.core.config import SANDBOX_TOKEN
     from avatar_desktop.core.request import AudioTrack, GenerationRequest
-    from avatar_desktop.core.service import AvatarClient
 
     h = harness
     request = GenerationRequest(AVATAR, AudioTrack("https://cdn.example.com/a.mp3"))

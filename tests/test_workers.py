@@ -177,8 +177,9 @@ def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox,
 
 
 def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox, store, threads):
+    from avatar_desktop.core.client import AvatarClient
     from avatar_desktop.core.follower import SANDBOX_PACE
-    from avatar_desktop.core.service import AvatarClient, RateLimited, TaskStatus
+    from avatar_desktop.core.service import RateLimited, TaskStatus
     from avatar_desktop.qt.workers import TaskPollWorker
 
     with AvatarClient(sandbox.base_url, SANDBOX_TOKEN) as client:

@@ -1,19 +1,21 @@
 """The service connection the app uses: address, timeouts and proxy (Qt-free).
 
 The window keeps these non-secret settings in ``QSettings``; this module only describes them and
-builds an :class:`~avatar_desktop.core.service.AvatarClient` from them and a token.
+builds an :class:`~avatar_desktop.core.client.AvatarClient` from them and a token.
 """
 
 from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
+
+if TYPE_CHECKING:
+    from avatar_desktop.core.client import AvatarClient
 
 from avatar_desktop.core.service import (
     DEFAULT_BASE_URL,
-    AvatarClient,
     Timeouts,
     is_loopback_host,
     normalize_base_url,
@@ -86,6 +88,9 @@ class ServiceConfig:
 
     def make_client(self, token: str) -> AvatarClient:
         """A client for this service, through :meth:`proxy_options`."""
+        # Imported here: the client loads requests, which nothing needs before a request.
+        from avatar_desktop.core.client import AvatarClient
+
         return AvatarClient(self.base_url, token, timeout=self.timeouts, **self.proxy_options())
 
 

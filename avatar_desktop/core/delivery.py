@@ -103,7 +103,7 @@ def reason_of(error: BaseException) -> str:
 
 
 class SubmitClient(Protocol):
-    """What the sender needs of a client (an :class:`~avatar_desktop.core.service.AvatarClient`)."""
+    """What the sender needs of a client (an :class:`~avatar_desktop.core.client.AvatarClient`)."""
 
     def submit(self, request: GenerationRequest) -> str: ...
 

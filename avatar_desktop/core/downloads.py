@@ -22,13 +22,13 @@ import time
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-import requests
-import urllib3
-
 from avatar_desktop import __version__
-from avatar_desktop.core.service import edge_session
+
+if TYPE_CHECKING:  # requests is loaded when a download starts, not when the window does
+    import requests
 
 log = logging.getLogger("avatar_desktop.downloads")
 
@@ -117,6 +117,9 @@ def _chunks(response: requests.Response) -> Iterator[bytes]:
     """The body as it arrives. ``read1`` hands over every byte received before a connection
     drops (a plain sized read would throw the last partial piece away), so nothing already
     downloaded has to be fetched again."""
+    import requests
+    import urllib3
+
     raw = response.raw
     while True:
         try:
@@ -148,6 +151,10 @@ def download(
     destination = Path(destination)
     destination.parent.mkdir(parents=True, exist_ok=True)
     part = part_path(destination)
+    import requests
+
+    from avatar_desktop.core.client import edge_session
+
     # Loopback links directly, hop by hop; no retries of its own (resuming is done here).
     session = edge_session(proxies, use_system_proxy=use_system_proxy)
     session.headers["User-Agent"] = f"AvatarDesktop/{__version__}"

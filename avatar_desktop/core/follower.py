@@ -104,7 +104,7 @@ def is_stalled(record: TaskRecord, now: float, pace: FollowPace = SERVICE_PACE) 
 
 
 class StatusClient(Protocol):
-    """What following needs of a client (an :class:`~avatar_desktop.core.service.AvatarClient`)."""
+    """What following needs of a client (an :class:`~avatar_desktop.core.client.AvatarClient`)."""
 
     def get_task(self, task_id: str) -> TaskInfo: ...
 

@@ -15,7 +15,7 @@ Media hosts are not the paid API: redirects are followed (at most :data:`MAX_RED
 
 A whole check has an overall deadline (``total_seconds``, :data:`DEFAULT_CHECK_SECONDS`): the
 body is read as it arrives and the deadline checked between reads, and the client's watchdog
-(:func:`~avatar_desktop.core.service.call_deadline`) ends a read blocked past it, headers
+(:func:`~avatar_desktop.core.client.call_deadline`) ends a read blocked past it, headers
 included, on the sessions the check makes itself and on the client's. Those sessions also reach
 a server on this computer directly, never through a proxy.
 """
@@ -31,15 +31,16 @@ import struct
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-import requests
-import urllib3
-from requests.auth import AuthBase
-
 from avatar_desktop import __version__
-from avatar_desktop.core.service import Deadline, call_deadline, edge_session, is_loopback_host
+from avatar_desktop.core.service import is_loopback_host
+
+if TYPE_CHECKING:  # requests is loaded when a check runs, not when the window starts
+    import requests
+
+    from avatar_desktop.core.client import Deadline
 
 log = logging.getLogger("avatar_desktop.network")
 
@@ -428,12 +429,11 @@ def _redact(url: str) -> str:
 # --- network ----------------------------------------------------------------------------------
 
 
-class _NoAuthorization(AuthBase):
-    """Overrides any session auth (and ~/.netrc): media hosts never see a credential."""
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers.pop("Authorization", None)
-        return request
+def _no_authorization(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An ``auth`` that overrides any session auth (and ~/.netrc): media hosts never see a
+    credential."""
+    request.headers.pop("Authorization", None)
+    return request
 
 
 class _BadRedirect(Exception):
@@ -447,6 +447,9 @@ class _TooSlow(Exception):
 def _body_chunks(response: requests.Response) -> Iterator[bytes]:
     """The body as it arrives (``read1``: whatever has come, not a fixed amount, so a trickle
     of bytes cannot hold one read for ever), urllib3's errors as ``requests`` ones."""
+    import requests
+    import urllib3
+
     while True:
         try:
             chunk = response.raw.read1(CHUNK_BYTES, decode_content=True)
@@ -498,6 +501,8 @@ def _timeout_seconds(timeout: Any) -> tuple[float | None, float | None]:
 def _describe_error(
     exc: BaseException, host: str, timeout: Any, *, started: bool, deadline: Deadline
 ) -> str:
+    import requests
+
     connect, read = _timeout_seconds(timeout)
     if isinstance(exc, _BadRedirect):
         return str(exc)
@@ -596,7 +601,7 @@ class _Checker:
                     "Accept-Encoding": "identity",
                     "User-Agent": USER_AGENT,
                 },
-                auth=_NoAuthorization(),
+                auth=_no_authorization,
                 timeout=self.timeout,
                 allow_redirects=False,
                 stream=True,
@@ -988,9 +993,11 @@ def check_media(
     ``cancelled()`` turns true, checked before each request and between downloaded chunks);
     every other failure becomes a finding of the report. ``timeout`` limits the connection and
     each read; ``total_seconds`` the whole check. Without ``session`` the check makes its own
-    (:func:`~avatar_desktop.core.service.edge_session`: the system's proxy, but never for a
+    (:func:`~avatar_desktop.core.client.edge_session`: the system's proxy, but never for a
     server on this computer); a session given should be one too, e.g. the client's.
     """
+    from avatar_desktop.core.client import call_deadline, edge_session
+
     role = MediaRole(role)
     with call_deadline(total_seconds) as deadline:
         checker = _Checker(

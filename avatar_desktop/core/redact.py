@@ -7,7 +7,7 @@ verbatim. A copy is found in the forms a server is likely to write it in, charac
 character: plain, percent-encoded (either case of hex digits, ``+`` for a space), JSON-escaped
 (``\\/``, ``\\u0041``) and as HTML character references (``&#47;``, ``&#x2F;``, ``&amp;``).
 
-:class:`~avatar_desktop.core.service.AvatarClient` runs every answer through its redactor before
+:class:`~avatar_desktop.core.client.AvatarClient` runs every answer through its redactor before
 anything leaves the client, so no caller (store, log, window, command line) can forget it.
 """
 

@@ -21,9 +21,9 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urljoin, urlsplit
 
-import requests
 from PySide6.QtCore import (
     QBuffer,
     QByteArray,
@@ -41,6 +41,9 @@ from PySide6.QtGui import QImage, QImageReader
 
 from avatar_desktop import __version__
 from avatar_desktop.core.service import is_loopback_host
+
+if TYPE_CHECKING:
+    import requests
 
 log = logging.getLogger("avatar_desktop.qt.covers")
 
@@ -98,13 +101,11 @@ class _Failure:
     detail: str = ""
 
 
-class _NoAuth(requests.auth.AuthBase):
-    """Explicit "no credentials": requests then never reads ``~/.netrc`` for the host, and any
-    ``Authorization`` header is dropped."""
-
-    def __call__(self, request: requests.PreparedRequest) -> requests.PreparedRequest:
-        request.headers.pop("Authorization", None)
-        return request
+def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An explicit "no credentials" ``auth``: requests then never reads ``~/.netrc`` for the
+    host, and any ``Authorization`` header is dropped."""
+    request.headers.pop("Authorization", None)
+    return request
 
 
 def _decode(data: bytes) -> QImage | _Failure:
@@ -203,6 +204,8 @@ def _download(
     url: str, network: _Network, max_bytes: int, should_stop: Callable[[], bool]
 ) -> bytes | _Failure:
     """The bytes at ``url``, following a few redirects (each to an http/https link)."""
+    import requests  # here: the window starts without it
+
     session = requests.Session()
     session.headers.update(
         {"User-Agent": f"AvatarDesktop/{__version__}", "Accept": "image/webp,image/*;q=0.8"}
@@ -224,7 +227,7 @@ def _download(
                 stream=True,
                 timeout=network.timeout,
                 allow_redirects=False,
-                auth=_NoAuth(),
+                auth=_no_auth,
             ) as response:
                 status = response.status_code
                 location = response.headers.get("Location")

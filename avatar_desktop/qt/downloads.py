@@ -22,7 +22,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import requests
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
 from avatar_desktop.core.config import ServiceConfig
@@ -146,6 +145,8 @@ class _Job(QRunnable):
         self._closing = closing
 
     def run(self) -> None:
+        import requests  # here, on the download's thread: the window starts without it
+
         order = self._order
         try:
             outcome, detail = call_abandonable(self._work, self._closing)
