@@ -71,3 +71,22 @@ def test_compiled_translation_is_up_to_date(tmp_path):
         [qt_tool("pyside6-lrelease"), str(TS), "-qm", str(built)], check=True, capture_output=True
     )
     assert built.read_bytes() == QM.read_bytes(), "run resources/translations/update.py"
+
+
+def test_no_literal_goes_through_a_helper_lupdate_cannot_see():
+    """``_tr("Some text")`` is never collected by lupdate, so it would stay English forever:
+    literals go to ``self.tr`` / ``QCoreApplication.translate`` / ``QT_TRANSLATE_NOOP``."""
+    import ast
+
+    found = []
+    for path in (ROOT / "avatar_desktop").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and isinstance(node.func, ast.Name)
+                and node.func.id in ("_tr", "tr", "_translate", "_")
+                and node.args
+                and isinstance(node.args[0], ast.Constant | ast.JoinedStr)
+            ):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not found, found

@@ -81,14 +81,16 @@ def data_size(count: float) -> str:
 
 def speed_text(bytes_per_second: float) -> str:
     """A download speed: "1.2 MB/s"."""
-    return _tr("%1/s").replace("%1", data_size(bytes_per_second))
+    return QCoreApplication.translate("DownloadsModel", "%1/s").replace(
+        "%1", data_size(bytes_per_second)
+    )
 
 
 def amount_text(item: DownloadItem) -> str:
     """How much is saved: "3.1 MB of 7.8 MB", or "3.1 MB" while the size is not known."""
     if item.total:
         return (
-            _tr("%1 of %2")
+            QCoreApplication.translate("DownloadsModel", "%1 of %2")
             .replace("%1", data_size(item.received))
             .replace("%2", data_size(item.total))
         )
@@ -98,7 +100,7 @@ def amount_text(item: DownloadItem) -> str:
 def describe(item: DownloadItem) -> str:
     """Everything about one download in plain sentences (the details line, the tooltips)."""
     lines = [
-        _tr("Task %1, %2")
+        QCoreApplication.translate("DownloadsModel", "Task %1, %2")
         .replace("%1", item.task_id or "?")
         .replace("%2", _tr(VARIANT_NAMES.get(item.variant, item.variant))),
         str(item.destination),
@@ -109,9 +111,15 @@ def describe(item: DownloadItem) -> str:
             text += " · " + speed_text(item.speed)
         lines.append(text)
     elif item.state is DownloadState.WAITING:
-        lines.append(_tr("Waiting for another download to end."))
+        lines.append(
+            QCoreApplication.translate("DownloadsModel", "Waiting for another download to end.")
+        )
     elif item.state is DownloadState.CANCELLED:
-        lines.append(_tr("Cancelled. What was saved is kept: Retry resumes from there."))
+        lines.append(
+            QCoreApplication.translate(
+                "DownloadsModel", "Cancelled. What was saved is kept: Retry resumes from there."
+            )
+        )
     if item.error:
         lines.append(item.error)
     if item.detail and item.detail != item.error:

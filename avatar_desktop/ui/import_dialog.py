@@ -37,26 +37,31 @@ from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.views import alert_colour
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("ImportDialog", text)
-
-
 def issue_text(issue: RowIssue) -> str:
     """A row's format problem in the user's language."""
     column = issue.column
     value = issue.value or ""
     texts = {
-        RowIssueKind.BAD_BOOLEAN: _tr("“%2” is not yes or no (true/false, 1/0, 是/否)."),
-        RowIssueKind.BAD_MODE: _tr("“%2” is not audio_url, create_voice or use_voice."),
-        RowIssueKind.FIELD_NOT_FOR_MODE: _tr(
-            "Not used by this row's voice mode: clear the cell or set the mode column."
+        RowIssueKind.BAD_BOOLEAN: QCoreApplication.translate(
+            "ImportDialog", "“%2” is not yes or no (true/false, 1/0, 是/否)."
         ),
-        RowIssueKind.EXTRA_VALUES: _tr(
-            "More values than columns (a comma in a text that is not in quotes?)."
+        RowIssueKind.BAD_MODE: QCoreApplication.translate(
+            "ImportDialog", "“%2” is not audio_url, create_voice or use_voice."
         ),
-        RowIssueKind.BAD_QUOTES: _tr("Quotes that do not match."),
-        RowIssueKind.NOT_JSON: _tr("Not valid JSON."),
-        RowIssueKind.NOT_AN_OBJECT: _tr("Not a JSON object (a request body)."),
+        RowIssueKind.FIELD_NOT_FOR_MODE: QCoreApplication.translate(
+            "ImportDialog",
+            "Not used by this row's voice mode: clear the cell or set the mode column.",
+        ),
+        RowIssueKind.EXTRA_VALUES: QCoreApplication.translate(
+            "ImportDialog", "More values than columns (a comma in a text that is not in quotes?)."
+        ),
+        RowIssueKind.BAD_QUOTES: QCoreApplication.translate(
+            "ImportDialog", "Quotes that do not match."
+        ),
+        RowIssueKind.NOT_JSON: QCoreApplication.translate("ImportDialog", "Not valid JSON."),
+        RowIssueKind.NOT_AN_OBJECT: QCoreApplication.translate(
+            "ImportDialog", "Not a JSON object (a request body)."
+        ),
     }
     text = texts.get(issue.kind, issue.message).replace("%2", value)
     return f"{column}: {text}" if column else text
@@ -72,20 +77,39 @@ def row_reason(row: ImportRow) -> str:
 def file_problem_text(problem: FileProblem) -> str:
     """Why a whole file cannot be imported, in the user's language (with the detail)."""
     texts = {
-        FileProblemKind.TOO_LARGE: _tr("The file is too large to import."),
-        FileProblemKind.SPREADSHEET: _tr(
-            "This is a spreadsheet workbook: save it as CSV (UTF-8) and import that."
+        FileProblemKind.TOO_LARGE: QCoreApplication.translate(
+            "ImportDialog", "The file is too large to import."
         ),
-        FileProblemKind.NOT_TEXT: _tr("The file is not text (CSV, JSON or JSON Lines)."),
-        FileProblemKind.EMPTY: _tr("The file is empty."),
-        FileProblemKind.MISSING_COLUMN: _tr("A required column is missing."),
-        FileProblemKind.DUPLICATE_COLUMN: _tr("A column appears twice."),
-        FileProblemKind.BROKEN_QUOTES: _tr("A quoted value never ends; rows after it are lost."),
-        FileProblemKind.NOT_JSON: _tr("The file is not valid JSON."),
-        FileProblemKind.NOT_AN_ARRAY: _tr("The JSON file must hold an array of request bodies."),
+        FileProblemKind.SPREADSHEET: QCoreApplication.translate(
+            "ImportDialog",
+            "This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.",
+        ),
+        FileProblemKind.NOT_TEXT: QCoreApplication.translate(
+            "ImportDialog", "The file is not text (CSV, JSON or JSON Lines)."
+        ),
+        FileProblemKind.EMPTY: QCoreApplication.translate("ImportDialog", "The file is empty."),
+        FileProblemKind.MISSING_COLUMN: QCoreApplication.translate(
+            "ImportDialog", "A required column is missing."
+        ),
+        FileProblemKind.DUPLICATE_COLUMN: QCoreApplication.translate(
+            "ImportDialog", "A column appears twice."
+        ),
+        FileProblemKind.BROKEN_QUOTES: QCoreApplication.translate(
+            "ImportDialog", "A quoted value never ends; rows after it are lost."
+        ),
+        FileProblemKind.NOT_JSON: QCoreApplication.translate(
+            "ImportDialog", "The file is not valid JSON."
+        ),
+        FileProblemKind.NOT_AN_ARRAY: QCoreApplication.translate(
+            "ImportDialog", "The JSON file must hold an array of request bodies."
+        ),
     }
     text = texts.get(problem.kind, "")
-    where = _tr("Line %1: ").replace("%1", str(problem.line)) if problem.line else ""
+    where = (
+        QCoreApplication.translate("ImportDialog", "Line %1: ").replace("%1", str(problem.line))
+        if problem.line
+        else ""
+    )
     return f"{where}{text}\n{problem.message}" if text else f"{where}{problem.message}"
 
 

@@ -181,26 +181,45 @@ class OutboxTableModel(QAbstractTableModel):
             lines = [_tr(STATE_NAMES[item.state])]
             if item.state is ItemState.RETRY_WAIT:
                 lines.append(
-                    _tr("The service could not be reached; sent again when it can be.")
+                    QCoreApplication.translate(
+                        "OutboxTableModel",
+                        "The service could not be reached; sent again when it can be.",
+                    )
                     if item.wait_kind is WaitKind.UNREACHABLE
-                    else _tr("The service asked to wait before the next attempt.")
+                    else QCoreApplication.translate(
+                        "OutboxTableModel", "The service asked to wait before the next attempt."
+                    )
                 )
             elif item.state is ItemState.OUTCOME_UNKNOWN:
                 lines.append(
-                    _tr(
+                    QCoreApplication.translate(
+                        "OutboxTableModel",
                         "The request may have reached the service and be billed. Check your "
-                        "account, then mark it as submitted, send it again, or discard it."
+                        "account, then mark it as submitted, send it again, or discard it.",
                     )
                 )
             elif item.state is ItemState.REFUSED:
-                lines.append(_tr("The service refused it (not billed). Edit it and queue again."))
+                lines.append(
+                    QCoreApplication.translate(
+                        "OutboxTableModel",
+                        "The service refused it (not billed). Edit it and queue again.",
+                    )
+                )
             if item.reason:
                 lines.append(item.reason)
             if item.source:
-                lines.append(_tr("From: %1").replace("%1", item.source))
-            lines.append(_tr("Service: %1").replace("%1", item.service_url))
+                lines.append(
+                    QCoreApplication.translate("OutboxTableModel", "From: %1").replace(
+                        "%1", item.source
+                    )
+                )
             lines.append(
-                _tr("Queued: %1").replace(
+                QCoreApplication.translate("OutboxTableModel", "Service: %1").replace(
+                    "%1", item.service_url
+                )
+            )
+            lines.append(
+                QCoreApplication.translate("OutboxTableModel", "Queued: %1").replace(
                     "%1",
                     QLocale().toString(
                         QDateTime.fromMSecsSinceEpoch(round(item.created_at.timestamp() * 1000))

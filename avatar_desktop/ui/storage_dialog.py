@@ -51,10 +51,6 @@ BACKUP_DELAY_MS = 2000
 first status checks go first."""
 
 
-def _tr(text: str) -> str:
-    return QCoreApplication.translate("StorageDialog", text)
-
-
 # --- opening the data file ------------------------------------------------------------------
 
 
@@ -75,38 +71,52 @@ def damaged_dialog(
     box = QMessageBox(parent)
     box.setObjectName("damagedStoreDialog")
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(_tr("The task list is damaged"))
+    box.setWindowTitle(QCoreApplication.translate("StorageDialog", "The task list is damaged"))
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(
-        _tr(
+        QCoreApplication.translate(
+            "StorageDialog",
             "The file that holds your task list is damaged, so it cannot be opened safely:\n"
-            "%1\n\nIt has been left exactly as it is."
+            "%1\n\nIt has been left exactly as it is.",
         ).replace("%1", str(error.path))
     )
     lines = [
-        _tr(
-            "Moving it aside renames it to %1 (nothing is deleted) and starts an empty list."
+        QCoreApplication.translate(
+            "StorageDialog",
+            "Moving it aside renames it to %1 (nothing is deleted) and starts an empty list.",
         ).replace("%1", f"{error.path.name}.damaged-…")
     ]
     if backup is not None:
         lines.append(
-            _tr("The last good backup was taken on %1 and holds %2 task(s).")
+            QCoreApplication.translate(
+                "StorageDialog", "The last good backup was taken on %1 and holds %2 task(s)."
+            )
             .replace("%1", backup.taken_at.strftime("%Y-%m-%d %H:%M"))
             .replace("%2", str(backup.tasks))
         )
     else:
-        lines.append(_tr("There is no backup to restore."))
-    lines.append(_tr("What the check found: %1").replace("%1", error.detail))
+        lines.append(QCoreApplication.translate("StorageDialog", "There is no backup to restore."))
+    lines.append(
+        QCoreApplication.translate("StorageDialog", "What the check found: %1").replace(
+            "%1", error.detail
+        )
+    )
     box.setInformativeText("\n\n".join(lines))
-    move = box.addButton(_tr("Move it aside and start fresh"), QMessageBox.ButtonRole.AcceptRole)
+    move = box.addButton(
+        QCoreApplication.translate("StorageDialog", "Move it aside and start fresh"),
+        QMessageBox.ButtonRole.AcceptRole,
+    )
     move.setObjectName("moveAside")
     if backup is not None:
         restore = box.addButton(
-            _tr("Restore the last good backup"), QMessageBox.ButtonRole.AcceptRole
+            QCoreApplication.translate("StorageDialog", "Restore the last good backup"),
+            QMessageBox.ButtonRole.AcceptRole,
         )
         restore.setObjectName("restore")
         box.setDefaultButton(restore)
-    quit_button = box.addButton(_tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+    quit_button = box.addButton(
+        QCoreApplication.translate("StorageDialog", "Quit"), QMessageBox.ButtonRole.RejectRole
+    )
     quit_button.setObjectName("quit")
     box.setEscapeButton(quit_button)
     return box
@@ -117,20 +127,28 @@ def disk_full_dialog(error: DiskFull, parent: QWidget | None = None) -> QMessage
     box = QMessageBox(parent)
     box.setObjectName("diskFullDialog")
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(_tr("The disk is full"))
+    box.setWindowTitle(QCoreApplication.translate("StorageDialog", "The disk is full"))
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(
-        _tr(
+        QCoreApplication.translate(
+            "StorageDialog",
             "The disk that holds your data is full, so Avatar Desktop cannot open or save its "
-            "task list:\n%1"
+            "task list:\n%1",
         ).replace("%1", str(error.path))
     )
     box.setInformativeText(
-        _tr("Nothing was changed. Free some space on this disk, then choose Try again.")
+        QCoreApplication.translate(
+            "StorageDialog",
+            "Nothing was changed. Free some space on this disk, then choose Try again.",
+        )
     )
-    retry = box.addButton(_tr("Try again"), QMessageBox.ButtonRole.AcceptRole)
+    retry = box.addButton(
+        QCoreApplication.translate("StorageDialog", "Try again"), QMessageBox.ButtonRole.AcceptRole
+    )
     retry.setObjectName("retry")
-    quit_button = box.addButton(_tr("Quit"), QMessageBox.ButtonRole.RejectRole)
+    quit_button = box.addButton(
+        QCoreApplication.translate("StorageDialog", "Quit"), QMessageBox.ButtonRole.RejectRole
+    )
     quit_button.setObjectName("quit")
     box.setDefaultButton(retry)
     box.setEscapeButton(quit_button)
@@ -152,7 +170,7 @@ def _ask(box: QMessageBox) -> Choice:
 def _failed(parent: QWidget | None, text: str, error: Exception) -> None:
     box = QMessageBox(parent)
     box.setIcon(QMessageBox.Icon.Critical)
-    box.setWindowTitle(_tr("Avatar Desktop"))
+    box.setWindowTitle(QCoreApplication.translate("StorageDialog", "Avatar Desktop"))
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     box.setInformativeText(str(error))
@@ -188,7 +206,11 @@ def open_database(path: Path, parent: QWidget | None = None) -> OpenedStore | No
             if _ask(disk_full_dialog(error, parent)) is not Choice.RETRY:
                 return None
         except StoreError as error:
-            _failed(parent, _tr("The task list cannot be opened:"), error)
+            _failed(
+                parent,
+                QCoreApplication.translate("StorageDialog", "The task list cannot be opened:"),
+                error,
+            )
             return None
 
 
@@ -199,20 +221,25 @@ def _settle_damage(path: Path, choice: Choice, parent: QWidget | None) -> str | 
         if choice is Choice.RESTORE:
             backup = last_good_backup(path)
             if backup is None:
-                raise StoreError(_tr("The backup is no longer there."))
+                raise StoreError(
+                    QCoreApplication.translate("StorageDialog", "The backup is no longer there.")
+                )
             aside = restore_backup(path, backup.path)
             kept = aside.name if aside is not None else ""
             return (
-                _tr("The backup of %1 was restored; the damaged file was kept as %2.")
+                QCoreApplication.translate(
+                    "StorageDialog",
+                    "The backup of %1 was restored; the damaged file was kept as %2.",
+                )
                 .replace("%1", backup.taken_at.strftime("%Y-%m-%d %H:%M"))
                 .replace("%2", kept)
             )
         aside = move_aside(path)
-        return _tr("A new, empty task list was started; the damaged file was kept as %1.").replace(
-            "%1", aside.name
-        )
+        return QCoreApplication.translate(
+            "StorageDialog", "A new, empty task list was started; the damaged file was kept as %1."
+        ).replace("%1", aside.name)
     except StoreError as error:
-        _failed(parent, _tr("That did not work:"), error)
+        _failed(parent, QCoreApplication.translate("StorageDialog", "That did not work:"), error)
         return None
 
 
@@ -390,15 +417,19 @@ def start_recovery_text(recovery: Recovery) -> str | None:
     parts = []
     if recovery.disk_full:
         parts.append(
-            _tr(
+            QCoreApplication.translate(
+                "StorageDialog",
                 "The disk was full when the service answered %1 request(s) last time, so its "
                 "answer could not be saved. They are marked “Outcome unknown”: the jobs may "
-                "exist and be billed, so check your account before sending them again."
+                "exist and be billed, so check your account before sending them again.",
             ).replace("%1", str(len(recovery.disk_full)))
         )
     if recovery.written:
         parts.append(
-            _tr("%1 job(s) accepted while the disk was full last time are in the task list now: %2")
+            QCoreApplication.translate(
+                "StorageDialog",
+                "%1 job(s) accepted while the disk was full last time are in the task list now: %2",
+            )
             .replace("%1", str(len(recovery.written)))
             .replace("%2", ", ".join(recovery.written.values()))
         )
@@ -413,7 +444,7 @@ def show_start_recovery(parent: QWidget, recovery: Recovery) -> QMessageBox | No
     box = QMessageBox(parent)
     box.setObjectName("startRecoveryDialog")
     box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle(_tr("The disk was full"))
+    box.setWindowTitle(QCoreApplication.translate("StorageDialog", "The disk was full"))
     box.setTextFormat(Qt.TextFormat.PlainText)
     box.setText(text)
     box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
