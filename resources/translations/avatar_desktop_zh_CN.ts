@@ -317,42 +317,42 @@
 <context>
     <name>CoverLoader</name>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="427"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="430"/>
         <source>The cover link is not a web (http/https) link; it is not loaded.</source>
         <translation>封面链接不是网页（http/https）链接，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="430"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="433"/>
         <source>The cover link has expired or is gone (HTTP %1).</source>
         <translation>封面链接已过期或已失效（HTTP %1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="433"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="436"/>
         <source>The server answered HTTP %1 instead of the cover.</source>
         <translation>服务器返回了 HTTP %1，而不是封面图片。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="437"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="440"/>
         <source>The cover is larger than %1 MB; it is not loaded.</source>
         <translation>封面大于 %1 MB，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="441"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="444"/>
         <source>The cover could not be downloaded (%1).</source>
         <translation>无法下载封面（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="443"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="446"/>
         <source>The cover link redirects too many times.</source>
         <translation>封面链接重定向次数过多。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="445"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="448"/>
         <source>This system cannot show WebP pictures, so the cover cannot be shown.</source>
         <translation>此系统无法显示 WebP 图片，因此无法显示封面。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="446"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="449"/>
         <source>The cover is not a picture this app can read.</source>
         <translation>封面不是本应用能读取的图片。</translation>
     </message>
@@ -360,27 +360,27 @@
 <context>
     <name>DownloadManager</name>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="502"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="503"/>
         <source>Saved, but the task list could not record where: %1</source>
         <translation>已保存，但任务列表无法记录保存位置：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="519"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="520"/>
         <source>The video could not be written in %1: %2</source>
         <translation>无法将视频写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="527"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="528"/>
         <source>The download failed. What was saved is kept: Retry resumes from there.</source>
         <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="540"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="541"/>
         <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
         <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="545"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="546"/>
         <source>The service gave no link for this video (%1).</source>
         <translation>服务没有提供此视频的链接（%1）。</translation>
     </message>
@@ -452,91 +452,116 @@
         <source>State</source>
         <translation>状态</translation>
     </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="84"/>
+        <source>%1/s</source>
+        <translation>%1/s</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="93"/>
+        <source>%1 of %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="103"/>
+        <source>Task %1, %2</source>
+        <translation>任务 %1，%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="115"/>
+        <source>Waiting for another download to end.</source>
+        <translation>正在等待其他下载完成。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="119"/>
+        <source>Cancelled. What was saved is kept: Retry resumes from there.</source>
+        <translation>已取消。已下载的部分会保留，点击“重试”将从该处继续。</translation>
+    </message>
 </context>
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="353"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="355"/>
         <source>Stop the selected downloads; what was saved is kept for a retry</source>
         <translation>停止所选下载；已下载的部分会保留，以便重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="357"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="350"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="358"/>
         <source>Start the selected downloads again</source>
         <translation>重新开始所选下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="351"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="359"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="360"/>
         <source>Play the saved video</source>
         <translation>播放已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="361"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="362"/>
         <source>Open the folder that holds the video</source>
         <translation>打开视频所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="363"/>
         <source>Clear finished</source>
         <translation>清除已结束的下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="365"/>
         <source>Take the ended downloads off the list (the files stay)</source>
         <translation>从列表中移除已结束的下载（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="430"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="426"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="434"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="438"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="446"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="449"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="485"/>
         <source>Saved in %1</source>
         <translation>保存在 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="479"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="487"/>
         <source>%1 downloading</source>
         <translation>%1 个下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="489"/>
         <source>%1 waiting</source>
         <translation>%1 个等待中</translation>
     </message>
@@ -615,64 +640,152 @@
     </message>
 </context>
 <context>
+    <name>ImportDialog</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="45"/>
+        <source>“%2” is not yes or no (true/false, 1/0, 是/否).</source>
+        <translation>“%2”不是有效的是/否值（true/false、1/0、是/否）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="48"/>
+        <source>“%2” is not audio_url, create_voice or use_voice.</source>
+        <translation>“%2”不是 audio_url、create_voice 或 use_voice 之一。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="51"/>
+        <source>Not used by this row&apos;s voice mode: clear the cell or set the mode column.</source>
+        <translation>此行的声音模式用不到该列：请清空该单元格，或填写 mode 列。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="55"/>
+        <source>More values than columns (a comma in a text that is not in quotes?).</source>
+        <translation>值的个数多于列数（是否有文本中的逗号未放在引号内？）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="58"/>
+        <source>Quotes that do not match.</source>
+        <translation>引号不匹配。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="61"/>
+        <source>Not valid JSON.</source>
+        <translation>不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="62"/>
+        <source>Not a JSON object (a request body).</source>
+        <translation>不是 JSON 对象（即一个请求体）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="80"/>
+        <source>The file is too large to import.</source>
+        <translation>文件过大，无法导入。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="83"/>
+        <source>This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.</source>
+        <translation>这是电子表格工作簿：请先将其另存为 CSV（UTF-8），再导入该 CSV 文件。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="87"/>
+        <source>The file is not text (CSV, JSON or JSON Lines).</source>
+        <translation>该文件不是文本文件（CSV、JSON 或 JSON Lines）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="90"/>
+        <source>The file is empty.</source>
+        <translation>文件为空。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="91"/>
+        <source>A required column is missing.</source>
+        <translation>缺少必需的列。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="94"/>
+        <source>A column appears twice.</source>
+        <translation>有一列出现了两次。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="97"/>
+        <source>A quoted value never ends; rows after it are lost.</source>
+        <translation>有一个带引号的值缺少结束引号，其后的各行都会丢失。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="100"/>
+        <source>The file is not valid JSON.</source>
+        <translation>该文件不是有效的 JSON。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="103"/>
+        <source>The JSON file must hold an array of request bodies.</source>
+        <translation>JSON 文件必须包含一个由请求体组成的数组。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="109"/>
+        <source>Line %1: </source>
+        <translation>第 %1 行：</translation>
+    </message>
+</context>
+<context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="128"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="136"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="149"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="156"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="167"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="167"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="167"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="183"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="205"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="209"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="212"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="236"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
@@ -1648,87 +1761,87 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="304"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="306"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="307"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="308"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="291"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="310"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="292"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="311"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="312"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="329"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="329"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="337"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="320"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="339"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="322"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="341"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="343"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="326"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="345"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="347"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
@@ -1784,6 +1897,41 @@ A desktop client for digital-human video generation.</source>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="184"/>
+        <source>The service could not be reached; sent again when it can be.</source>
+        <translation>无法连接到服务；连上服务后将再次发送。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="189"/>
+        <source>The service asked to wait before the next attempt.</source>
+        <translation>服务要求在下一次尝试前等待。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="195"/>
+        <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
+        <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="203"/>
+        <source>The service refused it (not billed). Edit it and queue again.</source>
+        <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="212"/>
+        <source>From: %1</source>
+        <translation>来源：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="217"/>
+        <source>Service: %1</source>
+        <translation>服务：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="222"/>
+        <source>Queued: %1</source>
+        <translation>加入队列时间：%1</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox_panel.py" line="54"/>
@@ -2072,6 +2220,133 @@ A desktop client for digital-human video generation.</source>
         <location filename="../../avatar_desktop/ui/compose.py" line="155"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
+    </message>
+</context>
+<context>
+    <name>StorageDialog</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="75"/>
+        <source>The task list is damaged</source>
+        <translation>任务列表已损坏</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="78"/>
+        <source>The file that holds your task list is damaged, so it cannot be opened safely:
+%1
+
+It has been left exactly as it is.</source>
+        <translation>保存任务列表的文件已损坏，无法安全打开：
+%1
+
+该文件已原样保留，未做任何改动。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="85"/>
+        <source>Moving it aside renames it to %1 (nothing is deleted) and starts an empty list.</source>
+        <translation>“移到一旁”会将其重命名为 %1（不会删除任何内容），并新建一个空的任务列表。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="92"/>
+        <source>The last good backup was taken on %1 and holds %2 task(s).</source>
+        <translation>最近一次完好的备份创建于 %1，包含 %2 个任务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="99"/>
+        <source>There is no backup to restore.</source>
+        <translation>没有可恢复的备份。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="101"/>
+        <source>What the check found: %1</source>
+        <translation>检查结果：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="107"/>
+        <source>Move it aside and start fresh</source>
+        <translation>移到一旁并重新开始</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="113"/>
+        <source>Restore the last good backup</source>
+        <translation>恢复最近一次完好的备份</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="151"/>
+        <source>Quit</source>
+        <translation>退出</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="131"/>
+        <source>The disk is full</source>
+        <translation>磁盘已满</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="134"/>
+        <source>The disk that holds your data is full, so Avatar Desktop cannot open or save its task list:
+%1</source>
+        <translation>保存数据的磁盘已满，Avatar Desktop 无法打开或保存任务列表：
+%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="141"/>
+        <source>Nothing was changed. Free some space on this disk, then choose Try again.</source>
+        <translation>未做任何更改。请在此磁盘上释放一些空间，然后选择“重试”。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="147"/>
+        <source>Try again</source>
+        <translation>重试</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="174"/>
+        <source>Avatar Desktop</source>
+        <translation>Avatar Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="212"/>
+        <source>The task list cannot be opened:</source>
+        <translation>无法打开任务列表：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="226"/>
+        <source>The backup is no longer there.</source>
+        <translation>该备份已不存在。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="231"/>
+        <source>The backup of %1 was restored; the damaged file was kept as %2.</source>
+        <translation>已恢复 %1 的备份；损坏的文件已保留为 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="240"/>
+        <source>A new task list was started; the damaged file was kept as %1.</source>
+        <translation>已新建任务列表；损坏的文件已保留为 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="247"/>
+        <source>Still readable in the damaged file and brought back: %1 task(s), %2 outbox job(s), %3 draft(s).</source>
+        <translation>已从损坏的文件中找回仍可读取的内容：%1 个任务、%2 个发件箱任务、%3 个草稿。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="256"/>
+        <source>That did not work:</source>
+        <translation>操作未成功：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="434"/>
+        <source>The disk was full when the service answered %1 request(s) last time, so its answer could not be saved. They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
+        <translation>上次服务响应 %1 个请求时磁盘已满，因此无法保存服务的响应。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="443"/>
+        <source>%1 job(s) accepted while the disk was full last time are in the task list now: %2</source>
+        <translation>上次磁盘已满时被服务接受的 %1 个任务现已加入任务列表：%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="461"/>
+        <source>The disk was full</source>
+        <translation>上次磁盘已满</translation>
     </message>
 </context>
 <context>
@@ -3159,58 +3434,58 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>UnsavedTaskIdsBanner</name>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="338"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="298"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="339"/>
         <source>Copy these task ids</source>
         <translation>复制这些任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="332"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="373"/>
         <source>Task ids not saved yet</source>
         <translation>任务 ID 尚未保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="377"/>
         <source>%n accepted job(s) could not be saved in the task list yet. Copy their task ids before you quit:</source>
         <translation>
             <numerusform>%n 个已被接受的任务尚未能保存到任务列表中。退出前请复制它们的任务 ID：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="386"/>
         <source>The next start adds them to the task list when the disk has room.</source>
         <translation>下次启动时，只要磁盘有空间，就会把它们加入任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="388"/>
         <source>Copy and quit</source>
         <translation>复制并退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="390"/>
         <source>Don&apos;t quit</source>
         <translation>不退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="404"/>
         <source>The disk is full, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>磁盘已满，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="369"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="410"/>
         <source>The task list cannot be written, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>任务列表无法写入，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="377"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="418"/>
         <source>The app keeps trying. Copy their task ids now and keep them until they are in the task list:</source>
         <translation>应用会继续尝试。请现在复制它们的任务 ID 并妥善保存，直到它们出现在任务列表中：</translation>
     </message>
