@@ -177,8 +177,16 @@ def run(argv: Sequence[str] | None = None) -> int:
     recovery = window.outbox_runner.recovery_at_start
     window.show_recovered(recovered + len(recovery.interrupted))
     show_start_recovery(window, recovery)  # answers the disk had no room for last time
-    if opened.notice:
-        window.statusBar().showMessage(opened.notice, 30000)
+    if opened.notice:  # what became of a damaged file: worth a box, not a passing line
+        from PySide6.QtCore import Qt
+        from PySide6.QtWidgets import QMessageBox
+
+        box = QMessageBox(
+            QMessageBox.Icon.Information, window.windowTitle(), opened.notice, parent=window
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
     exit_code = 0
     if args.smoke_test:
         state = {"painted": False}

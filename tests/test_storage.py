@@ -131,8 +131,18 @@ def test_loose_modes_of_the_folder_and_its_files_are_tightened_at_open(data):
     keep.execute("PRAGMA journal_mode=WAL")
     keep.execute("UPDATE tasks SET label = 'x'")
     files = [path, Path(f"{path}-wal"), Path(f"{path}-shm"), data / "settings.ini"]
+    # The app's other folders and a damaged copy (the whole task list) are private too.
+    folders = [data / name for name in ("covers", "owners", "sandbox", "backups")]
+    for folder in folders:
+        folder.mkdir()
+        (folder / "a-file").write_bytes(b"x")
+        files.append(folder / "a-file")
+    (data / "tasks.sqlite3.damaged-20260101-000000").write_bytes(b"x")
+    files.append(data / "tasks.sqlite3.damaged-20260101-000000")
     if POSIX:
         os.chmod(data, 0o755)
+        for folder in folders:
+            os.chmod(folder, 0o755)
         for file in files:
             os.chmod(file, 0o644)
     try:
@@ -145,6 +155,7 @@ def test_loose_modes_of_the_folder_and_its_files_are_tightened_at_open(data):
         for file in files:
             assert not file.exists() or mode(file) == 0o600, file
         assert mode(path) == 0o600
+        assert all(mode(folder) == 0o700 for folder in folders)
 
 
 def test_tightening_never_adds_a_permission(data):
@@ -658,7 +669,8 @@ def test_the_app_with_a_damaged_file_shows_the_dialog_not_a_traceback(tmp_path):
     assert "dialog: ['The task list is damaged']" in result.stdout
     (aside,) = folder.glob("tasks.sqlite3.damaged-*[0-9]")
     assert aside.read_bytes() == damaged
-    assert task_count(path) == 0
+    # The new list holds what the damaged file still had (all but the zeroed page's rows).
+    assert 250 < task_count(path) < 300
 
 
 def test_a_clean_start_takes_a_backup_off_the_ui_thread(qtbot, data):
@@ -757,3 +769,61 @@ def test_quitting_with_task_ids_not_written_asks_first(qtbot, answer):
     assert "d" * 32 in seen["text"]
     assert quitting is (answer == "copyAndQuit")
     assert (QGuiApplication.clipboard().text() == "d" * 32) is quitting
+
+
+def index_root_page(path: Path, name: str) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        (root,) = conn.execute(
+            "SELECT rootpage FROM sqlite_master WHERE name = ?", (name,)
+        ).fetchone()
+    finally:
+        conn.close()
+    return int(root)
+
+
+@pytest.mark.parametrize("choice", ["restore", "moveAside"])
+def test_rows_still_readable_in_the_damaged_file_are_brought_back(qtbot, data, choice):
+    """A damaged index loses no task: after restoring the backup (or starting afresh), what the
+    damaged file still holds and the list lacks is copied over — tasks, outbox jobs, drafts,
+    and the form as last typed."""
+    from test_main_window import answer_modal
+
+    from avatar_desktop.core.drafts import Drafts
+    from avatar_desktop.core.outbox import Outbox
+    from avatar_desktop.ui.storage_dialog import open_database
+
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 300)
+    dbm.take_backup(path)
+    make_tasks(path, 2, start=5000)  # paid for after the backup
+    with dbm.Database(path) as database:
+        Outbox(database).add(SERVICE, request(1))
+        Drafts(database).save("after the backup", {"avatar_url": "https://x/a.png"})
+    zero_page(path, index_root_page(path, "tasks_search"))
+    with pytest.raises(dbm.DamagedStore):
+        dbm.Database(path)
+    with answer_modal(qtbot, by_name(choice)):
+        opened = open_database(path)
+    assert opened is not None
+    with opened.database:
+        store = TaskStore(opened.database)
+        ids = {r.task_id for r in store.get_many(store.row_ids()).values()}
+        assert len(ids) == 302 and f"{5000:032x}" in ids and f"{5001:032x}" in ids
+        assert len(Outbox(opened.database).items()) == 1
+        assert Drafts(opened.database).find("after the backup") is not None
+    tasks = 2 if choice == "restore" else 302  # the backup had 300 of them
+    assert f"brought back: {tasks} task(s), 1 outbox job(s), 1 draft(s)" in opened.notice
+
+
+def test_a_fresh_start_never_replaces_the_days_fuller_backup(data):
+    path = data / "tasks.sqlite3"
+    make_tasks(path, 5)
+    first = dbm.take_backup(path)
+    assert task_count(first) == 5
+    dbm.move_aside(path)  # as after damage: a new list, nearly empty
+    make_tasks(path, 1, start=100)
+    assert dbm.take_backup(path) == first
+    assert task_count(first) == 5  # the only good copy of the day stays
+    make_tasks(path, 9, start=200)  # once the list holds more again, it is backed up
+    assert dbm.take_backup(path) == first and task_count(first) == 10

@@ -339,6 +339,23 @@ def _restrict(path: Path, allowed: int) -> None:
             log.info("made %s private (%o → %o)", path, mode, mode & allowed)
 
 
+_OWN_FOLDERS = ("backups", "covers", "owners", "sandbox")
+"""The app's folders inside the data folder (kept private like the data file)."""
+
+
+def _own_files(path: Path) -> list[Path]:
+    """The app's other files beside the data file ``path``: its folders and what is in them,
+    and the damaged copies moved aside (they hold the whole task list)."""
+    folder = path.parent
+    found: list[Path] = list(folder.glob(f"{path.name}{DAMAGED_INFIX}*"))
+    for name in _OWN_FOLDERS:
+        sub = folder / name
+        if sub.is_dir() and not sub.is_symlink():
+            found.append(sub)
+            found.extend(p for p in sub.iterdir() if p.is_file())
+    return found
+
+
 def tighten_permissions(folder: Path, files: Iterable[Path] = ()) -> None:
     """Make ``folder`` private to the user (0700 at most) and each of ``files`` (0600 at
     most), whatever loose modes they had before. Nothing happens on Windows, whose files are
@@ -347,7 +364,7 @@ def tighten_permissions(folder: Path, files: Iterable[Path] = ()) -> None:
         return
     _restrict(folder, 0o700)
     for file in files:
-        _restrict(file, 0o600)
+        _restrict(file, 0o700 if file.is_dir() else 0o600)
 
 
 def check_file(path: Path) -> None:
@@ -458,6 +475,11 @@ def take_backup(
     ``should_stop()`` said to stop first. Raises :class:`StoreError` (:class:`DiskFull`)."""
     folder = backup_folder(path)
     target = folder / f"{_BACKUP_PREFIX}{(day or date.today()).isoformat()}{_BACKUP_SUFFIX}"
+    if target.exists() and _task_count(path) < _task_count(target):
+        # Fewer tasks than this morning (a fresh start after damage, a big removal): today's
+        # copy may be the only good one left, so it stays.
+        log.info("today's backup holds more tasks than the data file; it is kept")
+        return target
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
         tighten_permissions(folder)
@@ -509,6 +531,18 @@ def take_backup(
             old.unlink()
     log.info("data file backed up to %s", target)
     return target
+
+
+def _task_count(path: Path) -> int:
+    """How many tasks the file holds (-1 when it cannot be read)."""
+    try:
+        conn = _connect_read_only(path)
+        try:
+            return int(conn.execute("SELECT count(*) FROM tasks").fetchone()[0])
+        finally:
+            conn.close()
+    except (sqlite3.Error, StoreError):
+        return -1
 
 
 @dataclass(frozen=True)
@@ -565,6 +599,114 @@ def restore_backup(path: Path, backup: Path) -> Path | None:
     return aside
 
 
+@dataclass(frozen=True)
+class Salvage:
+    """What :func:`salvage` brought over from a damaged file."""
+
+    tasks: int = 0
+    items: int = 0
+    drafts: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.tasks + self.items + self.drafts
+
+
+_SALVAGED = {
+    # table: (its id column, unique columns, else the columns that say "already there")
+    "tasks": ("row_id", ("task_id",), ("payload_hash", "created_at")),
+    "outbox": ("item_id", (), ("payload_hash", "created_at", "service_url")),
+    "drafts": ("draft_id", ("name",), ()),
+}
+
+
+def _readable_rows(conn: sqlite3.Connection, table: str, key: str) -> list[sqlite3.Row]:
+    """Every row of ``table`` that can still be read: a plain scan, and where a damaged page
+    breaks it, one row id at a time up to the table's last id (``sqlite_sequence``)."""
+    rows: list[sqlite3.Row] = []
+    last = 0
+    try:
+        for row in conn.execute(f"SELECT * FROM {table} ORDER BY {key}"):
+            rows.append(row)
+            last = int(row[key])
+        return rows
+    except sqlite3.DatabaseError as exc:
+        log.warning("%s: reading stopped after id %d (%s); looking row by row", table, last, exc)
+    try:
+        found = conn.execute("SELECT seq FROM sqlite_sequence WHERE name = ?", (table,)).fetchone()
+        highest = int(found[0]) if found else last + 10_000
+    except sqlite3.DatabaseError:
+        highest = last + 10_000
+    for row_id in range(last + 1, highest + 1):
+        try:
+            row = conn.execute(f"SELECT * FROM {table} WHERE {key} = ?", (row_id,)).fetchone()
+        except sqlite3.DatabaseError:
+            continue
+        if row is not None:
+            rows.append(row)
+    return rows
+
+
+def salvage(damaged: Path, database: Database) -> Salvage:
+    """Copy into ``database`` what can still be read from the ``damaged`` file and is not in it
+    already: tasks (by task id, or by request and time), outbox items, named drafts, and the
+    autosaved form when it is newer. The damaged file is only read. Never raises for the
+    damaged file's sake: what cannot be read is left behind (and logged)."""
+    try:
+        source = _connect_read_only(damaged)
+    except sqlite3.Error as exc:
+        log.warning("nothing can be read from %s: %s", damaged, exc)
+        return Salvage()
+    source.row_factory = sqlite3.Row
+    counts: dict[str, int] = {}
+    try:
+        with database.transaction() as conn:
+            for table, (key, unique, same) in _SALVAGED.items():
+                columns = [r[1] for r in conn.execute(f"PRAGMA table_info({table})")]
+                added = 0
+                try:
+                    rows = _readable_rows(source, table, key)
+                except sqlite3.DatabaseError as exc:
+                    log.warning("%s of %s cannot be read: %s", table, damaged, exc)
+                    rows = []
+                for row in rows:
+                    names_here = row.keys()  # a Row iterates its values, not its names
+                    values = {c: row[c] for c in names_here if c in columns and c != key}
+                    checks = [c for c in unique if values.get(c) is not None] or list(same)
+                    if (
+                        checks
+                        and conn.execute(
+                            f"SELECT 1 FROM {table} WHERE "
+                            + " AND ".join(f"{c} IS ?" for c in checks),
+                            [values.get(c) for c in checks],
+                        ).fetchone()
+                    ):
+                        continue
+                    names = list(values)
+                    conn.execute(
+                        f"INSERT INTO {table} ({', '.join(names)}) "
+                        f"VALUES ({', '.join('?' * len(names))})",
+                        [values[n] for n in names],
+                    )
+                    added += 1
+                counts[table] = added
+            with contextlib.suppress(sqlite3.DatabaseError):
+                for slot, content, saved_at in source.execute(
+                    "SELECT slot, content, saved_at FROM autosave"
+                ):
+                    conn.execute(
+                        "INSERT INTO autosave (slot, content, saved_at) VALUES (?, ?, ?) "
+                        "ON CONFLICT (slot) DO UPDATE SET content = excluded.content, "
+                        "saved_at = excluded.saved_at WHERE excluded.saved_at > saved_at",
+                        (slot, content, saved_at),
+                    )
+    finally:
+        source.close()
+    result = Salvage(counts.get("tasks", 0), counts.get("outbox", 0), counts.get("drafts", 0))
+    log.warning("salvaged from %s: %s", damaged.name, result)
+    return result
+
+
 # --- the database -------------------------------------------------------------------------
 
 
@@ -594,7 +736,8 @@ class Database:
                 f"The task list {path} cannot be created or opened: {exc.strerror or exc}"
             ) from exc
         tighten_permissions(
-            path.parent, [path, *companion_files(path), path.parent / SETTINGS_FILE_NAME]
+            path.parent,
+            [path, *companion_files(path), path.parent / SETTINGS_FILE_NAME, *_own_files(path)],
         )
         if check:
             started = time.perf_counter()

@@ -39,6 +39,7 @@ from avatar_desktop.core.db import (
     last_good_backup,
     move_aside,
     restore_backup,
+    salvage,
     take_backup,
 )
 from avatar_desktop.core.outbox import Recovery
@@ -83,7 +84,8 @@ def damaged_dialog(
     lines = [
         QCoreApplication.translate(
             "StorageDialog",
-            "Moving it aside renames it to %1 (nothing is deleted) and starts an empty list.",
+            "Moving it aside renames it to %1 (nothing is deleted) and starts a new list "
+            "with what can still be read from it.",
         ).replace("%1", f"{error.path.name}.damaged-…")
     ]
     if backup is not None:
@@ -226,7 +228,7 @@ def _settle_damage(path: Path, choice: Choice, parent: QWidget | None) -> str | 
                 )
             aside = restore_backup(path, backup.path)
             kept = aside.name if aside is not None else ""
-            return (
+            text = (
                 QCoreApplication.translate(
                     "StorageDialog",
                     "The backup of %1 was restored; the damaged file was kept as %2.",
@@ -234,10 +236,23 @@ def _settle_damage(path: Path, choice: Choice, parent: QWidget | None) -> str | 
                 .replace("%1", backup.taken_at.strftime("%Y-%m-%d %H:%M"))
                 .replace("%2", kept)
             )
-        aside = move_aside(path)
-        return QCoreApplication.translate(
-            "StorageDialog", "A new, empty task list was started; the damaged file was kept as %1."
-        ).replace("%1", aside.name)
+        else:
+            aside = move_aside(path)
+            text = QCoreApplication.translate(
+                "StorageDialog", "A new task list was started; the damaged file was kept as %1."
+            ).replace("%1", aside.name)
+        if aside is not None:
+            with Database(path) as database:
+                found = salvage(aside, database)
+            if found.total:
+                text += "\n\n" + QCoreApplication.translate(
+                    "StorageDialog",
+                    "Still readable in the damaged file and brought back: %1 task(s), %2 outbox "
+                    "job(s), %3 draft(s).",
+                ).replace("%1", str(found.tasks)).replace("%2", str(found.items)).replace(
+                    "%3", str(found.drafts)
+                )
+        return text
     except StoreError as error:
         _failed(parent, QCoreApplication.translate("StorageDialog", "That did not work:"), error)
         return None
