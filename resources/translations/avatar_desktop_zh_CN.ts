@@ -2242,109 +2242,109 @@ It has been left exactly as it is.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/storage_dialog.py" line="85"/>
-        <source>Moving it aside renames it to %1 (nothing is deleted) and starts an empty list.</source>
-        <translation>“移到一旁”会将其重命名为 %1（不会删除任何内容），并新建一个空的任务列表。</translation>
+        <source>Moving it aside renames it to %1 (nothing is deleted) and starts a new list with what can still be read from it.</source>
+        <translation>移到一旁会将它重命名为 %1（不会删除任何内容），并用其中仍可读取的内容新建列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="93"/>
         <source>The last good backup was taken on %1 and holds %2 task(s).</source>
         <translation>最近一次完好的备份创建于 %1，包含 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="100"/>
         <source>There is no backup to restore.</source>
         <translation>没有可恢复的备份。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="102"/>
         <source>What the check found: %1</source>
         <translation>检查结果：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="108"/>
         <source>Move it aside and start fresh</source>
         <translation>移到一旁并重新开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="114"/>
         <source>Restore the last good backup</source>
         <translation>恢复最近一次完好的备份</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="119"/>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="152"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="132"/>
         <source>The disk is full</source>
         <translation>磁盘已满</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="135"/>
         <source>The disk that holds your data is full, so Avatar Desktop cannot open or save its task list:
 %1</source>
         <translation>保存数据的磁盘已满，Avatar Desktop 无法打开或保存任务列表：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="141"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="142"/>
         <source>Nothing was changed. Free some space on this disk, then choose Try again.</source>
         <translation>未做任何更改。请在此磁盘上释放一些空间，然后选择“重试”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="148"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="175"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="213"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="227"/>
         <source>The backup is no longer there.</source>
         <translation>该备份已不存在。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="232"/>
         <source>The backup of %1 was restored; the damaged file was kept as %2.</source>
         <translation>已恢复 %1 的备份；损坏的文件已保留为 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="241"/>
         <source>A new task list was started; the damaged file was kept as %1.</source>
         <translation>已新建任务列表；损坏的文件已保留为 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="248"/>
         <source>Still readable in the damaged file and brought back: %1 task(s), %2 outbox job(s), %3 draft(s).</source>
         <translation>已从损坏的文件中找回仍可读取的内容：%1 个任务、%2 个发件箱任务、%3 个草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="257"/>
         <source>That did not work:</source>
         <translation>操作未成功：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="434"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="435"/>
         <source>The disk was full when the service answered %1 request(s) last time, so its answer could not be saved. They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次服务响应 %1 个请求时磁盘已满，因此无法保存服务的响应。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="444"/>
         <source>%1 job(s) accepted while the disk was full last time are in the task list now: %2</source>
         <translation>上次磁盘已满时被服务接受的 %1 个任务现已加入任务列表：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="461"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="462"/>
         <source>The disk was full</source>
         <translation>上次磁盘已满</translation>
     </message>
@@ -3434,58 +3434,58 @@ It has been left exactly as it is.</source>
 <context>
     <name>UnsavedTaskIdsBanner</name>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="339"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="340"/>
         <source>Copy these task ids</source>
         <translation>复制这些任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="374"/>
         <source>Task ids not saved yet</source>
         <translation>任务 ID 尚未保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="377"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="378"/>
         <source>%n accepted job(s) could not be saved in the task list yet. Copy their task ids before you quit:</source>
         <translation>
             <numerusform>%n 个已被接受的任务尚未能保存到任务列表中。退出前请复制它们的任务 ID：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="387"/>
         <source>The next start adds them to the task list when the disk has room.</source>
         <translation>下次启动时，只要磁盘有空间，就会把它们加入任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="389"/>
         <source>Copy and quit</source>
         <translation>复制并退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="391"/>
         <source>Don&apos;t quit</source>
         <translation>不退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="405"/>
         <source>The disk is full, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>磁盘已满，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="411"/>
         <source>The task list cannot be written, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>任务列表无法写入，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="419"/>
         <source>The app keeps trying. Copy their task ids now and keep them until they are in the task list:</source>
         <translation>应用会继续尝试。请现在复制它们的任务 ID 并妥善保存，直到它们出现在任务列表中：</translation>
     </message>
