@@ -57,3 +57,44 @@ def token_vault(memory_keyring):
     from avatar_desktop.core.vault import TokenVault
 
     return TokenVault(memory_keyring, environ={})
+
+
+MODAL_LIMIT_SECONDS = 30.0
+
+
+@pytest.fixture(autouse=True)
+def _no_dialog_left_hanging(request):
+    """A window test that fails half-way can leave the window asking something (e.g. "a
+    request is on its way" when it closes): the modal dialog's own event loop would then wait
+    for ever, and the run hang instead of failing. A dialog still open after 30 s is closed,
+    and the test fails saying which."""
+    if "qtbot" not in request.fixturenames:
+        yield
+        return
+    import time
+
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QDialog
+
+    opened: dict[int, float] = {}
+    stuck: list[str] = []
+
+    def look() -> None:
+        dialog = QApplication.activeModalWidget()
+        if dialog is None:
+            opened.clear()
+            return
+        since = opened.setdefault(id(dialog), time.monotonic())
+        if time.monotonic() - since > MODAL_LIMIT_SECONDS:
+            stuck.append(dialog.windowTitle() or type(dialog).__name__)
+            if isinstance(dialog, QDialog):
+                dialog.reject()
+            else:
+                dialog.close()
+
+    timer = QTimer()
+    timer.timeout.connect(look)
+    timer.start(1000)
+    yield
+    timer.stop()
+    assert not stuck, f"a dialog was left waiting for an answer: {stuck}"
