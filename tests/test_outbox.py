@@ -5,6 +5,7 @@ from __future__ import annotations
 import socket
 import sqlite3
 import threading
+import time
 
 import pytest
 
@@ -177,6 +178,21 @@ def test_refused_connection_waits_and_an_explicit_send_retries_it(outbox, owner)
     assert item.next_attempt_at is not None
     assert sender.send_next(explicit=False) is None  # not due yet
     assert sender.send_next(explicit=True).decision is Decision.RETRY  # tried at once
+    assert outbox.get(item_id).attempts == 2
+
+
+def test_a_run_does_not_retry_what_it_found_unreachable_itself(outbox, owner):
+    """Two lanes of one explicit run: the item one lane just found unreachable is not tried
+    again by the other (that second attempt also doubled its wait)."""
+    url = free_port_url()
+    item_id = outbox.add(url, request())
+    began = time.time()
+    sender = make_sender(outbox, owner, url)
+    assert sender.send_next(explicit=True, since=began).decision is Decision.RETRY
+    assert sender.send_next(explicit=True, since=began) is None  # this run found it so
+    assert outbox.get(item_id).attempts == 1
+    later = time.time() + 1  # the next run retries it at once
+    assert sender.send_next(explicit=True, since=later).decision is Decision.RETRY
     assert outbox.get(item_id).attempts == 2
 
 

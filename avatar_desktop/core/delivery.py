@@ -217,13 +217,16 @@ class Sender:
         self.unsaved = unsaved if unsaved is not None else UnsavedTaskIds()
 
     def send_next(
-        self, *, explicit: bool, only: Collection[int] | None = None
+        self, *, explicit: bool, only: Collection[int] | None = None, since: float | None = None
     ) -> SendOutcome | None:
         """Claim the oldest due item (one of ``only``, when given) and send it; None when
-        nothing is due (or the service asked to wait: see :attr:`gate`)."""
+        nothing is due (or the service asked to wait: see :attr:`gate`). ``since``: when the
+        run began (see :meth:`Outbox.claim_next`)."""
         if self.gate.wait_seconds(self.service_url) > 0:
             return None
-        item = self.outbox.claim_next(self.service_url, self.owner, explicit=explicit, only=only)
+        item = self.outbox.claim_next(
+            self.service_url, self.owner, explicit=explicit, only=only, since=since
+        )
         if item is None:
             return None
         return self.send_claimed(item)
@@ -364,6 +367,8 @@ def send_due(
     report = RunReport()
     lock = threading.Lock()
     stop = threading.Event()
+    # An item one lane finds unreachable is not tried again by another in the same run.
+    began = time.time()
 
     def note(outcome: SendOutcome) -> None:
         with lock:
@@ -383,7 +388,7 @@ def send_due(
     def worker() -> None:
         while not stop.is_set() and not should_stop():
             try:
-                outcome = sender.send_next(explicit=explicit, only=only)
+                outcome = sender.send_next(explicit=explicit, only=only, since=began)
             except StoreError as exc:
                 with lock:
                     report.store_error = exc

@@ -377,10 +377,14 @@ class Outbox:
                 counts[ItemState(state)] = count
         return counts
 
-    def _due_clause(self, explicit: bool) -> str:
-        # An explicit send retries at once what waited only because the service was unreachable;
+    def _due_clause(self, explicit: bool, since: float | None = None) -> str:
+        # An explicit send retries at once what waited only because the service was unreachable
+        # (before the run began, with ``since``: not what this very run just found unreachable);
         # a delay the service asked for is always honoured.
-        unreachable = f" OR wait_kind = '{WaitKind.UNREACHABLE.value}'" if explicit else ""
+        unreachable = ""
+        if explicit:
+            before = f" AND updated_at < {float(since)!r}" if since is not None else ""
+            unreachable = f" OR (wait_kind = '{WaitKind.UNREACHABLE.value}'{before})"
         return (
             f"(state = '{ItemState.QUEUED.value}' OR (state = '{ItemState.RETRY_WAIT.value}' "
             f"AND (next_attempt_at <= ?{unreachable})))"
@@ -417,10 +421,12 @@ class Outbox:
         explicit: bool,
         now: float | None = None,
         only: Collection[int] | None = None,
+        since: float | None = None,
     ) -> OutboxItem | None:
         """Claim the oldest due item of ``service_url`` for ``owner`` (one of ``only``, when
         given): it becomes ``sending``, durably, before this returns. None when nothing is
-        due."""
+        due. ``since``: the start of an explicit run, which retries at once only the items
+        found unreachable before it."""
         moment = time.time() if now is None else now
         among = ""
         args: list[Any] = [service_url, moment]
@@ -432,8 +438,8 @@ class Outbox:
             args.extend(chosen)
         with self.db.transaction() as conn:
             row = conn.execute(
-                f"SELECT item_id FROM outbox WHERE service_url = ? AND {self._due_clause(explicit)}"
-                f"{among} ORDER BY item_id LIMIT 1",
+                f"SELECT item_id FROM outbox WHERE service_url = ? AND "
+                f"{self._due_clause(explicit, since)}{among} ORDER BY item_id LIMIT 1",
                 args,
             ).fetchone()
             if row is None:
