@@ -607,3 +607,25 @@ def test_a_local_gateway_does_not_make_remote_result_links_skip_the_proxy():
     links = config.link_proxy_options()  # videos and covers on the service's media host
     assert links["proxies"] == {"http": "http://proxy.test:3128", "https": "http://proxy.test:3128"}
     assert links["use_system_proxy"] is False
+
+
+def test_media_checks_of_remote_links_follow_the_custom_proxy(proxy, monkeypatch, qtbot):
+    """The window's media check goes the way the settings say (a custom proxy), like result
+    links: the recording proxy sees the request for a remote file."""
+    from avatar_desktop.qt.workers import MediaCheckWorker
+
+    for name in ("HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "http_proxy", "https_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv("all_proxy", raising=False)
+    config = ServiceConfig(
+        "https://api.example.com", proxy_mode=ProxyMode.CUSTOM, proxy_url=proxy.url
+    )
+    worker = MediaCheckWorker()
+    worker.network = config.link_proxy_options()
+    reports = []
+    worker.checked.connect(lambda _url, report: reports.append(report))
+    worker.check([("http://media.example.invalid/a.png", MediaRole.AVATAR)])
+    assert [(method, path) for method, path, _auth in proxy.seen][:1] == [
+        ("HEAD", "http://media.example.invalid/a.png")
+    ]
+    assert reports and reports[0].status == 502  # the proxy's own "no"

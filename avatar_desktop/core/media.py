@@ -29,7 +29,7 @@ import logging
 import math
 import struct
 import wave
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -982,6 +982,8 @@ def check_media(
     role: MediaRole,
     *,
     session: requests.Session | None = None,
+    proxies: Mapping[str, str] | None = None,
+    use_system_proxy: bool = True,
     timeout: float | tuple[float, float] = (5, 20),
     cancelled: Callable[[], bool] = lambda: False,
     max_download: int = DEFAULT_MAX_DOWNLOAD,
@@ -993,8 +995,9 @@ def check_media(
     ``cancelled()`` turns true, checked before each request and between downloaded chunks);
     every other failure becomes a finding of the report. ``timeout`` limits the connection and
     each read; ``total_seconds`` the whole check. Without ``session`` the check makes its own
-    (:func:`~avatar_desktop.core.client.edge_session`: the system's proxy, but never for a
-    server on this computer); a session given should be one too, e.g. the client's.
+    (:func:`~avatar_desktop.core.client.edge_session`: through ``proxies`` / the system's proxy
+    as the settings say, but never for a server on this computer); a session given should be
+    one too, e.g. the client's.
     """
     from avatar_desktop.core.client import call_deadline, edge_session
 
@@ -1003,7 +1006,7 @@ def check_media(
         checker = _Checker(
             str(url),
             role,
-            session or edge_session(),
+            session or edge_session(proxies, use_system_proxy=use_system_proxy),
             timeout,
             cancelled,
             max_download,

@@ -566,6 +566,7 @@ class MainWindow(QMainWindow):
         self.following.configure(self.config, token)
         network = self.config.link_proxy_options()
         self.covers.set_proxies(network["proxies"], network["use_system_proxy"])
+        self._media_worker.network = network  # read on its thread at the next check
         self.outbox_control.refresh_state()
 
     def _update_outbox_status(self) -> None:
