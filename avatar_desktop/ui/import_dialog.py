@@ -64,14 +64,21 @@ def issue_text(issue: RowIssue) -> str:
         ),
     }
     text = texts.get(issue.kind, issue.message).replace("%2", value)
-    return f"{column}: {text}" if column else text
+    return _labelled(column, text) if column else text
+
+
+def _labelled(name: str, text: str) -> str:
+    """``name: text`` with the punctuation of the user's language."""
+    pattern = QCoreApplication.translate("ImportDialog", "%1: %2", "a column and its problem")
+    return pattern.replace("%1", name).replace("%2", text)
 
 
 def row_reason(row: ImportRow) -> str:
     """Everything wrong with a row, in the user's language."""
     parts = [issue_text(issue) for issue in row.issues]
-    parts += [f"{problem.path}: {problem_text(problem)}" for problem in row.problems]
-    return "; ".join(parts)
+    parts += [_labelled(problem.path, problem_text(problem)) for problem in row.problems]
+    separator = QCoreApplication.translate("ImportDialog", "; ", "between a row's problems")
+    return separator.join(parts)
 
 
 def file_problem_text(problem: FileProblem) -> str:

@@ -677,52 +677,64 @@
         <translation>不是 JSON 对象（即一个请求体）。</translation>
     </message>
     <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="72"/>
+        <source>%1: %2</source>
+        <comment>a column and its problem</comment>
+        <translation>%1：%2</translation>
+    </message>
+    <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="80"/>
+        <source>; </source>
+        <comment>between a row&apos;s problems</comment>
+        <translation>；</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="87"/>
         <source>The file is too large to import.</source>
         <translation>文件过大，无法导入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="90"/>
         <source>This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.</source>
         <translation>这是电子表格工作簿：请先将其另存为 CSV（UTF-8），再导入该 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="94"/>
         <source>The file is not text (CSV, JSON or JSON Lines).</source>
         <translation>该文件不是文本文件（CSV、JSON 或 JSON Lines）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="97"/>
         <source>The file is empty.</source>
         <translation>文件为空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="98"/>
         <source>A required column is missing.</source>
         <translation>缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="94"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="101"/>
         <source>A column appears twice.</source>
         <translation>有一列出现了两次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="104"/>
         <source>A quoted value never ends; rows after it are lost.</source>
         <translation>有一个带引号的值缺少结束引号，其后的各行都会丢失。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="107"/>
         <source>The file is not valid JSON.</source>
         <translation>该文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="110"/>
         <source>The JSON file must hold an array of request bodies.</source>
         <translation>JSON 文件必须包含一个由请求体组成的数组。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="116"/>
         <source>Line %1: </source>
         <translation>第 %1 行：</translation>
     </message>
@@ -730,62 +742,62 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="135"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="143"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="156"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="163"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="174"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="174"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="174"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="190"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="212"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="216"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="219"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="243"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
@@ -1058,117 +1070,117 @@
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="683"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="684"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="685"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="686"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="687"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="688"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="689"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="690"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="690"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="691"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="691"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="692"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="701"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="702"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="711"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="712"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="723"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="724"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="724"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="726"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="741"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="742"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="581"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="582"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="583"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="584"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="585"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="586"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="587"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="588"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="588"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="589"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="590"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="591"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="593"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="609"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="619"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="620"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="745"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="746"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
