@@ -114,6 +114,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from avatar_desktop.core.paths import data_dir, resource_path
     from avatar_desktop.core.tasks import TaskStore
     from avatar_desktop.core.vault import TokenVault
+    from avatar_desktop.qt.collector import MainThreadCollector
     from avatar_desktop.qt.settings import AppSettings, ServiceChoice
     from avatar_desktop.qt.single_instance import Launch, SingleInstance
     from avatar_desktop.ui.i18n import Translators
@@ -163,6 +164,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         log.warning("%d submission(s) were interrupted; marked as outcome unknown", recovered)
 
     sandbox = LazySandbox()
+    # From here on, worker threads run: garbage with Qt objects in it is collected on this
+    # thread, never on a worker's (see qt/collector.py).
+    collector = MainThreadCollector(app)
     window = MainWindow(
         store=store,
         outbox=Outbox(database),
@@ -214,6 +218,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         backup.stop()
         sandbox.stop()
         database.close()
+        collector.stop()
     if args.smoke_test and not state["painted"]:
         print("smoke test: the main window was never painted", file=sys.stderr)
         return 1

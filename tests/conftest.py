@@ -59,6 +59,26 @@ def token_vault(memory_keyring):
     return TokenVault(memory_keyring, environ={})
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _garbage_collected_on_the_main_thread():
+    """As in the app (avatar_desktop/qt/collector.py): automatic collection could run on a
+    worker thread and destroy Qt objects of the main one there (a crash). It is off; the
+    main thread collects after each test and, in window tests, every second of waiting."""
+    import gc
+
+    gc.disable()
+    yield
+    gc.enable()
+
+
+@pytest.fixture(autouse=True)
+def _collect_after_each_test():
+    yield
+    from avatar_desktop.qt.collector import collect_due
+
+    collect_due()
+
+
 MODAL_LIMIT_SECONDS = 30.0
 
 
@@ -79,7 +99,10 @@ def _no_dialog_left_hanging(request):
     opened: dict[int, float] = {}
     stuck: list[str] = []
 
+    from avatar_desktop.qt.collector import collect_due
+
     def look() -> None:
+        collect_due()  # on the main thread, while the test waits
         dialog = QApplication.activeModalWidget()
         if dialog is None:
             opened.clear()
