@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QEvent,
     QLocale,
@@ -43,7 +42,7 @@ from PySide6.QtWidgets import (
 from avatar_desktop.core.tasks import TaskRecord
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
-from avatar_desktop.ui.views import alert_colour, plain_tooltip, record_table
+from avatar_desktop.ui.views import RecordListModel, alert_colour, plain_tooltip, record_table
 
 STATE_NAMES = {
     DownloadState.WAITING: QT_TRANSLATE_NOOP("DownloadsModel", "Waiting"),
@@ -127,7 +126,7 @@ def describe(item: DownloadItem) -> str:
     return "\n".join(lines)
 
 
-class DownloadsModel(QAbstractTableModel):
+class DownloadsModel(RecordListModel[DownloadItem]):
     """The manager's downloads, oldest first, one per row.
 
     Roles: ``DisplayRole`` (plain text), ``ToolTipRole`` (escaped HTML of the plain text),
@@ -140,14 +139,11 @@ class DownloadsModel(QAbstractTableModel):
     FractionRole = Qt.ItemDataRole.UserRole + 2
 
     def __init__(self, manager: DownloadManager, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._items: list[DownloadItem] = manager.items()
+        super().__init__(_HEADERS, "DownloadsModel", parent)
+        self._items = manager.items()
         manager.added.connect(self._on_added)
         manager.changed.connect(self._on_changed)
         manager.removed.connect(self._on_removed)
-
-    def item_at(self, row: int) -> DownloadItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
 
     def row_of(self, item: DownloadItem) -> int | None:
         for row, candidate in enumerate(self._items):
@@ -178,23 +174,6 @@ class DownloadsModel(QAbstractTableModel):
             self.beginRemoveRows(_ROOT, row, row)
             del self._items[row]
             self.endRemoveRows()
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _tr(_HEADERS[section])
-        return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
         item = self.item_at(index.row()) if index.isValid() else None
@@ -373,7 +352,7 @@ class DownloadsPanel(QWidget):
         ):
             button.setText(action.text())
             button.setToolTip(action.toolTip())
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(_HEADERS) - 1)
+        self.model.retranslate_headers()
         self._update()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802

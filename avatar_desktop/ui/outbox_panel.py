@@ -10,7 +10,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QCoreApplication,
     QDateTime,
     QEvent,
@@ -37,7 +36,7 @@ from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.tasks import payload_mode
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.task_model import MODE_NAMES
-from avatar_desktop.ui.views import alert_colour, plain_tooltip, record_table
+from avatar_desktop.ui.views import RecordListModel, alert_colour, plain_tooltip, record_table
 
 STATE_NAMES = {
     ItemState.QUEUED: QT_TRANSLATE_NOOP("OutboxTableModel", "Queued"),
@@ -74,7 +73,7 @@ def _when(moment: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-class OutboxTableModel(QAbstractTableModel):
+class OutboxTableModel(RecordListModel[OutboxItem]):
     """Every outbox item, oldest first. :meth:`reload` reads them again (on a store change).
 
     Roles: ``DisplayRole`` (plain text), ``ToolTipRole`` (escaped HTML of the full text),
@@ -86,9 +85,8 @@ class OutboxTableModel(QAbstractTableModel):
     ItemRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(_HEADERS, "OutboxTableModel", parent)
         self._outbox = outbox
-        self._items: list[OutboxItem] = []
         self.error: str | None = None
         self.reload()
 
@@ -110,30 +108,10 @@ class OutboxTableModel(QAbstractTableModel):
         self._items = items
         self.endResetModel()
 
-    def item_at(self, row: int) -> OutboxItem | None:
-        return self._items[row] if 0 <= row < len(self._items) else None
-
     def row_of(self, item_id: int) -> int | None:
         for row, item in enumerate(self._items):
             if item.item_id == item_id:
                 return row
-        return None
-
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._items)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(_HEADERS)
-
-    def headerData(  # noqa: N802
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation is Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(_HEADERS)
-        ):
-            return _tr(_HEADERS[section])
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> Any:
@@ -310,7 +288,7 @@ class OutboxPanel(QWidget):
         self.resolve_action.setText(self.tr("Mark as submitted with task id…"))
         self.edit_action.setText(self.tr("Open in the form"))
         self.clear_action.setText(self.tr("Remove submitted and cancelled"))
-        self.model.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(_HEADERS) - 1)
+        self.model.retranslate_headers()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:

@@ -5,8 +5,17 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractItemModel, Qt
+from PySide6.QtCore import (
+    QAbstractItemModel,
+    QAbstractTableModel,
+    QCoreApplication,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
@@ -33,6 +42,46 @@ def record_table(model: QAbstractItemModel, widths: Sequence[int]) -> QTableView
     return table
 
 
+_Record = TypeVar("_Record")
+_ROOT = QModelIndex()
+
+
+class RecordListModel(QAbstractTableModel, Generic[_Record]):
+    """A table of records kept in a list, one per row, under translated column headers
+    (``headers``: untranslated words of the ``context`` translation context). Subclasses fill
+    :attr:`_items` and answer :meth:`data`."""
+
+    def __init__(self, headers: Sequence[str], context: str, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._headers = tuple(headers)
+        self._context = context
+        self._items: list[_Record] = []
+
+    def item_at(self, row: int) -> _Record | None:
+        return self._items[row] if 0 <= row < len(self._items) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._items)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._headers)
+
+    def headerData(  # noqa: N802
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if (
+            orientation is Qt.Orientation.Horizontal
+            and role == Qt.ItemDataRole.DisplayRole
+            and 0 <= section < len(self._headers)
+        ):
+            return QCoreApplication.translate(self._context, self._headers[section])
+        return None
+
+    def retranslate_headers(self) -> None:
+        """Have the views ask for the headers again (after a language switch)."""
+        self.headerDataChanged.emit(Qt.Orientation.Horizontal, 0, len(self._headers) - 1)
+
+
 def alert_colour() -> QColor:
     """A red that reads well on the current palette's background (light or dark)."""
     base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
@@ -45,4 +94,4 @@ def plain_tooltip(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
-__all__ = ["alert_colour", "plain_tooltip", "record_table"]
+__all__ = ["RecordListModel", "alert_colour", "plain_tooltip", "record_table"]
