@@ -13,10 +13,10 @@ import threading
 import time
 from dataclasses import dataclass
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from test_downloads import FlakyServer
 
 from avatar_desktop.app import SANDBOX_PORT
 from avatar_desktop.cli import EXIT_CODES
@@ -1028,50 +1028,8 @@ def test_a_later_download_resumes_from_the_part_file(sandbox, store, tmp_path):
     assert "resuming" in result.err
 
 
-class DroppingServer:
-    """Serves ``body`` with Range support; its first answer stops after ``cut`` bytes and
-    closes the connection. Records the Range header of each request."""
-
-    def __init__(self, body: bytes, cut: int) -> None:
-        self.ranges: list[str | None] = []
-        owner = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def log_message(self, *args):
-                pass
-
-            def do_GET(self):
-                asked = self.headers.get("Range")
-                owner.ranges.append(asked)
-                start = int(asked.split("=")[1].split("-")[0]) if asked else 0
-                data = body[start:]
-                self.send_response(206 if start else 200)
-                if start:
-                    self.send_header("Content-Range", f"bytes {start}-{len(body) - 1}/{len(body)}")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                if len(owner.ranges) == 1:
-                    self.wfile.write(data[:cut])
-                    self.wfile.flush()
-                    self.close_connection = True
-                    return
-                self.wfile.write(data)
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/out.mp4"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 def test_a_dropped_download_resumes_within_the_run(store, tmp_path):
-    with DroppingServer(SAMPLE_WM, cut=3000) as server:
+    with FlakyServer(SAMPLE_WM, drops=1, cut=3000) as server:  # the first answer breaks off
         task_with_link(store, "d" * 32, server.url)
         result = cli("tasks", "download", "d" * 32, "--to", str(tmp_path))
     assert result.code == 0, result.err
