@@ -100,6 +100,12 @@ STATUS_RANK_SQL = (
 
 UNFINISHED: frozenset[str] = frozenset(s.value for s in TaskStatus if not s.is_final)
 """Statuses the follower keeps asking about."""
+_FOLLOWED = (
+    "service_url = ? AND task_id IS NOT NULL AND status IN ("
+    + ", ".join(f"'{status}'" for status in sorted(UNFINISHED))
+    + ")"
+)
+"""The rows the follower asks about, of the service bound to its one parameter."""
 
 
 def avatar_label(url: object) -> str:
@@ -540,42 +546,34 @@ class TaskStore:
     def pending_task_ids(self, service_url: str, limit: int = 100) -> list[str]:
         """Task ids on ``service_url`` whose outcome is not final yet, least recently updated
         first (so every task gets its turn when there are many)."""
-        waiting = sorted(UNFINISHED)
-        marks = ", ".join("?" * len(waiting))
         with self._connection() as conn:
             rows = conn.execute(
-                f"SELECT task_id FROM tasks WHERE service_url = ? AND task_id IS NOT NULL"
-                f" AND status IN ({marks}) ORDER BY updated_at ASC LIMIT ?",
-                (service_url, *waiting, limit),
+                f"SELECT task_id FROM tasks WHERE {_FOLLOWED} ORDER BY updated_at ASC LIMIT ?",
+                (service_url, limit),
             ).fetchall()
         return [str(row[0]) for row in rows]
 
     def due_tasks(self, service_url: str, now: float, limit: int = 100) -> list[TaskRecord]:
         """Unfinished tasks of ``service_url`` whose next question is due at ``now``, longest
         waiting first."""
-        waiting = sorted(UNFINISHED)
-        marks = ", ".join("?" * len(waiting))
         with self._connection() as conn:
             rows = conn.execute(
-                f"{_SELECT} WHERE service_url = ? AND task_id IS NOT NULL"
-                f" AND status IN ({marks}) AND (next_check_at IS NULL OR next_check_at <= ?)"
+                f"{_SELECT} WHERE {_FOLLOWED}"
+                f" AND (next_check_at IS NULL OR next_check_at <= ?)"
                 # NULL (ask at once) sorts first; the order is the index's, so only the first
                 # few due rows are read even when thousands of tasks are unfinished.
                 f" ORDER BY next_check_at ASC LIMIT ?",
-                (service_url, *waiting, now, limit),
+                (service_url, now, limit),
             ).fetchall()
         return [_record(row) for row in rows]
 
     def next_check_time(self, service_url: str) -> float | None:
         """When the next unfinished task of ``service_url`` is due (Unix seconds; 0 when one
         is due at once), or None when none is unfinished."""
-        waiting = sorted(UNFINISHED)
-        marks = ", ".join("?" * len(waiting))
         with self._connection() as conn:
             row = conn.execute(
-                f"SELECT min(coalesce(next_check_at, 0)) FROM tasks WHERE service_url = ? AND"
-                f" task_id IS NOT NULL AND status IN ({marks})",
-                (service_url, *waiting),
+                f"SELECT min(coalesce(next_check_at, 0)) FROM tasks WHERE {_FOLLOWED}",
+                (service_url,),
             ).fetchone()
         return None if row[0] is None else float(row[0])
 
