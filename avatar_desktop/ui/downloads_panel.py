@@ -19,11 +19,10 @@ from PySide6.QtCore import (
     QPersistentModelIndex,
     QPoint,
     Qt,
-    QUrl,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QDesktopServices, QPainter
+from PySide6.QtGui import QAction, QPainter
 from PySide6.QtWidgets import (
     QApplication,
     QHBoxLayout,
@@ -42,7 +41,14 @@ from PySide6.QtWidgets import (
 from avatar_desktop.core.tasks import TaskRecord
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
-from avatar_desktop.ui.views import RecordListModel, alert_colour, plain_tooltip, record_table
+from avatar_desktop.ui.views import (
+    RecordListModel,
+    alert_colour,
+    open_folder,
+    open_local_file,
+    plain_tooltip,
+    record_table,
+)
 
 STATE_NAMES = {
     DownloadState.WAITING: QT_TRANSLATE_NOOP("DownloadsModel", "Waiting"),
@@ -404,31 +410,18 @@ class DownloadsPanel(QWidget):
         item = self._one_saved()
         if item is None:
             return
-        if not item.destination.is_file():
-            self._say(
-                self.tr("The file is no longer there: %1").replace("%1", str(item.destination))
-            )
-        elif not QDesktopServices.openUrl(QUrl.fromLocalFile(str(item.destination))):
-            self._say(
-                self.tr("No program could open the video. It is saved as %1").replace(
-                    "%1", str(item.destination)
-                )
-            )
+        problem = open_local_file(item.destination)
+        if problem:
+            self._say(problem)
 
     @Slot()
     def show_in_folder(self) -> None:
         items = self.selected()
         if len(items) != 1:
             return
-        folder = items[0].folder
-        if not folder.is_dir():
-            self._say(self.tr("The folder is no longer there: %1").replace("%1", str(folder)))
-        elif not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
-            self._say(
-                self.tr("No file manager could be started. The folder is %1").replace(
-                    "%1", str(folder)
-                )
-            )
+        problem = open_folder(items[0].folder)
+        if problem:
+            self._say(problem)
 
     @Slot()
     def clear_finished(self) -> None:

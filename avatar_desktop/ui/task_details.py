@@ -66,7 +66,7 @@ from avatar_desktop.core.tasks import LocalStatus, TaskRecord
 from avatar_desktop.qt.covers import CoverLoader, is_web_link
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.task_model import status_words
-from avatar_desktop.ui.views import alert_colour
+from avatar_desktop.ui.views import alert_colour, open_folder, open_local_file
 
 _CONTEXT = "TaskDetailsPane"
 _NO_VALUE = "—"
@@ -894,8 +894,9 @@ class TaskDetailsPane(QWidget):
     def open_saved_file(self) -> None:
         """Open the saved video with the system's player."""
         path = self._saved_path()
-        if path is not None:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+        problem = open_local_file(path) if path is not None else None
+        if problem:
+            self.message.emit(problem, _MESSAGE_MS)
 
     @Slot()
     def show_saved_folder(self) -> None:
@@ -907,7 +908,9 @@ class TaskDetailsPane(QWidget):
         if self.isSignalConnected(signal):
             self.open_folder_requested.emit(str(path))
         else:
-            QDesktopServices.openUrl(QUrl.fromLocalFile(str(path.parent)))
+            problem = open_folder(path.parent)
+            if problem:
+                self.message.emit(problem, _MESSAGE_MS)
 
     # -- language ------------------------------------------------------------------------------
 

@@ -49,7 +49,7 @@ from avatar_desktop.ui.task_model import (
     shows_progress,
     status_words,
 )
-from avatar_desktop.ui.views import record_table
+from avatar_desktop.ui.views import open_folder, open_local_file, record_table
 
 STATUS_FILTERS: tuple[tuple[str, frozenset[str] | None], ...] = (
     (QT_TRANSLATE_NOOP("TasksPanel", "All tasks"), None),
@@ -512,20 +512,16 @@ class TasksPanel(QWidget):
     @Slot()
     def open_file(self) -> None:
         path = self._saved_file()
-        if path and not QDesktopServices.openUrl(QUrl.fromLocalFile(path)):
-            self.message.emit(
-                self.tr("The saved file could not be opened: %1").replace("%1", path), 8000
-            )
+        problem = open_local_file(Path(path)) if path else None
+        if problem:
+            self.message.emit(problem, 8000)
 
     @Slot()
     def show_in_folder(self) -> None:
         path = self._saved_file()
-        if path:
-            folder = str(Path(path).parent)
-            if not QDesktopServices.openUrl(QUrl.fromLocalFile(folder)):
-                self.message.emit(
-                    self.tr("The folder could not be opened: %1").replace("%1", folder), 8000
-                )
+        problem = open_folder(Path(path).parent) if path else None
+        if problem:
+            self.message.emit(problem, 8000)
 
     @Slot()
     def copy_video_link(self) -> None:

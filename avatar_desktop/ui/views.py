@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import (
@@ -15,8 +16,9 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QUrl,
 )
-from PySide6.QtGui import QColor, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 
@@ -94,4 +96,38 @@ def plain_tooltip(text: str) -> str:
     return f"<p style='white-space:pre-wrap'>{html.escape(text)}</p>"
 
 
-__all__ = ["RecordListModel", "alert_colour", "plain_tooltip", "record_table"]
+def open_local_file(path: Path) -> str | None:
+    """Open a saved video with the system's program; what went wrong, in the user's words, or
+    None."""
+    if not path.is_file():
+        return QCoreApplication.translate("LocalFiles", "The file is no longer there: %1").replace(
+            "%1", str(path)
+        )
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(path))):
+        return QCoreApplication.translate(
+            "LocalFiles", "No program could open the video. It is saved as %1"
+        ).replace("%1", str(path))
+    return None
+
+
+def open_folder(folder: Path) -> str | None:
+    """Show ``folder`` in the file manager; what went wrong, in the user's words, or None."""
+    if not folder.is_dir():
+        return QCoreApplication.translate(
+            "LocalFiles", "The folder is no longer there: %1"
+        ).replace("%1", str(folder))
+    if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder))):
+        return QCoreApplication.translate(
+            "LocalFiles", "No file manager could be started. The folder is %1"
+        ).replace("%1", str(folder))
+    return None
+
+
+__all__ = [
+    "RecordListModel",
+    "alert_colour",
+    "open_folder",
+    "open_local_file",
+    "plain_tooltip",
+    "record_table",
+]

@@ -388,92 +388,92 @@
 <context>
     <name>DownloadsModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="54"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="50"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="55"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="56"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="57"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="58"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="59"/>
         <source>Link expired</source>
         <translation>链接已过期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="62"/>
         <source>video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="63"/>
         <source>video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="64"/>
         <source>video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="67"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="68"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="69"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="70"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="89"/>
         <source>%1/s</source>
         <translation>%1/s</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="98"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="108"/>
         <source>Task %1, %2</source>
         <translation>任务 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="120"/>
         <source>Waiting for another download to end.</source>
         <translation>正在等待其他下载完成。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="124"/>
         <source>Cancelled. What was saved is kept: Retry resumes from there.</source>
         <translation>已取消。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
@@ -481,87 +481,67 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="338"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="340"/>
         <source>Stop the selected downloads; what was saved is kept for a retry</source>
         <translation>停止所选下载；已下载的部分会保留，以便重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="342"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="343"/>
         <source>Start the selected downloads again</source>
         <translation>重新开始所选下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="344"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="345"/>
         <source>Play the saved video</source>
         <translation>播放已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="346"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="347"/>
         <source>Open the folder that holds the video</source>
         <translation>打开视频所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="348"/>
         <source>Clear finished</source>
         <translation>清除已结束的下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="350"/>
         <source>Take the ended downloads off the list (the files stay)</source>
         <translation>从列表中移除已结束的下载（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="430"/>
-        <source>The file is no longer there: %1</source>
-        <translation>文件已不存在：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="434"/>
-        <source>No program could open the video. It is saved as %1</source>
-        <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="446"/>
-        <source>The folder is no longer there: %1</source>
-        <translation>文件夹已不存在：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="449"/>
-        <source>No file manager could be started. The folder is %1</source>
-        <translation>无法启动文件管理器。文件夹位于 %1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="457"/>
         <source>Saved in %1</source>
         <translation>保存在 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="487"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="459"/>
         <source>%1 downloading</source>
         <translation>%1 个下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="489"/>
+        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="461"/>
         <source>%1 waiting</source>
         <translation>%1 个等待中</translation>
     </message>
@@ -802,6 +782,29 @@
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
         </translation>
+    </message>
+</context>
+<context>
+    <name>LocalFiles</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/views.py" line="103"/>
+        <source>The file is no longer there: %1</source>
+        <translation>文件已不存在：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/views.py" line="107"/>
+        <source>No program could open the video. It is saved as %1</source>
+        <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/views.py" line="116"/>
+        <source>The folder is no longer there: %1</source>
+        <translation>文件夹已不存在：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/views.py" line="120"/>
+        <source>No file manager could be started. The folder is %1</source>
+        <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
 </context>
 <context>
@@ -1773,87 +1776,87 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="280"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="304"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="282"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="306"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="284"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="285"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="308"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="286"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="287"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="288"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="289"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="312"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="290"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="307"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="307"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="315"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="317"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="341"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="319"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="321"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="323"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="325"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
@@ -1861,97 +1864,97 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="42"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="51"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="54"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="162"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="167"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="173"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="181"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="190"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="195"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="200"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2739,8 +2742,8 @@ It has been left exactly as it is.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/task_details.py" line="469"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="944"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="950"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="947"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="953"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -2785,72 +2788,72 @@ It has been left exactly as it is.</source>
         <translation>已保存的文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="922"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="925"/>
         <source>Select a task to see its details</source>
         <translation>选择一个任务以查看其详细信息</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="925"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="928"/>
         <source>The service&apos;s words:</source>
         <translation>服务的原话：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="928"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="931"/>
         <source>Problem noticed by the app:</source>
         <translation>应用发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="930"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="933"/>
         <source>Saved video</source>
         <translation>已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="931"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="934"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="933"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="936"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="935"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="938"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="936"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="939"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="938"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="941"/>
         <source>Save the video on this computer</source>
         <translation>将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="942"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="945"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="943"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="946"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="945"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="948"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="948"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="951"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="949"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="952"/>
         <source>Request sent</source>
         <translation>已发送的请求</translation>
     </message>
@@ -3201,17 +3204,7 @@ It has been left exactly as it is.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="517"/>
-        <source>The saved file could not be opened: %1</source>
-        <translation>无法打开已保存的文件：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="527"/>
-        <source>The folder could not be opened: %1</source>
-        <translation>无法打开文件夹：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="535"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="531"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
