@@ -55,6 +55,7 @@ __all__ = [
     "image_size",
     "is_local_address",
     "sniff",
+    "without_credentials",
 ]
 
 # --- limits ---------------------------------------------------------------------------------
@@ -429,9 +430,9 @@ def _redact(url: str) -> str:
 # --- network ----------------------------------------------------------------------------------
 
 
-def _no_authorization(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """An ``auth`` that overrides any session auth (and ~/.netrc): media hosts never see a
-    credential."""
+def without_credentials(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An ``auth`` that overrides any session auth (and ~/.netrc): media hosts (inputs,
+    result videos, covers) never see a credential."""
     request.headers.pop("Authorization", None)
     return request
 
@@ -601,7 +602,7 @@ class _Checker:
                     "Accept-Encoding": "identity",
                     "User-Agent": USER_AGENT,
                 },
-                auth=_no_authorization,
+                auth=without_credentials,
                 timeout=self.timeout,
                 allow_redirects=False,
                 stream=True,

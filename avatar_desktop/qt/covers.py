@@ -40,10 +40,11 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QImage, QImageReader
 
 from avatar_desktop import __version__
+from avatar_desktop.core.media import without_credentials
 from avatar_desktop.core.service import is_loopback_host
 
 if TYPE_CHECKING:
-    import requests
+    pass
 
 log = logging.getLogger("avatar_desktop.qt.covers")
 
@@ -99,13 +100,6 @@ class _Failure:
 
     kind: str  # "scheme", "http", "too_large", "network", "redirects", "unsupported", "unreadable"
     detail: str = ""
-
-
-def _no_auth(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """An explicit "no credentials" ``auth``: requests then never reads ``~/.netrc`` for the
-    host, and any ``Authorization`` header is dropped."""
-    request.headers.pop("Authorization", None)
-    return request
 
 
 def _decode(data: bytes) -> QImage | _Failure:
@@ -227,7 +221,7 @@ def _download(
                 stream=True,
                 timeout=network.timeout,
                 allow_redirects=False,
-                auth=_no_auth,
+                auth=without_credentials,
             ) as response:
                 status = response.status_code
                 location = response.headers.get("Location")
