@@ -629,3 +629,24 @@ def test_media_checks_of_remote_links_follow_the_custom_proxy(proxy, monkeypatch
         ("HEAD", "http://media.example.invalid/a.png")
     ]
     assert reports and reports[0].status == 502  # the proxy's own "no"
+
+
+def test_covers_of_loopback_links_skip_the_proxy_and_remote_ones_follow_it(sandbox, proxy, qtbot):
+    from avatar_desktop.qt.covers import CoverLoader
+
+    with AvatarClient(sandbox.base_url, TOKEN) as client:
+        cover = client.get_task(client.submit(REQUEST)).cover_url
+    assert cover and cover.startswith(sandbox.base_url)
+    loader = CoverLoader(None)
+    try:
+        with qtbot.waitSignal(loader.loaded, timeout=10000):  # the environment's proxy is set
+            loader.request(cover)
+        assert proxy.seen == []
+        loader.set_proxies({"http": proxy.url, "https": proxy.url}, False)
+        with qtbot.waitSignal(loader.failed, timeout=10000):
+            loader.request("http://covers.example.invalid/c.webp")
+        assert [path for _method, path, _auth in proxy.seen] == [
+            "http://covers.example.invalid/c.webp"
+        ]
+    finally:
+        loader.shutdown()

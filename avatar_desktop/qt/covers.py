@@ -41,7 +41,6 @@ from PySide6.QtGui import QImage, QImageReader
 
 from avatar_desktop import __version__
 from avatar_desktop.core.media import without_credentials
-from avatar_desktop.core.service import is_loopback_host
 
 if TYPE_CHECKING:
     pass
@@ -200,7 +199,10 @@ def _download(
     """The bytes at ``url``, following a few redirects (each to an http/https link)."""
     import requests  # here: the window starts without it
 
-    session = requests.Session()
+    from avatar_desktop.core.client import edge_session
+
+    # The proxy setting, but a local server (the sandbox) directly, hop by hop.
+    session = edge_session(network.proxies, use_system_proxy=network.use_system_proxy)
     session.headers.update(
         {"User-Agent": f"AvatarDesktop/{__version__}", "Accept": "image/webp,image/*;q=0.8"}
     )
@@ -209,13 +211,6 @@ def _download(
         for _ in range(_MAX_REDIRECTS + 1):
             if not is_web_link(url):
                 return _Failure("scheme")
-            host = urlsplit(url).hostname or ""
-            # The sandbox (and any local server) is reached directly, never through a proxy.
-            local = is_loopback_host(host)
-            session.trust_env = network.use_system_proxy and not local
-            session.proxies.clear()
-            if network.proxies and not local:
-                session.proxies.update(network.proxies)
             with session.get(
                 url,
                 stream=True,
