@@ -25,7 +25,7 @@ from avatar_desktop.core.follower import (
     FollowSchedule,
 )
 from avatar_desktop.core.pacing import RateGate
-from avatar_desktop.core.service import AuthError, QuotaExhausted, RateLimited
+from avatar_desktop.core.service import AuthError, RateLimited
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.workers import TaskPollWorker, WorkerThreads
 
@@ -57,14 +57,12 @@ class TaskFollowing(QObject):
         task_updated(row_id, status): a task's row changed (``status``: the status value, or
             "" when only its error changed).
         task_finished(row_id, status): a task became done ("SUCCESS") or failed ("FAILURE").
-        round_failed(error): a round ended early on trouble with the service itself.
         state_changed(state, error): a :class:`FollowState`, and the error behind ``FAILING``
             or ``TOKEN_REFUSED`` (else None).
     """
 
     task_updated = Signal(int, str)
     task_finished = Signal(int, str)
-    round_failed = Signal(object)
     state_changed = Signal(object, object)
     _poll = Signal(object, str, list, object)
 
@@ -188,9 +186,8 @@ class TaskFollowing(QObject):
     @Slot(object)
     def _on_failed(self, error: Exception) -> None:
         self._failure = error
-        if isinstance(error, AuthError | QuotaExhausted | ValueError):
-            self._token_refused = isinstance(error, AuthError | ValueError)
-        self.round_failed.emit(error)
+        # A refused token (or one that cannot be used) pauses following until it changes.
+        self._token_refused = isinstance(error, AuthError | ValueError)
 
     @Slot()
     def _on_finished(self) -> None:
