@@ -112,10 +112,10 @@ def run(argv: Sequence[str] | None = None) -> int:
     from avatar_desktop.core.drafts import Drafts
     from avatar_desktop.core.outbox import Outbox
     from avatar_desktop.core.paths import data_dir, resource_path
+    from avatar_desktop.core.settings import AppSettings, ServiceChoice
     from avatar_desktop.core.tasks import TaskStore
     from avatar_desktop.core.vault import TokenVault
     from avatar_desktop.qt.collector import MainThreadCollector
-    from avatar_desktop.qt.settings import AppSettings, ServiceChoice
     from avatar_desktop.qt.single_instance import Launch, SingleInstance
     from avatar_desktop.ui.i18n import Translators
     from avatar_desktop.ui.main_window import MainWindow

@@ -73,6 +73,15 @@ from avatar_desktop.core.service import (
     is_loopback_host,
     normalize_base_url,
 )
+from avatar_desktop.core.settings import (
+    CONFIG_KEYS,
+    AppSettings,
+    ServiceChoice,
+    SettingError,
+    config_key,
+    config_values,
+)
+from avatar_desktop.core.settings import FILE_NAME as SETTINGS_FILE
 from avatar_desktop.core.task_export import (
     CSV_COLUMNS,
     export_tasks,
@@ -85,7 +94,6 @@ from avatar_desktop.core.vault import ENV_VAR, SecretStoreError, TokenVault
 
 if TYPE_CHECKING:
     from avatar_desktop.app import LazySandbox
-    from avatar_desktop.qt.settings import AppSettings
 
 log = logging.getLogger("avatar_desktop.cli")
 
@@ -267,9 +275,7 @@ class Session:
     @property
     def settings(self) -> AppSettings:
         if self._settings is None:
-            from avatar_desktop.qt.settings import AppSettings
-
-            self._settings = AppSettings(self.folder / "settings.ini")
+            self._settings = AppSettings(self.folder / SETTINGS_FILE)
         return self._settings
 
     def _network_options(self) -> dict[str, Any]:
@@ -322,8 +328,6 @@ class Session:
         ``live`` starts (or finds) the built-in sandbox when it is the one; otherwise its usual
         address is enough (to queue items for it).
         """
-        from avatar_desktop.qt.settings import ServiceChoice
-
         args = self.args
         if args.service:
             config = ServiceConfig(base_url=args.service, **self._network_options())
@@ -1019,18 +1023,6 @@ def cmd_tasks_show(session: Session, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def default_download_folder(session: Session) -> Path:
-    """The window's download folder when it is set, else the platform's Videos folder
-    (``QStandardPaths``), else the current directory."""
-    chosen = getattr(session.settings, "download_folder", None)
-    if isinstance(chosen, str | Path) and str(chosen).strip():
-        return Path(chosen).expanduser()
-    from PySide6.QtCore import QStandardPaths
-
-    videos = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
-    return Path(videos) if videos else Path.cwd()
-
-
 def _size(count: float) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if count < 1000 or unit == "GB":
@@ -1114,7 +1106,7 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
             "(--variant chooses).",
         )
     folder = (
-        Path(args.to).expanduser() if args.to else default_download_folder(session)
+        Path(args.to).expanduser() if args.to else session.settings.download_folder
     ).absolute()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -1267,6 +1259,7 @@ commands:
   tasks show TASK_ID [--json]
   tasks download TASK_ID [--variant default|no_watermark|watermarked] [--to DIR]
   tasks export FILE.csv|FILE.json [--status S]
+  config list [--json]  |  config get KEY  |  config set KEY VALUE  |  config unset KEY
 """
 
 
@@ -1517,7 +1510,75 @@ def build_parser() -> argparse.ArgumentParser:
         help="only tasks with this status, as 'tasks list --json' prints it (SUCCESS, "
         "FAILURE, IN_PROGRESS, NOT_FOUND, …; any case); repeat it or separate by commas",
     )
+
+    config = groups.add_parser(
+        "config",
+        help="the settings the window and avatar-cli share",
+        description="The settings the window and avatar-cli share (settings.ini in the data "
+        "folder). A value is checked by the same rules as the window's Settings dialog; a bad "
+        "key or value exits 2 and changes nothing. The open window follows a change at once.\n\n"
+        "keys:\n" + "\n".join(f"  {name:<16}{key.help}" for name, key in CONFIG_KEYS.items()),
+        formatter_class=formatter,
+        epilog=_epilog(),
+    )
+    config_commands = config.add_subparsers(dest="command", metavar="ACTION", required=True)
+    clist = command(config_commands, "list", "print every key and its value", cmd_config_list)
+    clist.add_argument("--json", action="store_true", help="print a JSON object")
+    cget = command(config_commands, "get", "print one key's value", cmd_config_get)
+    cget.add_argument("key", metavar="KEY", choices=list(CONFIG_KEYS))
+    cset = command(config_commands, "set", "change one key", cmd_config_set)
+    cset.add_argument("key", metavar="KEY", choices=list(CONFIG_KEYS))
+    cset.add_argument("value", metavar="VALUE")
+    cunset = command(
+        config_commands, "unset", "give one key its default value back", cmd_config_unset
+    )
+    cunset.add_argument("key", metavar="KEY", choices=list(CONFIG_KEYS))
     return parser
+
+
+# --- config commands --------------------------------------------------------------------------
+
+
+def _config_text(value: object) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        return f"{value:g}"
+    return str(value)
+
+
+def cmd_config_list(session: Session, args: argparse.Namespace) -> int:
+    values = config_values(session.settings)
+    if args.json:
+        emit_json(values)
+        return EXIT_OK
+    for line in _table([["KEY", "VALUE"], *([k, _config_text(v)] for k, v in values.items())]):
+        out(line)
+    return EXIT_OK
+
+
+def cmd_config_get(session: Session, args: argparse.Namespace) -> int:
+    out(_config_text(config_key(args.key).show(session.settings)))
+    return EXIT_OK
+
+
+def cmd_config_set(session: Session, args: argparse.Namespace) -> int:
+    key = config_key(args.key)
+    try:
+        key.set(session.settings, args.value)
+    except SettingError as exc:
+        raise CliExit(EXIT_USAGE, f"{key.name}: {exc}; nothing was changed.") from None
+    out(f"{key.name} = {_config_text(key.show(session.settings))}")
+    return EXIT_OK
+
+
+def cmd_config_unset(session: Session, args: argparse.Namespace) -> int:
+    key = config_key(args.key)
+    key.unset(session.settings)
+    out(f"{key.name} = {_config_text(key.show(session.settings))} (the default)")
+    return EXIT_OK
 
 
 # --- main -------------------------------------------------------------------------------------

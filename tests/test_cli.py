@@ -371,12 +371,11 @@ def test_an_unusable_token_in_the_environment_exits_5(sandbox):
 
 
 def test_the_custom_service_of_the_settings_is_used(sandbox, store):
-    from avatar_desktop.qt.settings import AppSettings, ServiceChoice
+    from avatar_desktop.core.settings import AppSettings, ServiceChoice
 
     settings = AppSettings(data_dir() / "settings.ini")
     settings.custom_url = sandbox.base_url
     settings.service = ServiceChoice.CUSTOM
-    settings.sync()
     store.add(sandbox.base_url, 2)
     result = cli("queue", "send")
     assert result.code == 0, result.err
@@ -393,11 +392,10 @@ def test_sandbox_uses_the_running_built_in_sandbox(store):
         assert result.code == 0, result.err
         assert len(submits(window_sandbox)) == 2
         # The settings' choice does the same.
-        from avatar_desktop.qt.settings import AppSettings, ServiceChoice
+        from avatar_desktop.core.settings import AppSettings, ServiceChoice
 
         settings = AppSettings(data_dir() / "settings.ini")
         settings.service = ServiceChoice.SANDBOX
-        settings.sync()
         store.add(usual, 1, start=10)
         assert cli("queue", "send").code == 0
         assert len(submits(window_sandbox)) == 3
@@ -567,11 +565,10 @@ def test_two_senders_at_once_send_each_item_once(sandbox, store):
 
 
 def test_concurrency_comes_from_the_settings_unless_given(sandbox, store):
-    from avatar_desktop.qt.settings import AppSettings
+    from avatar_desktop.core.settings import AppSettings
 
     settings = AppSettings(data_dir() / "settings.ini")
     settings.send_concurrency = 1
-    settings.sync()
     store.add(sandbox.base_url, 2)
     assert "1 at a time" in cli("--service", sandbox.base_url, "queue", "send").err
     store.add(sandbox.base_url, 2, start=5)
@@ -1107,11 +1104,10 @@ def test_download_goes_to_the_videos_folder_by_default(sandbox, store, tmp_path)
 
 
 def test_download_goes_to_the_windows_download_folder_when_set(sandbox, store, tmp_path):
-    from avatar_desktop.qt.settings import AppSettings
+    from avatar_desktop.core.settings import AppSettings
 
     settings = AppSettings(data_dir() / "settings.ini")
     settings.download_folder = tmp_path / "chosen"
-    settings.sync()
     task_id = finished_task(sandbox, store)
     result = cli("tasks", "download", task_id)
     assert result.code == 0, result.err

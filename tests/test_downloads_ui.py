@@ -19,9 +19,9 @@ from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.downloads import part_path
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
+from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
-from avatar_desktop.qt.settings import AppSettings
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.downloads_panel import DownloadsModel, DownloadsPanel
 from avatar_desktop.ui.settings_dialog import SettingsDialog
@@ -524,7 +524,6 @@ def test_the_window_keeps_each_finished_video_when_asked(qtbot, make_window, san
     settings = AppSettings(tmp_path / "s.ini")
     settings.download_folder = folder
     settings.keep_finished_videos = True
-    settings.sync()
     h = make_window()
     tabs = h.window.right_tabs
     assert tabs.tabText(tabs.indexOf(h.window.downloads_panel)) == "Downloads"
@@ -539,7 +538,6 @@ def test_the_window_keeps_nothing_by_itself_when_not_asked(qtbot, make_window, s
     folder = tmp_path / "kept"
     settings = AppSettings(tmp_path / "s.ini")
     settings.download_folder = folder
-    settings.sync()
     h = make_window()
     row_id = submit_to(sandbox, h.store)
     with qtbot.waitSignal(
@@ -558,7 +556,6 @@ def test_closing_the_window_stops_downloads_and_keeps_the_part(
     folder = tmp_path / "kept"
     settings = AppSettings(tmp_path / "s.ini")
     settings.download_folder = folder
-    settings.sync()
     h = make_window()
     record = finished_task(sandbox, h.store)
     with HeldServer(SAMPLE, cut=2000) as server:

@@ -27,9 +27,9 @@ from avatar_desktop.core.db import Database
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import ItemState, Outbox, WaitKind
 from avatar_desktop.core.owners import owner_is_alive
+from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
-from avatar_desktop.qt.settings import AppSettings, ServiceChoice
 from avatar_desktop.sandbox import Fault, SandboxServer
 from avatar_desktop.sandbox.server import VOICES
 from avatar_desktop.ui.i18n import Translators
@@ -138,7 +138,6 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
         settings.service = service
         if server is not None and service is ServiceChoice.CUSTOM:
             settings.custom_url = server.base_url
-        settings.sync()
         if session_sandbox:  # what --sandbox does: the sandbox for this run only
             settings.session_override = ServiceChoice.SANDBOX
         window = MainWindow(

@@ -22,7 +22,7 @@ from avatar_desktop.core.db import Database
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import ItemState
 from avatar_desktop.core.paths import data_dir
-from avatar_desktop.qt.settings import ServiceChoice
+from avatar_desktop.core.settings import ServiceChoice
 from avatar_desktop.sandbox import SandboxServer
 
 make_window = shared.make_window

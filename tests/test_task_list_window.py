@@ -259,8 +259,9 @@ def test_a_window_saved_on_a_larger_screen_opens_fitting_this_one(qtbot, make_wi
     # where nothing fits (756 x 442 was seen), would come back.
     for width, height in ((screen.width() + 500, screen.height() + 300), (500, 300)):
         first.window.setGeometry(screen.x() + 40, screen.y() + 40, width, height)
-        first.settings.set_window_state(first.window.saveGeometry(), first.window.saveState())
-        first.settings.sync()
+        first.settings.set_window_layout(
+            first.window.saveGeometry().data(), first.window.saveState().data()
+        )
         again = make_window(settings_path=settings_path, store_path=tmp_path / "b" / "t.sqlite3")
         size, least = again.window.size(), again.window.minimumSizeHint()
         # As large as the screen allows (never below what the window needs: 926 px wide).

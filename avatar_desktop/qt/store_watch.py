@@ -1,4 +1,4 @@
-"""Turns the data file's change counter into a Qt signal.
+"""Turns the data file's change counter, and changes to the settings file, into Qt signals.
 
 Writers — this window's workers, another window, an ``avatar-cli`` run — never tell the models
 by hand: :class:`StoreWatch` looks at ``PRAGMA data_version`` on a timer (a read of a few bytes
@@ -14,10 +14,12 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from avatar_desktop.core.db import ChangeCounter, StoreError
+from avatar_desktop.core.settings import AppSettings
 
 log = logging.getLogger("avatar_desktop.qt")
 
 WATCH_INTERVAL_MS = 500
+SETTINGS_INTERVAL_MS = 1000
 
 
 class StoreWatch(QObject):
@@ -55,4 +57,31 @@ class StoreWatch(QObject):
             self._counter = None
 
 
-__all__ = ["WATCH_INTERVAL_MS", "StoreWatch"]
+class SettingsWatch(QObject):
+    """Emits :attr:`changed` when another program (``avatar-cli config set``, a second
+    window) changed a value in the settings file: :meth:`AppSettings.reload` looks at the
+    file's size and time every second and reads it only when they changed."""
+
+    changed = Signal()
+
+    def __init__(self, settings: AppSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self._settings = settings
+        self._timer = QTimer(self)
+        self._timer.setInterval(SETTINGS_INTERVAL_MS)
+        self._timer.timeout.connect(self.check)
+        self._timer.start()
+
+    @Slot()
+    def check(self) -> bool:
+        """Look now; emits and returns True when a value changed."""
+        if self._settings.reload():
+            self.changed.emit()
+            return True
+        return False
+
+    def stop(self) -> None:
+        self._timer.stop()
+
+
+__all__ = ["SETTINGS_INTERVAL_MS", "WATCH_INTERVAL_MS", "SettingsWatch", "StoreWatch"]

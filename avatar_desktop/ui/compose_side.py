@@ -25,8 +25,8 @@ from avatar_desktop.core.drafts import DraftNameError, Drafts
 from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode, check_url
 from avatar_desktop.core.service import Voice
+from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.qt.runner import Runner
-from avatar_desktop.qt.settings import AppSettings
 from avatar_desktop.qt.workers import MediaCheckWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose import ComposePanel

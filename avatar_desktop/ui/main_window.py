@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, Qt, Slot
+from PySide6.QtCore import QByteArray, QEvent, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QLabel,
@@ -41,6 +41,7 @@ from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import TokenVault
 from avatar_desktop.qt.covers import CoverLoader
@@ -48,8 +49,7 @@ from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadS
 from avatar_desktop.qt.follow_runner import FollowState, TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
-from avatar_desktop.qt.settings import AppSettings, ServiceChoice
-from avatar_desktop.qt.store_watch import StoreWatch
+from avatar_desktop.qt.store_watch import SettingsWatch, StoreWatch
 from avatar_desktop.qt.workers import (
     MediaCheckWorker,
     TokenWorker,
@@ -59,7 +59,7 @@ from avatar_desktop.qt.workers import (
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose_side import ComposeSide
 from avatar_desktop.ui.downloads_panel import DownloadsPanel
-from avatar_desktop.ui.i18n import Translators
+from avatar_desktop.ui.i18n import Translators, resolve_language
 from avatar_desktop.ui.notifier import TaskNotifier
 from avatar_desktop.ui.outbox_controller import OutboxController
 from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
@@ -142,17 +142,22 @@ class MainWindow(QMainWindow):
             parent=self,
         )
         self.store_watch = StoreWatch(store.path, self)
+        self.settings_watch = SettingsWatch(settings, self)
 
         self._build_ui()
-        geometry, state = settings.window_state()
-        if geometry is None or not self.restoreGeometry(geometry) or not self._fits_screen():
+        geometry, state = settings.window_layout()
+        if (
+            geometry is None
+            or not self.restoreGeometry(QByteArray(geometry))
+            or not self._fits_screen()
+        ):
             # The first start, or a size saved on another screen: a comfortable size that
             # fits this screen (a maximized window stays maximized: restoreGeometry did that).
             screen = self.screen().availableGeometry()
             self.resize(min(1200, screen.width()), min(760, screen.height()))
             self.move(screen.topLeft())
         if state is not None:
-            self.restoreState(state)
+            self.restoreState(QByteArray(state))
         # Two fifths for the form, three for the lists (the task table's columns need them).
         self.splitter.setSizes([max(380, self.width() * 2 // 5), self.width() * 3 // 5])
 
@@ -336,6 +341,7 @@ class MainWindow(QMainWindow):
         )
         self.notifier.task_clicked.connect(self._show_task)
         self.store_watch.changed.connect(self._on_store_changed)
+        self.settings_watch.changed.connect(self._on_settings_changed_elsewhere)
 
         self.retranslate_ui()
 
@@ -521,6 +527,14 @@ class MainWindow(QMainWindow):
             self.retranslate()
         self.statusBar().showMessage(self.tr("Settings saved."), 4000)
 
+    @Slot()
+    def _on_settings_changed_elsewhere(self) -> None:
+        """Another program changed the settings file (``avatar-cli config set``): follow it."""
+        self._apply_service()
+        if self._translators.language != resolve_language(self._settings.language):
+            self.retranslate()
+        self.statusBar().showMessage(self.tr("Settings changed by another program."), 4000)
+
     def retranslate(self) -> None:
         """Switch the interface language now, keeping everything typed: installing the
         translators sends every widget a ``LanguageChange`` event (see :meth:`changeEvent`)."""
@@ -547,11 +561,13 @@ class MainWindow(QMainWindow):
         self.covers.shutdown()
         self.notifier.close()
         self.store_watch.stop()
+        self.settings_watch.stop()
         self.submission.wait_for_in_flight()
         self.compose_side.save_draft(now=True)
         self._background.wait()
-        self._settings.set_window_state(self.saveGeometry(), self.saveState())
-        self._settings.sync()
+        self._settings.set_window_layout(
+            bytes(self.saveGeometry().data()), bytes(self.saveState().data())
+        )
         self.outbox_runner.shutdown()
         self._threads.shutdown()
         self.token_controller.close_dialog()

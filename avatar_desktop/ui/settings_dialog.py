@@ -27,12 +27,24 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.config import ProxyMode
-from avatar_desktop.core.service import DEFAULT_BASE_URL, BaseUrlError, normalize_base_url
-from avatar_desktop.qt.settings import AppSettings, ServiceChoice, default_download_folder
+from avatar_desktop.core.service import DEFAULT_BASE_URL
+from avatar_desktop.core.settings import (
+    CONCURRENCY_RANGE,
+    CONNECT_TIMEOUT_RANGE,
+    READ_TIMEOUT_RANGE,
+    AppSettings,
+    ServiceChoice,
+    SettingError,
+    SettingProblem,
+    check_download_folder,
+    check_proxy_address,
+    check_service_address,
+    default_download_folder,
+)
 
 
 class SettingsDialog(QDialog):
-    """Edits :class:`~avatar_desktop.qt.settings.AppSettings`; :meth:`apply` writes them."""
+    """Edits :class:`~avatar_desktop.core.settings.AppSettings`; :meth:`apply` writes them."""
 
     def __init__(self, settings: AppSettings, data_dir: Path, parent: QWidget | None = None):
         super().__init__(parent)
@@ -48,18 +60,17 @@ class SettingsDialog(QDialog):
         self.service.addItem(self.tr("Custom address (mirror or proxy)"), ServiceChoice.CUSTOM)
         self.custom_url = QLineEdit(settings.custom_url)
         self.custom_url.setPlaceholderText("https://…")
-        self.url_error = QLabel()
-        self.url_error.setTextFormat(Qt.TextFormat.PlainText)
-        self.url_error.setStyleSheet("color: #c62828;")
-        self.url_error.setWordWrap(True)
+        self.url_error = self._error_label()
+        self.proxy_error = self._error_label()
+        self.folder_error = self._error_label()
 
         self.connect_timeout = QDoubleSpinBox()
-        self.connect_timeout.setRange(1, 120)
+        self.connect_timeout.setRange(*CONNECT_TIMEOUT_RANGE)
         self.connect_timeout.setDecimals(0)
         self.connect_timeout.setSuffix(self.tr(" s"))
         self.connect_timeout.setValue(settings.connect_timeout)
         self.read_timeout = QDoubleSpinBox()
-        self.read_timeout.setRange(5, 600)
+        self.read_timeout.setRange(*READ_TIMEOUT_RANGE)
         self.read_timeout.setDecimals(0)
         self.read_timeout.setSuffix(self.tr(" s"))
         self.read_timeout.setValue(settings.read_timeout)
@@ -91,11 +102,12 @@ class SettingsDialog(QDialog):
         self._row(service_form, self.tr("&Read timeout:"), self.read_timeout)
         self._row(service_form, self.tr("&Proxy:"), self.proxy_mode)
         self._row(service_form, self.tr("Proxy a&ddress:"), self.proxy_url)
+        service_form.addRow("", self.proxy_error)
 
         self.auto_send = QCheckBox(self.tr("Send queued jobs automatically while online"))
         self.auto_send.setChecked(settings.auto_send)
         self.concurrency = QSpinBox()
-        self.concurrency.setRange(1, 8)
+        self.concurrency.setRange(*CONCURRENCY_RANGE)
         self.concurrency.setValue(settings.send_concurrency)
         outbox_box = QGroupBox(self.tr("Outbox"))
         outbox_form = QFormLayout(outbox_box)
@@ -124,6 +136,7 @@ class SettingsDialog(QDialog):
         folder_label = QLabel(self.tr("Download &folder:"))
         folder_label.setBuddy(self.download_folder)
         downloads_form.addRow(folder_label, folder_row)
+        downloads_form.addRow("", self.folder_error)
         downloads_form.addRow(self.keep_finished)
         downloads_form.addRow(keep_note)
 
@@ -156,6 +169,8 @@ class SettingsDialog(QDialog):
         self.service.currentIndexChanged.connect(self._update)
         self.proxy_mode.currentIndexChanged.connect(self._update)
         self.custom_url.textChanged.connect(self._update)
+        self.proxy_url.textChanged.connect(self._update)
+        self.download_folder.textChanged.connect(self._update)
         self._update()
 
     def _open_data_dir(self) -> None:
@@ -176,6 +191,15 @@ class SettingsDialog(QDialog):
             self.download_folder.setText(chosen)
 
     @staticmethod
+    def _error_label() -> QLabel:
+        label = QLabel()
+        label.setTextFormat(Qt.TextFormat.PlainText)
+        label.setStyleSheet("color: #c62828;")
+        label.setWordWrap(True)
+        label.setVisible(False)
+        return label
+
+    @staticmethod
     def _row(form: QFormLayout, text: str, field: QWidget) -> None:
         label = QLabel(text)
         label.setBuddy(field)
@@ -187,12 +211,13 @@ class SettingsDialog(QDialog):
         combo.setCurrentIndex(max(index, 0))
 
     def _url_problem(self) -> str | None:
+        """Why the address cannot be used (the rule of ``avatar-cli config set service``)."""
         if self.service.currentData() != ServiceChoice.CUSTOM:
             return None
         try:
-            normalize_base_url(self.custom_url.text())
-        except BaseUrlError:
-            if self.custom_url.text().strip().startswith("http://"):
+            check_service_address(self.custom_url.text())
+        except SettingError as exc:
+            if exc.problem is SettingProblem.NOT_HTTPS:
                 return self.tr(
                     "Use https://; plain http:// would send the token unencrypted "
                     "(it is only allowed for this computer)."
@@ -200,18 +225,50 @@ class SettingsDialog(QDialog):
             return self.tr("Enter a full address starting with https://")
         return None
 
+    def _proxy_problem(self) -> str | None:
+        """Why the proxy address cannot be used (the rule of ``avatar-cli config set proxy``)."""
+        if self.proxy_mode.currentData() != ProxyMode.CUSTOM:
+            return None
+        try:
+            check_proxy_address(self.proxy_url.text())
+        except SettingError:
+            return self.tr(
+                "Enter a proxy address such as http://proxy.example.com:8080 (http, https or "
+                "socks5)."
+            )
+        return None
+
+    def _folder_problem(self) -> str | None:
+        """Why the download folder cannot be used (empty: the default folder)."""
+        if not self.download_folder.text().strip():
+            return None
+        try:
+            check_download_folder(self.download_folder.text())
+        except SettingError:
+            return self.tr("This is a file, not a folder.")
+        return None
+
+    def _problems(self) -> list[tuple[QLabel, str | None]]:
+        """Each error label with what it should say (None: the value can be used)."""
+        return [
+            (self.url_error, self._url_problem()),
+            (self.proxy_error, self._proxy_problem()),
+            (self.folder_error, self._folder_problem()),
+        ]
+
     def _update(self) -> None:
         custom = self.service.currentData() == ServiceChoice.CUSTOM
         self.custom_url.setEnabled(custom)
         self.proxy_url.setEnabled(self.proxy_mode.currentData() == ProxyMode.CUSTOM)
-        problem = self._url_problem()
-        self.url_error.setText(problem or "")
-        self.url_error.setVisible(bool(problem))
+        problems = self._problems()
+        for label, problem in problems:
+            label.setText(problem or "")
+            label.setVisible(bool(problem))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(problem is None)
+        ok.setEnabled(all(problem is None for _label, problem in problems))
 
     def _on_accept(self) -> None:
-        if self._url_problem() is None:
+        if all(problem is None for _label, problem in self._problems()):
             self.apply()
             self.accept()
 
@@ -222,7 +279,7 @@ class SettingsDialog(QDialog):
             # Only a real change is saved: a one-run choice (--sandbox) must not stick.
             s.service = chosen
         if self.service.currentData() == ServiceChoice.CUSTOM:
-            s.custom_url = normalize_base_url(self.custom_url.text())
+            s.custom_url = check_service_address(self.custom_url.text())
         s.connect_timeout = self.connect_timeout.value()
         s.read_timeout = self.read_timeout.value()
         s.proxy_mode = ProxyMode(self.proxy_mode.currentData())
@@ -232,4 +289,3 @@ class SettingsDialog(QDialog):
         s.send_concurrency = self.concurrency.value()
         s.download_folder = self.download_folder.text()
         s.keep_finished_videos = self.keep_finished.isChecked()
-        s.sync()

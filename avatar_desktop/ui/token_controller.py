@@ -6,8 +6,8 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from avatar_desktop.core.config import ServiceConfig
+from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.vault import BackendState, SecretStoreError, TokenSource
-from avatar_desktop.qt.settings import AppSettings, ServiceChoice
 from avatar_desktop.qt.workers import TokenWorker
 from avatar_desktop.ui.i18n import error_text, store_failure_text
 from avatar_desktop.ui.session import Session
@@ -137,7 +137,6 @@ class TokenController(QObject):
         if self._settings.service is ServiceChoice.UNSET:
             # First run: the real service with a token, else the sandbox.
             self._settings.service = ServiceChoice.DEFAULT if token else ServiceChoice.SANDBOX
-            self._settings.sync()
             self.service_chosen.emit()
         self.token_changed.emit(bool(token))
         if self._dialog is not None:
@@ -222,7 +221,6 @@ class TokenController(QObject):
             )
             if answer == QMessageBox.StandardButton.Yes:
                 self._settings.service = ServiceChoice.DEFAULT
-                self._settings.sync()
                 self.service_chosen.emit()
 
     # -- the dialog ------------------------------------------------------------------------
