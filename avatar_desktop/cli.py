@@ -51,21 +51,13 @@ from avatar_desktop.core.downloads import (
     download,
     part_path,
 )
-from avatar_desktop.core.follower import (
-    SANDBOX_PACE,
-    SERVICE_PACE,
-    FollowRound,
-    FollowSchedule,
-    TaskAnswer,
-    follow_round,
-)
+from avatar_desktop.core.follower import Follower, FollowState, TaskAnswer
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, OutboxItem
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.service import (
     ApiError,
-    AuthError,
     BaseUrlError,
     NetworkError,
     RateLimited,
@@ -220,11 +212,6 @@ class Target:
     def url(self) -> str:
         return self.config.base_url
 
-    @property
-    def local(self) -> bool:
-        """On this computer: the sandbox, or a stand-in reached over plain http."""
-        return self.config.sandbox or is_loopback_host(urlsplit(self.url).hostname or "")
-
 
 def _answers_like_sandbox(url: str) -> bool:
     """Whether ``url`` answers the voice list to the sandbox's token (a running sandbox)."""
@@ -310,7 +297,7 @@ class Session:
         if token:
             _secrets.add(token)
             return token
-        if target.local:
+        if target.config.is_local:
             log.info("no API token; %s is on this computer: the sandbox's token", target.url)
             return SANDBOX_TOKEN
         detail = f" ({problem})" if problem else ""
@@ -332,7 +319,7 @@ class Session:
         if args.service:
             config = ServiceConfig(base_url=args.service, **self._network_options())
             target = Target(config)
-            if target.local:  # a proxy cannot reach this computer's loopback address
+            if target.config.is_local:  # a proxy cannot reach this computer's loopback address
                 target = Target(dataclasses.replace(config, proxy_mode=ProxyMode.NONE))
             return target
         settings = self.settings
@@ -754,19 +741,6 @@ def cmd_tasks_list(session: Session, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _round_error_exit(error: Exception, url: str) -> CliExit | None:
-    """The exit for a round a service-level problem ended, or None to go on (with --wait)."""
-    if isinstance(error, AuthError | ValueError):
-        return CliExit(
-            EXIT_TOKEN,
-            f"The service did not accept the API token: {error} Check the token ({ENV_VAR}, or "
-            "File → API token… in the window).",
-        )
-    if isinstance(error, NetworkError):
-        return CliExit(EXIT_UNREACHABLE, f"Could not reach {url}: {error}")
-    return None
-
-
 def _not_final(store: TaskStore, url: str, count: int) -> str:
     """``N task(s) of URL are not final yet``, naming those whose answers cannot be read."""
     text = f"{count} task(s) of {url} are not final yet"
@@ -791,10 +765,11 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
     store = session.tasks
     started = time.monotonic()
     deadline = None if args.timeout is None else started + args.timeout
-    pace = SANDBOX_PACE if target.local else SERVICE_PACE
-    schedule = FollowSchedule(url, pace.error_step, RateGate())
+    # The window's rules: the same pace for the same service, the same due tasks.
+    follower = Follower(store, target.config, RateGate())
+    follower.ask_all()  # the first rounds ask about every unfinished task
     shown: dict[str, tuple[str, int | None]] = {}
-    asked_all = False
+    asked_once = False
 
     def expired() -> bool:
         return deadline is not None and time.monotonic() >= deadline
@@ -819,62 +794,53 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
         stack.enter_context(session.interruptible("no more questions are asked"))
         client = stack.enter_context(target.config.make_client(token))
         while True:
-            pending = store.pending_task_ids(url, limit=_ALL_TASKS)
-            if not pending:
+            if not store.pending_task_ids(url, limit=1):
                 say(f"every task of {url} is final.")
                 return EXIT_OK
             if expired():
-                raise CliExit(
-                    EXIT_TIMEOUT, f"--timeout ran out: {_not_final(store, url, len(pending))}."
-                )
-            if args.wait and asked_all:
-                # Each task on its own schedule: sleep until one is due (or the round may go).
-                next_at = store.next_check_time(url) or 0.0
-                wait = max(schedule.wait_seconds(), next_at - time.time())
-            else:
-                wait = schedule.wait_seconds()
-            if wait > 0:
+                left = len(store.pending_task_ids(url, limit=_ALL_TASKS))
+                raise CliExit(EXIT_TIMEOUT, f"--timeout ran out: {_not_final(store, url, left)}.")
+            if not args.wait and asked_once and not follower.asked:
+                left = len(store.pending_task_ids(url, limit=_ALL_TASKS))
+                say(f"{_not_final(store, url, left)}.")
+                return EXIT_OK
+            items = follower.next_round()
+            if not items:
+                wait = follower.wait_seconds()
                 if deadline is not None:
                     wait = min(wait, max(0.0, deadline - time.monotonic()))
-                session.stop.wait(min(wait, _REFRESH_NAP_SECONDS))
+                session.stop.wait(min(max(wait, 0.05), _REFRESH_NAP_SECONDS))
                 if session.stop.is_set():
                     raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
                 continue
-            # The first round asks about every unfinished task; later ones, the due ones.
-            asked = store.due_tasks(url, time.time(), limit=_ALL_TASKS) if asked_all else pending
-            asked_all = True
-            round_: FollowRound = follow_round(
+            round_ = follower.run_round(
                 client,
-                store,
-                asked,
-                pace=pace,
+                items,
                 should_stop=lambda: session.stop.is_set() or expired(),
                 on_answer=show,
             )
-            schedule.round_finished(round_)
+            state = follower.round_finished(round_)
+            asked_once = True
             if session.stop.is_set():
                 raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
             error = round_.stopped_by
+            if state is FollowState.TOKEN_REFUSED:
+                raise CliExit(
+                    EXIT_TOKEN,
+                    f"The service did not accept the API token: {error} Check the token "
+                    f"({ENV_VAR}, or File → API token… in the window).",
+                )
+            if isinstance(error, NetworkError):
+                raise CliExit(EXIT_UNREACHABLE, f"Could not reach {url}: {error}")
             if error is not None:
-                fatal = _round_error_exit(error, url)
-                if fatal is not None:
-                    raise fatal
                 if not args.wait:
                     kind = "asked to wait" if isinstance(error, RateLimited) else "had a problem"
                     raise CliExit(EXIT_UNREACHABLE, f"The service {kind}: {error} Try again later.")
                 say(f"the service {url} is busy; asking again later.")
-            if not args.wait:
-                if len(round_.answers) < len(asked) and expired():
-                    raise CliExit(
-                        EXIT_TIMEOUT,
-                        f"--timeout ran out before every task of {url} was asked about.",
-                    )
-                left = len(store.pending_task_ids(url, limit=_ALL_TASKS))
-                if left:
-                    say(f"{_not_final(store, url, left)}.")
-                else:
-                    say(f"every task of {url} is final.")
-                return EXIT_OK
+            if not args.wait and len(round_.answers) < len(items) and expired():
+                raise CliExit(
+                    EXIT_TIMEOUT, f"--timeout ran out before every task of {url} was asked about."
+                )
 
 
 # --- one task: add, show, download; export ------------------------------------------------

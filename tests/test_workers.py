@@ -35,7 +35,7 @@ class Driver(QObject):
     save = Signal(str)
     test = Signal(object, str)
     check = Signal(list)
-    poll = Signal(object, str, list, object)
+    poll = Signal(object, str, list)
 
 
 @pytest.fixture
@@ -178,7 +178,8 @@ def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox,
 
 def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox, store, threads):
     from avatar_desktop.core.client import AvatarClient
-    from avatar_desktop.core.follower import SANDBOX_PACE
+    from avatar_desktop.core.follower import SANDBOX_PACE, Follower
+    from avatar_desktop.core.pacing import RateGate
     from avatar_desktop.core.service import RateLimited, TaskStatus
     from avatar_desktop.qt.workers import TaskPollWorker
 
@@ -189,14 +190,15 @@ def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox
         )
     for task_id in (ready, failing, "0" * 32):
         store.add_task(task_id, sandbox.base_url, REQUEST.to_payload())
-    worker = TaskPollWorker(store)
+    worker = TaskPollWorker()
     threads.start(worker, "status")
     driver.poll.connect(worker.poll)
     updates = []
     worker.task_updated.connect(lambda row, status: updates.append((row, status)))
-    config = sandbox_config(sandbox)
+    follower = Follower(store, sandbox_config(sandbox), RateGate())
+    assert follower.pace == SANDBOX_PACE
     with relay(worker.poll_finished, 5000):
-        driver.poll.emit(config, SANDBOX_TOKEN, [ready, failing, "0" * 32], SANDBOX_PACE)
+        driver.poll.emit(follower, SANDBOX_TOKEN, [ready, failing, "0" * 32])
     records = {r.task_id: r for r in store.get_many(store.row_ids()).values()}
     assert records[ready].status is TaskStatus.SUCCESS
     assert records[ready].video_url.startswith(sandbox.base_url)
@@ -208,6 +210,6 @@ def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox
 
     sandbox.inject("task", Fault.rate_limited("7"))
     with relay(worker.poll_failed, 5000) as failed:
-        driver.poll.emit(config, SANDBOX_TOKEN, [ready], SANDBOX_PACE)
+        driver.poll.emit(follower, SANDBOX_TOKEN, [ready])
     assert isinstance(failed.args[0][0], RateLimited)
     assert failed.args[0][0].retry_after == 7

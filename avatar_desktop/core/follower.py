@@ -16,6 +16,11 @@ pieces:
 * :class:`FollowSchedule` decides when the next round may start: at once while tasks are due,
   later after a failed round (doubling up to a cap), and ``Retry-After`` honoured through the
   shared :class:`~avatar_desktop.core.pacing.RateGate`.
+* :class:`Follower` is the one driver of all this for one service: which tasks the next round
+  asks about (those the user asked for, else the due ones), how long to wait, the pace of the
+  service (:func:`pace_for`), and what a round's trouble means (a refused token pauses
+  following until the token changes). The window runs it from a timer and its background
+  thread, ``avatar-cli tasks refresh`` from a loop: the same service at the same pace.
 
 The query budget with :data:`SERVICE_PACE`: about 35 questions for a task that renders for 30
 minutes, never more than :data:`QUERIES_PER_30_MINUTES`.
@@ -23,6 +28,7 @@ minutes, never more than :data:`QUERIES_PER_30_MINUTES`.
 
 from __future__ import annotations
 
+import enum
 import logging
 import random
 import threading
@@ -30,7 +36,7 @@ import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.pacing import RateGate
@@ -47,6 +53,9 @@ from avatar_desktop.core.service import (
 )
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 
+if TYPE_CHECKING:
+    from avatar_desktop.core.config import ServiceConfig
+
 log = logging.getLogger("avatar_desktop.follower")
 
 DEFAULT_RETRY_AFTER_SECONDS = 30.0
@@ -56,6 +65,8 @@ AT_ONCE = 3
 """Questions in flight at once, at most."""
 QUERIES_PER_30_MINUTES = 45
 """The documented budget: questions about one task unfinished for 30 minutes."""
+ROUND_SIZE = AT_ONCE * 4
+"""Tasks asked about in one round, at most (the rest are asked in the next one, at once)."""
 
 
 @dataclass(frozen=True)
@@ -96,6 +107,12 @@ class FollowPace:
 SERVICE_PACE = FollowPace()
 SANDBOX_PACE = FollowPace(step=1.0, factor=1.3, cap=3.0, error_step=3.0, error_cap=60.0)
 """The sandbox renders in seconds: its tasks are asked about every second or three."""
+
+
+def pace_for(config: ServiceConfig) -> FollowPace:
+    """The pace of a service: one on this computer (the sandbox, a stand-in on a loopback
+    address) renders in seconds; any other is asked about as the budget allows."""
+    return SANDBOX_PACE if config.is_local else SERVICE_PACE
 
 
 def is_stalled(record: TaskRecord, now: float, pace: FollowPace = SERVICE_PACE) -> bool:
@@ -289,17 +306,148 @@ class FollowSchedule:
         return self.wait_seconds()
 
 
+class FollowState(enum.Enum):
+    """How following goes (the window's status bar; ``tasks refresh``'s exit)."""
+
+    IDLE = "idle"
+    """Nothing unfinished, or no token yet."""
+    FOLLOWING = "following"
+    OFFLINE = "offline"
+    """Paused: the computer is offline."""
+    TOKEN_REFUSED = "token_refused"
+    """Paused until the token changes."""
+    FAILING = "failing"
+    """The last round failed (network, 5xx, rate limit); it is tried again later."""
+
+
+def refuses_token(error: Exception | None) -> bool:
+    """Whether a round's trouble means the token cannot be used (refused, or not a token)."""
+    return isinstance(error, AuthError | ValueError)
+
+
+class Follower:
+    """Follows one service's unfinished tasks (see the module's description).
+
+    Not thread-safe: one caller drives it (the window's UI thread, the command line's loop);
+    only :meth:`run_round` may run on another thread.
+    """
+
+    def __init__(
+        self,
+        store: TaskStore,
+        config: ServiceConfig,
+        gate: RateGate,
+        *,
+        round_size: int = ROUND_SIZE,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self.config = config
+        self.pace = pace_for(config)
+        self.schedule = FollowSchedule(config.base_url, self.pace.error_step, gate)
+        self.token_refused = False
+        self._store = store
+        self._round_size = round_size
+        self._clock = clock
+        self._asked: list[str] = []
+
+    @property
+    def service_url(self) -> str:
+        return self.config.base_url
+
+    @property
+    def asked(self) -> int:
+        """Tasks the user asked about that no round has taken yet."""
+        return len(self._asked)
+
+    def ask_now(self, task_ids: Iterable[str]) -> int:
+        """Ask about ``task_ids`` in the next rounds (a refresh the user asked for): they are
+        due at once, trouble earlier does not hold them back, and a refused token is tried
+        again. Returns how many are waiting to be asked."""
+        ids = [task_id for task_id in dict.fromkeys(task_ids) if task_id not in self._asked]
+        try:
+            self._store.check_soon(ids)
+        except StoreError as exc:
+            log.warning("could not mark tasks to refresh: %s", exc)
+        self._asked.extend(task_id for task_id in ids if task_id)
+        self.token_refused = False
+        self.schedule.reset()
+        return len(self._asked)
+
+    def ask_all(self) -> int:
+        """Ask about every unfinished task of the service (a round at a time); how many."""
+        return self.ask_now(self._store.pending_task_ids(self.service_url, limit=1_000_000))
+
+    def reset(self) -> None:
+        """Ask again at once: a new token, the network back."""
+        self.token_refused = False
+        self.schedule.reset()
+
+    def next_round(self) -> list[TaskRecord | str]:
+        """What the next round asks about now: the tasks asked for, else the due ones (empty:
+        nothing may be asked now; :meth:`wait_seconds` says for how long)."""
+        if self._asked:
+            taken, self._asked = self._asked[: self._round_size], self._asked[self._round_size :]
+            return list(taken)
+        if self.token_refused or not self.schedule.due():
+            return []
+        return list(self._store.due_tasks(self.service_url, self._clock(), self._round_size))
+
+    def wait_seconds(self) -> float:
+        """Seconds until a round may have something to ask (0: now)."""
+        if self._asked:
+            return 0.0
+        next_at = self._store.next_check_time(self.service_url)
+        own = self.schedule.wait_seconds()
+        if next_at is None:
+            return own
+        return max(own, next_at - self._clock())
+
+    def run_round(
+        self,
+        client: StatusClient,
+        items: Iterable[TaskRecord | str],
+        *,
+        should_stop: Callable[[], bool] = lambda: False,
+        on_answer: Callable[[TaskAnswer], None] | None = None,
+    ) -> FollowRound:
+        """Ask about ``items`` at the service's pace (on any thread)."""
+        return follow_round(
+            client,
+            self._store,
+            items,
+            pace=self.pace,
+            should_stop=should_stop,
+            on_answer=on_answer,
+        )
+
+    def round_finished(self, round_: FollowRound) -> FollowState:
+        """Account for a finished round: when the next may start, and how following goes."""
+        self.schedule.round_finished(round_)
+        error = round_.stopped_by
+        if error is None:
+            return FollowState.FOLLOWING
+        if refuses_token(error):
+            self.token_refused = True
+            return FollowState.TOKEN_REFUSED
+        return FollowState.FAILING
+
+
 __all__ = [
     "AT_ONCE",
     "DEFAULT_RETRY_AFTER_SECONDS",
     "QUERIES_PER_30_MINUTES",
+    "ROUND_SIZE",
     "SANDBOX_PACE",
     "SERVICE_PACE",
     "FollowPace",
     "FollowRound",
     "FollowSchedule",
+    "FollowState",
+    "Follower",
     "StatusClient",
     "TaskAnswer",
     "follow_round",
     "is_stalled",
+    "pace_for",
+    "refuses_token",
 ]

@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
 from avatar_desktop.core.config import NetworkOptions, ServiceConfig
-from avatar_desktop.core.follower import FollowPace, FollowRound, TaskAnswer, follow_round
+from avatar_desktop.core.follower import Follower, FollowRound, TaskAnswer
 from avatar_desktop.core.media import CheckCancelled, MediaRole, check_media
 from avatar_desktop.core.service import (
     ApiError,
@@ -145,16 +145,13 @@ class TaskPollWorker(QObject):
     poll_failed = Signal(object)
     poll_finished = Signal()
 
-    def __init__(self, store: TaskStore) -> None:
+    def __init__(self) -> None:
         super().__init__()
-        self._store = store
         self.stop_event = threading.Event()
 
-    @Slot(object, str, list, object)
-    def poll(
-        self, config: ServiceConfig, token: str, items: list[TaskRecord | str], pace: FollowPace
-    ) -> None:
-        """Ask about ``items`` (task records or bare task ids) at ``pace``."""
+    @Slot(object, str, list)
+    def poll(self, follower: Follower, token: str, items: list[TaskRecord | str]) -> None:
+        """Ask ``follower``'s service about ``items`` (task records or bare task ids)."""
 
         def answered(answer: TaskAnswer) -> None:
             if answer.row_id is not None:
@@ -163,14 +160,9 @@ class TaskPollWorker(QObject):
                     self.task_finished.emit(answer.row_id, answer.status)
 
         def ask() -> FollowRound:
-            with config.make_client(token) as client:
-                return follow_round(
-                    client,
-                    self._store,
-                    items,
-                    pace=pace,
-                    should_stop=self.stop_event.is_set,
-                    on_answer=answered,
+            with follower.config.make_client(token) as client:
+                return follower.run_round(
+                    client, items, should_stop=self.stop_event.is_set, on_answer=answered
                 )
 
         try:
