@@ -317,42 +317,42 @@
 <context>
     <name>CoverLoader</name>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="430"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="419"/>
         <source>The cover link is not a web (http/https) link; it is not loaded.</source>
         <translation>封面链接不是网页（http/https）链接，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="433"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="422"/>
         <source>The cover link has expired or is gone (HTTP %1).</source>
         <translation>封面链接已过期或已失效（HTTP %1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="436"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="425"/>
         <source>The server answered HTTP %1 instead of the cover.</source>
         <translation>服务器返回了 HTTP %1，而不是封面图片。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="440"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="429"/>
         <source>The cover is larger than %1 MB; it is not loaded.</source>
         <translation>封面大于 %1 MB，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="444"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="433"/>
         <source>The cover could not be downloaded (%1).</source>
         <translation>无法下载封面（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="446"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="435"/>
         <source>The cover link redirects too many times.</source>
         <translation>封面链接重定向次数过多。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="448"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="437"/>
         <source>This system cannot show WebP pictures, so the cover cannot be shown.</source>
         <translation>此系统无法显示 WebP 图片，因此无法显示封面。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="449"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="438"/>
         <source>The cover is not a picture this app can read.</source>
         <translation>封面不是本应用能读取的图片。</translation>
     </message>
@@ -1023,182 +1023,187 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="441"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="436"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="442"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="443"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="438"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="444"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="446"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="447"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="448"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="449"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="465"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="461"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="467"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="684"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="536"/>
+        <source>Settings changed by another program.</source>
+        <translation>设置已被另一个程序更改。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="700"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="686"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="702"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="688"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="704"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="690"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="706"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="691"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="707"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="692"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="708"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="702"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="718"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="712"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="724"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="740"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="725"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="741"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="726"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="742"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="742"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="758"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="582"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="598"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="584"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="600"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="586"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="602"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="588"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="589"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="605"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="591"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="607"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="593"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="609"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="636"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="642"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="746"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="762"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="522"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="528"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="533"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="547"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="535"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="549"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -2056,172 +2061,182 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="39"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="51"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="56"/>
         <source>Sandbox (built-in, free, offline)</source>
         <translation>沙盒（内置、免费、离线）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="58"/>
         <source>Official service (%1)</source>
         <translation>官方服务（%1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="60"/>
         <source>Custom address (mirror or proxy)</source>
         <translation>自定义地址（镜像或代理）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="59"/>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="75"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="79"/>
         <source>Use the system&apos;s proxy settings</source>
         <translation>使用系统代理设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="80"/>
         <source>No proxy</source>
         <translation>不使用代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="81"/>
         <source>Custom proxy</source>
         <translation>自定义代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="86"/>
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="96"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="98"/>
         <source>&amp;Service:</source>
         <translation>服务(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="99"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="101"/>
         <source>&amp;Connect timeout:</source>
         <translation>连接超时(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="102"/>
         <source>&amp;Read timeout:</source>
         <translation>读取超时(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="103"/>
         <source>&amp;Proxy:</source>
         <translation>代理(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="104"/>
         <source>Proxy a&amp;ddress:</source>
         <translation>代理地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="95"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="107"/>
         <source>Send queued jobs automatically while online</source>
         <translation>联网时自动发送队列中的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="112"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="115"/>
         <source>Jobs sent at &amp;once:</source>
         <translation>同时发送的任务数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="119"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="121"/>
         <source>&amp;Keep finished videos automatically</source>
         <translation>自动保存已完成的视频(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="125"/>
         <source>Result links expire after some days. With this on, each task that succeeds is saved into the download folder at once.</source>
         <translation>结果链接会在几天后过期。开启后，每个成功的任务都会立即保存到下载文件夹。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="131"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="136"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="143"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="145"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="149"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="180"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="181"/>
         <source>No file manager could be started. The data folder is:
 %1</source>
         <translation>无法启动文件管理器。数据文件夹位于：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="188"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="222"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="225"/>
         <source>Enter a full address starting with https://</source>
         <translation>请输入以 https:// 开头的完整地址</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="236"/>
+        <source>Enter a proxy address such as http://proxy.example.com:8080 (http, https or socks5).</source>
+        <translation>请输入代理地址，例如 http://proxy.example.com:8080（http、https 或 socks5）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="248"/>
+        <source>This is a file, not a folder.</source>
+        <translation>这是一个文件，不是文件夹。</translation>
     </message>
 </context>
 <context>
@@ -3237,87 +3252,87 @@ It has been left exactly as it is.</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="147"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="149"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="157"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="164"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="166"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="175"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="174"/>
         <source>The built-in sandbox (%1) accepted the token, as it accepts any token. To check the token with the real service, choose it in Settings and test again.</source>
         <translation>内置沙盒（%1）接受了该令牌——沙盒接受任何令牌。如需用真实服务检验令牌，请在“设置”中选择真实服务后再次测试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="179"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="178"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="182"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="183"/>
         <source>Service asked: %1</source>
         <translation>测试的服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="194"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="195"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="196"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="197"/>
         <source>The token could not be kept for this session.</source>
         <translation>无法在本次会话中使用该令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="199"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="216"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="218"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/token_controller.py" line="264"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
