@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtGui import QDesktopServices, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -154,7 +154,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
 
-        layout = QVBoxLayout(self)
+        self._layout = layout = QVBoxLayout(self)
         layout.addWidget(service_box)
         layout.addWidget(outbox_box)
         layout.addWidget(downloads_box)
@@ -266,6 +266,23 @@ class SettingsDialog(QDialog):
             label.setVisible(bool(problem))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(all(problem is None for _label, problem in problems))
+        self._fit_height()
+
+    def _fit_height(self) -> None:
+        """Grow to show every line of a wrapped message (a dialog does not follow its
+        labels' height for its width on its own)."""
+        if not self.isVisible():
+            return  # showEvent fits it once its width is known
+        layout = self._layout
+        layout.activate()
+        if layout.hasHeightForWidth():
+            needed = layout.totalHeightForWidth(self.width())
+            if needed > self.height():
+                self.resize(self.width(), needed)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._fit_height()
 
     def _on_accept(self) -> None:
         if all(problem is None for _label, problem in self._problems()):
