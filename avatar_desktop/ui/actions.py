@@ -10,12 +10,80 @@ from __future__ import annotations
 
 import re
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QWidget
+
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 
 _BRACKETED_MNEMONIC = re.compile(r"\s*[(（]&[^&\s][)）]")
 """A mnemonic in brackets, as Chinese, Japanese and Korean menus write it: "提交(&S)"."""
+
+
+MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
+    (QT_TRANSLATE_NOOP("MainWindow", "&File"), ("token", "settings", None, "quit")),
+    (
+        QT_TRANSLATE_NOOP("MainWindow", "&Compose"),
+        (
+            "submit",
+            "add_to_outbox",
+            "preview",
+            "check_media",
+            None,
+            "clear_form",
+            "undo_clear",
+            None,
+            "save_draft",
+            "open_drafts",
+        ),
+    ),
+    (
+        QT_TRANSLATE_NOOP("MainWindow", "&Outbox"),
+        ("send_now", "pause_sending", None, "import_jobs", "save_template", "export_data"),
+    ),
+    (
+        QT_TRANSLATE_NOOP("MainWindow", "&Tasks"),
+        (
+            "refresh",
+            "refresh_all",
+            "add_task_id",
+            None,
+            "download_video",
+            "open_file",
+            "show_in_folder",
+            "open_video",
+            "copy_video_link",
+            "copy_task_id",
+            "use_as_template",
+            None,
+            "resolve_task",
+            "send_again",
+            "discard_task",
+            None,
+            "export_tasks",
+            "remove",
+            "undo_remove",
+        ),
+    ),
+    (QT_TRANSLATE_NOOP("MainWindow", "&Help"), ("about",)),
+)
+"""The menu bar: each menu's title and its actions by name (None: a separator)."""
+
+TOOLBAR: tuple[str | None, ...] = (
+    "submit",
+    "preview",
+    "check_media",
+    None,
+    "refresh",
+    "download_video",
+    "open_video",
+    "use_as_template",
+    "remove",
+    None,
+    "token",
+    "settings",
+)
+"""The main toolbar's actions by name (None: a separator)."""
 
 
 def button_text(text: str) -> str:
@@ -184,5 +252,34 @@ class MainActions(QObject):
         """Every action of the window, in the order they are created."""
         return [value for value in vars(self).values() if isinstance(value, QAction)]
 
+    def _fill(self, target: QMenu | QToolBar, names: tuple[str | None, ...]) -> None:
+        for name in names:
+            if name is None:
+                target.addSeparator()
+            else:
+                target.addAction(getattr(self, name))
 
-__all__ = ["MainActions"]
+    def build_menus(self, bar: QMenuBar) -> list[QMenu]:
+        """The menus of :data:`MENUS` in ``bar``; :meth:`retranslate_menus` titles them."""
+        menus = []
+        for _title, names in MENUS:
+            menu = bar.addMenu("")
+            self._fill(menu, names)
+            menus.append(menu)
+        return menus
+
+    def build_toolbar(self) -> QToolBar:
+        """The main toolbar (:data:`TOOLBAR`), buttons showing text only."""
+        toolbar = QToolBar()
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self._fill(toolbar, TOOLBAR)
+        return toolbar
+
+    @staticmethod
+    def retranslate_menus(menus: list[QMenu]) -> None:
+        for menu, (title, _names) in zip(menus, MENUS, strict=True):
+            menu.setTitle(QCoreApplication.translate("MainWindow", title))
+
+
+__all__ = ["MENUS", "TOOLBAR", "MainActions"]

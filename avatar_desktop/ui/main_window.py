@@ -29,7 +29,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QTabWidget,
-    QToolBar,
     QVBoxLayout,
     QWidget,
 )
@@ -257,8 +256,9 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.unsaved_banner)
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self._build_menus(a)
-        self._build_toolbar(a)
+        self._menus = a.build_menus(self.menuBar())
+        self._toolbar = a.build_toolbar()
+        self.addToolBar(self._toolbar)
         self.follow_label = QLabel()
         self.follow_label.setTextFormat(Qt.TextFormat.PlainText)
         self.outbox_label = QLabel()
@@ -345,107 +345,14 @@ class MainWindow(QMainWindow):
 
         self.retranslate_ui()
 
-    def _build_menus(self, a: MainActions) -> None:
-        self._file_menu = self.menuBar().addMenu("")
-        self._file_menu.addAction(a.token)
-        self._file_menu.addAction(a.settings)
-        self._file_menu.addSeparator()
-        self._file_menu.addAction(a.quit)
-        self._compose_menu = self.menuBar().addMenu("")
-        for action in (
-            a.submit,
-            a.add_to_outbox,
-            a.preview,
-            a.check_media,
-            None,
-            a.clear_form,
-            a.undo_clear,
-            None,
-            a.save_draft,
-            a.open_drafts,
-        ):
-            if action is None:
-                self._compose_menu.addSeparator()
-            else:
-                self._compose_menu.addAction(action)
-        self._outbox_menu = self.menuBar().addMenu("")
-        for action in (
-            a.send_now,
-            a.pause_sending,
-            None,
-            a.import_jobs,
-            a.save_template,
-            a.export_data,
-        ):
-            if action is None:
-                self._outbox_menu.addSeparator()
-            else:
-                self._outbox_menu.addAction(action)
-        self._tasks_menu = self.menuBar().addMenu("")
-        for action in (
-            a.refresh,
-            a.refresh_all,
-            a.add_task_id,
-            None,
-            a.download_video,
-            a.open_file,
-            a.show_in_folder,
-            a.open_video,
-            a.copy_video_link,
-            a.copy_task_id,
-            a.use_as_template,
-            None,
-            a.resolve_task,
-            a.send_again,
-            a.discard_task,
-            None,
-            a.export_tasks,
-            a.remove,
-            a.undo_remove,
-        ):
-            if action is None:
-                self._tasks_menu.addSeparator()
-            else:
-                self._tasks_menu.addAction(action)
-        self._help_menu = self.menuBar().addMenu("")
-        self._help_menu.addAction(a.about)
-
-    def _build_toolbar(self, a: MainActions) -> None:
-        self._toolbar = QToolBar()
-        self._toolbar.setObjectName("mainToolbar")
-        self._toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for action in (
-            a.submit,
-            a.preview,
-            a.check_media,
-            None,
-            a.refresh,
-            a.download_video,
-            a.open_video,
-            a.use_as_template,
-            a.remove,
-            None,
-            a.token,
-            a.settings,
-        ):
-            if action is None:
-                self._toolbar.addSeparator()
-            else:
-                self._toolbar.addAction(action)
-        self.addToolBar(self._toolbar)
-
     def retranslate_ui(self) -> None:
         """Sets the texts of the window's own widgets and of the actions (again after a
         language switch: the panels retranslate themselves on the same ``LanguageChange``)."""
         self.main_actions.retranslate_ui()
-        self._file_menu.setTitle(self.tr("&File"))
-        self._compose_menu.setTitle(self.tr("&Compose"))
-        self._outbox_menu.setTitle(self.tr("&Outbox"))
+        self.main_actions.retranslate_menus(self._menus)
         self.right_tabs.setTabText(0, self.tr("Tasks"))
         downloads_tab = self.right_tabs.indexOf(self.downloads_panel)
         self.right_tabs.setTabText(downloads_tab, self.tr("Downloads"))
-        self._tasks_menu.setTitle(self.tr("&Tasks"))
-        self._help_menu.setTitle(self.tr("&Help"))
         self._toolbar.setWindowTitle(self.tr("Main toolbar"))
         self._update_service_status()
         self._update_outbox_status()

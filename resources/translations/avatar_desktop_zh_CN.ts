@@ -810,212 +810,212 @@
 <context>
     <name>MainActions</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="180"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="181"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="182"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="183"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="184"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="185"/>
         <source>&amp;Add to outbox</source>
         <translation>加入发件箱(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="187"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="189"/>
         <source>&amp;Undo clear form</source>
         <translation>撤销清空表单(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="190"/>
         <source>Save as &amp;draft…</source>
         <translation>保存为草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="191"/>
         <source>&amp;Drafts…</source>
         <translation>草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="192"/>
         <source>Send &amp;now</source>
         <translation>立即发送(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="193"/>
         <source>Send every waiting job of the current service now</source>
         <translation>立即发送当前服务的所有待发送任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="194"/>
         <source>&amp;Pause sending</source>
         <translation>暂停发送(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="196"/>
         <source>&amp;Import jobs…</source>
         <translation>导入任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="129"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="197"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="198"/>
         <source>Save CSV &amp;template…</source>
         <translation>保存 CSV 模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="199"/>
         <source>&amp;Export drafts and outbox…</source>
         <translation>导出草稿和发件箱(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="200"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="201"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="202"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="203"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="204"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="205"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="138"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="206"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="139"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="207"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="210"/>
         <source>Ask the service about the selected tasks now (all unfinished ones when none is selected)</source>
         <translation>立即向服务查询所选任务的状态（未选择时查询所有未完成的任务）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="214"/>
         <source>Refresh &amp;all unfinished</source>
         <translation>刷新所有未完成任务(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="215"/>
         <source>Add task by &amp;id…</source>
         <translation>按 ID 添加任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="217"/>
         <source>Follow a task made on the website or on another computer</source>
         <translation>跟踪在网站上或在另一台电脑上创建的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="219"/>
         <source>E&amp;xport tasks…</source>
         <translation>导出任务(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="222"/>
         <source>Save the tasks the list shows (all, or the ones the filter leaves) as CSV or JSON</source>
         <translation>将列表中显示的任务（全部，或筛选后剩下的）保存为 CSV 或 JSON</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="234"/>
         <source>&amp;Open video in browser</source>
         <translation>在浏览器中打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="225"/>
         <source>&amp;Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="226"/>
         <source>Send &amp;again…</source>
         <translation>再次发送(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="227"/>
         <source>D&amp;iscard</source>
         <translation>丢弃(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="228"/>
         <source>&amp;Download video</source>
         <translation>下载视频(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="162"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="230"/>
         <source>Save the video on this computer before its link expires</source>
         <translation>在链接过期前将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="232"/>
         <source>Open saved &amp;file</source>
         <translation>打开已保存的文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="233"/>
         <source>Show in f&amp;older</source>
         <translation>在文件夹中显示(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="237"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="241"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="242"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
@@ -1023,187 +1023,187 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="24"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="26"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="41"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="444"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="353"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="355"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="45"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="68"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="356"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="372"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="467"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="374"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="536"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="443"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="700"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="607"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="702"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="609"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="704"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="611"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="706"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="613"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="707"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="708"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="615"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="718"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="728"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="635"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="740"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="647"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="741"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="648"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="742"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="649"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="758"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="665"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="598"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="505"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="600"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="507"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="602"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="509"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="511"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="605"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="607"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="516"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="636"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="543"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="642"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="549"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="762"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="669"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="528"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="547"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="454"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
