@@ -1480,11 +1480,12 @@ def build_parser() -> argparse.ArgumentParser:
         "show one task: status, times, reasons, links, saved file",
         cmd_tasks_show,
         details="Status and progress, the submitted / started / finished times and the "
-        "duration, fail_reason (the service's words), error (the app's), every result link "
-        "and the saved file. A task id not in the list exits 2.\n\n"
+        "duration, fail_reason (the service's words), error (the app's), every result link, "
+        "the saved file and, for a cloned voice, when and how the speaker's consent was "
+        "given. A task id not in the list exits 2.\n\n"
         "--json prints one JSON object: every field of 'tasks list --json' plus "
         "submitted_at, started_at, finished_at, checked_at (ISO 8601 or null), saved_path, "
-        "label and links (variant -> URL).",
+        "label, links (variant -> URL) and consent (the consent record, or null).",
     )
     show.add_argument("task_id", metavar="TASK_ID", type=_task_id)
     show.add_argument("--json", action="store_true", help="print a JSON object")

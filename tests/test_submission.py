@@ -510,3 +510,6 @@ def test_help_documents_consent():
     text = " ".join(cli("queue", "import", "--help").out.split())
     assert "--consent" in text and "agreed" in text
     assert "[--consent]" in cli("--help").out
+    assert "consent (the consent record, or null)" in " ".join(
+        cli("tasks", "show", "--help").out.split()
+    )
