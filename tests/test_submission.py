@@ -296,10 +296,10 @@ def test_the_window_import(qtbot, harness, tmp_path, case):
     statuses: dict[int, str] = {}
 
     def queue(dialog: QWidget) -> QPushButton:
-        table = dialog.table  # type: ignore[attr-defined]
+        table = dialog.table
         for position in range(table.rowCount()):
             statuses[int(table.item(position, 0).text())] = table.item(position, 1).text()
-        return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)  # type: ignore[attr-defined]
+        return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     picks = [queue] + ([message_box_button(case.confirm)] if case.asked else [])
     with answer_in_turn(qtbot, *picks) as seen:
