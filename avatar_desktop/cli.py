@@ -52,7 +52,7 @@ from avatar_desktop.core.downloads import (
     part_path,
 )
 from avatar_desktop.core.follower import Follower, FollowState, TaskAnswer
-from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, OutboxItem
+from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.paths import data_dir
@@ -74,6 +74,7 @@ from avatar_desktop.core.settings import (
     config_values,
 )
 from avatar_desktop.core.settings import FILE_NAME as SETTINGS_FILE
+from avatar_desktop.core.submission import ConsentGiven, screen
 from avatar_desktop.core.task_export import (
     CSV_COLUMNS,
     export_tasks,
@@ -442,33 +443,44 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
     if report.unknown_columns:
         say(f"{path.name}: unknown column(s) ignored: {', '.join(report.unknown_columns)}")
 
-    same: dict[int, int | None] = {}
-    if not args.allow_duplicates:
-        numbered = [(row.line, row.request) for row in report.rows if row.request is not None]
-        same = session.outbox.split_duplicates(url, numbered)[1]
-    new: list[NewItem] = []
-    duplicates = invalid = 0
+    numbered = [(row.line, row.request) for row in report.rows if row.request is not None]
+    screening = screen(session.outbox, session.tasks, url, numbered)
+    chosen = screening.chosen(args.allow_duplicates)
+    queued = set(chosen)
+    invalid = 0
     for row in report.rows:
         if row.request is None:
             invalid += 1
             row_note(row.describe())
-            continue
-        if row.line in same:
-            duplicates += 1
-            earlier = same[row.line]
+        elif row.line not in queued:
+            earlier = screening.duplicates[row.line].number
             where = (
                 f"the same request as line {earlier}"
                 if earlier is not None
                 else f"the same request is already in the outbox or the task list for {url}"
             )
             row_note(f"line {row.line}: skipped: {where} (--allow-duplicates queues it anyway)")
-            continue
-        new.append(NewItem(row.request, source=f"{path.name} line {row.line}"))
+    unconsented = {} if args.consent else screening.needs_consent(chosen)
+    for line, sample in unconsented.items():
+        row_note(
+            f"line {line}: consent needed for the voice sample {sample} (--consent confirms "
+            "that the speaker agreed to having it cloned)"
+        )
+    given = ConsentGiven.COMMAND_LINE if args.consent else None
+    new, _left_out = screening.items(chosen, given, lambda line: f"{path.name} line {line}")
+    duplicates = len(numbered) - len(chosen)
 
     counts = f"{duplicates} duplicate(s) skipped, {invalid} invalid row(s)"
     if args.dry_run:
         out(f"Dry run: {len(new)} item(s) would be queued for {url}; {counts}. Nothing changed.")
-        return EXIT_USAGE if invalid else EXIT_OK
+        return EXIT_USAGE if invalid or unconsented else EXIT_OK
+    if unconsented:
+        raise CliExit(
+            EXIT_USAGE,
+            f"Nothing was queued: {len(unconsented)} row(s) clone a voice from a sample with no "
+            "consent on record. If each speaker agreed to having their voice cloned, import "
+            "again with --consent.",
+        )
     if invalid and not args.skip_invalid:
         raise CliExit(
             EXIT_USAGE,
@@ -975,6 +987,10 @@ def task_details(record: TaskRecord) -> list[str]:
     if record.cover_url:
         rows.append(("cover", record.cover_url))
     rows.append(("saved", record.saved_path or "-"))
+    if record.consent is not None:
+        given = record.consent.get("given")
+        how = f", given {given}" if given else ""
+        rows.append(("consent", f"{record.consent.get('confirmed_at')}{how}"))
     width = max(len(name) for name, _value in rows)
     return [f"{name.ljust(width)}  {_plain(value)}" for name, value in rows]
 
@@ -1215,7 +1231,7 @@ def _export_file(value: str) -> str:
 
 COMMANDS = """\
 commands:
-  queue import FILE [--dry-run] [--skip-invalid] [--allow-duplicates]
+  queue import FILE [--dry-run] [--skip-invalid] [--allow-duplicates] [--consent]
   queue list [--json]
   queue send [--wait] [--yes] [--concurrency N]
   queue cancel ID  |  queue retry ID  |  queue resolve ID (--task-id T | --discard)
@@ -1331,6 +1347,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="queue rows identical to a job already queued or submitted (each is billed)",
     )
+    imp.add_argument(
+        "--consent",
+        action="store_true",
+        help="confirm that the speaker of each voice sample cloned (create_voice) agreed to "
+        "having the voice cloned; without it a sample with no consent on record exits 2",
+    )
     lst = command(queue_commands, "list", "list the items of every service", cmd_queue_list)
     lst.add_argument("--json", action="store_true", help="print a JSON array")
     send = command(
@@ -1417,11 +1439,12 @@ def build_parser() -> argparse.ArgumentParser:
         "show one task: status, times, reasons, links, saved file",
         cmd_tasks_show,
         details="Status and progress, the submitted / started / finished times and the "
-        "duration, fail_reason (the service's words), error (the app's), every result link "
-        "and the saved file. A task id not in the list exits 2.\n\n"
+        "duration, fail_reason (the service's words), error (the app's), every result link, "
+        "the saved file and, for a cloned voice, when and how the speaker's consent was "
+        "given. A task id not in the list exits 2.\n\n"
         "--json prints one JSON object: every field of 'tasks list --json' plus "
         "submitted_at, started_at, finished_at, checked_at (ISO 8601 or null), saved_path, "
-        "label and links (variant -> URL).",
+        "label, links (variant -> URL) and consent (the consent record, or null).",
     )
     show.add_argument("task_id", metavar="TASK_ID", type=_task_id)
     show.add_argument("--json", action="store_true", help="print a JSON object")

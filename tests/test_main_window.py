@@ -27,7 +27,9 @@ from avatar_desktop.core.db import Database
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import ItemState, Outbox, WaitKind
 from avatar_desktop.core.owners import owner_is_alive
+from avatar_desktop.core.request import ClonedVoice, GenerationRequest, Language
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
+from avatar_desktop.core.submission import CONSENT_STATEMENT, ConsentGiven, consent_record
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
 from avatar_desktop.sandbox import Fault, SandboxServer
@@ -36,7 +38,6 @@ from avatar_desktop.ui.i18n import Translators
 from avatar_desktop.ui.main_window import MainWindow
 from avatar_desktop.ui.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.settings_dialog import SettingsDialog
-from avatar_desktop.ui.submit_flow import CONSENT_STATEMENT
 from avatar_desktop.ui.task_model import TaskTableModel
 
 AVATAR = "https://cdn.example.com/people/anna.png"
@@ -706,9 +707,13 @@ def test_ctrl_return_submits(qtbot, harness):
     assert len(harness.posts()) == 1
 
 
-def test_ctrl_enter_in_the_text_box_submits(qtbot, harness, monkeypatch):
-    # Consent is tested elsewhere; here the dialog would only be in the way.
-    monkeypatch.setattr(harness.window.submission, "_consent_for", lambda url: {"sample_url": url})
+def test_ctrl_enter_in_the_text_box_submits(qtbot, harness):
+    # Consent is tested elsewhere; here it is on record (a cancelled item of another service),
+    # so no question is in the way.
+    sample = f"{harness.window.config.base_url}/media/samples/voice-25s.wav"
+    earlier = GenerationRequest(AVATAR, ClonedVoice(sample, Language.EN, "Earlier."))
+    consent = consent_record(sample, ConsentGiven.WINDOW)
+    harness.outbox.cancel(harness.outbox.add("http://127.0.0.1:1", earlier, consent=consent))
     fill_clone(qtbot, harness.window, text="Line one")
     edit = harness.compose.clone_text.edit
     edit.setFocus()

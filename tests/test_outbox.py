@@ -342,17 +342,6 @@ def test_a_full_disk_keeps_the_task_id_in_memory(outbox, owner, sandbox, db):
     assert sender.unsaved.snapshot() == {item_id: outcome.task_id}
 
 
-def test_duplicates_of_a_batch_are_split_out(outbox, db):
-    service = "http://127.0.0.1:1"
-    outbox.add(service, request(1))
-    TaskStore(db).add_task("a" * 32, service, request(2).to_payload())
-    fresh, duplicates = outbox.split_duplicates(
-        service, [(2, request(1)), (3, request(2)), (4, request(3)), (5, request(3))]
-    )
-    assert fresh == [4] and duplicates == {2: None, 3: None, 5: 4}
-    assert outbox.split_duplicates("http://127.0.0.1:2", [(2, request(1))]) == ([2], {})
-
-
 def test_a_run_sends_only_the_items_it_was_given(outbox, owner, sandbox):
     first = outbox.add(sandbox.base_url, request(1))
     later = outbox.add(sandbox.base_url, request(2))  # queued after the user said yes

@@ -10,6 +10,8 @@ from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.importer import parse_csv
 from avatar_desktop.core.outbox import Outbox
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
+from avatar_desktop.core.submission import screen
+from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.ui.drafts_dialog import DraftsDialog
 from avatar_desktop.ui.import_dialog import ImportPreviewDialog
 from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
@@ -70,16 +72,22 @@ def test_import_preview_lists_problems_and_duplicates(qtbot, tmp_path):
         "https://example.com/a.png,https://example.com/2.mp3,maybe\n"
         "https://example.com/a.png,https://example.com/3.mp3,no\n"
     )
-    dialog = ImportPreviewDialog(tmp_path / "jobs.csv", report, {4}, SERVICE)
+    with Database(tmp_path / "d.sqlite3") as db:
+        outbox = Outbox(db)
+        outbox.add(SERVICE, report.rows[2].request)  # line 4 is queued already
+        numbered = [(row.line, row.request) for row in report.valid]
+        screening = screen(outbox, TaskStore(db), SERVICE, numbered)
+    dialog = ImportPreviewDialog(tmp_path / "jobs.csv", report, screening)
     qtbot.addWidget(dialog)
     ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
     assert ok.text() == "Queue 1 job(s)"
-    assert [row.line for row in dialog.chosen()] == [2]
+    assert dialog.chosen() == [2]
     # The invalid row comes first, with its line and a reason.
     assert dialog.table.item(0, 0).text() == "3"
     assert "no_watermark" in dialog.table.item(0, 2).text()
+    assert dialog.table.item(1, 1).text() == "Already queued or sent"
     dialog.allow_duplicates.setChecked(True)
-    assert [row.line for row in dialog.chosen()] == [2, 4]
+    assert dialog.chosen() == [2, 4]
 
 
 def test_drafts_dialog_opens_renames_and_deletes(qtbot, tmp_path, monkeypatch):

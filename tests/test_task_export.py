@@ -117,7 +117,9 @@ def test_task_detail_json_has_every_field_of_task_json_plus_times_and_links(fill
         "saved_path",
         "label",
         "links",
+        "consent",
     }
+    assert detail["consent"] is None  # no voice was cloned
     assert detail["started_at"] == STARTED.isoformat()
     assert detail["finished_at"] == FINISHED.isoformat()
     assert detail["checked_at"] is not None

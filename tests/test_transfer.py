@@ -9,7 +9,8 @@ import pytest
 from avatar_desktop.core.db import Database
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import ItemState, Outbox
-from avatar_desktop.core.request import AudioTrack, GenerationRequest
+from avatar_desktop.core.request import AudioTrack, ClonedVoice, GenerationRequest, Language
+from avatar_desktop.core.submission import ConsentGiven, consent_record
 from avatar_desktop.core.transfer import read_export, write_export
 
 SERVICE = "https://api.gpt.ge"
@@ -66,3 +67,22 @@ def test_invalid_entries_are_skipped_and_named(tmp_path):
         report = read_export(tmp_path / "e.json", Drafts(db), Outbox(db))
     assert report.drafts == 0 and report.items == 0
     assert report.skipped[0].startswith("draft 1") and report.skipped[1].startswith("item 1")
+
+
+def test_the_consent_record_of_a_cloned_voice_travels_with_its_item(tmp_path):
+    sample = "https://example.com/voice.wav"
+    clone = GenerationRequest("https://example.com/a.png", ClonedVoice(sample, Language.EN, "Hi"))
+    record = consent_record(sample, ConsentGiven.WINDOW)
+    with Database(tmp_path / "one.sqlite3") as db:
+        outbox = Outbox(db)
+        outbox.add(SERVICE, clone, consent=record)
+        outbox.add(SERVICE, request(1))
+        write_export(tmp_path / "export.json", Drafts(db), outbox)
+    data = json.loads((tmp_path / "export.json").read_text(encoding="utf-8"))
+    data["outbox"].append({**data["outbox"][0], "consent": {**record, "sample_url": "other"}})
+    (tmp_path / "export.json").write_text(json.dumps(data), encoding="utf-8")
+    with Database(tmp_path / "two.sqlite3") as db:
+        outbox = Outbox(db)
+        read_export(tmp_path / "export.json", Drafts(db), outbox)
+        # The record comes back with its clone; one naming another sample does not.
+        assert [item.consent for item in outbox.items()] == [record, None, None]

@@ -230,6 +230,10 @@ class _Note:
     task_id: str | None
 
 
+_HASHES_PER_QUERY = 400
+"""Payload hashes per ``IN (…)`` list (twice per statement: under SQLite's 999 variables)."""
+
+
 @dataclass(frozen=True)
 class NewItem:
     """What :meth:`Outbox.add_many` queues: a valid request and where it came from."""
@@ -306,39 +310,43 @@ class Outbox:
             ).fetchall()
         return [_item(row) for row in rows]
 
-    def known_hashes(self, service_url: str) -> set[str]:
-        """The payload hashes of every live item and task of ``service_url`` (for an import
-        that checks thousands of rows for duplicates at once)."""
+    def known_hashes(self, service_url: str, hashes: Iterable[str]) -> set[str]:
+        """Which of ``hashes`` (:func:`~avatar_desktop.core.db.payload_hash` values) belong to a
+        live item or a task of ``service_url``: an import checks thousands of rows at once."""
+        wanted = list(dict.fromkeys(hashes))
+        known: set[str] = set()
+        with self.db.connection() as conn:
+            for start in range(0, len(wanted), _HASHES_PER_QUERY):
+                chunk = wanted[start : start + _HASHES_PER_QUERY]
+                marks = ", ".join("?" * len(chunk))
+                rows = conn.execute(
+                    f"SELECT payload_hash FROM outbox WHERE payload_hash IN ({marks}) "
+                    "AND service_url = ? AND state != ? "
+                    f"UNION SELECT payload_hash FROM tasks WHERE payload_hash IN ({marks}) "
+                    "AND service_url = ?",
+                    (*chunk, service_url, ItemState.CANCELLED.value, *chunk, service_url),
+                ).fetchall()
+                known.update(row[0] for row in rows)
+        return known
+
+    def consent_records(self) -> list[dict[str, Any]]:
+        """Every consent record kept with an item or a task (of any service), items first,
+        oldest first."""
         with self.db.connection() as conn:
             rows = conn.execute(
-                "SELECT payload_hash FROM outbox WHERE service_url = ? AND state != ? "
-                "UNION SELECT payload_hash FROM tasks WHERE service_url = ?",
-                (service_url, ItemState.CANCELLED.value, service_url),
+                "SELECT consent FROM (SELECT 0 AS kind, item_id AS id, consent FROM outbox "
+                "WHERE consent IS NOT NULL UNION ALL SELECT 1, row_id, consent FROM tasks "
+                "WHERE consent IS NOT NULL) ORDER BY kind, id"
             ).fetchall()
-        return {row[0] for row in rows}
-
-    def split_duplicates(
-        self, service_url: str, requests: Sequence[tuple[int, GenerationRequest]]
-    ) -> tuple[list[int], dict[int, int | None]]:
-        """Split numbered requests (e.g. by file line) into new ones and duplicates: a request
-        identical to a live item or a task of ``service_url``, or to an earlier one of the same
-        batch, is a duplicate. Returns the numbers of the new ones, in order, and for each
-        duplicate the number of the earlier identical request of the batch (None when it is
-        already in the outbox or the task list)."""
-        known = self.known_hashes(service_url)
-        first: dict[str, int] = {}
-        fresh: list[int] = []
-        duplicates: dict[int, int | None] = {}
-        for number, request in requests:
-            key = payload_hash(service_url, request.to_payload())
-            if key in known:
-                duplicates[number] = None
-            elif key in first:
-                duplicates[number] = first[key]
-            else:
-                first[key] = number
-                fresh.append(number)
-        return fresh, duplicates
+        records = []
+        for (text,) in rows:
+            try:
+                record = json.loads(text)
+            except ValueError:
+                continue  # a damaged record is no record
+            if isinstance(record, dict):
+                records.append(record)
+        return records
 
     # -- reading --
 

@@ -5,7 +5,8 @@ One place for what a task looks like outside the app, shared by the window's exp
 
 * :func:`task_json` — a task as ``tasks list --json`` prints it;
 * :func:`task_detail_json` — the same plus the service's times, the saved path, the avatar's
-  short label and every result link: ``tasks show --json`` and each object of a JSON export;
+  short label, every result link and the consent record: ``tasks show --json`` and each object
+  of a JSON export;
 * :func:`export_tasks` — a CSV file (UTF-8 with a byte order mark, so that spreadsheets read
   Chinese text right; one header row, :data:`CSV_COLUMNS`) or a JSON file (an array of
   :func:`task_detail_json` objects), written atomically.
@@ -87,8 +88,9 @@ def task_json(record: TaskRecord) -> dict[str, Any]:
 def task_detail_json(record: TaskRecord) -> dict[str, Any]:
     """A task as ``avatar-cli tasks show --json`` prints it (and a JSON export holds it):
     every field of :func:`task_json`, plus ``submitted_at``, ``started_at``, ``finished_at``,
-    ``checked_at`` (ISO 8601 or null), ``saved_path``, ``label`` and ``links`` (every result
-    link, by variant: ``default``, ``no_watermark``, ``watermarked``)."""
+    ``checked_at`` (ISO 8601 or null), ``saved_path``, ``label``, ``links`` (every result
+    link, by variant: ``default``, ``no_watermark``, ``watermarked``) and ``consent`` (the
+    speaker's consent record a cloned voice was sent with, or null)."""
     detail = task_json(record)
     detail.update(
         {
@@ -99,6 +101,7 @@ def task_detail_json(record: TaskRecord) -> dict[str, Any]:
             "saved_path": record.saved_path,
             "label": record.label,
             "links": record.video_links(),
+            "consent": record.consent,
         }
     )
     return detail

@@ -7,7 +7,8 @@ The file is a JSON object::
      "outbox": [{"service": "https://api.gpt.ge", "payload": {...}, "state": "queued", ...}]}
 
 Drafts hold only form fields (:func:`~avatar_desktop.core.drafts.clean_draft`) and items only
-their request body and service, so no secret can travel in it. On import, items that are still
+their request body, service and the speaker's consent record of a cloned voice, so no secret
+can travel in it. On import, items that are still
 waiting (or that need the user) come back as ``queued`` for their own service; submitted and
 cancelled ones are not imported again — they were paid for, or dropped, on the first computer.
 """
@@ -25,6 +26,7 @@ from avatar_desktop.core.drafts import Drafts, clean_draft
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox
 from avatar_desktop.core.paths import write_atomically
 from avatar_desktop.core.request import GenerationRequest, ValidationError
+from avatar_desktop.core.submission import voice_sample
 
 FORMAT = "avatar-desktop-export"
 VERSION = 1
@@ -50,6 +52,7 @@ def export_data(drafts: Drafts, outbox: Outbox) -> dict[str, Any]:
                 "payload": item.payload,
                 "state": item.state.value,
                 "created_at": item.created_at.isoformat(),
+                "consent": item.consent,
             }
             for item in outbox.items(states=_RESENDABLE)
         ],
@@ -113,7 +116,10 @@ def import_data(data: Mapping[str, Any], drafts: Drafts, outbox: Outbox) -> Tran
         except ValidationError as exc:
             report.skipped.append(f"item {number}: {exc}")
             continue
-        by_service.setdefault(service, []).append(NewItem(request, source="import"))
+        consent = entry.get("consent")
+        if not isinstance(consent, Mapping) or consent.get("sample_url") != voice_sample(request):
+            consent = None  # only a record for this item's own sample travels with it
+        by_service.setdefault(service, []).append(NewItem(request, "import", consent))
     for service, items in by_service.items():
         report.items += len(outbox.add_many(service, items))
     return report

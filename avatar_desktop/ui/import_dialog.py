@@ -1,9 +1,10 @@
 """The import preview: what a file holds, row by row, before anything is queued.
 
 The window reads the file in the background (:func:`avatar_desktop.core.importer.read_file`)
-and finds duplicates (:meth:`~avatar_desktop.core.outbox.Outbox.split_duplicates`); this dialog
+and runs the submission checks (:func:`avatar_desktop.core.submission.screen`); this dialog
 shows the result — valid rows, invalid rows with their line and reason in the user's language,
-duplicates — and lets the user queue the valid ones.
+duplicates, voice clones whose sample has no consent on record — and lets the user queue the
+valid ones. Consent is asked once, naming the samples, when OK is clicked.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from avatar_desktop.core.importer import (
     RowIssueKind,
 )
 from avatar_desktop.core.request import GenerationRequest
+from avatar_desktop.core.submission import Screening
+from avatar_desktop.ui.consent import ask_consent
 from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.views import alert_colour
 
@@ -127,15 +130,20 @@ class ImportPreviewDialog(QDialog):
         self,
         path: Path,
         report: ImportReport,
-        duplicates: set[int],
-        service_url: str,
+        screening: Screening,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Import jobs"))
         self.resize(820, 520)
         self._report = report
-        self._duplicates = duplicates
+        self.screening = screening
+        self._duplicates = set(screening.duplicates)
+        self._unconsented = screening.needs_consent(screening.requests)
+        self.consent_given = False
+        """Whether the user confirmed the speakers' consent (asked on OK when needed)."""
+        duplicates = self._duplicates
+        service_url = screening.service_url
         valid = report.valid
         invalid = report.invalid
 
@@ -163,6 +171,13 @@ class ImportPreviewDialog(QDialog):
                 self.tr("Columns ignored (unknown): %1").replace(
                     "%1", ", ".join(report.unknown_columns)
                 )
+            )
+        if self._unconsented:
+            lines.append(
+                self.tr(
+                    "%1 row(s) clone a voice from a sample with no consent on record: you are "
+                    "asked about them when you queue the jobs."
+                ).replace("%1", str(len(self._unconsented)))
             )
         lines.extend(report.notes)
         summary = QLabel("\n".join(lines))
@@ -215,6 +230,9 @@ class ImportPreviewDialog(QDialog):
         elif row.line in self._duplicates:
             status = QTableWidgetItem(self.tr("Already queued or sent"))
             detail = self._describe(row.request)
+        elif row.line in self._unconsented:
+            status = QTableWidgetItem(self.tr("Needs consent"))
+            detail = self._describe(row.request)
         else:
             status = QTableWidgetItem(self.tr("Ready"))
             detail = self._describe(row.request)
@@ -232,10 +250,16 @@ class ImportPreviewDialog(QDialog):
         words = voice.get("text", "") if isinstance(voice, dict) else str(voice)
         return f"{request.mode.value} · {payload['avatar_url']} · {words}".replace("\n", " ")
 
-    def chosen(self) -> list[ImportRow]:
-        """The rows to queue: the valid ones, without duplicates unless allowed."""
-        allow = self.allow_duplicates.isChecked()
-        return [row for row in self._report.valid if allow or row.line not in self._duplicates]
+    def chosen(self) -> list[int]:
+        """The lines of the rows to queue: the valid ones, without duplicates unless allowed
+        (those needing consent included: :meth:`accept` asks about them)."""
+        return self.screening.chosen(self.allow_duplicates.isChecked())
+
+    def accept(self) -> None:
+        """OK: first ask once about the samples of the chosen rows with no consent on record."""
+        samples = self.screening.samples_needing_consent(self.chosen())
+        self.consent_given = bool(samples) and ask_consent(self, samples)
+        super().accept()
 
     def _update_button(self) -> None:
         count = len(self.chosen())

@@ -214,6 +214,7 @@ class MainWindow(QMainWindow):
         self.outbox_panel = OutboxPanel(OutboxTableModel(self._outbox))
         self.outbox_control = OutboxController(
             outbox=self._outbox,
+            tasks=self._store,
             drafts=self._drafts,
             runner=self.outbox_runner,
             background=self._background,

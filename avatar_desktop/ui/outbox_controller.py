@@ -21,14 +21,16 @@ from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import ItemState, NewItem, Outbox
+from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.request import GenerationRequest, ValidationError, check_identifier
+from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.ui.outbox_panel import OutboxPanel
 
 if TYPE_CHECKING:  # the importer and the dialogs load when first used, not at start-up
     from avatar_desktop.core.importer import ImportReport
+    from avatar_desktop.core.submission import Screening
     from avatar_desktop.core.transfer import TransferReport
 
 log = logging.getLogger("avatar_desktop.ui")
@@ -40,7 +42,7 @@ STATUS_MS = 8000
 class _ReadImport:
     path: Path
     report: ImportReport | None
-    duplicates: set[int]
+    screening: Screening | None
     transfer: TransferReport | None = None
 
 
@@ -59,6 +61,7 @@ class OutboxController(QObject):
         self,
         *,
         outbox: Outbox,
+        tasks: TaskStore,
         drafts: Drafts,
         runner: OutboxRunner,
         background: Runner,
@@ -67,6 +70,7 @@ class OutboxController(QObject):
     ) -> None:
         super().__init__(window)
         self.outbox = outbox
+        self.tasks = tasks
         self.drafts = drafts
         self.runner = runner
         self.background = background
@@ -271,8 +275,9 @@ class OutboxController(QObject):
         )
 
     def _read(self, path: Path, service: str) -> _ReadImport:
-        """On the background thread: parse, and find the duplicates."""
+        """On the background thread: parse, and run the submission checks."""
         from avatar_desktop.core.importer import read_file
+        from avatar_desktop.core.submission import screen
         from avatar_desktop.core.transfer import is_export, read_export
 
         if path.suffix.lower() == ".json":
@@ -282,42 +287,48 @@ class OutboxController(QObject):
                 data = None
             if is_export(data):
                 transfer = read_export(path, self.drafts, self.outbox)
-                return _ReadImport(path, None, set(), transfer)
+                return _ReadImport(path, None, None, transfer)
         report = read_file(path)
         numbered = [(row.line, row.request) for row in report.valid if row.request is not None]
-        _fresh, duplicates = self.outbox.split_duplicates(service, numbered)
-        return _ReadImport(path, report, set(duplicates))
+        return _ReadImport(path, report, screen(self.outbox, self.tasks, service, numbered))
 
     def _preview(self, result: _ReadImport, service: str) -> None:
+        from avatar_desktop.core.submission import ConsentGiven
         from avatar_desktop.ui.import_dialog import ImportPreviewDialog
 
         if result.transfer is not None:
             self._transferred(result.transfer)
             return
-        assert result.report is not None
-        dialog = ImportPreviewDialog(
-            result.path, result.report, result.duplicates, service, self.window
-        )
+        assert result.report is not None and result.screening is not None
+        screening = result.screening
+        dialog = ImportPreviewDialog(result.path, result.report, screening, self.window)
         if dialog.exec() != ImportPreviewDialog.DialogCode.Accepted:
             dialog.deleteLater()
             self.message.emit(self.tr("Nothing was queued."))
             return
-        rows = dialog.chosen()
+        chosen, given = dialog.chosen(), dialog.consent_given
         dialog.deleteLater()
-        items = [
-            NewItem(row.request, source=f"{result.path.name} line {row.line}")
-            for row in rows
-            if row.request is not None
-        ]
+        items, left_out = screening.items(
+            chosen,
+            ConsentGiven.WINDOW if given else None,
+            lambda line: f"{result.path.name} line {line}",
+        )
         self.background.run(
             lambda: self.outbox.add_many(service, items),
-            lambda ids: self._queued(len(ids)),
+            lambda ids: self._queued(len(ids), len(left_out)),
             lambda error: self._failed(self.tr("The jobs could not be queued."), error),
         )
 
-    def _queued(self, count: int) -> None:
+    def _queued(self, count: int, without_consent: int) -> None:
         self.refresh()
-        self.message.emit(self.tr("%n job(s) added to the outbox.", "", count))
+        text = self.tr("%n job(s) added to the outbox.", "", count)
+        if without_consent:
+            text += " " + self.tr(
+                "%n voice clone(s) not queued: the speaker's consent was not confirmed.",
+                "",
+                without_consent,
+            )
+        self.message.emit(text)
 
     def _transferred(self, report: TransferReport) -> None:
         self.refresh()

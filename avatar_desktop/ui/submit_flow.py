@@ -4,14 +4,14 @@ Both put the form's request into the outbox — the one path of every paid reque
 asks the :class:`~avatar_desktop.qt.outbox_runner.OutboxRunner` to send that item at once and
 shows its answer next to the form; "Add to outbox" leaves it for later. Before that, this flow
 asks what only the user can answer: the sample's length is measured first (the service refuses
-samples under 20 s), the same request sent before is confirmed, a cloned voice needs the
-speaker's consent.
+samples under 20 s), then the submission checks (:mod:`avatar_desktop.core.submission`) say
+whether the same request was queued or sent before (confirmed first) and whether a cloned
+voice's sample has the speaker's consent on record (asked first).
 """
 
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
@@ -23,10 +23,12 @@ from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.service import ApiError, NotSent
+from avatar_desktop.core.submission import ConsentGiven, Earlier, screen
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose_side import ComposeSide
+from avatar_desktop.ui.consent import ask_consent
 from avatar_desktop.ui.i18n import error_text, error_title, finding_text
 from avatar_desktop.ui.outbox_panel import STATE_NAMES
 from avatar_desktop.ui.session import Session
@@ -36,10 +38,6 @@ log = logging.getLogger("avatar_desktop.ui")
 
 CLOSE_GRACE_MS = 2000
 """How long closing waits for an in-flight submission's answer before leaving it unknown."""
-
-CONSENT_STATEMENT = (
-    "I confirm that the person whose voice is in this sample has agreed to having it cloned."
-)
 
 
 class SubmitFlow(QObject):
@@ -80,7 +78,6 @@ class SubmitFlow(QObject):
         """The outbox item Submit is waiting for."""
         self._after_check: tuple[str, dict[str, Any], str] | None = None
         """(what to do, the request, the service) once the running media check ends."""
-        self._consented: set[str] = set()
         self.closing = False
         runner.outcome.connect(self._on_outcome)
         runner.item_finished.connect(self._on_item_finished)
@@ -158,16 +155,20 @@ class SubmitFlow(QObject):
                 + "\n".join(blocking)
             )
             return
-        if not self._confirm_not_duplicate(request):
-            return
-        consent = None
-        if request.mode is VoiceMode.CREATE_VOICE:
-            consent = self._consent_for(request.to_payload()["create_voice"]["audio_url"])
-            if consent is None:
-                return
         service = self._session.config.base_url
+        screening = screen(self._outbox, self._store, service, [(0, request)])
+        earlier = screening.duplicates.get(0)
+        if earlier is not None and not self._confirm_send_again(earlier):
+            return
+        given = None
+        samples = screening.samples_needing_consent([0])
+        if samples:
+            if not ask_consent(self._window, samples):
+                return
+            given = ConsentGiven.WINDOW
+        (item,), _left_out = screening.items([0], given, lambda _number: "form")
         try:
-            item_id = self._outbox.add(service, request, source="form", consent=consent)
+            (item_id,) = self._outbox.add_many(service, [item])
         except StoreError as exc:
             side.show_error(
                 self.tr("The job could not be recorded, so it was not sent.") + f"\n{exc}"
@@ -239,31 +240,27 @@ class SubmitFlow(QObject):
         else:
             self._start(what)
 
-    def _confirm_not_duplicate(self, request: GenerationRequest) -> bool:
-        service = self._session.config.base_url
-        payload = request.to_payload()
-        tasks = self._store.find_same_request(service, payload)
-        items = [i for i in self._outbox.find_same(service, payload) if i.task_id is None]
-        if not tasks and not items:
-            return True
+    def _confirm_send_again(self, earlier: Earlier) -> bool:
+        """The same request was queued or sent before: send it again only when the user says
+        so."""
         box = QMessageBox(self._window)
         box.setIcon(QMessageBox.Icon.Warning)
         box.setWindowTitle(self.tr("Send the same request again?"))
         box.setTextFormat(Qt.TextFormat.PlainText)
-        if tasks:
-            earlier = tasks[0]
-            when = earlier.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
-            task = earlier.task_id or self.tr("(no task id: outcome unknown)")
+        if earlier.task is not None:
+            when = earlier.task.created_at.astimezone().strftime("%Y-%m-%d %H:%M")
+            task = earlier.task.task_id or self.tr("(no task id: outcome unknown)")
             text = (
                 self.tr("This exact request was already submitted at %1 as task %2.")
                 .replace("%1", when)
                 .replace("%2", task)
             )
         else:
-            state = QCoreApplication.translate("OutboxTableModel", STATE_NAMES[items[0].state])
+            assert earlier.item is not None  # the form's one request has no earlier row
+            state = QCoreApplication.translate("OutboxTableModel", STATE_NAMES[earlier.item.state])
             text = (
                 self.tr("This exact request is already in the outbox (item %1: %2).")
-                .replace("%1", str(items[0].item_id))
+                .replace("%1", str(earlier.item.item_id))
                 .replace("%2", state)
             )
         if not self._session.config.sandbox:
@@ -274,35 +271,6 @@ class SubmitFlow(QObject):
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
         return box.clickedButton() is send
-
-    def _consent_for(self, sample_url: str) -> dict[str, Any] | None:
-        if sample_url not in self._consented:
-            box = QMessageBox(self._window)
-            box.setIcon(QMessageBox.Icon.Question)
-            box.setWindowTitle(self.tr("Speaker's consent"))
-            box.setTextFormat(Qt.TextFormat.PlainText)
-            box.setText(
-                self.tr("Cloning a voice needs the speaker's permission.")
-                + "\n\n"
-                + self.tr("Sample: %1").replace("%1", sample_url)
-                + "\n\n"
-                + self.tr(
-                    "Do you confirm that the person whose voice is in this sample has "
-                    "agreed to having it cloned?"
-                )
-            )
-            yes = box.addButton(self.tr("I confirm"), QMessageBox.ButtonRole.AcceptRole)
-            box.addButton(QMessageBox.StandardButton.Cancel)
-            box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-            box.exec()
-            if box.clickedButton() is not yes:
-                return None
-            self._consented.add(sample_url)
-        return {
-            "sample_url": sample_url,
-            "confirmed_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "statement": CONSENT_STATEMENT,
-        }
 
     # -- the answer --
 
@@ -490,4 +458,4 @@ class SubmitFlow(QObject):
         loop.exec()
 
 
-__all__ = ["CONSENT_STATEMENT", "SubmitFlow"]
+__all__ = ["SubmitFlow"]

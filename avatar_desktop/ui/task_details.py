@@ -61,7 +61,9 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.follower import is_stalled
+from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.submission import ConsentGiven
 from avatar_desktop.core.tasks import LocalStatus, TaskRecord
 from avatar_desktop.qt.covers import CoverLoader, is_web_link
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
@@ -141,6 +143,28 @@ def format_time(moment: datetime | None) -> str:
         return _NO_VALUE
     local = QDateTime.fromMSecsSinceEpoch(round(moment.timestamp() * 1000))
     return local.toString("yyyy-MM-dd HH:mm:ss")
+
+
+def consent_text(record: Mapping[str, Any] | None) -> str:
+    """The speaker's consent a task was sent with: when, and how it was given; or a dash."""
+    if record is None:
+        return _NO_VALUE
+    given = record.get("given")
+    if given == ConsentGiven.WINDOW:
+        how = QCoreApplication.translate("TaskDetailsPane", "given in the window")
+    elif given == ConsentGiven.COMMAND_LINE:
+        how = QCoreApplication.translate("TaskDetailsPane", "given on the command line")
+    else:
+        how = QCoreApplication.translate("TaskDetailsPane", "given")
+    try:
+        when = datetime.fromisoformat(str(record.get("confirmed_at")))
+    except ValueError:
+        return how
+    return (
+        QCoreApplication.translate("TaskDetailsPane", "%1, %2", "a time, how consent was given")
+        .replace("%1", format_time(when))
+        .replace("%2", how)
+    )
 
 
 def format_duration(seconds: float) -> str:
@@ -648,6 +672,11 @@ class TaskDetailsPane(QWidget):
         self.duration_caption = _plain_label(wrap=False)
         self.duration_label = _plain_label()
         form.addRow(self.duration_caption, self.duration_label)
+        self.consent_caption = _plain_label(wrap=False)
+        self.consent_label = _plain_label()
+        self.consent_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        form.addRow(self.consent_caption, self.consent_label)
+        self.details_form = form
         layout.addLayout(form)
 
         # The request that was sent.
@@ -743,6 +772,10 @@ class TaskDetailsPane(QWidget):
         for name, label in self.time_labels.items():
             label.setText(format_time(getattr(record, name)))
         self.duration_label.setText(duration_text(record))
+        self.consent_label.setText(consent_text(record.consent))
+        self.details_form.setRowVisible(
+            self.consent_label, record.consent is not None or record.mode is VoiceMode.CREATE_VOICE
+        )
 
         if record.payload:
             self.request_text.set_text(request_json(record.payload))
@@ -949,6 +982,7 @@ class TaskDetailsPane(QWidget):
         for name, caption in _TIME_FIELDS:
             self.time_captions[name].setText(_translated(caption))
         self.duration_caption.setText(QCoreApplication.translate("TaskDetailsPane", "Duration"))
+        self.consent_caption.setText(QCoreApplication.translate("TaskDetailsPane", "Consent"))
         self.request_heading.setText(QCoreApplication.translate("TaskDetailsPane", "Request sent"))
         self.copy_request_button.setText(QCoreApplication.translate("TaskDetailsPane", "Copy"))
 
@@ -958,6 +992,7 @@ __all__ = [
     "CoverView",
     "SelectableText",
     "TaskDetailsPane",
+    "consent_text",
     "duration_text",
     "explain_failure",
     "format_duration",

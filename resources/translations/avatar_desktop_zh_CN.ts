@@ -315,6 +315,44 @@
     </message>
 </context>
 <context>
+    <name>Consent</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/consent.py" line="20"/>
+        <source>Speaker&apos;s consent</source>
+        <translation>说话人授权</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/consent.py" line="23"/>
+        <source>Sample: %1</source>
+        <translation>样本：%1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/consent.py" line="24"/>
+        <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
+        <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/consent.py" line="30"/>
+        <source>Samples:</source>
+        <translation>样本：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/consent.py" line="31"/>
+        <source>Do you confirm that the person whose voice is in each of these samples has agreed to having it cloned?</source>
+        <translation>您确认这些样本中每一位说话人都已同意克隆其声音吗？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/consent.py" line="37"/>
+        <source>Cloning a voice needs the speaker&apos;s permission.</source>
+        <translation>克隆声音需要获得说话人的授权。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/consent.py" line="44"/>
+        <source>I confirm</source>
+        <translation>我确认</translation>
+    </message>
+</context>
+<context>
     <name>CoverLoader</name>
     <message>
         <location filename="../../avatar_desktop/qt/covers.py" line="419"/>
@@ -622,99 +660,99 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="48"/>
         <source>“%2” is not yes or no (true/false, 1/0, 是/否).</source>
         <translation>“%2”不是有效的是/否值（true/false、1/0、是/否）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="51"/>
         <source>“%2” is not audio_url, create_voice or use_voice.</source>
         <translation>“%2”不是 audio_url、create_voice 或 use_voice 之一。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="54"/>
         <source>Not used by this row&apos;s voice mode: clear the cell or set the mode column.</source>
         <translation>此行的声音模式用不到该列：请清空该单元格，或填写 mode 列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="58"/>
         <source>More values than columns (a comma in a text that is not in quotes?).</source>
         <translation>值的个数多于列数（是否有文本中的逗号未放在引号内？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="61"/>
         <source>Quotes that do not match.</source>
         <translation>引号不匹配。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="64"/>
         <source>Not valid JSON.</source>
         <translation>不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="65"/>
         <source>Not a JSON object (a request body).</source>
         <translation>不是 JSON 对象（即一个请求体）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="75"/>
         <source>%1: %2</source>
         <comment>a column and its problem</comment>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="83"/>
         <source>; </source>
         <comment>between a row&apos;s problems</comment>
         <translation>；</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="90"/>
         <source>The file is too large to import.</source>
         <translation>文件过大，无法导入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="93"/>
         <source>This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.</source>
         <translation>这是电子表格工作簿：请先将其另存为 CSV（UTF-8），再导入该 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="94"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="97"/>
         <source>The file is not text (CSV, JSON or JSON Lines).</source>
         <translation>该文件不是文本文件（CSV、JSON 或 JSON Lines）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="100"/>
         <source>The file is empty.</source>
         <translation>文件为空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="101"/>
         <source>A required column is missing.</source>
         <translation>缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="104"/>
         <source>A column appears twice.</source>
         <translation>有一列出现了两次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="107"/>
         <source>A quoted value never ends; rows after it are lost.</source>
         <translation>有一个带引号的值缺少结束引号，其后的各行都会丢失。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="110"/>
         <source>The file is not valid JSON.</source>
         <translation>该文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="113"/>
         <source>The JSON file must hold an array of request bodies.</source>
         <translation>JSON 文件必须包含一个由请求体组成的数组。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="119"/>
         <source>Line %1: </source>
         <translation>第 %1 行：</translation>
     </message>
@@ -722,62 +760,72 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="137"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="151"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="164"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="171"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="178"/>
+        <source>%1 row(s) clone a voice from a sample with no consent on record: you are asked about them when you queue the jobs.</source>
+        <translation>%1 行要从尚未记录同意的样本克隆声音：加入队列时会询问您。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="189"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="189"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="189"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="205"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="227"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="231"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="234"/>
+        <source>Needs consent</source>
+        <translation>需要同意</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="237"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="267"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
@@ -1038,12 +1086,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="354"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="356"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1058,152 +1106,152 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="357"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="373"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="375"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="444"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="607"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="608"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="609"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="610"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="611"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="612"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="613"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="615"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="615"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="616"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="635"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="636"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="647"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="648"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="648"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="649"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="649"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="665"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="666"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="505"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="506"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="507"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="508"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="511"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="516"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="517"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="532"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="533"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="543"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="549"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="550"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="669"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="670"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="436"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="455"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="457"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1588,192 +1636,199 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="119"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="127"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="130"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="138"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="138"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="142"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="141"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="145"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="146"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="154"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="162"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="351"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="171"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="175"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="185"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="187"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="199"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="202"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="214"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="207"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="214"/>
         <source>That is not a task id.</source>
         <translation>这不是有效的任务 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="219"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="237"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="265"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="266"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="270"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="274"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="303"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="307"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="315"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="319"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="320"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="324"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="327"/>
+        <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
+        <translation>
+            <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="325"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="336"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="332"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="343"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="333"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="344"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="358"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="358"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="364"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="365"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="373"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="375"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="371"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="382"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="387"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -2382,238 +2437,213 @@ It has been left exactly as it is.</source>
 <context>
     <name>SubmitFlow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="100"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="105"/>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="147"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="104"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="106"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="111"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="108"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="131"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="153"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="174"/>
         <source>The job could not be recorded, so it was not sent.</source>
         <translation>无法记录该任务，因此未发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="181"/>
         <source>Added to the outbox (%1 waiting).</source>
         <translation>已加入发件箱（%1 个待发送）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="186"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="187"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="188"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="197"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="201"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="234"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="238"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="251"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="248"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="252"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="254"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="265"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="262"/>
         <source>This exact request is already in the outbox (item %1: %2).</source>
         <translation>完全相同的请求已在发件箱中（第 %1 项：%2）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="267"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="269"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="282"/>
-        <source>Speaker&apos;s consent</source>
-        <translation>说话人授权</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="285"/>
-        <source>Cloning a voice needs the speaker&apos;s permission.</source>
-        <translation>克隆声音需要获得说话人的授权。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="287"/>
-        <source>Sample: %1</source>
-        <translation>样本：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="290"/>
-        <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
-        <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="294"/>
-        <source>I confirm</source>
-        <translation>我确认</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="292"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="297"/>
         <source>The service accepted the job as task %1, but it could not be saved in the task list yet (%2). Note this task id; the app keeps trying to save it.</source>
         <translation>服务已接受该任务，任务 ID 为 %1，但暂时无法保存到任务列表（%2）。请记下此任务 ID；应用会继续尝试保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="437"/>
         <source>Paid requests are waiting for the service&apos;s answer. If you quit now, their task ids are lost and the jobs are kept as “Outcome unknown”.</source>
         <translation>有付费请求正在等待服务的响应。如果现在退出，它们的任务 ID 将丢失，这些任务会被标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="351"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="319"/>
         <source>The job waits in the outbox and goes out at %1 on its own.</source>
         <translation>任务在发件箱中等待，将于 %1 自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="327"/>
         <source>The job waits in the outbox until the token is fixed; nothing is lost.</source>
         <translation>任务将在发件箱中等待，直到令牌问题解决；不会丢失任何内容。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="352"/>
         <source>The service asked to wait before the next request: the job waits in the outbox and goes out by itself.</source>
         <translation>服务要求在下一次请求前等待：任务已留在发件箱中，稍后会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="356"/>
         <source>Another program sent this job meanwhile: see the outbox.</source>
         <translation>另一个程序已在此期间发送了该任务：请查看发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="363"/>
         <source>The service cannot be reached</source>
         <translation>无法连接到服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="368"/>
         <source>Nothing was sent. Keep the job in the outbox? It is sent by itself as soon as the service can be reached.</source>
         <translation>未发送任何内容。要将任务保留在发件箱中吗？一旦可以连接到服务，它就会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="372"/>
         <source>Keep in outbox</source>
         <translation>保留在发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="373"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="379"/>
         <source>The job was discarded.</source>
         <translation>已丢弃该任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="383"/>
         <source>The job was already sent meanwhile: see the outbox.</source>
         <translation>该任务已在此期间发送：请查看发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="386"/>
         <source>The job waits in the outbox.</source>
         <translation>任务在发件箱中等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="433"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="401"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="410"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="415"/>
         <source>The job is kept in the outbox, marked “Outcome unknown”: there you can mark it as submitted with its task id, send it again, or discard it. The app will not resend it on its own.</source>
         <translation>任务已保留在发件箱中，并标记为“结果未知”：你可以在发件箱中按任务 ID 将其标记为已提交、再次发送或丢弃。应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="433"/>
         <source>A request is on its way</source>
         <translation>请求正在等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="441"/>
         <source>Wait for the answer</source>
         <translation>等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="442"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/submit_flow.py" line="453"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -2621,254 +2651,280 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskDetailsPane</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="78"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="79"/>
         <source>Video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="80"/>
         <source>Video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="81"/>
         <source>Cover picture</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="86"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="87"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="88"/>
         <source>Started</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="89"/>
         <source>Finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="90"/>
         <source>Last checked</source>
         <translation>最后查询</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="106"/>
         <source>The request went out but no answer came back: the job may exist on the service (and be billed). Check before sending it again.</source>
         <translation>请求已发出，但没有收到响应：该任务可能已在服务上创建（并已计费）。再次发送前请先确认。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="112"/>
         <source>The service does not know this task id; it is not asked about any more.</source>
         <translation>服务不认识此任务 ID；不会再查询它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="117"/>
         <source>The request is being sent.</source>
         <translation>请求正在发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="121"/>
         <source>Result links expire after some days: download the video to keep it.</source>
         <translation>结果链接会在几天后过期：请下载视频以便保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="127"/>
         <source>No news for hours. The app still asks about it now and then; Refresh asks at once.</source>
         <translation>数小时没有进展。应用仍会不时查询；点击“刷新”可立即查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="132"/>
         <source>The service has not said how the task is going yet; the app keeps asking.</source>
         <translation>服务尚未告知任务进展；应用会继续查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="152"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="154"/>
+        <source>given in the window</source>
+        <translation>在窗口中确认</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="156"/>
+        <source>given on the command line</source>
+        <translation>在命令行中确认</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="158"/>
+        <source>given</source>
+        <translation>已确认</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="164"/>
+        <source>%1, %2</source>
+        <comment>a time, how consent was given</comment>
+        <translation>%1，%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="176"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="180"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="187"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="193"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="208"/>
         <source>%1 (rendering: %2)</source>
         <translation>%1（渲染：%2）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="222"/>
         <source>The voice sample seems too short: cloning a voice needs a sample of at least 20 seconds of clear speech.</source>
         <translation>声音样本似乎太短：克隆声音需要至少 20 秒清晰语音的样本。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="234"/>
         <source>The service seems to have refused the content (the text, the picture or the voice). Changing it may help; sending the same request again will not.</source>
         <translation>服务似乎拒绝了内容（文本、图片或声音）。修改内容可能有帮助；再次发送相同的请求则不会。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="247"/>
         <source>The service could not use the picture: check that its link opens an image (JPEG or PNG) with one clearly visible face.</source>
         <translation>服务无法使用该图片：请检查其链接能否打开一张图片（JPEG 或 PNG），且图中有一张清晰可见的人脸。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="258"/>
         <source>The service may not have been able to fetch a file of the request: check that each link opens from any computer, not only from your own network.</source>
         <translation>服务可能无法获取请求中的某个文件：请检查每个链接能否从任何电脑打开，而不仅仅是在你自己的网络中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="266"/>
         <source>This is the local sandbox: the request asked it to fail (it contains “sandbox-fail”).</source>
         <translation>这是本地沙盒：请求要求它失败（其中包含“sandbox-fail”）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="278"/>
         <source>The service could not make this video.</source>
         <translation>服务无法生成此视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="287"/>
         <source>It gave no reason.</source>
         <translation>服务未给出原因。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="469"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="947"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="953"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="493"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="980"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="987"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="470"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="494"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="496"/>
         <source>Open the link in the web browser</source>
         <translation>在网页浏览器中打开链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="751"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="784"/>
         <source>Not known: this task was added by its id (made on the website or on another computer).</source>
         <translation>未知：此任务是通过其 ID 添加的（在网站或其他电脑上创建）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="811"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="844"/>
         <source>Loading cover…</source>
         <translation>正在加载封面…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="832"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="865"/>
         <source>The cover cannot be shown: %1</source>
         <translation>无法显示封面：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="850"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="883"/>
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="860"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="893"/>
         <source>Only web (http/https) links are opened.</source>
         <translation>只会打开网页（http/https）链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="885"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="918"/>
         <source>The saved file is no longer there: %1</source>
         <translation>已保存的文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="925"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="958"/>
         <source>Select a task to see its details</source>
         <translation>选择一个任务以查看其详细信息</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="928"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="961"/>
         <source>The service&apos;s words:</source>
         <translation>服务的原话：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="931"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="964"/>
         <source>Problem noticed by the app:</source>
         <translation>应用发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="933"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="966"/>
         <source>Saved video</source>
         <translation>已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="934"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="967"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="936"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="969"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="938"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="971"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="939"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="972"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="941"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="974"/>
         <source>Save the video on this computer</source>
         <translation>将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="945"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="978"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="946"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="979"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="948"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="981"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="951"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="984"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="952"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="985"/>
+        <source>Consent</source>
+        <translation>同意记录</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="986"/>
         <source>Request sent</source>
         <translation>已发送的请求</translation>
     </message>
