@@ -119,6 +119,7 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         self.hold: Hold | None = None
         self._clock = QTimer(self)
         self._clock.setSingleShot(True)
+        self._clock.setTimerType(Qt.TimerType.PreciseTimer)  # never early: the moment passed
         self._clock.timeout.connect(self._repaint)
         self.reload()
 
