@@ -532,3 +532,27 @@ def test_avatar_cli_says_until_when_the_service_asked_to_wait(cli_outbox, sandbo
     assert f"nothing to send to {sandbox.base_url} now: the service asked to wait until {due}" in (
         again.err
     )
+
+
+def test_switching_back_to_the_sandbox_says_what_waits_for_the_other_service(
+    qtbot, make_window, servers
+):
+    service = servers()
+    h = make_window(service=ServiceChoice.CUSTOM, server=service)
+    h.window.outbox_runner.pause()
+    item_id = h.outbox.add(service.base_url, request(1))
+    model = h.window.outbox_panel.model
+    qtbot.waitUntil(lambda: model.row_of(item_id) is not None)
+    assert model.data(model.index(0, model.COL_NEXT)) == "Held: sending paused"
+
+    h.settings.service = ServiceChoice.SANDBOX
+    h.window._apply_service()  # what accepting the settings dialog does
+    host = service.base_url.removeprefix("http://")
+    qtbot.waitUntil(lambda: model.data(model.index(0, model.COL_NEXT)) == f"Waits for {host}")
+    assert "1 wait for other services" in h.window.outbox_label.text()
+    assert h.window.outbox_label.text().startswith("Outbox: 0 waiting")
+    assert h.window.right_tabs.tabText(1) == "Outbox"
+    assert "1 wait for other services" in h.window.outbox_panel.summary.text()
+    panel = h.window.outbox_panel
+    panel.select_item(item_id)
+    assert panel.move_action.isEnabled()
