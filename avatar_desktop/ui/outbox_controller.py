@@ -118,8 +118,8 @@ class OutboxController(QObject):
             return None
         try:
             return self.outbox.summary(service)
-        except StoreError as exc:
-            log.warning("could not read the outbox: %s", exc)
+        except StoreError as exc:  # the panel shows the model's own error
+            log.debug("could not read the outbox: %s", exc)
             return None
 
     @Slot()
