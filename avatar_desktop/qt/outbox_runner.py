@@ -190,8 +190,9 @@ class OutboxRunner(QObject):
         self.owner = ProcessOwner(data_dir)
         self.gate = RateGate()
         self.policy = SendingPolicy(auto_send=auto_send)
-        """When sending goes on its own (the core's rules); read it, change it through the
-        runner's methods (they signal :attr:`state_changed`)."""
+        """When sending goes on its own (the core's rules). The window sets its ``auto_send``
+        setting; the rest changes through the runner's methods (they signal
+        :attr:`state_changed`)."""
         self.concurrency = concurrency
         self._config: ServiceConfig | None = None
         self._token: str | None = None
