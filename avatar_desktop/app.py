@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from avatar_desktop import __version__
+from avatar_desktop.core.config import SANDBOX_PORT
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -35,11 +36,6 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--verbose", action="store_true", help="log details to stderr")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     return parser.parse_args(argv)
-
-
-SANDBOX_PORT = 47651
-"""The built-in sandbox's usual port: the same address every run keeps drafts and the URLs of
-earlier sandbox tasks working. Another free port is used when it is taken."""
 
 
 class LazySandbox:

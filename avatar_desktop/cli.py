@@ -31,7 +31,14 @@ from urllib.parse import urlsplit
 import requests
 
 from avatar_desktop import __version__
-from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig, proxy_options
+from avatar_desktop.core.config import (
+    SANDBOX_PORT,
+    SANDBOX_TOKEN,
+    SANDBOX_URL,
+    ProxyMode,
+    ServiceConfig,
+    proxy_options,
+)
 from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, DiskFull, StoreError, is_disk_full
 from avatar_desktop.core.delivery import (
     CONFIRM_ABOVE,
@@ -52,10 +59,18 @@ from avatar_desktop.core.downloads import (
     part_path,
 )
 from avatar_desktop.core.follower import Follower, FollowState, TaskAnswer
-from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem
+from avatar_desktop.core.outbox import (
+    CannotMove,
+    ItemState,
+    MoveRefusal,
+    Outbox,
+    OutboxItem,
+    OutboxSummary,
+)
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.sending import Idle, needs_confirmation, why_nothing_sent
 from avatar_desktop.core.service import (
     ApiError,
     BaseUrlError,
@@ -341,9 +356,9 @@ class Session:
         return Target(settings.service_config(None))
 
     def _sandbox_url(self, live: bool) -> str:
-        from avatar_desktop.app import SANDBOX_PORT, LazySandbox
+        from avatar_desktop.app import LazySandbox
 
-        usual = f"http://127.0.0.1:{SANDBOX_PORT}"
+        usual = SANDBOX_URL
         if not live:
             return usual
         if self._sandbox is not None:
@@ -568,6 +583,19 @@ def _confirm(count: int, url: str, sandbox: bool) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
+def _say_elsewhere(summary: OutboxSummary) -> None:
+    """Items that wait for other services than this run's are never sent by it: say so."""
+    if not summary.other_waiting:
+        return
+    where = "; ".join(
+        f"{url}: {', '.join(map(str, ids))}" for url, ids in summary.elsewhere.items()
+    )
+    say(
+        f"{summary.other_waiting} item(s) wait for other services ({where}): "
+        f"'avatar-cli queue move ID' moves one to {summary.service_url}"
+    )
+
+
 def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     target = session.target(live=True)
     token = session.token(target)
@@ -581,10 +609,21 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     else:
         chosen = outbox.due_ids(url, explicit=True)
     count = len(chosen)
+    summary = outbox.summary(url)
+    _say_elsewhere(summary)
     if count == 0:
-        say(f"nothing to send to {url}.")
+        idle = why_nothing_sent(summary)
+        if idle.why is Idle.SERVICE_WAIT and idle.until is not None:
+            when = datetime.fromtimestamp(idle.until).strftime("%H:%M:%S")
+            say(
+                f"nothing to send to {url} now: the service asked to wait until {when} "
+                "('queue send --wait' waits for it)."
+            )
+        else:
+            say(f"nothing to send to {url}.")
         return _needs_user(session, url)
-    if count > CONFIRM_ABOVE and not args.yes and not _confirm(count, url, target.config.sandbox):
+    sandbox = target.config.sandbox
+    if needs_confirmation(count) and not args.yes and not _confirm(count, url, sandbox):
         raise CliExit(
             EXIT_USAGE,
             f"{count} items would be sent to {url} and each accepted one is billed; nothing was "
@@ -685,6 +724,38 @@ def cmd_queue_retry(session: Session, args: argparse.Namespace) -> int:
             "its earlier send may have created a job (and been billed); the next 'queue send' "
             "sends it again."
         )
+    return EXIT_OK
+
+
+def cmd_queue_move(session: Session, args: argparse.Namespace) -> int:
+    target = session.target(live=False)
+    url = target.url
+    try:
+        session.outbox.move(args.id, url)
+    except CannotMove as refused:
+        item = refused.item
+        if refused.why is MoveRefusal.SAME_SERVICE:
+            message = f"Item {args.id} is already queued for {url}; nothing was moved."
+        elif refused.why is MoveRefusal.STATE and item is not None:
+            message = (
+                f"Item {args.id} is {item.state.value}; only queued, retry_wait or refused "
+                "items can be moved."
+            )
+            if item.state is ItemState.OUTCOME_UNKNOWN:
+                message += " Its job may exist on its service: 'queue resolve' it first."
+        elif refused.why is MoveRefusal.DUPLICATE:
+            message = (
+                f"Item {args.id} was not moved: the same request is already queued or "
+                f"submitted for {url} ({refused.duplicate}) and would be billed twice. "
+                f"'avatar-cli queue cancel {args.id}' drops this copy."
+            )
+        else:
+            message = f"There is no outbox item {args.id}."
+        raise CliExit(EXIT_USAGE, message) from None
+    out(f"item {args.id}: moved to {url}")
+    flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
+    billed = "" if target.config.sandbox else " (and billed there)"
+    say(f"the next 'avatar-cli {flag}queue send' sends it{billed}.")
     return EXIT_OK
 
 
@@ -1235,6 +1306,7 @@ commands:
   queue list [--json]
   queue send [--wait] [--yes] [--concurrency N]
   queue cancel ID  |  queue retry ID  |  queue resolve ID (--task-id T | --discard)
+  queue move ID
   tasks list [--json]
   tasks refresh [--wait] [--timeout SECONDS]
   tasks add TASK_ID
@@ -1389,6 +1461,18 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_queue_retry,
     )
     retry.add_argument("id", metavar="ID", type=_item_id)
+    move = command(
+        queue_commands,
+        "move",
+        "send an item to the service of this run instead of its own (billed there)",
+        cmd_queue_move,
+        details="An item is only ever sent to the service it was queued for; this moves it "
+        "to the service of this run (--service, --sandbox, else the settings'), where it is "
+        "queued afresh (its wait and reason cleared). Only queued, retry_wait and refused "
+        "items move. An unknown id, another state, the same service, or the same request "
+        "already queued or submitted there exits 2 and changes nothing.",
+    )
+    move.add_argument("id", metavar="ID", type=_item_id)
     resolve = command(
         queue_commands,
         "resolve",

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 from test_downloads import FlakyServer
 
-from avatar_desktop.app import SANDBOX_PORT
 from avatar_desktop.cli import EXIT_CODES
 from avatar_desktop.core.client import AvatarClient
+from avatar_desktop.core.config import SANDBOX_PORT
 from avatar_desktop.core.db import Database, canonical_json
 from avatar_desktop.core.downloads import part_path
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, WaitKind

@@ -13,7 +13,8 @@ from avatar_desktop.core.delivery import Decision
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox
 from avatar_desktop.core.owners import ProcessOwner
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
-from avatar_desktop.qt.outbox_runner import RECOVER_EVERY_TICKS, OutboxRunner
+from avatar_desktop.core.sending import RECOVER_EVERY_TICKS
+from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.store_watch import StoreWatch
 from avatar_desktop.sandbox import Fault, SandboxServer
 
@@ -100,7 +101,7 @@ def test_refused_token_pauses_until_the_token_changes(qtbot, make_runner, db, sa
     runner = make_runner()
     with qtbot.waitSignal(runner.token_refused, timeout=5000):
         runner.configure(config_for(sandbox.base_url), "old-token")
-    assert runner.token_paused
+    assert runner.policy.token_paused
     qtbot.waitUntil(lambda: not runner.busy, timeout=5000)
     assert counts(db, sandbox.base_url)[ItemState.QUEUED] == 2  # nothing lost
     sandbox.clear_faults()
@@ -116,11 +117,11 @@ def test_offline_then_back_resumes_by_itself(qtbot, make_runner, db):
     Outbox(db).add(url, request(1))
     runner = make_runner()
     runner.configure(config_for(url), SANDBOX_TOKEN)
-    qtbot.waitUntil(lambda: not runner.online, timeout=10000)
+    qtbot.waitUntil(lambda: not runner.policy.online, timeout=10000)
     assert counts(db, url)[ItemState.RETRY_WAIT] == 1
     with SandboxServer(port=port, step_seconds=0) as server:
         qtbot.waitUntil(lambda: counts(db, url)[ItemState.SUBMITTED] == 1, timeout=15000)
-        assert runner.online
+        assert runner.policy.online
         assert len(server.requests) == 1
 
 

@@ -10,6 +10,7 @@ from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.importer import parse_csv
 from avatar_desktop.core.outbox import Outbox
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
+from avatar_desktop.core.sending import Hold
 from avatar_desktop.core.submission import screen
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.ui.drafts_dialog import DraftsDialog
@@ -60,7 +61,7 @@ def test_outbox_panel_offers_what_the_selection_allows(qtbot, tmp_path):
         with qtbot.waitSignal(panel.resolve_item) as asked:
             panel.resolve_action.trigger()
         assert asked.args == [item_id]
-        panel.set_state(paused=False, token_paused=True, reachable=True, busy=False)
+        panel.show_summary(outbox.summary(SERVICE), Hold.TOKEN_REFUSED)
         assert "refused the token" in panel.summary.text()
         assert "1 need your decision" in panel.summary.text()
 

@@ -92,7 +92,7 @@ def test_queue_while_offline_then_it_goes_out_by_itself(qtbot, make_window, memo
 def test_the_outbox_follows_avatar_cli_by_itself(qtbot, make_window, sandbox, tmp_path):
     folder = data_dir()
     h = make_window(store_path=folder / "tasks.sqlite3")
-    h.window.outbox_runner.auto_send = False  # here the command line does the sending
+    h.window.outbox_runner.policy.auto_send = False  # here the command line does the sending
     panel = h.window.outbox_panel
     jobs = tmp_path / "jobs.csv"
     jobs.write_text(

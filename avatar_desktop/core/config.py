@@ -96,3 +96,9 @@ class ServiceConfig:
 
 SANDBOX_TOKEN = "sandbox-token"
 """The token sent to the built-in sandbox, which accepts any non-empty token by default."""
+
+SANDBOX_PORT = 47651
+"""The built-in sandbox's usual port: the same address every run keeps drafts and the URLs of
+earlier sandbox tasks working. Another free port is used when it is taken."""
+SANDBOX_URL = f"http://127.0.0.1:{SANDBOX_PORT}"
+"""The built-in sandbox's usual address (items queued for it keep it)."""

@@ -85,6 +85,12 @@ class ItemState(enum.StrEnum):
         """Stopped until the user decides (refused or outcome unknown)."""
         return self in (ItemState.REFUSED, ItemState.OUTCOME_UNKNOWN)
 
+    @property
+    def movable(self) -> bool:
+        """May be moved to another service (:meth:`Outbox.move`): not being sent, surely not
+        received by its own service (an ``outcome_unknown`` job may exist there), not done."""
+        return self in (ItemState.QUEUED, ItemState.RETRY_WAIT, ItemState.REFUSED)
+
 
 class WaitKind(enum.StrEnum):
     """Why an item waits in ``retry_wait``."""
@@ -93,6 +99,62 @@ class WaitKind(enum.StrEnum):
     """The service could not be reached; an explicit send tries again at once."""
     SERVICE = "service"
     """The service asked to wait (429 / 503, ``Retry-After``): always honoured."""
+
+
+class MoveRefusal(enum.StrEnum):
+    """Why :meth:`Outbox.move` did not move an item."""
+
+    NOT_FOUND = "not_found"
+    SAME_SERVICE = "same_service"
+    STATE = "state"
+    """Being sent, submitted, cancelled, or ``outcome_unknown`` (it may exist where it was)."""
+    DUPLICATE = "duplicate"
+    """The same request is already queued or submitted for the target: it would be billed
+    twice."""
+
+
+class CannotMove(Exception):
+    """:meth:`Outbox.move` refused; ``why`` says why, ``item`` is the item as it is (None when
+    there is none), ``duplicate`` the earlier item id or task id of the same request."""
+
+    def __init__(
+        self, why: MoveRefusal, item: OutboxItem | None = None, duplicate: str | None = None
+    ) -> None:
+        super().__init__(why.value)
+        self.why = why
+        self.item = item
+        self.duplicate = duplicate
+
+
+@dataclass(frozen=True)
+class OutboxSummary:
+    """What the outbox holds, seen from one service (the current one): the counts every view
+    shows (the window's tab, status bar and panel; ``avatar-cli queue send``), read at once."""
+
+    service_url: str
+    counts: dict[ItemState, int]
+    """The items of ``service_url`` in each state."""
+    due: int
+    """Items of ``service_url`` an explicit send (Send now, ``queue send``) would take now."""
+    next_attempt: float | None
+    """The earliest moment, still to come, at which a waiting item of ``service_url`` is due."""
+    elsewhere: dict[str, list[int]]
+    """The ids of the items waiting (queued, sending, retry_wait) for each other service."""
+
+    @property
+    def waiting(self) -> int:
+        """Items of ``service_url`` still on their way out."""
+        return sum(n for state, n in self.counts.items() if state.is_waiting)
+
+    @property
+    def needs_user(self) -> int:
+        """Items of ``service_url`` that wait for the user's decision."""
+        return sum(n for state, n in self.counts.items() if state.needs_user)
+
+    @property
+    def other_waiting(self) -> int:
+        """Items waiting for services other than ``service_url``."""
+        return sum(len(ids) for ids in self.elsewhere.values())
 
 
 @dataclass(frozen=True)
@@ -418,6 +480,47 @@ class Outbox:
                 (service_url, ItemState.RETRY_WAIT.value),
             ).fetchone()
         return None if row[0] is None else float(row[0])
+
+    def summary(self, service_url: str, *, now: float | None = None) -> OutboxSummary:
+        """The counts of :class:`OutboxSummary`, seen from ``service_url``, in one read."""
+        moment = time.time() if now is None else now
+        waiting = [s.value for s in ItemState if s.is_waiting]
+        marks = ", ".join("?" * len(waiting))
+        counts = dict.fromkeys(ItemState, 0)
+        elsewhere: dict[str, list[int]] = {}
+        with self.db.connection() as conn:
+            conn.execute("BEGIN")  # one snapshot for every count
+            try:
+                for state, count in conn.execute(
+                    "SELECT state, count(*) FROM outbox WHERE service_url = ? GROUP BY state",
+                    (service_url,),
+                ):
+                    counts[ItemState(state)] = count
+                due = conn.execute(
+                    "SELECT count(*) FROM outbox WHERE service_url = ? AND "
+                    f"{self._due_clause(True)}",
+                    (service_url, moment),
+                ).fetchone()[0]
+                upcoming = conn.execute(
+                    "SELECT min(next_attempt_at) FROM outbox WHERE service_url = ? AND state = ? "
+                    "AND wait_kind = ? AND next_attempt_at > ?",
+                    (service_url, ItemState.RETRY_WAIT.value, WaitKind.SERVICE.value, moment),
+                ).fetchone()[0]
+                for url, item_id in conn.execute(
+                    "SELECT service_url, item_id FROM outbox WHERE service_url != ? AND "
+                    f"state IN ({marks}) ORDER BY service_url, item_id",
+                    (service_url, *waiting),
+                ):
+                    elsewhere.setdefault(url, []).append(item_id)
+            finally:
+                conn.execute("COMMIT")
+        return OutboxSummary(
+            service_url=service_url,
+            counts=counts,
+            due=int(due),
+            next_attempt=None if upcoming is None else float(upcoming),
+            elsewhere=elsewhere,
+        )
 
     # -- sending --
 
@@ -763,6 +866,48 @@ class Outbox:
             ),
         )
 
+    def move(self, item_id: int, service_url: str) -> OutboxItem:
+        """Send item ``item_id`` to ``service_url`` instead of the service it was queued for
+        (where it is billed changes: the caller asks the user first). Only a
+        :attr:`~ItemState.movable` item moves; it becomes ``queued`` there, its wait, reason
+        and attempts cleared. The same request already queued or submitted for
+        ``service_url`` is not moved beside it (it would be billed twice). Returns the moved
+        item; raises :class:`CannotMove` saying why not."""
+        with self.db.transaction() as conn:
+            row = conn.execute(f"{_SELECT} WHERE item_id = ?", (item_id,)).fetchone()
+            if row is None:
+                raise CannotMove(MoveRefusal.NOT_FOUND)
+            item = _item(row)
+            if item.service_url == service_url:
+                raise CannotMove(MoveRefusal.SAME_SERVICE, item)
+            if not item.state.movable:
+                raise CannotMove(MoveRefusal.STATE, item)
+            key = payload_hash(service_url, item.payload)
+            body = canonical_json(item.payload)
+            same = conn.execute(
+                "SELECT item_id FROM outbox WHERE payload_hash = ? AND service_url = ? "
+                "AND payload = ? AND state != ? ORDER BY item_id LIMIT 1",
+                (key, service_url, body, ItemState.CANCELLED.value),
+            ).fetchone()
+            if same is not None:
+                raise CannotMove(MoveRefusal.DUPLICATE, item, f"item {same[0]}")
+            task = conn.execute(
+                "SELECT task_id FROM tasks WHERE payload_hash = ? AND service_url = ? "
+                "AND payload = ? ORDER BY row_id LIMIT 1",
+                (key, service_url, body),
+            ).fetchone()
+            if task is not None:
+                raise CannotMove(MoveRefusal.DUPLICATE, item, f"task {task[0]}")
+            conn.execute(
+                "UPDATE outbox SET service_url = ?, payload_hash = ?, state = ?, reason = NULL, "
+                "next_attempt_at = NULL, wait_kind = NULL, attempts = 0, updated_at = ? "
+                "WHERE item_id = ?",
+                (service_url, key, ItemState.QUEUED.value, time.time(), item_id),
+            )
+            moved = conn.execute(f"{_SELECT} WHERE item_id = ?", (item_id,)).fetchone()
+        log.info("item %d: moved from %s to %s", item_id, item.service_url, service_url)
+        return _item(moved)
+
     def resolve_submitted(self, item_id: int, task_id: str) -> int | None:
         """The user found the job of an ``outcome_unknown`` item on the service as ``task_id``:
         the item becomes ``submitted`` and the task enters the list. Returns the task row id,
@@ -806,10 +951,13 @@ __all__ = [
     "DISK_FULL_REASON",
     "INTERRUPTED_REASON",
     "NOT_WRITTEN_REASON",
+    "CannotMove",
     "ItemState",
+    "MoveRefusal",
     "NewItem",
     "Outbox",
     "OutboxItem",
+    "OutboxSummary",
     "Recovery",
     "WaitKind",
 ]

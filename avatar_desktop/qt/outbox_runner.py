@@ -1,18 +1,18 @@
-"""Runs the outbox's sender off the UI thread, and decides when the window sends on its own.
+"""Runs the outbox's sender off the UI thread, on the clock of the core's sending rules.
 
-The rules of sending are the core's (:mod:`avatar_desktop.core.delivery`); this adapter only
-runs them on a ``QThread`` and reports through signals:
+How one item is sent is :mod:`avatar_desktop.core.delivery`'s; when the window sends on its own
+is :mod:`avatar_desktop.core.sending`'s (:class:`~avatar_desktop.core.sending.SendingPolicy`:
+auto-send, asking before more than a few, the token and quota pauses, offline and back, how
+often to probe and recover). This adapter only drives them on a ``QThread`` and a timer and
+reports through signals:
 
 * **Submit** sends one item at once (:meth:`OutboxRunner.submit_item`), on a lane of its own so a
   long automatic run never delays it.
-* **Automatically** (a setting, on by default), while the service can be reached, the token
-  works and sending is not paused, every due item goes out, a few at a time. More than
-  :data:`~avatar_desktop.core.delivery.CONFIRM_ABOVE` at once asks first
-  (:attr:`OutboxRunner.confirmation_needed`): each one is billed.
-* A refused token pauses everything until the token changes or the user resumes.
-* An unreachable service marks the runner offline; a cheap check of the service host (a TCP
-  connection, nothing sent) runs every few seconds and resumes sending by itself.
-* Items a dead process left ``sending`` become ``outcome_unknown`` (checked every few seconds,
+* **Automatically**, every due item goes out, a few at a time; asking first
+  (:attr:`OutboxRunner.confirmation_needed`) when the policy says so.
+* An unreachable service is checked without sending anything (a TCP connection to its host)
+  and sending resumes by itself.
+* Items a dead process left ``sending`` become ``outcome_unknown`` (checked every few ticks,
   so an ``avatar-cli`` run killed while the window is open is seen too).
 """
 
@@ -31,10 +31,7 @@ from PySide6.QtNetwork import QNetworkInformation
 from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.delivery import (
-    CONFIRM_ABOVE,
-    Decision,
     RunReport,
-    RunStop,
     Sender,
     SendOutcome,
     UnsavedTaskIds,
@@ -43,14 +40,12 @@ from avatar_desktop.core.delivery import (
 from avatar_desktop.core.outbox import Outbox, Recovery
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
-from avatar_desktop.core.service import NotSent, is_loopback_host
+from avatar_desktop.core.sending import SendingPolicy, needs_confirmation, recover_due
 from avatar_desktop.qt.workers import Abandoned, WorkerThreads, call_abandonable
 
 log = logging.getLogger("avatar_desktop.qt.outbox")
 
 TICK_MS = 1000
-RECOVER_EVERY_TICKS = 5
-PROBE_EVERY_TICKS = 10
 
 
 @dataclass(frozen=True)
@@ -194,14 +189,13 @@ class OutboxRunner(QObject):
         self._data_dir = data_dir
         self.owner = ProcessOwner(data_dir)
         self.gate = RateGate()
-        self.auto_send = auto_send
+        self.policy = SendingPolicy(auto_send=auto_send)
+        """When sending goes on its own (the core's rules). The window sets its ``auto_send``
+        setting; the rest changes through the runner's methods (they signal
+        :attr:`state_changed`)."""
         self.concurrency = concurrency
         self._config: ServiceConfig | None = None
         self._token: str | None = None
-        self.paused = False
-        self.token_paused = False
-        self.online = True
-        self.system_offline = False
         self._running = 0  # jobs handed to the workers and not finished
         self._asked: tuple[int, ...] = ()  # the items the user is asked to send at once
         self._asking = False
@@ -238,12 +232,9 @@ class OutboxRunner(QObject):
 
     def configure(self, config: ServiceConfig, token: str | None) -> None:
         """The window's service or token changed. A new token lifts a token pause."""
-        service_changed = self._config is None or config.base_url != self._config.base_url
-        if token != self._token:
-            self.token_paused = False
+        new_service = self._config is None or config.base_url != self._config.base_url
+        self.policy.use(config, new_service=new_service, new_token=token != self._token)
         self._config, self._token = config, token
-        if service_changed:
-            self.online = True
         self.state_changed.emit()
         QTimer.singleShot(0, self.tick)
 
@@ -270,20 +261,20 @@ class OutboxRunner(QObject):
         self._submit.emit(SendJob(self._config, self._token, item_id))
         return True
 
-    def send_now(self) -> None:
+    def send_now(self) -> bool:
         """Send every due item now, waiting only where the service asked to wait. Asks first
-        (:attr:`confirmation_needed`) when more than a few would go."""
-        self.paused = False
-        self.online = True
+        (:attr:`confirmation_needed`) when more than a few would go. False when nothing went
+        (:func:`~avatar_desktop.core.sending.why_nothing_sent` says why)."""
+        self.policy.send_now()
         self.state_changed.emit()
-        self._start_run(explicit=True)
+        return self._start_run(explicit=True)
 
     def confirm(self, count: int) -> None:
         """The user agreed to send the ``count`` items they were asked about (those exactly:
         items queued since then wait for the next question)."""
         self._asking = False
         asked, self._asked = self._asked, ()
-        if asked and self.can_send() and not self.token_paused:
+        if asked and self.can_send() and not self.policy.token_paused:
             assert self._config is not None and self._token is not None
             self._running += 1
             self.state_changed.emit()
@@ -293,16 +284,15 @@ class OutboxRunner(QObject):
         """The user did not want the items sent now: automatic sending waits for "Send now"."""
         self._asking = False
         self._asked = ()
-        self.paused = True
+        self.policy.pause()
         self.state_changed.emit()
 
     def pause(self) -> None:
-        self.paused = True
+        self.policy.pause()
         self.state_changed.emit()
 
     def resume(self) -> None:
-        self.paused = False
-        self.token_paused = False
+        self.policy.resume()
         self.state_changed.emit()
         QTimer.singleShot(0, self.tick)
 
@@ -311,18 +301,16 @@ class OutboxRunner(QObject):
     @Slot()
     def tick(self) -> None:
         self._ticks += 1
-        if self._ticks % RECOVER_EVERY_TICKS == 0:
+        if recover_due(self._ticks):
             self.recover()
         if self.unsaved:
             for stored in self.unsaved.store(self.outbox, self.owner.owner_id):
                 self.unsaved_stored.emit(stored.item_id, stored.task_id or "")
         if self._config is None:
             return
-        if not self.reachable:
-            if not self.online and self._ticks % PROBE_EVERY_TICKS == 0:
-                self._probe.emit(self._config.base_url)
-            return
-        if self.auto_send and not self.paused and not self.token_paused:
+        if self.policy.probe_due(self._ticks):
+            self._probe.emit(self._config.base_url)
+        if self.policy.may_auto_send():
             self._start_run(explicit=False)
 
     def recover(self) -> list[int]:
@@ -337,37 +325,33 @@ class OutboxRunner(QObject):
             log.warning("could not look for interrupted sends: %s", exc)
             return Recovery()
 
-    def _start_run(self, *, explicit: bool) -> None:
-        if self._running or self._asking or not self.can_send() or self.token_paused:
-            return
+    def _start_run(self, *, explicit: bool) -> bool:
+        """Send the due items (asking first when the policy says so); False when none went."""
+        if self._running or self._asking or not self.can_send() or self.policy.token_paused:
+            return False
         assert self._config is not None and self._token is not None
         try:
             due = tuple(self.outbox.due_ids(self._config.base_url, explicit=explicit))
         except StoreError as exc:
             log.warning("could not read the outbox: %s", exc)
-            return
+            return False
         if not due or self.gate.wait_seconds(self._config.base_url) > 0:
-            return
-        if len(due) > CONFIRM_ABOVE:
+            return False
+        if needs_confirmation(len(due)):
             # Each is billed: ask first, then send exactly those.
             self._asking = True
             self._asked = due
             self.confirmation_needed.emit(len(due))
-            return
+            return True
         self._running += 1
         self.state_changed.emit()
         self._run.emit(SendJob(self._config, self._token, None, self.concurrency, explicit, due))
+        return True
 
     @Slot(object)
     def _on_outcome(self, outcome: SendOutcome) -> None:
-        if outcome.decision is Decision.TOKEN_REFUSED:
-            if not self.token_paused:
-                self.token_paused = True
-                self.token_refused.emit()
-        elif outcome.decision is Decision.RETRY and isinstance(outcome.error, NotSent):
-            self.online = False
-        elif outcome.decision is Decision.SUBMITTED:
-            self.online = True
+        if self.policy.record(outcome):
+            self.token_refused.emit()
         self.outcome.emit(outcome)
         self.state_changed.emit()
 
@@ -376,24 +360,22 @@ class OutboxRunner(QObject):
         self._running = max(0, self._running - 1)
         if job.item_id is not None:
             self.item_finished.emit(job.item_id)
-        if report.stopped is RunStop.QUOTA:
-            self.paused = True
+        self.policy.finished(report)
         self.state_changed.emit()
 
     @Slot(str, bool)
     def _on_probed(self, base_url: str, reachable: bool) -> None:
         if self._config is None or base_url != self._config.base_url:
             return
-        if reachable and not self.online:
+        if self.policy.probed(reachable):
             log.info("%s can be reached again", base_url)
-            self.online = True
             self.state_changed.emit()
             self._resume_after_outage()
 
     def _resume_after_outage(self) -> None:
         """The service can be reached again: what waited only for that goes now, with the
         rest (asking first when that is many)."""
-        if self.auto_send and not self.paused and not self.token_paused:
+        if self.policy.may_auto_send():
             self._start_run(explicit=True)
 
     def _watch_system_network(self) -> None:
@@ -413,23 +395,11 @@ class OutboxRunner(QObject):
     def set_system_offline(self, offline: bool) -> None:
         """The system says the computer has no network (a service on this computer — the
         sandbox — is still reachable)."""
-        if offline == self.system_offline:
+        if not self.policy.set_system_offline(offline):
             return
-        self.system_offline = offline
         self.state_changed.emit()
         if not offline:
-            self.online = True
             self._resume_after_outage()
-
-    @property
-    def reachable(self) -> bool:
-        """Whether sending can be tried now: the service answered lately (or was not tried),
-        and the system is not offline unless the service is on this computer."""
-        if not self.online:
-            return False
-        if self.system_offline and self._config is not None:
-            return is_loopback_host(urlsplit(self._config.base_url).hostname or "")
-        return True
 
     # -- closing --
 

@@ -9,6 +9,7 @@ language switch, so the actions themselves (and their place in menus and toolbar
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
@@ -39,7 +40,15 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ),
     (
         QT_TRANSLATE_NOOP("MainWindow", "&Outbox"),
-        ("send_now", "pause_sending", None, "import_jobs", "save_template", "export_data"),
+        (
+            "send_now",
+            "pause_sending",
+            "move_to_service",
+            None,
+            "import_jobs",
+            "save_template",
+            "export_data",
+        ),
     ),
     (
         QT_TRANSLATE_NOOP("MainWindow", "&Tasks"),
@@ -67,7 +76,8 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
     ),
     (QT_TRANSLATE_NOOP("MainWindow", "&Help"), ("about",)),
 )
-"""The menu bar: each menu's title and its actions by name (None: a separator)."""
+"""The menu bar: each menu's title and its actions by name (None: a separator): an action of
+:class:`MainActions`, or one a panel owns (``move_to_service``: the outbox panel's)."""
 
 TOOLBAR: tuple[str | None, ...] = (
     "submit",
@@ -252,19 +262,25 @@ class MainActions(QObject):
         """Every action of the window, in the order they are created."""
         return [value for value in vars(self).values() if isinstance(value, QAction)]
 
-    def _fill(self, target: QMenu | QToolBar, names: tuple[str | None, ...]) -> None:
+    def _fill(
+        self,
+        target: QMenu | QToolBar,
+        names: tuple[str | None, ...],
+        others: Mapping[str, QAction],
+    ) -> None:
         for name in names:
             if name is None:
                 target.addSeparator()
             else:
-                target.addAction(getattr(self, name))
+                target.addAction(others[name] if name in others else getattr(self, name))
 
-    def build_menus(self, bar: QMenuBar) -> list[QMenu]:
-        """The menus of :data:`MENUS` in ``bar``; :meth:`retranslate_menus` titles them."""
+    def build_menus(self, bar: QMenuBar, others: Mapping[str, QAction]) -> list[QMenu]:
+        """The menus of :data:`MENUS` in ``bar`` (``others``: the panels' actions they name);
+        :meth:`retranslate_menus` titles them."""
         menus = []
         for _title, names in MENUS:
             menu = bar.addMenu("")
-            self._fill(menu, names)
+            self._fill(menu, names, others)
             menus.append(menu)
         return menus
 
@@ -273,7 +289,7 @@ class MainActions(QObject):
         toolbar = QToolBar()
         toolbar.setObjectName("mainToolbar")
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        self._fill(toolbar, TOOLBAR)
+        self._fill(toolbar, TOOLBAR, {})
         return toolbar
 
     @staticmethod

@@ -38,7 +38,8 @@ from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.db import DiskFull, StoreError
 from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import ItemState, Outbox
+from avatar_desktop.core.outbox import Outbox, OutboxSummary
+from avatar_desktop.core.sending import Hold
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
@@ -61,7 +62,7 @@ from avatar_desktop.ui.downloads_panel import DownloadsPanel
 from avatar_desktop.ui.i18n import Translators, resolve_language
 from avatar_desktop.ui.notifier import TaskNotifier
 from avatar_desktop.ui.outbox_controller import OutboxController
-from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
+from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel, service_name
 from avatar_desktop.ui.service_banner import ServiceBanner, ServiceLabel
 from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.settings_dialog import SettingsDialog
@@ -257,7 +258,9 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.unsaved_banner)
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self._menus = a.build_menus(self.menuBar())
+        self._menus = a.build_menus(
+            self.menuBar(), {"move_to_service": self.outbox_panel.move_action}
+        )
         self._toolbar = a.build_toolbar()
         self.addToolBar(self._toolbar)
         self.follow_label = QLabel()
@@ -323,7 +326,7 @@ class MainWindow(QMainWindow):
         self.token_controller.backend_changed.connect(self._update_service_status)
         self.token_controller.service_chosen.connect(self._apply_service)
         self.submission.submitted.connect(self._on_submitted)
-        self.outbox_runner.state_changed.connect(self._update_outbox_status)
+        self.outbox_control.summary_changed.connect(self._show_outbox_status)
         self.outbox_runner.token_refused.connect(self._on_sending_token_refused)
         self.outbox_runner.outcome.connect(self._on_sent)
         self.outbox_runner.unsaved_stored.connect(self._on_unsaved_stored)
@@ -338,7 +341,7 @@ class MainWindow(QMainWindow):
         self.following.task_finished.connect(self._on_task_finished)
         self.following.state_changed.connect(self._update_follow_status)
         self.outbox_runner.state_changed.connect(
-            lambda: self.following.set_online(self.outbox_runner.reachable)
+            lambda: self.following.set_online(self.outbox_runner.policy.reachable)
         )
         self.notifier.task_clicked.connect(self._show_task)
         self.store_watch.changed.connect(self._on_store_changed)
@@ -356,7 +359,7 @@ class MainWindow(QMainWindow):
         self.right_tabs.setTabText(downloads_tab, self.tr("Downloads"))
         self._toolbar.setWindowTitle(self.tr("Main toolbar"))
         self._update_service_status()
-        self._update_outbox_status()
+        self.outbox_control.refresh_state()
         self.submission.update()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -391,7 +394,7 @@ class MainWindow(QMainWindow):
     def _apply_service(self) -> None:
         """The service settings changed: talk to the service they name from now on."""
         self._session.config = self._make_config()
-        self.outbox_runner.auto_send = self._settings.auto_send
+        self.outbox_runner.policy.auto_send = self._settings.auto_send
         self.outbox_runner.concurrency = self._settings.send_concurrency
         self._configure_sending()
         self._update_service_status()
@@ -493,30 +496,40 @@ class MainWindow(QMainWindow):
         self._media_worker.network = network  # read on its thread at the next check
         self.outbox_control.refresh_state()
 
-    def _update_outbox_status(self) -> None:
-        """The outbox's tab and the status bar say how many jobs wait and whether they go."""
+    @Slot(object)
+    def _show_outbox_status(self, summary: OutboxSummary) -> None:
+        """The outbox's tab and the status bar say how many jobs wait and whether they go —
+        the counts of the panel's own line (one :class:`OutboxSummary` for all three)."""
         runner = self.outbox_runner
-        try:
-            counts = self._outbox.counts(self.config.base_url)
-        except StoreError:
-            return
-        waiting = sum(n for state, n in counts.items() if state.is_waiting)
-        needs_user = counts[ItemState.REFUSED] + counts[ItemState.OUTCOME_UNKNOWN]
-        if runner.token_paused:
+        hold = runner.policy.hold
+        if hold is Hold.TOKEN_REFUSED:
             state = self.tr("sending paused: token refused")
-        elif runner.paused:
+        elif hold is Hold.PAUSED:
             state = self.tr("sending paused")
-        elif not runner.reachable:
+        elif hold is Hold.OFFLINE:
             state = self.tr("offline")
         else:
             state = self.tr("online")
-        text = self.tr("Outbox: %1 waiting").replace("%1", str(waiting)) + " · " + state
-        if needs_user:
-            text += " · " + self.tr("%1 need you").replace("%1", str(needs_user))
+        text = self.tr("Outbox: %1 waiting").replace("%1", str(summary.waiting)) + " · " + state
+        if summary.needs_user:
+            text += " · " + self.tr("%1 need you").replace("%1", str(summary.needs_user))
+        if summary.other_waiting:
+            text += " · " + self.tr("%n wait for other services", "", summary.other_waiting)
         self.outbox_label.setText(text)
+        self.outbox_label.setToolTip(
+            plain_tooltip(
+                "\n".join(
+                    f"{service_name(url, self.config)}: {len(ids)}"
+                    for url, ids in summary.elsewhere.items()
+                )
+            )
+            if summary.elsewhere
+            else ""
+        )
         title = self.tr("Outbox")
+        waiting = summary.waiting
         self.right_tabs.setTabText(1, f"{title} ({waiting})" if waiting else title)
-        self.main_actions.pause_sending.setChecked(runner.paused or runner.token_paused)
+        self.main_actions.pause_sending.setChecked(hold in (Hold.PAUSED, Hold.TOKEN_REFUSED))
 
     @Slot(object)
     def _on_sent(self, outcome: SendOutcome) -> None:
@@ -549,14 +562,12 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             self.tr("The service refused the token: sending is paused until it is fixed."), 15000
         )
-        self._update_outbox_status()
 
     @Slot()
     def _on_store_changed(self) -> None:
         """Somebody — this window, another one, avatar-cli — wrote to the data file."""
         self._refresh_tasks()
         self.outbox_control.refresh()
-        self._update_outbox_status()
 
     def _read_tasks_shape(self) -> tuple[int, int, float]:
         try:

@@ -13,20 +13,28 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QStandardPaths, Qt, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import ItemState, Outbox
+from avatar_desktop.core.outbox import (
+    CannotMove,
+    ItemState,
+    MoveRefusal,
+    Outbox,
+    OutboxSummary,
+)
 from avatar_desktop.core.request import GenerationRequest, ValidationError, check_identifier
+from avatar_desktop.core.sending import Idle, is_sandbox_url, why_nothing_sent
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
-from avatar_desktop.ui.outbox_panel import OutboxPanel
+from avatar_desktop.ui.outbox_panel import STATE_NAMES, OutboxPanel, service_name
 
 if TYPE_CHECKING:  # the importer and the dialogs load when first used, not at start-up
     from avatar_desktop.core.importer import ImportReport
@@ -52,10 +60,13 @@ class OutboxController(QObject):
     Signals:
         message(str): a short result for the status bar.
         open_request(GenerationRequest): load this request into the form.
+        summary_changed(OutboxSummary): the counts of the current service, as the panel shows
+            them (for the window's tab and status bar: the same numbers everywhere).
     """
 
     message = Signal(str)
     open_request = Signal(object)
+    summary_changed = Signal(object)
 
     def __init__(
         self,
@@ -86,6 +97,7 @@ class OutboxController(QObject):
         panel.requeue_items.connect(self.requeue)
         panel.resolve_item.connect(self.resolve)
         panel.edit_item.connect(self.edit)
+        panel.move_items.connect(self.move)
         panel.clear_finished.connect(self.clear_finished)
         runner.state_changed.connect(self.refresh_state)
         runner.confirmation_needed.connect(self.confirm_many)
@@ -102,14 +114,27 @@ class OutboxController(QObject):
         self.panel.model.reload()
         self.refresh_state()
 
+    def summary(self) -> OutboxSummary | None:
+        """The outbox seen from the current service (None: no service yet, or unreadable)."""
+        service = self._service()
+        if service is None:
+            return None
+        try:
+            return self.outbox.summary(service)
+        except StoreError as exc:  # the panel shows the model's own error
+            log.debug("could not read the outbox: %s", exc)
+            return None
+
     @Slot()
     def refresh_state(self) -> None:
-        self.panel.set_state(
-            paused=self.runner.paused,
-            token_paused=self.runner.token_paused,
-            reachable=self.runner.reachable,
-            busy=self.runner.busy,
-        )
+        """The runner's state or the outbox changed: the rows, the panel's line, the window's
+        tab and status bar say it again, from one summary."""
+        hold = self.runner.policy.hold
+        self.panel.model.set_context(self.runner.config, hold)
+        summary = self.summary()
+        self.panel.show_summary(summary, hold, busy=self.runner.busy)
+        if summary is not None:
+            self.summary_changed.emit(summary)
 
     # -- sending --
 
@@ -118,11 +143,49 @@ class OutboxController(QObject):
         if not self.runner.can_send():
             self.message.emit(self.tr("Set an API token to send."))
             return
-        self.runner.send_now()
+        if self.runner.send_now():
+            return
+        summary = self.summary()
+        if summary is None:
+            return
+        service = self._service() or ""
+        idle = why_nothing_sent(
+            summary,
+            hold=self.runner.policy.hold,
+            busy=self.runner.busy,
+            gate_wait=self.runner.gate.wait_seconds(service),
+        )
+        name = service_name(service, self.runner.config)
+        if idle.why is Idle.BUSY:
+            text = self.tr("Sending already: what is due goes with the next round.")
+        elif idle.why is Idle.TOKEN_REFUSED:
+            text = self.tr(
+                "Nothing was sent: sending is paused because the service refused the token."
+            )
+        elif idle.why is Idle.SERVICE_WAIT and idle.until is not None:
+            text = (
+                self.tr("Nothing to send to %1 now: waiting until %2 as the service asked.")
+                .replace("%1", name)
+                .replace("%2", datetime.fromtimestamp(idle.until).strftime("%H:%M:%S"))
+            )
+        elif idle.why is Idle.OTHER_SERVICES:
+            text = self.tr(
+                "Nothing to send to %1: %n job(s) wait for other services (“Move to the "
+                "current service…” sends them here).",
+                "",
+                summary.other_waiting,
+            ).replace("%1", name)
+        elif idle.why is Idle.NEEDS_USER:
+            text = self.tr(
+                "Nothing to send to %1: %n job(s) need your decision.", "", summary.needs_user
+            ).replace("%1", name)
+        else:
+            text = self.tr("Nothing to send to %1: everything is sent.").replace("%1", name)
+        self.message.emit(text)
 
     @Slot()
     def toggle_pause(self) -> None:
-        if self.runner.paused or self.runner.token_paused:
+        if self.runner.policy.paused or self.runner.policy.token_paused:
             self.runner.resume()
             self.message.emit(self.tr("Sending resumed."))
         else:
@@ -229,6 +292,90 @@ class OutboxController(QObject):
         except ValidationError:
             return
         self.open_request.emit(request)
+
+    @Slot(list)
+    def move(self, item_ids: list[int]) -> None:
+        """Move the items to the current service, after asking: it changes where they are
+        billed. What the core refuses (see :meth:`Outbox.move`) is said item by item."""
+        config = self.runner.config
+        items = [item for item in map(self.outbox.get, item_ids) if item is not None]
+        if config is None or not items:
+            return
+        target = config.base_url
+        sources = ", ".join(dict.fromkeys(service_name(item.service_url, config) for item in items))
+        if is_sandbox_url(target, config):
+            text = self.tr(
+                "Move %n job(s) from %1 to the built-in sandbox? They will be sent there "
+                "instead; nothing is billed on the sandbox.",
+                "",
+                len(items),
+            ).replace("%1", sources)
+        else:
+            text = (
+                self.tr(
+                    "Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed "
+                    "there by the account of the token in use.",
+                    "",
+                    len(items),
+                )
+                .replace("%1", sources)
+                .replace("%2", service_name(target, config))
+            )
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle(self.tr("Move to the current service?"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(text)
+        move = box.addButton(self.tr("Move"), QMessageBox.ButtonRole.AcceptRole)
+        box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(move)
+        box.exec()
+        moved = box.clickedButton() is move
+        box.deleteLater()
+        if not moved:
+            return
+        problems: list[str] = []
+        count = 0
+        try:
+            for item in items:
+                try:
+                    self.outbox.move(item.item_id, target)
+                    count += 1
+                except CannotMove as refused:
+                    problems.append(self._not_moved(item.item_id, refused, target))
+        except StoreError as exc:
+            problems.append(str(exc))
+        self.refresh()
+        if count:
+            self.message.emit(
+                self.tr("Moved %n job(s) to %1.", "", count).replace(
+                    "%1", service_name(target, config)
+                )
+            )
+        if problems:
+            QMessageBox.warning(
+                self.window, self.tr("Move to the current service"), "\n".join(problems)
+            )
+
+    def _not_moved(self, item_id: int, refused: CannotMove, target: str) -> str:
+        """Why the core did not move an item, in the user's words."""
+        name = service_name(target, self.runner.config)
+        if refused.why is MoveRefusal.DUPLICATE:
+            text = self.tr(
+                "Job %1 was not moved: the same request is already queued or sent for %2 (%3)."
+            ).replace("%3", refused.duplicate or "")
+        elif refused.why is MoveRefusal.STATE and refused.item is not None:
+            text = self.tr(
+                "Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move."
+            ).replace(
+                "%3",
+                QCoreApplication.translate("OutboxTableModel", STATE_NAMES[refused.item.state]),
+            )
+        elif refused.why is MoveRefusal.SAME_SERVICE:
+            text = self.tr("Job %1 is already for %2.")
+        else:
+            text = self.tr("Job %1 is no longer in the outbox.")
+        return text.replace("%1", str(item_id)).replace("%2", name)
 
     @Slot()
     def clear_finished(self) -> None:

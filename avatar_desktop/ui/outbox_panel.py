@@ -1,11 +1,14 @@
-"""The outbox panel: the jobs waiting to be sent, their state, reason and next attempt.
+"""The outbox panel: the jobs waiting to be sent, their state, service, reason and next attempt.
 
-The model reads the outbox when the data file changes (any process's commit); the panel only
-shows it and asks the window, through signals, to act on the selected item.
+The model reads the outbox when the data file changes (any process's commit); what a waiting
+row says (another service, held, due, the next attempt — never a moment already past) is the
+core's :func:`~avatar_desktop.core.sending.outlook`. The panel only shows it and asks the
+window, through signals, to act on the selected item.
 """
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -18,6 +21,7 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QAction
@@ -30,9 +34,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.db import StoreError
-from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, WaitKind
+from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, OutboxSummary, WaitKind
 from avatar_desktop.core.request import VoiceMode
+from avatar_desktop.core.sending import (
+    Hold,
+    ItemOutlook,
+    Outlook,
+    is_sandbox_url,
+    outlook,
+    service_host,
+)
 from avatar_desktop.core.tasks import payload_mode
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.task_model import MODE_NAMES
@@ -50,11 +63,14 @@ STATE_NAMES = {
 _HEADERS = (
     QT_TRANSLATE_NOOP("OutboxTableModel", "#"),
     QT_TRANSLATE_NOOP("OutboxTableModel", "State"),
+    QT_TRANSLATE_NOOP("OutboxTableModel", "Service"),
     QT_TRANSLATE_NOOP("OutboxTableModel", "Avatar"),
     QT_TRANSLATE_NOOP("OutboxTableModel", "Next attempt / task"),
     QT_TRANSLATE_NOOP("OutboxTableModel", "Reason"),
 )
 _ROOT = QModelIndex()
+_LONGEST_WAIT_MS = 3_600_000
+"""The repaint timer is set at most this far ahead (a QTimer takes an int of milliseconds)."""
 
 
 def _tr(text: str) -> str:
@@ -64,6 +80,13 @@ def _tr(text: str) -> str:
 def _mode_name(mode: VoiceMode) -> str:
     """The voice mode in the user's words (as the task list says it)."""
     return QCoreApplication.translate("TaskTableModel", MODE_NAMES[mode])
+
+
+def service_name(url: str, current: ServiceConfig | None) -> str:
+    """A service as a row names it: "Sandbox" for the built-in sandbox, else its host."""
+    if is_sandbox_url(url, current):
+        return QCoreApplication.translate("OutboxTableModel", "Sandbox")
+    return service_host(url)
 
 
 def _when(moment: datetime) -> str:
@@ -79,16 +102,40 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
     Roles: ``DisplayRole`` (plain text), ``ToolTipRole`` (escaped HTML of the full text),
     ``ForegroundRole`` (red for items that need the user), ``Qt.UserRole`` (the item id),
     :attr:`ItemRole` (the :class:`OutboxItem`).
+
+    :meth:`set_context` tells it the current service and what holds sending; a row whose
+    next attempt passes is repainted at that moment (it then says it is due).
     """
 
-    COL_ID, COL_STATE, COL_AVATAR, COL_NEXT, COL_REASON = range(5)
+    COL_ID, COL_STATE, COL_SERVICE, COL_AVATAR, COL_NEXT, COL_REASON = range(6)
     ItemRole = Qt.ItemDataRole.UserRole + 1
 
     def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
         super().__init__(_HEADERS, "OutboxTableModel", parent)
         self._outbox = outbox
         self.error: str | None = None
+        self.config: ServiceConfig | None = None
+        """The current service (None: not known yet, every row is taken as its)."""
+        self.hold: Hold | None = None
+        self._clock = QTimer(self)
+        self._clock.setSingleShot(True)
+        self._clock.setTimerType(Qt.TimerType.PreciseTimer)  # never early: the moment passed
+        self._clock.timeout.connect(self._repaint)
         self.reload()
+
+    @property
+    def service_url(self) -> str | None:
+        return None if self.config is None else self.config.base_url
+
+    def set_context(self, config: ServiceConfig | None, hold: Hold | None) -> None:
+        """The current service and what holds sending (the rows say what they wait for)."""
+        if config != self.config or hold != self.hold:
+            self.config, self.hold = config, hold
+            self._repaint()
+
+    def outlook_of(self, item: OutboxItem) -> ItemOutlook | None:
+        """What ``item`` waits for now (:func:`~avatar_desktop.core.sending.outlook`)."""
+        return outlook(item, self.service_url, self.hold)
 
     def reload(self) -> None:
         try:
@@ -99,14 +146,33 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
             return
         if [i.item_id for i in items] == [i.item_id for i in self._items]:
             self._items = items
-            if items:
-                self.dataChanged.emit(
-                    self.index(0, 0), self.index(len(items) - 1, len(_HEADERS) - 1)
-                )
+            self._repaint()
             return
         self.beginResetModel()
         self._items = items
         self.endResetModel()
+        self._schedule()
+
+    def _repaint(self) -> None:
+        if self._items:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self._items) - 1, len(_HEADERS) - 1)
+            )
+        self._schedule()
+
+    def _schedule(self) -> None:
+        """Repaint when the next shown attempt time passes (it is never shown in the past)."""
+        now = time.time()
+        moments = [
+            view.at.timestamp()
+            for view in map(self.outlook_of, self._items)
+            if view is not None and view.kind is Outlook.RETRY_AT and view.at is not None
+        ]
+        if not moments:
+            self._clock.stop()
+            return
+        wait_ms = max(0, round((min(moments) - now) * 1000)) + 50
+        self._clock.start(min(wait_ms, _LONGEST_WAIT_MS))
 
     def row_of(self, item_id: int) -> int | None:
         for row, item in enumerate(self._items):
@@ -139,12 +205,12 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
             return str(item.item_id)
         if column == self.COL_STATE:
             return _tr(STATE_NAMES[item.state])
+        if column == self.COL_SERVICE:
+            return service_name(item.service_url, self.config)
         if column == self.COL_NEXT:
             if item.state is ItemState.SUBMITTED:
                 return item.task_id or ""
-            if item.state is ItemState.RETRY_WAIT and item.next_attempt_at is not None:
-                return _when(item.next_attempt_at)
-            return ""
+            return self._next(item)
         if column == self.COL_AVATAR:
             avatar = item.payload.get("avatar_url")
             name = avatar.rstrip("/").rsplit("/", 1)[-1] if isinstance(avatar, str) else ""
@@ -154,9 +220,53 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
             return (item.reason or "").replace("\n", " ")
         return ""
 
+    def _next(self, item: OutboxItem) -> str:
+        """What a waiting item waits for, in a few words (never a moment already past)."""
+        view = self.outlook_of(item)
+        if view is None:
+            return ""
+        if view.kind is Outlook.OTHER_SERVICE:
+            return QCoreApplication.translate("OutboxTableModel", "Waits for %1").replace(
+                "%1", service_name(item.service_url, self.config)
+            )
+        if view.kind is Outlook.RETRY_AT and view.at is not None:
+            return _when(view.at)
+        if view.hold is Hold.TOKEN_REFUSED:
+            return QCoreApplication.translate("OutboxTableModel", "Held: token refused")
+        if view.hold is Hold.PAUSED:
+            return QCoreApplication.translate("OutboxTableModel", "Held: sending paused")
+        if view.hold is Hold.OFFLINE:
+            return QCoreApplication.translate("OutboxTableModel", "Held: offline")
+        if view.hold is Hold.MANUAL:
+            return QCoreApplication.translate("OutboxTableModel", "Waits for “Send now”")
+        return QCoreApplication.translate("OutboxTableModel", "Due now")
+
+    def _elsewhere(self, item: OutboxItem) -> str:
+        """For an item of another service than the current one: where it goes, and the way
+        out; empty for the others."""
+        current = self.config
+        if current is None or item.service_url == current.base_url:
+            return ""
+        return (
+            QCoreApplication.translate(
+                "OutboxTableModel",
+                "For another service: %1. It is only ever sent there, not to the current "
+                "service (%2); “Move to the current service…” sends it to %2 instead.",
+            )
+            .replace("%1", service_name(item.service_url, current))
+            .replace("%2", service_name(current.base_url, current))
+        )
+
     def _tooltip(self, item: OutboxItem, column: int) -> str:
+        if column == self.COL_SERVICE:
+            return "\n".join(filter(None, (item.service_url, self._elsewhere(item))))
+        if column == self.COL_NEXT:
+            return "\n".join(filter(None, (self._next(item), self._elsewhere(item))))
         if column == self.COL_STATE:
             lines = [_tr(STATE_NAMES[item.state])]
+            elsewhere = self._elsewhere(item)
+            if elsewhere:
+                lines.append(elsewhere)
             if item.state is ItemState.RETRY_WAIT:
                 lines.append(
                     QCoreApplication.translate(
@@ -217,7 +327,7 @@ class OutboxPanel(QWidget):
 
     Signals (the window decides): ``send_now``, ``pause_toggled``, ``import_requested``,
     ``cancel_items(list[int])``, ``requeue_items(list[int])``, ``resolve_item(int)``,
-    ``edit_item(int)``, ``clear_finished``.
+    ``edit_item(int)``, ``move_items(list[int])`` (to the current service), ``clear_finished``.
     """
 
     send_now = Signal()
@@ -227,6 +337,7 @@ class OutboxPanel(QWidget):
     requeue_items = Signal(list)
     resolve_item = Signal(int)
     edit_item = Signal(int)
+    move_items = Signal(list)
     clear_finished = Signal()
 
     def __init__(self, model: OutboxTableModel, parent: QWidget | None = None) -> None:
@@ -247,7 +358,7 @@ class OutboxPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
 
-        self.table = record_table(model, (36, 130, 150, 135))
+        self.table = record_table(model, (36, 130, 110, 150, 135))
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         model.modelReset.connect(self._update_actions)
@@ -265,6 +376,10 @@ class OutboxPanel(QWidget):
         self.resolve_action.triggered.connect(self._resolve)
         self.edit_action = QAction(self)
         self.edit_action.triggered.connect(self._edit)
+        self.move_action = QAction(self)
+        self.move_action.triggered.connect(
+            lambda: self.move_items.emit([i.item_id for i in self.selected()])
+        )
         self.clear_action = QAction(self)
         self.clear_action.triggered.connect(self.clear_finished)
 
@@ -274,7 +389,7 @@ class OutboxPanel(QWidget):
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.retranslate_ui()
-        self.set_state(paused=False, token_paused=False, reachable=True, busy=False)
+        self.show_summary(None, None)
 
     def retranslate_ui(self) -> None:
         self.send_button.setText(self.tr("Send now"))
@@ -287,42 +402,47 @@ class OutboxPanel(QWidget):
         self.requeue_action.setText(self.tr("Send again"))
         self.resolve_action.setText(self.tr("Mark as submitted with task id…"))
         self.edit_action.setText(self.tr("Open in the form"))
+        self.move_action.setText(self.tr("Move to the current service…"))
+        self.move_action.setToolTip(
+            self.tr("Send the selected jobs to the current service instead (billed there)")
+        )
         self.clear_action.setText(self.tr("Remove submitted and cancelled"))
         self.model.retranslate_headers()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
-            self.set_state(**self._state)
+            summary, hold, busy = self._state
+            self.show_summary(summary, hold, busy=busy)
         super().changeEvent(event)
 
-    def set_state(self, *, paused: bool, token_paused: bool, reachable: bool, busy: bool) -> None:
-        """Show the runner's state in the summary line and the pause button."""
-        self._state = {
-            "paused": paused,
-            "token_paused": token_paused,
-            "reachable": reachable,
-            "busy": busy,
-        }
-        self.pause_button.setText(self.tr("Resume") if paused or token_paused else self.tr("Pause"))
-        counts = dict.fromkeys(ItemState, 0)
-        for row in range(self.model.rowCount()):
-            item = self.model.item_at(row)
-            if item is not None:
-                counts[item.state] += 1
-        waiting = sum(counts[s] for s in ItemState if s.is_waiting)
-        needs_user = sum(counts[s] for s in ItemState if s.needs_user)
-        parts = [self.tr("%1 waiting").replace("%1", str(waiting))]
-        if needs_user:
-            parts.append(self.tr("%1 need your decision").replace("%1", str(needs_user)))
-        if token_paused:
+    def show_summary(
+        self, summary: OutboxSummary | None, hold: Hold | None, *, busy: bool = False
+    ) -> None:
+        """Show the counts of the current service (the ones the window's tab and status bar
+        show, from the same :class:`OutboxSummary`), what holds sending, and the pause button."""
+        self._state = (summary, hold, busy)
+        paused = hold in (Hold.PAUSED, Hold.TOKEN_REFUSED)
+        self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
+        parts = []
+        if summary is not None:
+            parts.append(self.tr("%1 waiting").replace("%1", str(summary.waiting)))
+            if summary.needs_user:
+                parts.append(
+                    self.tr("%1 need your decision").replace("%1", str(summary.needs_user))
+                )
+            if summary.other_waiting:
+                parts.append(self.tr("%n wait for other services", "", summary.other_waiting))
+        if hold is Hold.TOKEN_REFUSED:
             parts.append(self.tr("paused: the service refused the token"))
-        elif paused:
+        elif hold is Hold.PAUSED:
             parts.append(self.tr("paused"))
-        elif not reachable:
+        elif hold is Hold.OFFLINE:
             parts.append(self.tr("offline: sent when the service can be reached"))
         elif busy:
             parts.append(self.tr("sending…"))
+        elif hold is Hold.MANUAL:
+            parts.append(self.tr("automatic sending is off: “Send now” sends"))
         if self.model.error:
             parts.append(self.model.error)
         self.summary.setText(" · ".join(parts))
@@ -356,6 +476,12 @@ class OutboxPanel(QWidget):
         )
         self.resolve_action.setEnabled(states == {ItemState.OUTCOME_UNKNOWN} and len(items) == 1)
         self.edit_action.setEnabled(len(items) == 1)
+        current = self.model.service_url
+        self.move_action.setEnabled(
+            current is not None
+            and bool(items)
+            and all(item.state.movable and item.service_url != current for item in items)
+        )
 
     def _menu(self, position: Any) -> None:
         self._update_actions()
@@ -363,6 +489,7 @@ class OutboxPanel(QWidget):
         for action in (
             self.requeue_action,
             self.resolve_action,
+            self.move_action,
             self.cancel_action,
             self.edit_action,
         ):

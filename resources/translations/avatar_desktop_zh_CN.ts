@@ -858,212 +858,212 @@
 <context>
     <name>MainActions</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="190"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="191"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="182"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="192"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="193"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="194"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="195"/>
         <source>&amp;Add to outbox</source>
         <translation>加入发件箱(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="197"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="199"/>
         <source>&amp;Undo clear form</source>
         <translation>撤销清空表单(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="200"/>
         <source>Save as &amp;draft…</source>
         <translation>保存为草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="201"/>
         <source>&amp;Drafts…</source>
         <translation>草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="202"/>
         <source>Send &amp;now</source>
         <translation>立即发送(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="203"/>
         <source>Send every waiting job of the current service now</source>
         <translation>立即发送当前服务的所有待发送任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="204"/>
         <source>&amp;Pause sending</source>
         <translation>暂停发送(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="206"/>
         <source>&amp;Import jobs…</source>
         <translation>导入任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="207"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="208"/>
         <source>Save CSV &amp;template…</source>
         <translation>保存 CSV 模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="209"/>
         <source>&amp;Export drafts and outbox…</source>
         <translation>导出草稿和发件箱(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="210"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="211"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="212"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="213"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="214"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="215"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="216"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="207"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="217"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="220"/>
         <source>Ask the service about the selected tasks now (all unfinished ones when none is selected)</source>
         <translation>立即向服务查询所选任务的状态（未选择时查询所有未完成的任务）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="224"/>
         <source>Refresh &amp;all unfinished</source>
         <translation>刷新所有未完成任务(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="225"/>
         <source>Add task by &amp;id…</source>
         <translation>按 ID 添加任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="227"/>
         <source>Follow a task made on the website or on another computer</source>
         <translation>跟踪在网站上或在另一台电脑上创建的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="229"/>
         <source>E&amp;xport tasks…</source>
         <translation>导出任务(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="232"/>
         <source>Save the tasks the list shows (all, or the ones the filter leaves) as CSV or JSON</source>
         <translation>将列表中显示的任务（全部，或筛选后剩下的）保存为 CSV 或 JSON</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="244"/>
         <source>&amp;Open video in browser</source>
         <translation>在浏览器中打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="235"/>
         <source>&amp;Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="236"/>
         <source>Send &amp;again…</source>
         <translation>再次发送(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="227"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="237"/>
         <source>D&amp;iscard</source>
         <translation>丢弃(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="238"/>
         <source>&amp;Download video</source>
         <translation>下载视频(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="240"/>
         <source>Save the video on this computer before its link expires</source>
         <translation>在链接过期前将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="242"/>
         <source>Open saved &amp;file</source>
         <translation>打开已保存的文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="243"/>
         <source>Show in f&amp;older</source>
         <translation>在文件夹中显示(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="247"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="251"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="252"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
@@ -1071,117 +1071,124 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="24"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="25"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="26"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="27"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="41"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="42"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="357"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="359"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="54"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="77"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="360"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="376"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="378"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="444"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="447"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/main_window.py" line="517"/>
+        <source>%n wait for other services</source>
+        <translation>
+            <numerusform>%n 个在等待其他服务</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="608"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="619"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="610"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="612"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="623"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="615"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="616"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="627"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="637"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="636"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="647"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="648"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="659"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="649"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="660"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="661"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="666"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="677"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
@@ -1216,42 +1223,42 @@
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="517"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="533"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="546"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="544"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="557"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="550"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="563"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="670"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="681"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="436"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="439"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="455"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="458"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1636,199 +1643,289 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="144"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="160"/>
+        <source>Sending already: what is due goes with the next round.</source>
+        <translation>正在发送：到期的任务会在下一轮发出。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="163"/>
+        <source>Nothing was sent: sending is paused because the service refused the token.</source>
+        <translation>未发送任何任务：服务拒绝了令牌，发送已暂停。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="167"/>
+        <source>Nothing to send to %1 now: waiting until %2 as the service asked.</source>
+        <translation>现在没有要发送到 %1 的任务：按服务要求等待到 %2。</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="173"/>
+        <source>Nothing to send to %1: %n job(s) wait for other services (“Move to the current service…” sends them here).</source>
+        <translation>
+            <numerusform>没有要发送到 %1 的任务：%n 个任务在等待其他服务（“移到当前服务…”可将它们发送到这里）。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="180"/>
+        <source>Nothing to send to %1: %n job(s) need your decision.</source>
+        <translation>
+            <numerusform>没有要发送到 %1 的任务：%n 个任务需要您处理。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="183"/>
+        <source>Nothing to send to %1: everything is sent.</source>
+        <translation>没有要发送到 %1 的任务：全部已发送。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="190"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="193"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="138"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="201"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="205"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="208"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="209"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="217"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="166"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="351"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="229"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="498"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="175"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="238"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="248"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="250"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="262"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="206"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="277"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="207"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="270"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="277"/>
         <source>That is not a task id.</source>
         <translation>这不是有效的任务 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="282"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="308"/>
+        <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
+        <translation>
+            <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="316"/>
+        <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
+        <translation>
+            <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="326"/>
+        <source>Move to the current service?</source>
+        <translation>移到当前服务？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="329"/>
+        <source>Move</source>
+        <translation>移动</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="351"/>
+        <source>Moved %n job(s) to %1.</source>
+        <translation>
+            <numerusform>已将 %n 个任务移到 %1。</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="357"/>
+        <source>Move to the current service</source>
+        <translation>移到当前服务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="365"/>
+        <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
+        <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="369"/>
+        <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
+        <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="375"/>
+        <source>Job %1 is already for %2.</source>
+        <translation>任务 %1 已属于 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="377"/>
+        <source>Job %1 is no longer in the outbox.</source>
+        <translation>任务 %1 已不在发件箱中。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="384"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="265"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="412"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="413"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="417"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="421"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="454"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="319"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="466"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="471"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="474"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="483"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="490"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="491"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="505"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="505"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="511"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="512"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="520"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="522"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="382"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="529"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="534"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -1836,185 +1933,252 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="395"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="397"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="399"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="400"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="401"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="402"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="403"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="404"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="405"/>
+        <source>Move to the current service…</source>
+        <translation>移到当前服务…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="407"/>
+        <source>Send the selected jobs to the current service instead (billed there)</source>
+        <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="409"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="426"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="426"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="315"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="429"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="432"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="435"/>
+        <source>%n wait for other services</source>
+        <translation>
+            <numerusform>%n 个在等待其他服务</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="319"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="437"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="439"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="441"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="325"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="443"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="445"/>
+        <source>automatic sending is off: “Send now” sends</source>
+        <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
 </context>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="57"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="58"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="59"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="60"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="61"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="64"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="65"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="66"/>
+        <source>Service</source>
+        <translation>服务</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="68"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="162"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="88"/>
+        <source>Sandbox</source>
+        <translation>沙盒</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="229"/>
+        <source>Waits for %1</source>
+        <translation>等待 %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="235"/>
+        <source>Held: token refused</source>
+        <translation>暂停：令牌被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="237"/>
+        <source>Held: sending paused</source>
+        <translation>暂停：发送已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="239"/>
+        <source>Held: offline</source>
+        <translation>暂停：离线</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="241"/>
+        <source>Waits for “Send now”</source>
+        <translation>等待“立即发送”</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="242"/>
+        <source>Due now</source>
+        <translation>现在到期</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="251"/>
+        <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
+        <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="272"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="277"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="283"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="291"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="300"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="305"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="310"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="67"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="69"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
