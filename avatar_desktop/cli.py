@@ -63,6 +63,7 @@ from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, OutboxItem
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.request import TASK_ID_RULE, InvalidTaskId, valid_task_id
 from avatar_desktop.core.service import (
     ApiError,
     AuthError,
@@ -701,9 +702,7 @@ def cmd_queue_resolve(session: Session, args: argparse.Namespace) -> int:
             raise _change_refused(session, args.id, "discarded", "outcome_unknown")
         out(f"item {args.id}: cancelled")
         return EXIT_OK
-    task_id = args.task_id.strip()
-    if not task_id or any(ch.isspace() or ord(ch) < 0x20 for ch in task_id):
-        raise CliExit(EXIT_USAGE, "--task-id must be a task id without spaces.")
+    task_id: str = args.task_id
     if outbox.resolve_submitted(args.id, task_id) is None:
         raise _change_refused(session, args.id, "resolved", "outcome_unknown")
     out(f"item {args.id}: submitted, task {task_id}")
@@ -875,7 +874,6 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
 
 # --- one task: add, show, download; export ------------------------------------------------
 
-MAX_TASK_ID_CHARS = 128
 STATUS_NAMES: tuple[str, ...] = tuple(
     [s.value for s in TaskStatus] + [s.value for s in LocalStatus]
 )
@@ -1222,18 +1220,10 @@ def _seconds(value: str) -> float:
 
 
 def _task_id(value: str) -> str:
-    text = value.strip()
-    if not text:
-        raise argparse.ArgumentTypeError("a task id cannot be empty")
-    if len(text) > MAX_TASK_ID_CHARS:
-        raise argparse.ArgumentTypeError(
-            f"a task id has at most {MAX_TASK_ID_CHARS} characters (this one has {len(text)})"
-        )
-    if any(ch.isspace() or not ch.isprintable() for ch in text):
-        raise argparse.ArgumentTypeError(
-            f"not a task id: {_plain(text)!r} (no spaces or control characters)"
-        )
-    return text
+    try:
+        return valid_task_id(value)
+    except InvalidTaskId as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (a task id is {TASK_ID_RULE})") from None
 
 
 def _statuses(value: str) -> list[str]:
@@ -1416,7 +1406,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     resolve.add_argument("id", metavar="ID", type=_item_id)
     how = resolve.add_mutually_exclusive_group(required=True)
-    how.add_argument("--task-id", metavar="T", help="the task id the service gave the job")
+    how.add_argument(
+        "--task-id",
+        metavar="T",
+        type=_task_id,
+        help="the task id the service gave the job (" + TASK_ID_RULE.replace("%", "%%") + ")",
+    )
     how.add_argument("--discard", action="store_true", help="no job was created: cancel it")
 
     tasks = groups.add_parser(
@@ -1448,8 +1443,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_tasks_add,
         details="The task joins the list of the chosen service (--service, --sandbox, else "
         "the settings') with an empty request; 'tasks refresh' then asks about it. A task id "
-        "already in the list, or one with spaces or control characters, exits 2 and changes "
-        "nothing.",
+        f"is {TASK_ID_RULE} (surrounding spaces are ignored); another one, or one already in "
+        "the list, exits 2 and changes nothing.",
     )
     add.add_argument("task_id", metavar="TASK_ID", type=_task_id)
     show = command(
