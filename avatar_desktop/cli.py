@@ -63,6 +63,7 @@ from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, OutboxItem
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.redact import Redactor
 from avatar_desktop.core.request import TASK_ID_RULE, InvalidTaskId, valid_task_id
 from avatar_desktop.core.service import (
     ApiError,
@@ -139,8 +140,9 @@ class CliExit(Exception):
 # --- output ---------------------------------------------------------------------------------
 
 _print_lock = threading.RLock()  # reentrant: the Ctrl+C handler may print mid-print
-_secrets: set[str] = set()
-"""Tokens this run has used: any message that would show one shows ``***`` instead."""
+_redactor = Redactor()
+"""Knows the environment's token and the one this run used: any message that would show one
+(in any of the forms :mod:`~avatar_desktop.core.redact` knows) shows ``***`` instead."""
 
 
 def out(text: str) -> None:
@@ -303,7 +305,7 @@ class Session:
             return SANDBOX_TOKEN
         token, problem = self._stored_token()
         if token:
-            _secrets.add(token)
+            _redactor.add(token)
             return token
         if target.local:
             log.info("no API token; %s is on this computer: the sandbox's token", target.url)
@@ -1518,13 +1520,6 @@ def build_parser() -> argparse.ArgumentParser:
 # --- main -------------------------------------------------------------------------------------
 
 
-def _redacted(text: str) -> str:
-    for token in {os.environ.get(ENV_VAR, ""), *_secrets}:
-        if len(token) >= 4:
-            text = text.replace(token, "***")
-    return text
-
-
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     parser = build_parser()
@@ -1547,17 +1542,18 @@ def run(argv: Sequence[str] | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``avatar-cli`` console script."""
     _setup_streams()
+    _redactor.add(os.environ.get(ENV_VAR, "").strip())
     verbose = "--verbose" in (sys.argv[1:] if argv is None else argv)
     try:
         return run(argv)
     except CliExit as stop:
         if stop.message:
-            say(_redacted(stop.message))
+            say(_redactor.text(stop.message))
         return stop.code
     except StoreError as exc:
         if verbose:
             log.exception("data file")
-        say(_redacted(str(exc)))
+        say(_redactor.text(str(exc)))
         return EXIT_FAILURE
     except KeyboardInterrupt:
         say("stopped by Ctrl+C.")
@@ -1571,8 +1567,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verbose:
             import traceback
 
-            sys.stderr.write(_redacted(traceback.format_exc()))
-        say(_redacted(f"unexpected failure: {type(exc).__name__}: {exc}"))
+            sys.stderr.write(_redactor.text(traceback.format_exc()))
+        say(_redactor.text(f"unexpected failure: {type(exc).__name__}: {exc}"))
         return EXIT_FAILURE
 
 

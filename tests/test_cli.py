@@ -830,6 +830,13 @@ def test_the_token_is_never_printed(tmp_path, store):
         assert SECRET not in result.text
 
 
+def test_a_message_that_would_show_the_token_shows_stars(store):
+    env = cli_env(AVATAR_API_TOKEN=f" {SECRET}\n")
+    result = cli("tasks", "show", SECRET, env=env)  # "Task <it> is not in the task list"
+    assert result.code == 2 and "Task *** is not in the task list" in result.err
+    assert SECRET not in result.text
+
+
 def test_a_damaged_data_file_is_one_line_and_exit_1():
     (data_dir() / "tasks.sqlite3").write_bytes(b"this is not a database " * 200)
     result = cli("queue", "list")
