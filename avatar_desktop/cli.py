@@ -31,7 +31,7 @@ from urllib.parse import urlsplit
 import requests
 
 from avatar_desktop import __version__
-from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig, proxy_options
+from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig, link_network
 from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, DiskFull, StoreError, is_disk_full
 from avatar_desktop.core.delivery import (
     CONFIRM_ABOVE,
@@ -275,7 +275,9 @@ class Session:
             self._settings = AppSettings(self.folder / "settings.ini")
         return self._settings
 
-    def _network_options(self) -> dict[str, Any]:
+    def network_options(self) -> dict[str, Any]:
+        """The settings' timeouts and proxy, as :class:`ServiceConfig` and
+        :func:`~avatar_desktop.core.config.link_network` take them."""
         settings = self.settings
         return {
             "connect_timeout": settings.connect_timeout,
@@ -329,7 +331,7 @@ class Session:
 
         args = self.args
         if args.service:
-            config = ServiceConfig(base_url=args.service, **self._network_options())
+            config = ServiceConfig(base_url=args.service, **self.network_options())
             target = Target(config)
             if target.local:  # a proxy cannot reach this computer's loopback address
                 target = Target(dataclasses.replace(config, proxy_mode=ProxyMode.NONE))
@@ -1082,15 +1084,6 @@ class DownloadProgress:
             self._drawn = 0
 
 
-def _download_network(session: Session, url: str) -> dict[str, Any]:
-    """How to reach a result link: the settings' proxy and connect timeout; a link on this
-    computer (the sandbox) directly."""
-    settings = session.settings
-    local = is_loopback_host(urlsplit(url).hostname or "")
-    network = proxy_options(settings.proxy_mode, settings.proxy_url, direct=local)
-    return {"connect_seconds": settings.connect_timeout, **network}
-
-
 def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
     record = _find_task(session, args.task_id)
     task_id = record.task_id or args.task_id
@@ -1136,8 +1129,8 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
                 url,
                 destination,
                 progress=shown,
+                network=link_network(**session.network_options()),
                 should_stop=session.stop.is_set,
-                **_download_network(session, url),
             )
         except LinkExpired:
             shown.end()
