@@ -6,6 +6,7 @@ through the core, the store, the client, the window's dialogs and ``avatar-cli``
 from __future__ import annotations
 
 import pytest
+from legacy_rows import legacy_row
 from PySide6.QtCore import Qt
 from test_cli import cli
 from test_main_window import (  # noqa: F401 - the fixtures are used by name
@@ -31,7 +32,7 @@ from avatar_desktop.core.request import (
     valid_task_id,
 )
 from avatar_desktop.core.service import MissingTaskId
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.tasks import LocalStatus, TaskStore
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.task_id_dialog import TaskIdDialog
@@ -224,6 +225,27 @@ def test_a_field_of_the_window_never_holds_half_a_surrogate_pair(qtbot, harness)
     dialog.edit.setText("abc\udcffdef")
     assert dialog.edit.text() == "abcdef" and dialog.task_id() == "abcdef"
     dialog.reject()
+
+
+def test_mark_as_submitted_in_the_task_list_takes_only_task_ids(qtbot, harness):
+    h = harness
+    row_id = legacy_row(
+        h.store, SERVICE, request().to_payload(), LocalStatus.OUTCOME_UNKNOWN, "the answer was lost"
+    )
+    h.window.model.reload()
+    h.window.tasks.select_row(row_id)
+    for typed in TYPABLE_INVALID_IDS:
+        dialog = open_dialog(qtbot, h, h.window.main_actions.resolve_task.trigger)
+        dialog.edit.setText(typed)
+        assert not dialog.ok_button.isEnabled(), typed
+        dialog.reject()
+    assert h.store.get(row_id).task_id is None
+    dialog = open_dialog(qtbot, h, h.window.main_actions.resolve_task.trigger)
+    dialog.edit.setText("\t57b9ba07db5e4ed5bf18ebb4179a826d ")
+    qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: h.store.get(row_id).task_id == "57b9ba07db5e4ed5bf18ebb4179a826d")
+    # The controller's own entry refuses with the same rule.
+    assert not h.window.task_control.mark_submitted(h.store.get(row_id), "abc def")
 
 
 def test_mark_as_submitted_in_the_outbox_takes_only_task_ids(qtbot, harness):
