@@ -26,7 +26,6 @@ from datetime import datetime
 from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 import requests
 
@@ -37,7 +36,7 @@ from avatar_desktop.core.config import (
     SANDBOX_URL,
     ProxyMode,
     ServiceConfig,
-    proxy_options,
+    link_network,
 )
 from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, DiskFull, StoreError, is_disk_full
 from avatar_desktop.core.delivery import (
@@ -70,6 +69,8 @@ from avatar_desktop.core.outbox import (
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.redact import Redactor
+from avatar_desktop.core.request import TASK_ID_RULE, InvalidTaskId, valid_task_id
 from avatar_desktop.core.sending import Idle, needs_confirmation, why_nothing_sent
 from avatar_desktop.core.service import (
     ApiError,
@@ -77,7 +78,6 @@ from avatar_desktop.core.service import (
     NetworkError,
     RateLimited,
     TaskStatus,
-    is_loopback_host,
     normalize_base_url,
 )
 from avatar_desktop.core.settings import (
@@ -154,8 +154,9 @@ class CliExit(Exception):
 # --- output ---------------------------------------------------------------------------------
 
 _print_lock = threading.RLock()  # reentrant: the Ctrl+C handler may print mid-print
-_secrets: set[str] = set()
-"""Tokens this run has used: any message that would show one shows ``***`` instead."""
+_redactor = Redactor()
+"""Knows the environment's token and the one this run used: any message that would show one
+(in any of the forms :mod:`~avatar_desktop.core.redact` knows) shows ``***`` instead."""
 
 
 def out(text: str) -> None:
@@ -281,7 +282,9 @@ class Session:
             self._settings = AppSettings(self.folder / SETTINGS_FILE)
         return self._settings
 
-    def _network_options(self) -> dict[str, Any]:
+    def network_options(self) -> dict[str, Any]:
+        """The settings' timeouts and proxy, as :class:`ServiceConfig` and
+        :func:`~avatar_desktop.core.config.link_network` take them."""
         settings = self.settings
         return {
             "connect_timeout": settings.connect_timeout,
@@ -311,7 +314,7 @@ class Session:
             return SANDBOX_TOKEN
         token, problem = self._stored_token()
         if token:
-            _secrets.add(token)
+            _redactor.add(token)
             return token
         if target.config.is_local:
             log.info("no API token; %s is on this computer: the sandbox's token", target.url)
@@ -333,7 +336,7 @@ class Session:
         """
         args = self.args
         if args.service:
-            config = ServiceConfig(base_url=args.service, **self._network_options())
+            config = ServiceConfig(base_url=args.service, **self.network_options())
             target = Target(config)
             if target.config.is_local:  # a proxy cannot reach this computer's loopback address
                 target = Target(dataclasses.replace(config, proxy_mode=ProxyMode.NONE))
@@ -775,9 +778,7 @@ def cmd_queue_resolve(session: Session, args: argparse.Namespace) -> int:
             raise _change_refused(session, args.id, "discarded", "outcome_unknown")
         out(f"item {args.id}: cancelled")
         return EXIT_OK
-    task_id = args.task_id.strip()
-    if not task_id or any(ch.isspace() or ord(ch) < 0x20 for ch in task_id):
-        raise CliExit(EXIT_USAGE, "--task-id must be a task id without spaces.")
+    task_id: str = args.task_id
     if outbox.resolve_submitted(args.id, task_id) is None:
         raise _change_refused(session, args.id, "resolved", "outcome_unknown")
     out(f"item {args.id}: submitted, task {task_id}")
@@ -928,7 +929,6 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
 
 # --- one task: add, show, download; export ------------------------------------------------
 
-MAX_TASK_ID_CHARS = 128
 STATUS_NAMES: tuple[str, ...] = tuple(
     [s.value for s in TaskStatus] + [s.value for s in LocalStatus]
 )
@@ -1127,15 +1127,6 @@ class DownloadProgress:
             self._drawn = 0
 
 
-def _download_network(session: Session, url: str) -> dict[str, Any]:
-    """How to reach a result link: the settings' proxy and connect timeout; a link on this
-    computer (the sandbox) directly."""
-    settings = session.settings
-    local = is_loopback_host(urlsplit(url).hostname or "")
-    network = proxy_options(settings.proxy_mode, settings.proxy_url, direct=local)
-    return {"connect_seconds": settings.connect_timeout, **network}
-
-
 def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
     record = _find_task(session, args.task_id)
     task_id = record.task_id or args.task_id
@@ -1181,8 +1172,8 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
                 url,
                 destination,
                 progress=shown,
+                network=link_network(**session.network_options()),
                 should_stop=session.stop.is_set,
-                **_download_network(session, url),
             )
         except LinkExpired:
             shown.end()
@@ -1267,18 +1258,10 @@ def _seconds(value: str) -> float:
 
 
 def _task_id(value: str) -> str:
-    text = value.strip()
-    if not text:
-        raise argparse.ArgumentTypeError("a task id cannot be empty")
-    if len(text) > MAX_TASK_ID_CHARS:
-        raise argparse.ArgumentTypeError(
-            f"a task id has at most {MAX_TASK_ID_CHARS} characters (this one has {len(text)})"
-        )
-    if any(ch.isspace() or not ch.isprintable() for ch in text):
-        raise argparse.ArgumentTypeError(
-            f"not a task id: {_plain(text)!r} (no spaces or control characters)"
-        )
-    return text
+    try:
+        return valid_task_id(value)
+    except InvalidTaskId as exc:
+        raise argparse.ArgumentTypeError(f"{exc} (a task id is {TASK_ID_RULE})") from None
 
 
 def _statuses(value: str) -> list[str]:
@@ -1481,7 +1464,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     resolve.add_argument("id", metavar="ID", type=_item_id)
     how = resolve.add_mutually_exclusive_group(required=True)
-    how.add_argument("--task-id", metavar="T", help="the task id the service gave the job")
+    how.add_argument(
+        "--task-id",
+        metavar="T",
+        type=_task_id,
+        help="the task id the service gave the job (" + TASK_ID_RULE.replace("%", "%%") + ")",
+    )
     how.add_argument("--discard", action="store_true", help="no job was created: cancel it")
 
     tasks = groups.add_parser(
@@ -1513,8 +1501,8 @@ def build_parser() -> argparse.ArgumentParser:
         cmd_tasks_add,
         details="The task joins the list of the chosen service (--service, --sandbox, else "
         "the settings') with an empty request; 'tasks refresh' then asks about it. A task id "
-        "already in the list, or one with spaces or control characters, exits 2 and changes "
-        "nothing.",
+        f"is {TASK_ID_RULE} (surrounding spaces are ignored); another one, or one already in "
+        "the list, exits 2 and changes nothing.",
     )
     add.add_argument("task_id", metavar="TASK_ID", type=_task_id)
     show = command(
@@ -1657,13 +1645,6 @@ def cmd_config_unset(session: Session, args: argparse.Namespace) -> int:
 # --- main -------------------------------------------------------------------------------------
 
 
-def _redacted(text: str) -> str:
-    for token in {os.environ.get(ENV_VAR, ""), *_secrets}:
-        if len(token) >= 4:
-            text = text.replace(token, "***")
-    return text
-
-
 def run(argv: Sequence[str] | None = None) -> int:
     """Run one command; returns the exit code."""
     parser = build_parser()
@@ -1686,17 +1667,18 @@ def run(argv: Sequence[str] | None = None) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """The ``avatar-cli`` console script."""
     _setup_streams()
+    _redactor.add(os.environ.get(ENV_VAR, "").strip())
     verbose = "--verbose" in (sys.argv[1:] if argv is None else argv)
     try:
         return run(argv)
     except CliExit as stop:
         if stop.message:
-            say(_redacted(stop.message))
+            say(_redactor.text(stop.message))
         return stop.code
     except StoreError as exc:
         if verbose:
             log.exception("data file")
-        say(_redacted(str(exc)))
+        say(_redactor.text(str(exc)))
         return EXIT_FAILURE
     except KeyboardInterrupt:
         say("stopped by Ctrl+C.")
@@ -1710,8 +1692,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verbose:
             import traceback
 
-            sys.stderr.write(_redacted(traceback.format_exc()))
-        say(_redacted(f"unexpected failure: {type(exc).__name__}: {exc}"))
+            sys.stderr.write(_redactor.text(traceback.format_exc()))
+        say(_redactor.text(f"unexpected failure: {type(exc).__name__}: {exc}"))
         return EXIT_FAILURE
 
 

@@ -16,7 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
-from test_downloads import FlakyServer
+from test_downloads import FlakyServer, FullBacklog
 
 from avatar_desktop.cli import EXIT_CODES
 from avatar_desktop.core.client import AvatarClient
@@ -827,6 +827,13 @@ def test_the_token_is_never_printed(tmp_path, store):
         assert SECRET not in result.text
 
 
+def test_a_message_that_would_show_the_token_shows_stars(store):
+    env = cli_env(AVATAR_API_TOKEN=f" {SECRET}\n")
+    result = cli("tasks", "show", SECRET, env=env)  # "Task <it> is not in the task list"
+    assert result.code == 2 and "Task *** is not in the task list" in result.err
+    assert SECRET not in result.text
+
+
 def test_a_damaged_data_file_is_one_line_and_exit_1():
     (data_dir() / "tasks.sqlite3").write_bytes(b"this is not a database " * 200)
     result = cli("queue", "list")
@@ -1112,6 +1119,17 @@ def test_download_goes_to_the_windows_download_folder_when_set(sandbox, store, t
     result = cli("tasks", "download", task_id)
     assert result.code == 0, result.err
     assert Path(result.out.strip()) == tmp_path / "chosen" / f"avatar-{task_id}.mp4"
+
+
+def test_download_uses_the_connect_timeout_of_the_settings(store, tmp_path):
+    from avatar_desktop.core.settings import AppSettings
+
+    settings = AppSettings(data_dir() / "settings.ini")
+    settings.connect_timeout = 1.0  # the default (10 s) would keep trying for 40 s
+    with FullBacklog() as server:
+        task_id = task_with_link(store, "c" * 32, server.url)
+        result = cli("tasks", "download", task_id, "--to", str(tmp_path), timeout=30)
+    assert result.code == 4 and "ConnectTimeout" in result.err, result.err
 
 
 def test_export_writes_csv_and_json_and_filters_by_status(sandbox, store, tmp_path):

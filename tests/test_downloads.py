@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import socket
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
 from avatar_desktop.core.client import AvatarClient
+from avatar_desktop.core.config import LinkNetwork
 from avatar_desktop.core.downloads import (
     DownloadCancelled,
+    DownloadError,
     LinkExpired,
     download,
     free_destination,
@@ -71,6 +75,44 @@ class FlakyServer:
     def __exit__(self, *exc):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+class FullBacklog:
+    """A server on this computer that never takes a new connection: its queue of pending
+    connections is full (filled here), so a connection attempt waits until the client's
+    connect timeout. :attr:`url` is a link on it."""
+
+    def __enter__(self):
+        self.listener = socket.socket()
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(0)
+        address = self.listener.getsockname()
+        self.url = f"http://127.0.0.1:{address[1]}/out.mp4"
+        self.held: list[socket.socket] = []
+        for _ in range(64):  # the kernel may allow a few more than asked
+            filler = socket.socket()
+            filler.settimeout(0.5)
+            self.held.append(filler)
+            try:
+                filler.connect(address)
+            except TimeoutError:
+                return self  # this one was not taken: the queue is full
+        raise RuntimeError("the backlog never filled")
+
+    def __exit__(self, *exc):
+        for held in self.held:
+            held.close()
+        self.listener.close()
+
+
+def test_the_connect_timeout_of_the_network_is_the_one_used(tmp_path):
+    with FullBacklog() as server:
+        started = time.monotonic()
+        with pytest.raises(DownloadError, match="ConnectTimeout"):
+            download(
+                server.url, tmp_path / "v.mp4", network=LinkNetwork(connect_seconds=1), attempts=2
+            )
+        assert time.monotonic() - started < 9  # two tries of 1 s each, not of the default 10 s
 
 
 def test_a_sandbox_video_is_saved_byte_for_byte(tmp_path, sandbox):

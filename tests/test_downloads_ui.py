@@ -13,7 +13,7 @@ import pytest
 import test_main_window as shared
 from PySide6.QtCore import QObject, QStandardPaths, Qt, QUrl, Slot
 from PySide6.QtGui import QDesktopServices
-from test_downloads import SAMPLE, FlakyServer
+from test_downloads import SAMPLE, FlakyServer, FullBacklog
 
 from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.downloads import part_path
@@ -565,3 +565,17 @@ def test_closing_the_window_stops_downloads_and_keeps_the_part(
         h.window.close()
         assert time.monotonic() - started < 5
     assert files_in(folder) == [item.destination.name + ".part"]
+
+
+def test_the_windows_downloads_use_the_connect_timeout_of_the_settings(
+    qtbot, make_window, sandbox, tmp_path
+):
+    settings = AppSettings(tmp_path / "s.ini")
+    settings.download_folder = tmp_path / "videos"
+    settings.connect_timeout = 1.0  # the default (10 s) would keep trying for 40 s
+    h = make_window()
+    record = finished_task(sandbox, h.store)
+    with FullBacklog() as server:
+        item = h.window.downloads_panel.download(with_link(record, server.url))
+        qtbot.waitUntil(lambda: item.state is DownloadState.FAILED, timeout=20000)
+    assert "ConnectTimeout" in item.detail

@@ -29,7 +29,7 @@ from urllib.parse import quote
 import pytest
 
 from avatar_desktop.core.client import AvatarClient
-from avatar_desktop.core.config import ProxyMode, ServiceConfig, proxy_options
+from avatar_desktop.core.config import LinkNetwork, ProxyMode, ServiceConfig, proxy_options
 from avatar_desktop.core.downloads import DownloadError, download, part_path
 from avatar_desktop.core.follower import follow_round
 from avatar_desktop.core.media import FindingKind, MediaRole, check_media
@@ -352,7 +352,7 @@ def test_downloads_of_loopback_links_skip_the_proxy(sandbox, proxy, tmp_path):
     saved = download(url, tmp_path / "a.png", attempts=1)  # the environment's proxies
     assert saved.stat().st_size > 0
     custom = {"http": proxy.url, "https": proxy.url}
-    download(url, tmp_path / "b.png", attempts=1, proxies=custom, use_system_proxy=False)
+    download(url, tmp_path / "b.png", attempts=1, network=LinkNetwork(custom, False))
     assert (tmp_path / "b.png").read_bytes() == saved.read_bytes()
     assert proxy.seen == []
 
@@ -489,7 +489,12 @@ def test_submission_past_its_deadline_is_outcome_unknown(trickle, where):
 def test_media_check_ends_by_its_deadline(trickle, where):
     url = f"{trickle.url}/{where}/avatar.png"
     elapsed, report = timed(
-        lambda: check_media(url, MediaRole.AVATAR, timeout=(1, 1), total_seconds=DEADLINE)
+        lambda: check_media(
+            url,
+            MediaRole.AVATAR,
+            network=LinkNetwork(connect_seconds=1, read_seconds=1),
+            total_seconds=DEADLINE,
+        )
     )
     assert not report.reachable, report
     (unreachable,) = [f for f in report.findings if f.kind is FindingKind.UNREACHABLE]
@@ -532,7 +537,10 @@ def test_a_slow_but_steady_download_is_limited_by_stalls_only(tmp_path):
     try:
         elapsed, saved = timed(
             lambda: download(
-                server.url + "/v.mp4", tmp_path / "v.mp4", stall_seconds=0.5, attempts=1
+                server.url + "/v.mp4",
+                tmp_path / "v.mp4",
+                network=LinkNetwork(read_seconds=0.5),
+                attempts=1,
             )
         )
     finally:
@@ -551,7 +559,10 @@ def test_a_stalled_download_ends_at_its_stall_limit(tmp_path):
     try:
         elapsed, error = timed(
             lambda: download(
-                server.url + "/v.mp4", tmp_path / "v.mp4", stall_seconds=0.5, attempts=1
+                server.url + "/v.mp4",
+                tmp_path / "v.mp4",
+                network=LinkNetwork(read_seconds=0.5),
+                attempts=1,
             )
         )
     finally:
@@ -604,9 +615,9 @@ def test_a_local_gateway_does_not_make_remote_result_links_skip_the_proxy():
         "http://127.0.0.1:8123", proxy_mode=ProxyMode.CUSTOM, proxy_url="http://proxy.test:3128"
     )
     assert config.proxy_options() == {"proxies": {}, "use_system_proxy": False}
-    links = config.link_proxy_options()  # videos and covers on the service's media host
-    assert links["proxies"] == {"http": "http://proxy.test:3128", "https": "http://proxy.test:3128"}
-    assert links["use_system_proxy"] is False
+    links = config.link_network()  # videos and covers on the service's media host
+    assert links.proxies == {"http": "http://proxy.test:3128", "https": "http://proxy.test:3128"}
+    assert links.use_system_proxy is False
 
 
 def test_media_checks_of_remote_links_follow_the_custom_proxy(proxy, monkeypatch, qtbot):
@@ -621,7 +632,7 @@ def test_media_checks_of_remote_links_follow_the_custom_proxy(proxy, monkeypatch
         "https://api.example.com", proxy_mode=ProxyMode.CUSTOM, proxy_url=proxy.url
     )
     worker = MediaCheckWorker()
-    worker.network = config.link_proxy_options()
+    worker.network = config.link_network()
     reports = []
     worker.checked.connect(lambda _url, report: reports.append(report))
     worker.check([("http://media.example.invalid/a.png", MediaRole.AVATAR)])
@@ -642,7 +653,7 @@ def test_covers_of_loopback_links_skip_the_proxy_and_remote_ones_follow_it(sandb
         with qtbot.waitSignal(loader.loaded, timeout=10000):  # the environment's proxy is set
             loader.request(cover)
         assert proxy.seen == []
-        loader.set_proxies({"http": proxy.url, "https": proxy.url}, False)
+        loader.set_network(LinkNetwork({"http": proxy.url, "https": proxy.url}, False))
         with qtbot.waitSignal(loader.failed, timeout=10000):
             loader.request("http://covers.example.invalid/c.webp")
         assert [path for _method, path, _auth in proxy.seen] == [

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 import requests
 
+from avatar_desktop.core.config import LinkNetwork
 from avatar_desktop.core.media import (
     CheckCancelled,
     FindingKind,
@@ -308,7 +309,9 @@ def test_server_that_never_answers_is_unreachable(sandbox):
     sandbox.inject("media", Fault.slow(5))
     started = time.monotonic()
     report = check_media(
-        f"{sandbox.base_url}/media/samples/avatar.png", MediaRole.AVATAR, timeout=(1, 0.3)
+        f"{sandbox.base_url}/media/samples/avatar.png",
+        MediaRole.AVATAR,
+        network=LinkNetwork(connect_seconds=1, read_seconds=0.3),
     )
     assert time.monotonic() - started < 2
     assert not report.reachable
@@ -525,9 +528,19 @@ def test_download_that_breaks_off_is_unreachable(web):
 def test_hanging_server_times_out(web):
     url = web.add("/slow.png", hang=True)
     started = time.monotonic()
-    report = check_media(url, MediaRole.AVATAR, timeout=(1, 0.3))
+    report = check_media(
+        url, MediaRole.AVATAR, network=LinkNetwork(connect_seconds=1, read_seconds=0.3)
+    )
     assert time.monotonic() - started < 2
     assert not report.reachable and FindingKind.UNREACHABLE in kinds(report)
+
+
+def test_a_server_that_never_takes_the_connection_times_out_as_configured():
+    from test_downloads import FullBacklog
+
+    with FullBacklog() as server:
+        report = check_media(server.url, MediaRole.AVATAR, network=LinkNetwork(connect_seconds=1))
+    assert "did not answer within 1 s" in finding(report, FindingKind.UNREACHABLE).message
 
 
 def test_log_lines_leave_out_signed_query_strings(web, caplog):
@@ -552,7 +565,9 @@ def test_log_lines_leave_out_signed_query_strings(web, caplog):
     ],
 )
 def test_bad_addresses_never_raise(url):
-    report = check_media(url, MediaRole.VOICE_SAMPLE, timeout=(1, 1))
+    report = check_media(
+        url, MediaRole.VOICE_SAMPLE, network=LinkNetwork(connect_seconds=1, read_seconds=1)
+    )
     assert not report.reachable
     assert FindingKind.UNREACHABLE in kinds(report)
     assert not report.blocking

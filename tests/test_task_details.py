@@ -12,9 +12,11 @@ import pytest
 from PySide6.QtCore import QCoreApplication, QObject, QTranslator, QUrl, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QImage
 from PySide6.QtWidgets import QLabel
+from test_downloads import FullBacklog
+from test_media import make_png, web  # noqa: F401 - the fixture is used by name
 
 from avatar_desktop.core.client import AvatarClient
-from avatar_desktop.core.config import SANDBOX_TOKEN
+from avatar_desktop.core.config import SANDBOX_TOKEN, LinkNetwork
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import AudioTrack, ClonedVoice, GenerationRequest, Language
 from avatar_desktop.core.service import TaskStatus
@@ -462,3 +464,33 @@ def test_a_language_switch_retranslates_the_pane(qtbot, sandbox, store, pane):
     finally:
         QCoreApplication.removeTranslator(translator)
     qtbot.waitUntil(lambda: pane.empty_label.text() == "Select a task to see its details")
+
+
+def test_covers_follow_redirects_as_every_link_does_and_never_send_credentials(
+    qtbot,
+    covers,
+    web,  # noqa: F811 - the fixture of test_media
+):
+    web.add("/cover.png", make_png(64, 48), "image/png")
+    web.add("/r2", status=302, location="/cover.png")
+    web.add("/r1", status=301, location=f"{web.base_url}/r2")
+    with qtbot.waitSignal(covers.loaded, timeout=10000) as loaded:
+        covers.request(f"{web.base_url}/r1")
+    assert loaded.args[1].width() == 64 and loaded.args[1].height() == 48
+    web.add("/loop", status=307, location="/loop")
+    with qtbot.waitSignal(covers.failed, timeout=10000) as failed:
+        covers.request(f"{web.base_url}/loop")
+    assert failed.args[1] == "The cover link redirects too many times."
+    assert len([r for r in web.requests if r.path == "/loop"]) == 6  # the first and 5 more
+    web.add("/ftp", status=302, location="ftp://example.com/c.png")
+    with qtbot.waitSignal(covers.failed, timeout=10000) as failed:
+        covers.request(f"{web.base_url}/ftp")
+    assert "not a web (http/https) link" in failed.args[1]
+    assert not [r for r in web.requests if "Authorization" in r.headers]
+
+
+def test_covers_use_the_connect_timeout_they_are_given(qtbot, covers):
+    covers.set_network(LinkNetwork(connect_seconds=1))  # the settings' (ServiceConfig)
+    with FullBacklog() as server, qtbot.waitSignal(covers.failed, timeout=8000) as failed:
+        covers.request(server.url.replace("out.mp4", "c.png"))
+    assert "ConnectTimeout" in failed.args[1]

@@ -40,7 +40,7 @@ from urllib3.util.retry import Retry
 
 from avatar_desktop import __version__
 from avatar_desktop.core.redact import Redactor
-from avatar_desktop.core.request import GenerationRequest, Language
+from avatar_desktop.core.request import GenerationRequest, InvalidTaskId, Language, valid_task_id
 from avatar_desktop.core.service import (
     MAX_RESPONSE_BYTES,
     AuthError,
@@ -347,13 +347,21 @@ class AvatarClient:
         task_id = answer.get("data")
         if not isinstance(task_id, str) or not task_id.strip():
             raise MissingTaskId(status=200, code="success")
-        return task_id.strip()
+        try:
+            return valid_task_id(task_id)
+        except InvalidTaskId as exc:
+            raise MissingTaskId(
+                f"The service accepted the request but returned the task id {task_id[:200]!r}, "
+                f"which cannot be used: it {exc.problem.message}. The job may exist and be "
+                "billed; check your account before sending it again.",
+                status=200,
+                code="success",
+            ) from None
 
     def get_task(self, task_id: str) -> TaskInfo:
-        """The current state of a task."""
-        task_id = task_id.strip()
-        if not task_id:
-            raise ValueError("empty task id")
+        """The current state of a task; a ``task_id`` that is not one raises
+        :class:`~avatar_desktop.core.request.InvalidTaskId` (a ``ValueError``)."""
+        task_id = valid_task_id(task_id)
         answer = self._call("GET", f"/avatar/task/{quote(task_id, safe='')}")
         _refuse_invalid_text(answer)
         return TaskInfo.from_json(task_id, answer.get("data"))

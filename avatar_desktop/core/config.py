@@ -7,11 +7,14 @@ builds an :class:`~avatar_desktop.core.client.AvatarClient` from them and a toke
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
 if TYPE_CHECKING:
+    import requests
+
     from avatar_desktop.core.client import AvatarClient
 
 from avatar_desktop.core.service import (
@@ -49,6 +52,43 @@ def proxy_options(mode: ProxyMode, proxy_url: str, *, direct: bool = False) -> N
 
 
 @dataclass(frozen=True)
+class LinkNetwork:
+    """How the app fetches public links — result videos, covers, the media check's inputs: the
+    proxy setting (a link on this computer is always reached directly) and the connect and read
+    timeouts, as :func:`link_network` builds them from the settings. The one place these come
+    from, for the window and ``avatar-cli`` alike."""
+
+    proxies: Mapping[str, str] | None = None
+    use_system_proxy: bool = True
+    connect_seconds: float = 10.0
+    read_seconds: float = 60.0
+    """How long a read may wait for the next bytes (a stall), not for the whole transfer."""
+
+    @property
+    def timeout(self) -> tuple[float, float]:
+        """``(connect, read)`` as ``requests`` takes it."""
+        return (self.connect_seconds, self.read_seconds)
+
+    def session(self) -> requests.Session:
+        """A session for links (:func:`~avatar_desktop.core.client.edge_session`: loopback
+        directly, the proxy setting otherwise, no retries of its own). Close it after use."""
+        from avatar_desktop.core.client import edge_session
+
+        return edge_session(self.proxies, use_system_proxy=self.use_system_proxy)
+
+
+def link_network(
+    proxy_mode: ProxyMode, proxy_url: str, connect_timeout: float, read_timeout: float
+) -> LinkNetwork:
+    """How public links are fetched under these settings: the proxy setting as it is (a local
+    gateway does not make a remote media host local) and the settings' timeouts."""
+    options = proxy_options(proxy_mode, proxy_url)
+    return LinkNetwork(
+        options["proxies"], options["use_system_proxy"], connect_timeout, read_timeout
+    )
+
+
+@dataclass(frozen=True)
 class ServiceConfig:
     """Where requests go and how. ``sandbox`` marks the built-in local sandbox."""
 
@@ -80,11 +120,12 @@ class ServiceConfig:
         sandbox, any loopback address) always directly, never through a proxy."""
         return proxy_options(self.proxy_mode, self.proxy_url, direct=self.is_local)
 
-    def link_proxy_options(self) -> NetworkOptions:
-        """How result links (videos, covers on the service's media host) reach the network:
-        the proxy setting as it is — a local gateway does not make a remote host local. A link
-        on this computer is reached directly by the downloaders themselves."""
-        return proxy_options(self.proxy_mode, self.proxy_url)
+    def link_network(self) -> LinkNetwork:
+        """How public links (result videos, covers, media checks) are fetched under these
+        settings (:func:`link_network`)."""
+        return link_network(
+            self.proxy_mode, self.proxy_url, self.connect_timeout, self.read_timeout
+        )
 
     def make_client(self, token: str) -> AvatarClient:
         """A client for this service, through :meth:`proxy_options`."""

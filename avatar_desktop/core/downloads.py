@@ -1,10 +1,17 @@
-"""Saving a result video to disk: streamed, resumable, cancellable (Qt-free).
+"""Fetching public links — result videos, covers, the media check's inputs — and saving a
+result video to disk: streamed, resumable, cancellable (Qt-free).
+
+Every fetch of a link goes through :func:`open_link` on a session of
+:class:`~avatar_desktop.core.config.LinkNetwork` (the proxy and timeouts of the settings): at
+most :data:`MAX_REDIRECTS` redirects, each to an http(s) address, and never a credential (no
+token, no ``~/.netrc``). :func:`download` saves a video; :func:`fetch_bytes` reads a small
+file (a cover) into memory.
 
 A download is written to ``NAME.part`` beside its destination and renamed only once every byte
 has arrived (and, when the server said how many, their number matches), so a cancelled or failed
 download never leaves a file that looks complete. A dropped connection resumes with a ``Range``
 request, a few times within one call; a later call resumes from the ``.part`` file. The time
-limit is on stalls (no byte for ``stall_seconds``), never on the whole transfer.
+limit is on stalls (no byte for the network's read timeout), never on the whole transfer.
 
 Result links are public media URLs: the API token is never sent with them. A link on this
 computer (the sandbox) is fetched directly, never through a proxy, even after a redirect. A 403,
@@ -23,9 +30,10 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from avatar_desktop import __version__
+from avatar_desktop.core.config import LinkNetwork
 
 if TYPE_CHECKING:  # requests is loaded when a download starts, not when the window does
     import requests
@@ -34,13 +42,21 @@ log = logging.getLogger("avatar_desktop.downloads")
 
 CHUNK_BYTES = 256 * 1024
 PART_SUFFIX = ".part"
+MAX_REDIRECTS = 5
+USER_AGENT = f"AvatarDesktop/{__version__}"
 _EXPIRED = frozenset({403, 404, 410})
+_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _CONTENT_RANGE = re.compile(r"bytes (\d+)-(\d+)/(\d+|\*)")
 _UNSATISFIED = re.compile(r"bytes \*/(\d+)")
 
 
 class DownloadError(Exception):
-    """The video could not be saved; the message says why in plain words."""
+    """The link could not be fetched; the message says why in plain words, ``status`` is the
+    server's HTTP status when it answered one."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 class LinkExpired(DownloadError):
@@ -49,6 +65,61 @@ class LinkExpired(DownloadError):
 
 class DownloadCancelled(DownloadError):
     """The user cancelled; the ``.part`` file stays, so a later download resumes."""
+
+
+class BadRedirect(DownloadError):
+    """A redirect to an address that is not a web address (or :class:`TooManyRedirects`)."""
+
+
+class TooManyRedirects(BadRedirect):
+    """More than :data:`MAX_REDIRECTS` redirects."""
+
+
+class TooLarge(DownloadError):
+    """:func:`fetch_bytes`: the file is larger than allowed."""
+
+
+def without_credentials(request: requests.PreparedRequest) -> requests.PreparedRequest:
+    """An ``auth`` that overrides any session auth (and ~/.netrc): media hosts (inputs,
+    result videos, covers) never see a credential."""
+    request.headers.pop("Authorization", None)
+    return request
+
+
+def open_link(
+    session: requests.Session,
+    url: str,
+    *,
+    method: str = "GET",
+    timeout: tuple[float, float],
+    headers: Mapping[str, str] | None = None,
+    on_hop: Callable[[str], None] = lambda url: None,
+) -> requests.Response:
+    """The streamed answer for ``url`` after at most :data:`MAX_REDIRECTS` redirects (else
+    :class:`TooManyRedirects`), each to an http(s) address (else :class:`BadRedirect`); the
+    caller closes it. ``on_hop(url)`` runs before each request (to cancel, or to note the
+    hosts). No credential is ever sent."""
+    current = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        on_hop(current)
+        response = session.request(
+            method,
+            current,
+            headers={"User-Agent": USER_AGENT, **(headers or {})},
+            auth=without_credentials,
+            timeout=timeout,
+            allow_redirects=False,
+            stream=True,
+        )
+        location = response.headers.get("Location")
+        if response.status_code not in _REDIRECT_STATUSES or not location:
+            return response
+        response.close()
+        current = urljoin(current, location)
+        parts = urlsplit(current)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise BadRedirect("The server redirected to an address that is not a web address.")
+    raise TooManyRedirects(f"The server redirected more than {MAX_REDIRECTS} times.")
 
 
 @dataclass(frozen=True)
@@ -135,17 +206,15 @@ def download(
     url: str,
     destination: Path,
     *,
+    network: LinkNetwork = LinkNetwork(),  # noqa: B008 - frozen, so shared safely
     progress: Callable[[Progress], None] | None = None,
     should_stop: Callable[[], bool] = lambda: False,
     attempts: int = 4,
-    connect_seconds: float = 10.0,
-    stall_seconds: float = 30.0,
-    proxies: Mapping[str, str] | None = None,
-    use_system_proxy: bool = True,
 ) -> Path:
-    """Save ``url`` as ``destination``; returns it. Raises :class:`LinkExpired`,
-    :class:`DownloadCancelled` or :class:`DownloadError`; the ``.part`` file is kept for a
-    later resume in every case but an expired link."""
+    """Save ``url`` as ``destination`` through ``network``; returns it. Raises
+    :class:`LinkExpired`, :class:`DownloadCancelled` or :class:`DownloadError`; the ``.part``
+    file is kept for a later resume in every case but an expired link. ``network``'s read
+    timeout is the longest stall allowed, never a limit on the whole transfer."""
     if urlsplit(url).scheme.lower() not in ("http", "https"):
         raise DownloadError("Only web (http/https) links can be downloaded.")
     destination = Path(destination)
@@ -153,20 +222,15 @@ def download(
     part = part_path(destination)
     import requests
 
-    from avatar_desktop.core.client import edge_session
-
-    # Loopback links directly, hop by hop; no retries of its own (resuming is done here).
-    session = edge_session(proxies, use_system_proxy=use_system_proxy)
-    session.headers["User-Agent"] = f"AvatarDesktop/{__version__}"
+    # No retries of its own: resuming is done here.
+    session = network.session()
     last_error: Exception | None = None
     try:
         for attempt in range(1, max(1, attempts) + 1):
             if should_stop():
                 raise DownloadCancelled("Download cancelled.")
             try:
-                if _fetch(
-                    session, url, part, progress, should_stop, connect_seconds, stall_seconds
-                ):
+                if _fetch(session, url, part, progress, should_stop, network.timeout):
                     os.replace(part, destination)
                     log.info("saved %s", destination)
                     return destination
@@ -192,24 +256,19 @@ def _fetch(
     part: Path,
     progress: Callable[[Progress], None] | None,
     should_stop: Callable[[], bool],
-    connect_seconds: float,
-    stall_seconds: float,
+    timeout: tuple[float, float],
 ) -> bool:
     """One request; True when the file is complete in ``part``."""
     offset = part.stat().st_size if part.exists() else 0
     headers = {"Range": f"bytes={offset}-"} if offset else {}
-    with session.get(
-        url,
-        headers=headers,
-        stream=True,
-        timeout=(connect_seconds, stall_seconds),
-        allow_redirects=True,
-    ) as response:
+    with open_link(session, url, headers=headers, timeout=timeout) as response:
         status = response.status_code
         if status in _EXPIRED:
             with contextlib.suppress(OSError):
                 part.unlink()
-            raise LinkExpired("The link has expired: the service no longer serves this video.")
+            raise LinkExpired(
+                "The link has expired: the service no longer serves this video.", status
+            )
         if status == 416 and offset:
             match = _UNSATISFIED.fullmatch(response.headers.get("Content-Range", "").strip())
             if match and int(match.group(1)) == offset:
@@ -217,7 +276,7 @@ def _fetch(
             part.unlink()  # the file changed on the server: start again
             return False
         if status not in (200, 206):
-            raise DownloadError(f"The server answered HTTP {status} instead of the video.")
+            raise DownloadError(f"The server answered HTTP {status} instead of the video.", status)
         if status == 200 and offset:
             offset = 0  # the server ignored the range: start from the beginning
         total = _total_from(response, offset)
@@ -239,16 +298,58 @@ def _fetch(
         return total is None or received == total
 
 
+def fetch_bytes(
+    url: str,
+    network: LinkNetwork,
+    *,
+    max_bytes: int,
+    should_stop: Callable[[], bool] = lambda: False,
+    headers: Mapping[str, str] | None = None,
+) -> bytes:
+    """The whole file at ``url`` (a small one: a cover) through ``network``. Raises
+    :class:`LinkExpired` (403 / 404 / 410), :class:`DownloadError` with the ``status`` of any
+    other answer but 200, :class:`TooLarge` beyond ``max_bytes``, :class:`BadRedirect`,
+    :class:`DownloadCancelled`, and ``requests``' errors for the network's."""
+    session = network.session()
+    try:
+        with open_link(session, url, headers=headers, timeout=network.timeout) as response:
+            status = response.status_code
+            if status in _EXPIRED:
+                raise LinkExpired(f"The link has expired or is gone (HTTP {status}).", status)
+            if status != 200:
+                raise DownloadError(f"The server answered HTTP {status}.", status)
+            announced = response.headers.get("Content-Length", "")
+            if announced.isdigit() and int(announced) > max_bytes:
+                raise TooLarge(f"The file is larger than {max_bytes} bytes.")
+            data = bytearray()
+            for chunk in _chunks(response):
+                if should_stop():
+                    raise DownloadCancelled("Cancelled.")
+                data += chunk
+                if len(data) > max_bytes:
+                    raise TooLarge(f"The file is larger than {max_bytes} bytes.")
+            return bytes(data)
+    finally:
+        session.close()
+
+
 __all__ = [
+    "MAX_REDIRECTS",
     "PART_SUFFIX",
     "VARIANTS",
+    "BadRedirect",
     "DownloadCancelled",
     "DownloadError",
     "LinkExpired",
     "Progress",
+    "TooLarge",
+    "TooManyRedirects",
     "destination_for",
     "download",
+    "fetch_bytes",
     "free_destination",
+    "open_link",
     "part_path",
     "video_file_name",
+    "without_credentials",
 ]

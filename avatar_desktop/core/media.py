@@ -10,8 +10,11 @@ Only :attr:`FindingKind.SAMPLE_TOO_SHORT` is blocking (API.md documents the 20-s
 ``create_voice`` sample); every other finding is a warning the user can override, because the
 other limits come from comparable generators, not from the service itself.
 
-Media hosts are not the paid API: redirects are followed (at most :data:`MAX_REDIRECTS`) and no
-``Authorization`` header is ever sent to them, even through a session that carries one.
+Media hosts are not the paid API: they are fetched like every public link
+(:func:`~avatar_desktop.core.downloads.open_link` on a
+:class:`~avatar_desktop.core.config.LinkNetwork` session): redirects are followed (at most
+:data:`~avatar_desktop.core.downloads.MAX_REDIRECTS`) and no ``Authorization`` header is ever
+sent to them, even through a session that carries one.
 
 A whole check has an overall deadline (``total_seconds``, :data:`DEFAULT_CHECK_SECONDS`): the
 body is read as it arrives and the deadline checked between reads, and the client's watchdog
@@ -29,12 +32,14 @@ import logging
 import math
 import struct
 import wave
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from avatar_desktop import __version__
+from avatar_desktop.core.config import LinkNetwork
+from avatar_desktop.core.downloads import BadRedirect, open_link
 from avatar_desktop.core.service import is_loopback_host
 
 if TYPE_CHECKING:  # requests is loaded when a check runs, not when the window starts
@@ -55,7 +60,6 @@ __all__ = [
     "image_size",
     "is_local_address",
     "sniff",
-    "without_credentials",
 ]
 
 # --- limits ---------------------------------------------------------------------------------
@@ -75,7 +79,6 @@ MAX_INPUT_BYTES = 100 * 1024 * 1024  # "another reseller ... states a 100 MB cap
 MIN_SAMPLE_SECONDS = 20.0
 
 # --- how the check behaves ------------------------------------------------------------------
-MAX_REDIRECTS = 5
 DEFAULT_CHECK_SECONDS = 60.0
 """The overall deadline of one check, by default (every request and read of it together)."""
 MAX_PREVIEW_BYTES = 12 * 1024 * 1024
@@ -87,7 +90,6 @@ HEADER_PROBE_BYTES = 1024 * 1024
 """How far into an image (not kept for a preview) or a video the check reads, at most."""
 USER_AGENT = f"avatar-desktop/{__version__} (input check)"
 
-_REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 # Formats whose duration mutagen reads from a header, so a capped (partial) download still
 # gives the right length; for the others (MP3 without a Xing header, OGG, ADTS) it would not.
 _HEADER_DURATION_FORMATS = frozenset({"wav", "m4a", "mp4", "mov", "flac"})
@@ -430,17 +432,6 @@ def _redact(url: str) -> str:
 # --- network ----------------------------------------------------------------------------------
 
 
-def without_credentials(request: requests.PreparedRequest) -> requests.PreparedRequest:
-    """An ``auth`` that overrides any session auth (and ~/.netrc): media hosts (inputs,
-    result videos, covers) never see a credential."""
-    request.headers.pop("Authorization", None)
-    return request
-
-
-class _BadRedirect(Exception):
-    pass
-
-
 class _TooSlow(Exception):
     """The check's overall deadline passed."""
 
@@ -493,19 +484,18 @@ class _Stream:
             self.data += chunk
 
 
-def _timeout_seconds(timeout: Any) -> tuple[float | None, float | None]:
-    if isinstance(timeout, tuple):
-        return timeout[0], timeout[1]
-    return timeout, timeout
-
-
 def _describe_error(
-    exc: BaseException, host: str, timeout: Any, *, started: bool, deadline: Deadline
+    exc: BaseException,
+    host: str,
+    timeout: tuple[float, float],
+    *,
+    started: bool,
+    deadline: Deadline,
 ) -> str:
     import requests
 
-    connect, read = _timeout_seconds(timeout)
-    if isinstance(exc, _BadRedirect):
+    connect, read = timeout
+    if isinstance(exc, BadRedirect):
         return str(exc)
     if isinstance(exc, _TooSlow) or (
         deadline.passed and not isinstance(exc, requests.exceptions.ConnectTimeout)
@@ -555,7 +545,7 @@ class _Checker:
         url: str,
         role: MediaRole,
         session: requests.Session,
-        timeout: Any,
+        timeout: tuple[float, float],
         cancelled: Callable[[], bool],
         max_download: int,
         deadline: Deadline,
@@ -588,38 +578,25 @@ class _Checker:
             raise CheckCancelled
 
     def _open(self, method: str) -> requests.Response:
-        """The final response after at most MAX_REDIRECTS redirects (the caller closes it)."""
-        current = self.url
-        for _hop in range(MAX_REDIRECTS + 1):
+        """The final response (the caller closes it), redirects followed as for every link."""
+
+        def hop(url: str) -> None:
             self._check_cancelled()
-            log.debug("media check: %s %s", method, _redact(current))
-            response = self.session.request(
-                method,
-                current,
-                headers={
-                    "Authorization": None,  # type: ignore[dict-item]  # None drops a session header
-                    "Accept": "*/*",
-                    "Accept-Encoding": "identity",
-                    "User-Agent": USER_AGENT,
-                },
-                auth=without_credentials,
-                timeout=self.timeout,
-                allow_redirects=False,
-                stream=True,
-            )
-            location = response.headers.get("Location")
-            if response.status_code not in _REDIRECT_STATUSES or not location:
-                log.debug(
-                    "media check: %s %s -> %s", method, _redact(current), response.status_code
-                )
-                return response
-            response.close()
-            current = urljoin(current, location)
-            parts = urlsplit(current)
-            if parts.scheme not in ("http", "https") or not parts.hostname:
-                raise _BadRedirect("The server redirected to an address that is not a web address.")
-            self.hosts.append(parts.hostname)
-        raise _BadRedirect(f"The server redirected more than {MAX_REDIRECTS} times.")
+            log.debug("media check: %s %s", method, _redact(url))
+            host = urlsplit(url).hostname
+            if url != self.url and host:
+                self.hosts.append(host)  # a redirect's target
+
+        response = open_link(
+            self.session,
+            self.url,
+            method=method,
+            headers={"Accept": "*/*", "Accept-Encoding": "identity", "User-Agent": USER_AGENT},
+            timeout=self.timeout,
+            on_hop=hop,
+        )
+        log.debug("media check: %s %s -> %s", method, _redact(self.url), response.status_code)
+        return response
 
     def _take_headers(self, response: requests.Response) -> None:
         self.status = response.status_code
@@ -983,9 +960,7 @@ def check_media(
     role: MediaRole,
     *,
     session: requests.Session | None = None,
-    proxies: Mapping[str, str] | None = None,
-    use_system_proxy: bool = True,
-    timeout: float | tuple[float, float] = (5, 20),
+    network: LinkNetwork = LinkNetwork(),  # noqa: B008 - frozen, so shared safely
     cancelled: Callable[[], bool] = lambda: False,
     max_download: int = DEFAULT_MAX_DOWNLOAD,
     total_seconds: float = DEFAULT_CHECK_SECONDS,
@@ -994,21 +969,20 @@ def check_media(
 
     Blocking network I/O: run it off the GUI thread. Raises only :class:`CheckCancelled` (when
     ``cancelled()`` turns true, checked before each request and between downloaded chunks);
-    every other failure becomes a finding of the report. ``timeout`` limits the connection and
-    each read; ``total_seconds`` the whole check. Without ``session`` the check makes its own
-    (:func:`~avatar_desktop.core.client.edge_session`: through ``proxies`` / the system's proxy
-    as the settings say, but never for a server on this computer); a session given should be
-    one too, e.g. the client's.
+    every other failure becomes a finding of the report. ``network``'s timeouts limit the
+    connection and each read; ``total_seconds`` the whole check. Without ``session`` the check
+    makes its own (:meth:`LinkNetwork.session`: through the proxy the settings say, but never
+    for a server on this computer); a session given should be one too, e.g. the client's.
     """
-    from avatar_desktop.core.client import call_deadline, edge_session
+    from avatar_desktop.core.client import call_deadline
 
     role = MediaRole(role)
     with call_deadline(total_seconds) as deadline:
         checker = _Checker(
             str(url),
             role,
-            session or edge_session(proxies, use_system_proxy=use_system_proxy),
-            timeout,
+            session or network.session(),
+            network.timeout,
             cancelled,
             max_download,
             deadline,

@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from avatar_desktop.core.db import Database, StoreError, canonical_json, payload_hash
-from avatar_desktop.core.request import GenerationRequest
+from avatar_desktop.core.request import GenerationRequest, InvalidTaskId, valid_task_id
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.tasks import insert_task
 
@@ -608,8 +608,10 @@ class Outbox:
         """The service accepted the item as ``task_id``: in one transaction the item becomes
         ``submitted`` and the task enters the task list (``NOT_START``). Returns the task row id.
 
-        Raises :class:`StoreError` when it cannot be written; the caller must keep the task id.
+        Raises :class:`StoreError` when it cannot be written (the caller must keep the task
+        id), :class:`~avatar_desktop.core.request.InvalidTaskId` when it is not a task id.
         """
+        task_id = valid_task_id(task_id)
         with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT service_url, payload, consent, created_at FROM outbox "
@@ -769,9 +771,10 @@ class Outbox:
         leave a note beside the data file saying so — with ``task_id``, when the service
         accepted the job — for :meth:`recover` to find if this program ends before it can
         write it. The note is an empty file (its name holds everything), which a full disk
-        still allows. Returns False when not even that could be made."""
+        still allows. Returns False when not even that could be made. A ``task_id`` that is
+        not a task id is left out (the item becomes ``outcome_unknown``)."""
         kind = _NOTE_FULL if disk_full else _NOTE_ERROR
-        encoded = task_id.encode("utf-8").hex() if task_id else "-"
+        encoded = _note_task_id(task_id).encode("utf-8").hex() or "-"
         name = f"{self.db.path.name}{_NOTE_INFIX}{item_id}.{owner}.{kind}.{encoded}"
         if len(name) > _NOTE_NAME_MAX:  # a task id too long for a file name
             name = f"{self.db.path.name}{_NOTE_INFIX}{item_id}.{owner}.{kind}.-"
@@ -807,7 +810,7 @@ class Outbox:
             task_id: str | None = None
             if parts[3] != "-":
                 try:
-                    task_id = bytes.fromhex(parts[3]).decode("utf-8")
+                    task_id = _note_task_id(bytes.fromhex(parts[3]).decode("utf-8")) or None
                 except ValueError:
                     continue
             path = self.db.path.parent / name
@@ -911,7 +914,9 @@ class Outbox:
     def resolve_submitted(self, item_id: int, task_id: str) -> int | None:
         """The user found the job of an ``outcome_unknown`` item on the service as ``task_id``:
         the item becomes ``submitted`` and the task enters the list. Returns the task row id,
-        None when the item is not ``outcome_unknown``."""
+        None when the item is not ``outcome_unknown``. Raises
+        :class:`~avatar_desktop.core.request.InvalidTaskId` when ``task_id`` is not a task id."""
+        task_id = valid_task_id(task_id)
         with self.db.transaction() as conn:
             row = conn.execute(
                 "SELECT service_url, payload, consent FROM outbox WHERE item_id = ? AND state = ?",
@@ -936,6 +941,14 @@ class Outbox:
             args.append(service_url)
         with self.db.transaction() as conn:
             return conn.execute(sql, args).rowcount
+
+
+def _note_task_id(task_id: str | None) -> str:
+    """The task id a note holds: ``task_id`` when it is one, else empty."""
+    try:
+        return valid_task_id(task_id or "")
+    except InvalidTaskId:
+        return ""
 
 
 def _remove(path: Path) -> None:

@@ -12,6 +12,15 @@ accept at most 300 seconds of audio; at a brisk English speaking rate (about 15 
 second) that is 4,500 characters, and Chinese speech (4–5 characters a second) reaches the limit
 far sooner. 5,000 therefore never blocks a text that could become a valid video, yet stops a
 pasted document or a runaway clipboard from being sent (and billed) by mistake.
+
+Task ids: :func:`valid_task_id` is the one rule for what a task id may be, used by the store,
+the client, the window and ``avatar-cli``. The service's ids are 32 hexadecimal digits, but
+mirrors and resellers may hand out others, so the rule only refuses what cannot be an id: an
+empty one, whitespace inside, control and invisible (format, unassigned, private-use)
+characters, half of a surrogate pair, the replacement character U+FFFD (what is left of a
+character lost in decoding), the characters that would change the address it is asked at
+(``GET /avatar/task/{task_id}``: ``/ ? # % \\``), and more than :data:`MAX_TASK_ID_LENGTH`
+characters. Surrounding whitespace (from a copy and paste) is stripped.
 """
 
 from __future__ import annotations
@@ -26,6 +35,7 @@ from urllib.parse import urlsplit
 MAX_URL_LENGTH = 2048
 MAX_TEXT_LENGTH = 5000
 MAX_ID_LENGTH = 256
+MAX_TASK_ID_LENGTH = 128
 
 
 class Language(enum.StrEnum):
@@ -60,6 +70,9 @@ class ProblemKind(enum.StrEnum):
     LOCAL_PATH = "local_path"
     BAD_LANGUAGE = "bad_language"
     LONE_SURROGATE = "lone_surrogate"
+    INVISIBLE_CHARACTERS = "invisible_characters"
+    REPLACEMENT_CHARACTER = "replacement_character"
+    RESERVED_CHARACTER = "reserved_character"
 
 
 @dataclass(frozen=True)
@@ -214,6 +227,71 @@ def check_identifier(path: str, value: object) -> list[Problem]:
     if _SPACE.search(value):
         return [Problem(path, ProblemKind.CONTAINS_SPACE, "must not contain spaces")]
     return []
+
+
+_ADDRESS_CHARACTERS = "/?#%\\"
+"""Characters that would change the address a task is asked at (see the module docstring)."""
+TASK_ID_RULE = (
+    f"1 to {MAX_TASK_ID_LENGTH} visible characters, without spaces or any of "
+    + " ".join(_ADDRESS_CHARACTERS)
+)
+"""The rule of :func:`valid_task_id` in words, for help texts."""
+
+
+class InvalidTaskId(ValidationError):
+    """Not a task id: :attr:`problem` says why (its kind for the window; ``str()`` in English)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__([problem])
+        self.problem = problem
+        self.args = (f"not a task id: it {problem.message}",)
+
+
+def _task_id_problem(text: str) -> Problem | None:
+    path = "task_id"
+    if broken := _surrogate_problem(path, text):
+        return broken[0]
+    if text == "":
+        return Problem(path, ProblemKind.EMPTY, "is empty")
+    if len(text) > MAX_TASK_ID_LENGTH:
+        return Problem(
+            path,
+            ProblemKind.TOO_LONG,
+            f"has {len(text)} characters; at most {MAX_TASK_ID_LENGTH} are allowed",
+            MAX_TASK_ID_LENGTH,
+        )
+    for char in text:
+        if char == "\ufffd":
+            return Problem(
+                path,
+                ProblemKind.REPLACEMENT_CHARACTER,
+                "contains U+FFFD, the mark of a character lost when the text was decoded",
+            )
+        if char.isspace():
+            return Problem(path, ProblemKind.CONTAINS_SPACE, "contains a space")
+        if not char.isprintable():
+            return Problem(
+                path,
+                ProblemKind.INVISIBLE_CHARACTERS,
+                f"contains a control or invisible character (U+{ord(char):04X})",
+            )
+        if char in _ADDRESS_CHARACTERS:
+            return Problem(
+                path,
+                ProblemKind.RESERVED_CHARACTER,
+                f'contains "{char}", which would change the address it is asked at',
+            )
+    return None
+
+
+def valid_task_id(value: str) -> str:
+    """``value`` as a task id, surrounding whitespace stripped; raises :class:`InvalidTaskId`
+    (a ``ValueError``) when it is not one (see the module docstring for the rule)."""
+    text = value.strip()
+    problem = _task_id_problem(text)
+    if problem is not None:
+        raise InvalidTaskId(problem)
+    return text
 
 
 def check_text(path: str, value: object) -> list[Problem]:
@@ -475,12 +553,15 @@ class GenerationRequest:
 
 
 __all__ = [
+    "MAX_TASK_ID_LENGTH",
     "MAX_TEXT_LENGTH",
     "MAX_URL_LENGTH",
+    "TASK_ID_RULE",
     "AudioTrack",
     "ClonedVoice",
     "ExistingVoice",
     "GenerationRequest",
+    "InvalidTaskId",
     "Language",
     "Problem",
     "ProblemKind",
@@ -491,4 +572,5 @@ __all__ = [
     "check_language",
     "check_text",
     "check_url",
+    "valid_task_id",
 ]

@@ -36,7 +36,7 @@ from avatar_desktop.core.db import (
     payload_hash,
 )
 from avatar_desktop.core.paths import data_dir
-from avatar_desktop.core.request import VoiceMode
+from avatar_desktop.core.request import VoiceMode, valid_task_id
 from avatar_desktop.core.service import TaskInfo, TaskStatus
 
 log = logging.getLogger("avatar_desktop.core.tasks")
@@ -322,9 +322,12 @@ def insert_task(
 ) -> int:
     """Insert a task row inside the caller's transaction; returns its row id.
 
-    A task id already in the list raises :class:`StoreError` (and the caller's transaction
-    rolls back).
+    A task id already in the list raises :class:`StoreError`, one that is not a task id
+    :class:`~avatar_desktop.core.request.InvalidTaskId` (and the caller's transaction rolls
+    back); the id is stored as :func:`~avatar_desktop.core.request.valid_task_id` gives it.
     """
+    if task_id is not None:
+        task_id = valid_task_id(task_id)
     label, search_text = derived_columns(task_id, payload)
     now = time.time()
     values = {
@@ -458,8 +461,10 @@ class TaskStore:
         """Add a task that exists on the service (e.g. imported); returns its row id.
 
         Its status is ``UNKNOWN`` until the first :meth:`update_from_info`. A task id already in
-        the list raises :class:`StoreError`.
+        the list raises :class:`StoreError`, one that is not a task id
+        :class:`~avatar_desktop.core.request.InvalidTaskId`.
         """
+        task_id = valid_task_id(task_id)
         with self._transaction() as conn:
             row_id = insert_task(
                 conn,
@@ -600,7 +605,9 @@ class TaskStore:
     def set_task_id(self, row_id: int, task_id: str) -> None:
         """A row whose outcome was unknown is the service's task ``task_id``: follow it.
 
-        Raises :class:`StoreError` when another row already holds that task id."""
+        Raises :class:`StoreError` when another row already holds that task id,
+        :class:`~avatar_desktop.core.request.InvalidTaskId` when it is not a task id."""
+        task_id = valid_task_id(task_id)
         with self._transaction() as conn:
             row = conn.execute("SELECT payload FROM tasks WHERE row_id = ?", (row_id,)).fetchone()
             if row is None:

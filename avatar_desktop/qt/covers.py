@@ -1,11 +1,12 @@
 """Cover pictures of finished tasks: fetched in the background, kept in memory and on disk.
 
 :class:`CoverLoader` downloads a cover link (``http``/``https`` only, TLS verified, never with
-the API token or any other credentials: cover links are public CDN links), caps its size,
-decodes it to a ``QImage`` on a worker thread and hands it to the UI thread through a signal.
-Pictures are cached in memory (the most recently used few dozen) and on disk (one file per
-link, named by the SHA-256 of the link, the folder kept under a size cap), so showing a task
-again costs no request.
+the API token or any other credentials: cover links are public CDN links) through the core's
+one stack for links (:func:`~avatar_desktop.core.downloads.fetch_bytes`: the proxy and timeouts
+of the settings, redirects), caps its size, decodes it to a ``QImage`` on a worker thread and
+hands it to the UI thread through a signal. Pictures are cached in memory (the most recently
+used few dozen) and on disk (one file per link, named by the SHA-256 of the link, the folder
+kept under a size cap), so showing a task again costs no request.
 """
 
 from __future__ import annotations
@@ -18,11 +19,10 @@ import re
 import tempfile
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 from PySide6.QtCore import (
     QBuffer,
@@ -39,11 +39,15 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QImage, QImageReader
 
-from avatar_desktop import __version__
-from avatar_desktop.core.media import without_credentials
-
-if TYPE_CHECKING:
-    pass
+from avatar_desktop.core.config import LinkNetwork
+from avatar_desktop.core.downloads import (
+    BadRedirect,
+    DownloadCancelled,
+    DownloadError,
+    TooLarge,
+    TooManyRedirects,
+    fetch_bytes,
+)
 
 log = logging.getLogger("avatar_desktop.qt.covers")
 
@@ -57,10 +61,7 @@ DISK_CACHE_BYTES = 100 * 1024 * 1024
 """The cache folder is trimmed (oldest used first) to stay under this size."""
 MAX_SIDE = 2048
 """A larger picture is decoded scaled down to fit in MAX_SIDE × MAX_SIDE (less memory)."""
-_MAX_REDIRECTS = 5
-_CHUNK = 64 * 1024
 _CACHE_NAME = re.compile(r"[0-9a-f]{64}")
-_REDIRECTS = frozenset({301, 302, 303, 307, 308})
 
 
 def default_cover_dir() -> Path:
@@ -186,69 +187,38 @@ class _DiskCache:
                 total -= size
 
 
-@dataclass(frozen=True)
-class _Network:
-    proxies: Mapping[str, str] | None
-    use_system_proxy: bool
-    timeout: tuple[float, float]
-
-
 def _download(
-    url: str, network: _Network, max_bytes: int, should_stop: Callable[[], bool]
+    url: str, network: LinkNetwork, max_bytes: int, should_stop: Callable[[], bool]
 ) -> bytes | _Failure:
-    """The bytes at ``url``, following a few redirects (each to an http/https link)."""
+    """The bytes at ``url``, or why not."""
     import requests  # here: the window starts without it
 
-    from avatar_desktop.core.client import edge_session
-
-    # The proxy setting, but a local server (the sandbox) directly, hop by hop.
-    session = edge_session(network.proxies, use_system_proxy=network.use_system_proxy)
-    session.headers.update(
-        {"User-Agent": f"AvatarDesktop/{__version__}", "Accept": "image/webp,image/*;q=0.8"}
-    )
-    session.verify = True
     try:
-        for _ in range(_MAX_REDIRECTS + 1):
-            if not is_web_link(url):
-                return _Failure("scheme")
-            with session.get(
-                url,
-                stream=True,
-                timeout=network.timeout,
-                allow_redirects=False,
-                auth=without_credentials,
-            ) as response:
-                status = response.status_code
-                location = response.headers.get("Location")
-                if status in _REDIRECTS and location:
-                    url = urljoin(url, location)
-                    continue
-                if status != 200:
-                    return _Failure("http", str(status))
-                announced = response.headers.get("Content-Length", "")
-                if announced.isdigit() and int(announced) > max_bytes:
-                    return _Failure("too_large")
-                chunks: list[bytes] = []
-                size = 0
-                for chunk in response.iter_content(_CHUNK):
-                    if should_stop():
-                        return _Failure("network", "cancelled")
-                    size += len(chunk)
-                    if size > max_bytes:
-                        return _Failure("too_large")
-                    chunks.append(chunk)
-                return b"".join(chunks)
+        return fetch_bytes(
+            url,
+            network,
+            max_bytes=max_bytes,
+            should_stop=should_stop,
+            headers={"Accept": "image/webp,image/*;q=0.8"},
+        )
+    except DownloadCancelled:
+        return _Failure("network", "cancelled")
+    except TooLarge:
+        return _Failure("too_large")
+    except TooManyRedirects:
         return _Failure("redirects")
+    except BadRedirect:
+        return _Failure("scheme")
+    except DownloadError as exc:
+        return _Failure("http", str(exc.status))
     except requests.RequestException as exc:
         return _Failure("network", type(exc).__name__)
-    finally:
-        session.close()
 
 
 def _fetch_cover(
     url: str,
     disk: _DiskCache,
-    network: _Network,
+    network: LinkNetwork,
     max_bytes: int,
     should_stop: Callable[[], bool] = lambda: False,
 ) -> QImage | _Failure:
@@ -315,9 +285,7 @@ class CoverLoader(QObject):
         cache_dir: Path | None,
         parent: QObject | None = None,
         *,
-        proxies: Mapping[str, str] | None = None,
-        use_system_proxy: bool = True,
-        timeout: tuple[float, float] = (10.0, 20.0),
+        network: LinkNetwork = LinkNetwork(),  # noqa: B008 - frozen, so shared safely
         max_bytes: int = MAX_COVER_BYTES,
         memory_images: int = MEMORY_IMAGES,
         memory_bytes: int = MEMORY_BYTES,
@@ -330,7 +298,7 @@ class CoverLoader(QObject):
         self._relay = _Relay(self)
         self._relay.done.connect(self._on_done)
         self._disk = _DiskCache(None if cache_dir is None else Path(cache_dir), disk_bytes)
-        self._network = _Network(proxies, use_system_proxy, timeout)
+        self._network = network
         self.max_bytes = max_bytes
         self.memory_images = memory_images
         self.memory_bytes = memory_bytes
@@ -343,9 +311,9 @@ class CoverLoader(QObject):
     def cache_dir(self) -> Path | None:
         return self._disk.folder
 
-    def set_proxies(self, proxies: Mapping[str, str] | None, use_system_proxy: bool) -> None:
-        """Use these proxy settings for later requests (as in ``ServiceConfig``)."""
-        self._network = _Network(proxies, use_system_proxy, self._network.timeout)
+    def set_network(self, network: LinkNetwork) -> None:
+        """Fetch later covers through ``network`` (:meth:`ServiceConfig.link_network`)."""
+        self._network = network
 
     def cached(self, url: str) -> QImage | None:
         """The picture of ``url`` when it is in memory (no request), else None."""

@@ -24,7 +24,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
-from avatar_desktop.core.config import ServiceConfig
+from avatar_desktop.core.config import LinkNetwork, ServiceConfig
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.downloads import (
     VARIANTS,
@@ -120,7 +120,7 @@ class _Order:
     variant: str
     url: str
     folder: Path
-    network: dict[str, Any]
+    network: LinkNetwork
     stop: threading.Event
 
 
@@ -181,7 +181,7 @@ class _Job(QRunnable):
             destination,
             progress=lambda value: self._report(order.key, order.run, value),
             should_stop=lambda: order.stop.is_set() or self._closing.is_set(),
-            **order.network,
+            network=order.network,
         )
         size = saved.stat().st_size
         try:
@@ -190,11 +190,6 @@ class _Job(QRunnable):
         except StoreError as exc:
             note = str(exc)
         return "done", (saved, size, note)
-
-
-def proxy_arguments(config: ServiceConfig | None) -> dict[str, Any]:
-    """The proxy a download uses: the proxy setting (a link on this computer goes direct)."""
-    return {} if config is None else dict(config.link_proxy_options())
 
 
 def kept_variant(record: TaskRecord) -> str | None:
@@ -212,8 +207,9 @@ class DownloadManager(QObject):
 
     ``store`` records each saved path (written from the download's thread); ``folder`` returns
     the download folder (the setting), ``keep_enabled`` whether "keep finished videos" is on and
-    ``network`` the service configuration whose proxy downloads use. All three are read when
-    needed, so a changed setting applies to the next download.
+    ``network`` the service configuration whose proxy and timeouts downloads use
+    (:meth:`ServiceConfig.link_network`). All three are read when needed, so a changed setting
+    applies to the next download.
 
     Signals (on the UI thread, each with the :class:`DownloadItem`):
         added(item): a download was listed (waiting, or failed at once when it has no link).
@@ -434,9 +430,10 @@ class DownloadManager(QObject):
         item.speed = 0.0
         self._running[item.key] = item
         try:
-            network = proxy_arguments(self._network())
-        except Exception:  # a configuration that cannot be built: go direct as the core would
-            network = {}
+            config = self._network()
+            network = LinkNetwork() if config is None else config.link_network()
+        except Exception:  # a configuration that cannot be built: the defaults
+            network = LinkNetwork()
         order = _Order(
             key=item.key,
             run=item._run,
@@ -552,5 +549,4 @@ __all__ = [
     "DownloadManager",
     "DownloadState",
     "kept_variant",
-    "proxy_arguments",
 ]

@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 
 from PySide6.QtCore import QObject, QThread, Signal, Slot
 
-from avatar_desktop.core.config import NetworkOptions, ServiceConfig
+from avatar_desktop.core.config import LinkNetwork, ServiceConfig
 from avatar_desktop.core.follower import Follower, FollowRound, TaskAnswer
 from avatar_desktop.core.media import CheckCancelled, MediaRole, check_media
 from avatar_desktop.core.service import (
@@ -290,9 +290,9 @@ class MediaCheckWorker(QObject):
         super().__init__()
         self.cancel_event = threading.Event()
         self.stop_event = threading.Event()
-        self.network: NetworkOptions = {"proxies": None, "use_system_proxy": True}
-        """The proxy setting the checks follow (the media hosts are other people's servers,
-        reached as result links are: :meth:`ServiceConfig.link_proxy_options`)."""
+        self.network = LinkNetwork()
+        """The proxy and timeouts the checks follow (the media hosts are other people's
+        servers, reached as result links are: :meth:`ServiceConfig.link_network`)."""
 
     def _cancelled(self) -> bool:
         return self.cancel_event.is_set() or self.stop_event.is_set()
@@ -307,7 +307,9 @@ class MediaCheckWorker(QObject):
                 return
             try:
                 report = call_abandonable(
-                    partial(check_media, url, role, cancelled=self._cancelled, **self.network),
+                    partial(
+                        check_media, url, role, network=self.network, cancelled=self._cancelled
+                    ),
                     self._cancelled,
                 )
             except (CheckCancelled, Abandoned):

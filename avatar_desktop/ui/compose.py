@@ -37,21 +37,11 @@ from avatar_desktop.core.request import (
 )
 from avatar_desktop.core.service import Voice
 from avatar_desktop.ui.i18n import problem_text
-from avatar_desktop.ui.views import plain_tooltip
+from avatar_desktop.ui.views import error_label, plain_tooltip
 
 VOICE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 _TAB_MODES = (VoiceMode.AUDIO_URL, VoiceMode.CREATE_VOICE, VoiceMode.USE_VOICE)
-
-
-def _error_label() -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.PlainText)
-    label.setWordWrap(True)
-    label.setObjectName("fieldError")
-    label.setStyleSheet("QLabel#fieldError { color: #c62828; }")
-    label.setVisible(False)
-    return label
 
 
 class UrlField(QWidget):
@@ -66,7 +56,7 @@ class UrlField(QWidget):
         self.paste_button = QToolButton()
         self.paste_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.paste_button.clicked.connect(self._paste)
-        self.error = _error_label()
+        self.error = error_label()
         self.touched = False
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
@@ -121,7 +111,7 @@ class SpokenText(QWidget):
         self.edit.setMaximumHeight(220)
         self.count = QLabel()
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
-        self.error = _error_label()
+        self.error = error_label()
         self.touched = False
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -272,9 +262,9 @@ class ComposePanel(QWidget):
         self.voice_status.setWordWrap(True)
         self.voice_status.setEnabled(False)
         self.engine_id = QLineEdit()
-        self.engine_error = _error_label()
+        self.engine_error = error_label()
         self.audio_id = QLineEdit()
-        self.audio_id_error = _error_label()
+        self.audio_id_error = error_label()
         self.use_language = _language_combo()
         self.use_text = SpokenText()
         use_tab = QWidget()
@@ -312,7 +302,7 @@ class ComposePanel(QWidget):
         top.addRow(self._avatar_label, self.avatar)
         top.addRow("", self.no_watermark)
 
-        self.form_error = _error_label()
+        self.form_error = error_label()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(top)

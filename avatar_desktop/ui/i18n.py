@@ -120,6 +120,21 @@ def problem_text(problem: Problem) -> str:
             "Messages",
             "Contains a broken character (half of a UTF-16 surrogate pair); retype or remove it.",
         )
+    if kind is ProblemKind.INVISIBLE_CHARACTERS:
+        return QCoreApplication.translate(
+            "Messages",
+            "Contains an invisible or control character (such as a zero-width space); retype it.",
+        )
+    if kind is ProblemKind.REPLACEMENT_CHARACTER:
+        return QCoreApplication.translate(
+            "Messages",
+            "Contains �, the mark of a character lost when the text was copied; retype it.",
+        )
+    if kind is ProblemKind.RESERVED_CHARACTER:
+        return QCoreApplication.translate(
+            "Messages",
+            "Must not contain / ? # % or \\: they would change the address it is asked at.",
+        )
     return problem.message
 
 

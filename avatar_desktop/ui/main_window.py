@@ -491,8 +491,8 @@ class MainWindow(QMainWindow):
         token = self._session.request_token()
         self.outbox_runner.configure(self.config, token)
         self.following.configure(self.config, token)
-        network = self.config.link_proxy_options()
-        self.covers.set_proxies(network["proxies"], network["use_system_proxy"])
+        network = self.config.link_network()  # downloads read self.config when they start
+        self.covers.set_network(network)
         self._media_worker.network = network  # read on its thread at the next check
         self.outbox_control.refresh_state()
 

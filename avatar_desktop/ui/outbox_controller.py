@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.drafts import Drafts
@@ -29,12 +29,19 @@ from avatar_desktop.core.outbox import (
     Outbox,
     OutboxSummary,
 )
-from avatar_desktop.core.request import GenerationRequest, ValidationError, check_identifier
+from avatar_desktop.core.request import (
+    GenerationRequest,
+    InvalidTaskId,
+    ValidationError,
+    valid_task_id,
+)
 from avatar_desktop.core.sending import Idle, is_sandbox_url, why_nothing_sent
 from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
+from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.outbox_panel import STATE_NAMES, OutboxPanel, service_name
+from avatar_desktop.ui.task_id_dialog import ask_task_id
 
 if TYPE_CHECKING:  # the importer and the dialogs load when first used, not at start-up
     from avatar_desktop.core.importer import ImportReport
@@ -264,17 +271,21 @@ class OutboxController(QObject):
 
     @Slot(int)
     def resolve(self, item_id: int) -> None:
-        task_id, ok = QInputDialog.getText(
+        """Ask for the task id the service gave the job of ``item_id`` (outcome unknown)."""
+        ask_task_id(
             self.window,
             self.tr("Mark as submitted"),
             self.tr("The task id the service gave this job (from your account page):"),
+            lambda task_id: self.mark_submitted(item_id, task_id),
         )
-        task_id = task_id.strip()
-        if not ok or not task_id:
-            return
-        if check_identifier("task_id", task_id):
+
+    def mark_submitted(self, item_id: int, text: str) -> None:
+        """The job of ``item_id`` exists as the task ``text`` names: it joins the task list."""
+        try:
+            task_id = valid_task_id(text)
+        except InvalidTaskId as exc:
             QMessageBox.warning(
-                self.window, self.tr("Mark as submitted"), self.tr("That is not a task id.")
+                self.window, self.tr("Mark as submitted"), problem_text(exc.problem)
             )
             return
         self._act(

@@ -8,41 +8,29 @@ is needed, runs the disk work in the background and reports in the status bar.
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QLineEdit, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.outbox import Outbox
-from avatar_desktop.core.request import GenerationRequest, ValidationError
+from avatar_desktop.core.request import (
+    GenerationRequest,
+    InvalidTaskId,
+    ValidationError,
+    valid_task_id,
+)
 from avatar_desktop.core.tasks import LocalStatus, TaskRecord, TaskStore
 from avatar_desktop.qt.follow_runner import TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
-from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
+from avatar_desktop.ui.i18n import problem_text
+from avatar_desktop.ui.task_id_dialog import ask_task_id
 from avatar_desktop.ui.tasks_panel import TasksPanel
 
 log = logging.getLogger("avatar_desktop.ui")
-
-_TASK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._:-]{0,127}")
-
-
-_NO_ID = QT_TRANSLATE_NOOP("TasksController", "Enter the task id.")
-_BAD_ID = QT_TRANSLATE_NOOP(
-    "TasksController", "A task id is letters, digits, '.', '_', ':' or '-', at most 128 of them."
-)
-
-
-def task_id_problem(text: str) -> str | None:
-    """Why ``text`` is not a task id (untranslated, in the ``TasksController`` context)."""
-    if not text:
-        return _NO_ID
-    if not _TASK_ID.fullmatch(text):
-        return _BAD_ID
-    return None
 
 
 class TasksController(QObject):
@@ -113,28 +101,25 @@ class TasksController(QObject):
 
     @Slot()
     def add_task_id(self) -> None:
-        text, ok = QInputDialog.getText(
+        ask_task_id(
             self._window,
             self.tr("Add task by id"),
             self.tr(
                 "The id of a task made on the website or on another computer. It is followed "
                 "on the current service:\n%1"
             ).replace("%1", self._service_url()),
-            QLineEdit.EchoMode.Normal,
+            self.add_task,
         )
-        if not ok:
-            return
-        self.add_task(text.strip())
 
-    def add_task(self, task_id: str) -> int | None:
-        """Add ``task_id`` (made elsewhere) to the list and ask the service about it; returns
-        its row id, or None when it is not a task id or already in the list."""
-        problem = task_id_problem(task_id)
-        if problem is not None:
-            self._warn(self.tr("Add task by id"), self.tr(problem))
-            return None
+    def add_task(self, text: str) -> int | None:
+        """Add the task ``text`` names (made elsewhere) to the list and ask the service about
+        it; returns its row id, or None when it is not a task id or already in the list."""
         try:
+            task_id = valid_task_id(text)
             row_id = self._store.add_task(task_id, self._service_url(), {})
+        except InvalidTaskId as exc:
+            self._warn(self.tr("Add task by id"), problem_text(exc.problem))
+            return None
         except StoreError:
             existing = self._store.find(task_id)
             if existing is not None:
@@ -163,27 +148,25 @@ class TasksController(QObject):
         if len(rows) != 1:
             return
         record = rows[0]
-        text, ok = QInputDialog.getText(
+        ask_task_id(
             self._window,
             self.tr("Mark as submitted"),
             self.tr(
                 "If the service made this job (see its website), enter the job's task id. "
                 "The task is then followed like any other."
             ),
-            QLineEdit.EchoMode.Normal,
+            lambda task_id: self.mark_submitted(record, task_id),
         )
-        if not ok:
-            return
-        self.mark_submitted(record, text.strip())
 
-    def mark_submitted(self, record: TaskRecord, task_id: str) -> bool:
-        """The job of ``record`` exists as ``task_id``: follow it. False when refused."""
-        problem = task_id_problem(task_id)
-        if problem is not None:
-            self._warn(self.tr("Mark as submitted"), self.tr(problem))
-            return False
+    def mark_submitted(self, record: TaskRecord, text: str) -> bool:
+        """The job of ``record`` exists as the task ``text`` names: follow it. False when
+        refused."""
         try:
+            task_id = valid_task_id(text)
             self._store.set_task_id(record.row_id, task_id)
+        except InvalidTaskId as exc:
+            self._warn(self.tr("Mark as submitted"), problem_text(exc.problem))
+            return False
         except StoreError as exc:
             self._warn(self.tr("Mark as submitted"), str(exc))
             return False
@@ -311,4 +294,4 @@ class TasksController(QObject):
         box.open()
 
 
-__all__ = ["TasksController", "task_id_problem"]
+__all__ = ["TasksController"]

@@ -1,5 +1,5 @@
 """Small pieces every list of the window shares: how a record table looks, the alert colour,
-and untrusted text as a tooltip."""
+a field's error line, and untrusted text as a tooltip."""
 
 from __future__ import annotations
 
@@ -19,7 +19,18 @@ from PySide6.QtCore import (
     QUrl,
 )
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+
+
+def error_label() -> QLabel:
+    """The line under a field that says what is wrong with it (hidden while nothing is)."""
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    label.setObjectName("fieldError")
+    label.setStyleSheet("QLabel#fieldError { color: #c62828; }")
+    label.setVisible(False)
+    return label
 
 
 def record_table(model: QAbstractItemModel, widths: Sequence[int]) -> QTableView:
@@ -126,6 +137,7 @@ def open_folder(folder: Path) -> str | None:
 __all__ = [
     "RecordListModel",
     "alert_colour",
+    "error_label",
     "open_folder",
     "open_local_file",
     "plain_tooltip",

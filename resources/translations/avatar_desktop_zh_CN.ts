@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="360"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="362"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="364"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="377"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="367"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="369"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="370"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="382"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="372"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="374"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="375"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="376"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="379"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="383"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="384"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="385"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="386"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="387"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="388"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="389"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="390"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="391"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="392"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="393"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="404"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="616"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="395"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="396"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="397"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="399"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="401"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="402"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="615"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="627"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="617"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="628"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="633"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="618"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="623"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="629"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="632"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="619"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="622"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="630"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="620"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="631"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="621"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -355,42 +355,42 @@
 <context>
     <name>CoverLoader</name>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="419"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="387"/>
         <source>The cover link is not a web (http/https) link; it is not loaded.</source>
         <translation>封面链接不是网页（http/https）链接，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="422"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="390"/>
         <source>The cover link has expired or is gone (HTTP %1).</source>
         <translation>封面链接已过期或已失效（HTTP %1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="425"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="393"/>
         <source>The server answered HTTP %1 instead of the cover.</source>
         <translation>服务器返回了 HTTP %1，而不是封面图片。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="429"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="397"/>
         <source>The cover is larger than %1 MB; it is not loaded.</source>
         <translation>封面大于 %1 MB，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="433"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="401"/>
         <source>The cover could not be downloaded (%1).</source>
         <translation>无法下载封面（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="435"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="403"/>
         <source>The cover link redirects too many times.</source>
         <translation>封面链接重定向次数过多。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="437"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="405"/>
         <source>This system cannot show WebP pictures, so the cover cannot be shown.</source>
         <translation>此系统无法显示 WebP 图片，因此无法显示封面。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="438"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="406"/>
         <source>The cover is not a picture this app can read.</source>
         <translation>封面不是本应用能读取的图片。</translation>
     </message>
@@ -398,27 +398,27 @@
 <context>
     <name>DownloadManager</name>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="503"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="500"/>
         <source>Saved, but the task list could not record where: %1</source>
         <translation>已保存，但任务列表无法记录保存位置：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="520"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="517"/>
         <source>The video could not be written in %1: %2</source>
         <translation>无法将视频写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="528"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="525"/>
         <source>The download failed. What was saved is kept: Retry resumes from there.</source>
         <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="541"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="538"/>
         <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
         <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="546"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="543"/>
         <source>The service gave no link for this video (%1).</source>
         <translation>服务没有提供此视频的链接（%1）。</translation>
     </message>
@@ -835,22 +835,22 @@
 <context>
     <name>LocalFiles</name>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="114"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="118"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="127"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="131"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
@@ -1396,246 +1396,261 @@ A desktop client for digital-human video generation.</source>
         <translation>包含一个损坏的字符（半个 UTF-16 代理对）；请重新输入或删除它。</translation>
     </message>
     <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="124"/>
+        <source>Contains an invisible or control character (such as a zero-width space); retype it.</source>
+        <translation>包含不可见字符或控制字符（例如零宽空格）；请重新输入。</translation>
+    </message>
+    <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="129"/>
+        <source>Contains �, the mark of a character lost when the text was copied; retype it.</source>
+        <translation>包含 �，这是复制文本时丢失字符留下的标记；请重新输入。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="134"/>
+        <source>Must not contain / ? # % or \: they would change the address it is asked at.</source>
+        <translation>不能包含 / ? # % 或 \：它们会改变查询所用的地址。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="144"/>
         <source>The service did not accept the API token. Check or replace it.</source>
         <translation>服务不接受该 API 令牌，请检查或更换。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="148"/>
         <source>The account&apos;s balance is used up. Top it up, then try again.</source>
         <translation>账户余额已用完，请充值后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="152"/>
         <source>The service does not know this task.</source>
         <translation>服务中找不到此任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="139"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="154"/>
         <source>The service refused the request; it was not billed.</source>
         <translation>服务拒绝了该请求，未计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="144"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="159"/>
         <source>The service is busy with too many requests. Try again in %1 s.</source>
         <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="162"/>
         <source>The service is busy with too many requests. Try again in a moment.</source>
         <translation>服务繁忙，请求过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="166"/>
         <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
         <translation>服务或其前端代理出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="170"/>
         <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
         <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="176"/>
         <source>The service answered with something that is not the expected data. Is the service address right?</source>
         <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="182"/>
         <source>Could not reach the service; nothing was sent. Check the connection.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="172"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="187"/>
         <source>The service took too long to answer. Try again later.</source>
         <translation>服务响应时间过长。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="175"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="190"/>
         <source>The connection broke before the service&apos;s answer arrived. Try again.</source>
         <translation>在服务的响应到达之前连接已中断。请重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="179"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="194"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="200"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="204"/>
         <source>The task list could not be saved.</source>
         <translation>无法保存任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="191"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="332"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="195"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="240"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="223"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="229"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="232"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="312"/>
         <source>The system keyring is switched off, so the token cannot be saved.</source>
         <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="236"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="301"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="251"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="316"/>
         <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
         <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="257"/>
         <source>The system keyring could not be opened (%1).</source>
         <translation>无法打开系统钥匙串（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="261"/>
         <source>No system keyring is installed, so the token cannot be saved.</source>
         <translation>未安装系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="270"/>
         <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
         <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="276"/>
         <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
         <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="281"/>
         <source>Make sure Windows Credential Manager is available, then restart the app.</source>
         <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="271"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="286"/>
         <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
         <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="292"/>
         <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
         <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="299"/>
         <source>Unlock your system keyring and try again.</source>
         <translation>请解锁系统钥匙串后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="292"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="307"/>
         <source>No system keyring is installed. You can keep the token for this session only.</source>
         <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="322"/>
         <source>The system keyring is locked. Unlock it and try again.</source>
         <translation>系统钥匙串已锁定。请解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="326"/>
         <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
         <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="322"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="337"/>
         <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
         <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="343"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="332"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="347"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="363"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="368"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="372"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="376"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="380"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="385"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="393"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="401"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="406"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="414"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="422"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="429"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="431"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -1643,289 +1658,284 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="144"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="151"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="167"/>
         <source>Sending already: what is due goes with the next round.</source>
         <translation>正在发送：到期的任务会在下一轮发出。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="170"/>
         <source>Nothing was sent: sending is paused because the service refused the token.</source>
         <translation>未发送任何任务：服务拒绝了令牌，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="174"/>
         <source>Nothing to send to %1 now: waiting until %2 as the service asked.</source>
         <translation>现在没有要发送到 %1 的任务：按服务要求等待到 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="180"/>
         <source>Nothing to send to %1: %n job(s) wait for other services (“Move to the current service…” sends them here).</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务在等待其他服务（“移到当前服务…”可将它们发送到这里）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="187"/>
         <source>Nothing to send to %1: %n job(s) need your decision.</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务需要您处理。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="190"/>
         <source>Nothing to send to %1: everything is sent.</source>
         <translation>没有要发送到 %1 的任务：全部已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="197"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="200"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="208"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="212"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="215"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="216"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="224"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="229"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="509"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="245"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="255"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="257"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="269"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="269"/>
         <location filename="../../avatar_desktop/ui/outbox_controller.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="288"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="278"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="277"/>
-        <source>That is not a task id.</source>
-        <translation>这不是有效的任务 ID。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="293"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="308"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="319"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="316"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="327"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="326"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="337"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="340"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="351"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="362"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="368"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="376"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="369"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="380"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="386"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="377"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="388"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="395"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="423"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="424"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="428"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="432"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="465"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="466"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="477"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="482"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="485"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="483"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="494"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="490"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="501"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="491"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="502"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="505"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="516"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="505"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="516"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="511"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="522"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="523"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="520"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="531"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="522"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="533"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="529"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="540"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="534"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="545"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -2461,12 +2471,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="139"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="129"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="145"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -3203,140 +3213,130 @@ It has been left exactly as it is.</source>
 <context>
     <name>TasksController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="33"/>
-        <source>Enter the task id.</source>
-        <translation>请输入任务 ID。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="34"/>
-        <source>A task id is letters, digits, &apos;.&apos;, &apos;_&apos;, &apos;:&apos; or &apos;-&apos;, at most 128 of them.</source>
-        <translation>任务 ID 由字母、数字、“.”、“_”、“:”或“-”组成，最多 128 个字符。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="85"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="89"/>
         <source>Asking the service…</source>
         <translation>正在查询服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="91"/>
         <source>Set an API token to ask the service.</source>
         <translation>请设置 API 令牌以查询服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="96"/>
         <source>Asking the service about every unfinished task…</source>
         <translation>正在向服务查询所有未完成的任务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="98"/>
         <source>No unfinished task of this service to ask about.</source>
         <translation>此服务没有需要查询的未完成任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="118"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="121"/>
         <source>Add task by id</source>
         <translation>按 ID 添加任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="108"/>
         <source>The id of a task made on the website or on another computer. It is followed on the current service:
 %1</source>
         <translation>在网站上或在另一台电脑上创建的任务的 ID。将在当前服务上跟踪：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="127"/>
         <source>Task %1 is already in the list.</source>
         <translation>任务 %1 已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="133"/>
         <source>Task %1 added; asking the service about it…</source>
         <translation>已添加任务 %1；正在向服务查询…</translation>
     </message>
     <message>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="153"/>
         <location filename="../../avatar_desktop/ui/tasks_controller.py" line="168"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="183"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="171"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="155"/>
         <source>If the service made this job (see its website), enter the job&apos;s task id. The task is then followed like any other.</source>
         <translation>如果服务已创建此任务（请查看其网站），请输入该任务的任务 ID。之后会像其他任务一样跟踪它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="177"/>
         <source>Task %1 is followed now.</source>
         <translation>现在开始跟踪任务 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="188"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="192"/>
         <source>The first request of %n job(s) may have reached the service: if it did, the job exists and was billed, and sending again makes and bills a second one.</source>
         <translation>
             <numerusform>%n 个任务的首次请求可能已到达服务：如果已到达，该任务已存在并已计费，再次发送会创建并计费第二个任务。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="198"/>
         <source>Check the service&apos;s website first if you can.</source>
         <translation>如有可能，请先查看服务的网站。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="216"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="222"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="214"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法加载此任务的请求。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="230"/>
         <source>%n job(s) queued again in the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="245"/>
         <source>CSV for spreadsheets (*.csv)</source>
         <translation>用于电子表格的 CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="246"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="266"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="282"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="278"/>
         <source>%n task(s) exported to %1</source>
         <translation>
             <numerusform>已将 %n 个任务导出到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="301"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="284"/>
         <source>Exporting tasks…</source>
         <translation>正在导出任务…</translation>
     </message>
@@ -3733,12 +3733,12 @@ It has been left exactly as it is.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="75"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/compose.py" line="76"/>
         <source>Paste a web address from the clipboard</source>
         <translation>从剪贴板粘贴网址</translation>
     </message>
