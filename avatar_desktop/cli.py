@@ -59,6 +59,7 @@ from avatar_desktop.core.follower import (
     TaskAnswer,
     follow_round,
 )
+from avatar_desktop.core.keeping import Keeper
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, OutboxItem
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
@@ -780,6 +781,21 @@ def _not_final(store: TaskStore, url: str, count: int) -> str:
     return text
 
 
+def _keeper(session: Session, args: argparse.Namespace) -> Keeper | None:
+    """Who saves the finished videos in this ``tasks refresh`` run: nobody with --no-keep or
+    while "keep finished videos" is off."""
+    if args.no_keep or not session.settings.keep_finished_videos:
+        return None
+    folder = session.folder
+    return Keeper(
+        session.tasks,
+        session.owner.owner_id,
+        lambda owner: owner_is_alive(folder, owner),
+        session.settings.download_folder.absolute(),
+        network=lambda url: _download_network(session, url),
+    )
+
+
 def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
     target = session.target(live=True)
     token = session.token(target)
@@ -791,9 +807,54 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
     schedule = FollowSchedule(url, pace.error_step, RateGate())
     shown: dict[str, tuple[str, int | None]] = {}
     asked_all = False
+    keeper = _keeper(session, args)
+    files_checked = False
 
     def expired() -> bool:
         return deadline is not None and time.monotonic() >= deadline
+
+    def keep() -> None:
+        """Save the due videos of this service: ``saved: PATH`` on stdout for each."""
+        nonlocal files_checked
+        if keeper is None:
+            return
+        bars: list[DownloadProgress] = []
+
+        def progress(destination: Path) -> DownloadProgress:
+            bars.append(DownloadProgress(destination.name))
+            return bars[-1]
+
+        def end_bars() -> None:
+            for bar in bars:
+                bar.end()
+            bars.clear()
+
+        def saved(_record: TaskRecord, path: Path) -> None:
+            end_bars()
+            out(f"saved: {path}")
+
+        def problem(record: TaskRecord, message: str) -> None:
+            end_bars()
+            say(f"the video of task {record.task_id} was not saved: {message}")
+
+        complete = keeper.run(
+            url,
+            with_saved=not files_checked,  # saved files that are gone: once a run
+            on_saved=saved,
+            on_problem=problem,
+            progress=progress,
+            should_stop=lambda: session.stop.is_set() or expired(),
+        )
+        end_bars()
+        files_checked = True
+        if session.stop.is_set():
+            raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C; a .part file stays for a resume.")
+        if not complete:
+            raise CliExit(
+                EXIT_TIMEOUT,
+                "--timeout ran out while finished videos were being saved (a .part file stays "
+                "for the next run).",
+            )
 
     def show(answer: TaskAnswer) -> None:
         record = None if answer.row_id is None else store.get(answer.row_id)
@@ -817,6 +878,7 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
         while True:
             pending = store.pending_task_ids(url, limit=_ALL_TASKS)
             if not pending:
+                keep()
                 say(f"every task of {url} is final.")
                 return EXIT_OK
             if expired():
@@ -850,6 +912,7 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
             schedule.round_finished(round_)
             if session.stop.is_set():
                 raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
+            keep()
             error = round_.stopped_by
             if error is not None:
                 fatal = _round_error_exit(error, url)
@@ -1019,18 +1082,6 @@ def cmd_tasks_show(session: Session, args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def default_download_folder(session: Session) -> Path:
-    """The window's download folder when it is set, else the platform's Videos folder
-    (``QStandardPaths``), else the current directory."""
-    chosen = getattr(session.settings, "download_folder", None)
-    if isinstance(chosen, str | Path) and str(chosen).strip():
-        return Path(chosen).expanduser()
-    from PySide6.QtCore import QStandardPaths
-
-    videos = QStandardPaths.writableLocation(QStandardPaths.StandardLocation.MoviesLocation)
-    return Path(videos) if videos else Path.cwd()
-
-
 def _size(count: float) -> str:
     for unit in ("B", "kB", "MB", "GB"):
         if count < 1000 or unit == "GB":
@@ -1114,7 +1165,7 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
             "(--variant chooses).",
         )
     folder = (
-        Path(args.to).expanduser() if args.to else default_download_folder(session)
+        Path(args.to).expanduser() if args.to else session.settings.download_folder
     ).absolute()
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -1262,7 +1313,7 @@ commands:
   queue send [--wait] [--yes] [--concurrency N]
   queue cancel ID  |  queue retry ID  |  queue resolve ID (--task-id T | --discard)
   tasks list [--json]
-  tasks refresh [--wait] [--timeout SECONDS]
+  tasks refresh [--wait] [--timeout SECONDS] [--no-keep]
   tasks add TASK_ID
   tasks show TASK_ID [--json]
   tasks download TASK_ID [--variant default|no_watermark|watermarked] [--to DIR]
@@ -1430,6 +1481,14 @@ def build_parser() -> argparse.ArgumentParser:
         "refresh",
         "ask the service about its unfinished tasks",
         cmd_tasks_refresh,
+        details="With 'Keep finished videos automatically' on (the window's settings), after "
+        "each round and at the end it also saves the video of every task of that service that "
+        "succeeded and has no saved file, into the window's download folder, printing "
+        "'saved: PATH' for each; --no-keep skips that for this run. A task whose video "
+        "another program (the window, another run) is saving is left to it. A video that "
+        "cannot be saved is said on stderr and never changes the exit code: an expired link "
+        "is recorded as the task's error ('tasks show') and not tried again; after a broken "
+        "connection the .part file stays and the next run (or the window) resumes it.",
     )
     refresh.add_argument(
         "--wait", action="store_true", help="go on until every task is final or not found"
@@ -1440,6 +1499,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=None,
         help="give up after this many seconds (exit 7)",
+    )
+    refresh.add_argument(
+        "--no-keep",
+        action="store_true",
+        help="do not save finished videos in this run, whatever the settings say",
     )
     add = command(
         task_commands,
