@@ -31,6 +31,7 @@ from urllib.parse import urlsplit
 import requests
 
 from avatar_desktop import __version__
+from avatar_desktop.core import keeping
 from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig, proxy_options
 from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, DiskFull, StoreError, is_disk_full
 from avatar_desktop.core.delivery import (
@@ -59,7 +60,6 @@ from avatar_desktop.core.follower import (
     TaskAnswer,
     follow_round,
 )
-from avatar_desktop.core.keeping import Keeper
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, OutboxItem
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
@@ -781,13 +781,13 @@ def _not_final(store: TaskStore, url: str, count: int) -> str:
     return text
 
 
-def _keeper(session: Session, args: argparse.Namespace) -> Keeper | None:
+def _keeper(session: Session, args: argparse.Namespace) -> keeping.Keeper | None:
     """Who saves the finished videos in this ``tasks refresh`` run: nobody with --no-keep or
     while "keep finished videos" is off."""
     if args.no_keep or not session.settings.keep_finished_videos:
         return None
     folder = session.folder
-    return Keeper(
+    return keeping.Keeper(
         session.tasks,
         session.owner.owner_id,
         lambda owner: owner_is_alive(folder, owner),
@@ -1192,6 +1192,7 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
             )
         except LinkExpired:
             shown.end()
+            keeping.record_expired(session.tasks, record.row_id, url)
             raise CliExit(
                 EXIT_LINK_EXPIRED,
                 f"The {variant} link of task {task_id} has expired or is gone: the server no "

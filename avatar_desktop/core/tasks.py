@@ -638,14 +638,17 @@ class TaskStore:
     ) -> list[TaskRecord]:
         """Succeeded tasks (of ``service_url``, else of every service) with no saved video,
         oldest first; ``with_saved`` adds those with a saved path (whose file may be gone)."""
-        where = "status = 'SUCCESS'" if with_saved else "status = 'SUCCESS' AND saved_path IS NULL"
+        if with_saved:
+            where = "WHERE status = 'SUCCESS'"
+        else:  # only the index of the unsaved successes is read, however long the list
+            where = "INDEXED BY tasks_unkept WHERE status = 'SUCCESS' AND saved_path IS NULL"
         params: list[Any] = []
         if service_url is not None:
             where += " AND service_url = ?"
             params.append(service_url)
         with self._connection() as conn:
             rows = conn.execute(
-                f"{_SELECT} WHERE {where} AND task_id IS NOT NULL ORDER BY row_id", params
+                f"{_SELECT} {where} AND task_id IS NOT NULL ORDER BY row_id", params
             ).fetchall()
         return [_record(row) for row in rows]
 
