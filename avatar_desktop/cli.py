@@ -110,7 +110,8 @@ EXIT_CODES: dict[int, str] = {
     EXIT_NEEDS_USER: "some item needs you after this run (refused or outcome_unknown): see "
     "'queue list', then 'queue retry', 'queue cancel' or 'queue resolve'",
     EXIT_UNREACHABLE: "the service could not be reached (items wait, nothing is lost), or a "
-    "download broke off (its .part file is kept: the same command resumes it)",
+    "download broke off (its .part file is kept: the same command resumes it), or another "
+    "program is saving that video right now",
     EXIT_TOKEN: "the token was refused, or there is none",
     EXIT_LINK_EXPIRED: "tasks download: the result link has expired or is gone (the server "
     "answered 403, 404 or 410)",
@@ -377,10 +378,13 @@ class Session:
         """The window's setting (1..8; :data:`DEFAULT_CONCURRENCY` until it is changed)."""
         return min(max(self.settings.send_concurrency, 1), MAX_CONCURRENCY)
 
+    def is_alive(self, owner_id: str | None) -> bool:
+        """Whether the process ``owner_id`` (of a claim) still runs."""
+        return owner_is_alive(self.folder, owner_id)
+
     def recover_orphans(self) -> list[int]:
         """Items left ``sending`` by a process that has ended become ``outcome_unknown``."""
-        folder = self.folder
-        recovery = self.outbox.recover(lambda owner: owner_is_alive(folder, owner))
+        recovery = self.outbox.recover(self.is_alive)
         if recovery.interrupted:
             shown = ", ".join(str(i) for i in recovery.interrupted)
             say(
@@ -786,11 +790,10 @@ def _keeper(session: Session, args: argparse.Namespace) -> keeping.Keeper | None
     while "keep finished videos" is off."""
     if args.no_keep or not session.settings.keep_finished_videos:
         return None
-    folder = session.folder
     return keeping.Keeper(
         session.tasks,
         session.owner.owner_id,
-        lambda owner: owner_is_alive(folder, owner),
+        session.is_alive,
         session.settings.download_folder.absolute(),
         network=lambda url: _download_network(session, url),
     )
@@ -1142,37 +1145,11 @@ def _download_network(session: Session, url: str) -> dict[str, Any]:
     return {"connect_seconds": settings.connect_timeout, **network}
 
 
-def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
-    record = _find_task(session, args.task_id)
-    task_id = record.task_id or args.task_id
-    variant: str = args.variant
-    status = record.status.value
-    if not record.is_final:
-        raise CliExit(
-            EXIT_USAGE,
-            f"Task {task_id} is {_status_words(record)}: it has no video yet. "
-            "'avatar-cli tasks refresh --wait' follows it to the end.",
-        )
-    links = record.video_links()
-    url = links.get(variant)
-    if url is None:
-        if not links:
-            reason = f": {_plain(record.fail_reason)}" if record.fail_reason else ""
-            raise CliExit(EXIT_USAGE, f"Task {task_id} is {status}; it has no video{reason}.")
-        raise CliExit(
-            EXIT_USAGE,
-            f"Task {task_id} has no {variant} video; it has: {', '.join(links)} "
-            "(--variant chooses).",
-        )
-    folder = (
-        Path(args.to).expanduser() if args.to else session.settings.download_folder
-    ).absolute()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliExit(
-            EXIT_USAGE, f"Cannot use the folder {folder}: {exc.strerror or exc}"
-        ) from None
+def _fetch_video(
+    session: Session, record: TaskRecord, url: str, variant: str, folder: Path
+) -> Path:
+    """``tasks download``'s transfer, its progress on stderr and its problems as exits."""
+    task_id = record.task_id or ""
     destination = destination_for(folder, task_id, variant)
     part = part_path(destination)
     if part.exists():
@@ -1215,7 +1192,52 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
                 EXIT_FAILURE, f"Could not write {destination}: {exc.strerror or exc}"
             ) from None
     shown.end()
-    session.tasks.set_saved_path(record.row_id, str(saved))
+    return saved
+
+
+def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
+    record = _find_task(session, args.task_id)
+    task_id = record.task_id or args.task_id
+    variant: str = args.variant
+    status = record.status.value
+    if not record.is_final:
+        raise CliExit(
+            EXIT_USAGE,
+            f"Task {task_id} is {_status_words(record)}: it has no video yet. "
+            "'avatar-cli tasks refresh --wait' follows it to the end.",
+        )
+    links = record.video_links()
+    url = links.get(variant)
+    if url is None:
+        if not links:
+            reason = f": {_plain(record.fail_reason)}" if record.fail_reason else ""
+            raise CliExit(EXIT_USAGE, f"Task {task_id} is {status}; it has no video{reason}.")
+        raise CliExit(
+            EXIT_USAGE,
+            f"Task {task_id} has no {variant} video; it has: {', '.join(links)} "
+            "(--variant chooses).",
+        )
+    folder = (
+        Path(args.to).expanduser() if args.to else session.settings.download_folder
+    ).absolute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliExit(
+            EXIT_USAGE, f"Cannot use the folder {folder}: {exc.strerror or exc}"
+        ) from None
+    owner_id = session.owner.owner_id
+    if not keeping.claim_download(session.tasks, record.row_id, owner_id, session.is_alive):
+        raise CliExit(
+            EXIT_UNREACHABLE,
+            f"Another program (the window, or another avatar-cli run) is saving the video of "
+            f"task {task_id} right now; try again when it has finished.",
+        )
+    try:
+        saved = _fetch_video(session, record, url, variant, folder)
+        session.tasks.set_saved_path(record.row_id, str(saved))
+    finally:
+        keeping.release(session.tasks, record.row_id, owner_id)
     out(str(saved))
     return EXIT_OK
 
@@ -1543,8 +1565,9 @@ def build_parser() -> argparse.ArgumentParser:
         "The saved path is recorded in the task list ('tasks show').\n\n"
         "Exits 6 when the link has expired or is gone (403, 404, 410); 2 when the task is "
         "not in the list, not finished, or has no video of that variant; 4 when the "
-        "connection kept breaking; 130 on Ctrl+C. The .part file stays in the last two "
-        "cases.",
+        "connection kept breaking, or while another program (the window, another run) is "
+        "saving this task's video; 130 on Ctrl+C. The .part file stays after a broken "
+        "connection or Ctrl+C.",
     )
     fetch.add_argument("task_id", metavar="TASK_ID", type=_task_id)
     fetch.add_argument(

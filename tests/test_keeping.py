@@ -354,6 +354,25 @@ def test_the_command_line_skips_keeping_with_no_keep_or_when_off(sandbox, tmp_pa
     assert kept.code == 0 and kept.out.count("saved: ") == 1
 
 
+def test_a_download_asked_for_on_the_command_line_waits_while_another_program_saves_it(
+    sandbox, tmp_path
+):
+    with TaskStore(data_dir() / DEFAULT_FILE_NAME) as store:
+        record = succeeded(sandbox, store, 1)
+        window = ProcessOwner(data_dir())  # stands for an open window saving this video
+        try:
+            assert keeping.claim(store, record.row_id, window.owner_id, lambda _owner: True)
+            busy = cli("tasks", "download", record.task_id, "--to", str(tmp_path / "v"))
+            assert busy.code == 4 and "Another program" in busy.err and busy.out == ""
+            assert not (tmp_path / "v").exists() or videos_in(tmp_path / "v") == []
+        finally:
+            window.release()  # the window closed (or died): the claim is free again
+        done = cli("tasks", "download", record.task_id, "--to", str(tmp_path / "v"))
+        assert done.code == 0, done.err
+        after = store.get(record.row_id)
+        assert after.saved_path == done.out.strip() and after.keep_owner is None
+
+
 def test_a_cancelled_kept_download_is_not_started_again_on_its_own(qtbot, tmp_path):
     folder = tmp_path / "kept"
     with (
