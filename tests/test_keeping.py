@@ -253,6 +253,34 @@ def test_the_rule_in_the_core(table):
     assert keeping.due_tasks(table.store, is_alive, "http://127.0.0.1:1", with_saved=True) == []
 
 
+def test_the_table_through_the_core_keeper(table, tmp_path):
+    folder = tmp_path / "kept"
+    me = ProcessOwner(data_dir())
+    try:
+        keeper = keeping.Keeper(
+            table.store, me.owner_id, lambda o: owner_is_alive(data_dir(), o), folder
+        )
+        saved: list[Path] = []
+        problems: list[str] = []
+        assert not keeper.run(
+            with_saved=True,
+            on_saved=lambda _r, path: saved.append(path),
+            on_problem=lambda _r, text: problems.append(text),
+            should_stop=lambda: True,
+        )
+        assert saved == [] and videos_in(folder) == []
+        assert keeper.run(
+            with_saved=True,
+            on_saved=lambda _r, path: saved.append(path),
+            on_problem=lambda _r, text: problems.append(text),
+        )
+        assert problems == [] and len(saved) == sum(case.kept for case in CASES)
+        table.assert_kept_exactly_the_due_ones(folder)
+        assert keeper.run(on_saved=lambda *_: pytest.fail("saved twice"), on_problem=print)
+    finally:
+        me.release()
+
+
 def test_the_table_through_the_command_line(table, sandbox, tmp_path):
     folder = tmp_path / "kept"
     keep_on(folder)

@@ -186,10 +186,11 @@ class Keeper:
             if not claim(self.store, record.row_id, self.owner_id, self.is_alive):
                 continue  # another process took it, or it is no longer due
             try:
-                self._keep(record, on_saved, on_problem, progress, should_stop)
+                if not self._keep(record, on_saved, on_problem, progress, should_stop):
+                    return False
             finally:
                 release(self.store, record.row_id, self.owner_id)
-        return not should_stop()
+        return True
 
     def _keep(
         self,
@@ -198,7 +199,8 @@ class Keeper:
         on_problem: Callable[[TaskRecord, str], None],
         progress: Callable[[Path], Callable[[Progress], None]] | None,
         should_stop: Callable[[], bool],
-    ) -> None:
+    ) -> bool:
+        """Save one claimed task's video; False when ``should_stop`` stopped it."""
         import requests  # loaded when a video is fetched, never at the window's start
 
         task_id = record.task_id or ""
@@ -219,22 +221,23 @@ class Keeper:
             except LinkExpired:
                 record_expired(self.store, record.row_id, url)
                 on_problem(record, LINK_EXPIRED_ERROR)
-                return
+                return True
             except DownloadCancelled:
-                return
+                return False
             except (DownloadError, requests.RequestException, ValueError) as exc:
                 self._failed.add(record.row_id)
                 on_problem(record, str(exc))
-                return
+                return True
             except OSError as exc:
                 self._failed.add(record.row_id)
                 on_problem(
                     record, f"It could not be written in {self.folder}: {exc.strerror or exc}"
                 )
-                return
+                return True
         self.store.set_saved_path(record.row_id, str(saved))
         log.info("kept the video of task %s: %s", task_id, saved)
         on_saved(record, saved)
+        return True
 
 
 __all__ = [
