@@ -1145,6 +1145,53 @@ def _download_network(session: Session, url: str) -> dict[str, Any]:
     return {"connect_seconds": settings.connect_timeout, **network}
 
 
+def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
+    record = _find_task(session, args.task_id)
+    task_id = record.task_id or args.task_id
+    variant: str = args.variant
+    status = record.status.value
+    if not record.is_final:
+        raise CliExit(
+            EXIT_USAGE,
+            f"Task {task_id} is {_status_words(record)}: it has no video yet. "
+            "'avatar-cli tasks refresh --wait' follows it to the end.",
+        )
+    links = record.video_links()
+    url = links.get(variant)
+    if url is None:
+        if not links:
+            reason = f": {_plain(record.fail_reason)}" if record.fail_reason else ""
+            raise CliExit(EXIT_USAGE, f"Task {task_id} is {status}; it has no video{reason}.")
+        raise CliExit(
+            EXIT_USAGE,
+            f"Task {task_id} has no {variant} video; it has: {', '.join(links)} "
+            "(--variant chooses).",
+        )
+    folder = (
+        Path(args.to).expanduser() if args.to else session.settings.download_folder
+    ).absolute()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise CliExit(
+            EXIT_USAGE, f"Cannot use the folder {folder}: {exc.strerror or exc}"
+        ) from None
+    owner_id = session.owner.owner_id
+    if not keeping.claim_download(session.tasks, record.row_id, owner_id, session.is_alive):
+        raise CliExit(
+            EXIT_UNREACHABLE,
+            f"Another program (the window, or another avatar-cli run) is saving the video of "
+            f"task {task_id} right now; try again when it has finished.",
+        )
+    try:
+        saved = _fetch_video(session, record, url, variant, folder)
+        session.tasks.set_saved_path(record.row_id, str(saved))
+    finally:
+        keeping.release(session.tasks, record.row_id, owner_id)
+    out(str(saved))
+    return EXIT_OK
+
+
 def _fetch_video(
     session: Session, record: TaskRecord, url: str, variant: str, folder: Path
 ) -> Path:
@@ -1193,53 +1240,6 @@ def _fetch_video(
             ) from None
     shown.end()
     return saved
-
-
-def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
-    record = _find_task(session, args.task_id)
-    task_id = record.task_id or args.task_id
-    variant: str = args.variant
-    status = record.status.value
-    if not record.is_final:
-        raise CliExit(
-            EXIT_USAGE,
-            f"Task {task_id} is {_status_words(record)}: it has no video yet. "
-            "'avatar-cli tasks refresh --wait' follows it to the end.",
-        )
-    links = record.video_links()
-    url = links.get(variant)
-    if url is None:
-        if not links:
-            reason = f": {_plain(record.fail_reason)}" if record.fail_reason else ""
-            raise CliExit(EXIT_USAGE, f"Task {task_id} is {status}; it has no video{reason}.")
-        raise CliExit(
-            EXIT_USAGE,
-            f"Task {task_id} has no {variant} video; it has: {', '.join(links)} "
-            "(--variant chooses).",
-        )
-    folder = (
-        Path(args.to).expanduser() if args.to else session.settings.download_folder
-    ).absolute()
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise CliExit(
-            EXIT_USAGE, f"Cannot use the folder {folder}: {exc.strerror or exc}"
-        ) from None
-    owner_id = session.owner.owner_id
-    if not keeping.claim_download(session.tasks, record.row_id, owner_id, session.is_alive):
-        raise CliExit(
-            EXIT_UNREACHABLE,
-            f"Another program (the window, or another avatar-cli run) is saving the video of "
-            f"task {task_id} right now; try again when it has finished.",
-        )
-    try:
-        saved = _fetch_video(session, record, url, variant, folder)
-        session.tasks.set_saved_path(record.row_id, str(saved))
-    finally:
-        keeping.release(session.tasks, record.row_id, owner_id)
-    out(str(saved))
-    return EXIT_OK
 
 
 def cmd_tasks_export(session: Session, args: argparse.Namespace) -> int:
@@ -1511,7 +1511,8 @@ def build_parser() -> argparse.ArgumentParser:
         "another program (the window, another run) is saving is left to it. A video that "
         "cannot be saved is said on stderr and never changes the exit code: an expired link "
         "is recorded as the task's error ('tasks show') and not tried again; after a broken "
-        "connection the .part file stays and the next run (or the window) resumes it.",
+        "connection the .part file stays and the next run (or the window) resumes it. Ctrl+C "
+        "(exit 130) and --timeout (exit 7) also stop a download, keeping its .part file.",
     )
     refresh.add_argument(
         "--wait", action="store_true", help="go on until every task is final or not found"
