@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 import requests
 
 from avatar_desktop import __version__
+from avatar_desktop.core import keeping
 from avatar_desktop.core.config import (
     SANDBOX_PORT,
     SANDBOX_TOKEN,
@@ -125,7 +126,8 @@ EXIT_CODES: dict[int, str] = {
     EXIT_NEEDS_USER: "some item needs you after this run (refused or outcome_unknown): see "
     "'queue list', then 'queue retry', 'queue cancel' or 'queue resolve'",
     EXIT_UNREACHABLE: "the service could not be reached (items wait, nothing is lost), or a "
-    "download broke off (its .part file is kept: the same command resumes it)",
+    "download broke off (its .part file is kept: the same command resumes it), or another "
+    "program is saving that video right now",
     EXIT_TOKEN: "the token was refused, or there is none",
     EXIT_LINK_EXPIRED: "tasks download: the result link has expired or is gone (the server "
     "answered 403, 404 or 410)",
@@ -386,10 +388,13 @@ class Session:
         """The window's setting (1..8; :data:`DEFAULT_CONCURRENCY` until it is changed)."""
         return min(max(self.settings.send_concurrency, 1), MAX_CONCURRENCY)
 
+    def is_alive(self, owner_id: str | None) -> bool:
+        """Whether the process ``owner_id`` (of a claim) still runs."""
+        return owner_is_alive(self.folder, owner_id)
+
     def recover_orphans(self) -> list[int]:
         """Items left ``sending`` by a process that has ended become ``outcome_unknown``."""
-        folder = self.folder
-        recovery = self.outbox.recover(lambda owner: owner_is_alive(folder, owner))
+        recovery = self.outbox.recover(self.is_alive)
         if recovery.interrupted:
             shown = ", ".join(str(i) for i in recovery.interrupted)
             say(
@@ -842,6 +847,20 @@ def _not_final(store: TaskStore, url: str, count: int) -> str:
     return text
 
 
+def _keeper(session: Session, args: argparse.Namespace) -> keeping.Keeper | None:
+    """Who saves the finished videos in this ``tasks refresh`` run: nobody with --no-keep or
+    while "keep finished videos" is off."""
+    if args.no_keep or not session.settings.keep_finished_videos:
+        return None
+    return keeping.Keeper(
+        session.tasks,
+        session.owner.owner_id,
+        session.is_alive,
+        session.settings.download_folder.absolute(),
+        network=link_network(**session.network_options()),
+    )
+
+
 def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
     target = session.target(live=True)
     token = session.token(target)
@@ -854,9 +873,54 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
     follower.ask_all()  # the first rounds ask about every unfinished task
     shown: dict[str, tuple[str, int | None]] = {}
     asked_once = False
+    keeper = _keeper(session, args)
+    files_checked = False
 
     def expired() -> bool:
         return deadline is not None and time.monotonic() >= deadline
+
+    def keep() -> None:
+        """Save the due videos of this service: ``saved: PATH`` on stdout for each."""
+        nonlocal files_checked
+        if keeper is None:
+            return
+        bars: list[DownloadProgress] = []
+
+        def progress(destination: Path) -> DownloadProgress:
+            bars.append(DownloadProgress(destination.name))
+            return bars[-1]
+
+        def end_bars() -> None:
+            for bar in bars:
+                bar.end()
+            bars.clear()
+
+        def saved(_record: TaskRecord, path: Path) -> None:
+            end_bars()
+            out(f"saved: {path}")
+
+        def problem(record: TaskRecord, message: str) -> None:
+            end_bars()
+            say(f"the video of task {record.task_id} was not saved: {message}")
+
+        complete = keeper.run(
+            url,
+            with_saved=not files_checked,  # saved files that are gone: once a run
+            on_saved=saved,
+            on_problem=problem,
+            progress=progress,
+            should_stop=lambda: session.stop.is_set() or expired(),
+        )
+        end_bars()
+        files_checked = True
+        if session.stop.is_set():
+            raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C; a .part file stays for a resume.")
+        if not complete:
+            raise CliExit(
+                EXIT_TIMEOUT,
+                "--timeout ran out while finished videos were being saved (a .part file stays "
+                "for the next run).",
+            )
 
     def show(answer: TaskAnswer) -> None:
         record = None if answer.row_id is None else store.get(answer.row_id)
@@ -879,6 +943,7 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
         client = stack.enter_context(target.config.make_client(token))
         while True:
             if not store.pending_task_ids(url, limit=1):
+                keep()
                 say(f"every task of {url} is final.")
                 return EXIT_OK
             if expired():
@@ -907,6 +972,8 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
             asked_once = True
             if session.stop.is_set():
                 raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
+            keep()
+            keep()
             error = round_.stopped_by
             if state is FollowState.TOKEN_REFUSED:
                 raise CliExit(
@@ -1158,6 +1225,27 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
         raise CliExit(
             EXIT_USAGE, f"Cannot use the folder {folder}: {exc.strerror or exc}"
         ) from None
+    owner_id = session.owner.owner_id
+    if not keeping.claim_download(session.tasks, record.row_id, owner_id, session.is_alive):
+        raise CliExit(
+            EXIT_UNREACHABLE,
+            f"Another program (the window, or another avatar-cli run) is saving the video of "
+            f"task {task_id} right now; try again when it has finished.",
+        )
+    try:
+        saved = _fetch_video(session, record, url, variant, folder)
+        session.tasks.set_saved_path(record.row_id, str(saved))
+    finally:
+        keeping.release(session.tasks, record.row_id, owner_id)
+    out(str(saved))
+    return EXIT_OK
+
+
+def _fetch_video(
+    session: Session, record: TaskRecord, url: str, variant: str, folder: Path
+) -> Path:
+    """``tasks download``'s transfer, its progress on stderr and its problems as exits."""
+    task_id = record.task_id or ""
     destination = destination_for(folder, task_id, variant)
     part = part_path(destination)
     if part.exists():
@@ -1177,6 +1265,7 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
             )
         except LinkExpired:
             shown.end()
+            keeping.record_expired(session.tasks, record.row_id, url)
             raise CliExit(
                 EXIT_LINK_EXPIRED,
                 f"The {variant} link of task {task_id} has expired or is gone: the server no "
@@ -1199,9 +1288,7 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
                 EXIT_FAILURE, f"Could not write {destination}: {exc.strerror or exc}"
             ) from None
     shown.end()
-    session.tasks.set_saved_path(record.row_id, str(saved))
-    out(str(saved))
-    return EXIT_OK
+    return saved
 
 
 def cmd_tasks_export(session: Session, args: argparse.Namespace) -> int:
@@ -1291,7 +1378,7 @@ commands:
   queue cancel ID  |  queue retry ID  |  queue resolve ID (--task-id T | --discard)
   queue move ID
   tasks list [--json]
-  tasks refresh [--wait] [--timeout SECONDS]
+  tasks refresh [--wait] [--timeout SECONDS] [--no-keep]
   tasks add TASK_ID
   tasks show TASK_ID [--json]
   tasks download TASK_ID [--variant default|no_watermark|watermarked] [--to DIR]
@@ -1483,6 +1570,15 @@ def build_parser() -> argparse.ArgumentParser:
         "refresh",
         "ask the service about its unfinished tasks",
         cmd_tasks_refresh,
+        details="With 'Keep finished videos automatically' on (the window's settings), after "
+        "each round and at the end it also saves the video of every task of that service that "
+        "succeeded and has no saved file, into the window's download folder, printing "
+        "'saved: PATH' for each; --no-keep skips that for this run. A task whose video "
+        "another program (the window, another run) is saving is left to it. A video that "
+        "cannot be saved is said on stderr and never changes the exit code: an expired link "
+        "is recorded as the task's error ('tasks show') and not tried again; after a broken "
+        "connection the .part file stays and the next run (or the window) resumes it. Ctrl+C "
+        "(exit 130) and --timeout (exit 7) also stop a download, keeping its .part file.",
     )
     refresh.add_argument(
         "--wait", action="store_true", help="go on until every task is final or not found"
@@ -1493,6 +1589,11 @@ def build_parser() -> argparse.ArgumentParser:
         type=_seconds,
         default=None,
         help="give up after this many seconds (exit 7)",
+    )
+    refresh.add_argument(
+        "--no-keep",
+        action="store_true",
+        help="do not save finished videos in this run, whatever the settings say",
     )
     add = command(
         task_commands,
@@ -1532,8 +1633,9 @@ def build_parser() -> argparse.ArgumentParser:
         "The saved path is recorded in the task list ('tasks show').\n\n"
         "Exits 6 when the link has expired or is gone (403, 404, 410); 2 when the task is "
         "not in the list, not finished, or has no video of that variant; 4 when the "
-        "connection kept breaking; 130 on Ctrl+C. The .part file stays in the last two "
-        "cases.",
+        "connection kept breaking, or while another program (the window, another run) is "
+        "saving this task's video; 130 on Ctrl+C. The .part file stays after a broken "
+        "connection or Ctrl+C.",
     )
     fetch.add_argument("task_id", metavar="TASK_ID", type=_task_id)
     fetch.add_argument(

@@ -23,6 +23,7 @@ from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_PORT
 from avatar_desktop.core.db import Database, canonical_json
 from avatar_desktop.core.downloads import part_path
+from avatar_desktop.core.keeping import LINK_EXPIRED_ERROR
 from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, WaitKind
 from avatar_desktop.core.paths import data_dir, resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
@@ -160,7 +161,7 @@ def test_help_documents_the_commands_and_every_exit_code():
         "queue import FILE",
         "queue send",
         "queue resolve ID",
-        "tasks refresh",
+        "tasks refresh [--wait] [--timeout SECONDS] [--no-keep]",
         "tasks add TASK_ID",
         "tasks show TASK_ID [--json]",
         "tasks download TASK_ID [--variant default|no_watermark|watermarked] [--to DIR]",
@@ -174,6 +175,7 @@ def test_help_documents_the_commands_and_every_exit_code():
         (["tasks", "show"], ("submitted_at", "links")),
         (["tasks", "export"], ("byte order", "apostrophe", "token")),
         (["tasks", "add"], ("exits 2",)),
+        (["tasks", "refresh"], ("--no-keep", "saved: PATH", "never changes the exit code")),
     ):
         text = " ".join(cli(*command_args, "--help").out.split())
         for word in needed:
@@ -1049,7 +1051,9 @@ def test_an_expired_link_exits_6(sandbox, store, tmp_path):
     assert result.code == 6, result.err
     assert "expired" in result.err and result.out == ""
     assert list(folder.iterdir()) == []  # no file, no .part
-    assert store.tasks.find("e" * 32).saved_path is None
+    after = store.tasks.find("e" * 32)
+    assert after.saved_path is None
+    assert after.expired_link == gone and after.error == LINK_EXPIRED_ERROR  # as keeping does
 
 
 def test_a_task_without_that_video_exits_2(sandbox, store, tmp_path):

@@ -344,48 +344,85 @@ def test_shutdown_stops_a_held_download_quickly_and_keeps_the_part(qtbot, sandbo
 # -- keeping finished videos ------------------------------------------------------------------
 
 
-def test_keep_finished_saves_the_watermark_free_video_once(qtbot, sandbox, store, manager, folder):
-    record = finished_task(sandbox, store, no_watermark=True)
-    item = manager.keep_finished(record)
-    assert item is not None and item.variant == "no_watermark"
-    assert manager.keep_finished(record) is None  # already on its way
-    wait_finished(qtbot, manager, item)
-    assert item.destination.read_bytes() == SAMPLE
-    stored = store.get(record.row_id)
-    assert stored is not None and stored.saved_path == str(item.destination)
-    assert manager.keep_finished(stored) is None  # saved, and the file is there
-    item.destination.unlink()
-    manager.clear_finished()
-    again = manager.keep_finished(stored)  # the file went away: saved again
-    assert again is not None
-    wait_finished(qtbot, manager, again)
-    assert again.state is DownloadState.DONE
+def kept(qtbot, manager: DownloadManager, *, with_saved: bool = False) -> DownloadItem:
+    """The one download a catch-up of "keep finished videos" starts, once it has ended."""
+    with qtbot.waitSignal(manager.added, timeout=10000) as added:
+        manager.catch_up(with_saved)
+    (item,) = added.args
+    assert item.keep
+    return wait_finished(qtbot, manager, item)
 
 
-def test_keep_finished_saves_the_default_video_without_no_watermark(qtbot, sandbox, store, manager):
-    record = finished_task(sandbox, store, no_watermark=False)
-    item = manager.keep_finished(record)
-    assert item is not None and item.variant == "default"
-    wait_finished(qtbot, manager, item)
-    assert item.destination.read_bytes() == SAMPLE_WM
+def caught_up(qtbot, manager: DownloadManager) -> None:
+    qtbot.waitUntil(lambda: not manager._scanning)
+
+
+def test_keeping_saves_the_watermark_free_video_once(qtbot, sandbox, store, folder):
+    manager = DownloadManager(store, folder=lambda: folder, keep_enabled=lambda: True)
+    try:
+        record = finished_task(sandbox, store, no_watermark=True)
+        item = kept(qtbot, manager)
+        assert item.variant == "no_watermark" and item.state is DownloadState.DONE
+        assert item.destination.read_bytes() == SAMPLE
+        stored = store.get(record.row_id)
+        assert stored is not None and stored.saved_path == str(item.destination)
+        assert stored.keep_owner is None  # the claim was given back
+        manager.catch_up(with_saved=True)  # saved, and the file is there
+        caught_up(qtbot, manager)
+        assert manager.items() == [item]
+        item.destination.unlink()
+        manager.catch_up()  # a recorded path is only checked at start
+        caught_up(qtbot, manager)
+        assert manager.items() == [item]
+        again = kept(qtbot, manager, with_saved=True)  # the file went away: saved again
+        assert again.state is DownloadState.DONE and again.destination == item.destination
+    finally:
+        manager.shutdown()
+
+
+def test_keeping_saves_the_default_video_without_no_watermark(qtbot, sandbox, store, folder):
+    manager = DownloadManager(store, folder=lambda: folder, keep_enabled=lambda: True)
+    try:
+        finished_task(sandbox, store, no_watermark=False)
+        item = kept(qtbot, manager)
+        assert item.variant == "default"
+        assert item.destination.read_bytes() == SAMPLE_WM
+    finally:
+        manager.shutdown()
 
 
 def test_the_setting_decides_whether_a_succeeded_task_is_kept(qtbot, sandbox, store, folder):
     keep = {"on": False}
     manager = DownloadManager(store, folder=lambda: folder, keep_enabled=lambda: keep["on"])
     try:
-        record = finished_task(sandbox, store)
-        manager.on_task_updated(record.row_id, "SUCCESS")
-        assert manager.items() == []
+        finished_task(sandbox, store)
+        manager.catch_up(with_saved=True)
+        assert not manager._scanning and manager.items() == []
         keep["on"] = True
-        manager.on_task_updated(record.row_id, "IN_PROGRESS")
-        assert manager.items() == []
-        manager.on_task_updated(record.row_id, "SUCCESS")
-        (item,) = manager.items()
-        wait_finished(qtbot, manager, item)
+        item = kept(qtbot, manager)
         assert item.destination.read_bytes() == SAMPLE
     finally:
         manager.shutdown()
+
+
+def test_a_download_the_user_asks_for_waits_while_another_program_saves_it(
+    qtbot, sandbox, store, manager, folder
+):
+    from avatar_desktop.core import keeping
+    from avatar_desktop.core.owners import ProcessOwner
+
+    record = finished_task(sandbox, store)
+    other = ProcessOwner(store.path.parent)  # avatar-cli, saving this video now
+    try:
+        assert keeping.claim(store, record.row_id, other.owner_id, lambda _owner: True)
+        item = wait_finished(qtbot, manager, manager.start(record, "no_watermark"))
+        assert item.state is DownloadState.FAILED and "Another program" in item.error
+        assert not folder.exists() or files_in(folder) == []
+    finally:
+        other.release()  # it ended (or died): the claim is free
+    assert manager.retry(item)
+    wait_finished(qtbot, manager, item)
+    assert item.state is DownloadState.DONE and item.destination.read_bytes() == SAMPLE
 
 
 # -- the panel -------------------------------------------------------------------------------

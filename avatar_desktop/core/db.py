@@ -268,7 +268,25 @@ def _migration_3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX tasks_search ON tasks (search_text)")
 
 
-_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [_migration_1, _migration_2, _migration_3]
+def _migration_4(conn: sqlite3.Connection) -> None:
+    """Keeping finished videos: which process is saving a task's video now (its owner id), and
+    a result link found expired (so that it is not tried again and again)."""
+    conn.execute("ALTER TABLE tasks ADD COLUMN keep_owner TEXT")
+    conn.execute("ALTER TABLE tasks ADD COLUMN expired_link TEXT")
+    # The succeeded tasks with no saved video: read at every change of the data file, so an
+    # index of just those rows, whatever the length of the list.
+    conn.execute(
+        "CREATE INDEX tasks_unkept ON tasks (service_url) "
+        "WHERE status = 'SUCCESS' AND saved_path IS NULL"
+    )
+
+
+_MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
+    _migration_1,
+    _migration_2,
+    _migration_3,
+    _migration_4,
+]
 SCHEMA_VERSION = len(_MIGRATIONS)
 
 

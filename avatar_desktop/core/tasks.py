@@ -20,7 +20,7 @@ import logging
 import sqlite3
 import time
 from array import array
-from collections.abc import Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -191,6 +191,10 @@ class TaskRecord:
     """Unreadable answers in a row (the follower backs off on them)."""
     saved_path: str | None = None
     label: str = ""
+    keep_owner: str | None = None
+    """The process saving the task's video now (see :mod:`avatar_desktop.core.keeping`)."""
+    expired_link: str | None = None
+    """A result link a download found expired (403 / 404 / 410)."""
 
     @property
     def avatar_url(self) -> str | None:
@@ -252,6 +256,8 @@ _COLUMNS = (
     "failures",
     "saved_path",
     "label",
+    "keep_owner",
+    "expired_link",
 )
 _TIME_COLUMNS = ("submitted_at", "started_at", "finished_at", "checked_at", "next_check_at")
 _MODES = frozenset(mode.value for mode in VoiceMode)
@@ -306,6 +312,8 @@ def _record(row: tuple[Any, ...]) -> TaskRecord:
         failures=values["failures"],
         saved_path=values["saved_path"],
         label=values["label"],
+        keep_owner=values["keep_owner"],
+        expired_link=values["expired_link"],
         **{name: _optional_datetime(values[name]) for name in _TIME_COLUMNS},
     )
 
@@ -628,6 +636,58 @@ class TaskStore:
             conn.execute(
                 "UPDATE tasks SET saved_path = ?, updated_at = ? WHERE row_id = ?",
                 (path, time.time(), row_id),
+            )
+
+    # -- keeping videos (the rule is avatar_desktop.core.keeping's) --
+
+    def unkept_tasks(
+        self, service_url: str | None = None, *, with_saved: bool = False
+    ) -> list[TaskRecord]:
+        """Succeeded tasks (of ``service_url``, else of every service) with no saved video,
+        oldest first; ``with_saved`` adds those with a saved path (whose file may be gone)."""
+        if with_saved:
+            where = "WHERE status = 'SUCCESS'"
+        else:  # only the index of the unsaved successes is read, however long the list
+            where = "INDEXED BY tasks_unkept WHERE status = 'SUCCESS' AND saved_path IS NULL"
+        params: list[Any] = []
+        if service_url is not None:
+            where += " AND service_url = ?"
+            params.append(service_url)
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"{_SELECT} {where} AND task_id IS NOT NULL ORDER BY row_id", params
+            ).fetchall()
+        return [_record(row) for row in rows]
+
+    def claim_keep(
+        self, row_id: int, owner: str, allowed: Callable[[TaskRecord], bool]
+    ) -> bool | None:
+        """Make ``owner`` the process saving the row's video when ``allowed(record)`` says so,
+        both in one transaction (two processes never both get it). True: claimed; False: not
+        allowed; None: there is no such row."""
+        with self._transaction() as conn:
+            row = conn.execute(f"{_SELECT} WHERE row_id = ?", (row_id,)).fetchone()
+            if row is None:
+                return None
+            if not allowed(_record(row)):
+                return False
+            conn.execute("UPDATE tasks SET keep_owner = ? WHERE row_id = ?", (owner, row_id))
+        return True
+
+    def release_keep(self, row_id: int, owner: str) -> None:
+        """``owner`` no longer saves the row's video (a claim it does not hold stays)."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE tasks SET keep_owner = NULL WHERE row_id = ? AND keep_owner = ?",
+                (row_id, owner),
+            )
+
+    def mark_link_expired(self, row_id: int, url: str, error: str) -> None:
+        """A download found ``url`` expired: remember it, and show ``error`` in the row."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE tasks SET expired_link = ?, error = ?, updated_at = ? WHERE row_id = ?",
+                (url, error, time.time(), row_id),
             )
 
     def set_error_for_task(self, task_id: str, error: str | None) -> int | None:

@@ -1,12 +1,15 @@
 """Saves result videos in the background: a queue of downloads, a few at a time, for the window.
 
 The rules of one download are the core's (:func:`avatar_desktop.core.downloads.download`: a
-``.part`` file renamed when complete, ``Range`` resume, expired links). This adapter runs them on
-the threads of a private ``QThreadPool``, at most :attr:`DownloadManager.concurrency` at once (the
-others wait), records each saved path in the task store from the download's thread, and tells the
-window through signals. A download's thread only notes its latest progress; a timer on the UI
-thread hands it on every :data:`PROGRESS_INTERVAL`, so the window repaints a few times a second
-however fast the bytes come, and a stalled download still shows its last byte.
+``.part`` file renamed when complete, ``Range`` resume, expired links), and so are the rules of
+keeping finished videos (:mod:`avatar_desktop.core.keeping`: which tasks are due, claims). This
+adapter runs them on the threads of a private ``QThreadPool``, at most
+:attr:`DownloadManager.concurrency` downloads at once (the others wait): each download claims its
+task first and gives the claim back when it ends, records the saved path (or an expired link) in
+the task store from its thread, and tells the window through signals. A download's thread
+only notes its latest progress; a timer on the UI thread hands it on every
+:data:`PROGRESS_INTERVAL`, so the window repaints a few times a second however fast the bytes
+come, and a stalled download still shows its last byte.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from typing import Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
 
+from avatar_desktop.core import keeping
 from avatar_desktop.core.config import LinkNetwork, ServiceConfig
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.downloads import (
@@ -36,7 +40,7 @@ from avatar_desktop.core.downloads import (
     download,
     video_file_name,
 )
-from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.workers import Abandoned, call_abandonable
 
@@ -83,6 +87,8 @@ class DownloadItem:
     speed: float = 0.0
     error: str = ""
     detail: str = ""
+    keep: bool = False
+    """Started by "keep finished videos", not by the user."""
     _run: int = field(default=0, repr=False)
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
 
@@ -107,6 +113,7 @@ class _Relay(QObject):
 
     begun = Signal(int, int, object)  # key, run, destination
     ended = Signal(int, int, str, object)  # key, run, outcome, detail
+    found = Signal(object)  # the tasks due to be kept (a list of TaskRecord)
 
 
 @dataclass(frozen=True)
@@ -122,16 +129,64 @@ class _Order:
     folder: Path
     network: LinkNetwork
     stop: threading.Event
+    keep: bool
+
+
+class _Claims:
+    """This window's claims on tasks (:mod:`avatar_desktop.core.keeping`): one per task in the
+    data file however many of its downloads run here, given back when the last one ends. Used
+    from the download threads."""
+
+    def __init__(self, store: TaskStore, owner: ProcessOwner) -> None:
+        self._store = store
+        self._owner_id = owner.owner_id
+        self._data_dir = owner.data_dir
+        self._lock = threading.Lock()
+        self._held: dict[int, int] = {}
+
+    def is_alive(self, owner_id: str | None) -> bool:
+        return owner_id == self._owner_id or owner_is_alive(self._data_dir, owner_id)
+
+    def take(self, row_id: int, keep: bool) -> bool:
+        """Claim the task for one more download: one the user asked for unless another
+        process saves it; a kept one only while it is due (and nothing here fetches it)."""
+        with self._lock:
+            if row_id in self._held:
+                if keep:
+                    return False
+                self._held[row_id] += 1
+                return True
+            if keep:
+                taken = keeping.claim(self._store, row_id, self._owner_id, self.is_alive)
+            else:
+                taken = keeping.claim_download(self._store, row_id, self._owner_id, self.is_alive)
+            if taken:
+                self._held[row_id] = 1
+            return taken
+
+    def give_back(self, row_id: int) -> None:
+        with self._lock:
+            left = self._held.get(row_id, 1) - 1
+            if left > 0:
+                self._held[row_id] = left
+                return
+            self._held.pop(row_id, None)
+            try:
+                keeping.release(self._store, row_id, self._owner_id)
+            except StoreError as exc:  # the claim ends with this process anyway
+                log.warning("could not give back the claim on task row %d: %s", row_id, exc)
 
 
 class _Job(QRunnable):
-    """One run of one download, on a pool thread: the core's download, then the saved path
-    written to the store; its end goes to the relay as an outcome word and a detail."""
+    """One run of one download, on a pool thread: the task claimed, the core's download, the
+    saved path (or the expired link) written to the store, the claim given back; its end goes
+    to the relay as an outcome word and a detail."""
 
     def __init__(
         self,
         order: _Order,
         store: TaskStore,
+        claims: _Claims,
         relay: _Relay,
         report: Callable[[int, int, Progress], None],
         closing: threading.Event,
@@ -140,6 +195,7 @@ class _Job(QRunnable):
         self.setAutoDelete(True)
         self._order = order
         self._store = store
+        self._claims = claims
         self._relay = relay
         self._report = report
         self._closing = closing
@@ -158,6 +214,8 @@ class _Job(QRunnable):
             outcome, detail = "cancelled", str(exc)
         except DownloadError as exc:
             outcome, detail = "failed", str(exc)
+        except StoreError as exc:
+            outcome, detail = "failed", str(exc)
         except (requests.RequestException, ValueError) as exc:  # a link that cannot be used
             outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
         except OSError as exc:
@@ -174,15 +232,35 @@ class _Job(QRunnable):
 
     def _work(self) -> tuple[str, object]:
         order = self._order
-        destination = destination_for(order.folder, order.task_id, order.variant)
-        self._emit(self._relay.begun, order.key, order.run, destination)
-        saved = download(
-            order.url,
-            destination,
-            progress=lambda value: self._report(order.key, order.run, value),
-            should_stop=lambda: order.stop.is_set() or self._closing.is_set(),
-            network=order.network,
+        if not self._claims.take(order.row_id, order.keep):
+            return "taken", None
+        try:
+            return self._save()
+        finally:
+            self._claims.give_back(order.row_id)
+
+    def _save(self) -> tuple[str, object]:
+        order = self._order
+        saved = (
+            keeping.saved_copy(order.folder, order.task_id, order.variant) if order.keep else None
         )
+        if saved is None:
+            destination = destination_for(order.folder, order.task_id, order.variant)
+            self._emit(self._relay.begun, order.key, order.run, destination)
+            try:
+                saved = download(
+                    order.url,
+                    destination,
+                    progress=lambda value: self._report(order.key, order.run, value),
+                    should_stop=lambda: order.stop.is_set() or self._closing.is_set(),
+                    network=order.network,
+                )
+            except LinkExpired:
+                try:
+                    keeping.record_expired(self._store, order.row_id, order.url)
+                except StoreError as exc:
+                    log.warning("could not record the expired link of %s: %s", order.task_id, exc)
+                raise
         size = saved.stat().st_size
         try:
             self._store.set_saved_path(order.row_id, str(saved))
@@ -192,14 +270,23 @@ class _Job(QRunnable):
         return "done", (saved, size, note)
 
 
-def kept_variant(record: TaskRecord) -> str | None:
-    """The video "keep finished videos" saves: the watermark-free one when the request asked
-    for no watermark and the service gave its link, else the default one (or, without it, the
-    first link there is)."""
-    links = record.video_links()
-    if record.payload.get("no_watermark") is True and "no_watermark" in links:
-        return "no_watermark"
-    return next((variant for variant in VARIANTS if variant in links), None)
+class _Scan(QRunnable):
+    """Looks up the tasks due to be kept, on a pool thread; hands them to the relay."""
+
+    def __init__(self, find: Callable[[], list[TaskRecord]], relay: _Relay) -> None:
+        super().__init__()
+        self.setAutoDelete(True)
+        self._find = find
+        self._relay = relay
+
+    def run(self) -> None:
+        try:
+            found = self._find()
+        except StoreError as exc:
+            log.warning("could not look for videos to keep: %s", exc)
+            found = []
+        with contextlib.suppress(RuntimeError):  # the window is gone
+            self._relay.found.emit(found)
 
 
 class DownloadManager(QObject):
@@ -209,13 +296,20 @@ class DownloadManager(QObject):
     the download folder (the setting), ``keep_enabled`` whether "keep finished videos" is on and
     ``network`` the service configuration whose proxy and timeouts downloads use
     (:meth:`ServiceConfig.link_network`). All three are read when needed, so a changed setting
-    applies to the next download.
+    applies to the next download. ``owner`` is this process's identity for claims (without one
+    the manager makes its own, for its store's folder).
+
+    With keeping on, :meth:`catch_up` saves every task due to be kept (call it at start and
+    whenever the data file changed: another process may have recorded successes). A kept
+    download that fails or is cancelled is not started again on its own while the window is
+    open (Retry does); one another process claimed first leaves the list quietly.
 
     Signals (on the UI thread, each with the :class:`DownloadItem`):
         added(item): a download was listed (waiting, or failed at once when it has no link).
         changed(item): its state, progress, speed or destination changed.
         finished(item): it reached a final state (done, failed, cancelled, expired).
-        removed(item): it left the list (:meth:`clear_finished`).
+        removed(item): it left the list (:meth:`clear_finished`, or a kept download that
+            another process saves).
     """
 
     added = Signal(object)
@@ -230,10 +324,14 @@ class DownloadManager(QObject):
         folder: Callable[[], Path],
         keep_enabled: Callable[[], bool] = lambda: False,
         network: Callable[[], ServiceConfig | None] = lambda: None,
+        owner: ProcessOwner | None = None,
         concurrency: int = 2,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._own_owner = owner is None
+        self._owner = ProcessOwner(store.path.parent) if owner is None else owner
+        self._claims = _Claims(store, self._owner)
         self._store = store
         self._folder = folder
         self._keep_enabled = keep_enabled
@@ -250,6 +348,12 @@ class DownloadManager(QObject):
         self._relay = _Relay()
         self._relay.begun.connect(self._on_begun)
         self._relay.ended.connect(self._on_ended)
+        self._relay.found.connect(self._on_found)
+        self._scanning = False
+        self._scan_again: bool | None = None
+        """A catch-up asked for while one looks (None: none; True: with saved files)."""
+        self._given_up: set[int] = set()
+        """Rows whose kept download failed or was cancelled: not started again on their own."""
         self._progress_lock = threading.Lock()
         self._latest: dict[int, tuple[int, Progress]] = {}
         """key -> (run, progress): what the download threads noted since the last update."""
@@ -286,8 +390,13 @@ class DownloadManager(QObject):
             raise ValueError(f"variant must be one of {', '.join(VARIANTS)}, got {variant!r}")
         for item in self._items.values():
             if item.row_id == record.row_id and item.variant == variant and not item.state.is_final:
+                item.keep = False  # the user asked for it now
                 return item
-        target = Path(folder) if folder is not None else self.folder()
+        return self._add(record, variant, Path(folder) if folder is not None else self.folder())
+
+    def _add(
+        self, record: TaskRecord, variant: str, target: Path, *, keep: bool = False
+    ) -> DownloadItem:
         task_id = record.task_id or ""
         url = record.video_links().get(variant, "")
         item = DownloadItem(
@@ -297,6 +406,7 @@ class DownloadManager(QObject):
             variant=variant,
             url=url,
             destination=target / video_file_name(task_id or "task", variant),
+            keep=keep,
         )
         self._items[item.key] = item
         if not task_id or not url:
@@ -310,40 +420,38 @@ class DownloadManager(QObject):
         self._pump()
         return item
 
-    def keep_finished(self, record: TaskRecord) -> DownloadItem | None:
-        """Save a task that succeeded into the download folder, unless its video is saved
-        already (a recorded path whose file exists) or on its way. Returns the download, or
-        None when nothing was started."""
-        if record.status is not TaskStatus.SUCCESS or not record.task_id:
-            return None
-        variant = kept_variant(record)
-        if variant is None:
-            return None
-        if record.saved_path and Path(record.saved_path).exists():
-            return None
-        for item in self._items.values():
-            if item.row_id != record.row_id:
-                continue
-            if not item.state.is_final:
-                return None
-            if item.state is DownloadState.DONE and item.destination.exists():
-                return None
-        log.info("keeping the video of task %s (%s)", record.task_id, variant)
-        return self.start(record, variant)
+    def catch_up(self, with_saved: bool = False) -> None:
+        """When keeping is on, start saving every task due to be kept
+        (:func:`avatar_desktop.core.keeping.due_tasks`, looked up on a pool thread), of any
+        service; ``with_saved`` also finds saved files that are gone (at start)."""
+        if not self._keep_enabled() or self._closing.is_set():
+            return
+        if self._scanning:
+            self._scan_again = bool(self._scan_again) or with_saved
+            return
+        self._scanning = True
+        claims = self._claims
 
-    @Slot(int, str)
-    def on_task_updated(self, row_id: int, status: str) -> None:
-        """The follower's news about a task: when it succeeded and "keep finished videos" is
-        on, save its video now (:meth:`keep_finished`)."""
-        if status != TaskStatus.SUCCESS.value or not self._keep_enabled():
-            return
-        try:
-            record = self._store.get(row_id)
-        except StoreError as exc:
-            log.warning("could not read task row %d to keep its video: %s", row_id, exc)
-            return
-        if record is not None:
-            self.keep_finished(record)
+        def find() -> list[TaskRecord]:
+            return keeping.due_tasks(self._store, claims.is_alive, with_saved=with_saved)
+
+        self._pool.start(_Scan(find, self._relay))
+
+    @Slot(object)
+    def _on_found(self, records: list[TaskRecord]) -> None:
+        self._scanning = False
+        if self._keep_enabled() and not self._closing.is_set():
+            skip = {item.row_id for item in self._items.values() if not item.state.is_final}
+            skip |= self._given_up
+            for record in records:
+                variant = keeping.kept_variant(record)
+                if variant is None or record.row_id in skip:
+                    continue
+                log.info("keeping the video of task %s (%s)", record.task_id, variant)
+                self._add(record, variant, self.folder(), keep=True)
+        if self._scan_again is not None:
+            with_saved, self._scan_again = self._scan_again, None
+            self.catch_up(with_saved)
 
     # -- acting on downloads --
 
@@ -357,6 +465,8 @@ class DownloadManager(QObject):
             item._stop.set()  # the thread stops at the next piece received
         else:
             return False
+        if item.keep:
+            self._given_up.add(item.row_id)
         item.state = DownloadState.CANCELLED
         item.speed = 0.0
         item.error = ""
@@ -379,6 +489,7 @@ class DownloadManager(QObject):
             return False
         if not item.url or not item.task_id:
             return False
+        item.keep = False  # the user asked for it now
         item.state = DownloadState.WAITING
         item.error = item.detail = ""
         item.speed = 0.0
@@ -409,6 +520,8 @@ class DownloadManager(QObject):
             self._pool.waitForDone(half)
         self._closing.set()
         self._progress_timer.stop()
+        if self._own_owner:
+            self._owner.release()
 
     # -- running --
 
@@ -444,8 +557,11 @@ class DownloadManager(QObject):
             folder=item.folder,
             network=network,
             stop=item._stop,
+            keep=item.keep,
         )
-        self._pool.start(_Job(order, self._store, self._relay, self._note_progress, self._closing))
+        self._pool.start(
+            _Job(order, self._store, self._claims, self._relay, self._note_progress, self._closing)
+        )
         if not self._progress_timer.isActive():
             self._progress_timer.start()
         self.changed.emit(item)
@@ -489,6 +605,17 @@ class DownloadManager(QObject):
             self._latest.pop(key, None)
         before = item.state
         item.speed = 0.0
+        if outcome == "taken" and item.keep:
+            # Another process saves it, or it is saved or expired already: nothing to show.
+            with contextlib.suppress(ValueError):
+                self._queue.remove(item)
+            if key in self._items:
+                del self._items[key]
+                self.removed.emit(item)
+            self._pump()
+            return
+        if outcome != "done" and item.keep:
+            self._given_up.add(item.row_id)
         if outcome == "done":
             assert isinstance(detail, tuple)
             saved, size, note = detail
@@ -511,6 +638,13 @@ class DownloadManager(QObject):
             item.received = 0
         elif outcome == "cancelled":
             item.state = DownloadState.CANCELLED  # the app is closing
+        elif outcome == "taken":
+            item.state = DownloadState.FAILED
+            item.error = self.tr(
+                "Another program (avatar-cli or another window) is saving this task's video "
+                "right now. Retry when it has finished."
+            )
+            item.detail = ""
         elif outcome == "disk":
             item.state = DownloadState.FAILED
             item.error = (
@@ -548,5 +682,4 @@ __all__ = [
     "DownloadItem",
     "DownloadManager",
     "DownloadState",
-    "kept_variant",
 ]

@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
             folder=lambda: settings.download_folder,
             keep_enabled=lambda: settings.keep_finished_videos,
             network=lambda: self.config,
+            owner=self.outbox_runner.owner,
             parent=self,
         )
         self.store_watch = StoreWatch(store.path, self)
@@ -163,6 +164,7 @@ class MainWindow(QMainWindow):
 
         self.token_controller.start()
         self._configure_sending()
+        self.downloads.catch_up(with_saved=True)  # videos to keep that no program has saved
 
     def _fits_screen(self) -> bool:
         """Whether the restored window is on this screen, no larger than it, and not shrunk
@@ -331,7 +333,6 @@ class MainWindow(QMainWindow):
         self.outbox_runner.outcome.connect(self._on_sent)
         self.outbox_runner.unsaved_stored.connect(self._on_unsaved_stored)
         self.following.task_updated.connect(self._on_task_updated)
-        self.following.task_updated.connect(self.downloads.on_task_updated)  # keep finished videos
         self.downloads_panel.message.connect(self.statusBar().showMessage)
         self.details.message.connect(self.statusBar().showMessage)
         self.downloads.finished.connect(self._on_download_finished)
@@ -434,6 +435,7 @@ class MainWindow(QMainWindow):
         if not accepted:
             return
         self._apply_service()
+        self.downloads.catch_up(with_saved=True)  # "keep finished videos" may be on now
         if self._settings.language != before:
             self.retranslate()
         self.statusBar().showMessage(self.tr("Settings saved."), 4000)
@@ -568,6 +570,7 @@ class MainWindow(QMainWindow):
         """Somebody — this window, another one, avatar-cli — wrote to the data file."""
         self._refresh_tasks()
         self.outbox_control.refresh()
+        self.downloads.catch_up()  # successes another program recorded, too
 
     def _read_tasks_shape(self) -> tuple[int, int, float]:
         try:

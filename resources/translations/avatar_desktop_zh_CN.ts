@@ -398,27 +398,32 @@
 <context>
     <name>DownloadManager</name>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="500"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="627"/>
         <source>Saved, but the task list could not record where: %1</source>
         <translation>已保存，但任务列表无法记录保存位置：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="517"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="644"/>
+        <source>Another program (avatar-cli or another window) is saving this task&apos;s video right now. Retry when it has finished.</source>
+        <translation>另一个程序（avatar-cli 或另一个窗口）正在保存此任务的视频。请在它完成后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="651"/>
         <source>The video could not be written in %1: %2</source>
         <translation>无法将视频写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="525"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="659"/>
         <source>The download failed. What was saved is kept: Retry resumes from there.</source>
         <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="538"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="672"/>
         <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
         <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="543"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="677"/>
         <source>The service gave no link for this video (%1).</source>
         <translation>服务没有提供此视频的链接（%1）。</translation>
     </message>
@@ -1086,12 +1091,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="357"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="358"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="360"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1106,159 +1111,159 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="361"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="377"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="379"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="449"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/main_window.py" line="517"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="519"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="619"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="622"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="621"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="624"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="623"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="628"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="629"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="627"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="637"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="640"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="647"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="659"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="662"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="660"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="663"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="661"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="664"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="677"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="680"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="506"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="508"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="508"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="517"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="531"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="546"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="557"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="559"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="563"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="565"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="681"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="684"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="441"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="458"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
