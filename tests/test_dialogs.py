@@ -125,7 +125,7 @@ def test_token_is_saved_in_the_keyring_and_read_back(qtbot, harness, memory_keyr
         qtbot.mouseClick(dialog.save_button, LEFT)
     assert question["title"] == "Use the real service?"
 
-    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    qtbot.waitUntil(lambda: h.window.status_bar.token_label.text() == "Token: keyring")
     assert memory_keyring.passwords == {KEY: "sk-live-0123456789abcdef"}
     assert dialog.result_label.text() == "Saved in the keyring and read back."
     assert dialog.token_edit.text() == ""
@@ -133,11 +133,11 @@ def test_token_is_saved_in_the_keyring_and_read_back(qtbot, harness, memory_keyr
     assert dialog.remove_button.isEnabled()
     # Still on the sandbox, as answered.
     assert h.window.config.sandbox
-    assert h.window.service_label.text().startswith("SANDBOX")
+    assert h.window.status_bar.service_label.text().startswith("SANDBOX")
     assert "Choose the real service in Settings" in h.window.banner.label.text()
 
     qtbot.mouseClick(dialog.remove_button, LEFT)
-    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: none")
+    qtbot.waitUntil(lambda: h.window.status_bar.token_label.text() == "Token: none")
     assert memory_keyring.passwords == {}
     assert dialog.result_label.text() == "The token was removed."
     close_dialog(qtbot, dialog)
@@ -150,7 +150,7 @@ def test_a_pasted_bearer_header_saves_just_the_token(qtbot, harness, memory_keyr
     assert dialog.save_button.isEnabled()
     with answer_modal(qtbot, NO):
         qtbot.mouseClick(dialog.save_button, LEFT)
-    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    qtbot.waitUntil(lambda: h.window.status_bar.token_label.text() == "Token: keyring")
     assert memory_keyring.passwords == {KEY: "sk-live-0123456789abcdef"}
     close_dialog(qtbot, dialog)
 
@@ -162,9 +162,9 @@ def test_saving_a_token_offers_to_switch_to_the_real_service(qtbot, harness, mem
     with answer_modal(qtbot, YES) as question:
         qtbot.mouseClick(dialog.save_button, LEFT)
     assert "billed" in question["text"]
-    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    qtbot.waitUntil(lambda: h.window.status_bar.token_label.text() == "Token: keyring")
     assert not h.window.config.sandbox
-    assert h.window.service_label.text() == "Service: https://api.gpt.ge"
+    assert h.window.status_bar.service_label.text() == "Service: https://api.gpt.ge"
     assert "SANDBOX" not in h.window.windowTitle()
     assert not h.window.banner.isVisible()
     assert AppSettings(h.settings.path).service is ServiceChoice.DEFAULT
@@ -174,7 +174,7 @@ def test_saving_a_token_offers_to_switch_to_the_real_service(qtbot, harness, mem
 def test_environment_token_is_shown_as_the_source(qtbot, make_window, memory_keyring, monkeypatch):
     monkeypatch.setenv("AVATAR_API_TOKEN", "sk-from-the-environment-1")
     h = make_window(vault=TokenVault(memory_keyring))
-    assert h.window.token_label.text() == "Token: AVATAR_API_TOKEN variable"
+    assert h.window.status_bar.token_label.text() == "Token: AVATAR_API_TOKEN variable"
     dialog = open_token_dialog(qtbot, h)
     assert "AVATAR_API_TOKEN environment variable" in dialog.current_label.text()
     assert not dialog.remove_button.isEnabled()  # the keyring cannot remove a variable
@@ -258,7 +258,7 @@ def test_without_a_keyring_the_token_is_kept_for_the_session(
     assert dialog.session_button.isEnabled()
     with answer_modal(qtbot, NO):
         qtbot.mouseClick(dialog.session_button, LEFT)
-    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: this session only")
+    qtbot.waitUntil(lambda: h.window.status_bar.token_label.text() == "Token: this session only")
     assert dialog.result_label.text() == "Kept for this session only."
     assert dialog.token_edit.text() == ""
     close_dialog(qtbot, dialog)
@@ -277,7 +277,7 @@ def test_the_token_never_reaches_the_settings_or_the_task_list(
     dialog = open_token_dialog(qtbot, h)
     qtbot.keyClicks(dialog.token_edit, token)
     qtbot.mouseClick(dialog.save_button, LEFT)  # on a real service: no question
-    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    qtbot.waitUntil(lambda: h.window.status_bar.token_label.text() == "Token: keyring")
     close_dialog(qtbot, dialog)
     assert memory_keyring.passwords == {KEY: token}
 
@@ -346,7 +346,7 @@ def test_settings_dialog_from_the_window_cancel_changes_nothing(qtbot, harness):
     assert "plain http://" in seen["error"]
     assert seen["ok"] is False
     assert h.window.config.sandbox
-    assert h.window.service_label.text().startswith("SANDBOX")
+    assert h.window.status_bar.service_label.text().startswith("SANDBOX")
     assert AppSettings(h.settings.path).service is ServiceChoice.SANDBOX
 
 
@@ -363,7 +363,7 @@ def test_settings_switch_to_a_custom_service(qtbot, make_window, servers, memory
 
     with answer_modal(qtbot, drive):
         h.window.main_actions.settings.trigger()
-    assert h.window.service_label.text() == f"Service: {server.base_url}"
+    assert h.window.status_bar.service_label.text() == f"Service: {server.base_url}"
     assert "SANDBOX" not in h.window.windowTitle()
     assert "Settings saved." in h.window.statusBar().currentMessage()
 
@@ -404,7 +404,7 @@ def test_settings_dialog_shows_and_keeps_the_current_values(qtbot, make_window, 
     assert reread.custom_url == server.base_url
     assert reread.connect_timeout == 15.0
     assert h.window.config.connect_timeout == 15.0
-    assert h.window.service_label.text() == f"Service: {server.base_url}"
+    assert h.window.status_bar.service_label.text() == f"Service: {server.base_url}"
 
 
 def test_session_sandbox_is_not_saved_by_the_settings_dialog(qtbot, make_window):
@@ -454,7 +454,7 @@ def test_language_switch_retranslates_live_and_keeps_the_form(qtbot, harness):
         "audio_url": AUDIO,
     }
     assert window.compose_side.compose.tabs.currentIndex() == 0
-    assert window.service_label.text().endswith(h.server.base_url)
+    assert window.status_bar.service_label.text().endswith(h.server.base_url)
     # The rebuilt window still submits with Ctrl+Enter (one shortcut, no ambiguity).
     window.activateWindow()  # the offscreen platform does not hand activation back by itself
     qtbot.waitUntil(window.isActiveWindow)

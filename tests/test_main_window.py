@@ -156,7 +156,7 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
             window.show()
         window.activateWindow()
         qtbot.waitUntil(window.isActiveWindow)
-        qtbot.waitUntil(lambda: "loading" not in window.token_label.text())
+        qtbot.waitUntil(lambda: "loading" not in window.status_bar.token_label.text())
         return Harness(window, store, settings, server or sandbox)
 
     yield make
@@ -497,7 +497,7 @@ def test_voice_tab_without_a_token_on_a_real_service_says_why_it_is_empty(
 ):
     server = servers(token="sk-needed-here")
     h = make_window(service=ServiceChoice.CUSTOM, server=server)
-    assert h.window.token_label.text() == "Token: none"
+    assert h.window.status_bar.token_label.text() == "Token: none"
     click_tab(qtbot, h.window, 2)
     status = h.compose.voice_status
     # Nothing can be loaded without a token; the picker must not promise a list forever.
@@ -780,7 +780,7 @@ def test_401_on_a_token_protected_service(qtbot, make_window, servers, memory_ke
     server = servers(token="the-right-token")
     memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "a-wrong-token")
     h = make_window(service=ServiceChoice.CUSTOM, server=server)
-    assert h.window.service_label.text() == f"Service: {server.base_url}"
+    assert h.window.status_bar.service_label.text() == f"Service: {server.base_url}"
     fill_audio(qtbot, h.window)
 
     qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
@@ -1195,7 +1195,7 @@ def test_request_preview_on_the_sandbox(qtbot, make_window, memory_keyring):
     # The user has a real token, but is on the sandbox: it must not appear anywhere.
     memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "sk-real-secret-on-sandbox")
     h = make_window()
-    assert h.window.token_label.text() == "Token: keyring"
+    assert h.window.status_bar.token_label.text() == "Token: keyring"
     fill_clone(qtbot, h.window, text="Preview me")
     dialog = open_preview(qtbot, h.window)
 
@@ -1256,21 +1256,21 @@ def test_request_preview_includes_the_token_only_when_confirmed(
 
 def test_status_bar_and_title_say_sandbox(harness):
     window = harness.window
-    assert window.service_label.text() == f"SANDBOX — {harness.server.base_url}"
+    assert window.status_bar.service_label.text() == f"SANDBOX — {harness.server.base_url}"
     assert "SANDBOX" in window.windowTitle()
     assert window.banner.isVisible()
     assert "built-in sandbox" in window.banner.label.text()
-    assert window.token_label.text() == "Token: none"
+    assert window.status_bar.token_label.text() == "Token: none"
 
 
 def test_status_bar_on_a_real_service(make_window, servers, memory_keyring):
     server = servers(token="tok-123456")
     memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "tok-123456")
     window = make_window(service=ServiceChoice.CUSTOM, server=server).window
-    assert window.service_label.text() == f"Service: {server.base_url}"
+    assert window.status_bar.service_label.text() == f"Service: {server.base_url}"
     assert "SANDBOX" not in window.windowTitle()
     assert not window.banner.isVisible()
-    assert window.token_label.text() == "Token: keyring"
+    assert window.status_bar.token_label.text() == "Token: keyring"
 
 
 def test_no_token_on_a_real_service_opens_the_token_dialog(qtbot, make_window, servers):
@@ -1352,7 +1352,7 @@ def test_quitting_during_a_paid_submission_asks_first(qtbot, make_window, server
     server = servers()
     memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "a-token")
     h = make_window(service=ServiceChoice.CUSTOM, server=server)
-    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    qtbot.waitUntil(lambda: h.window.status_bar.token_label.text() == "Token: keyring")
     server.inject("submit", Fault.slow(2))
     fill_audio(qtbot, h.window)
     qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)

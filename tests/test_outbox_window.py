@@ -58,7 +58,7 @@ def test_queue_while_offline_then_it_goes_out_by_itself(qtbot, make_window, memo
     offline = SandboxServer(port=port, step_seconds=0)  # not started yet: nothing listens
     address = types.SimpleNamespace(base_url=f"http://127.0.0.1:{port}")
     h = make_window(service=ServiceChoice.CUSTOM, server=address)
-    qtbot.waitUntil(lambda: h.window.token_label.text() == "Token: keyring")
+    qtbot.waitUntil(lambda: h.window.status_bar.token_label.text() == "Token: keyring")
     h.window.outbox_runner._timer.setInterval(50)  # probe the host often in a test
 
     fill_audio(qtbot, h.window)
@@ -66,14 +66,14 @@ def test_queue_while_offline_then_it_goes_out_by_itself(qtbot, make_window, memo
         qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     assert box["title"] == "The service cannot be reached"
     qtbot.waitUntil(lambda: states(h) == [ItemState.RETRY_WAIT])
-    qtbot.waitUntil(lambda: "offline" in h.window.outbox_label.text())
+    qtbot.waitUntil(lambda: "offline" in h.window.status_bar.outbox_label.text())
     # Nine more, prepared offline with "Add to outbox".
     for n in range(9):
         h.compose.audio.edit.setText(f"{AUDIO}?take={n}")
         shared.wait_ready(qtbot, h.window)
         h.window.main_actions.add_to_outbox.trigger()
     assert len(h.outbox.items()) == 10
-    qtbot.waitUntil(lambda: "10 waiting" in h.window.outbox_label.text(), timeout=3000)
+    qtbot.waitUntil(lambda: "10 waiting" in h.window.status_bar.outbox_label.text(), timeout=3000)
 
     offline.start()  # the service can be reached again
     try:
@@ -103,7 +103,7 @@ def test_the_outbox_follows_avatar_cli_by_itself(qtbot, make_window, sandbox, tm
     imported = cli("--service", sandbox.base_url, "queue", "import", str(jobs), env=env)
     assert imported.returncode == 0, imported.stderr
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=3000)
-    assert "2 waiting" in h.window.outbox_label.text()
+    assert "2 waiting" in h.window.status_bar.outbox_label.text()
 
     sent = cli("--service", sandbox.base_url, "queue", "send", env=env)
     assert sent.returncode == 0, sent.stderr

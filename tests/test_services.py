@@ -403,7 +403,7 @@ def test_the_counts_agree_everywhere(qtbot, window, sandbox):
     window_items(h, enumerate(cases), current)
     summary = h.outbox.summary(current)
     assert (summary.waiting, summary.needs_user, summary.other_waiting) == (2, 1, 3)
-    status = h.window.outbox_label
+    status = h.window.status_bar.outbox_label
     qtbot.waitUntil(lambda: "3 wait for other services" in status.text())
     tab = h.window.right_tabs.tabText(h.window.right_tabs.indexOf(h.window.outbox_panel))
     line = h.window.outbox_panel.summary.text()
@@ -549,8 +549,8 @@ def test_switching_back_to_the_sandbox_says_what_waits_for_the_other_service(
     h.window._apply_service()  # what accepting the settings dialog does
     host = service.base_url.removeprefix("http://")
     qtbot.waitUntil(lambda: model.data(model.index(0, model.COL_NEXT)) == f"Waits for {host}")
-    assert "1 wait for other services" in h.window.outbox_label.text()
-    assert h.window.outbox_label.text().startswith("Outbox: 0 waiting")
+    assert "1 wait for other services" in h.window.status_bar.outbox_label.text()
+    assert h.window.status_bar.outbox_label.text().startswith("Outbox: 0 waiting")
     assert h.window.right_tabs.tabText(1) == "Outbox"
     assert "1 wait for other services" in h.window.outbox_panel.summary.text()
     panel = h.window.outbox_panel

@@ -229,7 +229,7 @@ def test_failing_status_checks_show_in_the_status_bar_and_clear(qtbot, harness):
     h.server.inject("task", Fault.server_error(503))
     fill_audio(qtbot, h.window)
     submit_and_wait(qtbot, h)
-    label = h.window.follow_label
+    label = h.window.status_bar.follow_label
     qtbot.waitUntil(lambda: h.window.following.state is FollowState.FAILING, timeout=10000)
     assert label.isVisible() and "failing" in label.text()
     h.server.clear_faults()

@@ -24,7 +24,6 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QEvent, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QLabel,
     QMainWindow,
     QMessageBox,
     QSplitter,
@@ -46,7 +45,7 @@ from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import TokenVault
 from avatar_desktop.qt.covers import CoverLoader
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
-from avatar_desktop.qt.follow_runner import FollowState, TaskFollowing
+from avatar_desktop.qt.follow_runner import TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.store_watch import SettingsWatch, StoreWatch
@@ -62,10 +61,11 @@ from avatar_desktop.ui.downloads_panel import DownloadsPanel
 from avatar_desktop.ui.i18n import Translators, resolve_language
 from avatar_desktop.ui.notifier import TaskNotifier
 from avatar_desktop.ui.outbox_controller import OutboxController
-from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel, service_name
-from avatar_desktop.ui.service_banner import ServiceBanner, ServiceLabel
+from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
+from avatar_desktop.ui.service_banner import ServiceBanner
 from avatar_desktop.ui.session import Session
 from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.status_bar import WindowStatusBar
 from avatar_desktop.ui.storage_dialog import UnsavedTaskIdsBanner
 from avatar_desktop.ui.submit_flow import SubmitFlow
 from avatar_desktop.ui.task_details import TaskDetailsPane
@@ -73,7 +73,6 @@ from avatar_desktop.ui.task_model import TaskTableModel
 from avatar_desktop.ui.tasks_controller import TasksController
 from avatar_desktop.ui.tasks_panel import TasksPanel
 from avatar_desktop.ui.token_controller import TokenController
-from avatar_desktop.ui.views import plain_tooltip
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -88,8 +87,7 @@ class MainWindow(QMainWindow):
 
     Its parts: :attr:`main_actions`, :attr:`compose_side`, :attr:`tasks` (over :attr:`model`),
     :attr:`outbox_panel`, :attr:`token_controller`, :attr:`banner`, :attr:`submission`,
-    :attr:`outbox_runner`, :attr:`following`; in the status bar :attr:`outbox_label`,
-    :attr:`token_label` and :attr:`service_label`.
+    :attr:`outbox_runner`, :attr:`following`; the status bar, :attr:`status_bar`.
     """
 
     def __init__(
@@ -265,17 +263,8 @@ class MainWindow(QMainWindow):
         )
         self._toolbar = a.build_toolbar()
         self.addToolBar(self._toolbar)
-        self.follow_label = QLabel()
-        self.follow_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.outbox_label = QLabel()
-        self.outbox_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.token_label = QLabel()
-        self.token_label.setTextFormat(Qt.TextFormat.PlainText)
-        self.service_label = ServiceLabel()
-        self.statusBar().addPermanentWidget(self.follow_label)
-        self.statusBar().addPermanentWidget(self.outbox_label)
-        self.statusBar().addPermanentWidget(self.token_label)
-        self.statusBar().addPermanentWidget(self.service_label)
+        self.status_bar = WindowStatusBar()
+        self.setStatusBar(self.status_bar)
 
         # What each action does.
         a.preview.triggered.connect(self.compose_side.show_request)
@@ -340,7 +329,7 @@ class MainWindow(QMainWindow):
         self.tasks.download_requested.connect(self._download)
         self.details.download_requested.connect(self._download)
         self.following.task_finished.connect(self._on_task_finished)
-        self.following.state_changed.connect(self._update_follow_status)
+        self.following.state_changed.connect(self.status_bar.show_follow)
         self.outbox_runner.state_changed.connect(
             lambda: self.following.set_online(self.outbox_runner.policy.reachable)
         )
@@ -406,8 +395,7 @@ class MainWindow(QMainWindow):
     def _update_service_status(self) -> None:
         """The title, the banner and the status bar say which service and token are in use."""
         self.setWindowTitle(self._title())
-        self.service_label.show_service(self.config)
-        self.token_label.setText(self.token_controller.status_text())
+        self.status_bar.show_service(self.config, self.token_controller.status_text())
         backend = self.token_controller.backend
         self.banner.show_state(
             sandbox=self.config.sandbox,
@@ -502,32 +490,8 @@ class MainWindow(QMainWindow):
     def _show_outbox_status(self, summary: OutboxSummary) -> None:
         """The outbox's tab and the status bar say how many jobs wait and whether they go —
         the counts of the panel's own line (one :class:`OutboxSummary` for all three)."""
-        runner = self.outbox_runner
-        hold = runner.policy.hold
-        if hold is Hold.TOKEN_REFUSED:
-            state = self.tr("sending paused: token refused")
-        elif hold is Hold.PAUSED:
-            state = self.tr("sending paused")
-        elif hold is Hold.OFFLINE:
-            state = self.tr("offline")
-        else:
-            state = self.tr("online")
-        text = self.tr("Outbox: %1 waiting").replace("%1", str(summary.waiting)) + " · " + state
-        if summary.needs_user:
-            text += " · " + self.tr("%1 need you").replace("%1", str(summary.needs_user))
-        if summary.other_waiting:
-            text += " · " + self.tr("%n wait for other services", "", summary.other_waiting)
-        self.outbox_label.setText(text)
-        self.outbox_label.setToolTip(
-            plain_tooltip(
-                "\n".join(
-                    f"{service_name(url, self.config)}: {len(ids)}"
-                    for url, ids in summary.elsewhere.items()
-                )
-            )
-            if summary.elsewhere
-            else ""
-        )
+        hold = self.outbox_runner.policy.hold
+        self.status_bar.show_outbox(summary, hold, self.config)
         title = self.tr("Outbox")
         waiting = summary.waiting
         self.right_tabs.setTabText(1, f"{title} ({waiting})" if waiting else title)
@@ -654,22 +618,6 @@ class MainWindow(QMainWindow):
     def _show_task(self, row_id: int) -> None:
         self.right_tabs.setCurrentWidget(self.tasks)
         self.tasks.select_row(row_id)
-
-    @Slot(object, object)
-    def _update_follow_status(self, state: FollowState, error: Exception | None) -> None:
-        """The status bar says when status checks are paused or failing (never a stale "ready")."""
-        texts = {
-            FollowState.OFFLINE: self.tr("Status checks paused: offline"),
-            FollowState.TOKEN_REFUSED: self.tr("Status checks paused: the token was refused"),
-            FollowState.FAILING: self.tr("Status checks failing; trying again later"),
-        }
-        text = texts.get(state, "")
-        self.follow_label.setText(text)
-        self.follow_label.setVisible(bool(text))
-        detail = getattr(error, "user_message", None) or (str(error) if error else "")
-        self.follow_label.setToolTip(plain_tooltip(detail) if detail else "")
-        if state is FollowState.FOLLOWING:
-            self.statusBar().clearMessage()  # a stale "failing" message must not stay
 
     def show_recovered(self, count: int) -> None:
         """Tell the user about submissions a previous run left without an answer."""

@@ -1091,12 +1091,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="347"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="349"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1111,159 +1111,107 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="350"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="377"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="366"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="368"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="449"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
-    <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/main_window.py" line="519"/>
-        <source>%n wait for other services</source>
-        <translation>
-            <numerusform>%n 个在等待其他服务</numerusform>
-        </translation>
-    </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="586"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="624"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="588"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="590"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="628"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="629"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="593"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="630"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="594"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="640"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="650"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="662"/>
-        <source>Status checks paused: offline</source>
-        <translation>状态查询已暂停：离线</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="663"/>
-        <source>Status checks paused: the token was refused</source>
-        <translation>状态查询已暂停：令牌被拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="664"/>
-        <source>Status checks failing; trying again later</source>
-        <translation>状态查询失败；稍后重试</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="680"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="628"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="508"/>
-        <source>sending paused: token refused</source>
-        <translation>发送已暂停：令牌被拒绝</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="510"/>
-        <source>sending paused</source>
-        <translation>发送已暂停</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
-        <source>offline</source>
-        <translation>离线</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="514"/>
-        <source>online</source>
-        <translation>在线</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
-        <source>Outbox: %1 waiting</source>
-        <translation>发件箱：%1 个待发送</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="517"/>
-        <source>%1 need you</source>
-        <translation>%1 个需要你处理</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="531"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="495"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="548"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="559"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="523"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="565"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="684"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="632"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="429"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="460"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="448"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -3746,6 +3694,61 @@ It has been left exactly as it is.</source>
         <location filename="../../avatar_desktop/ui/compose.py" line="76"/>
         <source>Paste a web address from the clipboard</source>
         <translation>从剪贴板粘贴网址</translation>
+    </message>
+</context>
+<context>
+    <name>WindowStatusBar</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="46"/>
+        <source>Status checks paused: offline</source>
+        <translation>状态查询已暂停：离线</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="47"/>
+        <source>Status checks paused: the token was refused</source>
+        <translation>状态查询已暂停：令牌被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="48"/>
+        <source>Status checks failing; trying again later</source>
+        <translation>状态查询失败；稍后重试</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="61"/>
+        <source>sending paused: token refused</source>
+        <translation>发送已暂停：令牌被拒绝</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="63"/>
+        <source>sending paused</source>
+        <translation>发送已暂停</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="65"/>
+        <source>offline</source>
+        <translation>离线</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="67"/>
+        <source>online</source>
+        <translation>在线</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="68"/>
+        <source>Outbox: %1 waiting</source>
+        <translation>发件箱：%1 个待发送</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="70"/>
+        <source>%1 need you</source>
+        <translation>%1 个需要你处理</translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="72"/>
+        <source>%n wait for other services</source>
+        <translation>
+            <numerusform>%n 个在等待其他服务</numerusform>
+        </translation>
     </message>
 </context>
 </TS>
