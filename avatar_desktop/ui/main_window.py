@@ -112,8 +112,8 @@ class MainWindow(QMainWindow):
         self._data_dir = data_dir
         self._session = Session(self._make_config())
         self.setObjectName("MainWindow")
-        self.model = TaskTableModel(store, self)
-        self._tasks_shape = self._read_tasks_shape()
+        self.store_watch = StoreWatch(store.path, self)
+        self.model = TaskTableModel(store, self, changes=self.store_watch.changed)
 
         # -- workers, one thread each
         self._threads = WorkerThreads(self)
@@ -140,7 +140,6 @@ class MainWindow(QMainWindow):
             owner=self.outbox_runner.owner,
             parent=self,
         )
-        self.store_watch = StoreWatch(store.path, self)
         self.settings_watch = SettingsWatch(settings, self)
 
         self._build_ui()
@@ -212,7 +211,9 @@ class MainWindow(QMainWindow):
             window=self,
         )
         self.notifier = TaskNotifier(self, self.windowIcon())
-        self.outbox_panel = OutboxPanel(OutboxTableModel(self._outbox))
+        self.outbox_panel = OutboxPanel(
+            OutboxTableModel(self._outbox, changes=self.store_watch.changed)
+        )
         self.outbox_control = OutboxController(
             outbox=self._outbox,
             tasks=self._store,
@@ -321,7 +322,6 @@ class MainWindow(QMainWindow):
         self.outbox_runner.token_refused.connect(self._on_sending_token_refused)
         self.outbox_runner.outcome.connect(self._on_sent)
         self.outbox_runner.unsaved_stored.connect(self._on_unsaved_stored)
-        self.following.task_updated.connect(self._on_task_updated)
         self.downloads_panel.message.connect(self.statusBar().showMessage)
         self.details.message.connect(self.statusBar().showMessage)
         self.downloads.finished.connect(self._on_download_finished)
@@ -335,6 +335,8 @@ class MainWindow(QMainWindow):
         )
         self.notifier.task_clicked.connect(self._show_task)
         self.store_watch.changed.connect(self._on_store_changed)
+        # An answer this window stored shows at once (not at the watch's next look).
+        self.following.task_updated.connect(self.store_watch.check)
         self.settings_watch.changed.connect(self._on_settings_changed_elsewhere)
 
         self.retranslate_ui()
@@ -531,45 +533,16 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def _on_store_changed(self) -> None:
-        """Somebody — this window, another one, avatar-cli — wrote to the data file."""
-        self._refresh_tasks()
-        self.outbox_control.refresh()
+        """Somebody — this window, another one, avatar-cli — wrote to the data file (the
+        task and outbox lists follow it themselves)."""
+        self.outbox_control.refresh_state()
         self.downloads.catch_up()  # successes another program recorded, too
-
-    def _read_tasks_shape(self) -> tuple[int, int, float]:
-        try:
-            return self._store.shape()
-        except StoreError:
-            return (0, 0, 0.0)
-
-    def _refresh_tasks(self) -> None:
-        """Rows came or went: reload the list; rows only changed: repaint just those."""
-        before = self._tasks_shape
-        now = self._tasks_shape = self._read_tasks_shape()
-        if now[:2] != before[:2]:
-            self.model.reload()
-        elif now[2] != before[2]:
-            try:
-                changed = self._store.updated_since(before[2])
-            except StoreError:
-                return
-            if changed and (self.model.sorted_by_changing_values or self.model.filtered):
-                self.model.reload()  # rows may move, or leave the filter (the selection stays)
-            else:
-                for row_id in changed:
-                    self.model.task_changed(row_id)
-        self.tasks.update_actions()
 
     @Slot(int)
     def _on_submitted(self, row_id: int) -> None:
-        self._refresh_tasks()
+        self.model.refresh()
         self.right_tabs.setCurrentWidget(self.tasks)
         self.tasks.select_row(row_id)
-
-    @Slot(int, str)
-    def _on_task_updated(self, row_id: int, _status: str) -> None:
-        self.model.task_changed(row_id)
-        self.tasks.update_actions()
 
     @Slot(int, str)
     def _on_task_finished(self, row_id: int, status: str) -> None:

@@ -23,6 +23,7 @@ from PySide6.QtCore import (
     Qt,
     QTimer,
     Signal,
+    SignalInstance,
 )
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
@@ -110,7 +111,15 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
     COL_ID, COL_STATE, COL_SERVICE, COL_AVATAR, COL_NEXT, COL_REASON = range(6)
     ItemRole = Qt.ItemDataRole.UserRole + 1
 
-    def __init__(self, outbox: Outbox, parent: QObject | None = None) -> None:
+    def __init__(
+        self,
+        outbox: Outbox,
+        parent: QObject | None = None,
+        *,
+        changes: SignalInstance | None = None,
+    ) -> None:
+        """``changes``: a signal that fires after any commit to the data file; the model
+        reads the outbox again on it by itself."""
         super().__init__(_HEADERS, "OutboxTableModel", parent)
         self._outbox = outbox
         self.error: str | None = None
@@ -122,6 +131,8 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         self._clock.setTimerType(Qt.TimerType.PreciseTimer)  # never early: the moment passed
         self._clock.timeout.connect(self._repaint)
         self.reload()
+        if changes is not None:
+            changes.connect(self.reload)
 
     @property
     def service_url(self) -> str | None:

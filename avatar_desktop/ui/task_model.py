@@ -19,6 +19,9 @@ from PySide6.QtCore import (
     QObject,
     QPersistentModelIndex,
     Qt,
+    Signal,
+    SignalInstance,
+    Slot,
 )
 
 from avatar_desktop.core.follower import is_stalled
@@ -144,7 +147,18 @@ class TaskTableModel(QAbstractTableModel):
     _MAX_REMOVE_RANGES = 32
     """Removing rows in more separate ranges than this resets the model instead."""
 
-    def __init__(self, store: TaskStore, parent: QObject | None = None) -> None:
+    refreshed = Signal()
+    """:meth:`refresh` looked at the store again (rows may have come, gone or changed)."""
+
+    def __init__(
+        self,
+        store: TaskStore,
+        parent: QObject | None = None,
+        *,
+        changes: SignalInstance | None = None,
+    ) -> None:
+        """``changes``: a signal that fires after any commit to the data file (the window's
+        :class:`~avatar_desktop.qt.store_watch.StoreWatch`); the model follows it itself."""
         super().__init__(parent)
         self._store = store
         self._order = TaskOrder.CREATED
@@ -154,6 +168,35 @@ class TaskTableModel(QAbstractTableModel):
         self._ids = self._query()
         # Row id -> record, least recently used first; None marks an id the store did not have.
         self._cache: OrderedDict[int, TaskRecord | None] = OrderedDict()
+        self._shape = self._read_shape()
+        if changes is not None:
+            changes.connect(self.refresh)
+
+    def _read_shape(self) -> tuple[int, int, float]:
+        try:
+            return self._store.shape()
+        except StoreError:
+            return (0, 0, 0.0)
+
+    @Slot()
+    def refresh(self) -> None:
+        """Look at the store again: reload when rows came or went (or may move, or leave the
+        filter); when rows only changed, repaint just those. The selection stays."""
+        before = self._shape
+        now = self._shape = self._read_shape()
+        if now[:2] != before[:2]:
+            self.reload()
+        elif now[2] != before[2]:
+            try:
+                changed = self._store.updated_since(before[2])
+            except StoreError:
+                return
+            if changed and (self.sorted_by_changing_values or self.filtered):
+                self.reload()
+            else:
+                for row_id in changed:
+                    self.task_changed(row_id)
+        self.refreshed.emit()
 
     # -- what is shown --
 
@@ -326,6 +369,7 @@ class TaskTableModel(QAbstractTableModel):
 
     def reload(self) -> None:
         """Read the list of tasks again from the store (in the current order and filter)."""
+        self._shape = self._read_shape()
         ids = self._query()
         self.beginResetModel()
         self._ids = ids
@@ -366,6 +410,7 @@ class TaskTableModel(QAbstractTableModel):
 
     def tasks_removed(self, row_ids: Iterable[int]) -> None:
         """The tasks ``row_ids`` were removed from the store: drop their rows."""
+        self._shape = self._read_shape()
         removed = set(row_ids)
         for row_id in removed:
             self._cache.pop(row_id, None)

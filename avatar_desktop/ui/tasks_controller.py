@@ -170,8 +170,7 @@ class TasksController(QObject):
         except StoreError as exc:
             self._warn(self.tr("Mark as submitted"), str(exc))
             return False
-        self._panel.model.task_changed(record.row_id)
-        self._panel.update_actions()
+        self._panel.model.refresh()
         if record.service_url == self._service_url():
             self._following.refresh([task_id])
         self._say(self.tr("Task %1 is followed now.").replace("%1", task_id))

@@ -151,6 +151,7 @@ class TasksPanel(QWidget):
         super().__init__(parent)
         self._store = store
         self.model = model
+        model.refreshed.connect(self.update_actions)
         self._actions = actions
         self._removed: list[list[TaskRecord]] = []  # undo stack of removals
         self._kept_selection: list[int] = []
@@ -477,9 +478,8 @@ class TasksPanel(QWidget):
             return
         self._removed.pop()
         count = len(restored)
-        self.model.reload()
+        self.model.refresh()
         self.message.emit(self.tr("Restored to the list: %1").replace("%1", str(count)), 5000)
-        self.update_actions()
 
     def _selected_video(self) -> str | None:
         records = self.selected_records()
