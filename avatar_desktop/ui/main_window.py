@@ -21,7 +21,7 @@ import logging
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QEvent, Qt, Slot
+from PySide6.QtCore import QEvent, Qt, Slot
 from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QMainWindow,
@@ -34,12 +34,10 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.db import DiskFull, StoreError
-from avatar_desktop.core.delivery import Decision, SendOutcome
+from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.outbox import Outbox, OutboxSummary
 from avatar_desktop.core.sending import Hold
-from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import TokenVault
@@ -73,6 +71,7 @@ from avatar_desktop.ui.task_model import TaskTableModel
 from avatar_desktop.ui.tasks_controller import TasksController
 from avatar_desktop.ui.tasks_panel import TasksPanel
 from avatar_desktop.ui.token_controller import TokenController
+from avatar_desktop.ui.views import restore_layout
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -143,41 +142,13 @@ class MainWindow(QMainWindow):
         self.settings_watch = SettingsWatch(settings, self)
 
         self._build_ui()
-        geometry, state = settings.window_layout()
-        if (
-            geometry is None
-            or not self.restoreGeometry(QByteArray(geometry))
-            or not self._fits_screen()
-        ):
-            # The first start, or a size saved on another screen: a comfortable size that
-            # fits this screen (a maximized window stays maximized: restoreGeometry did that).
-            screen = self.screen().availableGeometry()
-            self.resize(min(1200, screen.width()), min(760, screen.height()))
-            self.move(screen.topLeft())
-        if state is not None:
-            self.restoreState(QByteArray(state))
+        restore_layout(self, *settings.window_layout())
         # Two fifths for the form, three for the lists (the task table's columns need them).
         self.splitter.setSizes([max(380, self.width() * 2 // 5), self.width() * 3 // 5])
 
         self.token_controller.start()
         self._configure_sending()
         self.downloads.catch_up(with_saved=True)  # videos to keep that no program has saved
-
-    def _fits_screen(self) -> bool:
-        """Whether the restored window is on this screen, no larger than it, and not shrunk
-        to a size where the lists no longer fit (as a size saved on a larger screen can be)."""
-        if self.isMaximized() or self.isFullScreen():
-            return True
-        screen = self.screen().availableGeometry()
-        frame = self.frameGeometry()
-        too_small = self.width() < min(900, screen.width()) or self.height() < min(
-            600, screen.height()
-        )
-        return (
-            screen.contains(frame.topLeft())
-            and not too_small
-            and (self.width() <= screen.width() and self.height() <= screen.height())
-        )
 
     # -- building ------------------------------------------------------------------------
 
@@ -320,8 +291,9 @@ class MainWindow(QMainWindow):
         self.submission.submitted.connect(self._on_submitted)
         self.outbox_control.summary_changed.connect(self._show_outbox_status)
         self.outbox_runner.token_refused.connect(self._on_sending_token_refused)
-        self.outbox_runner.outcome.connect(self._on_sent)
-        self.outbox_runner.unsaved_stored.connect(self._on_unsaved_stored)
+        self.outbox_runner.outcome.connect(self.unsaved_banner.on_outcome)
+        self.outbox_runner.unsaved_stored.connect(self.unsaved_banner.on_stored)
+        self.unsaved_banner.message.connect(self.statusBar().showMessage)
         self.downloads_panel.message.connect(self.statusBar().showMessage)
         self.details.message.connect(self.statusBar().showMessage)
         self.downloads.finished.connect(self._on_download_finished)
@@ -499,32 +471,6 @@ class MainWindow(QMainWindow):
         self.right_tabs.setTabText(1, f"{title} ({waiting})" if waiting else title)
         self.main_actions.pause_sending.setChecked(hold in (Hold.PAUSED, Hold.TOKEN_REFUSED))
 
-    @Slot(object)
-    def _on_sent(self, outcome: SendOutcome) -> None:
-        """A job the service accepted but whose task id could not be written yet: say its id
-        until it is stored (the runner keeps trying)."""
-        if outcome.decision is Decision.SUBMITTED and not outcome.saved:
-            self.unsaved_banner.add(
-                outcome.item_id,
-                outcome.task_id or "",
-                disk_full=isinstance(outcome.error, DiskFull),
-            )
-            self.statusBar().showMessage(
-                self.tr(
-                    "Task %1 was accepted but could not be saved yet (%2); the app keeps trying. "
-                    "Note its id."
-                )
-                .replace("%1", outcome.task_id or "")
-                .replace("%2", outcome.reason or "")
-            )
-
-    @Slot(int, str)
-    def _on_unsaved_stored(self, item_id: int, task_id: str) -> None:
-        self.unsaved_banner.stored(item_id)
-        self.statusBar().showMessage(
-            self.tr("Task %1 is saved in the task list now.").replace("%1", task_id), 10000
-        )
-
     @Slot()
     def _on_sending_token_refused(self) -> None:
         self.statusBar().showMessage(
@@ -554,19 +500,8 @@ class MainWindow(QMainWindow):
             return
         if record is None:
             return
-        name = record.label or record.task_id or ""
-        if status == TaskStatus.SUCCESS.value:
-            title = self.tr("Video ready")
-            if self._settings.keep_finished_videos:
-                text = self.tr("Task %1 is done; its video is being saved.").replace("%1", name)
-            else:
-                text = self.tr("Task %1 is done: its video can be saved now.").replace("%1", name)
-        else:
-            title = self.tr("Task failed")
-            text = self.tr("Task %1 failed: %2").replace("%1", name)
-            text = text.replace("%2", record.fail_reason or self.tr("no reason given"))
+        text = self.notifier.task_finished(record, saving=self._settings.keep_finished_videos)
         self.statusBar().showMessage(text, 10000)
-        self.notifier.task_finished(row_id, title, text)
 
     @Slot(object, str)
     def _download(self, record: TaskRecord, variant: str) -> None:
@@ -591,21 +526,3 @@ class MainWindow(QMainWindow):
     def _show_task(self, row_id: int) -> None:
         self.right_tabs.setCurrentWidget(self.tasks)
         self.tasks.select_row(row_id)
-
-    def show_recovered(self, count: int) -> None:
-        """Tell the user about submissions a previous run left without an answer."""
-        if count <= 0:
-            return
-        box = QMessageBox(self)
-        box.setIcon(QMessageBox.Icon.Warning)
-        box.setWindowTitle(self.tr("Outcome unknown"))
-        box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            self.tr(
-                "The app closed last time before the service answered %1 request(s). They are "
-                "marked “Outcome unknown”: the jobs may exist and be billed, so check "
-                "your account before sending them again."
-            ).replace("%1", str(count))
-        )
-        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
-        box.open()

@@ -13,6 +13,9 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
+from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.tasks import TaskRecord
+
 log = logging.getLogger("avatar_desktop.ui")
 
 
@@ -51,17 +54,27 @@ class TaskNotifier(QObject):
         """Whether the user might miss a change: the window is not the active one."""
         return not self._window.isActiveWindow()
 
-    def task_finished(self, row_id: int, title: str, text: str) -> bool:
-        """Notify that task ``row_id`` finished; False when not shown (the window is in front,
-        or the desktop has no tray)."""
-        if not self.wants_notice():
-            return False
-        self.shown.append((title, text))
-        self._last_row = row_id
-        if self.tray is None:
-            return False
-        self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
-        return True
+    def task_finished(self, record: TaskRecord, *, saving: bool) -> str:
+        """Notify that ``record``'s task became done or failed (``saving``: its video is being
+        kept); returns the text, for the status bar. Shown outside the window only when it is
+        not in front and the desktop has a tray."""
+        name = record.label or record.task_id or ""
+        if record.status is TaskStatus.SUCCESS:
+            title = self.tr("Video ready")
+            if saving:
+                text = self.tr("Task %1 is done; its video is being saved.").replace("%1", name)
+            else:
+                text = self.tr("Task %1 is done: its video can be saved now.").replace("%1", name)
+        else:
+            title = self.tr("Task failed")
+            text = self.tr("Task %1 failed: %2").replace("%1", name)
+            text = text.replace("%2", record.fail_reason or self.tr("no reason given"))
+        if self.wants_notice():
+            self.shown.append((title, text))
+            self._last_row = record.row_id
+            if self.tray is not None:
+                self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
+        return text
 
     @Slot()
     def _on_clicked(self) -> None:

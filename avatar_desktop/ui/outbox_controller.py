@@ -113,6 +113,24 @@ class OutboxController(QObject):
         config = self.runner.config
         return None if config is None else config.base_url
 
+    def show_recovered(self, count: int) -> None:
+        """Tell the user about submissions a previous run left without an answer."""
+        if count <= 0:
+            return
+        box = QMessageBox(self.window)
+        box.setIcon(QMessageBox.Icon.Warning)
+        box.setWindowTitle(self.tr("Outcome unknown"))
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.setText(
+            self.tr(
+                "The app closed last time before the service answered %1 request(s). They are "
+                "marked “Outcome unknown”: the jobs may exist and be billed, so check "
+                "your account before sending them again."
+            ).replace("%1", str(count))
+        )
+        box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        box.open()
+
     # -- state --
 
     @Slot()

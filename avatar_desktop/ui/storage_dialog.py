@@ -18,7 +18,7 @@ import logging
 import threading
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal, Slot
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QFrame,
@@ -42,6 +42,7 @@ from avatar_desktop.core.db import (
     salvage,
     take_backup,
 )
+from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.outbox import Recovery
 from avatar_desktop.qt.runner import Runner
 
@@ -304,7 +305,15 @@ class RollingBackup(QObject):
 class UnsavedTaskIdsBanner(QFrame):
     """A red banner with the ids of jobs the service accepted but that could not be written yet
     (the disk is full), one per line as plain text, and a Copy button; hidden when there is
-    none. The app keeps trying to write them; each goes from the banner once it is written."""
+    none. The app keeps trying to write them; each goes from the banner once it is written.
+    Connect the outbox runner's ``outcome`` to :meth:`on_outcome` and its ``unsaved_stored``
+    to :meth:`on_stored`.
+
+    Signals:
+        message(text, milliseconds): for the status bar.
+    """
+
+    message = Signal(str, int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -359,6 +368,32 @@ class UnsavedTaskIdsBanner(QFrame):
         """The task id of ``item_id`` is written now."""
         self._ids.pop(item_id, None)
         self._show()
+
+    @Slot(object)
+    def on_outcome(self, outcome: SendOutcome) -> None:
+        """A job the service accepted but whose task id could not be written yet: show its id
+        until it is stored (the runner keeps trying)."""
+        if outcome.decision is not Decision.SUBMITTED or outcome.saved:
+            return
+        self.add(
+            outcome.item_id, outcome.task_id or "", disk_full=isinstance(outcome.error, DiskFull)
+        )
+        self.message.emit(
+            self.tr(
+                "Task %1 was accepted but could not be saved yet (%2); the app keeps trying. "
+                "Note its id."
+            )
+            .replace("%1", outcome.task_id or "")
+            .replace("%2", outcome.reason or ""),
+            0,
+        )
+
+    @Slot(int, str)
+    def on_stored(self, item_id: int, task_id: str) -> None:
+        self.stored(item_id)
+        self.message.emit(
+            self.tr("Task %1 is saved in the task list now.").replace("%1", task_id), 10000
+        )
 
     def copy(self) -> None:
         QGuiApplication.clipboard().setText("\n".join(self._ids.values()))

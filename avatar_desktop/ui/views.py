@@ -11,6 +11,7 @@ from typing import Any, Generic, TypeVar
 from PySide6.QtCore import (
     QAbstractItemModel,
     QAbstractTableModel,
+    QByteArray,
     QCoreApplication,
     QModelIndex,
     QObject,
@@ -19,7 +20,7 @@ from PySide6.QtCore import (
     QUrl,
 )
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QTableView
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMainWindow, QTableView
 
 
 def error_label() -> QLabel:
@@ -134,6 +135,39 @@ def open_folder(folder: Path) -> str | None:
     return None
 
 
+def _fits_screen(window: QMainWindow) -> bool:
+    """Whether the restored window is on its screen, no larger than it, and not shrunk to a
+    size where the lists no longer fit (as a size saved on a larger screen can be)."""
+    if window.isMaximized() or window.isFullScreen():
+        return True
+    screen = window.screen().availableGeometry()
+    too_small = window.width() < min(900, screen.width()) or window.height() < min(
+        600, screen.height()
+    )
+    return (
+        screen.contains(window.frameGeometry().topLeft())
+        and not too_small
+        and window.width() <= screen.width()
+        and window.height() <= screen.height()
+    )
+
+
+def restore_layout(window: QMainWindow, geometry: bytes | None, state: bytes | None) -> None:
+    """Give ``window`` its saved geometry and toolbar state; on the first start, or for a size
+    saved on another screen, a comfortable size that fits this screen (a maximized window stays
+    maximized)."""
+    if (
+        geometry is None
+        or not window.restoreGeometry(QByteArray(geometry))
+        or not _fits_screen(window)
+    ):
+        screen = window.screen().availableGeometry()
+        window.resize(min(1200, screen.width()), min(760, screen.height()))
+        window.move(screen.topLeft())
+    if state is not None:
+        window.restoreState(QByteArray(state))
+
+
 __all__ = [
     "RecordListModel",
     "alert_colour",
@@ -142,4 +176,5 @@ __all__ = [
     "open_local_file",
     "plain_tooltip",
     "record_table",
+    "restore_layout",
 ]

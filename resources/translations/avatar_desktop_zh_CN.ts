@@ -840,22 +840,22 @@
 <context>
     <name>LocalFiles</name>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="115"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="119"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="128"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="132"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
@@ -1091,12 +1091,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="321"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="323"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1111,107 +1111,57 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="350"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="324"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="368"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="342"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="586"/>
-        <source>Video ready</source>
-        <translation>视频已就绪</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="588"/>
-        <source>Task %1 is done; its video is being saved.</source>
-        <translation>任务 %1 已完成，正在保存其视频。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="590"/>
-        <source>Task %1 is done: its video can be saved now.</source>
-        <translation>任务 %1 已完成：现在可以保存其视频。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="592"/>
-        <source>Task failed</source>
-        <translation>任务失败</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="593"/>
-        <source>Task %1 failed: %2</source>
-        <translation>任务 %1 失败：%2</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="594"/>
-        <source>no reason given</source>
-        <translation>未提供原因</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="604"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="614"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="522"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="628"/>
-        <source>Outcome unknown</source>
-        <translation>结果未知</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="495"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
-        <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
-        <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="523"/>
-        <source>Task %1 is saved in the task list now.</source>
-        <translation>任务 %1 现已保存到任务列表。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="529"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="477"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="632"/>
-        <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
-        <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="403"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="422"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="424"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1611,284 +1561,294 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="122"/>
+        <source>Outcome unknown</source>
+        <translation>结果未知</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="126"/>
+        <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
+        <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="169"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="167"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="185"/>
         <source>Sending already: what is due goes with the next round.</source>
         <translation>正在发送：到期的任务会在下一轮发出。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="188"/>
         <source>Nothing was sent: sending is paused because the service refused the token.</source>
         <translation>未发送任何任务：服务拒绝了令牌，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="192"/>
         <source>Nothing to send to %1 now: waiting until %2 as the service asked.</source>
         <translation>现在没有要发送到 %1 的任务：按服务要求等待到 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="198"/>
         <source>Nothing to send to %1: %n job(s) wait for other services (“Move to the current service…” sends them here).</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务在等待其他服务（“移到当前服务…”可将它们发送到这里）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="205"/>
         <source>Nothing to send to %1: %n job(s) need your decision.</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务需要您处理。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="208"/>
         <source>Nothing to send to %1: everything is sent.</source>
         <translation>没有要发送到 %1 的任务：全部已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="215"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="218"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="226"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="230"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="233"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="234"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="224"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="242"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="236"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="527"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="263"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="273"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="275"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="287"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="277"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="306"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="296"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="311"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="319"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="337"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="345"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="355"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="358"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="380"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="368"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="386"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="394"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="398"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="404"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="406"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="413"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="423"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="441"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="424"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="442"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="428"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="446"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="432"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="450"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="483"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="495"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="482"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="500"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="503"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="512"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="501"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="519"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="502"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="520"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="516"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="534"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="516"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="534"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="522"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="540"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="523"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="541"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="531"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="549"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="533"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="551"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="540"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="558"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="545"/>
+        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="563"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -1896,109 +1856,109 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="406"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="408"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="410"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="411"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="412"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="413"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="414"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="415"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="416"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="418"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="420"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="426"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="437"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="426"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="437"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="440"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="432"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="443"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="446"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="448"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="450"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="452"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="454"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="445"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="456"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
@@ -2006,142 +1966,142 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="57"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="58"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="59"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="60"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="61"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="62"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="65"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="66"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="67"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="69"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="89"/>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="229"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="240"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="246"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="248"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="250"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="252"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="253"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="251"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="262"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="283"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="288"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="294"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="291"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="311"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="305"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="316"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="321"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="68"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="70"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2437,12 +2397,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>StorageDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="76"/>
         <source>The task list is damaged</source>
         <translation>任务列表已损坏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="79"/>
         <source>The file that holds your task list is damaged, so it cannot be opened safely:
 %1
 
@@ -2453,110 +2413,110 @@ It has been left exactly as it is.</source>
 该文件已原样保留，未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="86"/>
         <source>Moving it aside renames it to %1 (nothing is deleted) and starts a new list with what can still be read from it.</source>
         <translation>移到一旁会将它重命名为 %1（不会删除任何内容），并用其中仍可读取的内容新建列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="94"/>
         <source>The last good backup was taken on %1 and holds %2 task(s).</source>
         <translation>最近一次完好的备份创建于 %1，包含 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="101"/>
         <source>There is no backup to restore.</source>
         <translation>没有可恢复的备份。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="103"/>
         <source>What the check found: %1</source>
         <translation>检查结果：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="109"/>
         <source>Move it aside and start fresh</source>
         <translation>移到一旁并重新开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="115"/>
         <source>Restore the last good backup</source>
         <translation>恢复最近一次完好的备份</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="120"/>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="152"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="153"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="133"/>
         <source>The disk is full</source>
         <translation>磁盘已满</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="136"/>
         <source>The disk that holds your data is full, so Avatar Desktop cannot open or save its task list:
 %1</source>
         <translation>保存数据的磁盘已满，Avatar Desktop 无法打开或保存任务列表：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="143"/>
         <source>Nothing was changed. Free some space on this disk, then choose Try again.</source>
         <translation>未做任何更改。请在此磁盘上释放一些空间，然后选择“重试”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="149"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="175"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="176"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="213"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="214"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="227"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="228"/>
         <source>The backup is no longer there.</source>
         <translation>该备份已不存在。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="233"/>
         <source>The backup of %1 was restored; the damaged file was kept as %2.</source>
         <translation>已恢复 %1 的备份；损坏的文件已保留为 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="242"/>
         <source>A new task list was started; the damaged file was kept as %1.</source>
         <translation>已新建任务列表；损坏的文件已保留为 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="249"/>
         <source>Still readable in the damaged file and brought back: %1 task(s), %2 outbox job(s), %3 draft(s).</source>
         <translation>已从损坏的文件中找回仍可读取的内容：%1 个任务、%2 个发件箱任务、%3 个草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="258"/>
         <source>That did not work:</source>
         <translation>操作未成功：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="470"/>
         <source>The disk was full when the service answered %1 request(s) last time, so its answer could not be saved. They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次服务响应 %1 个请求时磁盘已满，因此无法保存服务的响应。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="444"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="479"/>
         <source>%1 job(s) accepted while the disk was full last time are in the task list now: %2</source>
         <translation>上次磁盘已满时被服务接受的 %1 个任务现已加入任务列表：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="497"/>
         <source>The disk was full</source>
         <translation>上次磁盘已满</translation>
     </message>
@@ -3059,106 +3019,136 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskNotifier</name>
     <message>
-        <location filename="../../avatar_desktop/ui/notifier.py" line="39"/>
+        <location filename="../../avatar_desktop/ui/notifier.py" line="42"/>
         <source>Show Avatar Desktop</source>
         <translation>显示 Avatar Desktop</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/notifier.py" line="63"/>
+        <source>Video ready</source>
+        <translation>视频已就绪</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/notifier.py" line="65"/>
+        <source>Task %1 is done; its video is being saved.</source>
+        <translation>任务 %1 已完成，正在保存其视频。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/notifier.py" line="67"/>
+        <source>Task %1 is done: its video can be saved now.</source>
+        <translation>任务 %1 已完成：现在可以保存其视频。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/notifier.py" line="69"/>
+        <source>Task failed</source>
+        <translation>任务失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/notifier.py" line="70"/>
+        <source>Task %1 failed: %2</source>
+        <translation>任务 %1 失败：%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/notifier.py" line="71"/>
+        <source>no reason given</source>
+        <translation>未提供原因</translation>
     </message>
 </context>
 <context>
     <name>TaskTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="36"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="39"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="37"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="40"/>
         <source>Voice mode</source>
         <translation>声音模式</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="39"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="42"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="38"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="41"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="40"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="43"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="53"/>
         <source>Rendering</source>
         <translation>渲染中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="54"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="55"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="56"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="59"/>
         <source>Stalled</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="60"/>
         <source>Rendering %1%</source>
         <translation>渲染中 %1%</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="63"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="64"/>
         <source>Clone voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="65"/>
         <source>Existing voice</source>
         <translation>已有声音</translation>
     </message>
@@ -3226,70 +3216,70 @@ It has been left exactly as it is.</source>
         <translation>如果服务已创建此任务（请查看其网站），请输入该任务的任务 ID。之后会像其他任务一样跟踪它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="176"/>
         <source>Task %1 is followed now.</source>
         <translation>现在开始跟踪任务 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="187"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="191"/>
         <source>The first request of %n job(s) may have reached the service: if it did, the job exists and was billed, and sending again makes and bills a second one.</source>
         <translation>
             <numerusform>%n 个任务的首次请求可能已到达服务：如果已到达，该任务已存在并已计费，再次发送会创建并计费第二个任务。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="197"/>
         <source>Check the service&apos;s website first if you can.</source>
         <translation>如有可能，请先查看服务的网站。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="199"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="221"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="213"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法加载此任务的请求。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="229"/>
         <source>%n job(s) queued again in the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="244"/>
         <source>CSV for spreadsheets (*.csv)</source>
         <translation>用于电子表格的 CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="245"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="249"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="281"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="277"/>
         <source>%n task(s) exported to %1</source>
         <translation>
             <numerusform>已将 %n 个任务导出到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="283"/>
         <source>Exporting tasks…</source>
         <translation>正在导出任务…</translation>
     </message>
@@ -3337,52 +3327,52 @@ It has been left exactly as it is.</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="236"/>
         <source>Search task id, avatar or words</source>
         <translation>搜索任务 ID、形象或文字</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="239"/>
         <source>Show only tasks in this state</source>
         <translation>只显示处于此状态的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="240"/>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="304"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="305"/>
         <source>%n task(s) match</source>
         <translation>
             <numerusform>%n 个任务匹配</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="306"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="307"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 个任务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="438"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="448"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="463"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="476"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="477"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="482"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
@@ -3627,58 +3617,68 @@ It has been left exactly as it is.</source>
 <context>
     <name>UnsavedTaskIdsBanner</name>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="348"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="349"/>
         <source>Copy these task ids</source>
         <translation>复制这些任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="383"/>
+        <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
+        <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="395"/>
+        <source>Task %1 is saved in the task list now.</source>
+        <translation>任务 %1 现已保存到任务列表。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="409"/>
         <source>Task ids not saved yet</source>
         <translation>任务 ID 尚未保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="413"/>
         <source>%n accepted job(s) could not be saved in the task list yet. Copy their task ids before you quit:</source>
         <translation>
             <numerusform>%n 个已被接受的任务尚未能保存到任务列表中。退出前请复制它们的任务 ID：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="422"/>
         <source>The next start adds them to the task list when the disk has room.</source>
         <translation>下次启动时，只要磁盘有空间，就会把它们加入任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="424"/>
         <source>Copy and quit</source>
         <translation>复制并退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="426"/>
         <source>Don&apos;t quit</source>
         <translation>不退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="440"/>
         <source>The disk is full, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>磁盘已满，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="446"/>
         <source>The task list cannot be written, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>任务列表无法写入，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="419"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="454"/>
         <source>The app keeps trying. Copy their task ids now and keep them until they are in the task list:</source>
         <translation>应用会继续尝试。请现在复制它们的任务 ID 并妥善保存，直到它们出现在任务列表中：</translation>
     </message>
