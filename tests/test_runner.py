@@ -117,6 +117,34 @@ def test_cancel_reaches_the_call_and_its_end_is_delivered(qtbot, runner):
     qtbot.waitUntil(lambda: ended == [True, True])
 
 
+def test_cancel_reaches_a_core_call_that_takes_should_stop(qtbot, runner, tmp_path):
+    """The rolling backup's core call, stopped through its job's token: it leaves nothing."""
+    from avatar_desktop.core.db import take_backup
+    from avatar_desktop.core.tasks import TaskStore
+
+    path = tmp_path / "tasks.sqlite3"
+    with TaskStore(path) as store:
+        store.add_task("a" * 32, "http://127.0.0.1:1", {"avatar_url": "https://x/a.png"})
+    started, go_on = threading.Event(), threading.Event()
+    results: list[object] = []
+
+    def backup(token: CancelToken) -> object:
+        started.set()
+        go_on.wait(10)
+        return take_backup(path, should_stop=token.should_stop)
+
+    token = runner.submit("one", backup, results.append)
+    qtbot.waitUntil(started.is_set)
+    token.cancel()
+    go_on.set()
+    qtbot.waitUntil(lambda: results == [None])
+    assert not any((tmp_path / "backups").glob("*.sqlite3"))
+    # Not cancelled, the same call makes its copy.
+    runner.submit("one", lambda t: take_backup(path, should_stop=t.should_stop), results.append)
+    qtbot.waitUntil(lambda: len(results) == 2)
+    assert results[1] is not None and results[1].exists()
+
+
 def test_shutdown_cancels_waits_and_delivers_nothing_after(qtbot, runner):
     delivered: list[object] = []
     gate = Gate()
