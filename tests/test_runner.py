@@ -9,6 +9,7 @@ import time
 
 import pytest
 import test_main_window as shared
+from PySide6.QtCore import QCoreApplication
 
 from avatar_desktop.core.cancel import Cancelled, CancelToken
 from avatar_desktop.qt.runner import Lane, Runner
@@ -23,7 +24,7 @@ pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSi
 
 @pytest.fixture
 def runner(qtbot):
-    made = Runner(lanes={"two": Lane(2), "one": Lane(1), "slow": Lane(1, grace=0.2)})
+    made = Runner(lanes={"two": Lane(2, grace=5.0), "one": Lane(1, grace=0.2)})
     yield made
     made.shutdown(2000)
 
@@ -156,21 +157,21 @@ def test_shutdown_cancels_waits_and_delivers_nothing_after(qtbot, runner):
     # The gate job ignores its token: it is abandoned after its lane's grace, not waited for.
     started = time.monotonic()
     assert runner.shutdown(timeout_ms=3000) is False
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 4
     assert cooperative.cancelled and queued.cancelled
-    assert runner.thread_count() == 1  # the cooperative job ended at once
+    assert runner.thread_count() == 1  # the cooperative job was waited for
 
     gate.open.set()  # the abandoned call returns now: its result is dropped
     qtbot.waitUntil(lambda: runner.thread_count() == 0)
     runner.report(delivered.append, "late")
     late = runner.submit("one", lambda _t: "never", delivered.append)
     assert late.cancelled
-    qtbot.wait(200)  # events that might carry a late delivery are processed
+    QCoreApplication.processEvents()  # what the ended thread could have posted is handled
     assert delivered == [] and gate.most == 1  # the queued job never started
 
 
 def test_no_thread_is_left_after_shutdown(qtbot):
-    runner = Runner(lanes={"a": Lane(3), "b": Lane(1)})
+    runner = Runner(lanes={"a": Lane(3, grace=5.0), "b": Lane(1, grace=5.0)})
     done: list[object] = []
     for n in range(6):
         runner.submit("a", lambda token, n=n: token.wait(0.05) or n, done.append)
