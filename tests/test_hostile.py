@@ -635,7 +635,8 @@ def test_media_checks_of_remote_links_follow_the_custom_proxy(proxy, monkeypatch
     worker.network = config.link_network()
     reports = []
     worker.checked.connect(lambda _url, report: reports.append(report))
-    worker.check([("http://media.example.invalid/a.png", MediaRole.AVATAR)])
+    with qtbot.waitSignal(worker.finished, timeout=30000):  # checked on the runner's lane
+        worker.check([("http://media.example.invalid/a.png", MediaRole.AVATAR)])
     assert [(method, path) for method, path, _auth in proxy.seen][:1] == [
         ("HEAD", "http://media.example.invalid/a.png")
     ]

@@ -1,8 +1,8 @@
-"""Workers on real threads against the sandbox, a real store and a real keyring backend."""
+"""Workers on the runner's real threads against the sandbox, a real store and a real keyring
+backend."""
 
 from __future__ import annotations
 
-import threading
 import time
 
 import pytest
@@ -14,14 +14,8 @@ from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import NotSent
 from avatar_desktop.core.tasks import LocalStatus, TaskStore
 from avatar_desktop.core.vault import TokenSource, TokenVault
-from avatar_desktop.qt.workers import (
-    Abandoned,
-    MediaCheckWorker,
-    TokenWorker,
-    VoiceListWorker,
-    WorkerThreads,
-    call_abandonable,
-)
+from avatar_desktop.qt.runner import Runner
+from avatar_desktop.qt.workers import MediaCheckWorker, TokenWorker, VoiceListWorker
 from avatar_desktop.sandbox import Fault
 
 
@@ -77,31 +71,18 @@ def store(tmp_path):
 
 
 @pytest.fixture
-def threads():
-    owner = WorkerThreads()
-    yield owner
-    assert owner.shutdown(3000)
+def threads(qtbot):
+    runner = Runner()
+    yield runner
+    runner.shutdown(3000)  # a cancelled media check still waiting for its answer is abandoned
 
 
 def sandbox_config(sandbox):
     return ServiceConfig(base_url=sandbox.base_url, sandbox=True)
 
 
-def test_call_abandonable_returns_raises_and_gives_up():
-    stop = threading.Event()
-    assert call_abandonable(lambda: 42, stop) == 42
-    with pytest.raises(ZeroDivisionError):
-        call_abandonable(lambda: 1 / 0, stop)
-    stop.set()
-    started = time.monotonic()
-    with pytest.raises(Abandoned):
-        call_abandonable(lambda: time.sleep(5), stop)
-    assert time.monotonic() - started < 1
-
-
 def test_voice_list_is_cached_for_offline_use(qtbot, driver, relay, sandbox, store, threads):
-    worker = VoiceListWorker(store)
-    threads.start(worker, "voices")
+    worker = VoiceListWorker(store, threads)
     driver.load_voices.connect(worker.load)
     config = sandbox_config(sandbox)
     with relay(worker.voices_loaded, 5000) as blocker:
@@ -118,8 +99,7 @@ def test_voice_list_is_cached_for_offline_use(qtbot, driver, relay, sandbox, sto
 
 
 def test_token_worker_saves_loads_and_tests(qtbot, driver, relay, memory_keyring, sandbox, threads):
-    worker = TokenWorker(TokenVault(memory_keyring, environ={}))
-    threads.start(worker, "keyring")
+    worker = TokenWorker(TokenVault(memory_keyring, environ={}), threads)
     driver.probe.connect(worker.probe)
     driver.load.connect(worker.load)
     driver.save.connect(worker.save)
@@ -141,8 +121,7 @@ def test_token_worker_saves_loads_and_tests(qtbot, driver, relay, memory_keyring
 
 
 def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox, threads):
-    worker = MediaCheckWorker()
-    threads.start(worker, "media")
+    worker = MediaCheckWorker(threads)
     driver.check.connect(worker.check)
     items = [
         (sandbox.base_url + "/media/samples/avatar.png", MediaRole.AVATAR),
@@ -158,7 +137,6 @@ def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox,
 
     # Cancel once the first check is waiting for a slow answer: the worker stops waiting.
     sandbox.inject("media", Fault.slow(20))
-    worker.cancel_event.clear()
     reports.clear()
     seen = len(sandbox.requests)
 
@@ -169,7 +147,7 @@ def test_media_check_reports_and_can_be_cancelled(qtbot, driver, relay, sandbox,
         driver.check.emit(items)
         qtbot.waitUntil(asked_for_media, timeout=5000)
         cancelled_at = time.monotonic()
-        worker.cancel_event.set()
+        worker.cancel()
     assert done.args[0] == [True]
     assert time.monotonic() - cancelled_at < 5  # not the 20 s the answer takes
     assert reports == []  # nothing reported about the unfinished checks
@@ -190,8 +168,7 @@ def test_poll_worker_follows_tasks_to_their_result(qtbot, driver, relay, sandbox
         )
     for task_id in (ready, failing, "0" * 32):
         store.add_task(task_id, sandbox.base_url, REQUEST.to_payload())
-    worker = TaskPollWorker()
-    threads.start(worker, "status")
+    worker = TaskPollWorker(threads)
     driver.poll.connect(worker.poll)
     updates = []
     worker.task_updated.connect(lambda row, status: updates.append((row, status)))

@@ -29,16 +29,14 @@ from PySide6.QtCore import (
     QByteArray,
     QIODevice,
     QObject,
-    QRunnable,
     QStandardPaths,
     Qt,
-    QThreadPool,
     QTimer,
     Signal,
-    Slot,
 )
 from PySide6.QtGui import QImage, QImageReader
 
+from avatar_desktop.core.cancel import CancelToken
 from avatar_desktop.core.config import LinkNetwork
 from avatar_desktop.core.downloads import (
     BadRedirect,
@@ -48,6 +46,7 @@ from avatar_desktop.core.downloads import (
     TooManyRedirects,
     fetch_bytes,
 )
+from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.qt.covers")
 
@@ -240,27 +239,6 @@ def _fetch_cover(
     return image
 
 
-class _Relay(QObject):
-    done = Signal(str, object)
-
-
-class _Job(QRunnable):
-    def __init__(self, url: str, work: Callable[[], QImage | _Failure], relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._url = url
-        self._work = work
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            result: QImage | _Failure = self._work()
-        except Exception as exc:  # never escapes a worker
-            log.exception("loading a cover failed")
-            result = _Failure("unreadable", type(exc).__name__)
-        self._relay.done.emit(self._url, result)
-
-
 # --- the loader -------------------------------------------------------------------------------
 
 
@@ -270,7 +248,8 @@ class CoverLoader(QObject):
     ``cache_dir`` is the folder of the disk cache (created private to the user when first
     written; None: memory only). :meth:`request` answers through a signal, always later (never
     from inside the call); a link asked for again while it loads is fetched once. The newest
-    request is served first. Call :meth:`shutdown` before the application quits.
+    request is served first, on the covers lane of ``runner`` (the window's; without one the
+    loader has its own). Call :meth:`shutdown` before the application quits.
 
     Signals:
         ``loaded(str url, QImage image)``: the picture of ``url``.
@@ -290,13 +269,11 @@ class CoverLoader(QObject):
         memory_images: int = MEMORY_IMAGES,
         memory_bytes: int = MEMORY_BYTES,
         disk_bytes: int = DISK_CACHE_BYTES,
+        runner: Runner | None = None,
     ) -> None:
         super().__init__(parent)
-        # The pool is made first, so that it is destroyed (waiting for its jobs) before the relay.
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(2)
-        self._relay = _Relay(self)
-        self._relay.done.connect(self._on_done)
+        self._own_runner = runner is None
+        self._runner = runner if runner is not None else Runner(self)
         self._disk = _DiskCache(None if cache_dir is None else Path(cache_dir), disk_bytes)
         self._network = network
         self.max_bytes = max_bytes
@@ -304,8 +281,7 @@ class CoverLoader(QObject):
         self.memory_bytes = memory_bytes
         self._memory: OrderedDict[str, QImage] = OrderedDict()
         self._loading: set[str] = set()
-        self._sequence = 0
-        self._closing = threading.Event()
+        self._closing = False
 
     @property
     def cache_dir(self) -> Path | None:
@@ -327,7 +303,7 @@ class CoverLoader(QObject):
 
     def request(self, url: str) -> None:
         """Load ``url``; ``loaded`` or ``failed`` follows (from the event loop)."""
-        if self._closing.is_set():
+        if self._closing:
             return
         image = self.cached(url)
         if image is not None:
@@ -337,31 +313,25 @@ class CoverLoader(QObject):
             return
         self._loading.add(url)
         disk, network, limit = self._disk, self._network, self.max_bytes
-        closing = self._closing.is_set
 
-        def work() -> QImage | _Failure:
-            if closing():
-                return _Failure("network", "cancelled")
-            return _fetch_cover(url, disk, network, limit, closing)
+        def work(cancel: CancelToken) -> QImage | _Failure:
+            return _fetch_cover(url, disk, network, limit, cancel.should_stop)
 
-        self._sequence += 1
-        self._pool.start(_Job(url, work, self._relay), self._sequence)
+        def failed(exc: Exception) -> None:
+            log.error("loading a cover failed", exc_info=exc)
+            self._on_done(url, _Failure("unreadable", type(exc).__name__))
 
-    def wait(self, timeout_ms: int = 5000) -> bool:
-        """Wait for the loads under way; True when none is left."""
-        return bool(self._pool.waitForDone(timeout_ms))
+        self._runner.submit("covers", work, lambda result: self._on_done(url, result), failed)
 
     def shutdown(self, timeout_ms: int = 3000) -> bool:
-        """Start nothing more, drop the queued loads and wait for the running ones (each ends
-        at its network timeout at worst); True when none is left."""
-        self._closing.set()
-        self._pool.clear()
-        return self.wait(timeout_ms)
+        """Start nothing more and show nothing more; a loader with its own runner shuts it
+        down (waiting briefly for the loads under way); True when none is left."""
+        self._closing = True
+        return self._runner.shutdown(timeout_ms) if self._own_runner else True
 
-    @Slot(str, object)
     def _on_done(self, url: str, result: object) -> None:
         self._loading.discard(url)
-        if self._closing.is_set():
+        if self._closing:
             return
         if isinstance(result, QImage):
             self._memory[url] = result

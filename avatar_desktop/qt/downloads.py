@@ -3,7 +3,8 @@
 The rules of one download are the core's (:func:`avatar_desktop.core.downloads.download`: a
 ``.part`` file renamed when complete, ``Range`` resume, expired links), and so are the rules of
 keeping finished videos (:mod:`avatar_desktop.core.keeping`: which tasks are due, claims). This
-adapter runs them on the threads of a private ``QThreadPool``, at most
+adapter runs them on the downloads lane of the window's :class:`~avatar_desktop.qt.runner.Runner`,
+at most
 :attr:`DownloadManager.concurrency` downloads at once (the others wait): each download claims its
 task first and gives the claim back when it ends, records the saved path (or an expired link) in
 the task store from its thread, and tells the window through signals. A download's thread
@@ -23,11 +24,11 @@ from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal, Slot
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from avatar_desktop.core import keeping
+from avatar_desktop.core.cancel import CancelToken
 from avatar_desktop.core.config import LinkNetwork, ServiceConfig
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.downloads import (
@@ -42,7 +43,7 @@ from avatar_desktop.core.downloads import (
 )
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
-from avatar_desktop.qt.workers import Abandoned, call_abandonable
+from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.qt.downloads")
 
@@ -90,7 +91,7 @@ class DownloadItem:
     keep: bool = False
     """Started by "keep finished videos", not by the user."""
     _run: int = field(default=0, repr=False)
-    _stop: threading.Event = field(default_factory=threading.Event, repr=False)
+    _cancel: CancelToken = field(default_factory=CancelToken, repr=False)
 
     @property
     def file_name(self) -> str:
@@ -108,14 +109,6 @@ class DownloadItem:
         return None if not self.total else min(1.0, self.received / self.total)
 
 
-class _Relay(QObject):
-    """Carries a download thread's news to the UI thread (queued signals)."""
-
-    begun = Signal(int, int, object)  # key, run, destination
-    ended = Signal(int, int, str, object)  # key, run, outcome, detail
-    found = Signal(object)  # the tasks due to be kept (a list of TaskRecord)
-
-
 @dataclass(frozen=True)
 class _Order:
     """What one run of a download needs, copied off the item (threads never share it)."""
@@ -128,7 +121,6 @@ class _Order:
     url: str
     folder: Path
     network: LinkNetwork
-    stop: threading.Event
     keep: bool
 
 
@@ -177,82 +169,71 @@ class _Claims:
                 log.warning("could not give back the claim on task row %d: %s", row_id, exc)
 
 
-class _Job(QRunnable):
-    """One run of one download, on a pool thread: the task claimed, the core's download, the
-    saved path (or the expired link) written to the store, the claim given back; its end goes
-    to the relay as an outcome word and a detail."""
+class _Job:
+    """One run of one download, on the downloads lane: the task claimed, the core's download,
+    the saved path (or the expired link) written to the store, the claim given back; it ends
+    with an outcome word and a detail."""
 
     def __init__(
         self,
         order: _Order,
         store: TaskStore,
         claims: _Claims,
-        relay: _Relay,
+        runner: Runner,
+        begun: Callable[[int, int, Path], None],
         report: Callable[[int, int, Progress], None],
-        closing: threading.Event,
     ) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
         self._order = order
         self._store = store
         self._claims = claims
-        self._relay = relay
+        self._runner = runner
+        self._begun = begun
         self._report = report
-        self._closing = closing
 
-    def run(self) -> None:
+    def __call__(self, cancel: CancelToken) -> tuple[str, object]:
         import requests  # here, on the download's thread: the window starts without it
 
-        order = self._order
         try:
-            outcome, detail = call_abandonable(self._work, self._closing)
-        except Abandoned:
-            return  # the app is closing: the .part file stays for a later resume
+            return self._work(cancel)
         except LinkExpired as exc:
-            outcome, detail = "expired", str(exc)
+            return "expired", str(exc)
         except DownloadCancelled as exc:
-            outcome, detail = "cancelled", str(exc)
+            return "cancelled", str(exc)
         except DownloadError as exc:
-            outcome, detail = "failed", str(exc)
+            return "failed", str(exc)
         except StoreError as exc:
-            outcome, detail = "failed", str(exc)
+            return "failed", str(exc)
         except (requests.RequestException, ValueError) as exc:  # a link that cannot be used
-            outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
+            return "failed", f"{type(exc).__name__}: {exc}"
         except OSError as exc:
-            outcome, detail = "disk", exc.strerror or str(exc)
-        except Exception as exc:  # never escapes the thread
-            log.exception("download of task %s failed", order.task_id)
-            outcome, detail = "failed", f"{type(exc).__name__}: {exc}"
-        self._relay.ended.emit(order.key, order.run, outcome, detail)
+            return "disk", exc.strerror or str(exc)
+        except Exception as exc:  # never escapes the job
+            log.exception("download of task %s failed", self._order.task_id)
+            return "failed", f"{type(exc).__name__}: {exc}"
 
-    def _emit(self, signal: Any, *args: object) -> None:
-        if not self._closing.is_set():
-            with contextlib.suppress(RuntimeError):  # the window is gone
-                signal.emit(*args)
-
-    def _work(self) -> tuple[str, object]:
+    def _work(self, cancel: CancelToken) -> tuple[str, object]:
         order = self._order
         if not self._claims.take(order.row_id, order.keep):
             return "taken", None
         try:
-            return self._save()
+            return self._save(cancel)
         finally:
             self._claims.give_back(order.row_id)
 
-    def _save(self) -> tuple[str, object]:
+    def _save(self, cancel: CancelToken) -> tuple[str, object]:
         order = self._order
         saved = (
             keeping.saved_copy(order.folder, order.task_id, order.variant) if order.keep else None
         )
         if saved is None:
             destination = destination_for(order.folder, order.task_id, order.variant)
-            self._emit(self._relay.begun, order.key, order.run, destination)
+            self._runner.report(self._begun, order.key, order.run, destination)
             try:
                 saved = download(
                     order.url,
                     destination,
                     progress=lambda value: self._report(order.key, order.run, value),
-                    should_stop=lambda: order.stop.is_set() or self._closing.is_set(),
+                    should_stop=cancel.should_stop,
                     network=order.network,
                 )
             except LinkExpired:
@@ -270,25 +251,6 @@ class _Job(QRunnable):
         return "done", (saved, size, note)
 
 
-class _Scan(QRunnable):
-    """Looks up the tasks due to be kept, on a pool thread; hands them to the relay."""
-
-    def __init__(self, find: Callable[[], list[TaskRecord]], relay: _Relay) -> None:
-        super().__init__()
-        self.setAutoDelete(True)
-        self._find = find
-        self._relay = relay
-
-    def run(self) -> None:
-        try:
-            found = self._find()
-        except StoreError as exc:
-            log.warning("could not look for videos to keep: %s", exc)
-            found = []
-        with contextlib.suppress(RuntimeError):  # the window is gone
-            self._relay.found.emit(found)
-
-
 class DownloadManager(QObject):
     """The window's downloads: started, waiting, done; each can be cancelled and retried.
 
@@ -297,7 +259,8 @@ class DownloadManager(QObject):
     ``network`` the service configuration whose proxy and timeouts downloads use
     (:meth:`ServiceConfig.link_network`). All three are read when needed, so a changed setting
     applies to the next download. ``owner`` is this process's identity for claims (without one
-    the manager makes its own, for its store's folder).
+    the manager makes its own, for its store's folder); ``runner`` the window's background
+    runner (without one the manager has its own).
 
     With keeping on, :meth:`catch_up` saves every task due to be kept (call it at start and
     whenever the data file changed: another process may have recorded successes). A kept
@@ -326,9 +289,12 @@ class DownloadManager(QObject):
         network: Callable[[], ServiceConfig | None] = lambda: None,
         owner: ProcessOwner | None = None,
         concurrency: int = 2,
+        runner: Runner | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
+        self._own_runner = runner is None
+        self._runner = runner if runner is not None else Runner(self)
         self._own_owner = owner is None
         self._owner = ProcessOwner(store.path.parent) if owner is None else owner
         self._claims = _Claims(store, self._owner)
@@ -342,13 +308,7 @@ class DownloadManager(QObject):
         self._running: dict[int, DownloadItem] = {}
         """Items whose thread has not ended yet (also cancelled or removed ones)."""
         self._keys = itertools.count(1)
-        self._closing = threading.Event()
-        self._pool = QThreadPool(self)
-        self._pool.setMaxThreadCount(8)
-        self._relay = _Relay()
-        self._relay.begun.connect(self._on_begun)
-        self._relay.ended.connect(self._on_ended)
-        self._relay.found.connect(self._on_found)
+        self._closing = False
         self._scanning = False
         self._scan_again: bool | None = None
         """A catch-up asked for while one looks (None: none; True: with saved files)."""
@@ -422,9 +382,9 @@ class DownloadManager(QObject):
 
     def catch_up(self, with_saved: bool = False) -> None:
         """When keeping is on, start saving every task due to be kept
-        (:func:`avatar_desktop.core.keeping.due_tasks`, looked up on a pool thread), of any
+        (:func:`avatar_desktop.core.keeping.due_tasks`, looked up on the downloads lane), of any
         service; ``with_saved`` also finds saved files that are gone (at start)."""
-        if not self._keep_enabled() or self._closing.is_set():
+        if not self._keep_enabled() or self._closing:
             return
         if self._scanning:
             self._scan_again = bool(self._scan_again) or with_saved
@@ -432,15 +392,18 @@ class DownloadManager(QObject):
         self._scanning = True
         claims = self._claims
 
-        def find() -> list[TaskRecord]:
-            return keeping.due_tasks(self._store, claims.is_alive, with_saved=with_saved)
+        def find(_cancel: CancelToken) -> list[TaskRecord]:
+            try:
+                return keeping.due_tasks(self._store, claims.is_alive, with_saved=with_saved)
+            except StoreError as exc:
+                log.warning("could not look for videos to keep: %s", exc)
+                return []
 
-        self._pool.start(_Scan(find, self._relay))
+        self._runner.submit("downloads", find, self._on_found)
 
-    @Slot(object)
     def _on_found(self, records: list[TaskRecord]) -> None:
         self._scanning = False
-        if self._keep_enabled() and not self._closing.is_set():
+        if self._keep_enabled() and not self._closing:
             skip = {item.row_id for item in self._items.values() if not item.state.is_final}
             skip |= self._given_up
             for record in records:
@@ -462,7 +425,7 @@ class DownloadManager(QObject):
             with contextlib.suppress(ValueError):
                 self._queue.remove(item)
         elif item.state is DownloadState.DOWNLOADING:
-            item._stop.set()  # the thread stops at the next piece received
+            item._cancel.cancel()  # the download stops at the next piece received
         else:
             return False
         if item.keep:
@@ -507,26 +470,25 @@ class DownloadManager(QObject):
         return len(gone)
 
     def shutdown(self, timeout_ms: int = 2000) -> None:
-        """Stop every download (their ``.part`` files stay for a resume) and wait briefly for
-        the threads: first for them to stop at their next piece, then no longer."""
+        """Stop every download (their ``.part`` files stay for a resume); they end at their
+        next piece, or are abandoned when the runner shuts down (a stalled connection). A
+        manager with its own runner shuts it down, waiting ``timeout_ms`` at most."""
         for item in list(self._queue):
             self.cancel(item)
         self._queue.clear()
         for item in self._running.values():
-            item._stop.set()
-        half = max(0, timeout_ms // 2)
-        if not self._pool.waitForDone(half):
-            self._closing.set()  # a stalled connection: stop waiting for it
-            self._pool.waitForDone(half)
-        self._closing.set()
+            item._cancel.cancel()
+        self._closing = True
         self._progress_timer.stop()
+        if self._own_runner:
+            self._runner.shutdown(timeout_ms)
         if self._own_owner:
             self._owner.release()
 
     # -- running --
 
     def _pump(self) -> None:
-        if self._closing.is_set():
+        if self._closing:
             return
         for item in list(self._queue):
             if len(self._running) >= self.concurrency:
@@ -538,7 +500,7 @@ class DownloadManager(QObject):
 
     def _begin(self, item: DownloadItem) -> None:
         item._run += 1
-        item._stop = threading.Event()
+        item._cancel = CancelToken()
         item.state = DownloadState.DOWNLOADING
         item.speed = 0.0
         self._running[item.key] = item
@@ -556,11 +518,16 @@ class DownloadManager(QObject):
             url=item.url,
             folder=item.folder,
             network=network,
-            stop=item._stop,
             keep=item.keep,
         )
-        self._pool.start(
-            _Job(order, self._store, self._claims, self._relay, self._note_progress, self._closing)
+        job = _Job(
+            order, self._store, self._claims, self._runner, self._on_begun, self._note_progress
+        )
+        self._runner.submit(
+            "downloads",
+            job,
+            lambda result: self._on_ended(order.key, order.run, *result),
+            token=item._cancel,
         )
         if not self._progress_timer.isActive():
             self._progress_timer.start()
@@ -575,7 +542,6 @@ class DownloadManager(QObject):
         item = self._running.get(key)
         return item if item is not None and item._run == run else None
 
-    @Slot(int, int, object)
     def _on_begun(self, key: int, run: int, destination: Path) -> None:
         item = self._current(key, run)
         if item is not None and item.state is DownloadState.DOWNLOADING:
@@ -595,7 +561,6 @@ class DownloadManager(QObject):
         if not self._running:
             self._progress_timer.stop()
 
-    @Slot(int, int, str, object)
     def _on_ended(self, key: int, run: int, outcome: str, detail: object) -> None:
         item = self._current(key, run)
         if item is None:

@@ -2,7 +2,7 @@
 
 The rules are the core's (:class:`avatar_desktop.core.follower.Follower`: which tasks are due,
 each task's own schedule, the service's pace, what a round's trouble means). This adapter asks
-it every second for a round, runs the round on the status worker's thread, and says how
+it every second for a round, runs the round on the runner's status lane, and says how
 following goes.
 """
 
@@ -18,7 +18,8 @@ from avatar_desktop.core.follower import Follower, FollowRound, FollowState
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.service import RateLimited
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
-from avatar_desktop.qt.workers import TaskPollWorker, WorkerThreads
+from avatar_desktop.qt.runner import Runner
+from avatar_desktop.qt.workers import TaskPollWorker
 
 log = logging.getLogger("avatar_desktop.qt")
 
@@ -39,13 +40,12 @@ class TaskFollowing(QObject):
     task_updated = Signal(int, str)
     task_finished = Signal(int, str)
     state_changed = Signal(object, object)
-    _poll = Signal(object, str, list)
 
     def __init__(
         self,
         store: TaskStore,
         gate: RateGate,
-        threads: WorkerThreads,
+        runner: Runner,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -57,9 +57,7 @@ class TaskFollowing(QObject):
         self._online = True
         self.state = FollowState.IDLE
         self.error: Exception | None = None
-        self._worker = TaskPollWorker()
-        threads.start(self._worker, "status")
-        self._poll.connect(self._worker.poll)
+        self._worker = TaskPollWorker(runner)
         self._worker.task_updated.connect(self.task_updated)
         self._worker.task_finished.connect(self.task_finished)
         self._worker.poll_failed.connect(self._on_failed)
@@ -142,7 +140,7 @@ class TaskFollowing(QObject):
         assert self._follower is not None and self._token is not None
         self._busy = True
         self._failure = None
-        self._poll.emit(self._follower, self._token, items)
+        self._worker.poll(self._follower, self._token, items)
 
     @Slot(object)
     def _on_failed(self, error: Exception) -> None:

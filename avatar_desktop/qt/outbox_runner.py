@@ -3,8 +3,8 @@
 How one item is sent is :mod:`avatar_desktop.core.delivery`'s; when the window sends on its own
 is :mod:`avatar_desktop.core.sending`'s (:class:`~avatar_desktop.core.sending.SendingPolicy`:
 auto-send, asking before more than a few, the token and quota pauses, offline and back, how
-often to probe and recover). This adapter only drives them on a ``QThread`` and a timer and
-reports through signals:
+often to probe and recover). This adapter only drives them on a timer and on the lanes of the
+window's :class:`~avatar_desktop.qt.runner.Runner`, and reports through signals:
 
 * **Submit** sends one item at once (:meth:`OutboxRunner.submit_item`), on a lane of its own so a
   long automatic run never delays it.
@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import logging
 import socket
-import threading
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -28,6 +27,7 @@ from urllib.parse import urlsplit
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from PySide6.QtNetwork import QNetworkInformation
 
+from avatar_desktop.core.cancel import CancelToken
 from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.delivery import (
@@ -41,7 +41,7 @@ from avatar_desktop.core.outbox import Outbox, Recovery
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.sending import SendingPolicy, needs_confirmation, recover_due
-from avatar_desktop.qt.workers import Abandoned, WorkerThreads, call_abandonable
+from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.qt.outbox")
 
@@ -59,95 +59,6 @@ class SendJob:
     concurrency: int = 2
     explicit: bool = True
     only: tuple[int, ...] | None = None
-
-
-class SendWorker(QObject):
-    """Runs sends on its thread. Signals: ``outcome(SendOutcome)``, ``finished(SendJob,
-    RunReport)`` (always, after the job's outcomes)."""
-
-    outcome = Signal(object)
-    finished = Signal(object, object)
-
-    def __init__(self, outbox: Outbox, owner: str, gate: RateGate, unsaved: UnsavedTaskIds) -> None:
-        super().__init__()
-        self._outbox = outbox
-        self._owner = owner
-        self._gate = gate
-        self._unsaved = unsaved
-        self.stop_event = threading.Event()
-
-    @Slot(object)
-    def run(self, job: SendJob) -> None:
-        if self.stop_event.is_set():
-            return
-        config, token = job.config, job.token
-        sender = Sender(
-            self._outbox,
-            self._owner,
-            config.base_url,
-            lambda: config.make_client(token),
-            gate=self._gate,
-            unsaved=self._unsaved,
-        )
-        report = RunReport()
-
-        def work() -> None:
-            if job.item_id is not None:
-                outcome = sender.send_item(job.item_id)
-                if outcome is not None:
-                    report.outcomes.append(outcome)
-                    self.outcome.emit(outcome)
-                return
-            result = send_due(
-                sender,
-                concurrency=job.concurrency,
-                explicit=job.explicit,
-                only=job.only,
-                should_stop=self.stop_event.is_set,
-                on_outcome=self.outcome.emit,
-            )
-            report.outcomes[:] = result.outcomes
-            report.stopped = result.stopped
-            report.store_error = result.store_error
-
-        try:
-            call_abandonable(work, self.stop_event)
-        except Abandoned:
-            return  # closing: in-flight items stay "sending" and become outcome_unknown
-        except StoreError as exc:
-            report.store_error = exc
-        except Exception:
-            log.exception("unexpected failure while sending")
-        self.finished.emit(job, report)
-
-
-class ReachabilityWorker(QObject):
-    """Checks, without sending anything, whether the service's host accepts connections."""
-
-    checked = Signal(str, bool)
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.stop_event = threading.Event()
-
-    @Slot(str)
-    def check(self, base_url: str) -> None:
-        parts = urlsplit(base_url)
-        host = parts.hostname or ""
-        port = parts.port or (443 if parts.scheme == "https" else 80)
-
-        def connect() -> bool:
-            try:
-                with socket.create_connection((host, port), timeout=5):
-                    return True
-            except OSError:
-                return False
-
-        try:
-            reachable = call_abandonable(connect, self.stop_event)
-        except Abandoned:
-            return
-        self.checked.emit(base_url, reachable)
 
 
 class OutboxRunner(QObject):
@@ -170,9 +81,6 @@ class OutboxRunner(QObject):
     token_refused = Signal()
     item_finished = Signal(int)
     unsaved_stored = Signal(int, str)
-    _submit = Signal(object)
-    _run = Signal(object)
-    _probe = Signal(str)
 
     def __init__(
         self,
@@ -182,6 +90,7 @@ class OutboxRunner(QObject):
         auto_send: bool = True,
         concurrency: int = 2,
         tick_ms: int = TICK_MS,
+        runner: Runner | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -203,20 +112,8 @@ class OutboxRunner(QObject):
         """Accepted items whose task id could not be written yet (a full disk): retried."""
         self._ticks = 0
 
-        self._threads = WorkerThreads(self)
-        self._submit_worker = SendWorker(outbox, self.owner.owner_id, self.gate, self.unsaved)
-        self._run_worker = SendWorker(outbox, self.owner.owner_id, self.gate, self.unsaved)
-        self._probe_worker = ReachabilityWorker()
-        self._threads.start(self._submit_worker, "outbox-submit")
-        self._threads.start(self._run_worker, "outbox-run")
-        self._threads.start(self._probe_worker, "outbox-probe")
-        self._submit.connect(self._submit_worker.run)
-        self._run.connect(self._run_worker.run)
-        self._probe.connect(self._probe_worker.check)
-        for worker in (self._submit_worker, self._run_worker):
-            worker.outcome.connect(self._on_outcome)
-            worker.finished.connect(self._on_finished)
-        self._probe_worker.checked.connect(self._on_probed)
+        self._own_runner = runner is None
+        self._runner = runner if runner is not None else Runner(self)
 
         self._timer = QTimer(self)
         self._timer.setInterval(tick_ms)
@@ -256,9 +153,7 @@ class OutboxRunner(QObject):
         if not self.can_send():
             return False
         assert self._config is not None and self._token is not None
-        self._running += 1
-        self.state_changed.emit()
-        self._submit.emit(SendJob(self._config, self._token, item_id))
+        self._send("submit", SendJob(self._config, self._token, item_id))
         return True
 
     def send_now(self) -> bool:
@@ -276,9 +171,9 @@ class OutboxRunner(QObject):
         asked, self._asked = self._asked, ()
         if asked and self.can_send() and not self.policy.token_paused:
             assert self._config is not None and self._token is not None
-            self._running += 1
-            self.state_changed.emit()
-            self._run.emit(SendJob(self._config, self._token, None, self.concurrency, True, asked))
+            self._send(
+                "send", SendJob(self._config, self._token, None, self.concurrency, True, asked)
+            )
 
     def decline(self) -> None:
         """The user did not want the items sent now: automatic sending waits for "Send now"."""
@@ -309,7 +204,7 @@ class OutboxRunner(QObject):
         if self._config is None:
             return
         if self.policy.probe_due(self._ticks):
-            self._probe.emit(self._config.base_url)
+            self._probe(self._config.base_url)
         if self.policy.may_auto_send():
             self._start_run(explicit=False)
 
@@ -343,19 +238,88 @@ class OutboxRunner(QObject):
             self._asked = due
             self.confirmation_needed.emit(len(due))
             return True
-        self._running += 1
-        self.state_changed.emit()
-        self._run.emit(SendJob(self._config, self._token, None, self.concurrency, explicit, due))
+        self._send(
+            "send", SendJob(self._config, self._token, None, self.concurrency, explicit, due)
+        )
         return True
 
-    @Slot(object)
+    def _send(self, lane: str, job: SendJob) -> None:
+        """Send ``job`` on ``lane`` of the runner; its outcomes come one by one, then the end."""
+        self._running += 1
+        self.state_changed.emit()
+        report = RunReport()
+
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, StoreError):
+                report.store_error = exc
+            else:
+                log.error("unexpected failure while sending", exc_info=exc)
+            self._on_finished(job, report)
+
+        # Closing drops the job's end: in-flight items stay "sending" (then outcome_unknown).
+        self._runner.submit(
+            lane,
+            lambda cancel: self._deliver(job, report, cancel),
+            lambda _: self._on_finished(job, report),
+            failed,
+        )
+
+    def _deliver(self, job: SendJob, report: RunReport, cancel: CancelToken) -> None:
+        """On the lane's thread: the core's sending of ``job`` (noted in ``report``)."""
+        config, token = job.config, job.token
+        sender = Sender(
+            self.outbox,
+            self.owner.owner_id,
+            config.base_url,
+            lambda: config.make_client(token),
+            gate=self.gate,
+            unsaved=self.unsaved,
+        )
+
+        def sent(outcome: SendOutcome) -> None:
+            self._runner.report(self._on_outcome, outcome)
+
+        if job.item_id is not None:
+            outcome = sender.send_item(job.item_id)
+            if outcome is not None:
+                report.outcomes.append(outcome)
+                sent(outcome)
+            return
+        result = send_due(
+            sender,
+            concurrency=job.concurrency,
+            explicit=job.explicit,
+            only=job.only,
+            should_stop=cancel.should_stop,
+            on_outcome=sent,
+        )
+        report.outcomes[:] = result.outcomes
+        report.stopped = result.stopped
+        report.store_error = result.store_error
+
+    def _probe(self, base_url: str) -> None:
+        """Check, without sending anything, whether the service's host accepts connections."""
+        parts = urlsplit(base_url)
+        host = parts.hostname or ""
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+
+        def connect(_cancel: CancelToken) -> bool:
+            try:
+                with socket.create_connection((host, port), timeout=5):
+                    return True
+            except OSError:
+                return False
+
+        self._runner.submit(
+            "probe", connect, lambda reachable: self._on_probed(base_url, reachable)
+        )
+
     def _on_outcome(self, outcome: SendOutcome) -> None:
         if self.policy.record(outcome):
             self.token_refused.emit()
         self.outcome.emit(outcome)
         self.state_changed.emit()
 
-    @Slot(object, object)
     def _on_finished(self, job: SendJob, report: RunReport) -> None:
         self._running = max(0, self._running - 1)
         if job.item_id is not None:
@@ -363,7 +327,6 @@ class OutboxRunner(QObject):
         self.policy.finished(report)
         self.state_changed.emit()
 
-    @Slot(str, bool)
     def _on_probed(self, base_url: str, reachable: bool) -> None:
         if self._config is None or base_url != self._config.base_url:
             return
@@ -410,9 +373,10 @@ class OutboxRunner(QObject):
         declares that item lost while an answer can still arrive."""
         busy = self.busy
         self._timer.stop()
-        self._threads.shutdown()
+        if self._own_runner:
+            self._runner.shutdown()
         if not busy:
             self.owner.release()
 
 
-__all__ = ["OutboxRunner", "ReachabilityWorker", "SendJob", "SendWorker"]
+__all__ = ["OutboxRunner", "SendJob"]

@@ -1,72 +1,38 @@
-"""Qt workers that run the blocking core calls off the UI thread and report through signals.
+"""Qt workers: the window's blocking core calls as jobs of the background runner.
 
-Each worker is a plain ``QObject`` moved to its own ``QThread`` (one thread per kind of work);
-the window calls its slots through queued signals and listens to its signals. Workers never
-touch widgets. :class:`WorkerThreads` owns the threads and shuts them down without ever letting a
-running ``QThread`` be destroyed.
+Each worker is a plain ``QObject`` on the UI thread: its slots start a job on a lane of the
+:class:`~avatar_desktop.qt.runner.Runner` (the window's one runner; a worker made without one
+has its own) and its signals carry the answers, always on the UI thread. Workers never touch
+widgets.
 """
 
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
-from functools import partial
-from typing import Any, TypeVar
+from typing import Any
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Signal, Slot
 
+from avatar_desktop.core.cancel import CancelToken
 from avatar_desktop.core.config import LinkNetwork, ServiceConfig
 from avatar_desktop.core.follower import Follower, FollowRound, TaskAnswer
-from avatar_desktop.core.media import CheckCancelled, MediaRole, check_media
-from avatar_desktop.core.service import (
-    ApiError,
-    Voice,
-)
+from avatar_desktop.core.media import CheckCancelled, MediaReport, MediaRole, check_media
+from avatar_desktop.core.service import ApiError, Voice
 from avatar_desktop.core.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import SecretStoreError, TokenVault
+from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.qt.workers")
 
-T = TypeVar("T")
+
+class _Worker(QObject):
+    def __init__(self, runner: Runner | None) -> None:
+        super().__init__()
+        self._runner = runner if runner is not None else Runner(self)
 
 
-class Abandoned(Exception):
-    """The caller stopped waiting for a blocking call (the app is closing)."""
-
-
-def call_abandonable(
-    fn: Callable[[], T], should_stop: threading.Event | Callable[[], bool], poll: float = 0.05
-) -> T:
-    """Run ``fn`` on a daemon thread and wait for it, unless ``should_stop`` is set (or returns
-    True) first.
-
-    ``requests`` cannot be interrupted; this lets a worker thread give up waiting at shutdown so
-    its ``QThread`` ends promptly. The call itself runs to its own timeout in the background.
-    """
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = fn()
-        except BaseException as exc:  # handed to the waiting thread
-            outcome["error"] = exc
-
-    stopped = should_stop.is_set if isinstance(should_stop, threading.Event) else should_stop
-    if stopped():
-        raise Abandoned
-    thread = threading.Thread(target=run, name="avatar-call", daemon=True)
-    thread.start()
-    while thread.is_alive():
-        if stopped():
-            raise Abandoned
-        thread.join(poll)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]  # type: ignore[no-any-return]
-
-
-class VoiceListWorker(QObject):
+class VoiceListWorker(_Worker):
     """Loads the ready-made voices: first the offline cache, then the service.
 
     Every request ends in ``voices_loaded`` or ``voices_failed`` (unless the app is closing):
@@ -83,40 +49,37 @@ class VoiceListWorker(QObject):
     voices_loaded = Signal(str, list, bool, object)
     voices_failed = Signal(str, object)
 
-    def __init__(self, store: TaskStore) -> None:
-        super().__init__()
+    def __init__(self, store: TaskStore, runner: Runner | None = None) -> None:
+        super().__init__(runner)
         self._store = store
-        self.stop_event = threading.Event()
 
     @Slot(object, str, str, bool)
     def load(self, config: ServiceConfig, token: str, language: str, refresh: bool) -> None:
-        try:
-            self._load(config, token, language, refresh)
-        except Abandoned:
-            return
-        except Exception as exc:  # never left unanswered: the picker would say "Loading" forever
+        def failed(exc: Exception) -> None:
+            # Never left unanswered: the picker would say "Loading" forever.
             if not isinstance(exc, ApiError):
-                log.exception("the voice list could not be loaded")
+                log.error("the voice list could not be loaded", exc_info=exc)
             self.voices_failed.emit(language, exc)
 
+        self._runner.submit(
+            "voices", lambda _cancel: self._load(config, token, language, refresh), None, failed
+        )
+
     def _load(self, config: ServiceConfig, token: str, language: str, refresh: bool) -> None:
+        report = self._runner.report
         cached = self._store.load_voices(config.base_url, language or None)
         if cached is not None:
             items, fetched_at = cached
             voices = [v for v in map(Voice.from_json, items) if v is not None]
-            self.voices_loaded.emit(language, voices, True, fetched_at)
+            report(self.voices_loaded.emit, language, voices, True, fetched_at)
             if not refresh:
                 return
         if not token:
             if cached is None or refresh:
-                self.voices_failed.emit(language, None)  # None: no token to ask with
+                report(self.voices_failed.emit, language, None)  # None: no token to ask with
             return
-
-        def fetch() -> list[Voice]:
-            with config.make_client(token) as client:
-                return client.list_voices(language or None)
-
-        voices = call_abandonable(fetch, self.stop_event)
+        with config.make_client(token) as client:
+            voices = client.list_voices(language or None)
         fetched: object = None
         try:
             self._store.save_voices(
@@ -126,10 +89,10 @@ class VoiceListWorker(QObject):
             fetched = fresh[1] if fresh else None
         except Exception:  # the list is shown all the same; only the offline copy is missing
             log.exception("the voice list could not be cached")
-        self.voices_loaded.emit(language, voices, False, fetched)
+        report(self.voices_loaded.emit, language, voices, False, fetched)
 
 
-class TaskPollWorker(QObject):
+class TaskPollWorker(_Worker):
     """Asks the service about tasks and stores what it says.
 
     Signals:
@@ -145,47 +108,39 @@ class TaskPollWorker(QObject):
     poll_failed = Signal(object)
     poll_finished = Signal()
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.stop_event = threading.Event()
-
     @Slot(object, str, list)
     def poll(self, follower: Follower, token: str, items: list[TaskRecord | str]) -> None:
         """Ask ``follower``'s service about ``items`` (task records or bare task ids)."""
 
         def answered(answer: TaskAnswer) -> None:
             if answer.row_id is not None:
-                self.task_updated.emit(answer.row_id, answer.status)
+                self._runner.report(self.task_updated.emit, answer.row_id, answer.status)
                 if answer.finished_now:
-                    self.task_finished.emit(answer.row_id, answer.status)
+                    self._runner.report(self.task_finished.emit, answer.row_id, answer.status)
 
-        def ask() -> FollowRound:
+        def ask(cancel: CancelToken) -> FollowRound:
             with follower.config.make_client(token) as client:
                 return follower.run_round(
-                    client, items, should_stop=self.stop_event.is_set, on_answer=answered
+                    client, items, should_stop=cancel.should_stop, on_answer=answered
                 )
 
-        try:
-            result = call_abandonable(ask, self.stop_event)
-        except Abandoned:
-            return
-        except ValueError as exc:  # an unusable address or token: nothing was asked
-            self.poll_failed.emit(exc)
+        def done(result: FollowRound) -> None:
+            if result.stopped_by is not None:
+                # Trouble with the service itself: the window's schedule decides when to ask.
+                self.poll_failed.emit(result.stopped_by)
             self.poll_finished.emit()
-            return
-        except Exception as exc:  # never let a round's surprise end following for good
-            log.exception("a status round failed")
-            self.poll_failed.emit(exc)
+
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, ValueError):  # an unusable address or token: nothing asked
+                log.error("a status round failed", exc_info=exc)
+            self.poll_failed.emit(exc)  # never let a round's surprise end following for good
             self.poll_finished.emit()
-            return
-        if result.stopped_by is not None:
-            # Trouble with the service itself: the window's schedule decides when to ask again.
-            self.poll_failed.emit(result.stopped_by)
-        self.poll_finished.emit()
+
+        self._runner.submit("status", ask, done, failed)
 
 
-class TokenWorker(QObject):
-    """Keyring operations (an unlock prompt can block) and the token test.
+class TokenWorker(_Worker):
+    """Keyring operations (an unlock prompt can block) and the token test, in order.
 
     Signals:
         probed(state): a :class:`~avatar_desktop.core.vault.BackendState`.
@@ -207,74 +162,69 @@ class TokenWorker(QObject):
     tested = Signal(bool, object)
     failed = Signal(str, str, object)
 
-    def __init__(self, vault: TokenVault) -> None:
-        super().__init__()
+    def __init__(self, vault: TokenVault, runner: Runner | None = None) -> None:
+        super().__init__(runner)
         self._vault = vault
-        self.stop_event = threading.Event()
 
-    # Keyring calls can block on an unlock prompt: all of them can be abandoned at shutdown.
+    def _keyring(
+        self, operation: str, call: Callable[[], Any], done: Callable[[Any], None]
+    ) -> None:
+        """Run a vault call on the keyring lane; ``done(result)`` when it worked, a failure
+        reported through ``failed``."""
 
-    def _keyring(self, operation: str, call: Callable[[], T]) -> tuple[bool, T | None]:
-        """Run a vault call; (True, result) when it worked. A failure is reported through
-        ``failed``; an abandoned call (shutdown) is dropped silently."""
-        try:
-            return True, call_abandonable(call, self.stop_event)
-        except Abandoned:
-            return False, None
-        except SecretStoreError as exc:
-            self.failed.emit(operation, exc.user_message, exc)
-            return False, None
+        def failed(exc: Exception) -> None:
+            if isinstance(exc, SecretStoreError):
+                self.failed.emit(operation, exc.user_message, exc)
+            else:
+                log.error("keyring %s failed", operation, exc_info=exc)
+
+        self._runner.submit("keyring", lambda _cancel: call(), done, failed)
 
     @Slot(str)
     def keep_for_session(self, token: str) -> None:
-        ok, _ = self._keyring("session", lambda: self._vault.keep_for_session(token))
-        if ok:
-            self.kept.emit()
+        self._keyring(
+            "session", lambda: self._vault.keep_for_session(token), lambda _: self.kept.emit()
+        )
 
     @Slot()
     def probe(self) -> None:
-        ok, state = self._keyring("probe", self._vault.probe)
-        if ok:
-            self.probed.emit(state)
+        self._keyring("probe", self._vault.probe, self.probed.emit)
 
     @Slot()
     def load(self) -> None:
-        ok, loaded = self._keyring("load", self._vault.load)
-        if ok and loaded is not None:
-            self.loaded.emit(*loaded)
+        def done(loaded: Any) -> None:
+            if loaded is not None:
+                self.loaded.emit(*loaded)
+
+        self._keyring("load", self._vault.load, done)
 
     @Slot(str)
     def save(self, token: str) -> None:
-        ok, _ = self._keyring("save", lambda: self._vault.save(token))
-        if ok:
-            self.saved.emit()
+        self._keyring("save", lambda: self._vault.save(token), lambda _: self.saved.emit())
 
     @Slot()
     def remove(self) -> None:
-        ok, _ = self._keyring("remove", self._vault.remove)
-        if ok:
-            self.removed.emit()
+        self._keyring("remove", self._vault.remove, lambda _: self.removed.emit())
 
     @Slot(object, str)
     def test(self, config: ServiceConfig, token: str) -> None:
         """Lists the voices: an authenticated call that creates no job and costs nothing."""
 
-        def call() -> None:
+        def call(_cancel: CancelToken) -> None:
             with config.make_client(token) as client:
                 client.list_voices()
 
-        try:
-            call_abandonable(call, self.stop_event)
-        except Abandoned:
-            return
-        except (ApiError, ValueError) as exc:
+        def failed(exc: Exception) -> None:
+            if not isinstance(exc, ApiError | ValueError):
+                log.error("the token test failed", exc_info=exc)
             self.tested.emit(False, exc)
-            return
-        self.tested.emit(True, None)
+
+        self._runner.submit("keyring", call, lambda _: self.tested.emit(True, None), failed)
 
 
-class MediaCheckWorker(QObject):
-    """Checks the request's media URLs before paying for a job; cancellable.
+class MediaCheckWorker(_Worker):
+    """Checks the request's media URLs before paying for a job, one after the other;
+    :meth:`cancel` stops at once (a check still waiting for an answer is dropped).
 
     Signals:
         checked(url, report): one URL's :class:`~avatar_desktop.core.media.MediaReport`.
@@ -286,70 +236,56 @@ class MediaCheckWorker(QObject):
     progress = Signal(int, int)
     finished = Signal(bool)
 
-    def __init__(self) -> None:
-        super().__init__()
-        self.cancel_event = threading.Event()
-        self.stop_event = threading.Event()
+    def __init__(self, runner: Runner | None = None) -> None:
+        super().__init__(runner)
+        self._cancel: CancelToken | None = None  # the check under way
         self.network = LinkNetwork()
         """The proxy and timeouts the checks follow (the media hosts are other people's
         servers, reached as result links are: :meth:`ServiceConfig.link_network`)."""
 
-    def _cancelled(self) -> bool:
-        return self.cancel_event.is_set() or self.stop_event.is_set()
-
     @Slot(list)
     def check(self, items: list[tuple[str, MediaRole]]) -> None:
-        # cancel_event is cleared by the caller before it asks, so an early Cancel counts.
+        if self._cancel is not None:
+            self._cancel.cancel()  # replaced: its answers are dropped
+        cancel = self._cancel = CancelToken()
         self.progress.emit(0, len(items))
-        for done, (url, role) in enumerate(items, start=1):
-            if self._cancelled():
-                self.finished.emit(True)
-                return
-            try:
-                report = call_abandonable(
-                    partial(
-                        check_media, url, role, network=self.network, cancelled=self._cancelled
-                    ),
-                    self._cancelled,
-                )
-            except (CheckCancelled, Abandoned):
-                self.finished.emit(True)
-                return
+        self._next(cancel, list(items), 0)
+
+    @Slot()
+    def cancel(self) -> None:
+        """Stop the check under way; ``finished(True)`` follows at once."""
+        cancel, self._cancel = self._cancel, None
+        if cancel is not None:
+            cancel.cancel()
+            self.finished.emit(True)
+
+    def _next(self, cancel: CancelToken, items: list[tuple[str, MediaRole]], done: int) -> None:
+        if done == len(items):
+            self._cancel = None
+            self.finished.emit(False)
+            return
+        url, role = items[done]
+        network = self.network
+
+        def work(token: CancelToken) -> MediaReport:
+            return check_media(url, role, network=network, cancelled=token.should_stop)
+
+        def checked(report: MediaReport) -> None:
+            if cancel.cancelled:
+                return  # cancelled while it waited for its answer: dropped
             self.checked.emit(url, report)
-            self.progress.emit(done, len(items))
-        self.finished.emit(False)
+            self.progress.emit(done + 1, len(items))
+            self._next(cancel, items, done + 1)
+
+        def failed(exc: Exception) -> None:
+            if cancel.cancelled:
+                return
+            if not isinstance(exc, CheckCancelled):
+                log.error("a media check failed", exc_info=exc)
+            self._cancel = None
+            self.finished.emit(True)
+
+        self._runner.submit("media", work, checked, failed, token=cancel)
 
 
-class WorkerThreads(QObject):
-    """Owns one ``QThread`` per worker; :meth:`shutdown` stops them without destroying a
-    running thread."""
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._threads: list[tuple[QThread, QObject]] = []
-
-    def start(self, worker: QObject, name: str) -> None:
-        thread = QThread(self)
-        thread.setObjectName(name)
-        worker.moveToThread(thread)
-        thread.finished.connect(worker.deleteLater)
-        self._threads.append((thread, worker))
-        thread.start()
-
-    def shutdown(self, timeout_ms: int = 3000) -> bool:
-        """Ask every worker to stop, then wait up to ``timeout_ms`` for each. True when every
-        thread ended in time; one that did not is waited for (never destroyed running)."""
-        for thread, worker in self._threads:
-            stop = getattr(worker, "stop_event", None)
-            if stop is not None:
-                stop.set()
-            thread.quit()
-        all_done = True
-        for thread, _worker in self._threads:
-            if not thread.wait(timeout_ms):
-                # Every blocking call is abandonable, so this means a bug: a slow exit is
-                # better than destroying a running thread (which aborts the process).
-                log.warning("thread %s did not stop in time; waiting", thread.objectName())
-                all_done = False
-                thread.wait()
-        return all_done
+__all__ = ["MediaCheckWorker", "TaskPollWorker", "TokenWorker", "VoiceListWorker"]

@@ -405,7 +405,6 @@ class ComposeSide(QWidget):
 
     def start_media_check(self, valid: list[tuple[str, MediaRole]]) -> None:
         """Checks ``valid`` (URL, role) pairs; :attr:`check_finished` says when it is done."""
-        self._media_worker.cancel_event.clear()  # before asking, so an early Cancel counts
         self._checking = True
         self._actions.check_media.setEnabled(False)
         sandbox = self._session.config.sandbox
@@ -415,7 +414,7 @@ class ComposeSide(QWidget):
 
     @Slot()
     def cancel_media_check(self) -> None:
-        self._media_worker.cancel_event.set()
+        self._media_worker.cancel()
         self.media_panel.cancel_button.setEnabled(False)
 
     @Slot(str, object)

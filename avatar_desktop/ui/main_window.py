@@ -4,8 +4,8 @@ The window composes the layers: it takes the store, the token vault and the sett
 constructor and hands each panel what it needs — the compose side (form, media check, voice
 list, draft), the task panel (the table and what is done to the selected tasks), the token
 controller (the token and its dialog), the actions (:mod:`avatar_desktop.ui.actions`). Every
-blocking call runs on the workers of :mod:`avatar_desktop.qt.workers`; the window never does
-network or keyring I/O itself.
+blocking call runs on the lanes of the one background runner (:mod:`avatar_desktop.qt.runner`),
+shut down once when the window closes; the window never does network or keyring I/O itself.
 
 Sending is the outbox's (:class:`~avatar_desktop.qt.outbox_runner.OutboxRunner`, with
 :class:`~avatar_desktop.ui.submit_flow.SubmitFlow` for Submit and "Add to outbox" and
@@ -47,12 +47,7 @@ from avatar_desktop.qt.follow_runner import TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.store_watch import SettingsWatch, StoreWatch
-from avatar_desktop.qt.workers import (
-    MediaCheckWorker,
-    TokenWorker,
-    VoiceListWorker,
-    WorkerThreads,
-)
+from avatar_desktop.qt.workers import MediaCheckWorker, TokenWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose_side import ComposeSide
 from avatar_desktop.ui.downloads_panel import DownloadsPanel
@@ -114,29 +109,27 @@ class MainWindow(QMainWindow):
         self.store_watch = StoreWatch(store.path, self)
         self.model = TaskTableModel(store, self, changes=self.store_watch.changed)
 
-        # -- workers, one thread each
-        self._threads = WorkerThreads(self)
-        self._voice_worker = VoiceListWorker(store)
-        self._token_worker = TokenWorker(vault)
-        self._media_worker = MediaCheckWorker()
-        self._threads.start(self._voice_worker, "voices")
-        self._threads.start(self._token_worker, "keyring")
-        self._threads.start(self._media_worker, "media")
+        # -- the one background runner, and the workers on its lanes
         self._background = Runner(self)
+        self._voice_worker = VoiceListWorker(store, self._background)
+        self._token_worker = TokenWorker(vault, self._background)
+        self._media_worker = MediaCheckWorker(self._background)
         self.outbox_runner = OutboxRunner(
             outbox,
             data_dir,
             auto_send=settings.auto_send,
             concurrency=settings.send_concurrency,
+            runner=self._background,
             parent=self,
         )
-        self.following = TaskFollowing(store, self.outbox_runner.gate, self._threads, self)
+        self.following = TaskFollowing(store, self.outbox_runner.gate, self._background, self)
         self.downloads = DownloadManager(
             store,
             folder=lambda: settings.download_folder,
             keep_enabled=lambda: settings.keep_finished_videos,
             network=lambda: self.config,
             owner=self.outbox_runner.owner,
+            runner=self._background,
             parent=self,
         )
         self.settings_watch = SettingsWatch(settings, self)
@@ -212,7 +205,7 @@ class MainWindow(QMainWindow):
         self.right_tabs.addTab(self.outbox_panel, "")
         self.downloads_panel = DownloadsPanel(self.downloads)
         self.right_tabs.addTab(self.downloads_panel, "")
-        self.covers = CoverLoader(self._data_dir / "covers", self)
+        self.covers = CoverLoader(self._data_dir / "covers", self, runner=self._background)
         self.details = TaskDetailsPane(self.covers)
         self.tasks.set_details(self.details)
 
@@ -439,12 +432,11 @@ class MainWindow(QMainWindow):
         self.settings_watch.stop()
         self.submission.wait_for_in_flight()
         self.compose_side.save_draft(now=True)
-        self._background.wait()
         self._settings.set_window_layout(
             bytes(self.saveGeometry().data()), bytes(self.saveState().data())
         )
         self.outbox_runner.shutdown()
-        self._threads.shutdown()
+        self._background.shutdown()  # the draft written, the rest cancelled: nothing more comes
         self.token_controller.close_dialog()
         super().closeEvent(event)
 

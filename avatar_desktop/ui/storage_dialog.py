@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import enum
 import logging
-import threading
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, Signal, Slot
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from avatar_desktop.core.cancel import CancelToken
 from avatar_desktop.core.db import (
     Backup,
     DamagedStore,
@@ -272,18 +272,20 @@ class RollingBackup(QObject):
     def __init__(self, path: Path, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._path = path
-        self._stop = threading.Event()
+        self._cancel = CancelToken()
         self._runner = Runner(self)
         self.started = False
 
     def start(self) -> None:
-        if self.started or self._stop.is_set():
+        if self.started or self._cancel.cancelled:
             return
         self.started = True
-        self._runner.run(
-            lambda: take_backup(self._path, should_stop=self._stop.is_set),
+        self._runner.submit(
+            "disk",
+            lambda cancel: take_backup(self._path, should_stop=cancel.should_stop),
             self._done,
             self._failed,
+            token=self._cancel,
         )
 
     def _done(self, result: object) -> None:
@@ -295,7 +297,7 @@ class RollingBackup(QObject):
 
     def stop(self, timeout_ms: int = 10000) -> None:
         """Stop (a copy under way ends within a moment) and wait for the thread."""
-        self._stop.set()
+        self._cancel.cancel()
         self._runner.wait(timeout_ms)
 
 
