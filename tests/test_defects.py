@@ -29,7 +29,7 @@ from test_main_window import (
 from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.service import NotSent, QuotaExhausted, TokenError
 from avatar_desktop.core.settings import ServiceChoice
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
 from avatar_desktop.qt.workers import VoiceListWorker
 from avatar_desktop.sandbox import Fault

@@ -19,15 +19,10 @@ from legacy_rows import legacy_row
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.tasks import (
-    INTERRUPTED_ERROR,
-    SCHEMA_VERSION,
-    LocalStatus,
-    StoreError,
-    TaskRecord,
-    TaskStore,
-    canonical_json,
-)
+from avatar_desktop.core.store.database import StoreError, canonical_json
+from avatar_desktop.core.store.migrations import SCHEMA_VERSION
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import INTERRUPTED_ERROR, TaskRecord, TaskStore
 
 SERVICE = "https://api.example.test"
 OTHER_SERVICE = "https://mirror.example.test"
@@ -457,7 +452,7 @@ def test_writes_from_several_threads(store):
 
 
 def test_payload_text_is_never_logged(store, caplog):
-    caplog.set_level(logging.DEBUG, logger="avatar_desktop.core.tasks")
+    caplog.set_level(logging.DEBUG, logger="avatar_desktop.core.store.tasks")
     secret = "a private sentence nobody else should read"
     row_id = store.add_task("task-1", SERVICE, clone_payload(secret))
     store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.QUEUED))

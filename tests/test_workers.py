@@ -12,7 +12,8 @@ from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
 from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import NotSent
-from avatar_desktop.core.tasks import LocalStatus, TaskStore
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.vault import TokenSource, TokenVault
 from avatar_desktop.qt.workers import (
     Abandoned,

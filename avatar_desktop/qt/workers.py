@@ -23,7 +23,7 @@ from avatar_desktop.core.service import (
     ApiError,
     Voice,
 )
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import SecretStoreError, TokenVault
 
 log = logging.getLogger("avatar_desktop.qt.workers")

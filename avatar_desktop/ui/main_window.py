@@ -35,14 +35,14 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.db import DiskFull, StoreError
 from avatar_desktop.core.delivery import Decision, SendOutcome
-from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import Outbox, OutboxSummary
 from avatar_desktop.core.sending import Hold
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.database import DiskFull, StoreError
+from avatar_desktop.core.store.drafts import Drafts
+from avatar_desktop.core.store.outbox import Outbox, OutboxSummary
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.vault import TokenVault
 from avatar_desktop.qt.covers import CoverLoader
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState

@@ -30,19 +30,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.core.db import (
+from avatar_desktop.core.store.backup import (
     Backup,
-    DamagedStore,
-    Database,
-    DiskFull,
-    StoreError,
     last_good_backup,
     move_aside,
     restore_backup,
     salvage,
     take_backup,
 )
-from avatar_desktop.core.outbox import Recovery
+from avatar_desktop.core.store.database import DamagedStore, Database, DiskFull, StoreError
+from avatar_desktop.core.store.outbox import Recovery
 from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.ui")
