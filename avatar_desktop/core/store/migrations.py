@@ -1,15 +1,23 @@
 """The schema of the data file, one migration per version (``PRAGMA user_version``).
 
 Each entry of :data:`MIGRATIONS` brings the file one version further, in its own transaction.
+
+The migrations are frozen: each one's SQL and every piece of Python it runs are its own, as they
+were when it was written, and nothing here imports the rest of the app. A file of version 2 opened
+ten releases later must become exactly what version 3 was — whatever today's code does — so that
+the migrations after it find what they expect. A migration is never edited once released; a change
+of schema or of a derived column is a new migration (which may recompute the column with the code
+of its day, copied in here).
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import sqlite3
-from collections.abc import Callable
-
-from avatar_desktop.core.store.schema import STATUS_RANK_SQL, derived_columns
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+from urllib.parse import unquote, urlsplit
 
 log = logging.getLogger("avatar_desktop.store")
 
@@ -105,6 +113,53 @@ def _migration_2(conn: sqlite3.Connection) -> None:
     )
 
 
+# Migration 3's own copy of the derivations of its day: the status rank its index is on, and the
+# label and search text it computes for the rows already there. Frozen — they must never follow
+# today's avatar_desktop.core.store.schema (which new rows use): a migration that ran today's code
+# would give an old file something its version never held, and a change there would silently change
+# what this migration does. tests/test_store_migrations.py checks that the copy agrees with today's
+# rules for now.
+_M3_STATUS_RANK_SQL = (
+    "(CASE status WHEN 'SENDING' THEN 0 WHEN 'NOT_START' THEN 1 WHEN 'SUBMITTED' THEN 1 "
+    "WHEN 'QUEUED' THEN 2 WHEN 'IN_PROGRESS' THEN 3 WHEN 'UNKNOWN' THEN 4 WHEN 'SUCCESS' THEN 5 "
+    "WHEN 'FAILURE' THEN 6 WHEN 'NOT_FOUND' THEN 7 WHEN 'OUTCOME_UNKNOWN' THEN 8 ELSE 4 END)"
+)
+_M3_LABEL_CHARS = 60
+
+
+def _m3_avatar_label(url: object) -> str:
+    if not isinstance(url, str) or not url.strip():
+        return ""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()[:_M3_LABEL_CHARS]
+    name = unquote(parts.path.rstrip("/").rpartition("/")[2]) or parts.hostname or url.strip()
+    return name[:_M3_LABEL_CHARS]
+
+
+def _m3_texts(value: object) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _m3_texts(item)
+
+
+def _m3_derived_columns(task_id: str | None, payload: Any) -> tuple[str, str]:
+    """The ``label`` and ``search_text`` of a row (its stored ``payload`` text), as migration 3
+    computes them."""
+    if isinstance(payload, str):
+        try:
+            payload = json.loads(payload)
+        except ValueError:
+            payload = {}
+    if not isinstance(payload, Mapping):
+        payload = {}
+    words = [task_id or "", *_m3_texts(payload)]
+    return _m3_avatar_label(payload.get("avatar_url")), "\n".join(w for w in words if w)
+
+
 def _migration_3(conn: sqlite3.Connection) -> None:
     """Following each task on its own schedule, the service's times, the saved video, and the
     columns the task list sorts and searches by (each with its index, so 100,000 tasks answer
@@ -125,7 +180,7 @@ def _migration_3(conn: sqlite3.Connection) -> None:
     rows = conn.execute("SELECT row_id, task_id, payload FROM tasks").fetchall()
     conn.executemany(
         "UPDATE tasks SET label = ?, search_text = ? WHERE row_id = ?",
-        ((*derived_columns(task_id, payload), row_id) for row_id, task_id, payload in rows),
+        ((*_m3_derived_columns(task_id, payload), row_id) for row_id, task_id, payload in rows),
     )
     conn.execute("CREATE INDEX tasks_follow ON tasks (service_url, next_check_at)")
     # One index per sort order, each also holding the status: sorting, filtering by status
@@ -134,7 +189,7 @@ def _migration_3(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX tasks_updated_status ON tasks (updated_at, status)")
     conn.execute("CREATE INDEX tasks_mode ON tasks (mode, status)")
     conn.execute("CREATE INDEX tasks_label ON tasks (label, status)")
-    conn.execute(f"CREATE INDEX tasks_status_rank ON tasks ({STATUS_RANK_SQL}, status)")
+    conn.execute(f"CREATE INDEX tasks_status_rank ON tasks ({_M3_STATUS_RANK_SQL}, status)")
     conn.execute("CREATE INDEX tasks_search ON tasks (search_text)")
 
 
