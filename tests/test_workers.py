@@ -14,6 +14,7 @@ from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import NotSent
 from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskStore
+from avatar_desktop.core.store.voices import VoiceCache
 from avatar_desktop.core.vault import TokenSource, TokenVault
 from avatar_desktop.qt.workers import (
     Abandoned,
@@ -101,7 +102,7 @@ def test_call_abandonable_returns_raises_and_gives_up():
 
 
 def test_voice_list_is_cached_for_offline_use(qtbot, driver, relay, sandbox, store, threads):
-    worker = VoiceListWorker(store)
+    worker = VoiceListWorker(VoiceCache(store.db))
     threads.start(worker, "voices")
     driver.load_voices.connect(worker.load)
     config = sandbox_config(sandbox)

@@ -23,7 +23,8 @@ from avatar_desktop.core.service import (
     ApiError,
     Voice,
 )
-from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.tasks import TaskRecord
+from avatar_desktop.core.store.voices import VoiceCache
 from avatar_desktop.core.vault import SecretStoreError, TokenVault
 
 log = logging.getLogger("avatar_desktop.qt.workers")
@@ -83,9 +84,9 @@ class VoiceListWorker(QObject):
     voices_loaded = Signal(str, list, bool, object)
     voices_failed = Signal(str, object)
 
-    def __init__(self, store: TaskStore) -> None:
+    def __init__(self, cache: VoiceCache) -> None:
         super().__init__()
-        self._store = store
+        self._cache = cache
         self.stop_event = threading.Event()
 
     @Slot(object, str, str, bool)
@@ -100,7 +101,7 @@ class VoiceListWorker(QObject):
             self.voices_failed.emit(language, exc)
 
     def _load(self, config: ServiceConfig, token: str, language: str, refresh: bool) -> None:
-        cached = self._store.load_voices(config.base_url, language or None)
+        cached = self._cache.load(config.base_url, language or None)
         if cached is not None:
             items, fetched_at = cached
             voices = [v for v in map(Voice.from_json, items) if v is not None]
@@ -119,10 +120,8 @@ class VoiceListWorker(QObject):
         voices = call_abandonable(fetch, self.stop_event)
         fetched: object = None
         try:
-            self._store.save_voices(
-                config.base_url, language or None, [v.to_json() for v in voices]
-            )
-            fresh = self._store.load_voices(config.base_url, language or None)
+            self._cache.save(config.base_url, language or None, [v.to_json() for v in voices])
+            fresh = self._cache.load(config.base_url, language or None)
             fetched = fresh[1] if fresh else None
         except Exception:  # the list is shown all the same; only the offline copy is missing
             log.exception("the voice list could not be cached")

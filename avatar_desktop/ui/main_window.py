@@ -43,6 +43,7 @@ from avatar_desktop.core.store.database import DiskFull, StoreError
 from avatar_desktop.core.store.drafts import Drafts
 from avatar_desktop.core.store.outbox import Outbox, OutboxSummary
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.voices import VoiceCache
 from avatar_desktop.core.vault import TokenVault
 from avatar_desktop.qt.covers import CoverLoader
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
@@ -119,7 +120,7 @@ class MainWindow(QMainWindow):
 
         # -- workers, one thread each
         self._threads = WorkerThreads(self)
-        self._voice_worker = VoiceListWorker(store)
+        self._voice_worker = VoiceListWorker(VoiceCache(store.db))
         self._token_worker = TokenWorker(vault)
         self._media_worker = MediaCheckWorker()
         self._threads.start(self._voice_worker, "voices")

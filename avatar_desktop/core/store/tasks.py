@@ -1,4 +1,4 @@
-"""The local record of every submitted task, and the offline voice-list cache, in SQLite (Qt-free).
+"""The local record of every submitted task, in SQLite (Qt-free).
 
 :class:`TaskStore` keeps one row per task the service accepted (or that was added by hand).
 Paid requests on their way are the outbox's (:mod:`avatar_desktop.core.store.outbox`); rows that
@@ -323,7 +323,7 @@ def _row_values(record: TaskRecord) -> dict[str, Any]:
 
 
 class TaskStore:
-    """Every task the app submitted or imported, newest first, plus the voice-list cache.
+    """Every task the app submitted or imported, newest first.
 
     Safe to share between threads. Methods raise :class:`StoreError` when SQLite fails (a
     corrupt file, a full disk, another program holding a lock). Built on a
@@ -770,39 +770,6 @@ class TaskStore:
                 ) from exc
             raise
         log.info("%d row(s) restored", len(rows))
-
-    # -- the voice-list cache --
-
-    def save_voices(
-        self, service_url: str, language: str | None, voices: list[dict[str, Any]]
-    ) -> None:
-        """Cache a service's voice list (``language`` None or '' for the list of all voices)."""
-        with self._transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO voices (service_url, language, voices, fetched_at) "
-                "VALUES (?, ?, ?, ?)",
-                (service_url, language or "", canonical_json(voices), time.time()),
-            )
-
-    def load_voices(
-        self, service_url: str, language: str | None
-    ) -> tuple[list[dict[str, Any]], datetime] | None:
-        """The cached voice list and when it was fetched, or None when there is none."""
-        with self._connection() as conn:
-            row = conn.execute(
-                "SELECT voices, fetched_at FROM voices WHERE service_url = ? AND language = ?",
-                (service_url, language or ""),
-            ).fetchone()
-        if row is None:
-            return None
-        try:
-            voices = json.loads(row[0])
-        except ValueError:
-            voices = None
-        if not isinstance(voices, list) or not all(isinstance(v, dict) for v in voices):
-            log.warning("the cached voice list of %s is damaged; ignored", service_url)
-            return None
-        return voices, _datetime(row[1])
 
 
 __all__ = [
