@@ -26,8 +26,9 @@ from avatar_desktop.core.keeping import LINK_EXPIRED_ERROR
 from avatar_desktop.core.paths import data_dir, resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.store.database import Database, canonical_json
+from avatar_desktop.core.store.database import Database
 from avatar_desktop.core.store.outbox import ItemState, NewItem, Outbox, WaitKind
+from avatar_desktop.core.store.schema import canonical_json
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.sandbox import Fault, SandboxServer
 

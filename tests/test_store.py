@@ -19,9 +19,9 @@ from legacy_rows import legacy_row
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.store.database import StoreError, canonical_json
+from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.migrations import SCHEMA_VERSION
-from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.schema import LocalStatus, canonical_json
 from avatar_desktop.core.store.tasks import INTERRUPTED_ERROR, TaskRecord, TaskStore
 from avatar_desktop.core.store.voices import VoiceCache
 

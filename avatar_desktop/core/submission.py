@@ -31,8 +31,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
-from avatar_desktop.core.store.database import payload_hash
 from avatar_desktop.core.store.outbox import NewItem, Outbox, OutboxItem
+from avatar_desktop.core.store.schema import payload_hash
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 
 CONSENT_STATEMENT = (

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import contextlib
 import errno
-import hashlib
-import json
 import logging
 import os
 import shutil
@@ -34,9 +32,9 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any, Self
+from typing import Self
 
 from avatar_desktop.core.store.migrations import SCHEMA_VERSION, migrate, user_version
 
@@ -119,22 +117,6 @@ def _is_damage(error: sqlite3.Error) -> bool:
 def _one_line(text: str, limit: int = 200) -> str:
     line = " ".join(text.split())
     return line if len(line) <= limit else line[: limit - 1] + "…"
-
-
-def canonical_json(value: object) -> str:
-    """``value`` as canonical JSON text: sorted keys, no spaces, UTF-8 characters kept."""
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
-
-
-def payload_hash(service_url: str, payload: Mapping[str, Any]) -> str:
-    """The key that finds identical requests: sha256 of the service URL and canonical payload."""
-    digest = hashlib.sha256()
-    digest.update(service_url.encode("utf-8"))
-    digest.update(b"\0")
-    digest.update(canonical_json(payload).encode("utf-8"))
-    return digest.hexdigest()
 
 
 def _create_private(path: Path) -> None:
@@ -412,11 +394,9 @@ __all__ = [
     "Database",
     "DiskFull",
     "StoreError",
-    "canonical_json",
     "check_file",
     "companion_files",
     "connect_read_only",
     "is_disk_full",
-    "payload_hash",
     "tighten_permissions",
 ]

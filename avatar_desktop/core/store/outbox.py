@@ -39,7 +39,8 @@ from typing import Any
 
 from avatar_desktop.core.request import GenerationRequest, InvalidTaskId, valid_task_id
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.store.database import Database, StoreError, canonical_json, payload_hash
+from avatar_desktop.core.store.database import Database, StoreError
+from avatar_desktop.core.store.schema import canonical_json, payload_hash
 from avatar_desktop.core.store.tasks import insert_task
 
 log = logging.getLogger("avatar_desktop.outbox")

@@ -1,5 +1,6 @@
-"""What the task list derives from its data, without a connection: statuses and their order,
-the voice mode of a request, the avatar's short name and the text search looks through (Qt-free).
+"""What the store derives from its data, without a connection: the canonical text of a request
+and the hash that finds identical ones, statuses and their order, the voice mode of a request,
+the avatar's short name and the text search looks through (Qt-free).
 
 These are today's rules. A migration never calls them: a migration keeps its own frozen copy
 (see :mod:`avatar_desktop.core.store.migrations`).
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import enum
+import hashlib
 import json
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -107,6 +109,22 @@ def derived_columns(task_id: str | None, payload: Mapping[str, Any] | str) -> tu
     return avatar_label(payload.get("avatar_url")), "\n".join(w for w in words if w)
 
 
+def canonical_json(value: object) -> str:
+    """``value`` as canonical JSON text: sorted keys, no spaces, UTF-8 characters kept."""
+    return json.dumps(
+        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
+
+
+def payload_hash(service_url: str, payload: Mapping[str, Any]) -> str:
+    """The key that finds identical requests: sha256 of the service URL and canonical payload."""
+    digest = hashlib.sha256()
+    digest.update(service_url.encode("utf-8"))
+    digest.update(b"\0")
+    digest.update(canonical_json(payload).encode("utf-8"))
+    return digest.hexdigest()
+
+
 __all__ = [
     "STATUS_RANK",
     "STATUS_RANK_SQL",
@@ -114,7 +132,9 @@ __all__ = [
     "LocalStatus",
     "Status",
     "avatar_label",
+    "canonical_json",
     "derived_columns",
     "parse_status",
+    "payload_hash",
     "payload_mode",
 ]

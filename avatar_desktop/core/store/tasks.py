@@ -30,20 +30,16 @@ from typing import Any, Self
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode, valid_task_id
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.store.database import (
-    DEFAULT_FILE_NAME,
-    Database,
-    StoreError,
-    canonical_json,
-    payload_hash,
-)
+from avatar_desktop.core.store.database import DEFAULT_FILE_NAME, Database, StoreError
 from avatar_desktop.core.store.schema import (
     STATUS_RANK_SQL,
     UNFINISHED,
     LocalStatus,
     Status,
+    canonical_json,
     derived_columns,
     parse_status,
+    payload_hash,
     payload_mode,
 )
 

@@ -12,7 +12,8 @@ import time
 from datetime import UTC, datetime
 from typing import Any
 
-from avatar_desktop.core.store.database import Database, canonical_json
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.schema import canonical_json
 
 log = logging.getLogger("avatar_desktop.store")
 
