@@ -374,7 +374,7 @@ class Outbox:
         return [_item(row) for row in rows]
 
     def known_hashes(self, service_url: str, hashes: Iterable[str]) -> set[str]:
-        """Which of ``hashes`` (:func:`~avatar_desktop.core.store.database.payload_hash`
+        """Which of ``hashes`` (:func:`~avatar_desktop.core.store.schema.payload_hash`
         values) belong to a live item or a task of ``service_url``: an import checks thousands
         of rows at once."""
         wanted = list(dict.fromkeys(hashes))
