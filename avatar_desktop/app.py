@@ -104,12 +104,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     from PySide6.QtGui import QIcon
     from PySide6.QtWidgets import QApplication
 
-    from avatar_desktop.core.db import DEFAULT_FILE_NAME, StoreError
-    from avatar_desktop.core.drafts import Drafts
-    from avatar_desktop.core.outbox import Outbox
     from avatar_desktop.core.paths import data_dir, resource_path
     from avatar_desktop.core.settings import AppSettings, ServiceChoice
-    from avatar_desktop.core.tasks import TaskStore
+    from avatar_desktop.core.store.database import DEFAULT_FILE_NAME, StoreError
+    from avatar_desktop.core.store.drafts import Drafts
+    from avatar_desktop.core.store.outbox import Outbox
+    from avatar_desktop.core.store.tasks import TaskStore
     from avatar_desktop.core.vault import TokenVault
     from avatar_desktop.qt.collector import MainThreadCollector
     from avatar_desktop.qt.single_instance import Launch, SingleInstance

@@ -39,7 +39,6 @@ from avatar_desktop.core.config import (
     ServiceConfig,
     link_network,
 )
-from avatar_desktop.core.db import DEFAULT_FILE_NAME, Database, DiskFull, StoreError, is_disk_full
 from avatar_desktop.core.delivery import (
     CONFIRM_ABOVE,
     Decision,
@@ -59,14 +58,6 @@ from avatar_desktop.core.downloads import (
     part_path,
 )
 from avatar_desktop.core.follower import Follower, FollowState, TaskAnswer
-from avatar_desktop.core.outbox import (
-    CannotMove,
-    ItemState,
-    MoveRefusal,
-    Outbox,
-    OutboxItem,
-    OutboxSummary,
-)
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.paths import data_dir
@@ -90,6 +81,23 @@ from avatar_desktop.core.settings import (
     config_values,
 )
 from avatar_desktop.core.settings import FILE_NAME as SETTINGS_FILE
+from avatar_desktop.core.store.database import (
+    DEFAULT_FILE_NAME,
+    Database,
+    DiskFull,
+    StoreError,
+    is_disk_full,
+)
+from avatar_desktop.core.store.outbox import (
+    CannotMove,
+    ItemState,
+    MoveRefusal,
+    Outbox,
+    OutboxItem,
+    OutboxSummary,
+)
+from avatar_desktop.core.store.schema import UNFINISHED, LocalStatus
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.submission import ConsentGiven, screen
 from avatar_desktop.core.task_export import (
     CSV_COLUMNS,
@@ -98,7 +106,6 @@ from avatar_desktop.core.task_export import (
     task_detail_json,
     task_json,
 )
-from avatar_desktop.core.tasks import UNFINISHED, LocalStatus, TaskRecord, TaskStore
 from avatar_desktop.core.vault import ENV_VAR, SecretStoreError, TokenVault
 
 if TYPE_CHECKING:

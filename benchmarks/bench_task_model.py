@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from PySide6.QtGui import QGuiApplication
 
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.ui.task_model import TaskTableModel
 
 SIZES = (1_000, 100_000)

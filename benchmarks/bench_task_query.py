@@ -21,7 +21,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import TaskOrder, TaskStore, insert_task
+from avatar_desktop.core.store.tasks import TaskOrder, TaskStore, insert_task
 
 SIZE = 100_000
 REPEATS = 5

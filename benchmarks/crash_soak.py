@@ -37,9 +37,10 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from avatar_desktop.core.db import Database, canonical_json
-from avatar_desktop.core.outbox import INTERRUPTED_REASON, ItemState, NewItem, Outbox
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.outbox import INTERRUPTED_REASON, ItemState, NewItem, Outbox
+from avatar_desktop.core.store.schema import canonical_json
 from avatar_desktop.sandbox import Fault, SandboxServer
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -4,9 +4,9 @@ Where the machine allows it (Linux, allowed to mount: root or CAP_SYS_ADMIN), th
 real, small ``tmpfs``: filling it writes a ballast file until the kernel answers ENOSPC, and SQLite
 fails exactly as on a full disk (``SQLITE_FULL``, or an I/O error when it cannot even map its
 shared-memory file). Elsewhere the full disk is *simulated*: every connection the data file opens
-(:func:`avatar_desktop.core.db._connect`) answers writes with SQLite's own "database or disk is
-full" error (``SQLITE_FULL``) while the disk is "full". Child processes get the same through a
-``sitecustomize`` module (see :meth:`FullDisk.env`).
+(:func:`avatar_desktop.core.store.database._connect`) answers writes with SQLite's own "database or
+disk is full" error (``SQLITE_FULL``) while the disk is "full". Child processes get the same through
+a ``sitecustomize`` module (see :meth:`FullDisk.env`).
 
 ``AVATAR_TEST_SIMULATE_FULL_DISK=1`` forces the simulation (to test it on a machine with tmpfs).
 """
@@ -123,7 +123,7 @@ class FullDisk:
         self._flag = tmp_path / "the-disk-is-full"  # the simulation's state, seen by children
         monkeypatch.setenv("AVATAR_DESKTOP_DATA_DIR", str(self.folder))
         if self.kind == "simulated":
-            from avatar_desktop.core import db
+            from avatar_desktop.core.store import database as db
 
             real_connect = db._connect
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from avatar_desktop.core.tasks import LocalStatus, Status, TaskStore, insert_task
+from avatar_desktop.core.store.schema import LocalStatus, Status
+from avatar_desktop.core.store.tasks import TaskStore, insert_task
 
 
 def legacy_row(

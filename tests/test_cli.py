@@ -21,14 +21,15 @@ from test_downloads import FlakyServer, FullBacklog
 from avatar_desktop.cli import EXIT_CODES
 from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_PORT
-from avatar_desktop.core.db import Database, canonical_json
 from avatar_desktop.core.downloads import part_path
 from avatar_desktop.core.keeping import LINK_EXPIRED_ERROR
-from avatar_desktop.core.outbox import ItemState, NewItem, Outbox, WaitKind
 from avatar_desktop.core.paths import data_dir, resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.outbox import ItemState, NewItem, Outbox, WaitKind
+from avatar_desktop.core.store.schema import canonical_json
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.sandbox import Fault, SandboxServer
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -227,7 +228,7 @@ def test_no_qt_widgets_are_imported(sandbox, store, tmp_path):
         "import json, sys\n"
         "from avatar_desktop.cli import main\n"
         "from avatar_desktop.core.paths import data_dir\n"
-        "from avatar_desktop.core.tasks import TaskStore\n"
+        "from avatar_desktop.core.store.tasks import TaskStore\n"
         "url, jobs, export = sys.argv[1], sys.argv[2], sys.argv[3]\n"
         "codes = [main(['--service', url, *args]) for args in (\n"
         "    ['queue', 'import', jobs], ['queue', 'send'], ['tasks', 'refresh', '--wait'],\n"

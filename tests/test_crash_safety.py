@@ -18,9 +18,9 @@ import pytest
 from full_disk import FullDisk
 from test_cli import cli_env, command
 
-from avatar_desktop.core.db import Database
-from avatar_desktop.core.outbox import Outbox
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.outbox import Outbox
 
 ROOT = Path(__file__).resolve().parent.parent
 KILLS_PER_SEED = 11

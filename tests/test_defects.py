@@ -29,7 +29,8 @@ from test_main_window import (
 from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.service import NotSent, QuotaExhausted, TokenError
 from avatar_desktop.core.settings import ServiceChoice
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.tasks import TaskStore
+from avatar_desktop.core.store.voices import VoiceCache
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
 from avatar_desktop.qt.workers import VoiceListWorker
 from avatar_desktop.sandbox import Fault
@@ -390,7 +391,7 @@ def test_the_voice_worker_reports_every_failure(qtbot, tmp_path, sandbox):
     """No exception leaves the worker: a token the request cannot carry, a closed store."""
     config = ServiceConfig(base_url=sandbox.base_url, sandbox=True)
     store = TaskStore(tmp_path / "voices.sqlite3")
-    worker = VoiceListWorker(store)
+    worker = VoiceListWorker(VoiceCache(store.db))
     with qtbot.waitSignal(worker.voices_failed) as failed:
         worker.load(config, "two words", "zh", False)
     assert failed.args[0] == "zh" and isinstance(failed.args[1], ValueError)

@@ -20,7 +20,7 @@ from avatar_desktop.core.downloads import part_path
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.settings import AppSettings
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.downloads_panel import DownloadsModel, DownloadsPanel

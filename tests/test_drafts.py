@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from avatar_desktop.core.db import Database
-from avatar_desktop.core.drafts import Drafts
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.drafts import Drafts
 
 FORM = {
     "mode": "create_voice",

@@ -22,7 +22,8 @@ from avatar_desktop.core.follower import (
 )
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.tasks import FIRST_CHECK_SECONDS, LocalStatus, TaskStore
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import FIRST_CHECK_SECONDS, TaskStore
 from avatar_desktop.sandbox import SandboxServer
 
 TOKEN = "sk-following-test-token-0123456789"

@@ -9,12 +9,12 @@ from test_main_window import make_window, servers, translators  # noqa: F401 (fi
 
 from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
-from avatar_desktop.core.db import Database
 from avatar_desktop.core.follower import SANDBOX_PACE, SERVICE_PACE, pace_for
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.settings import ServiceChoice
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.vault import TokenVault
 
 pytestmark = pytest.mark.qt_log_ignore(

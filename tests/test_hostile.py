@@ -44,7 +44,7 @@ from avatar_desktop.core.service import (
     ServerError,
     Timeouts,
 )
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.tasks import TaskStore
 
 TOKEN = "sk-hostile/0123+abcdef=XYZ"
 """A token with characters that change when URL-encoded (/ + =) and when JSON-escaped (/)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 from avatar_desktop.core.media import Finding, FindingKind
 from avatar_desktop.core.request import Problem, ProblemKind
 from avatar_desktop.core.service import QuotaExhausted
-from avatar_desktop.core.tasks import StoreError
+from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.ui.i18n import error_text, finding_text, problem_text
 
 

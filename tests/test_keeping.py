@@ -23,7 +23,6 @@ from test_downloads_ui import HeldServer
 from avatar_desktop.app import SANDBOX_PORT
 from avatar_desktop.core import keeping
 from avatar_desktop.core.client import AvatarClient
-from avatar_desktop.core.db import DEFAULT_FILE_NAME
 from avatar_desktop.core.downloads import PART_SUFFIX
 from avatar_desktop.core.keeping import KeepState
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
@@ -31,7 +30,8 @@ from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import TaskInfo, TaskStatus
 from avatar_desktop.core.settings import AppSettings
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.database import DEFAULT_FILE_NAME
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.downloads import DownloadManager, DownloadState
 from avatar_desktop.sandbox import SandboxServer
 

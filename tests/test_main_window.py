@@ -23,14 +23,14 @@ from PySide6.QtGui import QDesktopServices, QGuiApplication, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from avatar_desktop.core.config import SANDBOX_TOKEN
-from avatar_desktop.core.db import Database
-from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import ItemState, Outbox, WaitKind
 from avatar_desktop.core.owners import owner_is_alive
 from avatar_desktop.core.request import ClonedVoice, GenerationRequest, Language
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.drafts import Drafts
+from avatar_desktop.core.store.outbox import ItemState, Outbox, WaitKind
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import CONSENT_STATEMENT, ConsentGiven, consent_record
-from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
 from avatar_desktop.sandbox import Fault, SandboxServer
 from avatar_desktop.sandbox.server import VOICES

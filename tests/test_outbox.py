@@ -10,14 +10,20 @@ import time
 import pytest
 
 from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
-from avatar_desktop.core.db import Database
 from avatar_desktop.core.delivery import Decision, RunStop, Sender, classify, send_due
-from avatar_desktop.core.outbox import INTERRUPTED_REASON, ItemState, NewItem, Outbox, WaitKind
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate, backoff_delay
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import ServerError
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.outbox import (
+    INTERRUPTED_REASON,
+    ItemState,
+    NewItem,
+    Outbox,
+    WaitKind,
+)
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.sandbox import Fault
 
 AVATAR = "https://example.com/avatar.png"

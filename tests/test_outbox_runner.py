@@ -8,12 +8,12 @@ import socket
 import pytest
 
 from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
-from avatar_desktop.core.db import Database
 from avatar_desktop.core.delivery import Decision
-from avatar_desktop.core.outbox import ItemState, NewItem, Outbox
 from avatar_desktop.core.owners import ProcessOwner
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.sending import RECOVER_EVERY_TICKS
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.outbox import ItemState, NewItem, Outbox
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.store_watch import StoreWatch
 from avatar_desktop.sandbox import Fault, SandboxServer

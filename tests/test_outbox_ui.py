@@ -5,14 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialogButtonBox
 
-from avatar_desktop.core.db import Database
-from avatar_desktop.core.drafts import Drafts
 from avatar_desktop.core.importer import parse_csv
-from avatar_desktop.core.outbox import Outbox
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.sending import Hold
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.drafts import Drafts
+from avatar_desktop.core.store.outbox import Outbox
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import screen
-from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.ui.drafts_dialog import DraftsDialog
 from avatar_desktop.ui.import_dialog import ImportPreviewDialog
 from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel

@@ -18,11 +18,11 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from test_main_window import AUDIO, AVATAR, LEFT, answer_modal, fill_audio, role
 
-from avatar_desktop.core.db import Database
-from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import ItemState
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.settings import ServiceChoice
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.drafts import Drafts
+from avatar_desktop.core.store.outbox import ItemState
 from avatar_desktop.sandbox import SandboxServer
 
 make_window = shared.make_window

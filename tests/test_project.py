@@ -13,8 +13,12 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "avatar_desktop"
 
-CORE = sorted(p.stem for p in (PACKAGE / "core").glob("*.py") if p.stem != "__init__")
-"""The Qt-free core: testable without a display."""
+CORE = sorted(
+    ".".join(p.relative_to(PACKAGE / "core").with_suffix("").parts)
+    for p in (PACKAGE / "core").rglob("*.py")
+    if p.stem != "__init__"
+)
+"""The Qt-free core (``store.tasks`` for core/store/tasks.py): testable without a display."""
 
 
 def imports_of(path: Path) -> set[str]:
@@ -30,7 +34,7 @@ def imports_of(path: Path) -> set[str]:
 
 @pytest.mark.parametrize("module", CORE)
 def test_core_does_not_import_qt_or_upper_layers(module):
-    found = imports_of(PACKAGE / "core" / f"{module}.py")
+    found = imports_of(PACKAGE / "core" / f"{module.replace('.', '/')}.py")
     bad = {
         name
         for name in found
@@ -45,6 +49,74 @@ def test_core_does_not_import_qt_or_upper_layers(module):
         )
     }
     assert not bad, f"{module} imports {bad}"
+
+
+def import_cycles(folder: Path, package: str) -> list[list[str]]:
+    """Import cycles among the modules of ``folder`` (the package ``package``): every
+    ``import`` and ``from … import`` of ``package`` counts, at the top of a module or inside a
+    function. Each cycle is listed once, as the modules along it (the first one repeated)."""
+    modules: dict[str, Path] = {}
+    for path in sorted(folder.rglob("*.py")):
+        parts = path.relative_to(folder).with_suffix("").parts
+        if parts[-1] == "__init__":
+            parts = parts[:-1]
+        modules[".".join((package, *parts))] = path
+
+    def target(name: str) -> str | None:
+        while name and name not in modules:  # "pkg.mod.Name": the module pkg.mod
+            name = name.rpartition(".")[0]
+        return name or None
+
+    edges: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        found: set[str | None] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                found.update(target(alias.name) for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                found.update(target(f"{node.module}.{alias.name}") for alias in node.names)
+        edges[name] = {t for t in found if t is not None and t != name}
+
+    cycles: list[list[str]] = []
+    state: dict[str, str] = {}  # "open" while on the current path, "done" after
+
+    def visit(name: str, path: list[str]) -> None:
+        state[name] = "open"
+        for nxt in sorted(edges[name]):
+            if state.get(nxt) == "open":
+                cycles.append([*path[path.index(nxt) :], name, nxt])
+            elif nxt not in state:
+                visit(nxt, [*path, name])
+        state[name] = "done"
+
+    for name in sorted(modules):
+        if name not in state:
+            visit(name, [])
+    return cycles
+
+
+def test_the_core_has_no_import_cycle():
+    cycles = import_cycles(PACKAGE / "core", "avatar_desktop.core")
+    assert not cycles, "import cycles: " + "; ".join(" → ".join(c) for c in cycles)
+
+
+def test_an_import_cycle_through_a_function_is_found(tmp_path):
+    # The shape core/db.py and core/tasks.py had: one imports the other at the top, the other
+    # imports it back inside a function.
+    core = tmp_path / "core"
+    (core / "store").mkdir(parents=True)
+    (core / "__init__.py").write_text("", encoding="utf-8")
+    (core / "store" / "__init__.py").write_text("", encoding="utf-8")
+    (core / "store" / "db.py").write_text(
+        "def migrate():\n    from app.core.store.tasks import derive\n", encoding="utf-8"
+    )
+    (core / "store" / "tasks.py").write_text(
+        "from app.core.store import db\n\ndef derive():\n    pass\n", encoding="utf-8"
+    )
+    (core / "other.py").write_text("import app.core.store.tasks\n", encoding="utf-8")
+    assert import_cycles(core, "app.core") == [
+        ["app.core.store.tasks", "app.core.store.db", "app.core.store.tasks"]
+    ]
 
 
 @pytest.mark.parametrize("path", sorted((PACKAGE / "qt").glob("*.py")), ids=lambda p: p.stem)

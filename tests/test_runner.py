@@ -120,8 +120,8 @@ def test_cancel_reaches_the_call_and_its_end_is_delivered(qtbot, runner):
 
 def test_cancel_reaches_a_core_call_that_takes_should_stop(qtbot, runner, tmp_path):
     """The rolling backup's core call, stopped through its job's token: it leaves nothing."""
-    from avatar_desktop.core.db import take_backup
-    from avatar_desktop.core.tasks import TaskStore
+    from avatar_desktop.core.store.backup import take_backup
+    from avatar_desktop.core.store.tasks import TaskStore
 
     path = tmp_path / "tasks.sqlite3"
     with TaskStore(path) as store:

@@ -19,7 +19,6 @@ from test_cli import cli
 from test_main_window import ACCEPT, answer_modal
 
 from avatar_desktop.core.config import SANDBOX_URL, ServiceConfig
-from avatar_desktop.core.db import Database
 from avatar_desktop.core.delivery import (
     CONFIRM_ABOVE,
     Decision,
@@ -29,7 +28,6 @@ from avatar_desktop.core.delivery import (
     SendOutcome,
     send_due,
 )
-from avatar_desktop.core.outbox import CannotMove, ItemState, MoveRefusal, Outbox, WaitKind
 from avatar_desktop.core.owners import ProcessOwner
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
@@ -44,6 +42,8 @@ from avatar_desktop.core.sending import (
 )
 from avatar_desktop.core.service import AuthError, NotSent
 from avatar_desktop.core.settings import ServiceChoice
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.outbox import CannotMove, ItemState, MoveRefusal, Outbox, WaitKind
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.outbox_panel import OutboxTableModel
 

@@ -22,10 +22,12 @@ from full_disk import FullDisk
 from test_cli import cli, cli_env
 from test_main_window import make_window, servers, translators  # noqa: F401 (fixtures)
 
-from avatar_desktop.core import db as dbm
-from avatar_desktop.core.db import Database, StoreError
-from avatar_desktop.core.outbox import ItemState, Outbox
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store import backup as store_backup
+from avatar_desktop.core.store import database as store_database
+from avatar_desktop.core.store import migrations
+from avatar_desktop.core.store.database import Database, StoreError
+from avatar_desktop.core.store.outbox import ItemState, Outbox
+from avatar_desktop.core.store.tasks import TaskStore
 
 SERVICE = "https://api.example.test"
 POSIX = os.name == "posix"
@@ -162,10 +164,10 @@ def test_tightening_never_adds_a_permission(data):
     path = data / "tasks.sqlite3"
     make_tasks(path, 1)
     os.chmod(data, 0o755)
-    dbm.tighten_permissions(data, [path, data / "missing.ini"])
+    store_database.tighten_permissions(data, [path, data / "missing.ini"])
     os.chmod(path, 0o400)  # read-only by its owner on purpose
     before = mode(path)
-    dbm.tighten_permissions(data, [path])
+    store_database.tighten_permissions(data, [path])
     if POSIX:
         assert mode(path) == 0o400 and mode(data) == 0o700
     else:  # Windows: nothing to do, and nothing fails
@@ -181,7 +183,7 @@ def test_a_damaged_file_is_refused_by_name_and_left_untouched(data, damage):
     make_tasks(path, 300)
     DAMAGES[damage](path)
     before = path.read_bytes()
-    with pytest.raises(dbm.DamagedStore) as raised:
+    with pytest.raises(store_database.DamagedStore) as raised:
         Database(path)
     assert raised.value.path == path
     assert "damaged" in str(raised.value) and str(path) in str(raised.value)
@@ -193,7 +195,7 @@ def test_a_zeroed_page_is_never_read_as_blank_rows(data):
     make_tasks(path, 300)
     zero_page(path, tasks_leaf_page(path))
     # SQLite itself reads the other pages happily: only the check sees the hole.
-    with pytest.raises(dbm.DamagedStore):
+    with pytest.raises(store_database.DamagedStore):
         Database(path)
 
 
@@ -225,7 +227,7 @@ def test_damage_found_later_is_a_damaged_store_error(data):
     make_tasks(path, 300)
     zero_page(path, tasks_leaf_page(path))
     with Database(path, check=False) as database:  # as if damaged after its check
-        with pytest.raises(dbm.DamagedStore):
+        with pytest.raises(store_database.DamagedStore):
             with database.connection() as conn:
                 conn.execute("SELECT max(length(payload)) FROM tasks").fetchone()
 
@@ -240,7 +242,7 @@ def test_move_aside_renames_the_file_and_its_companions_untouched(data):
     before = path.read_bytes()
     path.with_name("tasks.sqlite3-wal").write_bytes(b"wal")
     path.with_name("tasks.sqlite3-shm").write_bytes(b"shm")
-    aside = dbm.move_aside(path)
+    aside = store_backup.move_aside(path)
     assert aside.name.startswith("tasks.sqlite3.damaged-")
     assert aside.read_bytes() == before
     assert Path(f"{aside}-wal").read_bytes() == b"wal"
@@ -248,7 +250,7 @@ def test_move_aside_renames_the_file_and_its_companions_untouched(data):
     assert not path.exists() and not Path(f"{path}-wal").exists()
     with Database(path) as database:  # a fresh start
         assert TaskStore(database).count() == 0
-    path2 = dbm.move_aside(path)  # the same second: another name, nothing replaced
+    path2 = store_backup.move_aside(path)  # the same second: another name, nothing replaced
     assert path2 != aside and aside.read_bytes() == before
 
 
@@ -256,9 +258,9 @@ def test_backups_are_private_daily_and_only_the_last_three_kept(data):
     path = data / "tasks.sqlite3"
     make_tasks(path, 4)
     for day in range(1, 6):
-        made = dbm.take_backup(path, day=date(2025, 3, day))
+        made = store_backup.take_backup(path, day=date(2025, 3, day))
         assert made == data / "backups" / f"tasks-2025-03-0{day}.sqlite3"
-    kept = dbm.backups(path)
+    kept = store_backup.backups(path)
     assert [p.name for p in kept] == [f"tasks-2025-03-0{d}.sqlite3" for d in (5, 4, 3)]
     assert all(task_count(p) == 4 for p in kept)
     assert not list((data / "backups").glob(".*"))  # no temporary left
@@ -266,14 +268,14 @@ def test_backups_are_private_daily_and_only_the_last_three_kept(data):
         assert mode(data / "backups") == 0o700
         assert all(mode(p) == 0o600 for p in kept)
     make_tasks(path, 2, start=10)
-    dbm.take_backup(path, day=date(2025, 3, 5))  # the same day: replaced
+    store_backup.take_backup(path, day=date(2025, 3, 5))  # the same day: replaced
     assert task_count(data / "backups" / "tasks-2025-03-05.sqlite3") == 6
 
 
 def test_a_backup_asked_to_stop_leaves_nothing(data):
     path = data / "tasks.sqlite3"
     make_tasks(path, 4)
-    assert dbm.take_backup(path, should_stop=lambda: True) is None
+    assert store_backup.take_backup(path, should_stop=lambda: True) is None
     assert list((data / "backups").iterdir()) == []
 
 
@@ -283,25 +285,25 @@ def test_a_backup_is_consistent_while_the_window_writes(data):
     with Database(path) as database:  # open, with commits still in its WAL
         store = TaskStore(database)
         store.add_task("f" * 32, SERVICE, {"avatar_url": "https://x/a.png", "audio_url": "x"})
-        backup = dbm.take_backup(path)
+        backup = store_backup.take_backup(path)
         store.add_task("e" * 32, SERVICE, {"avatar_url": "https://x/b.png", "audio_url": "x"})
     assert backup is not None and task_count(backup) == 51
-    dbm.check_file(backup)
+    store_database.check_file(backup)
 
 
 def test_restore_skips_a_damaged_backup_and_keeps_the_damaged_file(data):
     path = data / "tasks.sqlite3"
     make_tasks(path, 300)
-    dbm.take_backup(path, day=date(2025, 3, 1))
+    store_backup.take_backup(path, day=date(2025, 3, 1))
     make_tasks(path, 5, start=1000)
-    newer = dbm.take_backup(path, day=date(2025, 3, 2))
+    newer = store_backup.take_backup(path, day=date(2025, 3, 2))
     garbage_body(newer)  # the newest backup is damaged too
     zero_page(path, tasks_leaf_page(path))
     damaged = path.read_bytes()
-    good = dbm.last_good_backup(path)
+    good = store_backup.last_good_backup(path)
     assert good is not None and good.path.name == "tasks-2025-03-01.sqlite3"
     assert good.tasks == 300
-    aside = dbm.restore_backup(path, good.path)
+    aside = store_backup.restore_backup(path, good.path)
     assert aside is not None and aside.read_bytes() == damaged
     with Database(path) as database:
         assert TaskStore(database).count() == 300
@@ -311,7 +313,7 @@ def test_restore_skips_a_damaged_backup_and_keeps_the_damaged_file(data):
 def test_no_backup_at_all(data):
     path = data / "tasks.sqlite3"
     make_tasks(path, 1)
-    assert dbm.backups(path) == [] and dbm.last_good_backup(path) is None
+    assert store_backup.backups(path) == [] and store_backup.last_good_backup(path) is None
 
 
 # --- a full disk ----------------------------------------------------------------------------
@@ -320,7 +322,7 @@ def test_no_backup_at_all(data):
 def test_a_full_disk_at_start_is_said_plainly(full_disk):
     path = full_disk.folder / "tasks.sqlite3"
     full_disk.fill()
-    with pytest.raises(dbm.DiskFull) as raised:
+    with pytest.raises(store_database.DiskFull) as raised:
         Database(path)
     assert "full" in str(raised.value) and raised.value.path == path
 
@@ -329,12 +331,12 @@ def test_a_full_disk_with_a_file_that_needs_migrating(full_disk):
     path = full_disk.folder / "tasks.sqlite3"
     conn = sqlite3.connect(path, isolation_level=None)  # a file of an earlier version
     conn.execute("PRAGMA journal_mode=WAL")
-    for number, migration in enumerate(dbm._MIGRATIONS[:2], start=1):
+    for number, migration in enumerate(migrations.MIGRATIONS[:2], start=1):
         migration(conn)
         conn.execute(f"PRAGMA user_version = {number}")
     conn.close()
     full_disk.fill()
-    with pytest.raises(dbm.DiskFull):
+    with pytest.raises(store_database.DiskFull):
         Database(path)
     full_disk.free()
     with Database(path) as database:
@@ -364,7 +366,7 @@ def test_the_store_error_of_a_full_disk_is_disk_full(full_disk):
     with Database(path) as database:
         outbox = Outbox(database)
         full_disk.fill()
-        with pytest.raises(dbm.DiskFull):
+        with pytest.raises(store_database.DiskFull):
             outbox.add(SERVICE, request(1))
         full_disk.free()
         outbox.add(SERVICE, request(2))
@@ -384,7 +386,9 @@ def request(n: int):
 
 
 def test_store_error_stays_the_base_of_both():
-    assert issubclass(dbm.DamagedStore, StoreError) and issubclass(dbm.DiskFull, StoreError)
+    assert issubclass(store_database.DamagedStore, StoreError) and issubclass(
+        store_database.DiskFull, StoreError
+    )
 
 
 # --- a full disk while sending --------------------------------------------------------------
@@ -444,7 +448,7 @@ def test_an_accepted_job_keeps_its_task_id_until_the_disk_has_room(full_disk, se
     outbox, item_id, owner = sending
     sender, outcome = send_once(outbox, owner, FillingClient(full_disk))
     assert outcome.decision is Decision.SUBMITTED and not outcome.saved
-    assert isinstance(outcome.error, dbm.DiskFull)
+    assert isinstance(outcome.error, store_database.DiskFull)
     assert sender.unsaved.snapshot() == {item_id: "a1" * 16}
     assert len(notes(full_disk.folder)) == 1  # for the next start, should this one end
     assert sender.retry_unsaved() == []  # still full: kept
@@ -472,7 +476,7 @@ def test_the_next_start_writes_a_task_id_the_disk_had_no_room_for(full_disk, sen
 
 
 def test_an_answer_lost_to_a_full_disk_says_so_at_the_next_start(full_disk, sending):
-    from avatar_desktop.core.outbox import DISK_FULL_REASON, INTERRUPTED_REASON
+    from avatar_desktop.core.store.outbox import DISK_FULL_REASON, INTERRUPTED_REASON
 
     outbox, item_id, owner = sending
     send_once(outbox, owner, FillingClient(full_disk, refuse=True))
@@ -488,7 +492,7 @@ def test_an_answer_lost_to_a_full_disk_says_so_at_the_next_start(full_disk, send
 
 
 def test_an_item_of_a_program_that_simply_stopped_is_still_interrupted(full_disk, sending):
-    from avatar_desktop.core.outbox import INTERRUPTED_REASON
+    from avatar_desktop.core.store.outbox import INTERRUPTED_REASON
 
     outbox, item_id, owner = sending
     assert outbox.claim(item_id, owner.owner_id) is not None
@@ -570,7 +574,7 @@ def test_window_damaged_file_dialog_restores_the_last_good_backup(qtbot, data):
 
     path = data / "tasks.sqlite3"
     make_tasks(path, 300)
-    dbm.take_backup(path)
+    store_backup.take_backup(path)
     make_tasks(path, 2, start=5000)  # written after the backup: lost with the damage
     zero_page(path, tasks_leaf_page(path))
     damaged = path.read_bytes()
@@ -700,7 +704,7 @@ def test_a_backup_stopped_before_it_starts_makes_nothing(qtbot, data):
 def test_what_the_full_disk_kept_from_the_last_run_is_said_at_start(qtbot):
     from PySide6.QtWidgets import QWidget
 
-    from avatar_desktop.core.outbox import Recovery
+    from avatar_desktop.core.store.outbox import Recovery
     from avatar_desktop.ui.storage_dialog import show_start_recovery, start_recovery_text
 
     assert start_recovery_text(Recovery(interrupted=[1])) is None  # the window's own message
@@ -789,20 +793,20 @@ def test_rows_still_readable_in_the_damaged_file_are_brought_back(qtbot, data, c
     and the form as last typed."""
     from test_main_window import answer_modal
 
-    from avatar_desktop.core.drafts import Drafts
-    from avatar_desktop.core.outbox import Outbox
+    from avatar_desktop.core.store.drafts import Drafts
+    from avatar_desktop.core.store.outbox import Outbox
     from avatar_desktop.ui.storage_dialog import open_database
 
     path = data / "tasks.sqlite3"
     make_tasks(path, 300)
-    dbm.take_backup(path)
+    store_backup.take_backup(path)
     make_tasks(path, 2, start=5000)  # paid for after the backup
-    with dbm.Database(path) as database:
+    with store_database.Database(path) as database:
         Outbox(database).add(SERVICE, request(1))
         Drafts(database).save("after the backup", {"avatar_url": "https://x/a.png"})
     zero_page(path, index_root_page(path, "tasks_search"))
-    with pytest.raises(dbm.DamagedStore):
-        dbm.Database(path)
+    with pytest.raises(store_database.DamagedStore):
+        store_database.Database(path)
     with answer_modal(qtbot, by_name(choice)):
         opened = open_database(path)
     assert opened is not None
@@ -819,11 +823,11 @@ def test_rows_still_readable_in_the_damaged_file_are_brought_back(qtbot, data, c
 def test_a_fresh_start_never_replaces_the_days_fuller_backup(data):
     path = data / "tasks.sqlite3"
     make_tasks(path, 5)
-    first = dbm.take_backup(path)
+    first = store_backup.take_backup(path)
     assert task_count(first) == 5
-    dbm.move_aside(path)  # as after damage: a new list, nearly empty
+    store_backup.move_aside(path)  # as after damage: a new list, nearly empty
     make_tasks(path, 1, start=100)
-    assert dbm.take_backup(path) == first
+    assert store_backup.take_backup(path) == first
     assert task_count(first) == 5  # the only good copy of the day stays
     make_tasks(path, 9, start=200)  # once the list holds more again, it is backed up
-    assert dbm.take_backup(path) == first and task_count(first) == 10
+    assert store_backup.take_backup(path) == first and task_count(first) == 10

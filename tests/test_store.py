@@ -19,15 +19,11 @@ from legacy_rows import legacy_row
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskInfo, TaskStatus
-from avatar_desktop.core.tasks import (
-    INTERRUPTED_ERROR,
-    SCHEMA_VERSION,
-    LocalStatus,
-    StoreError,
-    TaskRecord,
-    TaskStore,
-    canonical_json,
-)
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.migrations import SCHEMA_VERSION
+from avatar_desktop.core.store.schema import LocalStatus, canonical_json
+from avatar_desktop.core.store.tasks import INTERRUPTED_ERROR, TaskRecord, TaskStore
+from avatar_desktop.core.store.voices import VoiceCache
 
 SERVICE = "https://api.example.test"
 OTHER_SERVICE = "https://mirror.example.test"
@@ -405,21 +401,32 @@ def test_update_from_info_keeps_old_urls_and_progress(store):
 
 
 def test_voices_cache(store):
+    cache = VoiceCache(store.db)
     voices = [{"audio_id": "a1", "voice_engine_id": "e1", "name": "晓晓", "labels": ["Female"]}]
-    assert store.load_voices(SERVICE, None) is None
-    store.save_voices(SERVICE, None, voices)
-    store.save_voices(SERVICE, "en", [])
-    loaded, fetched_at = store.load_voices(SERVICE, None)
+    assert cache.load(SERVICE, None) is None
+    cache.save(SERVICE, None, voices)
+    cache.save(SERVICE, "en", [])
+    loaded, fetched_at = cache.load(SERVICE, None)
     assert loaded == voices
     assert fetched_at.tzinfo is not None
     assert abs((datetime.now(UTC) - fetched_at).total_seconds()) < 60
-    assert store.load_voices(SERVICE, "") == (loaded, fetched_at)
-    assert store.load_voices(SERVICE, "en")[0] == []
-    assert store.load_voices(SERVICE, "zh") is None
-    assert store.load_voices(OTHER_SERVICE, None) is None
+    assert cache.load(SERVICE, "") == (loaded, fetched_at)
+    assert cache.load(SERVICE, "en")[0] == []
+    assert cache.load(SERVICE, "zh") is None
+    assert cache.load(OTHER_SERVICE, None) is None
 
-    store.save_voices(SERVICE, None, voices * 2)
-    assert store.load_voices(SERVICE, None)[0] == voices * 2
+    cache.save(SERVICE, None, voices * 2)
+    assert VoiceCache(store.db).load(SERVICE, None)[0] == voices * 2  # in the file, not memory
+
+
+@pytest.mark.parametrize("damaged", ["{not json", '{"a": 1}', "[1, 2]"])
+def test_a_damaged_voices_cache_is_ignored(store, caplog, damaged):
+    cache = VoiceCache(store.db)
+    cache.save(SERVICE, "zh", [])
+    with store.db.transaction() as conn:
+        conn.execute("UPDATE voices SET voices = ?", (damaged,))
+    assert cache.load(SERVICE, "zh") is None
+    assert "damaged; ignored" in caplog.text
 
 
 # --- threads and logs ---------------------------------------------------------------------
@@ -457,7 +464,7 @@ def test_writes_from_several_threads(store):
 
 
 def test_payload_text_is_never_logged(store, caplog):
-    caplog.set_level(logging.DEBUG, logger="avatar_desktop.core.tasks")
+    caplog.set_level(logging.DEBUG, logger="avatar_desktop.core.store.tasks")
     secret = "a private sentence nobody else should read"
     row_id = store.add_task("task-1", SERVICE, clone_payload(secret))
     store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.QUEUED))

@@ -28,8 +28,6 @@ from test_cli import cli
 from test_cli import store as cli_store  # noqa: F401 - the command line's data file (a fixture)
 from test_main_window import AVATAR, LEFT, fill_clone
 
-from avatar_desktop.core.db import Database
-from avatar_desktop.core.outbox import Outbox, OutboxItem
 from avatar_desktop.core.request import (
     AudioTrack,
     ClonedVoice,
@@ -37,13 +35,15 @@ from avatar_desktop.core.request import (
     Language,
     VoiceMode,
 )
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.outbox import Outbox, OutboxItem
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import (
     CONSENT_STATEMENT,
     ConsentGiven,
     consent_record,
     screen,
 )
-from avatar_desktop.core.tasks import TaskStore
 
 make_window = shared.make_window
 harness = shared.harness

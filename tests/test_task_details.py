@@ -20,7 +20,8 @@ from avatar_desktop.core.config import SANDBOX_TOKEN, LinkNetwork
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import AudioTrack, ClonedVoice, GenerationRequest, Language
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import LocalStatus, TaskRecord, TaskStore
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.covers import CoverLoader, cache_file_name
 from avatar_desktop.sandbox import SandboxServer
 from avatar_desktop.ui.task_details import (

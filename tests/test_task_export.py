@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from avatar_desktop.core.service import TaskInfo, TaskStatus
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.task_export import (
     CSV_COLUMNS,
     export_tasks,
@@ -19,7 +20,6 @@ from avatar_desktop.core.task_export import (
     task_detail_json,
     task_json,
 )
-from avatar_desktop.core.tasks import TaskStore
 
 URL = "http://127.0.0.1:9"
 AVATAR = "https://example.com/faces/person.png"

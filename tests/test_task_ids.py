@@ -19,9 +19,7 @@ from test_main_window import (  # noqa: F401 - the fixtures are used by name
 
 from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
-from avatar_desktop.core.db import Database
 from avatar_desktop.core.delivery import Decision, Sender
-from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.owners import ProcessOwner
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import (
@@ -32,7 +30,10 @@ from avatar_desktop.core.request import (
     valid_task_id,
 )
 from avatar_desktop.core.service import MissingTaskId
-from avatar_desktop.core.tasks import LocalStatus, TaskStore
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.outbox import ItemState, Outbox
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.task_id_dialog import TaskIdDialog

@@ -24,9 +24,9 @@ from test_main_window import (  # noqa: F401 - the fixtures are used by name
     translators,
 )
 
-from avatar_desktop.core.outbox import ItemState
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import LocalStatus
+from avatar_desktop.core.store.outbox import ItemState
+from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.qt.follow_runner import FollowState
 from avatar_desktop.sandbox import Fault, SandboxServer
 from avatar_desktop.ui.task_model import TaskTableModel

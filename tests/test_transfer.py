@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from avatar_desktop.core.db import Database
-from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.request import AudioTrack, ClonedVoice, GenerationRequest, Language
+from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.drafts import Drafts
+from avatar_desktop.core.store.outbox import ItemState, Outbox
 from avatar_desktop.core.submission import ConsentGiven, consent_record
 from avatar_desktop.core.transfer import read_export, write_export
 

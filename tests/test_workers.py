@@ -12,7 +12,9 @@ from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
 from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.service import NotSent
-from avatar_desktop.core.tasks import LocalStatus, TaskStore
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import TaskStore
+from avatar_desktop.core.store.voices import VoiceCache
 from avatar_desktop.core.vault import TokenSource, TokenVault
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.workers import MediaCheckWorker, TokenWorker, VoiceListWorker
@@ -82,7 +84,7 @@ def sandbox_config(sandbox):
 
 
 def test_voice_list_is_cached_for_offline_use(qtbot, driver, relay, sandbox, store, threads):
-    worker = VoiceListWorker(store, threads)
+    worker = VoiceListWorker(VoiceCache(store.db), threads)
     driver.load_voices.connect(worker.load)
     config = sandbox_config(sandbox)
     with relay(worker.voices_loaded, 5000) as blocker:

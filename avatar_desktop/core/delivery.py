@@ -24,8 +24,6 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from avatar_desktop.core.db import DiskFull, StoreError
-from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, WaitKind
 from avatar_desktop.core.pacing import RateGate, backoff_delay
 from avatar_desktop.core.request import GenerationRequest, ValidationError
 from avatar_desktop.core.service import (
@@ -40,7 +38,9 @@ from avatar_desktop.core.service import (
     ServerError,
     TokenError,
 )
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.database import DiskFull, StoreError
+from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, WaitKind
+from avatar_desktop.core.store.tasks import TaskStore
 
 log = logging.getLogger("avatar_desktop.delivery")
 

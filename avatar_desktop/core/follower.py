@@ -38,7 +38,6 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
-from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.service import (
     ApiError,
@@ -51,7 +50,8 @@ from avatar_desktop.core.service import (
     TaskNotFound,
     TaskStatus,
 )
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 
 if TYPE_CHECKING:
     from avatar_desktop.core.config import ServiceConfig

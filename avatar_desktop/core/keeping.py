@@ -30,7 +30,7 @@ from avatar_desktop.core.downloads import (
     video_file_name,
 )
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 
 log = logging.getLogger("avatar_desktop.keeping")
 

@@ -28,8 +28,8 @@ from urllib.parse import urlsplit
 
 from avatar_desktop.core.config import SANDBOX_URL, ServiceConfig
 from avatar_desktop.core.delivery import CONFIRM_ABOVE, Decision, RunReport, RunStop, SendOutcome
-from avatar_desktop.core.outbox import ItemState, OutboxItem, OutboxSummary
 from avatar_desktop.core.service import NotSent
+from avatar_desktop.core.store.outbox import ItemState, OutboxItem, OutboxSummary
 
 RECOVER_EVERY_TICKS = 5
 """Items of ended programs left ``sending`` are looked for this often (ticks of the clock)."""

@@ -30,10 +30,10 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from avatar_desktop.core.db import payload_hash
-from avatar_desktop.core.outbox import NewItem, Outbox, OutboxItem
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.outbox import NewItem, Outbox, OutboxItem
+from avatar_desktop.core.store.schema import payload_hash
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 
 CONSENT_STATEMENT = (
     "I confirm that the person whose voice is in this sample has agreed to having it cloned."

@@ -28,7 +28,7 @@ from typing import IO, Any, Literal
 
 from avatar_desktop.core.paths import write_atomically
 from avatar_desktop.core.request import VoiceMode
-from avatar_desktop.core.tasks import TaskRecord
+from avatar_desktop.core.store.tasks import TaskRecord
 
 ExportFormat = Literal["csv", "json"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "json")

@@ -6,7 +6,7 @@ The file is a JSON object::
      "drafts": [{"name": "...", "content": {...}}],
      "outbox": [{"service": "https://api.gpt.ge", "payload": {...}, "state": "queued", ...}]}
 
-Drafts hold only form fields (:func:`~avatar_desktop.core.drafts.clean_draft`) and items only
+Drafts hold only form fields (:func:`~avatar_desktop.core.store.drafts.clean_draft`) and items only
 their request body, service and the speaker's consent record of a cloned voice, so no secret
 can travel in it. On import, items that are still
 waiting (or that need the user) come back as ``queued`` for their own service; submitted and
@@ -22,10 +22,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from avatar_desktop.core.drafts import Drafts, clean_draft
-from avatar_desktop.core.outbox import ItemState, NewItem, Outbox
 from avatar_desktop.core.paths import write_atomically
 from avatar_desktop.core.request import GenerationRequest, ValidationError
+from avatar_desktop.core.store.drafts import Drafts, clean_draft
+from avatar_desktop.core.store.outbox import ItemState, NewItem, Outbox
 from avatar_desktop.core.submission import voice_sample
 
 FORMAT = "avatar-desktop-export"

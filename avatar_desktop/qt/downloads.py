@@ -30,7 +30,6 @@ from PySide6.QtCore import QObject, QTimer, Signal, Slot
 from avatar_desktop.core import keeping
 from avatar_desktop.core.cancel import CancelToken
 from avatar_desktop.core.config import LinkNetwork, ServiceConfig
-from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.downloads import (
     VARIANTS,
     DownloadCancelled,
@@ -42,7 +41,8 @@ from avatar_desktop.core.downloads import (
     video_file_name,
 )
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.qt.downloads")

@@ -13,11 +13,11 @@ import logging
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.follower import Follower, FollowRound, FollowState
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.service import RateLimited
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.workers import TaskPollWorker
 

@@ -29,7 +29,6 @@ from PySide6.QtNetwork import QNetworkInformation
 
 from avatar_desktop.core.cancel import CancelToken
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.delivery import (
     RunReport,
     Sender,
@@ -37,10 +36,11 @@ from avatar_desktop.core.delivery import (
     UnsavedTaskIds,
     send_due,
 )
-from avatar_desktop.core.outbox import Outbox, Recovery
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.sending import SendingPolicy, needs_confirmation, recover_due
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.outbox import Outbox, Recovery
 from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.qt.outbox")

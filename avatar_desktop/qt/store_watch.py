@@ -13,8 +13,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
-from avatar_desktop.core.db import ChangeCounter, StoreError
 from avatar_desktop.core.settings import AppSettings
+from avatar_desktop.core.store.database import ChangeCounter, StoreError
 
 log = logging.getLogger("avatar_desktop.qt")
 

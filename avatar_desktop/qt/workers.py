@@ -19,7 +19,8 @@ from avatar_desktop.core.config import LinkNetwork, ServiceConfig
 from avatar_desktop.core.follower import Follower, FollowRound, TaskAnswer
 from avatar_desktop.core.media import CheckCancelled, MediaReport, MediaRole, check_media
 from avatar_desktop.core.service import ApiError, Voice
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.tasks import TaskRecord
+from avatar_desktop.core.store.voices import VoiceCache
 from avatar_desktop.core.vault import SecretStoreError, TokenVault
 from avatar_desktop.qt.runner import Runner
 
@@ -49,9 +50,9 @@ class VoiceListWorker(_Worker):
     voices_loaded = Signal(str, list, bool, object)
     voices_failed = Signal(str, object)
 
-    def __init__(self, store: TaskStore, runner: Runner | None = None) -> None:
+    def __init__(self, cache: VoiceCache, runner: Runner | None = None) -> None:
         super().__init__(runner)
-        self._store = store
+        self._cache = cache
 
     @Slot(object, str, str, bool)
     def load(self, config: ServiceConfig, token: str, language: str, refresh: bool) -> None:
@@ -67,7 +68,7 @@ class VoiceListWorker(_Worker):
 
     def _load(self, config: ServiceConfig, token: str, language: str, refresh: bool) -> None:
         report = self._runner.report
-        cached = self._store.load_voices(config.base_url, language or None)
+        cached = self._cache.load(config.base_url, language or None)
         if cached is not None:
             items, fetched_at = cached
             voices = [v for v in map(Voice.from_json, items) if v is not None]
@@ -82,10 +83,8 @@ class VoiceListWorker(_Worker):
             voices = client.list_voices(language or None)
         fetched: object = None
         try:
-            self._store.save_voices(
-                config.base_url, language or None, [v.to_json() for v in voices]
-            )
-            fresh = self._store.load_voices(config.base_url, language or None)
+            self._cache.save(config.base_url, language or None, [v.to_json() for v in voices])
+            fresh = self._cache.load(config.base_url, language or None)
             fetched = fresh[1] if fresh else None
         except Exception:  # the list is shown all the same; only the offline copy is missing
             log.exception("the voice list could not be cached")

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.db import StoreError
-from avatar_desktop.core.drafts import DraftNameError, Drafts
 from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode, check_url
 from avatar_desktop.core.service import Voice
 from avatar_desktop.core.settings import AppSettings
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.drafts import DraftNameError, Drafts
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.workers import MediaCheckWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions

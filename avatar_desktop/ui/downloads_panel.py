@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.core.tasks import TaskRecord
+from avatar_desktop.core.store.tasks import TaskRecord
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.views import (

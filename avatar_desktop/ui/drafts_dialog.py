@@ -19,8 +19,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from avatar_desktop.core.db import StoreError
-from avatar_desktop.core.drafts import Draft, DraftNameError, Drafts
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.drafts import Draft, DraftNameError, Drafts
 
 
 class DraftsDialog(QDialog):

@@ -12,7 +12,7 @@ from avatar_desktop.core import service as api
 from avatar_desktop.core.media import Finding, FindingKind
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import Problem, ProblemKind
-from avatar_desktop.core.tasks import StoreError
+from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.vault import (
     ENV_VAR,
     BackendState,

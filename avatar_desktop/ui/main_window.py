@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.db import StoreError
-from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import Outbox, OutboxSummary
 from avatar_desktop.core.sending import Hold
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
-from avatar_desktop.core.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.drafts import Drafts
+from avatar_desktop.core.store.outbox import Outbox, OutboxSummary
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.voices import VoiceCache
 from avatar_desktop.core.vault import TokenVault
 from avatar_desktop.qt.covers import CoverLoader
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
@@ -111,7 +112,7 @@ class MainWindow(QMainWindow):
 
         # -- the one background runner, and the workers on its lanes
         self._background = Runner(self)
-        self._voice_worker = VoiceListWorker(store, self._background)
+        self._voice_worker = VoiceListWorker(VoiceCache(store.db), self._background)
         self._token_worker = TokenWorker(vault, self._background)
         self._media_worker = MediaCheckWorker(self._background)
         self.outbox_runner = OutboxRunner(

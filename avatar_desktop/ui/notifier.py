@@ -14,7 +14,7 @@ from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import TaskRecord
+from avatar_desktop.core.store.tasks import TaskRecord
 
 log = logging.getLogger("avatar_desktop.ui")
 

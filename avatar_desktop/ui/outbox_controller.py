@@ -20,15 +20,6 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from avatar_desktop.core.db import StoreError
-from avatar_desktop.core.drafts import Drafts
-from avatar_desktop.core.outbox import (
-    CannotMove,
-    ItemState,
-    MoveRefusal,
-    Outbox,
-    OutboxSummary,
-)
 from avatar_desktop.core.request import (
     GenerationRequest,
     InvalidTaskId,
@@ -36,7 +27,16 @@ from avatar_desktop.core.request import (
     valid_task_id,
 )
 from avatar_desktop.core.sending import Idle, is_sandbox_url, why_nothing_sent
-from avatar_desktop.core.tasks import TaskStore
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.drafts import Drafts
+from avatar_desktop.core.store.outbox import (
+    CannotMove,
+    ItemState,
+    MoveRefusal,
+    Outbox,
+    OutboxSummary,
+)
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.ui.i18n import problem_text

@@ -36,8 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.db import StoreError
-from avatar_desktop.core.outbox import ItemState, Outbox, OutboxItem, OutboxSummary, WaitKind
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.sending import (
     Hold,
@@ -47,7 +45,9 @@ from avatar_desktop.core.sending import (
     outlook,
     service_host,
 )
-from avatar_desktop.core.tasks import payload_mode
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, OutboxSummary, WaitKind
+from avatar_desktop.core.store.schema import payload_mode
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.task_model import MODE_NAMES
 from avatar_desktop.ui.views import RecordListModel, alert_colour, plain_tooltip, record_table

@@ -1,8 +1,8 @@
 """The main window's status bar: its permanent labels and what they say.
 
 How following goes (only while it is paused or failing), the outbox (the same
-:class:`~avatar_desktop.core.outbox.OutboxSummary` as the outbox tab and panel), the token in use
-and the service. Passing messages go through ``showMessage`` as usual.
+:class:`~avatar_desktop.core.store.outbox.OutboxSummary` as the outbox tab and panel), the
+token in use and the service. Passing messages go through ``showMessage`` as usual.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.follower import FollowState
-from avatar_desktop.core.outbox import OutboxSummary
 from avatar_desktop.core.sending import Hold
+from avatar_desktop.core.store.outbox import OutboxSummary
 from avatar_desktop.ui.outbox_panel import service_name
 from avatar_desktop.ui.service_banner import ServiceLabel
 from avatar_desktop.ui.views import plain_tooltip

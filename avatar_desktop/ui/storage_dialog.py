@@ -30,20 +30,17 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.cancel import CancelToken
-from avatar_desktop.core.db import (
+from avatar_desktop.core.delivery import Decision, SendOutcome
+from avatar_desktop.core.store.backup import (
     Backup,
-    DamagedStore,
-    Database,
-    DiskFull,
-    StoreError,
     last_good_backup,
     move_aside,
     restore_backup,
     salvage,
     take_backup,
 )
-from avatar_desktop.core.delivery import Decision, SendOutcome
-from avatar_desktop.core.outbox import Recovery
+from avatar_desktop.core.store.database import DamagedStore, Database, DiskFull, StoreError
+from avatar_desktop.core.store.outbox import Recovery
 from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.ui")

@@ -17,14 +17,14 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from avatar_desktop.core.db import StoreError
 from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.media import MediaRole
-from avatar_desktop.core.outbox import ItemState, Outbox
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.service import ApiError, NotSent
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.outbox import ItemState, Outbox
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import ConsentGiven, Earlier, screen
-from avatar_desktop.core.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose_side import ComposeSide

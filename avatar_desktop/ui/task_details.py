@@ -63,8 +63,9 @@ from PySide6.QtWidgets import (
 from avatar_desktop.core.follower import is_stalled
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import TaskRecord
 from avatar_desktop.core.submission import ConsentGiven
-from avatar_desktop.core.tasks import LocalStatus, TaskRecord
 from avatar_desktop.qt.covers import CoverLoader, is_web_link
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.task_model import status_words
@@ -509,7 +510,7 @@ class _LinkRow:
 class TaskDetailsPane(QWidget):
     """Everything known about one task, for the side of the task list.
 
-    :meth:`show_record` shows a :class:`~avatar_desktop.core.tasks.TaskRecord` (None: a line
+    :meth:`show_record` shows a :class:`~avatar_desktop.core.store.tasks.TaskRecord` (None: a line
     asking to select a task); call it again whenever the record changes (unchanged parts keep
     their selection, and a cover already shown is not fetched again). The cover comes from
     ``covers``, a :class:`~avatar_desktop.qt.covers.CoverLoader` the window owns (and shuts

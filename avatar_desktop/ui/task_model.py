@@ -27,7 +27,9 @@ from PySide6.QtCore import (
 from avatar_desktop.core.follower import is_stalled
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import LocalStatus, StoreError, TaskOrder, TaskRecord, TaskStore
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import TaskOrder, TaskRecord, TaskStore
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.views import alert_colour, plain_tooltip
 
@@ -118,7 +120,7 @@ class TaskTableModel(QAbstractTableModel):
         ``ForegroundRole``: status column: red for failed tasks and unknown outcomes.
         ``Qt.UserRole``: the row id (int).
         :attr:`RecordRole` (``Qt.UserRole + 1``): the
-        :class:`~avatar_desktop.core.tasks.TaskRecord`.
+        :class:`~avatar_desktop.core.store.tasks.TaskRecord`.
 
     From Python, prefer :meth:`record_at` and ``model.data(index, role)`` to ``index.data(role)``:
     with PySide6 6.12 on Python 3.11, every empty value that C++ hands back to Python drops a

@@ -14,15 +14,16 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
-from avatar_desktop.core.db import StoreError
-from avatar_desktop.core.outbox import Outbox
 from avatar_desktop.core.request import (
     GenerationRequest,
     InvalidTaskId,
     ValidationError,
     valid_task_id,
 )
-from avatar_desktop.core.tasks import LocalStatus, TaskRecord, TaskStore
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.outbox import Outbox
+from avatar_desktop.core.store.schema import LocalStatus
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.follow_runner import TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner

@@ -37,7 +37,9 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop.core.request import GenerationRequest, ValidationError
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import UNFINISHED, LocalStatus, StoreError, TaskRecord, TaskStore
+from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.schema import UNFINISHED, LocalStatus
+from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.task_model import (

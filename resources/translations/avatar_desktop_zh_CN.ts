@@ -274,42 +274,42 @@
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="466"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="465"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="468"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="467"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="470"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="472"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="473"/>
         <source>Click “Refresh” to ask again.</source>
         <translation>点击“刷新”重新获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="479"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="484"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="487"/>
+        <location filename="../../avatar_desktop/ui/compose_side.py" line="486"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -355,42 +355,42 @@
 <context>
     <name>CoverLoader</name>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="387"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="357"/>
         <source>The cover link is not a web (http/https) link; it is not loaded.</source>
         <translation>封面链接不是网页（http/https）链接，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="390"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="360"/>
         <source>The cover link has expired or is gone (HTTP %1).</source>
         <translation>封面链接已过期或已失效（HTTP %1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="393"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="363"/>
         <source>The server answered HTTP %1 instead of the cover.</source>
         <translation>服务器返回了 HTTP %1，而不是封面图片。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="397"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="367"/>
         <source>The cover is larger than %1 MB; it is not loaded.</source>
         <translation>封面大于 %1 MB，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="401"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="371"/>
         <source>The cover could not be downloaded (%1).</source>
         <translation>无法下载封面（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="403"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="373"/>
         <source>The cover link redirects too many times.</source>
         <translation>封面链接重定向次数过多。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="405"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="375"/>
         <source>This system cannot show WebP pictures, so the cover cannot be shown.</source>
         <translation>此系统无法显示 WebP 图片，因此无法显示封面。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="406"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="376"/>
         <source>The cover is not a picture this app can read.</source>
         <translation>封面不是本应用能读取的图片。</translation>
     </message>
@@ -398,32 +398,32 @@
 <context>
     <name>DownloadManager</name>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="627"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="592"/>
         <source>Saved, but the task list could not record where: %1</source>
         <translation>已保存，但任务列表无法记录保存位置：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="644"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="609"/>
         <source>Another program (avatar-cli or another window) is saving this task&apos;s video right now. Retry when it has finished.</source>
         <translation>另一个程序（avatar-cli 或另一个窗口）正在保存此任务的视频。请在它完成后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="651"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="616"/>
         <source>The video could not be written in %1: %2</source>
         <translation>无法将视频写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="659"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="624"/>
         <source>The download failed. What was saved is kept: Retry resumes from there.</source>
         <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="672"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="637"/>
         <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
         <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="677"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="642"/>
         <source>The service gave no link for this video (%1).</source>
         <translation>服务没有提供此视频的链接（%1）。</translation>
     </message>
@@ -1091,12 +1091,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="315"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="317"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1111,57 +1111,57 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="318"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="342"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="405"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="505"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="522"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
         <source>Video saved: %1</source>
         <translation>视频已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="470"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="397"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="424"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -2397,12 +2397,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>StorageDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="73"/>
         <source>The task list is damaged</source>
         <translation>任务列表已损坏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="76"/>
         <source>The file that holds your task list is damaged, so it cannot be opened safely:
 %1
 
@@ -2413,110 +2413,110 @@ It has been left exactly as it is.</source>
 该文件已原样保留，未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="83"/>
         <source>Moving it aside renames it to %1 (nothing is deleted) and starts a new list with what can still be read from it.</source>
         <translation>移到一旁会将它重命名为 %1（不会删除任何内容），并用其中仍可读取的内容新建列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="94"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="91"/>
         <source>The last good backup was taken on %1 and holds %2 task(s).</source>
         <translation>最近一次完好的备份创建于 %1，包含 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="98"/>
         <source>There is no backup to restore.</source>
         <translation>没有可恢复的备份。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="100"/>
         <source>What the check found: %1</source>
         <translation>检查结果：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="106"/>
         <source>Move it aside and start fresh</source>
         <translation>移到一旁并重新开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="112"/>
         <source>Restore the last good backup</source>
         <translation>恢复最近一次完好的备份</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="121"/>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="153"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="150"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="130"/>
         <source>The disk is full</source>
         <translation>磁盘已满</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="133"/>
         <source>The disk that holds your data is full, so Avatar Desktop cannot open or save its task list:
 %1</source>
         <translation>保存数据的磁盘已满，Avatar Desktop 无法打开或保存任务列表：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="140"/>
         <source>Nothing was changed. Free some space on this disk, then choose Try again.</source>
         <translation>未做任何更改。请在此磁盘上释放一些空间，然后选择“重试”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="146"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="176"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="173"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="211"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="225"/>
         <source>The backup is no longer there.</source>
         <translation>该备份已不存在。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="230"/>
         <source>The backup of %1 was restored; the damaged file was kept as %2.</source>
         <translation>已恢复 %1 的备份；损坏的文件已保留为 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="239"/>
         <source>A new task list was started; the damaged file was kept as %1.</source>
         <translation>已新建任务列表；损坏的文件已保留为 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="246"/>
         <source>Still readable in the damaged file and brought back: %1 task(s), %2 outbox job(s), %3 draft(s).</source>
         <translation>已从损坏的文件中找回仍可读取的内容：%1 个任务、%2 个发件箱任务、%3 个草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="255"/>
         <source>That did not work:</source>
         <translation>操作未成功：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="470"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="469"/>
         <source>The disk was full when the service answered %1 request(s) last time, so its answer could not be saved. They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次服务响应 %1 个请求时磁盘已满，因此无法保存服务的响应。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="479"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="478"/>
         <source>%1 job(s) accepted while the disk was full last time are in the task list now: %2</source>
         <translation>上次磁盘已满时被服务接受的 %1 个任务现已加入任务列表：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="497"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="496"/>
         <source>The disk was full</source>
         <translation>上次磁盘已满</translation>
     </message>
@@ -2738,280 +2738,280 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskDetailsPane</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="79"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="80"/>
         <source>Video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="81"/>
         <source>Video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="82"/>
         <source>Cover picture</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="87"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="88"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="89"/>
         <source>Started</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="90"/>
         <source>Finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="91"/>
         <source>Last checked</source>
         <translation>最后查询</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="107"/>
         <source>The request went out but no answer came back: the job may exist on the service (and be billed). Check before sending it again.</source>
         <translation>请求已发出，但没有收到响应：该任务可能已在服务上创建（并已计费）。再次发送前请先确认。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="113"/>
         <source>The service does not know this task id; it is not asked about any more.</source>
         <translation>服务不认识此任务 ID；不会再查询它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="118"/>
         <source>The request is being sent.</source>
         <translation>请求正在发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="122"/>
         <source>Result links expire after some days: download the video to keep it.</source>
         <translation>结果链接会在几天后过期：请下载视频以便保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="128"/>
         <source>No news for hours. The app still asks about it now and then; Refresh asks at once.</source>
         <translation>数小时没有进展。应用仍会不时查询；点击“刷新”可立即查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="133"/>
         <source>The service has not said how the task is going yet; the app keeps asking.</source>
         <translation>服务尚未告知任务进展；应用会继续查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="155"/>
         <source>given in the window</source>
         <translation>在窗口中确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="157"/>
         <source>given on the command line</source>
         <translation>在命令行中确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="159"/>
         <source>given</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="165"/>
         <source>%1, %2</source>
         <comment>a time, how consent was given</comment>
         <translation>%1，%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="176"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="177"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="181"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="188"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="194"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="209"/>
         <source>%1 (rendering: %2)</source>
         <translation>%1（渲染：%2）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="223"/>
         <source>The voice sample seems too short: cloning a voice needs a sample of at least 20 seconds of clear speech.</source>
         <translation>声音样本似乎太短：克隆声音需要至少 20 秒清晰语音的样本。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="235"/>
         <source>The service seems to have refused the content (the text, the picture or the voice). Changing it may help; sending the same request again will not.</source>
         <translation>服务似乎拒绝了内容（文本、图片或声音）。修改内容可能有帮助；再次发送相同的请求则不会。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="248"/>
         <source>The service could not use the picture: check that its link opens an image (JPEG or PNG) with one clearly visible face.</source>
         <translation>服务无法使用该图片：请检查其链接能否打开一张图片（JPEG 或 PNG），且图中有一张清晰可见的人脸。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="259"/>
         <source>The service may not have been able to fetch a file of the request: check that each link opens from any computer, not only from your own network.</source>
         <translation>服务可能无法获取请求中的某个文件：请检查每个链接能否从任何电脑打开，而不仅仅是在你自己的网络中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="267"/>
         <source>This is the local sandbox: the request asked it to fail (it contains “sandbox-fail”).</source>
         <translation>这是本地沙盒：请求要求它失败（其中包含“sandbox-fail”）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="279"/>
         <source>The service could not make this video.</source>
         <translation>服务无法生成此视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="288"/>
         <source>It gave no reason.</source>
         <translation>服务未给出原因。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="493"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="980"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="987"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="981"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="988"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="495"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="496"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="497"/>
         <source>Open the link in the web browser</source>
         <translation>在网页浏览器中打开链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="784"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="785"/>
         <source>Not known: this task was added by its id (made on the website or on another computer).</source>
         <translation>未知：此任务是通过其 ID 添加的（在网站或其他电脑上创建）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="844"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="845"/>
         <source>Loading cover…</source>
         <translation>正在加载封面…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="865"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="866"/>
         <source>The cover cannot be shown: %1</source>
         <translation>无法显示封面：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="883"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="884"/>
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="893"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="894"/>
         <source>Only web (http/https) links are opened.</source>
         <translation>只会打开网页（http/https）链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="918"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="919"/>
         <source>The saved file is no longer there: %1</source>
         <translation>已保存的文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="958"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="959"/>
         <source>Select a task to see its details</source>
         <translation>选择一个任务以查看其详细信息</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="961"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="962"/>
         <source>The service&apos;s words:</source>
         <translation>服务的原话：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="964"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="965"/>
         <source>Problem noticed by the app:</source>
         <translation>应用发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="966"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="967"/>
         <source>Saved video</source>
         <translation>已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="967"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="968"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="969"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="970"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="971"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="972"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="972"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="973"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="974"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="975"/>
         <source>Save the video on this computer</source>
         <translation>将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="978"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="979"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="979"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="980"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="981"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="982"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="984"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="985"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="985"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="986"/>
         <source>Consent</source>
         <translation>同意记录</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="986"/>
+        <location filename="../../avatar_desktop/ui/task_details.py" line="987"/>
         <source>Request sent</source>
         <translation>已发送的请求</translation>
     </message>
@@ -3057,98 +3057,98 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="39"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="41"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="40"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="42"/>
         <source>Voice mode</source>
         <translation>声音模式</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="44"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="41"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="43"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="53"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="54"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="45"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="55"/>
         <source>Rendering</source>
         <translation>渲染中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="56"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="57"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="58"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="61"/>
         <source>Stalled</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="62"/>
         <source>Rendering %1%</source>
         <translation>渲染中 %1%</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="65"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="66"/>
         <source>Clone voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/task_model.py" line="67"/>
         <source>Existing voice</source>
         <translation>已有声音</translation>
     </message>
@@ -3156,130 +3156,130 @@ It has been left exactly as it is.</source>
 <context>
     <name>TasksController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="86"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="90"/>
         <source>Asking the service…</source>
         <translation>正在查询服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="92"/>
         <source>Set an API token to ask the service.</source>
         <translation>请设置 API 令牌以查询服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="97"/>
         <source>Asking the service about every unfinished task…</source>
         <translation>正在向服务查询所有未完成的任务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="99"/>
         <source>No unfinished task of this service to ask about.</source>
         <translation>此服务没有需要查询的未完成任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="106"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="122"/>
         <source>Add task by id</source>
         <translation>按 ID 添加任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="109"/>
         <source>The id of a task made on the website or on another computer. It is followed on the current service:
 %1</source>
         <translation>在网站上或在另一台电脑上创建的任务的 ID。将在当前服务上跟踪：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="128"/>
         <source>Task %1 is already in the list.</source>
         <translation>任务 %1 已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="134"/>
         <source>Task %1 added; asking the service about it…</source>
         <translation>已添加任务 %1；正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="153"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="168"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="171"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="172"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="156"/>
         <source>If the service made this job (see its website), enter the job&apos;s task id. The task is then followed like any other.</source>
         <translation>如果服务已创建此任务（请查看其网站），请输入该任务的任务 ID。之后会像其他任务一样跟踪它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="176"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="177"/>
         <source>Task %1 is followed now.</source>
         <translation>现在开始跟踪任务 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="188"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="192"/>
         <source>The first request of %n job(s) may have reached the service: if it did, the job exists and was billed, and sending again makes and bills a second one.</source>
         <translation>
             <numerusform>%n 个任务的首次请求可能已到达服务：如果已到达，该任务已存在并已计费，再次发送会创建并计费第二个任务。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="198"/>
         <source>Check the service&apos;s website first if you can.</source>
         <translation>如有可能，请先查看服务的网站。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="198"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="221"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="222"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="213"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="214"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法加载此任务的请求。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="229"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="230"/>
         <source>%n job(s) queued again in the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="245"/>
         <source>CSV for spreadsheets (*.csv)</source>
         <translation>用于电子表格的 CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="246"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="248"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="282"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="278"/>
         <source>%n task(s) exported to %1</source>
         <translation>
             <numerusform>已将 %n 个任务导出到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="284"/>
         <source>Exporting tasks…</source>
         <translation>正在导出任务…</translation>
     </message>
@@ -3287,102 +3287,102 @@ It has been left exactly as it is.</source>
 <context>
     <name>TasksPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="57"/>
         <source>All tasks</source>
         <translation>全部任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="59"/>
         <source>Unfinished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="62"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="64"/>
         <source>Failed or not found</source>
         <translation>失败或未找到</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="68"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="75"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="74"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="76"/>
         <source>Video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="77"/>
         <source>Video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="238"/>
         <source>Search task id, avatar or words</source>
         <translation>搜索任务 ID、形象或文字</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="241"/>
         <source>Show only tasks in this state</source>
         <translation>只显示处于此状态的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="241"/>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="305"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="307"/>
         <source>%n task(s) match</source>
         <translation>
             <numerusform>%n 个任务匹配</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="309"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 个任务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="438"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="440"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="450"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="463"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="465"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="479"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="482"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="484"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="496"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="498"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="531"/>
+        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="533"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
@@ -3617,68 +3617,68 @@ It has been left exactly as it is.</source>
 <context>
     <name>UnsavedTaskIdsBanner</name>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="347"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="348"/>
         <source>Copy these task ids</source>
         <translation>复制这些任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="382"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="394"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="408"/>
         <source>Task ids not saved yet</source>
         <translation>任务 ID 尚未保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="412"/>
         <source>%n accepted job(s) could not be saved in the task list yet. Copy their task ids before you quit:</source>
         <translation>
             <numerusform>%n 个已被接受的任务尚未能保存到任务列表中。退出前请复制它们的任务 ID：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="421"/>
         <source>The next start adds them to the task list when the disk has room.</source>
         <translation>下次启动时，只要磁盘有空间，就会把它们加入任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="424"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="423"/>
         <source>Copy and quit</source>
         <translation>复制并退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="426"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="425"/>
         <source>Don&apos;t quit</source>
         <translation>不退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="439"/>
         <source>The disk is full, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>磁盘已满，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="445"/>
         <source>The task list cannot be written, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>任务列表无法写入，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="453"/>
         <source>The app keeps trying. Copy their task ids now and keep them until they are in the task list:</source>
         <translation>应用会继续尝试。请现在复制它们的任务 ID 并妥善保存，直到它们出现在任务列表中：</translation>
     </message>

@@ -37,10 +37,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from avatar_desktop.core.db import Database, StoreError, canonical_json, payload_hash
 from avatar_desktop.core.request import GenerationRequest, InvalidTaskId, valid_task_id
 from avatar_desktop.core.service import TaskStatus
-from avatar_desktop.core.tasks import insert_task
+from avatar_desktop.core.store.database import Database, StoreError
+from avatar_desktop.core.store.schema import canonical_json, payload_hash
+from avatar_desktop.core.store.tasks import insert_task
 
 log = logging.getLogger("avatar_desktop.outbox")
 
@@ -373,8 +374,9 @@ class Outbox:
         return [_item(row) for row in rows]
 
     def known_hashes(self, service_url: str, hashes: Iterable[str]) -> set[str]:
-        """Which of ``hashes`` (:func:`~avatar_desktop.core.db.payload_hash` values) belong to a
-        live item or a task of ``service_url``: an import checks thousands of rows at once."""
+        """Which of ``hashes`` (:func:`~avatar_desktop.core.store.schema.payload_hash`
+        values) belong to a live item or a task of ``service_url``: an import checks thousands
+        of rows at once."""
         wanted = list(dict.fromkeys(hashes))
         known: set[str] = set()
         with self.db.connection() as conn:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from avatar_desktop.core.db import Database, StoreError, canonical_json
+from avatar_desktop.core.store.database import Database, StoreError
+from avatar_desktop.core.store.schema import canonical_json
 
 log = logging.getLogger("avatar_desktop.drafts")
 

@@ -1,14 +1,15 @@
-"""The local record of every submitted task, and the offline voice-list cache, in SQLite (Qt-free).
+"""The local record of every submitted task, in SQLite (Qt-free).
 
 :class:`TaskStore` keeps one row per task the service accepted (or that was added by hand).
-Paid requests on their way are the outbox's (:mod:`avatar_desktop.core.outbox`); rows that
+Paid requests on their way are the outbox's (:mod:`avatar_desktop.core.store.outbox`); rows that
 versions before the outbox left ``SENDING`` become ``OUTCOME_UNKNOWN`` at start
 (:meth:`TaskStore.recover_interrupted`).
 
-The file, its schema and its transactions are :mod:`avatar_desktop.core.db`'s; the outbox
-(:mod:`avatar_desktop.core.outbox`) adds the task row of an accepted submission in the same
-transaction that marks its item submitted, through :func:`insert_task`. Every SQLite failure
-surfaces as :class:`StoreError`.
+The file and its transactions are :mod:`avatar_desktop.core.store.database`'s, what a row
+derives from its data (statuses, label, search text) :mod:`avatar_desktop.core.store.schema`'s.
+The outbox (:mod:`avatar_desktop.core.store.outbox`) adds the task row of an accepted submission
+in the same transaction that marks its item submitted, through :func:`insert_task`. Every SQLite
+failure surfaces as :class:`StoreError`.
 """
 
 from __future__ import annotations
@@ -25,121 +26,37 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Self
-from urllib.parse import unquote, urlsplit
 
-from avatar_desktop.core.db import (
-    DEFAULT_FILE_NAME,
-    SCHEMA_VERSION,
-    Database,
-    StoreError,
-    canonical_json,
-    payload_hash,
-)
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode, valid_task_id
 from avatar_desktop.core.service import TaskInfo, TaskStatus
+from avatar_desktop.core.store.database import DEFAULT_FILE_NAME, Database, StoreError
+from avatar_desktop.core.store.schema import (
+    STATUS_RANK_SQL,
+    UNFINISHED,
+    LocalStatus,
+    Status,
+    canonical_json,
+    derived_columns,
+    parse_status,
+    payload_hash,
+    payload_mode,
+)
 
-log = logging.getLogger("avatar_desktop.core.tasks")
+log = logging.getLogger("avatar_desktop.core.store.tasks")
 
 INTERRUPTED_ERROR = "The app closed before the service answered; the job may exist."
 FIRST_CHECK_SECONDS = 3.0
 """A new task is first asked about this long after it was stored."""
 _MAX_VARIABLES = 500
 """Ids bound in one ``IN (...)`` query; a larger request is split into several queries."""
-_LABEL_CHARS = 60
 
-
-class LocalStatus(enum.StrEnum):
-    """States the app gives a row when the service has not (or no longer) said one."""
-
-    SENDING = "SENDING"
-    """Written before the request goes out; the answer has not arrived yet."""
-    OUTCOME_UNKNOWN = "OUTCOME_UNKNOWN"
-    """The request went out but no answer came back: the job may exist and be billed."""
-    NOT_FOUND = "NOT_FOUND"
-    """The service does not know the task id (``task_not_exist``); it is not asked again."""
-
-
-Status = TaskStatus | LocalStatus
-
-
-def parse_status(value: object) -> Status:
-    """The status stored as ``value``; anything unknown becomes ``TaskStatus.UNKNOWN``."""
-    if isinstance(value, str):
-        with contextlib.suppress(ValueError):
-            return LocalStatus(value)
-    return TaskStatus.parse(value)
-
-
-def payload_mode(payload: Mapping[str, Any]) -> VoiceMode | None:
-    """The voice mode of a request body, or None when it has not exactly one voice."""
-    modes = [mode for mode in VoiceMode if mode.value in payload]
-    return modes[0] if len(modes) == 1 else None
-
-
-STATUS_RANK: dict[str, int] = {
-    "SENDING": 0,
-    "NOT_START": 1,
-    "SUBMITTED": 1,
-    "QUEUED": 2,
-    "IN_PROGRESS": 3,
-    "UNKNOWN": 4,
-    "SUCCESS": 5,
-    "FAILURE": 6,
-    "NOT_FOUND": 7,
-    "OUTCOME_UNKNOWN": 8,
-}
-"""How far along a status is, for sorting the list by status: waiting first, then running,
-then the final ones."""
-STATUS_RANK_SQL = (
-    "(CASE status "
-    + " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in STATUS_RANK.items())
-    + " ELSE 4 END)"
-)
-"""The rank as SQL; the index ``tasks_status_rank`` is on exactly this expression."""
-
-UNFINISHED: frozenset[str] = frozenset(s.value for s in TaskStatus if not s.is_final)
-"""Statuses the follower keeps asking about."""
 _FOLLOWED = (
     "service_url = ? AND task_id IS NOT NULL AND status IN ("
     + ", ".join(f"'{status}'" for status in sorted(UNFINISHED))
     + ")"
 )
 """The rows the follower asks about, of the service bound to its one parameter."""
-
-
-def avatar_label(url: object) -> str:
-    """A short name for an avatar URL: its file name (``person.png``), else its host."""
-    if not isinstance(url, str) or not url.strip():
-        return ""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()[:_LABEL_CHARS]
-    name = unquote(parts.path.rstrip("/").rpartition("/")[2]) or parts.hostname or url.strip()
-    return name[:_LABEL_CHARS]
-
-
-def _texts(value: object) -> Iterator[str]:
-    if isinstance(value, str):
-        yield value
-    elif isinstance(value, Mapping):
-        for item in value.values():
-            yield from _texts(item)
-
-
-def derived_columns(task_id: str | None, payload: Mapping[str, Any] | str) -> tuple[str, str]:
-    """The ``label`` and ``search_text`` columns of a row: the avatar's short name, and the
-    task id with every text of the request (URLs and words), for search."""
-    if isinstance(payload, str):
-        try:
-            payload = json.loads(payload)
-        except ValueError:
-            payload = {}
-    if not isinstance(payload, Mapping):
-        payload = {}
-    words = [task_id or "", *_texts(payload)]
-    return avatar_label(payload.get("avatar_url")), "\n".join(w for w in words if w)
 
 
 class TaskOrder(enum.StrEnum):
@@ -402,12 +319,12 @@ def _row_values(record: TaskRecord) -> dict[str, Any]:
 
 
 class TaskStore:
-    """Every task the app submitted or imported, newest first, plus the voice-list cache.
+    """Every task the app submitted or imported, newest first.
 
     Safe to share between threads. Methods raise :class:`StoreError` when SQLite fails (a
     corrupt file, a full disk, another program holding a lock). Built on a
-    :class:`~avatar_desktop.core.db.Database` (shared with the outbox and the drafts) or on a
-    path, in which case it opens and owns the database.
+    :class:`~avatar_desktop.core.store.database.Database` (shared with the outbox and the
+    drafts) or on a path, in which case it opens and owns the database.
     """
 
     def __init__(self, database: Database | Path) -> None:
@@ -850,59 +767,13 @@ class TaskStore:
             raise
         log.info("%d row(s) restored", len(rows))
 
-    # -- the voice-list cache --
-
-    def save_voices(
-        self, service_url: str, language: str | None, voices: list[dict[str, Any]]
-    ) -> None:
-        """Cache a service's voice list (``language`` None or '' for the list of all voices)."""
-        with self._transaction() as conn:
-            conn.execute(
-                "INSERT OR REPLACE INTO voices (service_url, language, voices, fetched_at) "
-                "VALUES (?, ?, ?, ?)",
-                (service_url, language or "", canonical_json(voices), time.time()),
-            )
-
-    def load_voices(
-        self, service_url: str, language: str | None
-    ) -> tuple[list[dict[str, Any]], datetime] | None:
-        """The cached voice list and when it was fetched, or None when there is none."""
-        with self._connection() as conn:
-            row = conn.execute(
-                "SELECT voices, fetched_at FROM voices WHERE service_url = ? AND language = ?",
-                (service_url, language or ""),
-            ).fetchone()
-        if row is None:
-            return None
-        try:
-            voices = json.loads(row[0])
-        except ValueError:
-            voices = None
-        if not isinstance(voices, list) or not all(isinstance(v, dict) for v in voices):
-            log.warning("the cached voice list of %s is damaged; ignored", service_url)
-            return None
-        return voices, _datetime(row[1])
-
 
 __all__ = [
-    "DEFAULT_FILE_NAME",
     "FIRST_CHECK_SECONDS",
     "INTERRUPTED_ERROR",
-    "SCHEMA_VERSION",
-    "STATUS_RANK",
-    "STATUS_RANK_SQL",
-    "UNFINISHED",
-    "LocalStatus",
-    "Status",
-    "StoreError",
     "TaskOrder",
     "TaskRecord",
     "TaskStore",
-    "avatar_label",
-    "canonical_json",
-    "derived_columns",
+    "insert_task",
     "like_pattern",
-    "parse_status",
-    "payload_hash",
-    "payload_mode",
 ]
