@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 from test_downloads import FlakyServer, FullBacklog
 
-from avatar_desktop.cli import EXIT_CODES
+from avatar_desktop.cli import Exit
 from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_PORT
 from avatar_desktop.core.db import Database, canonical_json
@@ -153,8 +153,8 @@ def row(n: int) -> str:
 def test_help_documents_the_commands_and_every_exit_code():
     result = cli("--help")
     assert result.code == 0
-    for code, meaning in EXIT_CODES.items():
-        assert f"  {code:<4} {meaning.split()[0]}" in result.out
+    for code in Exit:
+        assert f"  {code.value:<4} {code.meaning.split()[0]}" in result.out
     for needed in ("refused", "outcome_unknown", "--timeout", "token"):
         assert needed in result.out
     for synopsis in (
@@ -169,7 +169,7 @@ def test_help_documents_the_commands_and_every_exit_code():
     ):
         assert synopsis in result.out
     assert "exit codes" in cli("queue", "send", "--help").out
-    assert EXIT_CODES[6].startswith("tasks download: the result link has expired")
+    assert Exit(6).meaning.startswith("tasks download: the result link has expired")
     for command_args, needed in (
         (["tasks", "download"], ("Exits 6", ".part", "Range", "Videos")),
         (["tasks", "show"], ("submitted_at", "links")),

@@ -9,7 +9,7 @@ the settings file); see :mod:`~avatar_desktop.cli.definition` for the commands a
 to stderr; the token is never printed.
 """
 
-from avatar_desktop.cli.exits import EXIT_CODES
+from avatar_desktop.cli.exits import Exit
 from avatar_desktop.cli.main import main, run
 
-__all__ = ["EXIT_CODES", "main", "run"]
+__all__ = ["Exit", "main", "run"]

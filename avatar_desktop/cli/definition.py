@@ -15,7 +15,7 @@ from avatar_desktop.cli.config import (
     cmd_config_set,
     cmd_config_unset,
 )
-from avatar_desktop.cli.exits import EXIT_CODES
+from avatar_desktop.cli.exits import Exit
 from avatar_desktop.cli.output import PROG
 from avatar_desktop.cli.queue import (
     cmd_queue_cancel,
@@ -128,9 +128,9 @@ commands:
 def _epilog(*, commands: bool = False) -> str:
     width = 78
     codes = []
-    for code, meaning in EXIT_CODES.items():
-        lines = textwrap.wrap(meaning, width - 7)
-        codes.append(f"  {code:<4} {lines[0]}")
+    for code in Exit:
+        lines = textwrap.wrap(code.meaning, width - 7)
+        codes.append(f"  {code.value:<4} {lines[0]}")
         codes.extend(f"       {line}" for line in lines[1:])
     about = textwrap.fill(
         "The service: --service URL for this run, --sandbox for the built-in sandbox, else the "

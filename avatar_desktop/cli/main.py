@@ -11,7 +11,7 @@ import sys
 from collections.abc import Callable, Sequence
 
 from avatar_desktop.cli.definition import build_parser
-from avatar_desktop.cli.exits import EXIT_FAILURE, EXIT_INTERRUPTED, CliExit
+from avatar_desktop.cli.exits import CliExit, Exit
 from avatar_desktop.cli.output import PROG, redactor, say, setup_streams
 from avatar_desktop.cli.session import Session
 from avatar_desktop.core.db import StoreError
@@ -54,19 +54,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         if verbose:
             log.exception("data file")
         say(redactor.text(str(exc)))
-        return EXIT_FAILURE
+        return Exit.FAILURE
     except KeyboardInterrupt:
         say("stopped by Ctrl+C.")
-        return EXIT_INTERRUPTED
+        return Exit.INTERRUPTED
     except BrokenPipeError:
         # The reader went away (`| head`): no traceback, and no second error at exit.
         with contextlib.suppress(OSError):
             os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return EXIT_FAILURE
+        return Exit.FAILURE
     except Exception as exc:
         if verbose:
             import traceback
 
             sys.stderr.write(redactor.text(traceback.format_exc()))
         say(redactor.text(f"unexpected failure: {type(exc).__name__}: {exc}"))
-        return EXIT_FAILURE
+        return Exit.FAILURE

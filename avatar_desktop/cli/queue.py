@@ -8,16 +8,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from avatar_desktop.cli.exits import (
-    EXIT_FAILURE,
-    EXIT_INTERRUPTED,
-    EXIT_NEEDS_USER,
-    EXIT_OK,
-    EXIT_TOKEN,
-    EXIT_UNREACHABLE,
-    EXIT_USAGE,
-    CliExit,
-)
+from avatar_desktop.cli.exits import CliExit, Exit
 from avatar_desktop.cli.output import emit_json, local_time, out, print_lock, row_note, say, table
 from avatar_desktop.cli.session import Session
 from avatar_desktop.core.delivery import Decision, RunStop, Sender, SendOutcome, send_due
@@ -38,12 +29,12 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
     try:
         report = read_file(path)
     except OSError as exc:
-        raise CliExit(EXIT_USAGE, f"cannot read {path}: {exc.strerror or exc}") from None
+        raise CliExit(Exit.USAGE, f"cannot read {path}: {exc.strerror or exc}") from None
     for note in report.notes:
         say(f"{path.name}: {note}")
     if report.file_problem is not None:
         say(f"{path.name}: {report.file_problem}")
-        raise CliExit(EXIT_USAGE, "Nothing was queued: the file cannot be imported.")
+        raise CliExit(Exit.USAGE, "Nothing was queued: the file cannot be imported.")
     if report.unknown_columns:
         say(f"{path.name}: unknown column(s) ignored: {', '.join(report.unknown_columns)}")
 
@@ -77,23 +68,23 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
     counts = f"{duplicates} duplicate(s) skipped, {invalid} invalid row(s)"
     if args.dry_run:
         out(f"Dry run: {len(new)} item(s) would be queued for {url}; {counts}. Nothing changed.")
-        return EXIT_USAGE if invalid or unconsented else EXIT_OK
+        return Exit.USAGE if invalid or unconsented else Exit.OK
     if unconsented:
         raise CliExit(
-            EXIT_USAGE,
+            Exit.USAGE,
             f"Nothing was queued: {len(unconsented)} row(s) clone a voice from a sample with no "
             "consent on record. If each speaker agreed to having their voice cloned, import "
             "again with --consent.",
         )
     if invalid and not args.skip_invalid:
         raise CliExit(
-            EXIT_USAGE,
+            Exit.USAGE,
             f"Nothing was queued: {invalid} of {len(report.rows)} row(s) are invalid. Fix them, "
             "or pass --skip-invalid to queue the valid rows only.",
         )
     if not report.rows:
         out(f"{path.name} has no rows; nothing was queued.")
-        return EXIT_OK
+        return Exit.OK
     ids = session.outbox.add_many(url, new) if new else []
     shown = ""
     if ids:
@@ -102,7 +93,7 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
     if ids:
         flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
         say(f"send them with: avatar-cli {flag}queue send")
-    return EXIT_OK
+    return Exit.OK
 
 
 def _item_line(item: OutboxItem) -> list[str]:
@@ -122,14 +113,14 @@ def cmd_queue_list(session: Session, args: argparse.Namespace) -> int:
     items = session.outbox.items()
     if args.json:
         emit_json([item.to_json() for item in items])
-        return EXIT_OK
+        return Exit.OK
     if not items:
         say("the outbox is empty.")
-        return EXIT_OK
+        return Exit.OK
     header = ["ID", "STATE", "CREATED", "SERVICE", "TASK ID / REASON  [SOURCE]"]
     for line in table([header, *(_item_line(item) for item in items)]):
         out(line)
-    return EXIT_OK
+    return Exit.OK
 
 
 def _show_outcome(outcome: SendOutcome) -> None:
@@ -156,8 +147,8 @@ def _needs_user(session: Session, url: str) -> int:
             "outcome_unknown): see 'avatar-cli queue list', then 'queue retry ID', "
             "'queue cancel ID' or 'queue resolve ID'."
         )
-        return EXIT_NEEDS_USER
-    return EXIT_OK
+        return Exit.NEEDS_USER
+    return Exit.OK
 
 
 def _confirm(count: int, url: str, sandbox: bool) -> bool:
@@ -220,7 +211,7 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     sandbox = target.config.sandbox
     if needs_confirmation(count) and not args.yes and not _confirm(count, url, sandbox):
         raise CliExit(
-            EXIT_USAGE,
+            Exit.USAGE,
             f"{count} items would be sent to {url} and each accepted one is billed; nothing was "
             "sent. Pass --yes to send them.",
         )
@@ -260,7 +251,7 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
                 f"written: note the task id; later run 'avatar-cli queue resolve {item_id} "
                 f"--task-id {task_id}'."
             )
-        raise CliExit(EXIT_FAILURE, "Some accepted jobs could not be written to the data file.")
+        raise CliExit(Exit.FAILURE, "Some accepted jobs could not be written to the data file.")
 
     done = report.by(Decision.SUBMITTED)
     counts = outbox.counts(url)
@@ -271,20 +262,20 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     )
     if report.stopped is RunStop.TOKEN_REFUSED:
         raise CliExit(
-            EXIT_TOKEN,
+            Exit.TOKEN,
             "The service did not accept the API token; the items are queued again and nothing "
             f"was lost. Check the token ({ENV_VAR}, or File → API token… in the window).",
         )
     if report.stopped is RunStop.UNREACHABLE:
         raise CliExit(
-            EXIT_UNREACHABLE,
+            Exit.UNREACHABLE,
             f"Could not reach {url}; the items wait and nothing was lost. Run 'queue send' "
             "again when the service is reachable.",
         )
     if report.stopped is RunStop.QUOTA:
         say("the account's balance is used up: the run stopped. Top it up, then send again.")
     if report.stopped is RunStop.CANCELLED:
-        raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C; the items not sent yet wait.")
+        raise CliExit(Exit.INTERRUPTED, "Stopped by Ctrl+C; the items not sent yet wait.")
     if counts[ItemState.RETRY_WAIT] and not args.wait:
         say("items waiting to retry go with the next 'queue send' (or use --wait).")
     return _needs_user(session, url)
@@ -293,9 +284,9 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
 def _change_refused(session: Session, item_id: int, action: str, allowed: str) -> CliExit:
     item = session.outbox.get(item_id)
     if item is None:
-        return CliExit(EXIT_USAGE, f"There is no outbox item {item_id}.")
+        return CliExit(Exit.USAGE, f"There is no outbox item {item_id}.")
     return CliExit(
-        EXIT_USAGE,
+        Exit.USAGE,
         f"Item {item_id} is {item.state.value}; only {allowed} items can be {action}.",
     )
 
@@ -306,7 +297,7 @@ def cmd_queue_cancel(session: Session, args: argparse.Namespace) -> int:
             session, args.id, "cancelled", "queued, retry_wait, refused or outcome_unknown"
         )
     out(f"item {args.id}: cancelled")
-    return EXIT_OK
+    return Exit.OK
 
 
 def cmd_queue_retry(session: Session, args: argparse.Namespace) -> int:
@@ -319,7 +310,7 @@ def cmd_queue_retry(session: Session, args: argparse.Namespace) -> int:
             "its earlier send may have created a job (and been billed); the next 'queue send' "
             "sends it again."
         )
-    return EXIT_OK
+    return Exit.OK
 
 
 def cmd_queue_move(session: Session, args: argparse.Namespace) -> int:
@@ -346,22 +337,22 @@ def cmd_queue_move(session: Session, args: argparse.Namespace) -> int:
             )
         else:
             message = f"There is no outbox item {args.id}."
-        raise CliExit(EXIT_USAGE, message) from None
+        raise CliExit(Exit.USAGE, message) from None
     out(f"item {args.id}: moved to {url}")
     flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
     billed = "" if target.config.sandbox else " (and billed there)"
     say(f"the next 'avatar-cli {flag}queue send' sends it{billed}.")
-    return EXIT_OK
+    return Exit.OK
 
 
 def cmd_queue_resolve(session: Session, args: argparse.Namespace) -> int:
     outbox = session.outbox
     item = outbox.get(args.id)
     if item is None:
-        raise CliExit(EXIT_USAGE, f"There is no outbox item {args.id}.")
+        raise CliExit(Exit.USAGE, f"There is no outbox item {args.id}.")
     if item.state is not ItemState.OUTCOME_UNKNOWN:
         raise CliExit(
-            EXIT_USAGE,
+            Exit.USAGE,
             f"Item {args.id} is {item.state.value}; only outcome_unknown items are resolved "
             "('queue cancel' or 'queue retry' handle the others).",
         )
@@ -369,10 +360,10 @@ def cmd_queue_resolve(session: Session, args: argparse.Namespace) -> int:
         if not outbox.cancel(args.id):
             raise _change_refused(session, args.id, "discarded", "outcome_unknown")
         out(f"item {args.id}: cancelled")
-        return EXIT_OK
+        return Exit.OK
     task_id: str = args.task_id
     if outbox.resolve_submitted(args.id, task_id) is None:
         raise _change_refused(session, args.id, "resolved", "outcome_unknown")
     out(f"item {args.id}: submitted, task {task_id}")
     say("'avatar-cli tasks refresh' asks the service about it.")
-    return EXIT_OK
+    return Exit.OK

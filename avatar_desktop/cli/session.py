@@ -16,7 +16,7 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from avatar_desktop.cli.exits import EXIT_INTERRUPTED, EXIT_TOKEN, EXIT_USAGE, CliExit
+from avatar_desktop.cli.exits import CliExit, Exit
 from avatar_desktop.cli.output import redactor, say
 from avatar_desktop.core.config import (
     SANDBOX_PORT,
@@ -128,7 +128,7 @@ class Session:
                 token, _source = TokenVault().load()
             except SecretStoreError as exc:
                 if os.environ.get(ENV_VAR):
-                    raise CliExit(EXIT_TOKEN, exc.user_message) from None
+                    raise CliExit(Exit.TOKEN, exc.user_message) from None
                 self._token = (None, exc.user_message)
             else:
                 self._token = (token, None)
@@ -147,7 +147,7 @@ class Session:
             return SANDBOX_TOKEN
         detail = f" ({problem})" if problem else ""
         raise CliExit(
-            EXIT_TOKEN,
+            Exit.TOKEN,
             f"There is no API token{detail}. Set the environment variable {ENV_VAR}, or save "
             "the token from the window (File → API token…), then try again.",
         )
@@ -177,7 +177,7 @@ class Session:
             token, _problem = self._stored_token()
             if not token:
                 raise CliExit(
-                    EXIT_USAGE,
+                    Exit.USAGE,
                     "No service is chosen yet and there is no API token. Pass --sandbox to use "
                     f"the built-in sandbox, or set a token ({ENV_VAR}, or File → API token… in "
                     "the window) to use the official service.",
@@ -258,7 +258,7 @@ class Session:
                 say(at_once)
                 sys.stdout.flush()
                 sys.stderr.flush()
-                os._exit(EXIT_INTERRUPTED)
+                os._exit(Exit.INTERRUPTED)
             self.stop.set()
             say(f"stopping: {what} (Ctrl+C again to quit at once)")
 

@@ -10,17 +10,7 @@ from pathlib import Path
 
 import requests
 
-from avatar_desktop.cli.exits import (
-    EXIT_FAILURE,
-    EXIT_INTERRUPTED,
-    EXIT_LINK_EXPIRED,
-    EXIT_OK,
-    EXIT_TIMEOUT,
-    EXIT_TOKEN,
-    EXIT_UNREACHABLE,
-    EXIT_USAGE,
-    CliExit,
-)
+from avatar_desktop.cli.exits import CliExit, Exit
 from avatar_desktop.cli.output import (
     DownloadProgress,
     emit_json,
@@ -71,10 +61,10 @@ def cmd_tasks_list(session: Session, args: argparse.Namespace) -> int:
     records = [found[row_id] for row_id in row_ids if row_id in found]
     if args.json:
         emit_json([task_json(record) for record in records])
-        return EXIT_OK
+        return Exit.OK
     if not records:
         say("the task list is empty.")
-        return EXIT_OK
+        return Exit.OK
     header = ["TASK ID", "STATUS", "PROGRESS", "CREATED", "SERVICE", "VIDEO / REASON"]
     rows = [
         [
@@ -89,7 +79,7 @@ def cmd_tasks_list(session: Session, args: argparse.Namespace) -> int:
     ]
     for line in table([header, *rows]):
         out(line)
-    return EXIT_OK
+    return Exit.OK
 
 
 def _not_final(store: TaskStore, url: str, count: int) -> str:
@@ -176,10 +166,10 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
         end_bars()
         files_checked = True
         if session.stop.is_set():
-            raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C; a .part file stays for a resume.")
+            raise CliExit(Exit.INTERRUPTED, "Stopped by Ctrl+C; a .part file stays for a resume.")
         if not complete:
             raise CliExit(
-                EXIT_TIMEOUT,
+                Exit.TIMEOUT,
                 "--timeout ran out while finished videos were being saved (a .part file stays "
                 "for the next run).",
             )
@@ -207,14 +197,14 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
             if not store.pending_task_ids(url, limit=1):
                 keep()
                 say(f"every task of {url} is final.")
-                return EXIT_OK
+                return Exit.OK
             if expired():
                 left = len(store.pending_task_ids(url, limit=_ALL_TASKS))
-                raise CliExit(EXIT_TIMEOUT, f"--timeout ran out: {_not_final(store, url, left)}.")
+                raise CliExit(Exit.TIMEOUT, f"--timeout ran out: {_not_final(store, url, left)}.")
             if not args.wait and asked_once and not follower.asked:
                 left = len(store.pending_task_ids(url, limit=_ALL_TASKS))
                 say(f"{_not_final(store, url, left)}.")
-                return EXIT_OK
+                return Exit.OK
             items = follower.next_round()
             if not items:
                 wait = follower.wait_seconds()
@@ -222,7 +212,7 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
                     wait = min(wait, max(0.0, deadline - time.monotonic()))
                 session.stop.wait(min(max(wait, 0.05), _REFRESH_NAP_SECONDS))
                 if session.stop.is_set():
-                    raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
+                    raise CliExit(Exit.INTERRUPTED, "Stopped by Ctrl+C.")
                 continue
             round_ = follower.run_round(
                 client,
@@ -233,26 +223,26 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
             state = follower.round_finished(round_)
             asked_once = True
             if session.stop.is_set():
-                raise CliExit(EXIT_INTERRUPTED, "Stopped by Ctrl+C.")
+                raise CliExit(Exit.INTERRUPTED, "Stopped by Ctrl+C.")
             keep()
             keep()
             error = round_.stopped_by
             if state is FollowState.TOKEN_REFUSED:
                 raise CliExit(
-                    EXIT_TOKEN,
+                    Exit.TOKEN,
                     f"The service did not accept the API token: {error} Check the token "
                     f"({ENV_VAR}, or File → API token… in the window).",
                 )
             if isinstance(error, NetworkError):
-                raise CliExit(EXIT_UNREACHABLE, f"Could not reach {url}: {error}")
+                raise CliExit(Exit.UNREACHABLE, f"Could not reach {url}: {error}")
             if error is not None:
                 if not args.wait:
                     kind = "asked to wait" if isinstance(error, RateLimited) else "had a problem"
-                    raise CliExit(EXIT_UNREACHABLE, f"The service {kind}: {error} Try again later.")
+                    raise CliExit(Exit.UNREACHABLE, f"The service {kind}: {error} Try again later.")
                 say(f"the service {url} is busy; asking again later.")
             if not args.wait and len(round_.answers) < len(items) and expired():
                 raise CliExit(
-                    EXIT_TIMEOUT, f"--timeout ran out before every task of {url} was asked about."
+                    Exit.TIMEOUT, f"--timeout ran out before every task of {url} was asked about."
                 )
 
 
@@ -279,7 +269,7 @@ def _find_task(session: Session, task_id: str) -> TaskRecord:
     record = session.tasks.find(task_id)
     if record is None:
         raise CliExit(
-            EXIT_USAGE,
+            Exit.USAGE,
             f"Task {task_id} is not in the task list ('avatar-cli tasks list' shows them; "
             f"'avatar-cli tasks add {task_id}' adds a task made elsewhere).",
         )
@@ -293,7 +283,7 @@ def cmd_tasks_add(session: Session, args: argparse.Namespace) -> int:
 
     def already(record: TaskRecord) -> CliExit:
         return CliExit(
-            EXIT_USAGE,
+            Exit.USAGE,
             f"Task {task_id} is already in the task list (for {record.service_url}); nothing "
             f"was changed. 'avatar-cli tasks show {task_id}' shows it.",
         )
@@ -311,7 +301,7 @@ def cmd_tasks_add(session: Session, args: argparse.Namespace) -> int:
     out(f"task {task_id}: added for {url}")
     flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
     say(f"'avatar-cli {flag}tasks refresh' asks the service about it.")
-    return EXIT_OK
+    return Exit.OK
 
 
 def _status_words(record: TaskRecord) -> str:
@@ -387,10 +377,10 @@ def cmd_tasks_show(session: Session, args: argparse.Namespace) -> int:
     record = _find_task(session, args.task_id)
     if args.json:
         emit_json(task_detail_json(record))
-        return EXIT_OK
+        return Exit.OK
     for line in task_details(record):
         out(line)
-    return EXIT_OK
+    return Exit.OK
 
 
 def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
@@ -400,7 +390,7 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
     status = record.status.value
     if not record.is_final:
         raise CliExit(
-            EXIT_USAGE,
+            Exit.USAGE,
             f"Task {task_id} is {_status_words(record)}: it has no video yet. "
             "'avatar-cli tasks refresh --wait' follows it to the end.",
         )
@@ -409,9 +399,9 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
     if url is None:
         if not links:
             reason = f": {plain(record.fail_reason)}" if record.fail_reason else ""
-            raise CliExit(EXIT_USAGE, f"Task {task_id} is {status}; it has no video{reason}.")
+            raise CliExit(Exit.USAGE, f"Task {task_id} is {status}; it has no video{reason}.")
         raise CliExit(
-            EXIT_USAGE,
+            Exit.USAGE,
             f"Task {task_id} has no {variant} video; it has: {', '.join(links)} "
             "(--variant chooses).",
         )
@@ -422,12 +412,12 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise CliExit(
-            EXIT_USAGE, f"Cannot use the folder {folder}: {exc.strerror or exc}"
+            Exit.USAGE, f"Cannot use the folder {folder}: {exc.strerror or exc}"
         ) from None
     owner_id = session.owner.owner_id
     if not keeping.claim_download(session.tasks, record.row_id, owner_id, session.is_alive):
         raise CliExit(
-            EXIT_UNREACHABLE,
+            Exit.UNREACHABLE,
             f"Another program (the window, or another avatar-cli run) is saving the video of "
             f"task {task_id} right now; try again when it has finished.",
         )
@@ -437,7 +427,7 @@ def cmd_tasks_download(session: Session, args: argparse.Namespace) -> int:
     finally:
         keeping.release(session.tasks, record.row_id, owner_id)
     out(str(saved))
-    return EXIT_OK
+    return Exit.OK
 
 
 def _fetch_video(
@@ -466,25 +456,25 @@ def _fetch_video(
             shown.end()
             keeping.record_expired(session.tasks, record.row_id, url)
             raise CliExit(
-                EXIT_LINK_EXPIRED,
+                Exit.LINK_EXPIRED,
                 f"The {variant} link of task {task_id} has expired or is gone: the server no "
                 "longer serves this video (403, 404 or 410).",
             ) from None
         except DownloadCancelled:
             shown.end()
             raise CliExit(
-                EXIT_INTERRUPTED,
+                Exit.INTERRUPTED,
                 f"Stopped by Ctrl+C; {part} stays: the same command resumes from it.",
             ) from None
         except (DownloadError, requests.RequestException) as exc:
             shown.end()
             raise CliExit(
-                EXIT_UNREACHABLE, f"The video of task {task_id} could not be downloaded: {exc}"
+                Exit.UNREACHABLE, f"The video of task {task_id} could not be downloaded: {exc}"
             ) from None
         except OSError as exc:
             shown.end()
             raise CliExit(
-                EXIT_FAILURE, f"Could not write {destination}: {exc.strerror or exc}"
+                Exit.FAILURE, f"Could not write {destination}: {exc.strerror or exc}"
             ) from None
     shown.end()
     return saved
@@ -497,7 +487,7 @@ def cmd_tasks_export(session: Session, args: argparse.Namespace) -> int:
     try:
         count = export_tasks(records, path)
     except OSError as exc:
-        raise CliExit(EXIT_USAGE, f"Cannot write {path}: {exc.strerror or exc}") from None
+        raise CliExit(Exit.USAGE, f"Cannot write {path}: {exc.strerror or exc}") from None
     which = f" ({', '.join(statuses)})" if statuses else ""
     out(f"Exported {count} task(s){which} to {path}")
-    return EXIT_OK
+    return Exit.OK
