@@ -19,6 +19,7 @@ import pytest
 from test_downloads import FlakyServer, FullBacklog
 
 from avatar_desktop.cli import Exit
+from avatar_desktop.cli.definition import CLI, summary
 from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_PORT
 from avatar_desktop.core.db import Database, canonical_json
@@ -155,6 +156,7 @@ def test_help_documents_the_commands_and_every_exit_code():
     assert result.code == 0
     for code in Exit:
         assert f"  {code.value:<4} {code.meaning.split()[0]}" in result.out
+    assert "\ncommands:\n" + "".join(f"  {line}\n" for line in summary()) in result.out
     for needed in ("refused", "outcome_unknown", "--timeout", "token"):
         assert needed in result.out
     for synopsis in (
@@ -180,6 +182,19 @@ def test_help_documents_the_commands_and_every_exit_code():
         text = " ".join(cli(*command_args, "--help").out.split())
         for word in needed:
             assert word in text, (command_args, word)
+
+
+def test_the_readme_shows_the_generated_usage_summary_and_exit_codes():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("\n```\navatar-cli ", 1)[1].split("\n```", 1)[0]
+    common = " ".join(spec.usage for spec in CLI.common)
+    assert f"avatar-cli {block}".splitlines() == [
+        f"avatar-cli {common} COMMAND",
+        *(f"  {line}" for line in summary()),
+    ]
+    assert "queue send [--wait] [--yes] [--concurrency N]" in summary()
+    table = readme.split("| exit code | meaning |\n| --- | --- |\n", 1)[1].split("\n\n", 1)[0]
+    assert table.splitlines() == [f"| {code.value} | {code.meaning} |" for code in Exit]
 
 
 def test_the_console_script_is_installed():
