@@ -30,7 +30,7 @@ from avatar_desktop.cli.queue import (
     cmd_queue_retry,
     cmd_queue_send,
 )
-from avatar_desktop.cli.session import DEFAULT_CONCURRENCY, MAX_CONCURRENCY, Session
+from avatar_desktop.cli.session import Session
 from avatar_desktop.cli.tasks import (
     STATUS_NAMES,
     cmd_tasks_add,
@@ -44,7 +44,7 @@ from avatar_desktop.core.delivery import CONFIRM_ABOVE
 from avatar_desktop.core.downloads import VARIANTS
 from avatar_desktop.core.request import TASK_ID_RULE, InvalidTaskId, valid_task_id
 from avatar_desktop.core.service import BaseUrlError, normalize_base_url
-from avatar_desktop.core.settings import CONFIG_KEYS
+from avatar_desktop.core.settings import CONCURRENCY_RANGE, CONFIG_KEYS
 from avatar_desktop.core.task_export import CSV_COLUMNS, format_for
 from avatar_desktop.core.vault import ENV_VAR
 
@@ -56,13 +56,17 @@ def _service_url(value: str) -> str:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 
+_FEWEST, _MOST = CONCURRENCY_RANGE
+"""How many items ``queue send --concurrency`` may send at a time (the settings' rule)."""
+
+
 def _concurrency(value: str) -> int:
     try:
         number = int(value)
     except ValueError:
         number = 0
-    if not 1 <= number <= MAX_CONCURRENCY:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 1 to {MAX_CONCURRENCY}")
+    if not _FEWEST <= number <= _MOST:
+        raise argparse.ArgumentTypeError(f"must be a whole number from {_FEWEST} to {_MOST}")
     return number
 
 
@@ -280,8 +284,8 @@ CLI = CommandLine(
                             metavar="N",
                             type=_concurrency,
                             default=None,
-                            help=f"items sent at a time, 1 to {MAX_CONCURRENCY} (default: the "
-                            f"window's setting, {DEFAULT_CONCURRENCY} unless changed)",
+                            help=f"items sent at a time, {_FEWEST} to {_MOST} (default: the "
+                            "window's setting, 2 unless changed)",
                         ),
                     ),
                 ),

@@ -91,8 +91,7 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
         shown = f" (item {ids[0]})" if len(ids) == 1 else f" (items {ids[0]}–{ids[-1]})"
     out(f"Queued {len(ids)} item(s) for {url}{shown}; {counts}.")
     if ids:
-        flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
-        say(f"send them with: avatar-cli {flag}queue send")
+        say(f"send them with: avatar-cli {session.service_options(url)}queue send")
     return Exit.OK
 
 
@@ -187,7 +186,7 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     token = session.token(target)
     url = target.url
     outbox = session.outbox
-    concurrency = args.concurrency or session.default_concurrency()
+    concurrency = args.concurrency or session.settings.send_concurrency
     # Exactly these items may go in this run (what the user agreed to); items queued while it
     # runs wait for the next one.
     if args.wait:
@@ -339,9 +338,8 @@ def cmd_queue_move(session: Session, args: argparse.Namespace) -> int:
             message = f"There is no outbox item {args.id}."
         raise CliExit(Exit.USAGE, message) from None
     out(f"item {args.id}: moved to {url}")
-    flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
     billed = "" if target.config.sandbox else " (and billed there)"
-    say(f"the next 'avatar-cli {flag}queue send' sends it{billed}.")
+    say(f"the next 'avatar-cli {session.service_options(url)}queue send' sends it{billed}.")
     return Exit.OK
 
 

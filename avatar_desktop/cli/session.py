@@ -41,9 +41,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger("avatar_desktop.cli")
 
-DEFAULT_CONCURRENCY = 2
-MAX_CONCURRENCY = 8
-
 
 @dataclasses.dataclass(frozen=True)
 class Target:
@@ -208,9 +205,12 @@ class Session:
         self._sandbox = sandbox
         return url
 
-    def default_concurrency(self) -> int:
-        """The window's setting (1..8; :data:`DEFAULT_CONCURRENCY` until it is changed)."""
-        return min(max(self.settings.send_concurrency, 1), MAX_CONCURRENCY)
+    def service_options(self, url: str) -> str:
+        """This run's choice of service as options to repeat in a suggested command:
+        ``--sandbox ``, ``--service URL `` or nothing (the settings')."""
+        if self.args.sandbox:
+            return "--sandbox "
+        return f"--service {url} " if self.args.service else ""
 
     def is_alive(self, owner_id: str | None) -> bool:
         """Whether the process ``owner_id`` (of a claim) still runs."""

@@ -299,8 +299,7 @@ def cmd_tasks_add(session: Session, args: argparse.Namespace) -> int:
             raise already(existing) from None
         raise
     out(f"task {task_id}: added for {url}")
-    flag = "--sandbox " if args.sandbox else f"--service {url} " if args.service else ""
-    say(f"'avatar-cli {flag}tasks refresh' asks the service about it.")
+    say(f"'avatar-cli {session.service_options(url)}tasks refresh' asks the service about it.")
     return Exit.OK
 
 
