@@ -18,7 +18,8 @@ from pathlib import Path
 import pytest
 from test_downloads import FlakyServer, FullBacklog
 
-from avatar_desktop.cli import EXIT_CODES
+from avatar_desktop.cli import Exit
+from avatar_desktop.cli.definition import CLI, summary
 from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.config import SANDBOX_PORT
 from avatar_desktop.core.downloads import part_path
@@ -154,8 +155,9 @@ def row(n: int) -> str:
 def test_help_documents_the_commands_and_every_exit_code():
     result = cli("--help")
     assert result.code == 0
-    for code, meaning in EXIT_CODES.items():
-        assert f"  {code:<4} {meaning.split()[0]}" in result.out
+    for code in Exit:
+        assert f"  {code.value:<4} {code.meaning.split()[0]}" in result.out
+    assert "\ncommands:\n" + "".join(f"  {line}\n" for line in summary()) in result.out
     for needed in ("refused", "outcome_unknown", "--timeout", "token"):
         assert needed in result.out
     for synopsis in (
@@ -170,7 +172,7 @@ def test_help_documents_the_commands_and_every_exit_code():
     ):
         assert synopsis in result.out
     assert "exit codes" in cli("queue", "send", "--help").out
-    assert EXIT_CODES[6].startswith("tasks download: the result link has expired")
+    assert Exit(6).meaning.startswith("tasks download: the result link has expired")
     for command_args, needed in (
         (["tasks", "download"], ("Exits 6", ".part", "Range", "Videos")),
         (["tasks", "show"], ("submitted_at", "links")),
@@ -181,6 +183,19 @@ def test_help_documents_the_commands_and_every_exit_code():
         text = " ".join(cli(*command_args, "--help").out.split())
         for word in needed:
             assert word in text, (command_args, word)
+
+
+def test_the_readme_shows_the_generated_usage_summary_and_exit_codes():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("\n```\navatar-cli ", 1)[1].split("\n```", 1)[0]
+    common = " ".join(spec.usage for spec in CLI.common)
+    assert f"avatar-cli {block}".splitlines() == [
+        f"avatar-cli {common} COMMAND",
+        *(f"  {line}" for line in summary()),
+    ]
+    assert "queue send [--wait] [--yes] [--concurrency N]" in summary()
+    table = readme.split("| exit code | meaning |\n| --- | --- |\n", 1)[1].split("\n\n", 1)[0]
+    assert table.splitlines() == [f"| {code.value} | {code.meaning} |" for code in Exit]
 
 
 def test_the_console_script_is_installed():
