@@ -79,6 +79,7 @@ import enum
 import io
 import json
 import re
+import stat
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -169,6 +170,7 @@ class ImportFormat(enum.StrEnum):
 class FileProblemKind(enum.StrEnum):
     """Why a whole file cannot be imported; the UI translates by this kind."""
 
+    NOT_A_FILE = "not_a_file"
     TOO_LARGE = "too_large"
     SPREADSHEET = "spreadsheet"
     NOT_TEXT = "not_text"
@@ -176,6 +178,7 @@ class FileProblemKind(enum.StrEnum):
     MISSING_COLUMN = "missing_column"
     DUPLICATE_COLUMN = "duplicate_column"
     BROKEN_QUOTES = "broken_quotes"
+    VALUE_TOO_LONG = "value_too_long"
     NOT_JSON = "not_json"
     NOT_AN_ARRAY = "not_an_array"
 
@@ -200,6 +203,7 @@ class RowIssueKind(enum.StrEnum):
     FIELD_NOT_FOR_MODE = "field_not_for_mode"
     EXTRA_VALUES = "extra_values"
     BAD_QUOTES = "bad_quotes"
+    VALUE_TOO_LONG = "value_too_long"
     NOT_JSON = "not_json"
     NOT_AN_OBJECT = "not_an_object"
 
@@ -275,6 +279,13 @@ class ImportReport:
 def read_file(path: Path) -> ImportReport:
     """Read and validate a file of requests. Bad content never raises; ``OSError`` may."""
     fmt = _SUFFIXES.get(path.suffix.lower())
+    if not stat.S_ISREG(path.stat().st_mode):  # a pipe would block, a device never end
+        return _failed(
+            fmt or ImportFormat.CSV,
+            FileProblemKind.NOT_A_FILE,
+            "this is not a file but a folder, a device or a pipe; choose a CSV, JSON or JSON "
+            "Lines file",
+        )
     with path.open("rb") as handle:
         data = handle.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
@@ -376,12 +387,12 @@ def parse_csv(text: str) -> ImportReport:
     header: list[str] | None = None
     header_line = 0
     for line, end, cells, error in records:
-        if line == hint_line or _is_blank(cells):
+        if line == hint_line:
             continue
         if error is not None:
-            return _failed(
-                fmt, FileProblemKind.BROKEN_QUOTES, _quote_message(error, line, end), line
-            )
+            return _failed(fmt, _file_problem_kind(error), _quote_message(error, line, end), line)
+        if _is_blank(cells):
+            continue
         header, header_line = cells, line
         break
     if header is None:
@@ -480,7 +491,10 @@ def _sniff_delimiter(text: str) -> tuple[str, int]:
             return hint.group(1), number
         best, best_count = ",", 0
         for delimiter in (",", ";", "\t"):
-            cells = next(csv.reader([line], delimiter=delimiter), [])
+            try:
+                cells = next(csv.reader([line], delimiter=delimiter), [])
+            except csv.Error:  # a value over the field limit: the reader says where, later
+                cells = []
             count = sum(_normalize(cell) in CSV_COLUMNS for cell in cells)
             if count > best_count:
                 best, best_count = delimiter, count
@@ -507,7 +521,24 @@ def _suggestions(unknown: list[str], columns: Mapping[str, int]) -> dict[str, st
     return found
 
 
+def _too_long(error: csv.Error) -> bool:
+    return "field larger than field limit" in str(error)
+
+
+def _file_problem_kind(error: csv.Error) -> FileProblemKind:
+    return FileProblemKind.VALUE_TOO_LONG if _too_long(error) else FileProblemKind.BROKEN_QUOTES
+
+
+def _too_long_message() -> str:
+    return (
+        f"a value is longer than {csv.field_size_limit():,} characters, the longest a cell may "
+        "be; check that the file is a CSV file of jobs"
+    )
+
+
 def _quote_message(error: csv.Error, line: int, end: int) -> str:
+    if _too_long(error):
+        return _too_long_message()
     if end > line:
         return (
             f"a quoted value starting on this line is not closed properly ({error}), so lines "
@@ -517,6 +548,8 @@ def _quote_message(error: csv.Error, line: int, end: int) -> str:
 
 
 def _bad_quotes(error: csv.Error) -> RowIssue:
+    if _too_long(error):
+        return RowIssue(RowIssueKind.VALUE_TOO_LONG, "", _too_long_message())
     return RowIssue(
         RowIssueKind.BAD_QUOTES,
         "",

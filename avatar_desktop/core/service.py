@@ -238,8 +238,11 @@ def normalize_base_url(base_url: str) -> str:
     try:
         parts = urlsplit(url)
         host = parts.hostname
+        parts.port  # noqa: B018 - raises for a port that is not a number from 0 to 65535
     except ValueError as exc:
-        raise BaseUrlError(f"Not a valid address: {base_url!r}") from exc
+        raise BaseUrlError(f"Not a valid address: {base_url!r} ({exc})") from exc
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        raise BaseUrlError(f"Not a valid address (spaces or control characters): {base_url!r}")
     if parts.scheme not in ("http", "https") or not host:
         raise BaseUrlError(
             f"The service address must start with https:// and name a host: {base_url!r}"

@@ -61,6 +61,9 @@ def issue_text(issue: RowIssue) -> str:
         RowIssueKind.BAD_QUOTES: QCoreApplication.translate(
             "ImportDialog", "Quotes that do not match."
         ),
+        RowIssueKind.VALUE_TOO_LONG: QCoreApplication.translate(
+            "ImportDialog", "A value is far too long for a cell (is this a CSV file of jobs?)."
+        ),
         RowIssueKind.NOT_JSON: QCoreApplication.translate("ImportDialog", "Not valid JSON."),
         RowIssueKind.NOT_AN_OBJECT: QCoreApplication.translate(
             "ImportDialog", "Not a JSON object (a request body)."
@@ -97,6 +100,9 @@ def file_problem_text(problem: FileProblem) -> str:
         FileProblemKind.NOT_TEXT: QCoreApplication.translate(
             "ImportDialog", "The file is not text (CSV, JSON or JSON Lines)."
         ),
+        FileProblemKind.NOT_A_FILE: QCoreApplication.translate(
+            "ImportDialog", "This is a folder, a device or a pipe, not a file."
+        ),
         FileProblemKind.EMPTY: QCoreApplication.translate("ImportDialog", "The file is empty."),
         FileProblemKind.MISSING_COLUMN: QCoreApplication.translate(
             "ImportDialog", "A required column is missing."
@@ -106,6 +112,9 @@ def file_problem_text(problem: FileProblem) -> str:
         ),
         FileProblemKind.BROKEN_QUOTES: QCoreApplication.translate(
             "ImportDialog", "A quoted value never ends; rows after it are lost."
+        ),
+        FileProblemKind.VALUE_TOO_LONG: QCoreApplication.translate(
+            "ImportDialog", "A value is far too long for a cell (is this a CSV file of jobs?)."
         ),
         FileProblemKind.NOT_JSON: QCoreApplication.translate(
             "ImportDialog", "The file is not valid JSON."

@@ -456,7 +456,7 @@ class OutboxController(QObject):
         from avatar_desktop.core.submission import screen
         from avatar_desktop.core.transfer import is_export, read_export
 
-        if path.suffix.lower() == ".json":
+        if path.suffix.lower() == ".json" and path.is_file():  # never a pipe: it would block
             try:
                 data = json.loads(path.read_text(encoding="utf-8-sig"))
             except (UnicodeDecodeError, ValueError, OSError):

@@ -691,73 +691,84 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/import_dialog.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="116"/>
+        <source>A value is far too long for a cell (is this a CSV file of jobs?).</source>
+        <translation>某个值过长，超出单元格的上限（这是任务的 CSV 文件吗？）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="67"/>
         <source>Not valid JSON.</source>
         <translation>不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="68"/>
         <source>Not a JSON object (a request body).</source>
         <translation>不是 JSON 对象（即一个请求体）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="78"/>
         <source>%1: %2</source>
         <comment>a column and its problem</comment>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="86"/>
         <source>; </source>
         <comment>between a row&apos;s problems</comment>
         <translation>；</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="93"/>
         <source>The file is too large to import.</source>
         <translation>文件过大，无法导入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="96"/>
         <source>This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.</source>
         <translation>这是电子表格工作簿：请先将其另存为 CSV（UTF-8），再导入该 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="100"/>
         <source>The file is not text (CSV, JSON or JSON Lines).</source>
         <translation>该文件不是文本文件（CSV、JSON 或 JSON Lines）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="103"/>
+        <source>This is a folder, a device or a pipe, not a file.</source>
+        <translation>这是文件夹、设备或管道，不是文件。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="106"/>
         <source>The file is empty.</source>
         <translation>文件为空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="107"/>
         <source>A required column is missing.</source>
         <translation>缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="110"/>
         <source>A column appears twice.</source>
         <translation>有一列出现了两次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="113"/>
         <source>A quoted value never ends; rows after it are lost.</source>
         <translation>有一个带引号的值缺少结束引号，其后的各行都会丢失。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="119"/>
         <source>The file is not valid JSON.</source>
         <translation>该文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="122"/>
         <source>The JSON file must hold an array of request bodies.</source>
         <translation>JSON 文件必须包含一个由请求体组成的数组。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="128"/>
         <source>Line %1: </source>
         <translation>第 %1 行：</translation>
     </message>
@@ -765,72 +776,72 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="146"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="160"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="173"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="171"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="180"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="178"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="187"/>
         <source>%1 row(s) clone a voice from a sample with no consent on record: you are asked about them when you queue the jobs.</source>
         <translation>%1 行要从尚未记录同意的样本克隆声音：加入队列时会询问您。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="198"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="198"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="198"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="214"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="227"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="236"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="240"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="243"/>
         <source>Needs consent</source>
         <translation>需要同意</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="246"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/import_dialog.py" line="276"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
