@@ -11,13 +11,13 @@ from pathlib import Path
 import pytest
 
 from avatar_desktop.core.store import migrations
-from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.database import APPLICATION_ID, Database
 from avatar_desktop.core.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from avatar_desktop.core.store.schema import STATUS_RANK_SQL, derived_columns
 from avatar_desktop.core.store.tasks import TaskOrder
 
-# The schema (sqlite_master) of a file of version 4, as the app made it when the migrations were
-# frozen. A new migration adds its tables and indexes here.
+# The schema (sqlite_master) of a file of version 5, as the app made it when the migrations were
+# frozen (version 5 only set the application id). A new migration adds its tables and indexes here.
 EXPECTED_SCHEMA = [
     (
         "index",
@@ -248,7 +248,7 @@ def file_of_version(path: Path, version: int) -> None:
 
 
 def test_the_schema_version_counts_the_migrations():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 4
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 5
 
 
 def test_each_migration_in_turn_builds_todays_schema(tmp_path):
@@ -266,6 +266,7 @@ def test_a_file_of_any_version_is_migrated_to_todays_schema(tmp_path, version):
     conn = sqlite3.connect(path)
     try:
         assert conn.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
+        assert conn.execute("PRAGMA application_id").fetchone() == (APPLICATION_ID,)
     finally:
         conn.close()
 

@@ -21,6 +21,9 @@ from datetime import date, datetime
 from pathlib import Path
 
 from avatar_desktop.core.store.database import (
+    BACKUP_FOLDER,
+    BACKUP_PREFIX,
+    BACKUP_SUFFIX,
     DAMAGED_INFIX,
     Database,
     DiskFull,
@@ -34,10 +37,7 @@ from avatar_desktop.core.store.database import (
 
 log = logging.getLogger("avatar_desktop.store")
 
-BACKUP_FOLDER = "backups"
 BACKUPS_KEPT = 3
-_BACKUP_PREFIX = "tasks-"
-_BACKUP_SUFFIX = ".sqlite3"
 
 
 def move_aside(path: Path) -> Path:
@@ -72,7 +72,7 @@ def backups(path: Path) -> list[Path]:
     folder = backup_folder(path)
     if not folder.is_dir():
         return []
-    found = folder.glob(f"{_BACKUP_PREFIX}*{_BACKUP_SUFFIX}")
+    found = folder.glob(f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}")
     return sorted((p for p in found if p.is_file()), key=lambda p: p.name, reverse=True)
 
 
@@ -89,7 +89,7 @@ def take_backup(
     into place, so a backup is either whole or absent. Returns the backup, or None when
     ``should_stop()`` said to stop first. Raises :class:`StoreError` (:class:`DiskFull`)."""
     folder = backup_folder(path)
-    target = folder / f"{_BACKUP_PREFIX}{(day or date.today()).isoformat()}{_BACKUP_SUFFIX}"
+    target = folder / f"{BACKUP_PREFIX}{(day or date.today()).isoformat()}{BACKUP_SUFFIX}"
     if target.exists() and _task_count(path) < _task_count(target):
         # Fewer tasks than this morning (a fresh start after damage, a big removal): today's
         # copy may be the only good one left, so it stays.
@@ -98,9 +98,9 @@ def take_backup(
     try:
         folder.mkdir(mode=0o700, exist_ok=True)
         tighten_permissions(folder)
-        for leftover in folder.glob(f".{_BACKUP_PREFIX}*.tmp"):
+        for leftover in folder.glob(f".{BACKUP_PREFIX}*.tmp"):
             leftover.unlink()  # a backup a closed or crashed run left unfinished
-        fd, temporary = tempfile.mkstemp(prefix=f".{_BACKUP_PREFIX}", suffix=".tmp", dir=folder)
+        fd, temporary = tempfile.mkstemp(prefix=f".{BACKUP_PREFIX}", suffix=".tmp", dir=folder)
         os.close(fd)
     except OSError as exc:
         if is_disk_full(exc, folder):

@@ -33,6 +33,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
@@ -171,7 +172,12 @@ DAMAGED_INFIX = ".damaged-"
 """In the name of a damaged data file moved aside
 (:func:`~avatar_desktop.core.store.backup.move_aside`)."""
 
-_OWN_FOLDERS = ("backups", "covers", "owners", "sandbox")
+BACKUP_FOLDER = "backups"
+BACKUP_PREFIX = "tasks-"
+BACKUP_SUFFIX = ".sqlite3"
+"""Backups are ``backups/tasks-DATE.sqlite3`` (see :mod:`avatar_desktop.core.store.backup`)."""
+
+_OWN_FOLDERS = (BACKUP_FOLDER, "covers", "owners", "sandbox")
 """The app's folders inside the data folder (kept private like the data file)."""
 
 
@@ -199,35 +205,125 @@ def tighten_permissions(folder: Path, files: Iterable[Path] = ()) -> None:
         _restrict(file, 0o700 if file.is_dir() else 0o600)
 
 
-def check_file(path: Path) -> None:
-    """Run ``PRAGMA quick_check`` on ``path`` through a read-only connection: raises
-    :class:`DamagedStore` when it is damaged, :class:`DiskFull` when the disk is full (SQLite
-    cannot even read a WAL file then), :class:`StoreError` when it cannot be read at all. An
-    empty file (new) passes.
+APPLICATION_ID = 1098269812
+"""``PRAGMA application_id`` of a task list ("AvDt"; set by migration 5)."""
 
-    Cost: it reads every page once — about 150 ms for 100,000 tasks (125 MB) with the file in
-    the OS cache, about 0.9 s from a cold disk; a few milliseconds for a usual list.
-    """
-    try:
-        if path.stat().st_size == 0 and not companion_files(path)[0].exists():
-            return
-    except OSError as exc:
-        raise StoreError(f"The task list {path} cannot be read: {exc.strerror or exc}") from exc
-    try:
-        conn = connect_read_only(path)
-    except sqlite3.Error as exc:
-        raise _open_error(path, exc) from exc
-    try:
-        rows = conn.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.Error as exc:
-        raise _open_error(path, exc) from exc
-    finally:
-        conn.close()
-    found = [str(row[0]) for row in rows]
+
+@dataclass(frozen=True)
+class _Identity:
+    """Whose database a connection sees: its application id, schema version and tables."""
+
+    application_id: int
+    version: int
+    tables: frozenset[str]
+
+    @classmethod
+    def of(cls, conn: sqlite3.Connection) -> _Identity:
+        names = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+        return cls(
+            int(conn.execute("PRAGMA application_id").fetchone()[0]),
+            user_version(conn),
+            frozenset(str(name) for (name,) in names) - {"sqlite_sequence"},
+        )
+
+    def foreign(self) -> str | None:
+        """Why this is not a task list of the app (None: it is one, or a new empty file)."""
+        if self.application_id not in (0, APPLICATION_ID):
+            return f"it is another program's database (application id {self.application_id:#x})"
+        if self.tables and "tasks" not in self.tables:
+            shown = ", ".join(sorted(self.tables)[:5])
+            return f"it is not a task list of Avatar Desktop (its tables: {shown})"
+        return None
+
+
+def _has_backups(path: Path) -> bool:
+    folder = path.parent / BACKUP_FOLDER
+    return folder.is_dir() and any(folder.glob(f"{BACKUP_PREFIX}*{BACKUP_SUFFIX}"))
+
+
+def _connect_main_file_only(path: Path) -> sqlite3.Connection:
+    """A connection that reads the data file alone: no journal, no lock, nothing created."""
+    uri = Path(os.path.abspath(path)).as_uri() + "?immutable=1"
+    return sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+
+
+def _quick_check(conn: sqlite3.Connection, path: Path) -> None:
+    found = [str(row[0]) for row in conn.execute("PRAGMA quick_check").fetchall()]
     if found != ["ok"]:
         log.error("data file %s failed its check: %s", path, _one_line("; ".join(found), 1000))
         detail = "; ".join(found).replace("*** in database main ***", "").strip()
         raise DamagedStore(path, _one_line(detail))
+
+
+def check_file(path: Path, *, created: bool = False) -> None:
+    """Check ``path`` before anything is written to it: raises :class:`DamagedStore` when it is
+    damaged (``PRAGMA quick_check``), is not a task list, when its journal (``-wal``) belongs to
+    another database, or when it is empty although backups of it exist; :class:`DiskFull`
+    when the disk is full (SQLite cannot even read a WAL file then); :class:`StoreError` when
+    it cannot be read at all. A new empty file passes (``created``: this program just made it). Nothing is written beside the file: a
+    journal or shared-memory file the check had to make is removed again when it fails.
+
+    Cost: it reads every page once — about 150 ms for 100,000 tasks (125 MB) with the file in
+    the OS cache, about 0.9 s from a cold disk; a few milliseconds for a usual list.
+    """
+    journal = companion_files(path)[0]
+    try:
+        if path.stat().st_size == 0 and not journal.exists():
+            if not created and _has_backups(path):
+                raise DamagedStore(
+                    path, "the file is empty, although backups of the task list exist"
+                )
+            return
+    except OSError as exc:
+        raise StoreError(f"The task list {path} cannot be read: {exc.strerror or exc}") from exc
+    existed = {companion: companion.exists() for companion in companion_files(path)}
+    try:
+        _check(path, journal_exists=existed[journal])
+    except BaseException:
+        for companion, was_there in existed.items():
+            if not was_there:
+                with contextlib.suppress(OSError):
+                    companion.unlink()
+        raise
+
+
+def _check(path: Path, *, journal_exists: bool) -> None:
+    try:
+        main = _connect_main_file_only(path)
+        try:
+            alone = _Identity.of(main)
+            if not journal_exists:
+                _quick_check(main, path)
+        finally:
+            main.close()
+        if journal_exists:
+            conn = connect_read_only(path)
+            try:
+                _quick_check(conn, path)
+                seen = _Identity.of(conn)
+            finally:
+                conn.close()
+        else:
+            seen = alone
+    except sqlite3.Error as exc:
+        raise _open_error(path, exc) from exc
+    problem = seen.foreign()
+    if problem is not None:
+        raise DamagedStore(path, problem)
+    if (
+        journal_exists
+        and alone.tables
+        and (
+            seen.application_id != alone.application_id
+            or not seen.tables >= {"tasks"}
+            or seen.version < alone.version
+        )
+    ):
+        raise DamagedStore(
+            path,
+            f"its journal ({path.name}-wal) belongs to another database: opening it would "
+            "replace the task list",
+        )
 
 
 def _open_error(path: Path, exc: sqlite3.Error) -> StoreError:
@@ -268,6 +364,7 @@ class Database:
 
     @staticmethod
     def _open(path: Path, check: bool) -> sqlite3.Connection:
+        created = not path.exists()
         try:
             _create_private(path)
         except OSError as exc:
@@ -282,7 +379,7 @@ class Database:
         )
         if check:
             started = time.perf_counter()
-            check_file(path)
+            check_file(path, created=created)
             log.info("data file checked in %.0f ms", (time.perf_counter() - started) * 1000)
         conn = _connect(path)
         try:

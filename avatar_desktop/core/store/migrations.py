@@ -206,11 +206,18 @@ def _migration_4(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_5(conn: sqlite3.Connection) -> None:
+    """The file says whose it is (``PRAGMA application_id``, "AvDt"), so that a journal or a
+    file of another program is told from a task list before anything is written."""
+    conn.execute("PRAGMA application_id = 1098269812")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
+    _migration_5,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 
