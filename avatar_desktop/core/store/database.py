@@ -260,8 +260,9 @@ def check_file(path: Path, *, created: bool = False) -> None:
     damaged (``PRAGMA quick_check``), is not a task list, when its journal (``-wal``) belongs to
     another database, or when it is empty although backups of it exist; :class:`DiskFull`
     when the disk is full (SQLite cannot even read a WAL file then); :class:`StoreError` when
-    it cannot be read at all. A new empty file passes (``created``: this program just made it). Nothing is written beside the file: a
-    journal or shared-memory file the check had to make is removed again when it fails.
+    it cannot be read at all. A new empty file passes (``created``: this program just made
+    it). Nothing is written beside the file: a journal or shared-memory file the check had to
+    make is removed again when it fails.
 
     Cost: it reads every page once — about 150 ms for 100,000 tasks (125 MB) with the file in
     the OS cache, about 0.9 s from a cold disk; a few milliseconds for a usual list.
