@@ -106,7 +106,7 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     from avatar_desktop.core.paths import data_dir, resource_path
     from avatar_desktop.core.settings import AppSettings, ServiceChoice
-    from avatar_desktop.core.store.database import DEFAULT_FILE_NAME, StoreError
+    from avatar_desktop.core.store.database import DEFAULT_FILE_NAME, Database, StoreError
     from avatar_desktop.core.store.drafts import Drafts
     from avatar_desktop.core.store.outbox import Outbox
     from avatar_desktop.core.store.tasks import TaskStore
@@ -145,6 +145,12 @@ def run(argv: Sequence[str] | None = None) -> int:
     translators = Translators()
     translators.apply(settings.language)
 
+    if args.smoke_test:  # nobody to answer a dialog: say what is wrong and stop
+        try:
+            Database(folder / DEFAULT_FILE_NAME).close()
+        except StoreError as exc:
+            print(f"avatar-desktop: {exc}", file=sys.stderr)
+            return 1
     # A damaged file or a full disk is explained in a dialog (move aside, restore, try again).
     opened = open_database(folder / DEFAULT_FILE_NAME)
     if opened is None:

@@ -654,8 +654,18 @@ def test_the_app_with_a_damaged_file_shows_the_dialog_not_a_traceback(tmp_path):
         "        return\n"
         "    seen.append(dialog.windowTitle())\n"
         "    button.click()\n"
+        "    QTimer.singleShot(20, close_window)\n"
+        "def close_window():\n"
+        "    shown = [w for w in QApplication.topLevelWidgets()\n"
+        "             if w.objectName() == 'MainWindow' and w.isVisible()]\n"
+        "    if shown:\n"
+        "        QTimer.singleShot(500, shown[0].close)  # once it has painted\n"
+        "    elif time.monotonic() < deadline:\n"
+        "        QTimer.singleShot(20, close_window)\n"
+        "    else:\n"
+        "        QApplication.quit()\n"
         "QTimer.singleShot(0, poll)\n"
-        "code = main(['--smoke-test'])\n"
+        "code = main([])\n"
         "print('dialog:', seen)\n"
         "sys.exit(code)\n",
         encoding="utf-8",
@@ -675,6 +685,35 @@ def test_the_app_with_a_damaged_file_shows_the_dialog_not_a_traceback(tmp_path):
     assert aside.read_bytes() == damaged
     # The new list holds what the damaged file still had (all but the zeroed page's rows).
     assert 250 < task_count(path) < 300
+
+
+@pytest.mark.parametrize("damage", ["zeroed page", "not a database"])
+def test_the_smoke_test_says_what_is_wrong_and_exits_1_instead_of_waiting(tmp_path, damage):
+    """Nobody answers a dialog in a smoke test: it used to wait for ever."""
+    from test_app import app_env
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    path = folder / "tasks.sqlite3"
+    make_tasks(path, 300)
+    if damage == "zeroed page":
+        zero_page(path, tasks_leaf_page(path))
+    else:
+        path.write_bytes(b"not a database at all, just text" * 100)
+    before = path.read_bytes()
+    result = subprocess.run(
+        [sys.executable, "-m", "avatar_desktop", "--smoke-test"],
+        env=app_env(folder),
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert "Traceback" not in result.stderr, result.stderr
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.startswith("avatar-desktop: ") and str(path) in result.stderr
+    assert path.read_bytes() == before
+    assert not list(folder.glob("tasks.sqlite3.damaged-*"))
 
 
 def test_a_clean_start_takes_a_backup_off_the_ui_thread(qtbot, data):
