@@ -662,3 +662,42 @@ def test_covers_of_loopback_links_skip_the_proxy_and_remote_ones_follow_it(sandb
         ]
     finally:
         loader.shutdown()
+
+
+# --- the run's --timeout cuts what is still on its way ------------------------------------------
+
+
+def test_tasks_refresh_timeout_cuts_a_question_in_flight(trickle):
+    """``tasks refresh --wait --timeout`` against a trickling server used to run for the read
+    timeout's minute and more, then exit 4: the run's end now bounds every question."""
+    from test_cli import cli
+
+    service = trickle.url + "/body"
+    assert cli("--service", service, "tasks", "add", "a" * 32).code == 0
+    started = time.monotonic()
+    result = cli("--service", service, "tasks", "refresh", "--wait", "--timeout", "3")
+    elapsed = time.monotonic() - started
+    assert result.code == 7, result.err
+    assert "--timeout ran out" in result.err
+    assert elapsed < 3 + 20  # the process's own start included; before: 60 s and more
+
+
+def test_queue_send_timeout_cuts_an_answer_in_flight_and_says_so(trickle, tmp_path):
+    from test_cli import cli, row, write_csv
+
+    from avatar_desktop.core.paths import data_dir
+    from avatar_desktop.core.store.database import Database
+    from avatar_desktop.core.store.outbox import ItemState, Outbox
+
+    service = trickle.url + "/body"
+    jobs = write_csv(tmp_path / "jobs.csv", [row(1)])
+    assert cli("--service", service, "queue", "import", str(jobs)).code == 0
+    started = time.monotonic()
+    result = cli("--service", service, "queue", "send", "--timeout", "3")
+    elapsed = time.monotonic() - started
+    assert result.code == 7, result.err
+    assert "--timeout ran out" in result.err and "outcome_unknown" in result.err
+    assert elapsed < 3 + 20
+    with Database(data_dir() / "tasks.sqlite3") as database:
+        (item,) = Outbox(database).items()
+    assert item.state is ItemState.OUTCOME_UNKNOWN  # it went out: never sent again on its own

@@ -287,6 +287,15 @@ CLI = CommandLine(
                             help=f"items sent at a time, {_FEWEST} to {_MOST} (default: the "
                             "window's setting, 2 unless changed)",
                         ),
+                        arg(
+                            "--timeout",
+                            metavar="SECONDS",
+                            type=_seconds,
+                            default=None,
+                            help="stop after this many seconds (exit 7): no item is taken after "
+                            "it, and an answer still on its way then is cut (its item becomes "
+                            "outcome_unknown)",
+                        ),
                     ),
                 ),
                 Command("cancel", "cancel an item", cmd_queue_cancel, (ITEM_ID,)),

@@ -222,7 +222,15 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
         )
     say(f"sending {count} item(s) to {url}, {concurrency} at a time…")
     config = target.config
-    sender = Sender(outbox, session.owner.owner_id, url, lambda: config.make_client(token))
+    ends_at = None if args.timeout is None else time.monotonic() + args.timeout
+
+    def expired() -> bool:
+        return ends_at is not None and time.monotonic() >= ends_at
+
+    # --timeout: no item is taken after it, and an answer still on its way then is cut.
+    sender = Sender(
+        outbox, session.owner.owner_id, url, lambda: config.make_client(token, ends_at=ends_at)
+    )
     last_notice = [0.0]
 
     def pause(seconds: float) -> None:
@@ -242,7 +250,7 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
             concurrency=concurrency,
             wait=args.wait,
             only=chosen,
-            should_stop=session.stop.is_set,
+            should_stop=lambda: session.stop.is_set() or expired(),
             on_outcome=_show_outcome,
             sleep=pause,
             poll_seconds=_SEND_POLL_SECONDS,
@@ -279,6 +287,16 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
         )
     if report.stopped is RunStop.QUOTA:
         say("the account's balance is used up: the run stopped. Top it up, then send again.")
+    if report.stopped is RunStop.CANCELLED and not session.stop.is_set():
+        raise CliExit(
+            Exit.TIMEOUT,
+            "--timeout ran out: the items not sent yet wait for the next run"
+            + (
+                "; an answer cut off by it left its item outcome_unknown (see 'queue list')."
+                if counts[ItemState.OUTCOME_UNKNOWN]
+                else "."
+            ),
+        )
     if report.stopped is RunStop.CANCELLED:
         raise CliExit(Exit.INTERRUPTED, "Stopped by Ctrl+C; the items not sent yet wait.")
     if counts[ItemState.RETRY_WAIT] and not args.wait:

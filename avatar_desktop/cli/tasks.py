@@ -193,7 +193,8 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
 
     with contextlib.ExitStack() as stack:
         stack.enter_context(session.interruptible("no more questions are asked"))
-        client = stack.enter_context(target.config.make_client(token))
+        # --timeout also cuts a question still being answered then.
+        client = stack.enter_context(target.config.make_client(token, ends_at=deadline))
         while True:
             if not store.pending_task_ids(url, limit=1):
                 keep()
@@ -225,7 +226,12 @@ def cmd_tasks_refresh(session: Session, args: argparse.Namespace) -> int:
             asked_once = True
             if session.stop.is_set():
                 raise CliExit(Exit.INTERRUPTED, "Stopped by Ctrl+C.")
-            keep()
+            if expired():
+                left = len(store.pending_task_ids(url, limit=_ALL_TASKS))
+                if left:
+                    raise CliExit(
+                        Exit.TIMEOUT, f"--timeout ran out: {_not_final(store, url, left)}."
+                    )
             keep()
             error = round_.stopped_by
             if state is FollowState.TOKEN_REFUSED:

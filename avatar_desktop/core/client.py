@@ -305,9 +305,12 @@ class AvatarClient:
         proxies: Mapping[str, str] | None = None,
         use_system_proxy: bool = True,
         secrets: Iterable[str] = (),
+        ends_at: float | None = None,
     ) -> None:
         self.base_url = normalize_base_url(base_url)
         self.timeout = timeout
+        self.ends_at = ends_at
+        """A ``time.monotonic()`` moment no call outlives (a run's end), or None."""
         self._auth = BearerAuth(token)
         self.redactor = self._auth.redactor
         for secret in secrets:
@@ -392,7 +395,7 @@ class AvatarClient:
         if body is not None:
             data = json.dumps(body, ensure_ascii=False).encode("utf-8")
             headers["Content-Type"] = "application/json"
-        total = self.timeout.overall
+        total = self._seconds_left()
         with call_deadline(total) as deadline:
             try:
                 response = self._session.request(
@@ -411,7 +414,7 @@ class AvatarClient:
                 try:
                     raw = _read_capped(response, deadline=deadline)
                 except _DeadlinePassed:
-                    raise self._too_slow(billable) from None
+                    raise self._too_slow(billable, total) from None
                 except requests.exceptions.RequestException as exc:
                     raise self._network_error(
                         exc, billable, after_status=True, deadline=deadline
@@ -419,8 +422,14 @@ class AvatarClient:
         log.debug("%s %s -> HTTP %s, %d bytes", method, url, response.status_code, len(raw))
         return self._interpret(response, raw, need_data)
 
-    def _too_slow(self, billable: bool) -> TooSlow:
-        seconds = self.timeout.overall
+    def _seconds_left(self) -> float:
+        """The overall deadline of the next call: its own, or less when the run ends first."""
+        total = self.timeout.overall
+        if self.ends_at is not None:
+            total = min(total, max(0.05, self.ends_at - time.monotonic()))
+        return total
+
+    def _too_slow(self, billable: bool, seconds: float) -> TooSlow:
         log.warning("no full answer within %g s", seconds)
         if billable:
             return TooSlow(
@@ -440,7 +449,7 @@ class AvatarClient:
     ) -> NetworkError:
         if deadline is not None and deadline.passed and not _never_connected(exc):
             # The watchdog ended the wait (or the last read timed out right at the deadline).
-            return self._too_slow(billable)
+            return self._too_slow(billable, deadline.seconds)
         return self._classify_network_error(exc, billable, after_status)
 
     def _classify_network_error(

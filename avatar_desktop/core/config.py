@@ -127,12 +127,16 @@ class ServiceConfig:
             self.proxy_mode, self.proxy_url, self.connect_timeout, self.read_timeout
         )
 
-    def make_client(self, token: str) -> AvatarClient:
-        """A client for this service, through :meth:`proxy_options`."""
+    def make_client(self, token: str, *, ends_at: float | None = None) -> AvatarClient:
+        """A client for this service, through :meth:`proxy_options`; ``ends_at`` (a
+        ``time.monotonic()`` moment, a run's ``--timeout``) cuts every call still going on
+        then."""
         # Imported here: the client loads requests, which nothing needs before a request.
         from avatar_desktop.core.client import AvatarClient
 
-        return AvatarClient(self.base_url, token, timeout=self.timeouts, **self.proxy_options())
+        return AvatarClient(
+            self.base_url, token, timeout=self.timeouts, ends_at=ends_at, **self.proxy_options()
+        )
 
 
 SANDBOX_TOKEN = "sandbox-token"
