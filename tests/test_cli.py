@@ -193,7 +193,7 @@ def test_the_readme_shows_the_generated_usage_summary_and_exit_codes():
         f"avatar-cli {common} COMMAND",
         *(f"  {line}" for line in summary()),
     ]
-    assert "queue send [--wait] [--yes] [--concurrency N]" in summary()
+    assert "queue send [--wait] [--yes] [--concurrency N] [--timeout SECONDS]" in summary()
     table = readme.split("| exit code | meaning |\n| --- | --- |\n", 1)[1].split("\n\n", 1)[0]
     assert table.splitlines() == [f"| {code.value} | {code.meaning} |" for code in Exit]
 

@@ -505,7 +505,7 @@ CLI = CommandLine(
 
 def summary() -> Iterator[str]:
     """The usage of every command, one line each (``joined`` commands share a line):
-    ``queue send [--wait] [--yes] [--concurrency N]``."""
+    ``queue send [--wait] [--yes] [--concurrency N] [--timeout SECONDS]``."""
     for group in CLI.groups:
         line = ""
         for command in group.commands:
