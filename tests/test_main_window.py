@@ -1306,7 +1306,8 @@ def test_submitted_task_is_followed_to_its_video(qtbot, harness):
     # Nobody clicks anything: the window asks the sandbox until the task is ready.
     qtbot.waitUntil(lambda: h.cell(0, M.COL_STATUS) == "Done", timeout=8000)
     assert h.window.model.record_at(0).progress == 100
-    assert "is done" in h.window.statusBar().currentMessage()
+    # The news of the finished task comes as its own signal, maybe a moment after the row.
+    qtbot.waitUntil(lambda: "is done" in h.window.statusBar().currentMessage(), timeout=8000)
     assert h.window.main_actions.open_video.isEnabled()
 
     catcher = _UrlCatcher()
