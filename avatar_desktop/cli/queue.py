@@ -267,6 +267,12 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
         raise CliExit(Exit.FAILURE, "Some accepted jobs could not be written to the data file.")
 
     done = report.by(Decision.SUBMITTED)
+    if report.store_error is not None:  # no item can be claimed: nothing more goes out
+        raise CliExit(
+            Exit.FAILURE,
+            f"{report.store_error} Nothing was sent after that: {len(done)} item(s) submitted "
+            "in this run; the others wait, nothing is lost.",
+        )
     counts = outbox.counts(url)
     say(
         f"{len(done)} submitted in this run; {url} now has {counts[ItemState.QUEUED]} queued, "

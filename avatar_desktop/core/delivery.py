@@ -409,7 +409,8 @@ def send_due(
         for thread in threads:
             thread.start()
         for thread in threads:
-            thread.join()
+            while thread.is_alive():  # in slices: Ctrl+C is not seen during a plain join on
+                thread.join(0.2)  # Windows, and the workers would go on taking items
         if should_stop() and report.stopped is None:
             report.stopped = RunStop.CANCELLED
         if not wait or stop.is_set() or report.stopped is not None:
