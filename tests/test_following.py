@@ -241,4 +241,5 @@ def test_an_unknown_task_becomes_not_found_and_is_not_asked_again(store):
     assert result.answers[0].status == "NOT_FOUND"
     record = store.find("0" * 32)
     assert record.status is LocalStatus.NOT_FOUND and record.error
+    assert record.checked_at is not None  # it was asked: "last checked" says when
     assert store.due_tasks(sandbox.base_url, time.time() + 10**6) == []

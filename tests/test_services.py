@@ -499,7 +499,7 @@ def test_avatar_cli_sends_only_to_the_item_s_service_until_moved(cli_outbox, san
     assert sent.code == 0, sent.err
     assert (
         f"1 item(s) wait for other services ({OTHER}: {elsewhere}): "
-        f"'avatar-cli queue move ID' moves one to {url}"
+        f"'avatar-cli --service {url} queue move ID' moves one to {url}"
     ) in sent.err
     assert cli_outbox.get(mine).state is ItemState.SUBMITTED
     assert cli_outbox.get(elsewhere).state is ItemState.QUEUED
@@ -556,3 +556,16 @@ def test_switching_back_to_the_sandbox_says_what_waits_for_the_other_service(
     panel = h.window.outbox_panel
     panel.select_item(item_id)
     assert panel.move_action.isEnabled()
+
+
+def test_a_sent_item_is_said_to_be_sent_whichever_service_asks(cli_outbox, sandbox):
+    """Moving a submitted item to the service it was sent to: its state is the reason, not
+    "already queued there"."""
+    url = sandbox.base_url
+    item = cli_outbox.add(url, request(7))
+    assert cli("--service", url, "queue", "send").code == 0
+    assert cli_outbox.get(item).state is ItemState.SUBMITTED
+    for service in (url, OTHER):
+        moved = cli("--service", service, "queue", "move", str(item))
+        assert moved.code == 2
+        assert f"Item {item} is submitted; only queued" in moved.err, moved.err

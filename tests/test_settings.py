@@ -141,15 +141,17 @@ CASES = [
     ("language", "zh_CN", True, "zh_CN"),
     ("language", "fr", False, None),
     ("download_dir", "FILE", False, None),
+    ("download_dir", "FILE/under", False, None),
+    ("download_dir", "relative/clips", False, None),
     ("download_dir", "~/Clips, 2026", True, str(Path.home() / "Clips, 2026")),
 ]
 
 
 @pytest.mark.parametrize(("key", "value", "accepted", "shown"), CASES)
 def test_config_set_checks_each_value(key, value, accepted, shown, tmp_path):
-    if value == "FILE":
-        value = str(tmp_path / "a-file")
-        Path(value).write_text("x")
+    if value.startswith("FILE"):
+        Path(tmp_path / "a-file").write_text("x")
+        value = value.replace("FILE", str(tmp_path / "a-file"))
     path = data_dir() / "settings.ini"
     AppSettings(path).language = "en"  # something to keep
     before = path.read_bytes()
@@ -174,9 +176,9 @@ DIALOG_FIELDS = {"service": "custom_url", "proxy": "proxy_url", "download_dir": 
     + [(k, v, a) for k, v, a, _ in CASES if k in DIALOG_FIELDS and v == "none"],
 )
 def test_the_settings_dialog_takes_the_same_values(qtbot, tmp_path, key, value, accepted):
-    if value == "FILE":
-        value = str(tmp_path / "a-file")
-        Path(value).write_text("x")
+    if value.startswith("FILE"):
+        Path(tmp_path / "a-file").write_text("x")
+        value = value.replace("FILE", str(tmp_path / "a-file"))
     dialog = SettingsDialog(AppSettings(tmp_path / "s.ini"), tmp_path)
     qtbot.addWidget(dialog)
     if key == "service":

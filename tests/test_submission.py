@@ -346,6 +346,8 @@ def test_the_command_line_import(tmp_path, cli_store, case):  # noqa: F811
             assert f"line {line}: skipped" in run.err
     if needed:
         assert "Nothing was queued" in result.err and "--consent" in result.err
+        # The dry run tells the same: nothing would be queued without --consent.
+        assert f"Dry run: nothing would be queued for {base}: {len(needed)} row(s)" in dry.out
     new = [item for item in cli_store.outbox.items() if item.item_id not in before]
     check_queued(by_line(new), base, case, "cli", ConsentGiven.COMMAND_LINE)
 

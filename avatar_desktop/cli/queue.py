@@ -73,7 +73,16 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
 
     counts = f"{duplicates} duplicate(s) skipped, {invalid} invalid row(s)"
     if args.dry_run:
-        out(f"Dry run: {len(new)} item(s) would be queued for {url}; {counts}. Nothing changed.")
+        if unconsented:
+            out(
+                f"Dry run: nothing would be queued for {url}: {len(unconsented)} row(s) need "
+                f"consent (with --consent, {len(new)} item(s) would be); {counts}. Nothing "
+                "changed."
+            )
+        else:
+            out(
+                f"Dry run: {len(new)} item(s) would be queued for {url}; {counts}. Nothing changed."
+            )
         return Exit.USAGE if invalid or unconsented else Exit.OK
     if unconsented:
         raise CliExit(
@@ -174,8 +183,9 @@ def _confirm(count: int, url: str, sandbox: bool) -> bool:
     return answer.strip().lower() in ("y", "yes")
 
 
-def _say_elsewhere(summary: OutboxSummary) -> None:
-    """Items that wait for other services than this run's are never sent by it: say so."""
+def _say_elsewhere(summary: OutboxSummary, options: str) -> None:
+    """Items that wait for other services than this run's are never sent by it: say so
+    (``options``: this run's service options, for the command to paste)."""
     if not summary.other_waiting:
         return
     where = "; ".join(
@@ -183,7 +193,7 @@ def _say_elsewhere(summary: OutboxSummary) -> None:
     )
     say(
         f"{summary.other_waiting} item(s) wait for other services ({where}): "
-        f"'avatar-cli queue move ID' moves one to {summary.service_url}"
+        f"'avatar-cli {options}queue move ID' moves one to {summary.service_url}"
     )
 
 
@@ -201,7 +211,7 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
         chosen = outbox.due_ids(url, explicit=True)
     count = len(chosen)
     summary = outbox.summary(url)
-    _say_elsewhere(summary)
+    _say_elsewhere(summary, session.service_options(url))
     if count == 0:
         idle = why_nothing_sent(summary)
         if idle.why is Idle.SERVICE_WAIT and idle.until is not None:
@@ -288,8 +298,8 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     if report.stopped is RunStop.UNREACHABLE:
         raise CliExit(
             Exit.UNREACHABLE,
-            f"Could not reach {url}; the items wait and nothing was lost. Run 'queue send' "
-            "again when the service is reachable.",
+            f"Could not reach {url}; the items wait and nothing was lost. Run 'avatar-cli "
+            f"{session.service_options(url)}queue send' again when the service is reachable.",
         )
     if report.stopped is RunStop.QUOTA:
         say("the account's balance is used up: the run stopped. Top it up, then send again.")

@@ -454,6 +454,7 @@ class SettingProblem(enum.Enum):
     NOT_NUMBER = "not_number"
     OUT_OF_RANGE = "out_of_range"
     NOT_A_FOLDER = "not_a_folder"
+    NOT_A_FULL_PATH = "not_a_full_path"
     UNKNOWN_CHOICE = "unknown_choice"
 
 
@@ -505,15 +506,22 @@ def check_proxy_address(text: str) -> str:
 
 
 def check_download_folder(text: str) -> Path:
-    """A download folder: any folder path (created when the first video is saved), never a
-    file."""
+    """A download folder: a full path (``~`` is the home folder) to a folder, or to one that
+    can be made when the first video is saved — never a file, nor a path under a file."""
     value = text.strip()
     if not value or "\0" in value:
         raise SettingError(SettingProblem.NOT_A_FOLDER, "give a folder path")
     folder = Path(value).expanduser()
-    folder = folder if folder.is_absolute() else Path.home() / folder
-    if folder.exists() and not folder.is_dir():
-        raise SettingError(SettingProblem.NOT_A_FOLDER, f"{folder} is a file, not a folder")
+    if not folder.is_absolute():
+        raise SettingError(
+            SettingProblem.NOT_A_FULL_PATH,
+            f"give a full path, such as {Path.home() / value} or ~/{value}",
+        )
+    for place in (folder, *folder.parents):
+        if place.exists():
+            if not place.is_dir():
+                raise SettingError(SettingProblem.NOT_A_FOLDER, f"{place} is a file, not a folder")
+            break
     return folder
 
 

@@ -244,8 +244,10 @@ class SettingsDialog(QDialog):
             return None
         try:
             check_download_folder(self.download_folder.text())
-        except SettingError:
-            return self.tr("This is a file, not a folder.")
+        except SettingError as exc:
+            if exc.problem is SettingProblem.NOT_A_FULL_PATH:
+                return self.tr("Give a full path, such as ~/Videos.")
+            return self.tr("This is a file, not a folder (or a path under a file).")
         return None
 
     def _problems(self) -> list[tuple[QLabel, str | None]]:

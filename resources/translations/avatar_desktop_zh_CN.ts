@@ -2387,9 +2387,14 @@ A desktop client for digital-human video generation.</source>
         <translation>请输入代理地址，例如 http://proxy.example.com:8080（http、https 或 socks5）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="248"/>
-        <source>This is a file, not a folder.</source>
-        <translation>这是一个文件，不是文件夹。</translation>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="249"/>
+        <source>Give a full path, such as ~/Videos.</source>
+        <translation>请填写完整路径，例如 ~/Videos。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="250"/>
+        <source>This is a file, not a folder (or a path under a file).</source>
+        <translation>这是一个文件，不是文件夹（或是某个文件之下的路径）。</translation>
     </message>
 </context>
 <context>

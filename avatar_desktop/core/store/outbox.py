@@ -883,10 +883,10 @@ class Outbox:
             if row is None:
                 raise CannotMove(MoveRefusal.NOT_FOUND)
             item = _item(row)
+            if not item.state.movable:  # a sent item is sent, whichever service it names
+                raise CannotMove(MoveRefusal.STATE, item)
             if item.service_url == service_url:
                 raise CannotMove(MoveRefusal.SAME_SERVICE, item)
-            if not item.state.movable:
-                raise CannotMove(MoveRefusal.STATE, item)
             key = payload_hash(service_url, item.payload)
             body = canonical_json(item.payload)
             same = conn.execute(

@@ -520,10 +520,11 @@ class TaskStore:
             row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
             if row is None:
                 return None
+            now = time.time()
             conn.execute(
-                "UPDATE tasks SET status = ?, error = ?, next_check_at = NULL, updated_at = ? "
-                "WHERE row_id = ?",
-                (LocalStatus.NOT_FOUND.value, message, time.time(), row[0]),
+                "UPDATE tasks SET status = ?, error = ?, next_check_at = NULL, updated_at = ?, "
+                "checked_at = ? WHERE row_id = ?",
+                (LocalStatus.NOT_FOUND.value, message, now, now, row[0]),
             )
         return int(row[0])
 
