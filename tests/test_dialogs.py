@@ -46,8 +46,8 @@ from test_main_window import (
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
-from avatar_desktop.ui.settings_dialog import SettingsDialog
-from avatar_desktop.ui.token_dialog import TokenDialog
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.token_dialog import TokenDialog
 
 # The window fixtures of test_main_window.py.
 translators = shared.translators

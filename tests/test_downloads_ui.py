@@ -23,8 +23,8 @@ from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.sandbox import Fault
-from avatar_desktop.ui.downloads_panel import DownloadsModel, DownloadsPanel
-from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from avatar_desktop.ui.tasks.downloads_panel import DownloadsModel, DownloadsPanel
 
 SAMPLE_WM = resource_path("sample-media", "result_wm.mp4").read_bytes()
 

@@ -34,11 +34,11 @@ from avatar_desktop.core.submission import CONSENT_STATEMENT, ConsentGiven, cons
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
 from avatar_desktop.sandbox import Fault, SandboxServer
 from avatar_desktop.sandbox.server import VOICES
+from avatar_desktop.ui.compose.request_preview import RequestPreviewDialog
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from avatar_desktop.ui.i18n import Translators
 from avatar_desktop.ui.main_window import MainWindow
-from avatar_desktop.ui.request_preview import RequestPreviewDialog
-from avatar_desktop.ui.settings_dialog import SettingsDialog
-from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.tasks.task_model import TaskTableModel
 
 AVATAR = "https://cdn.example.com/people/anna.png"
 AUDIO = "https://cdn.example.com/tracks/hello.mp3"
@@ -1274,7 +1274,7 @@ def test_status_bar_on_a_real_service(make_window, servers, memory_keyring):
 
 
 def test_no_token_on_a_real_service_opens_the_token_dialog(qtbot, make_window, servers):
-    from avatar_desktop.ui.token_dialog import TokenDialog
+    from avatar_desktop.ui.dialogs.token_dialog import TokenDialog
 
     server = servers(token="tok-123456")
     h = make_window(service=ServiceChoice.CUSTOM, server=server)

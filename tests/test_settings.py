@@ -25,7 +25,7 @@ from avatar_desktop.core.settings import (
     ServiceChoice,
     default_download_folder,
 )
-from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.qt_log_ignore(
     # The offscreen platform cannot resize the window to its contents (the window's tests too).

@@ -36,7 +36,7 @@ from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.i18n import problem_text
-from avatar_desktop.ui.task_id_dialog import TaskIdDialog
+from avatar_desktop.ui.tasks.task_id_dialog import TaskIdDialog
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",

@@ -29,7 +29,7 @@ from avatar_desktop.core.store.outbox import ItemState
 from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.qt.follow_runner import FollowState
 from avatar_desktop.sandbox import Fault, SandboxServer
-from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.tasks.task_model import TaskTableModel
 
 M = TaskTableModel
 

@@ -8,11 +8,11 @@ blocking call runs on the lanes of the one background runner (:mod:`avatar_deskt
 shut down once when the window closes; the window never does network or keyring I/O itself.
 
 Sending is the outbox's (:class:`~avatar_desktop.qt.outbox_runner.OutboxRunner`, with
-:class:`~avatar_desktop.ui.submit_flow.SubmitFlow` for Submit and "Add to outbox" and
-:class:`~avatar_desktop.ui.outbox_controller.OutboxController` for the outbox panel); following
-the tasks is :class:`~avatar_desktop.qt.follow_runner.TaskFollowing`'s. Views learn about changes
-from :class:`~avatar_desktop.qt.store_watch.StoreWatch`, whoever made them: this window, another
-one, or ``avatar-cli``.
+:class:`~avatar_desktop.ui.compose.submit_flow.SubmitFlow` for Submit and "Add to outbox" and
+:class:`~avatar_desktop.ui.outbox.outbox_controller.OutboxController` for the outbox panel);
+following the tasks is :class:`~avatar_desktop.qt.follow_runner.TaskFollowing`'s. Views learn
+about changes from :class:`~avatar_desktop.qt.store_watch.StoreWatch`, whoever made them: this
+window, another one, or ``avatar-cli``.
 """
 
 from __future__ import annotations
@@ -50,23 +50,23 @@ from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.store_watch import SettingsWatch, StoreWatch
 from avatar_desktop.qt.workers import MediaCheckWorker, TokenWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions
-from avatar_desktop.ui.compose_side import ComposeSide
-from avatar_desktop.ui.downloads_panel import DownloadsPanel
+from avatar_desktop.ui.compose.compose_side import ComposeSide
+from avatar_desktop.ui.compose.submit_flow import SubmitFlow
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.storage_dialog import UnsavedTaskIdsBanner
+from avatar_desktop.ui.dialogs.token_controller import TokenController
 from avatar_desktop.ui.i18n import Translators, resolve_language
-from avatar_desktop.ui.notifier import TaskNotifier
-from avatar_desktop.ui.outbox_controller import OutboxController
-from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
+from avatar_desktop.ui.outbox.outbox_controller import OutboxController
+from avatar_desktop.ui.outbox.outbox_panel import OutboxPanel, OutboxTableModel
 from avatar_desktop.ui.service_banner import ServiceBanner
 from avatar_desktop.ui.session import Session
-from avatar_desktop.ui.settings_dialog import SettingsDialog
 from avatar_desktop.ui.status_bar import WindowStatusBar
-from avatar_desktop.ui.storage_dialog import UnsavedTaskIdsBanner
-from avatar_desktop.ui.submit_flow import SubmitFlow
-from avatar_desktop.ui.task_details import TaskDetailsPane
-from avatar_desktop.ui.task_model import TaskTableModel
-from avatar_desktop.ui.tasks_controller import TasksController
-from avatar_desktop.ui.tasks_panel import TasksPanel
-from avatar_desktop.ui.token_controller import TokenController
+from avatar_desktop.ui.tasks.downloads_panel import DownloadsPanel
+from avatar_desktop.ui.tasks.notifier import TaskNotifier
+from avatar_desktop.ui.tasks.task_details import TaskDetailsPane
+from avatar_desktop.ui.tasks.task_model import TaskTableModel
+from avatar_desktop.ui.tasks.tasks_controller import TasksController
+from avatar_desktop.ui.tasks.tasks_panel import TasksPanel
 from avatar_desktop.ui.views import restore_layout
 
 log = logging.getLogger("avatar_desktop.ui")

@@ -29,11 +29,11 @@ from avatar_desktop.core.store.drafts import DraftNameError, Drafts
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.workers import MediaCheckWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions
-from avatar_desktop.ui.compose import ComposePanel
-from avatar_desktop.ui.drafts_dialog import DraftsDialog, draft_name_problem
+from avatar_desktop.ui.compose.compose import ComposePanel
+from avatar_desktop.ui.compose.drafts_dialog import DraftsDialog, draft_name_problem
+from avatar_desktop.ui.compose.media_panel import MediaPanel
+from avatar_desktop.ui.compose.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.i18n import error_title
-from avatar_desktop.ui.media_panel import MediaPanel
-from avatar_desktop.ui.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.session import Session
 
 log = logging.getLogger("avatar_desktop.ui")
