@@ -175,7 +175,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
 
     recovery = window.outbox_runner.recovery_at_start
-    window.outbox_control.show_recovered(recovered + len(recovery.interrupted))
+    window.outbox_tab.controller.show_recovered(recovered + len(recovery.interrupted))
     show_start_recovery(window, recovery)  # answers the disk had no room for last time
     if opened.notice:  # what became of a damaged file: worth a box, not a passing line
         from PySide6.QtCore import Qt

@@ -500,7 +500,7 @@ def window_texts(window: QWidget) -> dict[str, str]:
     for n, action in enumerate(window.findChildren(QAction)):
         texts[f"action{n}"] = action.text()
         texts[f"action{n}:tooltip"] = action.toolTip()
-    model = window.model
+    model = window.tasks.model
     for column in range(model.columnCount()):
         texts[f"header{column}"] = model.headerData(column, Qt.Orientation.Horizontal)
     return {key: text for key, text in texts.items() if text}

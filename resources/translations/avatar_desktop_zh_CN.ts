@@ -524,69 +524,79 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="340"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="342"/>
         <source>Stop the selected downloads; what was saved is kept for a retry</source>
         <translation>停止所选下载；已下载的部分会保留，以便重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="342"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="344"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="345"/>
         <source>Start the selected downloads again</source>
         <translation>重新开始所选下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="346"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="347"/>
         <source>Play the saved video</source>
         <translation>播放已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="348"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="349"/>
         <source>Open the folder that holds the video</source>
         <translation>打开视频所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="350"/>
         <source>Clear finished</source>
         <translation>清除已结束的下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="350"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="352"/>
         <source>Take the ended downloads off the list (the files stay)</source>
         <translation>从列表中移除已结束的下载（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="382"/>
+        <source>Saving the video of %1 (see Downloads)…</source>
+        <translation>正在保存 %1 的视频（见“下载”）…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="463"/>
         <source>Saved in %1</source>
         <translation>保存在 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="465"/>
         <source>%1 downloading</source>
         <translation>%1 个下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="461"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="467"/>
         <source>%1 waiting</source>
         <translation>%1 个等待中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="475"/>
+        <source>Video saved: %1</source>
+        <translation>视频已保存：%1</translation>
     </message>
 </context>
 <context>
@@ -1091,12 +1101,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="315"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="281"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1111,57 +1121,42 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="284"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="300"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="302"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="371"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="505"/>
-        <source>Saving the video of %1 (see Downloads)…</source>
-        <translation>正在保存 %1 的视频（见“下载”）…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
-        <source>Video saved: %1</source>
-        <translation>视频已保存：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="426"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="470"/>
-        <source>The service refused the token: sending is paused until it is fixed.</source>
-        <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="363"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="382"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="384"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1961,6 +1956,14 @@ A desktop client for digital-human video generation.</source>
         <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="456"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
+    </message>
+</context>
+<context>
+    <name>OutboxTab</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/tab.py" line="88"/>
+        <source>The service refused the token: sending is paused until it is fixed.</source>
+        <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
 </context>
 <context>

@@ -169,6 +169,13 @@ class ComposeSide(QWidget):
         self.compose.edited.connect(self._on_form_edited)
         self.media_panel.check_requested.connect(actions.check_media.trigger)
         self.media_panel.cancel_requested.connect(self.cancel_media_check)
+        # What the form's own actions do (Submit and Add to outbox are the submit flow's).
+        actions.preview.triggered.connect(self.show_request)
+        actions.check_media.triggered.connect(self.check_media)
+        actions.clear_form.triggered.connect(self.clear_form)
+        actions.undo_clear.triggered.connect(self.undo_clear)
+        actions.save_draft.triggered.connect(self.save_named_draft)
+        actions.open_drafts.triggered.connect(self.open_drafts)
 
         self.retranslate_ui()
         self.compose.validate()
