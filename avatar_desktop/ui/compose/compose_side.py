@@ -46,10 +46,10 @@ class ComposeSide(QWidget):
     """The compose form and the media panel in a scroll area; under it, always in view, the
     submission error and the buttons (Show request, Submit).
 
-    It does the form's own work: autosaving it in the data file (and its named drafts),
-    checking the media (on
-    ``media_worker``), loading the voice list (on ``voice_worker``), Show request, Clear form,
-    and loading a task's request as a template. Whether and when to send is the window's: it
+    It does the form's own work, and answers the form's own actions of ``actions``: autosaving
+    it in the data file (and its named drafts), checking the media (on ``media_worker``),
+    loading the voice list (on ``voice_worker``), Show request, Clear form, and loading a task's
+    request as a template. Whether and when to send is the window's: it
     triggers ``actions.submit`` and sets the button's state with :meth:`set_submit_state`.
 
     The buttons are in :attr:`button_row` (Show request, Add to outbox, Submit, right-aligned).
