@@ -113,14 +113,14 @@ def run(argv: Sequence[str] | None = None) -> int:
     from avatar_desktop.core.vault import TokenVault
     from avatar_desktop.qt.collector import MainThreadCollector
     from avatar_desktop.qt.single_instance import Launch, SingleInstance
-    from avatar_desktop.ui.i18n import Translators
-    from avatar_desktop.ui.main_window import MainWindow
-    from avatar_desktop.ui.storage_dialog import (
+    from avatar_desktop.ui.dialogs.storage_dialog import (
         BACKUP_DELAY_MS,
         RollingBackup,
         open_database,
         show_start_recovery,
     )
+    from avatar_desktop.ui.i18n import Translators
+    from avatar_desktop.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "avatar-desktop"])
     assert isinstance(app, QApplication)  # a window app: not a bare QCoreApplication
@@ -181,7 +181,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
 
     recovery = window.outbox_runner.recovery_at_start
-    window.outbox_control.show_recovered(recovered + len(recovery.interrupted))
+    window.outbox_tab.controller.show_recovered(recovered + len(recovery.interrupted))
     show_start_recovery(window, recovery)  # answers the disk had no room for last time
     if opened.notice:  # what became of a damaged file: worth a box, not a passing line
         from PySide6.QtCore import Qt

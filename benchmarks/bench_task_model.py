@@ -25,7 +25,7 @@ from PySide6.QtGui import QGuiApplication
 
 from avatar_desktop.core.service import TaskInfo, TaskStatus
 from avatar_desktop.core.store.tasks import TaskStore
-from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.tasks.task_model import TaskTableModel
 
 SIZES = (1_000, 100_000)
 VISIBLE_ROWS = 50

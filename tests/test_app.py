@@ -141,7 +141,7 @@ def test_a_long_editing_session_does_not_crash(tmp_path):
         tmp_path,
         """
         from PySide6.QtWidgets import QApplication
-        from avatar_desktop.ui.compose import ComposePanel
+        from avatar_desktop.ui.compose.compose import ComposePanel
 
         app = QApplication([])
         panel = ComposePanel()

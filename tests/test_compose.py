@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
 
 from avatar_desktop.core.service import Voice
-from avatar_desktop.ui.compose import ComposePanel
+from avatar_desktop.ui.compose.compose import ComposePanel
 
 
 def test_a_voice_name_with_markup_characters_shows_as_typed(qtbot):

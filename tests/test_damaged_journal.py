@@ -118,7 +118,7 @@ def test_avatar_cli_says_so_in_one_line_and_exits_1(data, case):
 
 @pytest.mark.parametrize("case", CASES)
 def test_the_window_shows_the_damaged_file_dialog(qtbot, data, case):
-    from avatar_desktop.ui.storage_dialog import open_database
+    from avatar_desktop.ui.dialogs.storage_dialog import open_database
 
     path = data / "tasks.sqlite3"
     CASES[case](path)
@@ -129,7 +129,7 @@ def test_the_window_shows_the_damaged_file_dialog(qtbot, data, case):
 
 
 def test_the_empty_file_offers_the_backup(qtbot, data):
-    from avatar_desktop.ui.storage_dialog import open_database
+    from avatar_desktop.ui.dialogs.storage_dialog import open_database
 
     path = data / "tasks.sqlite3"
     empty_with_backups(path)

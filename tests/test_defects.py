@@ -36,9 +36,9 @@ from avatar_desktop.qt.workers import VoiceListWorker
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.sandbox.server import VOICES
 from avatar_desktop.ui.actions import button_text
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.token_dialog import TokenDialog
 from avatar_desktop.ui.i18n import error_text, error_title
-from avatar_desktop.ui.settings_dialog import SettingsDialog
-from avatar_desktop.ui.token_dialog import TokenDialog
 
 translators = shared.translators
 servers = shared.servers

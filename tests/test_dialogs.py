@@ -46,8 +46,8 @@ from test_main_window import (
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
-from avatar_desktop.ui.settings_dialog import SettingsDialog
-from avatar_desktop.ui.token_dialog import TokenDialog
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.token_dialog import TokenDialog
 
 # The window fixtures of test_main_window.py.
 translators = shared.translators
@@ -500,7 +500,7 @@ def window_texts(window: QWidget) -> dict[str, str]:
     for n, action in enumerate(window.findChildren(QAction)):
         texts[f"action{n}"] = action.text()
         texts[f"action{n}:tooltip"] = action.toolTip()
-    model = window.model
+    model = window.tasks.model
     for column in range(model.columnCount()):
         texts[f"header{column}"] = model.headerData(column, Qt.Orientation.Horizontal)
     return {key: text for key, text in texts.items() if text}

@@ -23,8 +23,8 @@ from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.sandbox import Fault
-from avatar_desktop.ui.downloads_panel import DownloadsModel, DownloadsPanel
-from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from avatar_desktop.ui.tasks.downloads_panel import DownloadsModel, DownloadsPanel
 
 SAMPLE_WM = resource_path("sample-media", "result_wm.mp4").read_bytes()
 
@@ -616,3 +616,23 @@ def test_the_windows_downloads_use_the_connect_timeout_of_the_settings(
         item = h.window.downloads_panel.download(with_link(record, server.url))
         qtbot.waitUntil(lambda: item.state is DownloadState.FAILED, timeout=20000)
     assert "ConnectTimeout" in item.detail
+
+
+def test_download_video_in_the_task_list_says_what_it_saves_and_where(
+    qtbot, make_window, sandbox, tmp_path
+):
+    settings = AppSettings(tmp_path / "s.ini")
+    settings.download_folder = tmp_path / "videos"
+    h = make_window()
+    record = finished_task(sandbox, h.store)
+    qtbot.waitUntil(lambda: h.window.tasks.model.row_of(record.row_id) is not None)
+    h.window.tasks.select_row(record.row_id)
+    said: list[str] = []
+    h.window.statusBar().messageChanged.connect(said.append)
+    h.window.main_actions.download_video.trigger()  # the tasks tab asks the downloads panel
+    assert f"Saving the video of {record.label or record.task_id} (see Downloads)…" in said
+    qtbot.waitUntil(lambda: bool(h.store.get(record.row_id).saved_path), timeout=15000)
+    saved = Path(h.store.get(record.row_id).saved_path)
+    qtbot.waitUntil(lambda: f"Video saved: {saved}" in said)
+    assert saved.read_bytes() == SAMPLE
+    assert h.window.downloads_panel.model.rowCount() == 1

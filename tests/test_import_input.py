@@ -92,7 +92,7 @@ def test_the_windows_import_refuses_a_pipe_and_a_long_line(qtbot, make_window, t
             return dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
 
         with answer_modal(qtbot, look, timeout=10.0):
-            h.window.outbox_control.import_jobs(path)
+            h.window.outbox_tab.controller.import_jobs(path)
         assert any(words in text for text in seen_text), seen_text
     assert h.outbox.items() == []
 

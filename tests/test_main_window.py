@@ -34,11 +34,11 @@ from avatar_desktop.core.submission import CONSENT_STATEMENT, ConsentGiven, cons
 from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME, TokenVault
 from avatar_desktop.sandbox import Fault, SandboxServer
 from avatar_desktop.sandbox.server import VOICES
+from avatar_desktop.ui.compose.request_preview import RequestPreviewDialog
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from avatar_desktop.ui.i18n import Translators
 from avatar_desktop.ui.main_window import MainWindow
-from avatar_desktop.ui.request_preview import RequestPreviewDialog
-from avatar_desktop.ui.settings_dialog import SettingsDialog
-from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.tasks.task_model import TaskTableModel
 
 AVATAR = "https://cdn.example.com/people/anna.png"
 AUDIO = "https://cdn.example.com/tracks/hello.mp3"
@@ -80,12 +80,12 @@ class Harness:
         return [r for r in self.server.requests if r.method == "POST"]
 
     def cell(self, row: int, column: int) -> str:
-        model = self.window.model
+        model = self.window.tasks.model
         return model.data(model.index(row, column))
 
     def task_id(self, row: int) -> str | None:
         """The task id of the row (the table shows it in the details and tooltips)."""
-        record = self.window.model.record_at(row)
+        record = self.window.tasks.model.record_at(row)
         return None if record is None else record.task_id
 
 
@@ -324,7 +324,7 @@ def wait_ready(qtbot, window: MainWindow) -> None:
 
 def submit_and_wait(qtbot, h: Harness) -> str:
     """Click Submit and wait for the service's task id; returns it."""
-    rows = h.window.model.rowCount() + 1
+    rows = h.window.tasks.model.rowCount() + 1
     qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     return wait_accepted(qtbot, h, rows)
 
@@ -334,7 +334,7 @@ def wait_accepted(qtbot, h: Harness, rows: int) -> str:
 
     def accepted() -> bool:
         return (
-            h.window.model.rowCount() == rows
+            h.window.tasks.model.rowCount() == rows
             and h.task_id(0) not in ("", None)
             and h.window.compose_side.submit_button.isEnabled()
         )
@@ -363,7 +363,7 @@ def test_audio_tab_submits_exactly_the_form(qtbot, harness):
     assert post.header("Content-Type") == "application/json"
     assert post.json() == {"avatar_url": AVATAR, "no_watermark": True, "audio_url": AUDIO}
     assert task_id in h.server.tasks
-    assert h.window.model.rowCount() == 1
+    assert h.window.tasks.model.rowCount() == 1
     assert h.cell(0, M.COL_MODE) == "Audio URL"
     assert h.cell(0, M.COL_STATUS) == "Waiting"
     assert h.cell(0, M.COL_AVATAR) == AVATAR.rsplit("/", 1)[-1]
@@ -412,7 +412,7 @@ def test_clone_consent_cancel_sends_nothing(qtbot, harness):
     assert consent["title"] == "Speaker's consent"
     assert h.posts() == []
     assert h.store.count() == 0
-    assert h.window.model.rowCount() == 0
+    assert h.window.tasks.model.rowCount() == 0
     assert h.window.compose_side.submit_button.isEnabled()
     # The form is untouched, and asking again asks for consent again.
     assert h.compose.payload()["create_voice"]["audio_url"] == sample
@@ -746,7 +746,7 @@ def test_identical_second_submission_asks_and_cancel_sends_nothing(qtbot, harnes
     with answer_modal(qtbot, ACCEPT) as again:
         qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     assert again["clicked"] == "Send again"
-    qtbot.waitUntil(lambda: h.store.count() == 2 and h.window.model.rowCount() == 2)
+    qtbot.waitUntil(lambda: h.store.count() == 2 and h.window.tasks.model.rowCount() == 2)
     qtbot.waitUntil(lambda: len(h.posts()) == 2)
     assert h.posts()[0].body == h.posts()[1].body
 
@@ -782,10 +782,14 @@ def test_401_on_a_token_protected_service(qtbot, make_window, servers, memory_ke
     h = make_window(service=ServiceChoice.CUSTOM, server=server)
     assert h.window.status_bar.service_label.text() == f"Service: {server.base_url}"
     fill_audio(qtbot, h.window)
+    said: list[str] = []
+    h.window.statusBar().messageChanged.connect(said.append)
 
     qtbot.mouseClick(h.window.compose_side.submit_button, LEFT)
     qtbot.waitUntil(h.window.compose_side.submit_error.isVisible)
 
+    # The outbox tab says why nothing more goes out.
+    assert "The service refused the token: sending is paused until it is fixed." in said
     text = visible_error(h.window)
     assert "did not accept the API token" in text
     assert "HTTP status: 401" in text
@@ -793,7 +797,7 @@ def test_401_on_a_token_protected_service(qtbot, make_window, servers, memory_ke
     assert "a-wrong-token" not in text
     assert len(h.posts()) == 1
     assert h.store.count() == 0
-    assert h.window.model.rowCount() == 0
+    assert h.window.tasks.model.rowCount() == 0
     assert_form_intact(h)
 
 
@@ -928,7 +932,7 @@ def test_task_list_survives_a_restart(qtbot, make_window, tmp_path):
     first.window.close()
 
     second = make_window()
-    assert second.window.model.rowCount() == 1
+    assert second.window.tasks.model.rowCount() == 1
     assert second.task_id(0) == task_id
     assert second.cell(0, M.COL_MODE) == "Audio URL"
     # Its unfinished task is followed again after the restart, to its video.
@@ -943,7 +947,7 @@ def test_task_list_survives_a_restart(qtbot, make_window, tmp_path):
 
 def select_row(qtbot, window: MainWindow, row: int, modifier=Qt.KeyboardModifier.NoModifier):
     table = window.tasks.table
-    rect = table.visualRect(window.model.index(row, M.COL_STATUS))
+    rect = table.visualRect(window.tasks.model.index(row, M.COL_STATUS))
     qtbot.mouseClick(table.viewport(), LEFT, modifier, rect.center())
 
 
@@ -991,7 +995,7 @@ def test_use_as_template(qtbot, harness):
     # Double-clicking a row does the same, but asks before replacing what the form holds;
     # the mode tab follows the task.
     table = h.window.tasks.table
-    rect = table.visualRect(h.window.model.index(0, M.COL_MODE))
+    rect = table.visualRect(h.window.tasks.model.index(0, M.COL_MODE))
     qtbot.mouseClick(table.viewport(), LEFT, pos=rect.center())
     with answer_modal(qtbot, standard(QMessageBox.StandardButton.No)) as seen:
         qtbot.mouseDClick(table.viewport(), LEFT, pos=rect.center())
@@ -1016,7 +1020,7 @@ def test_remove_and_undo(qtbot, harness):
     select_row(qtbot, h.window, 0)
     h.window.tasks.table.setFocus()
     qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_Delete)
-    assert h.window.model.rowCount() == 1
+    assert h.window.tasks.model.rowCount() == 1
     assert h.store.count() == 1
     assert h.task_id(0) == older
     message = h.window.statusBar().currentMessage()
@@ -1024,7 +1028,7 @@ def test_remove_and_undo(qtbot, harness):
     assert h.window.main_actions.undo_remove.isEnabled()
 
     qtbot.keyClick(h.window.tasks.table, Qt.Key.Key_Z, CTRL)
-    assert h.window.model.rowCount() == 2
+    assert h.window.tasks.model.rowCount() == 2
     assert h.store.count() == 2
     assert [h.task_id(r) for r in (0, 1)] == [newer, older]
     message = h.window.statusBar().currentMessage()
@@ -1042,7 +1046,7 @@ def test_a_job_in_flight_is_in_the_outbox_and_becomes_a_task(qtbot, harness):
     assert panel.model.data(panel.model.index(0, panel.model.COL_STATE)) == "Sending…"
     panel.select_item(panel.model.item_at(0).item_id)
     assert not panel.cancel_action.isEnabled()  # it is on its way: nothing to cancel
-    assert h.window.model.rowCount() == 0
+    assert h.window.tasks.model.rowCount() == 0
 
     # The job is created (and billed): its task enters the list, and Submit comes back.
     qtbot.waitUntil(lambda: len(h.server.tasks) == 1, timeout=5000)
@@ -1274,7 +1278,7 @@ def test_status_bar_on_a_real_service(make_window, servers, memory_keyring):
 
 
 def test_no_token_on_a_real_service_opens_the_token_dialog(qtbot, make_window, servers):
-    from avatar_desktop.ui.token_dialog import TokenDialog
+    from avatar_desktop.ui.dialogs.token_dialog import TokenDialog
 
     server = servers(token="tok-123456")
     h = make_window(service=ServiceChoice.CUSTOM, server=server)
@@ -1305,7 +1309,7 @@ def test_submitted_task_is_followed_to_its_video(qtbot, harness):
     task_id = submit_and_wait(qtbot, h)
     # Nobody clicks anything: the window asks the sandbox until the task is ready.
     qtbot.waitUntil(lambda: h.cell(0, M.COL_STATUS) == "Done", timeout=8000)
-    assert h.window.model.record_at(0).progress == 100
+    assert h.window.tasks.model.record_at(0).progress == 100
     # The news of the finished task comes as its own signal, maybe a moment after the row.
     qtbot.waitUntil(lambda: "is done" in h.window.statusBar().currentMessage(), timeout=8000)
     assert h.window.main_actions.open_video.isEnabled()
@@ -1362,7 +1366,7 @@ def test_quitting_during_a_paid_submission_asks_first(qtbot, make_window, server
         h.window.close()
     assert seen["title"] == "A request is on its way"
     assert h.window.isVisible()  # waiting, as chosen
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 1, timeout=5000)
+    qtbot.waitUntil(lambda: h.window.tasks.model.rowCount() == 1, timeout=5000)
     qtbot.waitUntil(lambda: h.task_id(0) not in ("", "—"), timeout=5000)
     assert h.store.get(h.store.row_ids()[0]).task_id  # the answer arrived and was kept
 

@@ -13,9 +13,9 @@ from avatar_desktop.core.store.drafts import Drafts
 from avatar_desktop.core.store.outbox import Outbox
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import screen
-from avatar_desktop.ui.drafts_dialog import DraftsDialog
-from avatar_desktop.ui.import_dialog import ImportPreviewDialog
-from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
+from avatar_desktop.ui.compose.drafts_dialog import DraftsDialog
+from avatar_desktop.ui.outbox.import_dialog import ImportPreviewDialog
+from avatar_desktop.ui.outbox.outbox_panel import OutboxPanel, OutboxTableModel
 
 SERVICE = "http://127.0.0.1:1"
 

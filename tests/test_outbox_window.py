@@ -83,7 +83,7 @@ def test_queue_while_offline_then_it_goes_out_by_itself(qtbot, make_window, memo
         qtbot.waitUntil(lambda: states(h) == [ItemState.SUBMITTED] * 10, timeout=20000)
         bodies = [r.body for r in offline.requests if r.path == "/avatar/generation"]
         assert len(bodies) == len(set(bodies)) == 10  # each once
-        qtbot.waitUntil(lambda: h.window.model.rowCount() == 10, timeout=5000)
+        qtbot.waitUntil(lambda: h.window.tasks.model.rowCount() == 10, timeout=5000)
     finally:
         h.window.close()
         offline.stop()
@@ -107,7 +107,7 @@ def test_the_outbox_follows_avatar_cli_by_itself(qtbot, make_window, sandbox, tm
 
     sent = cli("--service", sandbox.base_url, "queue", "send", env=env)
     assert sent.returncode == 0, sent.stderr
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 2, timeout=3000)
+    qtbot.waitUntil(lambda: h.window.tasks.model.rowCount() == 2, timeout=3000)
     model = panel.model
     qtbot.waitUntil(
         lambda: {model.data(model.index(r, model.COL_STATE)) for r in range(2)} == {"Submitted"},
@@ -187,12 +187,12 @@ def test_importing_a_spreadsheet_previews_then_queues(qtbot, harness, tmp_path):
         return dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
 
     with answer_modal(qtbot, accept, timeout=10.0) as seen:
-        h.window.outbox_control.import_jobs(jobs)
+        h.window.outbox_tab.controller.import_jobs(jobs)
     assert seen["title"] == "Import jobs"
     qtbot.waitUntil(lambda: len(h.outbox.items()) == 50, timeout=5000)
     assert all(item.payload["no_watermark"] is True for item in h.outbox.items())
     assert h.outbox.items()[0].source == "jobs.csv line 2"
     # The same file again: every row is already queued, so nothing is added.
     with answer_modal(qtbot, lambda d: d.buttons.button(QDialogButtonBox.StandardButton.Cancel)):
-        h.window.outbox_control.import_jobs(jobs)
+        h.window.outbox_tab.controller.import_jobs(jobs)
     assert len(h.outbox.items()) == 50

@@ -191,7 +191,7 @@ def test_an_unknown_lane_is_refused(runner):
 def test_closing_the_window_shuts_its_one_runner_down(qtbot, harness):
     window = harness.window
     background = window._background
-    for part in (window.outbox_runner, window.downloads, window.covers):
+    for part in (window.outbox_runner, window.downloads, window.tasks_tab.covers):
         assert part._runner is background  # one owner of the window's threads
     assert window.following._worker._runner is background
     window.close()

@@ -45,7 +45,7 @@ from avatar_desktop.core.settings import ServiceChoice
 from avatar_desktop.core.store.database import Database
 from avatar_desktop.core.store.outbox import CannotMove, ItemState, MoveRefusal, Outbox, WaitKind
 from avatar_desktop.sandbox import Fault
-from avatar_desktop.ui.outbox_panel import OutboxTableModel
+from avatar_desktop.ui.outbox.outbox_panel import OutboxTableModel
 
 make_window = shared.make_window
 translators = shared.translators

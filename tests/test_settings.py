@@ -25,7 +25,7 @@ from avatar_desktop.core.settings import (
     ServiceChoice,
     default_download_folder,
 )
-from avatar_desktop.ui.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
 pytestmark = pytest.mark.qt_log_ignore(
     # The offscreen platform cannot resize the window to its contents (the window's tests too).
@@ -234,10 +234,15 @@ def test_the_open_window_follows_avatar_cli_config_set(qtbot, make_window):  # n
     assert cli("config", "set", "service", "https://mirror.example.com").code == 0
     qtbot.waitUntil(lambda: window.config.base_url == "https://mirror.example.com", timeout=10_000)
     assert "mirror.example.com" in window.windowTitle() or not window.config.sandbox
+    clips = data_dir().parent / "clips"
+    assert cli("config", "set", "download_dir", str(clips)).code == 0
+    summary = window.downloads_panel.summary
+    qtbot.waitUntil(lambda: str(clips) in summary.text(), timeout=10_000)
     assert cli("config", "set", "language", "zh_CN").code == 0
     try:
-        qtbot.waitUntil(lambda: window._translators.language == "zh_CN", timeout=10_000)
-        assert window.main_actions.submit.text() != "&Submit"
+        # The texts change as the language-change events are handled: wait for them.
+        qtbot.waitUntil(lambda: window.main_actions.submit.text() != "&Submit", timeout=10_000)
+        assert window._translators.language == "zh_CN"
     finally:
         h.settings.language = "en"
         window.retranslate()

@@ -546,7 +546,7 @@ def by_name(name: str):
 def test_window_damaged_file_dialog_moves_it_aside_and_starts_fresh(qtbot, data):
     from test_main_window import answer_modal
 
-    from avatar_desktop.ui.storage_dialog import open_database
+    from avatar_desktop.ui.dialogs.storage_dialog import open_database
 
     path = data / "tasks.sqlite3"
     make_tasks(path, 300)
@@ -570,7 +570,7 @@ def test_window_damaged_file_dialog_moves_it_aside_and_starts_fresh(qtbot, data)
 def test_window_damaged_file_dialog_restores_the_last_good_backup(qtbot, data):
     from test_main_window import answer_modal
 
-    from avatar_desktop.ui.storage_dialog import open_database
+    from avatar_desktop.ui.dialogs.storage_dialog import open_database
 
     path = data / "tasks.sqlite3"
     make_tasks(path, 300)
@@ -593,7 +593,7 @@ def test_window_damaged_file_dialog_restores_the_last_good_backup(qtbot, data):
 def test_window_damaged_file_dialog_quit_changes_nothing(qtbot, data):
     from test_main_window import answer_modal
 
-    from avatar_desktop.ui.storage_dialog import open_database
+    from avatar_desktop.ui.dialogs.storage_dialog import open_database
 
     path = data / "tasks.sqlite3"
     make_tasks(path, 300)
@@ -608,7 +608,7 @@ def test_window_damaged_file_dialog_quit_changes_nothing(qtbot, data):
 def test_window_full_disk_at_start_says_so_and_tries_again(qtbot, full_disk):
     from test_main_window import answer_modal
 
-    from avatar_desktop.ui.storage_dialog import open_database
+    from avatar_desktop.ui.dialogs.storage_dialog import open_database
 
     path = full_disk.folder / "tasks.sqlite3"
     full_disk.fill()
@@ -717,7 +717,7 @@ def test_the_smoke_test_says_what_is_wrong_and_exits_1_instead_of_waiting(tmp_pa
 
 
 def test_a_clean_start_takes_a_backup_off_the_ui_thread(qtbot, data):
-    from avatar_desktop.ui.storage_dialog import RollingBackup
+    from avatar_desktop.ui.dialogs.storage_dialog import RollingBackup
 
     path = data / "tasks.sqlite3"
     make_tasks(path, 12)
@@ -730,7 +730,7 @@ def test_a_clean_start_takes_a_backup_off_the_ui_thread(qtbot, data):
 
 
 def test_a_backup_stopped_before_it_starts_makes_nothing(qtbot, data):
-    from avatar_desktop.ui.storage_dialog import RollingBackup
+    from avatar_desktop.ui.dialogs.storage_dialog import RollingBackup
 
     path = data / "tasks.sqlite3"
     make_tasks(path, 1)
@@ -744,7 +744,7 @@ def test_what_the_full_disk_kept_from_the_last_run_is_said_at_start(qtbot):
     from PySide6.QtWidgets import QWidget
 
     from avatar_desktop.core.store.outbox import Recovery
-    from avatar_desktop.ui.storage_dialog import show_start_recovery, start_recovery_text
+    from avatar_desktop.ui.dialogs.storage_dialog import show_start_recovery, start_recovery_text
 
     assert start_recovery_text(Recovery(interrupted=[1])) is None  # the window's own message
     parent = QWidget()
@@ -800,7 +800,7 @@ def test_quitting_with_task_ids_not_written_asks_first(qtbot, answer):
     from PySide6.QtGui import QGuiApplication
     from test_main_window import answer_modal
 
-    from avatar_desktop.ui.storage_dialog import UnsavedTaskIdsBanner
+    from avatar_desktop.ui.dialogs.storage_dialog import UnsavedTaskIdsBanner
 
     banner = UnsavedTaskIdsBanner()
     qtbot.addWidget(banner)
@@ -834,7 +834,7 @@ def test_rows_still_readable_in_the_damaged_file_are_brought_back(qtbot, data, c
 
     from avatar_desktop.core.store.drafts import Drafts
     from avatar_desktop.core.store.outbox import Outbox
-    from avatar_desktop.ui.storage_dialog import open_database
+    from avatar_desktop.ui.dialogs.storage_dialog import open_database
 
     path = data / "tasks.sqlite3"
     make_tasks(path, 300)

@@ -303,7 +303,7 @@ def test_the_window_import(qtbot, harness, tmp_path, case):
 
     picks = [queue] + ([message_box_button(case.confirm)] if case.asked else [])
     with answer_in_turn(qtbot, *picks) as seen:
-        h.window.outbox_control.import_jobs(jobs)
+        h.window.outbox_tab.controller.import_jobs(jobs)
     qtbot.waitUntil(lambda: "added to the outbox" in h.window.statusBar().currentMessage())
 
     assert [info.get("unexpected", False) for info in seen] == [False] * len(picks)
@@ -435,7 +435,7 @@ def test_consent_given_in_the_window_travels_to_the_task_and_shows(qtbot, harnes
     record = h.store.get(row_id)
     assert record.consent["sample_url"] == sample
     assert record.consent["given"] == "in the window"
-    pane = h.window.details
+    pane = h.window.tasks_tab.details
     h.window.tasks.table.selectRow(0)
     qtbot.waitUntil(lambda: pane.record() is not None and pane.record().row_id == row_id)
     assert pane.consent_caption.text() == "Consent"

@@ -24,13 +24,13 @@ from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.covers import CoverLoader, cache_file_name
 from avatar_desktop.sandbox import SandboxServer
-from avatar_desktop.ui.task_details import (
+from avatar_desktop.ui.tasks.task_details import (
     TaskDetailsPane,
     explain_failure,
     format_duration,
     format_time,
 )
-from avatar_desktop.ui.task_model import status_words
+from avatar_desktop.ui.tasks.task_model import status_words
 
 pytestmark = pytest.mark.qt_log_ignore(
     # The offscreen platform's own notice when a widget is shown; not the app's.

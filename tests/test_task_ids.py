@@ -36,7 +36,7 @@ from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.i18n import problem_text
-from avatar_desktop.ui.task_id_dialog import TaskIdDialog
+from avatar_desktop.ui.tasks.task_id_dialog import TaskIdDialog
 
 pytestmark = pytest.mark.qt_log_ignore(
     "This plugin does not support propagateSizeHints",
@@ -217,7 +217,7 @@ def test_add_task_by_id_shows_the_cores_reason_and_adds_only_task_ids(qtbot, har
     assert h.store.count() == len(VALID)
     # The controller's own entry refuses with the same rule (no dialog in between).
     for typed in INVALID_IDS:
-        assert h.window.task_control.add_task(typed) is None
+        assert h.window.tasks_tab.controller.add_task(typed) is None
     assert h.store.count() == len(VALID)
 
 
@@ -233,7 +233,7 @@ def test_mark_as_submitted_in_the_task_list_takes_only_task_ids(qtbot, harness):
     row_id = legacy_row(
         h.store, SERVICE, request().to_payload(), LocalStatus.OUTCOME_UNKNOWN, "the answer was lost"
     )
-    h.window.model.reload()
+    h.window.tasks.model.reload()
     h.window.tasks.select_row(row_id)
     for typed in TYPABLE_INVALID_IDS:
         dialog = open_dialog(qtbot, h, h.window.main_actions.resolve_task.trigger)
@@ -246,19 +246,19 @@ def test_mark_as_submitted_in_the_task_list_takes_only_task_ids(qtbot, harness):
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: h.store.get(row_id).task_id == "57b9ba07db5e4ed5bf18ebb4179a826d")
     # The controller's own entry refuses with the same rule.
-    assert not h.window.task_control.mark_submitted(h.store.get(row_id), "abc def")
+    assert not h.window.tasks_tab.controller.mark_submitted(h.store.get(row_id), "abc def")
 
 
 def test_mark_as_submitted_in_the_outbox_takes_only_task_ids(qtbot, harness):
     h = harness
     item_id = outcome_unknown_item(h.outbox)
     for typed in TYPABLE_INVALID_IDS:
-        dialog = open_dialog(qtbot, h, lambda: h.window.outbox_control.resolve(item_id))
+        dialog = open_dialog(qtbot, h, lambda: h.window.outbox_tab.controller.resolve(item_id))
         dialog.edit.setText(typed)
         assert not dialog.ok_button.isEnabled(), typed
         dialog.reject()
     assert h.outbox.get(item_id).state is ItemState.OUTCOME_UNKNOWN
-    dialog = open_dialog(qtbot, h, lambda: h.window.outbox_control.resolve(item_id))
+    dialog = open_dialog(qtbot, h, lambda: h.window.outbox_tab.controller.resolve(item_id))
     dialog.edit.setText(" mirror_task-2025.01:Ab9 ")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: h.outbox.get(item_id).state is ItemState.SUBMITTED)

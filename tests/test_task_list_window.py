@@ -29,7 +29,7 @@ from avatar_desktop.core.store.outbox import ItemState
 from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.qt.follow_runner import FollowState
 from avatar_desktop.sandbox import Fault, SandboxServer
-from avatar_desktop.ui.task_model import TaskTableModel
+from avatar_desktop.ui.tasks.task_model import TaskTableModel
 
 M = TaskTableModel
 
@@ -50,7 +50,7 @@ def statuses_seen(qtbot, h: Harness, until: str, timeout: int = 15000) -> list[s
     seen: list[str] = []
 
     def look() -> bool:
-        text = h.window.model.data(h.window.model.index(0, M.COL_STATUS))
+        text = h.window.tasks.model.data(h.window.tasks.model.index(0, M.COL_STATUS))
         if not seen or seen[-1] != text:
             seen.append(text)
         return text == until
@@ -65,7 +65,7 @@ def test_a_task_is_followed_from_waiting_through_rendering_to_done(
     h = make_window(sandbox_url=lambda: slow_sandbox.base_url)
     fill_audio(qtbot, h.window)
     task_id = submit_and_wait(qtbot, h)
-    h.window.tasks.select_row(h.window.model.row_of(h.store.find(task_id).row_id) or 0)
+    h.window.tasks.select_row(h.window.tasks.model.row_of(h.store.find(task_id).row_id) or 0)
     seen = statuses_seen(qtbot, h, "Done")
     # Nobody touched anything: the row moved on by itself, through rendering with a percentage.
     assert any(text.startswith("Rendering ") and text.endswith("%") for text in seen), seen
@@ -83,9 +83,9 @@ def test_the_progress_bar_is_drawn_in_the_status_cell(qtbot, harness):
     h = harness
     h.store.add_task("running", h.server.base_url, {"avatar_url": AVATAR})
     h.store.update_from_info("running", TaskInfo("running", TaskStatus.IN_PROGRESS, progress=60))
-    h.window.model.reload()
+    h.window.tasks.model.reload()
     table = h.window.tasks.table
-    rect = table.visualRect(h.window.model.index(0, M.COL_STATUS))
+    rect = table.visualRect(h.window.tasks.model.index(0, M.COL_STATUS))
     image = table.viewport().grab(rect).toImage()
     # A progress bar fills 60 % of the cell with the highlight colour; plain text would not.
     highlight = table.palette().color(table.palette().ColorRole.Highlight)
@@ -110,12 +110,12 @@ def test_a_finished_task_is_notified_when_the_window_is_not_in_front(qtbot, harn
     qtbot.waitUntil(lambda: not h.window.isActiveWindow())
     fill_audio(qtbot, h.window)
     h.window.compose_side.submit_button.click()
-    qtbot.waitUntil(lambda: bool(h.window.notifier.shown), timeout=15000)
-    title, text = h.window.notifier.shown[-1]
+    qtbot.waitUntil(lambda: bool(h.window.tasks_tab.notifier.shown), timeout=15000)
+    title, text = h.window.tasks_tab.notifier.shown[-1]
     assert title == "Video ready" and AVATAR.rsplit("/", 1)[-1] in text
     # Clicking the notice brings the window forward and selects the task.
     h.window.tasks.table.clearSelection()
-    h.window.notifier._on_clicked()
+    h.window.tasks_tab.notifier._on_clicked()
     qtbot.waitUntil(lambda: h.window.tasks.current_record() is not None)
     assert h.window.tasks.current_record().status is TaskStatus.SUCCESS
 
@@ -124,9 +124,9 @@ def test_no_notification_while_the_window_is_in_front(qtbot, harness):
     h = harness
     fill_audio(qtbot, h.window)
     submit_and_wait(qtbot, h)
-    qtbot.waitUntil(lambda: h.store.find(h.window.model.record_at(0).task_id).is_final)
+    qtbot.waitUntil(lambda: h.store.find(h.window.tasks.model.record_at(0).task_id).is_final)
     qtbot.waitUntil(lambda: "is done" in h.window.statusBar().currentMessage())
-    assert h.window.notifier.shown == []
+    assert h.window.tasks_tab.notifier.shown == []
 
 
 def test_search_and_status_filter_in_the_window(qtbot, harness):
@@ -134,18 +134,18 @@ def test_search_and_status_filter_in_the_window(qtbot, harness):
     for n in range(5):
         h.store.add_task(f"task-{n}", h.server.base_url, {"avatar_url": f"https://x/p{n}.png"})
     h.store.mark_not_found("task-3", "gone")
-    h.window.model.reload()
+    h.window.tasks.model.reload()
     panel = h.window.tasks
     qtbot.keyClicks(panel.search, "p2.png")
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 1)
-    assert h.window.model.record_at(0).task_id == "task-2"
+    qtbot.waitUntil(lambda: h.window.tasks.model.rowCount() == 1)
+    assert h.window.tasks.model.record_at(0).task_id == "task-2"
     assert "1 task" in panel.count_label.text()
     panel.search.clear()
     panel.status_filter.setCurrentIndex(3)  # failed or not found
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 1)
-    assert h.window.model.record_at(0).task_id == "task-3"
+    qtbot.waitUntil(lambda: h.window.tasks.model.rowCount() == 1)
+    assert h.window.tasks.model.record_at(0).task_id == "task-3"
     panel.status_filter.setCurrentIndex(0)
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 5)
+    qtbot.waitUntil(lambda: h.window.tasks.model.rowCount() == 5)
 
 
 def test_a_task_added_by_id_is_followed(qtbot, harness):
@@ -158,11 +158,11 @@ def test_a_task_added_by_id_is_followed(qtbot, harness):
         task_id = client.submit(
             GenerationRequest(AVATAR, AudioTrack("https://cdn.example.com/a.mp3"))
         )
-    row_id = h.window.task_control.add_task(task_id)
+    row_id = h.window.tasks_tab.controller.add_task(task_id)
     assert row_id is not None
     assert h.window.tasks.current_record().task_id == task_id
     qtbot.waitUntil(lambda: h.store.get(row_id).status is TaskStatus.SUCCESS, timeout=8000)
-    assert h.window.task_control.add_task(task_id) is None  # already there
+    assert h.window.tasks_tab.controller.add_task(task_id) is None  # already there
     assert "already in the list" in h.window.statusBar().currentMessage()
 
 
@@ -176,13 +176,13 @@ def test_an_outcome_unknown_row_is_marked_submitted_and_followed(qtbot, harness)
     row_id = legacy_row(
         h.store, h.server.base_url, request.to_payload(), LocalStatus.OUTCOME_UNKNOWN, "broke"
     )
-    h.window.model.reload()
+    h.window.tasks.model.reload()
     h.window.tasks.select_row(row_id)
     actions = h.window.main_actions
     assert actions.resolve_task.isEnabled() and actions.send_again.isEnabled()
     with AvatarClient(h.server.base_url, SANDBOX_TOKEN) as client:
         task_id = client.submit(request)  # the job the broken send did make
-    assert h.window.task_control.mark_submitted(h.store.get(row_id), task_id)
+    assert h.window.tasks_tab.controller.mark_submitted(h.store.get(row_id), task_id)
     qtbot.waitUntil(lambda: h.store.get(row_id).status is TaskStatus.SUCCESS, timeout=8000)
     assert h.store.get(row_id).task_id == task_id and h.store.get(row_id).error is None
 
@@ -195,9 +195,9 @@ def test_send_again_queues_the_same_request_once(qtbot, harness):
     row_id = legacy_row(
         h.store, h.server.base_url, request.to_payload(), LocalStatus.OUTCOME_UNKNOWN, "broke"
     )
-    h.window.model.reload()
+    h.window.tasks.model.reload()
     h.window.tasks.select_row(row_id)
-    items = h.window.task_control.queue_again(h.window.tasks.selected_records())
+    items = h.window.tasks_tab.controller.queue_again(h.window.tasks.selected_records())
     assert len(items) == 1
     qtbot.waitUntil(lambda: h.outbox.get(items[0]).state is ItemState.SUBMITTED, timeout=8000)
     assert [r.json() for r in h.posts()] == [request.to_payload()]
@@ -208,19 +208,19 @@ def test_export_writes_the_filtered_tasks(qtbot, harness, tmp_path):
     h = harness
     for n in range(4):
         h.store.add_task(f"task-{n}", h.server.base_url, {"avatar_url": f"https://x/p{n}.png"})
-    h.window.model.reload()
+    h.window.tasks.model.reload()
     qtbot.keyClicks(h.window.tasks.search, "p1.png")
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 1)
-    with qtbot.waitSignal(h.window.task_control.exported, timeout=5000):
-        h.window.task_control.export_to(tmp_path / "tasks.csv")
+    qtbot.waitUntil(lambda: h.window.tasks.model.rowCount() == 1)
+    with qtbot.waitSignal(h.window.tasks_tab.controller.exported, timeout=5000):
+        h.window.tasks_tab.controller.export_to(tmp_path / "tasks.csv")
     raw = (tmp_path / "tasks.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM, for spreadsheets
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
     assert [row["task_id"] for row in rows] == ["task-1"]
     h.window.tasks.search.clear()
-    qtbot.waitUntil(lambda: h.window.model.rowCount() == 4)
-    with qtbot.waitSignal(h.window.task_control.exported, timeout=5000):
-        h.window.task_control.export_to(tmp_path / "tasks.json")
+    qtbot.waitUntil(lambda: h.window.tasks.model.rowCount() == 4)
+    with qtbot.waitSignal(h.window.tasks_tab.controller.exported, timeout=5000):
+        h.window.tasks_tab.controller.export_to(tmp_path / "tasks.json")
     assert len(json.loads((tmp_path / "tasks.json").read_text("utf-8"))) == 4
 
 
@@ -236,18 +236,18 @@ def test_failing_status_checks_show_in_the_status_bar_and_clear(qtbot, harness):
     h.window.main_actions.refresh_all.trigger()
     qtbot.waitUntil(lambda: h.window.following.state is FollowState.FOLLOWING, timeout=10000)
     assert not label.isVisible()
-    qtbot.waitUntil(lambda: h.window.model.record_at(0).status is TaskStatus.SUCCESS)
+    qtbot.waitUntil(lambda: h.window.tasks.model.record_at(0).status is TaskStatus.SUCCESS)
 
 
 def test_sorting_by_clicking_a_header_keeps_the_selection(qtbot, harness):
     h = harness
     for n in range(6):
         h.store.add_task(f"task-{n}", h.server.base_url, {"avatar_url": f"https://x/p{n}.png"})
-    h.window.model.reload()
+    h.window.tasks.model.reload()
     h.window.tasks.select_row(h.store.find("task-2").row_id)
     header = h.window.tasks.table.horizontalHeader()
     header.setSortIndicator(M.COL_AVATAR, Qt.SortOrder.AscendingOrder)
-    assert h.window.model.record_at(0).label == "p0.png"
+    assert h.window.tasks.model.record_at(0).label == "p0.png"
     assert [r.task_id for r in h.window.tasks.selected_records()] == ["task-2"]
 
 

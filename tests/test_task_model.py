@@ -16,8 +16,8 @@ from PySide6.QtWidgets import QTableView
 from avatar_desktop.core.service import TaskInfo, TaskStatus
 from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
-from avatar_desktop.ui.task_model import TaskTableModel
-from avatar_desktop.ui.tasks_panel import StatusDelegate
+from avatar_desktop.ui.tasks.task_model import TaskTableModel
+from avatar_desktop.ui.tasks.tasks_panel import StatusDelegate
 from avatar_desktop.ui.views import record_table
 
 SERVICE = "https://api.example.test"

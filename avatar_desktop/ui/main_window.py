@@ -1,23 +1,26 @@
 """The main window: it builds the panels, menus, toolbar and status bar and wires them.
 
 The window composes the layers: it takes the store, the token vault and the settings in its
-constructor and hands each panel what it needs — the compose side (form, media check, voice
-list, draft), the task panel (the table and what is done to the selected tasks), the token
-controller (the token and its dialog), the actions (:mod:`avatar_desktop.ui.actions`). Every
-blocking call runs on the lanes of the one background runner (:mod:`avatar_desktop.qt.runner`),
-shut down once when the window closes; the window never does network or keyring I/O itself.
+constructor and hands each part what it needs — the compose side (form, media check, voice
+list, draft), the tabs on the right (:class:`~avatar_desktop.ui.tasks.tab.TasksTab`,
+:class:`~avatar_desktop.ui.outbox.tab.OutboxTab`, the downloads panel), each built with what it
+needs and talking to the window through signals, the token controller (the token and its
+dialog), the actions (:mod:`avatar_desktop.ui.actions`). What is the window's own stays here:
+the splitter, the menus, toolbar and status bar, the service in use, settings, and closing.
+Every blocking call runs on the lanes of the one background runner
+(:mod:`avatar_desktop.qt.runner`), shut down once when the window closes; the window never
+does network or keyring I/O itself.
 
 Sending is the outbox's (:class:`~avatar_desktop.qt.outbox_runner.OutboxRunner`, with
-:class:`~avatar_desktop.ui.submit_flow.SubmitFlow` for Submit and "Add to outbox" and
-:class:`~avatar_desktop.ui.outbox_controller.OutboxController` for the outbox panel); following
-the tasks is :class:`~avatar_desktop.qt.follow_runner.TaskFollowing`'s. Views learn about changes
-from :class:`~avatar_desktop.qt.store_watch.StoreWatch`, whoever made them: this window, another
-one, or ``avatar-cli``.
+:class:`~avatar_desktop.ui.compose.submit_flow.SubmitFlow` for Submit and "Add to outbox" and
+:class:`~avatar_desktop.ui.outbox.outbox_controller.OutboxController` for the outbox panel);
+following the tasks is :class:`~avatar_desktop.qt.follow_runner.TaskFollowing`'s. Views learn
+about changes from :class:`~avatar_desktop.qt.store_watch.StoreWatch`, whoever made them: this
+window, another one, or ``avatar-cli``.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from pathlib import Path
 
@@ -34,42 +37,32 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.sending import Hold
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
-from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.drafts import Drafts
 from avatar_desktop.core.store.outbox import Outbox, OutboxSummary
-from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.store.voices import VoiceCache
 from avatar_desktop.core.vault import TokenVault
-from avatar_desktop.qt.covers import CoverLoader
-from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
+from avatar_desktop.qt.downloads import DownloadManager
 from avatar_desktop.qt.follow_runner import TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.store_watch import SettingsWatch, StoreWatch
 from avatar_desktop.qt.workers import MediaCheckWorker, TokenWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions
-from avatar_desktop.ui.compose_side import ComposeSide
-from avatar_desktop.ui.downloads_panel import DownloadsPanel
-from avatar_desktop.ui.i18n import Translators, resolve_language
-from avatar_desktop.ui.notifier import TaskNotifier
-from avatar_desktop.ui.outbox_controller import OutboxController
-from avatar_desktop.ui.outbox_panel import OutboxPanel, OutboxTableModel
+from avatar_desktop.ui.compose.compose_side import ComposeSide
+from avatar_desktop.ui.compose.submit_flow import SubmitFlow
+from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
+from avatar_desktop.ui.dialogs.storage_dialog import UnsavedTaskIdsBanner
+from avatar_desktop.ui.dialogs.token_controller import TokenController
+from avatar_desktop.ui.i18n import Translators
+from avatar_desktop.ui.outbox.tab import OutboxTab
 from avatar_desktop.ui.service_banner import ServiceBanner
 from avatar_desktop.ui.session import Session
-from avatar_desktop.ui.settings_dialog import SettingsDialog
 from avatar_desktop.ui.status_bar import WindowStatusBar
-from avatar_desktop.ui.storage_dialog import UnsavedTaskIdsBanner
-from avatar_desktop.ui.submit_flow import SubmitFlow
-from avatar_desktop.ui.task_details import TaskDetailsPane
-from avatar_desktop.ui.task_model import TaskTableModel
-from avatar_desktop.ui.tasks_controller import TasksController
-from avatar_desktop.ui.tasks_panel import TasksPanel
-from avatar_desktop.ui.token_controller import TokenController
+from avatar_desktop.ui.tasks.downloads_panel import DownloadsPanel
+from avatar_desktop.ui.tasks.tab import TasksTab
 from avatar_desktop.ui.views import restore_layout
-
-log = logging.getLogger("avatar_desktop.ui")
 
 
 class MainWindow(QMainWindow):
@@ -80,9 +73,10 @@ class MainWindow(QMainWindow):
     (:class:`AppSettings`), ``translators``, ``sandbox_url`` (a callable that starts the built-in
     sandbox if needed and returns its base URL) and ``data_dir``.
 
-    Its parts: :attr:`main_actions`, :attr:`compose_side`, :attr:`tasks` (over :attr:`model`),
-    :attr:`outbox_panel`, :attr:`token_controller`, :attr:`banner`, :attr:`submission`,
-    :attr:`outbox_runner`, :attr:`following`; the status bar, :attr:`status_bar`.
+    Its parts: :attr:`main_actions`, :attr:`compose_side`, :attr:`tasks_tab` (its page
+    :attr:`tasks`), :attr:`outbox_tab` (its page :attr:`outbox_panel`), :attr:`downloads_panel`,
+    :attr:`token_controller`, :attr:`banner`, :attr:`submission`, :attr:`outbox_runner`,
+    :attr:`following`, :attr:`downloads`; the status bar, :attr:`status_bar`.
     """
 
     def __init__(
@@ -103,12 +97,13 @@ class MainWindow(QMainWindow):
         self._drafts = drafts
         self._settings = settings
         self._translators = translators
+        self._language = settings.language
+        """The language setting the window last followed."""
         self._sandbox_url = sandbox_url
         self._data_dir = data_dir
         self._session = Session(self._make_config())
         self.setObjectName("MainWindow")
         self.store_watch = StoreWatch(store.path, self)
-        self.model = TaskTableModel(store, self, changes=self.store_watch.changed)
 
         # -- the one background runner, and the workers on its lanes
         self._background = Runner(self)
@@ -164,30 +159,32 @@ class MainWindow(QMainWindow):
             media_worker=self._media_worker,
             voice_worker=self._voice_worker,
         )
-        self.tasks = TasksPanel(self._store, self.model, a)
-        self.task_control = TasksController(
+        self.tasks_tab = TasksTab(
             store=self._store,
             outbox=self._outbox,
+            changes=self.store_watch.changed,
+            settings=self._settings,
             following=self.following,
             runner=self.outbox_runner,
             background=self._background,
-            panel=self.tasks,
+            actions=a,
+            covers_folder=self._data_dir / "covers",
             service_url=lambda: self.config.base_url,
             window=self,
         )
-        self.notifier = TaskNotifier(self, self.windowIcon())
-        self.outbox_panel = OutboxPanel(
-            OutboxTableModel(self._outbox, changes=self.store_watch.changed)
-        )
-        self.outbox_control = OutboxController(
+        self.tasks = self.tasks_tab.panel
+        self.outbox_tab = OutboxTab(
             outbox=self._outbox,
             tasks=self._store,
             drafts=self._drafts,
+            changes=self.store_watch.changed,
             runner=self.outbox_runner,
             background=self._background,
-            panel=self.outbox_panel,
+            actions=a,
             window=self,
         )
+        self.outbox_panel = self.outbox_tab.panel
+        self.downloads_panel = DownloadsPanel(self.downloads)
         self.submission = SubmitFlow(
             window=self,
             session=self._session,
@@ -202,13 +199,8 @@ class MainWindow(QMainWindow):
         self.right_tabs.setObjectName("rightTabs")
         self.right_tabs.setDocumentMode(True)
         self.right_tabs.setMinimumWidth(530)  # the task table's columns, uncut
-        self.right_tabs.addTab(self.tasks, "")
-        self.right_tabs.addTab(self.outbox_panel, "")
-        self.downloads_panel = DownloadsPanel(self.downloads)
-        self.right_tabs.addTab(self.downloads_panel, "")
-        self.covers = CoverLoader(self._data_dir / "covers", self, runner=self._background)
-        self.details = TaskDetailsPane(self.covers)
-        self.tasks.set_details(self.details)
+        for page in (self.tasks, self.outbox_panel, self.downloads_panel):
+            self.right_tabs.addTab(page, "")
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -233,36 +225,9 @@ class MainWindow(QMainWindow):
         self.setStatusBar(self.status_bar)
 
         # What each action does.
-        a.preview.triggered.connect(self.compose_side.show_request)
-        a.check_media.triggered.connect(self.compose_side.check_media)
-        a.clear_form.triggered.connect(self.compose_side.clear_form)
-        a.undo_clear.triggered.connect(self.compose_side.undo_clear)
-        a.save_draft.triggered.connect(self.compose_side.save_named_draft)
-        a.open_drafts.triggered.connect(self.compose_side.open_drafts)
-        a.send_now.triggered.connect(self.outbox_control.send_now)
-        a.pause_sending.triggered.connect(self.outbox_control.toggle_pause)
-        a.import_jobs.triggered.connect(lambda: self.outbox_control.import_jobs())
-        a.save_template.triggered.connect(self.outbox_control.save_template)
-        a.export_data.triggered.connect(self.outbox_control.export)
         a.token.triggered.connect(self.token_controller.open_dialog)
         a.settings.triggered.connect(self.on_settings)
         a.quit.triggered.connect(self.close)
-        a.refresh.triggered.connect(self.task_control.refresh)
-        a.refresh_all.triggered.connect(self.task_control.refresh_all)
-        a.add_task_id.triggered.connect(self.task_control.add_task_id)
-        a.export_tasks.triggered.connect(self.task_control.export)
-        a.resolve_task.triggered.connect(self.task_control.resolve)
-        a.send_again.triggered.connect(self.task_control.send_again)
-        a.discard_task.triggered.connect(self.task_control.discard)
-        a.download_video.triggered.connect(self.tasks.download_selected)
-        a.open_file.triggered.connect(self.tasks.open_file)
-        a.show_in_folder.triggered.connect(self.tasks.show_in_folder)
-        a.open_video.triggered.connect(self.tasks.open_video)
-        a.copy_video_link.triggered.connect(self.tasks.copy_video_link)
-        a.copy_task_id.triggered.connect(self.tasks.copy_task_ids)
-        a.use_as_template.triggered.connect(self.tasks.use_as_template)
-        a.remove.triggered.connect(self.tasks.remove_selected)
-        a.undo_remove.triggered.connect(self.tasks.undo_remove)
         a.about.triggered.connect(self.on_about)
         self.banner.token_button.clicked.connect(a.token.trigger)
         self.banner.settings_button.clicked.connect(a.settings.trigger)
@@ -270,37 +235,31 @@ class MainWindow(QMainWindow):
         # How the parts talk.
         for part in (
             self.compose_side,
-            self.tasks,
-            self.task_control,
+            self.tasks_tab,
+            self.outbox_tab,
+            self.downloads_panel,
             self.token_controller,
             self.submission,
+            self.unsaved_banner,
         ):
             part.message.connect(self.statusBar().showMessage)
-        self.outbox_control.message.connect(lambda text: self.statusBar().showMessage(text, 8000))
-        self.outbox_control.open_request.connect(self.compose_side.use_template)
-        self.tasks.template_requested.connect(self.compose_side.use_template)
+        self.outbox_tab.open_request.connect(self.compose_side.use_template)
+        self.tasks_tab.template_requested.connect(self.compose_side.use_template)
+        self.tasks_tab.download_requested.connect(self.downloads_panel.download)
+        self.tasks_tab.show_requested.connect(lambda: self.right_tabs.setCurrentWidget(self.tasks))
         self.token_controller.token_changed.connect(self._on_token_changed)
         self.token_controller.backend_changed.connect(self._update_service_status)
         self.token_controller.service_chosen.connect(self._apply_service)
-        self.submission.submitted.connect(self._on_submitted)
-        self.outbox_control.summary_changed.connect(self._show_outbox_status)
-        self.outbox_runner.token_refused.connect(self._on_sending_token_refused)
+        self.submission.submitted.connect(self.tasks_tab.show_task)
+        self.outbox_tab.summary_changed.connect(self._show_outbox_status)
         self.outbox_runner.outcome.connect(self.unsaved_banner.on_outcome)
         self.outbox_runner.unsaved_stored.connect(self.unsaved_banner.on_stored)
-        self.unsaved_banner.message.connect(self.statusBar().showMessage)
-        self.downloads_panel.message.connect(self.statusBar().showMessage)
-        self.details.message.connect(self.statusBar().showMessage)
-        self.downloads.finished.connect(self._on_download_finished)
-        self.tasks.current_changed.connect(self.details.show_record)
-        self.tasks.download_requested.connect(self._download)
-        self.details.download_requested.connect(self._download)
-        self.following.task_finished.connect(self._on_task_finished)
         self.following.state_changed.connect(self.status_bar.show_follow)
         self.outbox_runner.state_changed.connect(
             lambda: self.following.set_online(self.outbox_runner.policy.reachable)
         )
-        self.notifier.task_clicked.connect(self._show_task)
-        self.store_watch.changed.connect(self._on_store_changed)
+        # Successes another program recorded, too (the lists follow the watch themselves).
+        self.store_watch.changed.connect(self.downloads.catch_up)
         # An answer this window stored shows at once (not at the watch's next look).
         self.following.task_updated.connect(self.store_watch.check)
         self.settings_watch.changed.connect(self._on_settings_changed_elsewhere)
@@ -317,7 +276,7 @@ class MainWindow(QMainWindow):
         self.right_tabs.setTabText(downloads_tab, self.tr("Downloads"))
         self._toolbar.setWindowTitle(self.tr("Main toolbar"))
         self._update_service_status()
-        self.outbox_control.refresh_state()
+        self.outbox_tab.controller.refresh_state()
         self.submission.update()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
@@ -385,29 +344,32 @@ class MainWindow(QMainWindow):
     @Slot()
     def on_settings(self) -> None:
         dialog = SettingsDialog(self._settings, self._data_dir, self)
-        before = self._settings.language
         accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
         dialog.deleteLater()
         if not accepted:
             return
-        self._apply_service()
-        self.downloads.catch_up(with_saved=True)  # "keep finished videos" may be on now
-        if self._settings.language != before:
-            self.retranslate()
+        self._follow_settings()
         self.statusBar().showMessage(self.tr("Settings saved."), 4000)
 
     @Slot()
     def _on_settings_changed_elsewhere(self) -> None:
         """Another program changed the settings file (``avatar-cli config set``): follow it."""
-        self._apply_service()
-        if self._translators.language != resolve_language(self._settings.language):
-            self.retranslate()
+        self._follow_settings()
         self.statusBar().showMessage(self.tr("Settings changed by another program."), 4000)
+
+    def _follow_settings(self) -> None:
+        """The settings changed (here or in another program): apply every one of them."""
+        self._apply_service()
+        self.downloads.catch_up(with_saved=True)  # "keep finished videos" may be on now
+        self.downloads_panel.folder_changed()
+        if self._settings.language != self._language:
+            self.retranslate()
 
     def retranslate(self) -> None:
         """Switch the interface language now, keeping everything typed: installing the
         translators sends every widget a ``LanguageChange`` event (see :meth:`changeEvent`)."""
-        self._translators.apply(self._settings.language)
+        self._language = self._settings.language
+        self._translators.apply(self._language)
 
     @Slot()
     def on_about(self) -> None:
@@ -427,8 +389,7 @@ class MainWindow(QMainWindow):
             return
         self.following.stop()
         self.downloads.shutdown()  # the .part files stay: a later download resumes them
-        self.covers.shutdown()
-        self.notifier.close()
+        self.tasks_tab.close()
         self.store_watch.stop()
         self.settings_watch.stop()
         self.submission.wait_for_in_flight()
@@ -449,73 +410,15 @@ class MainWindow(QMainWindow):
         self.outbox_runner.configure(self.config, token)
         self.following.configure(self.config, token)
         network = self.config.link_network()  # downloads read self.config when they start
-        self.covers.set_network(network)
+        self.tasks_tab.covers.set_network(network)
         self._media_worker.network = network  # read on its thread at the next check
-        self.outbox_control.refresh_state()
+        self.outbox_tab.controller.refresh_state()
 
     @Slot(object)
     def _show_outbox_status(self, summary: OutboxSummary) -> None:
         """The outbox's tab and the status bar say how many jobs wait and whether they go —
         the counts of the panel's own line (one :class:`OutboxSummary` for all three)."""
-        hold = self.outbox_runner.policy.hold
-        self.status_bar.show_outbox(summary, hold, self.config)
+        self.status_bar.show_outbox(summary, self.outbox_runner.policy.hold, self.config)
         title = self.tr("Outbox")
         waiting = summary.waiting
         self.right_tabs.setTabText(1, f"{title} ({waiting})" if waiting else title)
-        self.main_actions.pause_sending.setChecked(hold in (Hold.PAUSED, Hold.TOKEN_REFUSED))
-
-    @Slot()
-    def _on_sending_token_refused(self) -> None:
-        self.statusBar().showMessage(
-            self.tr("The service refused the token: sending is paused until it is fixed."), 15000
-        )
-
-    @Slot()
-    def _on_store_changed(self) -> None:
-        """Somebody — this window, another one, avatar-cli — wrote to the data file (the
-        task and outbox lists follow it themselves)."""
-        self.outbox_control.refresh_state()
-        self.downloads.catch_up()  # successes another program recorded, too
-
-    @Slot(int)
-    def _on_submitted(self, row_id: int) -> None:
-        self.model.refresh()
-        self.right_tabs.setCurrentWidget(self.tasks)
-        self.tasks.select_row(row_id)
-
-    @Slot(int, str)
-    def _on_task_finished(self, row_id: int, status: str) -> None:
-        """A task became done or failed: say so, also outside the window when it is not in
-        front (a desktop notification; clicking it shows the task)."""
-        try:
-            record = self._store.get(row_id)
-        except StoreError:  # the window is closing (a last answer arrived after the store)
-            return
-        if record is None:
-            return
-        text = self.notifier.task_finished(record, saving=self._settings.keep_finished_videos)
-        self.statusBar().showMessage(text, 10000)
-
-    @Slot(object, str)
-    def _download(self, record: TaskRecord, variant: str) -> None:
-        item = self.downloads_panel.download(record, variant)
-        if item.error:
-            return
-        self.statusBar().showMessage(
-            self.tr("Saving the video of %1 (see Downloads)…").replace(
-                "%1", record.label or record.task_id or ""
-            ),
-            5000,
-        )
-
-    @Slot(object)
-    def _on_download_finished(self, item: DownloadItem) -> None:
-        if item.state is DownloadState.DONE:
-            self.statusBar().showMessage(
-                self.tr("Video saved: %1").replace("%1", str(item.destination)), 10000
-            )
-
-    @Slot(int)
-    def _show_task(self, row_id: int) -> None:
-        self.right_tabs.setCurrentWidget(self.tasks)
-        self.tasks.select_row(row_id)

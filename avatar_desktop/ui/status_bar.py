@@ -14,7 +14,7 @@ from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.follower import FollowState
 from avatar_desktop.core.sending import Hold
 from avatar_desktop.core.store.outbox import OutboxSummary
-from avatar_desktop.ui.outbox_panel import service_name
+from avatar_desktop.ui.outbox.outbox_panel import service_name
 from avatar_desktop.ui.service_banner import ServiceLabel
 from avatar_desktop.ui.views import plain_tooltip
 

@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="360"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="362"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="364"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="367"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="367"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="369"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="369"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="370"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="372"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="374"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="375"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="376"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="379"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="383"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="384"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="385"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="386"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="394"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="616"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="616"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="399"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="402"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="615"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="615"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="617"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="617"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="618"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="623"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="618"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="623"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="619"/>
-        <location filename="../../avatar_desktop/ui/compose.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="619"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="622"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="620"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="621"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="621"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -185,131 +185,131 @@
 <context>
     <name>ComposeSide</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="197"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="198"/>
         <source>Add to outbox</source>
         <translation>加入发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="200"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="195"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="240"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="195"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="240"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="270"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="290"/>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="300"/>
         <source>Save as draft</source>
         <translation>保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="277"/>
         <source>Name of the draft:</source>
         <translation>草稿名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="290"/>
         <source>Replace draft?</source>
         <translation>替换草稿？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="291"/>
         <source>A draft with that name exists already. Replace it?</source>
         <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="302"/>
         <source>Draft saved: %1</source>
         <translation>草稿已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="313"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="320"/>
         <source>Draft opened.</source>
         <translation>已打开草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="353"/>
         <source>Form cleared. Undo with Ctrl+Z.</source>
         <translation>表单已清空。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="362"/>
         <source>The form is back.</source>
         <translation>表单已恢复。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="372"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="373"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="380"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="409"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="472"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="467"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="474"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="470"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="477"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="479"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="480"/>
         <source>Click “Refresh” to ask again.</source>
         <translation>点击“刷新”重新获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="479"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="486"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="484"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="491"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose_side.py" line="486"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="493"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -317,37 +317,37 @@
 <context>
     <name>Consent</name>
     <message>
-        <location filename="../../avatar_desktop/ui/consent.py" line="20"/>
+        <location filename="../../avatar_desktop/ui/dialogs/consent.py" line="20"/>
         <source>Speaker&apos;s consent</source>
         <translation>说话人授权</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/consent.py" line="23"/>
+        <location filename="../../avatar_desktop/ui/dialogs/consent.py" line="23"/>
         <source>Sample: %1</source>
         <translation>样本：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/consent.py" line="24"/>
+        <location filename="../../avatar_desktop/ui/dialogs/consent.py" line="24"/>
         <source>Do you confirm that the person whose voice is in this sample has agreed to having it cloned?</source>
         <translation>你确认此样本中的说话人已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/consent.py" line="30"/>
+        <location filename="../../avatar_desktop/ui/dialogs/consent.py" line="30"/>
         <source>Samples:</source>
         <translation>样本：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/consent.py" line="31"/>
+        <location filename="../../avatar_desktop/ui/dialogs/consent.py" line="31"/>
         <source>Do you confirm that the person whose voice is in each of these samples has agreed to having it cloned?</source>
         <translation>您确认这些样本中每一位说话人都已同意克隆其声音吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/consent.py" line="37"/>
+        <location filename="../../avatar_desktop/ui/dialogs/consent.py" line="37"/>
         <source>Cloning a voice needs the speaker&apos;s permission.</source>
         <translation>克隆声音需要获得说话人的授权。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/consent.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/dialogs/consent.py" line="44"/>
         <source>I confirm</source>
         <translation>我确认</translation>
     </message>
@@ -431,92 +431,92 @@
 <context>
     <name>DownloadsModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="54"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="55"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="56"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="57"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="58"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="59"/>
         <source>Link expired</source>
         <translation>链接已过期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="62"/>
         <source>video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="63"/>
         <source>video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="64"/>
         <source>video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="67"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="68"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="69"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="70"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="89"/>
         <source>%1/s</source>
         <translation>%1/s</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="98"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="108"/>
         <source>Task %1, %2</source>
         <translation>任务 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="120"/>
         <source>Waiting for another download to end.</source>
         <translation>正在等待其他下载完成。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="124"/>
         <source>Cancelled. What was saved is kept: Retry resumes from there.</source>
         <translation>已取消。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
@@ -524,140 +524,150 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="340"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="342"/>
         <source>Stop the selected downloads; what was saved is kept for a retry</source>
         <translation>停止所选下载；已下载的部分会保留，以便重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="342"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="344"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="345"/>
         <source>Start the selected downloads again</source>
         <translation>重新开始所选下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="346"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="347"/>
         <source>Play the saved video</source>
         <translation>播放已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="348"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="349"/>
         <source>Open the folder that holds the video</source>
         <translation>打开视频所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="350"/>
         <source>Clear finished</source>
         <translation>清除已结束的下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="350"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="352"/>
         <source>Take the ended downloads off the list (the files stay)</source>
         <translation>从列表中移除已结束的下载（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="382"/>
+        <source>Saving the video of %1 (see Downloads)…</source>
+        <translation>正在保存 %1 的视频（见“下载”）…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="463"/>
         <source>Saved in %1</source>
         <translation>保存在 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="465"/>
         <source>%1 downloading</source>
         <translation>%1 个下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/downloads_panel.py" line="461"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="467"/>
         <source>%1 waiting</source>
         <translation>%1 个等待中</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="475"/>
+        <source>Video saved: %1</source>
+        <translation>视频已保存：%1</translation>
     </message>
 </context>
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="34"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="34"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="42"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="44"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="46"/>
         <source>Duplicate</source>
         <translation>创建副本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="48"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="87"/>
         <source>No drafts yet: use Compose → Save as draft…</source>
         <translation>还没有草稿：可使用“制作 → 保存为草稿…”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="117"/>
         <source>Rename draft</source>
         <translation>重命名草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="117"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="133"/>
         <source>Delete draft</source>
         <translation>删除草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="134"/>
         <source>Delete the draft “%1”?</source>
         <translation>删除草稿“%1”？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="146"/>
         <source>That draft no longer exists.</source>
         <translation>该草稿已不存在。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="159"/>
         <source>A draft with that name exists already.</source>
         <translation>已存在同名草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="162"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="162"/>
         <source>A draft needs a name.</source>
         <translation>草稿必须有名称。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/drafts_dialog.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="163"/>
         <source>That name is too long.</source>
         <translation>名称过长。</translation>
     </message>
@@ -665,110 +675,110 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="48"/>
         <source>“%2” is not yes or no (true/false, 1/0, 是/否).</source>
         <translation>“%2”不是有效的是/否值（true/false、1/0、是/否）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="51"/>
         <source>“%2” is not audio_url, create_voice or use_voice.</source>
         <translation>“%2”不是 audio_url、create_voice 或 use_voice 之一。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="54"/>
         <source>Not used by this row&apos;s voice mode: clear the cell or set the mode column.</source>
         <translation>此行的声音模式用不到该列：请清空该单元格，或填写 mode 列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="58"/>
         <source>More values than columns (a comma in a text that is not in quotes?).</source>
         <translation>值的个数多于列数（是否有文本中的逗号未放在引号内？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="61"/>
         <source>Quotes that do not match.</source>
         <translation>引号不匹配。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="64"/>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="116"/>
         <source>A value is far too long for a cell (is this a CSV file of jobs?).</source>
         <translation>某个值过长，超出单元格的上限（这是任务的 CSV 文件吗？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="67"/>
         <source>Not valid JSON.</source>
         <translation>不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="68"/>
         <source>Not a JSON object (a request body).</source>
         <translation>不是 JSON 对象（即一个请求体）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="78"/>
         <source>%1: %2</source>
         <comment>a column and its problem</comment>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="86"/>
         <source>; </source>
         <comment>between a row&apos;s problems</comment>
         <translation>；</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="93"/>
         <source>The file is too large to import.</source>
         <translation>文件过大，无法导入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="96"/>
         <source>This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.</source>
         <translation>这是电子表格工作簿：请先将其另存为 CSV（UTF-8），再导入该 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="100"/>
         <source>The file is not text (CSV, JSON or JSON Lines).</source>
         <translation>该文件不是文本文件（CSV、JSON 或 JSON Lines）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="103"/>
         <source>This is a folder, a device or a pipe, not a file.</source>
         <translation>这是文件夹、设备或管道，不是文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="106"/>
         <source>The file is empty.</source>
         <translation>文件为空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="107"/>
         <source>A required column is missing.</source>
         <translation>缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="110"/>
         <source>A column appears twice.</source>
         <translation>有一列出现了两次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="113"/>
         <source>A quoted value never ends; rows after it are lost.</source>
         <translation>有一个带引号的值缺少结束引号，其后的各行都会丢失。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="119"/>
         <source>The file is not valid JSON.</source>
         <translation>该文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="122"/>
         <source>The JSON file must hold an array of request bodies.</source>
         <translation>JSON 文件必须包含一个由请求体组成的数组。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="128"/>
         <source>Line %1: </source>
         <translation>第 %1 行：</translation>
     </message>
@@ -776,72 +786,72 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="146"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="160"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="173"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="180"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="187"/>
         <source>%1 row(s) clone a voice from a sample with no consent on record: you are asked about them when you queue the jobs.</source>
         <translation>%1 行要从尚未记录同意的样本克隆声音：加入队列时会询问您。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="198"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="198"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="198"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="214"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="236"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="240"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="243"/>
         <source>Needs consent</source>
         <translation>需要同意</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="246"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/import_dialog.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="276"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
@@ -1102,12 +1112,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="315"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1122,57 +1132,42 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="275"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="291"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="293"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="362"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="505"/>
-        <source>Saving the video of %1 (see Downloads)…</source>
-        <translation>正在保存 %1 的视频（见“下载”）…</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="515"/>
-        <source>Video saved: %1</source>
-        <translation>视频已保存：%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="417"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="470"/>
-        <source>The service refused the token: sending is paused until it is fixed.</source>
-        <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="354"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="373"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="375"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1182,62 +1177,62 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>MediaPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="81"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="84"/>
         <source>Download the avatar and audio to check they are usable, before paying for a job</source>
         <translation>在付费生成之前，先下载形象和音频，检查是否可用</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="87"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="88"/>
         <source>Avatar preview</source>
         <translation>形象预览</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="89"/>
         <source>Checking %v of %m…</source>
         <translation>正在检查 %v / %m…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="166"/>
         <source>Check cancelled.</source>
         <translation>检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="140"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="141"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="141"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="142"/>
         <source>Voice sample</source>
         <translation>声音样本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="151"/>
         <source>unknown type</source>
         <translation>未知类型</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="156"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/media_panel.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="163"/>
         <source>Looks fine.</source>
         <translation>看起来没问题。</translation>
     </message>
@@ -1572,294 +1567,294 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="123"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="127"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="170"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="186"/>
         <source>Sending already: what is due goes with the next round.</source>
         <translation>正在发送：到期的任务会在下一轮发出。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="189"/>
         <source>Nothing was sent: sending is paused because the service refused the token.</source>
         <translation>未发送任何任务：服务拒绝了令牌，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="193"/>
         <source>Nothing to send to %1 now: waiting until %2 as the service asked.</source>
         <translation>现在没有要发送到 %1 的任务：按服务要求等待到 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="199"/>
         <source>Nothing to send to %1: %n job(s) wait for other services (“Move to the current service…” sends them here).</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务在等待其他服务（“移到当前服务…”可将它们发送到这里）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="206"/>
         <source>Nothing to send to %1: %n job(s) need your decision.</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务需要您处理。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="209"/>
         <source>Nothing to send to %1: everything is sent.</source>
         <translation>没有要发送到 %1 的任务：全部已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="216"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="219"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="227"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="231"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="234"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="235"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="243"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="254"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="527"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="528"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="264"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="274"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="275"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="276"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="288"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="295"/>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="306"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="307"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="297"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="312"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="338"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="346"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="356"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="359"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="381"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="387"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="395"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="399"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="405"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="407"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="414"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="442"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="443"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="447"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="451"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="483"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="484"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="495"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="496"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="501"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="503"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="504"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="513"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="519"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="520"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="520"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="521"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="534"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="535"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="534"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="535"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="540"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="541"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="541"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="542"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="549"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="550"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="551"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="552"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="558"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="559"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_controller.py" line="563"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="564"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -1867,252 +1862,260 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="406"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="408"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="410"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="411"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="412"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="413"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="414"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="415"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="416"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="418"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="420"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="437"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="437"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="440"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="443"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="446"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="448"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="450"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="452"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="452"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="454"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="456"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
 </context>
 <context>
+    <name>OutboxTab</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/tab.py" line="88"/>
+        <source>The service refused the token: sending is paused until it is fixed.</source>
+        <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
+    </message>
+</context>
+<context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="56"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="57"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="58"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="59"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="60"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="61"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="62"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="65"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="66"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="67"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="69"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="89"/>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="240"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="246"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="248"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="250"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="252"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="253"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="253"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="262"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="283"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="288"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="294"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="302"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="311"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="316"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="316"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="321"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="68"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox_panel.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="70"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2120,47 +2123,47 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>RequestPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="40"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="40"/>
         <source>Request to be sent</source>
         <translation>待发送的请求</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="48"/>
         <source>POST %1/avatar/generation</source>
         <translation>POST %1/avatar/generation</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="53"/>
         <source>Copy &amp;JSON</source>
         <translation>复制 JSON(&amp;J)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="60"/>
         <source>&amp;Include the token (it is a secret: anyone with it can spend your balance)</source>
         <translation>包含令牌(&amp;I)（令牌需保密：任何人拿到它都能消耗你的余额）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="65"/>
         <source>Copy &amp;curl command</source>
         <translation>复制 curl 命令(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="69"/>
         <source>Without the token, the command reads it from the AVATAR_API_TOKEN environment variable.</source>
         <translation>不包含令牌时，该命令会从 AVATAR_API_TOKEN 环境变量读取令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="87"/>
         <source>As a curl command:</source>
         <translation>curl 命令：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="102"/>
         <source>Include the token?</source>
         <translation>包含令牌？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/request_preview.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/compose/request_preview.py" line="104"/>
         <source>The command will contain your API token. Anyone who sees it can spend your balance. Include it anyway?</source>
         <translation>该命令将包含你的 API 令牌，任何看到它的人都能消耗你的余额。仍要包含吗？</translation>
     </message>
@@ -2214,185 +2217,185 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="51"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="56"/>
         <source>Sandbox (built-in, free, offline)</source>
         <translation>沙盒（内置、免费、离线）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="58"/>
         <source>Official service (%1)</source>
         <translation>官方服务（%1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="60"/>
         <source>Custom address (mirror or proxy)</source>
         <translation>自定义地址（镜像或代理）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="70"/>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="75"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="79"/>
         <source>Use the system&apos;s proxy settings</source>
         <translation>使用系统代理设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="80"/>
         <source>No proxy</source>
         <translation>不使用代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="81"/>
         <source>Custom proxy</source>
         <translation>自定义代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="86"/>
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="93"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="96"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="98"/>
         <source>&amp;Service:</source>
         <translation>服务(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="99"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="101"/>
         <source>&amp;Connect timeout:</source>
         <translation>连接超时(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="102"/>
         <source>&amp;Read timeout:</source>
         <translation>读取超时(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="103"/>
         <source>&amp;Proxy:</source>
         <translation>代理(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="104"/>
         <source>Proxy a&amp;ddress:</source>
         <translation>代理地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="107"/>
         <source>Send queued jobs automatically while online</source>
         <translation>联网时自动发送队列中的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="112"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="115"/>
         <source>Jobs sent at &amp;once:</source>
         <translation>同时发送的任务数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="119"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="121"/>
         <source>&amp;Keep finished videos automatically</source>
         <translation>自动保存已完成的视频(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="125"/>
         <source>Result links expire after some days. With this on, each task that succeeds is saved into the download folder at once.</source>
         <translation>结果链接会在几天后过期。开启后，每个成功的任务都会立即保存到下载文件夹。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="131"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="136"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="143"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="145"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="149"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="180"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="181"/>
         <source>No file manager could be started. The data folder is:
 %1</source>
         <translation>无法启动文件管理器。数据文件夹位于：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="188"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="222"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="225"/>
         <source>Enter a full address starting with https://</source>
         <translation>请输入以 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="236"/>
         <source>Enter a proxy address such as http://proxy.example.com:8080 (http, https or socks5).</source>
         <translation>请输入代理地址，例如 http://proxy.example.com:8080（http、https 或 socks5）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="249"/>
         <source>Give a full path, such as ~/Videos.</source>
         <translation>请填写完整路径，例如 ~/Videos。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/settings_dialog.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="250"/>
         <source>This is a file, not a folder (or a path under a file).</source>
         <translation>这是一个文件，不是文件夹（或是某个文件之下的路径）。</translation>
     </message>
@@ -2400,12 +2403,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="129"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="129"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="145"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -2413,12 +2416,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>StorageDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="73"/>
         <source>The task list is damaged</source>
         <translation>任务列表已损坏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="76"/>
         <source>The file that holds your task list is damaged, so it cannot be opened safely:
 %1
 
@@ -2429,110 +2432,110 @@ It has been left exactly as it is.</source>
 该文件已原样保留，未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="83"/>
         <source>Moving it aside renames it to %1 (nothing is deleted) and starts a new list with what can still be read from it.</source>
         <translation>移到一旁会将它重命名为 %1（不会删除任何内容），并用其中仍可读取的内容新建列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="91"/>
         <source>The last good backup was taken on %1 and holds %2 task(s).</source>
         <translation>最近一次完好的备份创建于 %1，包含 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="98"/>
         <source>There is no backup to restore.</source>
         <translation>没有可恢复的备份。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="100"/>
         <source>What the check found: %1</source>
         <translation>检查结果：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="106"/>
         <source>Move it aside and start fresh</source>
         <translation>移到一旁并重新开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="112"/>
         <source>Restore the last good backup</source>
         <translation>恢复最近一次完好的备份</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="118"/>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="150"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="130"/>
         <source>The disk is full</source>
         <translation>磁盘已满</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="133"/>
         <source>The disk that holds your data is full, so Avatar Desktop cannot open or save its task list:
 %1</source>
         <translation>保存数据的磁盘已满，Avatar Desktop 无法打开或保存任务列表：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="140"/>
         <source>Nothing was changed. Free some space on this disk, then choose Try again.</source>
         <translation>未做任何更改。请在此磁盘上释放一些空间，然后选择“重试”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="146"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="173"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="211"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="225"/>
         <source>The backup is no longer there.</source>
         <translation>该备份已不存在。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="230"/>
         <source>The backup of %1 was restored; the damaged file was kept as %2.</source>
         <translation>已恢复 %1 的备份；损坏的文件已保留为 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="239"/>
         <source>A new task list was started; the damaged file was kept as %1.</source>
         <translation>已新建任务列表；损坏的文件已保留为 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="246"/>
         <source>Still readable in the damaged file and brought back: %1 task(s), %2 outbox job(s), %3 draft(s).</source>
         <translation>已从损坏的文件中找回仍可读取的内容：%1 个任务、%2 个发件箱任务、%3 个草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="255"/>
         <source>That did not work:</source>
         <translation>操作未成功：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="469"/>
         <source>The disk was full when the service answered %1 request(s) last time, so its answer could not be saved. They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次服务响应 %1 个请求时磁盘已满，因此无法保存服务的响应。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="478"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="478"/>
         <source>%1 job(s) accepted while the disk was full last time are in the task list now: %2</source>
         <translation>上次磁盘已满时被服务接受的 %1 个任务现已加入任务列表：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="496"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="496"/>
         <source>The disk was full</source>
         <translation>上次磁盘已满</translation>
     </message>
@@ -2540,213 +2543,213 @@ It has been left exactly as it is.</source>
 <context>
     <name>SubmitFlow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="100"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="102"/>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="147"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="104"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="106"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="108"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="131"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="153"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="153"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="174"/>
         <source>The job could not be recorded, so it was not sent.</source>
         <translation>无法记录该任务，因此未发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="181"/>
         <source>Added to the outbox (%1 waiting).</source>
         <translation>已加入发件箱（%1 个待发送）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="187"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="188"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="197"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="201"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="234"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="238"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="248"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="252"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="254"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="262"/>
         <source>This exact request is already in the outbox (item %1: %2).</source>
         <translation>完全相同的请求已在发件箱中（第 %1 项：%2）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="267"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="269"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="292"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="292"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="297"/>
         <source>The service accepted the job as task %1, but it could not be saved in the task list yet (%2). Note this task id; the app keeps trying to save it.</source>
         <translation>服务已接受该任务，任务 ID 为 %1，但暂时无法保存到任务列表（%2）。请记下此任务 ID；应用会继续尝试保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="437"/>
         <source>Paid requests are waiting for the service&apos;s answer. If you quit now, their task ids are lost and the jobs are kept as “Outcome unknown”.</source>
         <translation>有付费请求正在等待服务的响应。如果现在退出，它们的任务 ID 将丢失，这些任务会被标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="319"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="319"/>
         <source>The job waits in the outbox and goes out at %1 on its own.</source>
         <translation>任务在发件箱中等待，将于 %1 自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="327"/>
         <source>The job waits in the outbox until the token is fixed; nothing is lost.</source>
         <translation>任务将在发件箱中等待，直到令牌问题解决；不会丢失任何内容。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="352"/>
         <source>The service asked to wait before the next request: the job waits in the outbox and goes out by itself.</source>
         <translation>服务要求在下一次请求前等待：任务已留在发件箱中，稍后会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="356"/>
         <source>Another program sent this job meanwhile: see the outbox.</source>
         <translation>另一个程序已在此期间发送了该任务：请查看发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="363"/>
         <source>The service cannot be reached</source>
         <translation>无法连接到服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="368"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="368"/>
         <source>Nothing was sent. Keep the job in the outbox? It is sent by itself as soon as the service can be reached.</source>
         <translation>未发送任何内容。要将任务保留在发件箱中吗？一旦可以连接到服务，它就会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="372"/>
         <source>Keep in outbox</source>
         <translation>保留在发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="373"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="379"/>
         <source>The job was discarded.</source>
         <translation>已丢弃该任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="383"/>
         <source>The job was already sent meanwhile: see the outbox.</source>
         <translation>该任务已在此期间发送：请查看发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="386"/>
         <source>The job waits in the outbox.</source>
         <translation>任务在发件箱中等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="401"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="410"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="415"/>
         <source>The job is kept in the outbox, marked “Outcome unknown”: there you can mark it as submitted with its task id, send it again, or discard it. The app will not resend it on its own.</source>
         <translation>任务已保留在发件箱中，并标记为“结果未知”：你可以在发件箱中按任务 ID 将其标记为已提交、再次发送或丢弃。应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="433"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="433"/>
         <source>A request is on its way</source>
         <translation>请求正在等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="441"/>
         <source>Wait for the answer</source>
         <translation>等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="442"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/submit_flow.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="453"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -2754,280 +2757,280 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskDetailsPane</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="79"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="80"/>
         <source>Video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="81"/>
         <source>Video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="82"/>
         <source>Cover picture</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="87"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="88"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="89"/>
         <source>Started</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="90"/>
         <source>Finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="91"/>
         <source>Last checked</source>
         <translation>最后查询</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="107"/>
         <source>The request went out but no answer came back: the job may exist on the service (and be billed). Check before sending it again.</source>
         <translation>请求已发出，但没有收到响应：该任务可能已在服务上创建（并已计费）。再次发送前请先确认。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="113"/>
         <source>The service does not know this task id; it is not asked about any more.</source>
         <translation>服务不认识此任务 ID；不会再查询它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="118"/>
         <source>The request is being sent.</source>
         <translation>请求正在发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="122"/>
         <source>Result links expire after some days: download the video to keep it.</source>
         <translation>结果链接会在几天后过期：请下载视频以便保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="128"/>
         <source>No news for hours. The app still asks about it now and then; Refresh asks at once.</source>
         <translation>数小时没有进展。应用仍会不时查询；点击“刷新”可立即查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="133"/>
         <source>The service has not said how the task is going yet; the app keeps asking.</source>
         <translation>服务尚未告知任务进展；应用会继续查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="155"/>
         <source>given in the window</source>
         <translation>在窗口中确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="157"/>
         <source>given on the command line</source>
         <translation>在命令行中确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="159"/>
         <source>given</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="165"/>
         <source>%1, %2</source>
         <comment>a time, how consent was given</comment>
         <translation>%1，%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="177"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="181"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="188"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="194"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="209"/>
         <source>%1 (rendering: %2)</source>
         <translation>%1（渲染：%2）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="223"/>
         <source>The voice sample seems too short: cloning a voice needs a sample of at least 20 seconds of clear speech.</source>
         <translation>声音样本似乎太短：克隆声音需要至少 20 秒清晰语音的样本。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="235"/>
         <source>The service seems to have refused the content (the text, the picture or the voice). Changing it may help; sending the same request again will not.</source>
         <translation>服务似乎拒绝了内容（文本、图片或声音）。修改内容可能有帮助；再次发送相同的请求则不会。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="248"/>
         <source>The service could not use the picture: check that its link opens an image (JPEG or PNG) with one clearly visible face.</source>
         <translation>服务无法使用该图片：请检查其链接能否打开一张图片（JPEG 或 PNG），且图中有一张清晰可见的人脸。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="259"/>
         <source>The service may not have been able to fetch a file of the request: check that each link opens from any computer, not only from your own network.</source>
         <translation>服务可能无法获取请求中的某个文件：请检查每个链接能否从任何电脑打开，而不仅仅是在你自己的网络中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="267"/>
         <source>This is the local sandbox: the request asked it to fail (it contains “sandbox-fail”).</source>
         <translation>这是本地沙盒：请求要求它失败（其中包含“sandbox-fail”）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="279"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="279"/>
         <source>The service could not make this video.</source>
         <translation>服务无法生成此视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="288"/>
         <source>It gave no reason.</source>
         <translation>服务未给出原因。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="494"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="981"/>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="988"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="981"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="988"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="495"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="495"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="497"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="497"/>
         <source>Open the link in the web browser</source>
         <translation>在网页浏览器中打开链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="785"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="785"/>
         <source>Not known: this task was added by its id (made on the website or on another computer).</source>
         <translation>未知：此任务是通过其 ID 添加的（在网站或其他电脑上创建）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="845"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="845"/>
         <source>Loading cover…</source>
         <translation>正在加载封面…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="866"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="866"/>
         <source>The cover cannot be shown: %1</source>
         <translation>无法显示封面：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="884"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="884"/>
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="894"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="894"/>
         <source>Only web (http/https) links are opened.</source>
         <translation>只会打开网页（http/https）链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="919"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="919"/>
         <source>The saved file is no longer there: %1</source>
         <translation>已保存的文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="959"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="959"/>
         <source>Select a task to see its details</source>
         <translation>选择一个任务以查看其详细信息</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="962"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="962"/>
         <source>The service&apos;s words:</source>
         <translation>服务的原话：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="965"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="965"/>
         <source>Problem noticed by the app:</source>
         <translation>应用发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="967"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="967"/>
         <source>Saved video</source>
         <translation>已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="968"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="968"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="970"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="970"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="972"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="972"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="973"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="973"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="975"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="975"/>
         <source>Save the video on this computer</source>
         <translation>将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="979"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="979"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="980"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="980"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="982"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="982"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="985"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="985"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="986"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="986"/>
         <source>Consent</source>
         <translation>同意记录</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_details.py" line="987"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="987"/>
         <source>Request sent</source>
         <translation>已发送的请求</translation>
     </message>
@@ -3035,37 +3038,37 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskNotifier</name>
     <message>
-        <location filename="../../avatar_desktop/ui/notifier.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="42"/>
         <source>Show Avatar Desktop</source>
         <translation>显示 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/notifier.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="63"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/notifier.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="65"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/notifier.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="67"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/notifier.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="69"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/notifier.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="70"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/notifier.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="71"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
@@ -3073,98 +3076,98 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="41"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="41"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="42"/>
         <source>Voice mode</source>
         <translation>声音模式</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="44"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="43"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="49"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="50"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="50"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="51"/>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="52"/>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="53"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="53"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="54"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="45"/>
         <source>Updated</source>
         <translation>更新时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="55"/>
         <source>Rendering</source>
         <translation>渲染中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="56"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="57"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="58"/>
         <source>Unknown</source>
         <translation>未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="61"/>
         <source>Stalled</source>
         <translation>停滞</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="62"/>
         <source>Rendering %1%</source>
         <translation>渲染中 %1%</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="65"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="66"/>
         <source>Clone voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/task_model.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_model.py" line="67"/>
         <source>Existing voice</source>
         <translation>已有声音</translation>
     </message>
@@ -3172,130 +3175,130 @@ It has been left exactly as it is.</source>
 <context>
     <name>TasksController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="86"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="90"/>
         <source>Asking the service…</source>
         <translation>正在查询服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="92"/>
         <source>Set an API token to ask the service.</source>
         <translation>请设置 API 令牌以查询服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="97"/>
         <source>Asking the service about every unfinished task…</source>
         <translation>正在向服务查询所有未完成的任务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="99"/>
         <source>No unfinished task of this service to ask about.</source>
         <translation>此服务没有需要查询的未完成任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="107"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="122"/>
         <source>Add task by id</source>
         <translation>按 ID 添加任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="109"/>
         <source>The id of a task made on the website or on another computer. It is followed on the current service:
 %1</source>
         <translation>在网站上或在另一台电脑上创建的任务的 ID。将在当前服务上跟踪：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="128"/>
         <source>Task %1 is already in the list.</source>
         <translation>任务 %1 已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="134"/>
         <source>Task %1 added; asking the service about it…</source>
         <translation>已添加任务 %1；正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="154"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="169"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="172"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="172"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="156"/>
         <source>If the service made this job (see its website), enter the job&apos;s task id. The task is then followed like any other.</source>
         <translation>如果服务已创建此任务（请查看其网站），请输入该任务的任务 ID。之后会像其他任务一样跟踪它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="177"/>
         <source>Task %1 is followed now.</source>
         <translation>现在开始跟踪任务 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="188"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="192"/>
         <source>The first request of %n job(s) may have reached the service: if it did, the job exists and was billed, and sending again makes and bills a second one.</source>
         <translation>
             <numerusform>%n 个任务的首次请求可能已到达服务：如果已到达，该任务已存在并已计费，再次发送会创建并计费第二个任务。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="198"/>
         <source>Check the service&apos;s website first if you can.</source>
         <translation>如有可能，请先查看服务的网站。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="199"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="222"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="214"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法加载此任务的请求。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="230"/>
         <source>%n job(s) queued again in the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="245"/>
         <source>CSV for spreadsheets (*.csv)</source>
         <translation>用于电子表格的 CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="246"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="249"/>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="282"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="278"/>
         <source>%n task(s) exported to %1</source>
         <translation>
             <numerusform>已将 %n 个任务导出到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_controller.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="284"/>
         <source>Exporting tasks…</source>
         <translation>正在导出任务…</translation>
     </message>
@@ -3303,102 +3306,102 @@ It has been left exactly as it is.</source>
 <context>
     <name>TasksPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="57"/>
         <source>All tasks</source>
         <translation>全部任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="59"/>
         <source>Unfinished</source>
         <translation>未完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="62"/>
         <source>Done</source>
         <translation>已完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="64"/>
         <source>Failed or not found</source>
         <translation>失败或未找到</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="68"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="75"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="76"/>
         <source>Video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="77"/>
         <source>Video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="238"/>
         <source>Search task id, avatar or words</source>
         <translation>搜索任务 ID、形象或文字</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="241"/>
         <source>Show only tasks in this state</source>
         <translation>只显示处于此状态的任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="243"/>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="307"/>
         <source>%n task(s) match</source>
         <translation>
             <numerusform>%n 个任务匹配</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="309"/>
         <source>%n task(s)</source>
         <translation>
             <numerusform>%n 个任务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="440"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="450"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="465"/>
         <source>Removed from the list: %1 (the service keeps them). Undo with Ctrl+Z.</source>
         <translation>已从列表中移除 %1 个任务（服务端仍保留）。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="479"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="479"/>
         <source>Could not restore: %1</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="484"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="484"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="498"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks_panel.py" line="533"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="533"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
@@ -3406,112 +3409,112 @@ It has been left exactly as it is.</source>
 <context>
     <name>TokenController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="100"/>
         <source>Token: loading…</source>
         <translation>令牌：正在加载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="102"/>
         <source>Token: AVATAR_API_TOKEN variable</source>
         <translation>令牌：AVATAR_API_TOKEN 环境变量</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="103"/>
         <source>Token: keyring</source>
         <translation>令牌：系统钥匙串</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="104"/>
         <source>Token: this session only</source>
         <translation>令牌：仅本次会话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="105"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="105"/>
         <source>Token: none</source>
         <translation>令牌：未设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="147"/>
         <source>Token saved in the keyring.</source>
         <translation>令牌已保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="149"/>
         <source>Saved in the keyring and read back.</source>
         <translation>已保存到系统钥匙串，并已读回验证。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="157"/>
         <source>Kept for this session only.</source>
         <translation>仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="164"/>
         <source>Token removed.</source>
         <translation>令牌已移除。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="166"/>
         <source>The token was removed.</source>
         <translation>已移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="174"/>
         <source>The built-in sandbox (%1) accepted the token, as it accepts any token. To check the token with the real service, choose it in Settings and test again.</source>
         <translation>内置沙盒（%1）接受了该令牌——沙盒接受任何令牌。如需用真实服务检验令牌，请在“设置”中选择真实服务后再次测试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="178"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="178"/>
         <source>The token works: %1 accepted it.</source>
         <translation>令牌有效：%1 已接受。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="182"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="182"/>
         <source>The token test failed.</source>
         <translation>令牌测试失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="183"/>
         <source>Service asked: %1</source>
         <translation>测试的服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="194"/>
         <source>The keyring could not be read.</source>
         <translation>无法读取系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="195"/>
         <source>The token could not be saved in the keyring.</source>
         <translation>无法将令牌保存到系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="196"/>
         <source>The token could not be removed from the keyring.</source>
         <translation>无法从系统钥匙串中移除令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="197"/>
         <source>The token could not be kept for this session.</source>
         <translation>无法在本次会话中使用该令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="199"/>
         <source>The keyring failed.</source>
         <translation>系统钥匙串出错。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="216"/>
         <source>Use the real service?</source>
         <translation>使用真实服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="218"/>
         <source>A token is now set. Switch from the sandbox to the real service? Requests there are billed.</source>
         <translation>令牌已设置。是否从沙盒切换到真实服务？在真实服务上的请求会计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_controller.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_controller.py" line="264"/>
         <source>Enter a token to test.</source>
         <translation>请输入要测试的令牌。</translation>
     </message>
@@ -3519,113 +3522,113 @@ It has been left exactly as it is.</source>
 <context>
     <name>TokenDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="44"/>
         <source>API token</source>
         <translation>API 令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="51"/>
         <source>The token is kept only in your system&apos;s keyring (service “%1”, account “%2”). It is never written to a file.</source>
         <translation>令牌仅保存在系统钥匙串（keyring）中，服务名“%1”，账户“%2”；绝不会写入文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="65"/>
         <source>Paste your API token</source>
         <translation>粘贴你的 API 令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="70"/>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="170"/>
         <source>Show</source>
         <translation>显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="72"/>
         <source>Show or hide the token</source>
         <translation>显示或隐藏令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="82"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="83"/>
         <source>Use for this &amp;session only</source>
         <translation>仅用于本次会话(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="85"/>
         <source>Keep the token in memory until the app closes; nothing is stored</source>
         <translation>令牌只保留在内存中，直到应用关闭；不会存储任何内容</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="87"/>
         <source>&amp;Remove</source>
         <translation>移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="88"/>
         <source>&amp;Test</source>
         <translation>测试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="90"/>
         <source>Make a free, authenticated request (the voice list) to check the token</source>
         <translation>发送一个免费的认证请求（获取声音列表）来检验令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="98"/>
         <source>&amp;Token:</source>
         <translation>令牌(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="170"/>
         <source>Hide</source>
         <translation>隐藏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="182"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="182"/>
         <source>The token contains spaces or line breaks; paste it again.</source>
         <translation>令牌包含空格或换行，请重新粘贴。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="183"/>
         <source>The token contains characters a request cannot carry.</source>
         <translation>令牌包含请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="205"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="220"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="220"/>
         <source>Keyring: %1</source>
         <translation>系统钥匙串：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="224"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="224"/>
         <source>No usable keyring was found, so the token cannot be saved. You can use it for this session only.</source>
         <translation>未找到可用的系统钥匙串，无法保存令牌。只能在本次会话中使用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="236"/>
         <source>A token is set by the AVATAR_API_TOKEN environment variable; it takes precedence over the keyring.</source>
         <translation>已通过 AVATAR_API_TOKEN 环境变量设置令牌，其优先级高于系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="239"/>
         <source>A token is saved in the keyring.</source>
         <translation>令牌已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="240"/>
         <source>A token is kept for this session only.</source>
         <translation>令牌仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/token_dialog.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="241"/>
         <source>No token is set.</source>
         <translation>未设置令牌。</translation>
     </message>
@@ -3633,68 +3636,68 @@ It has been left exactly as it is.</source>
 <context>
     <name>UnsavedTaskIdsBanner</name>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="347"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="348"/>
         <source>Copy these task ids</source>
         <translation>复制这些任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="382"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="382"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="394"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="408"/>
         <source>Task ids not saved yet</source>
         <translation>任务 ID 尚未保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="412"/>
         <source>%n accepted job(s) could not be saved in the task list yet. Copy their task ids before you quit:</source>
         <translation>
             <numerusform>%n 个已被接受的任务尚未能保存到任务列表中。退出前请复制它们的任务 ID：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="421"/>
         <source>The next start adds them to the task list when the disk has room.</source>
         <translation>下次启动时，只要磁盘有空间，就会把它们加入任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="423"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="423"/>
         <source>Copy and quit</source>
         <translation>复制并退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="425"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="425"/>
         <source>Don&apos;t quit</source>
         <translation>不退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="439"/>
         <source>The disk is full, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>磁盘已满，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="445"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="445"/>
         <source>The task list cannot be written, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>任务列表无法写入，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/storage_dialog.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="453"/>
         <source>The app keeps trying. Copy their task ids now and keep them until they are in the task list:</source>
         <translation>应用会继续尝试。请现在复制它们的任务 ID 并妥善保存，直到它们出现在任务列表中：</translation>
     </message>
@@ -3702,12 +3705,12 @@ It has been left exactly as it is.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="75"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="76"/>
         <source>Paste a web address from the clipboard</source>
         <translation>从剪贴板粘贴网址</translation>
     </message>

@@ -27,12 +27,12 @@ from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import ConsentGiven, Earlier, screen
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.ui.actions import MainActions
-from avatar_desktop.ui.compose_side import ComposeSide
-from avatar_desktop.ui.consent import ask_consent
+from avatar_desktop.ui.compose.compose_side import ComposeSide
+from avatar_desktop.ui.dialogs.consent import ask_consent
+from avatar_desktop.ui.dialogs.token_controller import TokenController
 from avatar_desktop.ui.i18n import error_text, error_title, finding_text
-from avatar_desktop.ui.outbox_panel import STATE_NAMES
+from avatar_desktop.ui.outbox.outbox_panel import STATE_NAMES
 from avatar_desktop.ui.session import Session
-from avatar_desktop.ui.token_controller import TokenController
 
 log = logging.getLogger("avatar_desktop.ui")
 

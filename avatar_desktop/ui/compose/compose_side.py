@@ -29,11 +29,11 @@ from avatar_desktop.core.store.drafts import DraftNameError, Drafts
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.workers import MediaCheckWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions
-from avatar_desktop.ui.compose import ComposePanel
-from avatar_desktop.ui.drafts_dialog import DraftsDialog, draft_name_problem
+from avatar_desktop.ui.compose.compose import ComposePanel
+from avatar_desktop.ui.compose.drafts_dialog import DraftsDialog, draft_name_problem
+from avatar_desktop.ui.compose.media_panel import MediaPanel
+from avatar_desktop.ui.compose.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.i18n import error_title
-from avatar_desktop.ui.media_panel import MediaPanel
-from avatar_desktop.ui.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.session import Session
 
 log = logging.getLogger("avatar_desktop.ui")
@@ -46,10 +46,10 @@ class ComposeSide(QWidget):
     """The compose form and the media panel in a scroll area; under it, always in view, the
     submission error and the buttons (Show request, Submit).
 
-    It does the form's own work: autosaving it in the data file (and its named drafts),
-    checking the media (on
-    ``media_worker``), loading the voice list (on ``voice_worker``), Show request, Clear form,
-    and loading a task's request as a template. Whether and when to send is the window's: it
+    It does the form's own work, and answers the form's own actions of ``actions``: autosaving
+    it in the data file (and its named drafts), checking the media (on ``media_worker``),
+    loading the voice list (on ``voice_worker``), Show request, Clear form, and loading a task's
+    request as a template. Whether and when to send is the window's: it
     triggers ``actions.submit`` and sets the button's state with :meth:`set_submit_state`.
 
     The buttons are in :attr:`button_row` (Show request, Add to outbox, Submit, right-aligned).
@@ -169,6 +169,13 @@ class ComposeSide(QWidget):
         self.compose.edited.connect(self._on_form_edited)
         self.media_panel.check_requested.connect(actions.check_media.trigger)
         self.media_panel.cancel_requested.connect(self.cancel_media_check)
+        # What the form's own actions do (Submit and Add to outbox are the submit flow's).
+        actions.preview.triggered.connect(self.show_request)
+        actions.check_media.triggered.connect(self.check_media)
+        actions.clear_form.triggered.connect(self.clear_form)
+        actions.undo_clear.triggered.connect(self.undo_clear)
+        actions.save_draft.triggered.connect(self.save_named_draft)
+        actions.open_drafts.triggered.connect(self.open_drafts)
 
         self.retranslate_ui()
         self.compose.validate()

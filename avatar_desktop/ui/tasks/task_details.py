@@ -68,7 +68,7 @@ from avatar_desktop.core.store.tasks import TaskRecord
 from avatar_desktop.core.submission import ConsentGiven
 from avatar_desktop.qt.covers import CoverLoader, is_web_link
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
-from avatar_desktop.ui.task_model import status_words
+from avatar_desktop.ui.tasks.task_model import status_words
 from avatar_desktop.ui.views import alert_colour, open_folder, open_local_file
 
 _CONTEXT = "TaskDetailsPane"

@@ -49,7 +49,7 @@ from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, OutboxSummary, WaitKind
 from avatar_desktop.core.store.schema import payload_mode
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
-from avatar_desktop.ui.task_model import MODE_NAMES
+from avatar_desktop.ui.tasks.task_model import MODE_NAMES
 from avatar_desktop.ui.views import RecordListModel, alert_colour, plain_tooltip, record_table
 
 STATE_NAMES = {

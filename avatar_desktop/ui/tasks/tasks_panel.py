@@ -42,7 +42,7 @@ from avatar_desktop.core.store.schema import UNFINISHED, LocalStatus
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
-from avatar_desktop.ui.task_model import (
+from avatar_desktop.ui.tasks.task_model import (
     MODE_NAMES,
     RENDERING_PERCENT,
     STALLED,

@@ -1,7 +1,8 @@
 """The user's side of the outbox: import, export, decisions on items, confirmations.
 
-:class:`OutboxController` connects the :class:`~avatar_desktop.ui.outbox_panel.OutboxPanel` to
-the core (the outbox, the importer, the transfer file) and the
+:class:`OutboxController` connects the
+:class:`~avatar_desktop.ui.outbox.outbox_panel.OutboxPanel` to the core (the outbox, the
+importer, the transfer file) and the
 :class:`~avatar_desktop.qt.outbox_runner.OutboxRunner`. Reading and writing files and batches
 goes through the background :class:`~avatar_desktop.qt.runner.Runner`; the rules (what is a
 duplicate, what may be re-sent) are the core's.
@@ -40,8 +41,8 @@ from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.ui.i18n import problem_text
-from avatar_desktop.ui.outbox_panel import STATE_NAMES, OutboxPanel, service_name
-from avatar_desktop.ui.task_id_dialog import ask_task_id
+from avatar_desktop.ui.outbox.outbox_panel import STATE_NAMES, OutboxPanel, service_name
+from avatar_desktop.ui.tasks.task_id_dialog import ask_task_id
 
 if TYPE_CHECKING:  # the importer and the dialogs load when first used, not at start-up
     from avatar_desktop.core.importer import ImportReport
@@ -470,7 +471,7 @@ class OutboxController(QObject):
 
     def _preview(self, result: _ReadImport, service: str) -> None:
         from avatar_desktop.core.submission import ConsentGiven
-        from avatar_desktop.ui.import_dialog import ImportPreviewDialog
+        from avatar_desktop.ui.outbox.import_dialog import ImportPreviewDialog
 
         if result.transfer is not None:
             self._transferred(result.transfer)

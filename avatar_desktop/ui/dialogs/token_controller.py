@@ -9,9 +9,9 @@ from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.vault import BackendState, SecretStoreError, TokenSource
 from avatar_desktop.qt.workers import TokenWorker
+from avatar_desktop.ui.dialogs.token_dialog import TokenDialog
 from avatar_desktop.ui.i18n import error_text, store_failure_text
 from avatar_desktop.ui.session import Session
-from avatar_desktop.ui.token_dialog import TokenDialog
 
 
 class TokenController(QObject):

@@ -35,7 +35,7 @@ from avatar_desktop.core.importer import (
 )
 from avatar_desktop.core.request import GenerationRequest
 from avatar_desktop.core.submission import Screening
-from avatar_desktop.ui.consent import ask_consent
+from avatar_desktop.ui.dialogs.consent import ask_consent
 from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.views import alert_colour
 

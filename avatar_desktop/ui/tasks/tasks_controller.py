@@ -28,8 +28,8 @@ from avatar_desktop.qt.follow_runner import TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.ui.i18n import problem_text
-from avatar_desktop.ui.task_id_dialog import ask_task_id
-from avatar_desktop.ui.tasks_panel import TasksPanel
+from avatar_desktop.ui.tasks.task_id_dialog import ask_task_id
+from avatar_desktop.ui.tasks.tasks_panel import TasksPanel
 
 log = logging.getLogger("avatar_desktop.ui")
 

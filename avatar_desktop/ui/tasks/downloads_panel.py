@@ -261,6 +261,7 @@ class DownloadsPanel(QWidget):
 
     :meth:`download` saves a task's video into the download folder (what "Download video" of
     the task list calls). The buttons and the table's context menu act on the selected rows.
+    Through :attr:`message` the status bar hears when a download starts and when a video is saved.
 
     Signals:
         message(str text, int timeout_ms): something to say in the status bar.
@@ -326,6 +327,7 @@ class DownloadsPanel(QWidget):
 
         for signal in (manager.added, manager.changed, manager.removed):
             signal.connect(self._update)
+        manager.finished.connect(self._on_finished)
         self.retranslate_ui()
 
     @staticmethod
@@ -375,6 +377,10 @@ class DownloadsPanel(QWidget):
         self.select(item)
         if item.state is DownloadState.FAILED:
             self.message.emit(item.error, 8000)
+        else:
+            name = record.label or record.task_id or ""
+            text = self.tr("Saving the video of %1 (see Downloads)…").replace("%1", name)
+            self.message.emit(text, 5000)
         return item
 
     def select(self, item: DownloadItem) -> None:
@@ -424,6 +430,10 @@ class DownloadsPanel(QWidget):
             self._say(problem)
 
     @Slot()
+    def folder_changed(self) -> None:
+        """The download folder setting changed: say where videos go now."""
+        self._update()
+
     def clear_finished(self) -> None:
         self.manager.clear_finished()
 
@@ -461,6 +471,13 @@ class DownloadsPanel(QWidget):
             parts.append(self.tr("%1 waiting").replace("%1", str(waiting)))
         self.summary.setText(" · ".join(parts))
         self.details.setText(describe(selected[0]) if len(selected) == 1 else "")
+
+    @Slot(object)
+    def _on_finished(self, item: DownloadItem) -> None:
+        if item.state is DownloadState.DONE:
+            self.message.emit(
+                self.tr("Video saved: %1").replace("%1", str(item.destination)), 10000
+            )
 
     def _on_double_click(self, index: QModelIndex) -> None:
         item = self.model.item_at(index.row())

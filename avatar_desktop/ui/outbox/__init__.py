@@ -1,0 +1,1 @@
+"""The outbox: the jobs waiting to be sent, and importing and exporting them."""
