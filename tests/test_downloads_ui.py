@@ -633,6 +633,6 @@ def test_download_video_in_the_task_list_says_what_it_saves_and_where(
     assert f"Saving the video of {record.label or record.task_id} (see Downloads)…" in said
     qtbot.waitUntil(lambda: bool(h.store.get(record.row_id).saved_path), timeout=15000)
     saved = Path(h.store.get(record.row_id).saved_path)
-    qtbot.waitUntil(lambda: f"Video saved: {saved}" in said)
+    qtbot.waitUntil(lambda: f"Video saved: {saved.name} (see Downloads)" in said)
     assert saved.read_bytes() == SAMPLE
     assert h.window.downloads_panel.model.rowCount() == 1

@@ -1382,3 +1382,21 @@ def test_searching_voices_does_not_change_the_picked_voice(qtbot, harness):
     assert all(picked)
     qtbot.keyClicks(h.compose.voice_search, "Leo")  # hides the picked row
     assert (h.compose.engine_id.text(), h.compose.audio_id.text()) == picked
+
+
+def test_a_long_message_in_the_status_bar_is_read_whole(qtbot, harness):
+    """At 1024 px the labels on the right left a long message half its words; now the token
+    and service labels step aside while it shows, and the tooltip holds it whole."""
+    h = harness
+    h.window.resize(1024, 700)
+    bar = h.window.status_bar
+    qtbot.waitUntil(lambda: h.window.width() <= 1024)
+    long = "Nothing to send to Sandbox: 6 job(s) wait for other services " * 2
+    bar.showMessage(long, 0)
+    assert not bar.token_label.isVisible() and not bar.service_label.isVisible()
+    assert long.strip() in bar.toolTip()
+    bar.clearMessage()
+    assert bar.token_label.isVisible() and bar.service_label.isVisible()
+    assert bar.toolTip() == ""
+    bar.showMessage("Settings saved.", 0)  # a short one leaves everything in place
+    assert bar.token_label.isVisible() and bar.service_label.isVisible()

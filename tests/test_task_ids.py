@@ -314,3 +314,28 @@ def test_avatar_cli_refuses_the_same_task_ids_with_the_cores_reason(cli_store, t
         assert f"not a task id: it {reason}" in result.err, result.err
     assert tasks.count() == 0
     assert outbox.get(item_id).state is ItemState.OUTCOME_UNKNOWN
+
+
+@pytest.mark.parametrize("language", ["en", "zh_CN"])
+def test_the_dialog_grows_to_show_its_whole_reason(qtbot, translators, language):
+    """A new user's trial: the reason under the field was cut to half a line, and the prompt
+    lost its last line, as soon as a reason showed."""
+    translators.apply(language)
+    try:
+        dialog = TaskIdDialog(
+            "Add task by id",
+            "Task id of a job made on the website or on another computer. It is followed on "
+            "the service in use now.",
+        )
+        qtbot.addWidget(dialog)
+        with qtbot.waitExposed(dialog):
+            dialog.show()
+        for typed in ("abc/def", "abc def", "a" * 129):
+            dialog.edit.setText(typed)
+            label = dialog.problem
+            assert label.isVisible() and label.text()
+            assert label.height() >= label.heightForWidth(label.width()), typed
+            layout = dialog.layout()
+            assert dialog.height() >= layout.totalHeightForWidth(dialog.width()), typed
+    finally:
+        translators.apply("en")

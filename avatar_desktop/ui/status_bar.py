@@ -7,7 +7,7 @@ token in use and the service. Passing messages go through ``showMessage`` as usu
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import QLabel, QStatusBar, QWidget
 
 from avatar_desktop.core.config import ServiceConfig
@@ -31,6 +31,7 @@ class WindowStatusBar(QStatusBar):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.messageChanged.connect(self._make_room)
         self.follow_label = _plain_label()
         self.follow_label.setVisible(False)
         self.outbox_label = _plain_label()
@@ -38,6 +39,20 @@ class WindowStatusBar(QStatusBar):
         self.service_label = ServiceLabel()
         for label in (self.follow_label, self.outbox_label, self.token_label, self.service_label):
             self.addPermanentWidget(label)
+
+    @Slot(str)
+    def _make_room(self, message: str) -> None:
+        """A passing message too long for the room the labels leave: the token and service
+        labels step aside while it shows (the title and the banner still name the service),
+        and the whole message is in the tooltip."""
+        quiet = (self.token_label, self.service_label)
+        busy = (self.follow_label, self.outbox_label)
+        room = self.width() - sum(w.sizeHint().width() + 12 for w in busy if not w.isHidden())
+        needed = self.fontMetrics().horizontalAdvance(message) + 24
+        crowded = bool(message) and needed > room - sum(w.sizeHint().width() + 12 for w in quiet)
+        for label in quiet:
+            label.setVisible(not crowded)
+        self.setToolTip(plain_tooltip(message) if crowded else "")
 
     def show_follow(self, state: FollowState, error: Exception | None) -> None:
         """Status checks paused or failing, with the reason in the tooltip; nothing while they

@@ -20,7 +20,14 @@ from PySide6.QtCore import (
     QUrl,
 )
 from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLabel, QMainWindow, QTableView
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QLabel,
+    QMainWindow,
+    QTableView,
+    QWidget,
+)
 
 
 def error_label() -> QLabel:
@@ -168,10 +175,29 @@ def restore_layout(window: QMainWindow, geometry: bytes | None, state: bytes | N
         window.restoreState(QByteArray(state))
 
 
+def grow_to_fit(dialog: QWidget) -> None:
+    """Make a shown ``dialog`` tall enough for every line of its word-wrapped labels (a
+    dialog does not follow its labels' height for its width on its own); call it when a
+    message appears and from ``showEvent``."""
+    layout = dialog.layout()
+    if layout is None or not dialog.isVisible():
+        return
+    layout.activate()
+    width = dialog.width()
+    needed = (
+        layout.totalHeightForWidth(width)
+        if layout.hasHeightForWidth()
+        else layout.totalSizeHint().height()
+    )
+    if needed > dialog.height():
+        dialog.resize(width, needed)
+
+
 __all__ = [
     "RecordListModel",
     "alert_colour",
     "error_label",
+    "grow_to_fit",
     "open_folder",
     "open_local_file",
     "plain_tooltip",

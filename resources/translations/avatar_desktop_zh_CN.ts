@@ -579,24 +579,24 @@
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="463"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="467"/>
         <source>Saved in %1</source>
         <translation>保存在 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="469"/>
         <source>%1 downloading</source>
         <translation>%1 个下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="467"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="471"/>
         <source>%1 waiting</source>
         <translation>%1 个等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="475"/>
-        <source>Video saved: %1</source>
-        <translation>视频已保存：%1</translation>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="480"/>
+        <source>Video saved: %1 (see Downloads)</source>
+        <translation>视频已保存：%1（见“下载”）</translation>
     </message>
 </context>
 <context>
@@ -861,22 +861,22 @@
 <context>
     <name>LocalFiles</name>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="122"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="126"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="135"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="139"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
@@ -1112,12 +1112,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="276"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1132,42 +1132,42 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="275"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="277"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="291"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="293"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="295"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="358"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="422"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="352"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="378"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="380"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -2217,185 +2217,185 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="52"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="57"/>
         <source>Sandbox (built-in, free, offline)</source>
         <translation>沙盒（内置、免费、离线）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="59"/>
         <source>Official service (%1)</source>
         <translation>官方服务（%1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="61"/>
         <source>Custom address (mirror or proxy)</source>
         <translation>自定义地址（镜像或代理）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="70"/>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="76"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="80"/>
         <source>Use the system&apos;s proxy settings</source>
         <translation>使用系统代理设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="81"/>
         <source>No proxy</source>
         <translation>不使用代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="82"/>
         <source>Custom proxy</source>
         <translation>自定义代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="87"/>
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="94"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="97"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="99"/>
         <source>&amp;Service:</source>
         <translation>服务(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="100"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="102"/>
         <source>&amp;Connect timeout:</source>
         <translation>连接超时(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="103"/>
         <source>&amp;Read timeout:</source>
         <translation>读取超时(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="104"/>
         <source>&amp;Proxy:</source>
         <translation>代理(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="105"/>
         <source>Proxy a&amp;ddress:</source>
         <translation>代理地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="108"/>
         <source>Send queued jobs automatically while online</source>
         <translation>联网时自动发送队列中的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="113"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="116"/>
         <source>Jobs sent at &amp;once:</source>
         <translation>同时发送的任务数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="120"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="122"/>
         <source>&amp;Keep finished videos automatically</source>
         <translation>自动保存已完成的视频(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="126"/>
         <source>Result links expire after some days. With this on, each task that succeeds is saved into the download folder at once.</source>
         <translation>结果链接会在几天后过期。开启后，每个成功的任务都会立即保存到下载文件夹。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="132"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="137"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="144"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="146"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="150"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="181"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="182"/>
         <source>No file manager could be started. The data folder is:
 %1</source>
         <translation>无法启动文件管理器。数据文件夹位于：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="189"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="223"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="226"/>
         <source>Enter a full address starting with https://</source>
         <translation>请输入以 https:// 开头的完整地址</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="237"/>
         <source>Enter a proxy address such as http://proxy.example.com:8080 (http, https or socks5).</source>
         <translation>请输入代理地址，例如 http://proxy.example.com:8080（http、https 或 socks5）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="250"/>
         <source>Give a full path, such as ~/Videos.</source>
         <translation>请填写完整路径，例如 ~/Videos。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="251"/>
         <source>This is a file, not a folder (or a path under a file).</source>
         <translation>这是一个文件，不是文件夹（或是某个文件之下的路径）。</translation>
     </message>
@@ -3718,52 +3718,52 @@ It has been left exactly as it is.</source>
 <context>
     <name>WindowStatusBar</name>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="61"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="62"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="63"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="76"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="78"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="80"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="82"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="83"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="85"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="87"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>

@@ -41,6 +41,7 @@ from avatar_desktop.core.settings import (
     check_service_address,
     default_download_folder,
 )
+from avatar_desktop.ui.views import grow_to_fit
 
 
 class SettingsDialog(QDialog):
@@ -154,7 +155,7 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
 
-        self._layout = layout = QVBoxLayout(self)
+        layout = QVBoxLayout(self)
         layout.addWidget(service_box)
         layout.addWidget(outbox_box)
         layout.addWidget(downloads_box)
@@ -268,23 +269,11 @@ class SettingsDialog(QDialog):
             label.setVisible(bool(problem))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(all(problem is None for _label, problem in problems))
-        self._fit_height()
-
-    def _fit_height(self) -> None:
-        """Grow to show every line of a wrapped message (a dialog does not follow its
-        labels' height for its width on its own)."""
-        if not self.isVisible():
-            return  # showEvent fits it once its width is known
-        layout = self._layout
-        layout.activate()
-        if layout.hasHeightForWidth():
-            needed = layout.totalHeightForWidth(self.width())
-            if needed > self.height():
-                self.resize(self.width(), needed)
+        grow_to_fit(self)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        self._fit_height()
+        grow_to_fit(self)
 
     def _on_accept(self) -> None:
         if all(problem is None for _label, problem in self._problems()):

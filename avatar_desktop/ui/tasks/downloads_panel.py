@@ -476,7 +476,9 @@ class DownloadsPanel(QWidget):
     def _on_finished(self, item: DownloadItem) -> None:
         if item.state is DownloadState.DONE:
             self.message.emit(
-                self.tr("Video saved: %1").replace("%1", str(item.destination)), 10000
+                # The name: the whole path is in the list, where it can be read and opened.
+                self.tr("Video saved: %1 (see Downloads)").replace("%1", item.destination.name),
+                10000,
             )
 
     def _on_double_click(self, index: QModelIndex) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -21,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop.core.request import InvalidTaskId, valid_task_id
 from avatar_desktop.ui.i18n import problem_text
-from avatar_desktop.ui.views import error_label
+from avatar_desktop.ui.views import error_label, grow_to_fit
 
 
 class TaskIdDialog(QDialog):
@@ -36,6 +37,7 @@ class TaskIdDialog(QDialog):
     def __init__(self, title: str, prompt: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.setMinimumWidth(440)  # a 32-character id and the reasons, without squeezing
         label = QLabel(prompt)
         label.setWordWrap(True)
         self.edit = QLineEdit()
@@ -75,6 +77,11 @@ class TaskIdDialog(QDialog):
             self.problem.setText("")
         self.problem.setVisible(bool(self.problem.text()))
         self.ok_button.setEnabled(self._task_id is not None)
+        grow_to_fit(self)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
+        super().showEvent(event)
+        grow_to_fit(self)
 
     def accept(self) -> None:
         if self._task_id is None:
