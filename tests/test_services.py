@@ -353,9 +353,16 @@ def test_moving_items_in_the_window(qtbot, window, sandbox, monkeypatch):
             continue
         panel.table.clearSelection()
         panel.select_item(ids[case.name])
-        with answer_modal(qtbot, ACCEPT) as asked:
+        defaults: list[str] = []
+
+        def accept(dialog, defaults=defaults):
+            defaults.append(dialog.defaultButton().text())  # Enter must not move it
+            return ACCEPT(dialog)
+
+        with answer_modal(qtbot, accept) as asked:
             panel.move_action.trigger()
         assert asked["title"] == "Move to the current service?"
+        assert defaults == ["Cancel"]
         assert "api.example.com" in asked["text"] and "sandbox" in asked["text"]
         assert "billed there" not in asked["text"]  # the sandbox bills nothing
         if case.refusal is None:

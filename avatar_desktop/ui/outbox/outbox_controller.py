@@ -358,7 +358,7 @@ class OutboxController(QObject):
         box.setText(text)
         move = box.addButton(self.tr("Move"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(QMessageBox.StandardButton.Cancel)
-        box.setDefaultButton(move)
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)  # it changes where it is billed
         box.exec()
         moved = box.clickedButton() is move
         box.deleteLater()
