@@ -369,7 +369,7 @@ class OutboxPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
 
-        self.table = record_table(model, (36, 130, 110, 150, 135))
+        self.table = record_table(model, (36, 110, 100, 120, 240))  # room for a task id
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         model.modelReset.connect(self._update_actions)
