@@ -434,9 +434,10 @@ CLI = CommandLine(
                     ),
                     details="The folder is --to DIR, else the window's download folder when one "
                     "is set, else the system's Videos folder; the file is "
-                    "avatar-TASK_ID[-variant].mp4. It is written as NAME.part and renamed only "
-                    "when complete; a dropped connection resumes with a Range request (a few "
-                    "attempts), and a later run resumes from the .part file. The saved path is "
+                    "avatar-TASK_ID[-no-watermark|-watermarked].mp4. It is written as NAME.part "
+                    "and renamed only when complete; a dropped connection resumes with a Range "
+                    "request (a few attempts), and a later run resumes from the .part file. The "
+                    "saved path is "
                     "recorded in the task list ('tasks show').\n\n"
                     "Exits 6 when the link has expired or is gone (403, 404, 410); 2 when the "
                     "task is not in the list, not finished, or has no video of that variant; 4 "

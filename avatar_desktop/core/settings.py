@@ -676,7 +676,7 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
         ),
         ConfigKey(
             "proxy",
-            "system (default), none, or a proxy address (http://host:port)",
+            "system (default), none, or a proxy address (http://host:port, socks5://host:port)",
             _show_proxy,
             _set_proxy,
             _unset_keys("network/proxy_mode", "network/proxy_url"),
