@@ -675,110 +675,110 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="49"/>
         <source>“%2” is not yes or no (true/false, 1/0, 是/否).</source>
         <translation>“%2”不是有效的是/否值（true/false、1/0、是/否）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="52"/>
         <source>“%2” is not audio_url, create_voice or use_voice.</source>
         <translation>“%2”不是 audio_url、create_voice 或 use_voice 之一。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="55"/>
         <source>Not used by this row&apos;s voice mode: clear the cell or set the mode column.</source>
         <translation>此行的声音模式用不到该列：请清空该单元格，或填写 mode 列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="59"/>
         <source>More values than columns (a comma in a text that is not in quotes?).</source>
         <translation>值的个数多于列数（是否有文本中的逗号未放在引号内？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="62"/>
         <source>Quotes that do not match.</source>
         <translation>引号不匹配。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="64"/>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="117"/>
         <source>A value is far too long for a cell (is this a CSV file of jobs?).</source>
         <translation>某个值过长，超出单元格的上限（这是任务的 CSV 文件吗？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="68"/>
         <source>Not valid JSON.</source>
         <translation>不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="69"/>
         <source>Not a JSON object (a request body).</source>
         <translation>不是 JSON 对象（即一个请求体）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="79"/>
         <source>%1: %2</source>
         <comment>a column and its problem</comment>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="87"/>
         <source>; </source>
         <comment>between a row&apos;s problems</comment>
         <translation>；</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="94"/>
         <source>The file is too large to import.</source>
         <translation>文件过大，无法导入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="97"/>
         <source>This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.</source>
         <translation>这是电子表格工作簿：请先将其另存为 CSV（UTF-8），再导入该 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="101"/>
         <source>The file is not text (CSV, JSON or JSON Lines).</source>
         <translation>该文件不是文本文件（CSV、JSON 或 JSON Lines）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="104"/>
         <source>This is a folder, a device or a pipe, not a file.</source>
         <translation>这是文件夹、设备或管道，不是文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="107"/>
         <source>The file is empty.</source>
         <translation>文件为空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="108"/>
         <source>A required column is missing.</source>
         <translation>缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="111"/>
         <source>A column appears twice.</source>
         <translation>有一列出现了两次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="114"/>
         <source>A quoted value never ends; rows after it are lost.</source>
         <translation>有一个带引号的值缺少结束引号，其后的各行都会丢失。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="120"/>
         <source>The file is not valid JSON.</source>
         <translation>该文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="123"/>
         <source>The JSON file must hold an array of request bodies.</source>
         <translation>JSON 文件必须包含一个由请求体组成的数组。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="129"/>
         <source>Line %1: </source>
         <translation>第 %1 行：</translation>
     </message>
@@ -786,72 +786,72 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="147"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="161"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="174"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="181"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="188"/>
         <source>%1 row(s) clone a voice from a sample with no consent on record: you are asked about them when you queue the jobs.</source>
         <translation>%1 行要从尚未记录同意的样本克隆声音：加入队列时会询问您。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="199"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="199"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="199"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="215"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="237"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="241"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="244"/>
         <source>Needs consent</source>
         <translation>需要同意</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="247"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="283"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
@@ -1862,109 +1862,109 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="400"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="402"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="404"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="405"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="406"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="407"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="408"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="409"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="410"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="412"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="414"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="431"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="431"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="434"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="437"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="440"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="442"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="444"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="452"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="446"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="448"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="450"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
@@ -1980,142 +1980,142 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="55"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="56"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="57"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="58"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="59"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="60"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="61"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="64"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="65"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="66"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="68"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="234"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="240"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="242"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="244"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="246"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="253"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="247"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="256"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="277"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="282"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="288"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="296"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="305"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="316"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="310"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="315"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="67"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="69"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

@@ -33,10 +33,11 @@ from avatar_desktop.core.importer import (
     RowIssue,
     RowIssueKind,
 )
-from avatar_desktop.core.request import GenerationRequest
+from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.submission import Screening
 from avatar_desktop.ui.dialogs.consent import ask_consent
 from avatar_desktop.ui.i18n import problem_text
+from avatar_desktop.ui.tasks.task_model import mode_name
 from avatar_desktop.ui.views import alert_colour
 
 
@@ -256,8 +257,14 @@ class ImportPreviewDialog(QDialog):
             return ""
         payload = request.to_payload()
         voice = payload.get(request.mode.value)
-        words = voice.get("text", "") if isinstance(voice, dict) else str(voice)
-        return f"{request.mode.value} · {payload['avatar_url']} · {words}".replace("\n", " ")
+        parts = [mode_name(request.mode), str(payload["avatar_url"])]
+        if isinstance(voice, dict):
+            if request.mode is VoiceMode.CREATE_VOICE:
+                parts.append(str(voice.get("audio_url", "")))  # the sample consent is about
+            parts.append(str(voice.get("text", "")))
+        else:
+            parts.append(str(voice))
+        return " · ".join(parts).replace("\n", " ")
 
     def chosen(self) -> list[int]:
         """The lines of the rows to queue: the valid ones, without duplicates unless allowed

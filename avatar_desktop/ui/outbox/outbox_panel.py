@@ -36,7 +36,6 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.sending import (
     Hold,
     ItemOutlook,
@@ -49,7 +48,7 @@ from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, OutboxSummary, WaitKind
 from avatar_desktop.core.store.schema import payload_mode
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
-from avatar_desktop.ui.tasks.task_model import MODE_NAMES
+from avatar_desktop.ui.tasks.task_model import mode_name
 from avatar_desktop.ui.views import RecordListModel, alert_colour, plain_tooltip, record_table
 
 STATE_NAMES = {
@@ -76,11 +75,6 @@ _LONGEST_WAIT_MS = 3_600_000
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("OutboxTableModel", text)
-
-
-def _mode_name(mode: VoiceMode) -> str:
-    """The voice mode in the user's words (as the task list says it)."""
-    return QCoreApplication.translate("TaskTableModel", MODE_NAMES[mode])
 
 
 def service_name(url: str, current: ServiceConfig | None) -> str:
@@ -226,7 +220,7 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
             avatar = item.payload.get("avatar_url")
             name = avatar.rstrip("/").rsplit("/", 1)[-1] if isinstance(avatar, str) else ""
             mode = payload_mode(item.payload)
-            return f"{name} · {_mode_name(mode)}" if mode else name
+            return f"{name} · {mode_name(mode)}" if mode else name
         if column == self.COL_REASON:
             return (item.reason or "").replace("\n", " ")
         return ""

@@ -68,6 +68,12 @@ MODE_NAMES = {
 }
 """Untranslated voice-mode names by mode."""
 
+
+def mode_name(mode: VoiceMode) -> str:
+    """The voice mode in the user's words (the task list's, wherever a mode is shown)."""
+    return QCoreApplication.translate("TaskTableModel", MODE_NAMES[mode])
+
+
 _ALERT_STATUSES = frozenset(
     {TaskStatus.FAILURE, LocalStatus.OUTCOME_UNKNOWN, LocalStatus.NOT_FOUND}
 )
@@ -452,6 +458,7 @@ __all__ = [
     "MODE_NAMES",
     "STATUS_NAMES",
     "TaskTableModel",
+    "mode_name",
     "shows_progress",
     "status_words",
 ]
