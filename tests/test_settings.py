@@ -256,3 +256,15 @@ def test_the_lock_file_is_private():
     cli("config", "set", "concurrency", "3")
     lock = data_dir() / "settings.ini.lock"
     assert lock.exists() and lock.stat().st_mode & 0o777 == 0o600
+
+
+def test_the_dialog_keeps_a_timeout_the_command_line_set(qtbot, tmp_path):
+    """`config set connect_timeout 1.5` and then OK in the dialog: 1.5 stays (it became 2)."""
+    settings = AppSettings(tmp_path / "s.ini")
+    settings.connect_timeout = 1.5
+    settings.read_timeout = 42.5
+    dialog = SettingsDialog(settings, tmp_path)
+    qtbot.addWidget(dialog)
+    dialog.apply()
+    reread = AppSettings(tmp_path / "s.ini")
+    assert (reread.connect_timeout, reread.read_timeout) == (1.5, 42.5)

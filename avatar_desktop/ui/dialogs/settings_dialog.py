@@ -67,12 +67,12 @@ class SettingsDialog(QDialog):
 
         self.connect_timeout = QDoubleSpinBox()
         self.connect_timeout.setRange(*CONNECT_TIMEOUT_RANGE)
-        self.connect_timeout.setDecimals(0)
+        self.connect_timeout.setDecimals(1)  # as avatar-cli config takes them
         self.connect_timeout.setSuffix(self.tr(" s"))
         self.connect_timeout.setValue(settings.connect_timeout)
         self.read_timeout = QDoubleSpinBox()
         self.read_timeout.setRange(*READ_TIMEOUT_RANGE)
-        self.read_timeout.setDecimals(0)
+        self.read_timeout.setDecimals(1)  # as avatar-cli config takes them
         self.read_timeout.setSuffix(self.tr(" s"))
         self.read_timeout.setValue(settings.read_timeout)
 
