@@ -121,6 +121,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     )
     from avatar_desktop.ui.i18n import Translators
     from avatar_desktop.ui.main_window import MainWindow
+    from avatar_desktop.ui.services import build_services
 
     app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "avatar-desktop"])
     assert isinstance(app, QApplication)  # a window app: not a bare QCoreApplication
@@ -169,11 +170,20 @@ def run(argv: Sequence[str] | None = None) -> int:
     # From here on, worker threads run: garbage with Qt objects in it is collected on this
     # thread, never on a worker's (see qt/collector.py).
     collector = MainThreadCollector(app)
-    window = MainWindow(
+    outbox = Outbox(database)
+    services = build_services(
         store=store,
-        outbox=Outbox(database),
-        drafts=Drafts(database),
+        outbox=outbox,
         vault=TokenVault(),
+        settings=settings,
+        sandbox_url=sandbox.base_url,
+        data_dir=folder,
+    )
+    window = MainWindow(
+        services=services,
+        store=store,
+        outbox=outbox,
+        drafts=Drafts(database),
         settings=settings,
         translators=translators,
         sandbox_url=sandbox.base_url,

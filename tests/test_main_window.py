@@ -38,6 +38,7 @@ from avatar_desktop.ui.compose.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from avatar_desktop.ui.i18n import Translators
 from avatar_desktop.ui.main_window import MainWindow
+from avatar_desktop.ui.services import build_services
 from avatar_desktop.ui.tasks.task_model import TaskTableModel
 
 AVATAR = "https://cdn.example.com/people/anna.png"
@@ -141,15 +142,27 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
             settings.custom_url = server.base_url
         if session_sandbox:  # what --sandbox does: the sandbox for this run only
             settings.session_override = ServiceChoice.SANDBOX
-        window = MainWindow(
+        # As the app does (app.py): the services first, then the window around them.
+        outbox = Outbox(database)
+        folder = store_path.parent if store_path else tmp_path
+        started = sandbox_url or (lambda: sandbox.base_url)
+        services = build_services(
             store=store,
-            outbox=Outbox(database),
-            drafts=Drafts(database),
+            outbox=outbox,
             vault=vault or TokenVault(memory_keyring, environ={}),
             settings=settings,
+            sandbox_url=started,
+            data_dir=folder,
+        )
+        window = MainWindow(
+            services=services,
+            store=store,
+            outbox=outbox,
+            drafts=Drafts(database),
+            settings=settings,
             translators=translators,
-            sandbox_url=sandbox_url or (lambda: sandbox.base_url),
-            data_dir=store_path.parent if store_path else tmp_path,
+            sandbox_url=started,
+            data_dir=folder,
         )
         built.append((window, database))
         with qtbot.waitExposed(window):

@@ -37,18 +37,10 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.settings import AppSettings, ServiceChoice
+from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.core.store.drafts import Drafts
 from avatar_desktop.core.store.outbox import Outbox, OutboxSummary
 from avatar_desktop.core.store.tasks import TaskStore
-from avatar_desktop.core.store.voices import VoiceCache
-from avatar_desktop.core.vault import TokenVault
-from avatar_desktop.qt.downloads import DownloadManager
-from avatar_desktop.qt.follow_runner import TaskFollowing
-from avatar_desktop.qt.outbox_runner import OutboxRunner
-from avatar_desktop.qt.runner import Runner
-from avatar_desktop.qt.store_watch import SettingsWatch, StoreWatch
-from avatar_desktop.qt.workers import MediaCheckWorker, TokenWorker, VoiceListWorker
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose.compose_side import ComposeSide
 from avatar_desktop.ui.compose.submit_flow import SubmitFlow
@@ -58,7 +50,7 @@ from avatar_desktop.ui.dialogs.token_controller import TokenController
 from avatar_desktop.ui.i18n import Translators
 from avatar_desktop.ui.outbox.tab import OutboxTab
 from avatar_desktop.ui.service_banner import ServiceBanner
-from avatar_desktop.ui.session import Session
+from avatar_desktop.ui.services import WindowServices, service_config
 from avatar_desktop.ui.status_bar import WindowStatusBar
 from avatar_desktop.ui.tasks.downloads_panel import DownloadsPanel
 from avatar_desktop.ui.tasks.tab import TasksTab
@@ -68,10 +60,12 @@ from avatar_desktop.ui.views import restore_layout
 class MainWindow(QMainWindow):
     """The application window.
 
-    Collaborators are injected: ``store`` (:class:`TaskStore`), ``outbox`` (:class:`Outbox`) and
-    ``drafts`` (:class:`Drafts`) on one data file, ``vault`` (:class:`TokenVault`), ``settings``
-    (:class:`AppSettings`), ``translators``, ``sandbox_url`` (a callable that starts the built-in
-    sandbox if needed and returns its base URL) and ``data_dir``.
+    Collaborators are injected: ``services`` (:class:`WindowServices`, built by
+    :func:`~avatar_desktop.ui.services.build_services`: the runner, sending, following,
+    downloads, the watches), ``store`` (:class:`TaskStore`), ``outbox`` (:class:`Outbox`) and
+    ``drafts`` (:class:`Drafts`) on one data file, ``settings`` (:class:`AppSettings`),
+    ``translators``, ``sandbox_url`` (a callable that starts the built-in sandbox if needed
+    and returns its base URL) and ``data_dir``.
 
     Its parts: :attr:`main_actions`, :attr:`compose_side`, :attr:`tasks_tab` (its page
     :attr:`tasks`), :attr:`outbox_tab` (its page :attr:`outbox_panel`), :attr:`downloads_panel`,
@@ -82,10 +76,10 @@ class MainWindow(QMainWindow):
     def __init__(
         self,
         *,
+        services: WindowServices,
         store: TaskStore,
         outbox: Outbox,
         drafts: Drafts,
-        vault: TokenVault,
         settings: AppSettings,
         translators: Translators,
         sandbox_url: Callable[[], str],
@@ -101,34 +95,19 @@ class MainWindow(QMainWindow):
         """The language setting the window last followed."""
         self._sandbox_url = sandbox_url
         self._data_dir = data_dir
-        self._session = Session(self._make_config())
+        self._session = services.session
         self.setObjectName("MainWindow")
-        self.store_watch = StoreWatch(store.path, self)
-
-        # -- the one background runner, and the workers on its lanes
-        self._background = Runner(self)
-        self._voice_worker = VoiceListWorker(VoiceCache(store.db), self._background)
-        self._token_worker = TokenWorker(vault, self._background)
-        self._media_worker = MediaCheckWorker(self._background)
-        self.outbox_runner = OutboxRunner(
-            outbox,
-            data_dir,
-            auto_send=settings.auto_send,
-            concurrency=settings.send_concurrency,
-            runner=self._background,
-            parent=self,
-        )
-        self.following = TaskFollowing(store, self.outbox_runner.gate, self._background, self)
-        self.downloads = DownloadManager(
-            store,
-            folder=lambda: settings.download_folder,
-            keep_enabled=lambda: settings.keep_finished_videos,
-            network=lambda: self.config,
-            owner=self.outbox_runner.owner,
-            runner=self._background,
-            parent=self,
-        )
-        self.settings_watch = SettingsWatch(settings, self)
+        services.adopt(self)
+        self.store_watch = services.store_watch
+        self.settings_watch = services.settings_watch
+        # The one background runner, and what works on its lanes.
+        self._background = services.runner
+        self._voice_worker = services.voice_worker
+        self._token_worker = services.token_worker
+        self._media_worker = services.media_worker
+        self.outbox_runner = services.outbox_runner
+        self.following = services.following
+        self.downloads = services.downloads
 
         self._build_ui()
         restore_layout(self, *settings.window_layout())
@@ -298,10 +277,7 @@ class MainWindow(QMainWindow):
     # -- the service -------------------------------------------------------------------------
 
     def _make_config(self) -> ServiceConfig:
-        sandbox = None
-        if self._settings.service is ServiceChoice.SANDBOX:
-            sandbox = self._sandbox_url()
-        return self._settings.service_config(sandbox)
+        return service_config(self._settings, self._sandbox_url)
 
     @property
     def config(self) -> ServiceConfig:
