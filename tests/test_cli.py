@@ -21,7 +21,6 @@ from test_downloads import FlakyServer, FullBacklog
 from avatar_desktop.cli import Exit
 from avatar_desktop.cli.definition import CLI, summary
 from avatar_desktop.core.client import AvatarClient
-from avatar_desktop.core.config import SANDBOX_PORT
 from avatar_desktop.core.downloads import part_path
 from avatar_desktop.core.keeping import LINK_EXPIRED_ERROR
 from avatar_desktop.core.paths import data_dir, resource_path
@@ -400,11 +399,20 @@ def test_the_custom_service_of_the_settings_is_used(sandbox, store):
     assert len(submits(sandbox)) == 2
 
 
-def test_sandbox_uses_the_running_built_in_sandbox(store):
-    if not port_is_free(SANDBOX_PORT):
-        pytest.skip(f"port {SANDBOX_PORT} is in use on this machine")
-    usual = f"http://127.0.0.1:{SANDBOX_PORT}"
-    with SandboxServer(port=SANDBOX_PORT, step_seconds=0) as window_sandbox:
+@pytest.fixture
+def usual_port(monkeypatch) -> int:
+    """A free port as the built-in sandbox's usual one (AVATAR_SANDBOX_PORT), so that these
+    tests run whatever holds 47651 on this machine (an open window does)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    monkeypatch.setenv("AVATAR_SANDBOX_PORT", str(port))
+    return port
+
+
+def test_sandbox_uses_the_running_built_in_sandbox(store, usual_port):
+    usual = f"http://127.0.0.1:{usual_port}"
+    with SandboxServer(port=usual_port, step_seconds=0) as window_sandbox:
         store.add(usual, 2)
         result = cli("--sandbox", "queue", "send")
         assert result.code == 0, result.err
@@ -419,12 +427,10 @@ def test_sandbox_uses_the_running_built_in_sandbox(store):
         assert len(submits(window_sandbox)) == 3
 
 
-def test_sandbox_starts_its_own_when_none_runs(tmp_path, store):
-    if not port_is_free(SANDBOX_PORT):
-        pytest.skip(f"port {SANDBOX_PORT} is in use on this machine")
+def test_sandbox_starts_its_own_when_none_runs(tmp_path, store, usual_port):
     jobs = write_csv(tmp_path / "jobs.csv", [row(1), row(2)])
     assert cli("--sandbox", "queue", "import", str(jobs)).code == 0
-    assert {i.service_url for i in store.outbox.items()} == {f"http://127.0.0.1:{SANDBOX_PORT}"}
+    assert {i.service_url for i in store.outbox.items()} == {f"http://127.0.0.1:{usual_port}"}
     sent = cli("--sandbox", "queue", "send")
     assert sent.code == 0, sent.err
     assert store.outbox.counts()[ItemState.SUBMITTED] == 2

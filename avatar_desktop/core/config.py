@@ -7,6 +7,7 @@ builds an :class:`~avatar_desktop.core.client.AvatarClient` from them and a toke
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypedDict
@@ -142,7 +143,17 @@ class ServiceConfig:
 SANDBOX_TOKEN = "sandbox-token"
 """The token sent to the built-in sandbox, which accepts any non-empty token by default."""
 
-SANDBOX_PORT = 47651
+
+def _usual_sandbox_port() -> int:
+    """47651, or ``AVATAR_SANDBOX_PORT`` (a second portable set-up beside the usual one, tests)."""
+    try:
+        port = int(os.environ.get("AVATAR_SANDBOX_PORT", "") or 47651)
+    except ValueError:
+        return 47651
+    return port if 0 < port < 65536 else 47651
+
+
+SANDBOX_PORT = _usual_sandbox_port()
 """The built-in sandbox's usual port: the same address every run keeps drafts and the URLs of
 earlier sandbox tasks working. Another free port is used when it is taken."""
 SANDBOX_URL = f"http://127.0.0.1:{SANDBOX_PORT}"
