@@ -1112,12 +1112,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="253"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="255"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1132,42 +1132,42 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="256"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="398"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="328"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="354"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="356"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -2380,22 +2380,22 @@ A desktop client for digital-human video generation.</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="226"/>
-        <source>Enter a full address starting with https://</source>
-        <translation>请输入以 https:// 开头的完整地址</translation>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="227"/>
+        <source>Enter a full address: https://…, or http://… for this computer only (127.0.0.1, localhost).</source>
+        <translation>请输入完整地址：https://…；http://… 仅限本机（127.0.0.1、localhost）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="240"/>
         <source>Enter a proxy address such as http://proxy.example.com:8080 (http, https or socks5).</source>
         <translation>请输入代理地址，例如 http://proxy.example.com:8080（http、https 或 socks5）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="253"/>
         <source>Give a full path, such as ~/Videos.</source>
         <translation>请填写完整路径，例如 ~/Videos。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="251"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="254"/>
         <source>This is a file, not a folder (or a path under a file).</source>
         <translation>这是一个文件，不是文件夹（或是某个文件之下的路径）。</translation>
     </message>
@@ -3608,27 +3608,32 @@ It has been left exactly as it is.</source>
         <translation>系统钥匙串：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="224"/>
-        <source>No usable keyring was found, so the token cannot be saved. You can use it for this session only.</source>
-        <translation>未找到可用的系统钥匙串，无法保存令牌。只能在本次会话中使用。</translation>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="227"/>
+        <source>No usable keyring was found, so the token cannot be saved.</source>
+        <translation>未找到可用的系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="228"/>
+        <source>You can use the token for this session only.</source>
+        <translation>令牌只能在本次会话中使用。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="239"/>
         <source>A token is set by the AVATAR_API_TOKEN environment variable; it takes precedence over the keyring.</source>
         <translation>已通过 AVATAR_API_TOKEN 环境变量设置令牌，其优先级高于系统钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="242"/>
         <source>A token is saved in the keyring.</source>
         <translation>令牌已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="243"/>
         <source>A token is kept for this session only.</source>
         <translation>令牌仅在本次会话中保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/dialogs/token_dialog.py" line="244"/>
         <source>No token is set.</source>
         <translation>未设置令牌。</translation>
     </message>

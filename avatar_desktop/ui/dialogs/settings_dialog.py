@@ -223,7 +223,10 @@ class SettingsDialog(QDialog):
                     "Use https://; plain http:// would send the token unencrypted "
                     "(it is only allowed for this computer)."
                 )
-            return self.tr("Enter a full address starting with https://")
+            return self.tr(
+                "Enter a full address: https://…, or http://… for this computer only "
+                "(127.0.0.1, localhost)."
+            )
         return None
 
     def _proxy_problem(self) -> str | None:

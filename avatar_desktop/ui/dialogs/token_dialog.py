@@ -220,12 +220,15 @@ class TokenDialog(QDialog):
             self.backend_label.setText(self.tr("Keyring: %1").replace("%1", state.name))
             self.backend_label.setStyleSheet("")
         else:
-            text = self.tr(
-                "No usable keyring was found, so the token cannot be saved. You can "
-                "use it for this session only."
-            )
-            details = [keyring_problem_text(state), keyring_hint_text(state.hint_kind)]
-            self.backend_label.setText("\n".join([text, *(x for x in details if x)]))
+            # What is wrong (said once: the problem's own words when there are), then the way
+            # out, then how to get a keyring.
+            lines = [
+                keyring_problem_text(state)
+                or self.tr("No usable keyring was found, so the token cannot be saved."),
+                self.tr("You can use the token for this session only."),
+                keyring_hint_text(state.hint_kind),
+            ]
+            self.backend_label.setText("\n".join(line for line in lines if line))
             self.backend_label.setStyleSheet("color: #b26a00;")
         self._schedule_fit()
         self._on_text()
