@@ -140,6 +140,8 @@ def test_named_drafts_and_clear_form_with_undo(qtbot, harness, monkeypatch):
     )
     assert h.compose.payload()["avatar_url"] == ""
     assert "Ctrl+Z" in h.window.statusBar().currentMessage()
+    # A cleared form is a fresh one: no red "Required." under every empty field.
+    assert not h.compose.avatar.error.isVisible() and not h.compose.audio.error.isVisible()
     qtbot.keyClick(h.compose.tabs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert h.compose.payload() == typed
     assert Drafts(h.database).find("Monday").content == h.compose.draft()

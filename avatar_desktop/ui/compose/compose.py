@@ -96,6 +96,7 @@ class UrlField(QWidget):
 
     def set_value(self, value: str) -> None:
         self.edit.setText(value)
+        self.touched = False  # a value the app put there: no problem shown until edited
 
 
 class SpokenText(QWidget):
@@ -481,6 +482,10 @@ class ComposePanel(QWidget):
             self.set_mode(VoiceMode(draft.get("mode", VoiceMode.AUDIO_URL.value)))
         except ValueError:
             self.set_mode(VoiceMode.AUDIO_URL)
+        # A form the app filled (a draft, or cleared) starts afresh, like a new start: its
+        # problems show once the user edits a field or tries to send it.
+        self._show_all = False
+        self._touched_ids = dict.fromkeys(self._touched_ids, False)
         self.validate()
 
     def load_request(self, request: GenerationRequest) -> None:
