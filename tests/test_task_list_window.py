@@ -113,6 +113,9 @@ def test_a_finished_task_is_notified_when_the_window_is_not_in_front(qtbot, harn
     qtbot.waitUntil(lambda: bool(h.window.tasks_tab.notifier.shown), timeout=15000)
     title, text = h.window.tasks_tab.notifier.shown[-1]
     assert title == "Video ready" and AVATAR.rsplit("/", 1)[-1] in text
+    # Which task: tasks of one avatar read alike, so it says when the task was sent.
+    sent = h.window.tasks.model.record_at(0).created_at.astimezone().strftime("%H:%M")
+    assert f"(sent {sent})" in text
     # Clicking the notice brings the window forward and selects the task.
     h.window.tasks.table.clearSelection()
     h.window.tasks_tab.notifier._on_clicked()

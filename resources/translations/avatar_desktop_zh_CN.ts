@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="361"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="363"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="365"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="367"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="368"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="369"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="370"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="371"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="373"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="375"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="376"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="377"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="380"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="384"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="385"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="386"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="616"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="621"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="398"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="400"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="402"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="615"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="620"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="617"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="622"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="618"/>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="623"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="628"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="619"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="624"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="627"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="625"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="621"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="626"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -2403,12 +2403,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="129"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="130"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="146"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -3071,6 +3071,16 @@ It has been left exactly as it is.</source>
         <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="71"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="90"/>
+        <source>%1 (sent %2)</source>
+        <translation>%1（%2 发送）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="93"/>
+        <source>%1 (sent %2, “%3”)</source>
+        <translation>%1（%2 发送，“%3”）</translation>
     </message>
 </context>
 <context>

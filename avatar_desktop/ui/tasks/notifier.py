@@ -58,7 +58,7 @@ class TaskNotifier(QObject):
         """Notify that ``record``'s task became done or failed (``saving``: its video is being
         kept); returns the text, for the status bar. Shown outside the window only when it is
         not in front and the desktop has a tray."""
-        name = record.label or record.task_id or ""
+        name = self._name(record)
         if record.status is TaskStatus.SUCCESS:
             title = self.tr("Video ready")
             if saving:
@@ -75,6 +75,26 @@ class TaskNotifier(QObject):
             if self.tray is not None:
                 self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
         return text
+
+    def _name(self, record: TaskRecord) -> str:
+        """The task as the user tells it from the others with the same avatar: the avatar's
+        name, when it was sent and the start of its words."""
+        label = record.label or record.task_id or ""
+        when = record.created_at.astimezone().strftime("%H:%M")
+        words = ""
+        for key in ("use_voice", "create_voice"):
+            voice = record.payload.get(key)
+            if isinstance(voice, dict) and isinstance(voice.get("text"), str):
+                words = " ".join(voice["text"].split())
+        if not words:
+            return self.tr("%1 (sent %2)").replace("%1", label).replace("%2", when)
+        start = words if len(words) <= 24 else words[:24].rstrip() + "…"
+        return (
+            self.tr("%1 (sent %2, “%3”)")
+            .replace("%1", label)
+            .replace("%2", when)
+            .replace("%3", start)
+        )
 
     @Slot()
     def _on_clicked(self) -> None:
