@@ -495,3 +495,12 @@ def test_covers_use_the_connect_timeout_they_are_given(qtbot, covers):
     with FullBacklog() as server, qtbot.waitSignal(covers.failed, timeout=8000) as failed:
         covers.request(server.url.replace("out.mp4", "c.png"))
     assert "ConnectTimeout" in failed.args[1]
+
+
+def test_a_task_just_accepted_says_when_its_submitted_time_comes(store, pane):
+    """Right after Submit the service has not said its time yet: no bare dash."""
+    store.add_task("b" * 32, "https://api.example.test", {"avatar_url": "https://x/a.png"})
+    pane.show_record(store.find("b" * 32))
+    assert pane.time_labels["submitted_at"].text() == (
+        "accepted; the service's time comes with the first status check"
+    )

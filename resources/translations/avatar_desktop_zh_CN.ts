@@ -2914,8 +2914,8 @@ It has been left exactly as it is.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="494"/>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="981"/>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="988"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="986"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="993"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
@@ -2930,107 +2930,112 @@ It has been left exactly as it is.</source>
         <translation>在网页浏览器中打开链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="785"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="778"/>
+        <source>accepted; the service&apos;s time comes with the first status check</source>
+        <translation>已受理；服务的时间将在首次状态检查后显示</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="790"/>
         <source>Not known: this task was added by its id (made on the website or on another computer).</source>
         <translation>未知：此任务是通过其 ID 添加的（在网站或其他电脑上创建）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="845"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="850"/>
         <source>Loading cover…</source>
         <translation>正在加载封面…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="866"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="871"/>
         <source>The cover cannot be shown: %1</source>
         <translation>无法显示封面：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="884"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="889"/>
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="894"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="899"/>
         <source>Only web (http/https) links are opened.</source>
         <translation>只会打开网页（http/https）链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="919"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="924"/>
         <source>The saved file is no longer there: %1</source>
         <translation>已保存的文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="959"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="964"/>
         <source>Select a task to see its details</source>
         <translation>选择一个任务以查看其详细信息</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="962"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="967"/>
         <source>The service&apos;s words:</source>
         <translation>服务的原话：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="965"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="970"/>
         <source>Problem noticed by the app:</source>
         <translation>应用发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="967"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="972"/>
         <source>Saved video</source>
         <translation>已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="968"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="973"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="970"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="975"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="972"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="977"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="973"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="978"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="975"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="980"/>
         <source>Save the video on this computer</source>
         <translation>将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="979"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="984"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="980"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="985"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="982"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="987"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="985"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="990"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="986"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="991"/>
         <source>Consent</source>
         <translation>同意记录</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="987"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="992"/>
         <source>Request sent</source>
         <translation>已发送的请求</translation>
     </message>

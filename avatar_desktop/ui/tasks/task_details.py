@@ -772,6 +772,11 @@ class TaskDetailsPane(QWidget):
         self.service_text.set_text(record.service_url)
         for name, label in self.time_labels.items():
             label.setText(format_time(getattr(record, name)))
+        if record.submitted_at is None and record.task_id and not record.is_final:
+            # Accepted, not asked about yet: its own time comes with the first answer.
+            self.time_labels["submitted_at"].setText(
+                self.tr("accepted; the service's time comes with the first status check")
+            )
         self.duration_label.setText(duration_text(record))
         self.consent_label.setText(consent_text(record.consent))
         self.details_form.setRowVisible(
