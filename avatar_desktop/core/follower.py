@@ -363,12 +363,12 @@ class Follower:
         """Ask about ``task_ids`` in the next rounds (a refresh the user asked for): they are
         due at once, trouble earlier does not hold them back, and a refused token is tried
         again. Returns how many are waiting to be asked."""
-        ids = [task_id for task_id in dict.fromkeys(task_ids) if task_id not in self._asked]
+        ids = [i for i in dict.fromkeys(task_ids) if i and i not in self._asked]
         try:
             self._store.check_soon(ids)
         except StoreError as exc:
             log.warning("could not mark tasks to refresh: %s", exc)
-        self._asked.extend(task_id for task_id in ids if task_id)
+        self._asked.extend(ids)
         self.token_refused = False
         self.schedule.reset()
         return len(self._asked)
