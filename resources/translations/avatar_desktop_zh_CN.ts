@@ -3043,47 +3043,52 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskNotifier</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="44"/>
         <source>Show Avatar Desktop</source>
         <translation>显示 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="65"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="67"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1 已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="69"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1 已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="71"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="72"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1 失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="73"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="82"/>
+        <source>(Desktop notifications are unavailable: this desktop has no system tray, so finished tasks are announced in this window only.)</source>
+        <translation>（桌面通知不可用：此桌面没有系统托盘，完成的任务只在本窗口中提示。）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="98"/>
         <source>%1 (sent %2)</source>
         <translation>%1（%2 发送）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="101"/>
         <source>%1 (sent %2, “%3”)</source>
         <translation>%1（%2 发送，“%3”）</translation>
     </message>

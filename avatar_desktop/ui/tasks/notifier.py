@@ -2,7 +2,8 @@
 
 A system-tray icon shows the message (where the desktop has a tray); clicking the message
 brings the window to the front and selects the task. Where there is no tray, nothing is shown
-but the status bar's message, which the window writes in every case.
+but the status bar's message, which the window writes in every case; the first time a
+notification could not be shown, that message says once that notifications are unavailable.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ class TaskNotifier(QObject):
         super().__init__(window)
         self._window = window
         self._last_row: int | None = None
+        self._said_unavailable = False
         self.tray: QSystemTrayIcon | None = None
         self.shown: list[tuple[str, str]] = []
         """Every (title, text) notified, newest last (what the user was told)."""
@@ -74,6 +76,12 @@ class TaskNotifier(QObject):
             self._last_row = record.row_id
             if self.tray is not None:
                 self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
+            elif not self._said_unavailable:
+                self._said_unavailable = True
+                text += " " + self.tr(
+                    "(Desktop notifications are unavailable: this desktop has no system tray, "
+                    "so finished tasks are announced in this window only.)"
+                )
         return text
 
     def _name(self, record: TaskRecord) -> str:
