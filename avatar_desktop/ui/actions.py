@@ -30,6 +30,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "add_to_outbox",
             "preview",
             "check_media",
+            "fill_samples",
             None,
             "clear_form",
             "undo_clear",
@@ -127,7 +128,7 @@ class MainActions(QObject):
     Compose: ``submit`` (Ctrl+Return, Ctrl+Enter), ``add_to_outbox`` (Ctrl+Shift+Return),
     ``preview`` (Ctrl+R), ``check_media`` (Ctrl+M), ``clear_form`` (Ctrl+Shift+N),
     ``undo_clear`` (Ctrl+Z, where the form has the focus), ``save_draft`` (Ctrl+S),
-    ``open_drafts`` (Ctrl+Shift+O).
+    ``open_drafts`` (Ctrl+Shift+O), ``fill_samples`` (shown on the sandbox only).
     Outbox: ``send_now`` (Ctrl+Shift+S), ``pause_sending``, ``import_jobs`` (Ctrl+I),
     ``save_template``, ``export_data``.
     File: ``token`` (Ctrl+T), ``settings`` (Ctrl+,), ``quit`` (Ctrl+Q).
@@ -180,6 +181,7 @@ class MainActions(QObject):
         self.open_video = _action(window, "Ctrl+O")
         self.copy_video_link = _action(window, "Ctrl+Shift+L")
         self.about = _action(window, standard.HelpContents, role=QAction.MenuRole.AboutRole)
+        self.fill_samples = _action(window)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -250,6 +252,10 @@ class MainActions(QObject):
         )
         self.copy_video_link.setText(self.tr("Copy video &link"))
         self.about.setText(self.tr("&About Avatar Desktop"))
+        self.fill_samples.setText(self.tr("Fill with sand&box samples"))
+        self.fill_samples.setToolTip(
+            self.tr("Put the sandbox's own sample media into the form: no network needed")
+        )
         for action in self.all_actions():
             # Toolbar buttons show the text without "(&S)"; so does the tooltip of an action
             # that has none of its own (Qt would derive "提交(S)" from the text).

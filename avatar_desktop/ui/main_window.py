@@ -293,6 +293,7 @@ class MainWindow(QMainWindow):
         self._update_service_status()
         self.submission.update()
         self.compose_side.reload_voices()
+        self.compose_side.show_sample_offer()
         self.token_controller.service_changed()
 
     def _update_service_status(self) -> None:
