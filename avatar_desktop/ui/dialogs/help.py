@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 from PySide6.QtCore import QEvent, QObject, Qt, Slot
-from PySide6.QtGui import QAction, QFont, QTextCursor
+from PySide6.QtGui import QAction, QFont, QPalette, QTextBlock, QTextCursor, QTextFormat
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
@@ -108,6 +108,7 @@ class UserGuideWindow(QDialog):
         self.contents.clear()
         block = self.browser.document().begin()
         while block.isValid():
+            self._shade_code(block)
             if block.blockFormat().headingLevel() in (1, 2):
                 item = QListWidgetItem(block.text())
                 item.setData(Qt.ItemDataRole.UserRole, block.position())
@@ -117,6 +118,30 @@ class UserGuideWindow(QDialog):
                     item.setFont(bold)
                 self.contents.addItem(item)
             block = block.next()
+
+    def _shade_code(self, block: QTextBlock) -> None:
+        """Sets the lines of code on a background of their own, a little apart from the text
+        around them (and from a code block in another language right before or after)."""
+        fence = QTextFormat.Property.BlockCodeFence
+        language = QTextFormat.Property.BlockCodeLanguage
+
+        def same_code(other: QTextBlock) -> bool:
+            mine, theirs = block.blockFormat(), other.blockFormat()
+            return (
+                other.isValid()
+                and theirs.hasProperty(fence)
+                and theirs.stringProperty(language) == mine.stringProperty(language)
+            )
+
+        if not block.blockFormat().hasProperty(fence):
+            return
+        shaded = block.blockFormat()
+        shaded.setBackground(self.palette().color(QPalette.ColorRole.AlternateBase))
+        if not same_code(block.previous()):
+            shaded.setTopMargin(8)
+        if not same_code(block.next()):
+            shaded.setBottomMargin(8)
+        QTextCursor(block).setBlockFormat(shaded)
 
     @Slot(int)
     def _go_to_section(self, row: int) -> None:
@@ -171,6 +196,9 @@ class ShortcutsDialog(QDialog):
                     focus_only = True
                 group.addChild(QTreeWidgetItem([action.iconText(), keys]))
         self.tree.expandAll()
+        lines = sum(1 + len(rows) for _menu, rows in table)  # tall enough for all, if it can be
+        tall = self.tree.header().sizeHint().height() + lines * self.tree.sizeHintForRow(0)
+        self.tree.setMinimumHeight(min(tall + 2 * self.tree.frameWidth() + 4, 760))
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, self.tree.columnWidth(0) + 24)
         note = QLabel(self.tr("* Where the list or the form it belongs to has the keyboard focus."))
@@ -182,7 +210,7 @@ class ShortcutsDialog(QDialog):
         layout.addWidget(self.tree, 1)
         layout.addWidget(note)
         layout.addWidget(buttons)
-        self.resize(520, 640)
+        self.resize(520, self.sizeHint().height())
 
 
 class Help(QObject):
