@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 
 from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.samples import AVATAR_SAMPLE, SAMPLES_PATH, SandboxSamples
 
 from .server import FAIL_TRIGGER, MAX_TASKS, STALL_TRIGGER, SandboxServer
 
@@ -29,8 +30,8 @@ Failure triggers (any string in the submitted JSON body, e.g. the text):
   {STALL_TRIGGER:<14} the task stays UNKNOWN forever (a stalled task)
 
 Media (no auth): /media/<task_id>/out.mp4|out_nowm.mp4|out_wm.mp4|cover.webp once a
-task succeeded; sample inputs /media/samples/avatar.png and
-/media/samples/voice-<N>s.wav (N = 1..600 seconds).
+task succeeded; sample inputs {SAMPLES_PATH}/{AVATAR_SAMPLE} and
+{SAMPLES_PATH}/voice-<N>s.wav (N = 1..600 seconds).
 
 State (tasks survive restarts): tasks are saved in a state file, by default
 <data folder>/sandbox/port-<PORT>.json, so task ids, their progress and result links
@@ -180,12 +181,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
     else:
         _say(f"State: tasks in memory only ({no_state_reason})")
+    samples = SandboxSamples.at(base)
     _say(
+        "Sample media (no token needed), to try a job with no network:\n"
+        f"  avatar        {samples.avatar_url}\n"
+        f"  audio         {samples.audio_url}\n"
+        f"  voice sample  {samples.voice_sample_url}\n"
         "Try:\n"
         f"  curl -s {base}/avatar/generation \\\n"
         f'    -H "Authorization: Bearer {token}" -H "Content-Type: application/json" \\\n'
-        f'    -d \'{{"avatar_url": "{base}/media/samples/avatar.png", '
-        f'"audio_url": "{base}/media/samples/voice-5s.wav"}}\'\n'
+        f'    -d \'{{"avatar_url": "{samples.avatar_url}", '
+        f'"audio_url": "{samples.audio_url}"}}\'\n'
         f'  curl -s -H "Authorization: Bearer {token}" {base}/avatar/task/<task_id>\n'
         f"Put {FAIL_TRIGGER} (or {STALL_TRIGGER}) in any text to get a failed (stalled) task. "
         "Ctrl+C stops."

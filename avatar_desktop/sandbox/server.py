@@ -57,6 +57,7 @@ from typing import Any
 from urllib.parse import parse_qsl, unquote, urlsplit
 
 from avatar_desktop.core.paths import resource_path
+from avatar_desktop.core.samples import AVATAR_SAMPLE, SAMPLES_PATH
 
 from .checks import check_language_param, check_submission
 from .state import StateFile, warn
@@ -291,7 +292,7 @@ def _gateway_error(message: str, code: str, type_: str = "new_api_error") -> dic
 
 
 MIN_SAMPLE_SECONDS = 20
-_OWN_SAMPLE = re.compile(r"/media/samples/voice-(\d+)s\.wav$")
+_OWN_SAMPLE = re.compile(re.escape(SAMPLES_PATH) + r"/voice-(\d+)s\.wav$")
 
 
 def _short_sample_seconds(payload: dict[str, Any]) -> int | None:
@@ -736,9 +737,9 @@ class _Handler(BaseHTTPRequestHandler):
         if len(parts) != 4:
             return None
         owner, name = parts[2], parts[3]
-        if owner == "samples":
-            if name == "avatar.png":
-                return _read_media("avatar.png"), "image/png"
+        if f"/media/{owner}" == SAMPLES_PATH:
+            if name == AVATAR_SAMPLE:
+                return _read_media(AVATAR_SAMPLE), "image/png"
             wav = _WAV_RE.fullmatch(name)
             if wav and 1 <= int(wav[1]) <= _MAX_WAV_SECONDS:
                 return _voice_wav(int(wav[1])), "audio/wav"

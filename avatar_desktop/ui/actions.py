@@ -30,6 +30,7 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "add_to_outbox",
             "preview",
             "check_media",
+            "fill_samples",
             None,
             "clear_form",
             "undo_clear",
@@ -74,7 +75,10 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
             "undo_remove",
         ),
     ),
-    (QT_TRANSLATE_NOOP("MainWindow", "&Help"), ("about",)),
+    (
+        QT_TRANSLATE_NOOP("MainWindow", "&Help"),
+        ("user_guide", "shortcuts", None, "open_data_folder", None, "about"),
+    ),
 )
 """The menu bar: each menu's title and its actions by name (None: a separator): an action of
 :class:`MainActions`, or one a panel owns (``move_to_service``: the outbox panel's)."""
@@ -127,7 +131,7 @@ class MainActions(QObject):
     Compose: ``submit`` (Ctrl+Return, Ctrl+Enter), ``add_to_outbox`` (Ctrl+Shift+Return),
     ``preview`` (Ctrl+R), ``check_media`` (Ctrl+M), ``clear_form`` (Ctrl+Shift+N),
     ``undo_clear`` (Ctrl+Z, where the form has the focus), ``save_draft`` (Ctrl+S),
-    ``open_drafts`` (Ctrl+Shift+O).
+    ``open_drafts`` (Ctrl+Shift+O), ``fill_samples`` (shown on the sandbox only).
     Outbox: ``send_now`` (Ctrl+Shift+S), ``pause_sending``, ``import_jobs`` (Ctrl+I),
     ``save_template``, ``export_data``.
     File: ``token`` (Ctrl+T), ``settings`` (Ctrl+,), ``quit`` (Ctrl+Q).
@@ -138,7 +142,7 @@ class MainActions(QObject):
     ``open_video`` (Ctrl+O), ``copy_video_link`` (Ctrl+Shift+L),
     ``copy_task_id`` (Ctrl+Shift+C), ``use_as_template`` (Ctrl+E), ``remove`` (Delete) and
     ``undo_remove`` (Ctrl+Z) — these two only where the task table has the focus.
-    Help: ``about`` (F1).
+    Help: ``user_guide`` (F1), ``shortcuts`` (Ctrl+/), ``open_data_folder``, ``about``.
 
     The actions are children of ``window`` (shortcuts work wherever they are shown).
     """
@@ -179,7 +183,11 @@ class MainActions(QObject):
         self.show_in_folder = _action(window)
         self.open_video = _action(window, "Ctrl+O")
         self.copy_video_link = _action(window, "Ctrl+Shift+L")
-        self.about = _action(window, standard.HelpContents, role=QAction.MenuRole.AboutRole)
+        self.about = _action(window, role=QAction.MenuRole.AboutRole)
+        self.user_guide = _action(window, standard.HelpContents)
+        self.shortcuts = _action(window, "Ctrl+/")
+        self.open_data_folder = _action(window)
+        self.fill_samples = _action(window)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
@@ -250,6 +258,17 @@ class MainActions(QObject):
         )
         self.copy_video_link.setText(self.tr("Copy video &link"))
         self.about.setText(self.tr("&About Avatar Desktop"))
+        self.user_guide.setText(self.tr("&User guide"))
+        self.user_guide.setToolTip(self.tr("How to use Avatar Desktop and avatar-cli (F1)"))
+        self.shortcuts.setText(self.tr("&Keyboard shortcuts"))
+        self.open_data_folder.setText(self.tr("Open &data folder"))
+        self.open_data_folder.setToolTip(
+            self.tr("Show the folder of the task list, the settings and the backups")
+        )
+        self.fill_samples.setText(self.tr("Fill with sand&box samples"))
+        self.fill_samples.setToolTip(
+            self.tr("Put the sandbox's own sample media into the form: no network needed")
+        )
         for action in self.all_actions():
             # Toolbar buttons show the text without "(&S)"; so does the tooltip of an action
             # that has none of its own (Qt would derive "提交(S)" from the text).
@@ -291,6 +310,28 @@ class MainActions(QObject):
         toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self._fill(toolbar, TOOLBAR, {})
         return toolbar
+
+    def shortcut_table(
+        self, others: Mapping[str, QAction]
+    ) -> list[tuple[str, list[tuple[QAction, str]]]]:
+        """Every shortcut of the menus, read from :data:`MENUS` and the actions themselves: each
+        menu's title (translated, without its mnemonic) with its actions that have a shortcut,
+        each with its shortcuts as this platform writes them ("Ctrl+Return, Ctrl+Enter")."""
+        table = []
+        for title, names in MENUS:
+            rows = []
+            for name in names:
+                if name is None:
+                    continue
+                action = others[name] if name in others else getattr(self, name)
+                native = QKeySequence.SequenceFormat.NativeText
+                # Without repeats: Chinese writes both Return and Enter as "回车".
+                keys = ", ".join(dict.fromkeys(k.toString(native) for k in action.shortcuts()))
+                if keys:
+                    rows.append((action, keys))
+            if rows:
+                table.append((button_text(QCoreApplication.translate("MainWindow", title)), rows))
+        return table
 
     @staticmethod
     def retranslate_menus(menus: list[QMenu]) -> None:

@@ -44,6 +44,7 @@ from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose.compose_side import ComposeSide
 from avatar_desktop.ui.compose.submit_flow import SubmitFlow
+from avatar_desktop.ui.dialogs.help import Help
 from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
 from avatar_desktop.ui.dialogs.storage_dialog import UnsavedTaskIdsBanner
 from avatar_desktop.ui.dialogs.token_controller import TokenController
@@ -70,7 +71,8 @@ class MainWindow(QMainWindow):
     Its parts: :attr:`main_actions`, :attr:`compose_side`, :attr:`tasks_tab` (its page
     :attr:`tasks`), :attr:`outbox_tab` (its page :attr:`outbox_panel`), :attr:`downloads_panel`,
     :attr:`token_controller`, :attr:`banner`, :attr:`submission`, :attr:`outbox_runner`,
-    :attr:`following`, :attr:`downloads`; the status bar, :attr:`status_bar`.
+    :attr:`following`, :attr:`downloads`, :attr:`help` (the Help menu's guide, shortcuts and
+    data folder); the status bar, :attr:`status_bar`.
     """
 
     def __init__(
@@ -195,9 +197,8 @@ class MainWindow(QMainWindow):
         central_layout.addWidget(self.unsaved_banner)
         central_layout.addWidget(self.splitter, 1)
         self.setCentralWidget(central)
-        self._menus = a.build_menus(
-            self.menuBar(), {"move_to_service": self.outbox_panel.move_action}
-        )
+        panel_actions = {"move_to_service": self.outbox_panel.move_action}
+        self._menus = a.build_menus(self.menuBar(), panel_actions)
         self._toolbar = a.build_toolbar()
         self.addToolBar(self._toolbar)
         self.status_bar = WindowStatusBar()
@@ -208,6 +209,13 @@ class MainWindow(QMainWindow):
         a.settings.triggered.connect(self.on_settings)
         a.quit.triggered.connect(self.close)
         a.about.triggered.connect(self.on_about)
+        self.help = Help(
+            window=self,
+            actions=a,
+            others=panel_actions,
+            data_dir=self._data_dir,
+            language=lambda: self._translators.language,
+        )
         self.banner.token_button.clicked.connect(a.token.trigger)
         self.banner.settings_button.clicked.connect(a.settings.trigger)
 
@@ -293,6 +301,7 @@ class MainWindow(QMainWindow):
         self._update_service_status()
         self.submission.update()
         self.compose_side.reload_voices()
+        self.compose_side.show_sample_offer()
         self.token_controller.service_changed()
 
     def _update_service_status(self) -> None:
@@ -376,6 +385,7 @@ class MainWindow(QMainWindow):
         self.outbox_runner.shutdown()
         self._background.shutdown()  # the draft written, the rest cancelled: nothing more comes
         self.token_controller.close_dialog()
+        self.help.close()
         super().closeEvent(event)
 
     # -- sending and following ---------------------------------------------------------------

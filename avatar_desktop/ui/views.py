@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QTableView,
     QWidget,
 )
@@ -140,6 +141,15 @@ def open_folder(folder: Path) -> str | None:
             "LocalFiles", "No file manager could be started. The folder is %1"
         ).replace("%1", str(folder))
     return None
+
+
+def show_data_folder(parent: QWidget, folder: Path) -> None:
+    """Open the data folder in the file manager; when that cannot be done, say where it is."""
+    problem = open_folder(folder)
+    if problem is not None:
+        QMessageBox.information(
+            parent, QCoreApplication.translate("LocalFiles", "Data folder"), problem
+        )
 
 
 def _fits_screen(window: QMainWindow) -> bool:

@@ -35,6 +35,7 @@ from avatar_desktop.core.request import (
     ValidationError,
     VoiceMode,
 )
+from avatar_desktop.core.samples import SandboxSamples
 from avatar_desktop.core.service import Voice
 from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.views import error_label, plain_tooltip
@@ -507,6 +508,25 @@ class ComposePanel(QWidget):
             _set_combo_data(self.use_language, voice["language"])
             self.use_text.set_value(voice["text"])
         self.set_mode(request.mode)
+        self.validate()
+
+    def _sample_fields(self, samples: SandboxSamples) -> tuple[tuple[UrlField, str], ...]:
+        return (
+            (self.avatar, samples.avatar_url),
+            (self.audio, samples.audio_url),
+            (self.sample, samples.voice_sample_url),
+        )
+
+    def replaces_input(self, samples: SandboxSamples) -> bool:
+        """Whether :meth:`load_samples` would replace an address the user typed."""
+        return any(f.value() not in ("", url) for f, url in self._sample_fields(samples))
+
+    def load_samples(self, samples: SandboxSamples) -> None:
+        """Fill the avatar URL and the voice tabs' URLs with the sandbox's samples; the tab,
+        the words and the voice stay."""
+        for field, url in self._sample_fields(samples):
+            field.set_value(url)
+        self.edited.emit()
         self.validate()
 
     def has_input(self) -> bool:

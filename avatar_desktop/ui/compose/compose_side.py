@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from avatar_desktop.core.config import ServiceConfig
 from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode, check_url
+from avatar_desktop.core.samples import SandboxSamples
 from avatar_desktop.core.service import Voice
 from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.core.store.database import StoreError
@@ -33,6 +34,7 @@ from avatar_desktop.ui.compose.compose import ComposePanel
 from avatar_desktop.ui.compose.drafts_dialog import DraftsDialog, draft_name_problem
 from avatar_desktop.ui.compose.media_panel import MediaPanel
 from avatar_desktop.ui.compose.request_preview import RequestPreviewDialog
+from avatar_desktop.ui.compose.sample_offer import SampleOffer
 from avatar_desktop.ui.i18n import error_title
 from avatar_desktop.ui.session import Session
 
@@ -43,8 +45,10 @@ DRAFT_DELAY_MS = 1000
 
 
 class ComposeSide(QWidget):
-    """The compose form and the media panel in a scroll area; under it, always in view, the
-    submission error and the buttons (Show request, Submit).
+    """The compose form and the media panel in a scroll area; above it, on the sandbox, the
+    offer to fill the form with the sandbox's samples (:attr:`sample_offer`, and
+    ``actions.fill_samples``); under it, always in view, the submission error and the buttons
+    (Show request, Submit).
 
     It does the form's own work, and answers the form's own actions of ``actions``: autosaving
     it in the data file (and its named drafts), checking the media (on ``media_worker``),
@@ -102,6 +106,8 @@ class ComposeSide(QWidget):
 
         self.compose = ComposePanel()
         self.media_panel = MediaPanel()
+        self.sample_offer = SampleOffer()
+        self.sample_offer.fill_button.clicked.connect(actions.fill_samples.trigger)
         self.submit_error = QLabel()
         self.submit_error.setTextFormat(Qt.TextFormat.PlainText)
         self.submit_error.setWordWrap(True)
@@ -138,6 +144,7 @@ class ComposeSide(QWidget):
         self.setMinimumWidth(380)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.sample_offer)
         layout.addWidget(scroll, 1)
         layout.addWidget(self.submit_error)
         layout.addLayout(self.button_row)
@@ -176,6 +183,8 @@ class ComposeSide(QWidget):
         actions.undo_clear.triggered.connect(self.undo_clear)
         actions.save_draft.triggered.connect(self.save_named_draft)
         actions.open_drafts.triggered.connect(self.open_drafts)
+        actions.fill_samples.triggered.connect(self.fill_with_samples)
+        self.show_sample_offer()
 
         self.retranslate_ui()
         self.compose.validate()
@@ -360,6 +369,41 @@ class ComposeSide(QWidget):
         self.compose.load_draft(self._cleared.pop())
         self._actions.undo_clear.setEnabled(bool(self._cleared))
         self.message.emit(self.tr("The form is back."), 4000)
+
+    def show_sample_offer(self) -> None:
+        """Offers the sandbox's samples while the service is the sandbox, and only then (the
+        window calls this again whenever the service changes)."""
+        sandbox = self._session.config.sandbox
+        self.sample_offer.setVisible(sandbox)
+        self._actions.fill_samples.setVisible(sandbox)
+        self._actions.fill_samples.setEnabled(sandbox)
+
+    @Slot()
+    def fill_with_samples(self) -> None:
+        """Fills the avatar URL and the voice tabs' URLs with the sandbox's own samples, so that
+        Check media and Submit work offline; asks first when that replaces a typed address."""
+        config = self._session.config
+        if not config.sandbox:
+            return
+        samples = SandboxSamples.at(config.base_url)
+        if self.compose.replaces_input(samples):
+            answer = QMessageBox.question(
+                self.window(),
+                self.tr("Replace the addresses?"),
+                self.tr(
+                    "Replace the avatar, audio and voice sample addresses in the form with "
+                    "the sandbox's samples?"
+                ),
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
+                QMessageBox.StandardButton.No,
+            )
+            if answer != QMessageBox.StandardButton.Yes:
+                return
+        self.compose.load_samples(samples)
+        self.message.emit(
+            self.tr("The sandbox's sample media are in the form: no network needed."),
+            6000,
+        )
 
     @Slot(object)
     def use_template(self, request: GenerationRequest) -> None:

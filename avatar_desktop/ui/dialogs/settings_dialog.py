@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl
-from PySide6.QtGui import QDesktopServices, QShowEvent
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -41,7 +40,7 @@ from avatar_desktop.core.settings import (
     check_service_address,
     default_download_folder,
 )
-from avatar_desktop.ui.views import grow_to_fit
+from avatar_desktop.ui.views import grow_to_fit, show_data_folder
 
 
 class SettingsDialog(QDialog):
@@ -88,11 +87,10 @@ class SettingsDialog(QDialog):
         self.language.addItem("English", "en")
         self.language.addItem("简体中文", "zh_CN")
 
-        self._data_dir = data_dir
         data_label = QLineEdit(str(data_dir))
         data_label.setReadOnly(True)
         open_data = QPushButton(self.tr("&Open"))
-        open_data.clicked.connect(self._open_data_dir)
+        open_data.clicked.connect(lambda: show_data_folder(self, data_dir))
 
         service_box = QGroupBox(self.tr("Service"))
         service_form = QFormLayout(service_box)
@@ -173,16 +171,6 @@ class SettingsDialog(QDialog):
         self.proxy_url.textChanged.connect(self._update)
         self.download_folder.textChanged.connect(self._update)
         self._update()
-
-    def _open_data_dir(self) -> None:
-        if not QDesktopServices.openUrl(QUrl.fromLocalFile(str(self._data_dir))):
-            QMessageBox.information(
-                self,
-                self.tr("Data folder"),
-                self.tr("No file manager could be started. The data folder is:\n%1").replace(
-                    "%1", str(self._data_dir)
-                ),
-            )
 
     def _browse_download_folder(self) -> None:
         chosen = QFileDialog.getExistingDirectory(
