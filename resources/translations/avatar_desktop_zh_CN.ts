@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="362"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="364"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="366"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="368"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="369"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="371"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="371"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="372"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="374"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="376"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="377"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="377"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="378"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="381"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="385"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="386"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="621"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="641"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="398"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="399"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="404"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="640"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="642"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="623"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="628"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="643"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="648"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="624"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="627"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="644"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="647"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="645"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="646"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -185,131 +185,146 @@
 <context>
     <name>ComposeSide</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="206"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="207"/>
         <source>Add to outbox</source>
         <translation>加入发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="209"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="202"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="249"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="202"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="249"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="277"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="297"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="306"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="309"/>
         <source>Save as draft</source>
         <translation>保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="286"/>
         <source>Name of the draft:</source>
         <translation>草稿名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="299"/>
         <source>Replace draft?</source>
         <translation>替换草稿？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="291"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="300"/>
         <source>A draft with that name exists already. Replace it?</source>
         <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="311"/>
         <source>Draft saved: %1</source>
         <translation>草稿已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="320"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="329"/>
         <source>Draft opened.</source>
         <translation>已打开草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="362"/>
         <source>Form cleared. Undo with Ctrl+Z.</source>
         <translation>表单已清空。按 Ctrl+Z 可撤销。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="371"/>
         <source>The form is back.</source>
         <translation>表单已恢复。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="392"/>
+        <source>Replace the addresses?</source>
+        <translation>替换地址？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="394"/>
+        <source>Replace the avatar, audio and voice sample addresses in the form with the sandbox&apos;s samples?</source>
+        <translation>用沙盒的示例替换表单中的形象、音频和声音样本地址？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="404"/>
+        <source>The sandbox&apos;s sample media are in the form: no network needed.</source>
+        <translation>沙盒的示例素材已填入表单：无需联网。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="416"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="417"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="424"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="453"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="516"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="518"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="521"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="479"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="523"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="524"/>
         <source>Click “Refresh” to ask again.</source>
         <translation>点击“刷新”重新获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="486"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="530"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="491"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="535"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="493"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="537"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -861,235 +876,275 @@
 <context>
     <name>LocalFiles</name>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="123"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="127"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="136"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="139"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="140"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/views.py" line="151"/>
+        <source>Data folder</source>
+        <translation>数据文件夹</translation>
     </message>
 </context>
 <context>
     <name>MainActions</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="198"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="199"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="200"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="201"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="202"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="203"/>
         <source>&amp;Add to outbox</source>
         <translation>加入发件箱(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="205"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="207"/>
         <source>&amp;Undo clear form</source>
         <translation>撤销清空表单(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="208"/>
         <source>Save as &amp;draft…</source>
         <translation>保存为草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="209"/>
         <source>&amp;Drafts…</source>
         <translation>草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="210"/>
         <source>Send &amp;now</source>
         <translation>立即发送(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="211"/>
         <source>Send every waiting job of the current service now</source>
         <translation>立即发送当前服务的所有待发送任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="212"/>
         <source>&amp;Pause sending</source>
         <translation>暂停发送(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="214"/>
         <source>&amp;Import jobs…</source>
         <translation>导入任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="207"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="215"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="216"/>
         <source>Save CSV &amp;template…</source>
         <translation>保存 CSV 模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="217"/>
         <source>&amp;Export drafts and outbox…</source>
         <translation>导出草稿和发件箱(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="218"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="219"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="220"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="213"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="221"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="222"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="223"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="224"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="225"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="220"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="228"/>
         <source>Ask the service about the selected tasks now (all unfinished ones when none is selected)</source>
         <translation>立即向服务查询所选任务的状态（未选择时查询所有未完成的任务）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="224"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="232"/>
         <source>Refresh &amp;all unfinished</source>
         <translation>刷新所有未完成任务(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="233"/>
         <source>Add task by &amp;id…</source>
         <translation>按 ID 添加任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="227"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="235"/>
         <source>Follow a task made on the website or on another computer</source>
         <translation>跟踪在网站上或在另一台电脑上创建的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="229"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="237"/>
         <source>E&amp;xport tasks…</source>
         <translation>导出任务(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="240"/>
         <source>Save the tasks the list shows (all, or the ones the filter leaves) as CSV or JSON</source>
         <translation>将列表中显示的任务（全部，或筛选后剩下的）保存为 CSV 或 JSON</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="252"/>
         <source>&amp;Open video in browser</source>
         <translation>在浏览器中打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="261"/>
+        <source>&amp;User guide</source>
+        <translation>用户指南(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="262"/>
+        <source>How to use Avatar Desktop and avatar-cli (F1)</source>
+        <translation>如何使用 Avatar Desktop 和 avatar-cli（F1）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="263"/>
+        <source>&amp;Keyboard shortcuts</source>
+        <translation>键盘快捷键(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="264"/>
+        <source>Open &amp;data folder</source>
+        <translation>打开数据文件夹(&amp;D)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="266"/>
+        <source>Show the folder of the task list, the settings and the backups</source>
+        <translation>显示任务列表、设置和备份所在的文件夹</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="268"/>
+        <source>Fill with sand&amp;box samples</source>
+        <translation>填入沙盒示例(&amp;B)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="270"/>
+        <source>Put the sandbox&apos;s own sample media into the form: no network needed</source>
+        <translation>把沙盒自带的示例素材填入表单：无需联网</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="243"/>
         <source>&amp;Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="244"/>
         <source>Send &amp;again…</source>
         <translation>再次发送(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="245"/>
         <source>D&amp;iscard</source>
         <translation>丢弃(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="246"/>
         <source>&amp;Download video</source>
         <translation>下载视频(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="248"/>
         <source>Save the video on this computer before its link expires</source>
         <translation>在链接过期前将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="250"/>
         <source>Open saved &amp;file</source>
         <translation>打开已保存的文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="251"/>
         <source>Show in f&amp;older</source>
         <translation>在文件夹中显示(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="255"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="251"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="259"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="260"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
@@ -1107,67 +1162,67 @@
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="43"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="253"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="261"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="263"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="55"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="79"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="280"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="282"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="343"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="408"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="337"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="363"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="365"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -2169,6 +2224,24 @@ A desktop client for digital-human video generation.</source>
     </message>
 </context>
 <context>
+    <name>SampleOffer</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/sample_offer.py" line="33"/>
+        <source>On the sandbox: try it with its own sample media, no network needed.</source>
+        <translation>沙盒模式：可用自带的示例素材离线试用。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/sample_offer.py" line="35"/>
+        <source>Fill with sample media</source>
+        <translation>填入示例素材</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/sample_offer.py" line="38"/>
+        <source>Put the sandbox&apos;s sample avatar, audio track and voice sample into the form, so that Check media and Submit work at once</source>
+        <translation>把沙盒的示例形象、音轨和声音样本填入表单，“检查素材”和“提交”即可立即使用</translation>
+    </message>
+</context>
+<context>
     <name>ServiceBanner</name>
     <message>
         <location filename="../../avatar_desktop/ui/service_banner.py" line="37"/>
@@ -2217,198 +2290,209 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="51"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="56"/>
         <source>Sandbox (built-in, free, offline)</source>
         <translation>沙盒（内置、免费、离线）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="58"/>
         <source>Official service (%1)</source>
         <translation>官方服务（%1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="60"/>
         <source>Custom address (mirror or proxy)</source>
         <translation>自定义地址（镜像或代理）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="71"/>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="75"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="79"/>
         <source>Use the system&apos;s proxy settings</source>
         <translation>使用系统代理设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="80"/>
         <source>No proxy</source>
         <translation>不使用代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="81"/>
         <source>Custom proxy</source>
         <translation>自定义代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="86"/>
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="94"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="92"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="95"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="97"/>
         <source>&amp;Service:</source>
         <translation>服务(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="98"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="100"/>
         <source>&amp;Connect timeout:</source>
         <translation>连接超时(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="101"/>
         <source>&amp;Read timeout:</source>
         <translation>读取超时(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="102"/>
         <source>&amp;Proxy:</source>
         <translation>代理(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="105"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="103"/>
         <source>Proxy a&amp;ddress:</source>
         <translation>代理地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="106"/>
         <source>Send queued jobs automatically while online</source>
         <translation>联网时自动发送队列中的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="111"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="114"/>
         <source>Jobs sent at &amp;once:</source>
         <translation>同时发送的任务数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="118"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="120"/>
         <source>&amp;Keep finished videos automatically</source>
         <translation>自动保存已完成的视频(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="124"/>
         <source>Result links expire after some days. With this on, each task that succeeds is saved into the download folder at once.</source>
         <translation>结果链接会在几天后过期。开启后，每个成功的任务都会立即保存到下载文件夹。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="130"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="135"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="144"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="142"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="144"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="148"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="181"/>
-        <source>Data folder</source>
-        <translation>数据文件夹</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="182"/>
-        <source>No file manager could be started. The data folder is:
-%1</source>
-        <translation>无法启动文件管理器。数据文件夹位于：
-%1</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="177"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="211"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="227"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="215"/>
         <source>Enter a full address: https://…, or http://… for this computer only (127.0.0.1, localhost).</source>
         <translation>请输入完整地址：https://…；http://… 仅限本机（127.0.0.1、localhost）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="228"/>
         <source>Enter a proxy address such as http://proxy.example.com:8080 (http, https or socks5).</source>
         <translation>请输入代理地址，例如 http://proxy.example.com:8080（http、https 或 socks5）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="253"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="241"/>
         <source>Give a full path, such as ~/Videos.</source>
         <translation>请填写完整路径，例如 ~/Videos。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="242"/>
         <source>This is a file, not a folder (or a path under a file).</source>
         <translation>这是一个文件，不是文件夹（或是某个文件之下的路径）。</translation>
     </message>
 </context>
 <context>
+    <name>ShortcutsDialog</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="180"/>
+        <source>Keyboard shortcuts</source>
+        <translation>键盘快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="183"/>
+        <source>Command</source>
+        <translation>命令</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="183"/>
+        <source>Shortcut</source>
+        <translation>快捷键</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="204"/>
+        <source>* Where the list or the form it belongs to has the keyboard focus.</source>
+        <translation>* 仅在其所属的列表或表单获得键盘焦点时有效。</translation>
+    </message>
+</context>
+<context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="131"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="147"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -3730,14 +3814,37 @@ It has been left exactly as it is.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="76"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="77"/>
         <source>Paste a web address from the clipboard</source>
         <translation>从剪贴板粘贴网址</translation>
+    </message>
+</context>
+<context>
+    <name>UserGuideWindow</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="91"/>
+        <source>Avatar Desktop — User guide</source>
+        <translation>Avatar Desktop — 用户指南</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="92"/>
+        <source>&amp;Search:</source>
+        <translation>搜索(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="93"/>
+        <source>A word to find in the guide (Enter: next)</source>
+        <translation>要在指南中查找的词（回车：查找下一个）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="94"/>
+        <source>Not found</source>
+        <translation>未找到</translation>
     </message>
 </context>
 <context>
