@@ -13,6 +13,7 @@ import subprocess
 import sys
 import types
 
+import shiboken6
 import test_main_window as shared
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
@@ -198,3 +199,56 @@ def test_importing_a_spreadsheet_previews_then_queues(qtbot, harness, tmp_path):
     with answer_modal(qtbot, lambda d: d.buttons.button(QDialogButtonBox.StandardButton.Cancel)):
         h.window.outbox_tab.controller.import_jobs(jobs)
     assert len(h.outbox.items()) == 50
+
+
+def ask_about_six(qtbot, make_window, sandbox):
+    """A window on a data folder avatar-cli can use, asking whether to send six queued jobs;
+    returns the harness, the open question and the environment for avatar-cli."""
+    from test_outbox_runner import request
+
+    from avatar_desktop.core.store.outbox import NewItem
+
+    folder = data_dir()
+    h = make_window(store_path=folder / "tasks.sqlite3")
+    h.outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(6)])
+    with answer_modal(qtbot, lambda box: None) as seen:
+        pass  # six at once: the window asks by itself (and the question stays open)
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox))
+    assert box.isVisible() and "6 job(s) are ready" in seen["text"]
+    env = {**os.environ, "AVATAR_DESKTOP_DATA_DIR": str(folder), "QT_QPA_PLATFORM": "offscreen"}
+    return h, box, env
+
+
+def test_the_send_question_follows_avatar_cli_and_closes_when_nothing_is_left(
+    qtbot, make_window, sandbox
+):
+    h, box, env = ask_about_six(qtbot, make_window, sandbox)
+    first, second = (str(item.item_id) for item in h.outbox.items()[:2])
+    for item_id in (first, second):
+        cancelled = cli("--service", sandbox.base_url, "queue", "cancel", item_id, env=env)
+        assert cancelled.returncode == 0, cancelled.stderr
+    qtbot.waitUntil(lambda: "4 job(s) are ready" in box.text(), timeout=5000)
+    assert box.windowTitle() == "Send 4 job(s)?"
+
+    sent = cli("--service", sandbox.base_url, "queue", "send", "--yes", env=env)
+    assert sent.returncode == 0, sent.stderr
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box) or not box.isVisible(), timeout=5000)
+    message = h.window.statusBar().currentMessage()
+    assert "no longer wait" in message, message
+    assert not h.window.outbox_runner.policy.paused  # closing it was not a "Not now"
+    assert len(h.posts()) == 4  # avatar-cli's, each once; the window sent nothing
+
+
+def test_send_them_after_avatar_cli_sent_them_says_so(qtbot, make_window, sandbox):
+    h, box, env = ask_about_six(qtbot, make_window, sandbox)
+    # The window does not look at the data file while avatar-cli runs (it waits for it here),
+    # so the question is still open, as when the user clicks just as another program sends.
+    sent = cli("--service", sandbox.base_url, "queue", "send", "--yes", env=env)
+    assert sent.returncode == 0, sent.stderr
+    assert box.isVisible()
+    send = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    send.click()
+    message = h.window.statusBar().currentMessage()
+    assert "Nothing was sent" in message, message
+    assert not h.window.outbox_runner.busy  # nothing went out after the answer
+    assert len(h.posts()) == 6  # avatar-cli's, each once
