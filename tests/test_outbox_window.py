@@ -140,12 +140,24 @@ def test_named_drafts_and_clear_form_with_undo(qtbot, harness, monkeypatch):
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert h.compose.payload()["avatar_url"] == ""
-    assert "Ctrl+Z" in h.window.statusBar().currentMessage()
+    notice = h.window.compose_side.notice
+    assert notice.isVisible() and notice.label.text() == "Form cleared."
+    assert notice.undo_button.text() == "Undo clear form"  # the menu entry's words
     # A cleared form is a fresh one: no red "Required." under every empty field.
     assert not h.compose.avatar.error.isVisible() and not h.compose.audio.error.isVisible()
     qtbot.keyClick(h.compose.tabs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert h.compose.payload() == typed
     assert Drafts(h.database).find("Monday").content == h.compose.draft()
+
+    # In a text field, Ctrl+Z undoes the typing there first, then the window's step.
+    h.window.main_actions.clear_form.trigger()
+    qtbot.keyClicks(h.compose.avatar.edit, "x")
+    qtbot.keyClick(h.compose.avatar.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.payload()["avatar_url"] == ""  # the typing
+    qtbot.keyClick(h.compose.avatar.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.payload() == typed  # then Clear form
+    qtbot.keyClick(h.compose.avatar.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.payload() == typed  # nothing left: the field is as it was
 
     # Clear again and open the named draft from the Drafts dialog.
     h.window.main_actions.clear_form.trigger()
@@ -159,6 +171,83 @@ def test_named_drafts_and_clear_form_with_undo(qtbot, harness, monkeypatch):
     QTimer.singleShot(0, pick)
     h.window.main_actions.open_drafts.trigger()
     assert h.compose.payload() == typed
+    assert h.window.statusBar().currentMessage() == "Draft opened: Monday"  # nothing replaced
+    assert not notice.isVisible()
+
+
+def open_draft(qtbot, h, name: str) -> None:
+    """Open the named draft ``name`` from the Drafts dialog, as a user does."""
+
+    def pick() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.windowTitle() == "Drafts"
+        row = next(r for r in range(dialog.list.count()) if name in dialog.list.item(r).text())
+        dialog.list.setCurrentRow(row)
+        qtbot.mouseClick(dialog.open_button, LEFT)
+
+    QTimer.singleShot(0, pick)
+    h.window.main_actions.open_drafts.trigger()
+
+
+def test_opening_a_draft_over_typed_input_says_so_and_undo_brings_all_of_it_back(
+    qtbot, harness, monkeypatch
+):
+    """Defect 23: the draft replaced what was typed without a word."""
+    h = harness
+    side, actions = h.window.compose_side, h.window.main_actions
+    fill_audio(qtbot, h.window)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Monday", True))
+    actions.save_draft.trigger()
+    saved = h.compose.draft()
+    actions.clear_form.trigger()
+    # Typed since: a voice id on the third tab, then a cloned voice with the switch on.
+    shared.click_tab(qtbot, h.window, 2)
+    qtbot.keyClicks(h.compose.engine_id, "engine-7")
+    shared.fill_clone(qtbot, h.window, no_watermark=True)
+    typed = h.compose.draft()
+    assert typed["voice_engine_id"] == "engine-7" and typed["no_watermark"] is True
+    h.compose.clone_text.edit.setFocus()  # the user was typing there
+
+    open_draft(qtbot, h, "Monday")
+    assert h.compose.draft() == saved
+    assert side.notice.isVisible()
+    assert side.notice.label.text() == "The draft “Monday” replaced what you had typed."
+    assert side.notice.undo_button.text() == "Undo open draft"
+    assert actions.undo_clear.text() == "&Undo open draft"  # the Compose menu says the same
+    qtbot.mouseClick(side.notice.undo_button, LEFT)
+    assert h.compose.draft() == typed  # every tab, the switch and the voice tab
+    assert h.compose.tabs.currentIndex() == 1 and h.compose.no_watermark.isChecked()
+    assert not side.notice.isVisible()
+    assert actions.undo_clear.text() == "&Undo clear form"  # the step before: Clear form
+
+    # Ctrl+Z does the same.
+    open_draft(qtbot, h, "Monday")
+    assert h.compose.draft() == saved
+    # Once the dialog is gone, the focus is out of the text fields (where Ctrl+Z would undo
+    # the field's own typing).
+    h.window.activateWindow()  # as the window manager does (not the offscreen platform)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is h.compose.tabs.tabBar())
+    qtbot.keyClick(h.compose.tabs.tabBar(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.draft() == typed
+
+    # Editing the form ends the notice (the step stays in the menu).
+    open_draft(qtbot, h, "Monday")
+    qtbot.keyClicks(h.compose.audio.edit, "?v=2")
+    assert not side.notice.isVisible() and actions.undo_clear.isEnabled()
+
+
+def test_clear_form_keeps_what_only_another_tab_held(qtbot, harness):
+    """Clear form empties every tab: text only on a tab not shown is kept for its undo too."""
+    h = harness
+    shared.click_tab(qtbot, h.window, 2)
+    qtbot.keyClicks(h.compose.engine_id, "engine-7")
+    shared.click_tab(qtbot, h.window, 0)  # an empty tab in front
+    typed = h.compose.draft()
+    h.window.main_actions.clear_form.trigger()
+    assert h.compose.draft()["voice_engine_id"] == ""
+    assert h.window.compose_side.notice.isVisible()
+    qtbot.keyClick(h.compose.tabs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.draft() == typed
 
 
 def test_add_to_outbox_queues_without_sending(qtbot, harness):

@@ -275,8 +275,8 @@ class OutboxController(QObject):
         box.reject()
         self.message.emit(
             self.tr(
-                "No need to ask any more: the jobs no longer wait in the outbox (another "
-                "program, such as avatar-cli, sent or changed them)."
+                "Question closed: the jobs it asked about no longer wait in the outbox "
+                "(another program, such as avatar-cli, sent or changed them)."
             )
         )
 
