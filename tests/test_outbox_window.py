@@ -300,7 +300,7 @@ def ask_about_six(qtbot, make_window, sandbox):
     folder = data_dir()
     h = make_window(store_path=folder / "tasks.sqlite3")
     h.outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(6)])
-    with answer_modal(qtbot, lambda box: None) as seen:
+    with answer_modal(qtbot, lambda box: None, timeout=20.0) as seen:
         pass  # six at once: the window asks by itself (and the question stays open)
     box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox))
     assert box.isVisible() and "6 job(s) are ready" in seen["text"]
@@ -316,12 +316,12 @@ def test_the_send_question_follows_avatar_cli_and_closes_when_nothing_is_left(
     for item_id in (first, second):
         cancelled = cli("--service", sandbox.base_url, "queue", "cancel", item_id, env=env)
         assert cancelled.returncode == 0, cancelled.stderr
-    qtbot.waitUntil(lambda: "4 job(s) are ready" in box.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "4 job(s) are ready" in box.text(), timeout=10000)
     assert box.windowTitle() == "Send 4 job(s)?"
 
     sent = cli("--service", sandbox.base_url, "queue", "send", "--yes", env=env)
     assert sent.returncode == 0, sent.stderr
-    qtbot.waitUntil(lambda: not shiboken6.isValid(box) or not box.isVisible(), timeout=5000)
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box) or not box.isVisible(), timeout=10000)
     message = h.window.statusBar().currentMessage()
     assert "no longer wait" in message, message
     assert not h.window.outbox_runner.policy.paused  # closing it was not a "Not now"
