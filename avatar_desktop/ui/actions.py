@@ -135,11 +135,10 @@ class UndoHistory(QObject):
     Each place — the form (``undo_clear``), the task list (``undo_remove``) — keeps what its
     steps changed and tells :meth:`done` and :meth:`undone`. Its entry, in its own menu, is
     enabled while the place has a step, is named after the newest one ("Undo open draft",
-    "Undo clear form") and undoes that one. Ctrl+Z undoes the newest step of the window, wherever
-    the focus is (in a text field it undoes the typing there): the shortcut sits on the entry
-    of that step's place, so the menus show what the key will do, and no press does nothing
-    while a step is left: in a text field with no typing of its own to undo, the key goes to
-    the window's undo too.
+    "Undo clear form") and undoes that one. Ctrl+Z undoes the newest step of the window,
+    wherever the focus is — in a text field, the typing there first (:meth:`cover`). The
+    shortcut sits on the entry of that step's place, so the menus show what the key will do,
+    and no press does nothing while a step is left.
     """
 
     def __init__(self, places: Mapping[QAction, str], parent: QObject | None = None) -> None:
