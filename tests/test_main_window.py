@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import shiboken6
 from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTimer, QUrl, Slot
-from PySide6.QtGui import QDesktopServices, QGuiApplication, QInputMethodEvent
+from PySide6.QtGui import QDesktopServices, QGuiApplication, QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
 from avatar_desktop.core.config import SANDBOX_TOKEN
@@ -1047,6 +1047,44 @@ def test_remove_and_undo(qtbot, harness):
     message = h.window.statusBar().currentMessage()
     assert "restore" in message.lower() and "1" in message
     assert not h.window.main_actions.undo_remove.isEnabled()
+
+
+def test_each_ctrl_z_undoes_the_newest_step_wherever_the_focus_is(qtbot, harness):
+    """Defect 22: Clear form and Remove from list each leave a step to undo; Ctrl+Z undoes the
+    newest, then the one before, wherever the focus is, and the menus show which it will be
+    (a second press did nothing until the other place was clicked)."""
+    h = harness
+    a = h.window.main_actions
+    undo = QKeySequence(QKeySequence.StandardKey.Undo)
+    two_tasks(qtbot, h)
+    typed = h.compose.draft()
+    assert not a.undo_clear.isEnabled() and not a.undo_remove.isEnabled()
+
+    a.clear_form.trigger()  # the form: first step
+    select_row(qtbot, h.window, 0)
+    table = h.window.tasks.table
+    qtbot.keyClick(table, Qt.Key.Key_Delete)  # the list: the newest step
+    assert h.store.count() == 1
+    assert a.undo_remove.shortcut() == undo and a.undo_clear.shortcut().isEmpty()
+    assert a.undo_clear.isEnabled() and a.undo_clear.text() == "&Undo clear form"
+
+    qtbot.keyClick(table, Qt.Key.Key_Z, CTRL)
+    assert h.store.count() == 2
+    assert a.undo_clear.shortcut() == undo and not a.undo_remove.isEnabled()
+    qtbot.keyClick(table, Qt.Key.Key_Z, CTRL)  # the focus is still in the table
+    assert h.compose.draft() == typed
+    assert not a.undo_clear.isEnabled()
+
+    # The other way round, the focus in the form: the list's step first, then the form's.
+    select_row(qtbot, h.window, 0)
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    a.clear_form.trigger()
+    h.compose.tabs.setFocus()
+    qtbot.keyClick(h.compose.tabs, Qt.Key.Key_Z, CTRL)
+    assert h.compose.draft() == typed and h.store.count() == 1
+    qtbot.keyClick(h.compose.tabs, Qt.Key.Key_Z, CTRL)
+    assert h.store.count() == 2
+    assert not a.undo_clear.isEnabled() and not a.undo_remove.isEnabled()
 
 
 def test_a_job_in_flight_is_in_the_outbox_and_becomes_a_task(qtbot, harness):

@@ -70,7 +70,7 @@ def test_many_items_ask_first_and_go_once_confirmed(qtbot, make_runner, db, sand
         runner.configure(config_for(sandbox.base_url), SANDBOX_TOKEN)
     assert asked.args == [8]
     assert sandbox.requests == []  # nothing before the user says yes
-    runner.confirm(8)
+    assert runner.confirm() == 8
     qtbot.waitUntil(lambda: counts(db, sandbox.base_url)[ItemState.SUBMITTED] == 8, timeout=10000)
 
 
@@ -159,7 +159,40 @@ def test_a_yes_covers_exactly_the_items_asked_about(qtbot, make_runner, db, sand
         runner.configure(config_for(sandbox.base_url), SANDBOX_TOKEN)
     outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(100, 106)])
     with qtbot.waitSignal(runner.confirmation_needed, timeout=10000) as asked_again:
-        runner.confirm(8)
+        assert runner.confirm() == 8
     assert asked_again.args == [6]  # the six queued meanwhile were not covered by the "yes"
     assert counts(db, sandbox.base_url)[ItemState.SUBMITTED] == 8
     assert counts(db, sandbox.base_url)[ItemState.QUEUED] == 6
+
+
+def test_the_question_keeps_to_the_items_still_waiting(qtbot, make_runner, db, sandbox, tmp_path):
+    outbox = Outbox(db)
+    ids = outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(8)])
+    runner = make_runner()
+    with qtbot.waitSignal(runner.confirmation_needed, timeout=5000):
+        runner.configure(config_for(sandbox.base_url), SANDBOX_TOKEN)
+    runner.follow_question()  # nothing changed: nothing to say
+    with Database(tmp_path / "tasks.sqlite3") as other:  # another program cancels three
+        for item_id in ids[:3]:
+            Outbox(other).cancel(item_id)
+    with qtbot.waitSignal(runner.confirmation_changed, timeout=1000) as changed:
+        runner.follow_question()
+    assert changed.args == [5]
+    assert runner.confirm() == 5
+    qtbot.waitUntil(lambda: counts(db, sandbox.base_url)[ItemState.SUBMITTED] == 5, timeout=10000)
+    assert counts(db, sandbox.base_url)[ItemState.CANCELLED] == 3
+
+
+def test_a_question_nothing_is_left_of_is_dropped(qtbot, make_runner, db, sandbox):
+    outbox = Outbox(db)
+    ids = outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(6)])
+    runner = make_runner()
+    with qtbot.waitSignal(runner.confirmation_needed, timeout=5000):
+        runner.configure(config_for(sandbox.base_url), SANDBOX_TOKEN)
+    for item_id in ids:
+        outbox.cancel(item_id)
+    with qtbot.waitSignal(runner.confirmation_changed, timeout=1000) as changed:
+        runner.follow_question()
+    assert changed.args == [0]
+    assert runner.confirm() == 0  # a late "yes" sends nothing
+    assert sandbox.requests == []

@@ -111,4 +111,4 @@ def test_drafts_dialog_opens_renames_and_deletes(qtbot, tmp_path, monkeypatch):
         assert dialog.list.count() == 1
         with qtbot.waitSignal(dialog.open_draft) as opened:
             dialog.open_button.click()
-        assert opened.args == [{"avatar_url": "https://example.com/1.png"}]
+        assert opened.args == ["one", {"avatar_url": "https://example.com/1.png"}]

@@ -13,6 +13,7 @@ import subprocess
 import sys
 import types
 
+import shiboken6
 import test_main_window as shared
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
@@ -139,12 +140,24 @@ def test_named_drafts_and_clear_form_with_undo(qtbot, harness, monkeypatch):
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     assert h.compose.payload()["avatar_url"] == ""
-    assert "Ctrl+Z" in h.window.statusBar().currentMessage()
+    notice = h.window.compose_side.notice
+    assert notice.isVisible() and notice.label.text() == "Form cleared."
+    assert notice.undo_button.text() == "Undo clear form"  # the menu entry's words
     # A cleared form is a fresh one: no red "Required." under every empty field.
     assert not h.compose.avatar.error.isVisible() and not h.compose.audio.error.isVisible()
     qtbot.keyClick(h.compose.tabs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert h.compose.payload() == typed
     assert Drafts(h.database).find("Monday").content == h.compose.draft()
+
+    # In a text field, Ctrl+Z undoes the typing there first, then the window's step.
+    h.window.main_actions.clear_form.trigger()
+    qtbot.keyClicks(h.compose.avatar.edit, "x")
+    qtbot.keyClick(h.compose.avatar.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.payload()["avatar_url"] == ""  # the typing
+    qtbot.keyClick(h.compose.avatar.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.payload() == typed  # then Clear form
+    qtbot.keyClick(h.compose.avatar.edit, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.payload() == typed  # nothing left: the field is as it was
 
     # Clear again and open the named draft from the Drafts dialog.
     h.window.main_actions.clear_form.trigger()
@@ -158,6 +171,83 @@ def test_named_drafts_and_clear_form_with_undo(qtbot, harness, monkeypatch):
     QTimer.singleShot(0, pick)
     h.window.main_actions.open_drafts.trigger()
     assert h.compose.payload() == typed
+    assert h.window.statusBar().currentMessage() == "Draft opened: Monday"  # nothing replaced
+    assert not notice.isVisible()
+
+
+def open_draft(qtbot, h, name: str) -> None:
+    """Open the named draft ``name`` from the Drafts dialog, as a user does."""
+
+    def pick() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert dialog is not None and dialog.windowTitle() == "Drafts"
+        row = next(r for r in range(dialog.list.count()) if name in dialog.list.item(r).text())
+        dialog.list.setCurrentRow(row)
+        qtbot.mouseClick(dialog.open_button, LEFT)
+
+    QTimer.singleShot(0, pick)
+    h.window.main_actions.open_drafts.trigger()
+
+
+def test_opening_a_draft_over_typed_input_says_so_and_undo_brings_all_of_it_back(
+    qtbot, harness, monkeypatch
+):
+    """Defect 23: the draft replaced what was typed without a word."""
+    h = harness
+    side, actions = h.window.compose_side, h.window.main_actions
+    fill_audio(qtbot, h.window)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Monday", True))
+    actions.save_draft.trigger()
+    saved = h.compose.draft()
+    actions.clear_form.trigger()
+    # Typed since: a voice id on the third tab, then a cloned voice with the switch on.
+    shared.click_tab(qtbot, h.window, 2)
+    qtbot.keyClicks(h.compose.engine_id, "engine-7")
+    shared.fill_clone(qtbot, h.window, no_watermark=True)
+    typed = h.compose.draft()
+    assert typed["voice_engine_id"] == "engine-7" and typed["no_watermark"] is True
+    h.compose.clone_text.edit.setFocus()  # the user was typing there
+
+    open_draft(qtbot, h, "Monday")
+    assert h.compose.draft() == saved
+    assert side.notice.isVisible()
+    assert side.notice.label.text() == "The draft “Monday” replaced what you had typed."
+    assert side.notice.undo_button.text() == "Undo open draft"
+    assert actions.undo_clear.text() == "&Undo open draft"  # the Compose menu says the same
+    qtbot.mouseClick(side.notice.undo_button, LEFT)
+    assert h.compose.draft() == typed  # every tab, the switch and the voice tab
+    assert h.compose.tabs.currentIndex() == 1 and h.compose.no_watermark.isChecked()
+    assert not side.notice.isVisible()
+    assert actions.undo_clear.text() == "&Undo clear form"  # the step before: Clear form
+
+    # Ctrl+Z does the same.
+    open_draft(qtbot, h, "Monday")
+    assert h.compose.draft() == saved
+    # Once the dialog is gone, the focus is out of the text fields (where Ctrl+Z would undo
+    # the field's own typing).
+    h.window.activateWindow()  # as the window manager does (not the offscreen platform)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is h.compose.tabs.tabBar())
+    qtbot.keyClick(h.compose.tabs.tabBar(), Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.draft() == typed
+
+    # Editing the form ends the notice (the step stays in the menu).
+    open_draft(qtbot, h, "Monday")
+    qtbot.keyClicks(h.compose.audio.edit, "?v=2")
+    assert not side.notice.isVisible() and actions.undo_clear.isEnabled()
+
+
+def test_clear_form_keeps_what_only_another_tab_held(qtbot, harness):
+    """Clear form empties every tab: text only on a tab not shown is kept for its undo too."""
+    h = harness
+    shared.click_tab(qtbot, h.window, 2)
+    qtbot.keyClicks(h.compose.engine_id, "engine-7")
+    shared.click_tab(qtbot, h.window, 0)  # an empty tab in front
+    typed = h.compose.draft()
+    h.window.main_actions.clear_form.trigger()
+    assert h.compose.draft()["voice_engine_id"] == ""
+    assert h.window.compose_side.notice.isVisible()
+    qtbot.keyClick(h.compose.tabs, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert h.compose.draft() == typed
 
 
 def test_add_to_outbox_queues_without_sending(qtbot, harness):
@@ -198,3 +288,56 @@ def test_importing_a_spreadsheet_previews_then_queues(qtbot, harness, tmp_path):
     with answer_modal(qtbot, lambda d: d.buttons.button(QDialogButtonBox.StandardButton.Cancel)):
         h.window.outbox_tab.controller.import_jobs(jobs)
     assert len(h.outbox.items()) == 50
+
+
+def ask_about_six(qtbot, make_window, sandbox):
+    """A window on a data folder avatar-cli can use, asking whether to send six queued jobs;
+    returns the harness, the open question and the environment for avatar-cli."""
+    from test_outbox_runner import request
+
+    from avatar_desktop.core.store.outbox import NewItem
+
+    folder = data_dir()
+    h = make_window(store_path=folder / "tasks.sqlite3")
+    h.outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(6)])
+    with answer_modal(qtbot, lambda box: None, timeout=20.0) as seen:
+        pass  # six at once: the window asks by itself (and the question stays open)
+    box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox))
+    assert box.isVisible() and "6 job(s) are ready" in seen["text"]
+    env = {**os.environ, "AVATAR_DESKTOP_DATA_DIR": str(folder), "QT_QPA_PLATFORM": "offscreen"}
+    return h, box, env
+
+
+def test_the_send_question_follows_avatar_cli_and_closes_when_nothing_is_left(
+    qtbot, make_window, sandbox
+):
+    h, box, env = ask_about_six(qtbot, make_window, sandbox)
+    first, second = (str(item.item_id) for item in h.outbox.items()[:2])
+    for item_id in (first, second):
+        cancelled = cli("--service", sandbox.base_url, "queue", "cancel", item_id, env=env)
+        assert cancelled.returncode == 0, cancelled.stderr
+    qtbot.waitUntil(lambda: "4 job(s) are ready" in box.text(), timeout=10000)
+    assert box.windowTitle() == "Send 4 job(s)?"
+
+    sent = cli("--service", sandbox.base_url, "queue", "send", "--yes", env=env)
+    assert sent.returncode == 0, sent.stderr
+    qtbot.waitUntil(lambda: not shiboken6.isValid(box) or not box.isVisible(), timeout=10000)
+    message = h.window.statusBar().currentMessage()
+    assert "no longer wait" in message, message
+    assert not h.window.outbox_runner.policy.paused  # closing it was not a "Not now"
+    assert len(h.posts()) == 4  # avatar-cli's, each once; the window sent nothing
+
+
+def test_send_them_after_avatar_cli_sent_them_says_so(qtbot, make_window, sandbox):
+    h, box, env = ask_about_six(qtbot, make_window, sandbox)
+    # The window does not look at the data file while avatar-cli runs (it waits for it here),
+    # so the question is still open, as when the user clicks just as another program sends.
+    sent = cli("--service", sandbox.base_url, "queue", "send", "--yes", env=env)
+    assert sent.returncode == 0, sent.stderr
+    assert box.isVisible()
+    send = next(b for b in box.buttons() if box.buttonRole(b) == QMessageBox.ButtonRole.AcceptRole)
+    send.click()
+    message = h.window.statusBar().currentMessage()
+    assert "Nothing was sent" in message, message
+    assert not h.window.outbox_runner.busy  # nothing went out after the answer
+    assert len(h.posts()) == 6  # avatar-cli's, each once

@@ -8,7 +8,8 @@ drives a :class:`SendingPolicy` on its clock) and ``avatar-cli`` share:
 * automatic sending runs while it is on, not paused, the token works and the service can be
   reached (:meth:`SendingPolicy.may_auto_send`); more than
   :data:`~avatar_desktop.core.delivery.CONFIRM_ABOVE` items at once ask first
-  (:func:`needs_confirmation`): each is billed;
+  (:func:`needs_confirmation`): each is billed; the question follows what another program
+  sends or changes meanwhile (:func:`still_asked`) and a "yes" sends only what is left;
 * a refused token pauses sending until the token changes or the user resumes; an empty balance
   pauses it too; an unreachable service waits, checked every :data:`PROBE_EVERY_TICKS` ticks
   without sending anything; items of ended programs are looked for every
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import enum
 import time
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -40,6 +42,17 @@ PROBE_EVERY_TICKS = 10
 def needs_confirmation(count: int) -> bool:
     """Whether sending ``count`` items at once asks the user first (each one is billed)."""
     return count > CONFIRM_ABOVE
+
+
+def still_asked(asked: Sequence[int], due: Iterable[int]) -> tuple[int, ...]:
+    """Of the items a confirmation asks about (``asked``), those a send would still take
+    (``due``: :meth:`Outbox.due_ids <avatar_desktop.core.store.outbox.Outbox.due_ids>` now):
+    another program — ``avatar-cli queue send``, a second window — may have sent, cancelled
+    or moved some while the question was open. The question names this many; none left, it
+    is moot and closes. Items queued since it was asked are not added: they wait for the
+    next question."""
+    waiting = set(due)
+    return tuple(item_id for item_id in asked if item_id in waiting)
 
 
 def is_sandbox_url(url: str, current: ServiceConfig | None = None) -> bool:
@@ -274,5 +287,6 @@ __all__ = [
     "outlook",
     "recover_due",
     "service_host",
+    "still_asked",
     "why_nothing_sent",
 ]

@@ -9,7 +9,9 @@ window's :class:`~avatar_desktop.qt.runner.Runner`, and reports through signals:
 * **Submit** sends one item at once (:meth:`OutboxRunner.submit_item`), on a lane of its own so a
   long automatic run never delays it.
 * **Automatically**, every due item goes out, a few at a time; asking first
-  (:attr:`OutboxRunner.confirmation_needed`) when the policy says so.
+  (:attr:`OutboxRunner.confirmation_needed`) when the policy says so. While the question is
+  open, :meth:`OutboxRunner.follow_question` (on every change of the data file) keeps it to
+  the items still waiting (:attr:`OutboxRunner.confirmation_changed`).
 * An unreachable service is checked without sending anything (a TCP connection to its host)
   and sending resumes by itself.
 * Items a dead process left ``sending`` become ``outcome_unknown`` (checked every few ticks,
@@ -38,7 +40,12 @@ from avatar_desktop.core.delivery import (
 )
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
-from avatar_desktop.core.sending import SendingPolicy, needs_confirmation, recover_due
+from avatar_desktop.core.sending import (
+    SendingPolicy,
+    needs_confirmation,
+    recover_due,
+    still_asked,
+)
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.outbox import Outbox, Recovery
 from avatar_desktop.qt.runner import Runner
@@ -71,12 +78,16 @@ class OutboxRunner(QObject):
         unsaved_stored(int, str): the task id of an accepted item, which could not be written
             at first, is stored now.
         confirmation_needed(int): this many items would go out at once; call :meth:`confirm`.
+        confirmation_changed(int): only this many of the items asked about still wait (another
+            program sent, cancelled or moved the others); 0: none, the question is moot and no
+            answer is awaited.
         state_changed(): online / paused / busy changed (for the status bar).
         token_refused(): the service refused the token; sending is paused.
     """
 
     outcome = Signal(object)
     confirmation_needed = Signal(int)
+    confirmation_changed = Signal(int)
     state_changed = Signal()
     token_refused = Signal()
     item_finished = Signal(int)
@@ -164,16 +175,43 @@ class OutboxRunner(QObject):
         self.state_changed.emit()
         return self._start_run(explicit=True)
 
-    def confirm(self, count: int) -> None:
-        """The user agreed to send the ``count`` items they were asked about (those exactly:
-        items queued since then wait for the next question)."""
+    def confirm(self) -> int:
+        """The user agreed to send the items they were asked about: those of them still
+        waiting go (items queued since then wait for the next question). Returns how many
+        were still waiting; 0: another program sent or changed them all meanwhile."""
         self._asking = False
         asked, self._asked = self._asked, ()
-        if asked and self.can_send() and not self.policy.token_paused:
+        left = self._still_asked(asked)
+        if left and self.can_send() and not self.policy.token_paused:
             assert self._config is not None and self._token is not None
             self._send(
-                "send", SendJob(self._config, self._token, None, self.concurrency, True, asked)
+                "send", SendJob(self._config, self._token, None, self.concurrency, True, left)
             )
+        return len(left)
+
+    @Slot()
+    def follow_question(self) -> None:
+        """The data file changed: while the user is asked, the question keeps to the items
+        still waiting (:attr:`confirmation_changed` when that changed)."""
+        if not self._asking:
+            return
+        left = self._still_asked(self._asked)
+        if left == self._asked:
+            return
+        self._asked = left
+        self._asking = bool(left)
+        self.confirmation_changed.emit(len(left))
+
+    def _still_asked(self, asked: tuple[int, ...]) -> tuple[int, ...]:
+        """Of ``asked``, the items a send would still take (all of them when the outbox
+        cannot be read: the send then checks each one as it claims it)."""
+        if not asked or self._config is None:
+            return ()
+        try:
+            return still_asked(asked, self.outbox.due_ids(self._config.base_url, explicit=True))
+        except StoreError as exc:
+            log.warning("could not read the outbox: %s", exc)
+            return asked
 
     def decline(self) -> None:
         """The user did not want the items sent now: automatic sending waits for "Send now"."""

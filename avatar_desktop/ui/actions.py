@@ -4,6 +4,7 @@ The actions only say what they are; the window connects them to what they do and
 panels the ones they show or enable (the task panel its task actions, the compose side Submit,
 Show request and Check media). :meth:`MainActions.retranslate_ui` sets the texts again after a
 language switch, so the actions themselves (and their place in menus and toolbars) stay.
+:class:`UndoHistory` names the undo entries and gives Ctrl+Z to the one of the newest step.
 """
 
 from __future__ import annotations
@@ -11,9 +12,16 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMenu, QMenuBar, QToolBar, QWidget
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QLineEdit,
+    QMenu,
+    QMenuBar,
+    QPlainTextEdit,
+    QToolBar,
+    QWidget,
+)
 
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 
@@ -110,6 +118,87 @@ def button_text(text: str) -> str:
     return text.strip()
 
 
+UNDO_CLEAR_FORM = QT_TRANSLATE_NOOP("MainActions", "&Undo clear form")
+UNDO_OPEN_DRAFT = QT_TRANSLATE_NOOP("MainActions", "&Undo open draft")
+UNDO_REMOVE = QT_TRANSLATE_NOOP("MainActions", "&Undo remove")
+"""The names of the undo steps (the entries' texts, translated where they are shown)."""
+
+
+def _nothing_to_undo(widget: QObject) -> bool:
+    """Whether ``widget`` is a text field with no typing of its own to undo."""
+    if isinstance(widget, QLineEdit):
+        return not widget.isUndoAvailable()
+    if isinstance(widget, QPlainTextEdit):
+        return not widget.document().isUndoAvailable()
+    return False
+
+
+class UndoHistory(QObject):
+    """The window's undo: one history of the steps its places made, newest last.
+
+    Each place — the form (``undo_clear``), the task list (``undo_remove``) — keeps what its
+    steps changed and tells :meth:`done` and :meth:`undone`. Its entry, in its own menu, is
+    enabled while the place has a step, is named after the newest one ("Undo open draft",
+    "Undo clear form") and undoes that one. Ctrl+Z undoes the newest step of the window,
+    wherever the focus is — in a text field, the typing there first (:meth:`cover`). The
+    shortcut sits on the entry of that step's place, so the menus show what the key will do,
+    and no press does nothing while a step is left.
+    """
+
+    def __init__(self, places: Mapping[QAction, str], parent: QObject | None = None) -> None:
+        """``places``: each place's entry and its name while it has no step."""
+        super().__init__(parent)
+        self._places = dict(places)
+        self._steps: list[tuple[QAction, str]] = []
+
+    def cover(self, window: QWidget) -> None:
+        """Lets Ctrl+Z through to the window's undo from the text fields of ``window`` that
+        have nothing of their own to undo (see :meth:`eventFilter`)."""
+        for field in window.findChildren(QLineEdit) + window.findChildren(QPlainTextEdit):
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        """A text field takes Ctrl+Z for its own undo even when it has nothing to undo (a
+        field the app filled, as Clear form does): then the window's undo takes it."""
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and self._steps
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.Undo)
+            and _nothing_to_undo(watched)
+        ):
+            event.ignore()
+            return True
+        return False
+
+    def done(self, place: QAction, name: str) -> None:
+        """The place of the entry ``place`` made an undoable step, called ``name`` (one of
+        the ``UNDO_`` names)."""
+        self._steps.append((place, name))
+        self.show()
+
+    def undone(self, place: QAction) -> None:
+        """The place of ``place`` undid its newest step."""
+        for index in range(len(self._steps) - 1, -1, -1):
+            if self._steps[index][0] is place:
+                del self._steps[index]
+                break
+        self.show()
+
+    def show(self) -> None:
+        """Names and enables the entries and gives Ctrl+Z to the newest step's (again after a
+        language switch)."""
+        newest = self._steps[-1][0] if self._steps else None
+        for place, name in self._places.items():
+            names = [step for owner, step in self._steps if owner is place]
+            text = QCoreApplication.translate("MainActions", names[-1] if names else name)
+            place.setText(text)
+            place.setIconText(button_text(text))
+            place.setToolTip(place.iconText())
+            place.setEnabled(bool(names))
+            place.setShortcuts(QKeySequence.StandardKey.Undo if place is newest else [])
+
+
 def _action(
     parent: QWidget,
     *shortcuts: str | QKeySequence.StandardKey,
@@ -130,7 +219,7 @@ class MainActions(QObject):
 
     Compose: ``submit`` (Ctrl+Return, Ctrl+Enter), ``add_to_outbox`` (Ctrl+Shift+Return),
     ``preview`` (Ctrl+R), ``check_media`` (Ctrl+M), ``clear_form`` (Ctrl+Shift+N),
-    ``undo_clear`` (Ctrl+Z, where the form has the focus), ``save_draft`` (Ctrl+S),
+    ``undo_clear`` (undoes Clear form or an opened draft), ``save_draft`` (Ctrl+S),
     ``open_drafts`` (Ctrl+Shift+O), ``fill_samples`` (shown on the sandbox only).
     Outbox: ``send_now`` (Ctrl+Shift+S), ``pause_sending``, ``import_jobs`` (Ctrl+I),
     ``save_template``, ``export_data``.
@@ -140,8 +229,10 @@ class MainActions(QObject):
     ``resolve_task``, ``send_again`` and ``discard_task`` (for an outcome-unknown row),
     ``download_video`` (Ctrl+D), ``open_file`` (Ctrl+Shift+F), ``show_in_folder``,
     ``open_video`` (Ctrl+O), ``copy_video_link`` (Ctrl+Shift+L),
-    ``copy_task_id`` (Ctrl+Shift+C), ``use_as_template`` (Ctrl+E), ``remove`` (Delete) and
-    ``undo_remove`` (Ctrl+Z) — these two only where the task table has the focus.
+    ``copy_task_id`` (Ctrl+Shift+C), ``use_as_template`` (Ctrl+E), ``remove`` (Delete, only
+    where the task table has the focus), ``undo_remove``.
+    Undo: :attr:`undo` (:class:`UndoHistory`) gives Ctrl+Z to ``undo_clear`` or ``undo_remove``,
+    whichever place made the newest step.
     Help: ``user_guide`` (F1), ``shortcuts`` (Ctrl+/), ``open_data_folder``, ``about``.
 
     The actions are children of ``window`` (shortcuts work wherever they are shown).
@@ -156,7 +247,7 @@ class MainActions(QObject):
         self.check_media = _action(window, "Ctrl+M")
         self.clear_form = _action(window, "Ctrl+Shift+N")
         self.add_to_outbox = _action(window, "Ctrl+Shift+Return", "Ctrl+Shift+Enter")
-        self.undo_clear = _action(window, standard.Undo, context=in_table)
+        self.undo_clear = _action(window)
         self.save_draft = _action(window, standard.Save)
         self.open_drafts = _action(window, "Ctrl+Shift+O")
         self.send_now = _action(window, "Ctrl+Shift+S")
@@ -170,7 +261,10 @@ class MainActions(QObject):
         self.copy_task_id = _action(window, "Ctrl+Shift+C")
         self.use_as_template = _action(window, "Ctrl+E")
         self.remove = _action(window, standard.Delete, context=in_table)
-        self.undo_remove = _action(window, standard.Undo, context=in_table)
+        self.undo_remove = _action(window)
+        self.undo = UndoHistory(
+            {self.undo_clear: UNDO_CLEAR_FORM, self.undo_remove: UNDO_REMOVE}, self
+        )
         self.refresh = _action(window, standard.Refresh)
         self.refresh_all = _action(window, "Ctrl+F5")
         self.add_task_id = _action(window, "Ctrl+Shift+T")
@@ -204,7 +298,6 @@ class MainActions(QObject):
         self.add_to_outbox.setToolTip(
             self.tr("Keep the job in the outbox, to send later (Ctrl+Shift+Enter)")
         )
-        self.undo_clear.setText(self.tr("&Undo clear form"))
         self.save_draft.setText(self.tr("Save as &draft…"))
         self.open_drafts.setText(self.tr("&Drafts…"))
         self.send_now.setText(self.tr("Send &now"))
@@ -221,7 +314,6 @@ class MainActions(QObject):
         self.copy_task_id.setText(self.tr("&Copy task id"))
         self.use_as_template.setText(self.tr("Use as &template"))
         self.remove.setText(self.tr("&Remove from list"))
-        self.undo_remove.setText(self.tr("&Undo remove"))
         self.refresh.setText(self.tr("Re&fresh status"))
         self.refresh.setToolTip(
             self.tr(
@@ -276,6 +368,7 @@ class MainActions(QObject):
             action.setIconText(button_text(action.text()))
             if not own_tooltip:
                 action.setToolTip(action.iconText())
+        self.undo.show()
 
     def all_actions(self) -> list[QAction]:
         """Every action of the window, in the order they are created."""
@@ -339,4 +432,12 @@ class MainActions(QObject):
             menu.setTitle(QCoreApplication.translate("MainWindow", title))
 
 
-__all__ = ["MENUS", "TOOLBAR", "MainActions"]
+__all__ = [
+    "MENUS",
+    "TOOLBAR",
+    "UNDO_CLEAR_FORM",
+    "UNDO_OPEN_DRAFT",
+    "UNDO_REMOVE",
+    "MainActions",
+    "UndoHistory",
+]

@@ -250,6 +250,7 @@ class MainWindow(QMainWindow):
         # An answer this window stored shows at once (not at the watch's next look).
         self.following.task_updated.connect(self.store_watch.check)
         self.settings_watch.changed.connect(self._on_settings_changed_elsewhere)
+        a.undo.cover(self)  # Ctrl+Z in a field with nothing to undo: the window's step
 
         self.retranslate_ui()
 

@@ -4,180 +4,180 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="364"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="366"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="368"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="369"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="371"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="371"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="373"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="374"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="376"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="378"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="377"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="379"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="380"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="381"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="383"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="641"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="652"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="399"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="400"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="405"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="406"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="640"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="651"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="642"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="653"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="643"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="648"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="654"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="659"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="644"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="647"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="655"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="658"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="645"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="656"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="646"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="657"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -185,146 +185,151 @@
 <context>
     <name>ComposeSide</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="255"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="207"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="256"/>
         <source>Add to outbox</source>
         <translation>加入发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="258"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="211"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="300"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="211"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="300"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="286"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="306"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="362"/>
         <source>Save as draft</source>
         <translation>保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="339"/>
         <source>Name of the draft:</source>
         <translation>草稿名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="352"/>
         <source>Replace draft?</source>
         <translation>替换草稿？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="353"/>
         <source>A draft with that name exists already. Replace it?</source>
         <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="364"/>
         <source>Draft saved: %1</source>
         <translation>草稿已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="329"/>
-        <source>Draft opened.</source>
-        <translation>已打开草稿。</translation>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="384"/>
+        <source>Draft opened: %1</source>
+        <translation>已打开草稿：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="362"/>
-        <source>Form cleared. Undo with Ctrl+Z.</source>
-        <translation>表单已清空。按 Ctrl+Z 可撤销。</translation>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="411"/>
+        <source>The draft “%1” replaced what you had typed.</source>
+        <translation>草稿“%1”已替换您输入的内容。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="371"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="412"/>
+        <source>Form cleared.</source>
+        <translation>表单已清空。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="447"/>
         <source>The form is back.</source>
         <translation>表单已恢复。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="468"/>
         <source>Replace the addresses?</source>
         <translation>替换地址？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="470"/>
         <source>Replace the avatar, audio and voice sample addresses in the form with the sandbox&apos;s samples?</source>
         <translation>用沙盒的示例替换表单中的形象、音频和声音样本地址？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="480"/>
         <source>The sandbox&apos;s sample media are in the form: no network needed.</source>
         <translation>沙盒的示例素材已填入表单：无需联网。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="492"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="493"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="424"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="500"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="529"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="516"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="592"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="518"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="594"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="521"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="597"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="523"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="599"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="524"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="600"/>
         <source>Click “Refresh” to ask again.</source>
         <translation>点击“刷新”重新获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="530"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="606"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="535"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="611"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="537"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="613"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -617,74 +622,82 @@
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="34"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="35"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="42"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="43"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="45"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="46"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="47"/>
         <source>Duplicate</source>
         <translation>创建副本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="48"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="49"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="88"/>
         <source>No drafts yet: use Compose → Save as draft…</source>
         <translation>还没有草稿：可使用“制作 → 保存为草稿…”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="118"/>
         <source>Rename draft</source>
         <translation>重命名草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="118"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="134"/>
         <source>Delete draft</source>
         <translation>删除草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="135"/>
         <source>Delete the draft “%1”?</source>
         <translation>删除草稿“%1”？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="147"/>
         <source>That draft no longer exists.</source>
         <translation>该草稿已不存在。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="160"/>
         <source>A draft with that name exists already.</source>
         <translation>已存在同名草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="162"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="163"/>
         <source>A draft needs a name.</source>
         <translation>草稿必须有名称。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="164"/>
         <source>That name is too long.</source>
         <translation>名称过长。</translation>
+    </message>
+</context>
+<context>
+    <name>FormNotice</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="81"/>
+        <source>Hide this message</source>
+        <translation>隐藏此消息</translation>
     </message>
 </context>
 <context>
@@ -904,247 +917,252 @@
 <context>
     <name>MainActions</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="292"/>
         <source>&amp;Submit</source>
         <translation>提交(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="293"/>
         <source>Send the request to the service (Ctrl+Enter)</source>
         <translation>将请求发送到服务（Ctrl+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="294"/>
         <source>Show &amp;request…</source>
         <translation>查看请求(&amp;R)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="295"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="296"/>
         <source>&amp;Clear form</source>
         <translation>清空表单(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="297"/>
         <source>&amp;Add to outbox</source>
         <translation>加入发件箱(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="205"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="299"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="207"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="121"/>
         <source>&amp;Undo clear form</source>
         <translation>撤销清空表单(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="122"/>
+        <source>&amp;Undo open draft</source>
+        <translation>撤销打开草稿(&amp;U)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/actions.py" line="301"/>
         <source>Save as &amp;draft…</source>
         <translation>保存为草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="302"/>
         <source>&amp;Drafts…</source>
         <translation>草稿(&amp;D)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="303"/>
         <source>Send &amp;now</source>
         <translation>立即发送(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="304"/>
         <source>Send every waiting job of the current service now</source>
         <translation>立即发送当前服务的所有待发送任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="305"/>
         <source>&amp;Pause sending</source>
         <translation>暂停发送(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="307"/>
         <source>&amp;Import jobs…</source>
         <translation>导入任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="308"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="309"/>
         <source>Save CSV &amp;template…</source>
         <translation>保存 CSV 模板(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="217"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="310"/>
         <source>&amp;Export drafts and outbox…</source>
         <translation>导出草稿和发件箱(&amp;E)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="311"/>
         <source>API &amp;token…</source>
         <translation>API 令牌(&amp;T)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="312"/>
         <source>&amp;Settings…</source>
         <translation>设置(&amp;S)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="220"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="313"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="221"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="314"/>
         <source>&amp;Copy task id</source>
         <translation>复制任务 ID(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="315"/>
         <source>Use as &amp;template</source>
         <translation>用作模板(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="316"/>
         <source>&amp;Remove from list</source>
         <translation>从列表中移除(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="224"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="123"/>
         <source>&amp;Undo remove</source>
         <translation>撤销移除(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="317"/>
         <source>Re&amp;fresh status</source>
         <translation>刷新状态(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="320"/>
         <source>Ask the service about the selected tasks now (all unfinished ones when none is selected)</source>
         <translation>立即向服务查询所选任务的状态（未选择时查询所有未完成的任务）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="324"/>
         <source>Refresh &amp;all unfinished</source>
         <translation>刷新所有未完成任务(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="325"/>
         <source>Add task by &amp;id…</source>
         <translation>按 ID 添加任务(&amp;I)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="327"/>
         <source>Follow a task made on the website or on another computer</source>
         <translation>跟踪在网站上或在另一台电脑上创建的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="329"/>
         <source>E&amp;xport tasks…</source>
         <translation>导出任务(&amp;X)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="332"/>
         <source>Save the tasks the list shows (all, or the ones the filter leaves) as CSV or JSON</source>
         <translation>将列表中显示的任务（全部，或筛选后剩下的）保存为 CSV 或 JSON</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="344"/>
         <source>&amp;Open video in browser</source>
         <translation>在浏览器中打开视频(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="353"/>
         <source>&amp;User guide</source>
         <translation>用户指南(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="354"/>
         <source>How to use Avatar Desktop and avatar-cli (F1)</source>
         <translation>如何使用 Avatar Desktop 和 avatar-cli（F1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="355"/>
         <source>&amp;Keyboard shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="356"/>
         <source>Open &amp;data folder</source>
         <translation>打开数据文件夹(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="358"/>
         <source>Show the folder of the task list, the settings and the backups</source>
         <translation>显示任务列表、设置和备份所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="360"/>
         <source>Fill with sand&amp;box samples</source>
         <translation>填入沙盒示例(&amp;B)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="362"/>
         <source>Put the sandbox&apos;s own sample media into the form: no network needed</source>
         <translation>把沙盒自带的示例素材填入表单：无需联网</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="335"/>
         <source>&amp;Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交(&amp;M)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="336"/>
         <source>Send &amp;again…</source>
         <translation>再次发送(&amp;A)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="337"/>
         <source>D&amp;iscard</source>
         <translation>丢弃(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="338"/>
         <source>&amp;Download video</source>
         <translation>下载视频(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="340"/>
         <source>Save the video on this computer before its link expires</source>
         <translation>在链接过期前将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="342"/>
         <source>Open saved &amp;file</source>
         <translation>打开已保存的文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="251"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="343"/>
         <source>Show in f&amp;older</source>
         <translation>在文件夹中显示(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="347"/>
         <source>Open the finished video in your browser or player (links expire after some days: save what you want to keep)</source>
         <translation>在浏览器或播放器中打开生成的视频（链接数天后失效，需要保留的请及时保存）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="351"/>
         <source>Copy video &amp;link</source>
         <translation>复制视频链接(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="352"/>
         <source>&amp;About Avatar Desktop</source>
         <translation>关于 Avatar Desktop(&amp;A)</translation>
     </message>
@@ -1152,77 +1170,77 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="25"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="33"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="27"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="35"/>
         <source>&amp;Compose</source>
         <translation>制作(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="51"/>
         <source>&amp;Outbox</source>
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="262"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="63"/>
         <source>&amp;Tasks</source>
         <translation>任务(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/actions.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/actions.py" line="87"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="265"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="281"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="344"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="409"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="338"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="364"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="366"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1622,294 +1640,304 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="126"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="130"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="173"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="186"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="189"/>
         <source>Sending already: what is due goes with the next round.</source>
         <translation>正在发送：到期的任务会在下一轮发出。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="192"/>
         <source>Nothing was sent: sending is paused because the service refused the token.</source>
         <translation>未发送任何任务：服务拒绝了令牌，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="196"/>
         <source>Nothing to send to %1 now: waiting until %2 as the service asked.</source>
         <translation>现在没有要发送到 %1 的任务：按服务要求等待到 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="202"/>
         <source>Nothing to send to %1: %n job(s) wait for other services (“Move to the current service…” sends them here).</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务在等待其他服务（“移到当前服务…”可将它们发送到这里）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="206"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="209"/>
         <source>Nothing to send to %1: %n job(s) need your decision.</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务需要您处理。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="212"/>
         <source>Nothing to send to %1: everything is sent.</source>
         <translation>没有要发送到 %1 的任务：全部已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="219"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="222"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="227"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="258"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="261"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="231"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="232"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="243"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="244"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="255"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="528"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="248"/>
+        <source>Nothing was sent: those jobs no longer wait in the outbox (another program, such as avatar-cli, sent or changed them meanwhile).</source>
+        <translation>未发送任何任务：这些任务已不在发件箱中等待（其间另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="278"/>
+        <source>Question closed: the jobs it asked about no longer wait in the outbox (another program, such as avatar-cli, sent or changed them).</source>
+        <translation>询问已关闭：所询问的任务已不在发件箱中等待（另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="562"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="298"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="308"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="310"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="322"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="296"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="330"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="341"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="331"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="312"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="346"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="372"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="380"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="390"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="393"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="381"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="415"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="421"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="429"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="433"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="439"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="441"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="448"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="476"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="477"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="481"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="451"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="485"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="484"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="518"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="496"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="530"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="501"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="535"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="504"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="538"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="547"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="520"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="554"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="521"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="555"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="535"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="569"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="535"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="569"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="541"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="575"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="542"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="576"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="550"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="584"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="552"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="586"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="559"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="593"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="564"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="598"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -2027,7 +2055,7 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTab</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/tab.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/outbox/tab.py" line="89"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
@@ -2487,12 +2515,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="133"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="149"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -3475,12 +3503,12 @@ It has been left exactly as it is.</source>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="439"/>
         <source>Task ids copied: %1</source>
         <translation>已复制任务 ID：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="449"/>
         <source>This task&apos;s request cannot be loaded.</source>
         <translation>无法载入此任务的请求。</translation>
     </message>
@@ -3495,17 +3523,17 @@ It has been left exactly as it is.</source>
         <translation>无法恢复：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="484"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="485"/>
         <source>Restored to the list: %1</source>
         <translation>已恢复到列表：%1 个任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="499"/>
         <source>No program could open the video; its link was copied instead.</source>
         <translation>没有可以打开视频的程序，已改为复制其链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="533"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_panel.py" line="534"/>
         <source>Video link copied.</source>
         <translation>已复制视频链接。</translation>
     </message>
@@ -3814,12 +3842,12 @@ It has been left exactly as it is.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="78"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="79"/>
         <source>Paste a web address from the clipboard</source>
         <translation>从剪贴板粘贴网址</translation>
     </message>

@@ -43,6 +43,8 @@ from avatar_desktop.ui.views import error_label, plain_tooltip
 VOICE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
 _TAB_MODES = (VoiceMode.AUDIO_URL, VoiceMode.CREATE_VOICE, VoiceMode.USE_VOICE)
+_CHOICES = ("mode", "no_watermark", "clone_language", "use_language")
+"""The keys of :meth:`ComposePanel.draft` that hold a choice, not something typed."""
 
 
 class UrlField(QWidget):
@@ -540,6 +542,15 @@ class ComposePanel(QWidget):
             elif value is not None:
                 values.append(value)
         return any(isinstance(v, str) and v.strip() for v in values)
+
+    def has_any_input(self) -> bool:
+        """Whether any tab holds something typed, or the watermark switch is on: what Clear
+        form or an opened draft would replace."""
+        draft = self.draft()
+        typed = (value for key, value in draft.items() if key not in _CHOICES)
+        return draft["no_watermark"] is True or any(
+            isinstance(value, str) and value.strip() for value in typed
+        )
 
     def showing_problems(self) -> bool:
         """Whether any problem is on screen now."""

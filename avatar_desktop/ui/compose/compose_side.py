@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QScrollArea,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -29,7 +31,7 @@ from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.drafts import DraftNameError, Drafts
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.qt.workers import MediaCheckWorker, VoiceListWorker
-from avatar_desktop.ui.actions import MainActions
+from avatar_desktop.ui.actions import UNDO_CLEAR_FORM, UNDO_OPEN_DRAFT, MainActions
 from avatar_desktop.ui.compose.compose import ComposePanel
 from avatar_desktop.ui.compose.drafts_dialog import DraftsDialog, draft_name_problem
 from avatar_desktop.ui.compose.media_panel import MediaPanel
@@ -42,6 +44,47 @@ log = logging.getLogger("avatar_desktop.ui")
 
 DRAFT_DELAY_MS = 1000
 """The draft is saved this long after the last edit (and when the window closes)."""
+
+
+class FormNotice(QFrame):
+    """A line above the buttons saying what replaced the form, with the entry that undoes it
+    (:attr:`undo_button`, the very action of the Compose menu, so the words are the same)
+    and a button that hides the line."""
+
+    def __init__(self, undo: QAction, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("formNotice")
+        self.setStyleSheet(
+            "QFrame#formNotice { background: #e8f0fe; border: 1px solid #b6ccf2;"
+            " border-radius: 4px; } QFrame#formNotice QLabel { color: #1a3a6b; }"
+        )
+        self.label = QLabel()
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.label.setWordWrap(True)
+        self.undo_button = QToolButton()
+        self.undo_button.setDefaultAction(undo)
+        self.undo_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.close_button = QToolButton()
+        self.close_button.setText("×")
+        self.close_button.setAutoRaise(True)
+        self.close_button.clicked.connect(self.hide)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 4, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.undo_button)
+        layout.addWidget(self.close_button)
+        self.setVisible(False)
+        self.retranslate_ui()
+
+    def retranslate_ui(self) -> None:
+        """Sets the button's tooltip (again after a language switch; the side sets the text)."""
+        self.close_button.setToolTip(self.tr("Hide this message"))
+        self.close_button.setAccessibleName(self.close_button.toolTip())
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        if event.type() == QEvent.Type.LanguageChange:
+            self.retranslate_ui()
+        super().changeEvent(event)
 
 
 class ComposeSide(QWidget):
@@ -57,8 +100,11 @@ class ComposeSide(QWidget):
     triggers ``actions.submit`` and sets the button's state with :meth:`set_submit_state`.
 
     The buttons are in :attr:`button_row` (Show request, Add to outbox, Submit, right-aligned).
-    Clear form can be undone (``actions.undo_clear``, Ctrl+Z where the form has the focus); it
-    never touches a named draft.
+    Clear form and opening a named draft replace what was typed (every tab, the switch, the
+    voice tab); each is a step of the window's undo (``actions.undo_clear``, named after the
+    step: see :class:`~avatar_desktop.ui.actions.UndoHistory`) that brings it all back, and
+    :attr:`notice` says what happened, with that same entry as its button. Neither touches a
+    named draft.
 
     Signals:
         ``message(str text, int timeout_ms)``: something to say in the status bar.
@@ -92,7 +138,9 @@ class ComposeSide(QWidget):
         self._drafts = drafts
         self._background = background
         self._actions = actions
-        self._cleared: list[dict[str, Any]] = []  # what Clear form removed, for undo
+        self._replaced: list[dict[str, Any]] = []  # what Clear form or a draft replaced
+        self._notice_about: tuple[str, ...] = ()  # what the notice says, to say it again
+        self._notice_form: dict[str, Any] = {}  # the form the notice is about
         self._media_worker = media_worker
         self._checking = False
         self._form_valid = False
@@ -117,6 +165,7 @@ class ComposeSide(QWidget):
             " border-radius: 4px; padding: 6px; }"
         )
         self.submit_error.setVisible(False)
+        self.notice = FormNotice(actions.undo_clear)
         self.preview_button = QPushButton()
         self.preview_button.clicked.connect(actions.preview.trigger)
         self.submit_button = QPushButton()
@@ -146,13 +195,13 @@ class ComposeSide(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.sample_offer)
         layout.addWidget(scroll, 1)
+        layout.addWidget(self.notice)
         layout.addWidget(self.submit_error)
         layout.addLayout(self.button_row)
         QWidget.setTabOrder(self.compose.tabs, self.preview_button)
         QWidget.setTabOrder(self.preview_button, self.queue_button)
         QWidget.setTabOrder(self.queue_button, self.submit_button)
         self.addAction(actions.undo_clear)
-        actions.undo_clear.setEnabled(False)
         actions.add_to_outbox.changed.connect(
             lambda: self.queue_button.setEnabled(actions.add_to_outbox.isEnabled())
         )
@@ -213,6 +262,8 @@ class ComposeSide(QWidget):
             self.compose.set_voice_status(
                 self._voice_status_text(), error=self._voice_status[0] == "failed"
             )
+        if self._notice_about:
+            self.notice.label.setText(self._notice_text())
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -262,6 +313,8 @@ class ComposeSide(QWidget):
     def _on_form_edited(self) -> None:
         self.clear_error()
         self.media_panel.retain(self.media_urls())
+        if self.notice.isVisible() and self.compose.draft() != self._notice_form:
+            self.notice.hide()  # the user went on: the undo stays in the menu
 
     def save_draft(self, *, now: bool = False) -> None:
         """Keeps everything typed in the data file, for the next start (in the background;
@@ -312,21 +365,51 @@ class ComposeSide(QWidget):
 
     @Slot()
     def open_drafts(self) -> None:
-        """The named drafts; opening one replaces the form (Clear form's undo brings it back)."""
+        """The named drafts; opening one replaces the form (undoable, see :meth:`load_draft`)."""
         dialog = DraftsDialog(self._drafts, self.window())
-        dialog.open_draft.connect(self.load_draft)
+        chosen: list[tuple[str, dict[str, Any]]] = []
+        dialog.open_draft.connect(lambda name, content: chosen.append((name, content)))
         dialog.exec()
         dialog.deleteLater()
+        if chosen:  # once the dialog is closed: the focus it gives back is then moved on
+            self.load_draft(*chosen[-1])
 
-    @Slot(dict)
-    def load_draft(self, content: dict[str, Any]) -> None:
-        if self.compose.has_input():
-            self._cleared.append(self.compose.draft())
-            self._actions.undo_clear.setEnabled(True)
+    @Slot(str, dict)
+    def load_draft(self, name: str, content: dict[str, Any]) -> None:
+        """Opens the named draft ``name``; what it replaced can be brought back."""
+        if self._replace_form(content, UNDO_OPEN_DRAFT):
+            self._tell("draft", name)
+        else:
+            self.notice.hide()
+            self.message.emit(self.tr("Draft opened: %1").replace("%1", name), 5000)
+
+    def _replace_form(self, content: dict[str, Any], step: str) -> bool:
+        """Puts ``content`` in the form; True when that replaced something typed, which the
+        undo step ``step`` brings back (every tab, the switch and the voice tab)."""
+        current, had_input = self.compose.draft(), self.compose.has_any_input()
         self.compose.load_draft(content)
+        replaced = had_input and self.compose.draft() != current
+        if replaced:
+            self._replaced.append(current)
+            self._actions.undo.done(self._actions.undo_clear, step)
         self.media_panel.clear()
         self.clear_error()
-        self.message.emit(self.tr("Draft opened."), 4000)
+        # Out of the text fields, so that Ctrl+Z undoes this step, not a field's typing.
+        self.compose.tabs.setFocus()
+        return replaced
+
+    def _tell(self, *about: str) -> None:
+        """Shows the notice about the step just made (``about``: what it says)."""
+        self._notice_about = about
+        self._notice_form = self.compose.draft()
+        self.notice.label.setText(self._notice_text())
+        self.notice.show()
+
+    def _notice_text(self) -> str:
+        kind, *details = self._notice_about
+        if kind == "draft":
+            return self.tr("The draft “%1” replaced what you had typed.").replace("%1", details[0])
+        return self.tr("Form cleared.")
 
     @Slot()
     def show_request(self) -> None:
@@ -348,26 +431,19 @@ class ComposeSide(QWidget):
 
     @Slot()
     def clear_form(self) -> None:
-        """Empties the fields (the current voice tab stays) and forgets the media check; Undo
-        (Ctrl+Z) brings everything back."""
-        if self.compose.has_input():
-            self._cleared.append(self.compose.draft())
-            self._actions.undo_clear.setEnabled(True)
-        self.compose.load_draft({"mode": self.compose.mode.value})
-        self.media_panel.clear()
-        self.clear_error()
-        # Out of the text fields, so that Ctrl+Z undoes the clearing, not a field's typing.
-        self.compose.tabs.setFocus()
-        if self._cleared:
-            self.message.emit(self.tr("Form cleared. Undo with Ctrl+Z."), 8000)
+        """Empties the fields of every tab (the current voice tab stays) and forgets the media
+        check; the undo step "Undo clear form" brings everything back."""
+        if self._replace_form({"mode": self.compose.mode.value}, UNDO_CLEAR_FORM):
+            self._tell("cleared")
 
     @Slot()
     def undo_clear(self) -> None:
-        """Puts back what the last Clear form (or opened draft) replaced."""
-        if not self._cleared:
+        """Puts back what the last Clear form or opened draft replaced."""
+        if not self._replaced:
             return
-        self.compose.load_draft(self._cleared.pop())
-        self._actions.undo_clear.setEnabled(bool(self._cleared))
+        self.compose.load_draft(self._replaced.pop())
+        self._actions.undo.undone(self._actions.undo_clear)
+        self.notice.hide()
         self.message.emit(self.tr("The form is back."), 4000)
 
     def show_sample_offer(self) -> None:

@@ -24,9 +24,10 @@ from avatar_desktop.core.store.drafts import Draft, DraftNameError, Drafts
 
 
 class DraftsDialog(QDialog):
-    """The list of named drafts. ``open_draft(dict)`` asks the window to load one."""
+    """The list of named drafts. ``open_draft(str name, dict content)`` asks the window to
+    load one."""
 
-    open_draft = Signal(dict)
+    open_draft = Signal(str, dict)
 
     def __init__(self, drafts: Drafts, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -106,7 +107,7 @@ class DraftsDialog(QDialog):
     def _open(self) -> None:
         draft = self._current()
         if draft is not None:
-            self.open_draft.emit(dict(draft.content))
+            self.open_draft.emit(draft.name, dict(draft.content))
             self.accept()
 
     def _rename(self) -> None:

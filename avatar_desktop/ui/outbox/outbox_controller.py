@@ -95,6 +95,8 @@ class OutboxController(QObject):
         self.background = background
         self.panel = panel
         self.window = window
+        self._question: QMessageBox | None = None
+        """The open "send these jobs?" question, if any."""
         self._last_folder = QStandardPaths.writableLocation(
             QStandardPaths.StandardLocation.DocumentsLocation
         )
@@ -109,6 +111,7 @@ class OutboxController(QObject):
         panel.clear_finished.connect(self.clear_finished)
         runner.state_changed.connect(self.refresh_state)
         runner.confirmation_needed.connect(self.confirm_many)
+        runner.confirmation_changed.connect(self._question_changed)
 
     def _service(self) -> str | None:
         config = self.runner.config
@@ -220,31 +223,62 @@ class OutboxController(QObject):
 
     @Slot(int)
     def confirm_many(self, count: int) -> None:
-        """More than a few jobs would go out at once: each is billed, so ask."""
-        service = self._service() or ""
+        """More than a few jobs would go out at once: each is billed, so ask. The question
+        follows what other programs do meanwhile (:meth:`_question_changed`)."""
         box = QMessageBox(self.window)
         box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle(self.tr("Send %n job(s)?", "", count))
         box.setTextFormat(Qt.TextFormat.PlainText)
-        box.setText(
-            self.tr(
-                "%n job(s) are ready to send to %1. Each accepted job is billed.", "", count
-            ).replace("%1", service)
-        )
         send = box.addButton(self.tr("Send them"), QMessageBox.ButtonRole.AcceptRole)
         box.addButton(self.tr("Not now"), QMessageBox.ButtonRole.RejectRole)
         box.setDefaultButton(send)
+        self._question = box
+        self._word_question(count)
 
         def answered() -> None:
-            if box.clickedButton() is send:
-                self.runner.confirm(count)
-            else:
+            box.deleteLater()
+            if self._question is not box:
+                return  # withdrawn: nothing was left to ask about
+            self._question = None
+            if box.clickedButton() is not send:
                 self.runner.decline()
                 self.message.emit(self.tr("Sending paused: use “Send now” when you are ready."))
-            box.deleteLater()
+            elif not self.runner.confirm():
+                self.message.emit(
+                    self.tr(
+                        "Nothing was sent: those jobs no longer wait in the outbox (another "
+                        "program, such as avatar-cli, sent or changed them meanwhile)."
+                    )
+                )
 
         box.finished.connect(answered)
         box.open()
+
+    def _word_question(self, count: int) -> None:
+        assert self._question is not None
+        self._question.setWindowTitle(self.tr("Send %n job(s)?", "", count))
+        self._question.setText(
+            self.tr(
+                "%n job(s) are ready to send to %1. Each accepted job is billed.", "", count
+            ).replace("%1", self._service() or "")
+        )
+
+    @Slot(int)
+    def _question_changed(self, count: int) -> None:
+        """Another program sent, cancelled or moved some of the jobs asked about: the question
+        names those left, and closes itself when none is."""
+        if self._question is None:
+            return
+        if count:
+            self._word_question(count)
+            return
+        box, self._question = self._question, None
+        box.reject()
+        self.message.emit(
+            self.tr(
+                "Question closed: the jobs it asked about no longer wait in the outbox "
+                "(another program, such as avatar-cli, sent or changed them)."
+            )
+        )
 
     # -- decisions on items --
 

@@ -75,6 +75,7 @@ class OutboxTab(QObject):
         runner.token_refused.connect(self._on_token_refused)
         # Somebody — this window, another one, avatar-cli — wrote to the data file.
         changes.connect(control.refresh_state)
+        changes.connect(runner.follow_question)
 
     @Slot(object)
     def _on_summary(self, summary: OutboxSummary) -> None:

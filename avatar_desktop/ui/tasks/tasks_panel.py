@@ -40,7 +40,7 @@ from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.schema import UNFINISHED, LocalStatus
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
-from avatar_desktop.ui.actions import MainActions
+from avatar_desktop.ui.actions import UNDO_REMOVE, MainActions
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.tasks.task_model import (
     MODE_NAMES,
@@ -185,7 +185,7 @@ class TasksPanel(QWidget):
         self.table.horizontalHeader().setSortIndicator(column, way)
         self.table.customContextMenuRequested.connect(self._context_menu)
         self.table.doubleClicked.connect(lambda _index: self.use_as_template())
-        # Delete and Ctrl+Z act on the table only (in a form field they edit the field).
+        # Delete acts on the table only (in a form field it edits the field).
         self.table.addAction(actions.remove)
         self.table.addAction(actions.undo_remove)
 
@@ -393,7 +393,6 @@ class TasksPanel(QWidget):
         a.send_again.setEnabled(unknown)
         a.discard_task.setEnabled(unknown)
         a.remove.setEnabled(bool(selected))
-        a.undo_remove.setEnabled(bool(self._removed))
 
     def _context_menu(self, position: QPoint) -> None:
         a = self._actions
@@ -459,6 +458,7 @@ class TasksPanel(QWidget):
             return
         removed = self._store.remove([r.row_id for r in records])
         self._removed.append(removed)
+        self._actions.undo.done(self._actions.undo_remove, UNDO_REMOVE)
         self.model.tasks_removed([r.row_id for r in removed])
         self.message.emit(
             self.tr(
@@ -479,6 +479,7 @@ class TasksPanel(QWidget):
             self.message.emit(self.tr("Could not restore: %1").replace("%1", str(exc)), 0)
             return
         self._removed.pop()
+        self._actions.undo.undone(self._actions.undo_remove)
         count = len(restored)
         self.model.refresh()
         self.message.emit(self.tr("Restored to the list: %1").replace("%1", str(count)), 5000)
