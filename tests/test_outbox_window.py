@@ -304,8 +304,27 @@ def ask_about_six(qtbot, make_window, sandbox):
         pass  # six at once: the window asks by itself (and the question stays open)
     box = next(w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox))
     assert box.isVisible() and "6 job(s) are ready" in seen["text"]
+    assert "built-in sandbox (nothing is billed there)" in seen["text"]
     env = {**os.environ, "AVATAR_DESKTOP_DATA_DIR": str(folder), "QT_QPA_PLATFORM": "offscreen"}
     return h, box, env
+
+
+def test_the_send_question_names_the_service_and_its_billing(
+    qtbot, make_window, sandbox, memory_keyring
+):
+    from test_outbox_runner import request
+
+    from avatar_desktop.core.settings import ServiceChoice
+    from avatar_desktop.core.store.outbox import NewItem
+    from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME
+
+    memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "tok-1")
+    h = make_window(service=ServiceChoice.CUSTOM, server=sandbox)
+    h.outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(6)])
+    with answer_modal(qtbot, lambda box: box.buttons()[-1], timeout=20.0) as seen:
+        pass
+    host = sandbox.base_url.split("//", 1)[1]
+    assert seen["text"] == f"6 job(s) are ready to send to {host}. Each accepted job is billed."
 
 
 def test_the_send_question_follows_avatar_cli_and_closes_when_nothing_is_left(

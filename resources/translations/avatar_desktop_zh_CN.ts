@@ -1706,7 +1706,7 @@ A desktop client for digital-human video generation.</source>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="268"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
@@ -1732,212 +1732,219 @@ A desktop client for digital-human video generation.</source>
         <source>Nothing was sent: those jobs no longer wait in the outbox (another program, such as avatar-cli, sent or changed them meanwhile).</source>
         <translation>未发送任何任务：这些任务已不在发件箱中等待（其间另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
+    <message numerus="yes">
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="262"/>
+        <source>%n job(s) are ready to send to the built-in sandbox (nothing is billed there).</source>
+        <translation>
+            <numerusform>%n 个任务已准备好发送到内置沙盒（在沙盒中不计费）。</numerusform>
+        </translation>
+    </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="285"/>
         <source>Question closed: the jobs it asked about no longer wait in the outbox (another program, such as avatar-cli, sent or changed them).</source>
         <translation>询问已关闭：所询问的任务已不在发件箱中等待（另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="289"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="562"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="569"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="298"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="305"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="308"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="315"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="317"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="322"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="329"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="330"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="341"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="348"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="331"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="338"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="353"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="379"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="387"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="397"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="400"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="422"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="428"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="436"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="433"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="440"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="446"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="448"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="455"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="476"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="483"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="484"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="488"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="492"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="518"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="525"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="530"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="537"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="535"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="542"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="538"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="545"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="547"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="554"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="554"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="561"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="555"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="562"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="569"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="576"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="569"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="576"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="582"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="576"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="583"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="584"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="591"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="586"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="593"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="593"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="600"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="598"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="605"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>

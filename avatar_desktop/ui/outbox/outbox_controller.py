@@ -256,11 +256,18 @@ class OutboxController(QObject):
     def _word_question(self, count: int) -> None:
         assert self._question is not None
         self._question.setWindowTitle(self.tr("Send %n job(s)?", "", count))
-        self._question.setText(
-            self.tr(
+        config = self.runner.config
+        if config is not None and is_sandbox_url(config.base_url, config):
+            text = self.tr(
+                "%n job(s) are ready to send to the built-in sandbox (nothing is billed there).",
+                "",
+                count,
+            )
+        else:
+            text = self.tr(
                 "%n job(s) are ready to send to %1. Each accepted job is billed.", "", count
-            ).replace("%1", self._service() or "")
-        )
+            ).replace("%1", service_name(config.base_url, config) if config else "")
+        self._question.setText(text)
 
     @Slot(int)
     def _question_changed(self, count: int) -> None:
