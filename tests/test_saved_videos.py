@@ -78,7 +78,7 @@ def test_the_downloads_tab_lists_the_saved_videos_after_a_restart(
     # task's watermarked video replaced its first one).
     watermarked = Path(h.store.get(second.row_id).saved_path)
     assert [row[0] for row in listed] == [by_cli_later.name, watermarked.name, by_window.name]
-    assert [row[2] for row in listed] == ["Saved", "Saved", "Moved or deleted"]
+    assert [row[2] for row in listed] == ["Saved", "Saved", "File missing"]
     assert listed[0][1] and listed[1][1] and not listed[2][1]
     items = again.model.items()
     assert items[0].variant == "no_watermark" and items[1].variant == "watermarked"

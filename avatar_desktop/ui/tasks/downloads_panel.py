@@ -59,7 +59,7 @@ STATE_NAMES = {
     DownloadState.FAILED: QT_TRANSLATE_NOOP("DownloadsModel", "Failed"),
     DownloadState.CANCELLED: QT_TRANSLATE_NOOP("DownloadsModel", "Cancelled"),
     DownloadState.EXPIRED: QT_TRANSLATE_NOOP("DownloadsModel", "Link expired"),
-    DownloadState.MISSING: QT_TRANSLATE_NOOP("DownloadsModel", "Moved or deleted"),
+    DownloadState.MISSING: QT_TRANSLATE_NOOP("DownloadsModel", "File missing"),
 }
 VARIANT_NAMES = {
     "default": QT_TRANSLATE_NOOP("DownloadsModel", "video"),
@@ -75,6 +75,7 @@ _HEADERS = (
 _RETRYABLE = frozenset(
     {DownloadState.FAILED, DownloadState.CANCELLED, DownloadState.EXPIRED, DownloadState.MISSING}
 )
+_ALERT = frozenset({DownloadState.FAILED, DownloadState.EXPIRED, DownloadState.MISSING})
 _ROOT = QModelIndex()
 
 
@@ -150,7 +151,7 @@ class DownloadsModel(RecordListModel[DownloadItem]):
     """The manager's downloads, the latest on top, one per row.
 
     Roles: ``DisplayRole`` (plain text), ``ToolTipRole`` (escaped HTML of the plain text),
-    ``ForegroundRole`` (red for failed and expired), :attr:`ItemRole` (the
+    ``ForegroundRole`` (red for failed, expired and missing), :attr:`ItemRole` (the
     :class:`DownloadItem`), :attr:`FractionRole` (0..1, or None while the size is unknown).
     """
 
@@ -204,7 +205,7 @@ class DownloadsModel(RecordListModel[DownloadItem]):
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(describe(item))
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATE:
-            failed = item.state in (DownloadState.FAILED, DownloadState.EXPIRED)
+            failed = item.state in _ALERT
             return alert_colour() if failed or item.error else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SPEED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
