@@ -446,13 +446,13 @@ class DownloadManager(QObject):
         after = self._saved_mark
 
         def find(_cancel: CancelToken) -> list[keeping.SavedVideo]:
-            try:
-                return keeping.saved_videos(self._store, after=after)
-            except StoreError as exc:
-                log.warning("could not list the saved videos: %s", exc)
-                return []
+            return keeping.saved_videos(self._store, after=after)
 
-        self._runner.submit("downloads", find, self._on_saved_listed)
+        def failed(exc: Exception) -> None:
+            log.warning("could not list the saved videos: %s", exc)
+            self._on_saved_listed([])  # the next change of the data file tries again
+
+        self._runner.submit("downloads", find, self._on_saved_listed, failed)
 
     def _on_saved_listed(self, videos: list[keeping.SavedVideo]) -> None:
         self._listing = False
