@@ -575,7 +575,7 @@ def test_window_damaged_file_dialog_restores_the_last_good_backup(qtbot, data):
     path = data / "tasks.sqlite3"
     make_tasks(path, 300)
     store_backup.take_backup(path)
-    make_tasks(path, 2, start=5000)  # written after the backup: lost with the damage
+    make_tasks(path, 1, start=5000)  # written after the backup, on the leaf that is lost
     zero_page(path, tasks_leaf_page(path))
     damaged = path.read_bytes()
     with answer_modal(qtbot, by_name("restore")) as seen:

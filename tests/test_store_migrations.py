@@ -16,7 +16,7 @@ from avatar_desktop.core.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from avatar_desktop.core.store.schema import STATUS_RANK_SQL, derived_columns
 from avatar_desktop.core.store.tasks import TaskOrder
 
-# The schema (sqlite_master) of a file of version 5, as the app made it when the migrations were
+# The schema (sqlite_master) of a file of version 6, as the app made it when the migrations were
 # frozen (version 5 only set the application id). A new migration adds its tables and indexes here.
 EXPECTED_SCHEMA = [
     (
@@ -56,6 +56,12 @@ EXPECTED_SCHEMA = [
         "tasks",
         "CREATE INDEX tasks_payload_hash ON tasks (payload_hash)",
     ),
+    (
+        "index",
+        "tasks_saved",
+        "tasks",
+        "CREATE INDEX tasks_saved ON tasks (saved_at) WHERE saved_path IS NOT NULL",
+    ),
     ("index", "tasks_search", "tasks", "CREATE INDEX tasks_search ON tasks (search_text)"),
     ("index", "tasks_status", "tasks", "CREATE INDEX tasks_status ON tasks (status)"),
     (
@@ -68,6 +74,7 @@ EXPECTED_SCHEMA = [
         " 'FAILURE' THEN 6 WHEN 'NOT_FOUND' THEN 7 WHEN 'OUTCOME_UNKNOWN' THEN 8"
         " ELSE 4 END), status)",
     ),
+    ("index", "tasks_touched", "tasks", "CREATE INDEX tasks_touched ON tasks (touched_at)"),
     (
         "index",
         "tasks_unkept",
@@ -153,7 +160,7 @@ EXPECTED_SCHEMA = [
         " REAL, next_check_at REAL, checks INTEGER NOT NULL DEFAULT 0, failures"
         " INTEGER NOT NULL DEFAULT 0, saved_path TEXT, label TEXT NOT NULL DEFAULT"
         " '', search_text TEXT NOT NULL DEFAULT '', keep_owner TEXT, expired_link"
-        " TEXT)",
+        " TEXT, touched_at REAL NOT NULL DEFAULT 0, saved_at REAL)",
     ),
     (
         "table",
@@ -248,7 +255,7 @@ def file_of_version(path: Path, version: int) -> None:
 
 
 def test_the_schema_version_counts_the_migrations():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 5
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 6
 
 
 def test_each_migration_in_turn_builds_todays_schema(tmp_path):

@@ -351,7 +351,17 @@ CLI = CommandLine(
             "tasks",
             "the task list: submitted jobs",
             (
-                Command("list", "list the tasks of every service", cmd_tasks_list, (JSON_ARRAY,)),
+                Command(
+                    "list",
+                    "list the tasks of every service",
+                    cmd_tasks_list,
+                    (JSON_ARRAY,),
+                    details="updated_at (in --json, 'tasks show --json' and exports) is when "
+                    "something shown of the task last changed: its status, progress, result "
+                    "links, times, fail_reason, error or task id — the window's Updated column. "
+                    "A status check that changes nothing and saving its video leave it as it "
+                    "is (checked_at and saved_path say those).",
+                ),
                 Command(
                     "refresh",
                     "ask the service about its unfinished tasks",

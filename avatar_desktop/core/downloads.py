@@ -150,6 +150,16 @@ def video_file_name(task_id: str, variant: str = "default") -> str:
     return f"avatar-{safe_id}{_VARIANT_SUFFIX[variant]}.mp4"
 
 
+def file_variant(task_id: str, path: Path) -> str:
+    """Which of ``task_id``'s videos the file ``path`` is, by its name (``name (2).mp4`` too,
+    see :func:`free_destination`); "default" when the name says none."""
+    stem = re.sub(r" \(\d+\)$", "", Path(path).stem)
+    for variant in VARIANTS:
+        if stem == Path(video_file_name(task_id, variant)).stem:
+            return variant
+    return "default"
+
+
 def destination_for(folder: Path, task_id: str, variant: str = "default") -> Path:
     """Where to save a task's video in ``folder``: where an earlier, unfinished download left
     its ``.part`` file (so it resumes), else the plain name, or ``name (2)``… when taken."""
@@ -347,6 +357,7 @@ __all__ = [
     "destination_for",
     "download",
     "fetch_bytes",
+    "file_variant",
     "free_destination",
     "open_link",
     "part_path",

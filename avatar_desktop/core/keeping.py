@@ -8,6 +8,10 @@ video is fetched, like an outbox item: the claim carries the claiming process's 
 (:mod:`avatar_desktop.core.owners`), so two processes never fetch the same video at once, and a
 claim whose owner has died is free again. A link found expired is recorded (and shown as the
 task's error), so it is not tried again and again; a new link from the service is tried.
+
+The tasks also know the videos saved before — by keeping, by the window or by ``avatar-cli tasks
+download``: :func:`saved_videos` lists the latest of them, with whether each file is still there
+(the window's Downloads tab shows them after a restart).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import enum
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 from avatar_desktop.core.config import LinkNetwork
@@ -26,6 +31,7 @@ from avatar_desktop.core.downloads import (
     Progress,
     destination_for,
     download,
+    file_variant,
     part_path,
     video_file_name,
 )
@@ -138,6 +144,43 @@ def saved_copy(folder: Path, task_id: str, variant: str) -> Path | None:
     return plain if plain.is_file() and not part_path(plain).exists() else None
 
 
+SAVED_SHOWN = 200
+"""Saved videos listed at most (the latest), so that 100,000 tasks stay fast."""
+
+
+@dataclass(frozen=True)
+class SavedVideo:
+    """A video a task says was saved, and what is on the disk now."""
+
+    record: TaskRecord
+    path: Path
+    variant: str
+    """Which of the task's videos it is (from its file name)."""
+    size: int | None
+    """Its size in bytes; None when the file was moved or deleted since."""
+    saved_at: float
+    """When it was recorded (Unix seconds)."""
+
+
+def saved_videos(
+    store: TaskStore, *, after: float | None = None, limit: int = SAVED_SHOWN
+) -> list[SavedVideo]:
+    """The videos the tasks say were saved, the latest first: the last ``limit``, or with
+    ``after`` those saved later than that moment. One file check each: not on a UI thread."""
+    videos = []
+    for record in store.saved_tasks(after=after, limit=limit):
+        if not record.saved_path or record.saved_at is None:
+            continue
+        path = Path(record.saved_path)
+        try:
+            size: int | None = path.stat().st_size if path.is_file() else None
+        except OSError:
+            size = None
+        variant = file_variant(record.task_id or "", path)
+        videos.append(SavedVideo(record, path, variant, size, record.saved_at.timestamp()))
+    return videos
+
+
 class Keeper:
     """Saves the due videos one after another, for one process (the command line's way; the
     window runs downloads on its own threads with :func:`claim` and :func:`release`).
@@ -242,9 +285,11 @@ class Keeper:
 
 __all__ = [
     "LINK_EXPIRED_ERROR",
+    "SAVED_SHOWN",
     "IsAlive",
     "KeepState",
     "Keeper",
+    "SavedVideo",
     "claim",
     "claim_download",
     "due_tasks",
@@ -253,4 +298,5 @@ __all__ = [
     "record_expired",
     "release",
     "saved_copy",
+    "saved_videos",
 ]

@@ -65,7 +65,8 @@ def _iso(moment: datetime | None) -> str | None:
 
 
 def task_json(record: TaskRecord) -> dict[str, Any]:
-    """A task as ``avatar-cli tasks list --json`` prints it."""
+    """A task as ``avatar-cli tasks list --json`` prints it. ``updated_at`` is when something
+    shown of the task last changed (:data:`~avatar_desktop.core.store.tasks.SHOWN_COLUMNS`)."""
     return {
         "task_id": record.task_id,
         "status": record.status.value,

@@ -11,6 +11,10 @@ the task store from its thread, and tells the window through signals. A download
 only notes its latest progress; a timer on the UI thread hands it on every
 :data:`PROGRESS_INTERVAL`, so the window repaints a few times a second however fast the bytes
 come, and a stalled download still shows its last byte.
+
+The list also holds the videos saved before (:meth:`DownloadManager.list_saved`): at start the
+latest the tasks say were saved, by any program, and then each one saved since — by this window,
+by keeping or by ``avatar-cli tasks download`` — with whether its file is still there.
 """
 
 from __future__ import annotations
@@ -61,6 +65,8 @@ class DownloadState(enum.Enum):
     CANCELLED = "cancelled"
     EXPIRED = "expired"
     """The service no longer serves the link (403 / 404 / 410)."""
+    MISSING = "missing"
+    """Saved earlier, but the file was moved or deleted since."""
 
     @property
     def is_final(self) -> bool:
@@ -262,8 +268,9 @@ class DownloadManager(QObject):
     the manager makes its own, for its store's folder); ``runner`` the window's background
     runner (without one the manager has its own).
 
-    With keeping on, :meth:`catch_up` saves every task due to be kept (call it at start and
-    whenever the data file changed: another process may have recorded successes). A kept
+    :meth:`list_saved` lists the videos the tasks say were saved, and :meth:`catch_up` with
+    keeping on saves every task due to be kept: call both at start and whenever the data file
+    changed (another process may have saved videos or recorded successes). A kept
     download that fails or is cancelled is not started again on its own while the window is
     open (Retry does); one another process claimed first leaves the list quietly.
 
@@ -271,8 +278,8 @@ class DownloadManager(QObject):
         added(item): a download was listed (waiting, or failed at once when it has no link).
         changed(item): its state, progress, speed or destination changed.
         finished(item): it reached a final state (done, failed, cancelled, expired).
-        removed(item): it left the list (:meth:`clear_finished`, or a kept download that
-            another process saves).
+        removed(item): it left the list (:meth:`clear_finished`, a kept download that
+            another process saves, or a missing file saved again).
     """
 
     added = Signal(object)
@@ -312,6 +319,12 @@ class DownloadManager(QObject):
         self._scanning = False
         self._scan_again: bool | None = None
         """A catch-up asked for while one looks (None: none; True: with saved files)."""
+        self._listing = False
+        self._list_again = False
+        self._saved_mark: float | None = None
+        """The latest ``saved_at`` listed (None: nothing listed yet)."""
+        self._saves_seen: set[tuple[int, str, float]] = set()
+        """(row id, path, saved at) of each save listed: a cleared one does not come back."""
         self._given_up: set[int] = set()
         """Rows whose kept download failed or was cancelled: not started again on their own."""
         self._progress_lock = threading.Lock()
@@ -369,6 +382,10 @@ class DownloadManager(QObject):
             keep=keep,
         )
         self._items[item.key] = item
+        for old in list(self._items.values()):  # the task's file that is gone: saved anew
+            if old.state is DownloadState.MISSING and old.row_id == record.row_id:
+                del self._items[old.key]
+                self.removed.emit(old)
         if not task_id or not url:
             item.state = DownloadState.FAILED
             item.error = self._no_link_text(variant)
@@ -416,6 +433,71 @@ class DownloadManager(QObject):
             with_saved, self._scan_again = self._scan_again, None
             self.catch_up(with_saved)
 
+    def list_saved(self) -> None:
+        """List the videos the tasks say were saved (:func:`avatar_desktop.core.keeping.
+        saved_videos`, read and their files looked for on the downloads lane): the first time
+        the latest ones, then those saved since, by any program."""
+        if self._closing:
+            return
+        if self._listing:
+            self._list_again = True
+            return
+        self._listing = True
+        after = self._saved_mark
+
+        def find(_cancel: CancelToken) -> list[keeping.SavedVideo]:
+            return keeping.saved_videos(self._store, after=after)
+
+        def failed(exc: Exception) -> None:
+            log.warning("could not list the saved videos: %s", exc)
+            self._on_saved_listed([])  # the next change of the data file tries again
+
+        self._runner.submit("downloads", find, self._on_saved_listed, failed)
+
+    def _on_saved_listed(self, videos: list[keeping.SavedVideo]) -> None:
+        self._listing = False
+        if self._closing:
+            return
+        for video in reversed(videos):  # the oldest first: the latest is listed last
+            self._saved_mark = max(self._saved_mark or 0.0, video.saved_at)
+            seen = (video.record.row_id, str(video.path), video.saved_at)
+            if seen not in self._saves_seen:
+                self._saves_seen.add(seen)
+                self._show_saved(video)
+        if self._list_again:
+            self._list_again = False
+            self.list_saved()
+
+    def _show_saved(self, video: keeping.SavedVideo) -> None:
+        record = video.record
+        state = DownloadState.DONE if video.size is not None else DownloadState.MISSING
+        same = [
+            item
+            for item in self._items.values()
+            if item.row_id == record.row_id and item.destination == video.path
+        ]
+        if any(not item.state.is_final for item in same):
+            return  # this window is saving it: its download ends there
+        if same:  # listed already (saved here, or gone before): as it is now
+            item = same[-1]
+            item.state, item.error, item.detail = state, "", ""
+            item.received, item.total = video.size or 0, video.size
+            self.changed.emit(item)
+            return
+        item = DownloadItem(
+            key=next(self._keys),
+            row_id=record.row_id,
+            task_id=record.task_id or "",
+            variant=video.variant,
+            url=record.video_links().get(video.variant, ""),
+            destination=video.path,
+            state=state,
+            received=video.size or 0,
+            total=video.size,
+        )
+        self._items[item.key] = item
+        self.added.emit(item)
+
     # -- acting on downloads --
 
     def cancel(self, item: DownloadItem) -> bool:
@@ -443,11 +525,13 @@ class DownloadManager(QObject):
 
     def retry(self, item: DownloadItem) -> bool:
         """Start a failed, cancelled or expired download again (resuming from its ``.part``
-        file when there is one). False when it cannot be retried."""
+        file when there is one), or save a missing file again. False when it cannot be
+        retried."""
         if item.key not in self._items or item.state not in (
             DownloadState.FAILED,
             DownloadState.CANCELLED,
             DownloadState.EXPIRED,
+            DownloadState.MISSING,
         ):
             return False
         if not item.url or not item.task_id:

@@ -118,6 +118,7 @@ class MainWindow(QMainWindow):
 
         self.token_controller.start()
         self._configure_sending()
+        self.downloads.list_saved()  # the videos saved before, by any program
         self.downloads.catch_up(with_saved=True)  # videos to keep that no program has saved
 
     # -- building ------------------------------------------------------------------------
@@ -247,6 +248,7 @@ class MainWindow(QMainWindow):
         )
         # Successes another program recorded, too (the lists follow the watch themselves).
         self.store_watch.changed.connect(self.downloads.catch_up)
+        self.store_watch.changed.connect(self.downloads.list_saved)  # saved elsewhere too
         # An answer this window stored shows at once (not at the watch's next look).
         self.following.task_updated.connect(self.store_watch.check)
         self.settings_watch.changed.connect(self._on_settings_changed_elsewhere)

@@ -212,12 +212,26 @@ def _migration_5(conn: sqlite3.Connection) -> None:
     conn.execute("PRAGMA application_id = 1098269812")
 
 
+def _migration_6(conn: sqlite3.Connection) -> None:
+    """``updated_at`` means "the task changed" (what the user sees of it); bookkeeping gets its
+    own columns: ``touched_at`` moves at every write to a row (what the lists watch for),
+    ``saved_at`` is when its video was saved (the Downloads tab lists the latest saved first)."""
+    conn.execute("ALTER TABLE tasks ADD COLUMN touched_at REAL NOT NULL DEFAULT 0")
+    conn.execute("ALTER TABLE tasks ADD COLUMN saved_at REAL")
+    conn.execute("UPDATE tasks SET touched_at = updated_at")
+    # The best known time of a video saved before: the row's last change.
+    conn.execute("UPDATE tasks SET saved_at = updated_at WHERE saved_path IS NOT NULL")
+    conn.execute("CREATE INDEX tasks_touched ON tasks (touched_at)")
+    conn.execute("CREATE INDEX tasks_saved ON tasks (saved_at) WHERE saved_path IS NOT NULL")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
     _migration_3,
     _migration_4,
     _migration_5,
+    _migration_6,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

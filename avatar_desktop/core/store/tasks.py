@@ -59,6 +59,28 @@ _FOLLOWED = (
 """The rows the follower asks about, of the service bound to its one parameter."""
 
 
+SHOWN_COLUMNS = frozenset(
+    {
+        "task_id",
+        "status",
+        "progress",
+        "fail_reason",
+        "error",
+        "video_url",
+        "no_watermark_video_url",
+        "watermarked_video_url",
+        "cover_url",
+        "submitted_at",
+        "started_at",
+        "finished_at",
+    }
+)
+"""What the user sees of a task. A write that changes one of them changes the task: its
+``updated_at`` (the window's *Updated* column, ``updated_at`` of ``avatar-cli tasks list/show
+--json`` and of exports) moves. Bookkeeping — when it was last asked about and is asked next,
+unreadable answers counted, the saved video, claims, a link found expired — does not."""
+
+
 class TaskOrder(enum.StrEnum):
     """What the task list can be sorted by; each has an index."""
 
@@ -87,6 +109,7 @@ class TaskRecord:
     mode: VoiceMode | None
     created_at: datetime
     updated_at: datetime
+    """When something shown of the task last changed (:data:`SHOWN_COLUMNS`)."""
     status: Status
     progress: int | None
     fail_reason: str | None
@@ -107,6 +130,8 @@ class TaskRecord:
     failures: int = 0
     """Unreadable answers in a row (the follower backs off on them)."""
     saved_path: str | None = None
+    saved_at: datetime | None = None
+    """When ``saved_path`` was recorded."""
     label: str = ""
     keep_owner: str | None = None
     """The process saving the task's video now (see :mod:`avatar_desktop.core.keeping`)."""
@@ -172,13 +197,32 @@ _COLUMNS = (
     "checks",
     "failures",
     "saved_path",
+    "saved_at",
     "label",
     "keep_owner",
     "expired_link",
 )
-_TIME_COLUMNS = ("submitted_at", "started_at", "finished_at", "checked_at", "next_check_at")
+_TIME_COLUMNS = (
+    "submitted_at",
+    "started_at",
+    "finished_at",
+    "checked_at",
+    "next_check_at",
+    "saved_at",
+)
 _MODES = frozenset(mode.value for mode in VoiceMode)
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM tasks"
+_KEPT_UNLESS_SAID = (
+    "progress",
+    "video_url",
+    "no_watermark_video_url",
+    "watermarked_video_url",
+    "cover_url",
+    "submitted_at",
+    "started_at",
+    "finished_at",
+)
+"""What an answer that leaves it out does not change."""
 _NEWEST_FIRST = "ORDER BY created_at DESC, row_id DESC"
 
 
@@ -263,6 +307,7 @@ def insert_task(
         "mode": payload_mode(payload),
         "created_at": created_at,
         "updated_at": now,
+        "touched_at": now,
         "status": status.value,
         "consent": None if consent is None else canonical_json(consent),
         "next_check_at": now + FIRST_CHECK_SECONDS,
@@ -312,7 +357,28 @@ def _row_values(record: TaskRecord) -> dict[str, Any]:
     for name in _TIME_COLUMNS:
         values[name] = _optional_timestamp(getattr(record, name))
     values["search_text"] = derived_columns(record.task_id, record.payload)[1]
+    values["touched_at"] = time.time()
     return values
+
+
+def _write(conn: sqlite3.Connection, row_id: int, values: Mapping[str, Any], now: float) -> None:
+    """Write ``values`` (column -> value) into the row ``row_id`` inside the caller's
+    transaction: ``touched_at`` moves at every write, ``updated_at`` only when one of
+    :data:`SHOWN_COLUMNS` gets another value (the one rule of what changes a task)."""
+    shown = [name for name in values if name in SHOWN_COLUMNS]
+    changed = False
+    if shown:
+        before = conn.execute(
+            f"SELECT {', '.join(shown)} FROM tasks WHERE row_id = ?", (row_id,)
+        ).fetchone()
+        changed = before is not None and tuple(before) != tuple(values[n] for n in shown)
+    columns = {**values, "touched_at": now}
+    if changed:
+        columns["updated_at"] = now
+    assignments = ", ".join(f"{name} = :{name}" for name in columns)
+    conn.execute(
+        f"UPDATE tasks SET {assignments} WHERE row_id = :row_id", {**columns, "row_id": row_id}
+    )
 
 
 # --- the store ----------------------------------------------------------------------------
@@ -360,12 +426,15 @@ class TaskStore:
         """Turn rows left ``SENDING`` by an earlier run into ``OUTCOME_UNKNOWN``; returns how
         many. Call it once at start-up, before any submission begins."""
         with self._transaction() as conn:
-            count = conn.execute(
-                "UPDATE tasks SET status = ?, error = ?, updated_at = ? WHERE status = ?",
+            now = time.time()
+            count = conn.execute(  # a change of status: each of these tasks changes
+                "UPDATE tasks SET status = ?, error = ?, updated_at = ?, touched_at = ? "
+                "WHERE status = ?",
                 (
                     LocalStatus.OUTCOME_UNKNOWN.value,
                     INTERRUPTED_ERROR,
-                    time.time(),
+                    now,
+                    now,
                     LocalStatus.SENDING.value,
                 ),
             ).rowcount
@@ -414,48 +483,37 @@ class TaskStore:
         """
         now = time.time()
         with self._transaction() as conn:
-            row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+            row = conn.execute(
+                f"SELECT row_id, checks, {', '.join(_KEPT_UNLESS_SAID)} FROM tasks "
+                "WHERE task_id = ?",
+                (task_id,),
+            ).fetchone()
             if row is None:
                 return None
-            conn.execute(
-                """
-                UPDATE tasks SET
-                    status = ?,
-                    progress = CASE WHEN ? THEN NULL ELSE COALESCE(?, progress) END,
-                    fail_reason = ?,
-                    video_url = COALESCE(?, video_url),
-                    no_watermark_video_url = COALESCE(?, no_watermark_video_url),
-                    watermarked_video_url = COALESCE(?, watermarked_video_url),
-                    cover_url = COALESCE(?, cover_url),
-                    submitted_at = COALESCE(?, submitted_at),
-                    started_at = COALESCE(?, started_at),
-                    finished_at = COALESCE(?, finished_at),
-                    error = NULL,
-                    failures = 0,
-                    checks = checks + 1,
-                    checked_at = ?,
-                    next_check_at = ?,
-                    updated_at = ?
-                WHERE row_id = ?
-                """,
-                (
-                    info.status.value,
-                    info.status is TaskStatus.FAILURE,  # a failed task shows no "100%"
-                    info.progress,
-                    info.fail_reason,
-                    info.video_url,
-                    info.no_watermark_video_url,
-                    info.watermarked_video_url,
-                    info.cover_url,
-                    _optional_timestamp(info.submitted_at),
-                    _optional_timestamp(info.started_at),
-                    _optional_timestamp(info.finished_at),
-                    now,
-                    next_check_at,
-                    now,
-                    row[0],
-                ),
-            )
+            earlier = dict(zip(_KEPT_UNLESS_SAID, row[2:], strict=True))
+            said = {
+                "progress": info.progress,
+                "video_url": info.video_url,
+                "no_watermark_video_url": info.no_watermark_video_url,
+                "watermarked_video_url": info.watermarked_video_url,
+                "cover_url": info.cover_url,
+                "submitted_at": _optional_timestamp(info.submitted_at),
+                "started_at": _optional_timestamp(info.started_at),
+                "finished_at": _optional_timestamp(info.finished_at),
+            }
+            values = {name: earlier[name] if said[name] is None else said[name] for name in said}
+            if info.status is TaskStatus.FAILURE:
+                values["progress"] = None  # a failed task shows no "100%"
+            values |= {
+                "status": info.status.value,
+                "fail_reason": info.fail_reason,
+                "error": None,
+                "failures": 0,
+                "checks": row[1] + 1,
+                "checked_at": now,
+                "next_check_at": next_check_at,
+            }
+            _write(conn, row[0], values, now)
         log.debug("row %d: task %s is %s", row[0], task_id, info.status.value)
         return int(row[0])
 
@@ -463,22 +521,21 @@ class TaskStore:
         """An answer about ``task_id`` could not be read or stored: keep its last good state,
         show ``error`` in its row, count the failure and ask again at ``next_check_at``."""
         with self._transaction() as conn:
-            row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
+            row = conn.execute(
+                "SELECT row_id, failures FROM tasks WHERE task_id = ?", (task_id,)
+            ).fetchone()
             if row is None:
                 return None
-            conn.execute(
-                "UPDATE tasks SET error = ?, failures = failures + 1, next_check_at = ?, "
-                "updated_at = ? WHERE row_id = ?",
-                (error, next_check_at, time.time(), row[0]),
-            )
+            values = {"error": error, "failures": row[1] + 1, "next_check_at": next_check_at}
+            _write(conn, row[0], values, time.time())
         return int(row[0])
 
     def pending_task_ids(self, service_url: str, limit: int = 100) -> list[str]:
-        """Task ids on ``service_url`` whose outcome is not final yet, least recently updated
-        first (so every task gets its turn when there are many)."""
+        """Task ids on ``service_url`` whose outcome is not final yet, least recently asked
+        about first (never asked first; so every task gets its turn when there are many)."""
         with self._connection() as conn:
             rows = conn.execute(
-                f"SELECT task_id FROM tasks WHERE {_FOLLOWED} ORDER BY updated_at ASC LIMIT ?",
+                f"SELECT task_id FROM tasks WHERE {_FOLLOWED} ORDER BY checked_at ASC LIMIT ?",
                 (service_url, limit),
             ).fetchall()
         return [str(row[0]) for row in rows]
@@ -521,11 +578,13 @@ class TaskStore:
             if row is None:
                 return None
             now = time.time()
-            conn.execute(
-                "UPDATE tasks SET status = ?, error = ?, next_check_at = NULL, updated_at = ?, "
-                "checked_at = ? WHERE row_id = ?",
-                (LocalStatus.NOT_FOUND.value, message, now, now, row[0]),
-            )
+            values = {
+                "status": LocalStatus.NOT_FOUND.value,
+                "error": message,
+                "next_check_at": None,
+                "checked_at": now,
+            }
+            _write(conn, row[0], values, now)
         return int(row[0])
 
     def set_task_id(self, row_id: int, task_id: str) -> None:
@@ -539,22 +598,42 @@ class TaskStore:
             if row is None:
                 raise StoreError("The task is no longer in the list.")
             search_text = derived_columns(task_id, row[0])[1]
+            values = {
+                "task_id": task_id,
+                "status": TaskStatus.UNKNOWN.value,
+                "error": None,
+                "failures": 0,
+                "search_text": search_text,
+                "next_check_at": None,
+            }
             try:
-                conn.execute(
-                    "UPDATE tasks SET task_id = ?, status = ?, error = NULL, failures = 0, "
-                    "search_text = ?, next_check_at = NULL, updated_at = ? WHERE row_id = ?",
-                    (task_id, TaskStatus.UNKNOWN.value, search_text, time.time(), row_id),
-                )
+                _write(conn, row_id, values, time.time())
             except sqlite3.IntegrityError as exc:
                 raise StoreError(f"Task {task_id} is already in the task list.") from exc
 
     def set_saved_path(self, row_id: int, path: str | None) -> None:
-        """Record where the task's video was saved (None: forget it)."""
+        """Record where the task's video was saved, and when (None: forget it). Bookkeeping:
+        the task itself has not changed (its ``updated_at`` stays)."""
+        now = time.time()
         with self._transaction() as conn:
-            conn.execute(
-                "UPDATE tasks SET saved_path = ?, updated_at = ? WHERE row_id = ?",
-                (path, time.time(), row_id),
-            )
+            values = {"saved_path": path, "saved_at": None if path is None else now}
+            _write(conn, row_id, values, now)
+
+    def saved_tasks(self, *, after: float | None = None, limit: int = 200) -> list[TaskRecord]:
+        """Tasks with a saved video, the latest saved first: the last ``limit``, or with
+        ``after`` only those saved later than that moment (Unix seconds). Read through the
+        index of the saved ones, however long the list."""
+        where = "WHERE saved_path IS NOT NULL"
+        params: list[Any] = []
+        if after is not None:
+            where += " AND saved_at > ?"
+            params.append(after)
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"{_SELECT} INDEXED BY tasks_saved {where} ORDER BY saved_at DESC LIMIT ?",
+                [*params, limit],
+            ).fetchall()
+        return [_record(row) for row in rows]
 
     # -- keeping videos (the rule is avatar_desktop.core.keeping's) --
 
@@ -603,10 +682,7 @@ class TaskStore:
     def mark_link_expired(self, row_id: int, url: str, error: str) -> None:
         """A download found ``url`` expired: remember it, and show ``error`` in the row."""
         with self._transaction() as conn:
-            conn.execute(
-                "UPDATE tasks SET expired_link = ?, error = ?, updated_at = ? WHERE row_id = ?",
-                (url, error, time.time(), row_id),
-            )
+            _write(conn, row_id, {"expired_link": url, "error": error}, time.time())
 
     def set_error_for_task(self, task_id: str, error: str | None) -> int | None:
         """Set the local error of the row holding ``task_id``; returns its row id, if any."""
@@ -614,19 +690,13 @@ class TaskStore:
             row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
             if row is None:
                 return None
-            conn.execute(
-                "UPDATE tasks SET error = ?, updated_at = ? WHERE row_id = ?",
-                (error, time.time(), row[0]),
-            )
+            _write(conn, row[0], {"error": error}, time.time())
         return int(row[0])
 
     def set_error(self, row_id: int, error: str | None) -> None:
         """Set (or, with None, clear) the local error shown in the row."""
         with self._transaction() as conn:
-            conn.execute(
-                "UPDATE tasks SET error = ?, updated_at = ? WHERE row_id = ?",
-                (error, time.time(), row_id),
-            )
+            _write(conn, row_id, {"error": error}, time.time())
 
     # -- reading --
 
@@ -696,21 +766,22 @@ class TaskStore:
             return self._fetch_many(conn, row_ids)
 
     def shape(self) -> tuple[int, int, float]:
-        """How many rows, the largest row id and the latest ``updated_at``: what a view
-        compares to know whether rows came or went, or only changed."""
+        """How many rows, the largest row id and the latest write to a row (``touched_at``):
+        what a view compares to know whether rows came or went, or only changed."""
         with self._connection() as conn:
             row = conn.execute(
-                "SELECT count(*), coalesce(max(row_id), 0), coalesce(max(updated_at), 0) FROM tasks"
+                "SELECT count(*), coalesce(max(row_id), 0), coalesce(max(touched_at), 0) FROM tasks"
             ).fetchone()
         return int(row[0]), int(row[1]), float(row[2])
 
-    def updated_since(self, moment: float) -> list[int]:
-        """Row ids whose ``updated_at`` is later than ``moment`` (Unix seconds)."""
+    def touched_since(self, moment: float) -> list[int]:
+        """Row ids written to later than ``moment`` (Unix seconds): the task changed, or only
+        its bookkeeping (a check, the saved video)."""
         with self._connection() as conn:
             return [
                 row_id
                 for (row_id,) in conn.execute(
-                    "SELECT row_id FROM tasks WHERE updated_at > ?", (moment,)
+                    "SELECT row_id FROM tasks WHERE touched_at > ?", (moment,)
                 )
             ]
 
@@ -772,6 +843,7 @@ class TaskStore:
 __all__ = [
     "FIRST_CHECK_SECONDS",
     "INTERRUPTED_ERROR",
+    "SHOWN_COLUMNS",
     "TaskOrder",
     "TaskRecord",
     "TaskStore",

@@ -1,4 +1,6 @@
-"""The downloads list: each video being saved, waiting or saved, with what can be done to it.
+"""The downloads list: each video being saved, waiting or saved — also those saved before, by
+this window or another program, with a file moved or deleted since said so — the latest on top,
+with what can be done to it.
 
 The model mirrors the :class:`~avatar_desktop.qt.downloads.DownloadManager`'s items through its
 signals; the panel shows them (file, a progress bar, speed, state in plain words, the full message
@@ -57,6 +59,7 @@ STATE_NAMES = {
     DownloadState.FAILED: QT_TRANSLATE_NOOP("DownloadsModel", "Failed"),
     DownloadState.CANCELLED: QT_TRANSLATE_NOOP("DownloadsModel", "Cancelled"),
     DownloadState.EXPIRED: QT_TRANSLATE_NOOP("DownloadsModel", "Link expired"),
+    DownloadState.MISSING: QT_TRANSLATE_NOOP("DownloadsModel", "File missing"),
 }
 VARIANT_NAMES = {
     "default": QT_TRANSLATE_NOOP("DownloadsModel", "video"),
@@ -69,7 +72,10 @@ _HEADERS = (
     QT_TRANSLATE_NOOP("DownloadsModel", "Speed"),
     QT_TRANSLATE_NOOP("DownloadsModel", "State"),
 )
-_RETRYABLE = frozenset({DownloadState.FAILED, DownloadState.CANCELLED, DownloadState.EXPIRED})
+_RETRYABLE = frozenset(
+    {DownloadState.FAILED, DownloadState.CANCELLED, DownloadState.EXPIRED, DownloadState.MISSING}
+)
+_ALERT = frozenset({DownloadState.FAILED, DownloadState.EXPIRED, DownloadState.MISSING})
 _ROOT = QModelIndex()
 
 
@@ -125,6 +131,15 @@ def describe(item: DownloadItem) -> str:
                 "DownloadsModel", "Cancelled. What was saved is kept: Retry resumes from there."
             )
         )
+    elif item.state is DownloadState.MISSING:
+        lines.append(
+            QCoreApplication.translate(
+                "DownloadsModel",
+                "The file is no longer there: it was moved or deleted after it was saved.",
+            )
+        )
+        if item.url:
+            lines.append(QCoreApplication.translate("DownloadsModel", "Retry saves it again."))
     if item.error:
         lines.append(item.error)
     if item.detail and item.detail != item.error:
@@ -133,10 +148,10 @@ def describe(item: DownloadItem) -> str:
 
 
 class DownloadsModel(RecordListModel[DownloadItem]):
-    """The manager's downloads, oldest first, one per row.
+    """The manager's downloads, the latest on top, one per row.
 
     Roles: ``DisplayRole`` (plain text), ``ToolTipRole`` (escaped HTML of the plain text),
-    ``ForegroundRole`` (red for failed and expired), :attr:`ItemRole` (the
+    ``ForegroundRole`` (red for failed, expired and missing), :attr:`ItemRole` (the
     :class:`DownloadItem`), :attr:`FractionRole` (0..1, or None while the size is unknown).
     """
 
@@ -146,7 +161,7 @@ class DownloadsModel(RecordListModel[DownloadItem]):
 
     def __init__(self, manager: DownloadManager, parent: QObject | None = None) -> None:
         super().__init__(_HEADERS, "DownloadsModel", parent)
-        self._items = manager.items()
+        self._items = manager.items()[::-1]
         manager.added.connect(self._on_added)
         manager.changed.connect(self._on_changed)
         manager.removed.connect(self._on_removed)
@@ -162,9 +177,8 @@ class DownloadsModel(RecordListModel[DownloadItem]):
 
     @Slot(object)
     def _on_added(self, item: DownloadItem) -> None:
-        row = len(self._items)
-        self.beginInsertRows(_ROOT, row, row)
-        self._items.append(item)
+        self.beginInsertRows(_ROOT, 0, 0)
+        self._items.insert(0, item)
         self.endInsertRows()
 
     @Slot(object)
@@ -191,7 +205,7 @@ class DownloadsModel(RecordListModel[DownloadItem]):
         if role == Qt.ItemDataRole.ToolTipRole:
             return plain_tooltip(describe(item))
         if role == Qt.ItemDataRole.ForegroundRole and column == self.COL_STATE:
-            failed = item.state in (DownloadState.FAILED, DownloadState.EXPIRED)
+            failed = item.state in _ALERT
             return alert_colour() if failed or item.error else None
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.COL_SPEED:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

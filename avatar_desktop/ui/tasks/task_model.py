@@ -196,7 +196,7 @@ class TaskTableModel(QAbstractTableModel):
             self.reload()
         elif now[2] != before[2]:
             try:
-                changed = self._store.updated_since(before[2])
+                changed = self._store.touched_since(before[2])
             except StoreError:
                 return
             if changed and (self.sorted_by_changing_values or self.filtered):
