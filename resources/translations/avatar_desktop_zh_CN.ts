@@ -418,32 +418,32 @@
 <context>
     <name>DownloadManager</name>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="592"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="676"/>
         <source>Saved, but the task list could not record where: %1</source>
         <translation>已保存，但任务列表无法记录保存位置：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="609"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="693"/>
         <source>Another program (avatar-cli or another window) is saving this task&apos;s video right now. Retry when it has finished.</source>
         <translation>另一个程序（avatar-cli 或另一个窗口）正在保存此任务的视频。请在它完成后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="616"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="700"/>
         <source>The video could not be written in %1: %2</source>
         <translation>无法将视频写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="624"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="708"/>
         <source>The download failed. What was saved is kept: Retry resumes from there.</source>
         <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="637"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="721"/>
         <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
         <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="642"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="726"/>
         <source>The service gave no link for this video (%1).</source>
         <translation>服务没有提供此视频的链接（%1）。</translation>
     </message>
@@ -451,170 +451,185 @@
 <context>
     <name>DownloadsModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="54"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="56"/>
         <source>Waiting</source>
         <translation>等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="57"/>
         <source>Downloading</source>
         <translation>下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="58"/>
         <source>Saved</source>
         <translation>已保存</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="59"/>
         <source>Failed</source>
         <translation>失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="60"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="61"/>
         <source>Link expired</source>
         <translation>链接已过期</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="62"/>
+        <source>File missing</source>
+        <translation>文件已不存在</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="65"/>
         <source>video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="66"/>
         <source>video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="67"/>
         <source>video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="70"/>
         <source>File</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="71"/>
         <source>Progress</source>
         <translation>进度</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="72"/>
         <source>Speed</source>
         <translation>速度</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="73"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="95"/>
         <source>%1/s</source>
         <translation>%1/s</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="104"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="114"/>
         <source>Task %1, %2</source>
         <translation>任务 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="126"/>
         <source>Waiting for another download to end.</source>
         <translation>正在等待其他下载完成。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="130"/>
         <source>Cancelled. What was saved is kept: Retry resumes from there.</source>
         <translation>已取消。已下载的部分会保留，点击“重试”将从该处继续。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="136"/>
+        <source>The file is no longer there: it was moved or deleted after it was saved.</source>
+        <translation>文件已不存在：保存后被移动或删除了。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="142"/>
+        <source>Retry saves it again.</source>
+        <translation>点击“重试”可重新保存。</translation>
     </message>
 </context>
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="354"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="342"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="356"/>
         <source>Stop the selected downloads; what was saved is kept for a retry</source>
         <translation>停止所选下载；已下载的部分会保留，以便重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="358"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="359"/>
         <source>Start the selected downloads again</source>
         <translation>重新开始所选下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="360"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="361"/>
         <source>Play the saved video</source>
         <translation>播放已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="362"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="363"/>
         <source>Open the folder that holds the video</source>
         <translation>打开视频所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="350"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="364"/>
         <source>Clear finished</source>
         <translation>清除已结束的下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="366"/>
         <source>Take the ended downloads off the list (the files stay)</source>
         <translation>从列表中移除已结束的下载（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="382"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="396"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="467"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="481"/>
         <source>Saved in %1</source>
         <translation>保存在 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="483"/>
         <source>%1 downloading</source>
         <translation>%1 个下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="485"/>
         <source>%1 waiting</source>
         <translation>%1 个等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="494"/>
         <source>Video saved: %1 (see Downloads)</source>
         <translation>视频已保存：%1（见“下载”）</translation>
     </message>
@@ -1185,12 +1200,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="266"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1205,42 +1220,42 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="265"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="267"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="285"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="346"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="366"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="368"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
