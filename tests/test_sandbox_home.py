@@ -15,7 +15,9 @@ import socket
 from pathlib import Path
 
 import pytest
+import test_main_window as shared
 from test_cli import cli, cli_env, submits, write_csv
+from test_downloads import FlakyServer
 from test_downloads_ui import wait_finished
 
 from avatar_desktop.app import LazySandbox
@@ -31,6 +33,15 @@ from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.covers import CoverLoader
 from avatar_desktop.qt.downloads import DownloadManager, DownloadState
 from avatar_desktop.sandbox import SandboxServer
+
+# The window fixtures of test_main_window.py.
+translators = shared.translators
+servers = shared.servers
+make_window = shared.make_window
+
+pytestmark = pytest.mark.qt_log_ignore(
+    "This plugin does not support propagateSizeHints", r"This plugin does not support raise\(\)"
+)
 
 
 def free_port() -> int:
@@ -199,5 +210,44 @@ def test_the_window_never_calls_a_moved_sandbox_s_link_expired(qtbot, tmp_path, 
             with qtbot.waitSignal(loader.failed, timeout=10000) as failed:
                 loader.request(unknown.replace("out.mp4", "cover.webp"))
             assert "has not expired" in failed.args[1]
+            with FlakyServer(b"", status=410) as host:  # a media host's answer: expired
+                with qtbot.waitSignal(loader.failed, timeout=10000) as failed:
+                    loader.request(host.url)
+            assert "expired or is gone (HTTP 410)" in failed.args[1]
         finally:
             loader.shutdown()
+
+
+def test_the_window_of_a_moved_sandbox_shows_and_sends_where_it_answers(
+    qtbot, make_window, tmp_path, monkeypatch, usual_port
+):
+    """Its own address stays the service of its items; the status bar and Show request's curl
+    command name where it answers in this run, and a queued job goes there."""
+    folder = tmp_path / "data"
+    window_sandbox(monkeypatch, folder, usual_port).stop()  # the folder's address: the usual one
+    with SandboxServer(port=usual_port, step_seconds=0) as another:
+        moved = window_sandbox(monkeypatch, folder, usual_port)
+        try:
+            place = moved.place()
+            assert place.moved and place.home == another.base_url
+            h = make_window(
+                store_path=folder / DEFAULT_FILE_NAME,
+                settings_path=folder / "settings.ini",
+                builtin=moved,
+            )
+            assert h.window.config.base_url == place.home
+            assert h.window.status_bar.service_label.text() == f"SANDBOX — {place.now}"
+            shared.fill_audio(qtbot, h.window)
+            dialog = shared.open_preview(qtbot, h.window)
+            assert f"{place.now}/avatar/generation" in dialog.curl_view.toPlainText()
+            dialog.close()
+            qtbot.mouseClick(h.window.compose_side.queue_button, shared.LEFT)
+            qtbot.waitUntil(
+                lambda: [i.state for i in h.outbox.items()] == [ItemState.SUBMITTED],
+                timeout=15000,
+            )
+            (item,) = h.outbox.items()
+            assert item.service_url == place.home
+            assert submits(another) == []
+        finally:
+            moved.stop()
