@@ -79,6 +79,9 @@ class LazySandbox:
     def resolve(self, link: str) -> str:
         """``link`` as it is reached now (:func:`~avatar_desktop.core.sandbox_home.reach`: a
         link of this folder's sandbox starts it and goes where it answers)."""
+        place = self._place
+        if place is not None:  # running: its own addresses are known
+            return place.resolve(link)
         folder = self._folder()
         home = remembered_home(folder) if folder is not None else SandboxHome()
         return reach(link, home, self.place)

@@ -22,9 +22,16 @@ from test_downloads_ui import wait_finished
 
 from avatar_desktop.app import LazySandbox
 from avatar_desktop.core.client import AvatarClient
-from avatar_desktop.core.config import SANDBOX_TOKEN
+from avatar_desktop.core.config import SANDBOX_TOKEN, SANDBOX_URL
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
-from avatar_desktop.core.sandbox_home import SandboxPlace, read_home
+from avatar_desktop.core.sandbox_home import (
+    SandboxHome,
+    SandboxPlace,
+    home_file,
+    read_home,
+    remembered_home,
+    write_home,
+)
 from avatar_desktop.core.service import TaskInfo, TaskStatus
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.store.database import DEFAULT_FILE_NAME
@@ -251,3 +258,32 @@ def test_the_window_of_a_moved_sandbox_shows_and_sends_where_it_answers(
             assert submits(another) == []
         finally:
             moved.stop()
+
+
+def test_the_rule_of_sandbox_links_and_addresses(tmp_path):
+    home, moved, now = "http://127.0.0.1:48001", "http://127.0.0.1:48002", "http://127.0.0.1:48003"
+    place = SandboxPlace(home, now, (moved,))
+    media = f"/media/{'a' * 32}/out.mp4"
+    assert place.resolve(home + media) == now + media
+    assert place.resolve(moved + media + "?x=1") == now + media + "?x=1"
+    assert place.resolve(f"http://127.0.0.1:48004{media}") == f"http://127.0.0.1:48004{media}"
+    assert place.resolve(f"https://cdn.example.com{media}") == f"https://cdn.example.com{media}"
+    # A first start makes its address the home; a later one elsewhere remembers where.
+    first = SandboxHome().started(home)
+    assert (first.address, first.running_at, first.earlier) == (home, home, ())
+    later = first.started(moved)
+    assert (later.address, later.running_at, later.earlier) == (home, moved, (moved,))
+    assert later.started(home).earlier == (moved,)
+    # Written and read back; a folder of an older version (a state file, no address) has the
+    # usual address as its home; a damaged file counts as absent.
+    folder = tmp_path / "data"
+    write_home(folder, later)
+    assert read_home(folder) == later
+    home_file(folder).write_text("{not json", encoding="utf-8")
+    assert read_home(folder) == SandboxHome()
+    home_file(folder).write_text('{"address": "https://example.com:1"}', encoding="utf-8")
+    assert read_home(folder) == SandboxHome()  # never anything but this computer
+    home_file(folder).unlink()
+    assert remembered_home(folder).address is None
+    (folder / "sandbox" / "builtin.json").write_text("{}", encoding="utf-8")
+    assert remembered_home(folder).address == SANDBOX_URL
