@@ -157,8 +157,8 @@ class Session:
     def target(self, *, live: bool) -> Target:
         """The service of this run: ``--service``, ``--sandbox``, else the settings'.
 
-        ``live`` starts (or finds) the built-in sandbox when it is the one; otherwise its usual
-        address is enough (to queue items for it).
+        ``live`` starts (or finds) the data folder's built-in sandbox when it is the one;
+        otherwise its own address is enough (to queue items for it), once the folder has one.
         """
         args = self.args
         if args.service:
