@@ -5,12 +5,22 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
+import threading
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import SANDBOX_PORT
+from avatar_desktop.core.sandbox_home import (
+    SandboxHome,
+    SandboxPlace,
+    reach,
+    remembered_home,
+    write_home,
+)
 
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QWidget
@@ -39,10 +49,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 class LazySandbox:
-    """Starts the built-in sandbox server the first time its address is needed.
+    """Starts the data folder's built-in sandbox the first time it is needed.
 
     Its tasks are kept in ``<data folder>/sandbox/builtin.json`` (``persist=False``: in memory
-    only), so sandbox tasks and their result links still work after the app restarts.
+    only), so sandbox tasks and their result links still work after the app restarts. It runs
+    at the folder's own address (:mod:`avatar_desktop.core.sandbox_home`: the one remembered,
+    else ``port``, the usual one, for a new folder); when another program holds that port it
+    answers on a free one for the run, and its links are resolved there (:meth:`resolve`).
     """
 
     def __init__(
@@ -52,34 +65,86 @@ class LazySandbox:
         self._port = port
         self._persist = persist
         self._server: Any = None
+        self._place: SandboxPlace | None = None
+        self._data_dir: Path | None = None
+        self._lock = threading.Lock()
 
-    def base_url(self) -> str:
-        if self._server is None:
+    def place(self) -> SandboxPlace:
+        """Where the sandbox lives and answers (started now when it was not); thread-safe."""
+        with self._lock:
+            if self._place is None:
+                self._place = self._start()
+            return self._place
+
+    def resolve(self, link: str) -> str:
+        """``link`` as it is reached now (:func:`~avatar_desktop.core.sandbox_home.reach`: a
+        link of this folder's sandbox starts it and goes where it answers)."""
+        place = self._place
+        if place is not None:  # running: its own addresses are known
+            return place.resolve(link)
+        folder = self._folder()
+        home = remembered_home(folder) if folder is not None else SandboxHome()
+        return reach(link, home, self.place)
+
+    @staticmethod
+    def running_for(folder: Path) -> SandboxPlace | None:
+        """The folder's built-in sandbox that another program (the window, another
+        ``avatar-cli``) runs now, or None. Its program holds the folder's sandbox state lock
+        and noted where it answers: the sandbox of another folder is never taken for it."""
+        from avatar_desktop.sandbox.state import FileLock
+
+        lock = FileLock(folder / "sandbox" / "builtin.json.lock")
+        try:
+            if lock.acquire():  # nobody holds it: no sandbox of this folder runs
+                lock.release()
+                return None
+        except OSError:
+            return None
+        home = remembered_home(folder)
+        return None if home.running_at is None else home.place(home.running_at)
+
+    def _folder(self) -> Path | None:
+        """The data folder (the one of the first call: a sandbox belongs to one folder)."""
+        if not self._persist:
+            return None
+        if self._data_dir is None:
             from avatar_desktop.core.paths import data_dir
-            from avatar_desktop.sandbox import SandboxServer
 
-            state_path = None
-            if self._persist:
-                try:
-                    state_path = data_dir() / "sandbox" / "builtin.json"
-                except OSError as exc:
-                    log.warning("built-in sandbox: no state file, tasks in memory only: %s", exc)
-            options: dict[str, Any] = {
-                "step_seconds": self._step_seconds,
-                "state_path": state_path,
-            }
             try:
-                server = SandboxServer(port=self._port, **options).start()
-            except OSError:
-                server = SandboxServer(port=0, **options).start()
-            self._server = server
-            log.info("built-in sandbox at %s (state file: %s)", server.base_url, state_path)
-        return str(self._server.base_url)
+                self._data_dir = data_dir()
+            except OSError as exc:
+                log.warning("built-in sandbox: no data folder, tasks in memory only: %s", exc)
+                return None
+        return self._data_dir
+
+    def _start(self) -> SandboxPlace:
+        from avatar_desktop.sandbox import SandboxServer
+
+        folder = self._folder()
+        home = remembered_home(folder) if folder is not None else SandboxHome()
+        state_path = None if folder is None else folder / "sandbox" / "builtin.json"
+        options: dict[str, Any] = {"step_seconds": self._step_seconds, "state_path": state_path}
+        port = (urlsplit(home.address).port if home.address else None) or self._port
+        try:
+            server = SandboxServer(port=port, **options).start()
+        except OSError:
+            server = SandboxServer(port=0, **options).start()
+        self._server = server
+        home = home.started(server.base_url)
+        if folder is not None and server.persisting:  # this program runs the folder's sandbox
+            try:
+                write_home(folder, home)
+            except OSError as exc:
+                log.warning("built-in sandbox: its address cannot be remembered: %s", exc)
+        log.info("built-in sandbox at %s (home %s)", server.base_url, home.home)
+        return home.place(server.base_url)
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.stop()
-            self._server = None
+        with self._lock:
+            if self._server is not None:
+                self._server.stop()
+                self._server = None
+            self._place = None
 
 
 def bring_to_front(window: QWidget) -> None:
@@ -176,7 +241,8 @@ def run(argv: Sequence[str] | None = None) -> int:
         outbox=outbox,
         vault=TokenVault(),
         settings=settings,
-        sandbox_url=sandbox.base_url,
+        sandbox_place=sandbox.place,
+        resolve_link=sandbox.resolve,
         data_dir=folder,
     )
     window = MainWindow(
@@ -186,7 +252,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         drafts=Drafts(database),
         settings=settings,
         translators=translators,
-        sandbox_url=sandbox.base_url,
+        sandbox_place=sandbox.place,
         data_dir=folder,
     )
 

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from test_downloads import FlakyServer, FullBacklog
 
+from avatar_desktop.app import LazySandbox
 from avatar_desktop.cli import Exit
 from avatar_desktop.cli.definition import CLI, summary
 from avatar_desktop.core.client import AvatarClient
@@ -411,20 +412,27 @@ def usual_port(monkeypatch) -> int:
 
 
 def test_sandbox_uses_the_running_built_in_sandbox(store, usual_port):
-    usual = f"http://127.0.0.1:{usual_port}"
-    with SandboxServer(port=usual_port, step_seconds=0) as window_sandbox:
-        store.add(usual, 2)
+    """--sandbox uses the sandbox the window of the same data folder runs (found through the
+    folder, wherever it answers), never one of its own beside it."""
+    window_sandbox = LazySandbox(step_seconds=0, port=usual_port)
+    place = window_sandbox.place()
+    try:
+        store.add(place.home, 2)
         result = cli("--sandbox", "queue", "send")
         assert result.code == 0, result.err
-        assert len(submits(window_sandbox)) == 2
         # The settings' choice does the same.
         from avatar_desktop.core.settings import AppSettings, ServiceChoice
 
         settings = AppSettings(data_dir() / "settings.ini")
         settings.service = ServiceChoice.SANDBOX
-        store.add(usual, 1, start=10)
+        store.add(place.home, 1, start=10)
         assert cli("queue", "send").code == 0
-        assert len(submits(window_sandbox)) == 3
+        ids = [item.task_id for item in store.outbox.items()]
+        assert len(ids) == 3 and all(ids)
+        state = json.loads((data_dir() / "sandbox" / "builtin.json").read_text("utf-8"))
+        assert sorted(task["task_id"] for task in state["tasks"]) == sorted(ids)
+    finally:
+        window_sandbox.stop()
 
 
 def test_sandbox_starts_its_own_when_none_runs(tmp_path, store, usual_port):
@@ -1065,17 +1073,37 @@ def test_a_dropped_download_resumes_within_the_run(store, tmp_path):
     assert server.ranges == [None, "bytes=3000-"]
 
 
-def test_an_expired_link_exits_6(sandbox, store, tmp_path):
-    gone = f"{sandbox.base_url}/media/{'9' * 32}/out.mp4"  # the sandbox does not know it: 404
-    task_with_link(store, "e" * 32, gone)
-    folder = tmp_path / "videos"
-    result = cli("tasks", "download", "e" * 32, "--to", str(folder))
+def test_an_expired_link_exits_6(store, tmp_path):
+    with FlakyServer(b"", status=404) as server:  # a media host that no longer serves it
+        gone = server.url
+        task_with_link(store, "e" * 32, gone)
+        folder = tmp_path / "videos"
+        result = cli("tasks", "download", "e" * 32, "--to", str(folder))
     assert result.code == 6, result.err
     assert "expired" in result.err and result.out == ""
     assert list(folder.iterdir()) == []  # no file, no .part
     after = store.tasks.find("e" * 32)
     assert after.saved_path is None
     assert after.expired_link == gone and after.error == LINK_EXPIRED_ERROR  # as keeping does
+
+
+def test_a_sandbox_link_nothing_serves_is_not_called_expired(sandbox, store, tmp_path):
+    """Defect 9: a loopback link the sandbox answering there does not know (another data
+    folder's sandbox took the port), or that nobody answers, is not an expired link: exit 4
+    with its own words, nothing recorded as expired."""
+    unknown = f"{sandbox.base_url}/media/{'9' * 32}/out.mp4"
+    task_with_link(store, "e" * 32, unknown)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        nobody = f"http://127.0.0.1:{sock.getsockname()[1]}/media/{'8' * 32}/out.mp4"
+    task_with_link(store, "f" * 32, nobody)
+    folder = tmp_path / "videos"
+    for task_id, words in (("e" * 32, "does not have this video"), ("f" * 32, "Nobody answers")):
+        result = cli("tasks", "download", task_id, "--to", str(folder))
+        assert result.code == 4, result.err
+        assert words in result.err and "not an expired link" in result.err
+        after = store.tasks.find(task_id)
+        assert after.expired_link is None and after.error is None
 
 
 def test_a_task_without_that_video_exits_2(sandbox, store, tmp_path):

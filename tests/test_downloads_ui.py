@@ -231,8 +231,8 @@ def test_cancel_leaves_no_complete_looking_file_and_retry_resumes(
 
 def test_an_expired_link_says_so(qtbot, sandbox, store, manager, folder):
     record = finished_task(sandbox, store)
-    gone = f"{sandbox.base_url}/media/{'0' * 32}/out.mp4"  # 404, as an expired link answers
-    item = wait_finished(qtbot, manager, manager.start(with_link(record, gone)))
+    with FlakyServer(b"", status=404) as host:  # a media host that no longer serves it
+        item = wait_finished(qtbot, manager, manager.start(with_link(record, host.url)))
     assert item.state is DownloadState.EXPIRED
     assert "link has expired" in item.error
     assert files_in(folder) == []

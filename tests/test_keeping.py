@@ -16,11 +16,11 @@ from pathlib import Path
 
 import pytest
 import test_main_window as shared
-from test_cli import ROOT, Result, cli, cli_env, command, port_is_free, write_csv
-from test_downloads import SAMPLE
+from test_cli import ROOT, Result, cli, cli_env, command, write_csv
+from test_downloads import SAMPLE, FlakyServer
 from test_downloads_ui import HeldServer
 
-from avatar_desktop.app import SANDBOX_PORT
+from avatar_desktop.app import LazySandbox
 from avatar_desktop.core import keeping
 from avatar_desktop.core.client import AvatarClient
 from avatar_desktop.core.downloads import PART_SUFFIX
@@ -314,42 +314,39 @@ def test_the_table_through_the_window(qtbot, table, tmp_path):
 # -- each program records an expired link once ------------------------------------------------
 
 
-def gone_link(sandbox: SandboxServer, store: TaskStore) -> TaskRecord:
-    """A succeeded task whose link the sandbox no longer serves (404)."""
-    gone = f"{sandbox.base_url}/media/{'9' * 32}/out.mp4"
+def gone_link(sandbox: SandboxServer, store: TaskStore, host: FlakyServer) -> TaskRecord:
+    """A succeeded task of ``sandbox`` whose link its media host no longer serves (404)."""
+    gone = host.url
     return stored(store, TaskInfo("9" * 32, TaskStatus.SUCCESS, video_url=gone), sandbox.base_url)
-
-
-def media_asked(sandbox: SandboxServer) -> int:
-    return len([r for r in sandbox.requests if r.path.startswith("/media/")])
 
 
 def test_the_command_line_records_an_expired_link_and_goes_on(sandbox, tmp_path):
     folder = tmp_path / "kept"
     keep_on(folder)
-    with TaskStore(data_dir() / DEFAULT_FILE_NAME) as store:
-        record = gone_link(sandbox, store)
-        fine = succeeded(sandbox, store, 1)
-    result = cli("--service", "http://127.0.0.1:1", "tasks", "refresh")  # nothing to ask there
-    assert result.code == 0, result.err
-    assert "saved: " not in result.out
-    first = cli("--service", sandbox.base_url, "tasks", "refresh")
-    assert first.code == 0, first.err  # an expired link does not make the run fail
-    assert first.out.count("saved: ") == 1 and fine.task_id in first.out
-    assert f"task {record.task_id} was not saved" in first.err and "expired" in first.err
-    shown = cli("tasks", "show", record.task_id, "--json").json()
-    assert shown["error"] == keeping.LINK_EXPIRED_ERROR and shown["saved_path"] is None
-    asked = media_asked(sandbox)
-    again = cli("--service", sandbox.base_url, "tasks", "refresh")
-    assert again.code == 0 and again.err.count("not saved") == 0
-    assert media_asked(sandbox) == asked  # not tried again
+    with FlakyServer(b"", status=404) as host:
+        with TaskStore(data_dir() / DEFAULT_FILE_NAME) as store:
+            record = gone_link(sandbox, store, host)
+            fine = succeeded(sandbox, store, 1)
+        result = cli("--service", "http://127.0.0.1:1", "tasks", "refresh")  # nothing to ask
+        assert result.code == 0, result.err
+        assert "saved: " not in result.out
+        first = cli("--service", sandbox.base_url, "tasks", "refresh")
+        assert first.code == 0, first.err  # an expired link does not make the run fail
+        assert first.out.count("saved: ") == 1 and fine.task_id in first.out
+        assert f"task {record.task_id} was not saved" in first.err and "expired" in first.err
+        shown = cli("tasks", "show", record.task_id, "--json").json()
+        assert shown["error"] == keeping.LINK_EXPIRED_ERROR and shown["saved_path"] is None
+        asked = len(host.ranges)
+        again = cli("--service", sandbox.base_url, "tasks", "refresh")
+        assert again.code == 0 and again.err.count("not saved") == 0
+        assert len(host.ranges) == asked  # not tried again
     assert videos_in(folder) == [f"avatar-{fine.task_id}-no-watermark.mp4"]
 
 
 def test_the_window_records_an_expired_link_and_does_not_retry_it(qtbot, sandbox, tmp_path):
     folder = tmp_path / "kept"
-    with TaskStore(data_dir() / DEFAULT_FILE_NAME) as store:
-        record = gone_link(sandbox, store)
+    with FlakyServer(b"", status=404) as host, TaskStore(data_dir() / DEFAULT_FILE_NAME) as store:
+        record = gone_link(sandbox, store, host)
         manager = DownloadManager(store, folder=lambda: folder, keep_enabled=lambda: True)
         try:
             with qtbot.waitSignal(manager.finished, timeout=10000) as ended:
@@ -433,27 +430,19 @@ def test_a_cancelled_kept_download_is_not_started_again_on_its_own(qtbot, tmp_pa
 class Shared:
     """The sandbox avatar-cli and the window both use, and how the command line names it."""
 
-    server: SandboxServer
+    sandbox: LazySandbox
     args: list[str]
 
 
 @pytest.fixture
-def built_in(sandbox) -> Iterator[Shared]:
-    """A sandbox on the built-in port, as the window runs it, so that ``avatar-cli --sandbox``
-    finds it; where that port is taken on this machine, the test's sandbox by ``--service``."""
-    server = None
-    if port_is_free(SANDBOX_PORT):
-        try:
-            server = SandboxServer(port=SANDBOX_PORT, step_seconds=0).start()
-        except OSError:
-            server = None
-    if server is None:
-        yield Shared(sandbox, ["--service", sandbox.base_url])
-        return
+def built_in() -> Iterator[Shared]:
+    """The data folder's built-in sandbox, as the window runs it (at the folder's own address,
+    or a free port when another program holds it), so that ``avatar-cli --sandbox`` finds it."""
+    sandbox = LazySandbox(step_seconds=0)
     try:
-        yield Shared(server, ["--sandbox"])
+        yield Shared(sandbox, ["--sandbox"])
     finally:
-        server.stop()
+        sandbox.stop()
 
 
 def run_beside(qtbot, *args: str) -> Result:
@@ -484,11 +473,11 @@ def jobs(tmp_path: Path, count: int) -> Path:
     return write_csv(tmp_path / "jobs.csv", rows, header="avatar_url,audio_url,no_watermark")
 
 
-def open_window(make_window, server: SandboxServer):
+def open_window(make_window, sandbox: LazySandbox):
     return make_window(
         store_path=data_dir() / DEFAULT_FILE_NAME,
         settings_path=data_dir() / "settings.ini",
-        sandbox_url=lambda: server.base_url,
+        builtin=sandbox,
     )
 
 
@@ -497,7 +486,7 @@ def test_the_command_line_finishes_tasks_while_the_window_is_open(
 ):
     folder = tmp_path / "kept"
     keep_on(folder)
-    h = open_window(make_window, built_in.server)
+    h = open_window(make_window, built_in.sandbox)
     sandbox_args = built_in.args
     assert run_beside(qtbot, *sandbox_args, "queue", "import", str(jobs(tmp_path, 4))).code == 0
     sent = run_beside(qtbot, *sandbox_args, "queue", "send")
@@ -511,7 +500,9 @@ def test_the_command_line_finishes_tasks_while_the_window_is_open(
     )
     qtbot.waitUntil(lambda: all(r.saved_path for r in h.store.iter_records()), timeout=10000)
     assert_each_video_once(h.store, folder, 4)
-    by_window = [i for i in h.window.downloads.items() if i.state is DownloadState.DONE]
+    by_window = [
+        i for i in h.window.downloads.items() if i.state is DownloadState.DONE and not i.listed
+    ]
     assert refreshed.out.count("saved: ") + len(by_window) == 4
 
 
@@ -522,7 +513,11 @@ def test_the_window_keeps_what_the_command_line_finished_without_keeping(
     follow) showed as done in the open window but were never saved."""
     folder = tmp_path / "kept"
     keep_on(folder)
-    h = open_window(make_window, sandbox)
+    h = make_window(
+        store_path=data_dir() / DEFAULT_FILE_NAME,
+        settings_path=data_dir() / "settings.ini",
+        sandbox_url=lambda: sandbox.base_url,
+    )
     with SandboxServer(step_seconds=0) as other:
         service = ["--service", other.base_url]
         assert run_beside(qtbot, *service, "queue", "import", str(jobs(tmp_path, 3))).code == 0
@@ -556,7 +551,7 @@ def test_the_command_line_keeps_while_no_window_is_open(qtbot, make_window, buil
         assert_each_video_once(store, folder, 3)
     # A video deleted since is saved again when the window starts — that one only.
     saved[0].unlink()
-    h = open_window(make_window, built_in.server)
+    h = open_window(make_window, built_in.sandbox)
     qtbot.waitUntil(lambda: saved[0].exists() and h.window.downloads.active_count == 0)
     # The Downloads tab lists the three saved videos; the one saved again took its own row.
     items = h.window.downloads.items

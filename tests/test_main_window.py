@@ -22,9 +22,11 @@ from PySide6.QtCore import QCoreApplication, QEvent, QLocale, QObject, Qt, QTime
 from PySide6.QtGui import QDesktopServices, QGuiApplication, QInputMethodEvent, QKeySequence
 from PySide6.QtWidgets import QApplication, QMessageBox, QPushButton, QWidget
 
+from avatar_desktop.app import LazySandbox
 from avatar_desktop.core.config import SANDBOX_TOKEN
 from avatar_desktop.core.owners import owner_is_alive
 from avatar_desktop.core.request import ClonedVoice, GenerationRequest, Language
+from avatar_desktop.core.sandbox_home import SandboxPlace
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.store.database import Database
 from avatar_desktop.core.store.drafts import Drafts
@@ -120,7 +122,8 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
     """Builds shown windows; closes every one (and its store) at the end of the test.
 
     ``service=CUSTOM`` with ``server=`` points the window at that server (a "real" service);
-    otherwise it uses the ``sandbox`` fixture as its built-in sandbox.
+    otherwise it uses the ``sandbox`` fixture as its built-in sandbox (``sandbox_url``: another
+    one; ``builtin``: a data folder's own, as the app runs it).
     """
     built: list[tuple[MainWindow, Database]] = []
 
@@ -133,6 +136,7 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
         settings_path: Path | None = None,
         sandbox_url: Callable[[], str] | None = None,
         session_sandbox: bool = False,
+        builtin: LazySandbox | None = None,
     ) -> Harness:
         database = Database(store_path or tmp_path / "t.sqlite3")
         store = TaskStore(database)
@@ -145,14 +149,19 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
         # As the app does (app.py): the services first, then the window around them.
         outbox = Outbox(database)
         folder = store_path.parent if store_path else tmp_path
-        started = sandbox_url or (lambda: sandbox.base_url)
+        url = sandbox_url or (lambda: sandbox.base_url)
+
+        def started() -> SandboxPlace:
+            return SandboxPlace.at(url())
+
         services = build_services(
             store=store,
             outbox=outbox,
             vault=vault or TokenVault(memory_keyring, environ={}),
             settings=settings,
-            sandbox_url=started,
+            sandbox_place=started if builtin is None else builtin.place,
             data_dir=folder,
+            resolve_link=(lambda link: link) if builtin is None else builtin.resolve,
         )
         window = MainWindow(
             services=services,
@@ -161,7 +170,7 @@ def make_window(qtbot, tmp_path, sandbox, servers, memory_keyring, translators):
             drafts=Drafts(database),
             settings=settings,
             translators=translators,
-            sandbox_url=started,
+            sandbox_place=started if builtin is None else builtin.place,
             data_dir=folder,
         )
         built.append((window, database))

@@ -1212,7 +1212,7 @@ def test_the_builtin_sandbox_keeps_its_tasks_in_the_data_folder(http: requests.S
     first = LazySandbox(step_seconds=0, port=0)
     try:
         with http.post(
-            f"{first.base_url()}/avatar/generation", json=AUDIO_URL, headers=AUTH, timeout=TIMEOUT
+            f"{first.place().now}/avatar/generation", json=AUDIO_URL, headers=AUTH, timeout=TIMEOUT
         ) as resp:
             task_id = resp.json()["data"]
     finally:
@@ -1220,7 +1220,7 @@ def test_the_builtin_sandbox_keeps_its_tasks_in_the_data_folder(http: requests.S
     assert saved_ids(data_dir() / "sandbox" / "builtin.json") == [task_id]
     second = LazySandbox(step_seconds=0, port=0)
     try:
-        status, answer = get_json(http, f"{second.base_url()}/avatar/task/{task_id}")
+        status, answer = get_json(http, f"{second.place().now}/avatar/task/{task_id}")
     finally:
         second.stop()
     assert (status, answer["data"]["status"]) == (200, "SUCCESS")

@@ -60,6 +60,8 @@ def test_the_downloads_tab_lists_the_saved_videos_after_a_restart(
     assert by_cli.parent == folder
     qtbot.waitUntil(lambda: panel.model.rowCount() == 2, timeout=10_000)
     assert [row[0] for row in rows(panel.model)] == [by_cli.name, by_window.name]
+    listed = {item.destination: item.listed for item in h.window.downloads.items()}
+    assert listed == {by_window: False, by_cli: True}
     # The window's own download is listed once, however often the data file changes after.
     result = cli("tasks", "download", second.task_id or "", "--variant", "watermarked")
     assert result.code == 0, result.err

@@ -33,13 +33,14 @@ class Exit(enum.IntEnum):
         4,
         "the service could not be reached (items wait, nothing is lost), or a download broke "
         "off (its .part file is kept: the same command resumes it), or another program is "
-        "saving that video right now",
+        "saving that video right now, or a link on this computer is served by no sandbox now "
+        "(the one that made it moved or stopped: not an expired link)",
     )
     TOKEN = 5, "the token was refused, or there is none"
     LINK_EXPIRED = (
         6,
         "tasks download: the result link has expired or is gone (the server answered 403, 404 "
-        "or 410)",
+        "or 410; a sandbox on this computer never does: exit 4)",
     )
     TIMEOUT = 7, "--timeout ran out first"
     INTERRUPTED = (

@@ -18,15 +18,10 @@ from typing import TYPE_CHECKING, Any
 
 from avatar_desktop.cli.exits import CliExit, Exit
 from avatar_desktop.cli.output import redactor, say
-from avatar_desktop.core.config import (
-    SANDBOX_PORT,
-    SANDBOX_TOKEN,
-    SANDBOX_URL,
-    ProxyMode,
-    ServiceConfig,
-)
+from avatar_desktop.core.config import SANDBOX_TOKEN, ProxyMode, ServiceConfig
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.paths import data_dir
+from avatar_desktop.core.sandbox_home import SandboxPlace, reach, remembered_home
 from avatar_desktop.core.service import ApiError
 from avatar_desktop.core.settings import FILE_NAME as SETTINGS_FILE
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
@@ -88,6 +83,7 @@ class Session:
         self.tasks = TaskStore(self.db)
         self._settings: AppSettings | None = None
         self._sandbox: LazySandbox | None = None
+        self._place: SandboxPlace | None = None
         self._token: tuple[str | None, str | None] | None = None
         try:
             self.owner = ProcessOwner(self.folder)
@@ -100,6 +96,7 @@ class Session:
         if self._sandbox is not None:
             self._sandbox.stop()
             self._sandbox = None
+        self._place = None
         self.owner.release()
         self.db.close()
 
@@ -160,8 +157,8 @@ class Session:
     def target(self, *, live: bool) -> Target:
         """The service of this run: ``--service``, ``--sandbox``, else the settings'.
 
-        ``live`` starts (or finds) the built-in sandbox when it is the one; otherwise its usual
-        address is enough (to queue items for it).
+        ``live`` starts (or finds) the data folder's built-in sandbox when it is the one;
+        otherwise its own address is enough (to queue items for it), once the folder has one.
         """
         args = self.args
         if args.service:
@@ -175,7 +172,7 @@ class Session:
             settings.session_override = ServiceChoice.SANDBOX
         choice = settings.service
         if choice is ServiceChoice.SANDBOX:
-            return Target(settings.service_config(self._sandbox_url(live)))
+            return Target(settings.service_config(self._sandbox_place(live)))
         if choice is ServiceChoice.UNSET:
             token, _problem = self._stored_token()
             if not token:
@@ -187,29 +184,36 @@ class Session:
                 )
         return Target(settings.service_config(None))
 
-    def _sandbox_url(self, live: bool) -> str:
+    def _sandbox_place(self, live: bool) -> SandboxPlace:
+        """This folder's built-in sandbox: its remembered address when ``live`` is not needed
+        (to queue items for it), else the one the window (or another run) of this folder runs,
+        else one started for this run at the folder's own address."""
         from avatar_desktop.app import LazySandbox
 
-        usual = SANDBOX_URL
-        if not live:
-            return usual
-        if self._sandbox is not None:
-            return self._sandbox.base_url()
-        if _answers_like_sandbox(usual):
-            log.info("using the running built-in sandbox at %s", usual)
-            return usual
-        sandbox = LazySandbox(port=SANDBOX_PORT)
-        url = sandbox.base_url()
-        if url != usual:
-            if _answers_like_sandbox(usual):  # another program started it meanwhile
-                sandbox.stop()
-                return usual
-            say(
-                f"port {SANDBOX_PORT} is used by another program: the built-in sandbox runs at "
-                f"{url} for this run. Items queued for {usual} wait for it."
-            )
-        self._sandbox = sandbox
-        return url
+        if self._place is not None:
+            return self._place
+        home = remembered_home(self.folder)
+        if not live and home.address is not None:
+            return SandboxPlace.at(home.address)
+        place = LazySandbox.running_for(self.folder)
+        if place is not None and _answers_like_sandbox(place.now):
+            log.info("using this folder's running built-in sandbox at %s", place.now)
+        else:
+            self._sandbox = LazySandbox()
+            place = self._sandbox.place()
+            if place.moved:
+                say(
+                    f"{place.home} (this data folder's built-in sandbox) is used by another "
+                    f"program: the sandbox answers at {place.now} for this run; its tasks, "
+                    "queued items and links stay its own."
+                )
+        self._place = place
+        return place
+
+    def resolve_link(self, link: str) -> str:
+        """``link`` as it is reached now (:func:`~avatar_desktop.core.sandbox_home.reach`: a
+        link of this folder's built-in sandbox where it answers in this run)."""
+        return reach(link, remembered_home(self.folder), lambda: self._sandbox_place(True))
 
     def service_options(self, url: str) -> str:
         """This run's choice of service as options to repeat in a suggested command:

@@ -112,6 +112,7 @@ def _keeper(session: Session, args: argparse.Namespace) -> keeping.Keeper | None
         session.is_alive,
         session.settings.download_folder.absolute(),
         network=link_network(**session.network_options()),
+        resolve_link=session.resolve_link,
     )
 
 
@@ -443,7 +444,7 @@ def _fetch_video(
     ):
         try:
             saved = download(
-                url,
+                session.resolve_link(url),
                 destination,
                 progress=shown,
                 network=link_network(**session.network_options()),

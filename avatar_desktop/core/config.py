@@ -101,9 +101,20 @@ class ServiceConfig:
     proxy_url: str = ""
     total_timeout: float | None = None
     """The overall deadline of one call; None: connect + read (see :class:`Timeouts`)."""
+    answers_at: str | None = None
+    """Where requests go when that is not ``base_url``: the built-in sandbox in a run where its
+    own address (``base_url``, what its tasks and items are recorded with) was taken by another
+    program (see :mod:`avatar_desktop.core.sandbox_home`)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "base_url", normalize_base_url(self.base_url))
+        if self.answers_at is not None:
+            object.__setattr__(self, "answers_at", normalize_base_url(self.answers_at))
+
+    @property
+    def request_url(self) -> str:
+        """The address requests are sent to."""
+        return self.answers_at or self.base_url
 
     @property
     def timeouts(self) -> Timeouts:
@@ -136,7 +147,7 @@ class ServiceConfig:
         from avatar_desktop.core.client import AvatarClient
 
         return AvatarClient(
-            self.base_url, token, timeout=self.timeouts, ends_at=ends_at, **self.proxy_options()
+            self.request_url, token, timeout=self.timeouts, ends_at=ends_at, **self.proxy_options()
         )
 
 

@@ -15,7 +15,11 @@ limit is on stalls (no byte for the network's read timeout), never on the whole 
 
 Result links are public media URLs: the API token is never sent with them. A link on this
 computer (the sandbox) is fetched directly, never through a proxy, even after a redirect. A 403,
-404 or 410 means the link has expired (:class:`LinkExpired`).
+404 or 410 means the link has expired (:class:`LinkExpired`) — except for a link on this
+computer that a sandbox answers so: a sandbox never expires its links, so the sandbox answering
+there now is not the one that made the link (it moved, or another data folder's answers); and
+nobody answering on this computer means that sandbox is not running (both
+:class:`LocalLinkMissing`, never recorded as expired).
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import LinkNetwork
+from avatar_desktop.core.sandbox_home import is_local_link
 
 if TYPE_CHECKING:  # requests is loaded when a download starts, not when the window does
     import requests
@@ -63,6 +68,26 @@ class LinkExpired(DownloadError):
     """The server no longer serves the link (403 / 404 / 410): result links expire."""
 
 
+class LocalLinkMissing(DownloadError):
+    """A link on this computer (a sandbox's) that nothing serves now: the sandbox answering
+    there does not know it, or nobody answers. Not an expired link."""
+
+    @classmethod
+    def for_link(cls, url: str, status: int | None) -> LocalLinkMissing:
+        where = urlsplit(url).netloc
+        if status is None:
+            return cls(
+                f"Nobody answers at {where}: the sandbox that made this link is not running "
+                "there (this is not an expired link)."
+            )
+        return cls(
+            f"The sandbox answering at {where} does not have this video (HTTP {status}): the "
+            "sandbox that made the link has moved or stopped, or it belongs to another data "
+            "folder (this is not an expired link).",
+            status,
+        )
+
+
 class DownloadCancelled(DownloadError):
     """The user cancelled; the ``.part`` file stays, so a later download resumes."""
 
@@ -77,6 +102,24 @@ class TooManyRedirects(BadRedirect):
 
 class TooLarge(DownloadError):
     """:func:`fetch_bytes`: the file is larger than allowed."""
+
+
+SANDBOX_SERVER = "AvatarSandbox/"
+"""How the sandbox (``avatar_desktop.sandbox``) names itself in its ``Server`` header."""
+
+
+def _sandbox_answered(url: str, response: requests.Response) -> bool:
+    """Whether a sandbox on this computer gave this answer to ``url``."""
+    return is_local_link(url) and response.headers.get("Server", "").startswith(SANDBOX_SERVER)
+
+
+def _nobody_answered(exc: Exception | None) -> bool:
+    """Whether ``exc`` (of ``requests``) says that no connection could be made (refused):
+    not a timeout, not a connection that broke off."""
+    import urllib3
+
+    reason = getattr(exc.args[0], "reason", None) if exc is not None and exc.args else None
+    return isinstance(reason, urllib3.exceptions.NewConnectionError)
 
 
 def without_credentials(request: requests.PreparedRequest) -> requests.PreparedRequest:
@@ -222,7 +265,8 @@ def download(
     attempts: int = 4,
 ) -> Path:
     """Save ``url`` as ``destination`` through ``network``; returns it. Raises
-    :class:`LinkExpired`, :class:`DownloadCancelled` or :class:`DownloadError`; the ``.part``
+    :class:`LinkExpired`, :class:`LocalLinkMissing`, :class:`DownloadCancelled` or
+    :class:`DownloadError`; the ``.part``
     file is kept for a later resume in every case but an expired link. ``network``'s read
     timeout is the longest stall allowed, never a limit on the whole transfer."""
     if urlsplit(url).scheme.lower() not in ("http", "https"):
@@ -252,6 +296,8 @@ def download(
                 last_error = exc
                 log.info("download interrupted (attempt %d): %s", attempt, type(exc).__name__)
                 continue
+        if is_local_link(url) and _nobody_answered(last_error):
+            raise LocalLinkMissing.for_link(url, None)
         raise DownloadError(
             "The connection kept breaking; the part already saved is kept, so trying again "
             f"resumes from there ({type(last_error).__name__ if last_error else 'no answer'})."
@@ -273,6 +319,8 @@ def _fetch(
     headers = {"Range": f"bytes={offset}-"} if offset else {}
     with open_link(session, url, headers=headers, timeout=timeout) as response:
         status = response.status_code
+        if status in _EXPIRED and _sandbox_answered(url, response):
+            raise LocalLinkMissing.for_link(url, status)
         if status in _EXPIRED:
             with contextlib.suppress(OSError):
                 part.unlink()
@@ -317,13 +365,24 @@ def fetch_bytes(
     headers: Mapping[str, str] | None = None,
 ) -> bytes:
     """The whole file at ``url`` (a small one: a cover) through ``network``. Raises
-    :class:`LinkExpired` (403 / 404 / 410), :class:`DownloadError` with the ``status`` of any
+    :class:`LinkExpired` (403 / 404 / 410; :class:`LocalLinkMissing` for a link on this
+    computer, also when nobody answers there), :class:`DownloadError` with the ``status`` of any
     other answer but 200, :class:`TooLarge` beyond ``max_bytes``, :class:`BadRedirect`,
     :class:`DownloadCancelled`, and ``requests``' errors for the network's."""
+    import requests
+
     session = network.session()
     try:
-        with open_link(session, url, headers=headers, timeout=network.timeout) as response:
+        try:
+            response = open_link(session, url, headers=headers, timeout=network.timeout)
+        except requests.ConnectionError as exc:
+            if is_local_link(url) and _nobody_answered(exc):
+                raise LocalLinkMissing.for_link(url, None) from None
+            raise
+        with response:
             status = response.status_code
+            if status in _EXPIRED and _sandbox_answered(url, response):
+                raise LocalLinkMissing.for_link(url, status)
             if status in _EXPIRED:
                 raise LinkExpired(f"The link has expired or is gone (HTTP {status}).", status)
             if status != 200:
@@ -351,6 +410,7 @@ __all__ = [
     "DownloadCancelled",
     "DownloadError",
     "LinkExpired",
+    "LocalLinkMissing",
     "Progress",
     "TooLarge",
     "TooManyRedirects",

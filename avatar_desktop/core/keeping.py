@@ -186,9 +186,11 @@ class Keeper:
     window runs downloads on its own threads with :func:`claim` and :func:`release`).
 
     ``network`` is how links are reached (proxy and timeouts, from
-    :func:`~avatar_desktop.core.config.link_network`). A task whose download failed for another
+    :func:`~avatar_desktop.core.config.link_network`), ``resolve_link`` how a task's link is
+    reached now (the built-in sandbox's links where it answers in this run:
+    :func:`~avatar_desktop.core.sandbox_home.reach`). A task whose download failed for another
     reason than an expired link is not tried again by the same keeper (its ``.part`` file stays
-    for the next one).
+    for the next one); a link on this computer that nothing serves is never an expired one.
     """
 
     def __init__(
@@ -199,8 +201,10 @@ class Keeper:
         folder: Path,
         *,
         network: LinkNetwork = LinkNetwork(),  # noqa: B008 - frozen, so shared safely
+        resolve_link: Callable[[str], str] = lambda link: link,
     ) -> None:
         self.store = store
+        self.resolve_link = resolve_link
         self.owner_id = owner_id
         self.is_alive = is_alive
         self.folder = Path(folder)
@@ -255,7 +259,7 @@ class Keeper:
             destination = destination_for(self.folder, task_id, variant)
             try:
                 saved = download(
-                    url,
+                    self.resolve_link(url),
                     destination,
                     progress=None if progress is None else progress(destination),
                     should_stop=should_stop,

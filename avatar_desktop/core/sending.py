@@ -57,7 +57,8 @@ def still_asked(asked: Sequence[int], due: Iterable[int]) -> tuple[int, ...]:
 
 def is_sandbox_url(url: str, current: ServiceConfig | None = None) -> bool:
     """Whether ``url`` is the built-in sandbox: its usual address, or the current service when
-    that is the sandbox (on another port when the usual one was taken)."""
+    that is the sandbox (the data folder's own address, which stays its service also in a run
+    where it answers elsewhere: :mod:`avatar_desktop.core.sandbox_home`)."""
     if url == SANDBOX_URL:
         return True
     return current is not None and current.sandbox and url == current.base_url

@@ -23,7 +23,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from filelock import FileLock
@@ -31,6 +31,9 @@ from filelock import FileLock
 from avatar_desktop.core.config import ProxyMode, ServiceConfig
 from avatar_desktop.core.paths import write_atomically
 from avatar_desktop.core.service import DEFAULT_BASE_URL, BaseUrlError, normalize_base_url
+
+if TYPE_CHECKING:
+    from avatar_desktop.core.sandbox_home import SandboxPlace
 
 FILE_NAME = "settings.ini"
 LANGUAGES = ("system", "en", "zh_CN")
@@ -297,24 +300,26 @@ class AppSettings:
     def proxy_url(self, value: str) -> None:
         self._set("network/proxy_url", value)
 
-    def service_config(self, sandbox_url: str | None) -> ServiceConfig:
-        """The configured service; the sandbox when chosen (and running), else the real one.
+    def service_config(self, sandbox: SandboxPlace | None) -> ServiceConfig:
+        """The configured service; the sandbox when chosen (and ``sandbox``, where it runs, is
+        given: requests go where it answers now), else the real one.
 
         A custom address that cannot be used falls back to the default address.
         """
 
-        def config(base_url: str, sandbox: bool = False) -> ServiceConfig:
+        def config(base_url: str, answers_at: str | None = None) -> ServiceConfig:
             return ServiceConfig(
                 base_url=base_url,
-                sandbox=sandbox,
+                sandbox=answers_at is not None,
+                answers_at=answers_at if answers_at != base_url else None,
                 connect_timeout=self.connect_timeout,
                 read_timeout=self.read_timeout,
                 proxy_mode=self.proxy_mode,
                 proxy_url=self.proxy_url,
             )
 
-        if self.service is ServiceChoice.SANDBOX and sandbox_url:
-            return config(sandbox_url, sandbox=True)
+        if self.service is ServiceChoice.SANDBOX and sandbox is not None:
+            return config(sandbox.home, sandbox.now)
         if self.service is ServiceChoice.CUSTOM and self.custom_url:
             try:
                 return config(self.custom_url)

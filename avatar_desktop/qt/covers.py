@@ -42,6 +42,7 @@ from avatar_desktop.core.downloads import (
     BadRedirect,
     DownloadCancelled,
     DownloadError,
+    LocalLinkMissing,
     TooLarge,
     TooManyRedirects,
     fetch_bytes,
@@ -97,7 +98,8 @@ def is_web_link(url: object) -> bool:
 class _Failure:
     """Why a cover could not be had; turned into words on the UI thread."""
 
-    kind: str  # "scheme", "http", "too_large", "network", "redirects", "unsupported", "unreadable"
+    kind: str  # "scheme", "http", "missing", "too_large", "network", "redirects", "unsupported",
+    # "unreadable"
     detail: str = ""
 
 
@@ -208,6 +210,8 @@ def _download(
         return _Failure("redirects")
     except BadRedirect:
         return _Failure("scheme")
+    except LocalLinkMissing:
+        return _Failure("missing")
     except DownloadError as exc:
         return _Failure("http", str(exc.status))
     except requests.RequestException as exc:
@@ -220,8 +224,10 @@ def _fetch_cover(
     network: LinkNetwork,
     max_bytes: int,
     should_stop: Callable[[], bool] = lambda: False,
+    resolve_link: Callable[[str], str] = lambda link: link,
 ) -> QImage | _Failure:
-    """The picture at ``url`` from the disk cache, else from the network (then cached)."""
+    """The picture at ``url`` from the disk cache, else from the network (then cached), where
+    ``resolve_link`` says the link is reached now."""
     if not is_web_link(url):
         return _Failure("scheme")
     cached = disk.read(url, max_bytes)
@@ -230,7 +236,7 @@ def _fetch_cover(
         if isinstance(image, QImage):
             return image
         disk.forget(url)  # damaged: fetch it again
-    data = _download(url, network, max_bytes, should_stop)
+    data = _download(resolve_link(url), network, max_bytes, should_stop)
     if isinstance(data, _Failure):
         return data
     image = _decode(data)
@@ -249,7 +255,9 @@ class CoverLoader(QObject):
     written; None: memory only). :meth:`request` answers through a signal, always later (never
     from inside the call); a link asked for again while it loads is fetched once. The newest
     request is served first, on the covers lane of ``runner`` (the window's; without one the
-    loader has its own). Call :meth:`shutdown` before the application quits.
+    loader has its own); ``resolve_link`` says where a link is reached now (the built-in
+    sandbox's links where it answers in this run), the cache keeps the link as recorded. Call
+    :meth:`shutdown` before the application quits.
 
     Signals:
         ``loaded(str url, QImage image)``: the picture of ``url``.
@@ -270,8 +278,10 @@ class CoverLoader(QObject):
         memory_bytes: int = MEMORY_BYTES,
         disk_bytes: int = DISK_CACHE_BYTES,
         runner: Runner | None = None,
+        resolve_link: Callable[[str], str] = lambda link: link,
     ) -> None:
         super().__init__(parent)
+        self._resolve_link = resolve_link
         self._own_runner = runner is None
         self._runner = runner if runner is not None else Runner(self)
         self._disk = _DiskCache(None if cache_dir is None else Path(cache_dir), disk_bytes)
@@ -313,9 +323,10 @@ class CoverLoader(QObject):
             return
         self._loading.add(url)
         disk, network, limit = self._disk, self._network, self.max_bytes
+        resolve = self._resolve_link
 
         def work(cancel: CancelToken) -> QImage | _Failure:
-            return _fetch_cover(url, disk, network, limit, cancel.should_stop)
+            return _fetch_cover(url, disk, network, limit, cancel.should_stop, resolve)
 
         def failed(exc: Exception) -> None:
             log.error("loading a cover failed", exc_info=exc)
@@ -371,6 +382,11 @@ class CoverLoader(QObject):
             return self.tr("The cover could not be downloaded (%1).").replace("%1", detail)
         if kind == "redirects":
             return self.tr("The cover link redirects too many times.")
+        if kind == "missing":
+            return self.tr(
+                "No sandbox on this computer serves this cover now: the sandbox that made the "
+                "link has moved or stopped (the link has not expired)."
+            )
         if kind == "unsupported":
             return self.tr("This system cannot show WebP pictures, so the cover cannot be shown.")
         return self.tr("The cover is not a picture this app can read.")

@@ -39,6 +39,7 @@ from avatar_desktop.core.downloads import (
     DownloadCancelled,
     DownloadError,
     LinkExpired,
+    LocalLinkMissing,
     Progress,
     destination_for,
     download,
@@ -96,6 +97,9 @@ class DownloadItem:
     detail: str = ""
     keep: bool = False
     """Started by "keep finished videos", not by the user."""
+    listed: bool = False
+    """A save the tasks record (by any program, before or while this window runs), listed
+    as it is on disk, not a download of this window."""
     _run: int = field(default=0, repr=False)
     _cancel: CancelToken = field(default_factory=CancelToken, repr=False)
 
@@ -128,6 +132,7 @@ class _Order:
     folder: Path
     network: LinkNetwork
     keep: bool
+    resolve_link: Callable[[str], str]
 
 
 class _Claims:
@@ -203,6 +208,8 @@ class _Job:
             return self._work(cancel)
         except LinkExpired as exc:
             return "expired", str(exc)
+        except LocalLinkMissing as exc:
+            return "missing", str(exc)
         except DownloadCancelled as exc:
             return "cancelled", str(exc)
         except DownloadError as exc:
@@ -236,7 +243,7 @@ class _Job:
             self._runner.report(self._begun, order.key, order.run, destination)
             try:
                 saved = download(
-                    order.url,
+                    order.resolve_link(order.url),
                     destination,
                     progress=lambda value: self._report(order.key, order.run, value),
                     should_stop=cancel.should_stop,
@@ -266,7 +273,9 @@ class DownloadManager(QObject):
     (:meth:`ServiceConfig.link_network`). All three are read when needed, so a changed setting
     applies to the next download. ``owner`` is this process's identity for claims (without one
     the manager makes its own, for its store's folder); ``runner`` the window's background
-    runner (without one the manager has its own).
+    runner (without one the manager has its own); ``resolve_link`` how a link is reached now
+    (called on the download's thread: the built-in sandbox's links where it answers in this
+    run, :func:`~avatar_desktop.core.sandbox_home.reach`).
 
     :meth:`list_saved` lists the videos the tasks say were saved, and :meth:`catch_up` with
     keeping on saves every task due to be kept: call both at start and whenever the data file
@@ -297,6 +306,7 @@ class DownloadManager(QObject):
         owner: ProcessOwner | None = None,
         concurrency: int = 2,
         runner: Runner | None = None,
+        resolve_link: Callable[[str], str] = lambda link: link,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
@@ -309,6 +319,7 @@ class DownloadManager(QObject):
         self._folder = folder
         self._keep_enabled = keep_enabled
         self._network = network
+        self._resolve_link = resolve_link
         self.concurrency = max(1, concurrency)
         self._items: dict[int, DownloadItem] = {}
         self._queue: deque[DownloadItem] = deque()
@@ -494,6 +505,7 @@ class DownloadManager(QObject):
             state=state,
             received=video.size or 0,
             total=video.size,
+            listed=True,
         )
         self._items[item.key] = item
         self.added.emit(item)
@@ -603,6 +615,7 @@ class DownloadManager(QObject):
             folder=item.folder,
             network=network,
             keep=item.keep,
+            resolve_link=self._resolve_link,
         )
         job = _Job(
             order, self._store, self._claims, self._runner, self._on_begun, self._note_progress
@@ -685,6 +698,14 @@ class DownloadManager(QObject):
             item.error = self.expired_text()  # says what the core's message says
             item.detail = ""
             item.received = 0
+        elif outcome == "missing":
+            item.state = DownloadState.FAILED  # not expired: Retry may work later
+            item.error = self.tr(
+                "No sandbox on this computer serves this video now: the sandbox that made the "
+                "link has moved or stopped, or it belongs to another data folder. The link has "
+                "not expired: Retry when that sandbox runs."
+            )
+            item.detail = str(detail)
         elif outcome == "cancelled":
             item.state = DownloadState.CANCELLED  # the app is closing
         elif outcome == "taken":

@@ -242,7 +242,7 @@ class OutboxRunner(QObject):
         if self._config is None:
             return
         if self.policy.probe_due(self._ticks):
-            self._probe(self._config.base_url)
+            self._probe(self._config.request_url)
         if self.policy.may_auto_send():
             self._start_run(explicit=False)
 
@@ -366,7 +366,7 @@ class OutboxRunner(QObject):
         self.state_changed.emit()
 
     def _on_probed(self, base_url: str, reachable: bool) -> None:
-        if self._config is None or base_url != self._config.base_url:
+        if self._config is None or base_url != self._config.request_url:
             return
         if self.policy.probed(reachable):
             log.info("%s can be reached again", base_url)

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import ServiceConfig
+from avatar_desktop.core.sandbox_home import SandboxPlace
 from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.core.store.drafts import Drafts
 from avatar_desktop.core.store.outbox import Outbox, OutboxSummary
@@ -65,8 +66,9 @@ class MainWindow(QMainWindow):
     :func:`~avatar_desktop.ui.services.build_services`: the runner, sending, following,
     downloads, the watches), ``store`` (:class:`TaskStore`), ``outbox`` (:class:`Outbox`) and
     ``drafts`` (:class:`Drafts`) on one data file, ``settings`` (:class:`AppSettings`),
-    ``translators``, ``sandbox_url`` (a callable that starts the built-in sandbox if needed
-    and returns its base URL) and ``data_dir``.
+    ``translators``, ``sandbox_place`` (a callable that starts the built-in sandbox if needed
+    and returns where it lives, :class:`~avatar_desktop.core.sandbox_home.SandboxPlace`) and
+    ``data_dir``.
 
     Its parts: :attr:`main_actions`, :attr:`compose_side`, :attr:`tasks_tab` (its page
     :attr:`tasks`), :attr:`outbox_tab` (its page :attr:`outbox_panel`), :attr:`downloads_panel`,
@@ -84,7 +86,7 @@ class MainWindow(QMainWindow):
         drafts: Drafts,
         settings: AppSettings,
         translators: Translators,
-        sandbox_url: Callable[[], str],
+        sandbox_place: Callable[[], SandboxPlace],
         data_dir: Path,
     ) -> None:
         super().__init__()
@@ -95,7 +97,7 @@ class MainWindow(QMainWindow):
         self._translators = translators
         self._language = settings.language
         """The language setting the window last followed."""
-        self._sandbox_url = sandbox_url
+        self._sandbox_place = sandbox_place
         self._data_dir = data_dir
         self._session = services.session
         self.setObjectName("MainWindow")
@@ -110,6 +112,7 @@ class MainWindow(QMainWindow):
         self.outbox_runner = services.outbox_runner
         self.following = services.following
         self.downloads = services.downloads
+        self._resolve_link = services.resolve_link
 
         self._build_ui()
         restore_layout(self, *settings.window_layout())
@@ -151,6 +154,7 @@ class MainWindow(QMainWindow):
             background=self._background,
             actions=a,
             covers_folder=self._data_dir / "covers",
+            resolve_link=self._resolve_link,
             service_url=lambda: self.config.base_url,
             window=self,
         )
@@ -288,7 +292,7 @@ class MainWindow(QMainWindow):
     # -- the service -------------------------------------------------------------------------
 
     def _make_config(self) -> ServiceConfig:
-        return service_config(self._settings, self._sandbox_url)
+        return service_config(self._settings, self._sandbox_place)
 
     @property
     def config(self) -> ServiceConfig:

@@ -95,7 +95,7 @@ class ServiceLabel(QLabel):
     def show_service(self, config: ServiceConfig) -> None:
         self._config = config
         if config.sandbox:
-            self.setText(self.tr("SANDBOX — %1").replace("%1", config.base_url))
+            self.setText(self.tr("SANDBOX — %1").replace("%1", config.request_url))
             self.setStyleSheet(
                 "QLabel { background: #ffb300; color: black; font-weight: bold; padding: 0 6px;"
                 " border-radius: 3px; }"

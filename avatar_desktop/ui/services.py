@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject
 
 from avatar_desktop.core.config import ServiceConfig
+from avatar_desktop.core.sandbox_home import SandboxPlace
 from avatar_desktop.core.settings import AppSettings, ServiceChoice
 from avatar_desktop.core.store.outbox import Outbox
 from avatar_desktop.core.store.tasks import TaskStore
@@ -27,9 +28,11 @@ from avatar_desktop.qt.workers import MediaCheckWorker, TokenWorker, VoiceListWo
 from avatar_desktop.ui.session import Session
 
 
-def service_config(settings: AppSettings, sandbox_url: Callable[[], str]) -> ServiceConfig:
+def service_config(
+    settings: AppSettings, sandbox_place: Callable[[], SandboxPlace]
+) -> ServiceConfig:
     """The service the settings name now (the built-in sandbox started when it is the one)."""
-    sandbox = sandbox_url() if settings.service is ServiceChoice.SANDBOX else None
+    sandbox = sandbox_place() if settings.service is ServiceChoice.SANDBOX else None
     return settings.service_config(sandbox)
 
 
@@ -47,6 +50,9 @@ class WindowServices:
     outbox_runner: OutboxRunner
     following: TaskFollowing
     downloads: DownloadManager
+    resolve_link: Callable[[str], str]
+    """A result link as it is reached now (a link of the folder's built-in sandbox, where it
+    answers in this run: :func:`~avatar_desktop.core.sandbox_home.reach`)."""
 
     def adopt(self, owner: QObject) -> None:
         """Give every service to ``owner`` (the window): they live and end with it."""
@@ -62,11 +68,14 @@ def build_services(
     outbox: Outbox,
     vault: TokenVault,
     settings: AppSettings,
-    sandbox_url: Callable[[], str],
+    sandbox_place: Callable[[], SandboxPlace],
     data_dir: Path,
+    resolve_link: Callable[[str], str] = lambda link: link,
 ) -> WindowServices:
-    """Build the window's services on one data file, token vault and settings file."""
-    session = Session(service_config(settings, sandbox_url))
+    """Build the window's services on one data file, token vault and settings file;
+    ``resolve_link`` (the built-in sandbox's :meth:`~avatar_desktop.app.LazySandbox.resolve`)
+    is how downloads and covers reach a result link."""
+    session = Session(service_config(settings, sandbox_place))
     runner = Runner()
     outbox_runner = OutboxRunner(
         outbox,
@@ -92,7 +101,9 @@ def build_services(
             network=lambda: session.config,
             owner=outbox_runner.owner,
             runner=runner,
+            resolve_link=resolve_link,
         ),
+        resolve_link=resolve_link,
     )
 
 

@@ -375,42 +375,47 @@
 <context>
     <name>CoverLoader</name>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="357"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="368"/>
         <source>The cover link is not a web (http/https) link; it is not loaded.</source>
         <translation>封面链接不是网页（http/https）链接，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="360"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="371"/>
         <source>The cover link has expired or is gone (HTTP %1).</source>
         <translation>封面链接已过期或已失效（HTTP %1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="363"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="374"/>
         <source>The server answered HTTP %1 instead of the cover.</source>
         <translation>服务器返回了 HTTP %1，而不是封面图片。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="367"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="378"/>
         <source>The cover is larger than %1 MB; it is not loaded.</source>
         <translation>封面大于 %1 MB，不会加载。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="371"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="382"/>
         <source>The cover could not be downloaded (%1).</source>
         <translation>无法下载封面（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="373"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="384"/>
         <source>The cover link redirects too many times.</source>
         <translation>封面链接重定向次数过多。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="375"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="387"/>
+        <source>No sandbox on this computer serves this cover now: the sandbox that made the link has moved or stopped (the link has not expired).</source>
+        <translation>本机目前没有沙盒提供此封面：生成该链接的沙盒已换了地址或已停止（链接并未过期）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/covers.py" line="391"/>
         <source>This system cannot show WebP pictures, so the cover cannot be shown.</source>
         <translation>此系统无法显示 WebP 图片，因此无法显示封面。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/covers.py" line="376"/>
+        <location filename="../../avatar_desktop/qt/covers.py" line="392"/>
         <source>The cover is not a picture this app can read.</source>
         <translation>封面不是本应用能读取的图片。</translation>
     </message>
@@ -418,32 +423,37 @@
 <context>
     <name>DownloadManager</name>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="676"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="685"/>
         <source>Saved, but the task list could not record where: %1</source>
         <translation>已保存，但任务列表无法记录保存位置：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="693"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="700"/>
+        <source>No sandbox on this computer serves this video now: the sandbox that made the link has moved or stopped, or it belongs to another data folder. The link has not expired: Retry when that sandbox runs.</source>
+        <translation>本机目前没有沙盒提供此视频：生成该链接的沙盒已换了地址或已停止，或者它属于另一个数据文件夹。链接并未过期：等那个沙盒运行后再点“重试”。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="710"/>
         <source>Another program (avatar-cli or another window) is saving this task&apos;s video right now. Retry when it has finished.</source>
         <translation>另一个程序（avatar-cli 或另一个窗口）正在保存此任务的视频。请在它完成后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="700"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="717"/>
         <source>The video could not be written in %1: %2</source>
         <translation>无法将视频写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="708"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="725"/>
         <source>The download failed. What was saved is kept: Retry resumes from there.</source>
         <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="721"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="738"/>
         <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
         <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="726"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="743"/>
         <source>The service gave no link for this video (%1).</source>
         <translation>服务没有提供此视频的链接（%1）。</translation>
     </message>
@@ -1200,12 +1210,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="268"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1220,42 +1230,42 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="271"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="287"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="289"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="346"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="350"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="415"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="344"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="370"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="368"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="372"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1

@@ -420,7 +420,7 @@ class ComposeSide(QWidget):
             return
         config = self._session.config
         dialog = RequestPreviewDialog(
-            config.base_url,
+            config.request_url,  # where it goes: the built-in sandbox where it answers now
             request.to_payload(),
             self._session.request_token(),
             self.window(),

@@ -62,6 +62,7 @@ class TasksTab(QObject):
         background: Runner,
         actions: MainActions,
         covers_folder: Path,
+        resolve_link: Callable[[str], str],
         service_url: Callable[[], str],
         window: QWidget,
     ) -> None:
@@ -80,7 +81,7 @@ class TasksTab(QObject):
             service_url=service_url,
             window=window,
         )
-        self.covers = CoverLoader(covers_folder, self, runner=background)
+        self.covers = CoverLoader(covers_folder, self, runner=background, resolve_link=resolve_link)
         self.details = TaskDetailsPane(self.covers)
         self.panel.set_details(self.details)
         self.notifier = TaskNotifier(window, window.windowIcon())
