@@ -925,6 +925,25 @@ def test_client_disconnecting_mid_response_is_quiet(
     assert "Traceback" not in capfd.readouterr().err
 
 
+def test_a_request_cut_off_mid_body_never_arrived(server: SandboxServer) -> None:
+    """A sender killed while its body was on the way: the service never got a request, so the
+    sandbox neither answers it nor records it (a crash soak read its empty body as a submit)."""
+    import socket
+
+    host, port = server.base_url.removeprefix("http://").split(":")
+    head = (
+        b"POST /avatar/generation HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Authorization: Bearer t\r\nContent-Length: 200\r\n\r\n"
+    )
+    with socket.create_connection((host, int(port)), timeout=5) as sock:
+        sock.sendall(head + b'{"avatar_url": "https://x/a.png"')
+        sock.shutdown(socket.SHUT_WR)
+        assert sock.recv(100) == b""  # closed without an answer
+    wait_until(lambda: server.open_connections == 0, "the handler to finish")
+    assert [r for r in server.requests if r.path == "/avatar/generation"] == []
+    assert server.tasks == {}
+
+
 # --------------------------------------------------------------------------------------------
 # state file: tasks across restarts
 # --------------------------------------------------------------------------------------------

@@ -789,7 +789,10 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
             return b"", False
         if length <= MAX_BODY_BYTES:
-            return self.rfile.read(max(0, length)), False
+            body = self.rfile.read(max(0, length))
+            if len(body) < length:  # the client went away mid-request: nothing arrived
+                raise _Dropped
+            return body, False
         if length > _MAX_DRAIN_BYTES:
             self.close_connection = True
             return b"", True
