@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import pytest
 import test_main_window as shared
-from PySide6.QtCore import QPoint, QRect
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QLineEdit, QScrollArea, QToolBar, QToolButton, QWidget
 from test_main_window import Harness, click_tab
+
+from avatar_desktop.core.request import GenerationRequest
+from avatar_desktop.core.store.outbox import WaitKind
+from avatar_desktop.ui.outbox.outbox_panel import OutboxTableModel
 
 translators = shared.translators
 servers = shared.servers
@@ -20,6 +24,7 @@ harness = shared.harness
 
 LANGUAGES = ["en", "zh_CN"]
 SMALL = (1024, 700)
+LARGE = (1400, 900)
 
 pytestmark = shared.pytestmark
 
@@ -129,3 +134,66 @@ def test_a_media_check_of_the_clone_tab_shows_every_line_without_scrolling(
     qtbot.waitUntil(lambda: all(w.isVisible() and inside(w, scroll.viewport()) for w in shown))
     assert scroll.verticalScrollBar().value() == 0
     assert not scroll.verticalScrollBar().isVisible()
+
+
+def outbox_with_a_task_id(h: Harness, task_id: str) -> None:
+    """An item submitted as ``task_id``, one waiting for another service and one refused,
+    both with long reasons."""
+    request = GenerationRequest.from_payload(
+        {
+            "avatar_url": "https://cdn.example.com/a.png",
+            "audio_url": "https://cdn.example.com/a.mp3",
+        }
+    )
+    outbox, base = h.outbox, h.window.config.base_url
+    submitted = outbox.add(base, request)
+    outbox.claim(submitted, "test", base)
+    outbox.mark_submitted(submitted, "test", task_id)
+    waiting = outbox.add("https://api.elsewhere.example.com", request)
+    outbox.claim(waiting, "test")
+    outbox.mark_retry(
+        waiting,
+        "test",
+        delay=3600,
+        reason="Could not connect to https://api.elsewhere.example.com: connection refused",
+        wait_kind=WaitKind.UNREACHABLE,
+    )
+    refused = outbox.add(base, request)
+    outbox.claim(refused, "test", base)
+    outbox.mark_refused(refused, "test", "The service refused the request: " + "x " * 80)
+
+
+@pytest.mark.parametrize("size", [SMALL, LARGE])
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_outbox_shows_a_whole_task_id_and_no_column_past_its_edge(
+    qtbot, harness, translators, language, size
+):
+    """'ed9aeda0c8fb4e6…' at 1024 px, and still too narrow at 1400 px while Reason was wide:
+    the task-id column holds a whole 32-character id, every column is within the table (the
+    reason elided, whole in its tooltip)."""
+    h = harness
+    h.window.outbox_runner.policy.auto_send = False
+    sized(qtbot, h, size, translators, language)
+    table = h.window.outbox_panel.table
+    hex_digit = max("0123456789abcdef", key=table.fontMetrics().horizontalAdvance)
+    task_id = hex_digit * 32  # the widest id of 32 characters in this font
+    outbox_with_a_task_id(h, task_id)
+    h.window.right_tabs.setCurrentWidget(h.window.outbox_panel)
+    model = h.window.outbox_panel.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3)
+    header = table.horizontalHeader()
+    column = OutboxTableModel.COL_NEXT
+    row = next(r for r in range(3) if model.data(model.index(r, column)) == task_id)
+    needed = table.fontMetrics().horizontalAdvance(task_id)
+
+    def fitted() -> bool:
+        return (
+            header.sectionSize(column) > needed + 8 and header.length() <= table.viewport().width()
+        )
+
+    qtbot.waitUntil(fitted)
+    assert table.visualRect(model.index(row, column)).right() < table.viewport().width()
+    reason = model.index(next(r for r in range(3) if r != row and model.item_at(r).reason), 5)
+    tooltip = model.data(reason, Qt.ItemDataRole.ToolTipRole)
+    assert model.item_at(reason.row()).reason in tooltip  # whole in its tooltip
+    assert header.sectionSize(OutboxTableModel.COL_REASON) > 0

@@ -25,12 +25,13 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMenu,
     QPushButton,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -69,6 +70,8 @@ _HEADERS = (
     QT_TRANSLATE_NOOP("OutboxTableModel", "Reason"),
 )
 _ROOT = QModelIndex()
+_FITTED_ROWS = 500
+"""The columns fit the texts of this many rows at most (a long outbox would be slow)."""
 _LONGEST_WAIT_MS = 3_600_000
 """The repaint timer is set at most this far ahead (a QTimer takes an int of milliseconds)."""
 
@@ -363,9 +366,12 @@ class OutboxPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
 
-        self.table = record_table(model, (36, 110, 100, 120, 240))  # room for a task id
+        self.table = record_table(model, ())  # widths: fit_columns
+        self.table.horizontalHeader().setStretchLastSection(False)  # the reason: fit_columns
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        model.modelReset.connect(self.fit_columns)
+        self.table.viewport().installEventFilter(self)
         model.modelReset.connect(self._update_actions)
         model.dataChanged.connect(self._update_actions)
 
@@ -413,6 +419,65 @@ class OutboxPanel(QWidget):
         )
         self.clear_action.setText(self.tr("Remove submitted and cancelled"))
         self.model.retranslate_headers()
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Columns as wide as what they hold, in the current language and font: the item
+        number, the longest state name, the rows' services and avatars (up to about fourteen
+        characters, elided beyond, whole in the tooltip), a whole task id (32 characters)
+        or the widest next attempt; the reason takes the rest (elided, whole in its
+        tooltip). Each column is at least as wide as its heading. Called again when the
+        rows or the width change."""
+        model, table = self.model, self.table
+        metrics = table.fontMetrics()
+        header = table.horizontalHeader()
+        pad = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        rows = range(min(model.rowCount(), _FITTED_ROWS))
+
+        def widest(texts: list[str]) -> int:
+            return max((metrics.horizontalAdvance(text) for text in texts), default=0) + pad
+
+        def shown(column: int) -> list[str]:
+            return [str(model.data(model.index(row, column)) or "") for row in rows]
+
+        ids = [item.task_id for item in map(model.item_at, rows) if item and item.task_id]
+        hex_digit = max("0123456789abcdef", key=metrics.horizontalAdvance)
+        task_id = widest([hex_digit * 32])  # the widest 32-character id: no more
+        if ids:
+            task_id = min(task_id, widest(ids))
+        limit = widest(["x" * 14])
+        widths = {
+            model.COL_ID: widest([*shown(model.COL_ID), "99"]),
+            model.COL_STATE: widest([_tr(name) for name in STATE_NAMES.values()]),
+            model.COL_SERVICE: min(widest(shown(model.COL_SERVICE)), limit),
+            model.COL_AVATAR: min(widest(shown(model.COL_AVATAR)), limit),
+            model.COL_NEXT: min(widest(shown(model.COL_NEXT)), task_id),
+        }
+        for column, width in widths.items():
+            title = header.fontMetrics().horizontalAdvance(
+                str(model.headerData(column, Qt.Orientation.Horizontal))
+            )
+            widths[column] = max(width, title + pad)
+        # In a narrow window the service and the avatar give up room first, so that some
+        # of the reason shows (elided, whole in its tooltip) beside a whole task id.
+        room, least, reason = table.viewport().width(), widest(["x" * 5]), widest(["x" * 3])
+        excess = sum(widths.values()) + reason - room
+        for column in (model.COL_SERVICE, model.COL_AVATAR):
+            cut = min(max(excess, 0), max(widths[column] - least, 0))
+            widths[column] -= cut
+            excess -= cut
+        widths[model.COL_REASON] = max(room - sum(widths.values()), reason)
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self.table.viewport()
+            and isinstance(event, QResizeEvent)
+            and event.size().width() != event.oldSize().width()
+        ):
+            self.fit_columns()  # the table's own width, known once it is shown
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
