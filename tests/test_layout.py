@@ -11,7 +11,7 @@ import pytest
 import test_main_window as shared
 from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtWidgets import QLineEdit, QScrollArea, QToolBar, QToolButton, QWidget
-from test_main_window import Harness, click_tab
+from test_main_window import Harness, click_tab, fill_audio, submit_and_wait
 
 from avatar_desktop.core.request import GenerationRequest
 from avatar_desktop.core.store.outbox import WaitKind
@@ -197,3 +197,30 @@ def test_the_outbox_shows_a_whole_task_id_and_no_column_past_its_edge(
     tooltip = model.data(reason, Qt.ItemDataRole.ToolTipRole)
     assert model.item_at(reason.row()).reason in tooltip  # whole in its tooltip
     assert header.sectionSize(OutboxTableModel.COL_REASON) > 0
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_details_show_a_finished_tasks_facts_without_scrolling_at_1024(
+    qtbot, harness, translators, language
+):
+    """The details pane is about 270 px high at 1024×700; its times sat below a large cover.
+    The facts come first, the cover beside them."""
+    h = harness
+    sized(qtbot, h, SMALL, translators, language)
+    fill_audio(qtbot, h.window)
+    submit_and_wait(qtbot, h)
+    h.window.main_actions.refresh.trigger()
+    pane = h.window.tasks_tab.details
+    qtbot.waitUntil(lambda: pane.record() is not None and pane.record().video_url is not None)
+    qtbot.waitUntil(lambda: not pane.cover_pixmap().isNull(), timeout=10000)
+    qtbot.waitUntil(lambda: pane.cover_view.height() > 0)
+    viewport = pane.scroll_area.viewport()
+    assert viewport.height() < 330  # the small window's pane, as the issue measured it
+    facts = [pane.task_id_text, pane.service_text, *pane.time_labels.values()]
+    qtbot.waitUntil(lambda: all(inside(w, viewport) for w in facts))
+    assert pane.scroll_area.verticalScrollBar().value() == 0
+    # The cover stands beside the facts, not above them.
+    assert (
+        pane.cover_view.mapTo(viewport, QPoint(0, 0)).x()
+        > pane.time_labels["finished_at"].mapTo(viewport, QPoint(0, 0)).x()
+    )
