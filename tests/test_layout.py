@@ -230,3 +230,29 @@ def test_the_details_show_a_finished_tasks_facts_without_scrolling_at_1024(
         pane.cover_view.mapTo(viewport, QPoint(0, 0)).x()
         > pane.time_labels["finished_at"].mapTo(viewport, QPoint(0, 0)).x()
     )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_selected_outbox_items_reason_is_read_whole_under_the_table(
+    qtbot, harness, translators, language
+):
+    """At 1024 px the reason column has little room ('Could not connect to …'): the reason of
+    the selected item shows whole under the table."""
+    h = harness
+    h.window.outbox_runner.policy.auto_send = False
+    sized(qtbot, h, SMALL, translators, language)
+    outbox_with_a_task_id(h, "0123456789abcdef0123456789abcdef")
+    panel = h.window.outbox_panel
+    h.window.right_tabs.setCurrentWidget(panel)
+    model = panel.model
+    qtbot.waitUntil(lambda: model.rowCount() == 3)
+    assert not panel.reason_box.isVisible()
+    refused = next(i for i in map(model.item_at, range(3)) if (i.reason or "").startswith("The"))
+    panel.select_item(refused.item_id)
+    text = panel.reason_text
+    qtbot.waitUntil(lambda: text.isVisible() and text.text() == refused.reason)
+    qtbot.waitUntil(lambda: text.height() >= text.heightForWidth(text.width()))
+    assert inside(text, panel)
+    assert panel.reason_caption.text() == model.headerData(5, Qt.Orientation.Horizontal)
+    panel.table.clearSelection()
+    qtbot.waitUntil(lambda: not panel.reason_box.isVisible())

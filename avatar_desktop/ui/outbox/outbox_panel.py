@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QAction, QResizeEvent
+from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -375,6 +375,28 @@ class OutboxPanel(QWidget):
         model.modelReset.connect(self._update_actions)
         model.dataChanged.connect(self._update_actions)
 
+        # The selected item's reason, whole: its column is narrow in a small window.
+        self.reason_caption = QLabel()
+        bold = QFont(self.reason_caption.font())
+        bold.setBold(True)
+        self.reason_caption.setFont(bold)
+        self.reason_text = QLabel()
+        self.reason_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason_text.setWordWrap(True)
+        self.reason_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason_box = QWidget()
+        reason_row = QHBoxLayout(self.reason_box)
+        reason_row.setContentsMargins(0, 0, 0, 0)
+        reason_row.addWidget(self.reason_caption, 0, Qt.AlignmentFlag.AlignTop)
+        reason_row.addWidget(self.reason_text, 1)
+        self.reason_box.setVisible(False)
+        for signal in (
+            self.table.selectionModel().selectionChanged,
+            model.modelReset,
+            model.dataChanged,
+        ):
+            signal.connect(self._show_reason)
+
         self.cancel_action = QAction(self)
         self.cancel_action.triggered.connect(
             lambda: self.cancel_items.emit([i.item_id for i in self.selected()])
@@ -399,6 +421,7 @@ class OutboxPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.reason_box)
         self.retranslate_ui()
         self.show_summary(None, None)
 
@@ -419,6 +442,9 @@ class OutboxPanel(QWidget):
         )
         self.clear_action.setText(self.tr("Remove submitted and cancelled"))
         self.model.retranslate_headers()
+        self.reason_caption.setText(
+            str(self.model.headerData(OutboxTableModel.COL_REASON, Qt.Orientation.Horizontal))
+        )
         self.fit_columns()
 
     def fit_columns(self) -> None:
@@ -552,6 +578,13 @@ class OutboxPanel(QWidget):
             and bool(items)
             and all(item.state.movable and item.service_url != current for item in items)
         )
+
+    def _show_reason(self) -> None:
+        """The reason of the one selected item under the table (none: hidden)."""
+        items = self.selected()
+        reason = items[0].reason if len(items) == 1 else None
+        self.reason_text.setText(reason or "")
+        self.reason_box.setVisible(bool(reason))
 
     def _menu(self, position: Any) -> None:
         self._update_actions()
