@@ -256,3 +256,29 @@ def test_the_selected_outbox_items_reason_is_read_whole_under_the_table(
     assert panel.reason_caption.text() == model.headerData(5, Qt.Orientation.Horizontal)
     panel.table.clearSelection()
     qtbot.waitUntil(lambda: not panel.reason_box.isVisible())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_message_keeps_its_room_when_the_outbox_label_grows(
+    qtbot, harness, translators, language
+):
+    """'Task avatar.png (sent 00:21) is done: its vi' at 1024 px: the outbox label grew after
+    the message came (jobs refused, jobs for another service), and the message was cut."""
+    h = harness
+    h.window.outbox_runner.policy.auto_send = False
+    sized(qtbot, h, SMALL, translators, language)
+    bar = h.window.status_bar
+    message = "Task avatar.png (sent 00:21) is done: its video can be saved now."
+    bar.showMessage(message, 0)
+    qtbot.waitUntil(lambda: bar.currentMessage() == message)
+    outbox_with_a_task_id(h, "0123456789abcdef0123456789abcdef")
+    qtbot.waitUntil(
+        lambda: "·" in bar.outbox_label.text() and bar.outbox_label.text().count("·") >= 3
+    )
+
+    def whole() -> bool:
+        shown = [bar.follow_label, bar.outbox_label, bar.token_label, bar.service_label]
+        taken = sum(label.sizeHint().width() + 12 for label in shown if not label.isHidden())
+        return bar.fontMetrics().horizontalAdvance(message) + 24 <= bar.width() - taken
+
+    qtbot.waitUntil(whole)
