@@ -404,8 +404,8 @@ class CoverView(QWidget):
     its own size nor larger than :attr:`WIDTH` by :attr:`MAX_HEIGHT` (it stands beside the
     task's facts)."""
 
-    WIDTH = 200
-    MAX_HEIGHT = 240
+    WIDTH = 160
+    MAX_HEIGHT = 160
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -596,7 +596,7 @@ class TaskDetailsPane(QWidget):
         layout.addWidget(self.error_box)
 
         # The facts first (task id, service, times), the cover picture beside them: a pane
-        # about 270 pixels high (a window 700 high) shows them without scrolling.
+        # about 300 pixels high (a window 700 high) shows them without scrolling.
         self.details_heading = _heading()
         self.task_id_caption = _plain_label(wrap=False)
         self.task_id_text = SelectableText()
@@ -610,7 +610,7 @@ class TaskDetailsPane(QWidget):
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         form.setVerticalSpacing(2)
-        form.addRow(self.task_id_caption, task_id_row)
+        form.addRow(self.task_id_caption, task_id_row)  # below its caption when narrow
         self.service_caption = _plain_label(wrap=False)
         self.service_text = SelectableText()
         form.addRow(self.service_caption, self.service_text)
@@ -638,6 +638,7 @@ class TaskDetailsPane(QWidget):
         facts.addStretch(1)
         self.cover_box = QWidget()
         self.cover_box.setMaximumWidth(CoverView.WIDTH)
+        self.cover_box.setMinimumWidth(1)  # in a narrow pane the cover gives way, not the facts
         cover = QVBoxLayout(self.cover_box)
         cover.setContentsMargins(0, 4, 0, 0)
         self.cover_view = CoverView()
@@ -776,6 +777,11 @@ class TaskDetailsPane(QWidget):
         self._set_download_menu(links)
 
         self.task_id_text.set_text(record.task_id or _NO_VALUE)
+        # A task id of up to 32 characters is never broken over two lines.
+        metrics = self.task_id_text.fontMetrics()
+        self.task_id_text.setMinimumWidth(
+            min(metrics.horizontalAdvance(self.task_id_text.text()), metrics.maxWidth() * 32) + 4
+        )
         self.copy_task_id_button.setEnabled(bool(record.task_id))
         self.service_text.set_text(record.service_url)
         for name, label in self.time_labels.items():

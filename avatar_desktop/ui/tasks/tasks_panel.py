@@ -232,7 +232,7 @@ class TasksPanel(QWidget):
         self.splitter.addWidget(details)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([450, 550])  # the details need the room more than a short list
+        self.splitter.setSizes([350, 650])  # the details need the room more than a short list
 
     def retranslate_ui(self) -> None:
         self.search.setPlaceholderText(self.tr("Search task id, avatar or words"))
