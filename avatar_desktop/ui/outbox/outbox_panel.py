@@ -31,7 +31,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMenu,
     QPushButton,
-    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -50,7 +49,13 @@ from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, Outb
 from avatar_desktop.core.store.schema import payload_mode
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.tasks.task_model import mode_name
-from avatar_desktop.ui.views import RecordListModel, alert_colour, plain_tooltip, record_table
+from avatar_desktop.ui.views import (
+    RecordListModel,
+    alert_colour,
+    cell_width,
+    plain_tooltip,
+    record_table,
+)
 
 STATE_NAMES = {
     ItemState.QUEUED: QT_TRANSLATE_NOOP("OutboxTableModel", "Queued"),
@@ -457,11 +462,11 @@ class OutboxPanel(QWidget):
         model, table = self.model, self.table
         metrics = table.fontMetrics()
         header = table.horizontalHeader()
-        pad = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        pad = cell_width(table, [])
         rows = range(min(model.rowCount(), _FITTED_ROWS))
 
         def widest(texts: list[str]) -> int:
-            return max((metrics.horizontalAdvance(text) for text in texts), default=0) + pad
+            return cell_width(table, texts)
 
         def shown(column: int) -> list[str]:
             return [str(model.data(model.index(row, column)) or "") for row in rows]
