@@ -93,8 +93,6 @@ MENUS: tuple[tuple[str, tuple[str | None, ...]], ...] = (
 
 TOOLBAR: tuple[str | None, ...] = (
     "submit",
-    "preview",
-    "check_media",
     None,
     "refresh",
     "download_video",
@@ -105,7 +103,9 @@ TOOLBAR: tuple[str | None, ...] = (
     "token",
     "settings",
 )
-"""The main toolbar's actions by name (None: a separator)."""
+"""The main toolbar's actions by name (None: a separator). Show request and Check media are
+buttons of the form itself (so is Submit, kept here as the main action): without them every
+button fits a window 1024 pixels wide, Settings included, in English and in Chinese."""
 
 
 def button_text(text: str) -> str:

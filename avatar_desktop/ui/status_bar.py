@@ -69,6 +69,7 @@ class WindowStatusBar(QStatusBar):
         self.follow_label.setToolTip(plain_tooltip(detail) if detail else "")
         if state is FollowState.FOLLOWING:
             self.clearMessage()
+        self._make_room(self.currentMessage())  # the message shown may have less room now
 
     def show_outbox(self, summary: OutboxSummary, hold: Hold | None, config: ServiceConfig) -> None:
         """How many jobs wait, whether they go, and how many wait for other services."""
@@ -90,6 +91,7 @@ class WindowStatusBar(QStatusBar):
             f"{service_name(url, config)}: {len(ids)}" for url, ids in summary.elsewhere.items()
         )
         self.outbox_label.setToolTip(plain_tooltip(elsewhere) if elsewhere else "")
+        self._make_room(self.currentMessage())  # the message shown may have less room now
 
     def show_service(self, config: ServiceConfig, token_text: str) -> None:
         """The service in use and where its token comes from."""

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QMainWindow,
     QMessageBox,
+    QStyle,
     QTableView,
     QWidget,
 )
@@ -62,6 +63,14 @@ def record_table(model: QAbstractItemModel, widths: Sequence[int]) -> QTableView
             header.resizeSection(column, width)
     table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
     return table
+
+
+def cell_width(table: QTableView, texts: Sequence[str]) -> int:
+    """The width of a column of ``table`` that shows the widest of ``texts`` whole (with the
+    cell's margins)."""
+    pad = 2 * table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+    metrics = table.fontMetrics()
+    return max((metrics.horizontalAdvance(text) for text in texts), default=0) + pad
 
 
 _Record = TypeVar("_Record")
@@ -206,6 +215,7 @@ def grow_to_fit(dialog: QWidget) -> None:
 __all__ = [
     "RecordListModel",
     "alert_colour",
+    "cell_width",
     "error_label",
     "grow_to_fit",
     "open_folder",

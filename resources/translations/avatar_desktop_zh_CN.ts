@@ -4,180 +4,200 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="378"/>
+        <source>https://… jpg, png or mp4</source>
+        <translation>https://… jpg、png 或 mp4</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="380"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="382"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="368"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="384"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="371"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="386"/>
+        <source>https://… mp3, wav, m4a or aac</source>
+        <translation>https://… mp3、wav、m4a 或 aac</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
+        <source>https://… 20 s or longer</source>
+        <translation>https://… 20 秒以上</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="398"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="405"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="406"/>
+        <source>Search</source>
+        <translation>搜索</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="407"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="408"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="409"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="410"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="411"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="412"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="413"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="414"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="415"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="416"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="398"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="652"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="671"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="399"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="418"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="419"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="420"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="422"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="424"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="425"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="651"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="670"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="653"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="672"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="654"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="659"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="673"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="678"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="655"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="658"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="674"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="677"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="656"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="675"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="657"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="676"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -185,151 +205,151 @@
 <context>
     <name>ComposeSide</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="256"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="257"/>
         <source>Add to outbox</source>
         <translation>加入发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="259"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="260"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="301"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="260"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="301"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="339"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="359"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="363"/>
         <source>Save as draft</source>
         <translation>保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="340"/>
         <source>Name of the draft:</source>
         <translation>草稿名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="353"/>
         <source>Replace draft?</source>
         <translation>替换草稿？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="354"/>
         <source>A draft with that name exists already. Replace it?</source>
         <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="365"/>
         <source>Draft saved: %1</source>
         <translation>草稿已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="385"/>
         <source>Draft opened: %1</source>
         <translation>已打开草稿：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="412"/>
         <source>The draft “%1” replaced what you had typed.</source>
         <translation>草稿“%1”已替换您输入的内容。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="413"/>
         <source>Form cleared.</source>
         <translation>表单已清空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="448"/>
         <source>The form is back.</source>
         <translation>表单已恢复。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="468"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="469"/>
         <source>Replace the addresses?</source>
         <translation>替换地址？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="470"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="471"/>
         <source>Replace the avatar, audio and voice sample addresses in the form with the sandbox&apos;s samples?</source>
         <translation>用沙盒的示例替换表单中的形象、音频和声音样本地址？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="481"/>
         <source>The sandbox&apos;s sample media are in the form: no network needed.</source>
         <translation>沙盒的示例素材已填入表单：无需联网。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="492"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="493"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="493"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="494"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="501"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="529"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="530"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="592"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="593"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="594"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="595"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="597"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="598"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="599"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="600"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="600"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="601"/>
         <source>Click “Refresh” to ask again.</source>
         <translation>点击“刷新”重新获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="606"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="607"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="611"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="612"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="613"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="614"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -423,37 +443,37 @@
 <context>
     <name>DownloadManager</name>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="685"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="689"/>
         <source>Saved, but the task list could not record where: %1</source>
         <translation>已保存，但任务列表无法记录保存位置：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="700"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="704"/>
         <source>No sandbox on this computer serves this video now: the sandbox that made the link has moved or stopped, or it belongs to another data folder. The link has not expired: Retry when that sandbox runs.</source>
         <translation>本机目前没有沙盒提供此视频：生成该链接的沙盒已换了地址或已停止，或者它属于另一个数据文件夹。链接并未过期：等那个沙盒运行后再点“重试”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="710"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="714"/>
         <source>Another program (avatar-cli or another window) is saving this task&apos;s video right now. Retry when it has finished.</source>
         <translation>另一个程序（avatar-cli 或另一个窗口）正在保存此任务的视频。请在它完成后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="717"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="721"/>
         <source>The video could not be written in %1: %2</source>
         <translation>无法将视频写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="725"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="729"/>
         <source>The download failed. What was saved is kept: Retry resumes from there.</source>
         <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="738"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="742"/>
         <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
         <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="743"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="747"/>
         <source>The service gave no link for this video (%1).</source>
         <translation>服务没有提供此视频的链接（%1）。</translation>
     </message>
@@ -914,27 +934,27 @@
 <context>
     <name>LocalFiles</name>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="132"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="136"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="145"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="149"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="160"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
@@ -1977,109 +1997,109 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="434"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="436"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="438"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="439"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="440"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="441"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="442"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="443"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="444"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="446"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="448"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="431"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="527"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="431"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="527"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="434"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="530"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="533"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="536"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="538"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="444"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="540"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="542"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="544"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="450"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="546"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
@@ -2095,142 +2115,142 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="61"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="62"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="57"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="63"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="64"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="65"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="66"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="67"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="70"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="71"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="91"/>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="242"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="248"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="250"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="252"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="254"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="255"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="264"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="285"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="290"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="296"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="304"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="305"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="313"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="310"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="318"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="315"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="323"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2547,12 +2567,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="147"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="163"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -3057,129 +3077,129 @@ It has been left exactly as it is.</source>
         <translation>服务未给出原因。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="494"/>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="986"/>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="993"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="496"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1000"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1007"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="495"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="497"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="497"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="499"/>
         <source>Open the link in the web browser</source>
         <translation>在网页浏览器中打开链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="778"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="792"/>
         <source>accepted; the service&apos;s time comes with the first status check</source>
         <translation>已受理；服务的时间将在首次状态检查后显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="790"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="804"/>
         <source>Not known: this task was added by its id (made on the website or on another computer).</source>
         <translation>未知：此任务是通过其 ID 添加的（在网站或其他电脑上创建）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="850"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="864"/>
         <source>Loading cover…</source>
         <translation>正在加载封面…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="871"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="885"/>
         <source>The cover cannot be shown: %1</source>
         <translation>无法显示封面：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="889"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="903"/>
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="899"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="913"/>
         <source>Only web (http/https) links are opened.</source>
         <translation>只会打开网页（http/https）链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="924"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="938"/>
         <source>The saved file is no longer there: %1</source>
         <translation>已保存的文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="964"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="978"/>
         <source>Select a task to see its details</source>
         <translation>选择一个任务以查看其详细信息</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="967"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="981"/>
         <source>The service&apos;s words:</source>
         <translation>服务的原话：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="970"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="984"/>
         <source>Problem noticed by the app:</source>
         <translation>应用发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="972"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="986"/>
         <source>Saved video</source>
         <translation>已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="973"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="987"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="975"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="989"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="977"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="991"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="978"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="992"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="980"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="994"/>
         <source>Save the video on this computer</source>
         <translation>将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="984"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="998"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="985"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="999"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="987"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1001"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="990"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1004"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="991"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1005"/>
         <source>Consent</source>
         <translation>同意记录</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="992"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1006"/>
         <source>Request sent</source>
         <translation>已发送的请求</translation>
     </message>
@@ -3925,37 +3945,37 @@ It has been left exactly as it is.</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="77"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="79"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="81"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="83"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="84"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="86"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="88"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>

@@ -102,6 +102,20 @@ class UrlField(QWidget):
         self.touched = False  # a value the app put there: no problem shown until edited
 
 
+class _WordsEdit(QPlainTextEdit):
+    """The words' box: it asks for :attr:`LINES` lines (a plain text edit asks for about a
+    dozen, which made the existing-voice tab scroll in a window 700 pixels high)."""
+
+    LINES = 5
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        hint = super().sizeHint()
+        margins = self.contentsMargins()
+        lines = self.fontMetrics().lineSpacing() * self.LINES
+        frame = margins.top() + margins.bottom() + 2 * round(self.document().documentMargin())
+        return QSize(hint.width(), max(self.minimumHeight(), lines + frame))
+
+
 class SpokenText(QWidget):
     """The words to speak, with a live character count and an error line."""
 
@@ -109,7 +123,7 @@ class SpokenText(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QPlainTextEdit()
+        self.edit = _WordsEdit()
         self.edit.setTabChangesFocus(True)
         self.edit.setMinimumHeight(70)
         self.edit.setMaximumHeight(220)
@@ -258,7 +272,7 @@ class ComposePanel(QWidget):
         self.voice_list.setModel(self.voice_proxy)
         self.voice_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
         self.voice_list.setMinimumHeight(90)
-        self.voice_list.setMaximumHeight(150)
+        self.voice_list.setMaximumHeight(100)  # the tab fits a window 700 pixels high
         self.voice_list.setUniformItemSizes(True)
         self.voice_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.voice_status = QLabel()
@@ -360,19 +374,23 @@ class ComposePanel(QWidget):
 
     def retranslate_ui(self) -> None:
         """Sets every text (again after a language switch); what is typed stays."""
-        self.avatar.edit.setPlaceholderText(
+        # Short placeholders fit the field at 1024 px; the whole hint is the field's tooltip.
+        self.avatar.edit.setPlaceholderText(self.tr("https://… jpg, png or mp4"))
+        self.avatar.edit.setToolTip(
             self.tr("https://… image (jpg, png) or video (mp4) of the person")
         )
         self.no_watermark.setText(self.tr("&No watermark"))
         self.no_watermark.setToolTip(
             self.tr("Ask the service for a video without its watermark (no_watermark)")
         )
-        self.audio.edit.setPlaceholderText(
+        self.audio.edit.setPlaceholderText(self.tr("https://… mp3, wav, m4a or aac"))
+        self.audio.edit.setToolTip(
             self.tr("https://… mp3, wav, m4a or aac the avatar lip-syncs to")
         )
         self._audio_label.setText(self.tr("&Audio URL:"))
         self._audio_hint.setText(self.tr("The avatar lip-syncs to this recording."))
-        self.sample.edit.setPlaceholderText(
+        self.sample.edit.setPlaceholderText(self.tr("https://… 20 s or longer"))
+        self.sample.edit.setToolTip(
             self.tr("https://… a clear recording of the voice, 20 s or longer")
         )
         self._sample_label.setText(self.tr("&Voice sample URL:"))
@@ -385,7 +403,8 @@ class ComposePanel(QWidget):
             )
         )
         self.voice_filter_language.setItemText(0, self.tr("All languages"))
-        self.voice_search.setPlaceholderText(self.tr("Search by name or label"))
+        self.voice_search.setPlaceholderText(self.tr("Search"))
+        self.voice_search.setToolTip(self.tr("Search by name or label"))
         self.voice_refresh.setText(self.tr("Refresh"))
         self.voice_refresh.setToolTip(self.tr("Ask the service for its current list of voices"))
         self.engine_id.setPlaceholderText(self.tr("voice_engine_id"))

@@ -182,6 +182,7 @@ class ComposeSide(QWidget):
 
         form_box = QWidget()
         form_layout = QVBoxLayout(form_box)
+        form_layout.setContentsMargins(4, 4, 4, 4)  # the splitter and the window have margins
         form_layout.addWidget(self.compose)
         form_layout.addWidget(self.media_panel)
         form_layout.addStretch(1)

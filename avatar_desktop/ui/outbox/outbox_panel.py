@@ -25,7 +25,7 @@ from PySide6.QtCore import (
     Signal,
     SignalInstance,
 )
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -49,7 +49,13 @@ from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, Outb
 from avatar_desktop.core.store.schema import payload_mode
 from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.tasks.task_model import mode_name
-from avatar_desktop.ui.views import RecordListModel, alert_colour, plain_tooltip, record_table
+from avatar_desktop.ui.views import (
+    RecordListModel,
+    alert_colour,
+    cell_width,
+    plain_tooltip,
+    record_table,
+)
 
 STATE_NAMES = {
     ItemState.QUEUED: QT_TRANSLATE_NOOP("OutboxTableModel", "Queued"),
@@ -69,6 +75,8 @@ _HEADERS = (
     QT_TRANSLATE_NOOP("OutboxTableModel", "Reason"),
 )
 _ROOT = QModelIndex()
+_FITTED_ROWS = 500
+"""The columns fit the texts of this many rows at most (a long outbox would be slow)."""
 _LONGEST_WAIT_MS = 3_600_000
 """The repaint timer is set at most this far ahead (a QTimer takes an int of milliseconds)."""
 
@@ -363,11 +371,36 @@ class OutboxPanel(QWidget):
         buttons.addStretch(1)
         buttons.addWidget(self.import_button)
 
-        self.table = record_table(model, (36, 110, 100, 120, 240))  # room for a task id
+        self.table = record_table(model, ())  # widths: fit_columns
+        self.table.horizontalHeader().setStretchLastSection(False)  # the reason: fit_columns
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
+        model.modelReset.connect(self.fit_columns)
+        self.table.viewport().installEventFilter(self)
         model.modelReset.connect(self._update_actions)
         model.dataChanged.connect(self._update_actions)
+
+        # The selected item's reason, whole: its column is narrow in a small window.
+        self.reason_caption = QLabel()
+        bold = QFont(self.reason_caption.font())
+        bold.setBold(True)
+        self.reason_caption.setFont(bold)
+        self.reason_text = QLabel()
+        self.reason_text.setTextFormat(Qt.TextFormat.PlainText)
+        self.reason_text.setWordWrap(True)
+        self.reason_text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.reason_box = QWidget()
+        reason_row = QHBoxLayout(self.reason_box)
+        reason_row.setContentsMargins(0, 0, 0, 0)
+        reason_row.addWidget(self.reason_caption, 0, Qt.AlignmentFlag.AlignTop)
+        reason_row.addWidget(self.reason_text, 1)
+        self.reason_box.setVisible(False)
+        for signal in (
+            self.table.selectionModel().selectionChanged,
+            model.modelReset,
+            model.dataChanged,
+        ):
+            signal.connect(self._show_reason)
 
         self.cancel_action = QAction(self)
         self.cancel_action.triggered.connect(
@@ -393,6 +426,7 @@ class OutboxPanel(QWidget):
         layout.addWidget(self.summary)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.reason_box)
         self.retranslate_ui()
         self.show_summary(None, None)
 
@@ -413,6 +447,68 @@ class OutboxPanel(QWidget):
         )
         self.clear_action.setText(self.tr("Remove submitted and cancelled"))
         self.model.retranslate_headers()
+        self.reason_caption.setText(
+            str(self.model.headerData(OutboxTableModel.COL_REASON, Qt.Orientation.Horizontal))
+        )
+        self.fit_columns()
+
+    def fit_columns(self) -> None:
+        """Columns as wide as what they hold, in the current language and font: the item
+        number, the longest state name, the rows' services and avatars (up to about fourteen
+        characters, elided beyond, whole in the tooltip), a whole task id (32 characters)
+        or the widest next attempt; the reason takes the rest (elided, whole in its
+        tooltip). Each column is at least as wide as its heading. Called again when the
+        rows or the width change."""
+        model, table = self.model, self.table
+        metrics = table.fontMetrics()
+        header = table.horizontalHeader()
+        pad = cell_width(table, [])
+        rows = range(min(model.rowCount(), _FITTED_ROWS))
+
+        def widest(texts: list[str]) -> int:
+            return cell_width(table, texts)
+
+        def shown(column: int) -> list[str]:
+            return [str(model.data(model.index(row, column)) or "") for row in rows]
+
+        ids = [item.task_id for item in map(model.item_at, rows) if item and item.task_id]
+        hex_digit = max("0123456789abcdef", key=metrics.horizontalAdvance)
+        task_id = widest([hex_digit * 32])  # the widest 32-character id: no more
+        if ids:
+            task_id = min(task_id, widest(ids))
+        limit = widest(["x" * 14])
+        widths = {
+            model.COL_ID: widest([*shown(model.COL_ID), "99"]),
+            model.COL_STATE: widest([_tr(name) for name in STATE_NAMES.values()]),
+            model.COL_SERVICE: min(widest(shown(model.COL_SERVICE)), limit),
+            model.COL_AVATAR: min(widest(shown(model.COL_AVATAR)), limit),
+            model.COL_NEXT: min(widest(shown(model.COL_NEXT)), task_id),
+        }
+        for column, width in widths.items():
+            title = header.fontMetrics().horizontalAdvance(
+                str(model.headerData(column, Qt.Orientation.Horizontal))
+            )
+            widths[column] = max(width, title + pad)
+        # In a narrow window the service and the avatar give up room first, so that some
+        # of the reason shows (elided, whole in its tooltip) beside a whole task id.
+        room, least, reason = table.viewport().width(), widest(["x" * 5]), widest(["x" * 3])
+        excess = sum(widths.values()) + reason - room
+        for column in (model.COL_SERVICE, model.COL_AVATAR):
+            cut = min(max(excess, 0), max(widths[column] - least, 0))
+            widths[column] -= cut
+            excess -= cut
+        widths[model.COL_REASON] = max(room - sum(widths.values()), reason)
+        for column, width in widths.items():
+            header.resizeSection(column, width)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if (
+            watched is self.table.viewport()
+            and isinstance(event, QResizeEvent)
+            and event.size().width() != event.oldSize().width()
+        ):
+            self.fit_columns()  # the table's own width, known once it is shown
+        return super().eventFilter(watched, event)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -487,6 +583,13 @@ class OutboxPanel(QWidget):
             and bool(items)
             and all(item.state.movable and item.service_url != current for item in items)
         )
+
+    def _show_reason(self) -> None:
+        """The reason of the one selected item under the table (none: hidden)."""
+        items = self.selected()
+        reason = items[0].reason if len(items) == 1 else None
+        self.reason_text.setText(reason or "")
+        self.reason_box.setVisible(bool(reason))
 
     def _menu(self, position: Any) -> None:
         self._update_actions()

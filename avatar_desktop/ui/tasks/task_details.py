@@ -401,9 +401,11 @@ class JsonView(QPlainTextEdit):
 
 class CoverView(QWidget):
     """A picture scaled down to the width it is given (keeping its aspect ratio), never above
-    its own size nor taller than :attr:`MAX_HEIGHT`."""
+    its own size nor larger than :attr:`WIDTH` by :attr:`MAX_HEIGHT` (it stands beside the
+    task's facts)."""
 
-    MAX_HEIGHT = 360
+    WIDTH = 160
+    MAX_HEIGHT = 160
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -434,7 +436,7 @@ class CoverView(QWidget):
         return self._box(width).height()
 
     def sizeHint(self) -> QSize:  # noqa: N802
-        return self._box(320)
+        return self._box(self.WIDTH)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802
         return QSize(0, 0)
@@ -593,58 +595,9 @@ class TaskDetailsPane(QWidget):
         error.addWidget(self.error_text)
         layout.addWidget(self.error_box)
 
-        # The saved video.
-        self.saved_box = QWidget()
-        saved = QGridLayout(self.saved_box)
-        saved.setContentsMargins(0, 4, 0, 0)
-        self.saved_heading = _heading()
-        self.saved_text = SelectableText()
-        self.open_file_button = QPushButton()
-        self.open_file_button.clicked.connect(self.open_saved_file)
-        self.show_folder_button = QPushButton()
-        self.show_folder_button.clicked.connect(self.show_saved_folder)
-        saved_buttons = QHBoxLayout()
-        saved_buttons.addWidget(self.open_file_button)
-        saved_buttons.addWidget(self.show_folder_button)
-        saved_buttons.addStretch(1)
-        saved.addWidget(self.saved_heading, 0, 0)
-        saved.addWidget(self.saved_text, 1, 0)
-        saved.addLayout(saved_buttons, 2, 0)
-        layout.addWidget(self.saved_box)
-
-        # The cover picture.
-        self.cover_box = QWidget()
-        cover = QVBoxLayout(self.cover_box)
-        cover.setContentsMargins(0, 4, 0, 0)
-        self.cover_view = CoverView()
-        self.cover_status = _plain_label()
-        cover.addWidget(self.cover_view)
-        cover.addWidget(self.cover_status)
-        layout.addWidget(self.cover_box)
-
-        # Result links.
-        self.links_box = QWidget()
-        links = QGridLayout(self.links_box)
-        links.setContentsMargins(0, 4, 0, 0)
-        links.setHorizontalSpacing(4)
-        links.setColumnStretch(0, 1)
-        self.links_heading = _heading()
-        self.download_button = QPushButton()
-        self.download_button.clicked.connect(self._download_clicked)
-        heading_row = QHBoxLayout()
-        heading_row.addWidget(self.links_heading, 1)
-        heading_row.addWidget(self.download_button)
-        links.addLayout(heading_row, 0, 0, 1, 3)
-        self.link_rows = {
-            variant: _LinkRow(self, links, variant)
-            for variant in ("default", "no_watermark", "watermarked", "cover")
-        }
-        layout.addWidget(self.links_box)
-
-        # Task id, service and times.
+        # The facts first (task id, service, times), the cover picture beside them: a pane
+        # about 300 pixels high (a window 700 high) shows them without scrolling.
         self.details_heading = _heading()
-        layout.addWidget(self.details_heading)
-        # The task id gets the whole width (32 characters), with its Copy button.
         self.task_id_caption = _plain_label(wrap=False)
         self.task_id_text = SelectableText()
         self.copy_task_id_button = _small_button(
@@ -653,11 +606,11 @@ class TaskDetailsPane(QWidget):
         task_id_row = QHBoxLayout()
         task_id_row.addWidget(self.task_id_text, 1)
         task_id_row.addWidget(self.copy_task_id_button, 0, Qt.AlignmentFlag.AlignTop)
-        layout.addWidget(self.task_id_caption)
-        layout.addLayout(task_id_row)
         form = QFormLayout()
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.setVerticalSpacing(2)
+        form.addRow(self.task_id_caption, task_id_row)  # below its caption when narrow
         self.service_caption = _plain_label(wrap=False)
         self.service_text = SelectableText()
         form.addRow(self.service_caption, self.service_text)
@@ -678,7 +631,63 @@ class TaskDetailsPane(QWidget):
         self.consent_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form.addRow(self.consent_caption, self.consent_label)
         self.details_form = form
-        layout.addLayout(form)
+        facts = QVBoxLayout()
+        facts.setContentsMargins(0, 0, 0, 0)
+        facts.addWidget(self.details_heading)
+        facts.addLayout(form)
+        facts.addStretch(1)
+        self.cover_box = QWidget()
+        self.cover_box.setMaximumWidth(CoverView.WIDTH)
+        self.cover_box.setMinimumWidth(1)  # in a narrow pane the cover gives way, not the facts
+        cover = QVBoxLayout(self.cover_box)
+        cover.setContentsMargins(0, 4, 0, 0)
+        self.cover_view = CoverView()
+        self.cover_status = _plain_label()
+        cover.addWidget(self.cover_view)
+        cover.addWidget(self.cover_status)
+        cover.addStretch(1)
+        facts_row = QHBoxLayout()
+        facts_row.addLayout(facts, 1)
+        facts_row.addWidget(self.cover_box, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addLayout(facts_row)
+
+        # The saved video.
+        self.saved_box = QWidget()
+        saved = QGridLayout(self.saved_box)
+        saved.setContentsMargins(0, 4, 0, 0)
+        self.saved_heading = _heading()
+        self.saved_text = SelectableText()
+        self.open_file_button = QPushButton()
+        self.open_file_button.clicked.connect(self.open_saved_file)
+        self.show_folder_button = QPushButton()
+        self.show_folder_button.clicked.connect(self.show_saved_folder)
+        saved_buttons = QHBoxLayout()
+        saved_buttons.addWidget(self.open_file_button)
+        saved_buttons.addWidget(self.show_folder_button)
+        saved_buttons.addStretch(1)
+        saved.addWidget(self.saved_heading, 0, 0)
+        saved.addWidget(self.saved_text, 1, 0)
+        saved.addLayout(saved_buttons, 2, 0)
+        layout.addWidget(self.saved_box)
+
+        # Result links.
+        self.links_box = QWidget()
+        links = QGridLayout(self.links_box)
+        links.setContentsMargins(0, 4, 0, 0)
+        links.setHorizontalSpacing(4)
+        links.setColumnStretch(0, 1)
+        self.links_heading = _heading()
+        self.download_button = QPushButton()
+        self.download_button.clicked.connect(self._download_clicked)
+        heading_row = QHBoxLayout()
+        heading_row.addWidget(self.links_heading, 1)
+        heading_row.addWidget(self.download_button)
+        links.addLayout(heading_row, 0, 0, 1, 3)
+        self.link_rows = {
+            variant: _LinkRow(self, links, variant)
+            for variant in ("default", "no_watermark", "watermarked", "cover")
+        }
+        layout.addWidget(self.links_box)
 
         # The request that was sent.
         self.request_heading = _heading()
@@ -768,6 +777,11 @@ class TaskDetailsPane(QWidget):
         self._set_download_menu(links)
 
         self.task_id_text.set_text(record.task_id or _NO_VALUE)
+        # A task id of up to 32 characters is never broken over two lines.
+        metrics = self.task_id_text.fontMetrics()
+        self.task_id_text.setMinimumWidth(
+            min(metrics.horizontalAdvance(self.task_id_text.text()), metrics.maxWidth() * 32) + 4
+        )
         self.copy_task_id_button.setEnabled(bool(record.task_id))
         self.service_text.set_text(record.service_url)
         for name, label in self.time_labels.items():

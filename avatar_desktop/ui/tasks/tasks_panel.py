@@ -51,7 +51,7 @@ from avatar_desktop.ui.tasks.task_model import (
     shows_progress,
     status_words,
 )
-from avatar_desktop.ui.views import open_folder, open_local_file, record_table
+from avatar_desktop.ui.views import cell_width, open_folder, open_local_file, record_table
 
 STATUS_FILTERS: tuple[tuple[str, frozenset[str] | None], ...] = (
     (QT_TRANSLATE_NOOP("TasksPanel", "All tasks"), None),
@@ -232,7 +232,7 @@ class TasksPanel(QWidget):
         self.splitter.addWidget(details)
         self.splitter.setStretchFactor(0, 1)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([450, 550])  # the details need the room more than a short list
+        self.splitter.setSizes([350, 650])  # the details need the room more than a short list
 
     def retranslate_ui(self) -> None:
         self.search.setPlaceholderText(self.tr("Search task id, avatar or words"))
@@ -251,10 +251,10 @@ class TasksPanel(QWidget):
         (elided in the middle, whole in its tooltip), and the last column stretches."""
         metrics = self.table.fontMetrics()
         header = self.table.horizontalHeader()
-        pad = 2 * self.table.style().pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 12
+        pad = cell_width(self.table, [])
 
         def widest(texts: list[str]) -> int:
-            return max(metrics.horizontalAdvance(t) for t in texts) + pad
+            return cell_width(self.table, texts)
 
         def heading(column: int) -> str:
             return str(self.model.headerData(column, Qt.Orientation.Horizontal))
