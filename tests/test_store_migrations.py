@@ -124,7 +124,7 @@ EXPECTED_SCHEMA = [
         "            owner TEXT,\n"
         "            created_at REAL NOT NULL,\n"
         "            updated_at REAL NOT NULL\n"
-        "        )",
+        "        , reason_kind TEXT, reason_verbatim INTEGER NOT NULL DEFAULT 0)",
     ),
     ("table", "sqlite_sequence", "sqlite_sequence", "CREATE TABLE sqlite_sequence(name,seq)"),
     (
@@ -248,7 +248,7 @@ def file_of_version(path: Path, version: int) -> None:
 
 
 def test_the_schema_version_counts_the_migrations():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 5
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 6
 
 
 def test_each_migration_in_turn_builds_todays_schema(tmp_path):

@@ -22,7 +22,7 @@ from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.service import ApiError, NotSent
 from avatar_desktop.core.store.database import StoreError
-from avatar_desktop.core.store.outbox import ItemState, Outbox
+from avatar_desktop.core.store.outbox import ItemState, Outbox, Source
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import ConsentGiven, Earlier, screen
 from avatar_desktop.qt.outbox_runner import OutboxRunner
@@ -166,7 +166,7 @@ class SubmitFlow(QObject):
             if not ask_consent(self._window, samples):
                 return
             given = ConsentGiven.WINDOW
-        (item,), _left_out = screening.items([0], given, lambda _number: "form")
+        (item,), _left_out = screening.items([0], given, lambda _number: Source.FORM)
         try:
             (item_id,) = self._outbox.add_many(service, [item])
         except StoreError as exc:

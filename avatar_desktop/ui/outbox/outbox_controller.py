@@ -36,6 +36,7 @@ from avatar_desktop.core.store.outbox import (
     MoveRefusal,
     Outbox,
     OutboxSummary,
+    file_line_source,
 )
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
@@ -488,7 +489,7 @@ class OutboxController(QObject):
         items, left_out = screening.items(
             chosen,
             ConsentGiven.WINDOW if given else None,
-            lambda line: f"{result.path.name} line {line}",
+            lambda line: file_line_source(result.path.name, line),
         )
         self.background.run(
             lambda: self.outbox.add_many(service, items),
