@@ -6,6 +6,8 @@ them into the user's language by their *kind*, so the core stays free of Qt.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from avatar_desktop.core import service as api
@@ -138,6 +140,41 @@ def problem_text(problem: Problem) -> str:
     return problem.message
 
 
+_FIELD_LABELS = {
+    # A request's fields (a problem's path) and the columns of a file of jobs, by the labels
+    # the form shows for them.
+    "avatar_url": QT_TRANSLATE_NOOP("ComposePanel", "A&vatar URL:"),
+    "no_watermark": QT_TRANSLATE_NOOP("ComposePanel", "&No watermark"),
+    "audio_url": QT_TRANSLATE_NOOP("ComposePanel", "&Audio URL:"),
+    "create_voice": QT_TRANSLATE_NOOP("ComposePanel", "Clone a voice"),
+    "create_voice.audio_url": QT_TRANSLATE_NOOP("ComposePanel", "&Voice sample URL:"),
+    "create_voice.language": QT_TRANSLATE_NOOP("ComposePanel", "&Language:"),
+    "create_voice.text": QT_TRANSLATE_NOOP("ComposePanel", "&Text:"),
+    "use_voice": QT_TRANSLATE_NOOP("ComposePanel", "Use an existing voice"),
+    "use_voice.voice_engine_id": QT_TRANSLATE_NOOP("ComposePanel", "Voice &engine id:"),
+    "use_voice.audio_id": QT_TRANSLATE_NOOP("ComposePanel", "Audio &id:"),
+    "use_voice.language": QT_TRANSLATE_NOOP("ComposePanel", "Lan&guage:"),
+    "use_voice.text": QT_TRANSLATE_NOOP("ComposePanel", "Te&xt:"),
+    "voice_engine_id": QT_TRANSLATE_NOOP("ComposePanel", "Voice &engine id:"),
+    "audio_id": QT_TRANSLATE_NOOP("ComposePanel", "Audio &id:"),
+    "language": QT_TRANSLATE_NOOP("ComposePanel", "&Language:"),
+    "text": QT_TRANSLATE_NOOP("ComposePanel", "&Text:"),
+}
+
+
+def field_label(name: str) -> str | None:
+    """The label the form shows for a request's field or a file's column (``avatar_url``,
+    ``create_voice.language`` …), in the user's language, without its shortcut mark and colon;
+    None for a name the form has no field for (the problem's own words then say enough)."""
+    label = _FIELD_LABELS.get(name)
+    if label is None:
+        return None
+    text = QCoreApplication.translate("ComposePanel", label)
+    text = re.sub(r"\(&[^&]\)", "", text)  # a translation's "(&V)"
+    text = re.sub(r"&(.)", r"\1", text)  # "A&vatar" (and "&&" for a real "&")
+    return text.rstrip(":：").strip()
+
+
 def error_title(error: Exception) -> str:
     """A short, translated explanation of a failed call, by its kind."""
     if isinstance(error, StoreError):
@@ -221,8 +258,7 @@ def kind_title(kind: api.ErrorKind, retry_after: float | None = None) -> str:
     if kind is kinds.INTERRUPTED:
         return QCoreApplication.translate(
             "Messages",
-            "The program sending this job stopped before the service answered; the job may "
-            "exist.",
+            "The program sending this job stopped before the service answered; the job may exist.",
         )
     if kind is kinds.DISK_FULL:
         return QCoreApplication.translate(

@@ -36,7 +36,7 @@ from avatar_desktop.core.importer import (
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.submission import Screening
 from avatar_desktop.ui.dialogs.consent import ask_consent
-from avatar_desktop.ui.i18n import problem_text
+from avatar_desktop.ui.i18n import field_label, problem_text
 from avatar_desktop.ui.tasks.task_model import mode_name
 from avatar_desktop.ui.views import alert_colour
 
@@ -70,14 +70,17 @@ def issue_text(issue: RowIssue) -> str:
             "ImportDialog", "Not a JSON object (a request body)."
         ),
     }
-    text = texts.get(issue.kind, issue.message).replace("%2", value)
-    return _labelled(column, text) if column else text
+    return _labelled(column, texts.get(issue.kind, issue.message).replace("%2", value))
 
 
 def _labelled(name: str, text: str) -> str:
-    """``name: text`` with the punctuation of the user's language."""
+    """``label: text`` — the label the form shows for the field or column ``name`` — with the
+    punctuation of the user's language; ``text`` alone when the form has no such field."""
+    label = field_label(name)
+    if label is None:
+        return text
     pattern = QCoreApplication.translate("ImportDialog", "%1: %2", "a column and its problem")
-    return pattern.replace("%1", name).replace("%2", text)
+    return pattern.replace("%1", label).replace("%2", text)
 
 
 def row_reason(row: ImportRow) -> str:
