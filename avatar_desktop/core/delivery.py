@@ -30,7 +30,6 @@ from avatar_desktop.core.service import (
     ApiError,
     AuthError,
     BadResponse,
-    ErrorKind,
     MissingTaskId,
     NotSent,
     OutcomeUnknown,
@@ -98,7 +97,7 @@ def classify(error: BaseException) -> Verdict:
 def reason_of(error: BaseException) -> Reason:
     """The reason stored with the item: its kind, and the service's own message verbatim when
     it gave one, else the error's English text."""
-    kind = ErrorKind.INVALID_REQUEST if isinstance(error, ValidationError) else error_kind(error)
+    kind = error_kind(error)
     if isinstance(error, ApiError) and error.server_message:
         return Reason(error.server_message, kind, verbatim=True)
     return Reason(str(error) or type(error).__name__, kind)

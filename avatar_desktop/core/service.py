@@ -25,6 +25,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from avatar_desktop.core.request import ValidationError
+
 log = logging.getLogger("avatar_desktop.network")
 
 DEFAULT_BASE_URL = "https://api.gpt.ge"
@@ -263,6 +265,7 @@ def error_kind(error: BaseException) -> ErrorKind:
         (NotSent, ErrorKind.NOT_SENT),
         (BaseUrlError, ErrorKind.BAD_ADDRESS),
         (TokenError, ErrorKind.BAD_TOKEN),
+        (ValidationError, ErrorKind.INVALID_REQUEST),
     )
     for kind_of, kind in kinds:
         if isinstance(error, kind_of):

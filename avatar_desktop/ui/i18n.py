@@ -14,7 +14,7 @@ from avatar_desktop.core import service as api
 from avatar_desktop.core.media import Finding, FindingKind
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import Problem, ProblemKind
-from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.database import DiskFull, StoreError
 from avatar_desktop.core.vault import (
     ENV_VAR,
     BackendState,
@@ -175,8 +175,12 @@ def field_label(name: str) -> str | None:
     return text.rstrip(":：").strip()
 
 
-def error_title(error: Exception) -> str:
+def error_title(error: BaseException) -> str:
     """A short, translated explanation of a failed call, by its kind."""
+    if isinstance(error, DiskFull):
+        return QCoreApplication.translate(
+            "Messages", "The disk holding the task list is full: the task list could not be saved."
+        )
     if isinstance(error, StoreError):
         return QCoreApplication.translate("Messages", "The task list could not be saved.")
     return kind_title(api.error_kind(error), getattr(error, "retry_after", None))
@@ -294,7 +298,7 @@ def reason_text(
     return "\n".join(lines)
 
 
-def error_text(error: Exception) -> str:
+def error_text(error: BaseException) -> str:
     """The translated explanation, the HTTP status, and the server's own words verbatim.
 
     The core's English detail is not repeated beside the translation; only an error that is not
