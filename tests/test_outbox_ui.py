@@ -90,7 +90,7 @@ def test_import_preview_lists_problems_and_duplicates(qtbot, tmp_path):
     assert dialog.chosen() == [2]
     # The invalid row comes first, with its line and a reason.
     assert dialog.table.item(0, 0).text() == "3"
-    assert "no_watermark" in dialog.table.item(0, 2).text()
+    assert dialog.table.item(0, 2).text().startswith("No watermark: ")  # the form's label
     assert dialog.table.item(1, 1).text() == "Already queued or sent"
     assert dialog.table.item(1, 2).text().startswith("Audio URL · https://")  # the user's words
     dialog.allow_duplicates.setChecked(True)

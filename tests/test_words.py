@@ -12,18 +12,21 @@ from __future__ import annotations
 import html
 import sqlite3
 import types
+from pathlib import Path
 
 import test_cli
 import test_main_window as shared
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from PySide6.QtCore import QCoreApplication, Qt, QTranslator
+from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 from test_cli import cli, write_csv
-from test_main_window import AVATAR, LEFT, answer_modal, fill_audio, role
+from test_main_window import AUDIO, AVATAR, LEFT, answer_modal, fill_audio, role
 from test_store_migrations import file_of_version
 
+from avatar_desktop.core.importer import NoteKind, read_file
+from avatar_desktop.core.request import Problem, ProblemKind, ValidationError
 from avatar_desktop.core.service import ErrorKind
 from avatar_desktop.core.settings import ServiceChoice
-from avatar_desktop.core.store.database import Database
+from avatar_desktop.core.store.database import Database, DiskFull, StoreError
 from avatar_desktop.core.store.outbox import (
     INTERRUPTED_REASON,
     ItemState,
@@ -31,8 +34,11 @@ from avatar_desktop.core.store.outbox import (
     Source,
     WaitKind,
 )
+from avatar_desktop.core.store.tasks import TaskStore
+from avatar_desktop.core.submission import screen
 from avatar_desktop.sandbox import Fault
-from avatar_desktop.ui.i18n import kind_title
+from avatar_desktop.ui.i18n import error_title, kind_title
+from avatar_desktop.ui.outbox.import_dialog import ImportPreviewDialog
 from avatar_desktop.ui.outbox.outbox_panel import OutboxTableModel, source_text
 
 make_window = shared.make_window
@@ -193,3 +199,49 @@ def test_migration_6_gives_the_reasons_of_before_their_kind(tmp_path):
         waiting = Outbox(db).items()[1].wait_kind
     assert kinds == [(ErrorKind.INTERRUPTED, False), (ErrorKind.NOT_SENT, False), (None, False)]
     assert waiting is WaitKind.UNREACHABLE
+
+
+class Marking(QTranslator):
+    """Marks every text of ``context`` it translates: a text shown unmarked never went
+    through translation (it would stay English in Chinese)."""
+
+    def __init__(self, context: str) -> None:
+        super().__init__()
+        self.context = context
+
+    def translate(self, context, source_text, disambiguation=None, n=-1):
+        return f"«{source_text}»" if context == self.context else ""
+
+    def isEmpty(self) -> bool:
+        return False
+
+
+def test_the_notes_about_an_imported_file_are_translated(qapp, tmp_path):
+    """The notes (read as GBK, a column taken for another) were shown in the core's English."""
+    path = tmp_path / "excel.csv"
+    path.write_bytes(
+        f"avatar_url,audio_url,lang,text\r\n{AVATAR},{AUDIO},zh,你好\r\n".encode("gbk")
+    )
+    report = read_file(path)
+    assert [note.kind for note in report.notes] == [NoteKind.GBK, NoteKind.COLUMN_SUGGESTION]
+    with Database(tmp_path / "d.sqlite3") as db:
+        numbered = [(row.line, row.request) for row in report.valid]
+        screening = screen(Outbox(db), TaskStore(db), "https://a.test", numbered)
+    marking = Marking("ImportDialog")
+    qapp.installTranslator(marking)
+    try:
+        dialog = ImportPreviewDialog(path, report, screening)
+        texts = "\n".join(label.text() for label in dialog.findChildren(QLabel))
+        dialog.deleteLater()
+    finally:
+        qapp.removeTranslator(marking)
+    assert "«The file is not UTF-8; it was read as GBK (GB18030)" in texts
+    assert "«The column “%1” is not known and was ignored; did you mean %2?»" not in texts
+    assert "«The column “lang” is not known and was ignored; did you mean language?»" in texts
+
+
+def test_local_failures_of_a_send_have_their_own_words(qapp):
+    invalid = ValidationError([Problem("avatar_url", ProblemKind.EMPTY, "is required")])
+    assert error_title(invalid) == kind_title(ErrorKind.INVALID_REQUEST)
+    full = DiskFull(Path("tasks.sqlite3"), "no space left")
+    assert error_title(full) != error_title(StoreError("could not write"))

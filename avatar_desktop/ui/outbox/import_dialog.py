@@ -28,8 +28,10 @@ from PySide6.QtWidgets import (
 from avatar_desktop.core.importer import (
     FileProblem,
     FileProblemKind,
+    ImportNote,
     ImportReport,
     ImportRow,
+    NoteKind,
     RowIssue,
     RowIssueKind,
 )
@@ -89,6 +91,35 @@ def row_reason(row: ImportRow) -> str:
     parts += [_labelled(problem.path, problem_text(problem)) for problem in row.problems]
     separator = QCoreApplication.translate("ImportDialog", "; ", "between a row's problems")
     return separator.join(parts)
+
+
+def note_text(note: ImportNote) -> str:
+    """A note about the file that was read, in the user's language."""
+    if note.kind is NoteKind.UTF16:
+        return QCoreApplication.translate(
+            "ImportDialog",
+            "The file was read as UTF-16 (it starts with a UTF-16 byte-order mark).",
+        )
+    if note.kind is NoteKind.GBK:
+        return QCoreApplication.translate(
+            "ImportDialog",
+            "The file is not UTF-8; it was read as GBK (GB18030), the encoding Chinese Windows "
+            "uses. Check that the Chinese text looks right.",
+        )
+    if note.kind is NoteKind.JSON_ARRAY:
+        return QCoreApplication.translate(
+            "ImportDialog", "The file is a JSON array, not JSON Lines; it was read as JSON."
+        )
+    if note.kind is NoteKind.COLUMN_SUGGESTION:
+        # The file's own column names: the ones to write in the file.
+        return (
+            QCoreApplication.translate(
+                "ImportDialog", "The column “%1” is not known and was ignored; did you mean %2?"
+            )
+            .replace("%2", note.known)
+            .replace("%1", note.column)
+        )
+    return note.message
 
 
 def file_problem_text(problem: FileProblem) -> str:
@@ -192,7 +223,7 @@ class ImportPreviewDialog(QDialog):
                     "asked about them when you queue the jobs."
                 ).replace("%1", str(len(self._unconsented)))
             )
-        lines.extend(report.notes)
+        lines.extend(note_text(note) for note in report.notes)
         summary = QLabel("\n".join(lines))
         summary.setTextFormat(Qt.TextFormat.PlainText)
         summary.setWordWrap(True)
