@@ -89,7 +89,9 @@ def row_reason(row: ImportRow) -> str:
     """Everything wrong with a row, in the user's language."""
     parts = [issue_text(issue) for issue in row.issues]
     parts += [_labelled(problem.path, problem_text(problem)) for problem in row.problems]
-    separator = QCoreApplication.translate("ImportDialog", "; ", "between a row's problems")
+    separator = QCoreApplication.translate(
+        "ImportDialog", " ", "between a row's problems (each one a sentence)"
+    )
     return separator.join(parts)
 
 
