@@ -245,3 +245,24 @@ def test_local_failures_of_a_send_have_their_own_words(qapp):
     assert error_title(invalid) == kind_title(ErrorKind.INVALID_REQUEST)
     full = DiskFull(Path("tasks.sqlite3"), "no space left")
     assert error_title(full) != error_title(StoreError("could not write"))
+
+
+def test_a_file_that_cannot_be_imported_is_explained_without_the_cores_english(
+    qapp, translators, tmp_path
+):
+    path = write_csv(tmp_path / "twice.csv", [], header="avatar_url,text,audio_url,text")
+    report = read_file(path)
+    assert report.file_problem is not None and report.file_problem.column == "text"
+    assert "appears twice (columns 2 and 4)" in str(report.file_problem)  # avatar-cli's words
+    with Database(tmp_path / "d.sqlite3") as db:
+        screening = screen(Outbox(db), TaskStore(db), "https://a.test", [])
+    texts = {}
+    for language in ("en", "zh_CN"):
+        translators.apply(language)
+        dialog = ImportPreviewDialog(path, report, screening)
+        texts[language] = "\n".join(label.text() for label in dialog.findChildren(QLabel))
+        dialog.deleteLater()
+    assert "The column “text” appears twice." in texts["en"]
+    assert "appears twice (columns 2 and 4)" in texts["en"]  # the detail, beside English
+    assert "第 1 行：" in texts["zh_CN"]
+    assert "(columns" not in texts["zh_CN"]

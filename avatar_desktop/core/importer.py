@@ -192,6 +192,8 @@ class FileProblem:
     kind: FileProblemKind
     message: str
     line: int | None = None
+    column: str = ""
+    """The column concerned (a column that appears twice)."""
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line is not None else self.message
@@ -401,9 +403,14 @@ def sniff_format(text: str) -> ImportFormat:
 
 
 def _failed(
-    fmt: ImportFormat, kind: FileProblemKind, message: str, line: int | None = None
+    fmt: ImportFormat,
+    kind: FileProblemKind,
+    message: str,
+    line: int | None = None,
+    *,
+    column: str = "",
 ) -> ImportReport:
-    return ImportReport(format=fmt, file_problem=FileProblem(kind, message, line))
+    return ImportReport(format=fmt, file_problem=FileProblem(kind, message, line, column))
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -450,6 +457,7 @@ def parse_csv(text: str) -> ImportReport:
                     f"the column {name} appears twice (columns {columns[name] + 1} and "
                     f"{index + 1})",
                     header_line,
+                    column=name,
                 )
             columns[name] = index
         else:

@@ -293,7 +293,7 @@ def reason_text(
         lines.append(
             QCoreApplication.translate("Messages", "The server said: %1").replace("%1", reason)
         )
-    elif reason and detail and not _translated() and reason != lines[0]:
+    elif reason and detail and not translated_interface() and reason != lines[0]:
         lines.append(reason)
     return "\n".join(lines)
 
@@ -318,12 +318,12 @@ def error_text(error: BaseException) -> str:
                     "%1", error.server_message
                 )
             )
-    elif str(error) and not _translated() and str(error) != lines[0]:
+    elif str(error) and not translated_interface() and str(error) != lines[0]:
         lines.append(str(error))
     return "\n".join(lines)
 
 
-def _translated() -> bool:
+def translated_interface() -> bool:
     """Whether the interface is not in English (the app's source language)."""
     return QCoreApplication.translate("Messages", "The request failed.") != "The request failed."
 

@@ -38,7 +38,7 @@ from avatar_desktop.core.importer import (
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.submission import Screening
 from avatar_desktop.ui.dialogs.consent import ask_consent
-from avatar_desktop.ui.i18n import field_label, problem_text
+from avatar_desktop.ui.i18n import field_label, problem_text, translated_interface
 from avatar_desktop.ui.tasks.task_model import mode_name
 from avatar_desktop.ui.views import alert_colour
 
@@ -145,8 +145,8 @@ def file_problem_text(problem: FileProblem) -> str:
             "ImportDialog", "A required column is missing."
         ),
         FileProblemKind.DUPLICATE_COLUMN: QCoreApplication.translate(
-            "ImportDialog", "A column appears twice."
-        ),
+            "ImportDialog", "The column “%1” appears twice."
+        ).replace("%1", problem.column),
         FileProblemKind.BROKEN_QUOTES: QCoreApplication.translate(
             "ImportDialog", "A quoted value never ends; rows after it are lost."
         ),
@@ -166,7 +166,11 @@ def file_problem_text(problem: FileProblem) -> str:
         if problem.line
         else ""
     )
-    return f"{where}{text}\n{problem.message}" if text else f"{where}{problem.message}"
+    if not text:
+        return f"{where}{problem.message}"
+    if translated_interface():  # the core's English detail only beside English
+        return f"{where}{text}"
+    return f"{where}{text}\n{problem.message}"
 
 
 class ImportPreviewDialog(QDialog):
