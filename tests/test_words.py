@@ -16,10 +16,11 @@ from pathlib import Path
 
 import test_cli
 import test_main_window as shared
+from full_disk import FullDisk
 from PySide6.QtCore import QCoreApplication, Qt, QTranslator
 from PySide6.QtWidgets import QDialogButtonBox, QLabel, QMessageBox
 from test_cli import cli, write_csv
-from test_main_window import AUDIO, AVATAR, LEFT, answer_modal, fill_audio, role
+from test_main_window import AUDIO, AVATAR, LEFT, answer_modal, fill_audio, role, standard
 from test_store_migrations import file_of_version
 
 from avatar_desktop.core.importer import NoteKind, read_file
@@ -266,3 +267,26 @@ def test_a_file_that_cannot_be_imported_is_explained_without_the_cores_english(
     assert "appears twice (columns 2 and 4)" in texts["en"]  # the detail, beside English
     assert "第 1 行：" in texts["zh_CN"]
     assert "(columns" not in texts["zh_CN"]
+
+
+def test_an_outbox_action_the_full_disk_refuses_is_explained_in_chinese(
+    qtbot, make_window, translators, tmp_path, monkeypatch
+):
+    """Cancelling a job when the data file cannot be written showed SQLite's English."""
+    monkeypatch.setenv("AVATAR_TEST_SIMULATE_FULL_DISK", "1")
+    disk = FullDisk(tmp_path, monkeypatch)
+    translators.apply("zh_CN")
+    h = make_window(store_path=disk.folder / "tasks.sqlite3")
+    h.window.outbox_runner.pause()
+    item_id = h.outbox.add(h.server.base_url, test_cli.request(1))
+    disk.fill()
+    try:
+        with answer_modal(qtbot, standard(QMessageBox.StandardButton.Ok), required=True) as box:
+            h.window.outbox_tab.controller.cancel([item_id])
+    finally:
+        disk.free()
+    full = QCoreApplication.translate(
+        "Messages", "The disk holding the task list is full. Free some space, then try again."
+    )
+    assert box["text"] == full
+    assert h.outbox.get(item_id).state is ItemState.QUEUED  # nothing lost

@@ -179,7 +179,7 @@ def error_title(error: BaseException) -> str:
     """A short, translated explanation of a failed call, by its kind."""
     if isinstance(error, DiskFull):
         return QCoreApplication.translate(
-            "Messages", "The disk holding the task list is full: the task list could not be saved."
+            "Messages", "The disk holding the task list is full. Free some space, then try again."
         )
     if isinstance(error, StoreError):
         return QCoreApplication.translate("Messages", "The task list could not be saved.")
