@@ -120,7 +120,7 @@ def test_gbk_file_is_read_with_a_note(tmp_path):
     report = read_file(write_text(tmp_path, "excel.csv", text, "gbk"))
     assert report.file_problem is None
     assert len(report.notes) == 1
-    assert "GBK" in report.notes[0]
+    assert "GBK" in str(report.notes[0])
     assert report.requests[0].voice.text == "你好，世界。欢迎光临"
 
 
@@ -130,7 +130,7 @@ def test_utf16_with_bom_is_read_including_tab_separated_excel_text(tmp_path):
     assert report.file_problem is None
     assert report.format is ImportFormat.CSV
     assert report.requests[0].voice.text == "早上好"
-    assert "UTF-16" in report.notes[0]
+    assert "UTF-16" in str(report.notes[0])
 
 
 def test_bytes_that_are_not_text_are_a_file_problem(tmp_path):
@@ -223,7 +223,7 @@ def test_a_column_named_twice_is_a_file_problem():
 def test_near_miss_column_names_get_a_suggestion():
     report = parse_csv(f"avatar_url,audio_url,lang,text\n{AVATAR},{SAMPLE},zh,hi\n")
     assert report.unknown_columns == ["lang"]
-    assert report.notes == [
+    assert [str(note) for note in report.notes] == [
         'The column "lang" is not known and was ignored; did you mean language?'
     ]
     assert report.problem_lines() == ["line 2: create_voice.language: is required"]

@@ -14,7 +14,8 @@ from PySide6.QtWidgets import QLineEdit, QScrollArea, QToolBar, QToolButton, QWi
 from test_main_window import Harness, click_tab, fill_audio, submit_and_wait
 
 from avatar_desktop.core.request import GenerationRequest
-from avatar_desktop.core.store.outbox import WaitKind
+from avatar_desktop.core.service import ErrorKind
+from avatar_desktop.core.store.outbox import Reason, WaitKind
 from avatar_desktop.ui.outbox.outbox_panel import OutboxTableModel
 
 translators = shared.translators
@@ -161,12 +162,19 @@ def outbox_with_a_task_id(h: Harness, task_id: str) -> None:
         waiting,
         "test",
         delay=3600,
-        reason="Could not connect to https://api.elsewhere.example.com: connection refused",
+        reason=Reason(
+            "Could not connect to https://api.elsewhere.example.com: connection refused",
+            ErrorKind.NOT_SENT,
+        ),
         wait_kind=WaitKind.UNREACHABLE,
     )
     refused = outbox.add(base, request)
     outbox.claim(refused, "test", base)
-    outbox.mark_refused(refused, "test", "The service refused the request: " + "x " * 80)
+    outbox.mark_refused(
+        refused,
+        "test",
+        Reason("The avatar is not usable: " + "x " * 80, ErrorKind.REJECTED, verbatim=True),
+    )
 
 
 @pytest.mark.parametrize("size", [SMALL, LARGE])
@@ -201,7 +209,7 @@ def test_the_outbox_shows_a_whole_task_id_and_no_column_past_its_edge(
     assert table.visualRect(model.index(row, column)).right() < table.viewport().width()
     reason = model.index(next(r for r in range(3) if r != row and model.item_at(r).reason), 5)
     tooltip = model.data(reason, Qt.ItemDataRole.ToolTipRole)
-    assert model.item_at(reason.row()).reason in tooltip  # whole in its tooltip
+    assert model.data(reason) in tooltip  # whole in its tooltip
     assert header.sectionSize(OutboxTableModel.COL_REASON) > 0
 
 

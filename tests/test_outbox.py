@@ -14,13 +14,14 @@ from avatar_desktop.core.delivery import Decision, RunStop, Sender, classify, se
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate, backoff_delay
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
-from avatar_desktop.core.service import ServerError
+from avatar_desktop.core.service import ErrorKind, ServerError
 from avatar_desktop.core.store.database import Database
 from avatar_desktop.core.store.outbox import (
     INTERRUPTED_REASON,
     ItemState,
     NewItem,
     Outbox,
+    Reason,
     WaitKind,
 )
 from avatar_desktop.core.store.tasks import TaskStore
@@ -93,9 +94,11 @@ def test_claims_are_exclusive_and_durable(outbox, db, tmp_path):
 def test_only_the_owner_finishes_its_claim(outbox):
     item_id = outbox.add("http://127.0.0.1:1", request())
     outbox.claim_next("http://127.0.0.1:1", "a" * 32, explicit=True)
-    assert not outbox.mark_refused(item_id, "b" * 32, "no")
+    assert not outbox.mark_refused(
+        item_id, "b" * 32, Reason("no", ErrorKind.REJECTED, verbatim=True)
+    )
     assert outbox.get(item_id).state is ItemState.SENDING
-    assert outbox.mark_refused(item_id, "a" * 32, "no")
+    assert outbox.mark_refused(item_id, "a" * 32, Reason("no", ErrorKind.REJECTED, verbatim=True))
     assert outbox.get(item_id).state is ItemState.REFUSED
 
 
@@ -126,7 +129,7 @@ def test_user_decisions_on_items(outbox, db):
     service = "http://127.0.0.1:1"
     item_id = outbox.add(service, request())
     outbox.claim(item_id, "a" * 32)
-    outbox.mark_outcome_unknown(item_id, "a" * 32, "dropped")
+    outbox.mark_outcome_unknown(item_id, "a" * 32, Reason("dropped", ErrorKind.OUTCOME_UNKNOWN))
     assert outbox.resolve_submitted(item_id, "0123456789abcdef0123456789abcdef") is not None
     item = outbox.get(item_id)
     assert item.state is ItemState.SUBMITTED and item.task_id == "0123456789abcdef0123456789abcdef"

@@ -8,9 +8,10 @@ from PySide6.QtWidgets import QDialogButtonBox
 from avatar_desktop.core.importer import parse_csv
 from avatar_desktop.core.request import AudioTrack, GenerationRequest
 from avatar_desktop.core.sending import Hold
+from avatar_desktop.core.service import ErrorKind
 from avatar_desktop.core.store.database import Database
 from avatar_desktop.core.store.drafts import Drafts
-from avatar_desktop.core.store.outbox import Outbox
+from avatar_desktop.core.store.outbox import Outbox, Reason
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import screen
 from avatar_desktop.ui.compose.drafts_dialog import DraftsDialog
@@ -32,13 +33,17 @@ def test_outbox_model_shows_states_and_reasons(qtbot, qtmodeltester, tmp_path):
         first = outbox.add(SERVICE, request(1))
         second = outbox.add(SERVICE, request(2))
         outbox.claim(second, "a" * 32)
-        outbox.mark_refused(second, "a" * 32, "<b>余额不足</b>")
+        outbox.mark_refused(
+            second, "a" * 32, Reason("<b>余额不足</b>", ErrorKind.REJECTED, verbatim=True)
+        )
         model = OutboxTableModel(outbox)
         qtmodeltester.check(model)
         assert model.rowCount() == 2
         assert model.data(model.index(0, model.COL_STATE)) == "Queued"
         assert model.data(model.index(1, model.COL_STATE)) == "Refused"
-        assert model.data(model.index(1, model.COL_REASON)) == "<b>余额不足</b>"  # plain text
+        assert model.data(model.index(1, model.COL_REASON)) == (
+            "The service refused the request; it was not billed. The server said: <b>余额不足</b>"
+        )  # plain text
         tooltip = model.data(model.index(1, model.COL_STATE), Qt.ItemDataRole.ToolTipRole)
         assert "&lt;b&gt;" in tooltip
         assert model.data(model.index(1, model.COL_STATE), Qt.ItemDataRole.ForegroundRole)
@@ -53,7 +58,7 @@ def test_outbox_panel_offers_what_the_selection_allows(qtbot, tmp_path):
         outbox = Outbox(db)
         item_id = outbox.add(SERVICE, request(1))
         outbox.claim(item_id, "a" * 32)
-        outbox.mark_outcome_unknown(item_id, "a" * 32, "dropped")
+        outbox.mark_outcome_unknown(item_id, "a" * 32, Reason("dropped", ErrorKind.OUTCOME_UNKNOWN))
         panel = OutboxPanel(OutboxTableModel(outbox))
         qtbot.addWidget(panel)
         panel.select_item(item_id)
@@ -85,7 +90,7 @@ def test_import_preview_lists_problems_and_duplicates(qtbot, tmp_path):
     assert dialog.chosen() == [2]
     # The invalid row comes first, with its line and a reason.
     assert dialog.table.item(0, 0).text() == "3"
-    assert "no_watermark" in dialog.table.item(0, 2).text()
+    assert dialog.table.item(0, 2).text().startswith("No watermark: ")  # the form's label
     assert dialog.table.item(1, 1).text() == "Already queued or sent"
     assert dialog.table.item(1, 2).text().startswith("Audio URL · https://")  # the user's words
     dialog.allow_duplicates.setChecked(True)

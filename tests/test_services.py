@@ -40,10 +40,17 @@ from avatar_desktop.core.sending import (
     outlook,
     why_nothing_sent,
 )
-from avatar_desktop.core.service import AuthError, NotSent
+from avatar_desktop.core.service import AuthError, ErrorKind, NotSent
 from avatar_desktop.core.settings import ServiceChoice
 from avatar_desktop.core.store.database import Database
-from avatar_desktop.core.store.outbox import CannotMove, ItemState, MoveRefusal, Outbox, WaitKind
+from avatar_desktop.core.store.outbox import (
+    CannotMove,
+    ItemState,
+    MoveRefusal,
+    Outbox,
+    Reason,
+    WaitKind,
+)
 from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.outbox.outbox_panel import OutboxTableModel
 
@@ -103,11 +110,17 @@ def make_item(outbox: Outbox, case: Case, n: int, current: str, owner: str) -> i
         return item_id
     assert outbox.claim(item_id, owner) is not None
     if case.state is ItemState.RETRY_WAIT:
-        outbox.mark_retry(item_id, owner, delay=3600, reason="busy", wait_kind=WaitKind.SERVICE)
+        outbox.mark_retry(
+            item_id,
+            owner,
+            delay=3600,
+            reason=Reason("busy", ErrorKind.RATE_LIMITED),
+            wait_kind=WaitKind.SERVICE,
+        )
     elif case.state is ItemState.REFUSED:
-        outbox.mark_refused(item_id, owner, "no")
+        outbox.mark_refused(item_id, owner, Reason("no", ErrorKind.REJECTED, verbatim=True))
     elif case.state is ItemState.OUTCOME_UNKNOWN:
-        outbox.mark_outcome_unknown(item_id, owner, "dropped")
+        outbox.mark_outcome_unknown(item_id, owner, Reason("dropped", ErrorKind.OUTCOME_UNKNOWN))
     elif case.state is ItemState.SUBMITTED:
         outbox.mark_submitted(item_id, owner, f"task-{n}")
     assert outbox.get(item_id).state is case.state
@@ -203,7 +216,13 @@ def test_a_next_attempt_is_never_in_the_past(db, owner):
     outbox = Outbox(db)
     item_id = outbox.add(HERE, request(1))
     outbox.claim(item_id, owner.owner_id)
-    outbox.mark_retry(item_id, owner.owner_id, delay=60, reason="busy", wait_kind=WaitKind.SERVICE)
+    outbox.mark_retry(
+        item_id,
+        owner.owner_id,
+        delay=60,
+        reason=Reason("busy", ErrorKind.RATE_LIMITED),
+        wait_kind=WaitKind.SERVICE,
+    )
     item = outbox.get(item_id)
     moment = item.next_attempt_at.timestamp()
 
@@ -226,7 +245,13 @@ def test_why_an_explicit_send_took_nothing(db, owner):
     assert why_nothing_sent(outbox.summary(HERE)).why is Idle.OTHER_SERVICES
     waiting = outbox.add(HERE, request(2))
     outbox.claim(waiting, owner.owner_id)
-    outbox.mark_retry(waiting, owner.owner_id, delay=60, reason="429", wait_kind=WaitKind.SERVICE)
+    outbox.mark_retry(
+        waiting,
+        owner.owner_id,
+        delay=60,
+        reason=Reason("429", ErrorKind.RATE_LIMITED),
+        wait_kind=WaitKind.SERVICE,
+    )
     idle = why_nothing_sent(outbox.summary(HERE))
     due = outbox.get(waiting).next_attempt_at.timestamp()
     assert idle.why is Idle.SERVICE_WAIT and idle.until == pytest.approx(due)
@@ -235,7 +260,7 @@ def test_why_an_explicit_send_took_nothing(db, owner):
     outbox.cancel(waiting)
     refused = outbox.add(HERE, request(3))
     outbox.claim(refused, owner.owner_id)
-    outbox.mark_refused(refused, owner.owner_id, "no")
+    outbox.mark_refused(refused, owner.owner_id, Reason("no", ErrorKind.REJECTED, verbatim=True))
     outbox.move(outbox.items(OTHER)[0].item_id, "https://elsewhere.example.com")
     summary = outbox.summary(HERE)
     assert summary.elsewhere == {"https://elsewhere.example.com": [1]}
@@ -284,7 +309,13 @@ def test_a_shown_next_attempt_turns_into_due_now_when_it_passes(qtbot, db, owner
     outbox = Outbox(db)
     item_id = outbox.add(HERE, request(1))
     outbox.claim(item_id, owner.owner_id)
-    outbox.mark_retry(item_id, owner.owner_id, delay=1.5, reason="busy", wait_kind=WaitKind.SERVICE)
+    outbox.mark_retry(
+        item_id,
+        owner.owner_id,
+        delay=1.5,
+        reason=Reason("busy", ErrorKind.RATE_LIMITED),
+        wait_kind=WaitKind.SERVICE,
+    )
     model = OutboxTableModel(outbox)
     model.set_context(ServiceConfig(base_url=HERE), None)
     column = model.COL_NEXT

@@ -16,7 +16,7 @@ from avatar_desktop.core.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from avatar_desktop.core.store.schema import STATUS_RANK_SQL, derived_columns
 from avatar_desktop.core.store.tasks import TaskOrder
 
-# The schema (sqlite_master) of a file of version 6, as the app made it when the migrations were
+# The schema (sqlite_master) of a file of version 7, as the app made it when the migrations were
 # frozen (version 5 only set the application id). A new migration adds its tables and indexes here.
 EXPECTED_SCHEMA = [
     (
@@ -131,7 +131,7 @@ EXPECTED_SCHEMA = [
         "            owner TEXT,\n"
         "            created_at REAL NOT NULL,\n"
         "            updated_at REAL NOT NULL\n"
-        "        )",
+        "        , reason_kind TEXT, reason_verbatim INTEGER NOT NULL DEFAULT 0)",
     ),
     ("table", "sqlite_sequence", "sqlite_sequence", "CREATE TABLE sqlite_sequence(name,seq)"),
     (
@@ -255,7 +255,7 @@ def file_of_version(path: Path, version: int) -> None:
 
 
 def test_the_schema_version_counts_the_migrations():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 6
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 7
 
 
 def test_each_migration_in_turn_builds_todays_schema(tmp_path):

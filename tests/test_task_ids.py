@@ -29,9 +29,9 @@ from avatar_desktop.core.request import (
     ProblemKind,
     valid_task_id,
 )
-from avatar_desktop.core.service import MissingTaskId
+from avatar_desktop.core.service import ErrorKind, MissingTaskId
 from avatar_desktop.core.store.database import Database
-from avatar_desktop.core.store.outbox import ItemState, Outbox
+from avatar_desktop.core.store.outbox import ItemState, Outbox, Reason
 from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.sandbox import Fault
@@ -77,7 +77,9 @@ def request(n: int = 0) -> GenerationRequest:
 def outcome_unknown_item(outbox: Outbox, n: int = 0) -> int:
     item_id = outbox.add(SERVICE, request(n))
     assert outbox.claim(item_id, "a" * 32) is not None
-    assert outbox.mark_outcome_unknown(item_id, "a" * 32, "the answer was lost")
+    assert outbox.mark_outcome_unknown(
+        item_id, "a" * 32, Reason("the answer was lost", ErrorKind.OUTCOME_UNKNOWN)
+    )
     return item_id
 
 

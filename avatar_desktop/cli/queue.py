@@ -19,6 +19,7 @@ from avatar_desktop.core.store.outbox import (
     MoveRefusal,
     OutboxItem,
     OutboxSummary,
+    file_line_source,
 )
 from avatar_desktop.core.submission import ConsentGiven, screen
 from avatar_desktop.core.vault import ENV_VAR
@@ -68,7 +69,7 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
             "that the speaker agreed to having it cloned)"
         )
     given = ConsentGiven.COMMAND_LINE if args.consent else None
-    new, _left_out = screening.items(chosen, given, lambda line: f"{path.name} line {line}")
+    new, _left_out = screening.items(chosen, given, lambda line: file_line_source(path.name, line))
     duplicates = len(numbered) - len(chosen)
 
     counts = f"{duplicates} duplicate(s) skipped, {invalid} invalid row(s)"

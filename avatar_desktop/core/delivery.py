@@ -37,9 +37,10 @@ from avatar_desktop.core.service import (
     RateLimited,
     ServerError,
     TokenError,
+    error_kind,
 )
 from avatar_desktop.core.store.database import DiskFull, StoreError
-from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, WaitKind
+from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, Reason, WaitKind
 from avatar_desktop.core.store.tasks import TaskStore
 
 log = logging.getLogger("avatar_desktop.delivery")
@@ -93,13 +94,13 @@ def classify(error: BaseException) -> Verdict:
     return Verdict(Decision.OUTCOME_UNKNOWN)  # a bug: nobody can say what was sent
 
 
-def reason_of(error: BaseException) -> str:
-    """The text stored with the item: the service's own message verbatim when it gave one."""
-    if isinstance(error, ApiError):
-        if error.server_message:
-            return error.server_message
-        return str(error)
-    return str(error) or type(error).__name__
+def reason_of(error: BaseException) -> Reason:
+    """The reason stored with the item: its kind, and the service's own message verbatim when
+    it gave one, else the error's English text."""
+    kind = error_kind(error)
+    if isinstance(error, ApiError) and error.server_message:
+        return Reason(error.server_message, kind, verbatim=True)
+    return Reason(str(error) or type(error).__name__, kind)
 
 
 class SubmitClient(Protocol):
@@ -310,7 +311,7 @@ class Sender:
         return SendOutcome(
             item.item_id,
             verdict.decision,
-            reason=reason,
+            reason=reason.text,
             error=error,
             quota=isinstance(error, QuotaExhausted),
         )

@@ -99,8 +99,10 @@ __all__ = [
     "FileProblem",
     "FileProblemKind",
     "ImportFormat",
+    "ImportNote",
     "ImportReport",
     "ImportRow",
+    "NoteKind",
     "RowIssue",
     "RowIssueKind",
     "csv_template",
@@ -190,9 +192,34 @@ class FileProblem:
     kind: FileProblemKind
     message: str
     line: int | None = None
+    column: str = ""
+    """The column concerned (a column that appears twice)."""
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line is not None else self.message
+
+
+class NoteKind(enum.StrEnum):
+    """Something the user should know about a file that was read; the UI translates by it."""
+
+    UTF16 = "utf16"
+    GBK = "gbk"
+    JSON_ARRAY = "json_array"
+    COLUMN_SUGGESTION = "column_suggestion"
+
+
+@dataclass(frozen=True)
+class ImportNote:
+    """A note about a file that was read, in English (``message``, what ``avatar-cli``
+    prints); for a column suggestion, the unknown ``column`` and the ``known`` one meant."""
+
+    kind: NoteKind
+    message: str
+    column: str = ""
+    known: str = ""
+
+    def __str__(self) -> str:
+        return self.message
 
 
 class RowIssueKind(enum.StrEnum):
@@ -251,7 +278,7 @@ class ImportReport:
     rows: list[ImportRow] = field(default_factory=list)
     unknown_columns: list[str] = field(default_factory=list)
     file_problem: FileProblem | None = None
-    notes: list[str] = field(default_factory=list)
+    notes: list[ImportNote] = field(default_factory=list)
 
     @property
     def valid(self) -> list[ImportRow]:
@@ -310,17 +337,22 @@ def read_file(path: Path) -> ImportReport:
     return report
 
 
-def decode(data: bytes) -> tuple[str, list[str]]:
+def decode(data: bytes) -> tuple[str, list[ImportNote]]:
     """The text of a file and notes about how it was decoded.
 
     Raises :class:`ValueError` with an English message when the bytes are not text.
     """
-    notes: list[str] = []
+    notes: list[ImportNote] = []
     if data.startswith(codecs.BOM_UTF8):
         text = _decode_or_fail(data[len(codecs.BOM_UTF8) :], "utf-8", "UTF-8")
     elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         text = _decode_or_fail(data, "utf-16", "UTF-16")
-        notes.append("The file was read as UTF-16 (it starts with a UTF-16 byte-order mark).")
+        notes.append(
+            ImportNote(
+                NoteKind.UTF16,
+                "The file was read as UTF-16 (it starts with a UTF-16 byte-order mark).",
+            )
+        )
     else:
         try:
             text = data.decode("utf-8")
@@ -333,8 +365,11 @@ def decode(data: bytes) -> tuple[str, list[str]]:
                     f"{error.start}); save it as CSV UTF-8"
                 ) from None
             notes.append(
-                "The file is not UTF-8; it was read as GBK (GB18030), the encoding Chinese "
-                "Windows uses. Check that the Chinese text looks right."
+                ImportNote(
+                    NoteKind.GBK,
+                    "The file is not UTF-8; it was read as GBK (GB18030), the encoding Chinese "
+                    "Windows uses. Check that the Chinese text looks right.",
+                )
             )
     if "\x00" in text:
         raise ValueError("the file contains NUL bytes; it is not a text file")
@@ -368,9 +403,14 @@ def sniff_format(text: str) -> ImportFormat:
 
 
 def _failed(
-    fmt: ImportFormat, kind: FileProblemKind, message: str, line: int | None = None
+    fmt: ImportFormat,
+    kind: FileProblemKind,
+    message: str,
+    line: int | None = None,
+    *,
+    column: str = "",
 ) -> ImportReport:
-    return ImportReport(format=fmt, file_problem=FileProblem(kind, message, line))
+    return ImportReport(format=fmt, file_problem=FileProblem(kind, message, line, column))
 
 
 # --- CSV ----------------------------------------------------------------------------------
@@ -417,6 +457,7 @@ def parse_csv(text: str) -> ImportReport:
                     f"the column {name} appears twice (columns {columns[name] + 1} and "
                     f"{index + 1})",
                     header_line,
+                    column=name,
                 )
             columns[name] = index
         else:
@@ -424,7 +465,12 @@ def parse_csv(text: str) -> ImportReport:
     suggestions = _suggestions(unknown, columns)
     report = ImportReport(format=fmt, unknown_columns=unknown)
     report.notes += [
-        f'The column "{name}" is not known and was ignored; did you mean {known}?'
+        ImportNote(
+            NoteKind.COLUMN_SUGGESTION,
+            f'The column "{name}" is not known and was ignored; did you mean {known}?',
+            name,
+            known,
+        )
         for name, known in suggestions.items()
     ]
     if "avatar_url" not in columns:
@@ -756,7 +802,12 @@ def parse_json_lines(text: str) -> ImportReport:
             return report
         if isinstance(whole, list):
             report = parse_json(text)
-            report.notes.append("The file is a JSON array, not JSON Lines; it was read as JSON.")
+            report.notes.append(
+                ImportNote(
+                    NoteKind.JSON_ARRAY,
+                    "The file is a JSON array, not JSON Lines; it was read as JSON.",
+                )
+            )
             return report
         return _failed(
             ImportFormat.JSON_LINES,

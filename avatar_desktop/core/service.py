@@ -25,6 +25,8 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from avatar_desktop.core.request import ValidationError
+
 log = logging.getLogger("avatar_desktop.network")
 
 DEFAULT_BASE_URL = "https://api.gpt.ge"
@@ -215,6 +217,64 @@ class BaseUrlError(ValueError):
 
 class TokenError(ValueError):
     """The token cannot be carried in an HTTP header (empty, spaces, line breaks...)."""
+
+
+class ErrorKind(enum.StrEnum):
+    """What kind of failure an error (or an outbox item's reason) is: each program says it in
+    its own words — the window translates it by this kind, ``avatar-cli`` prints the English
+    text. The values are stored with outbox items: never rename one."""
+
+    TOKEN_REFUSED = "token_refused"
+    QUOTA = "quota"
+    TASK_NOT_FOUND = "task_not_found"
+    REJECTED = "rejected"
+    RATE_LIMITED = "rate_limited"
+    SERVER_ERROR = "server_error"
+    MISSING_TASK_ID = "missing_task_id"
+    BAD_RESPONSE = "bad_response"
+    NOT_SENT = "not_sent"
+    TOO_SLOW = "too_slow"
+    """A question (not a paid request) got no answer in time."""
+    CONNECTION_BROKE = "connection_broke"
+    """A question (not a paid request) lost its answer."""
+    OUTCOME_UNKNOWN = "outcome_unknown"
+    """A paid request was sent but its answer never arrived: the job may exist."""
+    BAD_ADDRESS = "bad_address"
+    BAD_TOKEN = "bad_token"
+    INVALID_REQUEST = "invalid_request"
+    INTERRUPTED = "interrupted"
+    """The program sending an outbox item stopped before the service answered."""
+    DISK_FULL = "disk_full"
+    """The disk was full when the service answered an outbox item: its answer was lost."""
+    NOT_WRITTEN = "not_written"
+    """The data file could not be written when the service answered an outbox item."""
+    OTHER = "other"
+
+
+def error_kind(error: BaseException) -> ErrorKind:
+    """The kind of ``error`` (:attr:`ErrorKind.OTHER` for one that is not the service's)."""
+    kinds: tuple[tuple[type[BaseException], ErrorKind], ...] = (
+        (AuthError, ErrorKind.TOKEN_REFUSED),
+        (QuotaExhausted, ErrorKind.QUOTA),
+        (TaskNotFound, ErrorKind.TASK_NOT_FOUND),
+        (RequestRejected, ErrorKind.REJECTED),
+        (RateLimited, ErrorKind.RATE_LIMITED),
+        (ServerError, ErrorKind.SERVER_ERROR),
+        (MissingTaskId, ErrorKind.MISSING_TASK_ID),
+        (BadResponse, ErrorKind.BAD_RESPONSE),
+        (NotSent, ErrorKind.NOT_SENT),
+        (BaseUrlError, ErrorKind.BAD_ADDRESS),
+        (TokenError, ErrorKind.BAD_TOKEN),
+        (ValidationError, ErrorKind.INVALID_REQUEST),
+    )
+    for kind_of, kind in kinds:
+        if isinstance(error, kind_of):
+            return kind
+    if isinstance(error, OutcomeUnknown):
+        if error.billable:
+            return ErrorKind.OUTCOME_UNKNOWN
+        return ErrorKind.TOO_SLOW if isinstance(error, TooSlow) else ErrorKind.CONNECTION_BROKE
+    return ErrorKind.OTHER
 
 
 # --- helpers ------------------------------------------------------------------------------
@@ -533,6 +593,7 @@ __all__ = [
     "AuthError",
     "BadResponse",
     "BaseUrlError",
+    "ErrorKind",
     "MissingTaskId",
     "NetworkError",
     "NotSent",
@@ -549,6 +610,7 @@ __all__ = [
     "TooSlow",
     "Voice",
     "curl_command",
+    "error_kind",
     "is_loopback_host",
     "normalize_base_url",
     "parse_retry_after",

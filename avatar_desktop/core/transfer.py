@@ -25,7 +25,7 @@ from typing import Any
 from avatar_desktop.core.paths import write_atomically
 from avatar_desktop.core.request import GenerationRequest, ValidationError
 from avatar_desktop.core.store.drafts import Drafts, clean_draft
-from avatar_desktop.core.store.outbox import ItemState, NewItem, Outbox
+from avatar_desktop.core.store.outbox import ItemState, NewItem, Outbox, Source
 from avatar_desktop.core.submission import voice_sample
 
 FORMAT = "avatar-desktop-export"
@@ -119,7 +119,7 @@ def import_data(data: Mapping[str, Any], drafts: Drafts, outbox: Outbox) -> Tran
         consent = entry.get("consent")
         if not isinstance(consent, Mapping) or consent.get("sample_url") != voice_sample(request):
             consent = None  # only a record for this item's own sample travels with it
-        by_service.setdefault(service, []).append(NewItem(request, "import", consent))
+        by_service.setdefault(service, []).append(NewItem(request, Source.EXPORT, consent))
     for service, items in by_service.items():
         report.items += len(outbox.add_many(service, items))
     return report

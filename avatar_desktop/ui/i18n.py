@@ -6,13 +6,15 @@ them into the user's language by their *kind*, so the core stays free of Qt.
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from avatar_desktop.core import service as api
 from avatar_desktop.core.media import Finding, FindingKind
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.core.request import Problem, ProblemKind
-from avatar_desktop.core.store.database import StoreError
+from avatar_desktop.core.store.database import DiskFull, StoreError
 from avatar_desktop.core.vault import (
     ENV_VAR,
     BackendState,
@@ -138,79 +140,165 @@ def problem_text(problem: Problem) -> str:
     return problem.message
 
 
-def error_title(error: Exception) -> str:
-    """A short, translated explanation of a failed call, by its class."""
-    if isinstance(error, api.AuthError):
+_FIELD_LABELS = {
+    # A request's fields (a problem's path) and the columns of a file of jobs, by the labels
+    # the form shows for them.
+    "avatar_url": QT_TRANSLATE_NOOP("ComposePanel", "A&vatar URL:"),
+    "no_watermark": QT_TRANSLATE_NOOP("ComposePanel", "&No watermark"),
+    "audio_url": QT_TRANSLATE_NOOP("ComposePanel", "&Audio URL:"),
+    "create_voice": QT_TRANSLATE_NOOP("ComposePanel", "Clone a voice"),
+    "create_voice.audio_url": QT_TRANSLATE_NOOP("ComposePanel", "&Voice sample URL:"),
+    "create_voice.language": QT_TRANSLATE_NOOP("ComposePanel", "&Language:"),
+    "create_voice.text": QT_TRANSLATE_NOOP("ComposePanel", "&Text:"),
+    "use_voice": QT_TRANSLATE_NOOP("ComposePanel", "Use an existing voice"),
+    "use_voice.voice_engine_id": QT_TRANSLATE_NOOP("ComposePanel", "Voice &engine id:"),
+    "use_voice.audio_id": QT_TRANSLATE_NOOP("ComposePanel", "Audio &id:"),
+    "use_voice.language": QT_TRANSLATE_NOOP("ComposePanel", "Lan&guage:"),
+    "use_voice.text": QT_TRANSLATE_NOOP("ComposePanel", "Te&xt:"),
+    "voice_engine_id": QT_TRANSLATE_NOOP("ComposePanel", "Voice &engine id:"),
+    "audio_id": QT_TRANSLATE_NOOP("ComposePanel", "Audio &id:"),
+    "language": QT_TRANSLATE_NOOP("ComposePanel", "&Language:"),
+    "text": QT_TRANSLATE_NOOP("ComposePanel", "&Text:"),
+}
+
+
+def field_label(name: str) -> str | None:
+    """The label the form shows for a request's field or a file's column (``avatar_url``,
+    ``create_voice.language`` …), in the user's language, without its shortcut mark and colon;
+    None for a name the form has no field for (the problem's own words then say enough)."""
+    label = _FIELD_LABELS.get(name)
+    if label is None:
+        return None
+    text = QCoreApplication.translate("ComposePanel", label)
+    text = re.sub(r"\(&[^&]\)", "", text)  # a translation's "(&V)"
+    text = re.sub(r"&(.)", r"\1", text)  # "A&vatar" (and "&&" for a real "&")
+    return text.rstrip(":：").strip()
+
+
+def error_title(error: BaseException) -> str:
+    """A short, translated explanation of a failed call, by its kind."""
+    if isinstance(error, DiskFull):
+        return QCoreApplication.translate(
+            "Messages", "The disk holding the task list is full. Free some space, then try again."
+        )
+    if isinstance(error, StoreError):
+        return QCoreApplication.translate("Messages", "The task list could not be saved.")
+    return kind_title(api.error_kind(error), getattr(error, "retry_after", None))
+
+
+def kind_title(kind: api.ErrorKind, retry_after: float | None = None) -> str:
+    """A short, translated explanation of a failure of ``kind`` (an error's, or the kind kept
+    with an outbox item's reason)."""
+    kinds = api.ErrorKind
+    if kind is kinds.TOKEN_REFUSED:
         return QCoreApplication.translate(
             "Messages", "The service did not accept the API token. Check or replace it."
         )
-    if isinstance(error, api.QuotaExhausted):
+    if kind is kinds.QUOTA:
         return QCoreApplication.translate(
             "Messages", "The account's balance is used up. Top it up, then try again."
         )
-    if isinstance(error, api.TaskNotFound):
+    if kind is kinds.TASK_NOT_FOUND:
         return QCoreApplication.translate("Messages", "The service does not know this task.")
-    if isinstance(error, api.RequestRejected):
+    if kind is kinds.REJECTED:
         return QCoreApplication.translate(
             "Messages", "The service refused the request; it was not billed."
         )
-    if isinstance(error, api.RateLimited):
-        if error.retry_after:
+    if kind is kinds.RATE_LIMITED:
+        if retry_after:
             return QCoreApplication.translate(
                 "Messages", "The service is busy with too many requests. Try again in %1 s."
-            ).replace("%1", str(round(error.retry_after)))
+            ).replace("%1", str(round(retry_after)))
         return QCoreApplication.translate(
             "Messages", "The service is busy with too many requests. Try again in a moment."
         )
-    if isinstance(error, api.ServerError):
+    if kind is kinds.SERVER_ERROR:
         return QCoreApplication.translate(
             "Messages", "The service, or a proxy in front of it, had a problem. Try again later."
         )
-    if isinstance(error, api.MissingTaskId):
+    if kind is kinds.MISSING_TASK_ID:
         return QCoreApplication.translate(
             "Messages",
             "The service accepted the request but returned no task id. The job may exist and "
             "be billed; check your account before sending it again.",
         )
-    if isinstance(error, api.BadResponse):
+    if kind is kinds.BAD_RESPONSE:
         return QCoreApplication.translate(
             "Messages",
             "The service answered with something that is not the expected data. "
             "Is the service address right?",
         )
-    if isinstance(error, api.NotSent):
+    if kind is kinds.NOT_SENT:
         return QCoreApplication.translate(
             "Messages", "Could not reach the service; nothing was sent. Check the connection."
         )
-    if isinstance(error, api.OutcomeUnknown) and not error.billable:
-        if isinstance(error, api.TooSlow):
-            return QCoreApplication.translate(
-                "Messages", "The service took too long to answer. Try again later."
-            )
+    if kind is kinds.TOO_SLOW:
+        return QCoreApplication.translate(
+            "Messages", "The service took too long to answer. Try again later."
+        )
+    if kind is kinds.CONNECTION_BROKE:
         return QCoreApplication.translate(
             "Messages", "The connection broke before the service's answer arrived. Try again."
         )
-    if isinstance(error, api.OutcomeUnknown):
+    if kind is kinds.OUTCOME_UNKNOWN:
         return QCoreApplication.translate(
             "Messages",
             "The request was sent but no answer came back. The job may have been created and "
             "billed. It will not be sent again unless you choose to.",
         )
-    if isinstance(error, api.BaseUrlError):
+    if kind is kinds.BAD_ADDRESS:
         return QCoreApplication.translate(
             "Messages", "The service address in the settings cannot be used."
         )
-    if isinstance(error, StoreError):
-        return QCoreApplication.translate("Messages", "The task list could not be saved.")
-    if isinstance(error, api.TokenError):
+    if kind is kinds.BAD_TOKEN:
         return QCoreApplication.translate(
             "Messages",
             "The token cannot be used: it contains spaces or characters a request cannot carry.",
         )
+    if kind is kinds.INVALID_REQUEST:
+        return QCoreApplication.translate(
+            "Messages", "The job is not a valid request; edit it and queue it again."
+        )
+    if kind is kinds.INTERRUPTED:
+        return QCoreApplication.translate(
+            "Messages",
+            "The program sending this job stopped before the service answered; the job may exist.",
+        )
+    if kind is kinds.DISK_FULL:
+        return QCoreApplication.translate(
+            "Messages",
+            "The disk was full when the service answered, so its answer could not be written; "
+            "the job may exist.",
+        )
+    if kind is kinds.NOT_WRITTEN:
+        return QCoreApplication.translate(
+            "Messages",
+            "The data file could not be written when the service answered, so its answer was "
+            "lost; the job may exist.",
+        )
     return QCoreApplication.translate("Messages", "The request failed.")
 
 
-def error_text(error: Exception) -> str:
+def reason_text(
+    kind: api.ErrorKind | None, reason: str | None, verbatim: bool, *, detail: bool = False
+) -> str:
+    """An outbox item's reason in the user's language: the explanation of its kind, then the
+    service's own words when the reason is theirs. ``detail``: in the English interface, also
+    the program's own English text when it says more. A reason kept without a kind (by an older
+    version) is shown as it is."""
+    if kind is None:
+        return reason or ""
+    lines = [kind_title(kind)]
+    if reason and verbatim:
+        lines.append(
+            QCoreApplication.translate("Messages", "The server said: %1").replace("%1", reason)
+        )
+    elif reason and detail and not translated_interface() and reason != lines[0]:
+        lines.append(reason)
+    return "\n".join(lines)
+
+
+def error_text(error: BaseException) -> str:
     """The translated explanation, the HTTP status, and the server's own words verbatim.
 
     The core's English detail is not repeated beside the translation; only an error that is not
@@ -230,12 +318,12 @@ def error_text(error: Exception) -> str:
                     "%1", error.server_message
                 )
             )
-    elif str(error) and not _translated() and str(error) != lines[0]:
+    elif str(error) and not translated_interface() and str(error) != lines[0]:
         lines.append(str(error))
     return "\n".join(lines)
 
 
-def _translated() -> bool:
+def translated_interface() -> bool:
     """Whether the interface is not in English (the app's source language)."""
     return QCoreApplication.translate("Messages", "The request failed.") != "The request failed."
 

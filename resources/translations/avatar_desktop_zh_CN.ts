@@ -4,200 +4,216 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="383"/>
         <source>https://… jpg, png or mp4</source>
         <translation>https://… jpg、png 或 mp4</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="385"/>
         <source>https://… image (jpg, png) or video (mp4) of the person</source>
         <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="382"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="147"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
         <source>https://… mp3, wav, m4a or aac</source>
         <translation>https://… mp3、wav、m4a 或 aac</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
         <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
         <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="390"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="148"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
         <source>https://… 20 s or longer</source>
         <translation>https://… 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="399"/>
         <source>https://… a clear recording of the voice, 20 s or longer</source>
         <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="150"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="160"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="152"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="406"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="405"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="410"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="411"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="412"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="413"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="409"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="414"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="415"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="416"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="417"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="158"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="419"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="159"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="156"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="157"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="417"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="671"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="676"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="423"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="149"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="419"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="424"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="153"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="425"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="427"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="424"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="429"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="425"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="430"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="146"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="670"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="675"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="672"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="677"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="673"/>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="678"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="683"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="674"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="677"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="679"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="682"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="675"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="680"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="676"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="681"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -748,110 +764,130 @@
 <context>
     <name>ImportDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="51"/>
         <source>“%2” is not yes or no (true/false, 1/0, 是/否).</source>
         <translation>“%2”不是有效的是/否值（true/false、1/0、是/否）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="52"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="54"/>
         <source>“%2” is not audio_url, create_voice or use_voice.</source>
         <translation>“%2”不是 audio_url、create_voice 或 use_voice 之一。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="55"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="57"/>
         <source>Not used by this row&apos;s voice mode: clear the cell or set the mode column.</source>
         <translation>此行的声音模式用不到该列：请清空该单元格，或填写 mode 列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="59"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="61"/>
         <source>More values than columns (a comma in a text that is not in quotes?).</source>
         <translation>值的个数多于列数（是否有文本中的逗号未放在引号内？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="64"/>
         <source>Quotes that do not match.</source>
         <translation>引号不匹配。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="65"/>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="153"/>
         <source>A value is far too long for a cell (is this a CSV file of jobs?).</source>
         <translation>某个值过长，超出单元格的上限（这是任务的 CSV 文件吗？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="68"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="70"/>
         <source>Not valid JSON.</source>
         <translation>不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="71"/>
         <source>Not a JSON object (a request body).</source>
         <translation>不是 JSON 对象（即一个请求体）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="84"/>
         <source>%1: %2</source>
         <comment>a column and its problem</comment>
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="87"/>
-        <source>; </source>
-        <comment>between a row&apos;s problems</comment>
-        <translation>；</translation>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="101"/>
+        <source>The file was read as UTF-16 (it starts with a UTF-16 byte-order mark).</source>
+        <translation>已按 UTF-16 读取该文件（文件以 UTF-16 字节顺序标记开头）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="94"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="106"/>
+        <source>The file is not UTF-8; it was read as GBK (GB18030), the encoding Chinese Windows uses. Check that the Chinese text looks right.</source>
+        <translation>该文件不是 UTF-8 编码，已按中文 Windows 使用的 GBK（GB18030）编码读取。请检查中文文字是否显示正确。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="112"/>
+        <source>The file is a JSON array, not JSON Lines; it was read as JSON.</source>
+        <translation>该文件是 JSON 数组而不是 JSON Lines，已按 JSON 读取。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="118"/>
+        <source>The column “%1” is not known and was ignored; did you mean %2?</source>
+        <translation>无法识别列“%1”，已忽略；你是想写 %2 吗？</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="147"/>
+        <source>The column “%1” appears twice.</source>
+        <translation>列“%1”出现了两次。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="130"/>
         <source>The file is too large to import.</source>
         <translation>文件过大，无法导入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="93"/>
+        <source>%1 %2</source>
+        <comment>two of a row&apos;s problems</comment>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="133"/>
         <source>This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.</source>
         <translation>这是电子表格工作簿：请先将其另存为 CSV（UTF-8），再导入该 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="137"/>
         <source>The file is not text (CSV, JSON or JSON Lines).</source>
         <translation>该文件不是文本文件（CSV、JSON 或 JSON Lines）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="140"/>
         <source>This is a folder, a device or a pipe, not a file.</source>
         <translation>这是文件夹、设备或管道，不是文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="143"/>
         <source>The file is empty.</source>
         <translation>文件为空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="144"/>
         <source>A required column is missing.</source>
         <translation>缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="111"/>
-        <source>A column appears twice.</source>
-        <translation>有一列出现了两次。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="150"/>
         <source>A quoted value never ends; rows after it are lost.</source>
         <translation>有一个带引号的值缺少结束引号，其后的各行都会丢失。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="156"/>
         <source>The file is not valid JSON.</source>
         <translation>该文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="123"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="159"/>
         <source>The JSON file must hold an array of request bodies.</source>
         <translation>JSON 文件必须包含一个由请求体组成的数组。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="129"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="165"/>
         <source>Line %1: </source>
         <translation>第 %1 行：</translation>
     </message>
@@ -859,72 +895,72 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="187"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="161"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="201"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="214"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="221"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="228"/>
         <source>%1 row(s) clone a voice from a sample with no consent on record: you are asked about them when you queue the jobs.</source>
         <translation>%1 行要从尚未记录同意的样本克隆声音：加入队列时会询问您。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="239"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="239"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="239"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="255"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="277"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="281"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="284"/>
         <source>Needs consent</source>
         <translation>需要同意</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="247"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="287"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="323"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
@@ -1358,326 +1394,352 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="82"/>
         <source>Required.</source>
         <translation>必填项。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="84"/>
         <source>Has the wrong type of value.</source>
         <translation>值的类型不正确。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="86"/>
         <source>“%1” is not a field the service knows (a typo?).</source>
         <translation>服务无法识别字段“%1”（是否拼写有误？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="90"/>
         <source>Choose how the avatar gets its voice.</source>
         <translation>请选择形象的声音来源。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="92"/>
         <source>Only one voice can be sent.</source>
         <translation>只能发送一种声音。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="94"/>
         <source>Too long: at most %1 characters.</source>
         <translation>过长：最多 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="96"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="98"/>
         <source>Contains invisible control characters; only line breaks and tabs are allowed.</source>
         <translation>包含不可见的控制字符；只允许换行符和制表符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="103"/>
         <source>Must not contain spaces.</source>
         <translation>不能包含空格。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="105"/>
         <source>Enter a full web address starting with https://</source>
         <translation>请输入以 https:// 开头的完整网址</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="109"/>
         <source>Only http:// and https:// addresses can be used.</source>
         <translation>只能使用 http:// 或 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="111"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="113"/>
         <source>This is a file on your computer. The service needs a public web address (https://…) it can download; upload the file somewhere first.</source>
         <translation>这是本机上的文件。服务需要可下载的公开网址（https://…），请先将文件上传到网上。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="119"/>
         <source>Choose Chinese or English.</source>
         <translation>请选择中文或英文。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="121"/>
         <source>Contains a broken character (half of a UTF-16 surrogate pair); retype or remove it.</source>
         <translation>包含一个损坏的字符（半个 UTF-16 代理对）；请重新输入或删除它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="126"/>
         <source>Contains an invisible or control character (such as a zero-width space); retype it.</source>
         <translation>包含不可见字符或控制字符（例如零宽空格）；请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="129"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="131"/>
         <source>Contains �, the mark of a character lost when the text was copied; retype it.</source>
         <translation>包含 �，这是复制文本时丢失字符留下的标记；请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="136"/>
         <source>Must not contain / ? # % or \: they would change the address it is asked at.</source>
         <translation>不能包含 / ? # % 或 \：它们会改变查询所用的地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="144"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="181"/>
+        <source>The disk holding the task list is full. Free some space, then try again.</source>
+        <translation>保存任务列表的磁盘已满。请释放一些空间后重试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="194"/>
         <source>The service did not accept the API token. Check or replace it.</source>
         <translation>服务不接受该 API 令牌，请检查或更换。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="198"/>
         <source>The account&apos;s balance is used up. Top it up, then try again.</source>
         <translation>账户余额已用完，请充值后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="152"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="202"/>
         <source>The service does not know this task.</source>
         <translation>服务中找不到此任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="204"/>
         <source>The service refused the request; it was not billed.</source>
         <translation>服务拒绝了该请求，未计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="209"/>
         <source>The service is busy with too many requests. Try again in %1 s.</source>
         <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="162"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="212"/>
         <source>The service is busy with too many requests. Try again in a moment.</source>
         <translation>服务繁忙，请求过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="216"/>
         <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
         <translation>服务或其前端代理出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="220"/>
         <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
         <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="176"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="226"/>
         <source>The service answered with something that is not the expected data. Is the service address right?</source>
         <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="182"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="232"/>
         <source>Could not reach the service; nothing was sent. Check the connection.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="236"/>
         <source>The service took too long to answer. Try again later.</source>
         <translation>服务响应时间过长。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="240"/>
         <source>The connection broke before the service&apos;s answer arrived. Try again.</source>
         <translation>在服务的响应到达之前连接已中断。请重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="244"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="250"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="185"/>
         <source>The task list could not be saved.</source>
         <translation>无法保存任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="206"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="332"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="420"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="210"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="279"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="328"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="311"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="229"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="317"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="312"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="259"/>
+        <source>The job is not a valid request; edit it and queue it again.</source>
+        <translation>该任务不是有效的请求；请修改后重新加入队列。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="263"/>
+        <source>The program sending this job stopped before the service answered; the job may exist.</source>
+        <translation>发送此任务的程序在服务响应之前已停止；该任务可能已创建。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="268"/>
+        <source>The disk was full when the service answered, so its answer could not be written; the job may exist.</source>
+        <translation>服务响应时磁盘已满，因此无法写入其响应；该任务可能已创建。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="274"/>
+        <source>The data file could not be written when the service answered, so its answer was lost; the job may exist.</source>
+        <translation>服务响应时无法写入数据文件，因此其响应已丢失；该任务可能已创建。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="400"/>
         <source>The system keyring is switched off, so the token cannot be saved.</source>
         <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="251"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="316"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="339"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="404"/>
         <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
         <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="345"/>
         <source>The system keyring could not be opened (%1).</source>
         <translation>无法打开系统钥匙串（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="349"/>
         <source>No system keyring is installed, so the token cannot be saved.</source>
         <translation>未安装系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="358"/>
         <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
         <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="364"/>
         <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
         <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="369"/>
         <source>Make sure Windows Credential Manager is available, then restart the app.</source>
         <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="374"/>
         <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
         <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="292"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="380"/>
         <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
         <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="387"/>
         <source>Unlock your system keyring and try again.</source>
         <translation>请解锁系统钥匙串后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="307"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="395"/>
         <source>No system keyring is installed. You can keep the token for this session only.</source>
         <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="322"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="410"/>
         <source>The system keyring is locked. Unlock it and try again.</source>
         <translation>系统钥匙串已锁定。请解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="326"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="414"/>
         <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
         <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="425"/>
         <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
         <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="431"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="435"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="451"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="368"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="456"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="460"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="464"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="468"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="473"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="481"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="489"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="494"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="502"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="510"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="517"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="431"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="519"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -1685,311 +1747,311 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="127"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="131"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="174"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="190"/>
         <source>Sending already: what is due goes with the next round.</source>
         <translation>正在发送：到期的任务会在下一轮发出。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="193"/>
         <source>Nothing was sent: sending is paused because the service refused the token.</source>
         <translation>未发送任何任务：服务拒绝了令牌，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="196"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="197"/>
         <source>Nothing to send to %1 now: waiting until %2 as the service asked.</source>
         <translation>现在没有要发送到 %1 的任务：按服务要求等待到 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="203"/>
         <source>Nothing to send to %1: %n job(s) wait for other services (“Move to the current service…” sends them here).</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务在等待其他服务（“移到当前服务…”可将它们发送到这里）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="210"/>
         <source>Nothing to send to %1: %n job(s) need your decision.</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务需要您处理。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="213"/>
         <source>Nothing to send to %1: everything is sent.</source>
         <translation>没有要发送到 %1 的任务：全部已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="219"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="220"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="223"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="259"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="269"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="231"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="232"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="233"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="245"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="249"/>
         <source>Nothing was sent: those jobs no longer wait in the outbox (another program, such as avatar-cli, sent or changed them meanwhile).</source>
         <translation>未发送任何任务：这些任务已不在发件箱中等待（其间另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="263"/>
         <source>%n job(s) are ready to send to the built-in sandbox (nothing is billed there).</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到内置沙盒（在沙盒中不计费）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="286"/>
         <source>Question closed: the jobs it asked about no longer wait in the outbox (another program, such as avatar-cli, sent or changed them).</source>
         <translation>询问已关闭：所询问的任务已不在发件箱中等待（另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="296"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="569"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="302"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="575"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="305"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="311"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="315"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="321"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="323"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="335"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="337"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="354"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="338"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="344"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="359"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="385"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="393"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="403"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="406"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="422"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="428"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="428"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="434"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="436"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="442"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="446"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="452"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="454"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="455"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="461"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="483"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="489"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="484"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="490"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="488"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="494"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="492"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="498"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="525"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="531"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="537"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="543"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="542"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="548"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="545"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="551"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="554"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="560"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="561"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="567"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="562"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="568"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="576"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="582"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="576"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="582"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="582"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="588"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="583"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="589"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="591"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="597"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="593"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="599"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="600"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="606"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="605"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="611"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -1997,109 +2059,109 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="434"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="465"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="436"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="467"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="438"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="469"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="470"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="471"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="472"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="473"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="474"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="444"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="475"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="477"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="479"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="527"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="558"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="527"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="558"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="530"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="561"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="533"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="564"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="536"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="567"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="538"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="569"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="540"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="571"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="542"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="573"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="544"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="575"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="546"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="577"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
@@ -2115,142 +2177,163 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="70"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="71"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="64"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="66"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="76"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="79"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="80"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="81"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="100"/>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="108"/>
+        <source>the form</source>
+        <translation>表单</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="110"/>
+        <source>the task list (sent again)</source>
+        <translation>任务列表（再次发送）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="112"/>
+        <source>an export of drafts and outbox</source>
+        <translation>导出的草稿和发件箱文件</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="115"/>
+        <source>%1, line %2</source>
+        <comment>an imported file</comment>
+        <translation>%1 第 %2 行</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="273"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="279"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="281"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="283"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="285"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="286"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="295"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="316"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="321"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="327"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="304"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="335"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="313"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="344"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="349"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="354"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="82"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="84"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2580,12 +2663,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>StorageDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="74"/>
         <source>The task list is damaged</source>
         <translation>任务列表已损坏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="77"/>
         <source>The file that holds your task list is damaged, so it cannot be opened safely:
 %1
 
@@ -2596,110 +2679,110 @@ It has been left exactly as it is.</source>
 该文件已原样保留，未做任何改动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="84"/>
         <source>Moving it aside renames it to %1 (nothing is deleted) and starts a new list with what can still be read from it.</source>
         <translation>移到一旁会将它重命名为 %1（不会删除任何内容），并用其中仍可读取的内容新建列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="92"/>
         <source>The last good backup was taken on %1 and holds %2 task(s).</source>
         <translation>最近一次完好的备份创建于 %1，包含 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="99"/>
         <source>There is no backup to restore.</source>
         <translation>没有可恢复的备份。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="101"/>
         <source>What the check found: %1</source>
         <translation>检查结果：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="107"/>
         <source>Move it aside and start fresh</source>
         <translation>移到一旁并重新开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="113"/>
         <source>Restore the last good backup</source>
         <translation>恢复最近一次完好的备份</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="118"/>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="151"/>
         <source>Quit</source>
         <translation>退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="131"/>
         <source>The disk is full</source>
         <translation>磁盘已满</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="134"/>
         <source>The disk that holds your data is full, so Avatar Desktop cannot open or save its task list:
 %1</source>
         <translation>保存数据的磁盘已满，Avatar Desktop 无法打开或保存任务列表：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="141"/>
         <source>Nothing was changed. Free some space on this disk, then choose Try again.</source>
         <translation>未做任何更改。请在此磁盘上释放一些空间，然后选择“重试”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="147"/>
         <source>Try again</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="174"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="212"/>
         <source>The task list cannot be opened:</source>
         <translation>无法打开任务列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="225"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="226"/>
         <source>The backup is no longer there.</source>
         <translation>该备份已不存在。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="231"/>
         <source>The backup of %1 was restored; the damaged file was kept as %2.</source>
         <translation>已恢复 %1 的备份；损坏的文件已保留为 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="240"/>
         <source>A new task list was started; the damaged file was kept as %1.</source>
         <translation>已新建任务列表；损坏的文件已保留为 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="247"/>
         <source>Still readable in the damaged file and brought back: %1 task(s), %2 outbox job(s), %3 draft(s).</source>
         <translation>已从损坏的文件中找回仍可读取的内容：%1 个任务、%2 个发件箱任务、%3 个草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="256"/>
         <source>That did not work:</source>
         <translation>操作未成功：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="470"/>
         <source>The disk was full when the service answered %1 request(s) last time, so its answer could not be saved. They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次服务响应 %1 个请求时磁盘已满，因此无法保存服务的响应。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="478"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="479"/>
         <source>%1 job(s) accepted while the disk was full last time are in the task list now: %2</source>
         <translation>上次磁盘已满时被服务接受的 %1 个任务现已加入任务列表：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="496"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="497"/>
         <source>The disk was full</source>
         <translation>上次磁盘已满</translation>
     </message>
@@ -3825,68 +3908,68 @@ It has been left exactly as it is.</source>
 <context>
     <name>UnsavedTaskIdsBanner</name>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="348"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="349"/>
         <source>Copy these task ids</source>
         <translation>复制这些任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="382"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="383"/>
         <source>Task %1 was accepted but could not be saved yet (%2); the app keeps trying. Note its id.</source>
         <translation>任务 %1 已被接受，但暂时无法保存（%2）；应用会继续尝试。请记下它的 ID。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="395"/>
         <source>Task %1 is saved in the task list now.</source>
         <translation>任务 %1 现已保存到任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="408"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="409"/>
         <source>Task ids not saved yet</source>
         <translation>任务 ID 尚未保存</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="413"/>
         <source>%n accepted job(s) could not be saved in the task list yet. Copy their task ids before you quit:</source>
         <translation>
             <numerusform>%n 个已被接受的任务尚未能保存到任务列表中。退出前请复制它们的任务 ID：</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="422"/>
         <source>The next start adds them to the task list when the disk has room.</source>
         <translation>下次启动时，只要磁盘有空间，就会把它们加入任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="423"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="424"/>
         <source>Copy and quit</source>
         <translation>复制并退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="425"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="426"/>
         <source>Don&apos;t quit</source>
         <translation>不退出</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="440"/>
         <source>The disk is full, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>磁盘已满，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="445"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="446"/>
         <source>The task list cannot be written, so %n accepted job(s) could not be saved yet.</source>
         <translation>
             <numerusform>任务列表无法写入，因此 %n 个已被接受的任务尚未能保存。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="454"/>
         <source>The app keeps trying. Copy their task ids now and keep them until they are in the task list:</source>
         <translation>应用会继续尝试。请现在复制它们的任务 ID 并妥善保存，直到它们出现在任务列表中：</translation>
     </message>

@@ -225,6 +225,40 @@ def _migration_6(conn: sqlite3.Connection) -> None:
     conn.execute("CREATE INDEX tasks_saved ON tasks (saved_at) WHERE saved_path IS NOT NULL")
 
 
+# Migration 7's own copy of the reasons written before kinds were kept (frozen).
+_M7_KNOWN_REASONS = (
+    (
+        "interrupted",
+        "The program sending this job stopped before the service answered; the job may exist.",
+    ),
+    (
+        "disk_full",
+        "The disk was full when the service answered, so its answer could not be written; the "
+        "job may exist.",
+    ),
+    (
+        "not_written",
+        "The data file could not be written when the service answered, so its answer was lost; "
+        "the job may exist.",
+    ),
+)
+
+
+def _migration_7(conn: sqlite3.Connection) -> None:
+    """An outbox item's reason carries its kind, so that the window says it in the user's
+    language, and whether it is the service's own words. The kind of a reason written before is
+    filled in where it is certain: the program's own three texts, and a wait because the service
+    could not be reached; the others stay without a kind (shown as they are)."""
+    conn.execute("ALTER TABLE outbox ADD COLUMN reason_kind TEXT")
+    conn.execute("ALTER TABLE outbox ADD COLUMN reason_verbatim INTEGER NOT NULL DEFAULT 0")
+    for kind, text in _M7_KNOWN_REASONS:
+        conn.execute("UPDATE outbox SET reason_kind = ? WHERE reason = ?", (kind, text))
+    conn.execute(
+        "UPDATE outbox SET reason_kind = 'not_sent' WHERE reason IS NOT NULL "
+        "AND state = 'retry_wait' AND wait_kind = 'unreachable'"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -232,6 +266,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_4,
     _migration_5,
     _migration_6,
+    _migration_7,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

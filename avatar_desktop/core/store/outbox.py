@@ -38,7 +38,7 @@ from pathlib import Path
 from typing import Any
 
 from avatar_desktop.core.request import GenerationRequest, InvalidTaskId, valid_task_id
-from avatar_desktop.core.service import TaskStatus
+from avatar_desktop.core.service import ErrorKind, TaskStatus
 from avatar_desktop.core.store.database import Database, StoreError
 from avatar_desktop.core.store.schema import canonical_json, payload_hash
 from avatar_desktop.core.store.tasks import insert_task
@@ -100,6 +100,56 @@ class WaitKind(enum.StrEnum):
     """The service could not be reached; an explicit send tries again at once."""
     SERVICE = "service"
     """The service asked to wait (429 / 503, ``Retry-After``): always honoured."""
+
+
+class Source(enum.StrEnum):
+    """Where an item came from, as stored (``avatar-cli`` prints it): one of these, or a line
+    of an imported file (:func:`file_line_source`)."""
+
+    FORM = "form"
+    TASK_LIST = "task list"
+    """Sent again from the task list."""
+    EXPORT = "import"
+    """Re-queued from an export file of Avatar Desktop (another data folder)."""
+
+
+@dataclass(frozen=True)
+class FileLine:
+    """A line of an imported file of jobs: the source of the item it became."""
+
+    name: str
+    line: int
+
+
+def file_line_source(name: str, line: int) -> str:
+    """The stored source of an item read from line ``line`` of the file ``name``."""
+    return f"{name} line {line}"
+
+
+def read_source(source: str | None) -> Source | FileLine | str | None:
+    """What a stored source means: a :class:`Source`, a :class:`FileLine`, or (written by
+    another version) the text as it is."""
+    if source is None:
+        return None
+    try:
+        return Source(source)
+    except ValueError:
+        pass
+    name, sep, line = source.rpartition(" line ")
+    if sep and name and line.isascii() and line.isdigit():
+        return FileLine(name, int(line))
+    return source
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why an item waits or stopped. ``text`` is what ``avatar-cli`` prints: English, or the
+    service's own words verbatim (``verbatim``); ``kind`` is what the window says in the
+    user's language."""
+
+    text: str
+    kind: ErrorKind
+    verbatim: bool = False
 
 
 class MoveRefusal(enum.StrEnum):
@@ -170,6 +220,11 @@ class OutboxItem:
     source: str | None
     state: ItemState
     reason: str | None
+    """What ``avatar-cli`` prints (see :class:`Reason`)."""
+    reason_kind: ErrorKind | None
+    """The kind of :attr:`reason`; None for a reason stored before kinds were (shown as it is)."""
+    reason_verbatim: bool
+    """:attr:`reason` is the service's own words."""
     task_id: str | None
     attempts: int
     next_attempt_at: datetime | None
@@ -207,6 +262,8 @@ _COLUMNS = (
     "source",
     "state",
     "reason",
+    "reason_kind",
+    "reason_verbatim",
     "task_id",
     "attempts",
     "next_attempt_at",
@@ -222,6 +279,21 @@ def _datetime(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)
 
 
+def _reason_kind(value: str | None) -> ErrorKind | None:
+    try:
+        return None if value is None else ErrorKind(value)
+    except ValueError:  # written by a newer version
+        return ErrorKind.OTHER
+
+
+_SET_REASON = "reason = ?, reason_kind = ?, reason_verbatim = ?"
+_NO_REASON = "reason = NULL, reason_kind = NULL, reason_verbatim = 0"
+
+
+def _reason_values(reason: Reason) -> tuple[str, str, int]:
+    return reason.text, reason.kind.value, int(reason.verbatim)
+
+
 def _item(row: Sequence[Any]) -> OutboxItem:
     values = dict(zip(_COLUMNS, row, strict=True))
     return OutboxItem(
@@ -233,6 +305,8 @@ def _item(row: Sequence[Any]) -> OutboxItem:
         source=values["source"],
         state=ItemState(values["state"]),
         reason=values["reason"],
+        reason_kind=_reason_kind(values["reason_kind"]),
+        reason_verbatim=bool(values["reason_verbatim"]),
         task_id=values["task_id"],
         attempts=values["attempts"],
         next_attempt_at=(
@@ -624,7 +698,7 @@ class Outbox:
                 raise StoreError(f"Outbox item {item_id} is no longer being sent by this program.")
             row_id = _task_row(conn, task_id, row, TaskStatus.NOT_START)
             conn.execute(
-                "UPDATE outbox SET state = ?, task_id = ?, reason = NULL, owner = NULL, "
+                f"UPDATE outbox SET state = ?, task_id = ?, {_NO_REASON}, owner = NULL, "
                 "next_attempt_at = NULL, wait_kind = NULL, updated_at = ? WHERE item_id = ?",
                 (ItemState.SUBMITTED.value, task_id, time.time(), item_id),
             )
@@ -632,42 +706,47 @@ class Outbox:
         return row_id
 
     def mark_retry(
-        self, item_id: int, owner: str, *, delay: float, reason: str, wait_kind: WaitKind
+        self, item_id: int, owner: str, *, delay: float, reason: Reason, wait_kind: WaitKind
     ) -> bool:
         """Wait ``delay`` seconds, then the item is due again."""
         return self._finish(
             item_id,
             owner,
-            "state = ?, reason = ?, next_attempt_at = ?, wait_kind = ?",
-            (ItemState.RETRY_WAIT.value, reason, time.time() + delay, wait_kind.value),
+            f"state = ?, {_SET_REASON}, next_attempt_at = ?, wait_kind = ?",
+            (
+                ItemState.RETRY_WAIT.value,
+                *_reason_values(reason),
+                time.time() + delay,
+                wait_kind.value,
+            ),
         )
 
-    def mark_refused(self, item_id: int, owner: str, reason: str) -> bool:
+    def mark_refused(self, item_id: int, owner: str, reason: Reason) -> bool:
         """The service refused the item (not billed); it waits for the user to edit it."""
         return self._finish(
             item_id,
             owner,
-            "state = ?, reason = ?, next_attempt_at = NULL, wait_kind = NULL",
-            (ItemState.REFUSED.value, reason),
+            f"state = ?, {_SET_REASON}, next_attempt_at = NULL, wait_kind = NULL",
+            (ItemState.REFUSED.value, *_reason_values(reason)),
         )
 
-    def mark_outcome_unknown(self, item_id: int, owner: str, reason: str) -> bool:
+    def mark_outcome_unknown(self, item_id: int, owner: str, reason: Reason) -> bool:
         """The request may have reached the service: never sent again without the user."""
         return self._finish(
             item_id,
             owner,
-            "state = ?, reason = ?, next_attempt_at = NULL, wait_kind = NULL",
-            (ItemState.OUTCOME_UNKNOWN.value, reason),
+            f"state = ?, {_SET_REASON}, next_attempt_at = NULL, wait_kind = NULL",
+            (ItemState.OUTCOME_UNKNOWN.value, *_reason_values(reason)),
         )
 
-    def release(self, item_id: int, owner: str, reason: str) -> bool:
+    def release(self, item_id: int, owner: str, reason: Reason) -> bool:
         """Give a claim back untouched (it surely never left): the item is ``queued`` again.
         Used when the token was refused — nothing is lost."""
         return self._finish(
             item_id,
             owner,
-            "state = ?, reason = ?, attempts = max(attempts - 1, 0)",
-            (ItemState.QUEUED.value, reason),
+            f"state = ?, {_SET_REASON}, attempts = max(attempts - 1, 0)",
+            (ItemState.QUEUED.value, *_reason_values(reason)),
         )
 
     def recover_orphans(self, is_alive: Callable[[str | None], bool]) -> list[int]:
@@ -731,7 +810,7 @@ class Outbox:
                 return
             _task_row(conn, note.task_id, row, TaskStatus.NOT_START)
             conn.execute(
-                "UPDATE outbox SET state = ?, task_id = ?, reason = NULL, owner = NULL, "
+                f"UPDATE outbox SET state = ?, task_id = ?, {_NO_REASON}, owner = NULL, "
                 "next_attempt_at = NULL, wait_kind = NULL, updated_at = ? "
                 "WHERE item_id = ? AND state = ? AND owner IS ?",
                 (
@@ -746,17 +825,20 @@ class Outbox:
             recovery.written[item_id] = note.task_id
             return
         if note is None:
-            reason = INTERRUPTED_REASON
+            reason = Reason(INTERRUPTED_REASON, ErrorKind.INTERRUPTED)
             recovery.interrupted.append(item_id)
+        elif note.disk_full:
+            reason = Reason(DISK_FULL_REASON, ErrorKind.DISK_FULL)
+            recovery.disk_full.append(item_id)
         else:
-            reason = DISK_FULL_REASON if note.disk_full else NOT_WRITTEN_REASON
+            reason = Reason(NOT_WRITTEN_REASON, ErrorKind.NOT_WRITTEN)
             recovery.disk_full.append(item_id)
         conn.execute(
-            "UPDATE outbox SET state = ?, reason = ?, owner = NULL, updated_at = ? "
+            f"UPDATE outbox SET state = ?, {_SET_REASON}, owner = NULL, updated_at = ? "
             "WHERE item_id = ? AND state = ? AND owner IS ?",
             (
                 ItemState.OUTCOME_UNKNOWN.value,
-                reason,
+                *_reason_values(reason),
                 time.time(),
                 item_id,
                 ItemState.SENDING.value,
@@ -851,7 +933,7 @@ class Outbox:
             return self._change(
                 item_id,
                 allowed,
-                "state = ?, reason = NULL, next_attempt_at = NULL, wait_kind = NULL",
+                f"state = ?, {_NO_REASON}, next_attempt_at = NULL, wait_kind = NULL",
                 (ItemState.QUEUED.value,),
             )
         request = GenerationRequest.from_payload(payload)  # only valid requests enter
@@ -862,7 +944,7 @@ class Outbox:
         return self._change(
             item_id,
             allowed,
-            "state = ?, reason = NULL, next_attempt_at = NULL, wait_kind = NULL, payload = ?, "
+            f"state = ?, {_NO_REASON}, next_attempt_at = NULL, wait_kind = NULL, payload = ?, "
             "payload_hash = ?",
             (
                 ItemState.QUEUED.value,
@@ -904,7 +986,7 @@ class Outbox:
             if task is not None:
                 raise CannotMove(MoveRefusal.DUPLICATE, item, f"task {task[0]}")
             conn.execute(
-                "UPDATE outbox SET service_url = ?, payload_hash = ?, state = ?, reason = NULL, "
+                f"UPDATE outbox SET service_url = ?, payload_hash = ?, state = ?, {_NO_REASON}, "
                 "next_attempt_at = NULL, wait_kind = NULL, attempts = 0, updated_at = ? "
                 "WHERE item_id = ?",
                 (service_url, key, ItemState.QUEUED.value, time.time(), item_id),
@@ -928,7 +1010,7 @@ class Outbox:
                 return None
             row_id = _task_row(conn, task_id, row, TaskStatus.UNKNOWN)
             conn.execute(
-                "UPDATE outbox SET state = ?, task_id = ?, reason = NULL, updated_at = ? "
+                f"UPDATE outbox SET state = ?, task_id = ?, {_NO_REASON}, updated_at = ? "
                 "WHERE item_id = ?",
                 (ItemState.SUBMITTED.value, task_id, time.time(), item_id),
             )
@@ -967,12 +1049,17 @@ __all__ = [
     "INTERRUPTED_REASON",
     "NOT_WRITTEN_REASON",
     "CannotMove",
+    "FileLine",
     "ItemState",
     "MoveRefusal",
     "NewItem",
     "Outbox",
     "OutboxItem",
     "OutboxSummary",
+    "Reason",
     "Recovery",
+    "Source",
     "WaitKind",
+    "file_line_source",
+    "read_source",
 ]

@@ -106,7 +106,7 @@ class _WordsEdit(QPlainTextEdit):
     """The words' box: it asks for :attr:`LINES` lines (a plain text edit asks for about a
     dozen, which made the existing-voice tab scroll in a window 700 pixels high)."""
 
-    LINES = 5
+    LINES = 4
 
     def sizeHint(self) -> QSize:  # noqa: N802
         hint = super().sizeHint()
@@ -125,7 +125,7 @@ class SpokenText(QWidget):
         super().__init__(parent)
         self.edit = _WordsEdit()
         self.edit.setTabChangesFocus(True)
-        self.edit.setMinimumHeight(70)
+        self.edit.setMinimumHeight(60)
         self.edit.setMaximumHeight(220)
         self.count = QLabel()
         self.count.setAlignment(Qt.AlignmentFlag.AlignRight)
@@ -271,7 +271,7 @@ class ComposePanel(QWidget):
         self.voice_list = QListView()
         self.voice_list.setModel(self.voice_proxy)
         self.voice_list.setEditTriggers(QListView.EditTrigger.NoEditTriggers)
-        self.voice_list.setMinimumHeight(90)
+        self.voice_list.setMinimumHeight(72)  # four rows; it scrolls on its own
         self.voice_list.setMaximumHeight(100)  # the tab fits a window 700 pixels high
         self.voice_list.setUniformItemSizes(True)
         self.voice_list.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -287,6 +287,11 @@ class ComposePanel(QWidget):
         self.use_text = SpokenText()
         use_tab = QWidget()
         use_form = QFormLayout(use_tab)
+        # The three tabs a little tighter than Qt's default, so that the fullest one (this)
+        # fits a window 700 pixels high beside the sandbox's offer, in Chinese too.
+        for form in (audio_form, clone_form, use_form):
+            form.setContentsMargins(9, 6, 9, 6)
+            form.setVerticalSpacing(4)
         picker_row = QHBoxLayout()
         picker_row.addWidget(self.voice_filter_language)
         picker_row.addWidget(self.voice_search, 1)

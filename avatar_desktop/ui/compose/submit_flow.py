@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
-from avatar_desktop.core.service import ApiError, NotSent
+from avatar_desktop.core.service import NotSent
 from avatar_desktop.core.store.database import StoreError
-from avatar_desktop.core.store.outbox import ItemState, Outbox
+from avatar_desktop.core.store.outbox import ItemState, Outbox, Source
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import ConsentGiven, Earlier, screen
 from avatar_desktop.qt.outbox_runner import OutboxRunner
@@ -166,7 +166,7 @@ class SubmitFlow(QObject):
             if not ask_consent(self._window, samples):
                 return
             given = ConsentGiven.WINDOW
-        (item,), _left_out = screening.items([0], given, lambda _number: "form")
+        (item,), _left_out = screening.items([0], given, lambda _number: Source.FORM)
         try:
             (item_id,) = self._outbox.add_many(service, [item])
         except StoreError as exc:
@@ -299,11 +299,11 @@ class SubmitFlow(QObject):
                         "save it."
                     )
                     .replace("%1", outcome.task_id or "")
-                    .replace("%2", outcome.reason or "")
+                    .replace("%2", error_title(error) if error else outcome.reason or "")
                 )
             return
-        text = error_text(error) if isinstance(error, ApiError) else (outcome.reason or "")
-        title = error_title(error) if isinstance(error, ApiError) else text
+        text = error_text(error) if error else outcome.reason or ""
+        title = error_title(error) if error else text
         if decision is Decision.RETRY and isinstance(error, NotSent):
             self._offer_to_keep(outcome.item_id, text)
         elif decision is Decision.RETRY:

@@ -42,6 +42,7 @@ from avatar_desktop.core.store.backup import (
 from avatar_desktop.core.store.database import DamagedStore, Database, DiskFull, StoreError
 from avatar_desktop.core.store.outbox import Recovery
 from avatar_desktop.qt.runner import Runner
+from avatar_desktop.ui.i18n import error_title
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -383,7 +384,7 @@ class UnsavedTaskIdsBanner(QFrame):
                 "Note its id."
             )
             .replace("%1", outcome.task_id or "")
-            .replace("%2", outcome.reason or ""),
+            .replace("%2", error_title(outcome.error) if outcome.error else outcome.reason or ""),
             0,
         )
 

@@ -28,15 +28,17 @@ from PySide6.QtWidgets import (
 from avatar_desktop.core.importer import (
     FileProblem,
     FileProblemKind,
+    ImportNote,
     ImportReport,
     ImportRow,
+    NoteKind,
     RowIssue,
     RowIssueKind,
 )
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.submission import Screening
 from avatar_desktop.ui.dialogs.consent import ask_consent
-from avatar_desktop.ui.i18n import problem_text
+from avatar_desktop.ui.i18n import field_label, problem_text, translated_interface
 from avatar_desktop.ui.tasks.task_model import mode_name
 from avatar_desktop.ui.views import alert_colour
 
@@ -70,22 +72,56 @@ def issue_text(issue: RowIssue) -> str:
             "ImportDialog", "Not a JSON object (a request body)."
         ),
     }
-    text = texts.get(issue.kind, issue.message).replace("%2", value)
-    return _labelled(column, text) if column else text
+    return _labelled(column, texts.get(issue.kind, issue.message).replace("%2", value))
 
 
 def _labelled(name: str, text: str) -> str:
-    """``name: text`` with the punctuation of the user's language."""
+    """``label: text`` — the label the form shows for the field or column ``name`` — with the
+    punctuation of the user's language; ``text`` alone when the form has no such field."""
+    label = field_label(name)
+    if label is None:
+        return text
     pattern = QCoreApplication.translate("ImportDialog", "%1: %2", "a column and its problem")
-    return pattern.replace("%1", name).replace("%2", text)
+    return pattern.replace("%1", label).replace("%2", text)
 
 
 def row_reason(row: ImportRow) -> str:
     """Everything wrong with a row, in the user's language."""
     parts = [issue_text(issue) for issue in row.issues]
     parts += [_labelled(problem.path, problem_text(problem)) for problem in row.problems]
-    separator = QCoreApplication.translate("ImportDialog", "; ", "between a row's problems")
+    # Two sentences one after the other: a space between them in English, none in Chinese.
+    pair = QCoreApplication.translate("ImportDialog", "%1 %2", "two of a row's problems")
+    separator = pair.partition("%1")[2].partition("%2")[0]
     return separator.join(parts)
+
+
+def note_text(note: ImportNote) -> str:
+    """A note about the file that was read, in the user's language."""
+    if note.kind is NoteKind.UTF16:
+        return QCoreApplication.translate(
+            "ImportDialog",
+            "The file was read as UTF-16 (it starts with a UTF-16 byte-order mark).",
+        )
+    if note.kind is NoteKind.GBK:
+        return QCoreApplication.translate(
+            "ImportDialog",
+            "The file is not UTF-8; it was read as GBK (GB18030), the encoding Chinese Windows "
+            "uses. Check that the Chinese text looks right.",
+        )
+    if note.kind is NoteKind.JSON_ARRAY:
+        return QCoreApplication.translate(
+            "ImportDialog", "The file is a JSON array, not JSON Lines; it was read as JSON."
+        )
+    if note.kind is NoteKind.COLUMN_SUGGESTION:
+        # The file's own column names: the ones to write in the file.
+        return (
+            QCoreApplication.translate(
+                "ImportDialog", "The column “%1” is not known and was ignored; did you mean %2?"
+            )
+            .replace("%2", note.known)
+            .replace("%1", note.column)
+        )
+    return note.message
 
 
 def file_problem_text(problem: FileProblem) -> str:
@@ -109,8 +145,8 @@ def file_problem_text(problem: FileProblem) -> str:
             "ImportDialog", "A required column is missing."
         ),
         FileProblemKind.DUPLICATE_COLUMN: QCoreApplication.translate(
-            "ImportDialog", "A column appears twice."
-        ),
+            "ImportDialog", "The column “%1” appears twice."
+        ).replace("%1", problem.column),
         FileProblemKind.BROKEN_QUOTES: QCoreApplication.translate(
             "ImportDialog", "A quoted value never ends; rows after it are lost."
         ),
@@ -130,7 +166,11 @@ def file_problem_text(problem: FileProblem) -> str:
         if problem.line
         else ""
     )
-    return f"{where}{text}\n{problem.message}" if text else f"{where}{problem.message}"
+    if not text:
+        return f"{where}{problem.message}"
+    if translated_interface():  # the core's English detail only beside English
+        return f"{where}{text}"
+    return f"{where}{text}\n{problem.message}"
 
 
 class ImportPreviewDialog(QDialog):
@@ -189,7 +229,7 @@ class ImportPreviewDialog(QDialog):
                     "asked about them when you queue the jobs."
                 ).replace("%1", str(len(self._unconsented)))
             )
-        lines.extend(report.notes)
+        lines.extend(note_text(note) for note in report.notes)
         summary = QLabel("\n".join(lines))
         summary.setTextFormat(Qt.TextFormat.PlainText)
         summary.setWordWrap(True)

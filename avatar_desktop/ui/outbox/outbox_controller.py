@@ -36,11 +36,12 @@ from avatar_desktop.core.store.outbox import (
     MoveRefusal,
     Outbox,
     OutboxSummary,
+    file_line_source,
 )
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
-from avatar_desktop.ui.i18n import problem_text
+from avatar_desktop.ui.i18n import error_text, problem_text
 from avatar_desktop.ui.outbox.outbox_panel import STATE_NAMES, OutboxPanel, service_name
 from avatar_desktop.ui.tasks.task_id_dialog import ask_task_id
 
@@ -293,7 +294,12 @@ class OutboxController(QObject):
         try:
             action()
         except (StoreError, ValidationError) as exc:
-            QMessageBox.warning(self.window, self.tr("Outbox"), str(exc))
+            text = (
+                "\n".join(problem_text(problem) for problem in exc.problems)
+                if isinstance(exc, ValidationError)
+                else error_text(exc)
+            )
+            QMessageBox.warning(self.window, self.tr("Outbox"), text)
             return
         self.message.emit(done)
         self.refresh()
@@ -415,7 +421,7 @@ class OutboxController(QObject):
                 except CannotMove as refused:
                     problems.append(self._not_moved(item.item_id, refused, target))
         except StoreError as exc:
-            problems.append(str(exc))
+            problems.append(error_text(exc))
         self.refresh()
         if count:
             self.message.emit(
@@ -529,7 +535,7 @@ class OutboxController(QObject):
         items, left_out = screening.items(
             chosen,
             ConsentGiven.WINDOW if given else None,
-            lambda line: f"{result.path.name} line {line}",
+            lambda line: file_line_source(result.path.name, line),
         )
         self.background.run(
             lambda: self.outbox.add_many(service, items),

@@ -45,9 +45,18 @@ from avatar_desktop.core.sending import (
     service_host,
 )
 from avatar_desktop.core.store.database import StoreError
-from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, OutboxSummary, WaitKind
+from avatar_desktop.core.store.outbox import (
+    FileLine,
+    ItemState,
+    Outbox,
+    OutboxItem,
+    OutboxSummary,
+    Source,
+    WaitKind,
+    read_source,
+)
 from avatar_desktop.core.store.schema import payload_mode
-from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP, reason_text
 from avatar_desktop.ui.tasks.task_model import mode_name
 from avatar_desktop.ui.views import (
     RecordListModel,
@@ -90,6 +99,28 @@ def service_name(url: str, current: ServiceConfig | None) -> str:
     if is_sandbox_url(url, current):
         return QCoreApplication.translate("OutboxTableModel", "Sandbox")
     return service_host(url)
+
+
+def source_text(source: str) -> str:
+    """Where an item came from, in the user's language."""
+    meaning = read_source(source)
+    if meaning is Source.FORM:
+        return QCoreApplication.translate("OutboxTableModel", "the form")
+    if meaning is Source.TASK_LIST:
+        return QCoreApplication.translate("OutboxTableModel", "the task list (sent again)")
+    if meaning is Source.EXPORT:
+        return QCoreApplication.translate("OutboxTableModel", "an export of drafts and outbox")
+    if isinstance(meaning, FileLine):
+        return (
+            QCoreApplication.translate("OutboxTableModel", "%1, line %2", "an imported file")
+            .replace("%2", str(meaning.line))
+            .replace("%1", meaning.name)
+        )
+    return source
+
+
+def _reason(item: OutboxItem, *, detail: bool = False) -> str:
+    return reason_text(item.reason_kind, item.reason, item.reason_verbatim, detail=detail)
 
 
 def _when(moment: datetime) -> str:
@@ -230,7 +261,7 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
             mode = payload_mode(item.payload)
             return f"{name} · {mode_name(mode)}" if mode else name
         if column == self.COL_REASON:
-            return (item.reason or "").replace("\n", " ")
+            return _reason(item).replace("\n", " ")
         return ""
 
     def _next(self, item: OutboxItem) -> str:
@@ -307,11 +338,11 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
                     )
                 )
             if item.reason:
-                lines.append(item.reason)
+                lines.append(_reason(item, detail=True))
             if item.source:
                 lines.append(
                     QCoreApplication.translate("OutboxTableModel", "From: %1").replace(
-                        "%1", item.source
+                        "%1", source_text(item.source)
                     )
                 )
             lines.append(
@@ -331,7 +362,7 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         if column == self.COL_AVATAR:
             return str(item.payload.get("avatar_url", ""))
         if column == self.COL_REASON:
-            return item.reason or ""
+            return _reason(item, detail=True)
         return ""
 
 

@@ -21,7 +21,7 @@ from avatar_desktop.core.request import (
     valid_task_id,
 )
 from avatar_desktop.core.store.database import StoreError
-from avatar_desktop.core.store.outbox import Outbox
+from avatar_desktop.core.store.outbox import Outbox, Source
 from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.follow_runner import TaskFollowing
@@ -215,7 +215,7 @@ class TasksController(QObject):
                 continue
             try:
                 item_id = self._outbox.add(
-                    record.service_url, request, source="task list", consent=record.consent
+                    record.service_url, request, source=Source.TASK_LIST, consent=record.consent
                 )
                 self._store.remove([record.row_id])
             except StoreError as exc:
