@@ -44,6 +44,16 @@ def sandbox():
 
 
 @pytest.fixture
+def s3():
+    """A real S3 server on 127.0.0.1 (moto's, tests/s3.py) with a user, its key pair and the
+    bucket ``media``; signatures are checked."""
+    from s3 import running_s3
+
+    with running_s3() as server:
+        yield server
+
+
+@pytest.fixture
 def memory_keyring():
     """An empty in-memory keyring backend (tests/memory_keyring.py); never the real keyring."""
     from memory_keyring import MemoryKeyring
