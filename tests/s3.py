@@ -13,11 +13,6 @@ from dataclasses import dataclass, field
 
 import requests
 
-POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Action": "s3:*", "Resource": "*"}],
-}
-
 
 class _Counting:
     """WSGI middleware that records ``(method, path)`` of every request."""
@@ -49,6 +44,16 @@ class S3Server:
         count = b"0" if on else b"inf"
         requests.post(f"{self.url}/moto-api/reset-auth", data=count, timeout=30).raise_for_status()
 
+    def another_user(self, name: str, actions: list[str]) -> tuple[str, str]:
+        """The key pair of a new user allowed only ``actions`` (``s3:PutObject`` …) on the
+        bucket's objects."""
+        self.authenticate(False)
+        try:
+            pair = _user(self.url, name, actions, f"arn:aws:s3:::{self.bucket}/*")
+        finally:
+            self.authenticate(True)
+        return pair
+
     def client(self):
         import boto3
 
@@ -65,6 +70,26 @@ class S3Server:
         return [item["Key"] for item in answer.get("Contents", [])]
 
 
+def _user(url: str, name: str, actions: list[str] | str, resource: str) -> tuple[str, str]:
+    import boto3
+
+    iam = boto3.client(
+        "iam",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    iam.create_user(UserName=name)
+    policy = {
+        "Version": "2012-10-17",
+        "Statement": [{"Effect": "Allow", "Action": actions, "Resource": resource}],
+    }
+    iam.put_user_policy(UserName=name, PolicyName="s3", PolicyDocument=json.dumps(policy))
+    pair = iam.create_access_key(UserName=name)["AccessKey"]
+    return pair["AccessKeyId"], pair["SecretAccessKey"]
+
+
 @contextlib.contextmanager
 def running_s3() -> Iterator[S3Server]:
     """A fresh S3 server with a user (allowed ``s3:*``), its key pair and the bucket
@@ -78,18 +103,16 @@ def running_s3() -> Iterator[S3Server]:
     host, port = server.get_host_and_port()
     url = f"http://{host}:{port}"
     requests.post(f"{url}/moto-api/reset", timeout=30).raise_for_status()
-    admin = {
-        "endpoint_url": url,
-        "region_name": "us-east-1",
-        "aws_access_key_id": "testing",
-        "aws_secret_access_key": "testing",
-    }
-    iam = boto3.client("iam", **admin)
-    iam.create_user(UserName="avatar")
-    iam.put_user_policy(UserName="avatar", PolicyName="s3", PolicyDocument=json.dumps(POLICY))
-    pair = iam.create_access_key(UserName="avatar")["AccessKey"]
-    boto3.client("s3", **admin).create_bucket(Bucket="media")
-    found = S3Server(url, pair["AccessKeyId"], pair["SecretAccessKey"])
+    key_id, secret = _user(url, "avatar", "s3:*", "*")
+
+    boto3.client(
+        "s3",
+        endpoint_url=url,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    ).create_bucket(Bucket="media")
+    found = S3Server(url, key_id, secret)
     wsgi = server._server
     wsgi.app = _Counting(wsgi.app, found.requests, threading.Lock())
     found.authenticate(True)

@@ -323,7 +323,7 @@ def test_with_a_public_base_url_the_service_gets_it_and_the_key(s3, tmp_path):
 def test_the_storage_test_writes_reads_back_and_deletes(s3):
     result = storage(s3).test()
     assert result.ok, result.message
-    assert [m for m, _ in s3.requests[-4:]] == ["HEAD", "PUT", "GET", "DELETE"]
+    assert [m for m, _ in s3.requests[-4:]] == ["GET", "PUT", "GET", "DELETE"]
     assert s3.keys() == []
 
 
@@ -341,7 +341,19 @@ def test_a_missing_bucket_is_refused(s3):
         StorageKeys(s3.access_key_id, s3.secret_access_key),
     )
     result = store.test()
-    assert result.kind is FailureKind.REFUSED and result.step in (TestStep.CONNECT, TestStep.WRITE)
+    assert (result.step, result.kind) == (TestStep.CONNECT, FailureKind.REFUSED)
+    assert "NoSuchBucket" in result.detail
+
+
+def test_a_key_that_may_only_write_uploads_and_the_test_names_the_read(s3, tmp_path):
+    key_id, secret = s3.another_user("writer", ["s3:PutObject"])
+    store = Storage(StorageSettings(s3.url, s3.bucket), StorageKeys(key_id, secret))
+    local = a_file(tmp_path)
+    key = store.put_file(local.path, local.sha256, local.size)  # its HEAD was refused: 403
+    assert s3.keys() == [key]
+    result = store.test()
+    assert (result.step, result.kind) == (TestStep.READ, FailureKind.REFUSED)
+    assert "reading the test object back" in result.message
 
 
 def test_a_closed_port_is_unreachable(closed_port, tmp_path):
@@ -356,6 +368,59 @@ def test_a_closed_port_is_unreachable(closed_port, tmp_path):
     local = a_file(tmp_path)
     with pytest.raises(StorageUnreachable):
         store.put_file(local.path, local.sha256, local.size)
+
+
+class RecordingProxy:
+    """An HTTP proxy on 127.0.0.1 that records each request line and refuses it (502)."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.lines: list[str] = []
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(8)
+        self.url = f"http://127.0.0.1:{self.sock.getsockname()[1]}"
+        self.thread = threading.Thread(target=self._serve, daemon=True)
+        self.thread.start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            with conn:
+                head = b""
+                while b"\r\n\r\n" not in head:
+                    chunk = conn.recv(4096)
+                    if not chunk:
+                        break
+                    head += chunk
+                self.lines.append(head.split(b"\r\n", 1)[0].decode("latin-1"))
+                conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def test_the_storage_is_reached_through_the_proxy_setting_and_a_local_one_directly(closed_port):
+    from avatar_desktop.core.config import ProxyMode, link_network
+
+    proxy = RecordingProxy()
+    try:
+        network = link_network(ProxyMode.CUSTOM, proxy.url, 5.0, 5.0)
+        keys = StorageKeys("AKIAEXAMPLE123", "secret-secret-123")
+        remote = Storage(StorageSettings("https://s3.example.com", "media"), keys, network)
+        result = remote.test()
+        assert (result.step, result.kind) == (TestStep.CONNECT, FailureKind.UNREACHABLE)
+        assert proxy.lines and proxy.lines[0].startswith("CONNECT s3.example.com:443 ")
+        seen = len(proxy.lines)
+        local = Storage(StorageSettings(f"http://127.0.0.1:{closed_port}", "media"), keys, network)
+        assert local.test().kind is FailureKind.UNREACHABLE
+        assert len(proxy.lines) == seen  # this computer is never reached through a proxy
+    finally:
+        proxy.close()
 
 
 # --- redaction -------------------------------------------------------------------------------
@@ -441,7 +506,7 @@ def test_storage_login_test_and_logout_on_the_command_line(s3, tmp_path):
 
     ok = cli("--verbose", "storage", "test", env=env)
     assert ok.code == 0, ok.text
-    assert [m for m, _ in s3.requests[-4:]] == ["HEAD", "PUT", "GET", "DELETE"]
+    assert [m for m, _ in s3.requests[-4:]] == ["GET", "PUT", "GET", "DELETE"]
     assert s3.secret_access_key not in ok.text and s3.access_key_id not in ok.text
 
     listed = cli("config", "list", "--json", env=env)

@@ -341,7 +341,7 @@ class TestStep(enum.StrEnum):
     __test__ = False  # not a pytest test class
 
     CONNECT = "connect"
-    """Reach the storage and ask about the test object (HEAD)."""
+    """Reach the storage and ask for the (missing) test object."""
     WRITE = "write"
     READ = "read"
     DELETE = "delete"
@@ -410,6 +410,7 @@ _REFUSED_CODES = frozenset(
         "PermanentRedirect",
     }
 )
+_MISSING_CODES = frozenset({"NoSuchKey", "NoSuchObject", "ResourceNotFound"})
 _BUSY_CODES = frozenset(
     {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "RequestTimeTooSkewed"}
 )
@@ -558,13 +559,16 @@ class Storage:
         return StorageError(self.redactor.text(f"{type(exc).__name__}: {exc}"))
 
     def _stored_size(self, key: str) -> int | None:
-        """The size of the object ``key``, or None when there is none (HEAD)."""
+        """The size of the object ``key``, or None when there is none or the storage does not
+        say (HEAD). A HEAD answer has no body: a 403 may mean a wrong key pair or only a key
+        without the right to list the bucket (S3 then answers 403 for a missing object), so
+        the upload goes ahead and its own answer says which."""
         from minio.error import S3Error
 
         try:
             return self._minio().stat_object(self.settings.bucket, key).size
         except S3Error as exc:
-            if exc.code in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
+            if exc.code in _MISSING_CODES or exc.code == "AccessDenied":
                 return None
             raise self._error(exc) from None
         except Exception as exc:
@@ -645,9 +649,12 @@ class Storage:
         step = TestStep.CONNECT
         try:
             try:
-                self._minio().stat_object(bucket, key)
+                # A GET of the (missing) object: unlike HEAD its error has a code, so a refused
+                # key pair or a missing bucket shows here. AccessDenied alone may only mean
+                # that the key may not list the bucket: the write says more.
+                self._minio().get_object(bucket, key).close()
             except S3Error as exc:
-                if exc.code not in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
+                if exc.code not in _MISSING_CODES and exc.code != "AccessDenied":
                     raise
             step = TestStep.WRITE
             import io
