@@ -31,6 +31,9 @@ def _private_dirs(tmp_path, monkeypatch):
         "http_proxy",
         "https_proxy",
         "all_proxy",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
 

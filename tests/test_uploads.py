@@ -583,3 +583,56 @@ def test_the_s3_client_is_loaded_only_to_talk_to_the_storage(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.decode().splitlines()[-1] == "False"
+
+
+# --- the window's Storage page ----------------------------------------------------------------
+
+
+def test_the_settings_dialogs_storage_page_saves_keys_tests_and_keeps_the_rules(
+    qtbot, tmp_path, s3
+):
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
+
+    settings = AppSettings(tmp_path / "settings.ini")
+    dialog = SettingsDialog(settings, tmp_path)
+    qtbot.addWidget(dialog)
+    page = dialog.storage
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.waitUntil(lambda: "No keys are saved" in page.keys_state.text())
+    assert page.problem() is None and ok.isEnabled()  # no storage is fine
+
+    page.endpoint.setText("http://s3.example.com")  # the rule of storage.endpoint
+    page.bucket.setText(s3.bucket)
+    assert "https://" in page.error.text() and not ok.isEnabled()
+    assert not page.test_button.isEnabled()
+    page.endpoint.setText(s3.url)
+    page.prefix.setText("/avatar/")
+    assert "prefix" in page.error.text() and not ok.isEnabled()
+    page.prefix.setText("avatar/")
+    assert page.problem() is None and ok.isEnabled()
+
+    page.key_id.setText(s3.access_key_id)
+    page.secret.setText(s3.secret_access_key)
+    page.save_keys.click()
+    qtbot.waitUntil(lambda: "saved in the system keyring" in page.keys_state.text(), timeout=10000)
+    assert page.key_id.text() == "" and page.secret.text() == ""
+    assert StorageKeyVault().load() == StorageKeys(s3.access_key_id, s3.secret_access_key)
+
+    page.test_button.click()
+    qtbot.waitUntil(lambda: "works" in page.test_result.text(), timeout=30000)
+    assert s3.keys() == []
+
+    page.key_id.setText(s3.access_key_id)
+    page.secret.setText("wrong-secret-0123456789abcdef")  # typed keys are tested unsaved
+    page.test_button.click()
+    qtbot.waitUntil(lambda: "failed" in page.test_result.text(), timeout=30000)
+    shown = page.test_result.text()
+    assert shown.startswith("Connecting to the storage failed: the storage refused")
+    assert "wrong-secret" not in shown and s3.access_key_id not in shown
+
+    ok.click()
+    reread = AppSettings(tmp_path / "settings.ini")
+    assert reread.storage_settings() == StorageSettings(s3.url, s3.bucket, prefix="avatar/")
+    assert "secret" not in (tmp_path / "settings.ini").read_text().lower()
