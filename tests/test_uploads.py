@@ -495,6 +495,8 @@ def test_storage_login_test_and_logout_on_the_command_line(s3, tmp_path):
     assert cli("config", "set", "storage.endpoint", "http://s3.example.com", env=env).code == 2
     assert cli("config", "set", "storage.endpoint", s3.url, env=env).code == 0
     assert cli("config", "set", "storage.bucket", s3.bucket, env=env).code == 0
+    bad_prefix = cli("config", "set", "storage.prefix", "/avatar/", env=env)
+    assert bad_prefix.code == 2 and "without a leading /" in bad_prefix.err
     assert cli("config", "set", "storage.prefix", "avatar/", env=env).code == 0
     no_keys = cli("storage", "test", env=env)
     assert no_keys.code == 5 and "storage login" in no_keys.err

@@ -590,7 +590,9 @@ class Storage:
     ) -> str:
         """Store the file (stored once: nothing is sent when an object of the same key and
         size is there) and return its key. Files above :attr:`multipart_threshold` go in parts
-        of :attr:`part_size` (at least 5 MiB). Raises :class:`StorageUnreachable`,
+        of :attr:`part_size` (at least 5 MiB). ``progress(done, total)`` follows the file as
+        it is read for the upload, part by part; ``should_stop`` is asked before each read.
+        Raises :class:`StorageUnreachable`,
         :class:`StorageRefused`, :class:`StorageError`, ``OSError`` (the file), or
         :class:`~avatar_desktop.core.cancel.Cancelled` (a multipart upload is then aborted)."""
         key = self.key_for(sha256, path)
