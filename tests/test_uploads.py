@@ -617,6 +617,7 @@ def test_the_settings_dialogs_storage_page_saves_keys_tests_and_keeps_the_rules(
 
     page.key_id.setText(s3.access_key_id)
     page.secret.setText(s3.secret_access_key)
+    assert not ok.isEnabled() and "Save the keys" in page.keys_error.text()  # not dropped
     page.save_keys.click()
     qtbot.waitUntil(lambda: "saved in the system keyring" in page.keys_state.text(), timeout=10000)
     assert page.key_id.text() == "" and page.secret.text() == ""
@@ -634,6 +635,8 @@ def test_the_settings_dialogs_storage_page_saves_keys_tests_and_keeps_the_rules(
     assert shown.startswith("Connecting to the storage failed: the storage refused")
     assert "wrong-secret" not in shown and s3.access_key_id not in shown
 
+    page.key_id.clear()
+    page.secret.clear()
     ok.click()
     reread = AppSettings(tmp_path / "settings.ini")
     assert reread.storage_settings() == StorageSettings(s3.url, s3.bucket, prefix="avatar/")

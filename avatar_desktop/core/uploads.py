@@ -32,7 +32,6 @@ import mimetypes
 import os
 import re
 import secrets
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -497,6 +496,8 @@ class Storage:
 
     def _proxy(self) -> str | None:
         """The proxy the storage is reached through, under the app's proxy setting."""
+        import urllib.request
+
         if self.settings.is_local:
             return None
         scheme = urlsplit(self.settings.endpoint).scheme

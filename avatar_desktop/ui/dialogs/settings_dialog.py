@@ -286,6 +286,7 @@ class SettingsDialog(QDialog):
             (self.proxy_error, self._proxy_problem()),
             (self.folder_error, self._folder_problem()),
             (self.storage.error, self.storage.problem()),
+            (self.storage.keys_error, self.storage.keys_problem()),
         ]
 
     def _update(self) -> None:

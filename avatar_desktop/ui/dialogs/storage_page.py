@@ -102,6 +102,11 @@ class StoragePage(QWidget):
         self.secret.setEchoMode(QLineEdit.EchoMode.Password)
         self.save_keys = QPushButton(self.tr("Save &keys"))
         self.remove_keys = QPushButton(self.tr("R&emove keys"))
+        self.keys_error = QLabel()
+        self.keys_error.setTextFormat(Qt.TextFormat.PlainText)
+        self.keys_error.setStyleSheet("color: #c62828;")
+        self.keys_error.setWordWrap(True)
+        self.keys_error.setVisible(False)
         self.keys_state = QLabel(self.tr("Looking in the system keyring…"))
         self.keys_state.setTextFormat(Qt.TextFormat.PlainText)
         self.keys_state.setWordWrap(True)
@@ -141,6 +146,7 @@ class StoragePage(QWidget):
         buttons.addWidget(self.remove_keys)
         buttons.addStretch(1)
         keys_form.addRow("", buttons)
+        keys_form.addRow(self.keys_error)
         keys_form.addRow(self.keys_state)
 
         test_row = QHBoxLayout()
@@ -160,8 +166,8 @@ class StoragePage(QWidget):
         self.addressing.currentIndexChanged.connect(self._on_edited)
         self.links.currentIndexChanged.connect(self._on_edited)
         self.url_days.valueChanged.connect(self._on_edited)
-        self.key_id.textChanged.connect(self._update_buttons)
-        self.secret.textChanged.connect(self._update_buttons)
+        self.key_id.textChanged.connect(self._on_edited)
+        self.secret.textChanged.connect(self._on_edited)
         self.save_keys.clicked.connect(self._on_save_keys)
         self.remove_keys.clicked.connect(self._on_remove_keys)
         self.test_button.clicked.connect(self._on_test)
@@ -260,6 +266,12 @@ class StoragePage(QWidget):
         if problem is StorageProblem.BAD_REGION:
             return self.tr("A region is a name such as eu-west-1 or auto.")
         return self.tr("This value cannot be used.")
+
+    def keys_problem(self) -> str | None:
+        """Typed keys not saved yet: OK would drop them, so it waits."""
+        if self.key_id.text().strip() or self.secret.text().strip():
+            return self.tr("Save the keys you typed, or clear them, before OK.")
+        return None
 
     def _on_edited(self) -> None:
         public = self._public()
