@@ -641,3 +641,53 @@ def test_the_settings_dialogs_storage_page_saves_keys_tests_and_keeps_the_rules(
     reread = AppSettings(tmp_path / "settings.ini")
     assert reread.storage_settings() == StorageSettings(s3.url, s3.bucket, prefix="avatar/")
     assert "secret" not in (tmp_path / "settings.ini").read_text().lower()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs a pseudo-terminal (POSIX)")
+def test_storage_login_at_a_terminal_asks_without_echo(tmp_path, monkeypatch):
+    import pty
+    import select
+    import sys
+    import time
+
+    from file_keyring import FileKeyring
+
+    env = storage_env(tmp_path)
+    secret = "terminal-secret-0123456789"
+    pid, master = pty.fork()
+    if pid == 0:  # the child: avatar-cli on the pseudo-terminal
+        os.chdir(ROOT)
+        os.execve(
+            sys.executable, [sys.executable, "-m", "avatar_desktop.cli", "storage", "login"], env
+        )
+    seen = b""
+
+    def read_until(text: bytes) -> None:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while text not in seen:
+            assert time.monotonic() < deadline, seen
+            ready, _, _ = select.select([master], [], [], 1.0)
+            if ready:
+                try:
+                    chunk = os.read(master, 1024)
+                except OSError:  # the child has ended
+                    return
+                if not chunk:
+                    return
+                seen += chunk
+
+    try:
+        read_until(b"access key id: ")
+        os.write(master, b"AKIATERMINAL1234\n")
+        read_until(b"secret access key: ")
+        os.write(master, secret.encode() + b"\n")
+        read_until(b"saved in the system keyring")
+    finally:
+        _, status = os.waitpid(pid, 0)
+        os.close(master)
+    assert os.waitstatus_to_exitcode(status) == 0, seen
+    assert b"AKIATERMINAL1234" not in seen and secret.encode() not in seen  # never echoed
+    monkeypatch.setenv("TEST_KEYRING_FILE", env["TEST_KEYRING_FILE"])
+    stored = StorageKeyVault(FileKeyring(), environ={}).load()
+    assert stored == StorageKeys("AKIATERMINAL1234", secret)
