@@ -560,6 +560,23 @@ def test_storage_login_refuses_a_bad_pair_and_saves_nothing(tmp_path):
     assert not (tmp_path / "keyring.json").exists()
 
 
+def test_storage_login_without_a_working_keyring_says_what_to_do_instead(tmp_path):
+    import subprocess
+    import sys
+
+    proc = subprocess.run(  # cli_env(): the null keyring, which forgets what it is given
+        [sys.executable, "-m", "avatar_desktop.cli", "storage", "login"],
+        cwd=ROOT,
+        env=cli_env(),
+        input=b"AKIAEXAMPLE123\nsecret-secret-123\n",
+        capture_output=True,
+        timeout=60,
+    )
+    err = proc.stderr.decode()
+    assert proc.returncode == 1 and "AWS_ACCESS_KEY_ID" in err and "Traceback" not in err
+    assert "secret-secret-123" not in err and "AKIAEXAMPLE123" not in err
+
+
 def test_the_environment_keys_serve_the_command_line(s3, tmp_path):
     env = storage_env(tmp_path)
     env.update(AWS_ACCESS_KEY_ID=s3.access_key_id, AWS_SECRET_ACCESS_KEY=s3.secret_access_key)
