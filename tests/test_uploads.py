@@ -295,6 +295,14 @@ def test_a_stopped_multipart_upload_is_aborted_and_leaves_nothing(s3, tmp_path):
     assert s3.keys() == []
 
 
+@pytest.mark.skipif(not Path("/proc/self/mem").exists(), reason="needs Linux's /proc")
+def test_a_file_that_cannot_be_read_is_the_files_fault_not_the_storages(s3):
+    store = storage(s3)
+    with pytest.raises(OSError):  # /proc/self/mem answers a read at 0 with EIO
+        store.put_file(Path("/proc/self/mem"), "0" * 64, 10)
+    assert s3.keys() == []
+
+
 def test_the_presigned_url_gives_the_same_bytes_and_lasts_url_days(s3, tmp_path):
     local = a_file(tmp_path, "voice.MP3")
     for days in (7, 1):

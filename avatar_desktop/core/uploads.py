@@ -410,9 +410,11 @@ _REFUSED_CODES = frozenset(
     }
 )
 _MISSING_CODES = frozenset({"NoSuchKey", "NoSuchObject", "ResourceNotFound"})
-_BUSY_CODES = frozenset(
-    {"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout", "RequestTimeTooSkewed"}
-)
+_BUSY_CODES = frozenset({"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout"})
+
+
+class _FileUnreadable(Exception):
+    """The file broke off while it was read for the upload (carries the ``OSError``)."""
 
 
 class _Reader:
@@ -435,7 +437,10 @@ class _Reader:
     def read(self, size: int = -1) -> bytes:
         if self._should_stop is not None and self._should_stop():
             raise Cancelled
-        data = self._handle.read(size)
+        try:
+            data = self._handle.read(size)
+        except OSError as exc:  # the file's fault, not the storage's
+            raise _FileUnreadable(exc) from exc
         self._done += len(data)
         if self._progress is not None and data:
             self._progress(self._done, self._total)
@@ -622,6 +627,8 @@ class Storage:
                 )
             except Cancelled:
                 raise
+            except _FileUnreadable as exc:
+                raise exc.args[0] from None
             except Exception as exc:
                 raise self._error(exc) from None
         return key
