@@ -164,6 +164,9 @@ def run(argv: Sequence[str] | None = None) -> int:
         level=logging.DEBUG if args.verbose else logging.WARNING,
         format="%(asctime)s %(name)s %(levelname)s: %(message)s",
     )
+    from avatar_desktop.core.redact import redact_logs
+
+    redact_logs()
 
     from PySide6.QtCore import QEvent, QObject, QTimer
     from PySide6.QtGui import QIcon

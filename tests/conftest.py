@@ -31,6 +31,9 @@ def _private_dirs(tmp_path, monkeypatch):
         "http_proxy",
         "https_proxy",
         "all_proxy",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
     ):
         monkeypatch.delenv(name, raising=False)
 
@@ -40,6 +43,16 @@ def sandbox():
     from avatar_desktop.sandbox import SandboxServer
 
     with SandboxServer(step_seconds=0) as server:
+        yield server
+
+
+@pytest.fixture
+def s3():
+    """A real S3 server on 127.0.0.1 (moto's, tests/s3.py) with a user, its key pair and the
+    bucket ``media``; signatures are checked."""
+    from s3 import running_s3
+
+    with running_s3() as server:
         yield server
 
 

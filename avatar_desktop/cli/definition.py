@@ -31,6 +31,7 @@ from avatar_desktop.cli.queue import (
     cmd_queue_send,
 )
 from avatar_desktop.cli.session import Session
+from avatar_desktop.cli.storage import cmd_storage_login, cmd_storage_logout, cmd_storage_test
 from avatar_desktop.cli.tasks import (
     STATUS_NAMES,
     cmd_tasks_add,
@@ -46,7 +47,7 @@ from avatar_desktop.core.request import TASK_ID_RULE, InvalidTaskId, valid_task_
 from avatar_desktop.core.service import BaseUrlError, normalize_base_url
 from avatar_desktop.core.settings import CONCURRENCY_RANGE, CONFIG_KEYS
 from avatar_desktop.core.task_export import CSV_COLUMNS, format_for
-from avatar_desktop.core.vault import ENV_VAR
+from avatar_desktop.core.vault import ENV_VAR, STORAGE_ENV_VARS
 
 
 def _service_url(value: str) -> str:
@@ -117,6 +118,13 @@ def _export_file(value: str) -> str:
 
 
 Handler = Callable[[Session, argparse.Namespace], int]
+
+
+def _key_help(name: str, help: str) -> str:
+    """One key of ``config --help``: the name, then its help wrapped beside it."""
+    lines = textwrap.wrap(help, 78 - 26) or [""]
+    head = f"  {name:<24}"
+    return "\n".join([head + lines[0], *(" " * 26 + line for line in lines[1:])])
 
 
 @dataclass(frozen=True)
@@ -508,7 +516,43 @@ CLI = CommandLine(
             "data folder). A value is checked by the same rules as the window's Settings "
             "dialog; a bad key or value exits 2 and changes nothing. The open window follows a "
             "change at once.\n\nkeys:\n"
-            + "\n".join(f"  {name:<16}{key.help}" for name, key in CONFIG_KEYS.items()),
+            + "\n".join(_key_help(name, key.help) for name, key in CONFIG_KEYS.items()),
+        ),
+        Group(
+            "storage",
+            "your own S3-compatible storage, where local files are uploaded",
+            (
+                Command(
+                    "login",
+                    "save the storage's access key id and secret in the system keyring",
+                    cmd_storage_login,
+                    details="At a terminal both are asked for without echo; otherwise stdin "
+                    "gives two lines: the access key id, then the secret access key. They are "
+                    "kept only in the system keyring, never in a file, and never printed. "
+                    f"{STORAGE_ENV_VARS[0]}, {STORAGE_ENV_VARS[1]} (and {STORAGE_ENV_VARS[2]}), "
+                    "when set, are used instead. An empty or unusable value exits 2; a keyring "
+                    "that cannot keep them exits 1.",
+                ),
+                Command(
+                    "logout",
+                    "remove them from the keyring",
+                    cmd_storage_logout,
+                    joined=True,
+                ),
+                Command(
+                    "test",
+                    "write, read back and delete a small object; says which step failed",
+                    cmd_storage_test,
+                    details="Uses the storage.* settings ('avatar-cli config') and the saved "
+                    "keys, as the window's Test button does. The steps: connecting to the "
+                    "storage, writing a test object (under storage.prefix), reading it back, "
+                    "deleting it. Exits 0 when all worked; 4 when the storage could not be "
+                    "reached; 5 when it refused the keys or the access, the bucket is missing, "
+                    "or there are no keys; 2 when no storage is set up; 1 otherwise. The step "
+                    "that failed is said on stderr.",
+                    joined=True,
+                ),
+            ),
         ),
     ),
 )

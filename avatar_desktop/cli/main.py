@@ -14,6 +14,7 @@ from avatar_desktop.cli.definition import build_parser
 from avatar_desktop.cli.exits import CliExit, Exit
 from avatar_desktop.cli.output import PROG, redactor, say, setup_streams
 from avatar_desktop.cli.session import Session
+from avatar_desktop.core.redact import redact_logs
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.vault import ENV_VAR
 
@@ -29,6 +30,7 @@ def run(argv: Sequence[str] | None = None) -> int:
         format=f"{PROG}: %(name)s %(levelname)s: %(message)s",
         stream=sys.stderr,
     )
+    redact_logs()
     if args.service and args.sandbox:
         parser.error("--service and --sandbox cannot be used together")
     handler: Callable[[Session, argparse.Namespace], int] = args.handler

@@ -16,9 +16,10 @@ from avatar_desktop.core.redact import Redactor
 PROG = "avatar-cli"
 
 print_lock = threading.RLock()  # reentrant: the Ctrl+C handler may print mid-print
-redactor = Redactor()
-"""Knows the environment's token and the one this run used: any message that would show one
-(in any of the forms :mod:`~avatar_desktop.core.redact` knows) shows ``***`` instead."""
+redactor = Redactor(signatures=True)
+"""Knows the environment's token and the one this run used, and the storage keys: any message
+that would show one (in any of the forms :mod:`~avatar_desktop.core.redact` knows), or a
+presigned URL's signature, shows ``***`` instead."""
 
 
 def out(text: str) -> None:

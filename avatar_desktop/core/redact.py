@@ -9,10 +9,18 @@ character: plain, percent-encoded (either case of hex digits, ``+`` for a space)
 
 :class:`~avatar_desktop.core.client.AvatarClient` runs every answer through its redactor before
 anything leaves the client, so no caller (store, log, window, command line) can forget it.
+
+A presigned storage URL carries its signature, and the credential's key id, in its query
+(``X-Amz-Signature``, ``X-Amz-Credential``, ``X-Amz-Security-Token``, and SigV2's ``Signature``
+/ ``AWSAccessKeyId``), and a signed request in its ``Authorization`` header: a redactor made with
+``signatures=True`` (:data:`LOG_REDACTOR`, the command line's messages) also removes those
+values (:func:`without_signatures`). Not the client's: the service's own result links may be
+presigned URLs the user needs whole.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping
@@ -46,6 +54,20 @@ def _char_pattern(char: str) -> str:
     return "(?:" + "|".join(forms) + ")"
 
 
+_SIGNED_PARAMETER = re.compile(
+    r"(?i)((?:x-amz-(?:signature|credential|security-token)|signature|awsaccesskeyid)"
+    r"(?:=|%3d))[^&#\s\"'<>]+"
+)
+_SIGNED_HEADER = re.compile(r"(?i)((?:credential|signature)=)[^,\s\"'<>]+")
+
+
+def without_signatures(text: str, placeholder: str = PLACEHOLDER) -> str:
+    """``text`` with the values of a presigned URL's signing parameters and of a SigV4
+    ``Authorization`` header's ``Credential=`` / ``Signature=`` replaced by ``placeholder``."""
+    text = _SIGNED_PARAMETER.sub(lambda m: m.group(1) + placeholder, text)
+    return _SIGNED_HEADER.sub(lambda m: m.group(1) + placeholder, text)
+
+
 def secret_pattern(secret: str) -> str:
     """A regular expression matching ``secret`` in any mix of its escaped forms."""
     return "".join(_char_pattern(char) for char in secret)
@@ -56,10 +78,18 @@ class Redactor:
 
     Thread-safe; its ``repr`` never shows a secret. Longer secrets are matched first, so a
     registered ``"Bearer <token>"`` disappears whole rather than leaving ``"Bearer ***"``.
+    ``signatures``: also :func:`without_signatures`.
     """
 
-    def __init__(self, secrets: Iterable[str] = (), placeholder: str = PLACEHOLDER) -> None:
+    def __init__(
+        self,
+        secrets: Iterable[str] = (),
+        placeholder: str = PLACEHOLDER,
+        *,
+        signatures: bool = False,
+    ) -> None:
         self.placeholder = placeholder
+        self.signatures = signatures
         self._secrets: list[str] = []
         self._lock = threading.Lock()
         self._pattern: re.Pattern[str] | None = None
@@ -81,7 +111,10 @@ class Redactor:
             self._secrets, self._pattern = secrets, pattern
 
     def text(self, text: str) -> str:
-        """``text`` with every registered secret replaced."""
+        """``text`` with every registered secret (and, with ``signatures``, every signature)
+        replaced."""
+        if self.signatures and text:
+            text = without_signatures(text, self.placeholder)
         pattern = self._pattern
         if pattern is None or not text:
             return text
@@ -109,7 +142,9 @@ class Redactor:
         return node, iter(enumerate(node)), [], key
 
     def _value(self, root: Any) -> Any:
-        if self._pattern is None or not isinstance(root, Mapping | list | tuple):
+        if (self._pattern is None and not self.signatures) or not isinstance(
+            root, Mapping | list | tuple
+        ):
             return self._leaf(root)
         stack = [self._open(root, None)]
         while True:
@@ -133,4 +168,41 @@ class Redactor:
             copy.append(value)
 
 
-__all__ = ["MIN_SECRET_LENGTH", "PLACEHOLDER", "Redactor", "secret_pattern"]
+class RedactingFilter(logging.Filter):
+    """A logging filter that runs each record's final message through ``redactor``; installed
+    on the log handlers of both programs, so nothing logged shows a secret or a signature."""
+
+    def __init__(self, redactor: Redactor) -> None:
+        super().__init__()
+        self.redactor = redactor
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        cleaned = self.redactor.text(message)
+        if cleaned != message:
+            record.msg, record.args = cleaned, None
+        return True
+
+
+LOG_REDACTOR = Redactor(signatures=True)
+"""What every log line of both programs passes through (:func:`redact_logs`); the storage keys
+are added when they are loaded."""
+
+
+def redact_logs() -> None:
+    """Put :data:`LOG_REDACTOR` on every handler of the root logger (after its set-up)."""
+    for handler in logging.getLogger().handlers:
+        if not any(isinstance(f, RedactingFilter) for f in handler.filters):
+            handler.addFilter(RedactingFilter(LOG_REDACTOR))
+
+
+__all__ = [
+    "LOG_REDACTOR",
+    "MIN_SECRET_LENGTH",
+    "PLACEHOLDER",
+    "RedactingFilter",
+    "Redactor",
+    "redact_logs",
+    "secret_pattern",
+    "without_signatures",
+]

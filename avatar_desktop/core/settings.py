@@ -7,7 +7,8 @@ their settings, and those versions can still read it. Each change is written at 
 file lock and by an atomic rename, and :meth:`AppSettings.reload` picks up changes that another
 program made, so the open window follows ``avatar-cli config set``.
 
-Never holds the token: that lives only in the keyring (see :mod:`avatar_desktop.core.vault`).
+Never holds the token nor the storage's key pair: they live only in the keyring (see
+:mod:`avatar_desktop.core.vault`).
 """
 
 from __future__ import annotations
@@ -31,6 +32,19 @@ from filelock import FileLock
 from avatar_desktop.core.config import ProxyMode, ServiceConfig
 from avatar_desktop.core.paths import write_atomically
 from avatar_desktop.core.service import DEFAULT_BASE_URL, BaseUrlError, normalize_base_url
+from avatar_desktop.core.uploads import (
+    DEFAULT_URL_DAYS,
+    URL_DAYS_RANGE,
+    Addressing,
+    StorageSettingError,
+    StorageSettings,
+    check_addressing,
+    check_bucket,
+    check_endpoint,
+    check_prefix,
+    check_public_base_url,
+    check_region,
+)
 
 if TYPE_CHECKING:
     from avatar_desktop.core.sandbox_home import SandboxPlace
@@ -377,6 +391,37 @@ class AppSettings:
     def keep_finished_videos(self, value: bool) -> None:
         self._set("downloads/keep_finished", bool(value))
 
+    # -- the user's own storage (uploads of local files) --
+
+    def storage_value(self, name: str) -> str:
+        """The raw text of ``storage/NAME`` (empty when unset)."""
+        return (self._get(f"storage/{name}") or "").strip()
+
+    def set_storage_value(self, name: str, value: str | int | None) -> None:
+        """Set (or, empty or None, remove) ``storage/NAME``; the caller has checked it."""
+        self._set(f"storage/{name}", value if value not in ("", None) else None)
+
+    @property
+    def storage_url_days(self) -> int:
+        return int(_number(self._values.get("storage/url_days"), DEFAULT_URL_DAYS, *URL_DAYS_RANGE))
+
+    def storage_settings(self) -> StorageSettings | None:
+        """The configured storage, or None when its address or bucket is not set; raises
+        :class:`~avatar_desktop.core.uploads.StorageSettingError` for a bad value in the file."""
+        endpoint, bucket = self.storage_value("endpoint"), self.storage_value("bucket")
+        if not endpoint or not bucket:
+            return None
+        addressing = self.storage_value("addressing") or Addressing.PATH.value
+        return StorageSettings(
+            endpoint=endpoint,
+            bucket=bucket,
+            region=self.storage_value("region"),
+            prefix=self._get("storage/prefix") or "",
+            addressing=check_addressing(addressing),
+            url_days=self.storage_url_days,
+            public_base_url=self.storage_value("public_base_url"),
+        )
+
     # -- interface --
 
     @property
@@ -461,6 +506,9 @@ class SettingProblem(enum.Enum):
     NOT_A_FOLDER = "not_a_folder"
     NOT_A_FULL_PATH = "not_a_full_path"
     UNKNOWN_CHOICE = "unknown_choice"
+    BAD_BUCKET = "bad_bucket"
+    BAD_PREFIX = "bad_prefix"
+    BAD_REGION = "bad_region"
 
 
 class SettingError(ValueError):
@@ -620,6 +668,31 @@ def _set_attr(attr: str, parse: Callable[[str], object]) -> Callable[[AppSetting
     return set_
 
 
+def _storage_key(
+    name: str, help: str, check: Callable[[str], object], default: str | int | None = None
+) -> ConfigKey:
+    """The key ``storage.NAME`` (``storage/NAME`` in the file), checked by the storage's rule
+    (:mod:`avatar_desktop.core.uploads`)."""
+
+    def set_(s: AppSettings, text: str) -> None:
+        try:
+            value = check(text)
+        except StorageSettingError as exc:
+            raise SettingError(SettingProblem(exc.problem.value), str(exc)) from None
+        s.set_storage_value(name, value if isinstance(value, int) else str(value))
+
+    def show(s: AppSettings) -> str | int | None:
+        if name == "url_days":
+            return s.storage_url_days
+        return s.storage_value(name) or default
+
+    return ConfigKey(f"storage.{name}", help, show, set_, _unset_keys(f"storage/{name}"))
+
+
+def _url_days(text: str) -> int:
+    return int(_in_range(text, *URL_DAYS_RANGE, whole=True))
+
+
 CONFIG_KEYS: dict[str, ConfigKey] = {
     key.name: key
     for key in (
@@ -692,6 +765,38 @@ CONFIG_KEYS: dict[str, ConfigKey] = {
             lambda s: s.language,
             _set_language,
             _unset_keys("ui/language"),
+        ),
+        _storage_key(
+            "endpoint",
+            "your S3-compatible storage's address, for local files (https://, or http:// to "
+            "this computer)",
+            check_endpoint,
+        ),
+        _storage_key(
+            "region", "its region, such as eu-west-1 or auto (default us-east-1)", check_region
+        ),
+        _storage_key("bucket", "the bucket local files are uploaded to", check_bucket),
+        _storage_key(
+            "prefix",
+            "the start of every object's name, such as uploads/ (default none)",
+            check_prefix,
+        ),
+        _storage_key(
+            "addressing",
+            "path (https://host/bucket/…, default) or virtual (https://bucket.host/…)",
+            lambda text: check_addressing(text).value,
+            Addressing.PATH.value,
+        ),
+        _storage_key(
+            "url_days",
+            "how many days the links given to the service work, 1 to 7 (default 7)",
+            _url_days,
+        ),
+        _storage_key(
+            "public_base_url",
+            "the address the bucket is public under: the service gets it + the object's name "
+            "instead of a signed link (default none)",
+            check_public_base_url,
         ),
     )
 }

@@ -16,6 +16,7 @@ thread, never from the GUI thread.
 from __future__ import annotations
 
 import enum
+import json
 import logging
 import os
 import sys
@@ -186,18 +187,21 @@ _HINTS = {
 }
 
 
-def _problem_text(kind: KeyringProblem, name: str, error_name: str | None = None) -> str:
-    """The plain-English sentence for a :class:`KeyringProblem`."""
+def _problem_text(
+    kind: KeyringProblem, name: str, error_name: str | None = None, thing: str = "the token"
+) -> str:
+    """The plain-English sentence for a :class:`KeyringProblem` (``thing``: what cannot be
+    saved)."""
     if kind is KeyringProblem.SWITCHED_OFF:
-        return "The system keyring is switched off (null backend), so the token cannot be saved."
+        return f"The system keyring is switched off (null backend), so {thing} cannot be saved."
     if kind is KeyringProblem.NOT_RECOMMENDED:
         return (
             f"The selected keyring ({name}) is not a recommended system keyring and may keep "
-            "secrets in a plain file, so the token is not saved there."
+            f"secrets in a plain file, so {thing} is not saved there."
         )
     if kind is KeyringProblem.CANNOT_OPEN:
         return f"The system keyring could not be opened: {error_name}."
-    return "No system keyring is installed, so the token cannot be saved."
+    return f"No system keyring is installed, so {thing} cannot be saved."
 
 
 def _no_backend_hint(platform: str) -> KeyringHint:
@@ -260,6 +264,93 @@ _FAILURE_OF = {
 """The :class:`StoreFailure` of saving to a backend with a :class:`KeyringProblem`."""
 
 
+class KeyringEntry:
+    """One secret in the keyring (``service_name`` / ``account``): read, written with a read-back
+    check, removed; every failure a :class:`SecretStoreError` worded for ``thing`` (``"the
+    token"``) with ``fallback`` (what else the user can do) where it helps. Shared by
+    :class:`TokenVault` and :class:`StorageKeyVault`, so both secrets get the same backend
+    handling. Not locked: its owner locks around calls."""
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None,
+        service_name: str,
+        account: str,
+        *,
+        thing: str,
+        fallback: str,
+    ) -> None:
+        self._backend = backend
+        self.service_name = service_name
+        self.account = account
+        self._thing = thing
+        self._fallback = fallback
+
+    def backend(self) -> KeyringBackend:
+        """The backend (the default one from ``keyring.get_keyring()``, looked up once)."""
+        if self._backend is None:
+            self._backend = keyring.get_keyring()
+        return self._backend
+
+    def read(self, what: str = "could not be read") -> str | None:
+        try:
+            return self.backend().get_password(self.service_name, self.account)
+        except Exception as exc:
+            raise self.error(what, exc) from None
+
+    def write(self, value: str) -> None:
+        """Store ``value`` and read it back; a backend that may keep it in a plain file is
+        refused before anything is written."""
+        try:
+            backend = self.backend()
+            problem = _static_problem(backend)
+        except Exception as exc:
+            raise self.error("could not be opened", exc) from None
+        if problem is not None and not isinstance(backend, null.Keyring | fail.Keyring):
+            # fail raises below and null is caught by the read-back; a plain-file store is
+            # refused here, before the secret is written to it.
+            name = _backend_name(backend)
+            text = _problem_text(problem, name, thing=self._thing)
+            raise SecretStoreError(text, _FAILURE_OF[problem], name)
+        try:
+            backend.set_password(self.service_name, self.account, value)
+        except Exception as exc:
+            raise self.error(f"could not store {self._thing}", exc) from None
+        if self.read("could not be read back") != value:
+            raise SecretStoreError(
+                f"The keyring did not keep {self._thing}: it may be switched off or read-only. "
+                f"{self._fallback}",
+                StoreFailure.NOT_KEPT,
+            )
+
+    def delete(self) -> None:
+        """Delete the entry; a missing one is fine."""
+        try:
+            self.backend().delete_password(self.service_name, self.account)
+        except keyring.errors.PasswordDeleteError:
+            pass
+        except Exception as exc:
+            raise self.error(f"could not remove {self._thing}", exc) from None
+
+    def error(self, what: str, exc: Exception) -> SecretStoreError:
+        """The :class:`SecretStoreError` of a keyring call that raised ``exc``."""
+        log.info("keyring error (%s): %s", what, type(exc).__name__)
+        if isinstance(exc, keyring.errors.NoKeyringError):
+            return SecretStoreError(
+                f"No system keyring is installed. {self._fallback}", StoreFailure.NO_KEYRING
+            )
+        if isinstance(exc, keyring.errors.KeyringLocked):
+            return SecretStoreError(
+                f"The system keyring is locked, so it {what}. Unlock it and try again.",
+                StoreFailure.LOCKED,
+            )
+        return SecretStoreError(
+            f"The system keyring {what}: {type(exc).__name__}.",
+            StoreFailure.KEYRING_ERROR,
+            type(exc).__name__,
+        )
+
+
 class TokenVault:
     """Loads, saves and removes the API token; thread-safe.
 
@@ -278,18 +369,24 @@ class TokenVault:
         platform: str = sys.platform,
     ) -> None:
         self._lock = threading.RLock()
-        self._backend = backend
+        self._entry = KeyringEntry(
+            backend,
+            service_name,
+            ACCOUNT_NAME,
+            thing="the token",
+            fallback="You can keep the token for this session only.",
+        )
         self._environ: Mapping[str, str] = os.environ if environ is None else environ
-        self._service_name = service_name
         self._platform = platform
         self._session_token: str | None = None
         self._source = TokenSource.NONE
 
     def __repr__(self) -> str:
-        backend = "default" if self._backend is None else _backend_name(self._backend)
+        known = self._entry._backend
+        backend = "default" if known is None else _backend_name(known)
         session = "kept" if self._session_token is not None else "none"
         return (
-            f"<TokenVault service={self._service_name!r} backend={backend!r} "
+            f"<TokenVault service={self.service_name!r} backend={backend!r} "
             f"source={self._source.value} session_token={session}>"
         )
 
@@ -301,19 +398,14 @@ class TokenVault:
 
     @property
     def service_name(self) -> str:
-        return self._service_name
-
-    def _get_backend(self) -> KeyringBackend:
-        if self._backend is None:
-            self._backend = keyring.get_keyring()
-        return self._backend
+        return self._entry.service_name
 
     def probe(self) -> BackendState:
         """Whether the keyring can hold the token: checks its type and priority, then reads a
         harmless entry. Never raises."""
         with self._lock:
             try:
-                backend = self._get_backend()
+                backend = self._entry.backend()
             except Exception as exc:
                 return self._access_failed("keyring", exc)
             name = _backend_name(backend)
@@ -321,7 +413,7 @@ class TokenVault:
                 problem = _static_problem(backend)
                 if problem is not None:
                     return _unusable(name, problem, _no_backend_hint(self._platform))
-                backend.get_password(self._service_name, PROBE_ACCOUNT)
+                backend.get_password(self.service_name, PROBE_ACCOUNT)
             except Exception as exc:
                 return self._access_failed(name, exc)
             return BackendState(usable=True, name=name)
@@ -359,7 +451,7 @@ class TokenVault:
             if self._session_token is not None:
                 self._source = TokenSource.SESSION
                 return self._session_token, self._source
-            stored = self._read("could not be read")
+            stored = self._entry.read()
             if stored is None:
                 self._source = TokenSource.NONE
                 return None, self._source
@@ -382,38 +474,14 @@ class TokenVault:
         """
         self._check(token, "cannot be saved")
         with self._lock:
-            try:
-                backend = self._get_backend()
-                problem = _static_problem(backend)
-            except Exception as exc:
-                raise self._keyring_error("could not be opened", exc) from None
-            if problem is not None and not isinstance(backend, null.Keyring | fail.Keyring):
-                # fail raises below and null is caught by the read-back; a plain-file store is
-                # refused here, before the token is written to it.
-                name = _backend_name(backend)
-                raise SecretStoreError(_problem_text(problem, name), _FAILURE_OF[problem], name)
-            try:
-                backend.set_password(self._service_name, ACCOUNT_NAME, token)
-            except Exception as exc:
-                raise self._keyring_error("could not store the token", exc) from None
-            if self._read("could not be read back") != token:
-                raise SecretStoreError(
-                    "The keyring did not keep the token: it may be switched off or read-only. "
-                    "You can keep the token for this session only.",
-                    StoreFailure.NOT_KEPT,
-                )
+            self._entry.write(token)
             self._session_token = None
 
     def remove(self) -> None:
         """Delete the keyring entry (a missing entry is fine) and forget the session token."""
         with self._lock:
             self._session_token = None
-            try:
-                self._get_backend().delete_password(self._service_name, ACCOUNT_NAME)
-            except keyring.errors.PasswordDeleteError:
-                pass
-            except Exception as exc:
-                raise self._keyring_error("could not remove the token", exc) from None
+            self._entry.delete()
 
     def keep_for_session(self, token: str) -> None:
         """Keep ``token`` in memory for this run only (validated like :meth:`save`)."""
@@ -434,26 +502,116 @@ class TokenVault:
         if problem:
             raise SecretStoreError(f"This token {what}: {problem}", StoreFailure.BAD_TOKEN)
 
-    def _read(self, what: str) -> str | None:
-        try:
-            return self._get_backend().get_password(self._service_name, ACCOUNT_NAME)
-        except Exception as exc:
-            raise self._keyring_error(what, exc) from None
 
-    def _keyring_error(self, what: str, exc: Exception) -> SecretStoreError:
-        log.info("keyring error (%s): %s", what, type(exc).__name__)
-        if isinstance(exc, keyring.errors.NoKeyringError):
-            return SecretStoreError(
-                "No system keyring is installed. You can keep the token for this session only.",
-                StoreFailure.NO_KEYRING,
-            )
-        if isinstance(exc, keyring.errors.KeyringLocked):
-            return SecretStoreError(
-                f"The system keyring is locked, so it {what}. Unlock it and try again.",
-                StoreFailure.LOCKED,
-            )
-        return SecretStoreError(
-            f"The system keyring {what}: {type(exc).__name__}.",
-            StoreFailure.KEYRING_ERROR,
-            type(exc).__name__,
+STORAGE_ACCOUNT = "storage-keys"
+"""Keyring user name of the storage's access key pair (service :data:`SERVICE_NAME`)."""
+STORAGE_ENV_VARS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN")
+"""The variables every S3 tool reads; when the first two are set they override the keyring."""
+
+
+@dataclass(frozen=True)
+class StorageKeys:
+    """The access key id and secret of the user's own storage (and a session token, from the
+    environment only). ``repr`` never shows them."""
+
+    access_key_id: str
+    secret_access_key: str
+    session_token: str | None = None
+
+    def __repr__(self) -> str:
+        return "StorageKeys(***)"
+
+    def secrets(self) -> tuple[str, ...]:
+        """Every secret in it, for a redactor (the key id too: it names the account)."""
+        return tuple(
+            s for s in (self.access_key_id, self.secret_access_key, self.session_token) if s
         )
+
+
+def storage_key_problem(access_key_id: str, secret_access_key: str) -> str | None:
+    """Why the pair cannot sign a request, or None; never contains either."""
+    for name, value in (("access key id", access_key_id), ("secret access key", secret_access_key)):
+        if not value:
+            return f"The {name} is empty."
+        if any(ord(ch) < 0x21 or ord(ch) > 0x7E for ch in value):
+            return f"The {name} contains spaces, line breaks or characters it cannot hold."
+        if len(value) > 1024:
+            return f"The {name} is implausibly long."
+    return None
+
+
+class StorageKeyVault:
+    """Loads, saves and removes the storage's access key pair: from :data:`STORAGE_ENV_VARS`
+    (which win), else the keyring entry :data:`SERVICE_NAME` / :data:`STORAGE_ACCOUNT`, through
+    the same :class:`KeyringEntry` handling as the token. Blocking: call from a worker thread."""
+
+    def __init__(
+        self,
+        backend: KeyringBackend | None = None,
+        environ: Mapping[str, str] | None = None,
+        *,
+        service_name: str = SERVICE_NAME,
+    ) -> None:
+        self._lock = threading.Lock()
+        self._entry = KeyringEntry(
+            backend,
+            service_name,
+            STORAGE_ACCOUNT,
+            thing="the storage key pair",
+            fallback=f"Set {STORAGE_ENV_VARS[0]} and {STORAGE_ENV_VARS[1]} instead.",
+        )
+        self._environ: Mapping[str, str] = os.environ if environ is None else environ
+
+    def __repr__(self) -> str:
+        return f"<StorageKeyVault service={self._entry.service_name!r}>"
+
+    @property
+    def uses_environment(self) -> bool:
+        """Whether the key pair comes from the environment (both variables set)."""
+        return all(self._environ.get(name, "").strip() for name in STORAGE_ENV_VARS[:2])
+
+    def load(self) -> StorageKeys | None:
+        """The key pair from the environment, else the keyring, else None; raises
+        :class:`SecretStoreError` when the keyring cannot be read or holds something unusable."""
+        key_id, secret, session = (self._environ.get(name, "").strip() for name in STORAGE_ENV_VARS)
+        if self.uses_environment:
+            problem = storage_key_problem(key_id, secret)
+            if problem:
+                raise SecretStoreError(
+                    f"{STORAGE_ENV_VARS[0]} / {STORAGE_ENV_VARS[1]} are set but cannot be used: "
+                    f"{problem} Fix or unset them.",
+                    StoreFailure.BAD_ENVIRONMENT_TOKEN,
+                )
+            return StorageKeys(key_id, secret, session or None)
+        with self._lock:
+            stored = self._entry.read()
+        if stored is None:
+            return None
+        try:
+            value = json.loads(stored)
+            keys = StorageKeys(str(value["access_key_id"]), str(value["secret_access_key"]))
+        except (ValueError, TypeError, KeyError):
+            keys = StorageKeys("", "")
+        if storage_key_problem(keys.access_key_id, keys.secret_access_key):
+            raise SecretStoreError(
+                "The storage key pair saved in the system keyring cannot be used. Enter it again "
+                "('avatar-cli storage login').",
+                StoreFailure.BAD_STORED_TOKEN,
+            )
+        return keys
+
+    def save(self, access_key_id: str, secret_access_key: str) -> None:
+        """Store the pair (checked by :func:`storage_key_problem`) and read it back."""
+        problem = storage_key_problem(access_key_id, secret_access_key)
+        if problem:
+            raise SecretStoreError(
+                f"This key pair cannot be saved: {problem}", StoreFailure.BAD_TOKEN
+            )
+        value = json.dumps({"access_key_id": access_key_id, "secret_access_key": secret_access_key})
+        with self._lock:
+            self._entry.write(value)
+
+    def remove(self) -> None:
+        """Delete the keyring entry (a missing one is fine); the environment is not touched."""
+        with self._lock:
+            self._entry.delete()

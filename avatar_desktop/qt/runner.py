@@ -52,6 +52,7 @@ LANES: Mapping[str, Lane] = {
     "submit": Lane(1),  # Submit has a lane of its own: a long automatic run never delays it
     "send": Lane(1),
     "probe": Lane(1),
+    "storage": Lane(1),  # the Settings dialog's storage test; abandoned at close
     # Downloads and covers stop at their next piece received; a stalled connection is abandoned.
     "downloads": Lane(8, grace=2.0),  # the download manager keeps its own (setting) limit
     "covers": Lane(2, grace=3.0, newest_first=True),

@@ -335,7 +335,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def on_settings(self) -> None:
-        dialog = SettingsDialog(self._settings, self._data_dir, self)
+        dialog = SettingsDialog(self._settings, self._data_dir, self, self._background)
         accepted = dialog.exec() == SettingsDialog.DialogCode.Accepted
         dialog.deleteLater()
         if not accepted:

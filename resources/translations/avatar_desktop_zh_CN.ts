@@ -2453,173 +2453,183 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SettingsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="51"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="62"/>
         <source>Settings</source>
         <translation>设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="56"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="73"/>
         <source>Sandbox (built-in, free, offline)</source>
         <translation>沙盒（内置、免费、离线）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="58"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="75"/>
         <source>Official service (%1)</source>
         <translation>官方服务（%1）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="60"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="77"/>
         <source>Custom address (mirror or proxy)</source>
         <translation>自定义地址（镜像或代理）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="70"/>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="92"/>
         <source> s</source>
         <translation> 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="96"/>
         <source>Use the system&apos;s proxy settings</source>
         <translation>使用系统代理设置</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="97"/>
         <source>No proxy</source>
         <translation>不使用代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="98"/>
         <source>Custom proxy</source>
         <translation>自定义代理</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="103"/>
         <source>System language</source>
         <translation>跟随系统</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="109"/>
         <source>&amp;Open</source>
         <translation>打开(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="95"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="112"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="114"/>
         <source>&amp;Service:</source>
         <translation>服务(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="115"/>
         <source>&amp;Address:</source>
         <translation>地址(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="117"/>
         <source>&amp;Connect timeout:</source>
         <translation>连接超时(&amp;C)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="118"/>
         <source>&amp;Read timeout:</source>
         <translation>读取超时(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="119"/>
         <source>&amp;Proxy:</source>
         <translation>代理(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="120"/>
         <source>Proxy a&amp;ddress:</source>
         <translation>代理地址(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="123"/>
         <source>Send queued jobs automatically while online</source>
         <translation>联网时自动发送队列中的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="111"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="128"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="131"/>
         <source>Jobs sent at &amp;once:</source>
         <translation>同时发送的任务数(&amp;O)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="135"/>
         <source>&amp;Browse…</source>
         <translation>浏览(&amp;B)…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="120"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="137"/>
         <source>&amp;Keep finished videos automatically</source>
         <translation>自动保存已完成的视频(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="124"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="141"/>
         <source>Result links expire after some days. With this on, each task that succeeds is saved into the download folder at once.</source>
         <translation>结果链接会在几天后过期。开启后，每个成功的任务都会立即保存到下载文件夹。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="147"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="152"/>
         <source>Download &amp;folder:</source>
         <translation>下载文件夹(&amp;F)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="159"/>
         <source>Interface</source>
         <translation>界面</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="144"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="161"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="165"/>
         <source>Data folder:</source>
         <translation>数据文件夹：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="181"/>
+        <source>General</source>
+        <translation>常规</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="182"/>
+        <source>Storage</source>
+        <translation>存储</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="202"/>
         <source>Download folder</source>
         <translation>下载文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="236"/>
         <source>Use https://; plain http:// would send the token unencrypted (it is only allowed for this computer).</source>
         <translation>请使用 https://；普通 http:// 会以明文发送令牌（仅允许用于本机地址）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="240"/>
         <source>Enter a full address: https://…, or http://… for this computer only (127.0.0.1, localhost).</source>
         <translation>请输入完整地址：https://…；http://… 仅限本机（127.0.0.1、localhost）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="253"/>
         <source>Enter a proxy address such as http://proxy.example.com:8080 (http, https or socks5).</source>
         <translation>请输入代理地址，例如 http://proxy.example.com:8080（http、https 或 socks5）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="241"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="266"/>
         <source>Give a full path, such as ~/Videos.</source>
         <translation>请填写完整路径，例如 ~/Videos。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="242"/>
+        <location filename="../../avatar_desktop/ui/dialogs/settings_dialog.py" line="267"/>
         <source>This is a file, not a folder (or a path under a file).</source>
         <translation>这是一个文件，不是文件夹（或是某个文件之下的路径）。</translation>
     </message>
@@ -2785,6 +2795,249 @@ It has been left exactly as it is.</source>
         <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="497"/>
         <source>The disk was full</source>
         <translation>上次磁盘已满</translation>
+    </message>
+</context>
+<context>
+    <name>StoragePage</name>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="78"/>
+        <source>Path style (https://host/bucket/…)</source>
+        <translation>路径样式（https://host/bucket/…）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="79"/>
+        <source>Virtual host (https://bucket.host/…)</source>
+        <translation>虚拟主机样式（https://bucket.host/…）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="84"/>
+        <source>Signed links that expire</source>
+        <translation>会过期的签名链接</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="85"/>
+        <source>Public links under a base address</source>
+        <translation>基础地址下的公开链接</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="90"/>
+        <source> days</source>
+        <translation> 天</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="103"/>
+        <source>Save &amp;keys</source>
+        <translation>保存密钥(&amp;K)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="104"/>
+        <source>R&amp;emove keys</source>
+        <translation>移除密钥(&amp;E)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="110"/>
+        <source>Looking in the system keyring…</source>
+        <translation>正在查看系统钥匙串…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="113"/>
+        <source>&amp;Test</source>
+        <translation>测试(&amp;T)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="121"/>
+        <source>Local pictures, videos and voice samples are uploaded to your own S3-compatible storage (AWS S3, Cloudflare R2, Backblaze B2, MinIO, Aliyun OSS, Tencent COS) and the service is given a link to them. Each file is stored once, named by its SHA-256.</source>
+        <translation>本地的图片、视频和声音样本会上传到你自己的 S3 兼容存储（AWS S3、Cloudflare R2、Backblaze B2、MinIO、阿里云 OSS、腾讯云 COS），服务得到的是指向它们的链接。每个文件只存一份，以其 SHA-256 命名。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="128"/>
+        <source>Bucket and links</source>
+        <translation>存储桶与链接</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="130"/>
+        <source>Add&amp;ress:</source>
+        <translation>地址(&amp;R)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="131"/>
+        <source>Re&amp;gion:</source>
+        <translation>区域(&amp;G)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="132"/>
+        <source>&amp;Bucket:</source>
+        <translation>存储桶(&amp;B)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="133"/>
+        <source>&amp;Prefix:</source>
+        <translation>前缀(&amp;P)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="134"/>
+        <source>A&amp;ddressing:</source>
+        <translation>寻址方式(&amp;D)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="135"/>
+        <source>&amp;Links:</source>
+        <translation>链接(&amp;L)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="136"/>
+        <source>Links &amp;work for:</source>
+        <translation>链接有效期(&amp;W)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="137"/>
+        <source>P&amp;ublic base address:</source>
+        <translation>公开基础地址(&amp;U)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="140"/>
+        <source>Access keys</source>
+        <translation>访问密钥</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="142"/>
+        <source>Access key &amp;ID:</source>
+        <translation>访问密钥 ID(&amp;I)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="143"/>
+        <source>&amp;Secret access key:</source>
+        <translation>秘密访问密钥(&amp;S)：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="239"/>
+        <source>Enter the public base address, or choose signed links.</source>
+        <translation>请输入公开基础地址，或选择签名链接。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="245"/>
+        <source>Enter both the storage&apos;s address and the bucket (or neither).</source>
+        <translation>请同时填写存储地址和存储桶（或都不填）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="251"/>
+        <source>Use https:// for the storage and the public base address (http:// only for this computer).</source>
+        <translation>存储地址和公开基础地址请使用 https://（http:// 仅限本机）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="256"/>
+        <source>Enter the storage&apos;s address without a path, such as https://s3.eu-west-1.amazonaws.com, and a full public base address.</source>
+        <translation>请输入不带路径的存储地址，例如 https://s3.eu-west-1.amazonaws.com，以及完整的公开基础地址。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="261"/>
+        <source>A bucket name is 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit (with dots: path style only).</source>
+        <translation>存储桶名称由 3 到 63 个小写字母、数字、点和连字符组成，以字母或数字开头和结尾（含点时只能用路径样式）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="265"/>
+        <source>The prefix is a path such as uploads/, without a leading /, \ or ..</source>
+        <translation>前缀是类似 uploads/ 的路径，不能以 / 开头，也不能包含 \ 或 ..</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="267"/>
+        <source>A region is a name such as eu-west-1 or auto.</source>
+        <translation>区域是类似 eu-west-1 或 auto 的名称。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="268"/>
+        <source>This value cannot be used.</source>
+        <translation>此值无法使用。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="273"/>
+        <source>Save the keys you typed, or clear them, before OK.</source>
+        <translation>请先保存你输入的密钥，或将其清空，再点“确定”。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="318"/>
+        <source>The keys come from the environment variables %1 and %2, which take precedence over the keyring.</source>
+        <translation>密钥来自环境变量 %1 和 %2，它们优先于钥匙串。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="323"/>
+        <source>Keys are saved in the system keyring.</source>
+        <translation>密钥已保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="325"/>
+        <source>No keys are saved. They are kept only in the system keyring.</source>
+        <translation>尚未保存密钥。密钥只保存在系统钥匙串中。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="335"/>
+        <source>The access key id and the secret cannot contain spaces or characters other than printable ASCII.</source>
+        <translation>访问密钥 ID 和秘密访问密钥不能包含空格或可打印 ASCII 以外的字符。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="340"/>
+        <source>The keys saved in the system keyring cannot be used: save them again.</source>
+        <translation>系统钥匙串中保存的密钥无法使用：请重新保存。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="343"/>
+        <source>The system keyring cannot keep the storage keys here. Set %1 and %2 instead.</source>
+        <translation>系统钥匙串无法在此保存存储密钥。请改为设置 %1 和 %2。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="395"/>
+        <source>Enter the storage&apos;s address and bucket first.</source>
+        <translation>请先填写存储地址和存储桶。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="406"/>
+        <source>Testing…</source>
+        <translation>正在测试…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="426"/>
+        <source>No keys: enter the access key ID and the secret access key.</source>
+        <translation>没有密钥：请输入访问密钥 ID 和秘密访问密钥。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="435"/>
+        <source>The storage works: a test object was written, read back and deleted.</source>
+        <translation>存储可用：已写入、读回并删除一个测试对象。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="437"/>
+        <source>Connecting to the storage failed</source>
+        <translation>连接存储失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="438"/>
+        <source>Writing a test object failed</source>
+        <translation>写入测试对象失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="439"/>
+        <source>Reading the test object back failed</source>
+        <translation>读回测试对象失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="440"/>
+        <source>Deleting the test object failed</source>
+        <translation>删除测试对象失败</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="443"/>
+        <source>the storage could not be reached.</source>
+        <translation>无法连接到存储。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="445"/>
+        <source>the storage refused the keys or the access, or the bucket does not exist (the service&apos;s token is not concerned).</source>
+        <translation>存储拒绝了密钥或访问，或者存储桶不存在（与服务的令牌无关）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="448"/>
+        <source>the storage answered with an error.</source>
+        <translation>存储返回了错误。</translation>
     </message>
 </context>
 <context>

@@ -1,5 +1,5 @@
 """The settings dialog: service address, timeouts, proxy, outbox, downloads, interface language,
-data folder."""
+data folder (the *General* tab), and the user's own storage (the *Storage* tab)."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -40,17 +41,33 @@ from avatar_desktop.core.settings import (
     check_service_address,
     default_download_folder,
 )
+from avatar_desktop.qt.runner import Runner
+from avatar_desktop.ui.dialogs.storage_page import StoragePage
 from avatar_desktop.ui.views import grow_to_fit, show_data_folder
 
 
 class SettingsDialog(QDialog):
-    """Edits :class:`~avatar_desktop.core.settings.AppSettings`; :meth:`apply` writes them."""
+    """Edits :class:`~avatar_desktop.core.settings.AppSettings`; :meth:`apply` writes them.
+    The storage page's keyring calls and test run on ``runner`` (the window's; without one the
+    dialog has its own, shut down when it closes)."""
 
-    def __init__(self, settings: AppSettings, data_dir: Path, parent: QWidget | None = None):
+    def __init__(
+        self,
+        settings: AppSettings,
+        data_dir: Path,
+        parent: QWidget | None = None,
+        runner: Runner | None = None,
+    ):
         super().__init__(parent)
         self.setWindowTitle(self.tr("Settings"))
         self.setMinimumWidth(560)
         self._settings = settings
+        if runner is None:
+            # Not a child: it must outlive the dialog until it is shut down, when the dialog
+            # is destroyed (a keyring call may still be running then).
+            own = runner = Runner()
+            self.destroyed.connect(lambda *_: own.shutdown(0))
+        self.storage = StoragePage(settings, runner)
 
         self.service = QComboBox()
         self.service.addItem(self.tr("Sandbox (built-in, free, offline)"), ServiceChoice.SANDBOX)
@@ -153,12 +170,18 @@ class SettingsDialog(QDialog):
         self.buttons.accepted.connect(self._on_accept)
         self.buttons.rejected.connect(self.reject)
 
+        general = QWidget()
+        general_layout = QVBoxLayout(general)
+        general_layout.addWidget(service_box)
+        general_layout.addWidget(outbox_box)
+        general_layout.addWidget(downloads_box)
+        general_layout.addWidget(ui_box)
+        general_layout.addStretch(1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(general, self.tr("General"))
+        self.tabs.addTab(self.storage, self.tr("Storage"))
         layout = QVBoxLayout(self)
-        layout.addWidget(service_box)
-        layout.addWidget(outbox_box)
-        layout.addWidget(downloads_box)
-        layout.addWidget(ui_box)
-        layout.addStretch(1)
+        layout.addWidget(self.tabs)
         layout.addWidget(self.buttons)
 
         self._shown_service = settings.service or ServiceChoice.SANDBOX
@@ -170,6 +193,8 @@ class SettingsDialog(QDialog):
         self.custom_url.textChanged.connect(self._update)
         self.proxy_url.textChanged.connect(self._update)
         self.download_folder.textChanged.connect(self._update)
+        self.storage.changed.connect(self._update)
+        self.tabs.currentChanged.connect(self._fit)
         self._update()
 
     def _browse_download_folder(self) -> None:
@@ -248,6 +273,8 @@ class SettingsDialog(QDialog):
             (self.url_error, self._url_problem()),
             (self.proxy_error, self._proxy_problem()),
             (self.folder_error, self._folder_problem()),
+            (self.storage.error, self.storage.problem()),
+            (self.storage.keys_error, self.storage.keys_problem()),
         ]
 
     def _update(self) -> None:
@@ -260,11 +287,28 @@ class SettingsDialog(QDialog):
             label.setVisible(bool(problem))
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
         ok.setEnabled(all(problem is None for _label, problem in problems))
+        self._fit()
+
+    def _fit(self) -> None:
+        """Tall enough for every wrapped line of the dialog and of the tab shown (a tab does
+        not pass its page's height for its width on)."""
         grow_to_fit(self)
+        page = self.tabs.currentWidget()
+        layout = page.layout() if page is not None else None
+        if page is None or layout is None or not self.isVisible():
+            return
+        layout.activate()
+        needed = layout.totalHeightForWidth(page.width())
+        if needed > page.height():
+            self.resize(self.width(), self.height() + needed - page.height())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802
         super().showEvent(event)
-        grow_to_fit(self)
+        self._fit()
+
+    def done(self, result: int) -> None:
+        self.storage.stop()
+        super().done(result)
 
     def _on_accept(self) -> None:
         if all(problem is None for _label, problem in self._problems()):
@@ -288,3 +332,4 @@ class SettingsDialog(QDialog):
         s.send_concurrency = self.concurrency.value()
         s.download_folder = self.download_folder.text()
         s.keep_finished_videos = self.keep_finished.isChecked()
+        self.storage.apply()
