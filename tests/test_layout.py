@@ -143,6 +143,24 @@ def test_a_media_check_of_the_clone_tab_shows_every_line_without_scrolling(
     assert not scroll.verticalScrollBar().isVisible()
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_finished_media_check_scrolls_its_results_into_view(
+    qtbot, harness, translators, language
+):
+    """The existing-voice tab fills the form at 1024×700: the results of Check media came
+    below the fold, half hidden under the buttons. The form scrolls to them when they come."""
+    h = harness
+    sized(qtbot, h, SMALL, translators, language)
+    click_tab(qtbot, h.window, 2)
+    qtbot.waitUntil(lambda: h.compose.voice_proxy.rowCount() > 0)
+    qtbot.keyClicks(h.compose.avatar.edit, f"{h.server.base_url}/media/samples/avatar.png")
+    panel = h.window.compose_side.media_panel
+    h.window.main_actions.check_media.trigger()
+    qtbot.waitUntil(lambda: panel.results.text().count("✔") == 1, timeout=10000)
+    scroll = compose_scroll(h)
+    qtbot.waitUntil(lambda: inside(panel.results, scroll.viewport()))
+
+
 def outbox_with_a_task_id(h: Harness, task_id: str) -> None:
     """An item submitted as ``task_id``, one waiting for another service and one refused,
     both with long reasons."""

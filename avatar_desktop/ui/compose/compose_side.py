@@ -190,6 +190,7 @@ class ComposeSide(QWidget):
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(form_box)
+        self._scroll = scroll
         # The error and the buttons stay in view however long the form is.
         self.setMinimumWidth(380)
         layout = QVBoxLayout(self)
@@ -559,6 +560,13 @@ class ComposeSide(QWidget):
         self.media_panel.finished(cancelled)
         self._actions.check_media.setEnabled(True)
         self.check_finished.emit(cancelled)
+        QTimer.singleShot(0, self._reveal_results)
+
+    @Slot()
+    def _reveal_results(self) -> None:
+        """In a full tab the results come below the fold: bring them into view (once laid
+        out)."""
+        self._scroll.ensureWidgetVisible(self.media_panel, 0, 0)
 
     # -- voices ------------------------------------------------------------------------------
 
