@@ -312,3 +312,24 @@ def test_a_message_keeps_its_room_when_the_outbox_label_grows(
         return bar.fontMetrics().horizontalAdvance(message) + 24 <= bar.width() - taken
 
     qtbot.waitUntil(whole)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_very_long_message_is_read_whole_and_the_labels_come_back(
+    qtbot, harness, translators, language
+):
+    """A finished task's message with the note that notifications are unavailable ran under
+    the outbox label at 1024 px in Chinese: that label steps aside too while it shows."""
+    h = harness
+    sized(qtbot, h, SMALL, translators, language)
+    bar = h.window.status_bar
+    message = "任务 avatar.png（01:07 发送）已完成：现在可以保存其视频。" * 2
+    bar.showMessage(message, 0)
+    qtbot.waitUntil(lambda: bar.currentMessage() == message)
+    shown = [bar.follow_label, bar.outbox_label, bar.token_label, bar.service_label]
+    taken = sum(label.sizeHint().width() + 12 for label in shown if not label.isHidden())
+    assert bar.fontMetrics().horizontalAdvance(message) + 24 <= bar.width() - taken
+    assert message in bar.toolTip()
+    bar.clearMessage()
+    qtbot.waitUntil(lambda: all(not label.isHidden() for label in shown[1:]))
+    assert bar.toolTip() == ""

@@ -44,14 +44,21 @@ class WindowStatusBar(QStatusBar):
     def _make_room(self, message: str) -> None:
         """A passing message too long for the room the labels leave: the token and service
         labels step aside while it shows (the title and the banner still name the service),
-        and the whole message is in the tooltip."""
+        then, if that is not enough, the follow and outbox labels too (they come back with the
+        message's end); the whole message is in the tooltip."""
         quiet = (self.token_label, self.service_label)
         busy = (self.follow_label, self.outbox_label)
-        room = self.width() - sum(w.sizeHint().width() + 12 for w in busy if not w.isHidden())
+
+        def width(labels: tuple[QLabel, ...]) -> int:
+            return sum(w.sizeHint().width() + 12 for w in labels if w.text())
+
         needed = self.fontMetrics().horizontalAdvance(message) + 24
-        crowded = bool(message) and needed > room - sum(w.sizeHint().width() + 12 for w in quiet)
+        crowded = bool(message) and needed > self.width() - width(busy) - width(quiet)
+        very = crowded and needed > self.width() - width(busy)
         for label in quiet:
             label.setVisible(not crowded)
+        self.outbox_label.setVisible(not very)
+        self.follow_label.setVisible(not very and bool(self.follow_label.text()))
         self.setToolTip(plain_tooltip(message) if crowded else "")
 
     def show_follow(self, state: FollowState, error: Exception | None) -> None:
