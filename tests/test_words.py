@@ -291,3 +291,62 @@ def test_an_outbox_action_the_full_disk_refuses_is_explained_in_chinese(
     )
     assert box["text"] == full
     assert h.outbox.get(item_id).state is ItemState.QUEUED  # nothing lost
+
+
+def test_a_tasks_own_error_reads_in_chinese(qtbot, harness, translators):
+    """A task's local error (an answer that failed, a link found expired) stood in English in
+    the Status tooltip and the details pane of the Chinese window; avatar-cli keeps the text."""
+    h = harness
+    h.server.inject("task", Fault.server_error(503))
+    fill_audio(qtbot, h.window)
+    h.window.compose_side.submit_button.click()
+    qtbot.waitUntil(lambda: any(r.error for r in h.store.iter_records()), timeout=15000)
+    record = h.store.get(h.store.row_ids()[0])
+    assert record.error_kind is ErrorKind.SERVER_ERROR
+    translators.apply("zh_CN")
+    model = h.window.tasks.model
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    status = model.data(model.index(0, model.COL_STATUS), Qt.ItemDataRole.ToolTipRole)
+    chinese = kind_title(ErrorKind.SERVER_ERROR)
+    assert chinese != "The service, or a proxy in front of it, had a problem. Try again later."
+    assert html.escape(chinese) in status and record.error not in status
+    h.window.tasks.select_row(record.row_id)
+    details = h.window.tasks_tab.details
+    qtbot.waitUntil(lambda: details.error_text.text() == chinese)
+    # A link found expired: its own words, not the English the core keeps for avatar-cli.
+    h.store.mark_link_expired(record.row_id, "https://x/gone.mp4", "The link has expired.")
+    qtbot.waitUntil(lambda: details.error_text.text() == kind_title(ErrorKind.LINK_EXPIRED))
+    assert "expired" not in details.error_text.text()
+
+
+def test_migration_8_gives_the_task_errors_of_before_their_kind(tmp_path):
+    from avatar_desktop.core.keeping import LINK_EXPIRED_ERROR
+    from avatar_desktop.core.store.tasks import INTERRUPTED_ERROR
+
+    path = tmp_path / "tasks.sqlite3"
+    file_of_version(path, 7)
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        for n, (status, error) in enumerate(
+            (
+                ("OUTCOME_UNKNOWN", INTERRUPTED_ERROR),
+                ("SUCCESS", LINK_EXPIRED_ERROR),
+                ("NOT_FOUND", "The service does not know this task."),
+                ("IN_PROGRESS", "some older words"),
+            )
+        ):
+            conn.execute(
+                "INSERT INTO tasks (task_id, service_url, payload, payload_hash, status, error, "
+                "created_at, updated_at) VALUES (?, 'https://a.test', '{}', ?, ?, ?, 0, 0)",
+                (f"t-{n}", f"h{n}", status, error),
+            )
+    finally:
+        conn.close()
+    with TaskStore(path) as tasks:
+        kinds = [tasks.find(f"t-{n}").error_kind for n in range(4)]
+    assert kinds == [
+        ErrorKind.INTERRUPTED,
+        ErrorKind.LINK_EXPIRED,
+        ErrorKind.TASK_NOT_FOUND,
+        None,
+    ]

@@ -42,6 +42,7 @@ from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.service import (
     ApiError,
     AuthError,
+    ErrorKind,
     NetworkError,
     QuotaExhausted,
     RateLimited,
@@ -49,6 +50,7 @@ from avatar_desktop.core.service import (
     TaskInfo,
     TaskNotFound,
     TaskStatus,
+    error_kind,
 )
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
@@ -190,11 +192,14 @@ def follow_round(
                 result.stopped_by = exc
         stop.set()
 
-    def fail(record: TaskRecord | None, task_id: str, error: ApiError) -> None:
+    def fail(
+        record: TaskRecord | None, task_id: str, error: ApiError, kind: ErrorKind | None = None
+    ) -> None:
         failures = (record.failures if record is not None else 0) + 1
         next_at = clock() + pace.after_failure(failures, rng)
+        kind = kind or error_kind(error)
         try:
-            row_id = tasks.record_failure(task_id, error.user_message, next_at)
+            row_id = tasks.record_failure(task_id, error.user_message, next_at, kind)
         except StoreError as exc:
             log.warning("task %s: could not store its error: %s", task_id, exc)
             row_id = None
@@ -234,7 +239,7 @@ def follow_round(
         except Exception as exc:  # one task's answer must never stop the others
             log.exception("task %s: its answer could not be read", task_id)
             problem = f"The answer could not be read ({type(exc).__name__})."
-            fail(record, task_id, _Unreadable(problem))
+            fail(record, task_id, _Unreadable(problem), ErrorKind.BAD_RESPONSE)
             return
         checks = (record.checks if record is not None else 0) + 1
         age = clock() - (record.created_at.timestamp() if record is not None else clock())
@@ -243,7 +248,8 @@ def follow_round(
             row_id = tasks.update_from_info(task_id, info, next_at)
         except (StoreError, ValueError) as exc:
             log.warning("task %s: could not store its status: %s", task_id, exc)
-            fail(record, task_id, _Unreadable(f"The answer could not be stored: {exc}"))
+            problem = f"The answer could not be stored: {exc}"
+            fail(record, task_id, _Unreadable(problem), ErrorKind.NOT_STORED)
             return
         previous = record.status.value if record is not None else ""
         note(TaskAnswer(task_id, row_id, info.status.value, previous=previous))

@@ -222,7 +222,7 @@ class TokenError(ValueError):
 class ErrorKind(enum.StrEnum):
     """What kind of failure an error (or an outbox item's reason) is: each program says it in
     its own words — the window translates it by this kind, ``avatar-cli`` prints the English
-    text. The values are stored with outbox items: never rename one."""
+    text. The values are stored with outbox items and tasks: never rename one."""
 
     TOKEN_REFUSED = "token_refused"
     QUOTA = "quota"
@@ -248,6 +248,10 @@ class ErrorKind(enum.StrEnum):
     """The disk was full when the service answered an outbox item: its answer was lost."""
     NOT_WRITTEN = "not_written"
     """The data file could not be written when the service answered an outbox item."""
+    LINK_EXPIRED = "link_expired"
+    """A task's result link was found expired: its video could not be saved."""
+    NOT_STORED = "not_stored"
+    """The service's answer about a task could not be written to the data file."""
     OTHER = "other"
 
 

@@ -276,6 +276,17 @@ def kind_title(kind: api.ErrorKind, retry_after: float | None = None) -> str:
             "The data file could not be written when the service answered, so its answer was "
             "lost; the job may exist.",
         )
+    if kind is kinds.LINK_EXPIRED:
+        return QCoreApplication.translate(
+            "Messages",
+            "The video was not saved: its link has expired (the service no longer serves it).",
+        )
+    if kind is kinds.NOT_STORED:
+        return QCoreApplication.translate(
+            "Messages",
+            "The service's answer could not be written to the data file (is the disk full?); "
+            "the task is asked about again later.",
+        )
     return QCoreApplication.translate("Messages", "The request failed.")
 
 
@@ -296,6 +307,12 @@ def reason_text(
     elif reason and detail and not translated_interface() and reason != lines[0]:
         lines.append(reason)
     return "\n".join(lines)
+
+
+def task_error_text(kind: api.ErrorKind | None, error: str | None) -> str:
+    """A task's local error in the user's language (the program's English text too, in the
+    English interface, when it says more); one kept without a kind is shown as it is."""
+    return reason_text(kind, error, False, detail=True)
 
 
 def error_text(error: BaseException) -> str:

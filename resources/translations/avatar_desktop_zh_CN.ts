@@ -221,151 +221,151 @@
 <context>
     <name>ComposeSide</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="257"/>
         <source>Show request…</source>
         <translation>查看请求…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="258"/>
         <source>Add to outbox</source>
         <translation>加入发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="260"/>
         <source>Keep the job in the outbox, to send later (Ctrl+Shift+Enter)</source>
         <translation>将任务放入发件箱，稍后发送（Ctrl+Shift+Enter）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="261"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="301"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="302"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="261"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="301"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="302"/>
         <source>Submit</source>
         <translation>提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="340"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="360"/>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="341"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="364"/>
         <source>Save as draft</source>
         <translation>保存为草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="341"/>
         <source>Name of the draft:</source>
         <translation>草稿名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="354"/>
         <source>Replace draft?</source>
         <translation>替换草稿？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="355"/>
         <source>A draft with that name exists already. Replace it?</source>
         <translation>已存在同名草稿。要替换它吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="366"/>
         <source>Draft saved: %1</source>
         <translation>草稿已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="386"/>
         <source>Draft opened: %1</source>
         <translation>已打开草稿：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="413"/>
         <source>The draft “%1” replaced what you had typed.</source>
         <translation>草稿“%1”已替换您输入的内容。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="414"/>
         <source>Form cleared.</source>
         <translation>表单已清空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="449"/>
         <source>The form is back.</source>
         <translation>表单已恢复。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="470"/>
         <source>Replace the addresses?</source>
         <translation>替换地址？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="472"/>
         <source>Replace the avatar, audio and voice sample addresses in the form with the sandbox&apos;s samples?</source>
         <translation>用沙盒的示例替换表单中的形象、音频和声音样本地址？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="482"/>
         <source>The sandbox&apos;s sample media are in the form: no network needed.</source>
         <translation>沙盒的示例素材已填入表单：无需联网。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="493"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="494"/>
         <source>Replace the form?</source>
         <translation>替换表单内容？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="495"/>
         <source>Replace what is in the form with this task&apos;s request?</source>
         <translation>用该任务的请求替换表单中的现有内容吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="501"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="502"/>
         <source>The form now holds that task&apos;s request.</source>
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="530"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="531"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="593"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="601"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="595"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="603"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="598"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="606"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="600"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="608"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="601"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="609"/>
         <source>Click “Refresh” to ask again.</source>
         <translation>点击“刷新”重新获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="607"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="615"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="612"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="620"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="614"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="622"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -1555,24 +1555,24 @@ A desktop client for digital-human video generation.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="254"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="437"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="279"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="345"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="328"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="294"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="305"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="334"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
@@ -1597,149 +1597,159 @@ A desktop client for digital-human video generation.</source>
         <translation>服务响应时无法写入数据文件，因此其响应已丢失；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="335"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="400"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="280"/>
+        <source>The video was not saved: its link has expired (the service no longer serves it).</source>
+        <translation>视频未保存：其链接已失效（服务已不再提供该视频）。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="285"/>
+        <source>The service&apos;s answer could not be written to the data file (is the disk full?); the task is asked about again later.</source>
+        <translation>服务的回答无法写入数据文件（磁盘已满？）；稍后会再次查询该任务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="417"/>
         <source>The system keyring is switched off, so the token cannot be saved.</source>
         <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="339"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="421"/>
         <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
         <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="362"/>
         <source>The system keyring could not be opened (%1).</source>
         <translation>无法打开系统钥匙串（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="366"/>
         <source>No system keyring is installed, so the token cannot be saved.</source>
         <translation>未安装系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="375"/>
         <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
         <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="381"/>
         <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
         <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="369"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="386"/>
         <source>Make sure Windows Credential Manager is available, then restart the app.</source>
         <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="391"/>
         <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
         <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="380"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="397"/>
         <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
         <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="404"/>
         <source>Unlock your system keyring and try again.</source>
         <translation>请解锁系统钥匙串后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="412"/>
         <source>No system keyring is installed. You can keep the token for this session only.</source>
         <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="427"/>
         <source>The system keyring is locked. Unlock it and try again.</source>
         <translation>系统钥匙串已锁定。请解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="431"/>
         <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
         <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="425"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="442"/>
         <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
         <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="431"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="448"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="452"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="451"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="468"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="456"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="473"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="460"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="477"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="464"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="481"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="468"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="485"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="490"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="498"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="489"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="506"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="511"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="502"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="519"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="510"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="527"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="517"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="534"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="519"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="536"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -4266,52 +4276,52 @@ It has been left exactly as it is.</source>
 <context>
     <name>WindowStatusBar</name>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="61"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="68"/>
         <source>Status checks paused: offline</source>
         <translation>状态查询已暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="62"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="69"/>
         <source>Status checks paused: the token was refused</source>
         <translation>状态查询已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="63"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="70"/>
         <source>Status checks failing; trying again later</source>
         <translation>状态查询失败；稍后重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="84"/>
         <source>sending paused: token refused</source>
         <translation>发送已暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="86"/>
         <source>sending paused</source>
         <translation>发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="88"/>
         <source>offline</source>
         <translation>离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="90"/>
         <source>online</source>
         <translation>在线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="91"/>
         <source>Outbox: %1 waiting</source>
         <translation>发件箱：%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="93"/>
         <source>%1 need you</source>
         <translation>%1 个需要你处理</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/status_bar.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/status_bar.py" line="95"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>

@@ -259,6 +259,30 @@ def _migration_7(conn: sqlite3.Connection) -> None:
     )
 
 
+# Migration 8's own copy of the task errors written before kinds were kept (frozen).
+_M8_KNOWN_ERRORS = (
+    ("interrupted", "The app closed before the service answered; the job may exist."),
+    (
+        "link_expired",
+        "The video was not saved: its link has expired (the service no longer serves it).",
+    ),
+)
+
+
+def _migration_8(conn: sqlite3.Connection) -> None:
+    """A task's local error carries its kind, so that the window says it in the user's language
+    (``avatar-cli`` keeps printing the English text). The kind of an error written before is
+    filled in where it is certain: the program's own texts, and a task the service did not
+    know; the others stay without a kind (shown as they are)."""
+    conn.execute("ALTER TABLE tasks ADD COLUMN error_kind TEXT")
+    for kind, text in _M8_KNOWN_ERRORS:
+        conn.execute("UPDATE tasks SET error_kind = ? WHERE error = ?", (kind, text))
+    conn.execute(
+        "UPDATE tasks SET error_kind = 'task_not_found' "
+        "WHERE error IS NOT NULL AND status = 'NOT_FOUND'"
+    )
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -267,6 +291,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_5,
     _migration_6,
     _migration_7,
+    _migration_8,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

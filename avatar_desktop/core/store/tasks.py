@@ -29,7 +29,7 @@ from typing import Any, Self
 
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode, valid_task_id
-from avatar_desktop.core.service import TaskInfo, TaskStatus
+from avatar_desktop.core.service import ErrorKind, TaskInfo, TaskStatus
 from avatar_desktop.core.store.database import DEFAULT_FILE_NAME, Database, StoreError
 from avatar_desktop.core.store.schema import (
     STATUS_RANK_SQL,
@@ -132,6 +132,9 @@ class TaskRecord:
     saved_path: str | None = None
     saved_at: datetime | None = None
     """When ``saved_path`` was recorded."""
+    error_kind: ErrorKind | None = None
+    """What kind of failure :attr:`error` is (the window says it in the user's language;
+    ``avatar-cli`` prints the English :attr:`error`). None: kept by an older version."""
     label: str = ""
     keep_owner: str | None = None
     """The process saving the task's video now (see :mod:`avatar_desktop.core.keeping`)."""
@@ -188,6 +191,7 @@ _COLUMNS = (
     "watermarked_video_url",
     "cover_url",
     "error",
+    "error_kind",
     "consent",
     "submitted_at",
     "started_at",
@@ -248,6 +252,18 @@ def _json_or_none(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+def _error_kind(value: str | None) -> ErrorKind | None:
+    try:
+        return None if value is None else ErrorKind(value)
+    except ValueError:  # written by a newer version
+        return ErrorKind.OTHER
+
+
+def _error(text: str | None, kind: ErrorKind | None) -> dict[str, Any]:
+    """The two columns of a row's local error (none: both cleared)."""
+    return {"error": text, "error_kind": kind.value if text and kind else None}
+
+
 def _record(row: tuple[Any, ...]) -> TaskRecord:
     values = dict(zip(_COLUMNS, row, strict=True))
     mode = values["mode"]
@@ -268,6 +284,7 @@ def _record(row: tuple[Any, ...]) -> TaskRecord:
         watermarked_video_url=values["watermarked_video_url"],
         cover_url=values["cover_url"],
         error=values["error"],
+        error_kind=_error_kind(values["error_kind"]),
         consent=_json_or_none(values["consent"]),
         checks=values["checks"],
         failures=values["failures"],
@@ -428,11 +445,12 @@ class TaskStore:
         with self._transaction() as conn:
             now = time.time()
             count = conn.execute(  # a change of status: each of these tasks changes
-                "UPDATE tasks SET status = ?, error = ?, updated_at = ?, touched_at = ? "
-                "WHERE status = ?",
+                "UPDATE tasks SET status = ?, error = ?, error_kind = ?, updated_at = ?, "
+                "touched_at = ? WHERE status = ?",
                 (
                     LocalStatus.OUTCOME_UNKNOWN.value,
                     INTERRUPTED_ERROR,
+                    ErrorKind.INTERRUPTED.value,
                     now,
                     now,
                     LocalStatus.SENDING.value,
@@ -507,7 +525,7 @@ class TaskStore:
             values |= {
                 "status": info.status.value,
                 "fail_reason": info.fail_reason,
-                "error": None,
+                **_error(None, None),
                 "failures": 0,
                 "checks": row[1] + 1,
                 "checked_at": now,
@@ -517,16 +535,27 @@ class TaskStore:
         log.debug("row %d: task %s is %s", row[0], task_id, info.status.value)
         return int(row[0])
 
-    def record_failure(self, task_id: str, error: str, next_check_at: float | None) -> int | None:
+    def record_failure(
+        self,
+        task_id: str,
+        error: str,
+        next_check_at: float | None,
+        kind: ErrorKind = ErrorKind.OTHER,
+    ) -> int | None:
         """An answer about ``task_id`` could not be read or stored: keep its last good state,
-        show ``error`` in its row, count the failure and ask again at ``next_check_at``."""
+        show ``error`` (of ``kind``) in its row, count the failure and ask again at
+        ``next_check_at``."""
         with self._transaction() as conn:
             row = conn.execute(
                 "SELECT row_id, failures FROM tasks WHERE task_id = ?", (task_id,)
             ).fetchone()
             if row is None:
                 return None
-            values = {"error": error, "failures": row[1] + 1, "next_check_at": next_check_at}
+            values = {
+                **_error(error, kind),
+                "failures": row[1] + 1,
+                "next_check_at": next_check_at,
+            }
             _write(conn, row[0], values, time.time())
         return int(row[0])
 
@@ -580,7 +609,7 @@ class TaskStore:
             now = time.time()
             values = {
                 "status": LocalStatus.NOT_FOUND.value,
-                "error": message,
+                **_error(message, ErrorKind.TASK_NOT_FOUND),
                 "next_check_at": None,
                 "checked_at": now,
             }
@@ -601,7 +630,7 @@ class TaskStore:
             values = {
                 "task_id": task_id,
                 "status": TaskStatus.UNKNOWN.value,
-                "error": None,
+                **_error(None, None),
                 "failures": 0,
                 "search_text": search_text,
                 "next_check_at": None,
@@ -682,21 +711,25 @@ class TaskStore:
     def mark_link_expired(self, row_id: int, url: str, error: str) -> None:
         """A download found ``url`` expired: remember it, and show ``error`` in the row."""
         with self._transaction() as conn:
-            _write(conn, row_id, {"expired_link": url, "error": error}, time.time())
+            values = {"expired_link": url, **_error(error, ErrorKind.LINK_EXPIRED)}
+            _write(conn, row_id, values, time.time())
 
-    def set_error_for_task(self, task_id: str, error: str | None) -> int | None:
-        """Set the local error of the row holding ``task_id``; returns its row id, if any."""
+    def set_error_for_task(
+        self, task_id: str, error: str | None, kind: ErrorKind = ErrorKind.OTHER
+    ) -> int | None:
+        """Set the local error (of ``kind``) of the row holding ``task_id``; returns its row
+        id, if any."""
         with self._transaction() as conn:
             row = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
             if row is None:
                 return None
-            _write(conn, row[0], {"error": error}, time.time())
+            _write(conn, row[0], _error(error, kind), time.time())
         return int(row[0])
 
-    def set_error(self, row_id: int, error: str | None) -> None:
-        """Set (or, with None, clear) the local error shown in the row."""
+    def set_error(self, row_id: int, error: str | None, kind: ErrorKind = ErrorKind.OTHER) -> None:
+        """Set (or, with None, clear) the local error (of ``kind``) shown in the row."""
         with self._transaction() as conn:
-            _write(conn, row_id, {"error": error}, time.time())
+            _write(conn, row_id, _error(error, kind), time.time())
 
     # -- reading --
 

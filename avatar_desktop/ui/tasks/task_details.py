@@ -67,7 +67,7 @@ from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskRecord
 from avatar_desktop.core.submission import ConsentGiven
 from avatar_desktop.qt.covers import CoverLoader, is_web_link
-from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP, task_error_text
 from avatar_desktop.ui.tasks.task_model import status_words
 from avatar_desktop.ui.views import alert_colour, open_folder, open_local_file
 
@@ -765,7 +765,7 @@ class TaskDetailsPane(QWidget):
         # A task the service does not know: the hint above says it in the user's language.
         error = None if record.status is LocalStatus.NOT_FOUND else record.error
         self.error_box.setVisible(bool(error))
-        self.error_text.set_text(error or "")
+        self.error_text.set_text(task_error_text(record.error_kind, error) if error else "")
 
         self.saved_box.setVisible(bool(record.saved_path))
         self.saved_text.set_text(record.saved_path or "")

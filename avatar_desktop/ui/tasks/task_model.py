@@ -30,7 +30,7 @@ from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskOrder, TaskRecord, TaskStore
-from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP, task_error_text
 from avatar_desktop.ui.views import alert_colour, plain_tooltip
 
 log = logging.getLogger("avatar_desktop.ui")
@@ -333,7 +333,8 @@ class TaskTableModel(QAbstractTableModel):
                 _qt_time(record.updated_at.timestamp()), QLocale.FormatType.LongFormat
             )
         elif column == self.COL_STATUS:
-            text = "\n".join(t for t in (record.fail_reason, record.error) if t) or None
+            error = task_error_text(record.error_kind, record.error) if record.error else None
+            text = "\n".join(t for t in (record.fail_reason, error) if t) or None
         elif column == self.COL_AVATAR:
             text = "\n".join(t for t in (record.avatar_url, record.task_id) if t) or None
         return None if text is None else plain_tooltip(text)
