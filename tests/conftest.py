@@ -133,4 +133,9 @@ def _no_dialog_left_hanging(request):
     timer.start(1000)
     yield
     timer.stop()
+    # A dialog a test opened and left open (its window closed under it) would otherwise be
+    # the next test's active modal widget, answered in place of that test's own dialogs.
+    for widget in QApplication.topLevelWidgets():
+        if isinstance(widget, QDialog) and widget.isVisible():
+            widget.reject()
     assert not stuck, f"a dialog was left waiting for an answer: {stuck}"

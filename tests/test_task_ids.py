@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 from legacy_rows import legacy_row
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from test_cli import cli
 from test_main_window import (  # noqa: F401 - the fixtures are used by name
     AVATAR,
@@ -217,9 +218,15 @@ def test_add_task_by_id_shows_the_cores_reason_and_adds_only_task_ids(qtbot, har
         qtbot.waitUntil(lambda stored=stored: h.store.find(stored) is not None)
         assert h.window.tasks.current_record().task_id == stored
     assert h.store.count() == len(VALID)
-    # The controller's own entry refuses with the same rule (no dialog in between).
+    # The controller's own entry refuses with the same rule (no dialog in between), and says
+    # why in a box of its own.
     for typed in INVALID_IDS:
         assert h.window.tasks_tab.controller.add_task(typed) is None
+        box = h.window.findChild(QMessageBox)
+        assert box is not None and box.isVisible()
+        assert box.text() == problem_text(problem_of(typed)), typed
+        box.close()
+        box.setParent(None)
     assert h.store.count() == len(VALID)
 
 
@@ -247,8 +254,11 @@ def test_mark_as_submitted_in_the_task_list_takes_only_task_ids(qtbot, harness):
     dialog.edit.setText("\t57b9ba07db5e4ed5bf18ebb4179a826d ")
     qtbot.mouseClick(dialog.ok_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: h.store.get(row_id).task_id == "57b9ba07db5e4ed5bf18ebb4179a826d")
-    # The controller's own entry refuses with the same rule.
+    # The controller's own entry refuses with the same rule, and says why.
     assert not h.window.tasks_tab.controller.mark_submitted(h.store.get(row_id), "abc def")
+    box = h.window.findChild(QMessageBox)
+    assert box is not None and box.text() == problem_text(problem_of("abc def"))
+    box.close()
 
 
 def test_mark_as_submitted_in_the_outbox_takes_only_task_ids(qtbot, harness):
