@@ -18,11 +18,6 @@ from test_storage import by_name, garbage_body, make_tasks, task_count
 from avatar_desktop.core.store import backup as store_backup
 from avatar_desktop.core.store.database import DamagedStore, Database, companion_files
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 
 @pytest.fixture
 def data(tmp_path) -> Path:

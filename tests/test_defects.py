@@ -45,10 +45,6 @@ servers = shared.servers
 make_window = shared.make_window
 harness = shared.harness
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
 
 KEY = (SERVICE_NAME, ACCOUNT_NAME)
 ENGLISH_KEYRING_WORDS = ("No system keyring", "Install a", "restart the app", "keep the token")

@@ -55,10 +55,6 @@ servers = shared.servers
 make_window = shared.make_window
 harness = shared.harness
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
 
 YES = standard(QMessageBox.StandardButton.Yes)
 NO = standard(QMessageBox.StandardButton.No)

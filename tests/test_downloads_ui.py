@@ -33,12 +33,6 @@ translators = shared.translators
 servers = shared.servers
 make_window = shared.make_window
 
-pytestmark = pytest.mark.qt_log_ignore(
-    # The offscreen platform's own notices (windows shown, raised); not the app's.
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 
 # -- helpers ---------------------------------------------------------------------------------
 

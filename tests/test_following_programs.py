@@ -17,11 +17,6 @@ from avatar_desktop.core.store.database import Database
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.vault import TokenVault
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 STALLING = GenerationRequest(
     "https://example.com/sandbox-stall.png", AudioTrack("https://example.com/a.mp3")
 )

@@ -33,11 +33,6 @@ servers = shared.servers
 make_window = shared.make_window
 harness = shared.harness
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 
 # -- 26. the sandbox's samples in one click ----------------------------------------------------
 

@@ -22,11 +22,6 @@ from avatar_desktop.core.service import BaseUrlError, normalize_base_url
 from avatar_desktop.core.store.database import Database
 from avatar_desktop.core.store.outbox import Outbox
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 LONG = 200_000  # past the csv module's field limit (131,072 characters)
 
 

@@ -40,10 +40,6 @@ translators = shared.translators
 servers = shared.servers
 make_window = shared.make_window
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
 
 DEAD_OWNER = "e" * 32
 """An owner id no live process holds."""

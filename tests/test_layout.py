@@ -27,8 +27,6 @@ LANGUAGES = ["en", "zh_CN"]
 SMALL = (1024, 700)
 LARGE = (1400, 900)
 
-pytestmark = shared.pytestmark
-
 
 def sized(qtbot, h: Harness, size: tuple[int, int], translators, language: str) -> None:
     """The window in ``language`` at ``size``, laid out."""

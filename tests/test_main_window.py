@@ -51,12 +51,6 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 
 M = TaskTableModel
 
-pytestmark = pytest.mark.qt_log_ignore(
-    # The offscreen platform's own notices (windows shown, raised); not the app's.
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 
 # -- harness ---------------------------------------------------------------------------------
 

@@ -31,8 +31,6 @@ harness = shared.harness
 translators = shared.translators
 servers = shared.servers
 
-pytestmark = shared.pytestmark
-
 
 def states(h) -> list[ItemState]:
     return [item.state for item in h.outbox.items()]

@@ -19,8 +19,6 @@ servers = shared.servers
 make_window = shared.make_window
 harness = shared.harness
 
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
-
 
 @pytest.fixture
 def runner(qtbot):

@@ -46,10 +46,6 @@ translators = shared.translators
 servers = shared.servers
 make_window = shared.make_window
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints", r"This plugin does not support raise\(\)"
-)
-
 
 def free_port() -> int:
     with socket.socket() as sock:

@@ -19,11 +19,6 @@ from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.qt.downloads import DownloadItem, DownloadManager, DownloadState
 from avatar_desktop.ui.tasks.downloads_panel import DownloadsModel, DownloadsPanel
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 
 def rows(model: DownloadsModel) -> list[tuple[str, str, str]]:
     """Each row as shown: the file, the progress column (the size once saved), the state."""

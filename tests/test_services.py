@@ -57,7 +57,6 @@ from avatar_desktop.ui.outbox.outbox_panel import OutboxTableModel
 make_window = shared.make_window
 translators = shared.translators
 servers = shared.servers
-pytestmark = shared.pytestmark
 
 OTHER = "https://api.example.com"
 HERE = "http://127.0.0.1:1"  # the current service where nothing needs to answer

@@ -27,11 +27,6 @@ from avatar_desktop.core.settings import (
 )
 from avatar_desktop.ui.dialogs.settings_dialog import SettingsDialog
 
-pytestmark = pytest.mark.qt_log_ignore(
-    # The offscreen platform cannot resize the window to its contents (the window's tests too).
-    "This plugin does not support propagateSizeHints",
-)
-
 TRICKY_FOLDER = '/tmp/视频 folder, "x" \\ end;=@'
 TRICKY_PROXY = "http://user:p@ss,w;d@proxy.example.com:8080"
 

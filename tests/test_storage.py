@@ -32,12 +32,6 @@ from avatar_desktop.core.store.tasks import TaskStore
 SERVICE = "https://api.example.test"
 POSIX = os.name == "posix"
 
-pytestmark = pytest.mark.qt_log_ignore(
-    # The offscreen platform's own notices (windows shown, raised); not the app's.
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 
 # --- helpers --------------------------------------------------------------------------------
 

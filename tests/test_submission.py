@@ -50,7 +50,6 @@ harness = shared.harness
 translators = shared.translators
 servers = shared.servers
 
-pytestmark = shared.pytestmark
 
 OTHER_SERVICE = "http://127.0.0.1:1"
 EARLIER = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)

@@ -32,11 +32,6 @@ from avatar_desktop.ui.tasks.task_details import (
 )
 from avatar_desktop.ui.tasks.task_model import status_words
 
-pytestmark = pytest.mark.qt_log_ignore(
-    # The offscreen platform's own notice when a widget is shown; not the app's.
-    "This plugin does not support propagateSizeHints",
-)
-
 COVER = QImage.fromData(resource_path("sample-media", "cover.webp").read_bytes())
 HOSTILE = "<b>x</b> & <img src=x>"
 TIME = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}")

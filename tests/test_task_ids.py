@@ -39,11 +39,6 @@ from avatar_desktop.sandbox import Fault
 from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.tasks.task_id_dialog import TaskIdDialog
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 SERVICE = "http://127.0.0.1:1"
 
 VALID = [

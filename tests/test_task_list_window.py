@@ -33,11 +33,6 @@ from avatar_desktop.ui.tasks.task_model import TaskTableModel
 
 M = TaskTableModel
 
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
-
 
 @pytest.fixture
 def slow_sandbox():

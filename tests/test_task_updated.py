@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 from test_cli import cli
 from test_main_window import make_window, servers, translators  # noqa: F401 (fixtures)
@@ -19,11 +18,6 @@ from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.core.store.database import Database
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.ui.tasks.task_model import TaskTableModel
-
-pytestmark = pytest.mark.qt_log_ignore(
-    "This plugin does not support propagateSizeHints",
-    r"This plugin does not support raise\(\)",
-)
 
 STALLING = GenerationRequest(
     "https://example.com/sandbox-stall.png", AudioTrack("https://example.com/a.mp3")

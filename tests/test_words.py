@@ -49,7 +49,6 @@ servers = shared.servers
 dead_url = test_cli.dead_url
 store = test_cli.store
 
-pytestmark = shared.pytestmark
 
 NOT_SENT_ZH = "无法连接到服务，未发送任何内容。请检查网络连接。"
 """The Chinese of "Could not reach the service; nothing was sent. Check the connection.\""""
