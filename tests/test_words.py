@@ -349,3 +349,28 @@ def test_migration_8_gives_the_task_errors_of_before_their_kind(tmp_path):
         ErrorKind.TASK_NOT_FOUND,
         None,
     ]
+
+
+def test_saving_a_draft_on_a_full_disk_is_explained_in_chinese(
+    qtbot, make_window, translators, tmp_path, monkeypatch
+):
+    """Save as draft (and the other actions of the task list and drafts) showed SQLite's
+    English when the data file could not be written."""
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setenv("AVATAR_TEST_SIMULATE_FULL_DISK", "1")
+    disk = FullDisk(tmp_path, monkeypatch)
+    translators.apply("zh_CN")
+    h = make_window(store_path=disk.folder / "tasks.sqlite3")
+    fill_audio(qtbot, h.window)
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("周一", True))
+    disk.fill()
+    try:
+        with answer_modal(qtbot, standard(QMessageBox.StandardButton.Ok), required=True) as box:
+            h.window.main_actions.save_draft.trigger()
+    finally:
+        disk.free()
+    full = QCoreApplication.translate(
+        "Messages", "The disk holding the task list is full. Free some space, then try again."
+    )
+    assert box["text"] == full

@@ -37,7 +37,7 @@ from avatar_desktop.ui.compose.drafts_dialog import DraftsDialog, draft_name_pro
 from avatar_desktop.ui.compose.media_panel import MediaPanel
 from avatar_desktop.ui.compose.request_preview import RequestPreviewDialog
 from avatar_desktop.ui.compose.sample_offer import SampleOffer
-from avatar_desktop.ui.i18n import error_title
+from avatar_desktop.ui.i18n import error_text, error_title
 from avatar_desktop.ui.session import Session
 
 log = logging.getLogger("avatar_desktop.ui")
@@ -361,7 +361,7 @@ class ComposeSide(QWidget):
             QMessageBox.warning(self.window(), self.tr("Save as draft"), draft_name_problem(exc))
             return
         except StoreError as exc:
-            QMessageBox.warning(self.window(), self.tr("Save as draft"), str(exc))
+            QMessageBox.warning(self.window(), self.tr("Save as draft"), error_text(exc))
             return
         self.message.emit(self.tr("Draft saved: %1").replace("%1", " ".join(name.split())), 5000)
 

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.drafts import Draft, DraftNameError, Drafts
+from avatar_desktop.ui.i18n import error_text
 
 
 class DraftsDialog(QDialog):
@@ -73,7 +74,7 @@ class DraftsDialog(QDialog):
         try:
             drafts = self._drafts.named()
         except StoreError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             drafts = []
         for draft in drafts:
             when = draft.updated_at.astimezone().strftime("%Y-%m-%d %H:%M")
@@ -148,7 +149,7 @@ class DraftsDialog(QDialog):
             self.reload()
             return
         except StoreError as exc:
-            self.message.setText(str(exc))
+            self.message.setText(error_text(exc))
             return
         self.message.clear()
         self.reload(select if select is not None else result if isinstance(result, int) else None)

@@ -171,7 +171,9 @@ class SubmitFlow(QObject):
             (item_id,) = self._outbox.add_many(service, [item])
         except StoreError as exc:
             side.show_error(
-                self.tr("The job could not be recorded, so it was not sent.") + f"\n{exc}"
+                self.tr("The job could not be recorded, so it was not sent.")
+                + "\n"
+                + error_text(exc)
             )
             return
         side.clear_error()

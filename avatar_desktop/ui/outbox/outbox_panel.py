@@ -56,7 +56,7 @@ from avatar_desktop.core.store.outbox import (
     read_source,
 )
 from avatar_desktop.core.store.schema import payload_mode
-from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP, reason_text
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP, error_text, reason_text
 from avatar_desktop.ui.tasks.task_model import mode_name
 from avatar_desktop.ui.views import (
     RecordListModel,
@@ -186,7 +186,7 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
             items = self._outbox.items()
             self.error = None
         except StoreError as exc:
-            self.error = str(exc)
+            self.error = error_text(exc)
             return
         if [i.item_id for i in items] == [i.item_id for i in self._items]:
             self._items = items

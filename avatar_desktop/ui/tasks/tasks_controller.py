@@ -27,7 +27,7 @@ from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.follow_runner import TaskFollowing
 from avatar_desktop.qt.outbox_runner import OutboxRunner
 from avatar_desktop.qt.runner import Runner
-from avatar_desktop.ui.i18n import problem_text
+from avatar_desktop.ui.i18n import error_text, problem_text
 from avatar_desktop.ui.tasks.task_id_dialog import ask_task_id
 from avatar_desktop.ui.tasks.tasks_panel import TasksPanel
 
@@ -169,7 +169,7 @@ class TasksController(QObject):
             self._warn(self.tr("Mark as submitted"), problem_text(exc.problem))
             return False
         except StoreError as exc:
-            self._warn(self.tr("Mark as submitted"), str(exc))
+            self._warn(self.tr("Mark as submitted"), error_text(exc))
             return False
         self._panel.model.refresh()
         if record.service_url == self._service_url():
@@ -219,7 +219,7 @@ class TasksController(QObject):
                 )
                 self._store.remove([record.row_id])
             except StoreError as exc:
-                self._warn(self.tr("Send again"), str(exc))
+                self._warn(self.tr("Send again"), error_text(exc))
                 break
             queued.append(item_id)
         if not queued:

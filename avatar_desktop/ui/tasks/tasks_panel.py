@@ -41,7 +41,7 @@ from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.schema import UNFINISHED, LocalStatus
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.ui.actions import UNDO_REMOVE, MainActions
-from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
+from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP, error_text
 from avatar_desktop.ui.tasks.task_model import (
     MODE_NAMES,
     RENDERING_PERCENT,
@@ -476,7 +476,7 @@ class TasksPanel(QWidget):
         try:
             self._store.restore(restored)
         except StoreError as exc:
-            self.message.emit(self.tr("Could not restore: %1").replace("%1", str(exc)), 0)
+            self.message.emit(self.tr("Could not restore: %1").replace("%1", error_text(exc)), 0)
             return
         self._removed.pop()
         self._actions.undo.undone(self._actions.undo_remove)
