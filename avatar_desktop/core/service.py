@@ -248,6 +248,12 @@ class ErrorKind(enum.StrEnum):
     """The disk was full when the service answered an outbox item: its answer was lost."""
     NOT_WRITTEN = "not_written"
     """The data file could not be written when the service answered an outbox item."""
+    STORAGE_UNREACHABLE = "storage_unreachable"
+    """The storage an item's local files go to could not be reached (nothing was sent)."""
+    STORAGE_REFUSED = "storage_refused"
+    """The storage refused its key pair or the access, or cannot be used (nothing was sent)."""
+    FILE_CHANGED = "file_changed"
+    """A local file changed or disappeared since its job was queued (nothing was sent)."""
     OTHER = "other"
 
 

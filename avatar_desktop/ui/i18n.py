@@ -137,6 +137,12 @@ def problem_text(problem: Problem) -> str:
             "Messages",
             "Must not contain / ? # % or \\: they would change the address it is asked at.",
         )
+    if kind is ProblemKind.NO_STORAGE:
+        return QCoreApplication.translate(
+            "Messages",
+            "This is a file on your computer, and no storage is set up to upload it to: set "
+            "one up in Settings → Storage.",
+        )
     return problem.message
 
 
@@ -275,6 +281,24 @@ def kind_title(kind: api.ErrorKind, retry_after: float | None = None) -> str:
             "Messages",
             "The data file could not be written when the service answered, so its answer was "
             "lost; the job may exist.",
+        )
+    if kind is kinds.STORAGE_UNREACHABLE:
+        return QCoreApplication.translate(
+            "Messages",
+            "The storage for local files could not be reached; nothing was sent. It is tried "
+            "again later.",
+        )
+    if kind is kinds.STORAGE_REFUSED:
+        return QCoreApplication.translate(
+            "Messages",
+            "The storage for local files refused its keys or the access (the service's token is "
+            "fine); nothing was sent. Check Settings → Storage, then resume sending.",
+        )
+    if kind is kinds.FILE_CHANGED:
+        return QCoreApplication.translate(
+            "Messages",
+            "A local file changed or disappeared since the job was queued; nothing was sent. "
+            "Check the file, then queue the job again.",
         )
     return QCoreApplication.translate("Messages", "The request failed.")
 
