@@ -130,3 +130,166 @@ def test_a_csv_of_local_files_imported_offline_is_uploaded_once_and_sent_later(m
     assert shown.code == 0, shown.err
     assert shown.json()["sent_payload"] == sent_payload
     assert shown.json()["payload"] == listed[0]["payload"]
+
+
+def import_jobs(media, service: str, env) -> list[dict]:
+    queued = cli("--service", service, "queue", "import", str(media / "jobs.csv"), env=env)
+    assert queued.code == 0, queued.err
+    return cli("queue", "list", "--json", env=env).json()
+
+
+def generations(sandbox) -> list[dict]:
+    return [json.loads(r.body) for r in sandbox.requests if r.path == "/avatar/generation"]
+
+
+def test_a_file_changed_after_queueing_stops_its_item_and_nothing_is_sent(media, s3, sandbox):
+    env = storage_env(s3)
+    set_storage(s3, env)
+    import_jobs(media, sandbox.base_url, env)
+    (media / "voice one.wav").write_bytes(VOICE_BYTES + b"edited")
+    sent = cli("--service", sandbox.base_url, "queue", "send", "--concurrency", "1", env=env)
+    assert sent.code == 3, sent.err
+    items = cli("queue", "list", "--json", env=env).json()
+    assert [item["state"] for item in items] == ["refused", "refused"]
+    assert str(media / "voice one.wav") in items[0]["reason"]
+    assert "changed since the job was queued" in items[0]["reason"]
+    assert generations(sandbox) == [] and s3.count("PUT") == 0
+    assert all(item["sent_payload"] is None for item in items)
+
+    # The user checks the file and queues the job again: it is read as it is now.
+    assert cli("queue", "retry", str(items[0]["id"]), env=env).code == 0
+    again = cli("queue", "list", "--json", env=env).json()[0]
+    assert again["files"]["audio_url"]["sha256"] == digest(VOICE_BYTES + b"edited")
+    resent = cli("--service", sandbox.base_url, "queue", "send", env=env)
+    assert resent.code == 3, resent.err  # the other item still needs the user
+    assert len(generations(sandbox)) == 1
+
+    # A file gone since: the retry names it and changes nothing.
+    (media / "media" / "face.png").unlink()
+    retried = cli("queue", "retry", str(items[1]["id"]), env=env)
+    assert retried.code == 2 and "avatar_url" in retried.err
+    assert str(media / "media" / "face.png") in retried.err
+
+
+def test_a_storage_down_then_up_waits_then_sends(media, s3, sandbox):
+    env = storage_env(s3)
+    set_storage(s3, env)
+    import_jobs(media, sandbox.base_url, env)
+    down = f"http://127.0.0.1:{free_port()}"
+    assert cli("config", "set", "storage.endpoint", down, env=env).code == 0
+    sent = cli("--service", sandbox.base_url, "queue", "send", env=env)
+    assert sent.code == 4, sent.err
+    items = cli("queue", "list", "--json", env=env).json()
+    assert items[0]["state"] == "retry_wait"
+    assert items[0]["wait_kind"] == "unreachable"
+    assert "storage could not be reached" in items[0]["reason"]
+    assert generations(sandbox) == []
+
+    assert cli("config", "set", "storage.endpoint", s3.url, env=env).code == 0
+    sent = cli("--service", sandbox.base_url, "queue", "send", env=env)
+    assert sent.code == 0, sent.err
+    items = cli("queue", "list", "--json", env=env).json()
+    assert {item["state"] for item in items} == {"submitted"}
+    assert len(generations(sandbox)) == 2
+
+
+def test_refused_storage_keys_are_named_and_only_items_with_files_wait(media, s3, sandbox):
+    env = storage_env(s3, AWS_SECRET_ACCESS_KEY="not-the-secret-at-all-0123456789abcdef")
+    set_storage(s3, env)
+    import_jobs(media, sandbox.base_url, env)
+    plain = media / "plain.csv"
+    plain.write_text(
+        "avatar_url,audio_url\nhttps://example.com/a.png,https://example.com/a.mp3\n",
+        encoding="utf-8",
+    )
+    assert cli("--service", sandbox.base_url, "queue", "import", str(plain), env=env).code == 0
+    sent = cli("--service", sandbox.base_url, "queue", "send", "--concurrency", "1", env=env)
+    assert sent.code == 5, sent.err
+    assert "storage refused" in sent.err and "token is not concerned" in sent.err
+    assert "not-the-secret" not in sent.text
+    items = cli("queue", "list", "--json", env=env).json()
+    assert [item["state"] for item in items] == ["queued", "queued", "submitted"]
+    assert "storage (not the service's token) was refused" in items[0]["reason"]
+    assert [body["avatar_url"] for body in generations(sandbox)] == ["https://example.com/a.png"]
+
+
+def test_on_the_built_in_sandbox_without_storage_files_go_to_the_sandbox(media, monkeypatch):
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = int(sock.getsockname()[1])
+    monkeypatch.setenv("AVATAR_SANDBOX_PORT", str(port))
+    env = cli_env()
+    queued = cli("--sandbox", "queue", "import", str(media / "jobs.csv"), env=env)
+    assert queued.code == 0, queued.err
+    sent = cli("--sandbox", "queue", "send", env=env)
+    assert sent.code == 0, sent.err
+    items = cli("queue", "list", "--json", env=env).json()
+    assert {item["state"] for item in items} == {"submitted"}
+    body = items[0]["sent_payload"]
+    name = f"{digest(AVATAR_BYTES)}.png"
+    assert body["avatar_url"] == f"http://127.0.0.1:{port}/media/uploads/{name}"
+    assert items[1]["sent_payload"]["avatar_url"] == body["avatar_url"]
+    kept = data_dir() / "sandbox" / "builtin.json.uploads"
+    assert sorted(p.name for p in kept.iterdir()) == sorted([name, f"{digest(VOICE_BYTES)}.wav"])
+    assert (kept / name).read_bytes() == AVATAR_BYTES
+
+
+def test_without_storage_a_local_file_is_invalid_and_says_how_to_set_one_up(media, sandbox):
+    env = cli_env(AVATAR_API_TOKEN=SECRET)
+    result = cli("--service", sandbox.base_url, "queue", "import", str(media / "jobs.csv"), env=env)
+    assert result.code == 2
+    assert "line 2: avatar_url: is a file on this computer, and no storage" in result.err
+    assert "avatar-cli config set storage.endpoint" in result.err
+    assert "storage login" in result.err
+    assert cli("queue", "list", "--json", env=env).json() == []
+
+
+def test_a_missing_or_unreadable_file_is_a_problem_of_its_field(media, s3, sandbox):
+    env = storage_env(s3)
+    set_storage(s3, env)
+    (media / "jobs.csv").write_text(
+        "avatar_url,audio_url\n"
+        "media/nobody.png,voice one.wav\n"
+        f"{media / 'media'},{media / 'voice one.wav'}\n",
+        encoding="utf-8",
+    )
+    result = cli("--service", sandbox.base_url, "queue", "import", str(media / "jobs.csv"), env=env)
+    assert result.code == 2
+    assert (
+        "line 2: avatar_url: is not a full URL; it must start with http:// or https:// (nor is "
+        f"there a file {media / 'media' / 'nobody.png'})"
+    ) in result.err
+    assert f"line 3: avatar_url: there is no file {media / 'media'}" in result.err
+    assert cli("queue", "list", "--json", env=env).json() == []
+
+
+def test_the_storage_keys_are_nowhere_in_the_data_folder_output_or_exports(
+    media, s3, sandbox, tmp_path
+):
+    env = storage_env(s3, AWS_SESSION_TOKEN="")
+    set_storage(s3, env)
+    outputs = [
+        cli(
+            "--verbose",
+            "--service",
+            sandbox.base_url,
+            "queue",
+            "import",
+            str(media / "jobs.csv"),
+            env=env,
+        ),
+        cli("--verbose", "--service", sandbox.base_url, "queue", "send", env=env),
+        cli("queue", "list", "--json", env=env),
+        cli("tasks", "export", str(tmp_path / "tasks.json"), env=env),
+        cli("tasks", "export", str(tmp_path / "tasks.csv"), env=env),
+        cli("config", "list", env=env),
+    ]
+    assert all(result.code == 0 for result in outputs), [r.err for r in outputs]
+    secret = s3.secret_access_key.encode()
+    for result in outputs:
+        assert s3.secret_access_key not in result.text
+    files = [p for p in data_dir().rglob("*") if p.is_file()]
+    files += [tmp_path / "tasks.json", tmp_path / "tasks.csv"]
+    assert files
+    for path in files:
+        assert secret not in path.read_bytes(), path
