@@ -154,7 +154,14 @@ def read_files(
             files[name] = cache[absolute]
             continue
         if not absolute.is_file():
-            problems.append(Problem(name, ProblemKind.FILE_MISSING, f"there is no file {absolute}"))
+            problems.append(
+                Problem(
+                    name,
+                    ProblemKind.FILE_MISSING,
+                    f"there is no file {absolute}",
+                    file=str(absolute),
+                )
+            )
             continue
         try:
             file = LocalFile.read(absolute, should_stop)
@@ -164,6 +171,7 @@ def read_files(
                     name,
                     ProblemKind.FILE_UNREADABLE,
                     f"the file {absolute} cannot be read ({exc.strerror or exc})",
+                    file=str(absolute),
                 )
             )
             continue

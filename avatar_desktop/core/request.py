@@ -91,6 +91,8 @@ class Problem:
     kind: ProblemKind
     message: str
     limit: int | None = None
+    file: str = ""
+    """For a local file's problem: the file (absolute)."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"

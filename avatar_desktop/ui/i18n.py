@@ -137,6 +137,14 @@ def problem_text(problem: Problem) -> str:
             "Messages",
             "Must not contain / ? # % or \\: they would change the address it is asked at.",
         )
+    if kind is ProblemKind.FILE_MISSING:
+        return QCoreApplication.translate("Messages", "There is no file %1.").replace(
+            "%1", problem.file
+        )
+    if kind is ProblemKind.FILE_UNREADABLE:
+        return QCoreApplication.translate("Messages", "The file %1 cannot be read.").replace(
+            "%1", problem.file
+        )
     if kind is ProblemKind.NO_STORAGE:
         return QCoreApplication.translate(
             "Messages",
