@@ -293,3 +293,52 @@ def test_the_storage_keys_are_nowhere_in_the_data_folder_output_or_exports(
     assert files
     for path in files:
         assert secret not in path.read_bytes(), path
+
+
+# --- the window's outbox runner (the same core path) --------------------------------------------
+
+
+def test_the_window_shows_an_uploading_item_and_its_runner_uploads_then_sends(
+    qtbot, tmp_path, sandbox
+):
+    from avatar_desktop.core.config import SANDBOX_TOKEN, ServiceConfig
+    from avatar_desktop.core.local_files import FileHome, read_files
+    from avatar_desktop.core.request import GenerationRequest
+    from avatar_desktop.core.settings import AppSettings
+    from avatar_desktop.core.store.outbox import ItemState, NewItem
+    from avatar_desktop.qt.outbox_runner import OutboxRunner
+    from avatar_desktop.ui.outbox.outbox_panel import OutboxTableModel
+
+    face = tmp_path / "face.png"
+    face.write_bytes(AVATAR_BYTES)
+    payload = {"avatar_url": str(face), "audio_url": face.as_uri()}
+    request = GenerationRequest.from_payload(payload, local_files=True)
+    files = read_files(request.to_payload(), FileHome.SANDBOX)
+    with Database(tmp_path / "tasks.sqlite3") as db:
+        box = Outbox(db)
+        (item_id,) = box.add_many(sandbox.base_url, [NewItem(request, files=files)])
+        # A program that ended while uploading left it so: the row names the state.
+        claimed = box.claim(item_id, "f" * 32, sandbox.base_url)
+        assert claimed is not None and claimed.state is ItemState.UPLOADING
+        model = OutboxTableModel(box)
+        assert model.data(model.index(0, model.COL_STATE)) == "Uploading…"
+
+        settings = AppSettings(tmp_path / "settings.ini")
+        runner = OutboxRunner(box, tmp_path, tick_ms=50, settings=settings)
+        try:
+            # At start the interrupted upload is queued again (nothing reached the service),
+            # then sent on its own: the file goes to the sandbox (no storage is set up).
+            assert box.get(item_id).state is ItemState.QUEUED
+            runner.set_system_offline(False)
+            config = ServiceConfig(base_url=sandbox.base_url, sandbox=True, read_timeout=5)
+            runner.configure(config, SANDBOX_TOKEN)
+            qtbot.waitUntil(lambda: box.get(item_id).state is ItemState.SUBMITTED, timeout=10000)
+        finally:
+            runner.shutdown()
+        item = box.get(item_id)
+        link = f"{sandbox.base_url}/media/uploads/{digest(AVATAR_BYTES)}.png"
+        assert item.sent_payload == {"avatar_url": link, "audio_url": link, "no_watermark": False}
+        uploads = [r for r in sandbox.requests if r.path.startswith("/sandbox/upload/")]
+        assert len(uploads) == 1  # one file in two fields: uploaded once
+        (sent,) = [json.loads(r.body) for r in sandbox.requests if r.method == "POST"]
+        assert sent == item.sent_payload

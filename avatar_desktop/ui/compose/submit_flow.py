@@ -22,7 +22,7 @@ from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.service import NotSent
 from avatar_desktop.core.store.database import StoreError
-from avatar_desktop.core.store.outbox import ItemState, Outbox, Source
+from avatar_desktop.core.store.outbox import Outbox, Source
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import ConsentGiven, Earlier, screen
 from avatar_desktop.qt.outbox_runner import OutboxRunner
@@ -347,7 +347,7 @@ class SubmitFlow(QObject):
         if self.closing:
             return
         item = self._outbox.get(item_id)
-        if item is not None and item.state.is_waiting and item.state is not ItemState.SENDING:
+        if item is not None and item.state.is_waiting and not item.state.in_flight:
             text = self.tr(
                 "The service asked to wait before the next request: the job waits in the "
                 "outbox and goes out by itself."
