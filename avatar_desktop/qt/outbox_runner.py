@@ -38,7 +38,7 @@ from avatar_desktop.core.delivery import (
     UnsavedTaskIds,
     send_due,
 )
-from avatar_desktop.core.local_files import uploader_factory
+from avatar_desktop.core.local_files import FileHome, file_home, uploader_factory
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.sending import (
@@ -154,6 +154,13 @@ class OutboxRunner(QObject):
     @property
     def config(self) -> ServiceConfig | None:
         return self._config
+
+    def file_home(self) -> FileHome:
+        """Where the local files of jobs queued now for the current service go (the core's
+        rule: the storage, the built-in sandbox, or nowhere)."""
+        if self._settings is None or self._config is None:
+            return FileHome.NONE
+        return file_home(self._settings, self._config)
 
     @property
     def busy(self) -> bool:
