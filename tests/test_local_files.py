@@ -342,3 +342,35 @@ def test_the_window_shows_an_uploading_item_and_its_runner_uploads_then_sends(
         assert len(uploads) == 1  # one file in two fields: uploaded once
         (sent,) = [json.loads(r.body) for r in sandbox.requests if r.method == "POST"]
         assert sent == item.sent_payload
+
+
+def test_a_refused_storage_pauses_only_the_items_with_files_until_resumed(tmp_path):
+    """The window's rule (core/sending.py): a refused storage holds the items with local files
+    back (the others go) until the user resumes sending."""
+    from avatar_desktop.core.delivery import Decision, SendOutcome
+    from avatar_desktop.core.local_files import FileHome, read_files
+    from avatar_desktop.core.request import GenerationRequest
+    from avatar_desktop.core.sending import SendingPolicy
+    from avatar_desktop.core.store.outbox import NewItem
+
+    policy = SendingPolicy()
+    assert not policy.record(SendOutcome(1, Decision.STORAGE_REFUSED, reason="refused"))
+    assert policy.storage_paused and policy.may_auto_send()  # the others still go
+    face = tmp_path / "face.png"
+    face.write_bytes(AVATAR_BYTES)
+    local = GenerationRequest.from_payload(
+        {"avatar_url": str(face), "audio_url": "https://example.com/a.mp3"}, local_files=True
+    )
+    plain = GenerationRequest.from_payload(
+        {"avatar_url": "https://example.com/a.png", "audio_url": "https://example.com/a.mp3"}
+    )
+    with Database(tmp_path / "tasks.sqlite3") as db:
+        box = Outbox(db)
+        url = "http://127.0.0.1:9"
+        files = read_files(local.to_payload(), FileHome.STORAGE)
+        box.add_many(url, [NewItem(local, files=files), NewItem(plain)])
+        taken = box.claim_next(url, "o" * 32, explicit=True, without_files=policy.storage_paused)
+        assert taken is not None and taken.payload == plain.to_payload()
+        assert box.claim_next(url, "o" * 32, explicit=True, without_files=True) is None
+    policy.resume()
+    assert not policy.storage_paused
