@@ -281,10 +281,12 @@ class Sender:
         if item.service_url != self.service_url:
             raise ValueError("an item is only ever sent to the service it was queued for")
         try:
-            request = GenerationRequest.from_payload(item.payload, local_files=True)
+            # A local path never leaves: only an uploading item's are replaced by links.
+            uploading = item.state is ItemState.UPLOADING
+            request = GenerationRequest.from_payload(item.payload, local_files=uploading)
         except Exception as error:
             return self._failed(item, error)
-        if item.state is ItemState.UPLOADING:
+        if uploading:
             try:
                 body = self._upload(item)
                 request = GenerationRequest.from_payload(body)  # URLs only now

@@ -13,6 +13,12 @@ second) that is 4,500 characters, and Chinese speech (4–5 characters a second)
 far sooner. 5,000 therefore never blocks a text that could become a valid video, yet stops a
 pasted document or a runaway clipboard from being sent (and billed) by mistake.
 
+Local files: a URL field may name a file on this computer (:func:`local_path`: an absolute
+path or a ``file://`` URI) only where a queued job is read — ``from_payload(...,
+local_files=True)``: an import, the outbox. Such a file is uploaded as a step of sending and the
+service only ever gets its link (:mod:`avatar_desktop.core.local_files`); elsewhere a path is a
+:attr:`ProblemKind.LOCAL_PATH`.
+
 Task ids: :func:`valid_task_id` is the one rule for what a task id may be, used by the store,
 the client, the window and ``avatar-cli``. The service's ids are 32 hexadecimal digits, but
 mirrors and resellers may hand out others, so the rule only refuses what cannot be an id: an
