@@ -179,6 +179,7 @@ def test_a_storage_down_then_up_waits_then_sends(media, s3, sandbox):
     assert cli("config", "set", "storage.endpoint", down, env=env).code == 0
     sent = cli("--service", sandbox.base_url, "queue", "send", env=env)
     assert sent.code == 4, sent.err
+    assert "Could not reach the storage" in sent.err
     items = cli("queue", "list", "--json", env=env).json()
     assert items[0]["state"] == "retry_wait"
     assert items[0]["wait_kind"] == "unreachable"

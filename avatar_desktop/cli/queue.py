@@ -329,6 +329,13 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
             f"Could not reach {url}; the items wait and nothing was lost. Run 'avatar-cli "
             f"{session.service_options(url)}queue send' again when the service is reachable.",
         )
+    if report.stopped is RunStop.STORAGE_UNREACHABLE:
+        raise CliExit(
+            Exit.UNREACHABLE,
+            "Could not reach the storage the local files are uploaded to; the items wait and "
+            "nothing was sent or lost. Check it with 'avatar-cli storage test', then run "
+            f"'avatar-cli {session.service_options(url)}queue send' again.",
+        )
     if report.stopped is RunStop.STORAGE_REFUSED:
         raise CliExit(
             Exit.TOKEN,

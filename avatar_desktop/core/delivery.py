@@ -436,6 +436,8 @@ class RunStop(enum.StrEnum):
     QUOTA = "quota"
     STORAGE_REFUSED = "storage_refused"
     """Items without local files went on; those with files wait for the storage."""
+    STORAGE_UNREACHABLE = "storage_unreachable"
+    """The storage local files go to could not be reached (as an unreachable service)."""
     CANCELLED = "cancelled"
 
 
@@ -488,10 +490,13 @@ def send_due(
             if outcome.decision is Decision.TOKEN_REFUSED:
                 report.stopped = RunStop.TOKEN_REFUSED
                 stop.set()
-            elif outcome.decision is Decision.RETRY and isinstance(
-                outcome.error, NotSent | StorageUnreachable
-            ):
+            elif outcome.decision is Decision.RETRY and isinstance(outcome.error, NotSent):
                 report.stopped = report.stopped or RunStop.UNREACHABLE
+                stop.set()
+            elif outcome.decision is Decision.RETRY and isinstance(
+                outcome.error, StorageUnreachable
+            ):
+                report.stopped = report.stopped or RunStop.STORAGE_UNREACHABLE
                 stop.set()
             elif outcome.decision is Decision.STORAGE_REFUSED:
                 report.stopped = report.stopped or RunStop.STORAGE_REFUSED
