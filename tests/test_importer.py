@@ -464,8 +464,9 @@ def test_json_array_rows_are_numbered_by_the_line_they_start_on(tmp_path):
     assert report.problem_lines() == [
         "line 3: create_voice.audio_url: is required",
         "line 8: must be a JSON object (a request body), not a string",
-        "line 8: avatar_url: is not a full URL; it must start with http:// or https://; "
-        "voice: needs one of audio_url, create_voice or use_voice",
+        "line 8: avatar_url: is not a full URL; it must start with http:// or https:// (nor "
+        f"is there a file {tmp_path / 'x'}); voice: needs one of audio_url, create_voice or "
+        "use_voice",
     ]
     assert report.rows[3].problems[-1].kind is ProblemKind.NO_VOICE
 

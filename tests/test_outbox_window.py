@@ -288,6 +288,40 @@ def test_importing_a_spreadsheet_previews_then_queues(qtbot, harness, tmp_path):
     assert len(h.outbox.items()) == 50
 
 
+def test_importing_local_files_on_the_sandbox_uploads_them_there_then_sends(
+    qtbot, harness, tmp_path
+):
+    """The window's import reads the files the rows name, as avatar-cli's does (the core's
+    rule); on the built-in sandbox with no storage they go to the sandbox when sent."""
+    import hashlib
+    import json
+
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    h = harness
+    h.window.outbox_runner.pause()
+    (tmp_path / "media").mkdir()
+    face = tmp_path / "media" / "face.png"
+    face.write_bytes(b"\x89PNG" + b"face" * 100)
+    jobs = tmp_path / "jobs.csv"
+    jobs.write_text(f"avatar_url,audio_url\nmedia/face.png,{face.as_uri()}\n", "utf-8")
+    with answer_modal(
+        qtbot, lambda dialog: dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    ):
+        h.window.outbox_tab.controller.import_jobs(jobs)
+    qtbot.waitUntil(lambda: len(h.outbox.items()) == 1, timeout=5000)
+    (item,) = h.outbox.items()
+    sha256 = hashlib.sha256(face.read_bytes()).hexdigest()
+    assert set(item.files) == {"avatar_url", "audio_url"}
+    assert item.files["avatar_url"].path == face and item.files["avatar_url"].sha256 == sha256
+    h.window.outbox_runner.resume()
+    qtbot.waitUntil(lambda: states(h) == [ItemState.SUBMITTED], timeout=10000)
+    (post,) = h.posts()
+    link = f"{h.server.base_url}/media/uploads/{sha256}.png"
+    assert json.loads(post.body) == {"avatar_url": link, "audio_url": link, "no_watermark": False}
+    assert h.outbox.items()[0].sent_payload == json.loads(post.body)
+
+
 def ask_about_six(qtbot, make_window, sandbox):
     """A window on a data folder avatar-cli can use, asking whether to send six queued jobs;
     returns the harness, the open question and the environment for avatar-cli."""

@@ -16,7 +16,7 @@ from avatar_desktop.core.store.migrations import MIGRATIONS, SCHEMA_VERSION
 from avatar_desktop.core.store.schema import STATUS_RANK_SQL, derived_columns
 from avatar_desktop.core.store.tasks import TaskOrder
 
-# The schema (sqlite_master) of a file of version 8, as the app made it when the migrations were
+# The schema (sqlite_master) of a file of version 9, as the app made it when the migrations were
 # frozen (version 5 only set the application id). A new migration adds its tables and indexes here.
 EXPECTED_SCHEMA = [
     (
@@ -131,7 +131,8 @@ EXPECTED_SCHEMA = [
         "            owner TEXT,\n"
         "            created_at REAL NOT NULL,\n"
         "            updated_at REAL NOT NULL\n"
-        "        , reason_kind TEXT, reason_verbatim INTEGER NOT NULL DEFAULT 0)",
+        "        , reason_kind TEXT, reason_verbatim INTEGER NOT NULL DEFAULT 0, files TEXT,"
+        " sent_payload TEXT)",
     ),
     ("table", "sqlite_sequence", "sqlite_sequence", "CREATE TABLE sqlite_sequence(name,seq)"),
     (
@@ -160,7 +161,8 @@ EXPECTED_SCHEMA = [
         " REAL, next_check_at REAL, checks INTEGER NOT NULL DEFAULT 0, failures"
         " INTEGER NOT NULL DEFAULT 0, saved_path TEXT, label TEXT NOT NULL DEFAULT"
         " '', search_text TEXT NOT NULL DEFAULT '', keep_owner TEXT, expired_link"
-        " TEXT, touched_at REAL NOT NULL DEFAULT 0, saved_at REAL, error_kind TEXT)",
+        " TEXT, touched_at REAL NOT NULL DEFAULT 0, saved_at REAL, error_kind TEXT,"
+        " sent_payload TEXT)",
     ),
     (
         "table",
@@ -258,7 +260,7 @@ def file_of_version(path: Path, version: int) -> None:
 
 
 def test_the_schema_version_counts_the_migrations():
-    assert SCHEMA_VERSION == len(MIGRATIONS) == 8
+    assert SCHEMA_VERSION == len(MIGRATIONS) == 9
 
 
 def test_each_migration_in_turn_builds_todays_schema(tmp_path):

@@ -118,8 +118,10 @@ def test_task_detail_json_has_every_field_of_task_json_plus_times_and_links(fill
         "label",
         "links",
         "consent",
+        "sent_payload",
     }
     assert detail["consent"] is None  # no voice was cloned
+    assert detail["sent_payload"] is None  # no local file was uploaded
     assert detail["started_at"] == STARTED.isoformat()
     assert detail["finished_at"] == FINISHED.isoformat()
     assert detail["checked_at"] is not None

@@ -268,8 +268,27 @@ CLI = CommandLine(
                             "with no consent on record exits 2",
                         ),
                     ),
+                    details="A URL cell (avatar_url, audio_url, a create_voice row's audio_url) "
+                    "may name a file on this computer: an absolute path, a file:// URI, or a "
+                    "path relative to FILE's folder. Each file is read when the row is queued "
+                    "(its path, size and SHA-256 are kept with the item: 'queue list --json' "
+                    "'files') and uploaded when the item is sent: to your storage (storage.* "
+                    "settings, 'storage login'), or, on the built-in sandbox with no storage set "
+                    "up, to the sandbox itself. A missing or unreadable file, or a file with no "
+                    "storage set up, is 'line N: FIELD: reason' and exits 2.",
                 ),
-                Command("list", "list the items of every service", cmd_queue_list, (JSON_ARRAY,)),
+                Command(
+                    "list",
+                    "list the items of every service",
+                    cmd_queue_list,
+                    (JSON_ARRAY,),
+                    details="An item's state is queued, uploading (its local files are being "
+                    "uploaded; free), sending, retry_wait, submitted, refused, outcome_unknown "
+                    "or cancelled. With --json each item also has 'files' (field -> {path, "
+                    "size, sha256}, the local files it uploads) and 'sent_payload' (the body "
+                    "actually sent, the files' links in place of their paths, or null); "
+                    "'payload' keeps your own paths.",
+                ),
                 Command(
                     "send",
                     "send the items that are due (exactly those counted at the start; items "
@@ -305,6 +324,13 @@ CLI = CommandLine(
                             "outcome_unknown)",
                         ),
                     ),
+                    details="An item with local files is uploading first (progress on stderr; "
+                    "uploading is free, the paid request leaves after): each file is checked "
+                    "again — one changed or gone since it was queued makes the item refused "
+                    "(exit 3), nothing uploaded or sent — and a file two items use is stored "
+                    "once. A storage that cannot be reached makes the item wait as an "
+                    "unreachable service does (retry_wait, exit 4); a storage that refuses its "
+                    "keys leaves the items with files queued, sends the others, and exits 5.",
                 ),
                 Command("cancel", "cancel an item", cmd_queue_cancel, (ITEM_ID,)),
                 Command(

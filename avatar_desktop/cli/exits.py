@@ -34,13 +34,13 @@ class Exit(enum.IntEnum):
         "the service could not be reached (items wait, nothing is lost), or a download broke "
         "off (its .part file is kept: the same command resumes it), or another program is "
         "saving that video right now, or a link on this computer is served by no sandbox now "
-        "(the one that made it moved or stopped: not an expired link), or (storage test) the "
-        "storage could not be reached",
+        "(the one that made it moved or stopped: not an expired link), or (storage test, queue "
+        "send) the storage could not be reached",
     )
     TOKEN = (
         5,
-        "the token was refused, or there is none; storage test: the storage refused its keys "
-        "or the access, or has no such bucket, or there are no storage keys",
+        "the token was refused, or there is none; storage test, queue send: the storage "
+        "refused its keys or the access, or has no such bucket, or there are no storage keys",
     )
     LINK_EXPIRED = (
         6,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
@@ -12,6 +13,8 @@ from avatar_desktop.cli.exits import CliExit, Exit
 from avatar_desktop.cli.output import emit_json, local_time, out, print_lock, row_note, say, table
 from avatar_desktop.cli.session import Session
 from avatar_desktop.core.delivery import Decision, RunStop, Sender, SendOutcome, send_due
+from avatar_desktop.core.local_files import file_home, uploader_factory
+from avatar_desktop.core.request import ValidationError
 from avatar_desktop.core.sending import Idle, needs_confirmation, why_nothing_sent
 from avatar_desktop.core.store.outbox import (
     CannotMove,
@@ -34,7 +37,7 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
     target = session.target(live=False)
     url = target.url
     try:
-        report = read_file(path)
+        report = read_file(path, file_home(session.settings, target.config))
     except OSError as exc:
         raise CliExit(Exit.USAGE, f"cannot read {path}: {exc.strerror or exc}") from None
     for note in report.notes:
@@ -69,7 +72,10 @@ def cmd_queue_import(session: Session, args: argparse.Namespace) -> int:
             "that the speaker agreed to having it cloned)"
         )
     given = ConsentGiven.COMMAND_LINE if args.consent else None
-    new, _left_out = screening.items(chosen, given, lambda line: file_line_source(path.name, line))
+    files = {row.line: row.files for row in report.rows}
+    new, _left_out = screening.items(
+        chosen, given, lambda line: file_line_source(path.name, line), files
+    )
     duplicates = len(numbered) - len(chosen)
 
     counts = f"{duplicates} duplicate(s) skipped, {invalid} invalid row(s)"
@@ -148,6 +154,8 @@ def _show_outcome(outcome: SendOutcome) -> None:
         text = f"{item}: retry_wait: {outcome.reason}"
     elif outcome.decision is Decision.TOKEN_REFUSED:
         text = f"{item}: queued again, the token was refused: {outcome.reason}"
+    elif outcome.decision in (Decision.STORAGE_REFUSED, Decision.UPLOAD_STOPPED):
+        text = f"{item}: queued again: {outcome.reason}"
     else:
         text = f"{item}: {outcome.decision.value}: {outcome.reason}"
     out(text)
@@ -198,6 +206,20 @@ def _say_elsewhere(summary: OutboxSummary, options: str) -> None:
     )
 
 
+def _upload_progress() -> Callable[[int, str, int, int], None]:
+    """Upload progress on stderr: a line per file at its start and end, and every 10 %."""
+    shown: dict[tuple[int, str], int] = {}
+
+    def progress(item_id: int, name: str, done: int, total: int) -> None:
+        tenth = 10 if total <= 0 else done * 10 // total
+        if shown.get((item_id, name), -1) == tenth:
+            return
+        shown[(item_id, name)] = tenth
+        say(f"item {item_id}: uploading {name}: {done} of {total} bytes ({tenth * 10}%)")
+
+    return progress
+
+
 def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
     target = session.target(live=True)
     token = session.token(target)
@@ -240,7 +262,12 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
 
     # --timeout: no item is taken after it, and an answer still on its way then is cut.
     sender = Sender(
-        outbox, session.owner.owner_id, url, lambda: config.make_client(token, ends_at=ends_at)
+        outbox,
+        session.owner.owner_id,
+        url,
+        lambda: config.make_client(token, ends_at=ends_at),
+        uploader_factory=uploader_factory(session.settings, config),
+        on_progress=_upload_progress(),
     )
     last_notice = [0.0]
 
@@ -302,6 +329,20 @@ def cmd_queue_send(session: Session, args: argparse.Namespace) -> int:
             f"Could not reach {url}; the items wait and nothing was lost. Run 'avatar-cli "
             f"{session.service_options(url)}queue send' again when the service is reachable.",
         )
+    if report.stopped is RunStop.STORAGE_UNREACHABLE:
+        raise CliExit(
+            Exit.UNREACHABLE,
+            "Could not reach the storage the local files are uploaded to; the items wait and "
+            "nothing was sent or lost. Check it with 'avatar-cli storage test', then run "
+            f"'avatar-cli {session.service_options(url)}queue send' again.",
+        )
+    if report.stopped is RunStop.STORAGE_REFUSED:
+        raise CliExit(
+            Exit.TOKEN,
+            "The storage refused the upload of local files (the service's token is not "
+            "concerned): the items with files are queued again and nothing was lost. Check the "
+            "storage settings and keys with 'avatar-cli storage test', then send again.",
+        )
     if report.stopped is RunStop.QUOTA:
         say("the account's balance is used up: the run stopped. Top it up, then send again.")
     if report.stopped is RunStop.CANCELLED and not session.stop.is_set():
@@ -342,7 +383,11 @@ def cmd_queue_cancel(session: Session, args: argparse.Namespace) -> int:
 
 def cmd_queue_retry(session: Session, args: argparse.Namespace) -> int:
     before = session.outbox.get(args.id)
-    if not session.outbox.requeue(args.id):
+    try:
+        requeued = session.outbox.requeue(args.id)
+    except ValidationError as exc:
+        raise CliExit(Exit.USAGE, f"Item {args.id} was not queued again: {exc}.") from None
+    if not requeued:
         raise _change_refused(session, args.id, "retried", "refused, cancelled or outcome_unknown")
     out(f"item {args.id}: queued")
     if before is not None and before.state is ItemState.OUTCOME_UNKNOWN:

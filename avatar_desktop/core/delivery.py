@@ -11,6 +11,14 @@ path of every paid request. The rules:
 * any other error answer (including a 500 with the gateway's JSON) is a refusal: ``refused``,
   with the service's message verbatim;
 * a refused token (401 / 403) gives the item back untouched (``queued``) and pauses sending.
+
+An item with local files is ``uploading`` first (free: nothing is billed until the request
+leaves): each file is checked again — one changed or gone since it was queued makes the item
+``refused``, nothing uploaded or sent — and uploaded (:mod:`avatar_desktop.core.local_files`);
+the body with the files' URLs is kept with the item (``sent_payload``) before it leaves. A
+storage that cannot be reached is waited for as an unreachable service is (``retry_wait``); a
+storage that refuses its keys gives the item back untouched (``queued``) and pauses the
+sending of items with files.
 """
 
 from __future__ import annotations
@@ -22,14 +30,17 @@ import threading
 import time
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
+from avatar_desktop.core.cancel import Cancelled
+from avatar_desktop.core.local_files import FileChanged, FileProgress, Uploader, recheck, upload
 from avatar_desktop.core.pacing import RateGate, backoff_delay
 from avatar_desktop.core.request import GenerationRequest, ValidationError
 from avatar_desktop.core.service import (
     ApiError,
     AuthError,
     BadResponse,
+    ErrorKind,
     MissingTaskId,
     NotSent,
     OutcomeUnknown,
@@ -42,6 +53,7 @@ from avatar_desktop.core.service import (
 from avatar_desktop.core.store.database import DiskFull, StoreError
 from avatar_desktop.core.store.outbox import ItemState, Outbox, OutboxItem, Reason, WaitKind
 from avatar_desktop.core.store.tasks import TaskStore
+from avatar_desktop.core.uploads import StorageError, StorageRefused, StorageUnreachable
 
 log = logging.getLogger("avatar_desktop.delivery")
 
@@ -57,6 +69,10 @@ class Decision(enum.StrEnum):
     REFUSED = "refused"
     OUTCOME_UNKNOWN = "outcome_unknown"
     TOKEN_REFUSED = "token_refused"
+    STORAGE_REFUSED = "storage_refused"
+    """The storage refused its key pair (or cannot be used): the item is queued again."""
+    UPLOAD_STOPPED = "upload_stopped"
+    """The run stopped during the upload: the item is queued again, nothing was sent."""
 
 
 @dataclass(frozen=True)
@@ -208,6 +224,8 @@ class Sender:
         gate: RateGate | None = None,
         rng: random.Random | None = None,
         unsaved: UnsavedTaskIds | None = None,
+        uploader_factory: Callable[[], Uploader] | None = None,
+        on_progress: Callable[[int, str, int, int], None] | None = None,
     ) -> None:
         self.outbox = outbox
         self.owner = owner
@@ -216,6 +234,16 @@ class Sender:
         self.gate = gate or RateGate()
         self._rng = rng or random.Random()
         self.unsaved = unsaved if unsaved is not None else UnsavedTaskIds()
+        self._uploader_factory = uploader_factory
+        self._uploader: Uploader | None = None
+        self._uploader_lock = threading.Lock()
+        self._upload_lock = threading.Lock()
+        self.on_progress = on_progress
+        """``on_progress(item_id, field, bytes_done, total)`` while an item's files upload."""
+        self.should_stop: Callable[[], bool] = lambda: False
+        """Asked while files upload: True stops the upload (the item is queued again)."""
+        self.storage_refused = False
+        """The storage refused this run: items with files are not taken any more."""
 
     def send_next(
         self, *, explicit: bool, only: Collection[int] | None = None, since: float | None = None
@@ -226,7 +254,12 @@ class Sender:
         if self.gate.wait_seconds(self.service_url) > 0:
             return None
         item = self.outbox.claim_next(
-            self.service_url, self.owner, explicit=explicit, only=only, since=since
+            self.service_url,
+            self.owner,
+            explicit=explicit,
+            only=only,
+            since=since,
+            without_files=self.storage_refused,
         )
         if item is None:
             return None
@@ -248,7 +281,20 @@ class Sender:
         if item.service_url != self.service_url:
             raise ValueError("an item is only ever sent to the service it was queued for")
         try:
-            request = GenerationRequest.from_payload(item.payload)
+            # A local path never leaves: only an uploading item's are replaced by links.
+            uploading = item.state is ItemState.UPLOADING
+            request = GenerationRequest.from_payload(item.payload, local_files=uploading)
+        except Exception as error:
+            return self._failed(item, error)
+        if uploading:
+            try:
+                body = self._upload(item)
+                request = GenerationRequest.from_payload(body)  # URLs only now
+            except Exception as error:
+                return self._upload_failed(item, error)
+            if not self.outbox.mark_uploaded(item.item_id, self.owner, body):
+                raise StoreError(f"Outbox item {item.item_id} is no longer sent by this program.")
+        try:
             client = self._client_factory()
             try:
                 task_id = client.submit(request)
@@ -257,6 +303,68 @@ class Sender:
         except Exception as error:
             return self._failed(item, error)
         return self._accepted(item, task_id)
+
+    def _upload(self, item: OutboxItem) -> dict[str, Any]:
+        """Check the item's files again, upload them, and return the body to send."""
+        recheck(item.files, self.should_stop)
+        with self._uploader_lock:
+            if self._uploader is None:
+                if self._uploader_factory is None:
+                    raise StorageRefused("this program cannot upload local files")
+                self._uploader = self._uploader_factory()
+            uploader = self._uploader
+        progress: FileProgress | None = None
+        if self.on_progress is not None:
+            report = self.on_progress
+
+            def progress(name: str, done: int, total: int) -> None:
+                report(item.item_id, name, done, total)
+
+        with self._upload_lock:  # one at a time: a file two items share is stored once
+            return upload(item.payload, item.files, uploader, progress, self.should_stop)
+
+    def _upload_failed(self, item: OutboxItem, error: Exception) -> SendOutcome:
+        """Nothing reached the service: the item waits, goes back, or needs the user."""
+        log.info("item %d: upload failed (%s)", item.item_id, type(error).__name__)
+        decision = Decision.REFUSED
+        if isinstance(error, FileChanged):
+            reason = Reason(str(error), ErrorKind.FILE_CHANGED)
+            self.outbox.mark_refused(item.item_id, self.owner, reason)
+        elif isinstance(error, StorageUnreachable):
+            decision = Decision.RETRY
+            reason = Reason(
+                f"The storage could not be reached ({error.detail}); nothing was sent.",
+                ErrorKind.STORAGE_UNREACHABLE,
+            )
+            self.outbox.mark_retry(
+                item.item_id,
+                self.owner,
+                delay=backoff_delay(item.attempts, rng=self._rng),
+                reason=reason,
+                wait_kind=WaitKind.UNREACHABLE,
+            )
+        elif isinstance(error, StorageRefused):
+            decision = Decision.STORAGE_REFUSED
+            self.storage_refused = True
+            reason = Reason(
+                f"The storage (not the service's token) was refused: {error.detail}. Check "
+                "the storage settings and keys ('avatar-cli storage test'); nothing was sent.",
+                ErrorKind.STORAGE_REFUSED,
+            )
+            self.outbox.release(item.item_id, self.owner, reason)
+        elif isinstance(error, Cancelled):
+            decision = Decision.UPLOAD_STOPPED
+            reason = Reason("The upload was stopped; nothing was sent.", ErrorKind.OTHER)
+            self.outbox.release(item.item_id, self.owner, reason)
+        else:  # the storage failed otherwise, a file broke off, the URL cannot be sent
+            detail = error.detail if isinstance(error, StorageError) else str(error)
+            reason = Reason(
+                f"The upload of a local file failed: {detail or type(error).__name__}; "
+                "nothing was sent.",
+                ErrorKind.OTHER,
+            )
+            self.outbox.mark_refused(item.item_id, self.owner, reason)
+        return SendOutcome(item.item_id, decision, reason=reason.text, error=error)
 
     def _accepted(self, item: OutboxItem, task_id: str) -> SendOutcome:
         try:
@@ -326,6 +434,10 @@ class RunStop(enum.StrEnum):
     TOKEN_REFUSED = "token_refused"
     UNREACHABLE = "unreachable"
     QUOTA = "quota"
+    STORAGE_REFUSED = "storage_refused"
+    """Items without local files went on; those with files wait for the storage."""
+    STORAGE_UNREACHABLE = "storage_unreachable"
+    """The storage local files go to could not be reached (as an unreachable service)."""
     CANCELLED = "cancelled"
 
 
@@ -368,6 +480,7 @@ def send_due(
     report = RunReport()
     lock = threading.Lock()
     stop = threading.Event()
+    sender.should_stop = lambda: stop.is_set() or should_stop()
     # An item one lane finds unreachable is not tried again by another in the same run.
     began = time.time()
 
@@ -380,6 +493,13 @@ def send_due(
             elif outcome.decision is Decision.RETRY and isinstance(outcome.error, NotSent):
                 report.stopped = report.stopped or RunStop.UNREACHABLE
                 stop.set()
+            elif outcome.decision is Decision.RETRY and isinstance(
+                outcome.error, StorageUnreachable
+            ):
+                report.stopped = report.stopped or RunStop.STORAGE_UNREACHABLE
+                stop.set()
+            elif outcome.decision is Decision.STORAGE_REFUSED:
+                report.stopped = report.stopped or RunStop.STORAGE_REFUSED
             elif outcome.quota:
                 report.stopped = report.stopped or RunStop.QUOTA
                 stop.set()
@@ -422,7 +542,8 @@ def send_due(
             # way (another program's send may still end, or be found interrupted).
             left = [sender.outbox.get(item_id) for item_id in only]
             mine = any(item is not None and item.state.is_waiting for item in left)
-            if not mine and counts[ItemState.SENDING] == 0:
+            in_flight = counts[ItemState.SENDING] + counts[ItemState.UPLOADING]
+            if not mine and in_flight == 0:
                 return report
         elif not any(counts[s] for s in ItemState if s.is_waiting):
             return report

@@ -85,6 +85,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from avatar_desktop.core.local_files import FileHome, read_files, resolve_relative
 from avatar_desktop.core.request import (
     GenerationRequest,
     Problem,
@@ -92,6 +93,7 @@ from avatar_desktop.core.request import (
     VoiceMode,
     check_url,
 )
+from avatar_desktop.core.uploads import LocalFile
 
 __all__ = [
     "CSV_COLUMNS",
@@ -256,6 +258,8 @@ class ImportRow:
     request: GenerationRequest | None
     problems: tuple[Problem, ...] = ()
     issues: tuple[RowIssue, ...] = ()
+    files: Mapping[str, LocalFile] = field(default_factory=dict)
+    """The local files the request names, read (size and SHA-256), by field."""
 
     @property
     def ok(self) -> bool:
@@ -303,8 +307,13 @@ class ImportReport:
 # --- reading files ------------------------------------------------------------------------
 
 
-def read_file(path: Path) -> ImportReport:
-    """Read and validate a file of requests. Bad content never raises; ``OSError`` may."""
+def read_file(path: Path, home: FileHome = FileHome.NONE) -> ImportReport:
+    """Read and validate a file of requests. Bad content never raises; ``OSError`` may.
+
+    A URL cell may name a local file: an absolute path, a ``file://`` URI or a path relative
+    to the file's folder. Each is read (:func:`~avatar_desktop.core.local_files.read_files`:
+    size and SHA-256, kept in :attr:`ImportRow.files`); a missing or unreadable one — or any,
+    with no place to upload it (``home``) — makes its row invalid."""
     fmt = _SUFFIXES.get(path.suffix.lower())
     if not stat.S_ISREG(path.stat().st_mode):  # a pipe would block, a device never end
         return _failed(
@@ -332,8 +341,18 @@ def read_file(path: Path) -> ImportReport:
         text, notes = decode(data)
     except ValueError as error:
         return _failed(fmt or ImportFormat.CSV, FileProblemKind.NOT_TEXT, str(error))
-    report = parse_text(text, path.suffix)
+    report = parse_text(text, path.suffix, path.parent.absolute())
     report.notes[:0] = notes
+    cache: dict[Path, LocalFile] = {}
+    for number, row in enumerate(report.rows):
+        if row.request is None:
+            continue
+        try:
+            files = read_files(row.request.to_payload(), home, cache=cache)
+        except ValidationError as error:
+            report.rows[number] = ImportRow(row.line, None, error.problems)
+            continue
+        report.rows[number] = ImportRow(row.line, row.request, files=files)
     return report
 
 
@@ -386,10 +405,11 @@ def _decode_or_fail(data: bytes, codec: str, name: str) -> str:
         ) from None
 
 
-def parse_text(text: str, suffix: str = "") -> ImportReport:
-    """Parse text in the format its file extension ``suffix`` (e.g. ``".csv"``) names, or sniff."""
+def parse_text(text: str, suffix: str = "", folder: Path | None = None) -> ImportReport:
+    """Parse text in the format its file extension ``suffix`` (e.g. ``".csv"``) names, or sniff.
+    With ``folder`` (the file's), a URL cell may name a local file, relative to it."""
     fmt = _SUFFIXES.get(suffix.lower()) or sniff_format(text)
-    return _PARSERS[fmt](text)
+    return _PARSERS[fmt](text, folder)
 
 
 def sniff_format(text: str) -> ImportFormat:
@@ -416,7 +436,7 @@ def _failed(
 # --- CSV ----------------------------------------------------------------------------------
 
 
-def parse_csv(text: str) -> ImportReport:
+def parse_csv(text: str, folder: Path | None = None) -> ImportReport:
     """Read CSV text with a header row; see the module docstring for the rules."""
     text = text.removeprefix("\ufeff")
     fmt = ImportFormat.CSV
@@ -504,7 +524,7 @@ def parse_csv(text: str) -> ImportReport:
         }
         used_unnamed.update(i for i in unnamed if i < len(cells) and cells[i].strip())
         extra = [cell for cell in cells[width:] if cell.strip()]
-        report.rows.append(_csv_row(line, end, values, extra, width, len(cells)))
+        report.rows.append(_csv_row(line, end, values, extra, width, len(cells), folder))
     report.unknown_columns += [f"(unnamed column {i + 1})" for i in sorted(used_unnamed)]
     return report
 
@@ -610,7 +630,13 @@ def _shown(value: str) -> str:
 
 
 def _csv_row(
-    line: int, end: int, values: dict[str, str], extra: list[str], width: int, count: int
+    line: int,
+    end: int,
+    values: dict[str, str],
+    extra: list[str],
+    width: int,
+    count: int,
+    folder: Path | None,
 ) -> ImportRow:
     issues: list[RowIssue] = []
     if extra:
@@ -690,17 +716,28 @@ def _csv_row(
         if "text" not in voice and values["text"]:
             voice["text"] = values["text"]  # only whitespace: validation calls it empty
         payload[mode.value] = voice
-    return _validated(line, payload, issues)
+    return _validated(line, payload, issues, folder)
 
 
 _MODES = {mode.value: mode for mode in VoiceMode}
 
 
-def _validated(line: int, payload: object, issues: list[RowIssue]) -> ImportRow:
+def _validated(
+    line: int, payload: object, issues: list[RowIssue], folder: Path | None
+) -> ImportRow:
+    missing: dict[str, Path] = {}
+    if folder is not None and isinstance(payload, Mapping):
+        payload, missing = resolve_relative(payload, folder)
     try:
-        request = GenerationRequest.from_payload(payload)
+        request = GenerationRequest.from_payload(payload, local_files=folder is not None)
     except ValidationError as error:
-        return ImportRow(line, None, error.problems, tuple(issues))
+        problems = tuple(
+            Problem(p.path, p.kind, f"{p.message} (nor is there a file {missing[p.path]})", p.limit)
+            if p.path in missing
+            else p
+            for p in error.problems
+        )
+        return ImportRow(line, None, problems, tuple(issues))
     if issues:
         return ImportRow(line, None, (), tuple(issues))
     return ImportRow(line, request)
@@ -709,7 +746,7 @@ def _validated(line: int, payload: object, issues: list[RowIssue]) -> ImportRow:
 # --- JSON ---------------------------------------------------------------------------------
 
 
-def parse_json(text: str) -> ImportReport:
+def parse_json(text: str, folder: Path | None = None) -> ImportReport:
     """Read a JSON array of request bodies; each row is numbered by the line it starts on."""
     text = text.removeprefix("\ufeff")
     fmt = ImportFormat.JSON
@@ -745,7 +782,7 @@ def parse_json(text: str) -> ImportReport:
                 value, end = decoder.raw_decode(text, pos)
             except (ValueError, RecursionError) as error:
                 return _json_failed(text, error, pos)
-            report.rows.append(_json_row(lines.line_at(pos), value))
+            report.rows.append(_json_row(lines.line_at(pos), value, folder))
             pos = _skip_space(text, end)
             if text.startswith(",", pos):
                 pos = _skip_space(text, pos + 1)
@@ -772,7 +809,7 @@ def parse_json(text: str) -> ImportReport:
     return report
 
 
-def parse_json_lines(text: str) -> ImportReport:
+def parse_json_lines(text: str, folder: Path | None = None) -> ImportReport:
     """Read JSON Lines: one request body per line; blank lines are skipped but counted."""
     text = text.removeprefix("\ufeff")
     report = ImportReport(format=ImportFormat.JSON_LINES)
@@ -793,7 +830,7 @@ def parse_json_lines(text: str) -> ImportReport:
             )
             report.rows.append(ImportRow(number, None, issues=(issue,)))
             continue
-        report.rows.append(_json_row(number, value))
+        report.rows.append(_json_row(number, value, folder))
     if broken:
         # A pretty-printed document is not JSON Lines: say so once instead of once a line.
         try:
@@ -827,7 +864,7 @@ def _json_error(error: ValueError | RecursionError) -> tuple[str, int | None]:
     return str(error), None
 
 
-def _json_row(line: int, value: object) -> ImportRow:
+def _json_row(line: int, value: object, folder: Path | None) -> ImportRow:
     if not isinstance(value, dict):
         issue = RowIssue(
             RowIssueKind.NOT_AN_OBJECT,
@@ -835,7 +872,7 @@ def _json_row(line: int, value: object) -> ImportRow:
             f"must be a JSON object (a request body), not {_json_type(value)}",
         )
         return ImportRow(line, None, issues=(issue,))
-    return _validated(line, value, [])
+    return _validated(line, value, [], folder)
 
 
 def _json_failed(text: str, error: ValueError | RecursionError, pos: int = 0) -> ImportReport:
@@ -908,7 +945,7 @@ _SUFFIXES = {
     ".jsonl": ImportFormat.JSON_LINES,
     ".ndjson": ImportFormat.JSON_LINES,
 }
-_PARSERS: dict[ImportFormat, Callable[[str], ImportReport]] = {
+_PARSERS: dict[ImportFormat, Callable[[str, Path | None], ImportReport]] = {
     ImportFormat.CSV: parse_csv,
     ImportFormat.JSON: parse_json,
     ImportFormat.JSON_LINES: parse_json_lines,

@@ -13,6 +13,12 @@ second) that is 4,500 characters, and Chinese speech (4–5 characters a second)
 far sooner. 5,000 therefore never blocks a text that could become a valid video, yet stops a
 pasted document or a runaway clipboard from being sent (and billed) by mistake.
 
+Local files: a URL field may name a file on this computer (:func:`local_path`: an absolute
+path or a ``file://`` URI) only where a queued job is read — ``from_payload(...,
+local_files=True)``: an import, the outbox. Such a file is uploaded as a step of sending and the
+service only ever gets its link (:mod:`avatar_desktop.core.local_files`); elsewhere a path is a
+:attr:`ProblemKind.LOCAL_PATH`.
+
 Task ids: :func:`valid_task_id` is the one rule for what a task id may be, used by the store,
 the client, the window and ``avatar-cli``. The service's ids are 32 hexadecimal digits, but
 mirrors and resellers may hand out others, so the rule only refuses what cannot be an id: an
@@ -26,11 +32,14 @@ characters. Surrounding whitespace (from a copy and paste) is stripped.
 from __future__ import annotations
 
 import enum
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
+from urllib.request import url2pathname
 
 MAX_URL_LENGTH = 2048
 MAX_TEXT_LENGTH = 5000
@@ -73,6 +82,11 @@ class ProblemKind(enum.StrEnum):
     INVISIBLE_CHARACTERS = "invisible_characters"
     REPLACEMENT_CHARACTER = "replacement_character"
     RESERVED_CHARACTER = "reserved_character"
+    FILE_MISSING = "file_missing"
+    """A local file that is not there (or is a folder)."""
+    FILE_UNREADABLE = "file_unreadable"
+    NO_STORAGE = "no_storage"
+    """A local file, with no storage set up to upload it to (and not on the sandbox)."""
 
 
 @dataclass(frozen=True)
@@ -83,6 +97,8 @@ class Problem:
     kind: ProblemKind
     message: str
     limit: int | None = None
+    file: str = ""
+    """For a local file's problem: the file (absolute)."""
 
     def __str__(self) -> str:
         return f"{self.path}: {self.message}"
@@ -147,6 +163,53 @@ def _looks_like_local_path(value: str) -> bool:
         or bool(_WINDOWS_DRIVE.match(value))
         or value.lower().startswith("file:")
     )
+
+
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def local_path(value: str) -> Path | None:
+    """The file a URL field names when it holds a local file rather than a URL: an absolute
+    path (``~`` is the home folder) or a ``file://`` URI; None for anything else (a URL, a
+    relative path, text that is neither). The one rule of what a local file is; a path
+    relative to an import file's folder is made absolute by the importer
+    (:func:`relative_path`)."""
+    if not isinstance(value, str) or not value or _CONTROL.search(value):
+        return None
+    if value.lower().startswith("file:"):
+        parts = urlsplit(value)
+        if parts.netloc not in ("", "localhost") or not parts.path:
+            return None
+        text = url2pathname(parts.path)
+        if _WINDOWS_DRIVE.match(text.lstrip("/\\")):
+            text = text.lstrip("/\\")
+        return Path(text) if (os.path.isabs(text) or _WINDOWS_DRIVE.match(text)) else None
+    if value.startswith("~"):
+        expanded = os.path.expanduser(value)
+        return Path(expanded) if os.path.isabs(expanded) else None
+    if value.startswith(("/", "\\\\")) or _WINDOWS_DRIVE.match(value):
+        return Path(value)
+    return None
+
+
+def relative_path(value: object) -> bool:
+    """Whether ``value`` reads as a path relative to some folder (``photo.jpg``,
+    ``media/a.wav``, ``./a.wav``): no URL scheme, not absolute (only an import, which knows its
+    file's folder, reads it so)."""
+    if not isinstance(value, str) or not value.strip() or _CONTROL.search(value):
+        return False
+    if local_path(value) is not None or value.startswith(("~", "/", "\\")):
+        return False
+    return not _SCHEME.match(value) or bool(_WINDOWS_DRIVE.match(value))
+
+
+def check_source(path: str, value: object, local_files: bool) -> list[Problem]:
+    """A URL field's value: an http(s) URL (:func:`check_url`) or, with ``local_files``, a
+    local file (:func:`local_path`; whether it can be read and uploaded is
+    :mod:`avatar_desktop.core.local_files`' part)."""
+    if local_files and isinstance(value, str) and local_path(value) is not None:
+        return []
+    return check_url(path, value)
 
 
 def check_url(path: str, value: object) -> list[Problem]:
@@ -360,7 +423,7 @@ class AudioTrack:
     mode = VoiceMode.AUDIO_URL
 
     def __post_init__(self) -> None:
-        _raise_if(check_url("audio_url", self.audio_url))
+        _raise_if(check_source("audio_url", self.audio_url, True))
 
     def to_payload_value(self) -> str:
         return self.audio_url
@@ -427,7 +490,13 @@ class ExistingVoice:
 
 Voice = AudioTrack | ClonedVoice | ExistingVoice
 
-_CREATE_VOICE_FIELDS = {"audio_url": check_url, "language": check_language, "text": check_text}
+
+def _check_sample(path: str, value: object) -> list[Problem]:
+    return check_source(path, value, True)
+
+
+_CREATE_VOICE_FIELDS = {"audio_url": _check_sample, "language": check_language, "text": check_text}
+_STRICT_CREATE_VOICE_FIELDS = {**_CREATE_VOICE_FIELDS, "audio_url": check_url}
 _USE_VOICE_FIELDS = {
     "voice_engine_id": check_identifier,
     "audio_id": check_identifier,
@@ -473,7 +542,7 @@ class GenerationRequest:
     no_watermark: bool = False
 
     def __post_init__(self) -> None:
-        problems = check_url("avatar_url", self.avatar_url)
+        problems = check_source("avatar_url", self.avatar_url, True)
         problems += check_bool("no_watermark", self.no_watermark)
         if not isinstance(self.voice, AudioTrack | ClonedVoice | ExistingVoice):
             problems += _type_problem("voice", self.voice, "a voice")
@@ -492,8 +561,11 @@ class GenerationRequest:
         }
 
     @classmethod
-    def from_payload(cls, payload: object) -> GenerationRequest:
-        """Build a request from the API's own JSON shape, reporting every problem at once."""
+    def from_payload(cls, payload: object, *, local_files: bool = False) -> GenerationRequest:
+        """Build a request from the API's own JSON shape, reporting every problem at once.
+        With ``local_files`` a URL field may name a file on this computer
+        (:func:`local_path`): a queued job keeps the user's own paths, uploaded when it is
+        sent (:mod:`avatar_desktop.core.local_files`)."""
         if not isinstance(payload, Mapping):
             raise ValidationError(_type_problem("(request)", payload, "a JSON object"))
         problems = [
@@ -503,7 +575,7 @@ class GenerationRequest:
             for key in payload
             if key not in _TOP_FIELDS
         ]
-        problems += check_url("avatar_url", payload.get("avatar_url"))
+        problems += check_source("avatar_url", payload.get("avatar_url"), local_files)
         no_watermark = payload.get("no_watermark", False)
         problems += check_bool("no_watermark", no_watermark)
 
@@ -528,9 +600,10 @@ class GenerationRequest:
         for mode in modes:
             value = payload[mode.value]
             if mode is VoiceMode.AUDIO_URL:
-                problems += check_url("audio_url", value)
+                problems += check_source("audio_url", value, local_files)
             elif mode is VoiceMode.CREATE_VOICE:
-                problems += _check_object("create_voice", value, _CREATE_VOICE_FIELDS)
+                checks = _CREATE_VOICE_FIELDS if local_files else _STRICT_CREATE_VOICE_FIELDS
+                problems += _check_object("create_voice", value, checks)
             else:
                 problems += _check_object("use_voice", value, _USE_VOICE_FIELDS)
         _raise_if(problems)
@@ -570,7 +643,10 @@ __all__ = [
     "VoiceMode",
     "check_identifier",
     "check_language",
+    "check_source",
     "check_text",
     "check_url",
+    "local_path",
+    "relative_path",
     "valid_task_id",
 ]

@@ -11,7 +11,8 @@ drives a :class:`SendingPolicy` on its clock) and ``avatar-cli`` share:
   (:func:`needs_confirmation`): each is billed; the question follows what another program
   sends or changes meanwhile (:func:`still_asked`) and a "yes" sends only what is left;
 * a refused token pauses sending until the token changes or the user resumes; an empty balance
-  pauses it too; an unreachable service waits, checked every :data:`PROBE_EVERY_TICKS` ticks
+  pauses it too; a refused storage pauses the items with local files until the user resumes;
+  an unreachable service waits, checked every :data:`PROBE_EVERY_TICKS` ticks
   without sending anything; items of ended programs are looked for every
   :data:`RECOVER_EVERY_TICKS` ticks;
 * a moment that has passed is never shown as the next attempt: the item is due, or something
@@ -93,6 +94,9 @@ class SendingPolicy:
     """The system says the computer has no network."""
     local: bool = False
     """The service is on this computer (reachable without a network)."""
+    storage_paused: bool = False
+    """The storage refused its keys: items with local files wait (the others go) until the
+    user resumes sending."""
 
     @property
     def reachable(self) -> bool:
@@ -137,6 +141,7 @@ class SendingPolicy:
     def resume(self) -> None:
         self.paused = False
         self.token_paused = False
+        self.storage_paused = False
 
     def record(self, outcome: SendOutcome) -> bool:
         """Learn from one send; True when the token was refused just now (say so once)."""
@@ -144,7 +149,9 @@ class SendingPolicy:
             newly = not self.token_paused
             self.token_paused = True
             return newly
-        if outcome.decision is Decision.RETRY and isinstance(outcome.error, NotSent):
+        if outcome.decision is Decision.STORAGE_REFUSED:
+            self.storage_paused = True
+        elif outcome.decision is Decision.RETRY and isinstance(outcome.error, NotSent):
             self.online = False
         elif outcome.decision is Decision.SUBMITTED:
             self.online = True

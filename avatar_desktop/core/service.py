@@ -252,6 +252,12 @@ class ErrorKind(enum.StrEnum):
     """A task's result link was found expired: its video could not be saved."""
     NOT_STORED = "not_stored"
     """The service's answer about a task could not be written to the data file."""
+    STORAGE_UNREACHABLE = "storage_unreachable"
+    """The storage an item's local files go to could not be reached (nothing was sent)."""
+    STORAGE_REFUSED = "storage_refused"
+    """The storage refused its key pair or the access, or cannot be used (nothing was sent)."""
+    FILE_CHANGED = "file_changed"
+    """A local file changed or disappeared since its job was queued (nothing was sent)."""
     OTHER = "other"
 
 

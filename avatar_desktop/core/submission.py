@@ -34,6 +34,7 @@ from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.store.outbox import NewItem, Outbox, OutboxItem
 from avatar_desktop.core.store.schema import payload_hash
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
+from avatar_desktop.core.uploads import LocalFile
 
 CONSENT_STATEMENT = (
     "I confirm that the person whose voice is in this sample has agreed to having it cloned."
@@ -113,10 +114,13 @@ class Screening:
         numbers: Sequence[int],
         given: ConsentGiven | None,
         source: Callable[[int], str | None],
+        files: Mapping[int, Mapping[str, LocalFile]] | None = None,
     ) -> tuple[list[NewItem], list[int]]:
         """The outbox items for ``numbers``, and the numbers left out. A cloning item carries
         its sample's consent record: the one on record, else a new one when the user gave
-        consent (``given``, one record per sample); without either it is left out."""
+        consent (``given``, one record per sample); without either it is left out. ``files``:
+        the local files each request names, read
+        (:func:`~avatar_desktop.core.local_files.read_files`)."""
         records: dict[str, Mapping[str, Any]] = dict(self.on_record)
         items: list[NewItem] = []
         left_out: list[int] = []
@@ -131,7 +135,8 @@ class Screening:
                 if consent is None:
                     left_out.append(number)
                     continue
-            items.append(NewItem(request, source(number), consent))
+            read = {} if files is None else files.get(number, {})
+            items.append(NewItem(request, source(number), consent, read))
         return items, left_out
 
 

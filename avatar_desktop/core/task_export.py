@@ -91,10 +91,13 @@ def task_detail_json(record: TaskRecord) -> dict[str, Any]:
     every field of :func:`task_json`, plus ``submitted_at``, ``started_at``, ``finished_at``,
     ``checked_at`` (ISO 8601 or null), ``saved_path``, ``label``, ``links`` (every result
     link, by variant: ``default``, ``no_watermark``, ``watermarked``) and ``consent`` (the
-    speaker's consent record a cloned voice was sent with, or null)."""
+    speaker's consent record a cloned voice was sent with, or null) and ``sent_payload`` (the
+    body actually sent when local files were uploaded — their URLs in place of the paths —
+    else null)."""
     detail = task_json(record)
     detail.update(
         {
+            "sent_payload": record.sent_payload,
             "submitted_at": _iso(record.submitted_at),
             "started_at": _iso(record.started_at),
             "finished_at": _iso(record.finished_at),

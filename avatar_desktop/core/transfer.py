@@ -32,6 +32,7 @@ FORMAT = "avatar-desktop-export"
 VERSION = 1
 _RESENDABLE = (
     ItemState.QUEUED,
+    ItemState.UPLOADING,
     ItemState.SENDING,
     ItemState.RETRY_WAIT,
     ItemState.REFUSED,

@@ -38,6 +38,7 @@ from avatar_desktop.core.delivery import (
     UnsavedTaskIds,
     send_due,
 )
+from avatar_desktop.core.local_files import FileHome, file_home, uploader_factory
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
 from avatar_desktop.core.pacing import RateGate
 from avatar_desktop.core.sending import (
@@ -46,6 +47,7 @@ from avatar_desktop.core.sending import (
     recover_due,
     still_asked,
 )
+from avatar_desktop.core.settings import AppSettings
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.outbox import Outbox, Recovery
 from avatar_desktop.qt.runner import Runner
@@ -102,10 +104,13 @@ class OutboxRunner(QObject):
         concurrency: int = 2,
         tick_ms: int = TICK_MS,
         runner: Runner | None = None,
+        settings: AppSettings | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.outbox = outbox
+        self._settings = settings
+        """Where local files are uploaded (the storage settings); None: nowhere."""
         self._data_dir = data_dir
         self.owner = ProcessOwner(data_dir)
         self.gate = RateGate()
@@ -149,6 +154,13 @@ class OutboxRunner(QObject):
     @property
     def config(self) -> ServiceConfig | None:
         return self._config
+
+    def file_home(self) -> FileHome:
+        """Where the local files of jobs queued now for the current service go (the core's
+        rule: the storage, the built-in sandbox, or nowhere)."""
+        if self._settings is None or self._config is None:
+            return FileHome.NONE
+        return file_home(self._settings, self._config)
 
     @property
     def busy(self) -> bool:
@@ -312,7 +324,11 @@ class OutboxRunner(QObject):
             lambda: config.make_client(token),
             gate=self.gate,
             unsaved=self.unsaved,
+            uploader_factory=(
+                None if self._settings is None else uploader_factory(self._settings, config)
+            ),
         )
+        sender.storage_refused = self.policy.storage_paused
 
         def sent(outcome: SendOutcome) -> None:
             self._runner.report(self._on_outcome, outcome)

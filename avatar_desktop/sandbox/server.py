@@ -28,7 +28,13 @@ Media (no auth, like a CDN; GET and HEAD, single byte ranges):
 * ``/media/{task_id}/out.mp4``, ``out_nowm.mp4``, ``out_wm.mp4``, ``cover.webp`` -- results of a
   task that has succeeded;
 * ``/media/samples/avatar.png`` -- a 512x640 portrait;
-* ``/media/samples/voice-<N>s.wav`` -- an N-second (1..600) 16 kHz mono tone, made on the fly.
+* ``/media/samples/voice-<N>s.wav`` -- an N-second (1..600) 16 kHz mono tone, made on the fly;
+* ``/media/uploads/<sha256><.ext>`` -- a local file the app handed over (below).
+
+Local files (no storage set up, the app on this sandbox): ``PUT /sandbox/upload/<sha256><.ext>``
+with the file as the body (from this computer only; the name must be the body's SHA-256) keeps
+it — beside the state file, else in a temporary folder — and answers ``{"url": "…"}``, its
+``/media/uploads/…`` address. The real service has no such endpoint.
 """
 
 from __future__ import annotations
@@ -36,15 +42,18 @@ from __future__ import annotations
 import contextlib
 import copy
 import functools
+import hashlib
 import io
 import ipaddress
 import json
 import math
+import mimetypes
 import os
 import re
 import socket
 import struct
 import sys
+import tempfile
 import threading
 import time
 import uuid
@@ -84,6 +93,10 @@ MAX_TASKS = 10_000
 """Tasks kept by default (in memory and in the state file); the oldest are forgotten first."""
 
 _TASK_ID_RE = re.compile(r"[0-9a-f]{32}")
+UPLOAD_PATH = "/sandbox/upload/"
+UPLOADS_OWNER = "uploads"
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+_UPLOAD_NAME_RE = re.compile(r"([0-9a-f]{64})(\.[a-z0-9]{1,16})?")
 _WAV_RE = re.compile(r"voice-([1-9][0-9]{0,2})s\.wav")
 _MAX_WAV_SECONDS = 600
 _RESULT_FILES = {
@@ -609,10 +622,14 @@ class _Handler(BaseHTTPRequestHandler):
         split = urlsplit(self.path)
         path = unquote(split.path)
         query = dict(parse_qsl(split.query, keep_blank_values=True))
-        body, too_large = self._read_body()
         headers: dict[str, str] = {}
         for name, value in self.headers.items():
             headers[name] = f"{headers[name]}, {value}" if name in headers else value
+        if path.startswith(UPLOAD_PATH):  # a file: streamed to disk, not kept in the record
+            sandbox._record(RecordedRequest(self.command, path, query, headers, b""))
+            self._take_upload(path[len(UPLOAD_PATH) :])
+            return
+        body, too_large = self._read_body()
         sandbox._record(RecordedRequest(self.command, path, query, headers, body))
 
         endpoint = _endpoint_of(path)
@@ -694,6 +711,54 @@ class _Handler(BaseHTTPRequestHandler):
         task_id = self.server.sandbox._create_task(payload)
         self._json(200, {"code": "success", "message": "", "data": task_id})
 
+    def _take_upload(self, name: str) -> None:
+        """Keep a local file the app hands over (see the module docstring)."""
+        self.close_connection = True  # a refused body is not read
+        if self.command != "PUT":
+            self._method_not_allowed("PUT")
+            return
+        if not ipaddress.ip_address(self.client_address[0].split("%")[0]).is_loopback:
+            self._json(403, _task_error("forbidden", "files are taken from this computer only"))
+            return
+        match = _UPLOAD_NAME_RE.fullmatch(name)
+        try:
+            length = int(self.headers.get("Content-Length", ""))
+        except ValueError:
+            length = -1
+        if match is None or not 0 <= length <= MAX_UPLOAD_BYTES:
+            self._json(
+                400,
+                _task_error(
+                    "invalid_request",
+                    "PUT a file of at most 200 MB (with its Content-Length) to "
+                    f"{UPLOAD_PATH}<its sha256><.extension>",
+                ),
+            )
+            return
+        folder = self.server.sandbox._upload_folder()
+        part = folder / f"{name}.{uuid.uuid4().hex}.part"
+        digest = hashlib.sha256()
+        try:
+            with open(part, "wb") as handle:
+                left = length
+                while left:
+                    chunk = self.rfile.read(min(left, 1 << 20))
+                    if not chunk:
+                        raise _Dropped
+                    digest.update(chunk)
+                    handle.write(chunk)
+                    left -= len(chunk)
+            if digest.hexdigest() != match[1]:
+                self._json(
+                    400, _task_error("invalid_request", "the file's SHA-256 is not its name")
+                )
+                return
+            os.replace(part, folder / name)
+        finally:
+            part.unlink(missing_ok=True)
+        url = f"{self._base_url()}/media/{UPLOADS_OWNER}/{name}"
+        self._json(200, {"code": "success", "message": "", "url": url})
+
     def _task(self, task_id: str) -> None:
         view = self.server.sandbox._task_view(task_id, self._base_url())
         if view is None:
@@ -744,6 +809,14 @@ class _Handler(BaseHTTPRequestHandler):
             if wav and 1 <= int(wav[1]) <= _MAX_WAV_SECONDS:
                 return _voice_wav(int(wav[1])), "audio/wav"
             return None
+        if owner == UPLOADS_OWNER:
+            if not _UPLOAD_NAME_RE.fullmatch(name):
+                return None
+            try:
+                data = (self.server.sandbox._upload_folder() / name).read_bytes()
+            except OSError:
+                return None
+            return data, mimetypes.guess_type(name)[0] or "application/octet-stream"
         if not _TASK_ID_RE.fullmatch(owner):
             return None
         task = self.server.sandbox._finished_task(owner)
@@ -982,6 +1055,7 @@ class SandboxServer:
         self._thread: threading.Thread | None = None
         self._stopping = threading.Event()
         self._base_url: str | None = None
+        self._uploads: Path | None = None
 
     def __repr__(self) -> str:
         where = self._base_url if self.running else "stopped"
@@ -1035,6 +1109,18 @@ class SandboxServer:
             if self._state is not None:
                 self._state.close()
                 self._state = None
+
+    def _upload_folder(self) -> Path:
+        """Where handed-over local files are kept: beside the state file, else a temporary
+        folder of this server's."""
+        with self._lock:
+            if self._uploads is None:
+                if self.state_path is not None:
+                    self._uploads = self.state_path.with_name(self.state_path.name + ".uploads")
+                else:
+                    self._uploads = Path(tempfile.mkdtemp(prefix="avatar-sandbox-uploads-"))
+                self._uploads.mkdir(parents=True, exist_ok=True)
+            return self._uploads
 
     def __enter__(self) -> SandboxServer:
         return self.start()

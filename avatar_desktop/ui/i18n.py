@@ -137,6 +137,20 @@ def problem_text(problem: Problem) -> str:
             "Messages",
             "Must not contain / ? # % or \\: they would change the address it is asked at.",
         )
+    if kind is ProblemKind.FILE_MISSING:
+        return QCoreApplication.translate("Messages", "There is no file %1.").replace(
+            "%1", problem.file
+        )
+    if kind is ProblemKind.FILE_UNREADABLE:
+        return QCoreApplication.translate("Messages", "The file %1 cannot be read.").replace(
+            "%1", problem.file
+        )
+    if kind is ProblemKind.NO_STORAGE:
+        return QCoreApplication.translate(
+            "Messages",
+            "This is a file on your computer, and no storage is set up to upload it to: set "
+            "one up in Settings → Storage.",
+        )
     return problem.message
 
 
@@ -286,6 +300,24 @@ def kind_title(kind: api.ErrorKind, retry_after: float | None = None) -> str:
             "Messages",
             "The service's answer could not be written to the data file (is the disk full?); "
             "the task is asked about again later.",
+        )
+    if kind is kinds.STORAGE_UNREACHABLE:
+        return QCoreApplication.translate(
+            "Messages",
+            "The storage for local files could not be reached; nothing was sent. It is tried "
+            "again later.",
+        )
+    if kind is kinds.STORAGE_REFUSED:
+        return QCoreApplication.translate(
+            "Messages",
+            "The storage for local files refused its keys or the access (the service's token is "
+            "fine); nothing was sent. Check Settings → Storage, then resume sending.",
+        )
+    if kind is kinds.FILE_CHANGED:
+        return QCoreApplication.translate(
+            "Messages",
+            "A local file changed or disappeared since the job was queued; nothing was sent. "
+            "Check the file, then queue the job again.",
         )
     return QCoreApplication.translate("Messages", "The request failed.")
 

@@ -83,6 +83,7 @@ def build_services(
         auto_send=settings.auto_send,
         concurrency=settings.send_concurrency,
         runner=runner,
+        settings=settings,
     )
     return WindowServices(
         session=session,

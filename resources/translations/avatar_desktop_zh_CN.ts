@@ -15,7 +15,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
@@ -36,7 +36,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="162"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
@@ -57,21 +57,21 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="164"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="402"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="151"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="174"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="152"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="166"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="175"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
@@ -122,27 +122,27 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="418"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="154"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="168"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="172"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="419"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="155"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="173"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="420"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="170"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="421"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="171"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
@@ -154,13 +154,13 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="423"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="163"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="424"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="153"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="167"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
@@ -181,7 +181,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="430"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="160"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
@@ -683,72 +683,72 @@
 <context>
     <name>DraftsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="35"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="36"/>
         <source>Drafts</source>
         <translation>草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="43"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="44"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="45"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="46"/>
         <source>Rename…</source>
         <translation>重命名…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="47"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="48"/>
         <source>Duplicate</source>
         <translation>创建副本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="49"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="50"/>
         <source>Delete</source>
         <translation>删除</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="89"/>
         <source>No drafts yet: use Compose → Save as draft…</source>
         <translation>还没有草稿：可使用“制作 → 保存为草稿…”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="119"/>
         <source>Rename draft</source>
         <translation>重命名草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="119"/>
         <source>New name:</source>
         <translation>新名称：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="135"/>
         <source>Delete draft</source>
         <translation>删除草稿</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="136"/>
         <source>Delete the draft “%1”?</source>
         <translation>删除草稿“%1”？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="148"/>
         <source>That draft no longer exists.</source>
         <translation>该草稿已不存在。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="161"/>
         <source>A draft with that name exists already.</source>
         <translation>已存在同名草稿。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="164"/>
         <source>A draft needs a name.</source>
         <translation>草稿必须有名称。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="164"/>
+        <location filename="../../avatar_desktop/ui/compose/drafts_dialog.py" line="165"/>
         <source>That name is too long.</source>
         <translation>名称过长。</translation>
     </message>
@@ -1474,282 +1474,312 @@ A desktop client for digital-human video generation.</source>
         <translation>不能包含 / ? # % 或 \：它们会改变查询所用的地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="195"/>
         <source>The disk holding the task list is full. Free some space, then try again.</source>
         <translation>保存任务列表的磁盘已满。请释放一些空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="208"/>
         <source>The service did not accept the API token. Check or replace it.</source>
         <translation>服务不接受该 API 令牌，请检查或更换。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="212"/>
         <source>The account&apos;s balance is used up. Top it up, then try again.</source>
         <translation>账户余额已用完，请充值后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="202"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="216"/>
         <source>The service does not know this task.</source>
         <translation>服务中找不到此任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="218"/>
         <source>The service refused the request; it was not billed.</source>
         <translation>服务拒绝了该请求，未计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="223"/>
         <source>The service is busy with too many requests. Try again in %1 s.</source>
         <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="226"/>
         <source>The service is busy with too many requests. Try again in a moment.</source>
         <translation>服务繁忙，请求过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="230"/>
         <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
         <translation>服务或其前端代理出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="220"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="234"/>
         <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
         <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="240"/>
         <source>The service answered with something that is not the expected data. Is the service address right?</source>
         <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="246"/>
         <source>Could not reach the service; nothing was sent. Check the connection.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="250"/>
         <source>The service took too long to answer. Try again later.</source>
         <translation>服务响应时间过长。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="254"/>
         <source>The connection broke before the service&apos;s answer arrived. Try again.</source>
         <translation>在服务的响应到达之前连接已中断。请重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="258"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="264"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="185"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="199"/>
         <source>The task list could not be saved.</source>
         <translation>无法保存任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="254"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="469"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="290"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="322"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="377"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="360"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="305"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="337"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="366"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="141"/>
+        <source>There is no file %1.</source>
+        <translation>没有文件 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="145"/>
+        <source>The file %1 cannot be read.</source>
+        <translation>无法读取文件 %1。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="149"/>
+        <source>This is a file on your computer, and no storage is set up to upload it to: set one up in Settings → Storage.</source>
+        <translation>这是你电脑上的文件，但尚未设置用于上传它的存储：请在 设置 → 存储 中设置。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="273"/>
         <source>The job is not a valid request; edit it and queue it again.</source>
         <translation>该任务不是有效的请求；请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="277"/>
         <source>The program sending this job stopped before the service answered; the job may exist.</source>
         <translation>发送此任务的程序在服务响应之前已停止；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="282"/>
         <source>The disk was full when the service answered, so its answer could not be written; the job may exist.</source>
         <translation>服务响应时磁盘已满，因此无法写入其响应；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="288"/>
         <source>The data file could not be written when the service answered, so its answer was lost; the job may exist.</source>
         <translation>服务响应时无法写入数据文件，因此其响应已丢失；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="294"/>
         <source>The video was not saved: its link has expired (the service no longer serves it).</source>
         <translation>视频未保存：其链接已失效（服务已不再提供该视频）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="299"/>
         <source>The service&apos;s answer could not be written to the data file (is the disk full?); the task is asked about again later.</source>
         <translation>服务的回答无法写入数据文件（磁盘已满？）；稍后会再次查询该任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="352"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="305"/>
+        <source>The storage for local files could not be reached; nothing was sent. It is tried again later.</source>
+        <translation>无法连接到存放本地文件的存储；未发送任何内容。稍后会再试。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="311"/>
+        <source>The storage for local files refused its keys or the access (the service&apos;s token is fine); nothing was sent. Check Settings → Storage, then resume sending.</source>
+        <translation>存放本地文件的存储拒绝了其密钥或访问（服务的令牌没有问题）；未发送任何内容。请检查 设置 → 存储，然后恢复发送。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="317"/>
+        <source>A local file changed or disappeared since the job was queued; nothing was sent. Check the file, then queue the job again.</source>
+        <translation>任务加入发件箱后，某个本地文件已被更改或已不存在；未发送任何内容。请检查该文件，然后重新加入发件箱。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="384"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="449"/>
         <source>The system keyring is switched off, so the token cannot be saved.</source>
         <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="356"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="453"/>
         <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
         <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="394"/>
         <source>The system keyring could not be opened (%1).</source>
         <translation>无法打开系统钥匙串（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="398"/>
         <source>No system keyring is installed, so the token cannot be saved.</source>
         <translation>未安装系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="375"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="407"/>
         <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
         <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="381"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="413"/>
         <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
         <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="418"/>
         <source>Make sure Windows Credential Manager is available, then restart the app.</source>
         <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="423"/>
         <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
         <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="429"/>
         <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
         <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="436"/>
         <source>Unlock your system keyring and try again.</source>
         <translation>请解锁系统钥匙串后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="444"/>
         <source>No system keyring is installed. You can keep the token for this session only.</source>
         <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="427"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="459"/>
         <source>The system keyring is locked. Unlock it and try again.</source>
         <translation>系统钥匙串已锁定。请解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="431"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="463"/>
         <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
         <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="474"/>
         <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
         <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="480"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="452"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="484"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="468"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="500"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="505"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="509"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="513"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="517"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="490"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="522"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="530"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="506"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="538"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="511"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="543"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="519"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="551"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="527"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="559"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="534"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="566"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="536"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="568"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -1757,311 +1787,311 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="127"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="128"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="132"/>
         <source>The app closed last time before the service answered %1 request(s). They are marked “Outcome unknown”: the jobs may exist and be billed, so check your account before sending them again.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="175"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="191"/>
         <source>Sending already: what is due goes with the next round.</source>
         <translation>正在发送：到期的任务会在下一轮发出。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="193"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="194"/>
         <source>Nothing was sent: sending is paused because the service refused the token.</source>
         <translation>未发送任何任务：服务拒绝了令牌，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="198"/>
         <source>Nothing to send to %1 now: waiting until %2 as the service asked.</source>
         <translation>现在没有要发送到 %1 的任务：按服务要求等待到 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="204"/>
         <source>Nothing to send to %1: %n job(s) wait for other services (“Move to the current service…” sends them here).</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务在等待其他服务（“移到当前服务…”可将它们发送到这里）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="210"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="211"/>
         <source>Nothing to send to %1: %n job(s) need your decision.</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务需要您处理。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="213"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="214"/>
         <source>Nothing to send to %1: everything is sent.</source>
         <translation>没有要发送到 %1 的任务：全部已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="220"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="221"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="224"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="260"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="270"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="232"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="233"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="234"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="246"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="249"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="250"/>
         <source>Nothing was sent: those jobs no longer wait in the outbox (another program, such as avatar-cli, sent or changed them meanwhile).</source>
         <translation>未发送任何任务：这些任务已不在发件箱中等待（其间另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="263"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="264"/>
         <source>%n job(s) are ready to send to the built-in sandbox (nothing is billed there).</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到内置沙盒（在沙盒中不计费）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="287"/>
         <source>Question closed: the jobs it asked about no longer wait in the outbox (another program, such as avatar-cli, sent or changed them).</source>
         <translation>询问已关闭：所询问的任务已不在发件箱中等待（另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="302"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="303"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="579"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="312"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="322"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="324"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="336"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="343"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="355"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="345"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="360"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="386"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="394"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="404"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="407"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="428"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="429"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="434"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="435"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="443"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="446"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="447"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="452"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="453"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="455"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="461"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="462"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="489"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="490"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="490"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="491"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="495"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="498"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="500"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="531"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="534"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="543"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="547"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="548"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="552"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="551"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="555"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="560"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="564"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="567"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="571"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="568"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="572"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="582"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="586"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="582"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="586"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="588"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="592"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="589"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="593"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="597"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="601"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="599"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="603"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="606"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="610"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="611"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="615"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -2069,109 +2099,109 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="466"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="467"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="468"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="470"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="470"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="471"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="472"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="473"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="474"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="475"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="475"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="476"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="477"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="478"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="479"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="480"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="558"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="559"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="558"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="559"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="561"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="562"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="564"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="565"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="567"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="568"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="569"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="570"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="571"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="572"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="573"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="574"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="576"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="577"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="578"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
@@ -2193,157 +2223,162 @@ A desktop client for digital-human video generation.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="71"/>
+        <source>Uploading…</source>
+        <translation>正在上传…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="76"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="77"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="80"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="81"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="82"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="84"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="101"/>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="109"/>
         <source>the form</source>
         <translation>表单</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="111"/>
         <source>the task list (sent again)</source>
         <translation>任务列表（再次发送）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="113"/>
         <source>an export of drafts and outbox</source>
         <translation>导出的草稿和发件箱文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="115"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="116"/>
         <source>%1, line %2</source>
         <comment>an imported file</comment>
         <translation>%1 第 %2 行</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="274"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="279"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="280"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="282"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="283"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="284"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="285"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="286"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="287"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="296"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="316"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="317"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="322"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="328"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="336"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="345"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="350"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="355"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="85"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -3094,172 +3129,177 @@ It has been left exactly as it is.</source>
         <translation>无法记录该任务，因此未发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="183"/>
         <source>Added to the outbox (%1 waiting).</source>
         <translation>已加入发件箱（%1 个待发送）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="189"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="190"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="197"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="199"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="203"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="236"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="238"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="240"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="250"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="254"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="256"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="264"/>
         <source>This exact request is already in the outbox (item %1: %2).</source>
         <translation>完全相同的请求已在发件箱中（第 %1 项：%2）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="269"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="271"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="292"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="294"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="297"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="299"/>
         <source>The service accepted the job as task %1, but it could not be saved in the task list yet (%2). Note this task id; the app keeps trying to save it.</source>
         <translation>服务已接受该任务，任务 ID 为 %1，但暂时无法保存到任务列表（%2）。请记下此任务 ID；应用会继续尝试保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="335"/>
+        <source>The upload was stopped; the job waits in the outbox.</source>
+        <translation>上传已停止；任务在发件箱中等待。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="443"/>
         <source>Paid requests are waiting for the service&apos;s answer. If you quit now, their task ids are lost and the jobs are kept as “Outcome unknown”.</source>
         <translation>有付费请求正在等待服务的响应。如果现在退出，它们的任务 ID 将丢失，这些任务会被标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="319"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="321"/>
         <source>The job waits in the outbox and goes out at %1 on its own.</source>
         <translation>任务在发件箱中等待，将于 %1 自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="329"/>
         <source>The job waits in the outbox until the token is fixed; nothing is lost.</source>
         <translation>任务将在发件箱中等待，直到令牌问题解决；不会丢失任何内容。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="352"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="358"/>
         <source>The service asked to wait before the next request: the job waits in the outbox and goes out by itself.</source>
         <translation>服务要求在下一次请求前等待：任务已留在发件箱中，稍后会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="362"/>
         <source>Another program sent this job meanwhile: see the outbox.</source>
         <translation>另一个程序已在此期间发送了该任务：请查看发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="369"/>
         <source>The service cannot be reached</source>
         <translation>无法连接到服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="368"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="374"/>
         <source>Nothing was sent. Keep the job in the outbox? It is sent by itself as soon as the service can be reached.</source>
         <translation>未发送任何内容。要将任务保留在发件箱中吗？一旦可以连接到服务，它就会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="378"/>
         <source>Keep in outbox</source>
         <translation>保留在发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="379"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="385"/>
         <source>The job was discarded.</source>
         <translation>已丢弃该任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="389"/>
         <source>The job was already sent meanwhile: see the outbox.</source>
         <translation>该任务已在此期间发送：请查看发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="392"/>
         <source>The job waits in the outbox.</source>
         <translation>任务在发件箱中等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="407"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="416"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="421"/>
         <source>The job is kept in the outbox, marked “Outcome unknown”: there you can mark it as submitted with its task id, send it again, or discard it. The app will not resend it on its own.</source>
         <translation>任务已保留在发件箱中，并标记为“结果未知”：你可以在发件箱中按任务 ID 将其标记为已提交、再次发送或丢弃。应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="433"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="439"/>
         <source>A request is on its way</source>
         <translation>请求正在等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="441"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="447"/>
         <source>Wait for the answer</source>
         <translation>等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="442"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="448"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="459"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>

@@ -283,6 +283,15 @@ def _migration_8(conn: sqlite3.Connection) -> None:
     )
 
 
+def _migration_9(conn: sqlite3.Connection) -> None:
+    """Local files: an outbox item records the files it uploads when it is sent (field →
+    path, size, SHA-256, as JSON), and the body actually sent (the files' URLs in place of
+    the paths) is kept with the item and its task."""
+    conn.execute("ALTER TABLE outbox ADD COLUMN files TEXT")
+    conn.execute("ALTER TABLE outbox ADD COLUMN sent_payload TEXT")
+    conn.execute("ALTER TABLE tasks ADD COLUMN sent_payload TEXT")
+
+
 MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_1,
     _migration_2,
@@ -292,6 +301,7 @@ MIGRATIONS: list[Callable[[sqlite3.Connection], None]] = [
     _migration_6,
     _migration_7,
     _migration_8,
+    _migration_9,
 ]
 SCHEMA_VERSION = len(MIGRATIONS)
 

@@ -4,6 +4,8 @@ Every paid request — a click on Submit, an item added for later, a row of an i
 becomes an outbox item first. Its life, with the state names the command line prints::
 
     queued ──claim──► sending ──► submitted (task id; the task enters the task list)
+      │                  ▲
+      └──claim──► uploading (an item with local files: stored first, free; then sending)
       ▲                  ├──────► retry_wait ──(due)──► sending …   surely not received / 429 / 503
       │                  ├──────► refused              the service said no; edit and re-queue
       │                  ├──────► outcome_unknown      it may have been received: the user decides
@@ -37,11 +39,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from avatar_desktop.core.local_files import (
+    FileHome,
+    files_from_json,
+    files_to_json,
+    local_fields,
+    read_files,
+)
 from avatar_desktop.core.request import GenerationRequest, InvalidTaskId, valid_task_id
 from avatar_desktop.core.service import ErrorKind, TaskStatus
 from avatar_desktop.core.store.database import Database, StoreError
 from avatar_desktop.core.store.schema import canonical_json, payload_hash
 from avatar_desktop.core.store.tasks import insert_task
+from avatar_desktop.core.uploads import LocalFile
 
 log = logging.getLogger("avatar_desktop.outbox")
 
@@ -69,6 +79,8 @@ class ItemState(enum.StrEnum):
     """The states of an outbox item; their values are a public interface (``avatar-cli``)."""
 
     QUEUED = "queued"
+    UPLOADING = "uploading"
+    """Its local files are being uploaded (free); the paid request leaves after."""
     SENDING = "sending"
     RETRY_WAIT = "retry_wait"
     SUBMITTED = "submitted"
@@ -79,7 +91,17 @@ class ItemState(enum.StrEnum):
     @property
     def is_waiting(self) -> bool:
         """Still on its way out: queued, being sent, or waiting to retry."""
-        return self in (ItemState.QUEUED, ItemState.SENDING, ItemState.RETRY_WAIT)
+        return self in (
+            ItemState.QUEUED,
+            ItemState.UPLOADING,
+            ItemState.SENDING,
+            ItemState.RETRY_WAIT,
+        )
+
+    @property
+    def in_flight(self) -> bool:
+        """Claimed by a sender now (uploading or sending)."""
+        return self in (ItemState.UPLOADING, ItemState.SENDING)
 
     @property
     def needs_user(self) -> bool:
@@ -232,6 +254,11 @@ class OutboxItem:
     owner: str | None
     created_at: datetime
     updated_at: datetime
+    files: dict[str, LocalFile] = field(default_factory=dict)
+    """The local files the item uploads when it is sent, by field (``avatar_url``,
+    ``audio_url``, ``create_voice.audio_url``), as they were when it was queued."""
+    sent_payload: dict[str, Any] | None = None
+    """The body actually sent (the files' URLs in place of their paths), once uploaded."""
 
     def to_json(self) -> dict[str, Any]:
         """The item as the command line prints it (``queue list --json``)."""
@@ -250,6 +277,11 @@ class OutboxItem:
             ),
             "wait_kind": None if self.wait_kind is None else self.wait_kind.value,
             "source": self.source,
+            "files": {
+                name: {"path": str(file.path), "size": file.size, "sha256": file.sha256}
+                for name, file in self.files.items()
+            },
+            "sent_payload": self.sent_payload,
         }
 
 
@@ -271,8 +303,15 @@ _COLUMNS = (
     "owner",
     "created_at",
     "updated_at",
+    "files",
+    "sent_payload",
 )
 _SELECT = f"SELECT {', '.join(_COLUMNS)} FROM outbox"
+_CLAIMED = (
+    f"(CASE WHEN files IS NULL THEN '{ItemState.SENDING.value}' "
+    f"ELSE '{ItemState.UPLOADING.value}' END)"
+)
+"""The state a claim gives: an item with local files uploads them first."""
 
 
 def _datetime(timestamp: float) -> datetime:
@@ -316,18 +355,20 @@ def _item(row: Sequence[Any]) -> OutboxItem:
         owner=values["owner"],
         created_at=_datetime(values["created_at"]),
         updated_at=_datetime(values["updated_at"]),
+        files=files_from_json(values["files"]),
+        sent_payload=None if values["sent_payload"] is None else json.loads(values["sent_payload"]),
     )
 
 
 def _task_row(
     conn: sqlite3.Connection, task_id: str, item: Sequence[Any], status: TaskStatus
 ) -> int:
-    """The task row of ``task_id``, added (from an item's ``service_url, payload, consent``)
-    when the list does not have it yet; inside the caller's transaction."""
+    """The task row of ``task_id``, added (from an item's ``service_url, payload, consent,
+    sent_payload``) when the list does not have it yet; inside the caller's transaction."""
     existing = conn.execute("SELECT row_id FROM tasks WHERE task_id = ?", (task_id,)).fetchone()
     if existing is not None:
         return int(existing[0])
-    return insert_task(
+    row_id = insert_task(
         conn,
         task_id=task_id,
         service_url=item[0],
@@ -336,6 +377,9 @@ def _task_row(
         status=status,
         created_at=time.time(),
     )
+    if item[3] is not None:
+        conn.execute("UPDATE tasks SET sent_payload = ? WHERE row_id = ?", (item[3], row_id))
+    return row_id
 
 
 @dataclass(frozen=True)
@@ -378,6 +422,9 @@ class NewItem:
     request: GenerationRequest
     source: str | None = None
     consent: Mapping[str, Any] | None = None
+    files: Mapping[str, LocalFile] = field(default_factory=dict)
+    """Every local file of the request, read when it was queued
+    (:func:`~avatar_desktop.core.local_files.read_files`)."""
 
 
 class Outbox:
@@ -401,11 +448,16 @@ class Outbox:
         return self.add_many(service_url, [NewItem(request, source, consent)])[0]
 
     def add_many(self, service_url: str, items: Iterable[NewItem]) -> list[int]:
-        """Queue several requests in one transaction (all or none); returns their ids."""
+        """Queue several requests in one transaction (all or none); returns their ids. A
+        request naming local files comes with each of them read (:attr:`NewItem.files`);
+        raises ``ValueError`` when one is missing."""
         now = time.time()
         rows = []
         for new in items:
             payload = new.request.to_payload()
+            named = set(local_fields(payload))
+            if named != set(new.files):
+                raise ValueError("the local files of a request are read before it is queued")
             rows.append(
                 (
                     service_url,
@@ -416,6 +468,7 @@ class Outbox:
                     ItemState.QUEUED.value,
                     now,
                     now,
+                    files_to_json(new.files),
                 )
             )
         ids: list[int] = []
@@ -423,7 +476,7 @@ class Outbox:
             for row in rows:
                 cursor = conn.execute(
                     "INSERT INTO outbox (service_url, payload, payload_hash, consent, source, "
-                    "state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    "state, created_at, updated_at, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     row,
                 )
                 assert cursor.lastrowid is not None
@@ -609,19 +662,21 @@ class Outbox:
         now: float | None = None,
         only: Collection[int] | None = None,
         since: float | None = None,
+        without_files: bool = False,
     ) -> OutboxItem | None:
         """Claim the oldest due item of ``service_url`` for ``owner`` (one of ``only``, when
-        given): it becomes ``sending``, durably, before this returns. None when nothing is
-        due. ``since``: the start of an explicit run, which retries at once only the items
-        found unreachable before it."""
+        given): it becomes ``sending`` (``uploading`` when it has local files), durably,
+        before this returns. None when nothing is due. ``since``: the start of an explicit
+        run, which retries at once only the items found unreachable before it.
+        ``without_files``: only items without local files (the storage was refused)."""
         moment = time.time() if now is None else now
-        among = ""
+        among = " AND files IS NULL" if without_files else ""
         args: list[Any] = [service_url, moment]
         if only is not None:
             chosen = sorted(only)[:_MAX_VARIABLES]
             if not chosen:
                 return None
-            among = f" AND item_id IN ({', '.join('?' * len(chosen))})"
+            among += f" AND item_id IN ({', '.join('?' * len(chosen))})"
             args.extend(chosen)
         with self.db.transaction() as conn:
             row = conn.execute(
@@ -632,9 +687,9 @@ class Outbox:
             if row is None:
                 return None
             conn.execute(
-                "UPDATE outbox SET state = ?, owner = ?, attempts = attempts + 1, "
+                f"UPDATE outbox SET state = {_CLAIMED}, owner = ?, attempts = attempts + 1, "
                 "updated_at = ? WHERE item_id = ?",
-                (ItemState.SENDING.value, owner, time.time(), row[0]),
+                (owner, time.time(), row[0]),
             )
             claimed = conn.execute(f"{_SELECT} WHERE item_id = ?", (row[0],)).fetchone()
         item = _item(claimed)
@@ -647,7 +702,6 @@ class Outbox:
         not (another process took it, or it was cancelled)."""
         service = "" if service_url is None else " AND service_url = ?"
         args: list[Any] = [
-            ItemState.SENDING.value,
             owner,
             time.time(),
             item_id,
@@ -658,8 +712,8 @@ class Outbox:
             args.append(service_url)
         with self.db.transaction() as conn:
             cursor = conn.execute(
-                "UPDATE outbox SET state = ?, owner = ?, attempts = attempts + 1, updated_at = ? "
-                f"WHERE item_id = ? AND state IN (?, ?){service}",
+                f"UPDATE outbox SET state = {_CLAIMED}, owner = ?, attempts = attempts + 1, "
+                f"updated_at = ? WHERE item_id = ? AND state IN (?, ?){service}",
                 args,
             )
             if cursor.rowcount == 0:
@@ -672,13 +726,38 @@ class Outbox:
         with self.db.transaction() as conn:
             cursor = conn.execute(
                 f"UPDATE outbox SET {sql}, owner = NULL, updated_at = ? "
-                "WHERE item_id = ? AND state = ? AND owner = ?",
-                (*args, time.time(), item_id, ItemState.SENDING.value, owner),
+                "WHERE item_id = ? AND state IN (?, ?) AND owner = ?",
+                (
+                    *args,
+                    time.time(),
+                    item_id,
+                    ItemState.SENDING.value,
+                    ItemState.UPLOADING.value,
+                    owner,
+                ),
             )
             done = cursor.rowcount == 1
         if not done:
             log.warning("item %d: the claim of %s was lost", item_id, owner)
         return done
+
+    def mark_uploaded(self, item_id: int, owner: str, sent_payload: Mapping[str, Any]) -> bool:
+        """The item's files are stored: it becomes ``sending`` with the body about to be sent
+        (:attr:`OutboxItem.sent_payload`), durably, before that body leaves."""
+        with self.db.transaction() as conn:
+            cursor = conn.execute(
+                "UPDATE outbox SET state = ?, sent_payload = ?, updated_at = ? "
+                "WHERE item_id = ? AND state = ? AND owner = ?",
+                (
+                    ItemState.SENDING.value,
+                    canonical_json(sent_payload),
+                    time.time(),
+                    item_id,
+                    ItemState.UPLOADING.value,
+                    owner,
+                ),
+            )
+            return cursor.rowcount == 1
 
     def mark_submitted(self, item_id: int, owner: str, task_id: str) -> int:
         """The service accepted the item as ``task_id``: in one transaction the item becomes
@@ -690,7 +769,7 @@ class Outbox:
         task_id = valid_task_id(task_id)
         with self.db.transaction() as conn:
             row = conn.execute(
-                "SELECT service_url, payload, consent, created_at FROM outbox "
+                "SELECT service_url, payload, consent, sent_payload FROM outbox "
                 "WHERE item_id = ? AND state = ? AND owner = ?",
                 (item_id, ItemState.SENDING.value, owner),
             ).fetchone()
@@ -759,7 +838,9 @@ class Outbox:
         note with the task id (its disk was full) becomes ``submitted`` with its task; the
         others become ``outcome_unknown``, saying why — the disk was full, or the program
         stopped before the service answered. Items of live owners (another window, an
-        ``avatar-cli`` run) are left alone."""
+        ``avatar-cli`` run) are left alone. An item left ``uploading`` is ``queued`` again:
+        nothing of it reached the service."""
+        self._requeue_uploads(is_alive)
         notes = self._notes()  # before the items: a note is only left on an item being sent
         with self.db.connection() as conn:
             rows = conn.execute(
@@ -792,6 +873,29 @@ class Outbox:
             )
         return recovery
 
+    def _requeue_uploads(self, is_alive: Callable[[str | None], bool]) -> None:
+        with self.db.connection() as conn:
+            rows = conn.execute(
+                "SELECT item_id, owner FROM outbox WHERE state = ?", (ItemState.UPLOADING.value,)
+            ).fetchall()
+        dead = [(item_id, owner) for item_id, owner in rows if not is_alive(owner)]
+        if not dead:
+            return
+        with self.db.transaction() as conn:
+            for item_id, owner in dead:
+                conn.execute(
+                    "UPDATE outbox SET state = ?, owner = NULL, attempts = max(attempts - 1, 0), "
+                    "updated_at = ? WHERE item_id = ? AND state = ? AND owner IS ?",
+                    (
+                        ItemState.QUEUED.value,
+                        time.time(),
+                        item_id,
+                        ItemState.UPLOADING.value,
+                        owner,
+                    ),
+                )
+        log.warning("%d interrupted upload(s): queued again", len(dead))
+
     @staticmethod
     def _settle(
         conn: sqlite3.Connection,
@@ -804,7 +908,8 @@ class Outbox:
             note = None
         if note is not None and note.task_id:
             row = conn.execute(
-                "SELECT service_url, payload, consent FROM outbox WHERE item_id = ?", (item_id,)
+                "SELECT service_url, payload, consent, sent_payload FROM outbox WHERE item_id = ?",
+                (item_id,),
             ).fetchone()
             if row is None:  # removed meanwhile
                 return
@@ -927,29 +1032,28 @@ class Outbox:
     def requeue(self, item_id: int, payload: Mapping[str, Any] | None = None) -> bool:
         """Send again: a refused, cancelled or outcome-unknown item (optionally with an edited,
         valid request body) goes back to ``queued``. For ``outcome_unknown`` the caller must
-        have asked the user: the job may already exist and be billed."""
+        have asked the user: the job may already exist and be billed. Its local files are
+        read again as they are now (the user checked them); raises
+        :class:`~avatar_desktop.core.request.ValidationError` naming a field whose file is
+        missing or unreadable."""
         allowed = (ItemState.REFUSED, ItemState.CANCELLED, ItemState.OUTCOME_UNKNOWN)
-        if payload is None:
-            return self._change(
-                item_id,
-                allowed,
-                f"state = ?, {_NO_REASON}, next_attempt_at = NULL, wait_kind = NULL",
-                (ItemState.QUEUED.value,),
-            )
-        request = GenerationRequest.from_payload(payload)  # only valid requests enter
         item = self.get(item_id)
         if item is None:
             return False
-        body = request.to_payload()
+        body = item.payload
+        if payload is not None:
+            body = GenerationRequest.from_payload(payload, local_files=True).to_payload()
+        files = read_files(body, FileHome.STORAGE) if local_fields(body) else {}
         return self._change(
             item_id,
             allowed,
             f"state = ?, {_NO_REASON}, next_attempt_at = NULL, wait_kind = NULL, payload = ?, "
-            "payload_hash = ?",
+            "payload_hash = ?, files = ?, sent_payload = NULL",
             (
                 ItemState.QUEUED.value,
                 canonical_json(body),
                 payload_hash(item.service_url, body),
+                files_to_json(files),
             ),
         )
 
@@ -1003,7 +1107,8 @@ class Outbox:
         task_id = valid_task_id(task_id)
         with self.db.transaction() as conn:
             row = conn.execute(
-                "SELECT service_url, payload, consent FROM outbox WHERE item_id = ? AND state = ?",
+                "SELECT service_url, payload, consent, sent_payload FROM outbox "
+                "WHERE item_id = ? AND state = ?",
                 (item_id, ItemState.OUTCOME_UNKNOWN.value),
             ).fetchone()
             if row is None:

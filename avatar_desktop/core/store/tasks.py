@@ -140,6 +140,9 @@ class TaskRecord:
     """The process saving the task's video now (see :mod:`avatar_desktop.core.keeping`)."""
     expired_link: str | None = None
     """A result link a download found expired (403 / 404 / 410)."""
+    sent_payload: dict[str, Any] | None = None
+    """The body actually sent, when it differs from :attr:`payload` (local files uploaded:
+    their URLs in place of the paths)."""
 
     @property
     def avatar_url(self) -> str | None:
@@ -205,6 +208,7 @@ _COLUMNS = (
     "label",
     "keep_owner",
     "expired_link",
+    "sent_payload",
 )
 _TIME_COLUMNS = (
     "submitted_at",
@@ -292,6 +296,7 @@ def _record(row: tuple[Any, ...]) -> TaskRecord:
         label=values["label"],
         keep_owner=values["keep_owner"],
         expired_link=values["expired_link"],
+        sent_payload=_json_or_none(values["sent_payload"]),
         **{name: _optional_datetime(values[name]) for name in _TIME_COLUMNS},
     )
 
@@ -371,6 +376,9 @@ def _row_values(record: TaskRecord) -> dict[str, Any]:
     values["updated_at"] = record.updated_at.timestamp()
     values["status"] = record.status.value
     values["consent"] = None if record.consent is None else canonical_json(record.consent)
+    values["sent_payload"] = (
+        None if record.sent_payload is None else canonical_json(record.sent_payload)
+    )
     for name in _TIME_COLUMNS:
         values[name] = _optional_timestamp(getattr(record, name))
     values["search_text"] = derived_columns(record.task_id, record.payload)[1]

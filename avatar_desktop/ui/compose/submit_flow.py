@@ -20,9 +20,9 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 from avatar_desktop.core.delivery import Decision, SendOutcome
 from avatar_desktop.core.media import MediaRole
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
-from avatar_desktop.core.service import NotSent
+from avatar_desktop.core.service import ErrorKind, NotSent
 from avatar_desktop.core.store.database import StoreError
-from avatar_desktop.core.store.outbox import ItemState, Outbox, Source
+from avatar_desktop.core.store.outbox import Outbox, Source
 from avatar_desktop.core.store.tasks import TaskStore
 from avatar_desktop.core.submission import ConsentGiven, Earlier, screen
 from avatar_desktop.qt.outbox_runner import OutboxRunner
@@ -30,7 +30,7 @@ from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose.compose_side import ComposeSide
 from avatar_desktop.ui.dialogs.consent import ask_consent
 from avatar_desktop.ui.dialogs.token_controller import TokenController
-from avatar_desktop.ui.i18n import error_text, error_title, finding_text
+from avatar_desktop.ui.i18n import error_text, error_title, finding_text, kind_title
 from avatar_desktop.ui.outbox.outbox_panel import STATE_NAMES
 from avatar_desktop.ui.session import Session
 
@@ -329,6 +329,10 @@ class SubmitFlow(QObject):
                 + self.tr("The job waits in the outbox until the token is fixed; nothing is lost.")
             )
             self._tokens.open_dialog()
+        elif decision is Decision.STORAGE_REFUSED:
+            self._side.show_error(kind_title(ErrorKind.STORAGE_REFUSED))
+        elif decision is Decision.UPLOAD_STOPPED:
+            self._side.show_error(self.tr("The upload was stopped; the job waits in the outbox."))
         elif decision is Decision.REFUSED:
             # Nothing was billed and the form still holds the request: fix it and submit again.
             self._outbox.cancel(outcome.item_id)
@@ -349,7 +353,7 @@ class SubmitFlow(QObject):
         if self.closing:
             return
         item = self._outbox.get(item_id)
-        if item is not None and item.state.is_waiting and item.state is not ItemState.SENDING:
+        if item is not None and item.state.is_waiting and not item.state.in_flight:
             text = self.tr(
                 "The service asked to wait before the next request: the job waits in the "
                 "outbox and goes out by itself."

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QCoreApplication, QObject, QStandardPaths, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
+from avatar_desktop.core.local_files import FileHome
 from avatar_desktop.core.request import (
     GenerationRequest,
     InvalidTaskId,
@@ -492,14 +493,16 @@ class OutboxController(QObject):
             if path is None:
                 return
         self.message.emit(self.tr("Reading %1…").replace("%1", path.name))
+        home = self.runner.file_home()
         self.background.run(
-            lambda: self._read(path, service),
+            lambda: self._read(path, service, home),
             lambda result: self._preview(result, service),
             lambda error: self._failed(self.tr("The file could not be read."), error),
         )
 
-    def _read(self, path: Path, service: str) -> _ReadImport:
-        """On the background thread: parse, and run the submission checks."""
+    def _read(self, path: Path, service: str, home: FileHome) -> _ReadImport:
+        """On the background thread: parse (reading the local files the rows name), and run
+        the submission checks."""
         from avatar_desktop.core.importer import read_file
         from avatar_desktop.core.submission import screen
         from avatar_desktop.core.transfer import is_export, read_export
@@ -512,7 +515,7 @@ class OutboxController(QObject):
             if is_export(data):
                 transfer = read_export(path, self.drafts, self.outbox)
                 return _ReadImport(path, None, None, transfer)
-        report = read_file(path)
+        report = read_file(path, home)
         numbered = [(row.line, row.request) for row in report.valid if row.request is not None]
         return _ReadImport(path, report, screen(self.outbox, self.tasks, service, numbered))
 
@@ -536,6 +539,7 @@ class OutboxController(QObject):
             chosen,
             ConsentGiven.WINDOW if given else None,
             lambda line: file_line_source(result.path.name, line),
+            {row.line: row.files for row in result.report.rows},
         )
         self.background.run(
             lambda: self.outbox.add_many(service, items),

@@ -68,6 +68,7 @@ from avatar_desktop.ui.views import (
 
 STATE_NAMES = {
     ItemState.QUEUED: QT_TRANSLATE_NOOP("OutboxTableModel", "Queued"),
+    ItemState.UPLOADING: QT_TRANSLATE_NOOP("OutboxTableModel", "Uploading…"),
     ItemState.SENDING: QT_TRANSLATE_NOOP("OutboxTableModel", "Sending…"),
     ItemState.RETRY_WAIT: QT_TRANSLATE_NOOP("OutboxTableModel", "Waiting to retry"),
     ItemState.SUBMITTED: QT_TRANSLATE_NOOP("OutboxTableModel", "Submitted"),
