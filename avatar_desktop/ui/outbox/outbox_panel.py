@@ -521,15 +521,31 @@ class OutboxPanel(QWidget):
                 str(model.headerData(column, Qt.Orientation.Horizontal))
             )
             widths[column] = max(width, title + pad)
-        # In a narrow window the service and the avatar give up room first, so that some
-        # of the reason shows (elided, whole in its tooltip) beside a whole task id.
-        room, least, reason = table.viewport().width(), widest(["x" * 5]), widest(["x" * 3])
-        excess = sum(widths.values()) + reason - room
-        for column in (model.COL_SERVICE, model.COL_AVATAR):
-            cut = min(max(excess, 0), max(widths[column] - least, 0))
-            widths[column] -= cut
-            excess -= cut
-        widths[model.COL_REASON] = max(room - sum(widths.values()), reason)
+        # In a narrow window the service and the avatar give up room first, so that a
+        # readable part of the reason shows (elided, whole in its tooltip) beside a whole task
+        # id. Where even that does not fit, the reason column steps aside: the line under the
+        # table (and the state's tooltip) says the selected item's reason whole.
+        room, least = table.viewport().width(), widest(["x" * 5])
+        reason_title = header.fontMetrics().horizontalAdvance(
+            str(model.headerData(model.COL_REASON, Qt.Orientation.Horizontal))
+        )
+        reason = max(widest(["x" * 10]), reason_title + pad)
+        natural = dict(widths)
+        for needed in (reason, 0):
+            widths = dict(natural)
+            excess = sum(widths.values()) + needed - room
+            for column in (model.COL_SERVICE, model.COL_AVATAR):
+                cut = min(max(excess, 0), max(widths[column] - least, 0))
+                widths[column] -= cut
+                excess -= cut
+            if room - sum(widths.values()) >= reason:
+                break
+        left = room - sum(widths.values())
+        table.setColumnHidden(model.COL_REASON, left < reason)
+        if left >= reason:
+            widths[model.COL_REASON] = left
+        elif left > 0:  # the reason steps aside: the avatar takes what is left
+            widths[model.COL_AVATAR] += left
         for column, width in widths.items():
             header.resizeSection(column, width)
 
