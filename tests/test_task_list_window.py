@@ -110,7 +110,7 @@ def test_a_finished_task_is_notified_when_the_window_is_not_in_front(qtbot, harn
     assert title == "Video ready" and AVATAR.rsplit("/", 1)[-1] in text
     if not h.window.tasks_tab.notifier.available:  # said once, in the window's own words
         qtbot.waitUntil(lambda: "is done" in h.window.statusBar().currentMessage())
-        assert "notifications are unavailable" in h.window.statusBar().currentMessage()
+        assert "No desktop notifications here" in h.window.statusBar().currentMessage()
     # Which task: tasks of one avatar read alike, so it says when the task was sent.
     sent = h.window.tasks.model.record_at(0).created_at.astimezone().strftime("%H:%M")
     assert f"(sent {sent})" in text
@@ -127,7 +127,7 @@ def test_a_finished_task_is_notified_when_the_window_is_not_in_front(qtbot, harn
     h.window.compose_side.submit_button.click()
     qtbot.waitUntil(lambda: len(h.window.tasks_tab.notifier.shown) == 2, timeout=15000)
     qtbot.waitUntil(lambda: "is done" in h.window.statusBar().currentMessage())
-    assert "unavailable" not in h.window.statusBar().currentMessage()
+    assert "No desktop notifications" not in h.window.statusBar().currentMessage()
 
 
 def test_no_notification_while_the_window_is_in_front(qtbot, harness):

@@ -2154,54 +2154,54 @@ A desktop client for digital-human video generation.</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="559"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="575"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="559"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="575"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="562"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="578"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="565"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="581"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="568"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="584"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="570"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="586"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="572"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="588"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="574"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="590"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="576"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="592"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="578"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="594"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
@@ -3605,12 +3605,12 @@ It has been left exactly as it is.</source>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="67"/>
         <source>Task %1 is done; its video is being saved.</source>
-        <translation>任务 %1 已完成，正在保存其视频。</translation>
+        <translation>任务 %1已完成，正在保存其视频。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="69"/>
         <source>Task %1 is done: its video can be saved now.</source>
-        <translation>任务 %1 已完成：现在可以保存其视频。</translation>
+        <translation>任务 %1已完成：现在可以保存其视频。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="71"/>
@@ -3620,7 +3620,7 @@ It has been left exactly as it is.</source>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="72"/>
         <source>Task %1 failed: %2</source>
-        <translation>任务 %1 失败：%2</translation>
+        <translation>任务 %1失败：%2</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="73"/>
@@ -3628,17 +3628,17 @@ It has been left exactly as it is.</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="82"/>
-        <source>(Desktop notifications are unavailable: this desktop has no system tray, so finished tasks are announced in this window only.)</source>
-        <translation>（桌面通知不可用：此桌面没有系统托盘，完成的任务只在本窗口中提示。）</translation>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="81"/>
+        <source>(No desktop notifications here: no system tray.)</source>
+        <translation>（此处没有桌面通知：没有系统托盘。）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="95"/>
         <source>%1 (sent %2)</source>
         <translation>%1（%2 发送）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="98"/>
         <source>%1 (sent %2, “%3”)</source>
         <translation>%1（%2 发送，“%3”）</translation>
     </message>

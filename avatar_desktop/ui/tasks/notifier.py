@@ -78,10 +78,7 @@ class TaskNotifier(QObject):
                 self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
             elif not self._said_unavailable:
                 self._said_unavailable = True
-                text += " " + self.tr(
-                    "(Desktop notifications are unavailable: this desktop has no system tray, "
-                    "so finished tasks are announced in this window only.)"
-                )
+                text += " " + self.tr("(No desktop notifications here: no system tray.)")
         return text
 
     def _name(self, record: TaskRecord) -> str:
