@@ -659,6 +659,9 @@ def test_the_settings_dialogs_storage_page_saves_keys_tests_and_keeps_the_rules(
     shown = page.test_result.text()
     assert shown.startswith("Connecting to the storage failed: the storage refused")
     assert "wrong-secret" not in shown and s3.access_key_id not in shown
+    # The storage's own words (a library's English) are on hover, not in the sentence.
+    assert shown.endswith("(the service's token is not concerned).") and page.test_result.toolTip()
+    assert "wrong-secret" not in page.test_result.toolTip()
 
     page.key_id.clear()
     page.secret.clear()

@@ -2845,244 +2845,250 @@ It has been left exactly as it is.</source>
 <context>
     <name>StoragePage</name>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="79"/>
         <source>Path style (https://host/bucket/…)</source>
         <translation>路径样式（https://host/bucket/…）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="80"/>
         <source>Virtual host (https://bucket.host/…)</source>
         <translation>虚拟主机样式（https://bucket.host/…）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="85"/>
         <source>Signed links that expire</source>
         <translation>会过期的签名链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="86"/>
         <source>Public links under a base address</source>
         <translation>基础地址下的公开链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="91"/>
         <source> days</source>
         <translation> 天</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="103"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="104"/>
         <source>Save &amp;keys</source>
         <translation>保存密钥(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="105"/>
         <source>R&amp;emove keys</source>
         <translation>移除密钥(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="111"/>
         <source>Looking in the system keyring…</source>
         <translation>正在查看系统钥匙串…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="114"/>
         <source>&amp;Test</source>
         <translation>测试(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="122"/>
         <source>Local pictures, videos and voice samples are uploaded to your own S3-compatible storage (AWS S3, Cloudflare R2, Backblaze B2, MinIO, Aliyun OSS, Tencent COS) and the service is given a link to them. Each file is stored once, named by its SHA-256.</source>
         <translation>本地的图片、视频和声音样本会上传到你自己的 S3 兼容存储（AWS S3、Cloudflare R2、Backblaze B2、MinIO、阿里云 OSS、腾讯云 COS），服务得到的是指向它们的链接。每个文件只存一份，以其 SHA-256 命名。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="129"/>
         <source>Bucket and links</source>
         <translation>存储桶与链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="131"/>
         <source>Add&amp;ress:</source>
         <translation>地址(&amp;R)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="132"/>
         <source>Re&amp;gion:</source>
         <translation>区域(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="133"/>
         <source>&amp;Bucket:</source>
         <translation>存储桶(&amp;B)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="134"/>
         <source>&amp;Prefix:</source>
         <translation>前缀(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="135"/>
         <source>A&amp;ddressing:</source>
         <translation>寻址方式(&amp;D)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="136"/>
         <source>&amp;Links:</source>
         <translation>链接(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="137"/>
         <source>Links &amp;work for:</source>
         <translation>链接有效期(&amp;W)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="138"/>
         <source>P&amp;ublic base address:</source>
         <translation>公开基础地址(&amp;U)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="141"/>
         <source>Access keys</source>
         <translation>访问密钥</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="143"/>
         <source>Access key &amp;ID:</source>
         <translation>访问密钥 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="144"/>
         <source>&amp;Secret access key:</source>
         <translation>秘密访问密钥(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="240"/>
         <source>Enter the public base address, or choose signed links.</source>
         <translation>请输入公开基础地址，或选择签名链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="246"/>
         <source>Enter both the storage&apos;s address and the bucket (or neither).</source>
         <translation>请同时填写存储地址和存储桶（或都不填）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="251"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="252"/>
         <source>Use https:// for the storage and the public base address (http:// only for this computer).</source>
         <translation>存储地址和公开基础地址请使用 https://（http:// 仅限本机）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="257"/>
         <source>Enter the storage&apos;s address without a path, such as https://s3.eu-west-1.amazonaws.com, and a full public base address.</source>
         <translation>请输入不带路径的存储地址，例如 https://s3.eu-west-1.amazonaws.com，以及完整的公开基础地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="261"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="262"/>
         <source>A bucket name is 3 to 63 lower-case letters, digits, dots and hyphens, starting and ending with a letter or digit (with dots: path style only).</source>
         <translation>存储桶名称由 3 到 63 个小写字母、数字、点和连字符组成，以字母或数字开头和结尾（含点时只能用路径样式）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="265"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="266"/>
         <source>The prefix is a path such as uploads/, without a leading /, \ or ..</source>
         <translation>前缀是类似 uploads/ 的路径，不能以 / 开头，也不能包含 \ 或 ..</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="268"/>
         <source>A region is a name such as eu-west-1 or auto.</source>
         <translation>区域是类似 eu-west-1 或 auto 的名称。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="269"/>
         <source>This value cannot be used.</source>
         <translation>此值无法使用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="274"/>
         <source>Save the keys you typed, or clear them, before OK.</source>
         <translation>请先保存你输入的密钥，或将其清空，再点“确定”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="319"/>
         <source>The keys come from the environment variables %1 and %2, which take precedence over the keyring.</source>
         <translation>密钥来自环境变量 %1 和 %2，它们优先于钥匙串。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="324"/>
         <source>Keys are saved in the system keyring.</source>
         <translation>密钥已保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="325"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="326"/>
         <source>No keys are saved. They are kept only in the system keyring.</source>
         <translation>尚未保存密钥。密钥只保存在系统钥匙串中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="336"/>
         <source>The access key id and the secret cannot contain spaces or characters other than printable ASCII.</source>
         <translation>访问密钥 ID 和秘密访问密钥不能包含空格或可打印 ASCII 以外的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="340"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="341"/>
         <source>The keys saved in the system keyring cannot be used: save them again.</source>
         <translation>系统钥匙串中保存的密钥无法使用：请重新保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="343"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="344"/>
         <source>The system keyring cannot keep the storage keys here. Set %1 and %2 instead.</source>
         <translation>系统钥匙串无法在此保存存储密钥。请改为设置 %1 和 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="396"/>
         <source>Enter the storage&apos;s address and bucket first.</source>
         <translation>请先填写存储地址和存储桶。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="407"/>
         <source>Testing…</source>
         <translation>正在测试…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="426"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="429"/>
         <source>No keys: enter the access key ID and the secret access key.</source>
         <translation>没有密钥：请输入访问密钥 ID 和秘密访问密钥。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="438"/>
         <source>The storage works: a test object was written, read back and deleted.</source>
         <translation>存储可用：已写入、读回并删除一个测试对象。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="437"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="440"/>
         <source>Connecting to the storage failed</source>
         <translation>连接存储失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="438"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="441"/>
         <source>Writing a test object failed</source>
         <translation>写入测试对象失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="442"/>
         <source>Reading the test object back failed</source>
         <translation>读回测试对象失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="440"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="443"/>
         <source>Deleting the test object failed</source>
         <translation>删除测试对象失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="446"/>
         <source>the storage could not be reached.</source>
         <translation>无法连接到存储。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="445"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="448"/>
         <source>the storage refused the keys or the access, or the bucket does not exist (the service&apos;s token is not concerned).</source>
         <translation>存储拒绝了密钥或访问，或者存储桶不存在（与服务的令牌无关）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="451"/>
         <source>the storage answered with an error.</source>
         <translation>存储返回了错误。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/dialogs/storage_page.py" line="454"/>
+        <source>%1: %2</source>
+        <comment>the failed step, then why</comment>
+        <translation>%1：%2</translation>
     </message>
 </context>
 <context>

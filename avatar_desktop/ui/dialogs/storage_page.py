@@ -46,6 +46,7 @@ from avatar_desktop.core.vault import (
 )
 from avatar_desktop.qt.runner import Runner
 from avatar_desktop.ui.i18n import store_failure_text
+from avatar_desktop.ui.views import plain_tooltip
 
 
 class _NoKeys(Exception):
@@ -415,6 +416,8 @@ class StoragePage(QWidget):
     def _on_tested(self, result: StorageTestResult) -> None:
         self._test_token = None
         self._update_buttons()
+        # The storage's own words (redacted, often a library's English) are there on hover.
+        self.test_result.setToolTip(plain_tooltip(result.detail) if result.detail else "")
         self._say(self.test_result, self.result_text(result))
 
     def _on_failed(self, error: Exception) -> None:
@@ -430,7 +433,7 @@ class StoragePage(QWidget):
 
     def result_text(self, result: StorageTestResult) -> str:
         """What :meth:`Storage.test` found, in the user's language (the storage's own words,
-        redacted, in brackets)."""
+        redacted, are the label's tooltip)."""
         if result.step is None or result.kind is None:
             return self.tr("The storage works: a test object was written, read back and deleted.")
         step = {
@@ -447,8 +450,9 @@ class StoragePage(QWidget):
             ),
             FailureKind.OTHER: self.tr("the storage answered with an error."),
         }[result.kind]
-        text = f"{step}: {kind}"
-        return f"{text} ({result.detail})" if result.detail else text
+        return (
+            self.tr("%1: %2", "the failed step, then why").replace("%1", step).replace("%2", kind)
+        )
 
     def stop(self) -> None:
         """The dialog closes: what is still running is dropped when it ends."""
