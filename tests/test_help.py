@@ -289,12 +289,18 @@ def test_the_shortcuts_dialog_lists_every_shortcut_of_the_menus(
         assert rows[submit] == "Ctrl+Return, Ctrl+Enter"
     assert rows[button_text(actions.user_guide.text())] == "F1"
     assert rows[button_text(actions.remove.text())].endswith(" *")  # in the task list only
+    # Ctrl+Z undoes the newest step: each undo entry is listed with it, pending or not.
+    bindings = QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)  # Ctrl+Z, …
+    undo = ", ".join(dict.fromkeys(k.toString(native) for k in bindings))
+    assert undo.startswith(QKeySequence("Ctrl+Z").toString(native))
+    undos = (actions.undo_clear, actions.undo_remove)
+    assert [rows[button_text(a.text())].removesuffix(" *") for a in undos] == [undo, undo]
     # Every action of a menu with a shortcut is listed, and nothing else.
     expected = {
         action.iconText()
         for menu in h.window.menuBar().findChildren(QMenu)
         for action in menu.actions()
-        if action.shortcuts()
+        if action.shortcuts() or action in undos
     }
     assert set(rows) == expected
     if language == "zh_CN":

@@ -409,8 +409,10 @@ class MainActions(QObject):
     ) -> list[tuple[str, list[tuple[QAction, str]]]]:
         """Every shortcut of the menus, read from :data:`MENUS` and the actions themselves: each
         menu's title (translated, without its mnemonic) with its actions that have a shortcut,
-        each with its shortcuts as this platform writes them ("Ctrl+Return, Ctrl+Enter")."""
+        each with its shortcuts as this platform writes them ("Ctrl+Return, Ctrl+Enter"). The
+        undo entries have Ctrl+Z only while theirs is the newest step: each is listed with it."""
         table = []
+        undo = QKeySequence.keyBindings(QKeySequence.StandardKey.Undo)
         for title, names in MENUS:
             rows = []
             for name in names:
@@ -418,8 +420,9 @@ class MainActions(QObject):
                     continue
                 action = others[name] if name in others else getattr(self, name)
                 native = QKeySequence.SequenceFormat.NativeText
+                shortcuts = undo if name in ("undo_clear", "undo_remove") else action.shortcuts()
                 # Without repeats: Chinese writes both Return and Enter as "回车".
-                keys = ", ".join(dict.fromkeys(k.toString(native) for k in action.shortcuts()))
+                keys = ", ".join(dict.fromkeys(k.toString(native) for k in shortcuts))
                 if keys:
                     rows.append((action, keys))
             if rows:
