@@ -322,3 +322,13 @@ def test_open_data_folder_opens_it_or_says_where_it_is(qtbot, harness, tmp_path)
     with answer_modal(qtbot, standard(QMessageBox.StandardButton.Ok)) as seen:
         show_data_folder(h.window, gone)
     assert str(gone) in seen["text"] and seen["title"] == "Data folder"
+
+
+def test_the_guide_and_the_shortcuts_fit_a_small_screen(qtbot, harness):
+    """The guide opened 960×720 on a 1024×700 screen: its bottom was off the screen."""
+    h = harness
+    room = h.window.screen().availableGeometry().size()
+    for dialog in (open_guide(qtbot, h), open_shortcuts(qtbot, h)):
+        assert dialog.frameGeometry().width() <= room.width(), type(dialog).__name__
+        assert dialog.frameGeometry().height() <= room.height(), type(dialog).__name__
+        dialog.close()

@@ -16,6 +16,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
     QUrl,
 )
@@ -194,6 +195,15 @@ def restore_layout(window: QMainWindow, geometry: bytes | None, state: bytes | N
         window.restoreState(QByteArray(state))
 
 
+def screen_room(widget: QWidget, share: float = 0.9) -> QSize:
+    """``share`` of the room on the screen ``widget`` is on (or will be: its parent's), so a
+    window opened at a size of its own still fits a small screen whole."""
+    anchor = widget.parentWidget() or widget
+    screen = anchor.screen() or QGuiApplication.primaryScreen()
+    room = screen.availableGeometry().size() if screen is not None else QSize(1024, 700)
+    return QSize(int(room.width() * share), int(room.height() * share))
+
+
 def grow_to_fit(dialog: QWidget) -> None:
     """Make a shown ``dialog`` tall enough for every line of its word-wrapped labels (a
     dialog does not follow its labels' height for its width on its own); call it when a
@@ -223,4 +233,5 @@ __all__ = [
     "plain_tooltip",
     "record_table",
     "restore_layout",
+    "screen_room",
 ]

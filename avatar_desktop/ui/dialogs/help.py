@@ -32,7 +32,7 @@ from PySide6.QtWidgets import (
 
 from avatar_desktop.core.paths import resource_path
 from avatar_desktop.ui.actions import MainActions
-from avatar_desktop.ui.views import show_data_folder
+from avatar_desktop.ui.views import screen_room, show_data_folder
 
 GUIDE_LANGUAGES = ("en", "zh_CN")
 """The languages the user guide is shipped in."""
@@ -79,7 +79,8 @@ class UserGuideWindow(QDialog):
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(splitter, 1)
-        self.resize(960, 720)
+        room = screen_room(self)
+        self.resize(min(960, room.width()), min(720, room.height()))
 
         self.search.textEdited.connect(lambda: self.find_text(from_start=True))
         self.search.returnPressed.connect(self.find_text)
@@ -198,7 +199,8 @@ class ShortcutsDialog(QDialog):
         self.tree.expandAll()
         lines = sum(1 + len(rows) for _menu, rows in table)  # tall enough for all, if it can be
         tall = self.tree.header().sizeHint().height() + lines * self.tree.sizeHintForRow(0)
-        self.tree.setMinimumHeight(min(tall + 2 * self.tree.frameWidth() + 4, 760))
+        most = screen_room(self, 0.7).height()  # the rest of the dialog fits a small screen too
+        self.tree.setMinimumHeight(min(tall + 2 * self.tree.frameWidth() + 4, 760, most))
         self.tree.resizeColumnToContents(0)
         self.tree.setColumnWidth(0, self.tree.columnWidth(0) + 24)
         note = QLabel(self.tr("* Where the list or the form it belongs to has the keyboard focus."))
