@@ -263,3 +263,24 @@ def test_the_dialog_keeps_a_timeout_the_command_line_set(qtbot, tmp_path):
     dialog.apply()
     reread = AppSettings(tmp_path / "s.ini")
     assert (reread.connect_timeout, reread.read_timeout) == (1.5, 42.5)
+
+
+def test_a_service_address_is_refused_for_what_is_wrong_with_it():
+    """`config set service http://127.0.0.1:99999` said "use https://" although http:// to
+    this computer is allowed: the port was what was wrong. Same rule for the window's field."""
+    from avatar_desktop.core.settings import SettingError, SettingProblem, check_service_address
+
+    bad_port = cli("config", "set", "service", "http://127.0.0.1:99999")
+    assert bad_port.code == 2 and "Port out of range" in bad_port.err, bad_port.err
+    assert "unencrypted" not in bad_port.err
+    remote = cli("config", "set", "service", "http://mirror.example.com")
+    assert remote.code == 2 and "unencrypted" in remote.err, remote.err
+    for text, problem in (
+        ("http://127.0.0.1:99999", SettingProblem.BAD_ADDRESS),
+        ("http://mirror.example.com", SettingProblem.NOT_HTTPS),
+        ("https://mirror.example.com:0x50", SettingProblem.BAD_ADDRESS),
+    ):
+        with pytest.raises(SettingError) as refused:
+            check_service_address(text)
+        assert refused.value.problem is problem, text
+    assert check_service_address("http://127.0.0.1:8765") == "http://127.0.0.1:8765"

@@ -31,7 +31,12 @@ from filelock import FileLock
 
 from avatar_desktop.core.config import ProxyMode, ServiceConfig
 from avatar_desktop.core.paths import write_atomically
-from avatar_desktop.core.service import DEFAULT_BASE_URL, BaseUrlError, normalize_base_url
+from avatar_desktop.core.service import (
+    DEFAULT_BASE_URL,
+    BaseUrlError,
+    is_loopback_host,
+    normalize_base_url,
+)
 from avatar_desktop.core.uploads import (
     DEFAULT_URL_DAYS,
     URL_DAYS_RANGE,
@@ -525,14 +530,20 @@ def check_service_address(text: str) -> str:
     try:
         return normalize_base_url(text)
     except BaseUrlError as exc:
-        if text.strip().lower().startswith("http://"):
+        plain = text.strip().lower().startswith("http://")
+        try:
+            local = is_loopback_host(urlsplit(text.strip()).hostname or "")
+        except ValueError:
+            local = False
+        if plain and not local:  # else something else is wrong with it (a port, a space)
             raise SettingError(
                 SettingProblem.NOT_HTTPS,
                 "use https://; plain http:// would send the token unencrypted (it is only "
                 "allowed for this computer)",
             ) from None
         raise SettingError(
-            SettingProblem.BAD_ADDRESS, f"enter a full address starting with https:// ({exc})"
+            SettingProblem.BAD_ADDRESS,
+            f"enter a full address: https://…, or http://… to this computer ({exc})",
         ) from None
 
 
