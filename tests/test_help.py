@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox
 from test_defects import switch_service
 from test_main_window import LEFT, answer_modal, click_tab, retype, standard, submit_and_wait
 
-from avatar_desktop.core.samples import SandboxSamples
+from avatar_desktop.core.samples import SAMPLE_WORDS, SandboxSamples
 from avatar_desktop.core.settings import ServiceChoice
 from avatar_desktop.ui.actions import button_text
 from avatar_desktop.ui.dialogs.help import ShortcutsDialog, UserGuideWindow, guide_path
@@ -332,3 +332,19 @@ def test_the_guide_and_the_shortcuts_fit_a_small_screen(qtbot, harness):
         assert dialog.frameGeometry().width() <= room.width(), type(dialog).__name__
         assert dialog.frameGeometry().height() <= room.height(), type(dialog).__name__
         dialog.close()
+
+
+def test_after_filling_every_voice_tab_can_be_submitted(qtbot, harness):
+    """The offer promises Submit works at once, but the clone and existing-voice tabs had no
+    words (and no voice chosen), so Submit stayed greyed out there."""
+    h = harness
+    click_tab(qtbot, h.window, 2)
+    qtbot.waitUntil(lambda: h.compose.voice_proxy.rowCount() > 0)
+    qtbot.mouseClick(h.window.compose_side.sample_offer.fill_button, LEFT)
+    submit = h.window.compose_side.submit_button
+    for tab in (2, 1):
+        click_tab(qtbot, h.window, tab)
+        qtbot.waitUntil(submit.isEnabled)
+    assert h.compose.clone_text.value() == SAMPLE_WORDS["zh"]  # the tab's language
+    assert h.compose.engine_id.text() and h.compose.audio_id.text()
+    assert h.compose.request() is not None  # a request that can go (after the consent asked)

@@ -21,6 +21,13 @@ VOICE_SAMPLE_SECONDS = 30
 """The sample offered for cloning a voice (the service asks for 20 seconds or more)."""
 
 
+SAMPLE_WORDS = {
+    "zh": "你好！这是沙盒做的一段示例视频，不花一分钱。",
+    "en": "Hello! This is a sample video made by the sandbox, free of charge.",
+}
+"""Words for the avatar to speak, by language (``zh``, ``en``), when the form has none."""
+
+
 def voice_sample_name(seconds: int) -> str:
     """The file name of the sandbox's ``seconds``-long voice sample (a tone it makes on the fly,
     1 to 600 seconds)."""
@@ -50,6 +57,7 @@ __all__ = [
     "AUDIO_SAMPLE_SECONDS",
     "AVATAR_SAMPLE",
     "SAMPLES_PATH",
+    "SAMPLE_WORDS",
     "VOICE_SAMPLE_SECONDS",
     "SandboxSamples",
     "voice_sample_name",

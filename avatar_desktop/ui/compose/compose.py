@@ -35,7 +35,7 @@ from avatar_desktop.core.request import (
     ValidationError,
     VoiceMode,
 )
-from avatar_desktop.core.samples import SandboxSamples
+from avatar_desktop.core.samples import SAMPLE_WORDS, SandboxSamples
 from avatar_desktop.core.service import Voice
 from avatar_desktop.ui.i18n import problem_text
 from avatar_desktop.ui.views import error_label, plain_tooltip
@@ -548,10 +548,22 @@ class ComposePanel(QWidget):
         return any(f.value() not in ("", url) for f, url in self._sample_fields(samples))
 
     def load_samples(self, samples: SandboxSamples) -> None:
-        """Fill the avatar URL and the voice tabs' URLs with the sandbox's samples; the tab,
-        the words and the voice stay."""
+        """Fill the avatar URL and the voice tabs' URLs with the sandbox's samples, and what
+        else Submit needs where it is missing — sample words in the tab's language, the first
+        voice of the list — so every tab can be sent at once; the tab, words typed and a voice
+        chosen stay."""
         for field, url in self._sample_fields(samples):
             field.set_value(url)
+        for words, language in (
+            (self.clone_text, self.clone_language),
+            (self.use_text, self.use_language),
+        ):
+            if not words.value().strip():
+                words.set_value(SAMPLE_WORDS.get(str(language.currentData()), ""))
+        if not (self.engine_id.text() or self.audio_id.text()) and self.voice_proxy.rowCount():
+            first = self.voice_proxy.index(0, 0)
+            self.voice_list.setCurrentIndex(first)
+            self._on_voice_picked(first)
         self.edited.emit()
         self.validate()
 
