@@ -304,11 +304,15 @@ def test_a_tasks_own_error_reads_in_chinese(qtbot, harness, translators):
     assert record.error_kind is ErrorKind.SERVER_ERROR
     translators.apply("zh_CN")
     model = h.window.tasks.model
-    qtbot.waitUntil(lambda: model.rowCount() == 1)
-    status = model.data(model.index(0, model.COL_STATUS), Qt.ItemDataRole.ToolTipRole)
     chinese = kind_title(ErrorKind.SERVER_ERROR)
     assert chinese != "The service, or a proxy in front of it, had a problem. Try again later."
-    assert html.escape(chinese) in status and record.error not in status
+
+    def status() -> str:  # the list shows the row's error once its watch has seen it
+        index = model.index(0, model.COL_STATUS)
+        return model.data(index, Qt.ItemDataRole.ToolTipRole) or ""
+
+    qtbot.waitUntil(lambda: html.escape(chinese) in status())
+    assert record.error not in status()
     h.window.tasks.select_row(record.row_id)
     details = h.window.tasks_tab.details
     qtbot.waitUntil(lambda: details.error_text.text() == chinese)
