@@ -148,7 +148,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="422"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="676"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="688"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
@@ -186,34 +186,34 @@
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="675"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="687"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="677"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="689"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="678"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="683"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="690"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="695"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="679"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="682"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="691"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="694"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="680"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="692"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="681"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="693"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -970,27 +970,27 @@
 <context>
     <name>LocalFiles</name>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="132"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="133"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="137"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="146"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="149"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="150"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="160"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="161"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
@@ -2682,22 +2682,22 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>ShortcutsDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="181"/>
         <source>Keyboard shortcuts</source>
         <translation>键盘快捷键</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="184"/>
         <source>Command</source>
         <translation>命令</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="184"/>
         <source>Shortcut</source>
         <translation>快捷键</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="206"/>
         <source>* Where the list or the form it belongs to has the keyboard focus.</source>
         <translation>* 仅在其所属的列表或表单获得键盘焦点时有效。</translation>
     </message>
@@ -3639,12 +3639,18 @@ It has been left exactly as it is.</source>
         <translation>（此处没有桌面通知：没有系统托盘。）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="95"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="82"/>
+        <source>%1 %2</source>
+        <comment>a message, then a note about it</comment>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="97"/>
         <source>%1 (sent %2)</source>
         <translation>%1（%2 发送）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="100"/>
         <source>%1 (sent %2, “%3”)</source>
         <translation>%1（%2 发送，“%3”）</translation>
     </message>
@@ -4299,22 +4305,22 @@ It has been left exactly as it is.</source>
 <context>
     <name>UserGuideWindow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="92"/>
         <source>Avatar Desktop — User guide</source>
         <translation>Avatar Desktop — 用户指南</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="93"/>
         <source>&amp;Search:</source>
         <translation>搜索(&amp;S)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="93"/>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="94"/>
         <source>A word to find in the guide (Enter: next)</source>
         <translation>要在指南中查找的词（回车：查找下一个）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="94"/>
+        <location filename="../../avatar_desktop/ui/dialogs/help.py" line="95"/>
         <source>Not found</source>
         <translation>未找到</translation>
     </message>

@@ -78,7 +78,9 @@ class TaskNotifier(QObject):
                 self.tray.showMessage(title, text, QSystemTrayIcon.MessageIcon.Information, 10000)
             elif not self._said_unavailable:
                 self._said_unavailable = True
-                text += " " + self.tr("(No desktop notifications here: no system tray.)")
+                note = self.tr("(No desktop notifications here: no system tray.)")
+                pair = self.tr("%1 %2", "a message, then a note about it")  # no space in zh
+                text += pair.partition("%1")[2].partition("%2")[0] + note
         return text
 
     def _name(self, record: TaskRecord) -> str:
