@@ -261,6 +261,15 @@ class ErrorKind(enum.StrEnum):
     OTHER = "other"
 
 
+def stored_error_kind(value: str | None) -> ErrorKind | None:
+    """The :class:`ErrorKind` kept in the data file as ``value`` (None: none kept; a value a
+    newer version wrote: :attr:`ErrorKind.OTHER`)."""
+    try:
+        return None if value is None else ErrorKind(value)
+    except ValueError:
+        return ErrorKind.OTHER
+
+
 def error_kind(error: BaseException) -> ErrorKind:
     """The kind of ``error`` (:attr:`ErrorKind.OTHER` for one that is not the service's)."""
     kinds: tuple[tuple[type[BaseException], ErrorKind], ...] = (
@@ -624,6 +633,7 @@ __all__ = [
     "is_loopback_host",
     "normalize_base_url",
     "parse_retry_after",
+    "stored_error_kind",
     "token_problem",
 ]
 

@@ -176,6 +176,13 @@ _FIELD_LABELS = {
 }
 
 
+def sentence_gap() -> str:
+    """What goes between two sentences in the user's language: a space in English, nothing in
+    Chinese (whose sentences end with a full-width stop)."""
+    pair = QCoreApplication.translate("Messages", "%1 %2", "two sentences, one after the other")
+    return pair.partition("%1")[2].partition("%2")[0]
+
+
 def field_label(name: str) -> str | None:
     """The label the form shows for a request's field or a file's column (``avatar_url``,
     ``create_voice.language`` …), in the user's language, without its shortcut mark and colon;

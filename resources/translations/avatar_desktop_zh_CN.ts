@@ -790,7 +790,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="67"/>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="153"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="150"/>
         <source>A value is far too long for a cell (is this a CSV file of jobs?).</source>
         <translation>某个值过长，超出单元格的上限（这是任务的 CSV 文件吗？）。</translation>
     </message>
@@ -811,83 +811,77 @@
         <translation>%1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="98"/>
         <source>The file was read as UTF-16 (it starts with a UTF-16 byte-order mark).</source>
         <translation>已按 UTF-16 读取该文件（文件以 UTF-16 字节顺序标记开头）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="103"/>
         <source>The file is not UTF-8; it was read as GBK (GB18030), the encoding Chinese Windows uses. Check that the Chinese text looks right.</source>
         <translation>该文件不是 UTF-8 编码，已按中文 Windows 使用的 GBK（GB18030）编码读取。请检查中文文字是否显示正确。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="109"/>
         <source>The file is a JSON array, not JSON Lines; it was read as JSON.</source>
         <translation>该文件是 JSON 数组而不是 JSON Lines，已按 JSON 读取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="115"/>
         <source>The column “%1” is not known and was ignored; did you mean %2?</source>
         <translation>无法识别列“%1”，已忽略；你是想写 %2 吗？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="144"/>
         <source>The column “%1” appears twice.</source>
         <translation>列“%1”出现了两次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="127"/>
         <source>The file is too large to import.</source>
         <translation>文件过大，无法导入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="93"/>
-        <source>%1 %2</source>
-        <comment>two of a row&apos;s problems</comment>
-        <translation>%1%2</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="130"/>
         <source>This is a spreadsheet workbook: save it as CSV (UTF-8) and import that.</source>
         <translation>这是电子表格工作簿：请先将其另存为 CSV（UTF-8），再导入该 CSV 文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="134"/>
         <source>The file is not text (CSV, JSON or JSON Lines).</source>
         <translation>该文件不是文本文件（CSV、JSON 或 JSON Lines）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="137"/>
         <source>This is a folder, a device or a pipe, not a file.</source>
         <translation>这是文件夹、设备或管道，不是文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="143"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="140"/>
         <source>The file is empty.</source>
         <translation>文件为空。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="144"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="141"/>
         <source>A required column is missing.</source>
         <translation>缺少必需的列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="147"/>
         <source>A quoted value never ends; rows after it are lost.</source>
         <translation>有一个带引号的值缺少结束引号，其后的各行都会丢失。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="153"/>
         <source>The file is not valid JSON.</source>
         <translation>该文件不是有效的 JSON。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="156"/>
         <source>The JSON file must hold an array of request bodies.</source>
         <translation>JSON 文件必须包含一个由请求体组成的数组。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="162"/>
         <source>Line %1: </source>
         <translation>第 %1 行：</translation>
     </message>
@@ -895,72 +889,72 @@
 <context>
     <name>ImportPreviewDialog</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="184"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="201"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="198"/>
         <source>%1 → outbox of %2</source>
         <translation>%1 → %2 的发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="211"/>
         <source>%1 valid rows, %2 with problems, %3 already queued or sent.</source>
         <translation>%1 行有效，%2 行有问题，%3 行已在队列中或已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="221"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="218"/>
         <source>Columns ignored (unknown): %1</source>
         <translation>已忽略的列（无法识别）：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="228"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="225"/>
         <source>%1 row(s) clone a voice from a sample with no consent on record: you are asked about them when you queue the jobs.</source>
         <translation>%1 行要从尚未记录同意的样本克隆声音：加入队列时会询问您。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="236"/>
         <source>Line</source>
         <translation>行号</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="236"/>
         <source>Status</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="236"/>
         <source>Job</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="255"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="252"/>
         <source>Also queue the rows already queued or sent</source>
         <translation>已在队列中或已发送的行也加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="274"/>
         <source>Problem</source>
         <translation>有问题</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="281"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="278"/>
         <source>Already queued or sent</source>
         <translation>已在队列中或已发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="281"/>
         <source>Needs consent</source>
         <translation>需要同意</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="284"/>
         <source>Ready</source>
         <translation>就绪</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="323"/>
+        <location filename="../../avatar_desktop/ui/outbox/import_dialog.py" line="320"/>
         <source>Queue %n job(s)</source>
         <translation>
             <numerusform>将 %n 个任务加入队列</numerusform>
@@ -1474,105 +1468,105 @@ A desktop client for digital-human video generation.</source>
         <translation>不能包含 / ? # % 或 \：它们会改变查询所用的地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="195"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="202"/>
         <source>The disk holding the task list is full. Free some space, then try again.</source>
         <translation>保存任务列表的磁盘已满。请释放一些空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="208"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="215"/>
         <source>The service did not accept the API token. Check or replace it.</source>
         <translation>服务不接受该 API 令牌，请检查或更换。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="219"/>
         <source>The account&apos;s balance is used up. Top it up, then try again.</source>
         <translation>账户余额已用完，请充值后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="216"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="223"/>
         <source>The service does not know this task.</source>
         <translation>服务中找不到此任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="225"/>
         <source>The service refused the request; it was not billed.</source>
         <translation>服务拒绝了该请求，未计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="230"/>
         <source>The service is busy with too many requests. Try again in %1 s.</source>
         <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="226"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="233"/>
         <source>The service is busy with too many requests. Try again in a moment.</source>
         <translation>服务繁忙，请求过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="237"/>
         <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
         <translation>服务或其前端代理出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="241"/>
         <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
         <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="247"/>
         <source>The service answered with something that is not the expected data. Is the service address right?</source>
         <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="253"/>
         <source>Could not reach the service; nothing was sent. Check the connection.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="257"/>
         <source>The service took too long to answer. Try again later.</source>
         <translation>服务响应时间过长。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="261"/>
         <source>The connection broke before the service&apos;s answer arrived. Try again.</source>
         <translation>在服务的响应到达之前连接已中断。请重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="258"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="265"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="271"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="206"/>
         <source>The task list could not be saved.</source>
         <translation>无法保存任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="268"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="469"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="275"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="476"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="322"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="377"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="384"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="367"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="337"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="373"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
@@ -1592,194 +1586,200 @@ A desktop client for digital-human video generation.</source>
         <translation>这是你电脑上的文件，但尚未设置用于上传它的存储：请在 设置 → 存储 中设置。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="273"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="182"/>
+        <source>%1 %2</source>
+        <comment>two sentences, one after the other</comment>
+        <translation>%1%2</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="280"/>
         <source>The job is not a valid request; edit it and queue it again.</source>
         <translation>该任务不是有效的请求；请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="277"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="284"/>
         <source>The program sending this job stopped before the service answered; the job may exist.</source>
         <translation>发送此任务的程序在服务响应之前已停止；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="289"/>
         <source>The disk was full when the service answered, so its answer could not be written; the job may exist.</source>
         <translation>服务响应时磁盘已满，因此无法写入其响应；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="295"/>
         <source>The data file could not be written when the service answered, so its answer was lost; the job may exist.</source>
         <translation>服务响应时无法写入数据文件，因此其响应已丢失；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="301"/>
         <source>The video was not saved: its link has expired (the service no longer serves it).</source>
         <translation>视频未保存：其链接已失效（服务已不再提供该视频）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="306"/>
         <source>The service&apos;s answer could not be written to the data file (is the disk full?); the task is asked about again later.</source>
         <translation>服务的回答无法写入数据文件（磁盘已满？）；稍后会再次查询该任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="305"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="312"/>
         <source>The storage for local files could not be reached; nothing was sent. It is tried again later.</source>
         <translation>无法连接到存放本地文件的存储；未发送任何内容。稍后会再试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="318"/>
         <source>The storage for local files refused its keys or the access (the service&apos;s token is fine); nothing was sent. Check Settings → Storage, then resume sending.</source>
         <translation>存放本地文件的存储拒绝了其密钥或访问（服务的令牌没有问题）；未发送任何内容。请检查 设置 → 存储，然后恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="324"/>
         <source>A local file changed or disappeared since the job was queued; nothing was sent. Check the file, then queue the job again.</source>
         <translation>任务加入发件箱后，某个本地文件已被更改或已不存在；未发送任何内容。请检查该文件，然后重新加入发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="384"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="449"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="456"/>
         <source>The system keyring is switched off, so the token cannot be saved.</source>
         <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="388"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="460"/>
         <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
         <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="401"/>
         <source>The system keyring could not be opened (%1).</source>
         <translation>无法打开系统钥匙串（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="398"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="405"/>
         <source>No system keyring is installed, so the token cannot be saved.</source>
         <translation>未安装系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="414"/>
         <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
         <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="420"/>
         <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
         <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="425"/>
         <source>Make sure Windows Credential Manager is available, then restart the app.</source>
         <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="423"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="430"/>
         <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
         <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="436"/>
         <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
         <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="436"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="443"/>
         <source>Unlock your system keyring and try again.</source>
         <translation>请解锁系统钥匙串后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="444"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="451"/>
         <source>No system keyring is installed. You can keep the token for this session only.</source>
         <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="466"/>
         <source>The system keyring is locked. Unlock it and try again.</source>
         <translation>系统钥匙串已锁定。请解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="463"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="470"/>
         <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
         <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="481"/>
         <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
         <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="487"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="484"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="491"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="507"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="505"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="512"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="516"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="520"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="517"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="524"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="522"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="529"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="530"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="537"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="538"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="545"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="543"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="550"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="551"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="558"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="559"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="566"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="566"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="573"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="568"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="575"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -3599,50 +3599,44 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskNotifier</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="44"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="45"/>
         <source>Show Avatar Desktop</source>
         <translation>显示 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="65"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="66"/>
         <source>Video ready</source>
         <translation>视频已就绪</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="67"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="68"/>
         <source>Task %1 is done; its video is being saved.</source>
         <translation>任务 %1已完成，正在保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="69"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="70"/>
         <source>Task %1 is done: its video can be saved now.</source>
         <translation>任务 %1已完成：现在可以保存其视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="72"/>
         <source>Task failed</source>
         <translation>任务失败</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="73"/>
         <source>Task %1 failed: %2</source>
         <translation>任务 %1失败：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="74"/>
         <source>no reason given</source>
         <translation>未提供原因</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="82"/>
         <source>(No desktop notifications here: no system tray.)</source>
         <translation>（此处没有桌面通知：没有系统托盘。）</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="82"/>
-        <source>%1 %2</source>
-        <comment>a message, then a note about it</comment>
-        <translation>%1%2</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/notifier.py" line="97"/>

@@ -47,7 +47,7 @@ from avatar_desktop.core.local_files import (
     read_files,
 )
 from avatar_desktop.core.request import GenerationRequest, InvalidTaskId, valid_task_id
-from avatar_desktop.core.service import ErrorKind, TaskStatus
+from avatar_desktop.core.service import ErrorKind, TaskStatus, stored_error_kind
 from avatar_desktop.core.store.database import Database, StoreError
 from avatar_desktop.core.store.schema import canonical_json, payload_hash
 from avatar_desktop.core.store.tasks import insert_task
@@ -318,13 +318,6 @@ def _datetime(timestamp: float) -> datetime:
     return datetime.fromtimestamp(timestamp, UTC)
 
 
-def _reason_kind(value: str | None) -> ErrorKind | None:
-    try:
-        return None if value is None else ErrorKind(value)
-    except ValueError:  # written by a newer version
-        return ErrorKind.OTHER
-
-
 _SET_REASON = "reason = ?, reason_kind = ?, reason_verbatim = ?"
 _NO_REASON = "reason = NULL, reason_kind = NULL, reason_verbatim = 0"
 
@@ -344,7 +337,7 @@ def _item(row: Sequence[Any]) -> OutboxItem:
         source=values["source"],
         state=ItemState(values["state"]),
         reason=values["reason"],
-        reason_kind=_reason_kind(values["reason_kind"]),
+        reason_kind=stored_error_kind(values["reason_kind"]),
         reason_verbatim=bool(values["reason_verbatim"]),
         task_id=values["task_id"],
         attempts=values["attempts"],

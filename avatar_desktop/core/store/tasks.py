@@ -29,7 +29,7 @@ from typing import Any, Self
 
 from avatar_desktop.core.paths import data_dir
 from avatar_desktop.core.request import VoiceMode, valid_task_id
-from avatar_desktop.core.service import ErrorKind, TaskInfo, TaskStatus
+from avatar_desktop.core.service import ErrorKind, TaskInfo, TaskStatus, stored_error_kind
 from avatar_desktop.core.store.database import DEFAULT_FILE_NAME, Database, StoreError
 from avatar_desktop.core.store.schema import (
     STATUS_RANK_SQL,
@@ -256,13 +256,6 @@ def _json_or_none(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
-def _error_kind(value: str | None) -> ErrorKind | None:
-    try:
-        return None if value is None else ErrorKind(value)
-    except ValueError:  # written by a newer version
-        return ErrorKind.OTHER
-
-
 def _error(text: str | None, kind: ErrorKind | None) -> dict[str, Any]:
     """The two columns of a row's local error (none: both cleared)."""
     return {"error": text, "error_kind": kind.value if text and kind else None}
@@ -288,7 +281,7 @@ def _record(row: tuple[Any, ...]) -> TaskRecord:
         watermarked_video_url=values["watermarked_video_url"],
         cover_url=values["cover_url"],
         error=values["error"],
-        error_kind=_error_kind(values["error_kind"]),
+        error_kind=stored_error_kind(values["error_kind"]),
         consent=_json_or_none(values["consent"]),
         checks=values["checks"],
         failures=values["failures"],

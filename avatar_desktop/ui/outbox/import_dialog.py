@@ -38,7 +38,7 @@ from avatar_desktop.core.importer import (
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.submission import Screening
 from avatar_desktop.ui.dialogs.consent import ask_consent
-from avatar_desktop.ui.i18n import field_label, problem_text, translated_interface
+from avatar_desktop.ui.i18n import field_label, problem_text, sentence_gap, translated_interface
 from avatar_desktop.ui.tasks.task_model import mode_name
 from avatar_desktop.ui.views import alert_colour
 
@@ -89,10 +89,7 @@ def row_reason(row: ImportRow) -> str:
     """Everything wrong with a row, in the user's language."""
     parts = [issue_text(issue) for issue in row.issues]
     parts += [_labelled(problem.path, problem_text(problem)) for problem in row.problems]
-    # Two sentences one after the other: a space between them in English, none in Chinese.
-    pair = QCoreApplication.translate("ImportDialog", "%1 %2", "two of a row's problems")
-    separator = pair.partition("%1")[2].partition("%2")[0]
-    return separator.join(parts)
+    return sentence_gap().join(parts)
 
 
 def note_text(note: ImportNote) -> str:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QMenu, QSystemTrayIcon, QWidget
 
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.store.tasks import TaskRecord
+from avatar_desktop.ui.i18n import sentence_gap
 
 log = logging.getLogger("avatar_desktop.ui")
 
@@ -79,8 +80,7 @@ class TaskNotifier(QObject):
             elif not self._said_unavailable:
                 self._said_unavailable = True
                 note = self.tr("(No desktop notifications here: no system tray.)")
-                pair = self.tr("%1 %2", "a message, then a note about it")  # no space in zh
-                text += pair.partition("%1")[2].partition("%2")[0] + note
+                text += sentence_gap() + note
         return text
 
     def _name(self, record: TaskRecord) -> str:
