@@ -93,7 +93,8 @@ def test_url_hints_fit_their_fields_and_the_whole_hint_is_the_tooltip(
         assert len(edit.toolTip()) > len(hint)  # the whole hint
     if language == "en":
         assert compose.avatar.edit.toolTip() == (
-            "https://… image (jpg, png) or video (mp4) of the person"
+            "https://… image (jpg, png) or video (mp4) of the person, or such a file on this "
+            "computer (Browse…, or drop it here)"
         )
         assert compose.voice_search.toolTip() == "Search by name or label"
 

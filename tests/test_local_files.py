@@ -375,3 +375,68 @@ def test_a_refused_storage_pauses_only_the_items_with_files_until_resumed(tmp_pa
         assert box.claim_next(url, "o" * 32, explicit=True, without_files=True) is None
     policy.resume()
     assert not policy.storage_paused
+
+
+# --- the form's rule and the check of a file on this computer ------------------------------------
+
+
+def test_the_form_rule_takes_a_file_only_when_it_is_there_and_can_go_somewhere(tmp_path):
+    from avatar_desktop.core.local_files import FileHome, checked_request
+    from avatar_desktop.core.request import ProblemKind, ValidationError
+
+    face = tmp_path / "face.png"
+    face.write_bytes(AVATAR_BYTES)
+    payload = {"avatar_url": str(face), "audio_url": "https://example.com/a.mp3"}
+    for home in (FileHome.STORAGE, FileHome.SANDBOX):
+        assert checked_request(payload, home).avatar_url == str(face)
+    with pytest.raises(ValidationError) as nowhere:
+        checked_request(payload, FileHome.NONE)
+    assert [(p.path, p.kind) for p in nowhere.value.problems] == [
+        ("avatar_url", ProblemKind.NO_STORAGE)
+    ]
+    gone = {**payload, "audio_url": (tmp_path / "gone.wav").as_uri()}
+    with pytest.raises(ValidationError) as missing:
+        checked_request(gone, FileHome.STORAGE)
+    (problem,) = missing.value.problems
+    assert (problem.path, problem.kind) == ("audio_url", ProblemKind.FILE_MISSING)
+    assert problem.file == str(tmp_path / "gone.wav")
+    # A folder is no file; an invalid request keeps its own problems, one per field.
+    with pytest.raises(ValidationError) as both:
+        checked_request({"avatar_url": str(tmp_path), "audio_url": ""}, FileHome.STORAGE)
+    assert [(p.path, p.kind) for p in both.value.problems] == [
+        ("audio_url", ProblemKind.EMPTY),
+        ("avatar_url", ProblemKind.FILE_MISSING),
+    ]
+
+
+def test_check_media_looks_at_a_local_file_with_no_network(tmp_path):
+    from test_media import make_png, make_wav
+
+    from avatar_desktop.core.media import FindingKind, MediaRole, check_media
+
+    small = tmp_path / "small.png"
+    small.write_bytes(make_png(200, 120))
+    report = check_media(str(small), MediaRole.AVATAR)
+    assert report.reachable and (report.kind, report.format) == ("image", "png")
+    assert (report.width, report.height, report.size) == (200, 120, small.stat().st_size)
+    assert report.preview == small.read_bytes()
+    assert [f.kind for f in report.findings] == [FindingKind.IMAGE_TOO_SMALL]
+
+    long_sample = tmp_path / "voice 25s.wav"
+    long_sample.write_bytes(make_wav(25))
+    report = check_media(long_sample.as_uri(), MediaRole.VOICE_SAMPLE)
+    assert report.duration == pytest.approx(25) and not report.findings
+    assert report.url == long_sample.as_uri()  # the field's value, as the form matches it
+
+    short = tmp_path / "short.wav"
+    short.write_bytes(make_wav(12.5))
+    report = check_media(str(short), MediaRole.VOICE_SAMPLE)
+    assert report.blocking
+    assert [(f.kind, f.values["seconds"]) for f in report.findings] == [
+        (FindingKind.SAMPLE_TOO_SHORT, 12.5)
+    ]
+
+    report = check_media(str(tmp_path / "nothing.wav"), MediaRole.AUDIO)
+    assert not report.reachable
+    (finding,) = report.findings
+    assert finding.kind is FindingKind.NO_FILE and finding.values["missing"] is True

@@ -207,7 +207,10 @@ def test_send_again_queues_the_same_request_once(qtbot, harness):
     )
     h.window.tasks.model.reload()
     h.window.tasks.select_row(row_id)
-    items = h.window.tasks_tab.controller.queue_again(h.window.tasks.selected_records())
+    controller = h.window.tasks_tab.controller
+    with qtbot.waitSignal(controller.queued_again, timeout=5000) as queued:
+        controller.queue_again(h.window.tasks.selected_records())
+    items = queued.args[0]
     assert len(items) == 1
     qtbot.waitUntil(lambda: h.outbox.get(items[0]).state is ItemState.SUBMITTED, timeout=8000)
     assert [r.json() for r in h.posts()] == [request.to_payload()]

@@ -27,6 +27,8 @@ from urllib.parse import quote
 
 from avatar_desktop.core.cancel import Cancelled
 from avatar_desktop.core.request import (
+    WINDOWS_DRIVE,
+    GenerationRequest,
     Problem,
     ProblemKind,
     ValidationError,
@@ -132,6 +134,67 @@ def file_home(settings: AppSettings, config: ServiceConfig) -> FileHome:
     return FileHome.SANDBOX if config.sandbox else FileHome.NONE
 
 
+def peek(value: str) -> tuple[Path, int | None] | None:
+    """The file a field's ``value`` names (absolute) and its size (None: there is no such
+    file), for the form to show; None when the value names no file on this computer. A look
+    at the disk, no reading."""
+    path = local_path(value.strip())
+    if path is None:
+        return None
+    absolute = _absolute(path)
+    try:
+        size = absolute.stat().st_size if absolute.is_file() else None
+    except OSError:
+        size = None
+    return absolute, size
+
+
+def _file_problem(name: str, path: Path, home: FileHome) -> Problem | None:
+    """What stops the local file of field ``name`` before it is even read: no home to go to,
+    or no file there (None: nothing)."""
+    if home is FileHome.NONE:
+        return Problem(name, ProblemKind.NO_STORAGE, NO_STORAGE_REASON)
+    if not path.is_file():
+        return Problem(name, ProblemKind.FILE_MISSING, f"there is no file {path}", file=str(path))
+    return None
+
+
+def _absolute(path: Path) -> Path:
+    """``path`` (a :func:`local_path`) with ``~`` expanded, absolute; a Windows drive path
+    read elsewhere stays as it is (it names no file here, and says so as written)."""
+    expanded = path.expanduser()
+    return expanded if WINDOWS_DRIVE.match(str(expanded)) else expanded.absolute()
+
+
+def file_problems(payload: Mapping[str, Any], home: FileHome) -> list[Problem]:
+    """What is wrong with the local files of ``payload`` without reading them (a look at the
+    disk, quick enough for a form as the user types): with no storage and not on the sandbox
+    (``home``), every local file; else each one that is missing or not a file."""
+    problems = []
+    for name, path in local_fields(payload).items():
+        problem = _file_problem(name, _absolute(path), home)
+        if problem is not None:
+            problems.append(problem)
+    return problems
+
+
+def checked_request(payload: Mapping[str, Any], home: FileHome) -> GenerationRequest:
+    """The request ``payload`` describes where a URL field may name a file on this computer
+    (the form's rule): valid as a request, and each local file there and able to go somewhere
+    (:func:`file_problems`). Raises :class:`ValidationError` with every problem."""
+    problems: list[Problem] = []
+    request = None
+    try:
+        request = GenerationRequest.from_payload(payload, local_files=True)
+    except ValidationError as exc:
+        problems += exc.problems
+    already = {problem.path for problem in problems}
+    problems += [p for p in file_problems(payload, home) if p.path not in already]
+    if problems or request is None:
+        raise ValidationError(problems)
+    return request
+
+
 def read_files(
     payload: Mapping[str, Any],
     home: FileHome,
@@ -142,26 +205,17 @@ def read_files(
     files read already (a file named by several rows is read once). Raises
     :class:`ValidationError` with a problem for each field whose file is missing or
     unreadable, or — with no storage and not on the sandbox (``home``) — for each local
-    file."""
+    file (:func:`file_problems`)."""
     files: dict[str, LocalFile] = {}
     problems: list[Problem] = []
     for name, path in local_fields(payload).items():
-        if home is FileHome.NONE:
-            problems.append(Problem(name, ProblemKind.NO_STORAGE, NO_STORAGE_REASON))
-            continue
-        absolute = path.expanduser().absolute()
-        if cache is not None and absolute in cache:
+        absolute = _absolute(path)
+        if cache is not None and absolute in cache and home is not FileHome.NONE:
             files[name] = cache[absolute]
             continue
-        if not absolute.is_file():
-            problems.append(
-                Problem(
-                    name,
-                    ProblemKind.FILE_MISSING,
-                    f"there is no file {absolute}",
-                    file=str(absolute),
-                )
-            )
+        problem = _file_problem(name, absolute, home)
+        if problem is not None:
+            problems.append(problem)
             continue
         try:
             file = LocalFile.read(absolute, should_stop)
@@ -390,10 +444,13 @@ __all__ = [
     "SandboxUploader",
     "StorageUploader",
     "Uploader",
+    "checked_request",
     "file_home",
+    "file_problems",
     "files_from_json",
     "files_to_json",
     "local_fields",
+    "peek",
     "read_files",
     "recheck",
     "resolve_relative",

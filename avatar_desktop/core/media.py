@@ -30,16 +30,20 @@ import io
 import ipaddress
 import logging
 import math
+import mimetypes
+import os
 import struct
 import wave
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO, Literal
 from urllib.parse import urlsplit
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import LinkNetwork
 from avatar_desktop.core.downloads import BadRedirect, open_link
+from avatar_desktop.core.request import check_url, local_path
 from avatar_desktop.core.service import is_loopback_host
 
 if TYPE_CHECKING:  # requests is loaded when a check runs, not when the window starts
@@ -56,6 +60,7 @@ __all__ = [
     "MediaReport",
     "MediaRole",
     "audio_duration",
+    "can_check",
     "check_media",
     "image_size",
     "is_local_address",
@@ -122,6 +127,8 @@ class FindingKind(enum.StrEnum):
     SAMPLE_TOO_SHORT = "sample_too_short"
     DURATION_UNKNOWN = "duration_unknown"
     LOCAL_ONLY = "local_only"
+    NO_FILE = "no_file"
+    """A file on this computer that is not there or cannot be read."""
 
 
 @dataclass(frozen=True)
@@ -484,6 +491,27 @@ class _Stream:
             self.data += chunk
 
 
+class _FileStream:
+    """A file on this computer read as :class:`_Stream` reads a body: on demand, with
+    cancellation checked between chunks."""
+
+    def __init__(self, handle: BinaryIO, cancelled: Callable[[], bool]) -> None:
+        self._handle = handle
+        self._cancelled = cancelled
+        self.data = bytearray()
+        self.complete = False
+
+    def read_until(self, limit: int) -> None:
+        while not self.complete and len(self.data) < limit:
+            if self._cancelled():
+                raise CheckCancelled
+            chunk = self._handle.read(min(CHUNK_BYTES * 16, limit - len(self.data)))
+            if not chunk:
+                self.complete = True
+                return
+            self.data += chunk
+
+
 def _describe_error(
     exc: BaseException,
     host: str,
@@ -544,7 +572,7 @@ class _Checker:
         self,
         url: str,
         role: MediaRole,
-        session: requests.Session,
+        session: requests.Session | None,
         timeout: tuple[float, float],
         cancelled: Callable[[], bool],
         max_download: int,
@@ -579,6 +607,8 @@ class _Checker:
 
     def _open(self, method: str) -> requests.Response:
         """The final response (the caller closes it), redirects followed as for every link."""
+
+        assert self.session is not None  # a download's check
 
         def hop(url: str) -> None:
             self._check_cancelled()
@@ -637,6 +667,33 @@ class _Checker:
         finally:
             self._local_only()
 
+    def run_file(self, path: Path) -> None:
+        """The check of a file on this computer: the same look at its content and the same
+        judgement as for a download, with no network (it is uploaded when the job is sent,
+        so where it lives is no finding)."""
+        try:
+            handle = open(path, "rb")  # noqa: SIM115 - closed below
+        except OSError as exc:
+            self.findings.append(
+                _finding(
+                    FindingKind.NO_FILE,
+                    f"There is no file {path}."
+                    if isinstance(exc, FileNotFoundError | IsADirectoryError)
+                    else f"The file {path} cannot be read ({exc.strerror or exc}).",
+                    file=str(path),
+                    missing=isinstance(exc, FileNotFoundError | IsADirectoryError),
+                )
+            )
+            return
+        with handle:
+            self.reachable = True
+            try:
+                self.size = os.fstat(handle.fileno()).st_size
+            except OSError:
+                self.size = None
+            self.content_type = mimetypes.guess_type(path.name)[0]
+            self._examine(_FileStream(handle, self.cancelled))
+
     def _fetch(self) -> None:
         host = self.hosts[0]
         started = False
@@ -684,7 +741,7 @@ class _Checker:
                 )
             )
 
-    def _examine(self, body: _Stream) -> None:
+    def _examine(self, body: _Stream | _FileStream) -> None:
         body.read_until(SNIFF_BYTES)
         if body.complete and not body.data:
             self.kind, self.size = "other", 0
@@ -715,7 +772,7 @@ class _Checker:
         self._settle_size(body)
         self._judge()
 
-    def _read_image(self, body: _Stream) -> None:
+    def _read_image(self, body: _Stream | _FileStream) -> None:
         want_preview = self.role is MediaRole.AVATAR and (
             self.size is None or self.size <= MAX_PREVIEW_BYTES
         )
@@ -730,7 +787,7 @@ class _Checker:
         if size is not None:
             self.width, self.height = size
 
-    def _read_audio(self, body: _Stream) -> None:
+    def _read_audio(self, body: _Stream | _FileStream) -> None:
         known_too_big = self.size is not None and self.size > self.max_download
         if known_too_big and self.format not in _HEADER_DURATION_FORMATS:
             return  # a partial download would give a wrong length
@@ -746,7 +803,7 @@ class _Checker:
         if self.kind == "other":  # mutagen knows formats the sniffer does not
             self.kind, self.format = "audio", fmt
 
-    def _settle_size(self, body: _Stream) -> None:
+    def _settle_size(self, body: _Stream | _FileStream) -> None:
         if self.size is None and body.complete:
             self.size = len(body.data)
         elif self.size is None:
@@ -955,6 +1012,12 @@ class _Checker:
         )
 
 
+def can_check(value: str) -> bool:
+    """Whether :func:`check_media` can look at ``value``: a valid http(s) URL, or a file on
+    this computer (:func:`~avatar_desktop.core.request.local_path`)."""
+    return bool(value) and (local_path(value) is not None or not check_url("url", value))
+
+
 def check_media(
     url: str,
     role: MediaRole,
@@ -974,14 +1037,35 @@ def check_media(
     makes its own (:meth:`LinkNetwork.session`: through the proxy the settings say, but never
     for a server on this computer); a session given should be one too, e.g. the client's.
     """
-    from avatar_desktop.core.client import call_deadline
+    from avatar_desktop.core.client import Deadline, call_deadline
 
     role = MediaRole(role)
+    path = local_path(str(url))
+    if path is not None:
+        checker = _Checker(
+            str(url), role, None, network.timeout, cancelled, max_download, Deadline(total_seconds)
+        )
+        try:
+            checker.run_file(path.expanduser().absolute())
+        except CheckCancelled:
+            raise
+        except Exception as exc:  # a bug must not take the dialog down
+            log.debug("media check of a local file failed unexpectedly", exc_info=True)
+            checker.findings.append(
+                _finding(
+                    FindingKind.NO_FILE,
+                    f"The file {path} could not be checked ({type(exc).__name__}).",
+                    file=str(path),
+                    missing=False,
+                )
+            )
+        return checker.report()
+    own = session or network.session()
     with call_deadline(total_seconds) as deadline:
         checker = _Checker(
             str(url),
             role,
-            session or network.session(),
+            own,
             network.timeout,
             cancelled,
             max_download,
@@ -1003,5 +1087,5 @@ def check_media(
             )
         finally:
             if session is None:
-                checker.session.close()
+                own.close()
     return checker.report()

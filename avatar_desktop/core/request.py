@@ -119,7 +119,8 @@ class ValidationError(ValueError):
 # --- field checks -------------------------------------------------------------------------
 # Each returns a list of problems (empty when the value is fine). They never raise.
 
-_WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
+"""A Windows drive path (``C:\\…``), read on any system."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACE = re.compile(r"\s")  # every character str.isspace() accepts
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # allows \t and \n (and \r, see below)
@@ -160,7 +161,7 @@ def _printable_key(key: object) -> str:
 def _looks_like_local_path(value: str) -> bool:
     return (
         value.startswith(("/", "~", "\\\\", "./", "../"))
-        or bool(_WINDOWS_DRIVE.match(value))
+        or bool(WINDOWS_DRIVE.match(value))
         or value.lower().startswith("file:")
     )
 
@@ -181,13 +182,13 @@ def local_path(value: str) -> Path | None:
         if parts.netloc not in ("", "localhost") or not parts.path:
             return None
         text = url2pathname(parts.path)
-        if _WINDOWS_DRIVE.match(text.lstrip("/\\")):
+        if WINDOWS_DRIVE.match(text.lstrip("/\\")):
             text = text.lstrip("/\\")
-        return Path(text) if (os.path.isabs(text) or _WINDOWS_DRIVE.match(text)) else None
+        return Path(text) if (os.path.isabs(text) or WINDOWS_DRIVE.match(text)) else None
     if value.startswith("~"):
         expanded = os.path.expanduser(value)
         return Path(expanded) if os.path.isabs(expanded) else None
-    if value.startswith(("/", "\\\\")) or _WINDOWS_DRIVE.match(value):
+    if value.startswith(("/", "\\\\")) or WINDOWS_DRIVE.match(value):
         return Path(value)
     return None
 
@@ -200,7 +201,7 @@ def relative_path(value: object) -> bool:
         return False
     if local_path(value) is not None or value.startswith(("~", "/", "\\")):
         return False
-    return not _SCHEME.match(value) or bool(_WINDOWS_DRIVE.match(value))
+    return not _SCHEME.match(value) or bool(WINDOWS_DRIVE.match(value))
 
 
 def check_source(path: str, value: object, local_files: bool) -> list[Problem]:

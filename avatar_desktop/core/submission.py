@@ -30,8 +30,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from avatar_desktop.core.local_files import FileHome, local_fields, read_files
 from avatar_desktop.core.request import GenerationRequest, VoiceMode
-from avatar_desktop.core.store.outbox import NewItem, Outbox, OutboxItem
+from avatar_desktop.core.store.outbox import NewItem, Outbox, OutboxItem, Source
 from avatar_desktop.core.store.schema import payload_hash
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.core.uploads import LocalFile
@@ -140,6 +141,21 @@ class Screening:
         return items, left_out
 
 
+def queue_task_again(outbox: Outbox, tasks: TaskStore, record: TaskRecord) -> int:
+    """Queue the request of a task whose outcome is unknown again (the user agreed it may be
+    billed twice): its local files are read again as they are now, and the row leaves the
+    task list for the new item. Returns the item id. Raises
+    :class:`~avatar_desktop.core.request.ValidationError` (the request cannot be loaded, or a
+    file is missing or unreadable) or a store error; then nothing changed."""
+    request = GenerationRequest.from_payload(record.payload, local_files=True)
+    payload = request.to_payload()
+    files = read_files(payload, FileHome.STORAGE) if local_fields(payload) else {}
+    new = NewItem(request, Source.TASK_LIST, record.consent, files)
+    (item_id,) = outbox.add_many(record.service_url, [new])
+    tasks.remove([record.row_id])
+    return item_id
+
+
 def screen(
     outbox: Outbox,
     tasks: TaskStore,
@@ -182,6 +198,7 @@ __all__ = [
     "Earlier",
     "Screening",
     "consent_record",
+    "queue_task_again",
     "screen",
     "voice_sample",
 ]

@@ -507,6 +507,13 @@ def finding_text(finding: Finding) -> str:
         return QCoreApplication.translate(
             "Messages", "Could not download it; check the address and the connection."
         )
+    if kind is FindingKind.NO_FILE:
+        text = (
+            QCoreApplication.translate("Messages", "There is no file %1.")
+            if values.get("missing", True)
+            else QCoreApplication.translate("Messages", "The file %1 cannot be read.")
+        )
+        return fill(text, values.get("file", ""))
     if kind is FindingKind.HTTP_ERROR:
         return fill(
             QCoreApplication.translate("Messages", "The address answers with HTTP %1."),

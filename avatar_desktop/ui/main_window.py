@@ -179,6 +179,7 @@ class MainWindow(QMainWindow):
             outbox=self._outbox,
             store=self._store,
             runner=self.outbox_runner,
+            background=self._background,
             tokens=self.token_controller,
         )
         self.right_tabs = QTabWidget()
@@ -405,6 +406,7 @@ class MainWindow(QMainWindow):
         network = self.config.link_network()  # downloads read self.config when they start
         self.tasks_tab.covers.set_network(network)
         self._media_worker.network = network  # read on its thread at the next check
+        self.compose_side.compose.set_file_home(self.outbox_runner.file_home())
         self.outbox_tab.controller.refresh_state()
 
     @Slot(object)

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QByteArray,
     QCoreApplication,
+    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -118,6 +119,13 @@ def alert_colour() -> QColor:
     """A red that reads well on the current palette's background (light or dark)."""
     base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
     return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b3261e")
+
+
+def data_size(count: float) -> str:
+    """``count`` bytes for people: "820 KB", "1.2 MB" (the locale's digits)."""
+    return QLocale().formattedDataSize(
+        int(count), 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat
+    )
 
 
 def plain_tooltip(text: str) -> str:

@@ -4,216 +4,216 @@
 <context>
     <name>ComposePanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="555"/>
         <source>https://… jpg, png or mp4</source>
         <translation>https://… jpg、png 或 mp4</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="385"/>
-        <source>https://… image (jpg, png) or video (mp4) of the person</source>
-        <translation>https://… 人物图片（jpg、png）或视频（mp4）</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="387"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="562"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="564"/>
         <source>Ask the service for a video without its watermark (no_watermark)</source>
         <translation>请求服务生成不带水印的视频（no_watermark）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="391"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="566"/>
         <source>https://… mp3, wav, m4a or aac</source>
         <translation>https://… mp3、wav、m4a 或 aac</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="393"/>
-        <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to</source>
-        <translation>https://… 供形象对口型的 mp3、wav、m4a 或 aac 音频</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="395"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="573"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="162"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="574"/>
         <source>The avatar lip-syncs to this recording.</source>
         <translation>形象将按这段录音对口型。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="397"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="575"/>
         <source>https://… 20 s or longer</source>
         <translation>https://… 20 秒以上</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="399"/>
-        <source>https://… a clear recording of the voice, 20 s or longer</source>
-        <translation>https://… 清晰的声音录音，时长 20 秒以上</translation>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="558"/>
+        <source>https://… image (jpg, png) or video (mp4) of the person, or such a file on this computer (Browse…, or drop it here)</source>
+        <translation>https://… 人物的图片（jpg、png）或视频（mp4），也可以是本机上的这类文件（点“浏览…”，或把文件拖到这里）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="401"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="569"/>
+        <source>https://… mp3, wav, m4a or aac the avatar lip-syncs to, or such a file on this computer (Browse…, or drop it here)</source>
+        <translation>https://… 形象对口型所用的 mp3、wav、m4a 或 aac，也可以是本机上的这类文件（点“浏览…”，或把文件拖到这里）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="578"/>
+        <source>https://… a clear recording of the voice, 20 s or longer, or such a file on this computer (Browse…, or drop it here)</source>
+        <translation>https://… 清晰的声音录音，至少 20 秒，也可以是本机上的这类文件（点“浏览…”，或把文件拖到这里）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="582"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="164"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="583"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="165"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="174"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="403"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="584"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="166"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="175"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="406"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="587"/>
         <source>Only clone a voice whose speaker has agreed to it. You will be asked to confirm this once for each sample.</source>
         <translation>仅可克隆已获说话人同意的声音。每个样本都需要你确认一次。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="410"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="591"/>
         <source>All languages</source>
         <translation>全部语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="592"/>
         <source>Search</source>
         <translation>搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="412"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="593"/>
         <source>Search by name or label</source>
         <translation>按名称或标签搜索</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="594"/>
         <source>Refresh</source>
         <translation>刷新</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="595"/>
         <source>Ask the service for its current list of voices</source>
         <translation>从服务获取最新的声音列表</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="596"/>
         <source>voice_engine_id</source>
         <translation>voice_engine_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="597"/>
         <source>audio_id</source>
         <translation>audio_id</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="598"/>
         <source>&amp;Pick a voice:</source>
         <translation>选择声音(&amp;P)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="418"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="599"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="168"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="172"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="419"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="600"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="169"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="173"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="420"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="601"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="170"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="602"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="171"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="422"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="688"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="603"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="878"/>
         <source>Audio URL</source>
         <translation>音频 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="423"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="604"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="163"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="424"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="605"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="167"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="425"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="606"/>
         <source>Lip-sync to a ready audio track (audio_url)</source>
         <translation>按现成的音频对口型（audio_url）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="427"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="608"/>
         <source>Clone a voice from a sample, then speak your text (create_voice)</source>
         <translation>用声音样本克隆声音，再朗读你的文本（create_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="610"/>
         <source>Speak your text with an existing voice (use_voice)</source>
         <translation>用已有声音朗读你的文本（use_voice）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="430"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="611"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="160"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="687"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="877"/>
         <source>Avatar URL</source>
         <translation>形象 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="689"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="879"/>
         <source>Voice sample URL</source>
         <translation>声音样本 URL</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="690"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="695"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="880"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="885"/>
         <source>Text</source>
         <translation>文本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="691"/>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="694"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="881"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="884"/>
         <source>Language</source>
         <translation>语言</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="692"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="882"/>
         <source>Voice engine id</source>
         <translation>声音引擎 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="693"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="883"/>
         <source>Audio id</source>
         <translation>音频 ID</translation>
     </message>
@@ -325,47 +325,47 @@
         <translation>已将该任务的请求载入表单。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="531"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="528"/>
         <source>Enter valid addresses to check first.</source>
         <translation>请先输入有效的地址再检查。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="601"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="598"/>
         <source>Loading voices…</source>
         <translation>正在加载声音…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="603"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="600"/>
         <source>Set an API token to load the voice list.</source>
         <translation>设置 API 令牌后即可加载声音列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="606"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="603"/>
         <source>Could not load the voice list:</source>
         <translation>无法加载声音列表：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="608"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="605"/>
         <source>Showing the saved list; could not refresh it:</source>
         <translation>正在显示已保存的列表，刷新失败：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="609"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="606"/>
         <source>Click “Refresh” to ask again.</source>
         <translation>点击“刷新”重新获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="615"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="612"/>
         <source>%1 voices, saved list from %2.</source>
         <translation>共 %1 个声音，来自 %2 保存的列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="617"/>
         <source>%1 voices, fresh from the service.</source>
         <translation>共 %1 个声音，刚从服务获取。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/compose/compose_side.py" line="619"/>
         <source>Set a token to refresh.</source>
         <translation>设置令牌后可刷新。</translation>
     </message>
@@ -567,37 +567,37 @@
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="95"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="88"/>
         <source>%1/s</source>
         <translation>%1/s</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="97"/>
         <source>%1 of %2</source>
         <translation>%1 / %2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="107"/>
         <source>Task %1, %2</source>
         <translation>任务 %1，%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="126"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="119"/>
         <source>Waiting for another download to end.</source>
         <translation>正在等待其他下载完成。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="130"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="123"/>
         <source>Cancelled. What was saved is kept: Retry resumes from there.</source>
         <translation>已取消。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="136"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="129"/>
         <source>The file is no longer there: it was moved or deleted after it was saved.</source>
         <translation>文件已不存在：保存后被移动或删除了。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="135"/>
         <source>Retry saves it again.</source>
         <translation>点击“重试”可重新保存。</translation>
     </message>
@@ -605,77 +605,77 @@
 <context>
     <name>DownloadsPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="347"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="356"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="349"/>
         <source>Stop the selected downloads; what was saved is kept for a retry</source>
         <translation>停止所选下载；已下载的部分会保留，以便重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="351"/>
         <source>Retry</source>
         <translation>重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="352"/>
         <source>Start the selected downloads again</source>
         <translation>重新开始所选下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="353"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="361"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="354"/>
         <source>Play the saved video</source>
         <translation>播放已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="355"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="363"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="356"/>
         <source>Open the folder that holds the video</source>
         <translation>打开视频所在的文件夹</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="357"/>
         <source>Clear finished</source>
         <translation>清除已结束的下载</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="359"/>
         <source>Take the ended downloads off the list (the files stay)</source>
         <translation>从列表中移除已结束的下载（文件会保留）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="389"/>
         <source>Saving the video of %1 (see Downloads)…</source>
         <translation>正在保存 %1 的视频（见“下载”）…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="481"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="474"/>
         <source>Saved in %1</source>
         <translation>保存在 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="483"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="476"/>
         <source>%1 downloading</source>
         <translation>%1 个下载中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="478"/>
         <source>%1 waiting</source>
         <translation>%1 个等待中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="494"/>
+        <location filename="../../avatar_desktop/ui/tasks/downloads_panel.py" line="487"/>
         <source>Video saved: %1 (see Downloads)</source>
         <translation>视频已保存：%1（见“下载”）</translation>
     </message>
@@ -964,27 +964,27 @@
 <context>
     <name>LocalFiles</name>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="141"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="145"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="146"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="154"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="150"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="158"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="161"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="169"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
@@ -1260,12 +1260,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="268"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="269"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="271"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1280,42 +1280,42 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="288"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="290"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="350"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="351"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="417"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="344"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="345"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="371"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="372"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="373"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -1325,27 +1325,22 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>MediaPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="75"/>
         <source>Check &amp;media</source>
         <translation>检查素材(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="84"/>
-        <source>Download the avatar and audio to check they are usable, before paying for a job</source>
-        <translation>在付费生成之前，先下载形象和音频，检查是否可用</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="82"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="83"/>
         <source>Avatar preview</source>
         <translation>形象预览</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="84"/>
         <source>Checking %v of %m…</source>
         <translation>正在检查 %v / %m…</translation>
     </message>
@@ -1355,22 +1350,28 @@ A desktop client for digital-human video generation.</source>
         <translation>检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="140"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="135"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="141"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="78"/>
+        <source>Look at the avatar and audio (downloaded, or read from this computer) to check they are usable, before paying for a job</source>
+        <translation>在为任务付费之前，查看形象和音频（下载网址，或读取本机文件），确认它们可用</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="136"/>
         <source>Audio</source>
         <translation>音频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="137"/>
         <source>Voice sample</source>
         <translation>声音样本</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="151"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="148"/>
+        <location filename="../../avatar_desktop/ui/compose/media_panel.py" line="150"/>
         <source>unknown type</source>
         <translation>未知类型</translation>
     </message>
@@ -1572,11 +1573,13 @@ A desktop client for digital-human video generation.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="141"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="512"/>
         <source>There is no file %1.</source>
         <translation>没有文件 %1。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="514"/>
         <source>The file %1 cannot be read.</source>
         <translation>无法读取文件 %1。</translation>
     </message>
@@ -1724,62 +1727,62 @@ A desktop client for digital-human video generation.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="519"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="516"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="523"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="520"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="527"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="524"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="531"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="529"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="536"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="537"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="544"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="545"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="552"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="550"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="557"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="558"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="565"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="566"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="573"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="573"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="580"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="582"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -1892,206 +1895,206 @@ A desktop client for digital-human video generation.</source>
         <translation>询问已关闭：所询问的任务已不在发件箱中等待（另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="303"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="579"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="589"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="312"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="318"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="322"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="328"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="330"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="342"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="344"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="354"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="365"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="355"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="370"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="396"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="394"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="404"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="414"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="417"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="429"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="439"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="435"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="445"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="453"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="457"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="463"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="455"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="465"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="462"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="472"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="490"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="500"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="491"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="501"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="495"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="505"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="510"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="534"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="544"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="547"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="557"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="552"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="562"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="555"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="565"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="564"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="574"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="571"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="581"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="572"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="582"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="586"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="596"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="586"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="596"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="592"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="602"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="593"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="603"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="601"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="611"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="603"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="613"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="610"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="620"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="615"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="625"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -2705,12 +2708,12 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>SpokenText</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="316"/>
         <source>The words the avatar will say</source>
         <translation>形象要说的话</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="332"/>
         <source>%1 / %2 characters</source>
         <translation>%1 / %2 字符</translation>
     </message>
@@ -3094,218 +3097,234 @@ It has been left exactly as it is.</source>
 <context>
     <name>SubmitFlow</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="117"/>
         <source>A submission is in flight; wait for its answer.</source>
         <translation>正在提交，请等待服务响应。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="102"/>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="197"/>
+        <source>Reading the files to upload…</source>
+        <translation>正在读取要上传的文件…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="166"/>
         <source>Checking the voice sample&apos;s length before sending…</source>
         <translation>发送前正在检查声音样本的时长…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="104"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="123"/>
         <source>Not ready to submit:</source>
         <translation>尚不能提交：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="125"/>
         <source>Send to the sandbox (free) — Ctrl+Enter</source>
         <translation>发送到沙盒（免费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="127"/>
         <source>Send to %1 (billed) — Ctrl+Enter</source>
         <translation>发送到 %1（计费）— Ctrl+Enter</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="131"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="150"/>
         <source>The form is not complete.</source>
         <translation>表单尚未填写完整。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="153"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="172"/>
         <source>The media check found a problem the service will reject:</source>
         <translation>素材检查发现了会被服务拒绝的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="174"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="219"/>
+        <source>The files could not be read, so the job was not queued.</source>
+        <translation>无法读取文件，任务未加入发件箱。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="221"/>
+        <source>Nothing was queued.</source>
+        <translation>没有加入任何任务。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="236"/>
         <source>The job could not be recorded, so it was not sent.</source>
         <translation>无法记录该任务，因此未发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="245"/>
         <source>Added to the outbox (%1 waiting).</source>
         <translation>已加入发件箱（%1 个待发送）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="251"/>
         <source>the sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="252"/>
         <source>Sending to %1…</source>
         <translation>正在发送到 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="199"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="261"/>
         <source>Still reading the token; try again.</source>
         <translation>仍在读取令牌，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="203"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="265"/>
         <source>No API token is set for %1. Set one (File → API token) or use the sandbox in Settings.</source>
         <translation>尚未为 %1 设置 API 令牌。请设置令牌（文件 → API 令牌），或在“设置”中改用沙盒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="236"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="298"/>
         <source>Not sent: the check was cancelled.</source>
         <translation>未发送：检查已取消。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="240"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="302"/>
         <source>Not sent: the form changed during the check. Submit again.</source>
         <translation>未发送：检查期间表单已更改，请重新提交。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="312"/>
         <source>Send the same request again?</source>
         <translation>再次发送相同的请求？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="316"/>
         <source>(no task id: outcome unknown)</source>
         <translation>（无任务 ID：结果未知）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="318"/>
         <source>This exact request was already submitted at %1 as task %2.</source>
         <translation>完全相同的请求已于 %1 提交过，对应任务：%2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="326"/>
         <source>This exact request is already in the outbox (item %1: %2).</source>
         <translation>完全相同的请求已在发件箱中（第 %1 项：%2）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="331"/>
         <source>Sending it again creates a new job, which is billed again.</source>
         <translation>再次发送会创建新任务，并再次计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="271"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="333"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="356"/>
         <source>Submitted: task %1</source>
         <translation>已提交：任务 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="299"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="361"/>
         <source>The service accepted the job as task %1, but it could not be saved in the task list yet (%2). Note this task id; the app keeps trying to save it.</source>
         <translation>服务已接受该任务，任务 ID 为 %1，但暂时无法保存到任务列表（%2）。请记下此任务 ID；应用会继续尝试保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="397"/>
         <source>The upload was stopped; the job waits in the outbox.</source>
         <translation>上传已停止；任务在发件箱中等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="505"/>
         <source>Paid requests are waiting for the service&apos;s answer. If you quit now, their task ids are lost and the jobs are kept as “Outcome unknown”.</source>
         <translation>有付费请求正在等待服务的响应。如果现在退出，它们的任务 ID 将丢失，这些任务会被标记为“结果未知”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="321"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="383"/>
         <source>The job waits in the outbox and goes out at %1 on its own.</source>
         <translation>任务在发件箱中等待，将于 %1 自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="329"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="391"/>
         <source>The job waits in the outbox until the token is fixed; nothing is lost.</source>
         <translation>任务将在发件箱中等待，直到令牌问题解决；不会丢失任何内容。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="358"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="420"/>
         <source>The service asked to wait before the next request: the job waits in the outbox and goes out by itself.</source>
         <translation>服务要求在下一次请求前等待：任务已留在发件箱中，稍后会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="362"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="424"/>
         <source>Another program sent this job meanwhile: see the outbox.</source>
         <translation>另一个程序已在此期间发送了该任务：请查看发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="369"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="431"/>
         <source>The service cannot be reached</source>
         <translation>无法连接到服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="436"/>
         <source>Nothing was sent. Keep the job in the outbox? It is sent by itself as soon as the service can be reached.</source>
         <translation>未发送任何内容。要将任务保留在发件箱中吗？一旦可以连接到服务，它就会自动发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="378"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="440"/>
         <source>Keep in outbox</source>
         <translation>保留在发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="379"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="441"/>
         <source>Discard</source>
         <translation>丢弃</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="385"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="447"/>
         <source>The job was discarded.</source>
         <translation>已丢弃该任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="389"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="451"/>
         <source>The job was already sent meanwhile: see the outbox.</source>
         <translation>该任务已在此期间发送：请查看发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="392"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="454"/>
         <source>The job waits in the outbox.</source>
         <translation>任务在发件箱中等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="407"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="469"/>
         <source>It is not known whether the service created (and billed) the job: check your account before sending it again.</source>
         <translation>无法确定服务是否已创建（并计费）该任务：再次发送前请先查看账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="416"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="478"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="421"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="483"/>
         <source>The job is kept in the outbox, marked “Outcome unknown”: there you can mark it as submitted with its task id, send it again, or discard it. The app will not resend it on its own.</source>
         <translation>任务已保留在发件箱中，并标记为“结果未知”：你可以在发件箱中按任务 ID 将其标记为已提交、再次发送或丢弃。应用不会自动重新发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="501"/>
         <source>A request is on its way</source>
         <translation>请求正在等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="447"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="509"/>
         <source>Wait for the answer</source>
         <translation>等待响应</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="448"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="510"/>
         <source>Quit anyway</source>
         <translation>仍然退出</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/compose/submit_flow.py" line="521"/>
         <source>Waiting for the service&apos;s answer…</source>
         <translation>正在等待服务响应…</translation>
     </message>
@@ -3751,130 +3770,126 @@ It has been left exactly as it is.</source>
 <context>
     <name>TasksController</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="87"/>
         <source>Only tasks of the current service can be refreshed.</source>
         <translation>只能刷新当前服务的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="91"/>
         <source>Asking the service…</source>
         <translation>正在查询服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="92"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="93"/>
         <source>Set an API token to ask the service.</source>
         <translation>请设置 API 令牌以查询服务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="97"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="98"/>
         <source>Asking the service about every unfinished task…</source>
         <translation>正在向服务查询所有未完成的任务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="99"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="100"/>
         <source>No unfinished task of this service to ask about.</source>
         <translation>此服务没有需要查询的未完成任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="107"/>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="123"/>
         <source>Add task by id</source>
         <translation>按 ID 添加任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="110"/>
         <source>The id of a task made on the website or on another computer. It is followed on the current service:
 %1</source>
         <translation>在网站上或在另一台电脑上创建的任务的 ID。将在当前服务上跟踪：
 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="129"/>
         <source>Task %1 is already in the list.</source>
         <translation>任务 %1 已在列表中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="134"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="135"/>
         <source>Task %1 added; asking the service about it…</source>
         <translation>已添加任务 %1；正在向服务查询…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="154"/>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="169"/>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="172"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="170"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="173"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="156"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="157"/>
         <source>If the service made this job (see its website), enter the job&apos;s task id. The task is then followed like any other.</source>
         <translation>如果服务已创建此任务（请查看其网站），请输入该任务的任务 ID。之后会像其他任务一样跟踪它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="178"/>
         <source>Task %1 is followed now.</source>
         <translation>现在开始跟踪任务 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="189"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="192"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="193"/>
         <source>The first request of %n job(s) may have reached the service: if it did, the job exists and was billed, and sending again makes and bills a second one.</source>
         <translation>
             <numerusform>%n 个任务的首次请求可能已到达服务：如果已到达，该任务已存在并已计费，再次发送会创建并计费第二个任务。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="199"/>
         <source>Check the service&apos;s website first if you can.</source>
         <translation>如有可能，请先查看服务的网站。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="199"/>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="222"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="200"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="237"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="214"/>
-        <source>This task&apos;s request cannot be loaded.</source>
-        <translation>无法加载此任务的请求。</translation>
-    </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="230"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="239"/>
         <source>%n job(s) queued again in the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="245"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="256"/>
         <source>CSV for spreadsheets (*.csv)</source>
         <translation>用于电子表格的 CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="257"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="249"/>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="293"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="278"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="289"/>
         <source>%n task(s) exported to %1</source>
         <translation>
             <numerusform>已将 %n 个任务导出到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="295"/>
         <source>Exporting tasks…</source>
         <translation>正在导出任务…</translation>
     </message>
@@ -4286,14 +4301,49 @@ It has been left exactly as it is.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="173"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="79"/>
-        <source>Paste a web address from the clipboard</source>
-        <translation>从剪贴板粘贴网址</translation>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="175"/>
+        <source>Paste a web address, or a file copied in your file manager</source>
+        <translation>粘贴网址，或在文件管理器中复制的文件</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="177"/>
+        <source>Browse…</source>
+        <translation>浏览…</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="181"/>
+        <source>Browse…: choose a file on this computer; it is uploaded when the job is sent (you can also drop a file on the field)</source>
+        <translation>浏览…：选择本机上的文件；发送任务时会上传它（也可以把文件拖到此栏）</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="212"/>
+        <source>Pictures and videos (*.jpg *.jpeg *.png *.mp4 *.mov *.webm)</source>
+        <translation>图片和视频 (*.jpg *.jpeg *.png *.mp4 *.mov *.webm)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="214"/>
+        <source>Audio (*.mp3 *.wav *.m4a *.aac)</source>
+        <translation>音频 (*.mp3 *.wav *.m4a *.aac)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="215"/>
+        <source>All files (*)</source>
+        <translation>所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="229"/>
+        <source>Choose a file</source>
+        <translation>选择文件</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="259"/>
+        <source>File on this computer: %1, %2 — uploaded when the job is sent</source>
+        <translation>本机文件：%1，%2 — 发送任务时上传</translation>
     </message>
 </context>
 <context>

@@ -7,13 +7,35 @@ Each tab keeps its own fields, so switching tabs loses nothing.
 
 from __future__ import annotations
 
+import enum
+from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QEvent, QSize, QSortFilterProxyModel, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QGuiApplication, QResizeEvent, QStandardItem, QStandardItemModel
+from PySide6.QtCore import (
+    QDir,
+    QEvent,
+    QMimeData,
+    QSize,
+    QSortFilterProxyModel,
+    QStandardPaths,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
+from PySide6.QtGui import (
+    QDragEnterEvent,
+    QDragMoveEvent,
+    QDropEvent,
+    QGuiApplication,
+    QResizeEvent,
+    QStandardItem,
+    QStandardItemModel,
+)
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
+    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -21,12 +43,14 @@ from PySide6.QtWidgets import (
     QListView,
     QPlainTextEdit,
     QSizePolicy,
+    QStyle,
     QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
+from avatar_desktop.core.local_files import FileHome, checked_request, peek
 from avatar_desktop.core.request import (
     MAX_TEXT_LENGTH,
     GenerationRequest,
@@ -38,7 +62,7 @@ from avatar_desktop.core.request import (
 from avatar_desktop.core.samples import SAMPLE_WORDS, SandboxSamples
 from avatar_desktop.core.service import Voice
 from avatar_desktop.ui.i18n import problem_text
-from avatar_desktop.ui.views import error_label, plain_tooltip
+from avatar_desktop.ui.views import data_size, error_label, plain_tooltip
 
 VOICE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -47,36 +71,118 @@ _CHOICES = ("mode", "no_watermark", "clone_language", "use_language")
 """The keys of :meth:`ComposePanel.draft` that hold a choice, not something typed."""
 
 
+def _dropped(mime: QMimeData | None) -> str | None:
+    """What a drop or a paste of ``mime`` puts in a URL field: the first file's path, or a
+    web address dragged from a browser; None for anything else (plain text is the line
+    edit's own)."""
+    if mime is None or not mime.hasUrls() or not mime.urls():
+        return None
+    url = mime.urls()[0]
+    if url.isLocalFile():
+        return QDir.toNativeSeparators(url.toLocalFile())
+    if url.scheme() in ("http", "https"):
+        return url.toString()
+    return None
+
+
+class _SourceEdit(QLineEdit):
+    """The line edit of a URL field: a file (or a link) dropped on it becomes its value."""
+
+    dropped = Signal(str)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:  # noqa: N802
+        if _dropped(event.mimeData()) is not None:
+            event.acceptProposedAction()
+            return
+        super().dragEnterEvent(event)
+
+    def dragMoveEvent(self, event: QDragMoveEvent) -> None:  # noqa: N802
+        if _dropped(event.mimeData()) is not None:
+            event.acceptProposedAction()
+            return
+        super().dragMoveEvent(event)
+
+    def dropEvent(self, event: QDropEvent) -> None:  # noqa: N802
+        value = _dropped(event.mimeData())
+        if value is None:
+            super().dropEvent(event)
+            return
+        event.acceptProposedAction()
+        self.dropped.emit(value)
+
+
+class SourceKind(enum.Enum):
+    """What a URL field takes, for *Browse…*'s file types."""
+
+    AVATAR = "avatar"
+    AUDIO = "audio"
+
+
 class UrlField(QWidget):
-    """A URL line edit with a paste button and an error line under it."""
+    """A URL line edit with Paste and Browse… buttons and an error line under it. It also
+    takes a file on this computer: chosen with *Browse…*, dropped on the field, or pasted
+    (a path, a ``file://`` address, or a file copied in a file manager); the line under the
+    field then shows the file's name and size. Whether a file can be used is the form's
+    rule (:func:`~avatar_desktop.core.local_files.checked_request`)."""
 
     edited = Signal()
+    last_folder = ""
+    """The folder *Browse…* opened a file from last (any field's), where it opens next."""
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, kind: SourceKind = SourceKind.AVATAR, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.edit = QLineEdit()
+        self.kind = kind
+        self.edit = _SourceEdit()
         self.edit.setClearButtonEnabled(True)
         self.paste_button = QToolButton()
         self.paste_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.paste_button.clicked.connect(self._paste)
+        # Browse… is an open-folder button, as beside most file fields: the placeholder keeps
+        # its room at 1024 px; its name is the tooltip and what a screen reader says.
+        self.browse_button = QToolButton()
+        self.browse_button.setIcon(self.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon))
+        self.browse_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonIconOnly)
+        self.browse_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.browse_button.clicked.connect(self.browse)
+        self.file_dialog: QFileDialog | None = None
+        self.file_info = QLabel()
+        self.file_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.file_info.setEnabled(False)  # a quiet line, like the form's hints
+        self.file_info.setVisible(False)
         self.error = error_label()
         self.touched = False
         row = QHBoxLayout()
         row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(4)
         row.addWidget(self.edit, 1)
         row.addWidget(self.paste_button)
+        row.addWidget(self.browse_button)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(2)
         layout.addLayout(row)
+        layout.addWidget(self.file_info)
         layout.addWidget(self.error)
         self.edit.textEdited.connect(self._on_edited)
+        self.edit.textChanged.connect(self._show_file)
+        self.edit.dropped.connect(self._take)
         self.retranslate_ui()
 
     def retranslate_ui(self) -> None:
         """Sets every text (again after a language switch); the placeholder is the form's."""
         self.paste_button.setText(self.tr("Paste"))
-        self.paste_button.setToolTip(self.tr("Paste a web address from the clipboard"))
+        self.paste_button.setToolTip(
+            self.tr("Paste a web address, or a file copied in your file manager")
+        )
+        self.browse_button.setText(self.tr("Browse…"))
+        self.browse_button.setAccessibleName(self.browse_button.text())
+        self.browse_button.setToolTip(
+            self.tr(
+                "Browse…: choose a file on this computer; it is uploaded when the job is sent "
+                "(you can also drop a file on the field)"
+            )
+        )
+        self._show_file()
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
@@ -87,12 +193,75 @@ class UrlField(QWidget):
         self.touched = True
         self.edited.emit()
 
-    def _paste(self) -> None:
-        text = QGuiApplication.clipboard().text().strip()
-        if text:
-            self.edit.setText(text)
-            self._on_edited()
+    def _take(self, value: str) -> None:
+        """A value the user brought (a drop, a paste, a chosen file): it counts as typed."""
+        self.edit.setText(value)
+        self._on_edited()
         self.edit.setFocus()
+
+    def _paste(self) -> None:
+        clipboard = QGuiApplication.clipboard()
+        value = _dropped(clipboard.mimeData()) or clipboard.text().strip()
+        if value:
+            self._take(value)
+        else:
+            self.edit.setFocus()
+
+    def _filters(self) -> str:
+        if self.kind is SourceKind.AVATAR:
+            first = self.tr("Pictures and videos (*.jpg *.jpeg *.png *.mp4 *.mov *.webm)")
+        else:
+            first = self.tr("Audio (*.mp3 *.wav *.m4a *.aac)")
+        return first + ";;" + self.tr("All files (*)")
+
+    @Slot()
+    def browse(self) -> None:
+        """Ask for a file (the dialog is :attr:`file_dialog` while it is open)."""
+        shown = peek(self.value())
+        folder = str(shown[0].parent) if shown else UrlField.last_folder
+        if not folder:
+            where = (
+                QStandardPaths.StandardLocation.PicturesLocation
+                if self.kind is SourceKind.AVATAR
+                else QStandardPaths.StandardLocation.MusicLocation
+            )
+            folder = QStandardPaths.writableLocation(where)
+        dialog = QFileDialog(self, self.tr("Choose a file"), folder, self._filters())
+        dialog.setFileMode(QFileDialog.FileMode.ExistingFile)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.fileSelected.connect(self.choose_file)
+        dialog.destroyed.connect(self._dialog_closed)
+        self.file_dialog = dialog
+        dialog.open()
+
+    def _dialog_closed(self) -> None:
+        self.file_dialog = None
+
+    @Slot(str)
+    def choose_file(self, path: str) -> None:
+        """The file ``path`` was chosen: it becomes the field's value."""
+        if not path:
+            return
+        native = QDir.toNativeSeparators(path)
+        UrlField.last_folder = str(Path(native).parent)
+        self._take(native)
+
+    def _show_file(self) -> None:
+        """Under a field naming a file on this computer: its name and size (a file that is
+        not there is the error line's to say)."""
+        shown = peek(self.value())
+        size = shown[1] if shown is not None else None
+        if shown is None or size is None:
+            self.file_info.setVisible(False)
+            return
+        path = shown[0]
+        self.file_info.setText(
+            self.tr("File on this computer: %1, %2 — uploaded when the job is sent")
+            .replace("%1", path.name)
+            .replace("%2", data_size(size))
+        )
+        self.file_info.setToolTip(str(path))
+        self.file_info.setVisible(True)
 
     def value(self) -> str:
         return self.edit.text().strip()
@@ -219,12 +388,14 @@ class ComposePanel(QWidget):
         self._request: GenerationRequest | None = None
         self._problems: tuple[Problem, ...] = ()
         self._show_all = False
+        self._home = FileHome.NONE
+        """Where files on this computer would go (:meth:`set_file_home`)."""
 
         self.avatar = UrlField()
         self.no_watermark = QCheckBox()
 
         # -- tab 1: a ready audio track
-        self.audio = UrlField()
+        self.audio = UrlField(SourceKind.AUDIO)
         audio_tab = QWidget()
         audio_form = QFormLayout(audio_tab)
         self._audio_label = QLabel()
@@ -236,7 +407,7 @@ class ComposePanel(QWidget):
         audio_form.addRow(self._audio_hint)
 
         # -- tab 2: clone a voice from a sample
-        self.sample = UrlField()
+        self.sample = UrlField(SourceKind.AUDIO)
         self.clone_language = _language_combo()
         self.clone_text = SpokenText()
         clone_tab = QWidget()
@@ -363,7 +534,8 @@ class ComposePanel(QWidget):
         self.retranslate_ui()
         self._fit_tabs()
         QWidget.setTabOrder(self.avatar.edit, self.avatar.paste_button)
-        QWidget.setTabOrder(self.avatar.paste_button, self.no_watermark)
+        QWidget.setTabOrder(self.avatar.paste_button, self.avatar.browse_button)
+        QWidget.setTabOrder(self.avatar.browse_button, self.no_watermark)
         QWidget.setTabOrder(self.no_watermark, self.tabs)
         self.validate()
 
@@ -382,7 +554,10 @@ class ComposePanel(QWidget):
         # Short placeholders fit the field at 1024 px; the whole hint is the field's tooltip.
         self.avatar.edit.setPlaceholderText(self.tr("https://… jpg, png or mp4"))
         self.avatar.edit.setToolTip(
-            self.tr("https://… image (jpg, png) or video (mp4) of the person")
+            self.tr(
+                "https://… image (jpg, png) or video (mp4) of the person, or such a file on "
+                "this computer (Browse…, or drop it here)"
+            )
         )
         self.no_watermark.setText(self.tr("&No watermark"))
         self.no_watermark.setToolTip(
@@ -390,13 +565,19 @@ class ComposePanel(QWidget):
         )
         self.audio.edit.setPlaceholderText(self.tr("https://… mp3, wav, m4a or aac"))
         self.audio.edit.setToolTip(
-            self.tr("https://… mp3, wav, m4a or aac the avatar lip-syncs to")
+            self.tr(
+                "https://… mp3, wav, m4a or aac the avatar lip-syncs to, or such a file on "
+                "this computer (Browse…, or drop it here)"
+            )
         )
         self._audio_label.setText(self.tr("&Audio URL:"))
         self._audio_hint.setText(self.tr("The avatar lip-syncs to this recording."))
         self.sample.edit.setPlaceholderText(self.tr("https://… 20 s or longer"))
         self.sample.edit.setToolTip(
-            self.tr("https://… a clear recording of the voice, 20 s or longer")
+            self.tr(
+                "https://… a clear recording of the voice, 20 s or longer, or such a file on "
+                "this computer (Browse…, or drop it here)"
+            )
         )
         self._sample_label.setText(self.tr("&Voice sample URL:"))
         self._clone_language_label.setText(self.tr("&Language:"))
@@ -467,8 +648,17 @@ class ComposePanel(QWidget):
             }
         return payload
 
+    def set_file_home(self, home: FileHome) -> None:
+        """Where files on this computer named in the form go when the job is sent (the
+        storage, the sandbox, or nowhere: then a file is a problem that says how to set up a
+        storage)."""
+        if home is not self._home:
+            self._home = home
+            self.validate()
+
     def request(self) -> GenerationRequest | None:
-        """The valid request the form describes, or None."""
+        """The valid request the form describes (a field may name a file on this computer),
+        or None."""
         return self._request
 
     def problems(self) -> tuple[Problem, ...]:
@@ -659,7 +849,7 @@ class ComposePanel(QWidget):
     def validate(self) -> None:
         self._debounce.stop()
         try:
-            self._request = GenerationRequest.from_payload(self.payload())
+            self._request = checked_request(self.payload(), self._home)
             self._problems = ()
         except ValidationError as exc:
             self._request = None

@@ -22,8 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.config import ServiceConfig
-from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
-from avatar_desktop.core.request import GenerationRequest, VoiceMode, check_url
+from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole, can_check
+from avatar_desktop.core.request import GenerationRequest, VoiceMode
 from avatar_desktop.core.samples import SandboxSamples
 from avatar_desktop.core.service import Voice
 from avatar_desktop.core.settings import AppSettings
@@ -509,18 +509,15 @@ class ComposeSide(QWidget):
         return self._checking
 
     def media_urls(self) -> dict[MediaRole, str]:
-        """The form's media URLs by role (only the current tab's voice), valid ones only."""
+        """The form's media URLs by role (only the current tab's voice), those that can be
+        checked only (valid addresses, files on this computer)."""
         payload = self.compose.payload()
         urls = {
             MediaRole.AVATAR: payload.get("avatar_url"),
             MediaRole.AUDIO: payload.get("audio_url"),
             MediaRole.VOICE_SAMPLE: payload.get("create_voice", {}).get("audio_url"),
         }
-        return {
-            role: url
-            for role, url in urls.items()
-            if isinstance(url, str) and url and not check_url("url", url)
-        }
+        return {role: url for role, url in urls.items() if isinstance(url, str) and can_check(url)}
 
     @Slot()
     def check_media(self) -> None:

@@ -14,17 +14,11 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.media import FindingKind, MediaReport, MediaRole
+from avatar_desktop.core.request import local_path
 from avatar_desktop.ui.i18n import finding_text
+from avatar_desktop.ui.views import data_size
 
 THUMBNAIL_SIZE = 96
-
-
-def _size_text(size: int | None) -> str:
-    if size is None:
-        return "?"
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB"
-    return f"{max(1, round(size / 1024))} KB"
 
 
 class MediaPanel(QWidget):
@@ -81,7 +75,8 @@ class MediaPanel(QWidget):
         self.check_button.setText(self.tr("Check &media"))
         self.check_button.setToolTip(
             self.tr(
-                "Download the avatar and audio to check they are usable, before paying for a job"
+                "Look at the avatar and audio (downloaded, or read from this computer) to check "
+                "they are usable, before paying for a job"
             )
         )
         self.cancel_button.setText(self.tr("Cancel"))
@@ -147,9 +142,14 @@ class MediaPanel(QWidget):
             if report is None:
                 continue
             parts: list[str] = []
-            if report.reachable:
+            file = local_path(report.url)
+            if report.reachable and file is not None:  # a file on this computer: its name
+                parts.append(file.name)
+                parts.append(report.format.upper() if report.format else self.tr("unknown type"))
+            elif report.reachable:
                 parts.append(report.content_type or self.tr("unknown type"))
-                parts.append(_size_text(report.size))
+            if report.reachable:
+                parts.append(data_size(report.size) if report.size is not None else "?")
                 if report.width and report.height:
                     parts.append(f"{report.width}×{report.height}")
                 if report.duration is not None:

@@ -12,29 +12,42 @@ voice's sample has the speaker's consent on record (asked first).
 from __future__ import annotations
 
 import logging
+from collections.abc import Mapping
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from avatar_desktop.core.cancel import CancelToken
 from avatar_desktop.core.delivery import Decision, SendOutcome
+from avatar_desktop.core.local_files import local_fields, read_files
 from avatar_desktop.core.media import MediaRole
-from avatar_desktop.core.request import GenerationRequest, VoiceMode
+from avatar_desktop.core.request import GenerationRequest, ValidationError, VoiceMode
 from avatar_desktop.core.service import ErrorKind, NotSent
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.outbox import Outbox, Source
 from avatar_desktop.core.store.tasks import TaskStore
-from avatar_desktop.core.submission import ConsentGiven, Earlier, screen
+from avatar_desktop.core.submission import ConsentGiven, Earlier, Screening, screen
+from avatar_desktop.core.uploads import LocalFile
 from avatar_desktop.qt.outbox_runner import OutboxRunner
+from avatar_desktop.qt.runner import Runner
 from avatar_desktop.ui.actions import MainActions
 from avatar_desktop.ui.compose.compose_side import ComposeSide
 from avatar_desktop.ui.dialogs.consent import ask_consent
 from avatar_desktop.ui.dialogs.token_controller import TokenController
-from avatar_desktop.ui.i18n import error_text, error_title, finding_text, kind_title
+from avatar_desktop.ui.i18n import (
+    error_text,
+    error_title,
+    finding_text,
+    kind_title,
+    problem_text,
+)
 from avatar_desktop.ui.outbox.outbox_panel import STATE_NAMES
 from avatar_desktop.ui.session import Session
 
 log = logging.getLogger("avatar_desktop.ui")
+
+FileMap = Mapping[str, LocalFile]
 
 CLOSE_GRACE_MS = 2000
 """How long closing waits for an in-flight submission's answer before leaving it unknown."""
@@ -63,6 +76,7 @@ class SubmitFlow(QObject):
         outbox: Outbox,
         store: TaskStore,
         runner: OutboxRunner,
+        background: Runner,
         tokens: TokenController,
     ) -> None:
         super().__init__(window)
@@ -73,12 +87,15 @@ class SubmitFlow(QObject):
         self._outbox = outbox
         self._store = store
         self._runner = runner
+        self._background = background
         self._tokens = tokens
         self.in_flight: int | None = None
         """The outbox item Submit is waiting for."""
         self._after_check: tuple[str, dict[str, Any], str] | None = None
         """(what to do, the request, the service) once the running media check ends."""
         self.closing = False
+        self.reading = False
+        """Whether the form's files are being read before the job is queued."""
         runner.outcome.connect(self._on_outcome)
         runner.item_finished.connect(self._on_item_finished)
         compose_side.check_finished.connect(self._on_check_finished)
@@ -95,9 +112,11 @@ class SubmitFlow(QObject):
         side = self._side
         config = self._session.config
         busy = self.in_flight is not None
-        waiting_check = self._after_check is not None
+        waiting_check = self._after_check is not None or self.reading
         if busy:
             tip = self.tr("A submission is in flight; wait for its answer.")
+        elif self.reading:
+            tip = self.tr("Reading the files to upload…")
         elif waiting_check:
             tip = self.tr("Checking the voice sample's length before sending…")
         elif not side.form_valid:
@@ -130,7 +149,7 @@ class SubmitFlow(QObject):
             side.compose.show_all_problems()
             self.message.emit(self.tr("The form is not complete."), 5000)
             return
-        if what == "submit" and self.in_flight is not None:
+        if (what == "submit" and self.in_flight is not None) or self.reading:
             return
         if what == "submit" and not self._has_token():
             return
@@ -166,7 +185,50 @@ class SubmitFlow(QObject):
             if not ask_consent(self._window, samples):
                 return
             given = ConsentGiven.WINDOW
-        (item,), _left_out = screening.items([0], given, lambda _number: Source.FORM)
+        payload = request.to_payload()
+        if not local_fields(payload):
+            self._queue(what, screening, given, {})
+            return
+        # Files on this computer: each is read (size, SHA-256) before the job is queued, off
+        # the UI thread; what Submit sends is the job as it is then.
+        home = self._runner.file_home()
+        self.reading = True
+        self.update()
+        self.message.emit(self.tr("Reading the files to upload…"), 0)
+
+        def read(token: CancelToken) -> dict[str, LocalFile]:
+            return read_files(payload, home, token.should_stop)
+
+        def done(files: dict[str, LocalFile]) -> None:
+            self.reading = False
+            self.update()
+            if not self.closing:
+                self._queue(what, screening, given, files)
+
+        def failed(error: Exception) -> None:
+            self.reading = False
+            self.update()
+            if self.closing:
+                return
+            detail = (
+                "\n".join(problem_text(problem) for problem in error.problems)
+                if isinstance(error, ValidationError)
+                else error_text(error)
+            )
+            self._side.show_error(
+                self.tr("The files could not be read, so the job was not queued.") + "\n" + detail
+            )
+            self.message.emit(self.tr("Nothing was queued."), 5000)
+
+        self._background.submit("disk", read, done, failed)
+
+    def _queue(
+        self, what: str, screening: Screening, given: ConsentGiven | None, files: FileMap
+    ) -> None:
+        """Queue the form's request (its local files read: ``files``) and, for Submit, send it."""
+        side = self._side
+        service = screening.service_url
+        (item,), _left_out = screening.items([0], given, lambda _number: Source.FORM, {0: files})
         try:
             (item_id,) = self._outbox.add_many(service, [item])
         except StoreError as exc:

@@ -295,14 +295,20 @@ class OutboxController(QObject):
         try:
             action()
         except (StoreError, ValidationError) as exc:
-            text = (
-                "\n".join(problem_text(problem) for problem in exc.problems)
-                if isinstance(exc, ValidationError)
-                else error_text(exc)
-            )
-            QMessageBox.warning(self.window, self.tr("Outbox"), text)
+            self._refused(exc)
             return
+        self._acted(done)
+
+    def _acted(self, done: str) -> None:
         self.message.emit(done)
+        self.refresh()
+
+    def _refused(self, exc: Exception) -> None:
+        if isinstance(exc, ValidationError):
+            text = "\n".join(problem_text(problem) for problem in exc.problems)
+        else:
+            text = error_text(exc)
+        QMessageBox.warning(self.window, self.tr("Outbox"), text)
         self.refresh()
 
     @Slot(list)
@@ -331,9 +337,13 @@ class OutboxController(QObject):
             )
             if answer != QMessageBox.StandardButton.Yes:
                 return
-        self._act(
+        # Off the UI thread: the local files of an item are read again (the user checked
+        # them), which may take a while for a long video.
+        done = self.tr("Queued again: %1").replace("%1", str(len(items)))
+        self.background.run(
             lambda: [self.outbox.requeue(item.item_id) for item in items],
-            self.tr("Queued again: %1").replace("%1", str(len(items))),
+            lambda _ids: self._acted(done),
+            self._refused,
         )
 
     @Slot(int)
@@ -366,7 +376,7 @@ class OutboxController(QObject):
         if item is None:
             return
         try:
-            request = GenerationRequest.from_payload(item.payload)
+            request = GenerationRequest.from_payload(item.payload, local_files=True)
         except ValidationError:
             return
         self.open_request.emit(request)

@@ -15,7 +15,6 @@ from typing import Any
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
-    QLocale,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -46,6 +45,7 @@ from avatar_desktop.ui.i18n import QT_TRANSLATE_NOOP
 from avatar_desktop.ui.views import (
     RecordListModel,
     alert_colour,
+    data_size,
     open_folder,
     open_local_file,
     plain_tooltip,
@@ -81,13 +81,6 @@ _ROOT = QModelIndex()
 
 def _tr(text: str) -> str:
     return QCoreApplication.translate("DownloadsModel", text)
-
-
-def data_size(count: float) -> str:
-    """``count`` bytes for people: "820 KB", "1.2 MB" (the locale's digits)."""
-    return QLocale().formattedDataSize(
-        int(count), 1, QLocale.DataSizeFormat.DataSizeTraditionalFormat
-    )
 
 
 def speed_text(bytes_per_second: float) -> str:
@@ -525,6 +518,5 @@ __all__ = [
     "DownloadsPanel",
     "ProgressDelegate",
     "amount_text",
-    "data_size",
     "speed_text",
 ]

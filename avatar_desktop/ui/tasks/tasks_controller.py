@@ -15,13 +15,12 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtWidgets import QFileDialog, QMessageBox, QWidget
 
 from avatar_desktop.core.request import (
-    GenerationRequest,
     InvalidTaskId,
     ValidationError,
     valid_task_id,
 )
 from avatar_desktop.core.store.database import StoreError
-from avatar_desktop.core.store.outbox import Outbox, Source
+from avatar_desktop.core.store.outbox import Outbox
 from avatar_desktop.core.store.schema import LocalStatus
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.follow_runner import TaskFollowing
@@ -44,6 +43,8 @@ class TasksController(QObject):
     message = Signal(str, int)
     exported = Signal(str, int)
     """A file was written with this many tasks."""
+    queued_again = Signal(list)
+    """Send again queued these outbox items (ids)."""
 
     def __init__(
         self,
@@ -203,32 +204,42 @@ class TasksController(QObject):
         if box.clickedButton() is send:
             self.queue_again(rows)
 
-    def queue_again(self, rows: list[TaskRecord]) -> list[int]:
+    def queue_again(self, rows: list[TaskRecord]) -> None:
         """Queue the requests of ``rows`` again in the outbox and send them (the user agreed);
-        the rows leave the list. Returns the new outbox item ids."""
-        queued: list[int] = []
-        for record in rows:
-            try:
-                request = GenerationRequest.from_payload(record.payload)
-            except ValidationError:
-                self._say(self.tr("This task's request cannot be loaded."))
-                continue
-            try:
-                item_id = self._outbox.add(
-                    record.service_url, request, source=Source.TASK_LIST, consent=record.consent
+        the rows leave the list (:func:`~avatar_desktop.core.submission.queue_task_again`, off
+        the UI thread: local files are read again). :attr:`queued_again` gives the new outbox
+        item ids."""
+        from avatar_desktop.core.submission import queue_task_again
+
+        def work() -> tuple[list[int], list[int], Exception | None]:
+            queued: list[int] = []
+            removed: list[int] = []
+            for record in rows:
+                try:
+                    queued.append(queue_task_again(self._outbox, self._store, record))
+                except (ValidationError, StoreError) as exc:
+                    return queued, removed, exc
+                removed.append(record.row_id)
+            return queued, removed, None
+
+        def done(result: tuple[list[int], list[int], Exception | None]) -> None:
+            queued, removed, problem = result
+            if removed:
+                self._panel.model.tasks_removed(removed)
+            for item_id in queued:
+                self._runner.submit_item(item_id)
+            if isinstance(problem, ValidationError):
+                self._warn(
+                    self.tr("Send again"),
+                    "\n".join(problem_text(p) for p in problem.problems),
                 )
-                self._store.remove([record.row_id])
-            except StoreError as exc:
-                self._warn(self.tr("Send again"), error_text(exc))
-                break
-            queued.append(item_id)
-        if not queued:
-            return queued
-        self._panel.model.tasks_removed(r.row_id for r in rows)
-        for item_id in queued:
-            self._runner.submit_item(item_id)
-        self._say(self.tr("%n job(s) queued again in the outbox.", "", len(queued)))
-        return queued
+            elif problem is not None:
+                self._warn(self.tr("Send again"), error_text(problem))
+            if queued:
+                self._say(self.tr("%n job(s) queued again in the outbox.", "", len(queued)))
+            self.queued_again.emit(queued)
+
+        self._background.run(work, done)
 
     @Slot()
     def discard(self) -> None:

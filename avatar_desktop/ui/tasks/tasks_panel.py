@@ -444,7 +444,7 @@ class TasksPanel(QWidget):
         if len(records) != 1:
             return
         try:
-            request = GenerationRequest.from_payload(records[0].payload)
+            request = GenerationRequest.from_payload(records[0].payload, local_files=True)
         except ValidationError:
             self.message.emit(self.tr("This task's request cannot be loaded."), 5000)
             return

@@ -1,0 +1,131 @@
+"""Files on this computer in the window's form: Browse…, a dropped file, a pasted one; the
+field says the file's name and size; Check media looks at the file with no network; Submit
+reads it off the UI thread, uploads it (to the sandbox here) and sends its link."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtGui import QDragEnterEvent, QDropEvent, QGuiApplication
+from PySide6.QtWidgets import QApplication, QFileDialog
+from test_main_window import (  # noqa: F401 (fixtures)
+    LEFT,
+    harness,
+    make_window,
+    retype,
+    servers,
+    translators,
+    wait_accepted,
+)
+from test_media import make_png, make_wav
+
+from avatar_desktop.core.settings import ServiceChoice
+from avatar_desktop.core.store.outbox import ItemState
+from avatar_desktop.ui.views import data_size
+
+
+def _drop(widget, path) -> None:
+    """Drop ``path`` on ``widget`` as a file manager does (a drag entering, then the drop)."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    point = QPointF(widget.rect().center())
+    action = Qt.DropAction.CopyAction
+    enter = QDragEnterEvent(
+        point.toPoint(), action, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0)
+    )
+    QApplication.sendEvent(widget, enter)
+    assert enter.isAccepted()
+    drop = QDropEvent(point, action, mime, Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0))
+    QApplication.sendEvent(widget, drop)
+
+
+def test_a_photo_and_a_recording_from_the_disk_are_checked_uploaded_and_sent(
+    qtbot,
+    harness,  # noqa: F811 (the fixture of test_main_window)
+    tmp_path,
+):
+    h = harness
+    compose = h.compose
+    face = tmp_path / "my photos" / "face.png"
+    face.parent.mkdir()
+    face.write_bytes(make_png(400, 500))
+    voice = tmp_path / "voice 25s.wav"
+    voice.write_bytes(make_wav(25))
+
+    # Browse… opens a file dialog; the chosen file becomes the field's value.
+    qtbot.mouseClick(compose.avatar.browse_button, LEFT)
+    dialog = compose.avatar.file_dialog
+    assert isinstance(dialog, QFileDialog) and dialog.isVisible()
+    dialog.selectFile(str(face))
+    dialog.accept()
+    qtbot.waitUntil(lambda: compose.avatar.value() == str(face))
+    qtbot.waitUntil(lambda: compose.avatar.file_dialog is None)
+    info = compose.avatar.file_info
+    assert info.isVisible() and info.text().startswith(
+        f"File on this computer: face.png, {data_size(face.stat().st_size)} "
+    )
+    assert info.toolTip() == str(face)
+
+    # A file dropped on the audio field; then the same field pasted from a file manager.
+    _drop(compose.audio.edit, voice)
+    assert compose.audio.value() == str(voice) and compose.audio.file_info.isVisible()
+    retype(qtbot, compose.audio.edit, "")
+    assert not compose.audio.file_info.isVisible()
+    copied = QMimeData()
+    copied.setUrls([QUrl.fromLocalFile(str(voice))])
+    QGuiApplication.clipboard().setMimeData(copied)
+    qtbot.mouseClick(compose.audio.paste_button, LEFT)
+    assert compose.audio.value() == str(voice)
+    qtbot.waitUntil(lambda: h.window.compose_side.submit_button.isEnabled())
+
+    # Check media reads the files themselves: the picture's size, the recording's length.
+    side = h.window.compose_side
+    with qtbot.waitSignal(side.check_finished, timeout=10000):
+        qtbot.mouseClick(side.media_panel.check_button, LEFT)
+    reports = side.media_panel.reports()
+    assert {role.value: (r.width, r.height) for role, r in reports.items()}["avatar"] == (400, 500)
+    assert round(reports[next(r for r in reports if r.value == "audio")].duration) == 25
+    assert "voice 25s.wav" in side.media_panel.results.text()
+
+    # Submit: the files are read, uploaded to the sandbox (no storage is set up), and the
+    # service gets their links; the task keeps the body sent, the outbox item the files.
+    qtbot.mouseClick(side.submit_button, LEFT)
+    wait_accepted(qtbot, h, 1)
+    (post,) = h.posts()
+    sent = post.json()
+    digest = hashlib.sha256(face.read_bytes()).hexdigest()
+    assert sent["avatar_url"] == f"{h.server.base_url}/media/uploads/{digest}.png"
+    assert sent["audio_url"].endswith(".wav") and str(tmp_path) not in json.dumps(sent)
+    (item,) = h.outbox.items()
+    assert item.state is ItemState.SUBMITTED
+    assert item.payload["avatar_url"] == str(face)  # the user's own paths stay with the job
+    assert {name: f.path for name, f in item.files.items()} == {
+        "avatar_url": face,
+        "audio_url": voice,
+    }
+    assert h.store.get(h.window.tasks.model.record_at(0).row_id).sent_payload == sent
+
+
+def test_without_storage_a_file_says_how_to_set_one_up_and_cannot_be_sent(
+    qtbot,
+    make_window,  # noqa: F811 (the fixture of test_main_window)
+    tmp_path,
+    sandbox,
+):
+    h = make_window(service=ServiceChoice.CUSTOM, server=sandbox)
+    compose = h.compose
+    face = tmp_path / "face.png"
+    face.write_bytes(make_png(400, 400))
+    _drop(compose.avatar.edit, face)
+    qtbot.waitUntil(compose.avatar.error.isVisible)
+    assert "Settings → Storage" in compose.avatar.error.text()
+    assert compose.avatar.file_info.isVisible()  # the file is there, it just cannot go
+    assert not h.window.compose_side.submit_button.isEnabled()
+    # A storage set up (here, in the settings file as Settings → Storage writes it) makes
+    # the same file welcome at once.
+    h.settings.set_storage_value("endpoint", "https://s3.example.com")
+    h.settings.set_storage_value("bucket", "avatars")
+    h.window._follow_settings()
+    qtbot.waitUntil(lambda: compose.avatar.error.isHidden())
