@@ -63,10 +63,15 @@ def test_a_photo_and_a_recording_from_the_disk_are_checked_uploaded_and_sent(
     qtbot.waitUntil(lambda: compose.avatar.value() == str(face))
     qtbot.waitUntil(lambda: compose.avatar.file_dialog is None)
     info = compose.avatar.file_info
-    assert info.isVisible() and info.text().startswith(
-        f"File on this computer: face.png, {data_size(face.stat().st_size)} "
+    assert info.isVisible() and info.full_text().startswith(
+        f"face.png · {data_size(face.stat().st_size)} · a file on this computer"
     )
-    assert info.toolTip() == str(face)
+    assert info.toolTip() == f"{info.full_text()}\n{face}"
+    # Cut to its room, never wider than the field (a long name made the form scroll sideways).
+    qtbot.waitUntil(
+        lambda: info.fontMetrics().horizontalAdvance(info.text()) <= info.contentsRect().width()
+    )
+    assert info.width() <= compose.avatar.width()
 
     # A file dropped on the audio field; then the same field pasted from a file manager.
     _drop(compose.audio.edit, voice)
@@ -106,6 +111,16 @@ def test_a_photo_and_a_recording_from_the_disk_are_checked_uploaded_and_sent(
         "audio_url": voice,
     }
     assert h.store.get(h.window.tasks.model.record_at(0).row_id).sent_payload == sent
+    # The details show the body sent (the links), then where each file came from.
+    h.window.tasks.select_row(h.window.tasks.model.record_at(0).row_id)
+    shown = h.window.tasks_tab.details.request_text.toPlainText()
+    qtbot.waitUntil(
+        lambda: sent["avatar_url"] in h.window.tasks_tab.details.request_text.toPlainText()
+    )
+    shown = h.window.tasks_tab.details.request_text.toPlainText()
+    assert shown.endswith(
+        f"Uploaded from this computer:\naudio_url: {voice}\navatar_url: {face}"
+    ) or shown.endswith(f"Uploaded from this computer:\navatar_url: {face}\naudio_url: {voice}")
 
 
 def test_without_storage_a_file_says_how_to_set_one_up_and_cannot_be_sent(

@@ -21,13 +21,14 @@ from PySide6.QtCore import (
     Qt,
     QUrl,
 )
-from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette
+from PySide6.QtGui import QColor, QDesktopServices, QGuiApplication, QPalette, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
     QLabel,
     QMainWindow,
     QMessageBox,
+    QSizePolicy,
     QStyle,
     QTableView,
     QWidget,
@@ -119,6 +120,33 @@ def alert_colour() -> QColor:
     """A red that reads well on the current palette's background (light or dark)."""
     base = QGuiApplication.palette().color(QPalette.ColorRole.Base)
     return QColor("#ff8a80") if base.lightness() < 128 else QColor("#b3261e")
+
+
+class ElidedLabel(QLabel):
+    """A one-line label that never widens its layout: a text too long for it is cut at the
+    end with "…" (the whole text is :meth:`full_text`; callers put it in the tooltip), so
+    what matters most goes first."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setTextFormat(Qt.TextFormat.PlainText)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+
+    def full_text(self) -> str:
+        return self._full
+
+    def set_full_text(self, text: str) -> None:
+        self._full = text
+        self._elide()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._elide()
+
+    def _elide(self) -> None:
+        width = max(self.contentsRect().width(), 1)
+        self.setText(self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, width))
 
 
 def data_size(count: float) -> str:

@@ -964,27 +964,27 @@
 <context>
     <name>LocalFiles</name>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="141"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="169"/>
         <source>The file is no longer there: %1</source>
         <translation>文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="145"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="173"/>
         <source>No program could open the video. It is saved as %1</source>
         <translation>没有可以打开该视频的程序。视频已保存为 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="154"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="182"/>
         <source>The folder is no longer there: %1</source>
         <translation>文件夹已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="158"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="186"/>
         <source>No file manager could be started. The folder is %1</source>
         <translation>无法启动文件管理器。文件夹位于 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/views.py" line="169"/>
+        <location filename="../../avatar_desktop/ui/views.py" line="197"/>
         <source>Data folder</source>
         <translation>数据文件夹</translation>
     </message>
@@ -3332,285 +3332,290 @@ It has been left exactly as it is.</source>
 <context>
     <name>TaskDetailsPane</name>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="79"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="80"/>
         <source>Video</source>
         <translation>视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="81"/>
         <source>Video without watermark</source>
         <translation>无水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="82"/>
         <source>Video with watermark</source>
         <translation>带水印视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="83"/>
         <source>Cover picture</source>
         <translation>封面图片</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="87"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="88"/>
         <source>Created</source>
         <translation>创建时间</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="88"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="89"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="90"/>
         <source>Started</source>
         <translation>开始</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="90"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="91"/>
         <source>Finished</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="91"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="92"/>
         <source>Last checked</source>
         <translation>最后查询</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="107"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="108"/>
         <source>The request went out but no answer came back: the job may exist on the service (and be billed). Check before sending it again.</source>
         <translation>请求已发出，但没有收到响应：该任务可能已在服务上创建（并已计费）。再次发送前请先确认。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="114"/>
         <source>The service does not know this task id; it is not asked about any more.</source>
         <translation>服务不认识此任务 ID；不会再查询它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="118"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="119"/>
         <source>The request is being sent.</source>
         <translation>请求正在发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="122"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="123"/>
         <source>Result links expire after some days: download the video to keep it.</source>
         <translation>结果链接会在几天后过期：请下载视频以便保留。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="128"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="129"/>
         <source>No news for hours. The app still asks about it now and then; Refresh asks at once.</source>
         <translation>数小时没有进展。应用仍会不时查询；点击“刷新”可立即查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="133"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="134"/>
         <source>The service has not said how the task is going yet; the app keeps asking.</source>
         <translation>服务尚未告知任务进展；应用会继续查询。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="155"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="156"/>
         <source>given in the window</source>
         <translation>在窗口中确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="157"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="158"/>
         <source>given on the command line</source>
         <translation>在命令行中确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="160"/>
         <source>given</source>
         <translation>已确认</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="166"/>
         <source>%1, %2</source>
         <comment>a time, how consent was given</comment>
         <translation>%1，%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="178"/>
         <source>%1 s</source>
         <translation>%1 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="182"/>
         <source>%1 min %2 s</source>
         <translation>%1 分 %2 秒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="189"/>
         <source>%1 h %2 min</source>
         <translation>%1 小时 %2 分</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="195"/>
         <source>%1 d %2 h</source>
         <translation>%1 天 %2 小时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="209"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="210"/>
         <source>%1 (rendering: %2)</source>
         <translation>%1（渲染：%2）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="223"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="224"/>
         <source>The voice sample seems too short: cloning a voice needs a sample of at least 20 seconds of clear speech.</source>
         <translation>声音样本似乎太短：克隆声音需要至少 20 秒清晰语音的样本。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="236"/>
         <source>The service seems to have refused the content (the text, the picture or the voice). Changing it may help; sending the same request again will not.</source>
         <translation>服务似乎拒绝了内容（文本、图片或声音）。修改内容可能有帮助；再次发送相同的请求则不会。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="249"/>
         <source>The service could not use the picture: check that its link opens an image (JPEG or PNG) with one clearly visible face.</source>
         <translation>服务无法使用该图片：请检查其链接能否打开一张图片（JPEG 或 PNG），且图中有一张清晰可见的人脸。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="260"/>
         <source>The service may not have been able to fetch a file of the request: check that each link opens from any computer, not only from your own network.</source>
         <translation>服务可能无法获取请求中的某个文件：请检查每个链接能否从任何电脑打开，而不仅仅是在你自己的网络中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="267"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="268"/>
         <source>This is the local sandbox: the request asked it to fail (it contains “sandbox-fail”).</source>
         <translation>这是本地沙盒：请求要求它失败（其中包含“sandbox-fail”）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="279"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="280"/>
         <source>The service could not make this video.</source>
         <translation>服务无法生成此视频。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="289"/>
         <source>It gave no reason.</source>
         <translation>服务未给出原因。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="496"/>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1000"/>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1007"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="497"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1013"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1020"/>
         <source>Copy</source>
         <translation>复制</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="497"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="498"/>
         <source>Open</source>
         <translation>打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="499"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="500"/>
         <source>Open the link in the web browser</source>
         <translation>在网页浏览器中打开链接</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="792"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="793"/>
         <source>accepted; the service&apos;s time comes with the first status check</source>
         <translation>已受理；服务的时间将在首次状态检查后显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="804"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="809"/>
+        <source>Uploaded from this computer:</source>
+        <translation>从本机上传的文件：</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="817"/>
         <source>Not known: this task was added by its id (made on the website or on another computer).</source>
         <translation>未知：此任务是通过其 ID 添加的（在网站或其他电脑上创建）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="864"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="877"/>
         <source>Loading cover…</source>
         <translation>正在加载封面…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="885"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="898"/>
         <source>The cover cannot be shown: %1</source>
         <translation>无法显示封面：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="903"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="916"/>
         <source>Copied: %1</source>
         <translation>已复制：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="913"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="926"/>
         <source>Only web (http/https) links are opened.</source>
         <translation>只会打开网页（http/https）链接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="938"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="951"/>
         <source>The saved file is no longer there: %1</source>
         <translation>已保存的文件已不存在：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="978"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="991"/>
         <source>Select a task to see its details</source>
         <translation>选择一个任务以查看其详细信息</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="981"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="994"/>
         <source>The service&apos;s words:</source>
         <translation>服务的原话：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="984"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="997"/>
         <source>Problem noticed by the app:</source>
         <translation>应用发现的问题：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="986"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="999"/>
         <source>Saved video</source>
         <translation>已保存的视频</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="987"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1000"/>
         <source>Open file</source>
         <translation>打开文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="989"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1002"/>
         <source>Show in folder</source>
         <translation>在文件夹中显示</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="991"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1004"/>
         <source>Results</source>
         <translation>结果</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="992"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1005"/>
         <source>Download…</source>
         <translation>下载…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="994"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1007"/>
         <source>Save the video on this computer</source>
         <translation>将视频保存到本机</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="998"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1011"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="999"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1012"/>
         <source>Task id</source>
         <translation>任务 ID</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1001"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1014"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1004"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1017"/>
         <source>Duration</source>
         <translation>耗时</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1005"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1018"/>
         <source>Consent</source>
         <translation>同意记录</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1006"/>
+        <location filename="../../avatar_desktop/ui/tasks/task_details.py" line="1019"/>
         <source>Request sent</source>
         <translation>已发送的请求</translation>
     </message>
@@ -4301,49 +4306,49 @@ It has been left exactly as it is.</source>
 <context>
     <name>UrlField</name>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="173"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="172"/>
         <source>Paste</source>
         <translation>粘贴</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="175"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="174"/>
         <source>Paste a web address, or a file copied in your file manager</source>
         <translation>粘贴网址，或在文件管理器中复制的文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="176"/>
         <source>Browse…</source>
         <translation>浏览…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="181"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="180"/>
         <source>Browse…: choose a file on this computer; it is uploaded when the job is sent (you can also drop a file on the field)</source>
         <translation>浏览…：选择本机上的文件；发送任务时会上传它（也可以把文件拖到此栏）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="212"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="211"/>
         <source>Pictures and videos (*.jpg *.jpeg *.png *.mp4 *.mov *.webm)</source>
         <translation>图片和视频 (*.jpg *.jpeg *.png *.mp4 *.mov *.webm)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="213"/>
         <source>Audio (*.mp3 *.wav *.m4a *.aac)</source>
         <translation>音频 (*.mp3 *.wav *.m4a *.aac)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="215"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="214"/>
         <source>All files (*)</source>
         <translation>所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="229"/>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="228"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/compose/compose.py" line="259"/>
-        <source>File on this computer: %1, %2 — uploaded when the job is sent</source>
-        <translation>本机文件：%1，%2 — 发送任务时上传</translation>
+        <location filename="../../avatar_desktop/ui/compose/compose.py" line="258"/>
+        <source>%1 · %2 · a file on this computer, uploaded when the job is sent</source>
+        <translation>%1 · %2 · 本机文件，发送任务时上传</translation>
     </message>
 </context>
 <context>

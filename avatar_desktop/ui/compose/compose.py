@@ -62,7 +62,7 @@ from avatar_desktop.core.request import (
 from avatar_desktop.core.samples import SAMPLE_WORDS, SandboxSamples
 from avatar_desktop.core.service import Voice
 from avatar_desktop.ui.i18n import problem_text
-from avatar_desktop.ui.views import data_size, error_label, plain_tooltip
+from avatar_desktop.ui.views import ElidedLabel, data_size, error_label, plain_tooltip
 
 VOICE_ROLE = Qt.ItemDataRole.UserRole + 1
 SEARCH_ROLE = Qt.ItemDataRole.UserRole + 2
@@ -145,8 +145,7 @@ class UrlField(QWidget):
         self.browse_button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.browse_button.clicked.connect(self.browse)
         self.file_dialog: QFileDialog | None = None
-        self.file_info = QLabel()
-        self.file_info.setTextFormat(Qt.TextFormat.PlainText)
+        self.file_info = ElidedLabel()
         self.file_info.setEnabled(False)  # a quiet line, like the form's hints
         self.file_info.setVisible(False)
         self.error = error_label()
@@ -255,12 +254,13 @@ class UrlField(QWidget):
             self.file_info.setVisible(False)
             return
         path = shown[0]
-        self.file_info.setText(
-            self.tr("File on this computer: %1, %2 — uploaded when the job is sent")
+        text = (
+            self.tr("%1 · %2 · a file on this computer, uploaded when the job is sent")
             .replace("%1", path.name)
             .replace("%2", data_size(size))
         )
-        self.file_info.setToolTip(str(path))
+        self.file_info.set_full_text(text)
+        self.file_info.setToolTip(f"{text}\n{path}")
         self.file_info.setVisible(True)
 
     def value(self) -> str:

@@ -61,6 +61,7 @@ from PySide6.QtWidgets import (
 )
 
 from avatar_desktop.core.follower import is_stalled
+from avatar_desktop.core.local_files import local_fields
 from avatar_desktop.core.request import VoiceMode
 from avatar_desktop.core.service import TaskStatus
 from avatar_desktop.core.store.schema import LocalStatus
@@ -797,7 +798,19 @@ class TaskDetailsPane(QWidget):
             self.consent_label, record.consent is not None or record.mode is VoiceMode.CREATE_VOICE
         )
 
-        if record.payload:
+        if record.payload and record.sent_payload and record.sent_payload != record.payload:
+            # Files on this computer went as links: the body sent, then where each came from.
+            uploaded = "\n".join(
+                f"{name}: {path}" for name, path in local_fields(record.payload).items()
+            )
+            self.request_text.set_text(
+                request_json(record.sent_payload)
+                + "\n\n"
+                + self.tr("Uploaded from this computer:")
+                + "\n"
+                + uploaded
+            )
+        elif record.payload:
             self.request_text.set_text(request_json(record.payload))
         else:  # added by its task id: the request was made elsewhere
             self.request_text.set_text(
