@@ -285,7 +285,14 @@ def test_the_selected_outbox_items_reason_is_read_whole_under_the_table(
     refused = next(i for i in map(model.item_at, range(3)) if (i.reason or "").startswith("The"))
     panel.select_item(refused.item_id)
     text = panel.reason_text
-    qtbot.waitUntil(lambda: text.isVisible() and text.text() == refused.reason)
+    # In the user's language, as the table says it (it was the program's English).
+    from avatar_desktop.ui.i18n import reason_text
+
+    whole = reason_text(refused.reason_kind, refused.reason, refused.reason_verbatim, detail=True)
+    qtbot.waitUntil(lambda: text.isVisible() and text.text() == whole)
+    if language != "en":  # the explanation is Chinese (the server's own words stay theirs)
+        first = whole.splitlines()[0]
+        assert not any("a" <= c.lower() <= "z" for c in first), whole
     qtbot.waitUntil(lambda: text.height() >= text.heightForWidth(text.width()))
     assert inside(text, panel)
     assert panel.reason_caption.text() == model.headerData(5, Qt.Orientation.Horizontal)

@@ -144,3 +144,40 @@ def test_without_storage_a_file_says_how_to_set_one_up_and_cannot_be_sent(
     h.settings.set_storage_value("bucket", "avatars")
     h.window._follow_settings()
     qtbot.waitUntil(lambda: compose.avatar.error.isHidden())
+
+
+def test_a_changed_file_stops_its_job_until_sent_again_and_the_form_opens_it(
+    qtbot,
+    harness,  # noqa: F811 (the fixture of test_main_window)
+    tmp_path,
+):
+    from avatar_desktop.core.local_files import FileHome, read_files
+    from avatar_desktop.core.request import GenerationRequest
+    from avatar_desktop.core.store.outbox import NewItem
+
+    h = harness
+    face = tmp_path / "face.png"
+    face.write_bytes(make_png(400, 400))
+    payload = {"avatar_url": str(face), "audio_url": "https://cdn.example.com/a.mp3"}
+    request = GenerationRequest.from_payload(payload, local_files=True)
+    files = read_files(payload, FileHome.SANDBOX)
+    face.write_bytes(make_png(400, 401))  # edited after it was queued
+    (item_id,) = h.outbox.add_many(h.server.base_url, [NewItem(request, files=files)])
+    h.window.outbox_runner.tick()
+    qtbot.waitUntil(lambda: h.outbox.get(item_id).state is ItemState.REFUSED, timeout=10000)
+    assert "changed since the job was queued" in h.outbox.get(item_id).reason
+    assert not h.posts()
+
+    # Open in the form: the user's own path comes back, welcome as it is.
+    controller = h.window.outbox_tab.controller
+    controller.edit(item_id)
+    assert h.compose.avatar.value() == str(face)
+    qtbot.waitUntil(lambda: h.window.compose_side.submit_button.isEnabled())
+
+    # Send again reads the file as it is now (off the UI thread), then it goes.
+    controller.requeue([item_id])
+    qtbot.waitUntil(lambda: h.outbox.get(item_id).state is ItemState.SUBMITTED, timeout=10000)
+    item = h.outbox.get(item_id)
+    assert item.files["avatar_url"].sha256 == hashlib.sha256(face.read_bytes()).hexdigest()
+    (post,) = h.posts()
+    assert post.json()["avatar_url"].endswith(f"{item.files['avatar_url'].sha256}.png")

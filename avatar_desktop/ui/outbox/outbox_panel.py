@@ -563,6 +563,7 @@ class OutboxPanel(QWidget):
             self.retranslate_ui()
             summary, hold, busy = self._state
             self.show_summary(summary, hold, busy=busy)
+            self._show_reason()
         super().changeEvent(event)
 
     def show_summary(
@@ -635,7 +636,8 @@ class OutboxPanel(QWidget):
     def _show_reason(self) -> None:
         """The reason of the one selected item under the table (none: hidden)."""
         items = self.selected()
-        reason = items[0].reason if len(items) == 1 else None
+        # In the user's language, as in the table (it showed the program's English detail).
+        reason = _reason(items[0], detail=True) if len(items) == 1 else None
         self.reason_text.setText(reason or "")
         self.reason_box.setVisible(bool(reason))
 
