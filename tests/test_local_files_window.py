@@ -96,6 +96,8 @@ def test_a_photo_and_a_recording_from_the_disk_are_checked_uploaded_and_sent(
 
     # Submit: the files are read, uploaded to the sandbox (no storage is set up), and the
     # service gets their links; the task keeps the body sent, the outbox item the files.
+    heard: list[tuple[int, str, int, int]] = []
+    h.window.outbox_runner.upload_progress.connect(lambda *args: heard.append(args))
     qtbot.mouseClick(side.submit_button, LEFT)
     wait_accepted(qtbot, h, 1)
     (post,) = h.posts()
@@ -105,6 +107,12 @@ def test_a_photo_and_a_recording_from_the_disk_are_checked_uploaded_and_sent(
     assert sent["audio_url"].endswith(".wav") and str(tmp_path) not in json.dumps(sent)
     (item,) = h.outbox.items()
     assert item.state is ItemState.SUBMITTED
+    # The upload's progress reached the window, each file to its end.
+    ends = {name: (done, total) for _item, name, done, total in heard}
+    assert ends == {
+        "avatar_url": (face.stat().st_size,) * 2,
+        "audio_url": (voice.stat().st_size,) * 2,
+    }
     assert item.payload["avatar_url"] == str(face)  # the user's own paths stay with the job
     assert {name: f.path for name, f in item.files.items()} == {
         "avatar_url": face,
@@ -181,3 +189,34 @@ def test_a_changed_file_stops_its_job_until_sent_again_and_the_form_opens_it(
     assert item.files["avatar_url"].sha256 == hashlib.sha256(face.read_bytes()).hexdigest()
     (post,) = h.posts()
     assert post.json()["avatar_url"].endswith(f"{item.files['avatar_url'].sha256}.png")
+
+
+def test_an_uploading_item_shows_how_much_of_its_files_is_stored(qtbot, tmp_path):
+    from avatar_desktop.core.local_files import FileHome, read_files
+    from avatar_desktop.core.request import GenerationRequest
+    from avatar_desktop.core.store.database import Database
+    from avatar_desktop.core.store.outbox import NewItem, Outbox
+    from avatar_desktop.ui.outbox.outbox_panel import OutboxTableModel
+
+    face = tmp_path / "face.png"
+    face.write_bytes(make_png(400, 400))
+    voice = tmp_path / "voice.wav"
+    voice.write_bytes(make_wav(25))
+    # The picture in two fields is uploaded once: it counts once.
+    payload = {"avatar_url": str(face), "audio_url": str(voice)}
+    request = GenerationRequest.from_payload(payload, local_files=True)
+    with Database(tmp_path / "t.sqlite3") as db:
+        box = Outbox(db)
+        (item_id,) = box.add_many(
+            "https://api.example.com",
+            [NewItem(request, files=read_files(payload, FileHome.STORAGE))],
+        )
+        assert box.claim(item_id, "f" * 32, "https://api.example.com") is not None
+        model = OutboxTableModel(box)
+        model.reload()
+        state = model.index(0, model.COL_STATE)
+        assert model.data(state) == "Uploading…"
+        total = face.stat().st_size + voice.stat().st_size
+        model.set_upload_progress(item_id, "avatar_url", face.stat().st_size, 0)
+        model.set_upload_progress(item_id, "audio_url", total // 2 - face.stat().st_size, 0)
+        assert model.data(state) == f"Uploading… {(total // 2) * 100 // total}%"

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import logging
 import socket
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -85,6 +86,8 @@ class OutboxRunner(QObject):
             answer is awaited.
         state_changed(): online / paused / busy changed (for the status bar).
         token_refused(): the service refused the token; sending is paused.
+        upload_progress(int, str, int, int): a file of an item is uploading: the item, its
+            field, bytes done, the file's size (each whole percent at most once).
     """
 
     outcome = Signal(object)
@@ -94,6 +97,7 @@ class OutboxRunner(QObject):
     token_refused = Signal()
     item_finished = Signal(int)
     unsaved_stored = Signal(int, str)
+    upload_progress = Signal(int, str, int, int)
 
     def __init__(
         self,
@@ -329,6 +333,7 @@ class OutboxRunner(QObject):
             ),
         )
         sender.storage_refused = self.policy.storage_paused
+        sender.on_progress = self._progress_reporter()
 
         def sent(outcome: SendOutcome) -> None:
             self._runner.report(self._on_outcome, outcome)
@@ -350,6 +355,19 @@ class OutboxRunner(QObject):
         report.outcomes[:] = result.outcomes
         report.stopped = result.stopped
         report.store_error = result.store_error
+
+    def _progress_reporter(self) -> Callable[[int, str, int, int], None]:
+        """On a sending thread: the upload progress of an item's file, passed to the UI thread
+        at each whole percent (not at every piece sent)."""
+        shown: dict[tuple[int, str], int] = {}
+
+        def progress(item_id: int, name: str, done: int, total: int) -> None:
+            percent = 100 if total <= 0 else done * 100 // total
+            if shown.get((item_id, name)) != percent:
+                shown[(item_id, name)] = percent
+                self._runner.report(self.upload_progress.emit, item_id, name, done, total)
+
+        return progress
 
     def _probe(self, base_url: str) -> None:
         """Check, without sending anything, whether the service's host accepts connections."""

@@ -2102,109 +2102,109 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="466"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="495"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="468"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="497"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="470"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="499"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="471"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="500"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="501"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="473"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="502"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="474"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="503"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="475"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="504"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="476"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="505"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="478"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="507"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="509"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="605"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="575"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="605"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="578"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="608"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="581"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="611"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="584"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="614"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="586"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="616"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="588"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="618"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="590"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="620"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="592"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="622"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="594"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="624"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
@@ -2212,7 +2212,7 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTab</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/tab.py" line="89"/>
+        <location filename="../../avatar_desktop/ui/outbox/tab.py" line="90"/>
         <source>The service refused the token: sending is paused until it is fixed.</source>
         <translation>服务拒绝了令牌：在令牌问题解决之前，发送已暂停。</translation>
     </message>
@@ -2220,168 +2220,168 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="70"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="71"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
         <source>Uploading…</source>
         <translation>正在上传…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="76"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="77"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="78"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="80"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="81"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="82"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="85"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="101"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="102"/>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="109"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="110"/>
         <source>the form</source>
         <translation>表单</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="111"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="112"/>
         <source>the task list (sent again)</source>
         <translation>任务列表（再次发送）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="113"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="114"/>
         <source>an export of drafts and outbox</source>
         <translation>导出的草稿和发件箱文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="116"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="117"/>
         <source>%1, line %2</source>
         <comment>an imported file</comment>
         <translation>%1 第 %2 行</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="274"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="303"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="309"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="311"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="284"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="313"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="315"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="316"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="296"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="325"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="346"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="322"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="351"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="357"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="336"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="365"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="374"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="350"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="379"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="384"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="84"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="86"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>

@@ -24,6 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
     SignalInstance,
+    Slot,
 )
 from PySide6.QtGui import QAction, QFont, QResizeEvent
 from PySide6.QtWidgets import (
@@ -156,6 +157,8 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         reads the outbox again on it by itself."""
         super().__init__(_HEADERS, "OutboxTableModel", parent)
         self._outbox = outbox
+        self._uploads: dict[int, dict[str, int]] = {}
+        """Bytes stored of each uploading item's files, by field (:meth:`set_upload_progress`)."""
         self.error: str | None = None
         self.config: ServiceConfig | None = None
         """The current service (None: not known yet, every row is taken as its)."""
@@ -189,6 +192,8 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         except StoreError as exc:
             self.error = error_text(exc)
             return
+        uploading = {i.item_id for i in items if i.state is ItemState.UPLOADING}
+        self._uploads = {k: v for k, v in self._uploads.items() if k in uploading}
         if [i.item_id for i in items] == [i.item_id for i in self._items]:
             self._items = items
             self._repaint()
@@ -218,6 +223,27 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
             return
         wait_ms = max(0, round((min(moments) - now) * 1000)) + 50
         self._clock.start(min(wait_ms, _LONGEST_WAIT_MS))
+
+    @Slot(int, str, int, int)
+    def set_upload_progress(self, item_id: int, name: str, done: int, total: int) -> None:
+        """A file of an item uploads (the runner's ``upload_progress``): its row shows how much
+        of the item's files is stored."""
+        self._uploads.setdefault(item_id, {})[name] = done
+        row = self.row_of(item_id)
+        if row is not None:
+            index = self.index(row, self.COL_STATE)
+            self.dataChanged.emit(index, index)
+
+    def upload_percent(self, item: OutboxItem) -> int | None:
+        """How much of an uploading item's files is stored, in percent (None: not uploading,
+        or no progress heard yet). A file named by two fields counts once."""
+        uploads = self._uploads.get(item.item_id)
+        if item.state is not ItemState.UPLOADING or not uploads:
+            return None
+        sizes = {file.sha256: file.size for file in item.files.values()}
+        done = sum(uploads.values())
+        total = sum(sizes.values())
+        return 100 if total <= 0 else min(100, done * 100 // total)
 
     def row_of(self, item_id: int) -> int | None:
         for row, item in enumerate(self._items):
@@ -249,6 +275,9 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         if column == self.COL_ID:
             return str(item.item_id)
         if column == self.COL_STATE:
+            percent = self.upload_percent(item)
+            if percent is not None:
+                return _tr("Uploading… %1%").replace("%1", str(percent))
             return _tr(STATE_NAMES[item.state])
         if column == self.COL_SERVICE:
             return service_name(item.service_url, self.config)

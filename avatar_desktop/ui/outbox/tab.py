@@ -73,6 +73,7 @@ class OutboxTab(QObject):
         control.open_request.connect(self.open_request)
         control.summary_changed.connect(self._on_summary)
         runner.token_refused.connect(self._on_token_refused)
+        runner.upload_progress.connect(self.panel.model.set_upload_progress)
         # Somebody — this window, another one, avatar-cli — wrote to the data file.
         changes.connect(control.refresh_state)
         changes.connect(runner.follow_question)
