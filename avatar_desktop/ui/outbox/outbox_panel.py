@@ -277,7 +277,9 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         if column == self.COL_STATE:
             percent = self.upload_percent(item)
             if percent is not None:
-                return _tr("Uploading… %1%").replace("%1", str(percent))
+                return QCoreApplication.translate("OutboxTableModel", "Uploading… %1%").replace(
+                    "%1", str(percent)
+                )
             return _tr(STATE_NAMES[item.state])
         if column == self.COL_SERVICE:
             return service_name(item.service_url, self.config)
