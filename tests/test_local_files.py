@@ -375,6 +375,10 @@ def test_a_refused_storage_pauses_only_the_items_with_files_until_resumed(tmp_pa
         assert box.claim_next(url, "o" * 32, explicit=True, without_files=True) is None
     policy.resume()
     assert not policy.storage_paused
+    # Send now tries the storage again; so does any change of the settings (uploading is free).
+    policy.record(SendOutcome(1, Decision.STORAGE_REFUSED, reason="refused"))
+    policy.send_now()
+    assert not policy.storage_paused
 
 
 # --- the form's rule and the check of a file on this computer ------------------------------------

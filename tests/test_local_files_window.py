@@ -220,3 +220,50 @@ def test_an_uploading_item_shows_how_much_of_its_files_is_stored(qtbot, tmp_path
         model.set_upload_progress(item_id, "avatar_url", face.stat().st_size, 0)
         model.set_upload_progress(item_id, "audio_url", total // 2 - face.stat().st_size, 0)
         assert model.data(state) == f"Uploading… {(total // 2) * 100 // total}%"
+
+
+def test_a_refused_storage_is_said_in_the_outbox_and_send_now_tries_again(
+    qtbot,
+    make_window,  # noqa: F811 (the fixture of test_main_window)
+    memory_keyring,
+    tmp_path,
+    sandbox,
+    s3,
+    monkeypatch,
+):
+    from avatar_desktop.core.local_files import FileHome, read_files
+    from avatar_desktop.core.request import GenerationRequest
+    from avatar_desktop.core.store.outbox import NewItem
+    from avatar_desktop.core.vault import ACCOUNT_NAME, SERVICE_NAME
+
+    memory_keyring.set_password(SERVICE_NAME, ACCOUNT_NAME, "a-token")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", s3.access_key_id)
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "not-the-secret-at-all-0123456789abcdef")
+    h = make_window(service=ServiceChoice.CUSTOM, server=sandbox)
+    h.settings.set_storage_value("endpoint", s3.url)
+    h.settings.set_storage_value("bucket", s3.bucket)
+    h.window._follow_settings()
+    face = tmp_path / "face.png"
+    face.write_bytes(make_png(400, 400))
+    payload = {"avatar_url": str(face), "audio_url": "https://cdn.example.com/a.mp3"}
+    request = GenerationRequest.from_payload(payload, local_files=True)
+    files = read_files(payload, FileHome.STORAGE)
+    (item_id,) = h.outbox.add_many(sandbox.base_url, [NewItem(request, files=files)])
+    h.window.outbox_runner.tick()
+    panel = h.window.outbox_panel
+    qtbot.waitUntil(lambda: "the storage refused its keys" in panel.summary.text(), timeout=10000)
+    item = h.outbox.get(item_id)
+    assert item.state is ItemState.QUEUED and not h.posts()
+    model = panel.model
+    qtbot.waitUntil(lambda: bool(model.data(model.index(0, model.COL_REASON))))
+    reason = model.data(model.index(0, model.COL_REASON))
+    assert reason.startswith("The storage for local files refused its keys or the access")
+    assert "Check Settings → Storage, then “Send now”." in reason
+
+    # The keys fixed (here in the environment, as `avatar-cli storage login` would in the
+    # keyring): Send now tries the storage again, and the job goes.
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", s3.secret_access_key)
+    h.window.main_actions.send_now.trigger()
+    qtbot.waitUntil(lambda: h.outbox.get(item_id).state is ItemState.SUBMITTED, timeout=10000)
+    qtbot.waitUntil(lambda: "storage refused" not in panel.summary.text())
+    assert len(h.posts()) == 1

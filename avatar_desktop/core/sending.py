@@ -121,9 +121,11 @@ class SendingPolicy:
         return self.hold is None
 
     def use(self, config: ServiceConfig, *, new_service: bool, new_token: bool) -> None:
-        """The window talks to ``config`` now: a new service is tried afresh, a new token
-        lifts a token pause."""
+        """The window talks to ``config`` now (or its settings changed): a new service is tried
+        afresh, a new token lifts a token pause, and a storage pause is lifted (uploading is
+        free; a storage still refusing pauses again)."""
         self.local = config.is_local
+        self.storage_paused = False  # the storage settings may have changed: trying is free
         if new_service:
             self.online = True
         if new_token:
@@ -133,10 +135,11 @@ class SendingPolicy:
         self.paused = True
 
     def send_now(self) -> None:
-        """The user asked to send now: a pause ends and the service is tried again (a refused
-        token stays refused until it changes)."""
+        """The user asked to send now: a pause ends, the service is tried again and so is a
+        storage that refused (a refused token stays refused until it changes)."""
         self.paused = False
         self.online = True
+        self.storage_paused = False
 
     def resume(self) -> None:
         self.paused = False

@@ -318,7 +318,7 @@ def kind_title(kind: api.ErrorKind, retry_after: float | None = None) -> str:
         return QCoreApplication.translate(
             "Messages",
             "The storage for local files refused its keys or the access (the service's token is "
-            "fine); nothing was sent. Check Settings → Storage, then resume sending.",
+            "fine); nothing was sent. Check Settings → Storage, then “Send now”.",
         )
     if kind is kinds.FILE_CHANGED:
         return QCoreApplication.translate(

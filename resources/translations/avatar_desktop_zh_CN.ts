@@ -1555,6 +1555,11 @@ A desktop client for digital-human video generation.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="318"/>
+        <source>The storage for local files refused its keys or the access (the service&apos;s token is fine); nothing was sent. Check Settings → Storage, then “Send now”.</source>
+        <translation>存放本地文件的存储拒绝了其密钥或访问（服务的令牌没有问题）；未发送任何内容。请检查 设置 → 存储，然后点“立即发送”。</translation>
+    </message>
+    <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="329"/>
         <location filename="../../avatar_desktop/ui/i18n.py" line="384"/>
         <source>The request failed.</source>
@@ -1628,11 +1633,6 @@ A desktop client for digital-human video generation.</source>
         <location filename="../../avatar_desktop/ui/i18n.py" line="312"/>
         <source>The storage for local files could not be reached; nothing was sent. It is tried again later.</source>
         <translation>无法连接到存放本地文件的存储；未发送任何内容。稍后会再试。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="318"/>
-        <source>The storage for local files refused its keys or the access (the service&apos;s token is fine); nothing was sent. Check Settings → Storage, then resume sending.</source>
-        <translation>存放本地文件的存储拒绝了其密钥或访问（服务的令牌没有问题）；未发送任何内容。请检查 设置 → 存储，然后恢复发送。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="324"/>
@@ -1800,301 +1800,301 @@ A desktop client for digital-human video generation.</source>
         <translation>上次应用在服务响应 %1 个请求之前就关闭了。这些请求已标记为“结果未知”：相应任务可能已创建并计费，再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="175"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="180"/>
         <source>Set an API token to send.</source>
         <translation>设置 API 令牌后即可发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="196"/>
         <source>Sending already: what is due goes with the next round.</source>
         <translation>正在发送：到期的任务会在下一轮发出。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="194"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="199"/>
         <source>Nothing was sent: sending is paused because the service refused the token.</source>
         <translation>未发送任何任务：服务拒绝了令牌，发送已暂停。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="203"/>
         <source>Nothing to send to %1 now: waiting until %2 as the service asked.</source>
         <translation>现在没有要发送到 %1 的任务：按服务要求等待到 %2。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="204"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="209"/>
         <source>Nothing to send to %1: %n job(s) wait for other services (“Move to the current service…” sends them here).</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务在等待其他服务（“移到当前服务…”可将它们发送到这里）。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="211"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="216"/>
         <source>Nothing to send to %1: %n job(s) need your decision.</source>
         <translation>
             <numerusform>没有要发送到 %1 的任务：%n 个任务需要您处理。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="214"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="219"/>
         <source>Nothing to send to %1: everything is sent.</source>
         <translation>没有要发送到 %1 的任务：全部已发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="221"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="226"/>
         <source>Sending resumed.</source>
         <translation>已恢复发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="224"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="229"/>
         <source>Sending paused: jobs wait in the outbox.</source>
         <translation>已暂停发送：任务将在发件箱中等待。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="260"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="265"/>
         <source>Send %n job(s)?</source>
         <translation>
             <numerusform>发送 %n 个任务？</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="275"/>
         <source>%n job(s) are ready to send to %1. Each accepted job is billed.</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到 %1。每个被接受的任务都会计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="233"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="238"/>
         <source>Send them</source>
         <translation>发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="234"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="239"/>
         <source>Not now</source>
         <translation>暂不发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="246"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="251"/>
         <source>Sending paused: use “Send now” when you are ready.</source>
         <translation>已暂停发送：准备好后请使用“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="250"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="255"/>
         <source>Nothing was sent: those jobs no longer wait in the outbox (another program, such as avatar-cli, sent or changed them meanwhile).</source>
         <translation>未发送任何任务：这些任务已不在发件箱中等待（其间另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="264"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="269"/>
         <source>%n job(s) are ready to send to the built-in sandbox (nothing is billed there).</source>
         <translation>
             <numerusform>%n 个任务已准备好发送到内置沙盒（在沙盒中不计费）。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="292"/>
         <source>Question closed: the jobs it asked about no longer wait in the outbox (another program, such as avatar-cli, sent or changed them).</source>
         <translation>询问已关闭：所询问的任务已不在发件箱中等待（另一个程序，例如 avatar-cli，已发送或更改了它们）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="311"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="589"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="316"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="594"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="323"/>
         <source>Cancelled: %1</source>
         <translation>已取消：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="328"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="333"/>
         <source>Send again?</source>
         <translation>再次发送？</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="330"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="335"/>
         <source>The service may already have received %n of these job(s) and billed them. Check your account first. Send again anyway?</source>
         <translation>
             <numerusform>服务可能已收到其中 %n 个任务并已计费。请先检查你的账户。仍要再次发送吗？</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="342"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="347"/>
         <source>Queued again: %1</source>
         <translation>已重新加入队列：%1 个</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="354"/>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="365"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="370"/>
         <source>Mark as submitted</source>
         <translation>标记为已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="360"/>
         <source>The task id the service gave this job (from your account page):</source>
         <translation>服务为此任务分配的任务 ID（可在你的账户页面查看）：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="370"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="375"/>
         <source>Task %1 added to the task list.</source>
         <translation>任务 %1 已添加到任务列表。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="401"/>
         <source>Move %n job(s) from %1 to the built-in sandbox? They will be sent there instead; nothing is billed on the sandbox.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到内置沙盒？它们将改为发送到沙盒；沙盒不计费。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="404"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="409"/>
         <source>Move %n job(s) from %1 to %2? They will be sent to %2 instead, and billed there by the account of the token in use.</source>
         <translation>
             <numerusform>将 %n 个任务从 %1 移到 %2？它们将改为发送到 %2，并由当前令牌的账户在那里计费。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="414"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="419"/>
         <source>Move to the current service?</source>
         <translation>移到当前服务？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="422"/>
         <source>Move</source>
         <translation>移动</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="439"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="444"/>
         <source>Moved %n job(s) to %1.</source>
         <translation>
             <numerusform>已将 %n 个任务移到 %1。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="445"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="450"/>
         <source>Move to the current service</source>
         <translation>移到当前服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="453"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="458"/>
         <source>Job %1 was not moved: the same request is already queued or sent for %2 (%3).</source>
         <translation>任务 %1 未移动：相同的请求已在 %2 排队或已发送（%3）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="457"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="462"/>
         <source>Job %1 was not moved: it is “%3”; only queued, waiting or refused jobs move.</source>
         <translation>任务 %1 未移动：其状态为“%3”；只有排队中、等待中或被拒绝的任务可以移动。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="463"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="468"/>
         <source>Job %1 is already for %2.</source>
         <translation>任务 %1 已属于 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="470"/>
         <source>Job %1 is no longer in the outbox.</source>
         <translation>任务 %1 已不在发件箱中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="477"/>
         <source>Submitted and cancelled jobs removed from the outbox.</source>
         <translation>已从发件箱中移除已提交和已取消的任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="500"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="505"/>
         <source>Import jobs</source>
         <translation>导入任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="501"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="506"/>
         <source>Jobs (*.csv *.json *.jsonl *.ndjson *.txt);;All files (*)</source>
         <translation>任务文件 (*.csv *.json *.jsonl *.ndjson *.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="505"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="510"/>
         <source>Reading %1…</source>
         <translation>正在读取 %1…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="510"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="515"/>
         <source>The file could not be read.</source>
         <translation>无法读取该文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="544"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="549"/>
         <source>Nothing was queued.</source>
         <translation>没有任务加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="557"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="562"/>
         <source>The jobs could not be queued.</source>
         <translation>无法将任务加入队列。</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="562"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="567"/>
         <source>%n job(s) added to the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务加入发件箱。</numerusform>
         </translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="565"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="570"/>
         <source>%n voice clone(s) not queued: the speaker&apos;s consent was not confirmed.</source>
         <translation>
             <numerusform>%n 个声音克隆未加入队列：未确认说话人的同意。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="574"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="579"/>
         <source>Imported %1 draft(s) and %2 job(s).</source>
         <translation>已导入 %1 个草稿和 %2 个任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="581"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="586"/>
         <source>Import</source>
         <translation>导入</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="582"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="587"/>
         <source>Skipped:</source>
         <translation>已跳过：</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="596"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="601"/>
         <source>Save CSV template</source>
         <translation>保存 CSV 模板</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="596"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="601"/>
         <source>CSV (*.csv)</source>
         <translation>CSV 文件 (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="602"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="607"/>
         <source>Template saved: %1</source>
         <translation>模板已保存：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="603"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="608"/>
         <source>The template could not be saved.</source>
         <translation>无法保存模板。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="611"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="616"/>
         <source>Export drafts and outbox</source>
         <translation>导出草稿和发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="613"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="618"/>
         <source>Avatar Desktop export (*.json)</source>
         <translation>Avatar Desktop 导出文件 (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="625"/>
         <source>Exported %1 draft(s) and %2 job(s) to %3.</source>
         <translation>已将 %1 个草稿和 %2 个任务导出到 %3。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="625"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_controller.py" line="630"/>
         <source>The export could not be written.</source>
         <translation>无法写入导出文件。</translation>
     </message>
@@ -2157,56 +2157,61 @@ A desktop client for digital-human video generation.</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="607"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="613"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="607"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="613"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="610"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="616"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="613"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="619"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="616"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="622"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="618"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="624"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="626"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="628"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="624"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="630"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="632"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="636"/>
+        <source>jobs with files on this computer wait: the storage refused its keys or the access (Settings → Storage, then “Send now”)</source>
+        <translation>带本机文件的任务在等待：存储拒绝了其密钥或访问（设置 → 存储，然后点“立即发送”）</translation>
     </message>
 </context>
 <context>

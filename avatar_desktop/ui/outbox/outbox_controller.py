@@ -163,7 +163,12 @@ class OutboxController(QObject):
         hold = self.runner.policy.hold
         self.panel.model.set_context(self.runner.config, hold)
         summary = self.summary()
-        self.panel.show_summary(summary, hold, busy=self.runner.busy)
+        self.panel.show_summary(
+            summary,
+            hold,
+            busy=self.runner.busy,
+            storage_paused=self.runner.policy.storage_paused,
+        )
         if summary is not None:
             self.summary_changed.emit(summary)
 

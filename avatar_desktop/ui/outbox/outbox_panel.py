@@ -592,17 +592,23 @@ class OutboxPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
-            summary, hold, busy = self._state
-            self.show_summary(summary, hold, busy=busy)
+            summary, hold, busy, storage_paused = self._state
+            self.show_summary(summary, hold, busy=busy, storage_paused=storage_paused)
             self._show_reason()
         super().changeEvent(event)
 
     def show_summary(
-        self, summary: OutboxSummary | None, hold: Hold | None, *, busy: bool = False
+        self,
+        summary: OutboxSummary | None,
+        hold: Hold | None,
+        *,
+        busy: bool = False,
+        storage_paused: bool = False,
     ) -> None:
         """Show the counts of the current service (the ones the window's tab and status bar
-        show, from the same :class:`OutboxSummary`), what holds sending, and the pause button."""
-        self._state = (summary, hold, busy)
+        show, from the same :class:`OutboxSummary`), what holds sending, and the pause button;
+        ``storage_paused``: the storage refused, jobs with local files wait."""
+        self._state = (summary, hold, busy, storage_paused)
         paused = hold in (Hold.PAUSED, Hold.TOKEN_REFUSED)
         self.pause_button.setText(self.tr("Resume") if paused else self.tr("Pause"))
         parts = []
@@ -624,6 +630,13 @@ class OutboxPanel(QWidget):
             parts.append(self.tr("sending…"))
         elif hold is Hold.MANUAL:
             parts.append(self.tr("automatic sending is off: “Send now” sends"))
+        if storage_paused:
+            parts.append(
+                self.tr(
+                    "jobs with files on this computer wait: the storage refused its keys or "
+                    "the access (Settings → Storage, then “Send now”)"
+                )
+            )
         if self.model.error:
             parts.append(self.model.error)
         self.summary.setText(" · ".join(parts))
