@@ -459,57 +459,62 @@ def _body_chunks(response: requests.Response) -> Iterator[bytes]:
         yield chunk
 
 
-class _Stream:
-    """The body of a streamed response, read on demand with cancellation and the deadline
-    checked between chunks."""
+class _Body:
+    """What the check reads of a file, on demand (:meth:`read_until`), with cancellation
+    checked between chunks; :meth:`_next` gives the next chunk (empty: the end)."""
 
-    def __init__(
-        self, response: requests.Response, cancelled: Callable[[], bool], deadline: Deadline
-    ) -> None:
-        self._chunks: Iterator[bytes] = _body_chunks(response)
+    def __init__(self, cancelled: Callable[[], bool]) -> None:
         self._cancelled = cancelled
-        self._deadline = deadline
-        self._framed = "Content-Length" in response.headers or "chunked" in (
-            response.headers.get("Transfer-Encoding", "").lower()
-        )
         self.data = bytearray()
         self.complete = False
+
+    def _next(self, want: int) -> bytes:
+        raise NotImplementedError
 
     def read_until(self, limit: int) -> None:
         while not self.complete and len(self.data) < limit:
             if self._cancelled():
                 raise CheckCancelled
-            if self._deadline.passed:
-                raise _TooSlow
-            try:
-                chunk = next(self._chunks)
-            except StopIteration:
-                if self._deadline.cut and not self._framed:
-                    raise _TooSlow from None  # "the end" only because the watchdog closed it
-                self.complete = True
-                return
-            self.data += chunk
-
-
-class _FileStream:
-    """A file on this computer read as :class:`_Stream` reads a body: on demand, with
-    cancellation checked between chunks."""
-
-    def __init__(self, handle: BinaryIO, cancelled: Callable[[], bool]) -> None:
-        self._handle = handle
-        self._cancelled = cancelled
-        self.data = bytearray()
-        self.complete = False
-
-    def read_until(self, limit: int) -> None:
-        while not self.complete and len(self.data) < limit:
-            if self._cancelled():
-                raise CheckCancelled
-            chunk = self._handle.read(min(CHUNK_BYTES * 16, limit - len(self.data)))
+            chunk = self._next(limit - len(self.data))
             if not chunk:
                 self.complete = True
                 return
             self.data += chunk
+
+
+class _Stream(_Body):
+    """The body of a streamed response, the deadline checked between chunks."""
+
+    def __init__(
+        self, response: requests.Response, cancelled: Callable[[], bool], deadline: Deadline
+    ) -> None:
+        super().__init__(cancelled)
+        self._chunks: Iterator[bytes] = _body_chunks(response)
+        self._deadline = deadline
+        self._framed = "Content-Length" in response.headers or "chunked" in (
+            response.headers.get("Transfer-Encoding", "").lower()
+        )
+
+    def _next(self, want: int) -> bytes:
+        if self._deadline.passed:
+            raise _TooSlow
+        try:
+            return next(self._chunks)
+        except StopIteration:
+            if self._deadline.cut and not self._framed:
+                raise _TooSlow from None  # "the end" only because the watchdog closed it
+            return b""
+
+
+class _FileStream(_Body):
+    """A file on this computer, read as a body is."""
+
+    def __init__(self, handle: BinaryIO, cancelled: Callable[[], bool]) -> None:
+        super().__init__(cancelled)
+        self._handle = handle
+
+    def _next(self, want: int) -> bytes:
+        return self._handle.read(min(CHUNK_BYTES * 16, want))
 
 
 def _describe_error(
@@ -741,7 +746,7 @@ class _Checker:
                 )
             )
 
-    def _examine(self, body: _Stream | _FileStream) -> None:
+    def _examine(self, body: _Body) -> None:
         body.read_until(SNIFF_BYTES)
         if body.complete and not body.data:
             self.kind, self.size = "other", 0
@@ -772,7 +777,7 @@ class _Checker:
         self._settle_size(body)
         self._judge()
 
-    def _read_image(self, body: _Stream | _FileStream) -> None:
+    def _read_image(self, body: _Body) -> None:
         want_preview = self.role is MediaRole.AVATAR and (
             self.size is None or self.size <= MAX_PREVIEW_BYTES
         )
@@ -787,7 +792,7 @@ class _Checker:
         if size is not None:
             self.width, self.height = size
 
-    def _read_audio(self, body: _Stream | _FileStream) -> None:
+    def _read_audio(self, body: _Body) -> None:
         known_too_big = self.size is not None and self.size > self.max_download
         if known_too_big and self.format not in _HEADER_DURATION_FORMATS:
             return  # a partial download would give a wrong length
@@ -803,7 +808,7 @@ class _Checker:
         if self.kind == "other":  # mutagen knows formats the sniffer does not
             self.kind, self.format = "audio", fmt
 
-    def _settle_size(self, body: _Stream | _FileStream) -> None:
+    def _settle_size(self, body: _Body) -> None:
         if self.size is None and body.complete:
             self.size = len(body.data)
         elif self.size is None:
