@@ -1,0 +1,7 @@
+"""The frozen ``avatar-cli`` program (PyInstaller's script)."""
+
+import sys
+
+from avatar_desktop.cli import main
+
+sys.exit(main())
