@@ -1,10 +1,12 @@
-"""Try a built bundle as a user would, where no Python is reachable (Linux; run by ``.ci/run``).
+"""Try a built bundle as a user would, where no Python is reachable (run by ``.ci/run`` on
+Linux, and by the release workflow on Windows and macOS).
 
 ``python packaging/smoke.py [--deb dist/avatar-desktop_VERSION_ARCH.deb]``
 
-Every program runs under ``env -i`` with only ``HOME``, ``PATH=/usr/bin:/bin`` and what the
-check needs (a data folder, the D-Bus session, the offscreen Qt platform), so nothing of the
-build's Python or virtual environment can help it:
+Every program runs with an environment made from nothing (as ``env -i``): only ``HOME``,
+``PATH=/usr/bin:/bin`` and what the check needs (a data folder, the D-Bus session, the
+offscreen Qt platform; on Windows the system's own variables), so nothing of the build's Python
+or virtual environment can help it:
 
 * ``avatar-desktop --version`` and ``avatar-cli --version`` say the version of pyproject.toml;
 * ``avatar-desktop --smoke-test`` paints its window, in English and in Chinese (the app's and
@@ -13,8 +15,8 @@ build's Python or virtual environment can help it:
   sent (the file uploaded to the sandbox) and followed to the end (``tasks refresh --wait``),
   and the video is saved;
 * the keyring is found: ``avatar-cli storage login`` stores a key pair in the Secret Service of
-  the D-Bus session, ``storage logout`` removes it (skipped, and said, only when no session
-  bus is given: ``.ci/run`` gives one);
+  the D-Bus session (Credential Manager, Keychain), ``storage logout`` removes it (skipped,
+  and said, only on Linux with no session bus: ``.ci/run`` gives one);
 * with ``--deb``: the package installs, both programs run from ``/usr/bin``, the desktop entry
   and icons are in place, and removing it removes them and leaves the user's data alone.
 
@@ -46,38 +48,54 @@ def check(ok: bool, what: str) -> None:
     print(f"smoke: ok: {what}", flush=True)
 
 
+WINDOWS = sys.platform == "win32"
+EXE = ".exe" if WINDOWS else ""
+
+
 class Runner:
-    """Runs a bundled program with an empty environment."""
+    """Runs a bundled program with an environment made from nothing: on Linux and macOS only
+    ``HOME``, ``PATH=/usr/bin:/bin`` and what the check needs; on Windows the few variables
+    Windows itself needs (``SystemRoot``…) and ``PATH`` of the system folder only."""
 
     def __init__(self, home: Path, data: Path) -> None:
         self.home = home
         self.data = data
 
-    def env(self, **extra: str) -> dict[str, str]:
+    def env(self) -> dict[str, str]:
         env = {
-            "HOME": str(self.home),
-            "PATH": "/usr/bin:/bin",
             "AVATAR_DESKTOP_DATA_DIR": str(self.data),
             "QT_QPA_PLATFORM": "offscreen",
-            "LANG": "C.UTF-8",
         }
+        if WINDOWS:
+            system = os.environ.get("SYSTEMROOT", r"C:\Windows")
+            env |= {
+                "SYSTEMROOT": system,
+                "WINDIR": system,
+                "PATH": rf"{system}\System32;{system}",
+                "USERPROFILE": str(self.home),
+                "TEMP": str(self.home),
+                "TMP": str(self.home),
+            }
+        else:
+            env |= {"HOME": str(self.home), "PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"}
         bus = os.environ.get("DBUS_SESSION_BUS_ADDRESS")
         if bus:
             env["DBUS_SESSION_BUS_ADDRESS"] = bus
-        env.update(extra)
         return env
 
     def run(
         self, program: str | Path, *args: str, stdin: str | None = None, timeout: float = 120
     ) -> subprocess.CompletedProcess[str]:
-        command = ["env", "-i", *(f"{k}={v}" for k, v in self.env().items()), str(program), *args]
         return subprocess.run(
-            command,
+            [str(program), *args],
             input=stdin,
             capture_output=True,
             text=True,
+            encoding="utf-8",
+            errors="replace",
             timeout=timeout,
             cwd=self.home,
+            env=self.env(),
         )
 
 
@@ -118,7 +136,7 @@ def try_programs(run: Runner, desktop: str | Path, cli: str | Path, where: str) 
 
 def try_display(run: Runner, desktop: str | Path, where: str) -> None:
     """The window on a real X display (Xvfb) too: Qt's xcb plugin finds what it needs."""
-    if shutil.which("xvfb-run") is None:
+    if not sys.platform.startswith("linux") or shutil.which("xvfb-run") is None:
         print(f"smoke: SKIPPED ({where}): no xvfb-run to try the xcb platform with")
         return
     names = ("HOME", "PATH", "AVATAR_DESKTOP_DATA_DIR", "LANG")
@@ -182,7 +200,7 @@ def try_sandbox(run: Runner, cli: str | Path, where: str) -> None:
 
 
 def try_keyring(run: Runner, cli: str | Path, where: str) -> None:
-    if not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
+    if sys.platform.startswith("linux") and not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):
         print(f"smoke: SKIPPED ({where}): no D-Bus session to find a Secret Service in")
         return
     out = run.run(cli, "storage", "login", stdin="AKIASMOKETEST0000000\nsmoke-secret-value\n")
@@ -197,7 +215,13 @@ def try_keyring(run: Runner, cli: str | Path, where: str) -> None:
 
 def try_deb(deb: Path, home: Path) -> None:
     sudo = [] if os.geteuid() == 0 else ["sudo"]
-    subprocess.run([*sudo, "dpkg", "-i", str(deb)], check=True, stdout=subprocess.DEVNULL)
+    # As a user installs it: apt installs what it depends on too.
+    subprocess.run(
+        [*sudo, "apt-get", "install", "-y", "-qq", str(deb.resolve())],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
+    )
     try:
         run = Runner(home, home / "deb-data")
         run.data.mkdir()
@@ -221,7 +245,10 @@ def try_deb(deb: Path, home: Path) -> None:
         try_programs(run, f"/usr/bin/{command}", "/usr/bin/avatar-cli", ".deb")
     finally:
         subprocess.run(
-            [*sudo, "dpkg", "-r", "avatar-desktop"], check=True, stdout=subprocess.DEVNULL
+            [*sudo, "apt-get", "remove", "-y", "-qq", "avatar-desktop"],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            env=dict(os.environ, DEBIAN_FRONTEND="noninteractive"),
         )
     for path in (
         "/usr/bin/avatar-desktop",
@@ -243,7 +270,7 @@ def main(argv: list[str] | None = None) -> int:
     home = Path(tempfile.mkdtemp(prefix="avatar-smoke-"))
     try:
         run = Runner(home, home / "data")
-        desktop, cli = FOLDER / "avatar-desktop", FOLDER / "avatar-cli"
+        desktop, cli = FOLDER / f"avatar-desktop{EXE}", FOLDER / f"avatar-cli{EXE}"
         try_programs(run, desktop, cli, "folder")
         try_display(run, desktop, "folder")
         try_sandbox(run, cli, "folder")

@@ -18,8 +18,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 README = HERE.parent.parent / "README.md"
 GUIDE = HERE / "user-guide.en.md"
-NOT_FOR_USERS = ("Two commands", "For developers")
-"""README sections the guide leaves out, by heading."""
+NOT_FOR_USERS = ("Two commands", "Bundles: install it like any desktop app", "For developers")
+"""README sections the guide leaves out, by heading (building and testing the app)."""
 
 
 def english_guide(readme: str) -> str:
