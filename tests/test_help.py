@@ -35,6 +35,8 @@ harness = shared.harness
 
 
 # -- 26. the sandbox's samples in one click ----------------------------------------------------
+NOT_IN_THE_GUIDE = ("Two commands", "Bundles: install it like any desktop app", "For developers")
+"""README sections for building and testing, not for users."""
 
 
 def offered(h) -> bool:
@@ -171,11 +173,7 @@ def test_the_english_guide_is_the_readmes_user_sections():
     assert check.returncode == 0, check.stdout + check.stderr
     english = (GUIDE / "user-guide.en.md").read_text(encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert headings(english) == [
-        h
-        for h in headings(readme)
-        if h not in ("Two commands", "Bundles: install it like any desktop app", "For developers")
-    ]
+    assert headings(english) == [h for h in headings(readme) if h not in NOT_IN_THE_GUIDE]
 
 
 def test_the_english_guide_check_fails_when_the_readme_changes(tmp_path):
@@ -233,7 +231,7 @@ def sections(guide: UserGuideWindow) -> list[str]:
 def test_f1_shows_the_user_guide_in_the_interface_language(qtbot, harness, translators):
     h = harness
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    first = next(x for x in headings(readme) if x not in ("Two commands", "For developers"))
+    first = next(x for x in headings(readme) if x not in NOT_IN_THE_GUIDE)
     guide = open_guide(qtbot, h)
     assert sections(guide)[1] == first == "In the window"
     assert first in guide.browser.toPlainText()
