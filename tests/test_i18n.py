@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from avatar_desktop.core.media import Finding, FindingKind
 from avatar_desktop.core.request import Problem, ProblemKind
 from avatar_desktop.core.service import QuotaExhausted
@@ -40,3 +42,31 @@ def test_every_problem_kind_has_its_own_words(qapp):
     assert "broken character" in problem_text(
         Problem("create_voice.text", ProblemKind.LONE_SURROGATE, "x")
     )
+
+
+@pytest.mark.parametrize(
+    ("ui_languages", "language"),
+    [
+        (["zh-Hans-CN", "en-US"], "zh_CN"),
+        (["zh-CN"], "zh_CN"),
+        (["zh-SG", "en"], "zh_CN"),
+        (["zh_CN"], "zh_CN"),
+        (["en-GB", "zh-CN"], "en"),
+        # Traditional Chinese is not Simplified: the next language decides, else English.
+        (["zh-Hant-TW", "zh-Hans-CN"], "zh_CN"),
+        (["zh-TW", "en-US"], "en"),
+        (["zh-HK"], "en"),
+        (["zh-Hant"], "en"),
+        # A language the app does not speak: the next one it does.
+        (["fr-FR", "zh-CN"], "zh_CN"),
+        (["de-DE"], "en"),
+        ([], "en"),
+    ],
+)
+def test_the_system_language_follows_the_display_languages_in_order(ui_languages, language):
+    """Issue 17 item 6: the interface followed the regional format (QLocale.system().name(): a
+    user with an English display and a Chinese date format got Chinese), and took Traditional
+    Chinese for Simplified."""
+    from avatar_desktop.ui.i18n import language_for
+
+    assert language_for(ui_languages) == language

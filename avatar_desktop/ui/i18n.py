@@ -39,12 +39,28 @@ LANGUAGES = ("system", "en", "zh_CN")
 """Values of the interface-language setting."""
 
 
+def language_for(ui_languages: list[str]) -> str:
+    """``en`` or ``zh_CN`` for the system's display languages, most preferred first (as
+    ``QLocale.uiLanguages()`` gives them: ``zh-Hans-CN``, ``zh-TW``, ``en-US``…): the first
+    one the app speaks. Traditional Chinese (``zh-Hant``, Taiwan, Hong Kong, Macao) is not
+    Simplified: the next language of the list decides; English when none is spoken."""
+    for tag in ui_languages:
+        parts = tag.replace("_", "-").lower().split("-")
+        if parts[0] == "en":
+            return "en"
+        if parts[0] == "zh":
+            traditional = "hant" in parts or any(p in ("tw", "hk", "mo") for p in parts[1:])
+            if "hans" in parts or not traditional:
+                return "zh_CN"
+    return "en"
+
+
 def resolve_language(setting: str) -> str:
-    """``en`` or ``zh_CN`` for a setting value (``system`` follows the OS locale)."""
+    """``en`` or ``zh_CN`` for a setting value (``system`` follows the system's display
+    languages, not its regional format: :func:`language_for`)."""
     if setting in ("en", "zh_CN"):
         return setting
-    name = QLocale.system().name()
-    return "zh_CN" if name.startswith("zh") else "en"
+    return language_for(QLocale.system().uiLanguages())
 
 
 class Translators:
