@@ -1401,3 +1401,18 @@ def test_clone_job_with_a_short_own_sample_fails_like_the_real_service():
         status, reason = submit(12)
         assert status == "FAILURE" and "12 s" in reason and "20 s" in reason
         assert submit(25) == ("SUCCESS", "")
+
+
+def test_a_second_sandbox_cannot_take_a_port_one_listens_on():
+    """Issue 17 item 2: with SO_REUSEADDR a second server could bind the port of a running one
+    on Windows, so both answered and "port taken, use another" never happened. On every system
+    the second bind must fail (and a stopped sandbox's port can be taken again at once)."""
+    first = SandboxServer(port=0, step_seconds=0).start()
+    port = int(first.base_url.rsplit(":", 1)[1])
+    try:
+        with pytest.raises(OSError):
+            SandboxServer(port=port, step_seconds=0).start()
+    finally:
+        first.stop()
+    again = SandboxServer(port=port, step_seconds=0).start()
+    again.stop()

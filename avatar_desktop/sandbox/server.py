@@ -520,7 +520,11 @@ class _Dropped(Exception):
 class _HTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     block_on_close = False
-    allow_reuse_address = True
+    # POSIX: SO_REUSEADDR only lets a restarted sandbox take its port back at once (past
+    # TIME_WAIT). On Windows it would let a second server take a port another one listens on,
+    # so both answer and "port taken, use another" never triggers: there the port is taken
+    # exclusively instead (server_bind).
+    allow_reuse_address = sys.platform != "win32"
     sandbox: SandboxServer
 
     def __init__(self, address: tuple[str, int], sandbox: SandboxServer, ipv6: bool) -> None:
@@ -529,6 +533,11 @@ class _HTTPServer(ThreadingHTTPServer):
         self._connections: set[socket.socket] = set()
         self._connections_lock = threading.Lock()
         super().__init__(address, _Handler)
+
+    def server_bind(self) -> None:
+        if sys.platform == "win32":
+            self.socket.setsockopt(socket.SOL_SOCKET, socket.SO_EXCLUSIVEADDRUSE, 1)
+        super().server_bind()
 
     def process_request(self, request: Any, client_address: Any) -> None:
         with self._connections_lock:
