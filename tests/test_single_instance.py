@@ -180,3 +180,33 @@ def test_a_socket_left_by_a_crash_does_not_stop_a_start(tmp_path, running):
     result, _ = launch(data)
     assert_clean_exit(result)
     second.wait_for(r"another launch asked this window to come to the front", timeout=10)
+
+
+def test_a_launch_never_becomes_a_second_first_window_while_another_holds_the_folder(
+    qapp, tmp_path
+):
+    """Issue 17 item 3: on Windows a second listener can create the same named pipe, so two
+    launches at the same moment both became the first window. The first window holds the data
+    folder's lock before it listens: a launch that cannot take it tells that window (here one
+    that took the lock and never listens: no answer) and never listens itself."""
+    from avatar_desktop.qt.single_instance import LOCK_FILE_NAME, Launch, SingleInstance
+    from avatar_desktop.sandbox.state import FileLock
+
+    held = FileLock(tmp_path / LOCK_FILE_NAME)
+    assert held.acquire()
+    try:
+        late = SingleInstance(tmp_path)
+        assert late.claim(answer_timeout_ms=300) is Launch.NO_ANSWER
+        assert not late.listening
+    finally:
+        held.release()
+    # Freed (a window closed, or its process ended): the next launch is the first.
+    first = SingleInstance(tmp_path)
+    try:
+        assert first.claim(answer_timeout_ms=300) is Launch.FIRST and first.listening
+        assert not FileLock(tmp_path / LOCK_FILE_NAME).acquire()  # it holds the folder
+    finally:
+        first.close()
+    after = FileLock(tmp_path / LOCK_FILE_NAME)
+    assert after.acquire()  # closing frees it
+    after.release()

@@ -6,6 +6,12 @@ it, asks it to come to the front, waits for its "ok" and exits; the first window
 :attr:`SingleInstance.activation_requested`. ``avatar-cli`` never asks: it may run beside the
 window.
 
+The first window also holds the data folder's window lock (``window.lock``, an OS lock the
+system frees when the process ends): two launches at the same moment cannot both become the
+first window, even on Windows, where a second listener can create the same named pipe. A launch
+that cannot take the lock tells the window that holds it (waiting for it to listen, if it is
+still starting); one that takes it owns the name.
+
 A crash leaves the socket file behind on Unix: nobody accepts connections on it. A launch that
 finds the name taken but gets no connection twice removes it (``QLocalServer.removeServer``)
 and listens itself.
@@ -24,12 +30,15 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtNetwork import QAbstractSocket, QLocalServer, QLocalSocket
 
+from avatar_desktop.sandbox.state import FileLock
+
 log = logging.getLogger("avatar_desktop.single_instance")
 
 REQUEST = b"come to the front\n"
 ANSWER = b"ok\n"
 _MAX_LINE = 64
 CONNECT_TIMEOUT_MS = 1000
+LOCK_FILE_NAME = "window.lock"
 ANSWER_TIMEOUT_MS = 15000
 """How long a later launch waits for the running window's "ok" (it answers once its event
 loop runs: a window still starting answers a few seconds late)."""
@@ -76,6 +85,7 @@ class SingleInstance(QObject):
         super().__init__(parent)
         self.name = server_name(data_dir)
         self._server: QLocalServer | None = None
+        self._lock = FileLock(Path(data_dir) / LOCK_FILE_NAME)
 
     @property
     def listening(self) -> bool:
@@ -85,6 +95,13 @@ class SingleInstance(QObject):
         """Ask a window running on this data folder to come to the front, or else listen for
         later launches as that window. :attr:`Launch.FIRST` also when listening is impossible
         (the app then runs unguarded, as before)."""
+        try:
+            first = self._lock.acquire()
+        except OSError as exc:  # no lock possible here: the name alone decides, as before
+            log.warning("the window lock cannot be taken (%s): the name alone decides", exc)
+            first = None
+        if first is False:
+            return self._tell_holder(answer_timeout_ms)
         for attempt in range(3):
             told = self._tell_running(answer_timeout_ms)
             if told is not None:
@@ -113,11 +130,26 @@ class SingleInstance(QObject):
         return Launch.FIRST
 
     def close(self) -> None:
-        """Stop listening (the socket file goes); later launches open their own window."""
+        """Stop listening (the socket file goes) and free the lock; later launches open their
+        own window."""
         if self._server is not None:
             self._server.close()
             self._server.deleteLater()
             self._server = None
+        self._lock.release()
+
+    def _tell_holder(self, answer_timeout_ms: int) -> Launch:
+        """Another launch holds the window lock: tell its window, giving it the time to start
+        listening (it took the lock just before)."""
+        deadline = time.monotonic() + answer_timeout_ms / 1000
+        while True:
+            told = self._tell_running(answer_timeout_ms)
+            if told is not None:
+                return told
+            if time.monotonic() >= deadline:
+                log.warning("the window holding %s does not listen", self._lock.path)
+                return Launch.NO_ANSWER
+            time.sleep(0.05)  # it has the lock but does not listen yet: a moment
 
     # -- a later launch ----------------------------------------------------------------------
 
