@@ -38,6 +38,7 @@ from urllib.parse import urljoin, urlsplit
 
 from avatar_desktop import __version__
 from avatar_desktop.core.config import LinkNetwork
+from avatar_desktop.core.paths import replace_file
 from avatar_desktop.core.sandbox_home import is_local_link
 
 if TYPE_CHECKING:  # requests is loaded when a download starts, not when the window does
@@ -285,7 +286,7 @@ def download(
                 raise DownloadCancelled("Download cancelled.")
             try:
                 if _fetch(session, url, part, progress, should_stop, network.timeout):
-                    os.replace(part, destination)
+                    replace_file(part, destination)
                     log.info("saved %s", destination)
                     return destination
             except (

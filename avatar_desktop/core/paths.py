@@ -6,6 +6,7 @@ import contextlib
 import os
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -59,6 +60,94 @@ def _temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
         raise
 
 
+REPLACE_ATTEMPTS = 12
+"""How many times a rename is tried on Windows (about 2.5 s in all) before giving up."""
+
+
+class FileInUse(PermissionError):
+    """A file could not be replaced because another program holds it open (Windows: an
+    antivirus, the search indexer, OneDrive, Excel…). ``holders``: the programs Windows names
+    (Restart Manager), when it can."""
+
+    def __init__(self, path: Path, holders: list[str]) -> None:
+        self.path = Path(path)
+        self.holders = holders
+        held_by = ", ".join(holders) if holders else "another program"
+        super().__init__(
+            f"{self.path} is in use by {held_by} (an antivirus, the search indexer, OneDrive or "
+            "a program that has it open): close it, then try again"
+        )
+
+
+def _holders(path: Path) -> list[str]:
+    """The names of the programs holding ``path`` open, as Windows' Restart Manager tells
+    them; empty elsewhere, or when it cannot tell."""
+    if sys.platform != "win32":
+        return []
+    import ctypes
+    from ctypes import wintypes
+
+    class _UniqueProcess(ctypes.Structure):
+        _fields_ = (("dwProcessId", wintypes.DWORD), ("ProcessStartTime", wintypes.FILETIME))
+
+    class _ProcessInfo(ctypes.Structure):
+        _fields_ = (
+            ("Process", _UniqueProcess),
+            ("strAppName", wintypes.WCHAR * 256),
+            ("strServiceShortName", wintypes.WCHAR * 64),
+            ("ApplicationType", ctypes.c_int),
+            ("AppStatus", wintypes.ULONG),
+            ("TSSessionId", wintypes.DWORD),
+            ("bRestartable", wintypes.BOOL),
+        )
+
+    try:
+        manager = ctypes.WinDLL("rstrtmgr")
+        session = wintypes.DWORD()
+        key = ctypes.create_unicode_buffer(33)
+        if manager.RmStartSession(ctypes.byref(session), 0, key) != 0:
+            return []
+        try:
+            files = (wintypes.LPCWSTR * 1)(str(path))
+            if manager.RmRegisterResources(session, 1, files, 0, None, 0, None) != 0:
+                return []
+            needed, count, reasons = wintypes.UINT(), wintypes.UINT(8), wintypes.DWORD()
+            found = (_ProcessInfo * 8)()
+            result = manager.RmGetList(
+                session, ctypes.byref(needed), ctypes.byref(count), found, ctypes.byref(reasons)
+            )
+            if result not in (0, 234):  # 234: more than fit; the first ones are named
+                return []
+            return [found[i].strAppName for i in range(min(count.value, 8))]
+        finally:
+            manager.RmEndSession(session)
+    except (OSError, AttributeError):
+        return []
+
+
+def replace_file(
+    source: str | Path,
+    target: str | Path,
+    *,
+    attempts: int = REPLACE_ATTEMPTS,
+    replace: Callable[[str | Path, str | Path], None] = os.replace,
+) -> None:
+    """``os.replace(source, target)``, the one way files are renamed into place (a download's
+    ``.part``, an export, a backup). On Windows a program holding either file makes the rename
+    fail for a moment: it is tried again briefly, and when it still fails, :class:`FileInUse`
+    names the program when Windows can. Elsewhere a refusal is a real one and raised at once."""
+    for attempt in range(attempts if sys.platform == "win32" else 1):
+        try:
+            replace(source, target)
+            return
+        except PermissionError as exc:
+            if sys.platform != "win32":
+                raise
+            if attempt == attempts - 1:
+                raise FileInUse(Path(target), _holders(Path(target))) from exc
+            time.sleep(0.05 * (attempt + 1))
+
+
 def write_atomically(
     path: Path,
     write: Callable[[IO[str]], _T],
@@ -77,5 +166,5 @@ def write_atomically(
             result = write(handle)
             handle.flush()
             os.fsync(handle.fileno())
-        os.replace(temporary, path)
+        replace_file(temporary, path)
     return result

@@ -12,7 +12,7 @@ from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
 
 from avatar_desktop.core import service as api
 from avatar_desktop.core.media import Finding, FindingKind
-from avatar_desktop.core.paths import resource_path
+from avatar_desktop.core.paths import FileInUse, resource_path
 from avatar_desktop.core.request import Problem, ProblemKind
 from avatar_desktop.core.store.database import DiskFull, StoreError
 from avatar_desktop.core.vault import (
@@ -217,6 +217,19 @@ def error_title(error: BaseException) -> str:
     if isinstance(error, DiskFull):
         return QCoreApplication.translate(
             "Messages", "The disk holding the task list is full. Free some space, then try again."
+        )
+    if isinstance(error, FileInUse):
+        holders = ", ".join(error.holders) or QCoreApplication.translate(
+            "Messages", "another program"
+        )
+        return (
+            QCoreApplication.translate(
+                "Messages",
+                "The file %1 is in use by %2 (an antivirus, the search indexer, OneDrive or a "
+                "program that has it open): close it, then try again.",
+            )
+            .replace("%1", str(error.path))
+            .replace("%2", holders)
         )
     if isinstance(error, StoreError):
         return QCoreApplication.translate("Messages", "The task list could not be saved.")

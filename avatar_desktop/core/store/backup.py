@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
+from avatar_desktop.core.paths import replace_file
 from avatar_desktop.core.store.database import (
     BACKUP_FOLDER,
     BACKUP_PREFIX,
@@ -129,7 +130,7 @@ def take_backup(
             source.close()
         with open(temporary, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.replace(temporary, target)
+        replace_file(temporary, target)
     except _Stop:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
@@ -199,7 +200,7 @@ def restore_backup(path: Path, backup: Path) -> Path | None:
                 shutil.copyfileobj(source, target, 1 << 20)
                 target.flush()
                 os.fsync(target.fileno())
-            os.replace(temporary, path)
+            replace_file(temporary, path)
         except BaseException:
             with contextlib.suppress(OSError):
                 os.unlink(temporary)
