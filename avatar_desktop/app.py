@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import io
 import logging
 import sys
 import threading
@@ -158,15 +159,54 @@ def bring_to_front(window: QWidget) -> None:
     window.activateWindow()
 
 
-def run(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.DEBUG if args.verbose else logging.WARNING,
-        format="%(asctime)s %(name)s %(levelname)s: %(message)s",
-    )
+LOG_FOLDER = "logs"
+LOG_FILE = "avatar-desktop.log"
+LOG_BYTES = 1_000_000
+LOG_BACKUPS = 3
+"""The window's log: ``<data folder>/logs/avatar-desktop.log``, rotated at about 1 MB, three
+old ones kept; tokens and keys are never in it (every handler redacts)."""
+
+
+def set_up_logging(verbose: bool) -> Path | None:
+    """Log to the data folder's log file (INFO, or DEBUG with ``--verbose``) and to stderr
+    when there is one (warnings, or everything with ``--verbose``): a GUI program on Windows
+    has no stderr, and the file is where its messages go. Returns the file (None: it could not
+    be opened; the app runs on)."""
+    from logging.handlers import RotatingFileHandler
+
+    from avatar_desktop.core.paths import data_dir
     from avatar_desktop.core.redact import redact_logs
 
+    formatter = logging.Formatter("%(asctime)s %(name)s %(levelname)s: %(message)s")
+    root = logging.getLogger()
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    if sys.stderr is not None and not isinstance(sys.stderr, _Captured):
+        console = logging.StreamHandler()
+        console.setLevel(logging.DEBUG if verbose else logging.WARNING)
+        console.setFormatter(formatter)
+        root.addHandler(console)
+    path: Path | None = None
+    try:
+        folder = data_dir() / LOG_FOLDER
+        folder.mkdir(mode=0o700, exist_ok=True)
+        path = folder / LOG_FILE
+        handler = RotatingFileHandler(
+            path, maxBytes=LOG_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8", delay=True
+        )
+        handler.setFormatter(formatter)
+        root.addHandler(handler)
+    except OSError as exc:
+        log.warning("no log file: %s", exc)
+        path = None
     redact_logs()
+    return path
+
+
+def run(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    log_file = set_up_logging("--verbose" in arguments)  # first: --help's box is logged too
+    log.info("avatar-desktop %s starting (log: %s)", __version__, log_file)
+    args = parse_args(arguments)
 
     from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
     from PySide6.QtGui import QIcon
@@ -311,11 +351,47 @@ def run(argv: Sequence[str] | None = None) -> int:
     return exit_code
 
 
+class _Captured(io.StringIO):
+    """What a program with no console prints (:func:`main`)."""
+
+
+def _show_message(text: str, *, failed: bool) -> None:
+    """What a GUI program with no console (Windows) would have printed, in a message box."""
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication([sys.argv[0] if sys.argv else "avatar-desktop"])
+    box = QMessageBox(
+        QMessageBox.Icon.Critical if failed else QMessageBox.Icon.Information,
+        "Avatar Desktop",
+        text.strip(),
+    )
+    log.info("shown in a message box: %s", text.strip().splitlines()[0] if text.strip() else "")
+    box.exec()
+    del app
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    """The ``avatar-desktop`` program. Started without a console (a GUI program on Windows:
+    no stdout or stderr), what it would print — ``--version``, ``--help``, "already open…", a
+    start-up failure — is shown in a message box instead (and logged to the log file)."""
+    captured: _Captured | None = None
+    if sys.stdout is None or sys.stderr is None:
+        captured = _Captured()
+        sys.stdout = sys.stdout or captured
+        sys.stderr = sys.stderr or captured
+    code, asked = 1, False  # asked: --version or --help (argparse's exit)
     try:
-        return run(argv)
-    except SystemExit:
+        code = run(argv)
+        return code
+    except SystemExit as stop:
+        code = stop.code if isinstance(stop.code, int) else (0 if stop.code is None else 1)
+        asked = True
         raise
     except Exception:
+        log.critical("start-up failed", exc_info=True)
         traceback.print_exc()
         return 1
+    finally:
+        # A second launch that brought the window forward says nothing: that is the answer.
+        if captured is not None and captured.getvalue().strip() and (asked or code != 0):
+            _show_message(captured.getvalue(), failed=code != 0)

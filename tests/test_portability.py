@@ -60,3 +60,69 @@ def test_the_message_of_a_file_in_use_names_the_file_and_its_holder(qapp):
     assert text.startswith("The file C:/Users/anna/Videos/a.mp4 is in use by Microsoft Excel")
     anonymous = error_text(FileInUse(Path("a.mp4"), []))
     assert "is in use by another program" in anonymous
+
+
+# --- item 5: the window's messages when it has no console -----------------------------------------
+
+
+def test_the_window_keeps_a_log_in_its_data_folder_without_the_token(tmp_path):
+    """A GUI program on Windows has no stderr: its messages go to the data folder's log file
+    (rotated), which never holds the token."""
+    import subprocess
+
+    from test_app import ROOT, app_env
+
+    from avatar_desktop.app import LOG_FILE, LOG_FOLDER
+
+    token = "sk-portability-log-0123456789abcdef"
+    env = app_env(tmp_path / "data") | {"AVATAR_API_TOKEN": token}
+    result = subprocess.run(
+        [sys.executable, "-m", "avatar_desktop", "--sandbox", "--smoke-test", "--verbose"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    logged = (tmp_path / "data" / LOG_FOLDER / LOG_FILE).read_text(encoding="utf-8")
+    assert "avatar-desktop" in logged and "starting" in logged
+    assert token not in logged and token not in result.stderr
+
+
+def test_without_a_console_version_is_shown_in_a_message_box(tmp_path):
+    """What `avatar-desktop --version` prints went nowhere on Windows (no stdout in a GUI
+    program): with no stdout and stderr at all, it is shown in a message box (and logged)."""
+    import signal
+    import subprocess
+    import time
+
+    from test_app import ROOT, app_env
+
+    from avatar_desktop import __version__
+    from avatar_desktop.app import LOG_FILE, LOG_FOLDER
+
+    log_file = tmp_path / "data" / LOG_FOLDER / LOG_FILE
+
+    def no_console() -> None:  # what a GUI program on Windows starts with
+        os.close(1)
+        os.close(2)
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "avatar_desktop", "--version"],
+        cwd=ROOT,
+        env=app_env(tmp_path / "data"),
+        stdin=subprocess.DEVNULL,
+        preexec_fn=no_console if os.name == "posix" else None,
+        creationflags=getattr(subprocess, "DETACHED_PROCESS", 0),
+    )
+    try:
+        wanted = f"shown in a message box: avatar-desktop {__version__}"
+        deadline = time.monotonic() + 60
+        while not (log_file.exists() and wanted in log_file.read_text(encoding="utf-8")):
+            assert process.poll() is None, "it exited without showing the version"
+            assert time.monotonic() < deadline, "no message box was shown"
+            time.sleep(0.1)  # a file another process writes: nothing to wait on but the file
+    finally:
+        process.send_signal(signal.SIGTERM) if os.name == "posix" else process.kill()
+        process.wait(timeout=30)

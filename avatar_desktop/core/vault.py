@@ -29,6 +29,7 @@ import keyring.errors
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 
+from avatar_desktop.core.redact import LOG_REDACTOR
 from avatar_desktop.core.service import token_problem
 
 log = logging.getLogger("avatar_desktop.core.vault")
@@ -431,11 +432,19 @@ class TokenVault:
 
     def load(self) -> tuple[str | None, TokenSource]:
         """The token and where it came from: :data:`ENV_VAR` if set and non-empty, else the
-        session token, else the keyring, else ``(None, TokenSource.NONE)``.
+        session token, else the keyring, else ``(None, TokenSource.NONE)``. A token read is
+        removed from every log line from then on (:data:`~avatar_desktop.core.redact.LOG_REDACTOR`:
+        the window's log file, ``--verbose``).
 
         Raises :class:`SecretStoreError` when the variable holds an unusable token or the keyring
         cannot be read.
         """
+        token, source = self._load()
+        if token:
+            LOG_REDACTOR.add(token)
+        return token, source
+
+    def _load(self) -> tuple[str | None, TokenSource]:
         with self._lock:
             env_token = self._environ.get(ENV_VAR)
             if env_token:
@@ -473,6 +482,7 @@ class TokenVault:
         when the keyring fails or silently does not keep the token.
         """
         self._check(token, "cannot be saved")
+        LOG_REDACTOR.add(token)
         with self._lock:
             self._entry.write(token)
             self._session_token = None
