@@ -126,3 +126,30 @@ def test_without_a_console_version_is_shown_in_a_message_box(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM) if os.name == "posix" else process.kill()
         process.wait(timeout=30)
+
+
+# --- item 8: Windows Credential Manager keeps at most 2,560 bytes -------------------------------
+
+
+def test_a_token_too_long_for_credential_manager_is_refused_plainly(qapp):
+    """Tokens of up to 4,096 characters are accepted, but Credential Manager keeps 2,560 bytes
+    (1,280 UTF-16 characters): saving a longer one there says so, before anything is written,
+    and the session fallback stays (the backend is Windows' own, built here on any system)."""
+    from keyring.backends.Windows import WinVaultKeyring
+
+    from avatar_desktop.core.vault import SecretStoreError, StoreFailure, TokenVault
+    from avatar_desktop.ui.i18n import store_failure_text
+
+    vault = TokenVault(WinVaultKeyring(), environ={})
+    long_token = "sk-" + "a" * 1500
+    with pytest.raises(SecretStoreError) as refused:
+        vault.save(long_token)
+    assert refused.value.kind is StoreFailure.TOO_LONG
+    assert "at most 1280 characters" in refused.value.user_message
+    assert long_token not in refused.value.user_message
+    assert store_failure_text(refused.value) == (
+        "Windows Credential Manager keeps at most 1,280 characters, and this token is 1503 "
+        "long. You can keep the token for this session only."
+    )
+    vault.keep_for_session(long_token)
+    assert vault.load() == (long_token, vault.load()[1]) and vault.load()[1].value == "session"

@@ -98,6 +98,13 @@ class StoreFailure(enum.StrEnum):
     """The token given cannot be carried in a request."""
     BAD_ENVIRONMENT_TOKEN = "bad_environment_token"
     BAD_STORED_TOKEN = "bad_stored_token"
+    TOO_LONG = "too_long"
+    """Longer than the keyring keeps (Windows Credential Manager: 2,560 bytes)."""
+
+
+WINDOWS_CREDENTIAL_BYTES = 2560
+"""The most Windows Credential Manager keeps of a secret (CRED_MAX_CREDENTIAL_BLOB_SIZE):
+1,280 characters of a token, stored as UTF-16; tokens up to 4,096 are accepted."""
 
 
 @dataclass(frozen=True)
@@ -304,6 +311,19 @@ class KeyringEntry:
         refused before anything is written."""
         try:
             backend = self.backend()
+        except Exception as exc:
+            raise self.error("could not be opened", exc) from None
+        if (
+            type(backend).__module__ == "keyring.backends.Windows"
+            and len(value.encode("utf-16-le")) > WINDOWS_CREDENTIAL_BYTES
+        ):
+            raise SecretStoreError(
+                f"Windows Credential Manager keeps at most {WINDOWS_CREDENTIAL_BYTES // 2} "
+                f"characters, and this is {len(value)} long. {self._fallback}",
+                StoreFailure.TOO_LONG,
+                str(len(value)),
+            )
+        try:
             problem = _static_problem(backend)
         except Exception as exc:
             raise self.error("could not be opened", exc) from None

@@ -512,6 +512,12 @@ def store_failure_text(error: SecretStoreError) -> str:
             "The environment variable %1 is set but cannot be used as a token (it contains "
             "spaces or characters a request cannot carry). Fix or unset it.",
         ).replace("%1", ENV_VAR)
+    if kind is StoreFailure.TOO_LONG:
+        return QCoreApplication.translate(
+            "Messages",
+            "Windows Credential Manager keeps at most 1,280 characters, and this token is %1 "
+            "long. You can keep the token for this session only.",
+        ).replace("%1", error.detail or "?")
     if kind is StoreFailure.BAD_STORED_TOKEN:
         return QCoreApplication.translate(
             "Messages",

@@ -1578,13 +1578,13 @@ A desktop client for digital-human video generation.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="157"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="541"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="547"/>
         <source>There is no file %1.</source>
         <translation>没有文件 %1。</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="543"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="549"/>
         <source>The file %1 cannot be read.</source>
         <translation>无法读取文件 %1。</translation>
     </message>
@@ -1723,76 +1723,81 @@ A desktop client for digital-human video generation.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/i18n.py" line="516"/>
+        <source>Windows Credential Manager keeps at most 1,280 characters, and this token is %1 long. You can keep the token for this session only.</source>
+        <translation>Windows 凭据管理器最多保存 1,280 个字符，而此令牌长 %1 个字符。你可以仅在本次会话中使用该令牌。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="522"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="520"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="526"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="536"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="542"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="548"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="554"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="552"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="558"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="556"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="562"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="560"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="566"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="565"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="571"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="573"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="579"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="581"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="587"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="586"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="592"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="594"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="600"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="602"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="608"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="609"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="615"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="611"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="617"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
