@@ -153,3 +153,27 @@ def test_a_token_too_long_for_credential_manager_is_refused_plainly(qapp):
     )
     vault.keep_for_session(long_token)
     assert vault.load() == (long_token, vault.load()[1]) and vault.load()[1].value == "session"
+
+
+# --- item 9: the sandbox's curl example on Windows ----------------------------------------------
+
+
+def test_the_sandboxs_curl_example_is_one_the_command_prompt_runs():
+    """The start-up message's example was bash only (a backslash ending each line, single
+    quotes): on Windows it is a Command Prompt line, its JSON quoted as Windows reads it."""
+    import json
+    import subprocess
+
+    from avatar_desktop.core.samples import SandboxSamples
+    from avatar_desktop.sandbox.__main__ import try_commands
+
+    base = "http://127.0.0.1:47651"
+    samples = SandboxSamples.at(base)
+    body = {"avatar_url": samples.avatar_url, "audio_url": samples.audio_url}
+    posix = try_commands(base, "tok", samples, windows=False)
+    assert "\\\n" in posix and f"-d '{json.dumps(body)}'" in posix
+    windows = try_commands(base, "tok", samples, windows=True)
+    submit = windows.splitlines()[1]
+    assert "\\\n" not in windows and "'" not in windows and submit.lstrip().startswith("curl.exe")
+    # Windows gives the program what list2cmdline quoted: the very JSON.
+    assert submit.endswith(" -d " + subprocess.list2cmdline([json.dumps(body)]))

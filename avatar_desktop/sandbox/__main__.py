@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import ipaddress
+import json
 import signal
 import sys
 import threading
@@ -122,6 +123,28 @@ def _state_path(args: argparse.Namespace) -> tuple[Path | None, str]:
         return None, f"the data folder cannot be used: {exc}"
 
 
+def try_commands(base: str, token: str, samples: SandboxSamples, *, windows: bool) -> str:
+    """The two curl commands the start-up message offers: for a POSIX shell, or on Windows
+    for the Command Prompt (one line each, double quotes; ``curl.exe``, which Windows 10 and
+    later include, since PowerShell's ``curl`` is another command)."""
+    body = {"avatar_url": samples.avatar_url, "audio_url": samples.audio_url}
+    if windows:
+        data = json.dumps(body).replace('"', '\\"')
+        return (
+            "Try (Command Prompt):\n"
+            f'  curl.exe -s {base}/avatar/generation -H "Authorization: Bearer {token}" '
+            f'-H "Content-Type: application/json" -d "{data}"\n'
+            f'  curl.exe -s -H "Authorization: Bearer {token}" {base}/avatar/task/<task_id>\n'
+        )
+    return (
+        "Try:\n"
+        f"  curl -s {base}/avatar/generation \\\n"
+        f'    -H "Authorization: Bearer {token}" -H "Content-Type: application/json" \\\n'
+        f"    -d '{json.dumps(body)}'\n"
+        f'  curl -s -H "Authorization: Bearer {token}" {base}/avatar/task/<task_id>\n'
+    )
+
+
 def _say(text: str) -> None:
     try:
         print(text, flush=True)
@@ -187,13 +210,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"  avatar        {samples.avatar_url}\n"
         f"  audio         {samples.audio_url}\n"
         f"  voice sample  {samples.voice_sample_url}\n"
-        "Try:\n"
-        f"  curl -s {base}/avatar/generation \\\n"
-        f'    -H "Authorization: Bearer {token}" -H "Content-Type: application/json" \\\n'
-        f'    -d \'{{"avatar_url": "{samples.avatar_url}", '
-        f'"audio_url": "{samples.audio_url}"}}\'\n'
-        f'  curl -s -H "Authorization: Bearer {token}" {base}/avatar/task/<task_id>\n'
-        f"Put {FAIL_TRIGGER} (or {STALL_TRIGGER}) in any text to get a failed (stalled) task. "
+        + try_commands(base, token, samples, windows=sys.platform == "win32")
+        + f"Put {FAIL_TRIGGER} (or {STALL_TRIGGER}) in any text to get a failed (stalled) task. "
         "Ctrl+C stops."
     )
     try:
