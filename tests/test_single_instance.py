@@ -117,7 +117,7 @@ def test_the_name_belongs_to_the_data_folder(tmp_path):
     folder.mkdir()
     assert server_name(folder) == server_name(tmp_path / "data" / ".." / "data")
     assert server_name(folder) != server_name(tmp_path / "other")
-    assert re.fullmatch(r"avatar-desktop-[0-9a-f]{32}", server_name(folder))
+    assert re.fullmatch(r"avatar-desktop-[0-9a-f]{20}", server_name(folder))
 
 
 def test_a_second_launch_brings_the_running_window_to_the_front(tmp_path, running):
@@ -210,3 +210,27 @@ def test_a_launch_never_becomes_a_second_first_window_while_another_holds_the_fo
     after = FileLock(tmp_path / LOCK_FILE_NAME)
     assert after.acquire()  # closing frees it
     after.release()
+
+
+@pytest.mark.skipif(os.name == "nt", reason="Windows names pipes, not socket files")
+def test_the_socket_path_fits_a_unix_socket_even_with_a_long_temporary_folder(
+    qapp, tmp_path, monkeypatch
+):
+    """Issue 17 item 9: on macOS the socket's path was about 96 of the 103 bytes a Unix socket
+    may have; a longer TMPDIR broke the single window. A long temporary folder now puts the
+    socket in /tmp, and a window listens there and is found there."""
+    from avatar_desktop.qt.single_instance import MAX_SOCKET_PATH, Launch, SingleInstance
+
+    long_temp = "/var/folders/" + "x" * 90 + "/T"
+    assert server_name(tmp_path, long_temp).startswith("/tmp/avatar-desktop-")
+    assert server_name(tmp_path, "/tmp") == server_name(tmp_path, long_temp).removeprefix("/tmp/")
+    long_real = tmp_path / ("t" * 90)
+    long_real.mkdir()
+    monkeypatch.setenv("TMPDIR", str(long_real))  # what Qt's temporary folder follows
+    assert server_name(tmp_path).startswith("/tmp/")
+    instance = SingleInstance(tmp_path)
+    try:
+        assert instance.claim(answer_timeout_ms=300) is Launch.FIRST and instance.listening
+        assert len(instance._server.fullServerName().encode()) <= MAX_SOCKET_PATH
+    finally:
+        instance.close()

@@ -24,6 +24,7 @@ import getpass
 import hashlib
 import logging
 import os
+import sys
 import time
 from pathlib import Path
 
@@ -63,12 +64,31 @@ def _user() -> str:
         return str(getuid()) if getuid is not None else ""
 
 
-def server_name(data_dir: Path) -> str:
+MAX_SOCKET_PATH = 103
+"""The longest path a Unix socket may have on macOS (``sun_path`` holds 104 bytes; 108 on
+Linux)."""
+
+
+def server_name(data_dir: Path, temp: str | None = None) -> str:
     """The local socket's name for ``data_dir``: the same for every launch of this user on
-    this folder (however the path was written), different for other folders and users."""
+    this folder (however the path was written), different for other folders and users.
+
+    On Unix Qt puts a plain name in the temporary folder (``temp``: by default
+    ``QDir.tempPath()``, ``$TMPDIR``); where that path would be too long for a socket (macOS'
+    per-user ``/var/folders/…/T/`` with a long ``TMPDIR``), the socket goes in ``/tmp``
+    instead, under the same name."""
     folder = os.path.normcase(str(Path(data_dir).resolve()))
     key = f"{_user()}\0{folder}".encode("utf-8", "surrogatepass")
-    return f"avatar-desktop-{hashlib.sha256(key).hexdigest()[:32]}"
+    name = f"avatar-desktop-{hashlib.sha256(key).hexdigest()[:20]}"
+    if sys.platform == "win32":
+        return name
+    if temp is None:
+        from PySide6.QtCore import QDir
+
+        temp = QDir.tempPath()
+    if len(f"{temp.rstrip('/')}/{name}".encode()) > MAX_SOCKET_PATH:
+        return f"/tmp/{name}"
+    return name
 
 
 class SingleInstance(QObject):
