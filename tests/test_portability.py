@@ -177,3 +177,34 @@ def test_the_sandboxs_curl_example_is_one_the_command_prompt_runs():
     assert "\\\n" not in windows and "'" not in windows and submit.lstrip().startswith("curl.exe")
     # Windows gives the program what list2cmdline quoted: the very JSON.
     assert submit.endswith(" -d " + subprocess.list2cmdline([json.dumps(body)]))
+
+
+# --- where the data lives on each system (no test covered Windows and macOS) -------------------
+
+
+def test_the_data_folder_of_each_system(tmp_path):
+    from avatar_desktop.core.paths import data_dir_for
+
+    home = tmp_path / "home"
+    assert data_dir_for("linux", {}, home) == home / ".local" / "share" / "avatar-desktop"
+    assert data_dir_for("linux", {"XDG_DATA_HOME": "/x/data"}, home) == Path(
+        "/x/data/avatar-desktop"
+    )
+    assert data_dir_for("linux", {"XDG_DATA_HOME": "relative"}, home) == (
+        home / ".local" / "share" / "avatar-desktop"
+    )
+    assert data_dir_for("darwin", {}, home) == (
+        home / "Library" / "Application Support" / "Avatar Desktop"
+    )
+    # Windows: the local application data (not the roaming profile)...
+    local, roaming = tmp_path / "Local", tmp_path / "Roaming"
+    windows = {"LOCALAPPDATA": str(local), "APPDATA": str(roaming)}
+    assert data_dir_for("win32", windows, home) == local / "AvatarDesktop"
+    assert data_dir_for("win32", {}, home) == home / "AppData" / "Local" / "AvatarDesktop"
+    # ...unless an earlier version made the folder in the roaming one: it stays there.
+    (roaming / "AvatarDesktop").mkdir(parents=True)
+    assert data_dir_for("win32", windows, home) == roaming / "AvatarDesktop"
+    # The override wins everywhere.
+    for platform in ("linux", "darwin", "win32"):
+        chosen = {"AVATAR_DESKTOP_DATA_DIR": str(tmp_path / "portable"), **windows}
+        assert data_dir_for(platform, chosen, home) == tmp_path / "portable"

@@ -7,7 +7,7 @@ import os
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import IO, TypeVar
@@ -24,26 +24,40 @@ def resource_path(*parts: str) -> Path:
     return base.joinpath(*parts)
 
 
-def data_dir() -> Path:
-    """The folder of the app's data (task list, caches), created private to the user if missing.
+def data_dir_for(platform: str, environ: Mapping[str, str], home: Path) -> Path:
+    """Where the app's data lives on ``platform`` (``sys.platform``), given the environment
+    and the home folder (the rule of :func:`data_dir`, without touching the disk but to see
+    whether an older folder exists).
 
-    ``AVATAR_DESKTOP_DATA_DIR`` overrides it (tests, portable use); otherwise it is the
-    platform's per-user application-data folder.
+    * ``AVATAR_DESKTOP_DATA_DIR`` when set (tests, portable use);
+    * Windows: ``%LOCALAPPDATA%\\AvatarDesktop`` — the task list, its backups and the cover
+      cache are this computer's, not for a roaming profile to copy at every sign-in — or
+      ``%APPDATA%\\AvatarDesktop`` where an earlier version made it (kept, never moved);
+    * macOS: ``~/Library/Application Support/Avatar Desktop``;
+    * elsewhere: ``$XDG_DATA_HOME/avatar-desktop`` (an absolute one), else
+      ``~/.local/share/avatar-desktop``.
     """
-    override = os.environ.get("AVATAR_DESKTOP_DATA_DIR")
+    override = environ.get("AVATAR_DESKTOP_DATA_DIR")
     if override:
-        path = Path(override).expanduser()
-    elif sys.platform == "win32":
-        appdata = os.environ.get("APPDATA")
-        base = Path(appdata) if appdata else Path.home() / "AppData" / "Roaming"
-        path = base / "AvatarDesktop"
-    elif sys.platform == "darwin":
-        path = Path.home() / "Library" / "Application Support" / "Avatar Desktop"
-    else:
-        xdg = os.environ.get("XDG_DATA_HOME")
-        # The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
-        base = Path(xdg) if xdg and os.path.isabs(xdg) else Path.home() / ".local" / "share"
-        path = base / "avatar-desktop"
+        return Path(os.path.expanduser(override))
+    if platform == "win32":
+        roaming = Path(environ.get("APPDATA") or home / "AppData" / "Roaming") / "AvatarDesktop"
+        if roaming.is_dir():
+            return roaming
+        local = environ.get("LOCALAPPDATA")
+        return Path(local or home / "AppData" / "Local") / "AvatarDesktop"
+    if platform == "darwin":
+        return home / "Library" / "Application Support" / "Avatar Desktop"
+    xdg = environ.get("XDG_DATA_HOME")
+    # The XDG spec says a relative XDG_DATA_HOME is invalid and must be ignored.
+    base = Path(xdg) if xdg and os.path.isabs(xdg) else home / ".local" / "share"
+    return base / "avatar-desktop"
+
+
+def data_dir() -> Path:
+    """The folder of the app's data (task list, caches), created private to the user if missing
+    (:func:`data_dir_for` this system)."""
+    path = data_dir_for(sys.platform, os.environ, Path.home())
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

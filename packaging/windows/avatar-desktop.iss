@@ -4,7 +4,7 @@
 ;   iscc /DAppVersion=0.1.0 /DSourceDir=dist\avatar-desktop /DOutputDir=dist
 ;        /DOutputName=avatar-desktop-0.1.0-windows-x86_64-setup packaging\windows\avatar-desktop.iss
 ; Uninstalling removes what was installed, never the user's data folder
-; (%APPDATA%\AvatarDesktop) nor the token in Credential Manager.
+; (%LOCALAPPDATA%\AvatarDesktop) nor the token in Credential Manager.
 
 #ifndef AppVersion
   #error Pass /DAppVersion=...
