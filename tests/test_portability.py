@@ -208,3 +208,21 @@ def test_the_data_folder_of_each_system(tmp_path):
     for platform in ("linux", "darwin", "win32"):
         chosen = {"AVATAR_DESKTOP_DATA_DIR": str(tmp_path / "portable"), **windows}
         assert data_dir_for(platform, chosen, home) == tmp_path / "portable"
+
+
+def test_two_task_ids_that_differ_in_case_never_share_a_video_file():
+    """Item 9: a video's file name kept the task id's case, and Windows and macOS file names
+    ignore case: the video of one task passed for the other's."""
+    from avatar_desktop.core.downloads import file_variant, video_file_name
+
+    lower = "0123456789abcdef0123456789abcdef"
+    assert video_file_name(lower) == f"avatar-{lower}.mp4"  # the service's ids: unchanged
+    names = {
+        video_file_name(t, v)
+        for t in ("Task-A1", "task-a1", "TASK-A1")
+        for v in ("default", "no_watermark")
+    }
+    assert len({name.casefold() for name in names}) == 6
+    assert file_variant("Task-A1", Path(video_file_name("Task-A1", "no_watermark"))) == (
+        "no_watermark"
+    )

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import contextlib
 import glob
+import hashlib
 import logging
 import os
 import re
@@ -189,8 +190,14 @@ def part_path(destination: Path) -> Path:
 
 
 def video_file_name(task_id: str, variant: str = "default") -> str:
-    """The file name a task's video is saved under: ``avatar-<task id>[-variant].mp4``."""
+    """The file name a task's video is saved under: ``avatar-<task id>[-variant].mp4``.
+
+    Task ids are case-sensitive, file names on Windows and macOS are not: an id with capital
+    letters gets the start of its SHA-256 too (``avatar-AbC…-1f3e9a2c.mp4``), so two ids that
+    differ only in case never share a file there (the service's own ids are lower-case)."""
     safe_id = re.sub(r"[^A-Za-z0-9._-]", "_", task_id)[:120] or "task"
+    if task_id != task_id.lower():
+        safe_id += "-" + hashlib.sha256(task_id.encode("utf-8", "surrogatepass")).hexdigest()[:8]
     return f"avatar-{safe_id}{_VARIANT_SUFFIX[variant]}.mp4"
 
 
