@@ -226,3 +226,16 @@ def test_two_task_ids_that_differ_in_case_never_share_a_video_file():
     assert file_variant("Task-A1", Path(video_file_name("Task-A1", "no_watermark"))) == (
         "no_watermark"
     )
+
+
+def test_a_note_of_an_unwritten_answer_fits_windows_paths():
+    """Item 9: the note left when the disk is full carries the task id in its name, up to 240
+    characters: in a deep data folder on Windows the whole path passed 260 and no note could be
+    made. There the name keeps within MAX_PATH (the task id left out when it cannot fit)."""
+    from avatar_desktop.core.store.outbox import WINDOWS_MAX_PATH, note_name_room
+
+    shallow = Path("C:/Users/anna/AppData/Local/AvatarDesktop")
+    deep = Path("D:/" + "/".join(["projects"] * 20))
+    assert note_name_room(shallow, "linux") == note_name_room(deep, "linux") == 240
+    assert note_name_room(shallow, "win32") == WINDOWS_MAX_PATH - len(str(shallow)) - 1 > 200
+    assert len(str(deep)) + 1 + note_name_room(deep, "win32") == WINDOWS_MAX_PATH

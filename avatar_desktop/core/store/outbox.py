@@ -32,6 +32,7 @@ import json
 import logging
 import os
 import sqlite3
+import sys
 import time
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -73,6 +74,17 @@ _NOTE_INFIX = ".unwritten."
 _NOTE_FULL = "full"
 _NOTE_ERROR = "error"
 _NOTE_NAME_MAX = 240
+WINDOWS_MAX_PATH = 259
+"""The longest path Windows opens without long paths switched on (MAX_PATH, less its NUL)."""
+
+
+def note_name_room(folder: Path, platform: str = sys.platform) -> int:
+    """How long a note's name may be in ``folder``: 240 characters, and on Windows no more
+    than keeps the whole path within MAX_PATH (a deep data folder would make the note
+    impossible to create; it is then left without its task id, not left out)."""
+    if platform != "win32":
+        return _NOTE_NAME_MAX
+    return max(0, min(_NOTE_NAME_MAX, WINDOWS_MAX_PATH - len(str(folder)) - 1))
 
 
 class ItemState(enum.StrEnum):
@@ -958,7 +970,7 @@ class Outbox:
         kind = _NOTE_FULL if disk_full else _NOTE_ERROR
         encoded = _note_task_id(task_id).encode("utf-8").hex() or "-"
         name = f"{self.db.path.name}{_NOTE_INFIX}{item_id}.{owner}.{kind}.{encoded}"
-        if len(name) > _NOTE_NAME_MAX:  # a task id too long for a file name
+        if len(name) > note_name_room(self.db.path.parent):  # a task id too long for it
             name = f"{self.db.path.name}{_NOTE_INFIX}{item_id}.{owner}.{kind}.-"
         path = self.db.path.parent / name
         try:
