@@ -665,6 +665,36 @@ def test_ctrl_c_stops_a_waiting_send(sandbox, store):
     assert store.state(item_id) is ItemState.RETRY_WAIT  # nothing lost
 
 
+def test_ctrl_c_is_seen_while_jobs_are_being_sent(sandbox, store):
+    """Issue 17 item 1: the main thread joined the sending threads with a plain join(), during
+    which Windows never runs the Ctrl+C handler, so every item went out (each billed). Now the
+    interrupt is seen while two are in flight: they finish, no new one is taken, exit 130. On
+    Windows the test sends Ctrl+Break to the program's own process group (Ctrl+C cannot be
+    sent to one), which avatar-cli treats as Ctrl+C."""
+    sandbox.inject("submit", Fault.slow(1.5), times=20)
+    ids = store.add(sandbox.base_url, 8)
+    windows = sys.platform == "win32"
+    proc = subprocess.Popen(
+        command("--service", sandbox.base_url, "queue", "send", "--yes", "--concurrency", "2"),
+        cwd=ROOT,
+        env=cli_env(),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        creationflags=subprocess.CREATE_NEW_PROCESS_GROUP if windows else 0,
+    )
+    wait_for(
+        lambda: sum(store.state(i) is ItemState.SENDING for i in ids) == 2, what="two in flight"
+    )
+    proc.send_signal(signal.CTRL_BREAK_EVENT if windows else signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err
+    states = [store.state(i) for i in ids]
+    assert states.count(ItemState.SUBMITTED) == 2, states  # the two in flight, and no more
+    assert states.count(ItemState.QUEUED) == 6, states
+    assert len(submits(sandbox)) == 2
+
+
 # --- queue cancel / retry / resolve -----------------------------------------------------------
 
 

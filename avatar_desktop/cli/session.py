@@ -272,8 +272,12 @@ class Session:
             self.stop.set()
             say(f"stopping: {what} (Ctrl+C again to quit at once)")
 
-        previous = signal.signal(signal.SIGINT, handler)
+        # Ctrl+C, and on Windows Ctrl+Break too (the one a console sends a process group,
+        # which Ctrl+C cannot reach there).
+        stops = [signal.SIGINT, *([signal.SIGBREAK] if hasattr(signal, "SIGBREAK") else [])]
+        previous = {stop: signal.signal(stop, handler) for stop in stops}
         try:
             yield
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for stop, before in previous.items():
+                signal.signal(stop, before)
