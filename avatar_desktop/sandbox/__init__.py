@@ -8,6 +8,21 @@ With ``state_path`` its tasks (ids, lifecycle, result links) survive restarts. R
 with ``python -m avatar_desktop.sandbox --help``.
 """
 
-from .server import FAIL_TRIGGER, STALL_TRIGGER, Fault, RecordedRequest, SandboxServer
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .server import FAIL_TRIGGER, STALL_TRIGGER, Fault, RecordedRequest, SandboxServer
 
 __all__ = ["FAIL_TRIGGER", "STALL_TRIGGER", "Fault", "RecordedRequest", "SandboxServer"]
+
+
+def __getattr__(name: str) -> Any:
+    """The server's names, imported when first used: the window imports the sandbox's state
+    file lock at start (:mod:`.state`) and must not pay for the server then."""
+    if name in __all__:
+        from . import server
+
+        return getattr(server, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
