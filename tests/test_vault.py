@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import sys
 import threading
 import traceback
 import uuid
@@ -156,26 +157,53 @@ def test_probe_of_a_working_backend(memory_keyring):
     assert memory_keyring.passwords == {}  # probing reads, never writes
 
 
-def test_default_backend_and_environment_are_looked_up_lazily(memory_keyring, monkeypatch):
-    calls = []
-
-    def get_keyring():
-        calls.append(1)
-        return memory_keyring
-
-    monkeypatch.setattr(keyring, "get_keyring", get_keyring)
+def test_default_backend_and_environment_are_looked_up_lazily(monkeypatch):
+    """The system's keyring is looked up at first use (not when the vault is made: the window
+    builds it before it shows), and once; the variable is read at every load. A backend named
+    in PYTHON_KEYRING_BACKEND wins, as keyring's own rule says."""
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND", raising=False)
     vault = TokenVault()
-    assert calls == []
     assert "default" in repr(vault)
-    assert vault.probe().usable
-    assert calls == [1]
+    monkeypatch.setenv("PYTHON_KEYRING_BACKEND", "memory_keyring.MemoryKeyring")
+    assert vault.probe().usable  # looked up now: the variable set after it was made counts
+    backend = vault._entry.backend()
+    assert type(backend).__name__ == "MemoryKeyring"
+    monkeypatch.delenv("PYTHON_KEYRING_BACKEND")
+    assert vault._entry.backend() is backend  # once
 
     token = new_token()
     monkeypatch.setenv(ENV_VAR, token)
     assert vault.load() == (token, TokenSource.ENVIRONMENT)
     monkeypatch.delenv(ENV_VAR)
     assert vault.load() == (None, TokenSource.NONE)
-    assert calls == [1]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the Secret Service: Linux")
+def test_the_system_keyring_is_found_without_discovering_every_backend(monkeypatch):
+    """Issue 15: keyring's discovery imported every backend at each start (on Linux the macOS
+    one, whose library lookup runs ldconfig, gcc and ld). Where the Secret Service answers it
+    is chosen directly; where it does not, discovery still decides."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from avatar_desktop.core.vault import system_backend\n"
+        "backend = system_backend()\n"
+        "print(type(backend).__module__, 'keyring.backends.macOS' in sys.modules)\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "PYTHON_KEYRING_BACKEND"}
+    env["XDG_CONFIG_HOME"] = "/nonexistent-keyring-config"
+    found = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert found.returncode == 0, found.stderr
+    module, macos_imported = found.stdout.split()
+    if os.environ.get("AVATAR_TEST_SECRET_SERVICE") == "required":  # CI gives one
+        assert (module, macos_imported) == ("keyring.backends.SecretService", "False")
+    elif not os.environ.get("DBUS_SESSION_BUS_ADDRESS"):  # none: keyring's discovery chose
+        assert module != "keyring.backends.SecretService"
+    else:
+        assert module != "keyring.backends.SecretService" or macos_imported == "False"
 
 
 # --- the environment variable ------------------------------------------------------------------

@@ -107,6 +107,40 @@ WINDOWS_CREDENTIAL_BYTES = 2560
 1,280 characters of a token, stored as UTF-16; tokens up to 4,096 are accepted."""
 
 
+_SYSTEM_BACKENDS = {
+    "win32": ("keyring.backends.Windows", "WinVaultKeyring"),
+    "darwin": ("keyring.backends.macOS", "Keyring"),
+}
+_SECRET_SERVICE = ("keyring.backends.SecretService", "Keyring")
+
+
+def system_backend() -> KeyringBackend:
+    """This system's keyring, found without discovering every backend keyring knows (which on
+    Linux imports the macOS one, whose library lookup runs ``ldconfig``, ``gcc`` and ``ld``:
+    about 75 ms at every start, and the entry points a frozen app may not carry).
+
+    As keyring does, a backend named in ``PYTHON_KEYRING_BACKEND`` or in keyring's
+    configuration file comes first; else Credential Manager on Windows, the Keychain on macOS,
+    the Secret Service elsewhere when it answers; else (KWallet without the Secret Service, no
+    keyring at all) keyring's own discovery decides."""
+    import importlib
+
+    import keyring.core
+
+    chosen = keyring.core.load_env() or keyring.core.load_config()
+    if chosen is not None:
+        return chosen
+    module, name = _SYSTEM_BACKENDS.get(sys.platform, _SECRET_SERVICE)
+    try:
+        found = getattr(importlib.import_module(module), name)
+        if found.priority > 0:  # raises when it cannot work here (no D-Bus, no library)
+            backend: KeyringBackend = found()
+            return backend
+    except Exception as exc:
+        log.debug("keyring: %s.%s cannot be used here (%r): discovering", module, name, exc)
+    return keyring.get_keyring()
+
+
 @dataclass(frozen=True)
 class BackendState:
     """Whether the keyring backend can hold the token, and if not why and what to do.
@@ -295,9 +329,9 @@ class KeyringEntry:
         self._fallback = fallback
 
     def backend(self) -> KeyringBackend:
-        """The backend (the default one from ``keyring.get_keyring()``, looked up once)."""
+        """The backend (:func:`system_backend`, looked up once)."""
         if self._backend is None:
-            self._backend = keyring.get_keyring()
+            self._backend = system_backend()
         return self._backend
 
     def read(self, what: str = "could not be read") -> str | None:
