@@ -8,6 +8,7 @@ import json
 import sys
 import threading
 import time
+from collections.abc import Iterable
 from datetime import datetime
 
 from avatar_desktop.core.downloads import Progress
@@ -49,6 +50,29 @@ def emit_json(value: object) -> None:
         sys.stdout.write(text)
     else:
         buffer.write(text.encode("utf-8"))
+        buffer.flush()
+
+
+def emit_json_list(values: Iterable[object]) -> None:
+    """A JSON array of ``values`` on stdout, written as they come, one value per line (a
+    listing of 100,000 items never holds its text whole, and a line is a value for ``grep``;
+    written by the C encoder, which an indented dump cannot use)."""
+    buffer = getattr(sys.stdout, "buffer", None)
+    sys.stdout.flush()
+
+    def write(text: str) -> None:
+        if buffer is None:
+            sys.stdout.write(text)
+        else:
+            buffer.write(text.encode("utf-8"))
+
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    first = True
+    for value in values:
+        write(("[\n" if first else ",\n") + encode(value))
+        first = False
+    write("[]\n" if first else "\n]\n")
+    if buffer is not None:
         buffer.flush()
 
 

@@ -10,7 +10,15 @@ from datetime import datetime
 from pathlib import Path
 
 from avatar_desktop.cli.exits import CliExit, Exit
-from avatar_desktop.cli.output import emit_json, local_time, out, print_lock, row_note, say, table
+from avatar_desktop.cli.output import (
+    emit_json_list,
+    local_time,
+    out,
+    print_lock,
+    row_note,
+    say,
+    table,
+)
 from avatar_desktop.cli.session import Session
 from avatar_desktop.core.delivery import Decision, RunStop, Sender, SendOutcome, send_due
 from avatar_desktop.core.local_files import file_home, uploader_factory
@@ -131,10 +139,10 @@ def _item_line(item: OutboxItem) -> list[str]:
 
 
 def cmd_queue_list(session: Session, args: argparse.Namespace) -> int:
-    items = session.outbox.items()
     if args.json:
-        emit_json([item.to_json() for item in items])
+        emit_json_list(item.to_json() for item in session.outbox.iter_items())
         return Exit.OK
+    items = session.outbox.items()
     if not items:
         say("the outbox is empty.")
         return Exit.OK

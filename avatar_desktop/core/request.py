@@ -121,6 +121,8 @@ class ValidationError(ValueError):
 
 WINDOWS_DRIVE = re.compile(r"^[A-Za-z]:[\\/]")
 """A Windows drive path (``C:\\…``), read on any system."""
+_LOCAL_STARTS = frozenset("/~\\fF")
+"""The first characters of a local file's value (a path, ``~``, a UNC path, ``file:``)."""
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACE = re.compile(r"\s")  # every character str.isspace() accepts
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # allows \t and \n (and \r, see below)
@@ -175,7 +177,11 @@ def local_path(value: str) -> Path | None:
     relative path, text that is neither). The one rule of what a local file is; a path
     relative to an import file's folder is made absolute by the importer
     (:func:`relative_path`)."""
-    if not isinstance(value, str) or not value or _CONTROL.search(value):
+    if not isinstance(value, str) or not value:
+        return None
+    if value[0] not in _LOCAL_STARTS and not WINDOWS_DRIVE.match(value):
+        return None  # a web address or plain text (most values): decided at once
+    if _CONTROL.search(value):
         return None
     if value.lower().startswith("file:"):
         parts = urlsplit(value)

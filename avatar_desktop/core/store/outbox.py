@@ -34,7 +34,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -567,6 +567,22 @@ class Outbox:
         sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY item_id"
         with self.db.connection() as conn:
             return [_item(row) for row in conn.execute(sql, args)]
+
+    def iter_items(self, page: int = 1000) -> Iterator[OutboxItem]:
+        """Every item, oldest first, read a page at a time: a listing of 100,000 items never
+        holds them all (``avatar-cli queue list --json``)."""
+        last = 0
+        while True:
+            with self.db.connection() as conn:
+                rows = conn.execute(
+                    f"{_SELECT} WHERE item_id > ? ORDER BY item_id LIMIT ?", (last, page)
+                ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                item = _item(row)
+                last = item.item_id
+                yield item
 
     def counts(self, service_url: str | None = None) -> dict[ItemState, int]:
         """How many items are in each state (every state present, zero or more)."""
