@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from results import report
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
@@ -110,6 +112,12 @@ def main() -> int:
             f"{names[key]:<22}{seconds:>8.2f}s{seconds / base_s:>8.1f}x{mb:>9.0f}"
             f"{mb / base_mb:>8.1f}x  <= {goal_s:g} s, <= {goal_mb:g} MB: "
             f"{'pass' if met else 'FAIL'}"
+        )
+        report(
+            f"avatar-cli {names[key]}, {rows:,} rows",
+            f"<= {goal_s:g} s, <= {goal_mb:g} MB",
+            f"{seconds:.2f} s ({seconds / base_s:.1f}x base), {mb:.0f} MB ({mb / base_mb:.1f}x)",
+            met,
         )
     return 0 if ok else 1
 

@@ -24,6 +24,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from results import report
+
 from avatar_desktop.core.importer import CSV_COLUMNS, read_file
 
 ROWS = 10_000
@@ -125,6 +127,12 @@ def main() -> int:
                 f"(median {imported_median * 1000:.1f})"
             )
             print(f"  ratio:                  {ratio:8.1f}x")
+            report(
+                f"read {ROWS:,} {name} rows (validated) vs {baseline_name}",
+                f"<= {MAX_SECONDS:g} s" + (f", <= {MAX_RATIO:g}x" if name == "CSV" else ""),
+                f"{imported:.2f} s ({ratio:.1f}x)",
+                imported <= MAX_SECONDS and (name != "CSV" or ratio <= MAX_RATIO),
+            )
             if imported > MAX_SECONDS:
                 print(f"  FAIL: slower than {MAX_SECONDS} s")
                 failed = True
