@@ -21,6 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ORDER = (
     "bench_startup.py",
+    "bench_heartbeat.py",
     "bench_task_query.py",
     "bench_task_model.py",
     "bench_import.py",
