@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import logging
 import sys
@@ -374,6 +375,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     """The ``avatar-desktop`` program. Started without a console (a GUI program on Windows:
     no stdout or stderr), what it would print — ``--version``, ``--help``, "already open…", a
     start-up failure — is shown in a message box instead (and logged to the log file)."""
+    for stream in (sys.stdout, sys.stderr):  # Chinese text to a pipe on Windows (cp1252)
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower() not in (
+            "utf-8",
+            "utf8",
+        ):
+            with contextlib.suppress(ValueError, OSError):
+                reconfigure(encoding="utf-8", errors="replace")
     captured: _Captured | None = None
     if sys.stdout is None or sys.stderr is None:
         captured = _Captured()
@@ -388,8 +397,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         asked = True
         raise
     except Exception:
-        log.critical("start-up failed", exc_info=True)
-        traceback.print_exc()
+        if logging.getLogger().handlers:
+            log.critical("start-up failed", exc_info=True)  # to stderr and the log file
+        else:
+            traceback.print_exc()
         return 1
     finally:
         # A second launch that brought the window forward says nothing: that is the answer.

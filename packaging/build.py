@@ -249,6 +249,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     build_version = version()
+    # What an earlier build left (another version's .deb, say) never passes for this one's.
+    for old in DIST.glob(f"{NAME}[-_]*") if DIST.is_dir() else ():
+        if old.is_file():
+            old.unlink()
+    shutil.rmtree(DIST / "Avatar Desktop.app", ignore_errors=True)
     icons = WORK / "icons"
     make_icons(icons)
     folder = DIST / NAME

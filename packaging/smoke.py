@@ -280,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
     except Failed as failure:
         print(f"smoke: FAILED: {failure}", file=sys.stderr)
         return 1
+    except (subprocess.TimeoutExpired, subprocess.CalledProcessError, ValueError) as exc:
+        print(f"smoke: FAILED: {exc}", file=sys.stderr)
+        return 1
     finally:
         shutil.rmtree(home, ignore_errors=True)
     print("smoke: every check passed")

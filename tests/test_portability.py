@@ -148,8 +148,8 @@ def test_a_token_too_long_for_credential_manager_is_refused_plainly(qapp):
     assert "at most 1280 characters" in refused.value.user_message
     assert long_token not in refused.value.user_message
     assert store_failure_text(refused.value) == (
-        "Windows Credential Manager keeps at most 1,280 characters, and this token is 1503 "
-        "long. You can keep the token for this session only."
+        "Windows Credential Manager keeps at most 1280 characters, and this one is 1503 long, "
+        "so it cannot be saved there."
     )
     vault.keep_for_session(long_token)
     assert vault.load() == (long_token, vault.load()[1]) and vault.load()[1].value == "session"
@@ -239,3 +239,40 @@ def test_a_note_of_an_unwritten_answer_fits_windows_paths():
     assert note_name_room(shallow, "linux") == note_name_room(deep, "linux") == 240
     assert note_name_room(shallow, "win32") == WINDOWS_MAX_PATH - len(str(shallow)) - 1 > 200
     assert len(str(deep)) + 1 + note_name_room(deep, "win32") == WINDOWS_MAX_PATH
+
+
+def test_a_traceback_in_the_log_never_shows_a_secret():
+    """The window's log file takes tracebacks: an exception quoting a secret is redacted
+    there too, not only the message."""
+    import io
+    import logging
+
+    from avatar_desktop.core.redact import RedactingFilter, Redactor
+
+    secret = "sk-traceback-secret-0123456789abcdef"
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.addFilter(RedactingFilter(Redactor([secret])))
+    logger = logging.getLogger("avatar_desktop.test.redact")
+    logger.addHandler(handler)
+    try:
+        raise RuntimeError(f"the server echoed Bearer {secret}")
+    except RuntimeError:
+        logger.error("a call failed", exc_info=True)
+    finally:
+        logger.removeHandler(handler)
+    text = stream.getvalue()
+    assert "RuntimeError: the server echoed Bearer" in text and secret not in text
+
+
+def test_a_file_on_the_network_is_not_looked_at_as_the_user_types():
+    """A share that does not answer would hold the window for its whole timeout at every
+    keystroke: the form leaves a network path to the queueing, off the window's thread."""
+    from avatar_desktop.core.local_files import FileHome, checked_request, on_network, peek
+
+    share = r"\\fileserver\media\face.png"
+    assert on_network(Path(share)) and peek(share) == (Path(share), None)
+    request = checked_request(
+        {"avatar_url": share, "audio_url": "https://cdn.example.com/a.mp3"}, FileHome.STORAGE
+    )
+    assert request.avatar_url == share

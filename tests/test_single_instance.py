@@ -209,7 +209,13 @@ def test_a_launch_never_becomes_a_second_first_window_while_another_holds_the_fo
         first.close()
     after = FileLock(tmp_path / LOCK_FILE_NAME)
     assert after.acquire()  # closing frees it
-    after.release()
+    # A holder that ends while a launch waits for it to listen: the launch is the first.
+    threading.Timer(0.3, after.release).start()
+    waiting = SingleInstance(tmp_path)
+    try:
+        assert waiting.claim(answer_timeout_ms=5000) is Launch.FIRST and waiting.listening
+    finally:
+        waiting.close()
 
 
 @pytest.mark.skipif(os.name == "nt", reason="Windows names pipes, not socket files")

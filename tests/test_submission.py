@@ -514,3 +514,31 @@ def test_help_documents_consent():
     assert "consent (the consent record, or null)" in " ".join(
         cli("tasks", "show", "--help").out.split()
     )
+
+
+def test_a_task_sent_again_twice_is_queued_once(tmp_path):
+    """Send again runs off the UI thread, so a second click (or another program) could queue
+    the same paid request twice: the row leaves the list in the same transaction that queues
+    the item, and a row already gone queues nothing."""
+    from legacy_rows import legacy_row
+
+    from avatar_desktop.core.request import AudioTrack, GenerationRequest
+    from avatar_desktop.core.store.schema import LocalStatus
+    from avatar_desktop.core.store.tasks import TaskStore
+    from avatar_desktop.core.submission import queue_task_again
+
+    request = GenerationRequest(AVATAR, AudioTrack("https://cdn.example.com/a.mp3"))
+    with Database(tmp_path / "t.sqlite3") as db:
+        store, box = TaskStore(db), Outbox(db)
+        row_id = legacy_row(
+            store,
+            "https://api.example.com",
+            request.to_payload(),
+            LocalStatus.OUTCOME_UNKNOWN,
+            "broke",
+        )
+        record = store.get(row_id)
+        first = queue_task_again(box, record)
+        assert first is not None and store.get(row_id) is None
+        assert queue_task_again(box, record) is None  # the second click
+        assert [item.item_id for item in box.items()] == [first]

@@ -134,14 +134,23 @@ def file_home(settings: AppSettings, config: ServiceConfig) -> FileHome:
     return FileHome.SANDBOX if config.sandbox else FileHome.NONE
 
 
+def on_network(path: Path) -> bool:
+    """Whether ``path`` is on another computer (``\\\\server\\share\\…``): the form does not
+    look at it as the user types (a share that does not answer would hold the window for its
+    whole timeout); it is read when the job is queued, off the window's thread."""
+    return str(path).startswith(("\\\\", "//"))
+
+
 def peek(value: str) -> tuple[Path, int | None] | None:
     """The file a field's ``value`` names (absolute) and its size (None: there is no such
-    file), for the form to show; None when the value names no file on this computer. A look
-    at the disk, no reading."""
+    file, or it is on the network: :func:`on_network`), for the form to show; None when the
+    value names no file on this computer. A look at the disk, no reading."""
     path = local_path(value.strip())
     if path is None:
         return None
     absolute = _absolute(path)
+    if on_network(absolute):
+        return absolute, None
     try:
         size = absolute.stat().st_size if absolute.is_file() else None
     except OSError:
@@ -160,19 +169,25 @@ def _file_problem(name: str, path: Path, home: FileHome) -> Problem | None:
 
 
 def _absolute(path: Path) -> Path:
-    """``path`` (a :func:`local_path`) with ``~`` expanded, absolute; a Windows drive path
-    read elsewhere stays as it is (it names no file here, and says so as written)."""
+    """``path`` (a :func:`local_path`) with ``~`` expanded, absolute; a Windows drive or
+    network path read elsewhere stays as it is (it names no file here, and says so as
+    written)."""
     expanded = path.expanduser()
-    return expanded if WINDOWS_DRIVE.match(str(expanded)) else expanded.absolute()
+    windows = WINDOWS_DRIVE.match(str(expanded)) or str(expanded).startswith("\\\\")
+    return expanded if windows else expanded.absolute()
 
 
 def file_problems(payload: Mapping[str, Any], home: FileHome) -> list[Problem]:
     """What is wrong with the local files of ``payload`` without reading them (a look at the
     disk, quick enough for a form as the user types): with no storage and not on the sandbox
-    (``home``), every local file; else each one that is missing or not a file."""
+    (``home``), every local file; else each one that is missing or not a file (a file on the
+    network is not looked at: :func:`on_network`)."""
     problems = []
     for name, path in local_fields(payload).items():
-        problem = _file_problem(name, _absolute(path), home)
+        absolute = _absolute(path)
+        if home is not FileHome.NONE and on_network(absolute):
+            continue
+        problem = _file_problem(name, absolute, home)
         if problem is not None:
             problems.append(problem)
     return problems

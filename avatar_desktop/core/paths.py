@@ -132,7 +132,8 @@ def _holders(path: Path) -> list[str]:
             )
             if result not in (0, 234):  # 234: more than fit; the first ones are named
                 return []
-            return [found[i].strAppName for i in range(min(count.value, 8))]
+            names = (found[i].strAppName for i in range(min(count.value, 8)))
+            return [name for name in names if name]
         finally:
             manager.RmEndSession(session)
     except (OSError, AttributeError):
@@ -150,6 +151,7 @@ def replace_file(
     ``.part``, an export, a backup). On Windows a program holding either file makes the rename
     fail for a moment: it is tried again briefly, and when it still fails, :class:`FileInUse`
     names the program when Windows can. Elsewhere a refusal is a real one and raised at once."""
+    attempts = max(1, attempts)
     for attempt in range(attempts if sys.platform == "win32" else 1):
         try:
             replace(source, target)

@@ -181,7 +181,19 @@ class RedactingFilter(logging.Filter):
         cleaned = self.redactor.text(message)
         if cleaned != message:
             record.msg, record.args = cleaned, None
+        # A traceback is text too (an exception's message may quote a secret): formatted and
+        # cleaned here, before any handler writes it.
+        if record.exc_info:
+            record.exc_text = self.redactor.text(_FORMATTER.formatException(record.exc_info))
+            record.exc_info = None
+        elif record.exc_text:
+            record.exc_text = self.redactor.text(record.exc_text)
+        if record.stack_info:
+            record.stack_info = self.redactor.text(record.stack_info)
         return True
+
+
+_FORMATTER = logging.Formatter()
 
 
 LOG_REDACTOR = Redactor(signatures=True)

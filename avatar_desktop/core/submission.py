@@ -141,19 +141,20 @@ class Screening:
         return items, left_out
 
 
-def queue_task_again(outbox: Outbox, tasks: TaskStore, record: TaskRecord) -> int:
+def queue_task_again(outbox: Outbox, record: TaskRecord) -> int | None:
     """Queue the request of a task whose outcome is unknown again (the user agreed it may be
     billed twice): its local files are read again as they are now, and the row leaves the
-    task list for the new item. Returns the item id. Raises
-    :class:`~avatar_desktop.core.request.ValidationError` (the request cannot be loaded, or a
-    file is missing or unreadable) or a store error; then nothing changed."""
+    task list for the new item, in one transaction. Returns the item id, or None when the
+    row is gone already (sent again meanwhile, by a second click or another program: never
+    queued twice). Raises :class:`~avatar_desktop.core.request.ValidationError` (the request
+    cannot be loaded, or a file is missing or unreadable) or a store error; then nothing
+    changed."""
     request = GenerationRequest.from_payload(record.payload, local_files=True)
     payload = request.to_payload()
     files = read_files(payload, FileHome.STORAGE) if local_fields(payload) else {}
     new = NewItem(request, Source.TASK_LIST, record.consent, files)
-    (item_id,) = outbox.add_many(record.service_url, [new])
-    tasks.remove([record.row_id])
-    return item_id
+    queued = outbox.add_many(record.service_url, [new], instead_of_task=record.row_id)
+    return queued[0] if queued else None
 
 
 def screen(

@@ -550,6 +550,7 @@ class TokenVault:
     def keep_for_session(self, token: str) -> None:
         """Keep ``token`` in memory for this run only (validated like :meth:`save`)."""
         self._check(token, "cannot be used")
+        LOG_REDACTOR.add(token)
         with self._lock:
             self._session_token = token
 

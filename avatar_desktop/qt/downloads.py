@@ -29,7 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QTimer, Signal, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Signal, Slot
 
 from avatar_desktop.core import keeping
 from avatar_desktop.core.cancel import CancelToken
@@ -46,11 +46,28 @@ from avatar_desktop.core.downloads import (
     video_file_name,
 )
 from avatar_desktop.core.owners import ProcessOwner, owner_is_alive
+from avatar_desktop.core.paths import FileInUse
 from avatar_desktop.core.store.database import StoreError
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
 from avatar_desktop.qt.runner import Runner
 
 log = logging.getLogger("avatar_desktop.qt.downloads")
+
+
+def file_in_use_text(error: FileInUse) -> str:
+    """That a file is held by another program, naming it when Windows can, in the user's
+    language (the downloads' message, and :func:`~avatar_desktop.ui.i18n.error_title`'s)."""
+    holders = ", ".join(error.holders) or QCoreApplication.translate("Messages", "another program")
+    return (
+        QCoreApplication.translate(
+            "Messages",
+            "The file %1 is in use by %2 (an antivirus, the search indexer, OneDrive or a "
+            "program that has it open): close it, then try again.",
+        )
+        .replace("%1", str(error.path))
+        .replace("%2", holders)
+    )
+
 
 PROGRESS_INTERVAL = 0.2
 """Seconds between two progress updates to the window (five a second at most)."""
@@ -218,6 +235,8 @@ class _Job:
             return "failed", str(exc)
         except (requests.RequestException, ValueError) as exc:  # a link that cannot be used
             return "failed", f"{type(exc).__name__}: {exc}"
+        except FileInUse as exc:  # a program holds the file (Windows): said by name
+            return "in use", exc
         except OSError as exc:
             return "disk", exc.strerror or str(exc)
         except Exception as exc:  # never escapes the job
@@ -715,6 +734,10 @@ class DownloadManager(QObject):
                 "right now. Retry when it has finished."
             )
             item.detail = ""
+        elif outcome == "in use" and isinstance(detail, FileInUse):
+            item.state = DownloadState.FAILED
+            item.error = file_in_use_text(detail)
+            item.detail = str(detail)
         elif outcome == "disk":
             item.state = DownloadState.FAILED
             item.error = (

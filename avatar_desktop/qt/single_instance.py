@@ -19,6 +19,7 @@ and listens itself.
 
 from __future__ import annotations
 
+import contextlib
 import enum
 import getpass
 import hashlib
@@ -121,7 +122,10 @@ class SingleInstance(QObject):
             log.warning("the window lock cannot be taken (%s): the name alone decides", exc)
             first = None
         if first is False:
-            return self._tell_holder(answer_timeout_ms)
+            told = self._tell_holder(answer_timeout_ms)
+            if told is not None:
+                return told
+            # The holder ended before it answered: the folder is this launch's now.
         for attempt in range(3):
             told = self._tell_running(answer_timeout_ms)
             if told is not None:
@@ -158,14 +162,18 @@ class SingleInstance(QObject):
             self._server = None
         self._lock.release()
 
-    def _tell_holder(self, answer_timeout_ms: int) -> Launch:
+    def _tell_holder(self, answer_timeout_ms: int) -> Launch | None:
         """Another launch holds the window lock: tell its window, giving it the time to start
-        listening (it took the lock just before)."""
+        listening (it took the lock just before). None: the holder ended meanwhile and this
+        launch holds the lock now."""
         deadline = time.monotonic() + answer_timeout_ms / 1000
         while True:
             told = self._tell_running(answer_timeout_ms)
             if told is not None:
                 return told
+            with contextlib.suppress(OSError):
+                if self._lock.acquire():
+                    return None
             if time.monotonic() >= deadline:
                 log.warning("the window holding %s does not listen", self._lock.path)
                 return Launch.NO_ANSWER

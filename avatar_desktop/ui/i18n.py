@@ -17,12 +17,14 @@ from avatar_desktop.core.request import Problem, ProblemKind
 from avatar_desktop.core.store.database import DiskFull, StoreError
 from avatar_desktop.core.vault import (
     ENV_VAR,
+    WINDOWS_CREDENTIAL_BYTES,
     BackendState,
     KeyringHint,
     KeyringProblem,
     SecretStoreError,
     StoreFailure,
 )
+from avatar_desktop.qt.downloads import file_in_use_text
 
 
 def QT_TRANSLATE_NOOP(context: str, text: str) -> str:  # noqa: N802 - the name lupdate looks for
@@ -219,18 +221,7 @@ def error_title(error: BaseException) -> str:
             "Messages", "The disk holding the task list is full. Free some space, then try again."
         )
     if isinstance(error, FileInUse):
-        holders = ", ".join(error.holders) or QCoreApplication.translate(
-            "Messages", "another program"
-        )
-        return (
-            QCoreApplication.translate(
-                "Messages",
-                "The file %1 is in use by %2 (an antivirus, the search indexer, OneDrive or a "
-                "program that has it open): close it, then try again.",
-            )
-            .replace("%1", str(error.path))
-            .replace("%2", holders)
-        )
+        return file_in_use_text(error)
     if isinstance(error, StoreError):
         return QCoreApplication.translate("Messages", "The task list could not be saved.")
     return kind_title(api.error_kind(error), getattr(error, "retry_after", None))
@@ -513,11 +504,15 @@ def store_failure_text(error: SecretStoreError) -> str:
             "spaces or characters a request cannot carry). Fix or unset it.",
         ).replace("%1", ENV_VAR)
     if kind is StoreFailure.TOO_LONG:
-        return QCoreApplication.translate(
-            "Messages",
-            "Windows Credential Manager keeps at most 1,280 characters, and this token is %1 "
-            "long. You can keep the token for this session only.",
-        ).replace("%1", error.detail or "?")
+        return (
+            QCoreApplication.translate(
+                "Messages",
+                "Windows Credential Manager keeps at most %1 characters, and this one is %2 "
+                "long, so it cannot be saved there.",
+            )
+            .replace("%1", str(WINDOWS_CREDENTIAL_BYTES // 2))
+            .replace("%2", error.detail or "?")
+        )
     if kind is StoreFailure.BAD_STORED_TOKEN:
         return QCoreApplication.translate(
             "Messages",

@@ -10,7 +10,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="562"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="177"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="179"/>
         <source>&amp;No watermark</source>
         <translation>无水印(&amp;N)</translation>
     </message>
@@ -26,7 +26,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="573"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="178"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="180"/>
         <source>&amp;Audio URL:</source>
         <translation>音频 URL(&amp;A)：</translation>
     </message>
@@ -57,21 +57,21 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="582"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="180"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="182"/>
         <source>&amp;Voice sample URL:</source>
         <translation>声音样本 URL(&amp;V)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="583"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="181"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="190"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="192"/>
         <source>&amp;Language:</source>
         <translation>语言(&amp;L)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="584"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="182"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="191"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="184"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="193"/>
         <source>&amp;Text:</source>
         <translation>文本(&amp;T)：</translation>
     </message>
@@ -122,27 +122,27 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="599"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="184"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="188"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="186"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="190"/>
         <source>Voice &amp;engine id:</source>
         <translation>声音引擎 ID(&amp;E)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="600"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="185"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="189"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="191"/>
         <source>Audio &amp;id:</source>
         <translation>音频 ID(&amp;I)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="601"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="186"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="188"/>
         <source>Lan&amp;guage:</source>
         <translation>语言(&amp;G)：</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="602"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="187"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="189"/>
         <source>Te&amp;xt:</source>
         <translation>文本(&amp;X)：</translation>
     </message>
@@ -154,13 +154,13 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="604"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="179"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="181"/>
         <source>Clone a voice</source>
         <translation>克隆声音</translation>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="605"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="183"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="185"/>
         <source>Use an existing voice</source>
         <translation>使用已有声音</translation>
     </message>
@@ -181,7 +181,7 @@
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/compose/compose.py" line="611"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="176"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="178"/>
         <source>A&amp;vatar URL:</source>
         <translation>形象 URL(&amp;V)：</translation>
     </message>
@@ -459,37 +459,37 @@
 <context>
     <name>DownloadManager</name>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="689"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="708"/>
         <source>Saved, but the task list could not record where: %1</source>
         <translation>已保存，但任务列表无法记录保存位置：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="704"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="723"/>
         <source>No sandbox on this computer serves this video now: the sandbox that made the link has moved or stopped, or it belongs to another data folder. The link has not expired: Retry when that sandbox runs.</source>
         <translation>本机目前没有沙盒提供此视频：生成该链接的沙盒已换了地址或已停止，或者它属于另一个数据文件夹。链接并未过期：等那个沙盒运行后再点“重试”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="714"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="733"/>
         <source>Another program (avatar-cli or another window) is saving this task&apos;s video right now. Retry when it has finished.</source>
         <translation>另一个程序（avatar-cli 或另一个窗口）正在保存此任务的视频。请在它完成后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="721"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="744"/>
         <source>The video could not be written in %1: %2</source>
         <translation>无法将视频写入 %1：%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="729"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="752"/>
         <source>The download failed. What was saved is kept: Retry resumes from there.</source>
         <translation>下载失败。已下载的部分会保留，点击“重试”将从该处继续。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="742"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="765"/>
         <source>The link has expired: the service no longer serves this video (result links last only a few days).</source>
         <translation>链接已过期：服务不再提供此视频（结果链接只保留几天）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/qt/downloads.py" line="747"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="770"/>
         <source>The service gave no link for this video (%1).</source>
         <translation>服务没有提供此视频的链接（%1）。</translation>
     </message>
@@ -1389,415 +1389,415 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Messages</name>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="98"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="100"/>
         <source>Required.</source>
         <translation>必填项。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="100"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="102"/>
         <source>Has the wrong type of value.</source>
         <translation>值的类型不正确。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="104"/>
         <source>“%1” is not a field the service knows (a typo?).</source>
         <translation>服务无法识别字段“%1”（是否拼写有误？）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="106"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="108"/>
         <source>Choose how the avatar gets its voice.</source>
         <translation>请选择形象的声音来源。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="108"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="110"/>
         <source>Only one voice can be sent.</source>
         <translation>只能发送一种声音。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="112"/>
         <source>Too long: at most %1 characters.</source>
         <translation>过长：最多 %1 个字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="116"/>
         <source>Contains invisible control characters; only line breaks and tabs are allowed.</source>
         <translation>包含不可见的控制字符；只允许换行符和制表符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="119"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="121"/>
         <source>Must not contain spaces.</source>
         <translation>不能包含空格。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="121"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="123"/>
         <source>Enter a full web address starting with https://</source>
         <translation>请输入以 https:// 开头的完整网址</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="125"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="127"/>
         <source>Only http:// and https:// addresses can be used.</source>
         <translation>只能使用 http:// 或 https:// 地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="129"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="131"/>
         <source>This is a file on your computer. The service needs a public web address (https://…) it can download; upload the file somewhere first.</source>
         <translation>这是本机上的文件。服务需要可下载的公开网址（https://…），请先将文件上传到网上。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="135"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="137"/>
         <source>Choose Chinese or English.</source>
         <translation>请选择中文或英文。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="137"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="139"/>
         <source>Contains a broken character (half of a UTF-16 surrogate pair); retype or remove it.</source>
         <translation>包含一个损坏的字符（半个 UTF-16 代理对）；请重新输入或删除它。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="142"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="144"/>
         <source>Contains an invisible or control character (such as a zero-width space); retype it.</source>
         <translation>包含不可见字符或控制字符（例如零宽空格）；请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="147"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="149"/>
         <source>Contains �, the mark of a character lost when the text was copied; retype it.</source>
         <translation>包含 �，这是复制文本时丢失字符留下的标记；请重新输入。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="152"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="154"/>
         <source>Must not contain / ? # % or \: they would change the address it is asked at.</source>
         <translation>不能包含 / ? # % 或 \：它们会改变查询所用的地址。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="218"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="220"/>
         <source>The disk holding the task list is full. Free some space, then try again.</source>
         <translation>保存任务列表的磁盘已满。请释放一些空间后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="244"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="235"/>
         <source>The service did not accept the API token. Check or replace it.</source>
         <translation>服务不接受该 API 令牌，请检查或更换。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="248"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="239"/>
         <source>The account&apos;s balance is used up. Top it up, then try again.</source>
         <translation>账户余额已用完，请充值后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="252"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="243"/>
         <source>The service does not know this task.</source>
         <translation>服务中找不到此任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="254"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="245"/>
         <source>The service refused the request; it was not billed.</source>
         <translation>服务拒绝了该请求，未计费。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="259"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="250"/>
         <source>The service is busy with too many requests. Try again in %1 s.</source>
         <translation>服务繁忙，请求过多。请 %1 秒后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="253"/>
         <source>The service is busy with too many requests. Try again in a moment.</source>
         <translation>服务繁忙，请求过多。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="266"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="257"/>
         <source>The service, or a proxy in front of it, had a problem. Try again later.</source>
         <translation>服务或其前端代理出现问题，请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="270"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="261"/>
         <source>The service accepted the request but returned no task id. The job may exist and be billed; check your account before sending it again.</source>
         <translation>服务已接受请求，但未返回任务 ID。任务可能已创建并计费；再次发送前请先检查你的账户。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="276"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="267"/>
         <source>The service answered with something that is not the expected data. Is the service address right?</source>
         <translation>服务返回的不是预期的数据。服务地址是否正确？</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="282"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="273"/>
         <source>Could not reach the service; nothing was sent. Check the connection.</source>
         <translation>无法连接到服务，未发送任何内容。请检查网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="286"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="277"/>
         <source>The service took too long to answer. Try again later.</source>
         <translation>服务响应时间过长。请稍后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="281"/>
         <source>The connection broke before the service&apos;s answer arrived. Try again.</source>
         <translation>在服务的响应到达之前连接已中断。请重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="294"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="285"/>
         <source>The request was sent but no answer came back. The job may have been created and billed. It will not be sent again unless you choose to.</source>
         <translation>请求已发出，但未收到响应。任务可能已创建并计费。除非你主动选择，否则不会再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="300"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="291"/>
         <source>The service address in the settings cannot be used.</source>
         <translation>设置中的服务地址不可用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="508"/>
+        <source>Windows Credential Manager keeps at most %1 characters, and this one is %2 long, so it cannot be saved there.</source>
+        <translation>Windows 凭据管理器最多保存 %1 个字符，而此内容长 %2 个字符，因此无法保存在那里。</translation>
+    </message>
+    <message>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="226"/>
         <source>The task list could not be saved.</source>
         <translation>无法保存任务列表。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="304"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="505"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="496"/>
         <source>The token cannot be used: it contains spaces or characters a request cannot carry.</source>
         <translation>令牌不可用：包含空格或请求无法携带的字符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="347"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="338"/>
         <source>The storage for local files refused its keys or the access (the service&apos;s token is fine); nothing was sent. Check Settings → Storage, then “Send now”.</source>
         <translation>存放本地文件的存储拒绝了其密钥或访问（服务的令牌没有问题）；未发送任何内容。请检查 设置 → 存储，然后点“立即发送”。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="358"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="413"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="349"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="404"/>
         <source>The request failed.</source>
         <translation>请求失败。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="396"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="387"/>
         <source>HTTP status: %1</source>
         <translation>HTTP 状态码：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="373"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="402"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="364"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="393"/>
         <source>The server said: %1</source>
         <translation>服务器返回：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="157"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="547"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="159"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="542"/>
         <source>There is no file %1.</source>
         <translation>没有文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="161"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="549"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="163"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="544"/>
         <source>The file %1 cannot be read.</source>
         <translation>无法读取文件 %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="165"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="167"/>
         <source>This is a file on your computer, and no storage is set up to upload it to: set one up in Settings → Storage.</source>
         <translation>这是你电脑上的文件，但尚未设置用于上传它的存储：请在 设置 → 存储 中设置。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="198"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="200"/>
         <source>%1 %2</source>
         <comment>two sentences, one after the other</comment>
         <translation>%1%2</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="222"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="60"/>
         <source>another program</source>
         <translation>另一个程序</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="226"/>
+        <location filename="../../avatar_desktop/qt/downloads.py" line="62"/>
         <source>The file %1 is in use by %2 (an antivirus, the search indexer, OneDrive or a program that has it open): close it, then try again.</source>
         <translation>文件 %1 正被 %2 占用（杀毒软件、搜索索引、OneDrive 或打开了它的程序）：请关闭后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="309"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="300"/>
         <source>The job is not a valid request; edit it and queue it again.</source>
         <translation>该任务不是有效的请求；请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="313"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="304"/>
         <source>The program sending this job stopped before the service answered; the job may exist.</source>
         <translation>发送此任务的程序在服务响应之前已停止；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="309"/>
         <source>The disk was full when the service answered, so its answer could not be written; the job may exist.</source>
         <translation>服务响应时磁盘已满，因此无法写入其响应；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="315"/>
         <source>The data file could not be written when the service answered, so its answer was lost; the job may exist.</source>
         <translation>服务响应时无法写入数据文件，因此其响应已丢失；该任务可能已创建。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="330"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="321"/>
         <source>The video was not saved: its link has expired (the service no longer serves it).</source>
         <translation>视频未保存：其链接已失效（服务已不再提供该视频）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="335"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="326"/>
         <source>The service&apos;s answer could not be written to the data file (is the disk full?); the task is asked about again later.</source>
         <translation>服务的回答无法写入数据文件（磁盘已满？）；稍后会再次查询该任务。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="341"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="332"/>
         <source>The storage for local files could not be reached; nothing was sent. It is tried again later.</source>
         <translation>无法连接到存放本地文件的存储；未发送任何内容。稍后会再试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="344"/>
         <source>A local file changed or disappeared since the job was queued; nothing was sent. Check the file, then queue the job again.</source>
         <translation>任务加入发件箱后，某个本地文件已被更改或已不存在；未发送任何内容。请检查该文件，然后重新加入发件箱。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="420"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="485"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="411"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="476"/>
         <source>The system keyring is switched off, so the token cannot be saved.</source>
         <translation>系统钥匙串已被关闭，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="424"/>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="489"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="415"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="480"/>
         <source>The selected keyring (%1) is not a recommended system keyring and may keep secrets in a plain file, so the token is not saved there.</source>
         <translation>所选钥匙串（%1）不是推荐的系统钥匙串，可能以明文文件保存机密，因此不会将令牌保存在其中。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="430"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="421"/>
         <source>The system keyring could not be opened (%1).</source>
         <translation>无法打开系统钥匙串（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="434"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="425"/>
         <source>No system keyring is installed, so the token cannot be saved.</source>
         <translation>未安装系统钥匙串，无法保存令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="443"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="434"/>
         <source>Install a Secret Service keyring such as GNOME Keyring (gnome-keyring) or KWallet, make sure it runs and is unlocked in your desktop session, then restart the app.</source>
         <translation>请安装支持 Secret Service 的钥匙串，例如 GNOME Keyring（gnome-keyring）或 KWallet，确保它在桌面会话中运行并已解锁，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="449"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="440"/>
         <source>Make sure your login keychain is available in Keychain Access, then restart the app.</source>
         <translation>请确认“钥匙串访问”中的登录钥匙串可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="454"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="445"/>
         <source>Make sure Windows Credential Manager is available, then restart the app.</source>
         <translation>请确认 Windows 凭据管理器可用，然后重新启动本应用。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="459"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="450"/>
         <source>Unlock your keyring (for example by logging in to the desktop session or opening your password manager) and try again.</source>
         <translation>请解锁钥匙串（例如登录桌面会话或打开密码管理器）后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="465"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="456"/>
         <source>Make sure GNOME Keyring (gnome-keyring) or KWallet is installed, running and unlocked, and that the app runs inside a desktop session (a D-Bus session bus is needed).</source>
         <translation>请确认已安装 GNOME Keyring（gnome-keyring）或 KWallet，且其正在运行并已解锁；并确认本应用运行在桌面会话中（需要 D-Bus 会话总线）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="472"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="463"/>
         <source>Unlock your system keyring and try again.</source>
         <translation>请解锁系统钥匙串后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="480"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="471"/>
         <source>No system keyring is installed. You can keep the token for this session only.</source>
         <translation>未安装系统钥匙串。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="495"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="486"/>
         <source>The system keyring is locked. Unlock it and try again.</source>
         <translation>系统钥匙串已锁定。请解锁后重试。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="499"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="490"/>
         <source>The keyring did not keep the token: it may be switched off or read-only. You can keep the token for this session only.</source>
         <translation>系统钥匙串没有保存令牌：它可能已被关闭或为只读。可以仅在本次会话中使用令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="510"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="501"/>
         <source>The environment variable %1 is set but cannot be used as a token (it contains spaces or characters a request cannot carry). Fix or unset it.</source>
         <translation>已设置环境变量 %1，但其值不能用作令牌（包含空格或请求无法携带的字符）。请修正或删除该变量。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="516"/>
-        <source>Windows Credential Manager keeps at most 1,280 characters, and this token is %1 long. You can keep the token for this session only.</source>
-        <translation>Windows 凭据管理器最多保存 1,280 个字符，而此令牌长 %1 个字符。你可以仅在本次会话中使用该令牌。</translation>
-    </message>
-    <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="522"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="517"/>
         <source>The token saved in the system keyring cannot be used. Enter the token again.</source>
         <translation>系统钥匙串中保存的令牌不可用。请重新输入令牌。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="526"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="521"/>
         <source>The system keyring reported an error (%1).</source>
         <translation>系统钥匙串报告了错误（%1）。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="542"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="537"/>
         <source>Could not download it; check the address and the connection.</source>
         <translation>无法下载；请检查地址和网络连接。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="554"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="549"/>
         <source>The address answers with HTTP %1.</source>
         <translation>该地址返回 HTTP %1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="558"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="553"/>
         <source>The address gives a web page or other data, not a media file.</source>
         <translation>该地址返回的是网页或其他数据，而不是媒体文件。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="562"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="557"/>
         <source>This looks like the wrong kind of media for this field.</source>
         <translation>媒体类型似乎与此字段不符。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="566"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="561"/>
         <source>Comparable services accept only some formats; this one may be refused.</source>
         <translation>同类服务只接受部分格式，此格式可能被拒绝。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="571"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="566"/>
         <source>Large file (%1 MB); comparable services accept up to %2 MB.</source>
         <translation>文件较大（%1 MB）；同类服务最多接受 %2 MB。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="579"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="574"/>
         <source>Small image (%1×%2 px); at least %3 px on each side is advised.</source>
         <translation>图片较小（%1×%2 像素）；建议每边至少 %3 像素。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="587"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="582"/>
         <source>Unusual shape; comparable services accept from 1:2.5 to 2.5:1.</source>
         <translation>宽高比不常见；同类服务接受 1:2.5 到 2.5:1。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="592"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="587"/>
         <source>Short audio (%1 s); comparable services need at least %2 s.</source>
         <translation>音频较短（%1 秒）；同类服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="600"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="595"/>
         <source>Long audio (%1 s); comparable services accept up to %2 s.</source>
         <translation>音频较长（%1 秒）；同类服务最多接受 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="608"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="603"/>
         <source>The voice sample is %1 s long; the service needs at least %2 s.</source>
         <translation>声音样本时长 %1 秒；服务要求至少 %2 秒。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="615"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="610"/>
         <source>Could not measure how long the audio is.</source>
         <translation>无法测量音频时长。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/i18n.py" line="617"/>
+        <location filename="../../avatar_desktop/ui/i18n.py" line="612"/>
         <source>This address is on your computer or local network; the real service cannot download it.</source>
         <translation>该地址位于本机或局域网中，真实服务无法下载。</translation>
     </message>
@@ -3883,43 +3883,43 @@ It has been left exactly as it is.</source>
     </message>
     <message>
         <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="200"/>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="233"/>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="237"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="235"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="239"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="239"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="241"/>
         <source>%n job(s) queued again in the outbox.</source>
         <translation>
             <numerusform>已将 %n 个任务重新加入发件箱队列。</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="256"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="258"/>
         <source>CSV for spreadsheets (*.csv)</source>
         <translation>用于电子表格的 CSV (*.csv)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="257"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="259"/>
         <source>JSON (*.json)</source>
         <translation>JSON (*.json)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="260"/>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="293"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="262"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="295"/>
         <source>Export tasks</source>
         <translation>导出任务</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="289"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="291"/>
         <source>%n task(s) exported to %1</source>
         <translation>
             <numerusform>已将 %n 个任务导出到 %1</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="295"/>
+        <location filename="../../avatar_desktop/ui/tasks/tasks_controller.py" line="297"/>
         <source>Exporting tasks…</source>
         <translation>正在导出任务…</translation>
     </message>

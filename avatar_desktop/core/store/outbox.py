@@ -452,10 +452,14 @@ class Outbox:
         """Queue one valid request for ``service_url``; returns its item id."""
         return self.add_many(service_url, [NewItem(request, source, consent)])[0]
 
-    def add_many(self, service_url: str, items: Iterable[NewItem]) -> list[int]:
+    def add_many(
+        self, service_url: str, items: Iterable[NewItem], *, instead_of_task: int | None = None
+    ) -> list[int]:
         """Queue several requests in one transaction (all or none); returns their ids. A
         request naming local files comes with each of them read (:attr:`NewItem.files`);
-        raises ``ValueError`` when one is missing."""
+        raises ``ValueError`` when one is missing. ``instead_of_task``: the task row these
+        requests replace (sent again), removed in the same transaction — and when it is gone
+        already (sent again meanwhile), nothing is queued and the list is empty."""
         now = time.time()
         rows = []
         for new in items:
@@ -478,6 +482,10 @@ class Outbox:
             )
         ids: list[int] = []
         with self.db.transaction() as conn:
+            if instead_of_task is not None:
+                gone = conn.execute("DELETE FROM tasks WHERE row_id = ?", (instead_of_task,))
+                if gone.rowcount == 0:
+                    return ids
             for row in rows:
                 cursor = conn.execute(
                     "INSERT INTO outbox (service_url, payload, payload_hash, consent, source, "

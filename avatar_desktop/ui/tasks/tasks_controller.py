@@ -216,10 +216,12 @@ class TasksController(QObject):
             removed: list[int] = []
             for record in rows:
                 try:
-                    queued.append(queue_task_again(self._outbox, self._store, record))
+                    item_id = queue_task_again(self._outbox, record)
                 except (ValidationError, StoreError) as exc:
                     return queued, removed, exc
                 removed.append(record.row_id)
+                if item_id is not None:  # else queued again already: never twice
+                    queued.append(item_id)
             return queued, removed, None
 
         def done(result: tuple[list[int], list[int], Exception | None]) -> None:
