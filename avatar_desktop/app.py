@@ -248,6 +248,16 @@ def run(argv: Sequence[str] | None = None) -> int:
         told = launch is Launch.TOLD
         what = "its window was asked to come to the front" if told else "it did not answer"
         print(f"avatar-desktop: already open on {folder}; {what}.", file=sys.stderr)
+        if not told and isinstance(sys.stderr, _Captured):  # a message box: the user's words
+            Translators().apply(AppSettings(folder / "settings.ini").language)
+            sys.stderr.seek(0)
+            sys.stderr.truncate()
+            text = QCoreApplication.translate(
+                "Startup",
+                "Avatar Desktop is already open on this data folder (%1), but its window does "
+                "not answer. Close it, or end it in the task manager, then start it again.",
+            )
+            print(text.replace("%1", str(folder)), file=sys.stderr)
         return 0 if told else 1
     settings = AppSettings(folder / "settings.ini")
     if args.sandbox:

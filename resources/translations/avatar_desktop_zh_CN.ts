@@ -2744,6 +2744,14 @@ A desktop client for digital-human video generation.</source>
     </message>
 </context>
 <context>
+    <name>Startup</name>
+    <message>
+        <location filename="../../avatar_desktop/app.py" line="255"/>
+        <source>Avatar Desktop is already open on this data folder (%1), but its window does not answer. Close it, or end it in the task manager, then start it again.</source>
+        <translation>Avatar Desktop 已在此数据文件夹（%1）上打开，但其窗口没有响应。请关闭它，或在任务管理器中结束它，然后再次启动。</translation>
+    </message>
+</context>
+<context>
     <name>StorageDialog</name>
     <message>
         <location filename="../../avatar_desktop/ui/dialogs/storage_dialog.py" line="74"/>
