@@ -357,3 +357,29 @@ def test_a_run_sends_only_the_items_it_was_given(outbox, owner, sandbox):
     report = send_due(make_sender(outbox, owner, sandbox.base_url), only=[first])
     assert [o.item_id for o in report.by(Decision.SUBMITTED)] == [first]
     assert outbox.get(later).state is ItemState.QUEUED
+
+
+def test_the_outbox_signature_changes_with_every_item_change_and_only_then(tmp_path):
+    """The Outbox tab reads the items again only when the signature changed (issue 15: the
+    data file changes at every task status check, and 500 items were read again each time)."""
+    from avatar_desktop.core.request import AudioTrack, GenerationRequest
+    from avatar_desktop.core.store.database import Database
+    from avatar_desktop.core.store.outbox import NewItem, Outbox
+    from avatar_desktop.core.store.tasks import TaskStore
+
+    with Database(tmp_path / "t.sqlite3") as db:
+        box, store = Outbox(db), TaskStore(db)
+        empty = box.signature()
+        request = GenerationRequest(
+            "https://x.example/a.png", AudioTrack("https://x.example/a.mp3")
+        )
+        (item_id,) = box.add_many("https://api.example.com", [NewItem(request)])
+        added = box.signature()
+        assert added != empty
+        store.add_task("t" * 32, "https://api.example.com", {"avatar_url": "https://x/p.png"})
+        assert box.signature() == added  # a task's change is not the outbox's
+        assert box.cancel(item_id)
+        cancelled = box.signature()
+        assert cancelled != added
+        assert box.requeue(item_id)
+        assert box.signature() != cancelled

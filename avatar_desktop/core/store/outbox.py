@@ -576,6 +576,22 @@ class Outbox:
         with self.db.connection() as conn:
             return [_item(row) for row in conn.execute(sql, args)]
 
+    def signature(self) -> tuple[float, ...]:
+        """What changes whenever an item is added, changed or removed: how many there are, the
+        newest id, and sums over what a listing shows (change times, states, reasons, waits,
+        attempts, task ids), so that two changes within one tick of a coarse clock are seen
+        too. A listing reads the items again only when it differs (the data file also changes
+        at every task status check)."""
+        with self.db.connection() as conn:
+            row = conn.execute(
+                "SELECT count(*), coalesce(max(item_id), 0), total(updated_at), "
+                "total(length(state) * item_id), total(length(coalesce(reason, '')) * item_id), "
+                "total(coalesce(next_attempt_at, 0)), total(attempts * item_id), "
+                "total(length(coalesce(task_id, '')) * item_id), "
+                "total(length(coalesce(owner, '')) * item_id) FROM outbox"
+            ).fetchone()
+        return tuple(float(value) for value in row)
+
     def iter_items(self, page: int = 1000) -> Iterator[OutboxItem]:
         """Every item, oldest first, read a page at a time: a listing of 100,000 items never
         holds them all (``avatar-cli queue list --json``)."""

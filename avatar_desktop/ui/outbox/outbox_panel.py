@@ -157,6 +157,7 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         reads the outbox again on it by itself."""
         super().__init__(_HEADERS, "OutboxTableModel", parent)
         self._outbox = outbox
+        self._signature: tuple[float, ...] | None = None
         self._uploads: dict[int, dict[str, int]] = {}
         """Bytes stored of each uploading item's files, by field (:meth:`set_upload_progress`)."""
         self.error: str | None = None
@@ -186,8 +187,14 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         return outlook(item, self.service_url, self.hold)
 
     def reload(self) -> None:
+        """Read the items again — when the outbox changed (:meth:`Outbox.signature`): every
+        commit to the data file calls this, most of them the task list's."""
         try:
+            signature = self._outbox.signature()
+            if signature == self._signature and self.error is None:
+                return
             items = self._outbox.items()
+            self._signature = signature
             self.error = None
         except StoreError as exc:
             self.error = error_text(exc)
