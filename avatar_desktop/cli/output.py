@@ -8,7 +8,7 @@ import json
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from avatar_desktop.core.downloads import Progress
@@ -41,39 +41,35 @@ def row_note(text: str) -> None:
         print(text, file=sys.stderr, flush=True)
 
 
-def emit_json(value: object) -> None:
-    """``value`` as UTF-8 JSON on stdout, and nothing else."""
-    text = json.dumps(value, ensure_ascii=False, indent=2) + "\n"
+def _utf8_stdout() -> tuple[Callable[[str], object], Callable[[], None]]:
+    """stdout as UTF-8 bytes whatever its own encoding (what was written to it before goes
+    first): a writer and the flush to call after the last write."""
     sys.stdout.flush()
     buffer = getattr(sys.stdout, "buffer", None)
     if buffer is None:
-        sys.stdout.write(text)
-    else:
-        buffer.write(text.encode("utf-8"))
-        buffer.flush()
+        return sys.stdout.write, lambda: None
+    return (lambda text: buffer.write(text.encode("utf-8"))), buffer.flush
+
+
+def emit_json(value: object) -> None:
+    """``value`` as UTF-8 JSON on stdout, and nothing else."""
+    write, flush = _utf8_stdout()
+    write(json.dumps(value, ensure_ascii=False, indent=2) + "\n")
+    flush()
 
 
 def emit_json_list(values: Iterable[object]) -> None:
     """A JSON array of ``values`` on stdout, written as they come, one value per line (a
     listing of 100,000 items never holds its text whole, and a line is a value for ``grep``;
     written by the C encoder, which an indented dump cannot use)."""
-    buffer = getattr(sys.stdout, "buffer", None)
-    sys.stdout.flush()
-
-    def write(text: str) -> None:
-        if buffer is None:
-            sys.stdout.write(text)
-        else:
-            buffer.write(text.encode("utf-8"))
-
+    write, flush = _utf8_stdout()
     encode = json.JSONEncoder(ensure_ascii=False).encode
     first = True
     for value in values:
         write(("[\n" if first else ",\n") + encode(value))
         first = False
     write("[]\n" if first else "\n]\n")
-    if buffer is not None:
-        buffer.flush()
+    flush()
 
 
 def local_time(moment: datetime | None) -> str:

@@ -148,7 +148,7 @@ def peek(value: str) -> tuple[Path, int | None] | None:
     path = local_path(value.strip())
     if path is None:
         return None
-    absolute = _absolute(path)
+    absolute = absolute_path(path)
     if on_network(absolute):
         return absolute, None
     try:
@@ -168,13 +168,13 @@ def _file_problem(name: str, path: Path, home: FileHome) -> Problem | None:
     return None
 
 
-def _absolute(path: Path) -> Path:
+def absolute_path(path: Path) -> Path:
     """``path`` (a :func:`local_path`) with ``~`` expanded, absolute; a Windows drive or
     network path read elsewhere stays as it is (it names no file here, and says so as
     written)."""
     expanded = path.expanduser()
-    windows = WINDOWS_DRIVE.match(str(expanded)) or str(expanded).startswith("\\\\")
-    return expanded if windows else expanded.absolute()
+    as_written = WINDOWS_DRIVE.match(str(expanded)) or on_network(expanded)
+    return expanded if as_written else expanded.absolute()
 
 
 def file_problems(payload: Mapping[str, Any], home: FileHome) -> list[Problem]:
@@ -184,7 +184,7 @@ def file_problems(payload: Mapping[str, Any], home: FileHome) -> list[Problem]:
     network is not looked at: :func:`on_network`)."""
     problems = []
     for name, path in local_fields(payload).items():
-        absolute = _absolute(path)
+        absolute = absolute_path(path)
         if home is not FileHome.NONE and on_network(absolute):
             continue
         problem = _file_problem(name, absolute, home)
@@ -224,7 +224,7 @@ def read_files(
     files: dict[str, LocalFile] = {}
     problems: list[Problem] = []
     for name, path in local_fields(payload).items():
-        absolute = _absolute(path)
+        absolute = absolute_path(path)
         if cache is not None and absolute in cache and home is not FileHome.NONE:
             files[name] = cache[absolute]
             continue
@@ -459,6 +459,7 @@ __all__ = [
     "SandboxUploader",
     "StorageUploader",
     "Uploader",
+    "absolute_path",
     "checked_request",
     "file_home",
     "file_problems",

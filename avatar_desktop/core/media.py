@@ -1043,6 +1043,7 @@ def check_media(
     for a server on this computer); a session given should be one too, e.g. the client's.
     """
     from avatar_desktop.core.client import Deadline, call_deadline
+    from avatar_desktop.core.local_files import absolute_path
 
     role = MediaRole(role)
     path = local_path(str(url))
@@ -1051,7 +1052,7 @@ def check_media(
             str(url), role, None, network.timeout, cancelled, max_download, Deadline(total_seconds)
         )
         try:
-            checker.run_file(path.expanduser().absolute())
+            checker.run_file(absolute_path(path))
         except CheckCancelled:
             raise
         except Exception as exc:  # a bug must not take the dialog down

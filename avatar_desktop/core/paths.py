@@ -75,7 +75,8 @@ def _temporary_beside(path: Path) -> Iterator[tuple[int, str]]:
 
 
 REPLACE_ATTEMPTS = 12
-"""How many times a rename is tried on Windows (about 2.5 s in all) before giving up."""
+"""How many times a rename is tried on Windows (about 3.3 s of pauses in all) before giving
+up."""
 
 
 class FileInUse(PermissionError):
