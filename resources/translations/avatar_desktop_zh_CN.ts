@@ -2117,114 +2117,114 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="497"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="504"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="499"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="506"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="501"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="508"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="502"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="509"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="503"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="510"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="504"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="511"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="505"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="512"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="506"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="513"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="507"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="514"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="516"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="511"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="518"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="613"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="620"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="613"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="620"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="616"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="623"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="619"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="626"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="622"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="629"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="624"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="631"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="633"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="628"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="635"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="630"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="637"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="632"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="639"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="636"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="643"/>
         <source>jobs with files on this computer wait: the storage refused its keys or the access (Settings → Storage, then “Send now”)</source>
         <translation>带本机文件的任务在等待：存储拒绝了其密钥或访问（设置 → 存储，然后点“立即发送”）</translation>
     </message>
@@ -2326,77 +2326,77 @@ A desktop client for digital-human video generation.</source>
         <translation>%1 第 %2 行</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="280"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="287"/>
         <source>Uploading… %1%</source>
         <translation>正在上传… %1%</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="305"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="312"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="311"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="318"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="313"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="320"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="315"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="322"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="317"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="324"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="325"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="327"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="334"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="348"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="355"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="353"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="360"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="359"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="366"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="367"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="374"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="376"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="383"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="381"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="388"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="386"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="393"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
