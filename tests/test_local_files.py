@@ -444,3 +444,12 @@ def test_check_media_looks_at_a_local_file_with_no_network(tmp_path):
     assert not report.reachable
     (finding,) = report.findings
     assert finding.kind is FindingKind.NO_FILE and finding.values["missing"] is True
+
+
+def test_the_quick_reading_of_the_fields_names_every_local_field():
+    from avatar_desktop.core import local_files
+
+    payload = {"avatar_url": "a", "audio_url": "b", "create_voice": {"audio_url": "c"}}
+    found = dict(local_files._local_values(payload))
+    assert tuple(found) == local_files.LOCAL_FIELDS
+    assert found == {name: local_files._value(payload, name) for name in found}

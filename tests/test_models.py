@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from avatar_desktop.core import request as request_module
 from avatar_desktop.core.request import (
     MAX_TEXT_LENGTH,
     MAX_URL_LENGTH,
@@ -19,6 +20,7 @@ from avatar_desktop.core.request import (
     ProblemKind,
     ValidationError,
     VoiceMode,
+    check_url,
 )
 
 DOC_EXAMPLE = """{
@@ -378,3 +380,21 @@ def test_constructors_refuse_a_lone_surrogate():
     assert [(p.path, p.kind) for p in info.value.problems] == [
         ("create_voice.text", ProblemKind.LONE_SURROGATE)
     ]
+
+
+@given(st.from_regex(request_module._PLAIN_URL, fullmatch=True))
+def test_every_url_taken_at_once_passes_every_check(url):
+    # check_url accepts the common shape of a URL at once; each such value must pass the
+    # checks it skips (a URL refused by them would otherwise be sent).
+    if len(url) <= MAX_URL_LENGTH:
+        assert request_module._url_problems("avatar_url", url) == []
+
+
+@given(
+    st.sampled_from(["http://", "https://", "HTTP://", "ftp://", "http:/", ""]),
+    st.text(alphabet=st.sampled_from("hts:/.ab-1[]@ \x00é%?#\\~"), max_size=30),
+)
+def test_the_quick_url_check_agrees_with_the_full_one(scheme, rest):
+    value = scheme + rest
+    full = request_module._url_problems("avatar_url", value)
+    assert check_url("avatar_url", value) == full

@@ -85,7 +85,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from avatar_desktop.core.local_files import FileHome, read_files, resolve_relative
+from avatar_desktop.core.local_files import FileHome, local_fields, read_files, resolve_relative
 from avatar_desktop.core.request import (
     GenerationRequest,
     Problem,
@@ -250,7 +250,7 @@ class RowIssue:
         return f"{self.column}: {self.message}" if self.column else self.message
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ImportRow:
     """One data row: its physical line and either a valid request or what is wrong with it."""
 
@@ -341,14 +341,18 @@ def read_file(path: Path, home: FileHome = FileHome.NONE) -> ImportReport:
         text, notes = decode(data)
     except ValueError as error:
         return _failed(fmt or ImportFormat.CSV, FileProblemKind.NOT_TEXT, str(error))
+    del data  # the text is what is read now (a big file is held once, not twice)
     report = parse_text(text, path.suffix, path.parent.absolute())
     report.notes[:0] = notes
     cache: dict[Path, LocalFile] = {}
     for number, row in enumerate(report.rows):
         if row.request is None:
             continue
+        payload = row.request.to_payload()
+        if not local_fields(payload):
+            continue  # only links (most rows)
         try:
-            files = read_files(row.request.to_payload(), home, cache=cache)
+            files = read_files(payload, home, cache=cache)
         except ValidationError as error:
             report.rows[number] = ImportRow(row.line, None, error.problems)
             continue
@@ -441,7 +445,7 @@ def parse_csv(text: str, folder: Path | None = None) -> ImportReport:
     text = text.removeprefix("\ufeff")
     fmt = ImportFormat.CSV
     delimiter, hint_line = _sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    reader = csv.reader(_physical_lines(text), delimiter=delimiter, strict=True)
     records = _records(reader)
 
     header: list[str] | None = None
@@ -548,7 +552,7 @@ def _records(reader: Any) -> Iterator[_Record]:
 
 def _sniff_delimiter(text: str) -> tuple[str, int]:
     """The separator and the line of a ``sep=`` hint (0 when there is none)."""
-    for number, raw in enumerate(io.StringIO(text, newline=""), start=1):
+    for number, raw in enumerate(_physical_lines(text), start=1):
         line = raw.rstrip("\r\n")
         if not line.strip(" \t,;"):
             continue

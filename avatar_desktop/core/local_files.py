@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import enum
 import json
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -73,6 +73,15 @@ def _value(payload: Mapping[str, Any], name: str) -> object:
     return value
 
 
+def _local_values(payload: Mapping[str, Any]) -> Iterator[tuple[str, object]]:
+    """Each of :data:`LOCAL_FIELDS` with its value in ``payload`` (None when absent): the
+    quick way for an import's 100,000 rows."""
+    yield "avatar_url", payload.get("avatar_url")
+    yield "audio_url", payload.get("audio_url")
+    voice = payload.get("create_voice")
+    yield "create_voice.audio_url", voice.get("audio_url") if isinstance(voice, Mapping) else None
+
+
 def _with_value(payload: Mapping[str, Any], name: str, new: str) -> dict[str, Any]:
     copy: dict[str, Any] = dict(payload)
     head, _, rest = name.partition(".")
@@ -87,8 +96,7 @@ def _with_value(payload: Mapping[str, Any], name: str, new: str) -> dict[str, An
 def local_fields(payload: Mapping[str, Any]) -> dict[str, Path]:
     """The fields of a request body that name a local file, with the file (absolute)."""
     found = {}
-    for name in LOCAL_FIELDS:
-        value = _value(payload, name)
+    for name, value in _local_values(payload):
         path = local_path(value) if isinstance(value, str) else None
         if path is not None:
             found[name] = path
@@ -103,8 +111,7 @@ def resolve_relative(
     they are: such a value is no URL either, and says both)."""
     resolved = dict(payload)
     missing: dict[str, Path] = {}
-    for name in LOCAL_FIELDS:
-        value = _value(resolved, name)
+    for name, value in _local_values(payload):
         if isinstance(value, str) and relative_path(value):
             path = (folder / value).absolute()
             if path.exists():

@@ -31,7 +31,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from avatar_desktop.core.local_files import FileHome, local_fields, read_files
-from avatar_desktop.core.request import GenerationRequest, VoiceMode
+from avatar_desktop.core.request import ClonedVoice, GenerationRequest
 from avatar_desktop.core.store.outbox import NewItem, Outbox, OutboxItem, Source
 from avatar_desktop.core.store.schema import payload_hash
 from avatar_desktop.core.store.tasks import TaskRecord, TaskStore
@@ -65,10 +65,8 @@ def consent_record(
 
 def voice_sample(request: GenerationRequest) -> str | None:
     """The sample URL a request clones a voice from (None for the other voice modes)."""
-    if request.mode is not VoiceMode.CREATE_VOICE:
-        return None
-    sample = request.to_payload()[VoiceMode.CREATE_VOICE.value]["audio_url"]
-    return str(sample)
+    voice = request.voice
+    return voice.sample_url if isinstance(voice, ClonedVoice) else None
 
 
 @dataclass(frozen=True)

@@ -28,6 +28,7 @@ or says that the disk was full rather than that the program stopped.
 from __future__ import annotations
 
 import enum
+import itertools
 import json
 import logging
 import os
@@ -50,7 +51,7 @@ from avatar_desktop.core.local_files import (
 from avatar_desktop.core.request import GenerationRequest, InvalidTaskId, valid_task_id
 from avatar_desktop.core.service import ErrorKind, TaskStatus, stored_error_kind
 from avatar_desktop.core.store.database import Database, StoreError
-from avatar_desktop.core.store.schema import canonical_json, payload_hash
+from avatar_desktop.core.store.schema import canonical_hash, canonical_json, payload_hash
 from avatar_desktop.core.store.tasks import insert_task
 from avatar_desktop.core.uploads import LocalFile
 
@@ -420,7 +421,7 @@ _HASHES_PER_QUERY = 400
 """Payload hashes per ``IN (…)`` list (twice per statement: under SQLite's 999 variables)."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class NewItem:
     """What :meth:`Outbox.add_many` queues: a valid request and where it came from."""
 
@@ -461,17 +462,17 @@ class Outbox:
         requests replace (sent again), removed in the same transaction — and when it is gone
         already (sent again meanwhile), nothing is queued and the list is empty."""
         now = time.time()
-        rows = []
-        for new in items:
-            payload = new.request.to_payload()
-            named = set(local_fields(payload))
-            if named != set(new.files):
-                raise ValueError("the local files of a request are read before it is queued")
-            rows.append(
-                (
+
+        def rows() -> Iterator[tuple[object, ...]]:  # made as they are inserted: 100,000 of them
+            for new in items:
+                payload = new.request.to_payload()
+                if local_fields(payload).keys() != new.files.keys():
+                    raise ValueError("the local files of a request are read before it is queued")
+                canonical = canonical_json(payload)
+                yield (
                     service_url,
-                    canonical_json(payload),
-                    payload_hash(service_url, payload),
+                    canonical,
+                    canonical_hash(service_url, canonical),
                     None if new.consent is None else canonical_json(new.consent),
                     new.source,
                     ItemState.QUEUED.value,
@@ -479,21 +480,29 @@ class Outbox:
                     now,
                     files_to_json(new.files),
                 )
-            )
+
         ids: list[int] = []
         with self.db.transaction() as conn:
             if instead_of_task is not None:
                 gone = conn.execute("DELETE FROM tasks WHERE row_id = ?", (instead_of_task,))
                 if gone.rowcount == 0:
                     return ids
-            for row in rows:
-                cursor = conn.execute(
+            # One statement for all rows; the transaction holds the write lock, so the new
+            # items are exactly those numbered above the newest one before it.
+            (newest,) = conn.execute("SELECT coalesce(max(item_id), 0) FROM outbox").fetchone()
+            made = rows()
+            while chunk := list(itertools.islice(made, 1000)):
+                conn.executemany(
                     "INSERT INTO outbox (service_url, payload, payload_hash, consent, source, "
                     "state, created_at, updated_at, files) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    row,
+                    chunk,
                 )
-                assert cursor.lastrowid is not None
-                ids.append(cursor.lastrowid)
+            ids = [
+                row[0]
+                for row in conn.execute(
+                    "SELECT item_id FROM outbox WHERE item_id > ? ORDER BY item_id", (newest,)
+                )
+            ]
         log.info("%d item(s) queued for %s", len(ids), service_url)
         return ids
 

@@ -109,19 +109,27 @@ def derived_columns(task_id: str | None, payload: Mapping[str, Any] | str) -> tu
     return avatar_label(payload.get("avatar_url")), "\n".join(w for w in words if w)
 
 
+_CANONICAL = json.JSONEncoder(
+    sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
+)
+
+
 def canonical_json(value: object) -> str:
     """``value`` as canonical JSON text: sorted keys, no spaces, UTF-8 characters kept."""
-    return json.dumps(
-        value, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
+    return _CANONICAL.encode(value)
 
 
 def payload_hash(service_url: str, payload: Mapping[str, Any]) -> str:
     """The key that finds identical requests: sha256 of the service URL and canonical payload."""
+    return canonical_hash(service_url, canonical_json(payload))
+
+
+def canonical_hash(service_url: str, canonical: str) -> str:
+    """:func:`payload_hash` of a payload already written as :func:`canonical_json`."""
     digest = hashlib.sha256()
     digest.update(service_url.encode("utf-8"))
     digest.update(b"\0")
-    digest.update(canonical_json(payload).encode("utf-8"))
+    digest.update(canonical.encode("utf-8"))
     return digest.hexdigest()
 
 
@@ -132,6 +140,7 @@ __all__ = [
     "LocalStatus",
     "Status",
     "avatar_label",
+    "canonical_hash",
     "canonical_json",
     "derived_columns",
     "parse_status",
