@@ -4,6 +4,7 @@ text and the terminal progress line of a download. Safe from worker threads."""
 from __future__ import annotations
 
 import contextlib
+import itertools
 import json
 import sys
 import threading
@@ -64,11 +65,15 @@ def emit_json_list(values: Iterable[object]) -> None:
     written by the C encoder, which an indented dump cannot use)."""
     write, flush = _utf8_stdout()
     encode = json.JSONEncoder(ensure_ascii=False).encode
-    first = True
-    for value in values:
-        write(("[\n" if first else ",\n") + encode(value))
-        first = False
-    write("[]\n" if first else "\n]\n")
+    lines = (encode(value) for value in values)
+    batch = list(itertools.islice(lines, 500))  # written 500 lines at a time
+    if not batch:
+        write("[]\n")
+    else:
+        write("[\n" + ",\n".join(batch))
+        while batch := list(itertools.islice(lines, 500)):
+            write(",\n" + ",\n".join(batch))
+        write("\n]\n")
     flush()
 
 

@@ -339,30 +339,52 @@ def _reason_values(reason: Reason) -> tuple[str, str, int]:
     return reason.text, reason.kind.value, int(reason.verbatim)
 
 
+_STATES = {state.value: state for state in ItemState}
+_WAIT_KINDS = {kind.value: kind for kind in WaitKind}
+
+
 def _item(row: Sequence[Any]) -> OutboxItem:
-    values = dict(zip(_COLUMNS, row, strict=True))
+    (
+        item_id,
+        service_url,
+        payload,
+        payload_hash,
+        consent,
+        source,
+        state,
+        reason,
+        reason_kind,
+        reason_verbatim,
+        task_id,
+        attempts,
+        next_attempt_at,
+        wait_kind,
+        owner,
+        created_at,
+        updated_at,
+        files,
+        sent_payload,
+    ) = row  # in the order of _COLUMNS; a listing reads 100,000 rows
     return OutboxItem(
-        item_id=values["item_id"],
-        service_url=values["service_url"],
-        payload=json.loads(values["payload"]),
-        payload_hash=values["payload_hash"],
-        consent=None if values["consent"] is None else json.loads(values["consent"]),
-        source=values["source"],
-        state=ItemState(values["state"]),
-        reason=values["reason"],
-        reason_kind=stored_error_kind(values["reason_kind"]),
-        reason_verbatim=bool(values["reason_verbatim"]),
-        task_id=values["task_id"],
-        attempts=values["attempts"],
-        next_attempt_at=(
-            None if values["next_attempt_at"] is None else _datetime(values["next_attempt_at"])
-        ),
-        wait_kind=None if values["wait_kind"] is None else WaitKind(values["wait_kind"]),
-        owner=values["owner"],
-        created_at=_datetime(values["created_at"]),
-        updated_at=_datetime(values["updated_at"]),
-        files=files_from_json(values["files"]),
-        sent_payload=None if values["sent_payload"] is None else json.loads(values["sent_payload"]),
+        item_id=item_id,
+        service_url=service_url,
+        payload=json.loads(payload),
+        payload_hash=payload_hash,
+        consent=None if consent is None else json.loads(consent),
+        source=source,
+        state=_STATES.get(state) or ItemState(state),
+        reason=reason,
+        reason_kind=stored_error_kind(reason_kind),
+        reason_verbatim=bool(reason_verbatim),
+        task_id=task_id,
+        attempts=attempts,
+        next_attempt_at=None if next_attempt_at is None else _datetime(next_attempt_at),
+        wait_kind=None if wait_kind is None else _WAIT_KINDS.get(wait_kind) or WaitKind(wait_kind),
+        owner=owner,
+        created_at=_datetime(created_at),
+        updated_at=_datetime(updated_at),
+        files=files_from_json(files),
+        sent_payload=None if sent_payload is None else json.loads(sent_payload),
     )
 
 
