@@ -592,3 +592,22 @@ def test_search_finds_the_words_of_the_request(store):
     assert [tid(model, r) for r in range(model.rowCount())] == ["a"]
     model.set_filter(None, "hello 2")
     assert [tid(model, r) for r in range(model.rowCount())] == ["b"]
+
+
+def test_a_new_task_keeps_the_records_read_but_not_the_changed_ones(qtbot, store):
+    # Each submit adds a task: the list is read again, and every record read already would
+    # be read again at the next paint (a page of 256 on the UI thread, at every submit) —
+    # unless it is kept. One that changed since must not be.
+    fill(store, 5)
+    model = TaskTableModel(store)
+    assert [text(model, row, M.COL_STATUS) for row in range(5)] == ["Unknown"] * 5
+    store.get_many_calls.clear()
+    store.update_from_info("task-1", TaskInfo("task-1", TaskStatus.SUCCESS, progress=100))
+    fill(store, 1, first=5)
+    with qtbot.waitSignal(model.modelReset):
+        model.refresh()
+    statuses = [text(model, row, M.COL_STATUS) for row in range(6)]
+    assert statuses[4] == "Done"  # task-1, second oldest of six
+    assert statuses[:4] + statuses[5:] == ["Unknown"] * 5
+    assert sum(len(call) for call in store.get_many_calls) == 2  # the new one, the changed one
+    assert text(model, 0, M.COL_STATUS, Qt.ItemDataRole.SizeHintRole) is None

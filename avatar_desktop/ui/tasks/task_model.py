@@ -192,18 +192,25 @@ class TaskTableModel(QAbstractTableModel):
         filter); when rows only changed, repaint just those. The selection stays."""
         before = self._shape
         now = self._shape = self._read_shape()
-        if now[:2] != before[:2]:
-            self.reload()
-        elif now[2] != before[2]:
+        changed: list[int] = []
+        if now[2] != before[2]:
             try:
                 changed = self._store.touched_since(before[2])
             except StoreError:
+                if now[:2] != before[:2]:
+                    self.reload()
                 return
-            if changed and (self.sorted_by_changing_values or self.filtered):
-                self.reload()
-            else:
-                for row_id in changed:
-                    self.task_changed(row_id)
+        if now[:2] != before[:2]:
+            # Rows came or went: the list is read again, the records kept but those changed
+            # (a new task at every submit would otherwise read a page again at each paint).
+            for row_id in changed:
+                self._cache.pop(row_id, None)
+            self.reload(keep_records=True)
+        elif changed and (self.sorted_by_changing_values or self.filtered):
+            self.reload()
+        else:
+            for row_id in changed:
+                self.task_changed(row_id)
         self.refreshed.emit()
 
     # -- what is shown --
@@ -287,8 +294,8 @@ class TaskTableModel(QAbstractTableModel):
         index: QModelIndex | QPersistentModelIndex,
         role: int = Qt.ItemDataRole.DisplayRole,
     ) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self._ids):
-            return None
+        if role not in _ROLES or not index.isValid() or not 0 <= index.row() < len(self._ids):
+            return None  # a view asks for a dozen roles per cell at each paint: most are not kept
         if role == Qt.ItemDataRole.UserRole:
             return self._ids[index.row()]
         record = self.record_at(index.row())
@@ -376,13 +383,16 @@ class TaskTableModel(QAbstractTableModel):
 
     # -- telling the model about changes --
 
-    def reload(self) -> None:
-        """Read the list of tasks again from the store (in the current order and filter)."""
+    def reload(self, *, keep_records: bool = False) -> None:
+        """Read the list of tasks again from the store (in the current order and filter);
+        ``keep_records``: the records read already are still right (:meth:`refresh` dropped
+        those that changed)."""
         self._shape = self._read_shape()
         ids = self._query()
         self.beginResetModel()
         self._ids = ids
-        self._cache.clear()
+        if not keep_records:
+            self._cache.clear()
         self.endResetModel()
 
     def task_added(self, row_id: int) -> None:
@@ -441,6 +451,18 @@ class TaskTableModel(QAbstractTableModel):
             self.beginRemoveRows(QModelIndex(), first, last)
             del self._ids[first : last + 1]
             self.endRemoveRows()
+
+
+_ROLES = frozenset(
+    {
+        Qt.ItemDataRole.DisplayRole,
+        Qt.ItemDataRole.UserRole,
+        TaskTableModel.RecordRole,
+        Qt.ItemDataRole.ToolTipRole,
+        Qt.ItemDataRole.ForegroundRole,
+    }
+)
+"""The roles :meth:`TaskTableModel.data` answers."""
 
 
 def _qt_time(timestamp: float) -> QDateTime:
