@@ -383,3 +383,21 @@ def test_the_outbox_signature_changes_with_every_item_change_and_only_then(tmp_p
         assert cancelled != added
         assert box.requeue(item_id)
         assert box.signature() != cancelled
+
+
+def test_a_listing_reads_again_only_the_items_that_changed(outbox):
+    from avatar_desktop.core.store.outbox import OutboxListing
+
+    url = "https://api.example.test"
+    ids = outbox.add_many(url, [NewItem(request(n)) for n in range(4)])
+    listing = OutboxListing(outbox)
+    first, changed = listing.read()
+    assert [item.item_id for item in first] == ids and changed == set(ids)
+    assert outbox.cancel(ids[1])
+    again, changed = listing.read()
+    assert changed == {ids[1]} and again[1].state is ItemState.CANCELLED
+    assert all(again[n] is first[n] for n in (0, 2, 3))  # the same items: not read again
+    assert again == outbox.items()
+    assert outbox.remove_finished(url) == 1  # the cancelled one leaves the list
+    third, changed = listing.read()
+    assert [item.item_id for item in third] == [ids[0], ids[2], ids[3]] and not changed

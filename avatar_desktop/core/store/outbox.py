@@ -455,6 +455,37 @@ class NewItem:
     (:func:`~avatar_desktop.core.local_files.read_files`)."""
 
 
+class OutboxListing:
+    """Every item of an outbox, oldest first, read again whenever a list shows it — each row
+    turned into an :class:`OutboxItem` only when it changed since the last read: a send of
+    500 items changes one at a time, and the window reads them all on every change."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self._outbox = outbox
+        self._read: dict[int, tuple[tuple[Any, ...], OutboxItem]] = {}
+
+    def read(self) -> tuple[list[OutboxItem], set[int]]:
+        """The items, and the ids of those new or changed since the last read. Raises
+        :class:`~avatar_desktop.core.store.database.StoreError`."""
+        with self._outbox.db.connection() as conn:
+            rows = conn.execute(f"{_SELECT} ORDER BY item_id").fetchall()
+        read: dict[int, tuple[tuple[Any, ...], OutboxItem]] = {}
+        items: list[OutboxItem] = []
+        changed: set[int] = set()
+        for row in rows:
+            row = tuple(row)
+            kept = self._read.get(row[0])
+            if kept is not None and kept[0] == row:
+                item = kept[1]
+            else:
+                item = _item(row)
+                changed.add(item.item_id)
+            read[item.item_id] = (row, item)
+            items.append(item)
+        self._read = read
+        return items, changed
+
+
 class Outbox:
     """The outbox items of every service, oldest first. Safe to share between threads and
     between processes on the same file."""
@@ -1236,6 +1267,7 @@ __all__ = [
     "NewItem",
     "Outbox",
     "OutboxItem",
+    "OutboxListing",
     "OutboxSummary",
     "Reason",
     "Recovery",

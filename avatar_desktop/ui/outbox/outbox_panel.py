@@ -51,6 +51,7 @@ from avatar_desktop.core.store.outbox import (
     ItemState,
     Outbox,
     OutboxItem,
+    OutboxListing,
     OutboxSummary,
     Source,
     WaitKind,
@@ -86,7 +87,7 @@ _HEADERS = (
     QT_TRANSLATE_NOOP("OutboxTableModel", "Reason"),
 )
 _ROOT = QModelIndex()
-_FITTED_ROWS = 500
+_FITTED_ROWS = 200
 """The columns fit the texts of this many rows at most (a long outbox would be slow)."""
 _LONGEST_WAIT_MS = 3_600_000
 """The repaint timer is set at most this far ahead (a QTimer takes an int of milliseconds)."""
@@ -132,6 +133,17 @@ def _when(moment: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
+def _runs(rows: list[int]) -> list[tuple[int, int]]:
+    """Sorted row numbers as (first, last) runs of consecutive rows."""
+    runs: list[tuple[int, int]] = []
+    for row in rows:
+        if runs and runs[-1][1] == row - 1:
+            runs[-1] = (runs[-1][0], row)
+        else:
+            runs.append((row, row))
+    return runs
+
+
 class OutboxTableModel(RecordListModel[OutboxItem]):
     """Every outbox item, oldest first. :meth:`reload` reads them again (on a store change).
 
@@ -157,6 +169,7 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         reads the outbox again on it by itself."""
         super().__init__(_HEADERS, "OutboxTableModel", parent)
         self._outbox = outbox
+        self._listing = OutboxListing(outbox)
         self._signature: tuple[float, ...] | None = None
         self._uploads: dict[int, dict[str, int]] = {}
         """Bytes stored of each uploading item's files, by field (:meth:`set_upload_progress`)."""
@@ -193,7 +206,7 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
             signature = self._outbox.signature()
             if signature == self._signature and self.error is None:
                 return
-            items = self._outbox.items()
+            items, changed = self._listing.read()
             self._signature = signature
             self.error = None
         except StoreError as exc:
@@ -203,7 +216,12 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         self._uploads = {k: v for k, v in self._uploads.items() if k in uploading}
         if [i.item_id for i in items] == [i.item_id for i in self._items]:
             self._items = items
-            self._repaint()
+            rows = [row for row, item in enumerate(items) if item.item_id in changed]
+            if rows:  # only the rows that changed are painted again
+                last = len(_HEADERS) - 1
+                for first, end in _runs(rows):
+                    self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+            self._schedule()
             return
         self.beginResetModel()
         self._items = items
@@ -538,8 +556,8 @@ class OutboxPanel(QWidget):
         def widest(texts: list[str]) -> int:
             return cell_width(table, texts)
 
-        def shown(column: int) -> list[str]:
-            return [str(model.data(model.index(row, column)) or "") for row in rows]
+        def shown(column: int) -> list[str]:  # each text measured once
+            return list({str(model.data(model.index(row, column)) or "") for row in rows})
 
         ids = [item.task_id for item in map(model.item_at, rows) if item and item.task_id]
         hex_digit = max("0123456789abcdef", key=metrics.horizontalAdvance)
