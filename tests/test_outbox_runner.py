@@ -151,6 +151,25 @@ def test_store_watch_sees_another_connection_s_commit(qtbot, tmp_path):
             watch.stop()
 
 
+def test_a_burst_of_changes_is_shown_by_one_look(qtbot, tmp_path):
+    # Every answer this window stores asks the watch to look soon: the answers of many tasks
+    # together make one look (one refresh of every list), not one each.
+    path = tmp_path / "w.sqlite3"
+    with Database(path) as db:
+        watch = StoreWatch(path)
+        seen: list[bool] = []
+        watch.changed.connect(lambda: seen.append(True))
+        try:
+            for n in range(5):
+                Outbox(db).add("http://127.0.0.1:1", request(n))
+                watch.check_soon()
+            qtbot.waitUntil(lambda: bool(seen), timeout=3000)
+            assert seen == [True] and not watch._soon.isActive()  # one look, no other coming
+            assert not watch.check()  # and it saw all five
+        finally:
+            watch.stop()
+
+
 def test_a_yes_covers_exactly_the_items_asked_about(qtbot, make_runner, db, sandbox):
     outbox = Outbox(db)
     outbox.add_many(sandbox.base_url, [NewItem(request(n)) for n in range(8)])

@@ -19,6 +19,9 @@ from avatar_desktop.core.store.database import ChangeCounter, StoreError
 log = logging.getLogger("avatar_desktop.qt")
 
 WATCH_INTERVAL_MS = 500
+SOON_MS = 50
+"""How soon :meth:`StoreWatch.check_soon` looks: changes that come in a burst (the answers
+of many tasks) are shown by one look, not one each."""
 SETTINGS_INTERVAL_MS = 1000
 
 
@@ -34,6 +37,17 @@ class StoreWatch(QObject):
         self._timer.setInterval(WATCH_INTERVAL_MS)
         self._timer.timeout.connect(self.check)
         self._timer.start()
+        self._soon = QTimer(self)
+        self._soon.setSingleShot(True)
+        self._soon.setInterval(SOON_MS)
+        self._soon.timeout.connect(self.check)
+
+    @Slot()
+    def check_soon(self) -> None:
+        """Look within :data:`SOON_MS` (this window just wrote something to show): one look
+        for all that is written meanwhile."""
+        if self._counter is not None and not self._soon.isActive():
+            self._soon.start()
 
     @Slot()
     def check(self) -> bool:
@@ -52,6 +66,7 @@ class StoreWatch(QObject):
 
     def stop(self) -> None:
         self._timer.stop()
+        self._soon.stop()
         if self._counter is not None:
             self._counter.close()
             self._counter = None

@@ -254,8 +254,9 @@ class MainWindow(QMainWindow):
         # Successes another program recorded, too (the lists follow the watch themselves).
         self.store_watch.changed.connect(self.downloads.catch_up)
         self.store_watch.changed.connect(self.downloads.list_saved)  # saved elsewhere too
-        # An answer this window stored shows at once (not at the watch's next look).
-        self.following.task_updated.connect(self.store_watch.check)
+        # An answer this window stored shows at once (not at the watch's next look; the
+        # answers of a burst together).
+        self.following.task_updated.connect(self.store_watch.check_soon)
         self.settings_watch.changed.connect(self._on_settings_changed_elsewhere)
         a.undo.cover(self)  # Ctrl+Z in a field with nothing to undo: the window's step
 
