@@ -84,6 +84,35 @@ def test_new_file_has_the_schema_version_and_uses_wal(store, path):
     assert raw(path, "PRAGMA journal_mode") == [("wal",)]
     assert store.db._conn.execute("PRAGMA foreign_keys").fetchone() == (1,)
     assert store.db._conn.execute("PRAGMA synchronous").fetchone() == (2,)  # FULL: durable commits
+    with store.db.connection() as own:  # the opening thread's own connection: the same
+        assert own is not store.db._conn
+        assert own.execute("PRAGMA foreign_keys").fetchone() == (1,)
+        assert own.execute("PRAGMA synchronous").fetchone() == (2,)
+
+
+def test_the_opening_thread_reads_while_another_thread_writes(store):
+    # The window's UI thread opened the file; a send on another thread holds a write
+    # transaction (its commit waits for the disk). Reading the lists must not wait for it.
+    store.add_task("task-1", "https://api.example.test", {"avatar_url": "x", "audio_url": "y"})
+    writing, done = threading.Event(), threading.Event()
+    held_while_read: list[bool] = []
+
+    def write() -> None:
+        with store.db.transaction() as conn:
+            conn.execute("UPDATE tasks SET error = 'being written'")
+            writing.set()
+            done.wait(10)
+            held_while_read.append(done.is_set())
+
+    worker = threading.Thread(target=write)
+    worker.start()
+    assert writing.wait(10)
+    assert store.count() == 1  # read while the other thread's transaction is open
+    assert store.get(store.row_ids()[0]).error is None  # the last committed state
+    done.set()
+    worker.join()
+    assert held_while_read == [True]
+    assert store.get(store.row_ids()[0]).error == "being written"
 
 
 @pytest.mark.skipif(os.name != "posix", reason="POSIX file modes")

@@ -361,7 +361,22 @@ class Database:
         self.path = Path(path)
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = self._open(self.path, check)
+        # The thread that opens the file (the window's UI thread) gets a connection of its
+        # own: in WAL, its reads never wait for another thread's write to be made durable.
+        self._home = threading.get_ident()
+        self._home_lock = threading.RLock()
+        self._home_conn: sqlite3.Connection | None = None
         log.info("data file opened: %s", self.path)
+
+    def _connect_home(self) -> sqlite3.Connection:
+        conn = _connect(self.path)
+        try:
+            conn.execute("PRAGMA synchronous=FULL")
+            conn.execute("PRAGMA foreign_keys=ON")
+        except sqlite3.Error as exc:
+            conn.close()
+            raise _runtime_error(self.path, exc) from exc
+        return conn
 
     @staticmethod
     def _open(path: Path, check: bool) -> sqlite3.Connection:
@@ -411,9 +426,12 @@ class Database:
 
     def close(self) -> None:
         """Close the file; later calls raise :class:`StoreError`. Closing twice is harmless."""
-        with self._lock:
+        with self._lock, self._home_lock:
             if self._conn is None:
                 return
+            if self._home_conn is not None:
+                self._home_conn.close()
+                self._home_conn = None
             with contextlib.suppress(sqlite3.Error):
                 self._conn.execute("PRAGMA optimize")
             self._conn.close()
@@ -428,12 +446,19 @@ class Database:
 
     @contextlib.contextmanager
     def connection(self) -> Iterator[sqlite3.Connection]:
-        """The connection, held under the lock, with SQLite errors turned into StoreError."""
-        with self._lock:
+        """The connection, held under the lock, with SQLite errors turned into StoreError: the
+        one every thread shares, or the opening thread's own."""
+        home = threading.get_ident() == self._home
+        with self._home_lock if home else self._lock:
             if self._conn is None:
                 raise StoreError("The task list is closed.")
+            conn = self._conn
+            if home:
+                if self._home_conn is None:
+                    self._home_conn = self._connect_home()
+                conn = self._home_conn
             try:
-                yield self._conn
+                yield conn
             except sqlite3.Error as exc:
                 raise _runtime_error(self.path, exc) from exc
 
