@@ -22,6 +22,7 @@ HERE = Path(__file__).resolve().parent
 ORDER = (
     "bench_startup.py",
     "bench_heartbeat.py",
+    "bench_outbox_throughput.py",
     "bench_task_query.py",
     "bench_task_model.py",
     "bench_import.py",
