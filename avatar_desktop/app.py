@@ -224,6 +224,7 @@ def run(argv: Sequence[str] | None = None) -> int:
     from avatar_desktop.qt.single_instance import Launch, SingleInstance
     from avatar_desktop.ui.dialogs.storage_dialog import (
         BACKUP_DELAY_MS,
+        OpenedStore,
         RollingBackup,
         open_database,
         show_start_recovery,
@@ -267,14 +268,17 @@ def run(argv: Sequence[str] | None = None) -> int:
 
     if args.smoke_test:  # nobody to answer a dialog: say what is wrong and stop
         try:
-            Database(folder / DEFAULT_FILE_NAME).close()
+            opened = OpenedStore(Database(folder / DEFAULT_FILE_NAME), None, clean=True)
         except StoreError as exc:
             print(f"avatar-desktop: {exc}", file=sys.stderr)
             return 1
-    # A damaged file or a full disk is explained in a dialog (move aside, restore, try again).
-    opened = open_database(folder / DEFAULT_FILE_NAME)
-    if opened is None:
-        return 1
+    else:
+        # A damaged file or a full disk is explained in a dialog (move aside, restore, try
+        # again).
+        maybe = open_database(folder / DEFAULT_FILE_NAME)
+        if maybe is None:
+            return 1
+        opened = maybe
     database = opened.database
     store = TaskStore(database)
     try:

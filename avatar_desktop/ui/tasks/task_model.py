@@ -256,8 +256,10 @@ class TaskTableModel(QAbstractTableModel):
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         if not 0 <= column < self.COLUMN_COUNT:
             return
-        self._order = self.ORDERS[column]
-        self._descending = order == Qt.SortOrder.DescendingOrder
+        wanted = (self.ORDERS[column], order == Qt.SortOrder.DescendingOrder)
+        if wanted == (self._order, self._descending):
+            return  # in this order already (the view says so when it is set up)
+        self._order, self._descending = wanted
         self.reload()
 
     def set_filter(self, statuses: Collection[str] | None, search: str) -> None:
