@@ -23,14 +23,13 @@ import sys
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-
-import keyring
-import keyring.errors
-from keyring.backend import KeyringBackend
-from keyring.backends import chainer, fail, null
+from typing import TYPE_CHECKING
 
 from avatar_desktop.core.redact import LOG_REDACTOR
 from avatar_desktop.core.service import token_problem
+
+if TYPE_CHECKING:  # keyring itself is imported where it is used: not before the window shows
+    from keyring.backend import KeyringBackend
 
 log = logging.getLogger("avatar_desktop.core.vault")
 
@@ -257,6 +256,8 @@ def _no_backend_hint(platform: str) -> KeyringHint:
 
 
 def _access_hint(platform: str, exc: BaseException) -> KeyringHint:
+    import keyring.errors
+
     if isinstance(exc, keyring.errors.KeyringLocked):
         return KeyringHint.UNLOCK
     if platform.startswith("linux") or "bsd" in platform:
@@ -266,6 +267,8 @@ def _access_hint(platform: str, exc: BaseException) -> KeyringHint:
 
 def _static_problem(backend: KeyringBackend) -> KeyringProblem | None:
     """Why ``backend`` cannot hold a secret, judged from its type and priority only (no I/O)."""
+    from keyring.backends import chainer, fail, null
+
     if isinstance(backend, fail.Keyring):
         return KeyringProblem.NOT_INSTALLED
     if isinstance(backend, null.Keyring):
@@ -343,6 +346,8 @@ class KeyringEntry:
     def write(self, value: str) -> None:
         """Store ``value`` and read it back; a backend that may keep it in a plain file is
         refused before anything is written."""
+        from keyring.backends import fail, null
+
         try:
             backend = self.backend()
         except Exception as exc:
@@ -380,6 +385,8 @@ class KeyringEntry:
 
     def delete(self) -> None:
         """Delete the entry; a missing one is fine."""
+        import keyring.errors
+
         try:
             self.backend().delete_password(self.service_name, self.account)
         except keyring.errors.PasswordDeleteError:
@@ -389,6 +396,8 @@ class KeyringEntry:
 
     def error(self, what: str, exc: Exception) -> SecretStoreError:
         """The :class:`SecretStoreError` of a keyring call that raised ``exc``."""
+        import keyring.errors
+
         log.info("keyring error (%s): %s", what, type(exc).__name__)
         if isinstance(exc, keyring.errors.NoKeyringError):
             return SecretStoreError(
@@ -474,6 +483,8 @@ class TokenVault:
             return BackendState(usable=True, name=name)
 
     def _access_failed(self, name: str, exc: Exception) -> BackendState:
+        import keyring.errors
+
         log.info("keyring %s is not usable: %s", name, type(exc).__name__)
         if isinstance(exc, keyring.errors.NoKeyringError):
             return _unusable(name, KeyringProblem.NOT_INSTALLED, _no_backend_hint(self._platform))
