@@ -19,15 +19,16 @@ waiting for Python's lock), ``--calls`` the costliest calls Qt made into Python.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from results import report
+from slow_sandbox import slow_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,18 +37,6 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 BEAT_MS = 5
 P99_GOAL_MS = 16.0
 MAX_GOAL_MS = 50.0
-
-SANDBOX = """
-import sys, time
-from avatar_desktop.sandbox import Fault, SandboxServer
-server = SandboxServer(port=0, step_seconds=float(sys.argv[2])).start()
-latency = float(sys.argv[1])
-for endpoint in ("submit", "task"):
-    server.inject(endpoint, Fault.slow(latency), times=10**9)
-print(server.base_url, flush=True)
-sys.stdin.read()
-server.stop()
-"""
 
 
 class Heartbeat:
@@ -189,15 +178,8 @@ def main() -> int:
     from avatar_desktop.ui.main_window import MainWindow
     from avatar_desktop.ui.services import build_services
 
-    sandbox = subprocess.Popen(
-        [sys.executable, "-c", SANDBOX, str(args.latency), "0.5"],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert sandbox.stdout is not None and sandbox.stdin is not None
-    url = sandbox.stdout.readline().strip()
+    stack = contextlib.ExitStack()
+    url = stack.enter_context(slow_sandbox(args.latency, ("submit", "task"), 0.5))
     app = QApplication.instance() or QApplication([sys.argv[0]])
 
     def wait(condition, seconds: float) -> bool:
@@ -282,8 +264,7 @@ def main() -> int:
         elapsed = time.monotonic() - started
         window.close()
         database.close()
-    sandbox.stdin.close()
-    sandbox.wait(timeout=30)
+    stack.close()
     del app
 
     late_busy, late_idle = p99(busy), p99(idle)

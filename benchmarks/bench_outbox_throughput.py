@@ -24,19 +24,11 @@ import time
 from pathlib import Path
 
 from results import report
+from slow_sandbox import slow_sandbox
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL = 1.15
-
-SANDBOX = """
-import sys
-from avatar_desktop.sandbox import Fault, SandboxServer
-server = SandboxServer(port=0).start()
-server.inject("submit", Fault.slow(float(sys.argv[1])), times=10**9)
-print(server.base_url, flush=True)
-sys.stdin.read()
-server.stop()
-"""
+SANDBOX_STEP = 1.0  # the sandbox's own pace of a task (tasks are not followed here)
 
 
 def main() -> int:
@@ -49,44 +41,34 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from avatar_desktop.core.config import SANDBOX_TOKEN
 
-    sandbox = subprocess.Popen(
-        [sys.executable, "-c", SANDBOX, str(args.latency)],
-        cwd=ROOT,
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-    )
-    assert sandbox.stdout is not None and sandbox.stdin is not None
-    url = sandbox.stdout.readline().strip()
-    try:
-        with tempfile.TemporaryDirectory() as folder:
-            jobs = Path(folder) / "jobs.csv"
-            with jobs.open("w", encoding="utf-8", newline="") as handle:
-                writer = csv.writer(handle)
-                writer.writerow(["avatar_url", "audio_url"])
-                for n in range(args.jobs):
-                    writer.writerow(
-                        [f"https://cdn.example.com/a/{n}.png", f"https://cdn.example.com/{n}.mp3"]
-                    )
-            env = dict(
-                os.environ,
-                AVATAR_DESKTOP_DATA_DIR=str(Path(folder) / "data"),
-                AVATAR_API_TOKEN=SANDBOX_TOKEN,
-            )
-            cli = [sys.executable, "-m", "avatar_desktop.cli", "--service", url, "queue"]
-            subprocess.run([*cli, "import", str(jobs)], env=env, check=True, capture_output=True)
-            started = time.perf_counter()
-            sent = subprocess.run(
-                [*cli, "send", "--yes", "--concurrency", str(args.concurrency)],
-                env=env,
-                capture_output=True,
-                text=True,
-            )
-            elapsed = time.perf_counter() - started
-            submitted = sent.stdout.count(": submitted, task ")
-    finally:
-        sandbox.stdin.close()
-        sandbox.wait(timeout=30)
+    with (
+        slow_sandbox(args.latency, ("submit",), SANDBOX_STEP) as url,
+        tempfile.TemporaryDirectory() as folder,
+    ):
+        jobs = Path(folder) / "jobs.csv"
+        with jobs.open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["avatar_url", "audio_url"])
+            for n in range(args.jobs):
+                writer.writerow(
+                    [f"https://cdn.example.com/a/{n}.png", f"https://cdn.example.com/{n}.mp3"]
+                )
+        env = dict(
+            os.environ,
+            AVATAR_DESKTOP_DATA_DIR=str(Path(folder) / "data"),
+            AVATAR_API_TOKEN=SANDBOX_TOKEN,
+        )
+        cli = [sys.executable, "-m", "avatar_desktop.cli", "--service", url, "queue"]
+        subprocess.run([*cli, "import", str(jobs)], env=env, check=True, capture_output=True)
+        started = time.perf_counter()
+        sent = subprocess.run(
+            [*cli, "send", "--yes", "--concurrency", str(args.concurrency)],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        elapsed = time.perf_counter() - started
+        submitted = sent.stdout.count(": submitted, task ")
 
     ideal = math.ceil(args.jobs / args.concurrency) * args.latency
     ratio = elapsed / ideal
