@@ -611,3 +611,29 @@ def test_a_new_task_keeps_the_records_read_but_not_the_changed_ones(qtbot, store
     assert statuses[:4] + statuses[5:] == ["Unknown"] * 5
     assert sum(len(call) for call in store.get_many_calls) == 2  # the new one, the changed one
     assert text(model, 0, M.COL_STATUS, Qt.ItemDataRole.SizeHintRole) is None
+
+
+def test_a_task_changed_while_the_list_is_read_again_shows_at_the_next_refresh(qtbot, tmp_path):
+    # Another thread stores an answer just after refresh() asked what changed: the records
+    # kept must not hide it — the next refresh finds it.
+    class RacingStore(CountingStore):
+        race = None
+
+        def touched_since(self, moment):
+            found = super().touched_since(moment)
+            if self.race is not None:
+                self.race, race = None, self.race
+                race()
+            return found
+
+    with RacingStore(tmp_path / "race.sqlite3") as store:
+        fill(store, 3)
+        model = TaskTableModel(store)
+        assert [text(model, row, M.COL_STATUS) for row in range(3)] == ["Unknown"] * 3
+        store.race = lambda: store.update_from_info(
+            "task-0", TaskInfo("task-0", TaskStatus.SUCCESS, progress=100)
+        )
+        fill(store, 1, first=3)  # a new row: the list is read again, records kept
+        model.refresh()
+        model.refresh()
+        assert text(model, 3, M.COL_STATUS) == "Done"  # task-0, the oldest of four

@@ -205,7 +205,8 @@ class TaskTableModel(QAbstractTableModel):
             # (a new task at every submit would otherwise read a page again at each paint).
             for row_id in changed:
                 self._cache.pop(row_id, None)
-            self.reload(keep_records=True)
+            self._reset(keep_records=True)  # as of the shape read above: later changes are
+            # found by the next refresh
         elif changed and (self.sorted_by_changing_values or self.filtered):
             self.reload()
         else:
@@ -385,11 +386,14 @@ class TaskTableModel(QAbstractTableModel):
 
     # -- telling the model about changes --
 
-    def reload(self, *, keep_records: bool = False) -> None:
-        """Read the list of tasks again from the store (in the current order and filter);
-        ``keep_records``: the records read already are still right (:meth:`refresh` dropped
-        those that changed)."""
+    def reload(self) -> None:
+        """Read the list of tasks again from the store (in the current order and filter)."""
         self._shape = self._read_shape()
+        self._reset(keep_records=False)
+
+    def _reset(self, *, keep_records: bool) -> None:
+        """Read the ids again; ``keep_records``: the records read already are still right
+        (:meth:`refresh` dropped those that changed)."""
         ids = self._query()
         self.beginResetModel()
         self._ids = ids
