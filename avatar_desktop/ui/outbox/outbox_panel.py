@@ -133,17 +133,6 @@ def _when(moment: datetime) -> str:
     return local.strftime("%Y-%m-%d %H:%M")
 
 
-def _runs(rows: list[int]) -> list[tuple[int, int]]:
-    """Sorted row numbers as (first, last) runs of consecutive rows."""
-    runs: list[tuple[int, int]] = []
-    for row in rows:
-        if runs and runs[-1][1] == row - 1:
-            runs[-1] = (runs[-1][0], row)
-        else:
-            runs.append((row, row))
-    return runs
-
-
 class OutboxTableModel(RecordListModel[OutboxItem]):
     """Every outbox item, oldest first. :meth:`reload` reads them again (on a store change).
 
@@ -217,10 +206,9 @@ class OutboxTableModel(RecordListModel[OutboxItem]):
         if [i.item_id for i in items] == [i.item_id for i in self._items]:
             self._items = items
             rows = [row for row, item in enumerate(items) if item.item_id in changed]
-            if rows:  # only the rows that changed are painted again
+            if rows:  # only the rows from the first to the last that changed are painted again
                 last = len(_HEADERS) - 1
-                for first, end in _runs(rows):
-                    self.dataChanged.emit(self.index(first, 0), self.index(end, last))
+                self.dataChanged.emit(self.index(rows[0], 0), self.index(rows[-1], last))
             self._schedule()
             return
         self.beginResetModel()
@@ -556,8 +544,9 @@ class OutboxPanel(QWidget):
         def widest(texts: list[str]) -> int:
             return cell_width(table, texts)
 
-        def shown(column: int) -> list[str]:  # each text measured once
-            return list({str(model.data(model.index(row, column)) or "") for row in rows})
+        def shown(column: int) -> list[str]:  # each text measured once; the last row's too
+            last = [model.rowCount() - 1] if model.rowCount() > len(rows) else []
+            return list({str(model.data(model.index(row, column)) or "") for row in [*rows, *last]})
 
         ids = [item.task_id for item in map(model.item_at, rows) if item and item.task_id]
         hex_digit = max("0123456789abcdef", key=metrics.horizontalAdvance)
@@ -617,6 +606,7 @@ class OutboxPanel(QWidget):
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         if event.type() == QEvent.Type.LanguageChange:
             self.retranslate_ui()
+            self.table.viewport().update()  # the rows' words (states, waits) in the new language
             summary, hold, busy, storage_paused = self._state
             self.show_summary(summary, hold, busy=busy, storage_paused=storage_paused)
             self._show_reason()
