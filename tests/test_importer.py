@@ -646,12 +646,3 @@ def test_valid_rows_written_by_csv_writer_reimport_to_equal_payloads(rows):
     report = parse_csv(csv_rows(records))
     assert report.problem_lines() == []
     assert payloads(report) == expected
-
-
-@given(st.text(alphabet=st.sampled_from('ab\r\n\u2028\x0b,"')))
-def test_lines_are_cut_where_a_csv_reader_cuts_them(text):
-    # The importer reads lines without copying the text; they must be the lines the csv
-    # module is documented to get from a file opened with newline="".
-    from avatar_desktop.core import importer
-
-    assert list(importer._physical_lines(text)) == list(io.StringIO(text, newline=""))
