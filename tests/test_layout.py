@@ -236,6 +236,35 @@ def test_the_outbox_shows_a_whole_task_id_and_no_column_past_its_edge(
     assert table.isColumnHidden(column) or header.sectionSize(column) >= readable
 
 
+def test_a_task_id_that_arrives_after_the_rows_are_shown_is_read_whole(qtbot, harness, translators):
+    """Queued items were shown ("Due now"), then sent: their 32-character task ids were cut
+    ('2e3a154057d5459…') beside an empty Reason column — the columns fit again when rows
+    change."""
+    h = harness
+    h.window.outbox_runner.policy.auto_send = False
+    sized(qtbot, h, LARGE, translators, "en")
+    table, model = h.window.outbox_panel.table, h.window.outbox_panel.model
+    h.window.right_tabs.setCurrentWidget(h.window.outbox_panel)
+    request = GenerationRequest.from_payload(
+        {
+            "avatar_url": "https://cdn.example.com/a.png",
+            "audio_url": "https://cdn.example.com/a.mp3",
+        }
+    )
+    base = h.window.config.base_url
+    item = h.outbox.add(base, request)
+    qtbot.waitUntil(lambda: model.rowCount() == 1)
+    column = OutboxTableModel.COL_NEXT
+    hex_digit = max("0123456789abcdef", key=table.fontMetrics().horizontalAdvance)
+    task_id = hex_digit * 32
+    needed = table.fontMetrics().horizontalAdvance(task_id)
+    assert table.horizontalHeader().sectionSize(column) < needed  # "Due now" fits a narrow one
+    h.outbox.claim(item, "test", base)
+    h.outbox.mark_submitted(item, "test", task_id)
+    qtbot.waitUntil(lambda: table.horizontalHeader().sectionSize(column) > needed + 8)
+    assert table.horizontalHeader().length() <= table.viewport().width()
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_the_details_show_a_finished_tasks_facts_without_scrolling_at_1024(
     qtbot, harness, translators, language

@@ -88,6 +88,8 @@ _HEADERS = (
 )
 _ROOT = QModelIndex()
 _FITTED_ROWS = 200
+REFIT_DELAY_MS = 200
+"""The columns are fitted again this long after rows changed (once for a burst)."""
 """The columns fit the texts of this many rows at most (a long outbox would be slow)."""
 _LONGEST_WAIT_MS = 3_600_000
 """The repaint timer is set at most this far ahead (a QTimer takes an int of milliseconds)."""
@@ -452,6 +454,13 @@ class OutboxPanel(QWidget):
         self.table.customContextMenuRequested.connect(self._menu)
         self.table.selectionModel().selectionChanged.connect(self._update_actions)
         model.modelReset.connect(self.fit_columns)
+        # Rows that change (a task id arrives, a wait is set) may need wider columns: fitted
+        # again once a burst of changes is over.
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(REFIT_DELAY_MS)
+        self._refit.timeout.connect(self.fit_columns)
+        model.dataChanged.connect(self._refit_soon)
         self.table.viewport().installEventFilter(self)
         model.modelReset.connect(self._update_actions)
         model.dataChanged.connect(self._update_actions)
@@ -527,6 +536,10 @@ class OutboxPanel(QWidget):
             str(self.model.headerData(OutboxTableModel.COL_REASON, Qt.Orientation.Horizontal))
         )
         self.fit_columns()
+
+    def _refit_soon(self) -> None:
+        if not self._refit.isActive():
+            self._refit.start()
 
     def fit_columns(self) -> None:
         """Columns as wide as what they hold, in the current language and font: the item
