@@ -131,13 +131,13 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _SPACE = re.compile(r"\s")  # every character str.isspace() accepts
 _TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # allows \t and \n (and \r, see below)
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+"""Half of a UTF-16 surrogate pair. JSON allows one alone ("\\ud800"; a whole pair decodes to one
+character), but it is not Unicode text: it cannot be encoded as UTF-8, sent, stored or shown."""
 _PLAIN_URL = re.compile(r"https?://[A-Za-z0-9.-]+(?::[0-9]{1,5})?(?:[/?#][!-~]*)?", re.ASCII)
 """The common case of a good URL, recognised at once (an import checks 100,000 of them): a
 lower-case http(s) scheme, a host of letters, digits, dots and hyphens, an optional port and
 printable ASCII after it. Every value it matches passes :func:`check_url`'s full checks; any
 other value (a user name, an IPv6 host, non-ASCII text) takes them."""
-"""Half of a UTF-16 surrogate pair. JSON allows one alone ("\\ud800"; a whole pair decodes to one
-character), but it is not Unicode text: it cannot be encoded as UTF-8, sent, stored or shown."""
 
 
 def _type_problem(path: str, value: object, expected: str) -> list[Problem]:
@@ -593,19 +593,13 @@ class GenerationRequest:
         sent (:mod:`avatar_desktop.core.local_files`)."""
         if not isinstance(payload, Mapping):
             raise ValidationError(_type_problem("(request)", payload, "a JSON object"))
-        problems = (
-            [
-                Problem(
-                    _printable_key(key),
-                    ProblemKind.UNKNOWN_FIELD,
-                    "is not a field the service knows",
-                )
-                for key in payload
-                if key not in _TOP_FIELDS
-            ]
-            if not _TOP_FIELDS.issuperset(payload)
-            else []
-        )
+        problems = [
+            Problem(
+                _printable_key(key), ProblemKind.UNKNOWN_FIELD, "is not a field the service knows"
+            )
+            for key in payload
+            if key not in _TOP_FIELDS
+        ]
         problems += check_source("avatar_url", payload.get("avatar_url"), local_files)
         no_watermark = payload.get("no_watermark", False)
         problems += check_bool("no_watermark", no_watermark)
