@@ -88,9 +88,9 @@ _HEADERS = (
 )
 _ROOT = QModelIndex()
 _FITTED_ROWS = 200
+"""The columns fit the texts of this many rows at most (a long outbox would be slow)."""
 REFIT_DELAY_MS = 200
 """The columns are fitted again this long after rows changed (once for a burst)."""
-"""The columns fit the texts of this many rows at most (a long outbox would be slow)."""
 _LONGEST_WAIT_MS = 3_600_000
 """The repaint timer is set at most this far ahead (a QTimer takes an int of milliseconds)."""
 

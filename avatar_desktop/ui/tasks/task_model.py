@@ -203,10 +203,11 @@ class TaskTableModel(QAbstractTableModel):
         if now[:2] != before[:2]:
             # Rows came or went: the list is read again, the records kept but those changed
             # (a new task at every submit would otherwise read a page again at each paint).
+            # The shape stays the one read above: what changes from now on, the next refresh
+            # finds.
             for row_id in changed:
                 self._cache.pop(row_id, None)
-            self._reset(keep_records=True)  # as of the shape read above: later changes are
-            # found by the next refresh
+            self._reset(keep_records=True)
         elif changed and (self.sorted_by_changing_values or self.filtered):
             self.reload()
         else:
