@@ -446,10 +446,13 @@ def test_check_media_looks_at_a_local_file_with_no_network(tmp_path):
     assert finding.kind is FindingKind.NO_FILE and finding.values["missing"] is True
 
 
-def test_the_quick_reading_of_the_fields_names_every_local_field():
+def test_the_reading_of_the_fields_names_every_local_field():
     from avatar_desktop.core import local_files
 
     payload = {"avatar_url": "a", "audio_url": "b", "create_voice": {"audio_url": "c"}}
     found = dict(local_files._local_values(payload))
     assert tuple(found) == local_files.LOCAL_FIELDS
-    assert found == {name: local_files._value(payload, name) for name in found}
+    assert found == {"avatar_url": "a", "audio_url": "b", "create_voice.audio_url": "c"}
+    assert dict(local_files._local_values({"create_voice": "not an object"})) == dict.fromkeys(
+        local_files.LOCAL_FIELDS
+    )
