@@ -467,13 +467,10 @@ class OutboxListing:
     def read(self) -> tuple[list[OutboxItem], set[int]]:
         """The items, and the ids of those new or changed since the last read. Raises
         :class:`~avatar_desktop.core.store.database.StoreError`."""
-        with self._outbox.db.connection() as conn:
-            rows = conn.execute(f"{_SELECT} ORDER BY item_id").fetchall()
         read: dict[int, tuple[tuple[Any, ...], OutboxItem]] = {}
         items: list[OutboxItem] = []
         changed: set[int] = set()
-        for row in rows:
-            row = tuple(row)
+        for row in self._outbox.rows():
             kept = self._read.get(row[0])
             if kept is not None and kept[0] == row:
                 item = kept[1]
@@ -625,6 +622,12 @@ class Outbox:
         self, service_url: str | None = None, states: Iterable[ItemState] | None = None
     ) -> list[OutboxItem]:
         """Items, oldest first, optionally of one service and some states."""
+        return [_item(row) for row in self.rows(service_url, states)]
+
+    def rows(
+        self, service_url: str | None = None, states: Iterable[ItemState] | None = None
+    ) -> list[tuple[Any, ...]]:
+        """The stored rows of :meth:`items`, as read (:class:`OutboxListing` compares them)."""
         where: list[str] = []
         args: list[Any] = []
         if service_url is not None:
@@ -636,7 +639,7 @@ class Outbox:
             args.extend(wanted)
         sql = _SELECT + (f" WHERE {' AND '.join(where)}" if where else "") + " ORDER BY item_id"
         with self.db.connection() as conn:
-            return [_item(row) for row in conn.execute(sql, args)]
+            return conn.execute(sql, args).fetchall()
 
     def signature(self) -> tuple[float, ...]:
         """What changes whenever an item is added, changed or removed: how many there are, the
