@@ -47,7 +47,6 @@ class Heartbeat:
 
         self.late_ms: list[float] = []
         self.last_beat = time.perf_counter()
-        self._last = time.perf_counter()
         self.timer = QTimer()
         self.timer.setTimerType(Qt.TimerType.PreciseTimer)
         self.timer.setInterval(BEAT_MS)
@@ -55,12 +54,12 @@ class Heartbeat:
 
     def _beat(self) -> None:
         now = time.perf_counter()
-        self.late_ms.append(max(0.0, (now - self._last) * 1000 - BEAT_MS))
-        self._last = self.last_beat = now
+        self.late_ms.append(max(0.0, (now - self.last_beat) * 1000 - BEAT_MS))
+        self.last_beat = now
 
     def start(self) -> None:
         self.late_ms.clear()
-        self._last = time.perf_counter()
+        self.last_beat = time.perf_counter()
         self.timer.start()
 
     def stop(self) -> list[float]:
