@@ -1260,12 +1260,12 @@
         <translation>发件箱(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="269"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="270"/>
         <source>Tasks</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="271"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
         <source>Downloads</source>
         <translation>下载</translation>
     </message>
@@ -1280,42 +1280,42 @@
         <translation>帮助(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="272"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="273"/>
         <source>Main toolbar</source>
         <translation>主工具栏</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="288"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="289"/>
         <source>Avatar Desktop</source>
         <translation>Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="290"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="291"/>
         <source>SANDBOX</source>
         <translation>沙盒 SANDBOX</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="351"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="352"/>
         <source>Settings changed by another program.</source>
         <translation>设置已被另一个程序更改。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="417"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="418"/>
         <source>Outbox</source>
         <translation>发件箱</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="345"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="346"/>
         <source>Settings saved.</source>
         <translation>设置已保存。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="371"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="372"/>
         <source>About Avatar Desktop</source>
         <translation>关于 Avatar Desktop</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/main_window.py" line="373"/>
+        <location filename="../../avatar_desktop/ui/main_window.py" line="374"/>
         <source>Avatar Desktop %1
 A desktop client for digital-human video generation.</source>
         <translation>Avatar Desktop %1
@@ -2117,114 +2117,114 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxPanel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="504"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="519"/>
         <source>Send now</source>
         <translation>立即发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="506"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="521"/>
         <source>Send every waiting job of the current service now (billed)</source>
         <translation>立即发送当前服务的所有待发送任务（计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="508"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="523"/>
         <source>Import…</source>
         <translation>导入…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="509"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="524"/>
         <source>Queue jobs from a CSV, JSON or JSON Lines file</source>
         <translation>从 CSV、JSON 或 JSON Lines 文件导入任务并加入队列</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="510"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="525"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="511"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="526"/>
         <source>Send again</source>
         <translation>再次发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="512"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="527"/>
         <source>Mark as submitted with task id…</source>
         <translation>按任务 ID 标记为已提交…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="513"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="528"/>
         <source>Open in the form</source>
         <translation>在表单中打开</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="514"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="529"/>
         <source>Move to the current service…</source>
         <translation>移到当前服务…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="516"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="531"/>
         <source>Send the selected jobs to the current service instead (billed there)</source>
         <translation>将所选任务改为发送到当前服务（在那里计费）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="518"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="533"/>
         <source>Remove submitted and cancelled</source>
         <translation>移除已提交和已取消的任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="641"/>
         <source>Resume</source>
         <translation>继续</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="620"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="641"/>
         <source>Pause</source>
         <translation>暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="623"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="644"/>
         <source>%1 waiting</source>
         <translation>%1 个待发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="626"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="647"/>
         <source>%1 need your decision</source>
         <translation>%1 个需要你决定</translation>
     </message>
     <message numerus="yes">
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="629"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="650"/>
         <source>%n wait for other services</source>
         <translation>
             <numerusform>%n 个在等待其他服务</numerusform>
         </translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="631"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="652"/>
         <source>paused: the service refused the token</source>
         <translation>已暂停：服务拒绝了令牌</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="633"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="654"/>
         <source>paused</source>
         <translation>已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="635"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="656"/>
         <source>offline: sent when the service can be reached</source>
         <translation>离线：连上服务后将自动发送</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="637"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="658"/>
         <source>sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="639"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="660"/>
         <source>automatic sending is off: “Send now” sends</source>
         <translation>自动发送已关闭：请用“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="643"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="664"/>
         <source>jobs with files on this computer wait: the storage refused its keys or the access (Settings → Storage, then “Send now”)</source>
         <translation>带本机文件的任务在等待：存储拒绝了其密钥或访问（设置 → 存储，然后点“立即发送”）</translation>
     </message>
@@ -2240,173 +2240,173 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>OutboxTableModel</name>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="71"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
         <source>Queued</source>
         <translation>排队中</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="72"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
         <source>Uploading…</source>
         <translation>正在上传…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="73"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
         <source>Sending…</source>
         <translation>正在发送…</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="74"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
         <source>Waiting to retry</source>
         <translation>等待重试</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="75"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="76"/>
         <source>Submitted</source>
         <translation>已提交</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="76"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="77"/>
         <source>Refused</source>
         <translation>被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="77"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="78"/>
         <source>Outcome unknown</source>
         <translation>结果未知</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="78"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="79"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="81"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="82"/>
         <source>#</source>
         <translation>#</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="82"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
         <source>State</source>
         <translation>状态</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="83"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="84"/>
         <source>Service</source>
         <translation>服务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="85"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="86"/>
         <source>Next attempt / task</source>
         <translation>下次尝试 / 任务</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="102"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="105"/>
         <source>Sandbox</source>
         <translation>沙盒</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="110"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="113"/>
         <source>the form</source>
         <translation>表单</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="112"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="115"/>
         <source>the task list (sent again)</source>
         <translation>任务列表（再次发送）</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="114"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="117"/>
         <source>an export of drafts and outbox</source>
         <translation>导出的草稿和发件箱文件</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="117"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="120"/>
         <source>%1, line %2</source>
         <comment>an imported file</comment>
         <translation>%1 第 %2 行</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="287"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="295"/>
         <source>Uploading… %1%</source>
         <translation>正在上传… %1%</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="312"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="320"/>
         <source>Waits for %1</source>
         <translation>等待 %1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="318"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="326"/>
         <source>Held: token refused</source>
         <translation>暂停：令牌被拒绝</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="320"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="328"/>
         <source>Held: sending paused</source>
         <translation>暂停：发送已暂停</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="322"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="330"/>
         <source>Held: offline</source>
         <translation>暂停：离线</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="324"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="332"/>
         <source>Waits for “Send now”</source>
         <translation>等待“立即发送”</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="325"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="333"/>
         <source>Due now</source>
         <translation>现在到期</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="334"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="342"/>
         <source>For another service: %1. It is only ever sent there, not to the current service (%2); “Move to the current service…” sends it to %2 instead.</source>
         <translation>属于另一个服务：%1。它只会发送到那里，不会发送到当前服务（%2）；“移到当前服务…”可改为发送到 %2。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="355"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="363"/>
         <source>The service could not be reached; sent again when it can be.</source>
         <translation>无法连接到服务；连上服务后将再次发送。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="360"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="368"/>
         <source>The service asked to wait before the next attempt.</source>
         <translation>服务要求在下一次尝试前等待。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="366"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="374"/>
         <source>The request may have reached the service and be billed. Check your account, then mark it as submitted, send it again, or discard it.</source>
         <translation>该请求可能已到达服务并已计费。请先检查你的账户，然后将其标记为已提交、再次发送或丢弃。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="374"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="382"/>
         <source>The service refused it (not billed). Edit it and queue again.</source>
         <translation>服务拒绝了该请求（未计费）。请修改后重新加入队列。</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="383"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="391"/>
         <source>From: %1</source>
         <translation>来源：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="388"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="396"/>
         <source>Service: %1</source>
         <translation>服务：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="393"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="401"/>
         <source>Queued: %1</source>
         <translation>加入队列时间：%1</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="84"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="85"/>
         <source>Avatar</source>
         <translation>形象</translation>
     </message>
     <message>
-        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="86"/>
+        <location filename="../../avatar_desktop/ui/outbox/outbox_panel.py" line="87"/>
         <source>Reason</source>
         <translation>原因</translation>
     </message>
@@ -2746,7 +2746,7 @@ A desktop client for digital-human video generation.</source>
 <context>
     <name>Startup</name>
     <message>
-        <location filename="../../avatar_desktop/app.py" line="255"/>
+        <location filename="../../avatar_desktop/app.py" line="256"/>
         <source>Avatar Desktop is already open on this data folder (%1), but its window does not answer. Close it, or end it in the task manager, then start it again.</source>
         <translation>Avatar Desktop 已在此数据文件夹（%1）上打开，但其窗口没有响应。请关闭它，或在任务管理器中结束它，然后再次启动。</translation>
     </message>
